@@ -1,0 +1,158 @@
+package io.kakehashi.identity;
+
+import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.identity.keys.VaultKeyPairs;
+import io.kakehashi.identity.token.SelfIssuedTokenService;
+import io.kakehashi.identity.trust.TrustListFile;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
+import org.eclipse.edc.protocol.spi.DefaultParticipantIdExtractionFunction;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provider;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.iam.AudienceResolver;
+import org.eclipse.edc.spi.iam.IdentityService;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.security.Vault;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The connector's identity until DIDs and verifiable credentials take over: an EC P-256 key made at first start and
+ * kept in the vault, self-issued tokens on every DSP request, and a trust list of peers' public keys.
+ * <p>
+ * The services are default providers: a module that brings another identity (EDC's DCP modules, or the TCK's
+ * no-op identity in a test runtime) replaces them, and the start-up log says so.
+ */
+@Extension(SelfIssuedIdentityExtension.NAME)
+public class SelfIssuedIdentityExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi self-issued identity";
+
+    @Setting(key = "edc.participant.id", description = "This connector's participant id, the issuer of its tokens")
+    private String participantId;
+
+    @Setting(key = "kakehashi.identity.key.alias", defaultValue = "kakehashi-identity-key",
+            description = "Vault alias of the connector's signing key (EC P-256 JWK); made at first start when absent")
+    private String keyAlias;
+
+    @Setting(key = "kakehashi.identity.trust-list", defaultValue = "kakehashi-data/trusted-peers.json",
+            description = "JSON file mapping trusted participant ids to their public JWKs; re-read when it changes")
+    private String trustListPath;
+
+    @Setting(key = "kakehashi.identity.public-key.file", defaultValue = "kakehashi-data/identity.jwk.json",
+            description = "Where the connector writes its own public JWK at start, for peers' trust lists")
+    private String publicKeyFile;
+
+    @Setting(key = "kakehashi.identity.token.lifetime", defaultValue = "PT5M",
+            description = "Lifetime of the tokens this connector issues (ISO 8601 duration); peers accept at most twice their own")
+    private String tokenLifetime;
+
+    @Setting(key = "kakehashi.identity.clock-skew", defaultValue = "PT30S",
+            description = "Tolerance for clock differences when checking a token's times (ISO 8601 duration)")
+    private String clockSkew;
+
+    @Inject
+    private Vault vault;
+    @Inject
+    private JtiValidationStore jtiValidationStore;
+    @Inject
+    private Clock clock;
+    @Inject
+    private Monitor monitor;
+
+    private SelfIssuedTokenService identityService;
+    private ScheduledExecutorService cleaner;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var lifetime = duration("kakehashi.identity.token.lifetime", tokenLifetime);
+        var skew = duration("kakehashi.identity.clock-skew", clockSkew);
+        var key = new VaultKeyPairs(vault).ensure(keyAlias)
+                .orElseThrow(failure -> new EdcException("Identity key '%s': %s".formatted(keyAlias, failure.getFailureDetail())));
+        writePublicKey(key).orElseThrow(failure -> new EdcException("Invalid setting 'kakehashi.identity.public-key.file': " + failure.getFailureDetail()));
+        var trustList = new TrustListFile(Path.of(trustListPath), monitor);
+        identityService = new SelfIssuedTokenService(participantId, key, trustList, jtiValidationStore, clock, lifetime, skew);
+        monitor.info("Identity: participant '%s', key %s, trust list %s".formatted(participantId, key.getKeyID(), trustListPath));
+    }
+
+    @Provider(isDefault = true)
+    public IdentityService identityService() {
+        return identityService;
+    }
+
+    @Provider(isDefault = true)
+    public AudienceResolver audienceResolver() {
+        return message -> message.getCounterPartyId() == null
+                ? Result.failure("the message has no counter-party id to address the token to")
+                : Result.success(message.getCounterPartyId());
+    }
+
+    @Provider(isDefault = true)
+    public DefaultParticipantIdExtractionFunction participantIdExtractionFunction() {
+        return claims -> claims.getStringClaim(SelfIssuedTokenService.PARTICIPANT_ID_CLAIM);
+    }
+
+    @Override
+    public void start() {
+        cleaner = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "kakehashi-jti-cleanup");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // seen token ids only matter until the tokens expire
+        cleaner.scheduleWithFixedDelay(() -> {
+            try {
+                jtiValidationStore.deleteExpired();
+            } catch (RuntimeException e) {
+                monitor.warning("Cannot purge expired token ids: " + e.getMessage());
+            }
+        }, 1, 1, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public void shutdown() {
+        if (cleaner != null) {
+            cleaner.shutdownNow();
+        }
+    }
+
+    private Result<Void> writePublicKey(ECKey key) {
+        try {
+            var path = Path.of(publicKeyFile).toAbsolutePath();
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, key.toPublicJWK().toJSONString());
+            return Result.success();
+        } catch (IOException e) {
+            return Result.failure(e.getMessage());
+        }
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            var duration = Duration.parse(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new EdcException("Invalid setting '%s': the duration must be positive".formatted(key));
+            }
+            return duration;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT5M)".formatted(key, value));
+        }
+    }
+}
