@@ -1,0 +1,178 @@
+package io.kakehashi.samples.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A connector running in its own JVM, started from a runnable jar (and optional extra jars on the class path), with
+ * its settings in a file and its vault password in the environment. {@link #start} returns once the runtime reports
+ * ready; {@link #close} stops it.
+ * <p>
+ * Not thread-safe.
+ */
+public final class ConnectorProcess implements AutoCloseable {
+
+    public static final String MAIN_CLASS = "org.eclipse.edc.boot.system.runtime.BaseRuntime";
+
+    private final ConnectorSettings settings;
+    private final Process process;
+    private final Path log;
+
+    private ConnectorProcess(ConnectorSettings settings, Process process, Path log) {
+        this.settings = settings;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * The launcher jar that the build made, found from the system property {@code kakehashi.launcher.jar} or, when
+     * unset, at its place in the source tree relative to the working directory.
+     */
+    public static Path launcherJar() {
+        var configured = System.getProperty("kakehashi.launcher.jar");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        for (var candidate : List.of("launchers/connector/target/kakehashi-connector.jar",
+                "../launchers/connector/target/kakehashi-connector.jar",
+                "../../launchers/connector/target/kakehashi-connector.jar")) {
+            var path = Path.of(candidate);
+            if (Files.isRegularFile(path)) {
+                return path.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("launcher jar not found: build it first (./mvnw -DskipTests package) or set -Dkakehashi.launcher.jar");
+    }
+
+    public static ConnectorProcess start(ConnectorSettings settings, Duration timeout) {
+        return start(List.of(launcherJar()), settings, timeout);
+    }
+
+    /**
+     * Starts a runtime with {@code classPath} and waits until it is ready.
+     *
+     * @throws IllegalStateException when the runtime exits or is not ready in time; the message holds its log's tail
+     */
+    public static ConnectorProcess start(List<Path> classPath, ConnectorSettings settings, Duration timeout) {
+        try {
+            Files.createDirectories(settings.directory());
+            var config = settings.directory().resolve("connector.properties");
+            var properties = new Properties();
+            properties.putAll(settings.properties());
+            try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+                properties.store(out, "connector " + settings.participantId());
+            }
+            var log = settings.directory().resolve("connector.log");
+            var command = new ArrayList<String>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx512m");
+            command.add("-XX:+UseSerialGC");
+            command.add("-Dedc.fs.config=" + config);
+            command.add("-cp");
+            command.add(classPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
+            command.add(MAIN_CLASS);
+            var builder = new ProcessBuilder(command)
+                    .directory(settings.directory().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("KAKEHASHI_VAULT_PASSWORD", settings.vaultPassword());
+            var connector = new ConnectorProcess(settings, builder.start(), log);
+            connector.awaitReady(timeout);
+            return connector;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ConnectorSettings settings() {
+        return settings;
+    }
+
+    public ManagementClient management() {
+        return new ManagementClient(settings.managementUrl(), settings.managementKey());
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * The last lines the runtime wrote.
+     */
+    public String logTail(int lines) {
+        try {
+            var all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        var request = HttpRequest.newBuilder(URI.create(settings.readinessUrl())).timeout(Duration.ofSeconds(2)).GET().build();
+        var deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("connector '%s' exited with %d during start-up:\n%s"
+                        .formatted(settings.participantId(), process.exitValue(), logTail(40)));
+            }
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + settings.participantId(), e);
+            }
+            sleep(200);
+        }
+        close();
+        throw new IllegalStateException("connector '%s' not ready after %s:\n%s".formatted(settings.participantId(), timeout, logTail(40)));
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.kakehashi.samples.support;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The configuration of one connector on this machine: its participant id, its working directory, loopback ports
+ * for each web context, and a management API key. {@link #properties()} gives the settings file the launcher reads.
+ * <p>
+ * Not thread-safe; build it once, then share it read-only.
+ */
+public final class ConnectorSettings {
+
+    public static final String DSP_2025_PROTOCOL = "dataspace-protocol-http:2025-1";
+    public static final String DSP_2025_PATH = "/2025-1";
+
+    private final String participantId;
+    private final Path directory;
+    private final int webPort = Ports.freePort();
+    private final int managementPort = Ports.freePort();
+    private final int protocolPort = Ports.freePort();
+    private final int controlPort = Ports.freePort();
+    private final int versionPort = Ports.freePort();
+    private final String managementKey = "mgmt-" + UUID.randomUUID();
+    private final String vaultPassword = "vault-" + UUID.randomUUID();
+    private final Map<String, String> extra = new LinkedHashMap<>();
+
+    public ConnectorSettings(String participantId, Path directory) {
+        this.participantId = participantId;
+        this.directory = directory.toAbsolutePath();
+    }
+
+    /**
+     * Adds or replaces one setting.
+     */
+    public ConnectorSettings with(String key, String value) {
+        extra.put(key, value);
+        return this;
+    }
+
+    /**
+     * Keeps every store in the given PostgreSQL database.
+     */
+    public ConnectorSettings postgres(String jdbcUrl, String user) {
+        return with("edc.datasource.default.url", jdbcUrl).with("edc.datasource.default.user", user);
+    }
+
+    public String participantId() {
+        return participantId;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public String managementKey() {
+        return managementKey;
+    }
+
+    public String vaultPassword() {
+        return vaultPassword;
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:%d/management".formatted(managementPort);
+    }
+
+    public String readinessUrl() {
+        return "http://127.0.0.1:%d/api/check/readiness".formatted(webPort);
+    }
+
+    /** The DSP base address; EDC appends the protocol version path. */
+    public String protocolUrl() {
+        return "http://127.0.0.1:%d/protocol".formatted(protocolPort);
+    }
+
+    /** The address peers use to talk DSP 2025-1 to this connector. */
+    public String dspAddress() {
+        return protocolUrl() + DSP_2025_PATH;
+    }
+
+    /** Where the connector writes its public key at start. */
+    public Path publicKeyFile() {
+        return directory.resolve("data/identity.jwk.json");
+    }
+
+    /** The trust list the connector reads its peers' keys from. */
+    public Path trustListFile() {
+        return directory.resolve("data/trusted-peers.json");
+    }
+
+    /** The settings the launcher reads, in a stable order. */
+    public Map<String, String> properties() {
+        var p = new LinkedHashMap<String, String>();
+        p.put("edc.participant.id", participantId);
+        p.put("edc.component.id", participantId);
+        p.put("kakehashi.web.host", "127.0.0.1");
+        p.put("web.http.port", String.valueOf(webPort));
+        p.put("web.http.path", "/api");
+        p.put("web.http.management.port", String.valueOf(managementPort));
+        p.put("web.http.management.path", "/management");
+        p.put("web.http.management.auth.type", "tokenbased");
+        p.put("web.http.management.auth.key", managementKey);
+        p.put("web.http.protocol.port", String.valueOf(protocolPort));
+        p.put("web.http.protocol.path", "/protocol");
+        p.put("web.http.control.port", String.valueOf(controlPort));
+        p.put("web.http.control.path", "/control");
+        p.put("web.http.version.port", String.valueOf(versionPort));
+        p.put("web.http.version.path", "/version");
+        p.put("edc.dsp.callback.address", protocolUrl());
+        p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
+        p.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
+        p.put("kakehashi.vault.path", directory.resolve("data/vault.p12").toString());
+        p.put("kakehashi.identity.trust-list", trustListFile().toString());
+        p.put("kakehashi.identity.public-key.file", publicKeyFile().toString());
+        p.putAll(extra);
+        return p;
+    }
+}

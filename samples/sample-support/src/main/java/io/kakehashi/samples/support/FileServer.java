@@ -1,0 +1,61 @@
+package io.kakehashi.samples.support;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+
+/**
+ * A data holder's backend in the samples: serves the files of one directory over HTTP on 127.0.0.1, the way an
+ * internal data API would. The connector's data plane reads an asset from it. Only plain file names are served.
+ * <p>
+ * Thread-safe.
+ */
+public final class FileServer implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private FileServer(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FileServer serve(Path directory) {
+        try {
+            var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    var name = exchange.getRequestURI().getPath().substring(1);
+                    var file = directory.resolve(name).normalize();
+                    if (name.isEmpty() || name.contains("/") || !file.startsWith(directory) || !Files.isRegularFile(file)) {
+                        exchange.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    exchange.getResponseHeaders().add("Content-Type", name.endsWith(".csv") ? "text/csv" : "application/octet-stream");
+                    exchange.sendResponseHeaders(200, Files.size(file));
+                    try (var out = exchange.getResponseBody()) {
+                        Files.copy(file, out);
+                    }
+                }
+            });
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.start();
+            return new FileServer(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String urlOf(String fileName) {
+        return "http://127.0.0.1:%d/%s".formatted(server.getAddress().getPort(), fileName);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,242 @@
+package io.kakehashi.samples.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A client of one connector's management API (v3, JSON-LD with the EDC vocabulary), covering what a data holder and
+ * an AI vendor do in the samples: publish an asset with its policy and contract definition, request a catalog,
+ * negotiate, and transfer.
+ * <p>
+ * Thread-safe.
+ */
+public final class ManagementClient {
+
+    public static final String EDC_NAMESPACE = "https://w3id.org/edc/v0.0.1/ns/";
+    public static final String ODRL_NAMESPACE = "http://www.w3.org/ns/odrl/2/";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String baseUrl;
+    private final String apiKey;
+
+    public ManagementClient(String baseUrl, String apiKey) {
+        this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    /** A JSON-LD request body with the EDC vocabulary and the ODRL prefix. */
+    public static ObjectNode body(String type) {
+        var node = MAPPER.createObjectNode();
+        node.putObject("@context").put("@vocab", EDC_NAMESPACE).put("odrl", ODRL_NAMESPACE);
+        if (type != null) {
+            node.put("@type", type);
+        }
+        return node;
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Registers an asset whose data comes from {@code dataAddress}.
+     */
+    public String createAsset(String id, Map<String, String> properties, Map<String, String> dataAddress) {
+        var body = body("Asset").put("@id", id);
+        var props = body.putObject("properties");
+        properties.forEach(props::put);
+        var address = body.putObject("dataAddress").put("@type", "DataAddress");
+        dataAddress.forEach(address::put);
+        return post("/v3/assets", body).path("@id").asText();
+    }
+
+    /**
+     * Registers a policy that permits use with no constraint.
+     */
+    public String createOpenPolicy(String id) {
+        var body = body("PolicyDefinition").put("@id", id);
+        var policy = body.putObject("policy");
+        policy.putObject("@context").put("@vocab", ODRL_NAMESPACE);
+        policy.put("@type", "Set");
+        policy.putArray("permission").addObject().put("action", "use");
+        return post("/v3/policydefinitions", body).path("@id").asText();
+    }
+
+    /**
+     * Offers the asset {@code assetId} under the given access and contract policies.
+     */
+    public String createContractDefinition(String id, String accessPolicyId, String contractPolicyId, String assetId) {
+        var body = body("ContractDefinition").put("@id", id)
+                .put("accessPolicyId", accessPolicyId)
+                .put("contractPolicyId", contractPolicyId);
+        body.putArray("assetsSelector").addObject()
+                .put("@type", "Criterion")
+                .put("operandLeft", EDC_NAMESPACE + "id")
+                .put("operator", "=")
+                .put("operandRight", assetId);
+        return post("/v3/contractdefinitions", body).path("@id").asText();
+    }
+
+    /**
+     * Asks the connector for the catalog of the peer at {@code counterPartyAddress} over DSP 2025-1.
+     */
+    public JsonNode requestCatalog(String counterPartyAddress, String counterPartyId) {
+        var body = body("CatalogRequest")
+                .put("counterPartyAddress", counterPartyAddress)
+                .put("counterPartyId", counterPartyId)
+                .put("protocol", ConnectorSettings.DSP_2025_PROTOCOL);
+        return post("/v3/catalog/request", body);
+    }
+
+    /**
+     * The datasets of a catalog response, always as an array.
+     */
+    public static ArrayNode datasets(JsonNode catalog) {
+        var datasets = catalog.path("dcat:dataset");
+        if (datasets.isArray()) {
+            return (ArrayNode) datasets;
+        }
+        var array = MAPPER.createArrayNode();
+        if (!datasets.isMissingNode()) {
+            array.add(datasets);
+        }
+        return array;
+    }
+
+    /**
+     * The first offer of a dataset.
+     */
+    public static JsonNode firstOffer(JsonNode dataset) {
+        var offers = dataset.path("odrl:hasPolicy");
+        return offers.isArray() ? offers.get(0) : offers;
+    }
+
+    /**
+     * Starts a negotiation for {@code offer} (as found in the provider's catalog) of the dataset {@code datasetId}.
+     */
+    public String negotiate(String counterPartyAddress, String counterPartyId, String datasetId, JsonNode offer) {
+        var policy = ((ObjectNode) offer.deepCopy());
+        policy.put("@type", "odrl:Offer");
+        policy.putObject("odrl:assigner").put("@id", counterPartyId);
+        policy.putObject("odrl:target").put("@id", datasetId);
+        var body = body("ContractRequest")
+                .put("counterPartyAddress", counterPartyAddress)
+                .put("protocol", ConnectorSettings.DSP_2025_PROTOCOL);
+        body.set("policy", policy);
+        return post("/v3/contractnegotiations", body).path("@id").asText();
+    }
+
+    public JsonNode negotiation(String id) {
+        return get("/v3/contractnegotiations/" + id);
+    }
+
+    /**
+     * Waits until the negotiation is FINALIZED and returns it; fails when it ends otherwise or takes too long.
+     */
+    public JsonNode awaitAgreement(String negotiationId, Duration timeout) {
+        return awaitState(() -> negotiation(negotiationId), Set.of("FINALIZED"), Set.of("TERMINATED"), timeout, "negotiation " + negotiationId);
+    }
+
+    /**
+     * Asks the provider to push the agreed data to an HTTP endpoint.
+     */
+    public String transferPush(String counterPartyAddress, String counterPartyId, String agreementId, String destinationUrl) {
+        var body = body("TransferRequest")
+                .put("counterPartyAddress", counterPartyAddress)
+                .put("connectorId", counterPartyId)
+                .put("contractId", agreementId)
+                .put("protocol", ConnectorSettings.DSP_2025_PROTOCOL)
+                .put("transferType", "HttpData-PUSH");
+        body.putObject("dataDestination").put("@type", "DataAddress").put("type", "HttpData").put("baseUrl", destinationUrl);
+        return post("/v3/transferprocesses", body).path("@id").asText();
+    }
+
+    public JsonNode transfer(String id) {
+        return get("/v3/transferprocesses/" + id);
+    }
+
+    /**
+     * Waits until the transfer is COMPLETED and returns it; fails when it ends otherwise or takes too long.
+     */
+    public JsonNode awaitCompleted(String transferId, Duration timeout) {
+        return awaitState(() -> transfer(transferId), Set.of("COMPLETED"), Set.of("TERMINATED", "SUSPENDED"), timeout, "transfer " + transferId);
+    }
+
+    public JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    public JsonNode post(String path, JsonNode body) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        try {
+            var response = HTTP.send(request.header("x-api-key", apiKey).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new ManagementApiException(response.statusCode(), response.request().method() + " " + response.uri() + ": " + response.body());
+            }
+            return response.body().isEmpty() ? MAPPER.createObjectNode() : MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode awaitState(java.util.function.Supplier<JsonNode> poll, Set<String> done, Set<String> failed,
+                                       Duration timeout, String what) {
+        var deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = poll.get();
+            var state = last.path("state").asText();
+            if (done.contains(state)) {
+                return last;
+            }
+            if (failed.contains(state)) {
+                throw new IllegalStateException("%s ended in %s: %s".formatted(what, state, last.path("errorDetail").asText("")));
+            }
+            ConnectorProcess.sleep(50);
+        }
+        throw new IllegalStateException("%s not done after %s; last seen: %s".formatted(what, timeout, last));
+    }
+
+    /**
+     * A management API call that answered with an error status.
+     */
+    public static final class ManagementApiException extends RuntimeException {
+        private final int status;
+
+        public ManagementApiException(int status, String message) {
+            super(status + " " + message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}
