@@ -16,6 +16,10 @@ public final class ConnectorSettings {
     public static final String DSP_2025_PROTOCOL = "dataspace-protocol-http:2025-1";
     public static final String DSP_2025_PATH = "/2025-1";
 
+    /** The setting prefixes of EDC 0.15.1's state machines. */
+    public static final java.util.List<String> STATE_MACHINES = java.util.List.of("edc.negotiation.consumer", "edc.negotiation.provider",
+            "edc.transfer", "edc.dataplane", "edc.policy.monitor", "edc.data.plane.selector");
+
     private final String participantId;
     private final Path directory;
     private final int webPort = Ports.freePort();
@@ -45,6 +49,17 @@ public final class ConnectorSettings {
      */
     public ConnectorSettings postgres(String jdbcUrl, String user) {
         return with("edc.datasource.default.url", jdbcUrl).with("edc.datasource.default.user", user);
+    }
+
+    /**
+     * Sets how long every state machine (negotiation, transfer, data plane, policy monitor, selector) idles between
+     * iterations when it has nothing to do. EDC's default is 1 s.
+     */
+    public ConnectorSettings stateMachineWait(long millis) {
+        for (var machine : STATE_MACHINES) {
+            with(machine + ".state-machine.iteration-wait-millis", String.valueOf(millis));
+        }
+        return this;
     }
 
     public String participantId() {

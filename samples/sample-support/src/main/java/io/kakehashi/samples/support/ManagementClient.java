@@ -27,6 +27,8 @@ public final class ManagementClient {
 
     public static final String EDC_NAMESPACE = "https://w3id.org/edc/v0.0.1/ns/";
     public static final String ODRL_NAMESPACE = "http://www.w3.org/ns/odrl/2/";
+    /** EDC's JSON-LD context for the management API; EDC resolves it from its own cache. */
+    public static final String MANAGEMENT_CONTEXT = "https://w3id.org/edc/connector/management/v0.0.1";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -72,7 +74,7 @@ public final class ManagementClient {
         var policy = body.putObject("policy");
         policy.putObject("@context").put("@vocab", ODRL_NAMESPACE);
         policy.put("@type", "Set");
-        policy.putArray("permission").addObject().put("action", "use");
+        policy.putArray("permission").addObject().putObject("action").put("@id", ODRL_NAMESPACE + "use");
         return post("/v3/policydefinitions", body).path("@id").asText();
     }
 
@@ -103,10 +105,11 @@ public final class ManagementClient {
     }
 
     /**
-     * The datasets of a catalog response, always as an array.
+     * The datasets of a catalog response, always as an array. DSP 2025-1 catalogs use the un-prefixed terms of the
+     * DSP context; older protocol versions use {@code dcat:} prefixes.
      */
     public static ArrayNode datasets(JsonNode catalog) {
-        var datasets = catalog.path("dcat:dataset");
+        var datasets = catalog.has("dataset") ? catalog.path("dataset") : catalog.path("dcat:dataset");
         if (datasets.isArray()) {
             return (ArrayNode) datasets;
         }
@@ -121,22 +124,36 @@ public final class ManagementClient {
      * The first offer of a dataset.
      */
     public static JsonNode firstOffer(JsonNode dataset) {
-        var offers = dataset.path("odrl:hasPolicy");
+        var offers = dataset.has("hasPolicy") ? dataset.path("hasPolicy") : dataset.path("odrl:hasPolicy");
         return offers.isArray() ? offers.get(0) : offers;
     }
 
     /**
-     * Starts a negotiation for {@code offer} (as found in the provider's catalog) of the dataset {@code datasetId}.
+     * The policy to request when negotiating the first offer of {@code dataset} from {@code catalog}: the offer as
+     * the provider wrote it, with the provider as assigner and the dataset as target. DSP 2025-1 writes offers in
+     * ODRL's own terms, so the offer is read with the ODRL context that {@link #negotiate} puts around it.
      */
-    public String negotiate(String counterPartyAddress, String counterPartyId, String datasetId, JsonNode offer) {
-        var policy = ((ObjectNode) offer.deepCopy());
-        policy.put("@type", "odrl:Offer");
-        policy.putObject("odrl:assigner").put("@id", counterPartyId);
-        policy.putObject("odrl:target").put("@id", datasetId);
-        var body = body("ContractRequest")
+    public static ObjectNode contractOffer(JsonNode catalog, JsonNode dataset) {
+        var policy = ((ObjectNode) firstOffer(dataset).deepCopy());
+        policy.put("@type", "Offer");
+        var provider = catalog.has("participantId") ? catalog.path("participantId") : catalog.path("dspace:participantId");
+        policy.put("assigner", provider.asText());
+        policy.put("target", dataset.path("@id").asText());
+        return policy;
+    }
+
+    /**
+     * Starts a negotiation for {@code offer} (see {@link #contractOffer}) with the connector at
+     * {@code counterPartyAddress}; returns the negotiation id. The request uses EDC's management JSON-LD context, in
+     * which a contract request's policy is read with ODRL's context.
+     */
+    public String negotiate(String counterPartyAddress, ObjectNode offer) {
+        var body = MAPPER.createObjectNode();
+        body.putArray("@context").add(MANAGEMENT_CONTEXT);
+        body.put("@type", "ContractRequest")
                 .put("counterPartyAddress", counterPartyAddress)
                 .put("protocol", ConnectorSettings.DSP_2025_PROTOCOL);
-        body.set("policy", policy);
+        body.set("policy", offer);
         return post("/v3/contractnegotiations", body).path("@id").asText();
     }
 

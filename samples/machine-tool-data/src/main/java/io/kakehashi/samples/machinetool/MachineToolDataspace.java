@@ -1,0 +1,267 @@
+package io.kakehashi.samples.machinetool;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.FileServer;
+import io.kakehashi.samples.support.HttpSink;
+import io.kakehashi.samples.support.ManagementClient;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The first Kakehashi dataspace: a Japanese machine-tool maker (provider) publishes its machines' operation data and
+ * an AI vendor (consumer) finds it in the catalog, negotiates a contract over DSP 2025-1 and receives the data. Each
+ * side is a connector in its own JVM, started from the launcher jar; the two know each other through their trust
+ * lists. Every step is reported to the given stream.
+ * <p>
+ * Not thread-safe: one scenario, driven by one thread.
+ */
+public final class MachineToolDataspace implements AutoCloseable {
+
+    public static final String PROVIDER_ID = "jp-machine-tool-maker";
+    public static final String CONSUMER_ID = "ai-vendor";
+    public static final String ASSET_ID = "machine-operation-data-2026-11";
+    public static final String DATA_FILE = "machine-operation-2026-11.csv";
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path workDir;
+    private final PrintStream out;
+    private final ConnectorSettings providerSettings;
+    private final ConnectorSettings consumerSettings;
+    private ConnectorProcess provider;
+    private ConnectorProcess consumer;
+    private FileServer backend;
+    private HttpSink sink;
+    private int step;
+
+    /**
+     * @param configure applied to both connectors' settings (e.g. to keep their state in PostgreSQL)
+     */
+    public MachineToolDataspace(Path workDir, PrintStream out, UnaryOperator<ConnectorSettings> configure) {
+        this.workDir = workDir.toAbsolutePath();
+        this.out = out;
+        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_ID, this.workDir.resolve(PROVIDER_ID)).stateMachineWait(100));
+        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_ID, this.workDir.resolve(CONSUMER_ID)).stateMachineWait(100));
+    }
+
+    public static void main(String[] args) throws Exception {
+        var dir = Path.of(args.length > 0 ? args[0] : "target/sample-run");
+        deleteRecursively(dir);
+        try (var dataspace = new MachineToolDataspace(dir, System.out, UnaryOperator.identity())) {
+            var outcome = dataspace.run(40_000);
+            System.out.printf("%nDone: %s received %,d bytes of %s under agreement %s; SHA-256 %s.%n",
+                    CONSUMER_ID, outcome.bytes(), ASSET_ID, outcome.agreementId(), outcome.receivedSha256());
+            System.out.printf("Logs: %s%n", dir.toAbsolutePath());
+        }
+    }
+
+    /**
+     * Runs the whole scenario: generate, start, publish, discover, negotiate, transfer, check.
+     */
+    public Outcome run(int rows) {
+        var source = generateData(rows);
+        startConnectors();
+        publish(source);
+        var offer = discover();
+        var agreementId = negotiate(offer);
+        var delivery = transfer(agreementId, "delivery-1.csv");
+        var sourceHash = sha256(source);
+        var receivedHash = sha256(delivery.file());
+        report("The AI vendor checks what arrived: %,d bytes, SHA-256 %s (%s the maker's file)",
+                size(delivery.file()), receivedHash, sourceHash.equals(receivedHash) ? "identical to" : "DIFFERENT FROM");
+        return new Outcome(ASSET_ID, agreementId, delivery.transferId(), delivery.file(), sourceHash, receivedHash, size(delivery.file()));
+    }
+
+    /** Step: the maker's gateway writes a month of operation data to its backend. */
+    public Path generateData(int rows) {
+        try {
+            var dataDir = Files.createDirectories(workDir.resolve("maker-backend"));
+            var file = dataDir.resolve(DATA_FILE);
+            MachineOperationData.write(file, rows, 20261123L);
+            backend = FileServer.serve(dataDir);
+            report("The machine-tool maker's backend holds %s: %,d rows, %,d bytes, served at %s",
+                    DATA_FILE, rows, size(file), backend.urlOf(DATA_FILE));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Step: both connectors start and each puts the other's public key in its trust list. */
+    public void startConnectors() {
+        provider = ConnectorProcess.start(providerSettings, START_TIMEOUT);
+        consumer = ConnectorProcess.start(consumerSettings, START_TIMEOUT);
+        trust(providerSettings, consumerSettings);
+        trust(consumerSettings, providerSettings);
+        report("Connectors up: '%s' (DSP %s) and '%s' (DSP %s); each trusts the other's key",
+                PROVIDER_ID, providerSettings.dspAddress(), CONSUMER_ID, consumerSettings.dspAddress());
+    }
+
+    public void stopConnectors() {
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (provider != null) {
+            provider.close();
+        }
+    }
+
+    /** Step: the maker registers the data as an asset and offers it under a contract. */
+    public void publish(Path source) {
+        var api = provider.management();
+        api.createAsset(ASSET_ID, Map.of(
+                        "name", "Machine operation data, Nagoya and Osaka plants, November 2026",
+                        "description", "10-second operation records of 8 machining centres and lathes: spindle speed and load, feed, vibration, coolant temperature, power, state and alarms",
+                        "contenttype", "text/csv",
+                        "sector", "manufacturing-and-robotics"),
+                Map.of("type", "HttpData", "baseUrl", backend.urlOf(DATA_FILE)));
+        api.createOpenPolicy("use-machine-data");
+        api.createContractDefinition("machine-data-offer", "use-machine-data", "use-machine-data", ASSET_ID);
+        report("The maker publishes asset '%s' with policy 'use-machine-data' and contract definition 'machine-data-offer'", ASSET_ID);
+    }
+
+    /** Step: the AI vendor asks the maker's connector for its catalog and finds the dataset. */
+    public ObjectNode discover() {
+        var catalog = consumer.management().requestCatalog(providerSettings.dspAddress(), PROVIDER_ID);
+        var datasets = ManagementClient.datasets(catalog);
+        for (var dataset : datasets) {
+            if (ASSET_ID.equals(dataset.path("@id").asText())) {
+                var offer = ManagementClient.contractOffer(catalog, dataset);
+                report("The AI vendor reads the maker's catalog: %d dataset(s); '%s' is offered as '%s'",
+                        datasets.size(), ASSET_ID, offer.path("@id").asText());
+                return offer;
+            }
+        }
+        throw new IllegalStateException("the maker's catalog does not list " + ASSET_ID + ": " + catalog);
+    }
+
+    /** Step: the AI vendor negotiates the offer; returns the agreement id. */
+    public String negotiate(ObjectNode offer) {
+        var api = consumer.management();
+        var started = System.nanoTime();
+        var negotiationId = api.negotiate(providerSettings.dspAddress(), offer);
+        var negotiation = api.awaitAgreement(negotiationId, STEP_TIMEOUT);
+        var agreementId = negotiation.path("contractAgreementId").asText();
+        report("Contract negotiation %s FINALIZED in %d ms: agreement %s", negotiationId,
+                (System.nanoTime() - started) / 1_000_000, agreementId);
+        return agreementId;
+    }
+
+    /** Step: the AI vendor has the maker's data plane push the data to its receiving endpoint. */
+    public Delivery transfer(String agreementId, String name) {
+        if (sink == null) {
+            sink = HttpSink.receiveInto(workDir.resolve("ai-vendor-inbox"));
+        }
+        var api = consumer.management();
+        var started = System.nanoTime();
+        var transferId = api.transferPush(providerSettings.dspAddress(), PROVIDER_ID, agreementId, sink.urlFor(name));
+        var file = sink.await(name, STEP_TIMEOUT);
+        api.awaitCompleted(transferId, STEP_TIMEOUT);
+        report("Transfer %s COMPLETED in %d ms (HttpData-PUSH into %s)", transferId, (System.nanoTime() - started) / 1_000_000, file);
+        return new Delivery(transferId, file);
+    }
+
+    public ConnectorProcess provider() {
+        return provider;
+    }
+
+    public ConnectorProcess consumer() {
+        return consumer;
+    }
+
+    public ConnectorSettings providerSettings() {
+        return providerSettings;
+    }
+
+    public ConnectorSettings consumerSettings() {
+        return consumerSettings;
+    }
+
+    @Override
+    public void close() {
+        stopConnectors();
+        if (sink != null) {
+            sink.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** Writes {@code trusted}'s public key into {@code truster}'s trust list, keeping the peers already there. */
+    static void trust(ConnectorSettings truster, ConnectorSettings trusted) {
+        try {
+            var mapper = ManagementClient.mapper();
+            var listFile = truster.trustListFile();
+            var list = Files.exists(listFile) ? (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(listFile.toFile())
+                    : mapper.createObjectNode();
+            list.set(trusted.participantId(), mapper.readTree(trusted.publicKeyFile().toFile()));
+            Files.createDirectories(listFile.getParent());
+            var tmp = listFile.resolveSibling(listFile.getFileName() + ".tmp");
+            mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), list);
+            Files.move(tmp, listFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            var digest = MessageDigest.getInstance("SHA-256");
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void report(String format, Object... args) {
+        out.printf("[%d] %s%n", ++step, format.formatted(args));
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** What the scenario produced. */
+    public record Outcome(String datasetId, String agreementId, String transferId, Path received, String sourceSha256,
+                          String receivedSha256, long bytes) {
+    }
+
+    /** A completed transfer and the file it delivered. */
+    public record Delivery(String transferId, Path file) {
+    }
+}
