@@ -88,7 +88,7 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
                 .orElseThrow(failure -> new EdcException("Identity key '%s': %s".formatted(keyAlias, failure.getFailureDetail())));
         writePublicKey(key).orElseThrow(failure -> new EdcException("Invalid setting 'kakehashi.identity.public-key.file': " + failure.getFailureDetail()));
         var trustList = new TrustListFile(Path.of(trustListPath), monitor);
-        identityService = new SelfIssuedTokenService(participantId, key, trustList, jtiValidationStore, clock, lifetime, skew);
+        identityService = new SelfIssuedTokenService(participantId, key, trustList, jtiValidationStore, clock, lifetime, skew, monitor);
         monitor.info("Identity: participant '%s', key %s, trust list %s".formatted(participantId, key.getKeyID(), trustListPath));
     }
 

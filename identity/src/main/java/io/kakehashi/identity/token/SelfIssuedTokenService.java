@@ -17,6 +17,7 @@ import org.eclipse.edc.spi.iam.IdentityService;
 import org.eclipse.edc.spi.iam.TokenParameters;
 import org.eclipse.edc.spi.iam.TokenRepresentation;
 import org.eclipse.edc.spi.iam.VerificationContext;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
 
 import java.text.ParseException;
@@ -48,9 +49,10 @@ public class SelfIssuedTokenService implements IdentityService {
     private final Clock clock;
     private final Duration lifetime;
     private final Duration clockSkew;
+    private final Monitor monitor;
 
     public SelfIssuedTokenService(String participantId, ECKey signingKey, TrustedPeerKeys peers, JtiValidationStore seenTokens,
-                                  Clock clock, Duration lifetime, Duration clockSkew) {
+                                  Clock clock, Duration lifetime, Duration clockSkew, Monitor monitor) {
         this.participantId = participantId;
         this.signingKey = signingKey;
         this.peers = peers;
@@ -58,6 +60,7 @@ public class SelfIssuedTokenService implements IdentityService {
         this.clock = clock;
         this.lifetime = lifetime;
         this.clockSkew = clockSkew;
+        this.monitor = monitor;
     }
 
     @Override
@@ -90,6 +93,15 @@ public class SelfIssuedTokenService implements IdentityService {
 
     @Override
     public Result<ClaimToken> verifyJwtToken(String participantContextId, TokenRepresentation tokenRepresentation, VerificationContext context) {
+        var result = verify(tokenRepresentation);
+        if (result.failed()) {
+            // the one place that knows which check failed; the token itself is never logged
+            monitor.warning("Refused a DSP request token: " + result.getFailureDetail());
+        }
+        return result;
+    }
+
+    private Result<ClaimToken> verify(TokenRepresentation tokenRepresentation) {
         var raw = tokenRepresentation.getToken();
         if (raw == null || raw.isBlank()) {
             return Result.failure("no token");

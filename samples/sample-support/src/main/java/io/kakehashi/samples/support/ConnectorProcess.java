@@ -2,10 +2,6 @@ package io.kakehashi.samples.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,29 +138,32 @@ public final class ConnectorProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for EDC's "Runtime ... ready" line, which it writes once every extension has started. The readiness
+     * endpoint alone answers before the last web resources are registered.
+     */
     private void awaitReady(Duration timeout) {
-        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        var request = HttpRequest.newBuilder(URI.create(settings.readinessUrl())).timeout(Duration.ofSeconds(2)).GET().build();
         var deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("connector '%s' exited with %d during start-up:\n%s"
                         .formatted(settings.participantId(), process.exitValue(), logTail(40)));
             }
-            try {
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + settings.participantId(), e);
+            if (logShowsReady()) {
+                return;
             }
-            sleep(200);
+            sleep(100);
         }
         close();
         throw new IllegalStateException("connector '%s' not ready after %s:\n%s".formatted(settings.participantId(), timeout, logTail(40)));
+    }
+
+    private boolean logShowsReady() {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(line -> line.contains("Runtime ") && line.contains(" ready"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     static void sleep(long millis) {

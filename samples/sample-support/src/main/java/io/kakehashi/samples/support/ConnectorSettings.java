@@ -82,10 +82,6 @@ public final class ConnectorSettings {
         return "http://127.0.0.1:%d/management".formatted(managementPort);
     }
 
-    public String readinessUrl() {
-        return "http://127.0.0.1:%d/api/check/readiness".formatted(webPort);
-    }
-
     /** The DSP base address; EDC appends the protocol version path. */
     public String protocolUrl() {
         return "http://127.0.0.1:%d/protocol".formatted(protocolPort);

@@ -42,7 +42,7 @@ public final class FileServer implements AutoCloseable {
                     }
                 }
             });
-            server.setExecutor(Executors.newCachedThreadPool());
+            server.setExecutor(Executors.newCachedThreadPool(Ports::daemonThread));
             server.start();
             return new FileServer(server);
         } catch (IOException e) {
@@ -57,5 +57,6 @@ public final class FileServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

@@ -62,7 +62,7 @@ public final class HttpSink implements AutoCloseable {
                     sink.future(name).complete(target);
                 }
             });
-            server.setExecutor(Executors.newCachedThreadPool());
+            server.setExecutor(Executors.newCachedThreadPool(Ports::daemonThread));
             server.start();
             return sink;
         } catch (IOException e) {
@@ -102,5 +102,6 @@ public final class HttpSink implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

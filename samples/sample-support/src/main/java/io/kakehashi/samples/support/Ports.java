@@ -14,6 +14,15 @@ public final class Ports {
     }
 
     /**
+     * A daemon thread for the loopback servers of the samples, so that they never keep a JVM alive.
+     */
+    static Thread daemonThread(Runnable runnable) {
+        var thread = new Thread(runnable, "sample-http");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /**
      * A port that was free on 127.0.0.1 a moment ago.
      */
     public static int freePort() {

@@ -1,0 +1,104 @@
+package io.kakehashi.samples.machinetool;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.ManagementClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The machine-tool sample with both connectors keeping their state in PostgreSQL (127.0.0.1:5432 unless
+ * {@code kakehashi.test.postgres.url} says otherwise): an agreement and a finished transfer survive a restart of both
+ * connectors, and the agreement still works afterwards.
+ */
+class PostgresRestartEndToEndTest {
+
+    private static final String SERVER_URL = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/");
+    private static final String USER = System.getProperty("kakehashi.test.postgres.user", "postgres");
+
+    private final Path workDir = Path.of("target", "e2e", "postgres-restart");
+    private MachineToolDataspace dataspace;
+
+    @BeforeEach
+    void freshDatabases() throws Exception {
+        MachineToolDataspace.deleteRecursively(workDir);
+        for (var participant : new String[]{MachineToolDataspace.PROVIDER_ID, MachineToolDataspace.CONSUMER_ID}) {
+            recreateDatabase(databaseOf(participant));
+        }
+        dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),
+                settings -> settings.postgres(SERVER_URL + databaseOf(settings.participantId()), USER));
+    }
+
+    @AfterEach
+    void stop() {
+        if (dataspace != null) {
+            dataspace.close();
+        }
+    }
+
+    @Test
+    void agreementAndFinishedTransfer_whenBothConnectorsRestart_shouldSurviveAndStillWork() throws Exception {
+        var outcome = dataspace.run(5_000);
+
+        dataspace.stopConnectors();
+        assertThat(dataspace.provider().isAlive()).isFalse();
+        assertThat(dataspace.consumer().isAlive()).isFalse();
+        dataspace.startConnectors();
+
+        var consumerApi = dataspace.consumer().management();
+        var providerApi = dataspace.provider().management();
+        var consumerAgreement = consumerApi.get("/v3/contractagreements/" + outcome.agreementId());
+        assertThat(consumerAgreement.path("assetId").asText()).isEqualTo(MachineToolDataspace.ASSET_ID);
+        var sharedAgreementId = consumerAgreement.path("agreementId").asText();
+        assertThat(Agreements.sharedIdsOf(providerApi)).containsExactly(sharedAgreementId);
+        assertThat(consumerApi.transfer(outcome.transferId()).path("state").asText()).isEqualTo("COMPLETED");
+        // the provider deprovisions a finished push; either way it has ended well
+        assertThat(providerTransferStates(providerApi)).singleElement().isIn("COMPLETED", "DEPROVISIONED");
+        assertThat(countRows(MachineToolDataspace.CONSUMER_ID, "SELECT count(*) FROM edc_contract_agreement WHERE agr_id = ?", outcome.agreementId()))
+                .as("the agreement is a row in the consumer's PostgreSQL database").isEqualTo(1);
+        assertThat(countRows(MachineToolDataspace.CONSUMER_ID, "SELECT count(*) FROM edc_transfer_process WHERE transferprocess_id = ?", outcome.transferId()))
+                .as("the transfer is a row in the consumer's PostgreSQL database").isEqualTo(1);
+
+        var afterRestart = dataspace.transfer(outcome.agreementId(), "after-restart.csv");
+        assertThat(Files.mismatch(outcome.received(), afterRestart.file())).isEqualTo(-1L);
+    }
+
+    private static java.util.List<String> providerTransferStates(ManagementClient api) {
+        var query = ManagementClient.body("QuerySpec");
+        var states = new java.util.ArrayList<String>();
+        api.post("/v3/transferprocesses/request", query).forEach(tp -> states.add(tp.path("state").asText()));
+        return states;
+    }
+
+    static String databaseOf(String participantId) {
+        return "kakehashi_e2e_" + participantId.replace('-', '_');
+    }
+
+    private static void recreateDatabase(String name) throws SQLException {
+        try (var connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, null);
+             var statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + name);
+        }
+    }
+
+    private static int countRows(String participant, String sql, String id) throws SQLException {
+        try (var connection = DriverManager.getConnection(SERVER_URL + databaseOf(participant), USER, null);
+             var statement = connection.prepareStatement(sql)) {
+            statement.setString(1, id);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+}
