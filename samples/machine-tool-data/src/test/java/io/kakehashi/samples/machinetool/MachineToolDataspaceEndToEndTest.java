@@ -107,6 +107,7 @@ class MachineToolDataspaceEndToEndTest {
 
                 assertThatThrownBy(() -> stranger.management().requestCatalog(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID))
                         .isInstanceOf(ManagementClient.ManagementApiException.class);
+                assertThat(dataspace.provider().logTail(400)).contains("issuer 'unlisted-vendor' is not in the trust list");
             }
         }
 
@@ -120,6 +121,7 @@ class MachineToolDataspaceEndToEndTest {
             var forged = selfIssuedToken(MachineToolDataspace.CONSUMER_ID, MachineToolDataspace.PROVIDER_ID, Instant.now().plusSeconds(60));
 
             assertThat(postCatalogRequest(forged).statusCode()).isEqualTo(401);
+            assertThat(dataspace.provider().logTail(400)).contains("token signature does not verify against the trusted key of 'ai-vendor'");
         }
 
         @Test

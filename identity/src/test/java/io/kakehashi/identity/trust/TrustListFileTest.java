@@ -1,0 +1,99 @@
+package io.kakehashi.identity.trust;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.kakehashi.identity.IdentityTestFixtures;
+import io.kakehashi.identity.IdentityTestFixtures.RecordingMonitor;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrustListFileTest {
+
+    @TempDir
+    Path dir;
+
+    private final RecordingMonitor monitor = new RecordingMonitor();
+
+    @Test
+    void keyOf_whenPeerListed_shouldReturnItsKey() throws Exception {
+        var key = IdentityTestFixtures.newKey().toPublicJWK();
+        var file = write("{\"maker\": " + key.toJSONString() + "}");
+
+        assertThat(new TrustListFile(file, monitor).keyOf("maker")).contains(key);
+        assertThat(new TrustListFile(file, monitor).keyOf("stranger")).isEmpty();
+    }
+
+    @Test
+    void keyOf_whenFileMissing_shouldTrustNobody() {
+        assertThat(new TrustListFile(dir.resolve("absent.json"), monitor).keyOf("maker")).isEmpty();
+    }
+
+    @Test
+    void keyOf_whenFileChanges_shouldSeeTheNewPeer() throws Exception {
+        var file = write("{}");
+        var trustList = new TrustListFile(file, monitor);
+        assertThat(trustList.keyOf("maker")).isEmpty();
+
+        var key = IdentityTestFixtures.newKey().toPublicJWK();
+        Files.writeString(file, "{\"maker\": " + key.toJSONString() + "}");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+
+        assertThat(trustList.keyOf("maker")).contains(key);
+    }
+
+    @Nested
+    class BadInput {
+
+        @Test
+        void keyOf_whenFileBecomesBroken_shouldKeepTheLastGoodListAndSaySo() throws Exception {
+            var key = IdentityTestFixtures.newKey().toPublicJWK();
+            var file = write("{\"maker\": " + key.toJSONString() + "}");
+            var trustList = new TrustListFile(file, monitor);
+            assertThat(trustList.keyOf("maker")).contains(key);
+
+            Files.writeString(file, "{\"maker\": ");
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+
+            assertThat(trustList.keyOf("maker")).contains(key);
+            assertThat(monitor.warnings).singleElement().asString().contains("previous list stays in force");
+        }
+
+        @Test
+        void parse_whenAPrivateKeyIsListed_shouldFail() {
+            var result = TrustListFile.parse("{\"maker\": " + IdentityTestFixtures.newKey().toJSONString() + "}");
+
+            assertThat(result.getFailureDetail()).contains("maker").contains("private");
+        }
+
+        @Test
+        void parse_whenKeyIsNotP256_shouldFail() throws Exception {
+            var p384 = new ECKeyGenerator(Curve.P_384).generate().toPublicJWK();
+
+            assertThat(TrustListFile.parse("{\"maker\": " + p384.toJSONString() + "}").getFailureDetail()).contains("P-256");
+        }
+
+        @Test
+        void parse_whenValueIsNotAnObject_shouldFail() {
+            assertThat(TrustListFile.parse("{\"maker\": \"a key\"}").getFailureDetail()).contains("maker");
+        }
+
+        @Test
+        void parse_whenNotJson_shouldFail() {
+            assertThat(TrustListFile.parse("maker=key").failed()).isTrue();
+        }
+    }
+
+    private Path write(String json) throws Exception {
+        var file = dir.resolve("trusted-peers.json");
+        Files.writeString(file, json);
+        return file;
+    }
+}
