@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,26 +34,37 @@ final class SchemaCreator {
         this.executor = executor;
     }
 
+    /**
+     * Creates the schema from the given classpath resources, all or nothing: every file is read before anything
+     * runs, and a statement that fails rolls the whole creation back.
+     */
     Result<Void> create(List<String> resources) {
         var ds = registry.resolve(dataSource);
         if (ds == null) {
             return Result.failure("no datasource '%s' is configured (edc.datasource.%s.url)".formatted(dataSource, dataSource));
         }
-        return trx.execute(() -> {
-            try (var connection = ds.getConnection()) {
-                executor.execute(connection, "SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK_ID + ")");
-                for (var resource : resources) {
-                    var sql = read(resource);
-                    if (sql == null) {
-                        return Result.<Void>failure("schema file %s is not on the classpath".formatted(resource));
-                    }
-                    executor.execute(connection, sql);
-                }
-                return Result.<Void>success();
-            } catch (SQLException | EdcPersistenceException e) {
-                return Result.<Void>failure(e.getMessage());
+        var scripts = new ArrayList<String>();
+        for (var resource : resources) {
+            var sql = read(resource);
+            if (sql == null) {
+                return Result.failure("schema file %s is not on the classpath".formatted(resource));
             }
-        });
+            scripts.add(sql);
+        }
+        try {
+            trx.execute(() -> {
+                try (var connection = ds.getConnection()) {
+                    executor.execute(connection, "SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK_ID + ")");
+                    scripts.forEach(sql -> executor.execute(connection, sql));
+                } catch (SQLException e) {
+                    throw new EdcPersistenceException(e);
+                }
+            });
+            return Result.success();
+        } catch (EdcPersistenceException e) {
+            // the exception made the transaction roll back: nothing of the schema was created
+            return Result.failure(e.getMessage());
+        }
     }
 
     private String read(String resource) {
