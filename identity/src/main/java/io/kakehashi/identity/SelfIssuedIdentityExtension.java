@@ -82,6 +82,9 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
+        if (participantId.isBlank()) {
+            throw new EdcException("Missing setting 'edc.participant.id': the connector needs a participant id to issue its tokens");
+        }
         var lifetime = duration("kakehashi.identity.token.lifetime", tokenLifetime);
         var skew = duration("kakehashi.identity.clock-skew", clockSkew);
         var key = new VaultKeyPairs(vault).ensure(keyAlias)

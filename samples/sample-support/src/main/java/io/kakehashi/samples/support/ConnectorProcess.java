@@ -85,7 +85,10 @@ public final class ConnectorProcess implements AutoCloseable {
                     .directory(settings.directory().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().put("KAKEHASHI_VAULT_PASSWORD", settings.vaultPassword());
+            builder.environment().remove("KAKEHASHI_VAULT_PASSWORD");
+            if (settings.vaultPassword() != null) {
+                builder.environment().put("KAKEHASHI_VAULT_PASSWORD", settings.vaultPassword());
+            }
             var connector = new ConnectorProcess(settings, builder.start(), log);
             connector.awaitReady(timeout);
             return connector;

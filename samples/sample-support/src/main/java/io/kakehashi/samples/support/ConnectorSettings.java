@@ -26,9 +26,8 @@ public final class ConnectorSettings {
     private final int managementPort = Ports.freePort();
     private final int protocolPort = Ports.freePort();
     private final int controlPort = Ports.freePort();
-    private final int versionPort = Ports.freePort();
     private final String managementKey = "mgmt-" + UUID.randomUUID();
-    private final String vaultPassword = "vault-" + UUID.randomUUID();
+    private String vaultPassword = "vault-" + UUID.randomUUID();
     private final Map<String, String> extra = new LinkedHashMap<>();
 
     public ConnectorSettings(String participantId, Path directory) {
@@ -74,8 +73,14 @@ public final class ConnectorSettings {
         return managementKey;
     }
 
+    /** The vault password the connector gets through its environment; {@code null} for none. */
     public String vaultPassword() {
         return vaultPassword;
+    }
+
+    public ConnectorSettings vaultPassword(String password) {
+        this.vaultPassword = password;
+        return this;
     }
 
     public String managementUrl() {
@@ -118,8 +123,6 @@ public final class ConnectorSettings {
         p.put("web.http.protocol.path", "/protocol");
         p.put("web.http.control.port", String.valueOf(controlPort));
         p.put("web.http.control.path", "/control");
-        p.put("web.http.version.port", String.valueOf(versionPort));
-        p.put("web.http.version.path", "/version");
         p.put("edc.dsp.callback.address", protocolUrl());
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
         p.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");

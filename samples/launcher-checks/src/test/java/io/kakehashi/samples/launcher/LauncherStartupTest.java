@@ -1,0 +1,151 @@
+package io.kakehashi.samples.launcher;
+
+import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.ConnectorSettings;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The production launcher jar as an operator meets it.
+ */
+class LauncherStartupTest {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private final Path workDir = Path.of("target", "launcher-checks");
+
+    private ConnectorSettings settings(String name) {
+        return new ConnectorSettings(name, workDir.resolve(name + "-" + System.nanoTime()));
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void start_shouldListenOnLoopbackOnly() throws IOException {
+        var settings = settings("loopback");
+        try (var connector = ConnectorProcess.start(settings, START)) {
+            var ports = settings.properties().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("web.http.") && e.getKey().endsWith(".port"))
+                    .map(e -> Integer.parseInt(e.getValue()))
+                    .toList();
+            assertThat(ports).hasSize(4);
+
+            var listening = listeningSockets();
+            for (var port : ports) {
+                assertThat(listening).as("sockets listening on port %d", port)
+                        .filteredOn(socket -> socket.port() == port).isNotEmpty()
+                        .allSatisfy(socket -> assertThat(socket.loopback()).as("%s", socket).isTrue());
+            }
+        }
+    }
+
+    @Test
+    void start_withTheWebHostSetToAnotherAddress_shouldBindThere() throws IOException {
+        // 127.0.0.2 is loopback too, but a different address: the setting is honoured, not ignored
+        var settings = settings("other-host").with("kakehashi.web.host", "127.0.0.2");
+        try (var connector = ConnectorProcess.start(settings, START)) {
+            var port = Integer.parseInt(settings.properties().get("web.http.management.port"));
+            assertThat(listeningSockets()).filteredOn(socket -> socket.port() == port)
+                    .isNotEmpty()
+                    .allSatisfy(socket -> assertThat(socket.address()).endsWith("0200007F"));
+        }
+    }
+
+    @Nested
+    class RefusesToStart {
+
+        @Test
+        void whenTheManagementApiHasNoAuthentication() {
+            assertRefused(settings("no-auth").with("web.http.management.auth.type", ""), "web.http.management.auth.type");
+        }
+
+        @Test
+        void whenTheManagementApiKeyIsMissing() {
+            assertRefused(settings("no-key").with("web.http.management.auth.key", ""), "web.http.management.auth.key");
+        }
+
+        @Test
+        void whenTheVaultPasswordIsMissing() {
+            assertRefused(settings("no-vault-password").vaultPassword(null), "kakehashi.vault.password");
+        }
+
+        @Test
+        void whenTheVaultPasswordIsWrong() {
+            var settings = settings("wrong-vault-password");
+            ConnectorProcess.start(settings, START).close();
+
+            assertRefused(settings.vaultPassword("not-the-password-of-this-vault"), "does not open");
+        }
+
+        @Test
+        void whenTheWebHostIsNotAnAddress() {
+            assertRefused(settings("bad-host").with("kakehashi.web.host", "http://0.0.0.0"), "kakehashi.web.host");
+        }
+
+        @Test
+        void whenTheParticipantIdIsMissing() {
+            assertRefused(settings("no-participant").with("edc.participant.id", ""), "edc.participant.id");
+        }
+
+        @Test
+        void whenTheDatasourceUrlIsNotPostgres() {
+            assertRefused(settings("not-postgres").with("edc.datasource.default.url", "jdbc:h2:mem:test"), "edc.datasource.default.url");
+        }
+
+        private void assertRefused(ConnectorSettings settings, String key) {
+            assertThatThrownBy(() -> ConnectorProcess.start(settings, START).close())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("exited")
+                    .hasMessageContaining(key);
+        }
+    }
+
+    @Test
+    void jar_shouldHoldNoMockIdentityNoTestSeedsAndNoStoreThatForcesPostgres() throws IOException {
+        try (var jar = new ZipFile(ConnectorProcess.launcherJar().toFile())) {
+            var names = jar.stream().map(entry -> entry.getName()).toList();
+            assertThat(names).noneMatch(name -> name.startsWith("org/eclipse/edc/iam/mock/"))
+                    .noneMatch(name -> name.startsWith("org/eclipse/edc/tck/"))
+                    .noneMatch(name -> name.startsWith("org/eclipse/edc/junit/"));
+            var extensions = new String(jar.getInputStream(jar.getEntry("META-INF/services/org.eclipse.edc.spi.system.ServiceExtension")).readAllBytes());
+            assertThat(extensions).contains("io.kakehashi.identity.SelfIssuedIdentityExtension", "io.kakehashi.core.persistence.PostgresPersistenceExtension")
+                    .doesNotContain("SqlAssetIndexServiceExtension", "SqlContractNegotiationStoreExtension", "SqlTransferProcessStoreExtension");
+        }
+    }
+
+    /** A listening TCP socket as the kernel reports it. */
+    private record Socket(String address, int port) {
+        boolean loopback() {
+            // IPv4 127/8, or IPv4-mapped 127/8 in an IPv6 socket, or ::1
+            return address.length() == 8 ? address.endsWith("7F")
+                    : address.startsWith("0000000000000000FFFF0000") && address.endsWith("7F") || address.equals("00000000000000000000000001000000");
+        }
+    }
+
+    private static List<Socket> listeningSockets() throws IOException {
+        var sockets = new ArrayList<Socket>();
+        for (var table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            var lines = Files.readAllLines(Path.of(table));
+            for (var line : lines.subList(1, lines.size())) {
+                var fields = line.trim().split("\\s+");
+                if ("0A".equals(fields[3])) {
+                    var local = fields[1].split(":");
+                    sockets.add(new Socket(local[0].toUpperCase(Locale.ROOT), Integer.parseInt(local[1], 16)));
+                }
+            }
+        }
+        return sockets;
+    }
+}
