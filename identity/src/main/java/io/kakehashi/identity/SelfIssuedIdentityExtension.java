@@ -74,6 +74,7 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
 
     private SelfIssuedTokenService identityService;
     private ScheduledExecutorService cleaner;
+    private ServiceExtensionContext context;
 
     @Override
     public String name() {
@@ -82,6 +83,7 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
+        this.context = context;
         if (participantId.isBlank()) {
             throw new EdcException("Missing setting 'edc.participant.id': the connector needs a participant id to issue its tokens");
         }
@@ -114,6 +116,11 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
 
     @Override
     public void start() {
+        var active = context.getService(IdentityService.class);
+        if (active != identityService) {
+            monitor.warning("Identity: another module's %s replaces the self-issued identity; this runtime does not check peers' tokens against the trust list"
+                    .formatted(active.getClass().getName()));
+        }
         cleaner = Executors.newSingleThreadScheduledExecutor(runnable -> {
             var thread = new Thread(runnable, "kakehashi-jti-cleanup");
             thread.setDaemon(true);
