@@ -1,0 +1,134 @@
+package io.kakehashi.samples.interop.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.samples.interop.ConnectorKind;
+import io.kakehashi.samples.interop.DataOffer;
+import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.ManagementClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A provider and a consumer of one {@link ConnectorKind}, each in its own JVM, with one open offer on the provider.
+ * Two Kakehashi connectors with their real identity trust each other through their trust-list files.
+ * <p>
+ * Not thread-safe.
+ */
+final class ConnectorPair implements AutoCloseable {
+
+    static final String ASSET_ID = "benchmark-asset";
+
+    private final ConnectorKind kind;
+    private final ConnectorProcess provider;
+    private final ConnectorProcess consumer;
+
+    private ConnectorPair(ConnectorKind kind, ConnectorProcess provider, ConnectorProcess consumer) {
+        this.kind = kind;
+        this.provider = provider;
+        this.consumer = consumer;
+    }
+
+    /**
+     * Starts both connectors of {@code kind} side by side under {@code directory}, makes them trust each other when
+     * they use Kakehashi's identity, and publishes an open offer of an asset served from {@code sourceUrl}.
+     */
+    static ConnectorPair start(ConnectorKind kind, String name, Path directory, long iterationWaitMillis,
+                               String sourceUrl, Duration timeout) {
+        var providerSettings = settings(name + "-provider", directory, iterationWaitMillis);
+        var consumerSettings = settings(name + "-consumer", directory, iterationWaitMillis);
+        var providerStart = CompletableFuture.supplyAsync(() -> kind.start(providerSettings, timeout));
+        var consumerStart = CompletableFuture.supplyAsync(() -> kind.start(consumerSettings, timeout));
+        ConnectorPair pair = null;
+        try {
+            pair = new ConnectorPair(kind, providerStart.join(), consumerStart.join());
+            if (kind == ConnectorKind.KAKEHASHI) {
+                pair.trustEachOther();
+            }
+            DataOffer.publish(pair.provider.management(), ASSET_ID, sourceUrl);
+            return pair;
+        } catch (RuntimeException e) {
+            if (pair != null) {
+                pair.close();
+            } else {
+                providerStart.thenAccept(ConnectorProcess::close);
+                consumerStart.thenAccept(ConnectorProcess::close);
+            }
+            throw e;
+        }
+    }
+
+    ConnectorKind kind() {
+        return kind;
+    }
+
+    ConnectorProcess provider() {
+        return provider;
+    }
+
+    ConnectorProcess consumer() {
+        return consumer;
+    }
+
+    ManagementClient consumerManagement() {
+        return consumer.management();
+    }
+
+    String providerId() {
+        return provider.settings().participantId();
+    }
+
+    String providerAddress() {
+        return provider.settings().dspAddress();
+    }
+
+    @Override
+    public void close() {
+        try {
+            consumer.close();
+        } finally {
+            provider.close();
+        }
+    }
+
+    private static ConnectorSettings settings(String participantId, Path directory, long iterationWaitMillis) {
+        return new ConnectorSettings(participantId, directory.resolve(participantId))
+                .with("edc.hostname", "127.0.0.1")
+                .stateMachineWait(iterationWaitMillis);
+    }
+
+    // each connector wrote its public key at start; the trust list is re-read when it changes, no restart needed
+    private void trustEachOther() {
+        trust(provider.settings(), consumer.settings());
+        trust(consumer.settings(), provider.settings());
+    }
+
+    private static void trust(ConnectorSettings truster, ConnectorSettings trusted) {
+        try {
+            var jwk = ManagementClient.mapper().readTree(Files.readString(trusted.publicKeyFile()));
+            var trustList = ManagementClient.mapper().createObjectNode();
+            trustList.set(trusted.participantId(), jwk);
+            var file = truster.trustListFile();
+            Files.createDirectories(file.getParent());
+            var partial = Files.createTempFile(file.getParent(), "trusted-peers", ".part");
+            Files.writeString(partial, ManagementClient.mapper().writeValueAsString(trustList));
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make %s trust %s".formatted(truster.participantId(), trusted.participantId()), e);
+        }
+    }
+
+    /** The provider's offer as the consumer sees it in the catalog it fetches over DSP 2025-1, ready to negotiate. */
+    ObjectNode fetchOffer() {
+        var catalog = consumerManagement().requestCatalog(providerAddress(), providerId());
+        var dataset = DataOffer.dataset(catalog, ASSET_ID)
+                .orElseThrow(() -> new IllegalStateException("no dataset %s in the catalog of %s: %s".formatted(ASSET_ID, providerId(), catalog)));
+        return ManagementClient.contractOffer(catalog, dataset);
+    }
+}

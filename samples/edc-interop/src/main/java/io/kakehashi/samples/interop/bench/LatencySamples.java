@@ -1,0 +1,60 @@
+package io.kakehashi.samples.interop.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Latencies of one operation against one connector pair, in milliseconds, their nearest-rank percentiles, and the
+ * attempts that failed (which are not latencies), counted by reason.
+ * <p>
+ * Not thread-safe.
+ */
+final class LatencySamples {
+
+    private final List<Double> millis = new ArrayList<>();
+    private final Map<String, Integer> failures = new TreeMap<>();
+
+    void add(long nanos) {
+        millis.add(nanos / 1_000_000.0);
+    }
+
+    void fail(String reason) {
+        failures.merge(reason, 1, Integer::sum);
+    }
+
+    int count() {
+        return millis.size();
+    }
+
+    int failureCount() {
+        return failures.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    Map<String, Integer> failures() {
+        return Collections.unmodifiableMap(failures);
+    }
+
+    List<Double> values() {
+        return Collections.unmodifiableList(millis);
+    }
+
+    /**
+     * The nearest-rank percentile: the smallest sample that at least {@code percent} % of the samples do not exceed.
+     */
+    double percentile(double percent) {
+        if (millis.isEmpty()) {
+            throw new IllegalStateException("no samples");
+        }
+        var sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        var rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    double median() {
+        return percentile(50);
+    }
+}
