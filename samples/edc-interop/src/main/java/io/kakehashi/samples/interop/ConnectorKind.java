@@ -2,19 +2,13 @@ package io.kakehashi.samples.interop;
 
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
-import io.kakehashi.samples.support.ManagementClient;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,8 +36,8 @@ public enum ConnectorKind {
 
     public static final String STOCK_EDC_CLASSPATH_PROPERTY = "kakehashi.interop.stock-edc.classpath";
     public static final String IAM_MOCK_CLASSPATH_PROPERTY = "kakehashi.interop.iam-mock.classpath";
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The stock runtime's test harness: the extension that keeps it on loopback, and its registration. */
+    public static final String STOCK_EDC_HARNESS_PROPERTY = "kakehashi.interop.stock-edc.harness";
 
     private final String description;
 
@@ -65,65 +59,33 @@ public enum ConnectorKind {
                 jars.addAll(classPathFile(IAM_MOCK_CLASSPATH_PROPERTY));
                 yield List.copyOf(jars);
             }
-            case STOCK_EDC -> classPathFile(STOCK_EDC_CLASSPATH_PROPERTY);
+            case STOCK_EDC -> {
+                var entries = new ArrayList<Path>(classPathFile(STOCK_EDC_CLASSPATH_PROPERTY));
+                entries.addAll(pathList(STOCK_EDC_HARNESS_PROPERTY, System.getProperty(STOCK_EDC_HARNESS_PROPERTY)));
+                yield List.copyOf(entries);
+            }
         };
     }
 
     /**
-     * Starts a connector of this kind and waits until its management API and its DSP endpoint answer.
-     * <p>
-     * {@link ConnectorProcess#start} returns when the readiness probe answers, but EDC registers its web contexts one
-     * after another, so the probe can answer while the management or protocol context is not there yet and a first
-     * call gets Jetty's bare 404 or 405.
-     *
-     * @throws IllegalStateException when the connector is not ready in time; the message holds its log's tail
+     * Starts a connector of this kind and waits until it is ready.
      */
     public ConnectorProcess start(ConnectorSettings settings, Duration timeout) {
-        var deadline = Instant.now().plus(timeout);
-        var connector = ConnectorProcess.start(classPath(), settings, timeout);
-        try {
-            awaitApis(connector, deadline);
-            return connector;
-        } catch (RuntimeException e) {
-            connector.close();
-            throw e;
-        }
+        return ConnectorProcess.start(classPath(), settings, timeout);
     }
 
-    private static void awaitApis(ConnectorProcess connector, Instant deadline) {
-        var settings = connector.settings();
-        var management = connector.management();
-        var query = ManagementClient.body("QuerySpec").put("limit", 1);
-        var dspVersions = HttpRequest.newBuilder(URI.create(settings.protocolUrl() + "/.well-known/dspace-version"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        while (Instant.now().isBefore(deadline)) {
-            if (!connector.isAlive()) {
-                throw new IllegalStateException("connector '%s' exited during start-up:%n%s".formatted(settings.participantId(), connector.logTail(40)));
-            }
-            try {
-                management.post("/v3/assets/request", query);
-                if (HTTP.send(dspVersions, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (ManagementClient.ManagementApiException | IOException | UncheckedIOException e) {
-                // a context is not registered yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + settings.participantId(), e);
-            }
-            pause();
+    private static List<Path> pathList(String source, String paths) {
+        if (paths == null) {
+            throw new IllegalStateException("%s is not set: run through Maven (see samples/edc-interop/README.md)".formatted(source));
         }
-        throw new IllegalStateException("connector '%s': management API or DSP endpoint not answering in time:%n%s"
-                .formatted(settings.participantId(), connector.logTail(40)));
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        var entries = Arrays.stream(paths.trim().split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank())
+                .map(Path::of)
+                .toList();
+        if (entries.isEmpty()) {
+            throw new IllegalStateException("%s names no class path entry".formatted(source));
         }
+        return entries;
     }
 
     private static List<Path> classPathFile(String property) {
@@ -132,14 +94,7 @@ public enum ConnectorKind {
             throw new IllegalStateException("system property '%s' is not set: run through Maven (see samples/edc-interop/README.md)".formatted(property));
         }
         try {
-            var entries = Arrays.stream(Files.readString(Path.of(file)).trim().split(File.pathSeparator))
-                    .filter(entry -> !entry.isBlank())
-                    .map(Path::of)
-                    .toList();
-            if (entries.isEmpty()) {
-                throw new IllegalStateException("class path file %s (%s) is empty".formatted(file, property));
-            }
-            return entries;
+            return pathList(file + " (" + property + ")", Files.readString(Path.of(file)));
         } catch (IOException e) {
             throw new UncheckedIOException("class path file %s (%s) cannot be read; build the module first".formatted(file, property), e);
         }

@@ -52,8 +52,10 @@ public final class MachineToolDataspace implements AutoCloseable {
     public MachineToolDataspace(Path workDir, PrintStream out, UnaryOperator<ConnectorSettings> configure) {
         this.workDir = workDir.toAbsolutePath();
         this.out = out;
-        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_ID, this.workDir.resolve(PROVIDER_ID)).stateMachineWait(100));
-        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_ID, this.workDir.resolve(CONSUMER_ID)).stateMachineWait(100));
+        // EDC's default state-machine pace (1 s idle): faster loops make EDC 0.15.1 answer a quick peer with 409
+        // now and then and terminate the negotiation (see docs/benchmarks.md)
+        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_ID, this.workDir.resolve(PROVIDER_ID)));
+        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_ID, this.workDir.resolve(CONSUMER_ID)));
     }
 
     public static void main(String[] args) throws Exception {
