@@ -33,6 +33,8 @@ public final class MachineToolDataspace implements AutoCloseable {
     public static final String CONSUMER_ID = "ai-vendor";
     public static final String ASSET_ID = "machine-operation-data-2026-11";
     public static final String DATA_FILE = "machine-operation-2026-11.csv";
+    /** Who may see the maker's offers: anyone its identity accepts. */
+    static final String OPEN_ACCESS_POLICY = "anyone-trusted";
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -45,6 +47,7 @@ public final class MachineToolDataspace implements AutoCloseable {
     private FileServer backend;
     private HttpSink sink;
     private int step;
+    private boolean accessPolicyCreated;
 
     /**
      * @param configure applied to both connectors' settings (e.g. to keep their state in PostgreSQL)
@@ -122,31 +125,47 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     /** Step: the maker registers the data as an asset and offers it under a contract. */
     public void publish(Path source) {
+        provider.management().createOpenPolicy("use-machine-data");
+        offer(ASSET_ID, "use-machine-data");
+        report("The maker publishes asset '%s' and offers it to the peers it trusts ('%s') under contract policy 'use-machine-data'",
+                ASSET_ID, OPEN_ACCESS_POLICY);
+    }
+
+    /**
+     * Registers the maker's data file as asset {@code assetId} and offers it to anyone who can see the catalog,
+     * under the contract policy {@code contractPolicyId} (which must exist).
+     */
+    public void offer(String assetId, String contractPolicyId) {
         var api = provider.management();
-        api.createAsset(ASSET_ID, Map.of(
+        api.createAsset(assetId, Map.of(
                         "name", "Machine operation data, Nagoya and Osaka plants, November 2026",
                         "description", "10-second operation records of 8 machining centres and lathes: spindle speed and load, feed, vibration, coolant temperature, power, state and alarms",
                         "contenttype", "text/csv",
                         "sector", "manufacturing-and-robotics"),
                 Map.of("type", "HttpData", "baseUrl", backend.urlOf(DATA_FILE)));
-        api.createOpenPolicy("use-machine-data");
-        api.createContractDefinition("machine-data-offer", "use-machine-data", "use-machine-data", ASSET_ID);
-        report("The maker publishes asset '%s' with policy 'use-machine-data' and contract definition 'machine-data-offer'", ASSET_ID);
+        if (!accessPolicyCreated) {
+            api.createOpenPolicy(OPEN_ACCESS_POLICY);
+            accessPolicyCreated = true;
+        }
+        api.createContractDefinition(assetId.equals(ASSET_ID) ? "machine-data-offer" : assetId + "-offer", OPEN_ACCESS_POLICY, contractPolicyId, assetId);
     }
 
     /** Step: the AI vendor asks the maker's connector for its catalog and finds the dataset. */
     public ObjectNode discover() {
+        var offer = discover(ASSET_ID);
+        report("The AI vendor reads the maker's catalog; '%s' is offered as '%s'", ASSET_ID, offer.path("@id").asText());
+        return offer;
+    }
+
+    /** The offer of {@code assetId} in the maker's catalog, as the AI vendor sees it. */
+    public ObjectNode discover(String assetId) {
         var catalog = consumer.management().requestCatalog(providerSettings.dspAddress(), PROVIDER_ID);
-        var datasets = ManagementClient.datasets(catalog);
-        for (var dataset : datasets) {
-            if (ASSET_ID.equals(dataset.path("@id").asText())) {
-                var offer = ManagementClient.contractOffer(catalog, dataset);
-                report("The AI vendor reads the maker's catalog: %d dataset(s); '%s' is offered as '%s'",
-                        datasets.size(), ASSET_ID, offer.path("@id").asText());
-                return offer;
+        for (var dataset : ManagementClient.datasets(catalog)) {
+            if (assetId.equals(dataset.path("@id").asText())) {
+                return ManagementClient.contractOffer(catalog, dataset);
             }
         }
-        throw new IllegalStateException("the maker's catalog does not list " + ASSET_ID + ": " + catalog);
+        throw new IllegalStateException("the maker's catalog does not list " + assetId + ": " + catalog);
     }
 
     /** Step: the AI vendor negotiates the offer; returns the agreement id. */

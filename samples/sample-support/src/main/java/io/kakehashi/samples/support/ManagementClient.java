@@ -29,6 +29,8 @@ public final class ManagementClient {
     public static final String ODRL_NAMESPACE = "http://www.w3.org/ns/odrl/2/";
     /** EDC's JSON-LD context for the management API; EDC resolves it from its own cache. */
     public static final String MANAGEMENT_CONTEXT = "https://w3id.org/edc/connector/management/v0.0.1";
+    /** ODRL's JSON-LD context; EDC resolves it from its own cache. */
+    public static final String ODRL_CONTEXT = "http://www.w3.org/ns/odrl.jsonld";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -70,12 +72,39 @@ public final class ManagementClient {
      * Registers a policy that permits use with no constraint.
      */
     public String createOpenPolicy(String id) {
+        return createPolicy(id, usePermission());
+    }
+
+    /**
+     * Registers a policy that permits use under the given constraints, all of which must hold. Each constraint is
+     * written in ODRL's terms, e.g. {@code {"leftOperand": "dateTime", "operator": "lteq", "rightOperand": "2027-03-31"}}.
+     */
+    public String createPolicy(String id, ObjectNode... constraints) {
+        var permission = usePermission();
+        var array = permission.putArray("constraint");
+        for (var constraint : constraints) {
+            array.add(constraint);
+        }
+        return createPolicy(id, permission);
+    }
+
+    /** An ODRL constraint in ODRL's own terms. */
+    public static ObjectNode constraint(String leftOperand, String operator, String rightOperand) {
+        return MAPPER.createObjectNode().put("leftOperand", leftOperand).put("operator", operator).put("rightOperand", rightOperand);
+    }
+
+    private String createPolicy(String id, ObjectNode permission) {
         var body = body("PolicyDefinition").put("@id", id);
         var policy = body.putObject("policy");
-        policy.putObject("@context").put("@vocab", ODRL_NAMESPACE);
+        // ODRL's context makes "use", "dateTime", "lteq" ODRL terms rather than plain strings
+        policy.put("@context", ODRL_CONTEXT);
         policy.put("@type", "Set");
-        policy.putArray("permission").addObject().putObject("action").put("@id", ODRL_NAMESPACE + "use");
+        policy.putArray("permission").add(permission);
         return post("/v3/policydefinitions", body).path("@id").asText();
+    }
+
+    private static ObjectNode usePermission() {
+        return MAPPER.createObjectNode().put("action", "use");
     }
 
     /**
