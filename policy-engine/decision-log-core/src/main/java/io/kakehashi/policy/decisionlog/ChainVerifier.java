@@ -1,0 +1,179 @@
+package io.kakehashi.policy.decisionlog;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogCorruptedException;
+import io.kakehashi.policy.decisionlog.spi.DecisionSource;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import io.kakehashi.policy.decisionlog.spi.VerificationResult;
+
+import java.text.ParseException;
+import java.util.List;
+import java.util.Objects;
+
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.CHECKPOINT_NOT_IN_CHAIN;
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.CHECKPOINT_PAYLOAD_MISMATCH;
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.CHECKPOINT_SIGNATURE_INVALID;
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.HASH_MISMATCH;
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.MALFORMED_ENTRY;
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.PREVIOUS_HASH_MISMATCH;
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.SEQUENCE_MISMATCH;
+
+/**
+ * Recomputes a chain and checks its checkpoints, reporting the first broken link. At each position n (1-based)
+ * it expects sequence number n, a previous hash equal to the hash at n-1 (the genesis value at 1), and a stored
+ * hash equal to {@link HashChain#hash}. So an edited entry fails on its hash, a deleted, moved or renumbered one on
+ * its sequence number, and an inserted one on the sequence number or previous hash of the entry it pushed down.
+ * A checkpoint must be an ES256 JWS by the given key, its readable fields must equal its signed payload, and
+ * the chain's hash at its sequence must be the signed one — which also catches a log cut short before it.
+ *
+ * <p>Reads the source page by page; stateless and thread-safe.
+ */
+public final class ChainVerifier {
+
+    private static final int PAGE = 1000;
+
+    private ChainVerifier() {
+    }
+
+    /**
+     * Verifies every entry of the source.
+     */
+    public static VerificationResult verify(DecisionSource source) {
+        return verify(source, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * Verifies positions {@code from} to {@code to} (both inclusive, 1-based); the first one is linked to the
+     * stored hash at {@code from - 1}, which is trusted for a range check.
+     */
+    public static VerificationResult verify(DecisionSource source, long from, long to) {
+        if (from < 1 || to < from) {
+            throw new IllegalArgumentException("range must satisfy 1 <= from <= to: " + from + ".." + to);
+        }
+        try {
+            var previousHash = HashChain.GENESIS;
+            if (from > 1) {
+                var before = source.readRange(from - 1, 1);
+                if (before.isEmpty()) {
+                    return VerificationResult.broken(from - 1, SEQUENCE_MISMATCH, "the log ends before position " + (from - 1));
+                }
+                previousHash = before.get(0).hash();
+            }
+            var expected = from;
+            while (expected <= to) {
+                var page = source.readRange(expected, (int) Math.min(PAGE, to - expected + 1));
+                for (var stored : page) {
+                    var problem = check(stored, expected, previousHash);
+                    if (problem != null) {
+                        return problem;
+                    }
+                    previousHash = stored.hash();
+                    expected++;
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+            }
+            return VerificationResult.intact(expected - from, 0);
+        } catch (DecisionLogCorruptedException e) {
+            return VerificationResult.broken(e.position(), MALFORMED_ENTRY, e.getMessage());
+        }
+    }
+
+    /**
+     * Verifies the whole chain, then every checkpoint against it with the connector's public key.
+     */
+    public static VerificationResult verify(DecisionSource source, List<Checkpoint> checkpoints, ECKey publicKey) {
+        var chain = verify(source);
+        if (!chain.intact()) {
+            return chain;
+        }
+        var result = verifyCheckpoints(source, checkpoints, publicKey);
+        return result.intact() ? VerificationResult.intact(chain.entriesChecked(), checkpoints.size()) : result;
+    }
+
+    /**
+     * Checks each checkpoint's signature, payload and place in the chain; the chain itself is not re-verified.
+     * The position of a failure is the checkpoint's sequence number.
+     */
+    public static VerificationResult verifyCheckpoints(DecisionSource source, List<Checkpoint> checkpoints, ECKey publicKey) {
+        Objects.requireNonNull(publicKey, "publicKey");
+        ECDSAVerifier verifier;
+        try {
+            if (!Curve.P_256.equals(publicKey.getCurve())) {
+                throw new IllegalArgumentException("checkpoints are verified with an EC P-256 public key");
+            }
+            verifier = new ECDSAVerifier(publicKey.toPublicJWK());
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("unusable public key: " + e.getMessage(), e);
+        }
+        for (var checkpoint : checkpoints) {
+            var problem = check(checkpoint, verifier, source);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return VerificationResult.intact(0, checkpoints.size());
+    }
+
+    private static VerificationResult check(StoredDecision stored, long expected, String previousHash) {
+        if (stored.sequence() != expected) {
+            return VerificationResult.broken(expected, SEQUENCE_MISMATCH, "expected sequence " + expected + ", found " + stored.sequence());
+        }
+        if (!stored.previousHash().equals(previousHash)) {
+            return VerificationResult.broken(expected, PREVIOUS_HASH_MISMATCH,
+                    "previous hash " + stored.previousHash() + " is not the hash of the entry before, " + previousHash);
+        }
+        var recomputed = HashChain.hash(previousHash, stored.sequence(), stored.entry());
+        if (!recomputed.equals(stored.hash())) {
+            return VerificationResult.broken(expected, HASH_MISMATCH,
+                    "the entry hashes to " + recomputed + ", not to its stored hash " + stored.hash() + " (its content was changed)");
+        }
+        return null;
+    }
+
+    private static VerificationResult check(Checkpoint checkpoint, ECDSAVerifier verifier, DecisionSource source) {
+        var position = checkpoint.sequence();
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(checkpoint.jws());
+        } catch (ParseException e) {
+            return VerificationResult.broken(position, CHECKPOINT_SIGNATURE_INVALID, "checkpoint is not a compact JWS");
+        }
+        if (!JWSAlgorithm.ES256.equals(jws.getHeader().getAlgorithm())) {
+            return VerificationResult.broken(position, CHECKPOINT_SIGNATURE_INVALID, "checkpoint is signed with " + jws.getHeader().getAlgorithm() + ", not ES256");
+        }
+        try {
+            if (!jws.verify(verifier)) {
+                return VerificationResult.broken(position, CHECKPOINT_SIGNATURE_INVALID, "checkpoint signature does not verify with the connector's key");
+            }
+        } catch (JOSEException e) {
+            return VerificationResult.broken(position, CHECKPOINT_SIGNATURE_INVALID, "checkpoint signature cannot be checked: " + e.getMessage());
+        }
+        Checkpoint signed;
+        try {
+            signed = DecisionJson.checkpointFromPayload(JsonCanonicalizer.parse(jws.getPayload().toString()), checkpoint.jws());
+        } catch (IllegalArgumentException e) {
+            return VerificationResult.broken(position, CHECKPOINT_PAYLOAD_MISMATCH, "signed payload is not a checkpoint: " + e.getMessage());
+        }
+        if (!signed.equals(checkpoint)) {
+            return VerificationResult.broken(position, CHECKPOINT_PAYLOAD_MISMATCH,
+                    "checkpoint fields differ from its signed payload (sequence " + signed.sequence() + ", head " + signed.headHash() + ")");
+        }
+        var entry = source.readRange(position, 1);
+        if (entry.isEmpty() || entry.get(0).sequence() != position) {
+            return VerificationResult.broken(position, CHECKPOINT_NOT_IN_CHAIN, "the chain has no entry " + position + " that the checkpoint signs (entries are missing at the end)");
+        }
+        if (!entry.get(0).hash().equals(checkpoint.headHash())) {
+            return VerificationResult.broken(position, CHECKPOINT_NOT_IN_CHAIN,
+                    "the chain's hash at " + position + " is " + entry.get(0).hash() + ", the checkpoint signs " + checkpoint.headHash());
+        }
+        return null;
+    }
+}

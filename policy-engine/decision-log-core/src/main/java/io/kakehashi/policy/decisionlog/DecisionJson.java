@@ -1,0 +1,200 @@
+package io.kakehashi.policy.decisionlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Set;
+
+/**
+ * The JSON forms of entries, stored entries and checkpoints (documented in the module README), both ways.
+ * Reading is strict: an unknown or missing member, or a value of the wrong type, is an
+ * {@link IllegalArgumentException}, so that nothing can be added to a stored entry without the verifier noticing.
+ * Absent optional values are omitted, never written as null. Stateless and thread-safe.
+ */
+public final class DecisionJson {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Set<String> ENTRY_MEMBERS = Set.of("time", "scope", "counterpartyId", "negotiationId", "agreementId",
+            "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons");
+    private static final Set<String> REASON_MEMBERS = Set.of("constraint", "outcome", "reason");
+    private static final Set<String> STORED_MEMBERS = Set.of("sequence", "previousHash", "hash", "entry");
+    private static final Set<String> CHECKPOINT_MEMBERS = Set.of("sequence", "headHash", "time", "jws");
+    private static final Set<String> CHECKPOINT_PAYLOAD_MEMBERS = Set.of("sequence", "headHash", "time");
+
+    private DecisionJson() {
+    }
+
+    public static ObjectNode entry(DecisionEntry entry) {
+        var node = NODES.objectNode();
+        node.put("time", entry.time().toString());
+        node.put("scope", entry.scope().wireName());
+        node.put("counterpartyId", entry.counterpartyId());
+        putIfPresent(node, "negotiationId", entry.negotiationId());
+        putIfPresent(node, "agreementId", entry.agreementId());
+        putIfPresent(node, "transferId", entry.transferId());
+        putIfPresent(node, "assetId", entry.assetId());
+        putIfPresent(node, "policyId", entry.policyId());
+        putIfPresent(node, "policyHash", entry.policyHash());
+        putIfPresent(node, "claimsDigest", entry.claimsDigest());
+        node.put("outcome", entry.outcome().name());
+        var reasons = node.putArray("reasons");
+        for (var reason : entry.reasons()) {
+            reasons.addObject().put("constraint", reason.constraint()).put("outcome", reason.outcome().name()).put("reason", reason.reason());
+        }
+        return node;
+    }
+
+    public static DecisionEntry entry(JsonNode node) {
+        requireMembers(node, ENTRY_MEMBERS, Set.of("time", "scope", "counterpartyId", "outcome", "reasons"), "entry");
+        var scopeName = text(node, "scope");
+        var scope = DecisionScope.fromWireName(scopeName).orElseThrow(() -> new IllegalArgumentException("unknown scope: " + scopeName));
+        var reasonsNode = node.get("reasons");
+        if (!reasonsNode.isArray()) {
+            throw new IllegalArgumentException("entry member reasons is not an array");
+        }
+        var reasons = new ArrayList<ConstraintReason>();
+        for (var reason : reasonsNode) {
+            requireMembers(reason, REASON_MEMBERS, REASON_MEMBERS, "reason");
+            reasons.add(new ConstraintReason(text(reason, "constraint"), outcome(reason), text(reason, "reason")));
+        }
+        var entry = DecisionEntry.builder()
+                .time(instant(node, "time"))
+                .scope(scope)
+                .counterpartyId(text(node, "counterpartyId"))
+                .negotiationId(optionalText(node, "negotiationId"))
+                .agreementId(optionalText(node, "agreementId"))
+                .transferId(optionalText(node, "transferId"))
+                .assetId(optionalText(node, "assetId"))
+                .policyId(optionalText(node, "policyId"))
+                .policyHash(optionalText(node, "policyHash"))
+                .claimsDigest(optionalText(node, "claimsDigest"))
+                .outcome(outcome(node))
+                .reasons(reasons)
+                .build();
+        // a time written with more digits than the model keeps would hash differently once re-serialised
+        if (!entry.time().toString().equals(text(node, "time"))) {
+            throw new IllegalArgumentException("entry time is not in its canonical form: " + text(node, "time"));
+        }
+        return entry;
+    }
+
+    public static ObjectNode stored(StoredDecision stored) {
+        var node = NODES.objectNode();
+        node.put("sequence", stored.sequence());
+        node.put("previousHash", stored.previousHash());
+        node.put("hash", stored.hash());
+        node.set("entry", entry(stored.entry()));
+        return node;
+    }
+
+    /**
+     * One line of the log file and of an export: the canonical JSON of the stored entry, without the newline.
+     */
+    public static String storedLine(StoredDecision stored) {
+        return JsonCanonicalizer.canonicalize(stored(stored));
+    }
+
+    public static StoredDecision stored(String line) {
+        var node = JsonCanonicalizer.parse(line);
+        requireMembers(node, STORED_MEMBERS, STORED_MEMBERS, "stored entry");
+        return new StoredDecision(number(node, "sequence"), text(node, "previousHash"), text(node, "hash"), entry(node.get("entry")));
+    }
+
+    /**
+     * The signed payload of a checkpoint.
+     */
+    public static ObjectNode checkpointPayload(long sequence, String headHash, Instant time) {
+        var node = NODES.objectNode();
+        node.put("sequence", sequence);
+        node.put("headHash", headHash);
+        node.put("time", time.toString());
+        return node;
+    }
+
+    public static Checkpoint checkpointFromPayload(JsonNode payload, String jws) {
+        requireMembers(payload, CHECKPOINT_PAYLOAD_MEMBERS, CHECKPOINT_PAYLOAD_MEMBERS, "checkpoint payload");
+        return new Checkpoint(number(payload, "sequence"), text(payload, "headHash"), instant(payload, "time"), jws);
+    }
+
+    public static String checkpointLine(Checkpoint checkpoint) {
+        var node = checkpointPayload(checkpoint.sequence(), checkpoint.headHash(), checkpoint.time());
+        node.put("jws", checkpoint.jws());
+        return JsonCanonicalizer.canonicalize(node);
+    }
+
+    public static Checkpoint checkpoint(String line) {
+        var node = JsonCanonicalizer.parse(line);
+        requireMembers(node, CHECKPOINT_MEMBERS, CHECKPOINT_MEMBERS, "checkpoint");
+        return new Checkpoint(number(node, "sequence"), text(node, "headHash"), instant(node, "time"), text(node, "jws"));
+    }
+
+    private static void putIfPresent(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
+
+    private static void requireMembers(JsonNode node, Set<String> allowed, Set<String> required, String what) {
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(what + " is not a JSON object");
+        }
+        for (var it = node.fieldNames(); it.hasNext(); ) {
+            var name = it.next();
+            if (!allowed.contains(name)) {
+                throw new IllegalArgumentException(what + " has an unknown member: " + name);
+            }
+        }
+        for (var name : required) {
+            if (!node.has(name)) {
+                throw new IllegalArgumentException(what + " lacks the member " + name);
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String name) {
+        var value = node.get(name);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("member " + name + " is not a string");
+        }
+        return value.textValue();
+    }
+
+    private static String optionalText(JsonNode node, String name) {
+        return node.has(name) ? text(node, name) : null;
+    }
+
+    private static long number(JsonNode node, String name) {
+        var value = node.get(name);
+        if (value == null || !value.canConvertToExactIntegral() || !value.canConvertToLong()) {
+            throw new IllegalArgumentException("member " + name + " is not an integer");
+        }
+        return value.longValue();
+    }
+
+    private static DecisionOutcome outcome(JsonNode node) {
+        var name = text(node, "outcome");
+        try {
+            return DecisionOutcome.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown outcome: " + name);
+        }
+    }
+
+    private static Instant instant(JsonNode node, String name) {
+        try {
+            return Instant.parse(text(node, name));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("member " + name + " is not an ISO 8601 instant");
+        }
+    }
+}

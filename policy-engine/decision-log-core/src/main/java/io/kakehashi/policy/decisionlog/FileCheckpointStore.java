@@ -1,0 +1,88 @@
+package io.kakehashi.policy.decisionlog;
+
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checkpoints in a JSON Lines file of their own next to the log file, with the same durability as the log:
+ * fsync before acknowledging, a torn last line cut off and reported on open. A line that is not a checkpoint makes
+ * {@link #all()} fail naming it, rather than be skipped. Thread-safe.
+ */
+public final class FileCheckpointStore implements CheckpointStore, AutoCloseable {
+
+    private final JsonLinesFile file;
+    private final Object saveLock = new Object();
+
+    private FileCheckpointStore(JsonLinesFile file) {
+        this.file = file;
+    }
+
+    public static FileCheckpointStore open(Path path, Monitor monitor) {
+        var file = JsonLinesFile.openWritable(path);
+        if (file.tornBytes() > 0) {
+            monitor.warning("Decision log checkpoints " + path + ": cut off an incomplete last line of " + file.tornBytes() + " bytes");
+        }
+        return new FileCheckpointStore(file);
+    }
+
+    @Override
+    public void save(Checkpoint checkpoint) {
+        synchronized (saveLock) {
+            if (all().stream().anyMatch(existing -> existing.sequence() == checkpoint.sequence())) {
+                return;
+            }
+            file.append(DecisionJson.checkpointLine(checkpoint));
+        }
+    }
+
+    @Override
+    public List<Checkpoint> all() {
+        return read(file);
+    }
+
+    @Override
+    public Optional<Checkpoint> latest() {
+        var all = all();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /**
+     * The checkpoints of a file (the store's own or an export) without changing it.
+     *
+     * @throws EdcPersistenceException naming the line when a line is not a checkpoint
+     */
+    static List<Checkpoint> readFile(Path path) throws IOException {
+        try (var file = JsonLinesFile.openReadOnly(path)) {
+            return read(file);
+        }
+    }
+
+    private static List<Checkpoint> read(JsonLinesFile file) {
+        var lines = file.read(1, Integer.MAX_VALUE);
+        var result = new ArrayList<Checkpoint>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                result.add(DecisionJson.checkpoint(lines.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new EdcPersistenceException("checkpoint line " + (i + 1) + " of " + file.path() + " is not a checkpoint: " + e.getMessage());
+            }
+        }
+        // a line appended out of order (by hand) must not change what "latest" means
+        result.sort(Comparator.comparingLong(Checkpoint::sequence));
+        return result;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.kakehashi.policy.decisionlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The chain's one hash rule, so that stores, verifiers and auditors compute the same bytes:
+ * <pre>
+ *   hash(n) = lowercase-hex( SHA-256( UTF-8( hash(n-1) + "\n" + decimal(n) + "\n" + JCS(entry(n)) ) ) )
+ *   hash(0) = GENESIS = 64 × "0"
+ * </pre>
+ * Covering the sequence number as well as the previous hash makes a renumbered entry fail on its own hash.
+ * Stateless and thread-safe.
+ */
+public final class HashChain {
+
+    public static final String GENESIS = "0".repeat(64);
+
+    private HashChain() {
+    }
+
+    public static String hash(String previousHash, long sequence, DecisionEntry entry) {
+        return hash(previousHash, sequence, DecisionJson.entry(entry));
+    }
+
+    public static String hash(String previousHash, long sequence, JsonNode entry) {
+        return sha256Hex(previousHash + "\n" + sequence + "\n" + JsonCanonicalizer.canonicalize(entry));
+    }
+
+    /**
+     * Lowercase hex SHA-256 of the canonical JSON of a value: the digest to put in {@code policyHash} (over the
+     * policy's JSON) or {@code claimsDigest} (over the claims the evaluation used).
+     */
+    public static String digest(JsonNode value) {
+        return sha256Hex(JsonCanonicalizer.canonicalize(value));
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.kakehashi.policy.decisionlog;
+
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An append-only file of newline-terminated lines with an in-memory index of where each line starts.
+ *
+ * <p>Writable mode: the file is locked against other processes; a last line without its newline is a write
+ * that was cut short by a crash (never acknowledged, since acknowledgement follows the fsync) and is cut off on
+ * open; every append is forced to the device before it returns. Read-only mode (for offline verification of
+ * copies) never changes the file and ignores such a torn tail, reporting its size through {@link #tornBytes()}.
+ *
+ * <p>Thread-safe: appends are serialised; reads use positional reads on a consistent snapshot of the index.
+ */
+final class JsonLinesFile implements AutoCloseable {
+
+    private static final int READ_CHUNK = 1 << 20;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final boolean writable;
+    private final long tornBytes;
+    // offsets[i] is where line i+1 starts; offsets[count] is the end of the last complete line
+    private long[] offsets = new long[1024];
+    private int count;
+
+    private JsonLinesFile(Path path, boolean writable) throws IOException {
+        this.path = path;
+        this.writable = writable;
+        var existed = Files.exists(path);
+        channel = writable
+                ? FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            lock = writable ? tryLock() : null;
+            var end = index();
+            tornBytes = channel.size() - end;
+            if (writable && tornBytes > 0) {
+                channel.truncate(end);
+                channel.force(true);
+            }
+            if (writable && !existed) {
+                forceDirectory(path.toAbsolutePath().getParent());
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    static JsonLinesFile openWritable(Path path) {
+        try {
+            return new JsonLinesFile(path, true);
+        } catch (IOException e) {
+            throw new EdcPersistenceException("cannot open " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static JsonLinesFile openReadOnly(Path path) throws IOException {
+        return new JsonLinesFile(path, false);
+    }
+
+    private FileLock tryLock() throws IOException {
+        var acquired = channel.tryLock();
+        if (acquired == null) {
+            throw new IOException("another process holds " + path);
+        }
+        return acquired;
+    }
+
+    private long index() throws IOException {
+        var buffer = ByteBuffer.allocate(READ_CHUNK);
+        long position = 0;
+        offsets[0] = 0;
+        count = 0;
+        while (true) {
+            buffer.clear();
+            var read = channel.read(buffer, position);
+            if (read <= 0) {
+                break;
+            }
+            for (int i = 0; i < read; i++) {
+                if (buffer.get(i) == '\n') {
+                    addLineEnd(position + i + 1);
+                }
+            }
+            position += read;
+        }
+        return offsets[count];
+    }
+
+    private void addLineEnd(long end) {
+        if (count + 1 >= offsets.length) {
+            offsets = Arrays.copyOf(offsets, offsets.length * 2);
+        }
+        offsets[++count] = end;
+    }
+
+    /**
+     * Bytes of an unterminated last line found on open: cut off in writable mode, ignored in read-only mode.
+     */
+    long tornBytes() {
+        return tornBytes;
+    }
+
+    synchronized int lineCount() {
+        return count;
+    }
+
+    /**
+     * Appends the line (which must not contain a newline) and forces it to the device before returning its number.
+     */
+    synchronized long append(String line) {
+        if (!writable) {
+            throw new IllegalStateException(path + " is open read-only");
+        }
+        var bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        var buffer = ByteBuffer.wrap(bytes);
+        var start = offsets[count];
+        try {
+            var position = start;
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+            // content and length both: an acknowledged entry must be readable after a power cut
+            channel.force(true);
+        } catch (IOException e) {
+            // leave no half line behind for the next append to extend
+            try {
+                channel.truncate(start);
+            } catch (IOException ignored) {
+                // the next open cuts it off
+            }
+            throw new EdcPersistenceException("cannot append to " + path + ": " + e.getMessage(), e);
+        }
+        addLineEnd(start + bytes.length);
+        return count;
+    }
+
+    /**
+     * Lines {@code from} (1-based) on, at most {@code max}, without their newlines.
+     */
+    List<String> read(long from, int max) {
+        long start;
+        long end;
+        int first;
+        int last;
+        long[] snapshot;
+        synchronized (this) {
+            if (from < 1 || from > count || max < 1) {
+                return List.of();
+            }
+            first = (int) from;
+            last = (int) Math.min((long) count, from + max - 1);
+            snapshot = offsets;
+            start = snapshot[first - 1];
+            end = snapshot[last];
+        }
+        var bytes = readBytes(start, end);
+        var lines = new ArrayList<String>(last - first + 1);
+        for (int line = first; line <= last; line++) {
+            var lineStart = (int) (snapshot[line - 1] - start);
+            var lineEnd = (int) (snapshot[line] - start) - 1;
+            lines.add(new String(bytes, lineStart, lineEnd - lineStart, StandardCharsets.UTF_8));
+        }
+        return lines;
+    }
+
+    private byte[] readBytes(long start, long end) {
+        var length = end - start;
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("page too large");
+        }
+        var buffer = ByteBuffer.allocate((int) length);
+        try {
+            var position = start;
+            while (buffer.hasRemaining()) {
+                var read = channel.read(buffer, position);
+                if (read < 0) {
+                    throw new IOException("file shorter than its index");
+                }
+                position += read;
+            }
+        } catch (IOException e) {
+            throw new EdcPersistenceException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return buffer.array();
+    }
+
+    private static void forceDirectory(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        // makes the new file's directory entry durable; not every platform can open a directory, which is fine
+        try (var dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // best effort
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (lock != null && lock.isValid()) {
+                lock.release();
+            }
+            channel.close();
+        } catch (IOException e) {
+            throw new EdcPersistenceException("cannot close " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

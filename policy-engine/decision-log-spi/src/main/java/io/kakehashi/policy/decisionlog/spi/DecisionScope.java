@@ -1,0 +1,29 @@
+package io.kakehashi.policy.decisionlog.spi;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Where a policy was evaluated. The wire name is what the log stores; it matches the EDC policy scope names
+ * (plus {@code compute}, the scope the AI extension adds). Immutable and thread-safe.
+ */
+public enum DecisionScope {
+    CATALOG("catalog"),
+    CONTRACT_NEGOTIATION("contract.negotiation"),
+    TRANSFER_PROCESS("transfer.process"),
+    COMPUTE("compute");
+
+    private final String wireName;
+
+    DecisionScope(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<DecisionScope> fromWireName(String name) {
+        return Arrays.stream(values()).filter(scope -> scope.wireName.equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,66 @@
+package io.kakehashi.policy.decisionlog.sql;
+
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Checkpoints in their own table next to the log ({@code kakehashi_decision_checkpoint}); a second checkpoint for
+ * a sequence that has one is ignored. Thread-safe.
+ */
+public final class PostgresCheckpointStore implements CheckpointStore {
+
+    private final DataSource dataSource;
+
+    /**
+     * A store on the data source, whose tables must exist ({@link DecisionLogSchema#create}).
+     */
+    public PostgresCheckpointStore(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    @Override
+    public void save(Checkpoint checkpoint) {
+        try (var connection = dataSource.getConnection();
+             var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_checkpoint (sequence, head_hash, signed_at, jws) VALUES (?, ?, ?, ?) ON CONFLICT (sequence) DO NOTHING")) {
+            statement.setLong(1, checkpoint.sequence());
+            statement.setString(2, checkpoint.headHash());
+            statement.setObject(3, OffsetDateTime.ofInstant(checkpoint.time(), ZoneOffset.UTC));
+            statement.setString(4, checkpoint.jws());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot save a decision log checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Checkpoint> all() {
+        return select("SELECT sequence, head_hash, signed_at, jws FROM kakehashi_decision_checkpoint ORDER BY sequence");
+    }
+
+    @Override
+    public Optional<Checkpoint> latest() {
+        return select("SELECT sequence, head_hash, signed_at, jws FROM kakehashi_decision_checkpoint ORDER BY sequence DESC LIMIT 1").stream().findFirst();
+    }
+
+    private List<Checkpoint> select(String sql) {
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(sql); var rows = statement.executeQuery()) {
+            var result = new ArrayList<Checkpoint>();
+            while (rows.next()) {
+                result.add(new Checkpoint(rows.getLong(1), rows.getString(2), rows.getObject(3, OffsetDateTime.class).toInstant(), rows.getString(4)));
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot read decision log checkpoints: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.kakehashi.policy.decisionlog.sql;
+
+import io.kakehashi.policy.decisionlog.DecisionJson;
+import io.kakehashi.policy.decisionlog.HashChain;
+import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
+import io.kakehashi.policy.decisionlog.spi.ChainHead;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogCorruptedException;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
+import org.eclipse.edc.spi.result.StoreResult;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The production decision log, in PostgreSQL (tables in {@code decision-log-schema.sql}).
+ *
+ * <p>Promises: each append is one transaction that first takes an advisory lock of the log, then reads the head,
+ * inserts the next entry and commits — so connector replicas sharing the database append one after the other and
+ * the chain cannot fork; the append returns after the commit. The entry is stored as the canonical JSON that was
+ * hashed; the query columns copied from it are checked against it on every read, and a disagreement is reported
+ * as corruption. Positions are sequence numbers. Plain JDBC on the data source given; it does not take part in
+ * an ambient EDC transaction.
+ *
+ * <p>Thread-safe.
+ */
+public final class PostgresDecisionLogStore implements DecisionLogStore {
+
+    private static final String COLUMNS = "sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json";
+
+    private final DataSource dataSource;
+
+    /**
+     * A store on the data source, whose tables must exist ({@link DecisionLogSchema#create}).
+     */
+    public PostgresDecisionLogStore(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * Creates the tables if absent, then returns a store on them.
+     */
+    public static PostgresDecisionLogStore create(DataSource dataSource) {
+        DecisionLogSchema.create(dataSource);
+        return new PostgresDecisionLogStore(dataSource);
+    }
+
+    @Override
+    public StoredDecision append(DecisionEntry entry) {
+        var entryJson = JsonCanonicalizer.canonicalize(DecisionJson.entry(entry));
+        try (var connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                DecisionLogSchema.lock(connection);
+                ChainHead head;
+                try (var statement = connection.prepareStatement("SELECT sequence, hash FROM kakehashi_decision_log ORDER BY sequence DESC LIMIT 1");
+                     var rows = statement.executeQuery()) {
+                    head = rows.next() ? new ChainHead(rows.getLong(1), rows.getString(2)) : new ChainHead(0, HashChain.GENESIS);
+                }
+                var sequence = head.sequence() + 1;
+                var stored = new StoredDecision(sequence, head.hash(), HashChain.hash(head.hash(), sequence, entry), entry);
+                try (var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    bind(statement, stored, entryJson);
+                    statement.executeUpdate();
+                }
+                connection.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot append to the decision log: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public StoreResult<StoredDecision> read(long position) {
+        var rows = select("SELECT " + COLUMNS + " FROM kakehashi_decision_log WHERE sequence = ?", List.of(position), position);
+        return rows.isEmpty() ? StoreResult.notFound("no decision at position " + position) : StoreResult.success(rows.get(0));
+    }
+
+    @Override
+    public List<StoredDecision> readRange(long fromPosition, int max) {
+        return select("SELECT " + COLUMNS + " FROM kakehashi_decision_log WHERE sequence >= ? ORDER BY sequence LIMIT ?", List.of(fromPosition, max), fromPosition);
+    }
+
+    @Override
+    public ChainHead head() {
+        try (var connection = dataSource.getConnection();
+             var statement = connection.prepareStatement("SELECT sequence, hash FROM kakehashi_decision_log ORDER BY sequence DESC LIMIT 1");
+             var rows = statement.executeQuery()) {
+            return rows.next() ? new ChainHead(rows.getLong(1), rows.getString(2)) : new ChainHead(0, HashChain.GENESIS);
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot read the decision log head: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StoredDecision> query(DecisionQuery query) {
+        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM kakehashi_decision_log WHERE TRUE");
+        var parameters = new ArrayList<Object>();
+        condition(sql, parameters, "counterparty_id = ?", query.counterpartyId());
+        condition(sql, parameters, "agreement_id = ?", query.agreementId());
+        condition(sql, parameters, "asset_id = ?", query.assetId());
+        condition(sql, parameters, "scope = ?", query.scope() == null ? null : query.scope().wireName());
+        condition(sql, parameters, "outcome = ?", query.outcome() == null ? null : query.outcome().name());
+        condition(sql, parameters, "decided_at >= ?", timestamp(query.from()));
+        condition(sql, parameters, "decided_at < ?", timestamp(query.to()));
+        sql.append(" ORDER BY sequence LIMIT ? OFFSET ?");
+        parameters.add(query.limit());
+        parameters.add(query.offset());
+        return select(sql.toString(), parameters, -1);
+    }
+
+    private static void condition(StringBuilder sql, List<Object> parameters, String condition, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(condition);
+            parameters.add(value);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /**
+     * @param firstPosition the position of the first row for a positional read, or -1 to report rows by sequence
+     */
+    private List<StoredDecision> select(String sql, List<?> parameters, long firstPosition) {
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            var result = new ArrayList<StoredDecision>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    var position = firstPosition < 0 ? rows.getLong("sequence") : firstPosition + result.size();
+                    result.add(map(rows, position));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot read the decision log: " + e.getMessage(), e);
+        }
+    }
+
+    private static StoredDecision map(ResultSet rows, long position) throws SQLException {
+        DecisionEntry entry;
+        try {
+            entry = DecisionJson.entry(JsonCanonicalizer.parse(rows.getString("entry_json")));
+        } catch (IllegalArgumentException e) {
+            throw new DecisionLogCorruptedException(position, e.getMessage());
+        }
+        var decidedAt = rows.getObject("decided_at", OffsetDateTime.class).toInstant();
+        var consistent = decidedAt.equals(entry.time())
+                && entry.scope().wireName().equals(rows.getString("scope"))
+                && entry.counterpartyId().equals(rows.getString("counterparty_id"))
+                && Objects.equals(entry.agreementId(), rows.getString("agreement_id"))
+                && Objects.equals(entry.assetId(), rows.getString("asset_id"))
+                && entry.outcome().name().equals(rows.getString("outcome"));
+        if (!consistent) {
+            throw new DecisionLogCorruptedException(position, "the query columns disagree with the stored entry");
+        }
+        return new StoredDecision(rows.getLong("sequence"), rows.getString("previous_hash"), rows.getString("hash"), entry);
+    }
+
+    private static void bind(PreparedStatement statement, StoredDecision stored, String entryJson) throws SQLException {
+        var entry = stored.entry();
+        statement.setLong(1, stored.sequence());
+        statement.setString(2, stored.previousHash());
+        statement.setString(3, stored.hash());
+        statement.setObject(4, timestamp(entry.time()));
+        statement.setString(5, entry.scope().wireName());
+        statement.setString(6, entry.counterpartyId());
+        statement.setString(7, entry.agreementId());
+        statement.setString(8, entry.assetId());
+        statement.setString(9, entry.outcome().name());
+        statement.setString(10, entryJson);
+    }
+}

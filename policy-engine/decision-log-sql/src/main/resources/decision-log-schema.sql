@@ -1,0 +1,25 @@
+-- Kakehashi policy-decision log. entry_json is the RFC 8785 canonical JSON of the entry, exactly what was hashed;
+-- the other entry columns copy values out of it for the queries and are checked against it on every read.
+CREATE TABLE IF NOT EXISTS kakehashi_decision_log (
+    sequence        BIGINT PRIMARY KEY,
+    previous_hash   VARCHAR(64) NOT NULL,
+    hash            VARCHAR(64) NOT NULL,
+    decided_at      TIMESTAMPTZ NOT NULL,
+    scope           VARCHAR NOT NULL,
+    counterparty_id VARCHAR NOT NULL,
+    agreement_id    VARCHAR,
+    asset_id        VARCHAR,
+    outcome         VARCHAR NOT NULL,
+    entry_json      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kakehashi_decision_log_agreement_idx ON kakehashi_decision_log (agreement_id, sequence);
+CREATE INDEX IF NOT EXISTS kakehashi_decision_log_counterparty_idx ON kakehashi_decision_log (counterparty_id, sequence);
+CREATE INDEX IF NOT EXISTS kakehashi_decision_log_asset_idx ON kakehashi_decision_log (asset_id, sequence);
+CREATE INDEX IF NOT EXISTS kakehashi_decision_log_time_idx ON kakehashi_decision_log (decided_at);
+
+CREATE TABLE IF NOT EXISTS kakehashi_decision_checkpoint (
+    sequence  BIGINT PRIMARY KEY,
+    head_hash VARCHAR(64) NOT NULL,
+    signed_at TIMESTAMPTZ NOT NULL,
+    jws       TEXT NOT NULL
+);

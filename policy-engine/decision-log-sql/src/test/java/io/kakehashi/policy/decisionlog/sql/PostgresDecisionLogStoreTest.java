@@ -1,0 +1,161 @@
+package io.kakehashi.policy.decisionlog.sql;
+
+import io.kakehashi.policy.decisionlog.ChainVerifier;
+import io.kakehashi.policy.decisionlog.DecisionLogStoreTestBase;
+import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
+import io.kakehashi.policy.decisionlog.DecisionJson;
+import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import javax.sql.DataSource;
+
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
+
+    private static final String SCHEMA = "decision_log_store_test";
+
+    private DataSource dataSource;
+    private PostgresDecisionLogStore store;
+    private PostgresCheckpointStore checkpoints;
+
+    @BeforeEach
+    void emptySchema() throws SQLException {
+        PostgresTestDatabase.recreateSchema(SCHEMA);
+        dataSource = PostgresTestDatabase.dataSource(SCHEMA);
+        store = PostgresDecisionLogStore.create(dataSource);
+        checkpoints = new PostgresCheckpointStore(dataSource);
+    }
+
+    @AfterAll
+    static void dropSchema() throws SQLException {
+        PostgresTestDatabase.dropSchema(SCHEMA);
+    }
+
+    @Override
+    protected DecisionLogStore store() {
+        return store;
+    }
+
+    @Override
+    protected CheckpointStore checkpointStore() {
+        return checkpoints;
+    }
+
+    @Override
+    protected void reopen() {
+        // a second replica starting on the same database: creating the schema again must change nothing
+        store = PostgresDecisionLogStore.create(PostgresTestDatabase.dataSource(SCHEMA));
+        checkpoints = new PostgresCheckpointStore(PostgresTestDatabase.dataSource(SCHEMA));
+    }
+
+    @Override
+    protected void tamperEditOutcome(long sequence) {
+        sql("UPDATE kakehashi_decision_log SET outcome = 'PERMIT', entry_json = replace(entry_json, '\"outcome\":\"DENY\"', '\"outcome\":\"PERMIT\"') WHERE sequence = " + sequence);
+    }
+
+    @Override
+    protected void tamperDelete(long sequence) {
+        sql("DELETE FROM kakehashi_decision_log WHERE sequence = " + sequence);
+    }
+
+    @Override
+    protected void tamperSwapWithNext(long sequence) {
+        var next = sequence + 1;
+        sql("UPDATE kakehashi_decision_log SET sequence = -1 WHERE sequence = " + sequence);
+        sql("UPDATE kakehashi_decision_log SET sequence = " + sequence + " WHERE sequence = " + next);
+        sql("UPDATE kakehashi_decision_log SET sequence = " + next + " WHERE sequence = -1");
+    }
+
+    @Override
+    protected void tamperInsertBefore(long sequence, StoredDecision forged) {
+        // make room, then put the forged row where the original was
+        sql("UPDATE kakehashi_decision_log SET sequence = -sequence - 1 WHERE sequence >= " + sequence);
+        sql("UPDATE kakehashi_decision_log SET sequence = -sequence WHERE sequence < 0");
+        var entry = forged.entry();
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                "INSERT INTO kakehashi_decision_log (sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setLong(1, forged.sequence());
+            statement.setString(2, forged.previousHash());
+            statement.setString(3, forged.hash());
+            statement.setObject(4, OffsetDateTime.ofInstant(entry.time(), ZoneOffset.UTC));
+            statement.setString(5, entry.scope().wireName());
+            statement.setString(6, entry.counterpartyId());
+            statement.setString(7, entry.agreementId());
+            statement.setString(8, entry.assetId());
+            statement.setString(9, entry.outcome().name());
+            statement.setString(10, JsonCanonicalizer.canonicalize(DecisionJson.entry(entry)));
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected void tamperRenumber(long sequence, long newSequence) {
+        sql("UPDATE kakehashi_decision_log SET sequence = " + newSequence + " WHERE sequence = " + sequence);
+    }
+
+    private void sql(String sql) {
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Nested
+    class QueryColumns {
+
+        @Test
+        void verify_whenOnlyAQueryColumnWasChanged_shouldReportTheEntryAsCorrupted() {
+            for (int i = 0; i < 5; i++) {
+                store.append(entry(i));
+            }
+
+            sql("UPDATE kakehashi_decision_log SET agreement_id = 'agreement-9' WHERE sequence = 3");
+            var result = ChainVerifier.verify(store);
+
+            assertThat(result.intact()).isFalse();
+            assertThat(result.position()).isEqualTo(3);
+            assertThat(result.problem()).isEqualTo(Problem.MALFORMED_ENTRY);
+        }
+    }
+
+    @Nested
+    class Replicas {
+
+        @Test
+        void append_fromTwoStoresOnOneDatabase_shouldKeepOneChain() throws Exception {
+            var other = new PostgresDecisionLogStore(PostgresTestDatabase.dataSource(SCHEMA));
+            var first = new Thread(() -> {
+                for (int i = 0; i < 20; i++) {
+                    store.append(entry(i));
+                }
+            });
+            var second = new Thread(() -> {
+                for (int i = 0; i < 20; i++) {
+                    other.append(entry(100 + i));
+                }
+            });
+            first.start();
+            second.start();
+            first.join();
+            second.join();
+
+            assertThat(store.head().sequence()).isEqualTo(40);
+            assertThat(ChainVerifier.verify(other).intact()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.kakehashi.policy.decisionlog.sql;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL that CI provides (database {@code kakehashi_test} on 127.0.0.1:5432, user postgres, trust auth),
+ * unless {@code kakehashi.test.postgres.url} says otherwise; each caller works in a schema of its own. Unreachable
+ * means the test fails, never that it is skipped.
+ */
+final class PostgresTestDatabase {
+
+    static final String DATABASE_URL = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/") + "kakehashi_test";
+
+    private PostgresTestDatabase() {
+    }
+
+    static void recreateSchema(String schema) throws SQLException {
+        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", null); var statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+    }
+
+    static void dropSchema(String schema) throws SQLException {
+        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", null); var statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    static DataSource dataSource(String schema) {
+        var dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(DATABASE_URL + "?currentSchema=" + schema);
+        dataSource.setUser("postgres");
+        return dataSource;
+    }
+}
