@@ -19,14 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Offers whose contract policy limits when the data may be used (ODRL {@code dateTime} and {@code elapsedTime}),
- * negotiated between two connectors: a closed window is refused with its reason, an open one is agreed and delivers,
- * and a malformed window is refused when the policy is created.
+ * Offers whose contract policy limits when and how often the data may be used (ODRL {@code dateTime},
+ * {@code elapsedTime} and {@code count}), negotiated and used between two connectors: a closed window is refused
+ * naming the constraint, an open one is agreed and delivers, a transfer past the count is refused, and a malformed
+ * constraint is refused when the policy is created.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UsageWindowEndToEndTest {
+class UsageConstraintsEndToEndTest {
 
-    private final Path workDir = Path.of("target", "e2e", "usage-window");
+    private final Path workDir = Path.of("target", "e2e", "usage-constraints");
     private MachineToolDataspace dataspace;
 
     @BeforeAll
@@ -76,6 +77,26 @@ class UsageWindowEndToEndTest {
     }
 
     @Test
+    void transfer_whenTheAgreementsCountIsUsedUp_shouldBeRefused() throws Exception {
+        dataspace.provider().management().createPolicy("once", constraint("count", "lteq", "1"));
+        dataspace.offer("machine-data-once", "once");
+        var agreementId = dataspace.negotiate(dataspace.discover("machine-data-once"));
+
+        var first = dataspace.transfer(agreementId, "once-1.csv");
+        assertThat(Files.size(first.file())).isPositive();
+
+        var consumer = dataspace.consumer().management();
+        var second = consumer.transferPush(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID, agreementId,
+                "http://127.0.0.1:9/never-written");
+        // the same agreement delivered a moment ago; only the count differs. EDC's DSP error for a refused transfer
+        // request is generic, the reason stays with the provider
+        assertThatThrownBy(() -> consumer.awaitCompleted(second, Duration.ofSeconds(60)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TERMINATED")
+                .hasMessageContaining("agreement not found or not valid");
+    }
+
+    @Test
     void policyCreation_whenTheWindowIsMalformed_shouldBeA400NamingTheConstraint() {
         var api = dataspace.provider().management();
 
@@ -89,6 +110,8 @@ class UsageWindowEndToEndTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("elapsedTime: operator 'gteq' is not allowed");
                 });
+        assertThatThrownBy(() -> api.createPolicy("count-zero", constraint("count", "lteq", "0")))
+                .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.getMessage()).contains("count: the limit must be at least 1"));
         assertThatThrownBy(() -> api.get("/v3/policydefinitions/window-malformed"))
                 .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
