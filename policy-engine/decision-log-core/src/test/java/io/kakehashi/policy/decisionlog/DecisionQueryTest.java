@@ -1,0 +1,66 @@
+package io.kakehashi.policy.decisionlog;
+
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.START;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DecisionQueryTest {
+
+    @Nested
+    class Validation {
+
+        @Test
+        void build_whenLimitIsOutOfRange_shouldRefuseNamingIt() {
+            assertThatThrownBy(() -> DecisionQuery.builder().limit(0).build()).hasMessageContaining("limit");
+            assertThatThrownBy(() -> DecisionQuery.builder().limit(DecisionQuery.MAX_LIMIT + 1).build()).hasMessageContaining("limit");
+        }
+
+        @Test
+        void build_whenOffsetIsNegative_shouldRefuseNamingIt() {
+            assertThatThrownBy(() -> DecisionQuery.builder().offset(-1).build()).hasMessageContaining("offset");
+        }
+
+        @Test
+        void build_whenTheTimeRangeIsEmptyOrReversed_shouldRefuse() {
+            assertThatThrownBy(() -> DecisionQuery.builder().from(START).to(START).build()).hasMessageContaining("from");
+            assertThatThrownBy(() -> DecisionQuery.builder().from(START.plusSeconds(1)).to(START).build()).hasMessageContaining("from");
+        }
+
+        @Test
+        void build_withoutFilters_shouldMatchEverythingWithTheDefaultLimit() {
+            var query = DecisionQuery.builder().build();
+
+            assertThat(query.limit()).isEqualTo(DecisionQuery.DEFAULT_LIMIT);
+            assertThat(query.matches(entry(0))).isTrue();
+            assertThat(query.matches(entry(3))).isTrue();
+        }
+    }
+
+    @Nested
+    class Matching {
+
+        @Test
+        void matches_whenTheTimeIsAtFrom_shouldMatchAndAtTo_shouldNot() {
+            var query = DecisionQuery.builder().from(entry(1).time()).to(entry(2).time()).build();
+
+            assertThat(query.matches(entry(1))).isTrue();
+            assertThat(query.matches(entry(2))).isFalse();
+            assertThat(query.matches(entry(0))).isFalse();
+        }
+
+        @Test
+        void matches_whenOneOfSeveralFiltersFails_shouldNotMatch() {
+            var query = DecisionQuery.builder().scope(DecisionScope.CATALOG).outcome(DecisionOutcome.DENY).build();
+
+            assertThat(query.matches(entry(0))).isFalse();
+            assertThat(query.matches(entry(3))).isFalse();
+        }
+    }
+}
