@@ -23,46 +23,58 @@ class TrustListFileTest {
     private final RecordingMonitor monitor = new RecordingMonitor();
 
     @Test
-    void keyOf_whenPeerListed_shouldReturnItsKey() throws Exception {
+    void find_whenPeerListed_shouldReturnItsKey() throws Exception {
         var key = IdentityTestFixtures.newKey().toPublicJWK();
         var file = write("{\"maker\": " + key.toJSONString() + "}");
 
-        assertThat(new TrustListFile(file, monitor).keyOf("maker")).contains(key);
-        assertThat(new TrustListFile(file, monitor).keyOf("stranger")).isEmpty();
+        assertThat(new TrustListFile(file, monitor).find("maker")).contains(TrustedPeer.withKeyOnly(key));
+        assertThat(new TrustListFile(file, monitor).find("stranger")).isEmpty();
     }
 
     @Test
-    void keyOf_whenFileMissing_shouldTrustNobody() {
-        assertThat(new TrustListFile(dir.resolve("absent.json"), monitor).keyOf("maker")).isEmpty();
+    void find_whenThePeerComesWithClaims_shouldKeepThem() throws Exception {
+        var key = IdentityTestFixtures.newKey().toPublicJWK();
+        var file = write("{\"ai-vendor\": {\"publicKey\": " + key.toJSONString() + ", \"countryOfRegistration\": \"JP\", \"legalName\": \"AI Vendor K.K.\"}}");
+
+        var peer = new TrustListFile(file, monitor).find("ai-vendor").orElseThrow();
+
+        assertThat(peer.publicKey()).isEqualTo(key);
+        assertThat(peer.countryOfRegistration()).contains("JP");
+        assertThat(peer.legalName()).contains("AI Vendor K.K.");
     }
 
     @Test
-    void keyOf_whenFileChanges_shouldSeeTheNewPeer() throws Exception {
+    void find_whenFileMissing_shouldTrustNobody() {
+        assertThat(new TrustListFile(dir.resolve("absent.json"), monitor).find("maker")).isEmpty();
+    }
+
+    @Test
+    void find_whenFileChanges_shouldSeeTheNewPeer() throws Exception {
         var file = write("{}");
         var trustList = new TrustListFile(file, monitor);
-        assertThat(trustList.keyOf("maker")).isEmpty();
+        assertThat(trustList.find("maker")).isEmpty();
 
         var key = IdentityTestFixtures.newKey().toPublicJWK();
         Files.writeString(file, "{\"maker\": " + key.toJSONString() + "}");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
 
-        assertThat(trustList.keyOf("maker")).contains(key);
+        assertThat(trustList.find("maker").map(TrustedPeer::publicKey)).contains(key);
     }
 
     @Nested
     class BadInput {
 
         @Test
-        void keyOf_whenFileBecomesBroken_shouldKeepTheLastGoodListAndSaySo() throws Exception {
+        void find_whenFileBecomesBroken_shouldKeepTheLastGoodListAndSaySo() throws Exception {
             var key = IdentityTestFixtures.newKey().toPublicJWK();
             var file = write("{\"maker\": " + key.toJSONString() + "}");
             var trustList = new TrustListFile(file, monitor);
-            assertThat(trustList.keyOf("maker")).contains(key);
+            assertThat(trustList.find("maker").map(TrustedPeer::publicKey)).contains(key);
 
             Files.writeString(file, "{\"maker\": ");
             Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
 
-            assertThat(trustList.keyOf("maker")).contains(key);
+            assertThat(trustList.find("maker").map(TrustedPeer::publicKey)).contains(key);
             assertThat(monitor.warnings).singleElement().asString().contains("previous list stays in force");
         }
 
@@ -83,6 +95,20 @@ class TrustListFileTest {
         @Test
         void parse_whenValueIsNotAnObject_shouldFail() {
             assertThat(TrustListFile.parse("{\"maker\": \"a key\"}").getFailureDetail()).contains("maker");
+        }
+
+        @Test
+        void parse_whenTheCountryIsNotAnIsoCode_shouldFail() {
+            var key = IdentityTestFixtures.newKey().toPublicJWK().toJSONString();
+
+            assertThat(TrustListFile.parse("{\"v\": {\"publicKey\": " + key + ", \"countryOfRegistration\": \"Japan\"}}").getFailureDetail())
+                    .contains("not an ISO 3166-1 alpha-2 code");
+            assertThat(TrustListFile.parse("{\"v\": {\"publicKey\": " + key + ", \"countryOfRegistration\": \"XX\"}}").failed()).isTrue();
+        }
+
+        @Test
+        void parse_whenThePublicKeyIsMissing_shouldFail() {
+            assertThat(TrustListFile.parse("{\"v\": {\"countryOfRegistration\": \"JP\"}}").getFailureDetail()).contains("no publicKey");
         }
 
         @Test

@@ -9,7 +9,8 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.kakehashi.identity.trust.TrustedPeerKeys;
+import io.kakehashi.identity.spi.VerifiedClaims;
+import io.kakehashi.identity.trust.TrustedPeers;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.spi.iam.ClaimToken;
@@ -44,14 +45,14 @@ public class SelfIssuedTokenService implements IdentityService {
 
     private final String participantId;
     private final ECKey signingKey;
-    private final TrustedPeerKeys peers;
+    private final TrustedPeers peers;
     private final JtiValidationStore seenTokens;
     private final Clock clock;
     private final Duration lifetime;
     private final Duration clockSkew;
     private final Monitor monitor;
 
-    public SelfIssuedTokenService(String participantId, ECKey signingKey, TrustedPeerKeys peers, JtiValidationStore seenTokens,
+    public SelfIssuedTokenService(String participantId, ECKey signingKey, TrustedPeers peers, JtiValidationStore seenTokens,
                                   Clock clock, Duration lifetime, Duration clockSkew, Monitor monitor) {
         this.participantId = participantId;
         this.signingKey = signingKey;
@@ -127,12 +128,12 @@ public class SelfIssuedTokenService implements IdentityService {
         if (!issuer.equals(claims.getSubject())) {
             return Result.failure("token subject '%s' differs from its issuer '%s'".formatted(claims.getSubject(), issuer));
         }
-        var key = peers.keyOf(issuer);
-        if (key.isEmpty()) {
+        var peer = peers.find(issuer);
+        if (peer.isEmpty()) {
             return Result.failure("issuer '%s' is not in the trust list".formatted(issuer));
         }
         try {
-            if (!jwt.verify(new ECDSAVerifier(key.get().toECPublicKey()))) {
+            if (!jwt.verify(new ECDSAVerifier(peer.get().publicKey().toECPublicKey()))) {
                 return Result.failure("token signature does not verify against the trusted key of '%s'".formatted(issuer));
             }
         } catch (JOSEException e) {
@@ -153,13 +154,16 @@ public class SelfIssuedTokenService implements IdentityService {
         if (stored.failed()) {
             return Result.failure("token '%s' was already used (replay)".formatted(jti));
         }
-        return Result.success(ClaimToken.Builder.newInstance()
+        var claimToken = ClaimToken.Builder.newInstance()
                 .claim(PARTICIPANT_ID_CLAIM, issuer)
                 .claim("iss", issuer)
                 .claim("sub", issuer)
                 .claim("aud", claims.getAudience())
-                .claim("jti", jti)
-                .build());
+                .claim("jti", jti);
+        // what the operator vouches for in the trust list, for policies (until credentials establish it)
+        peer.get().countryOfRegistration().ifPresent(country -> claimToken.claim(VerifiedClaims.COUNTRY_OF_REGISTRATION, country));
+        peer.get().legalName().ifPresent(name -> claimToken.claim(VerifiedClaims.LEGAL_NAME, name));
+        return Result.success(claimToken.build());
     }
 
     private Result<Void> checkTimes(JWTClaimsSet claims) {

@@ -10,6 +10,8 @@ import com.nimbusds.jwt.SignedJWT;
 import io.kakehashi.identity.IdentityTestFixtures;
 import io.kakehashi.identity.IdentityTestFixtures.RecordingMonitor;
 import io.kakehashi.identity.IdentityTestFixtures.SeenTokens;
+import io.kakehashi.identity.spi.VerifiedClaims;
+import io.kakehashi.identity.trust.TrustedPeer;
 import org.eclipse.edc.spi.iam.TokenParameters;
 import org.eclipse.edc.spi.iam.TokenRepresentation;
 import org.eclipse.edc.spi.iam.VerificationContext;
@@ -35,7 +37,9 @@ class SelfIssuedTokenServiceTest {
 
     private final ECKey makerKey = IdentityTestFixtures.newKey();
     private final ECKey vendorKey = IdentityTestFixtures.newKey();
-    private final Map<String, ECKey> trusted = Map.of("maker", makerKey.toPublicJWK(), "vendor", vendorKey.toPublicJWK());
+    private final Map<String, TrustedPeer> trusted = Map.of(
+            "maker", TrustedPeer.withKeyOnly(makerKey.toPublicJWK()),
+            "vendor", new TrustedPeer(vendorKey.toPublicJWK(), Optional.of("JP"), Optional.of("AI Vendor K.K.")));
     private final RecordingMonitor monitor = new RecordingMonitor();
     private final SeenTokens seenAtMaker = new SeenTokens();
 
@@ -70,6 +74,21 @@ class SelfIssuedTokenServiceTest {
         assertThat(claims.succeeded()).isTrue();
         assertThat(claims.getContent().getStringClaim(SelfIssuedTokenService.PARTICIPANT_ID_CLAIM)).isEqualTo("vendor");
         assertThat(monitor.warnings).isEmpty();
+    }
+
+    @Test
+    void verify_shouldCarryWhatTheTrustListVouchesFor() {
+        var claims = VerifiedClaims.of("vendor", maker.verifyJwtToken("maker", token(vendorTokenFor("maker")), context()).getContent().getClaims());
+
+        assertThat(claims.countryOfRegistration()).contains("JP");
+        assertThat(claims.legalName()).contains("AI Vendor K.K.");
+    }
+
+    @Test
+    void verify_whenTheTrustListVouchesForNothing_shouldCarryNoCountry() {
+        var claims = vendor.verifyJwtToken("vendor", token(maker.obtainClientCredentials("maker", audience("vendor")).getContent().getToken()), context());
+
+        assertThat(VerifiedClaims.of("maker", claims.getContent().getClaims()).countryOfRegistration()).isEmpty();
     }
 
     @Test
