@@ -51,7 +51,7 @@ public final class DateTimeConstraintFunction<C extends PolicyContext> implement
     }
 
     static Result<Instant> parse(Object rightValue) {
-        if (!(rightValue instanceof String text) || text.isBlank()) {
+        if (!(RightOperand.plain(rightValue) instanceof String text) || text.isBlank()) {
             return Result.failure("dateTime: the right operand must be an ISO 8601 date-time string, not %s".formatted(rightValue));
         }
         try {

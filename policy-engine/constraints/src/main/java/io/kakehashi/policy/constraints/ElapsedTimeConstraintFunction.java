@@ -57,7 +57,7 @@ public final class ElapsedTimeConstraintFunction<C extends PolicyContext> implem
     }
 
     static Result<Duration> parse(Object rightValue) {
-        if (!(rightValue instanceof String text) || text.isBlank()) {
+        if (!(RightOperand.plain(rightValue) instanceof String text) || text.isBlank()) {
             return Result.failure("elapsedTime: the right operand must be an ISO 8601 duration string, not %s".formatted(rightValue));
         }
         try {

@@ -48,7 +48,8 @@ public final class TransferCountConstraintFunction implements AtomicConstraintRu
         return parse(rightValue).mapEmpty();
     }
 
-    static Result<Long> parse(Object rightValue) {
+    static Result<Long> parse(Object operand) {
+        var rightValue = RightOperand.plain(operand);
         long value;
         if (rightValue instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
             value = number.longValue();

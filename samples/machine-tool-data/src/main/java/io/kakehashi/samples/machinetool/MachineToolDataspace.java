@@ -136,6 +136,14 @@ public final class MachineToolDataspace implements AutoCloseable {
      * under the contract policy {@code contractPolicyId} (which must exist).
      */
     public void offer(String assetId, String contractPolicyId) {
+        offer(assetId, null, contractPolicyId);
+    }
+
+    /**
+     * Like {@link #offer(String, String)}, shown in the catalog only to the peers that satisfy
+     * {@code accessPolicyId} (which must exist); {@code null} for every trusted peer.
+     */
+    public void offer(String assetId, String accessPolicyId, String contractPolicyId) {
         var api = provider.management();
         api.createAsset(assetId, Map.of(
                         "name", "Machine operation data, Nagoya and Osaka plants, November 2026",
@@ -143,11 +151,12 @@ public final class MachineToolDataspace implements AutoCloseable {
                         "contenttype", "text/csv",
                         "sector", "manufacturing-and-robotics"),
                 Map.of("type", "HttpData", "baseUrl", backend.urlOf(DATA_FILE)));
-        if (!accessPolicyCreated) {
+        if (accessPolicyId == null && !accessPolicyCreated) {
             api.createOpenPolicy(OPEN_ACCESS_POLICY);
             accessPolicyCreated = true;
         }
-        api.createContractDefinition(assetId.equals(ASSET_ID) ? "machine-data-offer" : assetId + "-offer", OPEN_ACCESS_POLICY, contractPolicyId, assetId);
+        api.createContractDefinition(assetId.equals(ASSET_ID) ? "machine-data-offer" : assetId + "-offer",
+                accessPolicyId == null ? OPEN_ACCESS_POLICY : accessPolicyId, contractPolicyId, assetId);
     }
 
     /** Step: the AI vendor asks the maker's connector for its catalog and finds the dataset. */
@@ -223,12 +232,27 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     /** Writes {@code trusted}'s public key into {@code truster}'s trust list, keeping the peers already there. */
     static void trust(ConnectorSettings truster, ConnectorSettings trusted) {
+        trust(truster, trusted, Map.of());
+    }
+
+    /**
+     * Writes {@code trusted}'s public key into {@code truster}'s trust list together with what the truster's
+     * operator vouches for (e.g. {@code countryOfRegistration}), keeping the peers already there.
+     */
+    static void trust(ConnectorSettings truster, ConnectorSettings trusted, Map<String, String> vouchedFor) {
         try {
             var mapper = ManagementClient.mapper();
             var listFile = truster.trustListFile();
             var list = Files.exists(listFile) ? (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(listFile.toFile())
                     : mapper.createObjectNode();
-            list.set(trusted.participantId(), mapper.readTree(trusted.publicKeyFile().toFile()));
+            var publicKey = mapper.readTree(trusted.publicKeyFile().toFile());
+            if (vouchedFor.isEmpty()) {
+                list.set(trusted.participantId(), publicKey);
+            } else {
+                var entry = list.putObject(trusted.participantId());
+                entry.set("publicKey", publicKey);
+                vouchedFor.forEach(entry::put);
+            }
             Files.createDirectories(listFile.getParent());
             var tmp = listFile.resolveSibling(listFile.getFileName() + ".tmp");
             mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), list);

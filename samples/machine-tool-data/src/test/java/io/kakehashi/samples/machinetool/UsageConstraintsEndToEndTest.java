@@ -12,20 +12,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.function.UnaryOperator;
+import java.util.List;
+import java.util.Map;
 
 import static io.kakehashi.samples.support.ManagementClient.constraint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Offers whose contract policy limits when and how often the data may be used (ODRL {@code dateTime},
- * {@code elapsedTime} and {@code count}), negotiated and used between two connectors: a closed window is refused
- * naming the constraint, an open one is agreed and delivers, a transfer past the count is refused, and a malformed
+ * Offers whose policies limit who may use the data, when and how often (Kakehashi's {@code consumerJurisdiction},
+ * ODRL's {@code dateTime}, {@code elapsedTime} and {@code count}), negotiated and used between two connectors: what a
+ * policy forbids is refused naming the constraint or not shown, what it allows is agreed and delivers, and a malformed
  * constraint is refused when the policy is created.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageConstraintsEndToEndTest {
+
+    private static final String EU_EEA = "AT,BE,BG,HR,CY,CZ,DK,EE,FI,FR,DE,GR,HU,IE,IT,LV,LT,LU,MT,NL,PL,PT,RO,SK,SI,ES,SE,IS,LI,NO";
 
     private final Path workDir = Path.of("target", "e2e", "usage-constraints");
     private MachineToolDataspace dataspace;
@@ -34,9 +37,12 @@ class UsageConstraintsEndToEndTest {
     void startDataspace() throws Exception {
         MachineToolDataspace.deleteRecursively(workDir);
         dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),
-                UnaryOperator.identity());
+                settings -> settings.with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA));
         dataspace.generateData(2_000);
         dataspace.startConnectors();
+        // the maker's operator vouches that the AI vendor is registered in Japan
+        MachineToolDataspace.trust(dataspace.providerSettings(), dataspace.consumerSettings(),
+                Map.of("countryOfRegistration", "JP", "legalName", "AI Vendor K.K."));
     }
 
     @AfterAll
@@ -97,6 +103,38 @@ class UsageConstraintsEndToEndTest {
     }
 
     @Test
+    void negotiation_whenTheConsumersCountryIsAllowed_shouldBeAgreed() {
+        dataspace.provider().management().createPolicy("japan-or-eu", constraint("https://w3id.org/kakehashi/policy/consumerJurisdiction", "isAnyOf", List.of("JP", "EU_EEA")));
+        dataspace.offer("machine-data-japan-or-eu", "japan-or-eu");
+
+        assertThat(dataspace.negotiate(dataspace.discover("machine-data-japan-or-eu"))).isNotBlank();
+    }
+
+    @Test
+    void negotiation_whenTheConsumersCountryIsNotAllowed_shouldBeRefusedNamingTheConstraint() {
+        dataspace.provider().management().createPolicy("eu-only", constraint("https://w3id.org/kakehashi/policy/consumerJurisdiction", "isAnyOf", List.of("EU_EEA")));
+        dataspace.offer("machine-data-eu-only", "eu-only");
+        var offer = dataspace.discover("machine-data-eu-only");
+
+        assertThatThrownBy(() -> dataspace.negotiate(offer))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TERMINATED")
+                .hasMessageContaining("consumerJurisdiction");
+    }
+
+    @Test
+    void catalog_whenTheAccessPolicyExcludesTheConsumersCountry_shouldNotShowTheOffer() {
+        var api = dataspace.provider().management();
+        api.createPolicy("not-japan", constraint("https://w3id.org/kakehashi/policy/consumerJurisdiction", "isNoneOf", List.of("JP")));
+        api.createOpenPolicy("any-use");
+        dataspace.offer("machine-data-not-for-japan", "not-japan", "any-use");
+
+        assertThatThrownBy(() -> dataspace.discover("machine-data-not-for-japan"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not list machine-data-not-for-japan");
+    }
+
+    @Test
     void policyCreation_whenTheWindowIsMalformed_shouldBeA400NamingTheConstraint() {
         var api = dataspace.provider().management();
 
@@ -112,6 +150,8 @@ class UsageConstraintsEndToEndTest {
                 });
         assertThatThrownBy(() -> api.createPolicy("count-zero", constraint("count", "lteq", "0")))
                 .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.getMessage()).contains("count: the limit must be at least 1"));
+        assertThatThrownBy(() -> api.createPolicy("asean", constraint("https://w3id.org/kakehashi/policy/consumerJurisdiction", "isAnyOf", List.of("ASEAN"))))
+                .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.getMessage()).contains("'ASEAN' is neither"));
         assertThatThrownBy(() -> api.get("/v3/policydefinitions/window-malformed"))
                 .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.status()).isEqualTo(404));
     }

@@ -88,6 +88,13 @@ public final class ManagementClient {
         return createPolicy(id, permission);
     }
 
+    /** An ODRL constraint whose right operand is a list, e.g. for {@code isAnyOf}. */
+    public static ObjectNode constraint(String leftOperand, String operator, java.util.List<String> rightOperand) {
+        var node = MAPPER.createObjectNode().put("leftOperand", leftOperand).put("operator", operator);
+        rightOperand.forEach(node.putArray("rightOperand")::add);
+        return node;
+    }
+
     /** An ODRL constraint in ODRL's own terms. */
     public static ObjectNode constraint(String leftOperand, String operator, String rightOperand) {
         return MAPPER.createObjectNode().put("leftOperand", leftOperand).put("operator", operator).put("rightOperand", rightOperand);

@@ -1,0 +1,65 @@
+package io.kakehashi.policy.constraints;
+
+import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
+import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
+import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.policy.engine.spi.RuleBindingRegistry;
+import org.eclipse.edc.policy.model.Permission;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * Adds the consumer-jurisdiction constraint to EDC's policy engine for the catalog, negotiation and transfer scopes,
+ * with the country groups defined in configuration.
+ */
+@Extension(ConsumerJurisdictionConstraintExtension.NAME)
+public class ConsumerJurisdictionConstraintExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi consumer jurisdiction constraint";
+    public static final String GROUPS_PREFIX = "kakehashi.policy.jurisdiction.groups";
+
+    @Setting(key = GROUPS_PREFIX + ".<NAME>", required = false,
+            description = "A named group of countries for consumerJurisdiction constraints: ISO 3166-1 alpha-2 codes, comma-separated")
+    private String groupsDescription;
+
+    @Inject
+    private PolicyEngine policyEngine;
+    @Inject
+    private RuleBindingRegistry ruleBindingRegistry;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var definitions = new HashMap<String, String>();
+        context.getConfig(GROUPS_PREFIX).getRelativeEntries().forEach(definitions::put);
+        var groups = JurisdictionGroups.of(definitions)
+                .orElseThrow(failure -> new EdcException("Invalid setting '%s.*': %s".formatted(GROUPS_PREFIX, failure.getFailureDetail())));
+        for (var scope : List.of(CatalogPolicyContext.CATALOG_SCOPE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE, TransferProcessPolicyContext.TRANSFER_SCOPE)) {
+            ruleBindingRegistry.bind(ConsumerJurisdictionConstraintFunction.LEFT_OPERAND, scope);
+        }
+        register(CatalogPolicyContext.class, groups);
+        register(ContractNegotiationPolicyContext.class, groups);
+        register(TransferProcessPolicyContext.class, groups);
+        if (!groups.names().isEmpty()) {
+            context.getMonitor().info("Jurisdiction groups: " + String.join(", ", groups.names()));
+        }
+    }
+
+    private <C extends ParticipantAgentPolicyContext> void register(Class<C> contextType, JurisdictionGroups groups) {
+        policyEngine.registerFunction(contextType, Permission.class, ConsumerJurisdictionConstraintFunction.LEFT_OPERAND,
+                new ConsumerJurisdictionConstraintFunction<>(groups));
+    }
+}
