@@ -108,8 +108,8 @@ public final class MachineToolDataspace implements AutoCloseable {
     public void startConnectors() {
         provider = ConnectorProcess.start(providerSettings, START_TIMEOUT);
         consumer = ConnectorProcess.start(consumerSettings, START_TIMEOUT);
-        trust(providerSettings, consumerSettings);
-        trust(consumerSettings, providerSettings);
+        providerSettings.trust(consumerSettings);
+        consumerSettings.trust(providerSettings);
         report("Connectors up: '%s' (DSP %s) and '%s' (DSP %s); each trusts the other's key",
                 PROVIDER_ID, providerSettings.dspAddress(), CONSUMER_ID, consumerSettings.dspAddress());
     }
@@ -227,38 +227,6 @@ public final class MachineToolDataspace implements AutoCloseable {
         }
         if (backend != null) {
             backend.close();
-        }
-    }
-
-    /** Writes {@code trusted}'s public key into {@code truster}'s trust list, keeping the peers already there. */
-    static void trust(ConnectorSettings truster, ConnectorSettings trusted) {
-        trust(truster, trusted, Map.of());
-    }
-
-    /**
-     * Writes {@code trusted}'s public key into {@code truster}'s trust list together with what the truster's
-     * operator vouches for (e.g. {@code countryOfRegistration}), keeping the peers already there.
-     */
-    static void trust(ConnectorSettings truster, ConnectorSettings trusted, Map<String, String> vouchedFor) {
-        try {
-            var mapper = ManagementClient.mapper();
-            var listFile = truster.trustListFile();
-            var list = Files.exists(listFile) ? (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(listFile.toFile())
-                    : mapper.createObjectNode();
-            var publicKey = mapper.readTree(trusted.publicKeyFile().toFile());
-            if (vouchedFor.isEmpty()) {
-                list.set(trusted.participantId(), publicKey);
-            } else {
-                var entry = list.putObject(trusted.participantId());
-                entry.set("publicKey", publicKey);
-                vouchedFor.forEach(entry::put);
-            }
-            Files.createDirectories(listFile.getParent());
-            var tmp = listFile.resolveSibling(listFile.getFileName() + ".tmp");
-            mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), list);
-            Files.move(tmp, listFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

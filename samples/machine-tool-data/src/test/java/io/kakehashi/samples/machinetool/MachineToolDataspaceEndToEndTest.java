@@ -103,7 +103,7 @@ class MachineToolDataspaceEndToEndTest {
             var strangerSettings = new ConnectorSettings("unlisted-vendor", workDir.resolve("unlisted-vendor"));
             try (var stranger = ConnectorProcess.start(strangerSettings, MachineToolDataspace.START_TIMEOUT)) {
                 // the stranger trusts the maker, but the maker has never heard of the stranger
-                MachineToolDataspace.trust(strangerSettings, dataspace.providerSettings());
+                strangerSettings.trust(dataspace.providerSettings());
 
                 assertThatThrownBy(() -> stranger.management().requestCatalog(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID))
                         .isInstanceOf(ManagementClient.ManagementApiException.class);

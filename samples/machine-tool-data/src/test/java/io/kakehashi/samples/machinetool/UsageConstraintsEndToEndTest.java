@@ -41,8 +41,7 @@ class UsageConstraintsEndToEndTest {
         dataspace.generateData(2_000);
         dataspace.startConnectors();
         // the maker's operator vouches that the AI vendor is registered in Japan
-        MachineToolDataspace.trust(dataspace.providerSettings(), dataspace.consumerSettings(),
-                Map.of("countryOfRegistration", "JP", "legalName", "AI Vendor K.K."));
+        dataspace.providerSettings().trust(dataspace.consumerSettings(), Map.of("countryOfRegistration", "JP", "legalName", "AI Vendor K.K."));
     }
 
     @AfterAll

@@ -1,6 +1,12 @@
 package io.kakehashi.samples.support;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -105,6 +111,40 @@ public final class ConnectorSettings {
     /** The trust list the connector reads its peers' keys from. */
     public Path trustListFile() {
         return directory.resolve("data/trusted-peers.json");
+    }
+
+    /**
+     * Makes this connector trust {@code peer}: writes the peer's public key (which the peer wrote at its start) into
+     * this connector's trust list, keeping the peers already there. The connector re-reads the list when it changes.
+     */
+    public void trust(ConnectorSettings peer) {
+        trust(peer, Map.of());
+    }
+
+    /**
+     * Like {@link #trust(ConnectorSettings)}, with what this connector's operator vouches for about the peer (e.g.
+     * {@code countryOfRegistration}, {@code legalName}).
+     */
+    public void trust(ConnectorSettings peer, Map<String, String> vouchedFor) {
+        var mapper = ManagementClient.mapper();
+        var listFile = trustListFile();
+        try {
+            var list = Files.exists(listFile) ? (ObjectNode) mapper.readTree(listFile.toFile()) : mapper.createObjectNode();
+            var publicKey = mapper.readTree(peer.publicKeyFile().toFile());
+            if (vouchedFor.isEmpty()) {
+                list.set(peer.participantId(), publicKey);
+            } else {
+                var entry = list.putObject(peer.participantId());
+                entry.set("publicKey", publicKey);
+                vouchedFor.forEach(entry::put);
+            }
+            Files.createDirectories(listFile.getParent());
+            var partial = Files.createTempFile(listFile.getParent(), "trusted-peers", ".part");
+            mapper.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), list);
+            Files.move(partial, listFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make %s trust %s".formatted(participantId, peer.participantId()), e);
+        }
     }
 
     /** The settings the launcher reads, in a stable order. */

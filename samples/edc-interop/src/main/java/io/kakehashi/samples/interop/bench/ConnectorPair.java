@@ -7,11 +7,7 @@ import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.ManagementClient;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -105,23 +101,8 @@ final class ConnectorPair implements AutoCloseable {
 
     // each connector wrote its public key at start; the trust list is re-read when it changes, no restart needed
     private void trustEachOther() {
-        trust(provider.settings(), consumer.settings());
-        trust(consumer.settings(), provider.settings());
-    }
-
-    private static void trust(ConnectorSettings truster, ConnectorSettings trusted) {
-        try {
-            var jwk = ManagementClient.mapper().readTree(Files.readString(trusted.publicKeyFile()));
-            var trustList = ManagementClient.mapper().createObjectNode();
-            trustList.set(trusted.participantId(), jwk);
-            var file = truster.trustListFile();
-            Files.createDirectories(file.getParent());
-            var partial = Files.createTempFile(file.getParent(), "trusted-peers", ".part");
-            Files.writeString(partial, ManagementClient.mapper().writeValueAsString(trustList));
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make %s trust %s".formatted(truster.participantId(), trusted.participantId()), e);
-        }
+        provider.settings().trust(consumer.settings());
+        consumer.settings().trust(provider.settings());
     }
 
     /** The provider's offer as the consumer sees it in the catalog it fetches over DSP 2025-1, ready to negotiate. */
