@@ -89,12 +89,7 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
 
     @Override
     public List<StoredDecision> readRange(long fromPosition, int max) {
-        var lines = file.read(fromPosition, max);
-        var result = new ArrayList<StoredDecision>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            result.add(parse(fromPosition + i, lines.get(i)));
-        }
-        return result;
+        return readRange(file, fromPosition, max);
     }
 
     @Override
@@ -162,12 +157,7 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
 
         @Override
         public List<StoredDecision> readRange(long fromPosition, int max) {
-            var lines = file.read(fromPosition, max);
-            var result = new ArrayList<StoredDecision>(lines.size());
-            for (int i = 0; i < lines.size(); i++) {
-                result.add(parse(fromPosition + i, lines.get(i)));
-            }
-            return result;
+            return FileDecisionLogStore.readRange(file, fromPosition, max);
         }
 
         long tornBytes() {
@@ -178,5 +168,14 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
         public void close() {
             file.close();
         }
+    }
+
+    private static List<StoredDecision> readRange(JsonLinesFile file, long fromPosition, int max) {
+        var lines = file.read(fromPosition, max);
+        var result = new ArrayList<StoredDecision>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            result.add(parse(fromPosition + i, lines.get(i)));
+        }
+        return result;
     }
 }
