@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * The ordering operators of ODRL, applied to comparable values. Stateless and thread-safe.
  */
-final class Comparison {
+public final class Comparison {
 
     static final Set<Operator> OPERATORS = Set.of(Operator.EQ, Operator.NEQ, Operator.GT, Operator.GEQ, Operator.LT, Operator.LEQ);
 
@@ -15,7 +15,7 @@ final class Comparison {
     }
 
     /** Whether {@code actual operator limit} holds. */
-    static <T extends Comparable<T>> boolean holds(T actual, Operator operator, T limit) {
+    public static <T extends Comparable<T>> boolean holds(T actual, Operator operator, T limit) {
         var order = actual.compareTo(limit);
         return switch (operator) {
             case EQ -> order == 0;
@@ -29,12 +29,12 @@ final class Comparison {
     }
 
     /** The operator's ODRL term without its namespace, as a policy author writes it ("lteq"). */
-    static String term(Operator operator) {
+    public static String term(Operator operator) {
         var iri = operator.getOdrlRepresentation();
         return iri.substring(iri.lastIndexOf('/') + 1);
     }
 
-    static String symbol(Operator operator) {
+    public static String symbol(Operator operator) {
         return switch (operator) {
             case EQ -> "=";
             case NEQ -> "≠";

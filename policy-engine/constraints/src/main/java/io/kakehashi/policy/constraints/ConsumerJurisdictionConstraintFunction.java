@@ -1,6 +1,7 @@
 package io.kakehashi.policy.constraints;
 
 import io.kakehashi.identity.spi.VerifiedClaims;
+import io.kakehashi.policy.spi.KakehashiPolicy;
 import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.model.Operator;
@@ -19,7 +20,7 @@ import java.util.Set;
  */
 public final class ConsumerJurisdictionConstraintFunction<C extends ParticipantAgentPolicyContext> implements AtomicConstraintRuleFunction<Permission, C> {
 
-    public static final String LEFT_OPERAND = KakehashiPolicy.NAMESPACE + "consumerJurisdiction";
+    public static final String LEFT_OPERAND = KakehashiPolicy.CONSUMER_JURISDICTION;
     private static final Set<Operator> OPERATORS = Set.of(Operator.EQ, Operator.NEQ, Operator.IS_ANY_OF, Operator.IS_NONE_OF);
 
     private final JurisdictionGroups groups;

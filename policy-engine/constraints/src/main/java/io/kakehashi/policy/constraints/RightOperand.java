@@ -14,7 +14,7 @@ import java.util.Optional;
  * Reads a constraint's right operand as EDC hands it to a function: a plain value, or JSON-LD values (a JSON string,
  * or an object with {@code @value}) — lists arrive as their JSON-LD form. Stateless and thread-safe.
  */
-final class RightOperand {
+public final class RightOperand {
 
     private RightOperand() {
     }
@@ -22,7 +22,7 @@ final class RightOperand {
     /**
      * The operand as a list of texts; empty when an element is not a text.
      */
-    static Optional<List<String>> texts(Object operand) {
+    public static Optional<List<String>> texts(Object operand) {
         var elements = operand instanceof Collection<?> collection ? collection : List.of(operand == null ? "" : operand);
         var texts = new ArrayList<String>();
         for (var element : elements) {
@@ -38,7 +38,7 @@ final class RightOperand {
     /**
      * The operand as one text; empty when it is not one.
      */
-    static Optional<String> text(Object operand) {
+    public static Optional<String> text(Object operand) {
         return plain(operand) instanceof String text ? Optional.of(text) : Optional.empty();
     }
 
@@ -46,7 +46,7 @@ final class RightOperand {
      * The operand's plain Java value: a {@code String}, a {@code Long} for a whole JSON number, a {@code Double} for
      * another number; JSON-LD value objects and one-element arrays are unwrapped; anything else is returned as is.
      */
-    static Object plain(Object operand) {
+    public static Object plain(Object operand) {
         if (operand instanceof JsonString json) {
             return json.getString();
         }

@@ -151,6 +151,11 @@ class UsageConstraintsEndToEndTest {
                 .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.getMessage()).contains("count: the limit must be at least 1"));
         assertThatThrownBy(() -> api.createPolicy("asean", constraint("https://w3id.org/kakehashi/policy/consumerJurisdiction", "isAnyOf", List.of("ASEAN"))))
                 .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.getMessage()).contains("'ASEAN' is neither"));
+        assertThatThrownBy(() -> api.createPolicy("model-export-maybe", constraint("https://w3id.org/kakehashi/policy/ai.modelExport", "eq", "maybe")))
+                .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.getMessage()).contains("ai.modelExport: 'maybe' is not true or false"));
+        assertThat(api.createPolicy("metrics-only-k10",
+                constraint("https://w3id.org/kakehashi/policy/ai.modelExport", "eq", "false"),
+                constraint("https://w3id.org/kakehashi/policy/ai.minAggregation", "gteq", "10"))).isEqualTo("metrics-only-k10");
         assertThatThrownBy(() -> api.get("/v3/policydefinitions/window-malformed"))
                 .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.status()).isEqualTo(404));
     }

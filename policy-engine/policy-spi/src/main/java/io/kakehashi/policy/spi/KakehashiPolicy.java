@@ -1,0 +1,22 @@
+package io.kakehashi.policy.spi;
+
+/**
+ * The vocabulary of Kakehashi's own policy left operands. ODRL's own operands ({@code odrl:dateTime},
+ * {@code odrl:elapsedTime}, {@code odrl:count}) are used where ODRL has one.
+ */
+public final class KakehashiPolicy {
+
+    public static final String NAMESPACE = "https://w3id.org/kakehashi/policy/";
+
+    /** Where the consumer is registered: ISO 3166-1 alpha-2 codes and configured groups. */
+    public static final String CONSUMER_JURISDICTION = NAMESPACE + "consumerJurisdiction";
+    /** Whether a model trained on the data may leave the provider ({@code true}) or only its metrics ({@code false}). */
+    public static final String AI_MODEL_EXPORT = NAMESPACE + "ai.modelExport";
+    /** The smallest group of source rows an analytics result may report. */
+    public static final String AI_MIN_AGGREGATION = NAMESPACE + "ai.minAggregation";
+    /** The differential-privacy budget (ε) of an agreement, spent by the jobs run under it. */
+    public static final String AI_DP_EPSILON = NAMESPACE + "ai.dpEpsilon";
+
+    private KakehashiPolicy() {
+    }
+}
