@@ -163,6 +163,7 @@ public class SelfIssuedTokenService implements IdentityService {
         // what the operator vouches for in the trust list, for policies (until credentials establish it)
         peer.get().countryOfRegistration().ifPresent(country -> claimToken.claim(VerifiedClaims.COUNTRY_OF_REGISTRATION, country));
         peer.get().legalName().ifPresent(name -> claimToken.claim(VerifiedClaims.LEGAL_NAME, name));
+        peer.get().registryId().ifPresent(registryId -> claimToken.claim(VerifiedClaims.REGISTRY_ID, registryId.toString()));
         return Result.success(claimToken.build());
     }
 

@@ -3,6 +3,7 @@ package io.kakehashi.identity.trust;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.kakehashi.identity.spi.RegistryIdentifier;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
 
@@ -23,7 +24,8 @@ import java.util.Optional;
  * claims the operator vouches for:
  * <pre>{
  *   "machine-tool-maker": { "kty": "EC", "crv": "P-256", "x": "…", "y": "…" },
- *   "ai-vendor": { "publicKey": { "kty": "EC", … }, "countryOfRegistration": "JP", "legalName": "AI Vendor K.K." }
+ *   "ai-vendor": { "publicKey": { "kty": "EC", … }, "countryOfRegistration": "JP", "legalName": "AI Vendor K.K.",
+ *                  "registryId": "JCN:1180301018771" }
  * }</pre>
  * The file is read again when its modification time changes, so peers can be added without a restart. A file that
  * cannot be parsed keeps the last good list in force and is reported once. A missing file trusts nobody.
@@ -96,7 +98,16 @@ public class TrustListFile implements TrustedPeers {
         if (legalName != null && !(legalName instanceof String name && !name.isBlank())) {
             return Result.failure("peer '%s': legalName must be a non-empty string".formatted(id));
         }
-        return Result.success(new TrustedPeer(key, Optional.ofNullable((String) country), Optional.ofNullable((String) legalName)));
+        var registryId = entry.get("registryId");
+        Optional<RegistryIdentifier> registry = Optional.empty();
+        if (registryId != null) {
+            var parsed = registryId instanceof String text ? RegistryIdentifier.parse(text) : Result.<RegistryIdentifier>failure("not a string");
+            if (parsed.failed()) {
+                return Result.failure("peer '%s': registryId: %s".formatted(id, parsed.getFailureDetail()));
+            }
+            registry = Optional.of(parsed.getContent());
+        }
+        return Result.success(new TrustedPeer(key, Optional.ofNullable((String) country), Optional.ofNullable((String) legalName), registry));
     }
 
     private Snapshot current() {

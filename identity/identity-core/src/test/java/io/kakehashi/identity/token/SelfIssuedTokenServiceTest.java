@@ -10,6 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.kakehashi.identity.IdentityTestFixtures;
 import io.kakehashi.identity.IdentityTestFixtures.RecordingMonitor;
 import io.kakehashi.identity.IdentityTestFixtures.SeenTokens;
+import io.kakehashi.identity.spi.RegistryIdentifier;
 import io.kakehashi.identity.spi.VerifiedClaims;
 import io.kakehashi.identity.trust.TrustedPeer;
 import org.eclipse.edc.spi.iam.TokenParameters;
@@ -39,7 +40,8 @@ class SelfIssuedTokenServiceTest {
     private final ECKey vendorKey = IdentityTestFixtures.newKey();
     private final Map<String, TrustedPeer> trusted = Map.of(
             "maker", TrustedPeer.withKeyOnly(makerKey.toPublicJWK()),
-            "vendor", new TrustedPeer(vendorKey.toPublicJWK(), Optional.of("JP"), Optional.of("AI Vendor K.K.")));
+            "vendor", new TrustedPeer(vendorKey.toPublicJWK(), Optional.of("JP"), Optional.of("AI Vendor K.K."),
+                    RegistryIdentifier.parse("JCN:1180301018771").asOptional()));
     private final RecordingMonitor monitor = new RecordingMonitor();
     private final SeenTokens seenAtMaker = new SeenTokens();
 
@@ -82,6 +84,7 @@ class SelfIssuedTokenServiceTest {
 
         assertThat(claims.countryOfRegistration()).contains("JP");
         assertThat(claims.legalName()).contains("AI Vendor K.K.");
+        assertThat(claims.registryId()).map(RegistryIdentifier::value).contains("1180301018771");
     }
 
     @Test

@@ -107,6 +107,22 @@ class TrustListFileTest {
         }
 
         @Test
+        void parse_whenTheCorporateNumberHasAWrongCheckDigit_shouldFailNamingThePeer() {
+            var key = IdentityTestFixtures.newKey().toPublicJWK().toJSONString();
+
+            assertThat(TrustListFile.parse("{\"v\": {\"publicKey\": " + key + ", \"registryId\": \"JCN:2180301018771\"}}").getFailureDetail())
+                    .isEqualTo("peer 'v': registryId: corporate number '2180301018771' has a wrong check digit (expected 1)");
+        }
+
+        @Test
+        void parse_whenTheLeiFailsItsCheck_shouldFail() {
+            var key = IdentityTestFixtures.newKey().toPublicJWK().toJSONString();
+
+            assertThat(TrustListFile.parse("{\"v\": {\"publicKey\": " + key + ", \"registryId\": \"LEI:HWUPKR0MPOU8FGXBT395\"}}").getFailureDetail())
+                    .contains("MOD 97-10");
+        }
+
+        @Test
         void parse_whenThePublicKeyIsMissing_shouldFail() {
             assertThat(TrustListFile.parse("{\"v\": {\"countryOfRegistration\": \"JP\"}}").getFailureDetail()).contains("no publicKey");
         }
