@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.text.ParseException;
 import java.util.HashMap;
@@ -27,7 +28,8 @@ import java.util.Optional;
  *   "ai-vendor": { "publicKey": { "kty": "EC", … }, "countryOfRegistration": "JP", "legalName": "AI Vendor K.K.",
  *                  "registryId": "JCN:1180301018771" }
  * }</pre>
- * The file is read again when its modification time changes, so peers can be added without a restart. A file that
+ * The file is read again when it changes (modification time, identity or size), so peers can be added without a
+ * restart. A file that
  * cannot be parsed keeps the last good list in force and is reported once. A missing file trusts nobody.
  * <p>
  * Thread-safe.
@@ -111,9 +113,9 @@ public class TrustListFile implements TrustedPeers {
     }
 
     private Snapshot current() {
-        FileTime modified;
+        Version modified;
         try {
-            modified = Files.getLastModifiedTime(file);
+            modified = Version.of(Files.readAttributes(file, BasicFileAttributes.class));
         } catch (NoSuchFileException e) {
             return snapshot;
         } catch (IOException e) {
@@ -145,6 +147,17 @@ public class TrustListFile implements TrustedPeers {
         }
     }
 
-    private record Snapshot(FileTime modified, Map<String, TrustedPeer> peers) {
+    /**
+     * What tells one state of the file from another: its modification time alone can stay the same across two quick
+     * writes (file systems keep coarse times), so the file's identity (a new one after an atomic replace) and its
+     * size count too.
+     */
+    private record Version(FileTime modified, Object fileKey, long size) {
+        static Version of(BasicFileAttributes attributes) {
+            return new Version(attributes.lastModifiedTime(), attributes.fileKey(), attributes.size());
+        }
+    }
+
+    private record Snapshot(Version modified, Map<String, TrustedPeer> peers) {
     }
 }

@@ -61,6 +61,22 @@ class TrustListFileTest {
         assertThat(trustList.find("maker").map(TrustedPeer::publicKey)).contains(key);
     }
 
+    @Test
+    void find_whenTheFileIsReplacedWithinTheSameClockTick_shouldSeeTheNewPeer() throws Exception {
+        var file = write("{}");
+        var sameTime = Files.getLastModifiedTime(file);
+        var trustList = new TrustListFile(file, monitor);
+        assertThat(trustList.find("maker")).isEmpty();
+
+        var key = IdentityTestFixtures.newKey().toPublicJWK();
+        var replacement = dir.resolve("replacement.json");
+        Files.writeString(replacement, "{\"maker\": " + key.toJSONString() + "}");
+        Files.setLastModifiedTime(replacement, sameTime);
+        Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(trustList.find("maker").map(TrustedPeer::publicKey)).contains(key);
+    }
+
     @Nested
     class BadInput {
 
