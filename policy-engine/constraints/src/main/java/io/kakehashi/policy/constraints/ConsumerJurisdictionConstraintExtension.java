@@ -27,9 +27,11 @@ public class ConsumerJurisdictionConstraintExtension implements ServiceExtension
     public static final String NAME = "Kakehashi consumer jurisdiction constraint";
     public static final String GROUPS_PREFIX = "kakehashi.policy.jurisdiction.groups";
 
-    @Setting(key = GROUPS_PREFIX + ".<NAME>", required = false,
+    // documents the settings kakehashi.policy.jurisdiction.groups.<NAME>; their names are the operator's, so they are
+    // read as a partition of the configuration rather than injected
+    @Setting(context = GROUPS_PREFIX + ".<NAME>", required = false,
             description = "A named group of countries for consumerJurisdiction constraints: ISO 3166-1 alpha-2 codes, comma-separated")
-    private String groupsDescription;
+    public static final String GROUP = "<NAME>";
 
     @Inject
     private PolicyEngine policyEngine;

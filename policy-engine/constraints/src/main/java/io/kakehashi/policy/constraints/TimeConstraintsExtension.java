@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.spi.KakehashiPolicy;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
@@ -25,7 +26,6 @@ import java.util.List;
 public class TimeConstraintsExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi time constraints";
-    static final String ODRL_USE_ACTION = "http://www.w3.org/ns/odrl/2/use";
 
     @Inject
     private PolicyEngine policyEngine;
@@ -45,8 +45,8 @@ public class TimeConstraintsExtension implements ServiceExtension {
         // EDC binds the "use" action to the transfer and policy-monitor scopes only, so its rules, and every
         // constraint in them, are filtered out of catalog and negotiation evaluations; a window that has closed must
         // already stop an offer from being shown or agreed
-        ruleBindingRegistry.bind(ODRL_USE_ACTION, CatalogPolicyContext.CATALOG_SCOPE);
-        ruleBindingRegistry.bind(ODRL_USE_ACTION, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE);
+        ruleBindingRegistry.bind(KakehashiPolicy.ODRL_USE, CatalogPolicyContext.CATALOG_SCOPE);
+        ruleBindingRegistry.bind(KakehashiPolicy.ODRL_USE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE);
         for (var scope : List.of(CatalogPolicyContext.CATALOG_SCOPE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE,
                 TransferProcessPolicyContext.TRANSFER_SCOPE, PolicyMonitorContext.POLICY_MONITOR_SCOPE)) {
             ruleBindingRegistry.bind(DateTimeConstraintFunction.LEFT_OPERAND, scope);

@@ -8,6 +8,9 @@ public final class KakehashiPolicy {
 
     public static final String NAMESPACE = "https://w3id.org/kakehashi/policy/";
 
+    /** ODRL's {@code use} action, the action of every usage rule Kakehashi decides. */
+    public static final String ODRL_USE = "http://www.w3.org/ns/odrl/2/use";
+
     /** Where the consumer is registered: ISO 3166-1 alpha-2 codes and configured groups. */
     public static final String CONSUMER_JURISDICTION = NAMESPACE + "consumerJurisdiction";
     /** Whether a model trained on the data may leave the provider ({@code true}) or only its metrics ({@code false}). */

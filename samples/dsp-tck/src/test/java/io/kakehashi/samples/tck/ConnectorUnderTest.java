@@ -3,13 +3,13 @@ package io.kakehashi.samples.tck;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.Ports;
+import io.kakehashi.samples.support.WorkDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -46,7 +46,7 @@ final class ConnectorUnderTest implements AutoCloseable {
     static ConnectorUnderTest start() {
         var directory = Path.of(requiredProperty(DIRECTORY));
         // a fresh vault password every run cannot open the vault of the previous one
-        deleteRecursively(directory);
+        WorkDirectory.clear(directory);
         var webhookPort = Ports.freePort();
         var settings = new ConnectorSettings(PARTICIPANT_ID, directory)
                 .with("edc.participant.context.id", TCK_PARTICIPANT_CONTEXT_ID)
@@ -94,19 +94,6 @@ final class ConnectorUnderTest implements AutoCloseable {
             return Files.copy(jar, directory.resolve(jar.getFileName())).toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + jar, e);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (var paths = Files.walk(directory)) {
-            for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + directory, e);
         }
     }
 }

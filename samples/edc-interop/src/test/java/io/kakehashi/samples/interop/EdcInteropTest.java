@@ -5,6 +5,7 @@ import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.HttpSink;
 import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.Sha256;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,10 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
@@ -115,7 +113,7 @@ class EdcInteropTest {
 
         var receivedFile = sink.await(received, TRANSFER_TIMEOUT);
         assertThat(Files.size(receivedFile)).isEqualTo(ASSET_SIZE);
-        assertThat(sha256(receivedFile)).isEqualTo(sha256(sourceFile));
+        assertThat(Sha256.of(receivedFile)).isEqualTo(Sha256.of(sourceFile));
     }
 
     // EDC's state-machine defaults on both sides: with idle waits of a few milliseconds a peer's reply can overtake
@@ -128,13 +126,5 @@ class EdcInteropTest {
         var bytes = new byte[ASSET_SIZE];
         new Random(seed).nextBytes(bytes);
         return bytes;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,16 +6,15 @@ import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.HttpSink;
 import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.Sha256;
+import io.kakehashi.samples.support.WorkDirectory;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -63,7 +62,7 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         var dir = Path.of(args.length > 0 ? args[0] : "target/sample-run");
-        deleteRecursively(dir);
+        WorkDirectory.clear(dir);
         try (var dataspace = new MachineToolDataspace(dir, System.out, UnaryOperator.identity())) {
             var outcome = dataspace.run(40_000);
             System.out.printf("%nDone: %s received %,d bytes of %s under agreement %s; SHA-256 %s.%n",
@@ -82,8 +81,8 @@ public final class MachineToolDataspace implements AutoCloseable {
         var offer = discover();
         var agreementId = negotiate(offer);
         var delivery = transfer(agreementId, "delivery-1.csv");
-        var sourceHash = sha256(source);
-        var receivedHash = sha256(delivery.file());
+        var sourceHash = Sha256.of(source);
+        var receivedHash = Sha256.of(delivery.file());
         report("The AI vendor checks what arrived: %,d bytes, SHA-256 %s (%s the maker's file)",
                 size(delivery.file()), receivedHash, sourceHash.equals(receivedHash) ? "identical to" : "DIFFERENT FROM");
         return new Outcome(ASSET_ID, agreementId, delivery.transferId(), delivery.file(), sourceHash, receivedHash, size(delivery.file()));
@@ -230,22 +229,6 @@ public final class MachineToolDataspace implements AutoCloseable {
         }
     }
 
-    static String sha256(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            var digest = MessageDigest.getInstance("SHA-256");
-            var buffer = new byte[64 * 1024];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, read);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static long size(Path file) {
         try {
             return Files.size(file);
@@ -256,17 +239,6 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     private void report(String format, Object... args) {
         out.printf("[%d] %s%n", ++step, format.formatted(args));
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     /** What the scenario produced. */

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -47,7 +48,7 @@ class MachineToolDataspaceEndToEndTest {
 
     @BeforeAll
     void runSample() throws Exception {
-        MachineToolDataspace.deleteRecursively(workDir);
+        WorkDirectory.clear(workDir);
         dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),
                 UnaryOperator.identity());
         outcome = dataspace.run(20_000);

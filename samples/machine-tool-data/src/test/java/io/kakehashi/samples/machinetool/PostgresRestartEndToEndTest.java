@@ -1,8 +1,7 @@
 package io.kakehashi.samples.machinetool;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class PostgresRestartEndToEndTest {
 
     @BeforeEach
     void freshDatabases() throws Exception {
-        MachineToolDataspace.deleteRecursively(workDir);
+        WorkDirectory.clear(workDir);
         for (var participant : new String[]{MachineToolDataspace.PROVIDER_ID, MachineToolDataspace.CONSUMER_ID}) {
             recreateDatabase(databaseOf(participant));
         }

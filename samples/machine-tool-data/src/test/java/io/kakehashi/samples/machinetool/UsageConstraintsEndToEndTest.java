@@ -1,6 +1,7 @@
 package io.kakehashi.samples.machinetool;
 
 import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class UsageConstraintsEndToEndTest {
 
     @BeforeAll
     void startDataspace() throws Exception {
-        MachineToolDataspace.deleteRecursively(workDir);
+        WorkDirectory.clear(workDir);
         dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),
                 settings -> settings.with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA));
         dataspace.generateData(2_000);

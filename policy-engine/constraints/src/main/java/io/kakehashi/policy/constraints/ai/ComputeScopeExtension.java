@@ -1,6 +1,7 @@
 package io.kakehashi.policy.constraints.ai;
 
 import io.kakehashi.policy.spi.ComputePolicyContext;
+import io.kakehashi.policy.spi.KakehashiPolicy;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.policy.engine.spi.RuleBindingRegistry;
 import org.eclipse.edc.policy.model.Permission;
@@ -19,7 +20,6 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
 public class ComputeScopeExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi compute scope";
-    private static final String ODRL_USE_ACTION = "http://www.w3.org/ns/odrl/2/use";
 
     @Inject
     private PolicyEngine policyEngine;
@@ -39,7 +39,7 @@ public class ComputeScopeExtension implements ServiceExtension {
     /** Registers the scope and its functions; also used by tests on a bare engine. */
     public static void register(PolicyEngine engine, RuleBindingRegistry bindings) {
         engine.registerScope(ComputePolicyContext.COMPUTE_SCOPE, ComputePolicyContext.class);
-        bindings.bind(ODRL_USE_ACTION, ComputePolicyContext.COMPUTE_SCOPE);
+        bindings.bind(KakehashiPolicy.ODRL_USE, ComputePolicyContext.COMPUTE_SCOPE);
         bindings.bind(ModelExportConstraintFunction.LEFT_OPERAND, ComputePolicyContext.COMPUTE_SCOPE);
         bindings.bind(MinAggregationConstraintFunction.LEFT_OPERAND, ComputePolicyContext.COMPUTE_SCOPE);
         bindings.bind(DpEpsilonConstraintFunction.LEFT_OPERAND, ComputePolicyContext.COMPUTE_SCOPE);

@@ -45,7 +45,7 @@ class ComputeScopeTest {
         var engine = new PolicyEngineImpl(new ScopeFilter(bindings), new RuleValidator(bindings));
         engine.registerScope(CatalogPolicyContext.CATALOG_SCOPE, CatalogPolicyContext.class);
         // as in the connector, where the time constraints bind "use" to the catalog scope too
-        bindings.bind("http://www.w3.org/ns/odrl/2/use", CatalogPolicyContext.CATALOG_SCOPE);
+        bindings.bind(KakehashiPolicy.ODRL_USE, CatalogPolicyContext.CATALOG_SCOPE);
         ComputeScopeExtension.register(engine, bindings);
         return engine;
     }
@@ -58,7 +58,7 @@ class ComputeScopeTest {
                 .build();
         return Policy.Builder.newInstance()
                 .permission(Permission.Builder.newInstance()
-                        .action(Action.Builder.newInstance().type("http://www.w3.org/ns/odrl/2/use").build())
+                        .action(Action.Builder.newInstance().type(KakehashiPolicy.ODRL_USE).build())
                         .constraint(constraint)
                         .build())
                 .build();
