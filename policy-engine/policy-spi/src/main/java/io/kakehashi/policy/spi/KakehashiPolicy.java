@@ -20,6 +20,19 @@ public final class KakehashiPolicy {
     /** The differential-privacy budget (ε) of an agreement, spent by the jobs run under it. */
     public static final String AI_DP_EPSILON = NAMESPACE + "ai.dpEpsilon";
 
+    /** What the consumer will use the data for, from a hierarchy such as {@code ai} ⊃ {@code ai.training}. */
+    public static final String PURPOSE = NAMESPACE + "purpose";
+    /** Membership of a named dataspace, established by a verified membership credential. */
+    public static final String MEMBERSHIP = NAMESPACE + "membership";
+    /** A named certification (e.g. {@code ISO27001}) that a verified credential says is valid now. */
+    public static final String CERTIFICATION = NAMESPACE + "certification";
+    /** The most bytes one transfer under an agreement may move; the data plane enforces it per message. */
+    public static final String TRANSFER_MAX_BYTES = NAMESPACE + "transfer.maxBytes";
+    /** The most messages (chunks or records) one transfer under an agreement may move; enforced per message. */
+    public static final String TRANSFER_MAX_MESSAGES = NAMESPACE + "transfer.maxMessages";
+    /** The most compute jobs an agreement allows, counted durably. */
+    public static final String COMPUTE_JOB_COUNT = NAMESPACE + "compute.jobCount";
+
     private KakehashiPolicy() {
     }
 }
