@@ -1,0 +1,139 @@
+package io.kakehashi.identity.did;
+
+import org.eclipse.edc.http.spi.EdcHttpClient;
+import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
+import org.eclipse.edc.runtime.metamodel.annotation.Configuration;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.runtime.metamodel.annotation.Settings;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.security.Vault;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.web.spi.WebService;
+import org.eclipse.edc.web.spi.configuration.PortMapping;
+import org.eclipse.edc.web.spi.configuration.PortMappingRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/**
+ * This connector's {@code did:web}: its key ring in the vault (rotated at start when the active key is older than the
+ * configured age), its DID document on the {@code identity} web context, and did:web resolution of peers through EDC's
+ * cached resolver registry.
+ */
+@Extension(OwnDidExtension.NAME)
+@Provides({ OwnDid.class, DidPublicKeys.class })
+public class OwnDidExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi did:web";
+    /** The web context that serves the DID document and the credential service. */
+    public static final String IDENTITY_CONTEXT = "identity";
+
+    @Setting(key = "edc.participant.id", description = "This connector's participant id; its DID unless kakehashi.identity.did is set")
+    private String participantId;
+
+    @Setting(key = "kakehashi.identity.did", required = false,
+            description = "This connector's did:web, e.g. did:web:connector.example.jp:identity; defaults to edc.participant.id")
+    private String didSetting;
+
+    @Setting(key = "kakehashi.identity.did.key.alias", defaultValue = "kakehashi-did-keys",
+            description = "Vault alias of the DID's key ring (EC P-256 JWKs); made at first start when absent")
+    private String keyAlias;
+
+    @Setting(key = "kakehashi.identity.did.key.rotate-after", defaultValue = "P90D",
+            description = "Age (ISO 8601 duration) after which the active key is replaced at start")
+    private String rotateAfter;
+
+    @Setting(key = "kakehashi.identity.did.key.grace-period", defaultValue = "PT1H",
+            description = "How long a replaced key stays in the DID document; longer than any token it signed lives plus the peers' DID cache")
+    private String gracePeriod;
+
+    @Setting(key = "kakehashi.identity.did.http-loopback", defaultValue = "false",
+            description = "Resolve did:web identifiers of loopback hosts (127.0.0.1, localhost) over plain http; for tests and single-machine samples only")
+    private boolean httpLoopback;
+
+    @Setting(key = "kakehashi.identity.did.refetch-interval", defaultValue = "PT10S",
+            description = "Minimum time between two uncached fetches of one DID document when a token names a key the cached document lacks")
+    private String refetchInterval;
+
+    @Configuration
+    private IdentityApiConfiguration apiConfiguration;
+
+    @Inject
+    private Vault vault;
+    @Inject
+    private Clock clock;
+    @Inject
+    private Monitor monitor;
+    @Inject
+    private WebService webService;
+    @Inject
+    private PortMappingRegistry portMappingRegistry;
+    @Inject
+    private EdcHttpClient httpClient;
+    @Inject
+    private DidResolverRegistry resolverRegistry;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var didText = didSetting == null || didSetting.isBlank() ? participantId : didSetting;
+        var did = WebDid.parse(didText)
+                .orElseThrow(failure -> new EdcException("Invalid setting 'kakehashi.identity.did' (or 'edc.participant.id'): " + failure.getFailureDetail()));
+        var rotation = duration("kakehashi.identity.did.key.rotate-after", rotateAfter);
+        var grace = duration("kakehashi.identity.did.key.grace-period", gracePeriod);
+        var refetch = duration("kakehashi.identity.did.refetch-interval", refetchInterval);
+
+        var ring = new DidKeyRing(vault, keyAlias);
+        ring.ensure(clock.instant()).orElseThrow(failure -> new EdcException("DID key ring '%s': %s".formatted(keyAlias, failure.getFailureDetail())));
+        if (!clock.instant().isBefore(ring.activeSince().plus(rotation))) {
+            ring.rotate(clock.instant(), grace).orElseThrow(failure -> new EdcException("Cannot rotate the DID key: " + failure.getFailureDetail()));
+            monitor.info("Identity: the DID key was older than %s and has been replaced; the old key stays published for %s".formatted(rotation, grace));
+        }
+        var own = new OwnDid(did, ring, did.baseUrl(httpLoopback).toString());
+        context.registerService(OwnDid.class, own);
+
+        var path = did.path().isEmpty() ? "/" : "/" + did.path();
+        if (!path.equals(apiConfiguration.path())) {
+            monitor.warning("Identity: the DID '%s' is served at path '%s', but web.http.identity.path is '%s'; peers will not find the DID document unless a proxy maps it"
+                    .formatted(did.did(), path, apiConfiguration.path()));
+        }
+        portMappingRegistry.register(new PortMapping(IDENTITY_CONTEXT, apiConfiguration.port(), apiConfiguration.path()));
+        webService.registerResource(IDENTITY_CONTEXT, new DidDocumentController(own, clock));
+
+        var resolver = new WebDidDocumentResolver(httpClient, httpLoopback);
+        resolverRegistry.register(resolver);
+        context.registerService(DidPublicKeys.class, new DidPublicKeys(resolverRegistry, resolver, clock, refetch));
+        monitor.info("Identity: DID %s, key %s, document at %s".formatted(did.did(), ring.activeKey().getKeyID(), did.documentUrl(httpLoopback)));
+    }
+
+    static Duration duration(String key, String value) {
+        try {
+            var duration = Duration.parse(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new EdcException("Invalid setting '%s': the duration must be positive".formatted(key));
+            }
+            return duration;
+        } catch (DateTimeParseException e) {
+            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT1H)".formatted(key, value));
+        }
+    }
+
+    @Settings
+    record IdentityApiConfiguration(
+            @Setting(key = "web.http.identity.port", defaultValue = "8184", description = "Port of the identity web context (DID document, credential service)")
+            int port,
+            @Setting(key = "web.http.identity.path", defaultValue = "/identity", description = "Path of the identity web context; must be the DID's path")
+            String path
+    ) {
+    }
+}
