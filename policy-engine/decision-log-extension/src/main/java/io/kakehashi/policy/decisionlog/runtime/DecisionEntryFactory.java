@@ -1,0 +1,56 @@
+package io.kakehashi.policy.decisionlog.runtime;
+
+import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.AgreementPolicyContext;
+import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
+import org.eclipse.edc.policy.engine.spi.PolicyContext;
+import org.eclipse.edc.policy.model.Policy;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Turns one evaluation into a log entry: who the counterparty was, which agreement and asset it concerned (where
+ * the scope has them), digests of the policy and of the claims, the outcome and the per-constraint reasons.
+ * A catalog or negotiation evaluation has no agreement yet, and EDC creates the negotiation or transfer only after
+ * the decision, so those ids stay empty; the asset of a negotiation is the offer's target. Thread-safe.
+ */
+final class DecisionEntryFactory {
+
+    /** The counterparty when a context names none (EDC always does for the scopes that are logged). */
+    static final String UNKNOWN_COUNTERPARTY = "unknown";
+
+    private final DecisionDigests digests;
+    private final Clock clock;
+
+    DecisionEntryFactory(DecisionDigests digests, Clock clock) {
+        this.digests = digests;
+        this.clock = clock;
+    }
+
+    DecisionEntry create(DecisionScope scope, Policy policy, PolicyContext context, DecisionOutcome outcome, List<ConstraintReason> reasons) {
+        var builder = DecisionEntry.builder()
+                .time(clock.instant())
+                .scope(scope)
+                .counterpartyId(UNKNOWN_COUNTERPARTY)
+                .policyHash(digests.policy(policy))
+                .assetId(policy.getTarget())
+                .outcome(outcome)
+                .reasons(reasons);
+        if (context instanceof ParticipantAgentPolicyContext agentContext && agentContext.participantAgent() != null) {
+            var agent = agentContext.participantAgent();
+            if (agent.getIdentity() != null) {
+                builder.counterpartyId(agent.getIdentity());
+            }
+            builder.claimsDigest(digests.claims(agent));
+        }
+        if (context instanceof AgreementPolicyContext agreementContext && agreementContext.contractAgreement() != null) {
+            var agreement = agreementContext.contractAgreement();
+            builder.agreementId(agreement.getId()).assetId(agreement.getAssetId());
+        }
+        return builder.build();
+    }
+}

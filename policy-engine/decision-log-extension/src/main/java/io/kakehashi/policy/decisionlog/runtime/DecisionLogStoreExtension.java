@@ -1,0 +1,103 @@
+package io.kakehashi.policy.decisionlog.runtime;
+
+import io.kakehashi.policy.decisionlog.FileCheckpointStore;
+import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.sql.DecisionLogSchema;
+import io.kakehashi.policy.decisionlog.sql.PostgresCheckpointStore;
+import io.kakehashi.policy.decisionlog.sql.PostgresDecisionLogStore;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the decision log lives. Like the rest of the connector's state it follows the datasource: with
+ * {@code edc.datasource.default.url} set, PostgreSQL (tables created at start, shared by replicas); without it, two
+ * fsync'd JSON Lines files in {@value #DIRECTORY_KEY}, the embedded default, which survive a restart.
+ */
+@Extension(DecisionLogStoreExtension.NAME)
+@Provides({DecisionLogStore.class, CheckpointStore.class})
+public class DecisionLogStoreExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi decision log store";
+    public static final String DIRECTORY_KEY = "kakehashi.decisionlog.dir";
+    static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
+    static final String ENTRIES_FILE = "decisions.jsonl";
+    static final String CHECKPOINTS_FILE = "checkpoints.jsonl";
+
+    @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/decision-log",
+            description = "Directory of the decision log's files when no PostgreSQL datasource is configured")
+    private String directory;
+
+    @Inject(required = false)
+    private DataSourceRegistry dataSourceRegistry;
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private DataSourceRegistry postgresRegistry;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var monitor = context.getMonitor();
+        var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
+        if (url != null && !url.isBlank()) {
+            if (dataSourceRegistry == null) {
+                throw new EdcException("Decision log: '%s' is set but the runtime has no data source registry".formatted(DATASOURCE_URL_KEY));
+            }
+            postgresRegistry = dataSourceRegistry;
+            var dataSource = new RegistryDataSource(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE);
+            context.registerService(DecisionLogStore.class, new PostgresDecisionLogStore(dataSource));
+            context.registerService(CheckpointStore.class, new PostgresCheckpointStore(dataSource));
+            monitor.info("Decision log: PostgreSQL");
+            return;
+        }
+        var dir = Path.of(directory);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new EdcException("Decision log: cannot create the directory '%s' (setting '%s'): %s".formatted(dir, DIRECTORY_KEY, e.getMessage()));
+        }
+        var entries = FileDecisionLogStore.open(dir.resolve(ENTRIES_FILE), monitor);
+        opened.add(entries);
+        var checkpoints = FileCheckpointStore.open(dir.resolve(CHECKPOINTS_FILE), monitor);
+        opened.add(checkpoints);
+        context.registerService(DecisionLogStore.class, entries);
+        context.registerService(CheckpointStore.class, checkpoints);
+        monitor.info("Decision log: files in " + dir.toAbsolutePath());
+    }
+
+    @Override
+    public void prepare() {
+        if (postgresRegistry != null) {
+            // the pool registers the data source during initialisation, so the tables are made once it is there
+            DecisionLogSchema.create(new RegistryDataSource(postgresRegistry, DataSourceRegistry.DEFAULT_DATASOURCE));
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        for (var closeable : opened) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // closing releases the file lock; the data is already on disk
+            }
+        }
+    }
+}

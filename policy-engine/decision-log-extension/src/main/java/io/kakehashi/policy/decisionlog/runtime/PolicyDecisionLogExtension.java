@@ -1,0 +1,185 @@
+package io.kakehashi.policy.decisionlog.runtime;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.policy.decisionlog.CheckpointSchedule;
+import io.kakehashi.policy.decisionlog.CheckpointSigner;
+import io.kakehashi.policy.decisionlog.DecisionRecorder;
+import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.security.Vault;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.types.TypeManager;
+import org.eclipse.edc.web.spi.WebService;
+import org.eclipse.edc.web.spi.configuration.ApiContext;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Puts the decision log under EDC's policy engine: the engine every other extension gets is EDC's own, decorated
+ * by a {@link RecordingPolicyEngine} that records each decision (see docs/decisions/0005). Checkpoints of the chain
+ * are signed with the connector's identity key every N entries and, from a timer, every T. A refused peer is told
+ * what {@value DenialDisclosure#SETTING} allows, in the DSP error.
+ *
+ * <p>The extension declares that it provides {@link PolicyEngine} so that every extension injecting the engine is
+ * initialised after it and receives the decorated one; it injects EDC's engine itself, which orders it after EDC's
+ * core services.
+ */
+@Extension(PolicyDecisionLogExtension.NAME)
+@Provides({PolicyEngine.class, CheckpointVerificationKey.class})
+public class PolicyDecisionLogExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi policy decision log";
+    public static final String KEY_ALIAS_KEY = "kakehashi.identity.key.alias";
+    public static final String DEFAULT_KEY_ALIAS = "kakehashi-identity-key";
+    public static final String CHECKPOINT_ENTRIES_KEY = "kakehashi.decisionlog.checkpoint.entries";
+    public static final String CHECKPOINT_INTERVAL_KEY = "kakehashi.decisionlog.checkpoint.interval";
+
+    @Setting(key = DenialDisclosure.SETTING, defaultValue = "full",
+            description = "What a refused peer learns: 'full' (each failed constraint and why), 'constraints' (their names) or 'none'")
+    private String disclosureSetting;
+
+    @Setting(key = CHECKPOINT_ENTRIES_KEY, defaultValue = "1000", description = "Sign a checkpoint after this many new entries")
+    private int checkpointEntries;
+
+    @Setting(key = CHECKPOINT_INTERVAL_KEY, defaultValue = "PT5M",
+            description = "Sign a checkpoint when this much time (ISO 8601 duration) has passed and the chain has grown")
+    private String checkpointInterval;
+
+    @Inject
+    private PolicyEngine policyEngine;
+    @Inject
+    private DecisionLogStore store;
+    @Inject
+    private CheckpointStore checkpoints;
+    @Inject
+    private Vault vault;
+    @Inject
+    private Clock clock;
+    @Inject
+    private TypeManager typeManager;
+    @Inject
+    private WebService webService;
+
+    private final AtomicReference<DecisionRecorder> recorder = new AtomicReference<>();
+    private final AtomicReference<ECKey> publicKey = new AtomicReference<>();
+    private CheckpointSchedule schedule;
+    private String keyAlias;
+    private Monitor monitor;
+    private ScheduledExecutorService timer;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        monitor = context.getMonitor();
+        var disclosure = DenialDisclosure.parse(disclosureSetting).orElseThrow(() -> new EdcException(
+                "Invalid setting '%s': '%s' is not one of full, constraints, none".formatted(DenialDisclosure.SETTING, disclosureSetting)));
+        schedule = schedule();
+        keyAlias = context.getSetting(KEY_ALIAS_KEY, DEFAULT_KEY_ALIAS);
+
+        var recentDenial = new RecentDenial();
+        var entries = new DecisionEntryFactory(new DecisionDigests(typeManager.getMapper()), clock);
+        var recording = new RecordingPolicyEngine(policyEngine, entries, this::record, disclosure, recentDenial, monitor);
+        context.registerService(PolicyEngine.class, recording);
+        context.registerService(CheckpointVerificationKey.class, () -> {
+            var key = publicKey.get();
+            if (key == null) {
+                throw new IllegalStateException("the checkpoint key is not loaded yet");
+            }
+            return key;
+        });
+        webService.registerResource(ApiContext.PROTOCOL, new DenialReasonResponseFilter(recentDenial));
+    }
+
+    @Override
+    public void prepare() {
+        // the identity extension makes the key during its initialisation, so it is looked up once all have run
+        var key = signingKey();
+        publicKey.set(key.toPublicJWK());
+        recorder.set(new DecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock), schedule, clock));
+    }
+
+    @Override
+    public void start() {
+        var period = Math.max(1, Math.min(schedule.every().toSeconds(), 60));
+        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "kakehashi-decision-log-checkpoints");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(this::checkpointIfDue, period, period, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void shutdown() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    private void record(DecisionEntry entry) {
+        var current = recorder.get();
+        if (current == null) {
+            throw new IllegalStateException("the decision log is not ready yet");
+        }
+        current.record(entry);
+    }
+
+    private void checkpointIfDue() {
+        try {
+            var current = recorder.get();
+            if (current != null) {
+                current.checkpointIfDue();
+            }
+        } catch (RuntimeException e) {
+            monitor.warning("Decision log: could not sign a checkpoint: " + e.getMessage());
+        }
+    }
+
+    private CheckpointSchedule schedule() {
+        try {
+            return new CheckpointSchedule(checkpointEntries, Duration.parse(checkpointInterval));
+        } catch (DateTimeParseException e) {
+            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration".formatted(CHECKPOINT_INTERVAL_KEY, checkpointInterval));
+        } catch (IllegalArgumentException e) {
+            throw new EdcException("Invalid settings '%s'/'%s': %s".formatted(CHECKPOINT_ENTRIES_KEY, CHECKPOINT_INTERVAL_KEY, e.getMessage()));
+        }
+    }
+
+    private ECKey signingKey() {
+        var json = vault.resolveSecret(keyAlias);
+        if (json == null) {
+            throw new EdcException("Decision log: no identity key in the vault under '%s' (setting '%s') to sign checkpoints with"
+                    .formatted(keyAlias, KEY_ALIAS_KEY));
+        }
+        try {
+            var key = ECKey.parse(json);
+            if (!key.isPrivate() || !Curve.P_256.equals(key.getCurve())) {
+                throw new EdcException("Decision log: the vault entry '%s' is not a private EC P-256 key".formatted(keyAlias));
+            }
+            return key;
+        } catch (ParseException e) {
+            throw new EdcException("Decision log: the vault entry '%s' is not a JWK".formatted(keyAlias));
+        }
+    }
+}
