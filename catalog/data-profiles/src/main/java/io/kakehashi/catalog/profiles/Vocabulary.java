@@ -82,7 +82,8 @@ public final class Vocabulary {
         return List.copyOf(exact);
     }
 
-    static String normalise(String text) {
+    /** The form labels and queries are compared in: NFKC, lower case, whitespace collapsed and stripped. */
+    public static String normalise(String text) {
         return Normalizer.normalize(text, Normalizer.Form.NFKC)
                 .toLowerCase(Locale.ROOT)
                 .strip()

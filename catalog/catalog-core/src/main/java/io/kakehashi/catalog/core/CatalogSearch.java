@@ -1,0 +1,167 @@
+package io.kakehashi.catalog.core;
+
+import io.kakehashi.catalog.profiles.Vocabulary;
+import org.apache.jena.datatypes.xsd.XSDDatatype;
+import org.apache.jena.query.Dataset;
+import org.apache.jena.query.Query;
+import org.apache.jena.query.QueryCancelledException;
+import org.apache.jena.query.QueryExecution;
+import org.apache.jena.query.QueryFactory;
+import org.apache.jena.query.QuerySolution;
+import org.apache.jena.query.QuerySolutionMap;
+import org.apache.jena.rdf.model.ResourceFactory;
+import org.apache.jena.sparql.core.Var;
+import org.apache.jena.sparql.engine.binding.Binding;
+import org.apache.jena.sparql.engine.binding.BindingFactory;
+import org.apache.jena.sparql.syntax.ElementData;
+import org.apache.jena.sparql.syntax.ElementGroup;
+import org.apache.jena.graph.NodeFactory;
+import org.apache.jena.system.Txn;
+import org.eclipse.edc.spi.result.Result;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Free-text search over the own catalog and the peers' copies, in Japanese or English.
+ * <p>
+ * A dataset matches when its title, description or a keyword contains the text, or when the text names a concept
+ * of the vocabulary (in either language) and the dataset has that concept as {@code dcat:theme} or a title or
+ * keyword containing any of the concept's labels. So "machine operation" finds a dataset titled only
+ * 「工作機械稼働データ」. The join runs in SPARQL against {@link CatalogNames#VOCABULARY_GRAPH}; the text, the scope
+ * flags, the freshness bound and the peer ids are bound as RDF terms, never pasted into the query.
+ * <p>
+ * Text is compared after the vocabulary's normalisation (NFKC, lower case). At most
+ * {@link SparqlLimits#resultLimit()} datasets are returned, under {@link SparqlLimits#timeout()}.
+ * Thread-safe: holds only the parsed query template (cloned per call) and immutable configuration.
+ */
+public final class CatalogSearch {
+
+    private static final String TEMPLATE = """
+            PREFIX dcat: <http://www.w3.org/ns/dcat#>
+            PREFIX dct: <http://purl.org/dc/terms/>
+            PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+            PREFIX kh: <https://w3id.org/kakehashi/ns#>
+            SELECT DISTINCT ?graph ?dataset ?title ?assetId ?peerId ?fetchedAt WHERE {
+              {
+                SELECT DISTINCT ?graph ?dataset WHERE {
+                  {
+                    GRAPH ?graph { ?dataset a dcat:Dataset ; (dct:title|dct:description|dcat:keyword) ?text . }
+                    FILTER(CONTAINS(LCASE(STR(?text)), ?q))
+                  } UNION {
+                    GRAPH <urn:kakehashi:catalog:vocabulary> {
+                      ?concept (skos:prefLabel|skos:altLabel) ?named .
+                      FILTER(CONTAINS(LCASE(STR(?named)), ?q))
+                      ?concept (skos:prefLabel|skos:altLabel) ?label .
+                    }
+                    GRAPH ?graph {
+                      ?dataset a dcat:Dataset .
+                      { ?dataset dcat:theme ?concept }
+                      UNION
+                      { ?dataset (dct:title|dcat:keyword) ?text . FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?label)))) }
+                    }
+                  }
+                }
+              }
+              GRAPH ?graph { ?dataset dct:title ?title }
+              OPTIONAL { GRAPH <urn:kakehashi:catalog:graphs> { ?graph kh:assetId ?assetId } }
+              OPTIONAL { GRAPH <urn:kakehashi:catalog:graphs> { ?graph kh:peerId ?peerId ; kh:fetchedAt ?fetchedAt } }
+              FILTER((BOUND(?assetId) && ?includeOwn)
+                     || (BOUND(?peerId) && ?fetchedAt >= ?since && (?anyPeer || ?peerId = ?allowedPeer)))
+            }
+            ORDER BY ?graph ?dataset
+            """;
+
+    private final Dataset dataset;
+    private final SparqlLimits limits;
+    private final Query template = QueryFactory.create(TEMPLATE);
+
+    public CatalogSearch(Dataset dataset, SparqlLimits limits) {
+        this.dataset = Objects.requireNonNull(dataset, "dataset");
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * The datasets matching {@code text} within {@code scope}, ordered by graph and dataset.
+     *
+     * @return the hits, or a failure for a blank text or a search past the timeout
+     */
+    public Result<List<CatalogHit>> find(String text, SearchScope scope) {
+        Objects.requireNonNull(scope, "scope");
+        if (text == null || text.isBlank()) {
+            return Result.failure("the search text is empty");
+        }
+        var query = template.cloneQuery();
+        if (!scope.peerIds().isEmpty()) {
+            // the allowed peers join inside the pattern, so the FILTER sees them (a trailing VALUES would join after it)
+            var allowed = Var.alloc("allowedPeer");
+            var rows = scope.peerIds().stream().sorted()
+                    .map(id -> (Binding) BindingFactory.binding(allowed, NodeFactory.createLiteralString(id)))
+                    .toList();
+            ((ElementGroup) query.getQueryPattern()).addElement(new ElementData(List.of(allowed), rows));
+        }
+        var bindings = new QuerySolutionMap();
+        bindings.add("q", ResourceFactory.createStringLiteral(Vocabulary.normalise(text)));
+        bindings.add("includeOwn", ResourceFactory.createTypedLiteral(scope.ownCatalog()));
+        bindings.add("anyPeer", ResourceFactory.createTypedLiteral(scope.peerIds().isEmpty()));
+        bindings.add("since", ResourceFactory.createTypedLiteral(scope.fetchedSince().toString(), XSDDatatype.XSDdateTime));
+        try {
+            return Result.success(Txn.calculateRead(dataset, () -> run(query, bindings)));
+        } catch (QueryCancelledException e) {
+            return Result.failure("the search ran past its timeout of %d ms and was cancelled".formatted(limits.timeout().toMillis()));
+        }
+    }
+
+    private List<CatalogHit> run(Query query, QuerySolutionMap bindings) {
+        var hits = new LinkedHashMap<List<String>, HitBuilder>();
+        try (var execution = QueryExecution.dataset(dataset).query(query).substitution(bindings)
+                .timeout(limits.timeout().toMillis(), TimeUnit.MILLISECONDS).build()) {
+            var results = execution.execSelect();
+            while (results.hasNext()) {
+                QuerySolution row = results.next();
+                var graph = row.getResource("graph").getURI();
+                var datasetNode = row.get("dataset");
+                var datasetId = datasetNode.isURIResource() ? datasetNode.asResource().getURI() : datasetNode.toString();
+                var key = List.of(graph, datasetId);
+                if (!hits.containsKey(key) && hits.size() >= limits.resultLimit()) {
+                    break;
+                }
+                var hit = hits.computeIfAbsent(key, k -> new HitBuilder(graph, datasetId,
+                        Optional.ofNullable(row.getLiteral("assetId")).map(l -> l.getLexicalForm()),
+                        Optional.ofNullable(row.getLiteral("peerId")).map(l -> l.getLexicalForm()),
+                        Optional.ofNullable(row.getLiteral("fetchedAt")).map(l -> Instant.parse(l.getLexicalForm()))));
+                var title = row.get("title");
+                if (title.isLiteral()) {
+                    hit.titles.putIfAbsent(title.asLiteral().getLanguage(), title.asLiteral().getLexicalForm());
+                }
+            }
+        }
+        var list = new ArrayList<CatalogHit>();
+        hits.values().forEach(h -> list.add(new CatalogHit(h.graph, h.dataset, h.assetId, h.peerId, h.fetchedAt, h.titles)));
+        return list;
+    }
+
+    private static final class HitBuilder {
+        private final String graph;
+        private final String dataset;
+        private final Optional<String> assetId;
+        private final Optional<String> peerId;
+        private final Optional<Instant> fetchedAt;
+        private final Map<String, String> titles = new HashMap<>();
+
+        private HitBuilder(String graph, String dataset, Optional<String> assetId, Optional<String> peerId, Optional<Instant> fetchedAt) {
+            this.graph = graph;
+            this.dataset = dataset;
+            this.assetId = assetId;
+            this.peerId = peerId;
+            this.fetchedAt = fetchedAt;
+        }
+    }
+}
