@@ -1,0 +1,54 @@
+package io.kakehashi.transfer.grpc;
+
+import java.time.Duration;
+
+/**
+ * The tunables of the gRPC data plane. Immutable and thread-safe.
+ *
+ * @param chunkSize payload bytes per bulk chunk
+ * @param bulkDeadline deadline of one bulk call (a transfer that needs longer resumes in a new call)
+ * @param streamDeadline deadline of one real-time call (the consumer re-subscribes from the next sequence)
+ * @param unaryDeadline deadline of the short calls (offsets, sequences)
+ * @param tokenRecheck how often a long stream re-checks its token
+ * @param maxAttempts how many calls one transfer may take to resume after dropped connections
+ * @param retryBackoff the pause before the next attempt
+ * @param pollInterval how long a real-time sender waits for the next record before it looks at the call's state again
+ */
+public record GrpcTransferConfig(int chunkSize, Duration bulkDeadline, Duration streamDeadline, Duration unaryDeadline,
+                                 Duration tokenRecheck, int maxAttempts, Duration retryBackoff, Duration pollInterval) {
+
+    /** The defaults the extension's settings start from. */
+    public static GrpcTransferConfig defaults() {
+        return new GrpcTransferConfig(256 * 1024, Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(10),
+                Duration.ofSeconds(5), 5, Duration.ofMillis(500), Duration.ofMillis(200));
+    }
+
+    public GrpcTransferConfig {
+        if (chunkSize < 1024 || chunkSize > 4 * 1024 * 1024 - 1024) {
+            throw new IllegalArgumentException("chunk size must be between 1 KiB and just under 4 MiB (gRPC's default message limit)");
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be at least 1");
+        }
+    }
+
+    public GrpcTransferConfig withChunkSize(int size) {
+        return new GrpcTransferConfig(size, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, maxAttempts, retryBackoff, pollInterval);
+    }
+
+    public GrpcTransferConfig withStreamDeadline(Duration deadline) {
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, deadline, unaryDeadline, tokenRecheck, maxAttempts, retryBackoff, pollInterval);
+    }
+
+    public GrpcTransferConfig withTokenRecheck(Duration recheck) {
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, recheck, maxAttempts, retryBackoff, pollInterval);
+    }
+
+    public GrpcTransferConfig withMaxAttempts(int attempts) {
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, attempts, retryBackoff, pollInterval);
+    }
+
+    public GrpcTransferConfig withRetryBackoff(Duration backoff) {
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, maxAttempts, backoff, pollInterval);
+    }
+}

@@ -1,0 +1,129 @@
+package io.kakehashi.transfer.grpc;
+
+import io.grpc.Status;
+import org.eclipse.edc.spi.result.ServiceResult;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The transfers one side of the data plane serves, by transfer id, with their state and their live calls.
+ * {@link #suspend(String)} and {@link #terminate(String)} act on the live calls at once: each one's stopper
+ * is called with the status to end it with, and new calls are refused. Thread-safe.
+ *
+ * @param <T> what a transfer offers its calls (a bulk source, a record stream, a sink)
+ */
+public final class TransferRegistry<T> {
+
+    /** The life of a registered transfer. */
+    public enum State { ACTIVE, SUSPENDED, TERMINATED }
+
+    private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
+
+    /** Registers a transfer as active (or re-activates it with a new value, as a resumed start does). */
+    public void register(String transferId, T value) {
+        entries.compute(transferId, (id, old) -> {
+            var entry = new Entry<>(Objects.requireNonNull(value));
+            if (old != null) {
+                entry.calls.addAll(old.calls);
+            }
+            return entry;
+        });
+    }
+
+    /**
+     * Opens a live call on a transfer.
+     *
+     * @param stopper called (once, from any thread) with the status to end the call with when the transfer is
+     *                suspended or terminated
+     * @return the transfer's value and a handle to release when the call ends; not found, or a conflict when
+     *         the transfer is suspended or terminated
+     */
+    public ServiceResult<Lease<T>> open(String transferId, Consumer<Status> stopper) {
+        var entry = entries.get(transferId);
+        if (entry == null) {
+            return ServiceResult.notFound("unknown transfer " + transferId);
+        }
+        synchronized (entry) {
+            if (entry.state != State.ACTIVE) {
+                return ServiceResult.conflict("transfer %s is %s".formatted(transferId, entry.state.name().toLowerCase()));
+            }
+            entry.calls.add(stopper);
+        }
+        return ServiceResult.success(new Lease<>(entry.value, () -> entry.calls.remove(stopper)));
+    }
+
+    /** The state of a transfer, or null when unknown. */
+    public State state(String transferId) {
+        var entry = entries.get(transferId);
+        return entry == null ? null : entry.state;
+    }
+
+    /** The value of a transfer whatever its state, or null when unknown. */
+    public T value(String transferId) {
+        var entry = entries.get(transferId);
+        return entry == null ? null : entry.value;
+    }
+
+    /** Suspends a transfer: its live calls end with {@code FAILED_PRECONDITION}, new ones are refused. */
+    public boolean suspend(String transferId) {
+        return stop(transferId, State.SUSPENDED,
+                Status.FAILED_PRECONDITION.withDescription("transfer %s is suspended".formatted(transferId)));
+    }
+
+    /** Lets a suspended transfer take calls again. */
+    public boolean resume(String transferId) {
+        var entry = entries.get(transferId);
+        if (entry == null) {
+            return false;
+        }
+        synchronized (entry) {
+            if (entry.state == State.TERMINATED) {
+                return false;
+            }
+            entry.state = State.ACTIVE;
+            return true;
+        }
+    }
+
+    /** Terminates a transfer for good: its live calls end with {@code CANCELLED}, new ones are refused. */
+    public boolean terminate(String transferId) {
+        return stop(transferId, State.TERMINATED,
+                Status.CANCELLED.withDescription("transfer %s was terminated".formatted(transferId)));
+    }
+
+    /** Forgets a transfer (after it completed); later calls get NOT_FOUND. */
+    public void remove(String transferId) {
+        entries.remove(transferId);
+    }
+
+    private boolean stop(String transferId, State state, Status status) {
+        var entry = entries.get(transferId);
+        if (entry == null) {
+            return false;
+        }
+        Set<Consumer<Status>> toStop;
+        synchronized (entry) {
+            entry.state = state;
+            toStop = Set.copyOf(entry.calls);
+            entry.calls.clear();
+        }
+        toStop.forEach(stopper -> stopper.accept(status));
+        return true;
+    }
+
+    /** A live call's hold on a transfer. */
+    public record Lease<T>(T value, Runnable release) { }
+
+    private static final class Entry<T> {
+        private final T value;
+        private final Set<Consumer<Status>> calls = ConcurrentHashMap.newKeySet();
+        private volatile State state = State.ACTIVE;
+
+        private Entry(T value) {
+            this.value = value;
+        }
+    }
+}

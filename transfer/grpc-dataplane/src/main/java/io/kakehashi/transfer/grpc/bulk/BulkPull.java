@@ -1,0 +1,139 @@
+package io.kakehashi.transfer.grpc.bulk;
+
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.auth.BearerToken;
+import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
+import io.kakehashi.transfer.grpc.v1.ReadRequest;
+import org.eclipse.edc.spi.monitor.Monitor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A consumer pulling one bulk transfer from a provider's endpoint into a local destination. It reads with the
+ * blocking stub, whose iterator asks for the next message only when the last was written, so gRPC's flow
+ * control holds the sender and memory stays flat. After a dropped connection it resumes from the receiver's
+ * last durable offset, up to the configured attempts; a transfer that cannot resume removes its partial file.
+ * {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
+ */
+public final class BulkPull {
+
+    private final Channel channel;
+    private final String transferId;
+    private final Supplier<String> token;
+    private final Path destination;
+    private final GrpcTransferConfig config;
+    private final Monitor monitor;
+    private final Context.CancellableContext context = Context.current().withCancellation();
+    private volatile Status stopped;
+
+    public BulkPull(Channel channel, String transferId, Supplier<String> token, Path destination,
+                    GrpcTransferConfig config, Monitor monitor) {
+        this.channel = channel;
+        this.transferId = transferId;
+        this.token = token;
+        this.destination = destination;
+        this.config = config;
+        this.monitor = monitor;
+    }
+
+    /** Pulls the transfer to its end; answers how it ended. */
+    public TransferOutcome run() {
+        BulkReceiver receiver;
+        try {
+            receiver = BulkReceiver.open(destination);
+        } catch (IOException e) {
+            return new TransferOutcome(Status.INTERNAL.withDescription("cannot open the destination: " + e.getMessage()), 0, 0, null, 0);
+        }
+        var attempts = 0;
+        Status last = Status.UNKNOWN;
+        while (attempts < config.maxAttempts()) {
+            attempts++;
+            // each attempt in its own cancellable context, so that leaving an attempt early also ends its call
+            var attempt = context.withCancellation();
+            try {
+                last = attempt.call(() -> readOnce(receiver));
+            } catch (Exception e) {
+                last = Status.fromThrowable(e);
+            } finally {
+                attempt.cancel(null);
+            }
+            if (last.isOk()) {
+                return new TransferOutcome(Status.OK, receiver.offset(), 0, receiver.sha256(), attempts);
+            }
+            if (stopped != null) {
+                // suspended: the partial file stays for a later resume; terminated: it goes
+                if (stopped.getCode() == Status.Code.FAILED_PRECONDITION) {
+                    closeQuietly(receiver);
+                } else {
+                    receiver.abandon();
+                }
+                return new TransferOutcome(stopped, receiver.offset(), 0, null, attempts);
+            }
+            if (!RetryableStatuses.isRetryable(last) || attempts >= config.maxAttempts()) {
+                break;
+            }
+            try {
+                var offset = receiver.checkpoint();
+                monitor.info("bulk pull of %s interrupted (%s), resuming at offset %d".formatted(transferId, last.getCode(), offset));
+                Thread.sleep(config.retryBackoff().toMillis());
+            } catch (IOException e) {
+                last = Status.INTERNAL.withDescription("cannot checkpoint the partial file: " + e.getMessage());
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                last = Status.CANCELLED.withDescription("interrupted");
+                break;
+            }
+        }
+        if (last.getCode() == Status.Code.FAILED_PRECONDITION) {
+            closeQuietly(receiver);
+        } else {
+            receiver.abandon();
+        }
+        return new TransferOutcome(last, receiver.offset(), 0, null, attempts);
+    }
+
+    /** Stops a running pull: {@code FAILED_PRECONDITION} keeps the partial file for a resume, anything else removes it. */
+    public void stop(Status status) {
+        stopped = status;
+        context.cancel(status.asRuntimeException());
+    }
+
+    private Status readOnce(BulkReceiver receiver) {
+        var stub = BulkTransferGrpc.newBlockingStub(channel)
+                .withCallCredentials(new BearerToken(token))
+                .withDeadlineAfter(config.bulkDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            var messages = stub.read(ReadRequest.newBuilder().setTransferId(transferId).setOffset(receiver.offset()).build());
+            while (messages.hasNext()) {
+                var refused = receiver.accept(messages.next());
+                if (refused != null) {
+                    return refused;
+                }
+            }
+            return receiver.isComplete() ? Status.OK
+                    : Status.ABORTED.withDescription("the provider ended the call before the trailer");
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        } catch (IOException e) {
+            return Status.INTERNAL.withDescription("writing the destination failed: " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(BulkReceiver receiver) {
+        try {
+            receiver.close();
+        } catch (IOException ignored) {
+            // the partial file keeps its name; its size tells the next attempt where to start
+        }
+    }
+}

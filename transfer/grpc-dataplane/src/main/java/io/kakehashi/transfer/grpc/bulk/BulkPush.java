@@ -1,0 +1,159 @@
+package io.kakehashi.transfer.grpc.bulk;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.auth.BearerToken;
+import io.kakehashi.transfer.grpc.meter.TransferMeter;
+import io.kakehashi.transfer.grpc.v1.BulkMessage;
+import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
+import io.kakehashi.transfer.grpc.v1.OffsetRequest;
+import io.kakehashi.transfer.grpc.v1.WriteResult;
+import org.eclipse.edc.spi.monitor.Monitor;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A provider pushing one bulk source to a consumer's sink. Each attempt asks the sink for its offset, then
+ * streams from there with a {@link ChunkPump} driven by the call's on-ready handler (flow control); the
+ * sink's answer tells the checked size and SHA-256. Dropped connections are retried up to the configured
+ * attempts. {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
+ */
+public final class BulkPush {
+
+    private final Channel channel;
+    private final String transferId;
+    private final Supplier<String> token;
+    private final BulkSource source;
+    private final TransferMeter meter;
+    private final GrpcTransferConfig config;
+    private final Clock clock;
+    private final Monitor monitor;
+    private volatile ChunkPump current;
+    private volatile Status stopped;
+
+    public BulkPush(Channel channel, String transferId, Supplier<String> token, BulkSource source, TransferMeter meter,
+                    GrpcTransferConfig config, Clock clock, Monitor monitor) {
+        this.channel = channel;
+        this.transferId = transferId;
+        this.token = token;
+        this.source = source;
+        this.meter = meter;
+        this.config = config;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    /** Pushes the source to its end; answers how it ended. */
+    public TransferOutcome run() {
+        var attempts = 0;
+        Status last = Status.UNKNOWN;
+        while (attempts < config.maxAttempts() && stopped == null) {
+            attempts++;
+            var result = pushOnce();
+            if (result.status.isOk()) {
+                meter.state("COMPLETED");
+                return new TransferOutcome(Status.OK, result.written.getTotalSize(), 0,
+                        result.written.getSha256().toByteArray(), attempts);
+            }
+            last = result.status;
+            if (stopped != null || !RetryableStatuses.isRetryable(last) || attempts >= config.maxAttempts()) {
+                break;
+            }
+            monitor.info("bulk push of %s interrupted (%s), resuming".formatted(transferId, last.getCode()));
+            try {
+                Thread.sleep(config.retryBackoff().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                last = Status.CANCELLED.withDescription("interrupted");
+                break;
+            }
+        }
+        var outcome = stopped != null ? stopped : last;
+        meter.state(outcome.getCode() == Status.Code.FAILED_PRECONDITION ? "SUSPENDED" : "FAILED");
+        return new TransferOutcome(outcome, 0, 0, null, attempts);
+    }
+
+    /** Ends the running call with {@code status}; no further attempt starts. */
+    public void stop(Status status) {
+        stopped = status;
+        var pump = current;
+        if (pump != null) {
+            pump.stop(status);
+        }
+    }
+
+    private Attempt pushOnce() {
+        var credentials = new BearerToken(token);
+        long offset;
+        try {
+            offset = BulkTransferGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+                    .withDeadlineAfter(config.unaryDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                    .offset(OffsetRequest.newBuilder().setTransferId(transferId).build()).getOffset();
+        } catch (StatusRuntimeException e) {
+            return new Attempt(e.getStatus(), null);
+        }
+        var answer = new CompletableFuture<WriteResult>();
+        var ended = new CompletableFuture<Status>();
+        BulkTransferGrpc.newStub(channel).withCallCredentials(credentials)
+                .withDeadlineAfter(config.bulkDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .write(new ClientResponseObserver<BulkMessage, WriteResult>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<BulkMessage> requests) {
+                        // the provider checks its own token-free side; the consumer re-checks ours
+                        var pump = new ChunkPump(transferId, source, offset, config.chunkSize(), requests, meter,
+                                () -> null, config.tokenRecheck(), clock, ended::complete);
+                        current = pump;
+                        requests.setOnReadyHandler(pump);
+                    }
+
+                    @Override
+                    public void onNext(WriteResult value) {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        var pump = current;
+                        if (pump != null) {
+                            pump.cancelled();
+                        }
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.complete(null);
+                    }
+                });
+        if (stopped != null) {
+            current.stop(stopped);
+        }
+        try {
+            var written = answer.get();
+            if (written == null) {
+                return new Attempt(Status.INTERNAL.withDescription("the sink answered nothing"), null);
+            }
+            return new Attempt(Status.OK, written);
+        } catch (ExecutionException e) {
+            var status = Status.fromThrowable(e.getCause());
+            // a refusal on our side (quota) is what the call ended with, not the echo of the cancel
+            var local = ended.getNow(null);
+            return new Attempt(local != null && !local.isOk() && local.getCode() != Status.Code.CANCELLED ? local : status, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Attempt(Status.CANCELLED.withDescription("interrupted"), null);
+        }
+    }
+
+    private record Attempt(Status status, WriteResult written) { }
+}

@@ -1,0 +1,257 @@
+package io.kakehashi.transfer.grpc.bulk;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.kakehashi.transfer.grpc.GrpcStatuses;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.TransferRegistry;
+import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.v1.BulkMessage;
+import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
+import io.kakehashi.transfer.grpc.v1.OffsetRequest;
+import io.kakehashi.transfer.grpc.v1.OffsetResponse;
+import io.kakehashi.transfer.grpc.v1.ReadRequest;
+import io.kakehashi.transfer.grpc.v1.WriteResult;
+import org.eclipse.edc.spi.monitor.Monitor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The bulk side of the gRPC endpoint. As a provider it serves {@code Read} (PULL) from the registered
+ * sources; as a consumer it takes {@code Offset} and {@code Write} (PUSH) into the registered destinations.
+ * Every call is authorised by {@link TransferAuthorization} (the interceptor in front) and scoped to the
+ * transfer it names. Thread-safe.
+ */
+public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImplBase {
+
+    private final TransferAuthorization authorization;
+    private final TransferRegistry<BulkSource> sources;
+    private final TransferRegistry<Path> sinks;
+    private final TransferMeters meters;
+    private final GrpcTransferConfig config;
+    private final Clock clock;
+    private final Monitor monitor;
+
+    public BulkTransferService(TransferAuthorization authorization, TransferRegistry<BulkSource> sources,
+                               TransferRegistry<Path> sinks, TransferMeters meters, GrpcTransferConfig config,
+                               Clock clock, Monitor monitor) {
+        this.authorization = authorization;
+        this.sources = sources;
+        this.sinks = sinks;
+        this.meters = meters;
+        this.config = config;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    @Override
+    public void read(ReadRequest request, StreamObserver<BulkMessage> responseObserver) {
+        var call = (ServerCallStreamObserver<BulkMessage>) responseObserver;
+        TransferAuthorization.Recheck recheck;
+        try {
+            authorization.requireTransfer(request.getTransferId());
+            recheck = authorization.currentGrant();
+        } catch (StatusException e) {
+            call.onError(e);
+            return;
+        }
+        if (request.getOffset() < 0) {
+            call.onError(Status.INVALID_ARGUMENT.withDescription("negative offset").asException());
+            return;
+        }
+        var holder = new ChunkPump[1];
+        var lease = sources.open(request.getTransferId(), status -> {
+            if (holder[0] != null) {
+                holder[0].stop(status);
+            }
+        });
+        if (lease.failed()) {
+            call.onError(GrpcStatuses.of(lease.getFailure()).asException());
+            return;
+        }
+        var meter = meters.start(request.getTransferId());
+        var pump = new ChunkPump(request.getTransferId(), lease.getContent().value(), request.getOffset(),
+                config.chunkSize(), call, meter, recheck, config.tokenRecheck(), clock, status -> {
+                    lease.getContent().release().run();
+                    meter.state(status.isOk() ? "COMPLETED" : "INTERRUPTED");
+                    if (!status.isOk()) {
+                        monitor.debug(() -> "bulk read of %s ended: %s".formatted(request.getTransferId(), status));
+                    }
+                });
+        holder[0] = pump;
+        call.setOnCancelHandler(pump::cancelled);
+        call.setOnReadyHandler(pump);
+        // the call may already be ready, in which case no on-ready event comes
+        pump.run();
+    }
+
+    @Override
+    public void offset(OffsetRequest request, StreamObserver<OffsetResponse> responseObserver) {
+        try {
+            authorization.requireTransfer(request.getTransferId());
+        } catch (StatusException e) {
+            responseObserver.onError(e);
+            return;
+        }
+        var lease = sinks.open(request.getTransferId(), status -> { });
+        if (lease.failed()) {
+            responseObserver.onError(GrpcStatuses.of(lease.getFailure()).asException());
+            return;
+        }
+        try {
+            var partial = BulkReceiver.partialFileOf(lease.getContent().value());
+            var offset = Files.exists(partial) ? Files.size(partial) : 0L;
+            responseObserver.onNext(OffsetResponse.newBuilder().setOffset(offset).build());
+            responseObserver.onCompleted();
+        } catch (IOException e) {
+            responseObserver.onError(Status.INTERNAL.withDescription("cannot read the partial file").asException());
+        } finally {
+            lease.getContent().release().run();
+        }
+    }
+
+    @Override
+    public StreamObserver<BulkMessage> write(StreamObserver<WriteResult> responseObserver) {
+        TransferAuthorization.Recheck recheck;
+        try {
+            recheck = authorization.currentGrant();
+        } catch (StatusException e) {
+            responseObserver.onError(e);
+            return new Ignoring();
+        }
+        return new WriteObserver((ServerCallStreamObserver<WriteResult>) responseObserver, recheck);
+    }
+
+    /** One PUSH call into a sink; synchronized because suspend/terminate may end it from another thread. */
+    private final class WriteObserver implements StreamObserver<BulkMessage> {
+        private final ServerCallStreamObserver<WriteResult> response;
+        private final TransferAuthorization.Recheck recheck;
+        private BulkReceiver receiver;
+        private Runnable release = () -> { };
+        private Instant nextRecheck;
+        private boolean ended;
+
+        private WriteObserver(ServerCallStreamObserver<WriteResult> response, TransferAuthorization.Recheck recheck) {
+            this.response = response;
+            this.recheck = recheck;
+            this.nextRecheck = clock.instant().plus(config.tokenRecheck());
+        }
+
+        @Override
+        public synchronized void onNext(BulkMessage message) {
+            if (ended) {
+                return;
+            }
+            try {
+                if (receiver == null) {
+                    if (!message.hasHeader()) {
+                        end(Status.INVALID_ARGUMENT.withDescription("the first message must be the header"));
+                        return;
+                    }
+                    var transferId = message.getHeader().getTransferId();
+                    authorization.requireTransfer(transferId);
+                    var lease = sinks.open(transferId, this::stop);
+                    if (lease.failed()) {
+                        end(GrpcStatuses.of(lease.getFailure()));
+                        return;
+                    }
+                    release = lease.getContent().release();
+                    receiver = BulkReceiver.open(lease.getContent().value());
+                }
+                if (!clock.instant().isBefore(nextRecheck)) {
+                    var denied = recheck.check();
+                    if (denied != null) {
+                        end(denied);
+                        return;
+                    }
+                    nextRecheck = clock.instant().plus(config.tokenRecheck());
+                }
+                var refused = receiver.accept(message);
+                if (refused != null) {
+                    // a checksum mismatch already removed the partial file; other refusals keep it for a resume
+                    end(refused);
+                }
+            } catch (StatusException e) {
+                end(e.getStatus());
+            } catch (IOException e) {
+                end(Status.INTERNAL.withDescription("writing the destination failed: " + e.getMessage()));
+            }
+        }
+
+        @Override
+        public synchronized void onError(Throwable t) {
+            // the sender went away (dropped connection, cancel): keep what is durable for a resume
+            ended = true;
+            closeQuietly();
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            if (ended) {
+                return;
+            }
+            if (receiver != null && receiver.isComplete()) {
+                ended = true;
+                release.run();
+                response.onNext(WriteResult.newBuilder().setTotalSize(receiver.offset())
+                        .setSha256(com.google.protobuf.ByteString.copyFrom(receiver.sha256())).build());
+                response.onCompleted();
+                return;
+            }
+            end(Status.ABORTED.withDescription("the sender ended the call before the trailer"));
+        }
+
+        private synchronized void stop(Status status) {
+            // a terminated transfer cannot resume: its partial file goes; a suspended one keeps it
+            if (status.getCode() != Status.Code.FAILED_PRECONDITION && receiver != null) {
+                receiver.abandon();
+            }
+            end(status);
+        }
+
+        private void end(Status status) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            closeQuietly();
+            try {
+                response.onError(status.asException());
+            } catch (RuntimeException ignored) {
+                // the call is already closed
+            }
+        }
+
+        private void closeQuietly() {
+            release.run();
+            if (receiver != null) {
+                try {
+                    receiver.close();
+                } catch (IOException ignored) {
+                    // the partial file stays named .part; a resume re-reads its size
+                }
+            }
+        }
+    }
+
+    private static final class Ignoring implements StreamObserver<BulkMessage> {
+        @Override
+        public void onNext(BulkMessage value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.kakehashi.transfer.grpc.meter;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The meters of the transfers this data plane moves, by transfer id, and the quotas each gets. A meter
+ * stays readable after its transfer ends until it is replaced by a new start of the same transfer.
+ * Thread-safe.
+ */
+public final class TransferMeters {
+
+    private final ConcurrentHashMap<String, TransferMeter> meters = new ConcurrentHashMap<>();
+    private final Function<String, TransferLimits> limitsByTransfer;
+    private final Clock clock;
+
+    /**
+     * @param limitsByTransfer the quotas of a transfer, by transfer id ({@link TransferLimits#NONE} if none)
+     */
+    public TransferMeters(Function<String, TransferLimits> limitsByTransfer, Clock clock) {
+        this.limitsByTransfer = limitsByTransfer;
+        this.clock = clock;
+    }
+
+    /** A fresh meter for a transfer that starts (or restarts) moving, replacing the earlier one. */
+    public TransferMeter start(String transferId) {
+        var meter = new TransferMeter(transferId, limitsByTransfer.apply(transferId), clock);
+        meters.put(transferId, meter);
+        return meter;
+    }
+
+    public Optional<TransferProgress> progress(String transferId) {
+        return Optional.ofNullable(meters.get(transferId)).map(TransferMeter::snapshot);
+    }
+
+    public List<TransferProgress> all() {
+        return meters.values().stream().map(TransferMeter::snapshot)
+                .sorted(Comparator.comparing(TransferProgress::startedAt)).toList();
+    }
+}
