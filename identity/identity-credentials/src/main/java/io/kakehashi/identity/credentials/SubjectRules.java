@@ -1,0 +1,47 @@
+package io.kakehashi.identity.credentials;
+
+import io.kakehashi.identity.spi.RegistryIdentifier;
+import org.eclipse.edc.spi.result.Result;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What each Kakehashi credential type's subject must hold, checked by the issuer before signing and by the verifier
+ * after: a membership names its dataspace; a legal entity has a legal name, an ISO 3166-1 alpha-2 country and a
+ * registry identifier whose check digits verify (Japanese corporate number or LEI); a certification names itself.
+ * Thread-safe.
+ */
+public final class SubjectRules {
+
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
+    private SubjectRules() {
+    }
+
+    /** Checks the subject of a credential of the given type; types other than Kakehashi's pass unchecked. */
+    public static Result<Void> check(String type, Map<String, Object> subject) {
+        return switch (type) {
+            case Credentials.MEMBERSHIP -> text(subject, Credentials.MEMBER_OF, type).mapEmpty();
+            case Credentials.LEGAL_ENTITY -> text(subject, Credentials.LEGAL_NAME, type)
+                    .compose(ignored -> text(subject, Credentials.COUNTRY_OF_REGISTRATION, type))
+                    .compose(SubjectRules::country)
+                    .compose(ignored -> text(subject, Credentials.REGISTRY_ID, type))
+                    .compose(id -> RegistryIdentifier.parse(id).mapEmpty());
+            case Credentials.CERTIFICATION -> text(subject, Credentials.CERTIFICATION_NAME, type).mapEmpty();
+            default -> Result.success();
+        };
+    }
+
+    /** Whether {@code code} is an ISO 3166-1 alpha-2 country code (upper case). */
+    public static Result<Void> country(String code) {
+        return code != null && code.length() == 2 && COUNTRIES.contains(code) ? Result.success()
+                : Result.failure("country of registration '%s' is not an ISO 3166-1 alpha-2 code".formatted(code));
+    }
+
+    private static Result<String> text(Map<String, Object> subject, String key, String type) {
+        return subject.get(key) instanceof String value && !value.isBlank() ? Result.success(value)
+                : Result.failure("%s subject has no '%s'".formatted(type, key));
+    }
+}

@@ -1,0 +1,46 @@
+package io.kakehashi.identity.did;
+
+import dev.failsafe.RetryPolicy;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import org.eclipse.edc.http.client.EdcHttpClientImpl;
+import org.eclipse.edc.http.spi.EdcHttpClient;
+import org.eclipse.edc.iam.did.resolution.DidResolverRegistryImpl;
+import org.eclipse.edc.spi.monitor.ConsoleMonitor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Test data for DIDs: an HTTP client without retries, resolvers, and DIDs published on a loopback server. */
+public final class DidTestFixtures {
+
+    private DidTestFixtures() {
+    }
+
+    public static EdcHttpClient httpClient() {
+        return new EdcHttpClientImpl(new OkHttpClient(), RetryPolicy.<Response>builder().withMaxRetries(0).build(), new ConsoleMonitor());
+    }
+
+    /** Public-key lookup over did:web on loopback (http allowed), with EDC's cached registry. */
+    public static DidPublicKeys publicKeys(Clock clock) {
+        var resolver = new WebDidDocumentResolver(httpClient(), true);
+        var registry = new DidResolverRegistryImpl(clock, Duration.ofMinutes(5).toMillis());
+        registry.register(resolver);
+        return new DidPublicKeys(registry, resolver, clock, Duration.ofSeconds(10));
+    }
+
+    /** A DID with a fresh key ring, published on {@code server} under {@code name}. */
+    public static OwnDid publish(DidDocumentServer server, String name, String credentialServiceUrl) {
+        var ring = new DidKeyRing(new InMemoryVault(), "ring");
+        ring.ensure(Instant.now());
+        var did = new OwnDid(WebDid.parse(server.did(name)).getContent(), ring, credentialServiceUrl);
+        republish(server, did);
+        return did;
+    }
+
+    /** Publishes the DID's current document again (after a rotation). */
+    public static void republish(DidDocumentServer server, OwnDid did) {
+        server.put("/" + did.webDid().path() + "/did.json", did.document(Instant.now()));
+    }
+}
