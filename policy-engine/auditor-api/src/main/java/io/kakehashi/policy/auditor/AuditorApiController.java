@@ -1,0 +1,201 @@
+package io.kakehashi.policy.auditor;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.policy.decisionlog.ChainVerifier;
+import io.kakehashi.policy.decisionlog.DecisionJson;
+import io.kakehashi.policy.decisionlog.DecisionLogExporter;
+import io.kakehashi.policy.decisionlog.runtime.CheckpointVerificationKey;
+import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.VerificationResult;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The auditor API: read-only access to the policy-decision log. Every resource answers GET only (anything else is
+ * 405 from JAX-RS), so an auditor cannot change what it audits. Malformed parameters are a 400 that names the
+ * parameter. Authentication is the {@code auditor} web context's own (see {@link AuditorApiExtension}).
+ * Thread-safe.
+ */
+@Path("/v1")
+public class AuditorApiController {
+
+    static final String JSON_LINES = "application/jsonl";
+    private static final Set<String> RANGE = Set.of("from", "to");
+
+    private final DecisionLogStore store;
+    private final CheckpointStore checkpoints;
+    private final CheckpointVerificationKey key;
+
+    public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key) {
+        this.store = store;
+        this.checkpoints = checkpoints;
+        this.key = key;
+    }
+
+    /**
+     * Entries matching the filters, in sequence order, one page.
+     */
+    @GET
+    @Path("/decisions")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response query(@Context UriInfo uri) {
+        return query(uri.getQueryParameters());
+    }
+
+    Response query(Map<String, List<String>> parameters) {
+        var parsed = AuditQueryParser.parse(parameters);
+        if (parsed.failed()) {
+            return badRequest(parsed.getFailureDetail());
+        }
+        var query = parsed.getContent();
+        var body = JsonNodeFactory.instance.objectNode();
+        body.put("offset", query.offset());
+        body.put("limit", query.limit());
+        var decisions = body.putArray("decisions");
+        store.query(query).forEach(stored -> decisions.add(DecisionJson.stored(stored)));
+        body.put("count", decisions.size());
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("/decisions/{sequence}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response decision(@PathParam("sequence") String sequence) {
+        long position;
+        try {
+            position = Long.parseLong(sequence);
+        } catch (NumberFormatException e) {
+            return badRequest("sequence '%s' is not a whole number".formatted(sequence));
+        }
+        if (position < 1) {
+            return badRequest("sequence must be at least 1: " + position);
+        }
+        var read = store.read(position);
+        return read.succeeded() ? Response.ok(DecisionJson.stored(read.getContent()).toString(), MediaType.APPLICATION_JSON).build()
+                : error(Response.Status.NOT_FOUND, "no decision at sequence " + position);
+    }
+
+    /**
+     * Verifies the whole chain and every checkpoint against the connector's key, or, with {@code from}/{@code to},
+     * a range of the chain. Answers 200 either way; {@code intact} says whether it held, and if not, where it broke.
+     */
+    @GET
+    @Path("/verify")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response verify(@Context UriInfo uri) {
+        return verify(uri.getQueryParameters());
+    }
+
+    Response verify(Map<String, List<String>> parameters) {
+        var only = AuditQueryParser.only(parameters, RANGE);
+        if (only.failed()) {
+            return badRequest(only.getFailureDetail());
+        }
+        VerificationResult result;
+        if (parameters.isEmpty()) {
+            result = ChainVerifier.verify(store, checkpoints.all(), key.publicKey());
+        } else {
+            var from = AuditQueryParser.position(parameters, "from", 1);
+            var to = AuditQueryParser.position(parameters, "to", Math.max(1, store.head().sequence()));
+            if (from.failed() || to.failed()) {
+                return badRequest(from.failed() ? from.getFailureDetail() : to.getFailureDetail());
+            }
+            if (to.getContent() < from.getContent()) {
+                return badRequest("from must not be after to");
+            }
+            result = ChainVerifier.verify(store, from.getContent(), to.getContent());
+        }
+        return Response.ok(json(result).toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * Entries as JSON Lines, each line as stored (sequence, previous hash, hash, entry), for the offline verifier.
+     */
+    @GET
+    @Path("/export/decisions")
+    @Produces(JSON_LINES)
+    public Response exportDecisions(@Context UriInfo uri) {
+        return exportDecisions(uri.getQueryParameters());
+    }
+
+    Response exportDecisions(Map<String, List<String>> parameters) {
+        var only = AuditQueryParser.only(parameters, RANGE);
+        if (only.failed()) {
+            return badRequest(only.getFailureDetail());
+        }
+        var from = AuditQueryParser.position(parameters, "from", 1);
+        var to = AuditQueryParser.position(parameters, "to", Long.MAX_VALUE);
+        if (from.failed() || to.failed()) {
+            return badRequest(from.failed() ? from.getFailureDetail() : to.getFailureDetail());
+        }
+        StreamingOutput output = stream -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            DecisionLogExporter.exportEntries(store, from.getContent(), to.getContent(), writer);
+        };
+        return Response.ok(output, JSON_LINES).build();
+    }
+
+    @GET
+    @Path("/export/checkpoints")
+    @Produces(JSON_LINES)
+    public Response exportCheckpoints() {
+        var all = checkpoints.all();
+        StreamingOutput output = stream -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            DecisionLogExporter.exportCheckpoints(all, writer);
+        };
+        return Response.ok(output, JSON_LINES).build();
+    }
+
+    /**
+     * The public JWK that verifies the checkpoints. Compare it with the connector's published identity before
+     * trusting a verification made with it.
+     */
+    @GET
+    @Path("/checkpoint-key")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response checkpointKey() {
+        return Response.ok(key.publicKey().toJSONString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    static ObjectNode json(VerificationResult result) {
+        var node = JsonNodeFactory.instance.objectNode();
+        node.put("intact", result.intact());
+        if (result.intact()) {
+            node.put("entriesChecked", result.entriesChecked());
+            node.put("checkpointsChecked", result.checkpointsChecked());
+        } else {
+            node.put("position", result.position());
+            node.put("problem", result.problem().name());
+            node.put("reason", result.reason());
+        }
+        return node;
+    }
+
+    private static Response badRequest(String message) {
+        return error(Response.Status.BAD_REQUEST, message);
+    }
+
+    private static Response error(Response.Status status, String message) {
+        var body = JsonNodeFactory.instance.objectNode();
+        body.put("status", status.getStatusCode());
+        body.put("message", message);
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
+    }
+}

@@ -1,0 +1,212 @@
+package io.kakehashi.policy.auditor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.policy.decisionlog.CheckpointSigner;
+import io.kakehashi.policy.decisionlog.FileCheckpointStore;
+import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.CONSUMER_B;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.newKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AuditorApiControllerTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final com.nimbusds.jose.jwk.ECKey KEY = newKey("connector-key");
+
+    @TempDir
+    Path directory;
+    private FileDecisionLogStore store;
+    private FileCheckpointStore checkpoints;
+    private AuditorApiController controller;
+
+    @BeforeEach
+    void setUp() {
+        open();
+        for (var i = 0; i < 12; i++) {
+            store.append(entry(i));
+        }
+        checkpoints.save(new CheckpointSigner(KEY, Clock.systemUTC()).sign(store.head()));
+    }
+
+    private void open() {
+        store = FileDecisionLogStore.open(directory.resolve("decisions.jsonl"), new Monitor() {
+        });
+        checkpoints = FileCheckpointStore.open(directory.resolve("checkpoints.jsonl"), new Monitor() {
+        });
+        controller = new AuditorApiController(store, checkpoints, KEY::toPublicJWK);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+        checkpoints.close();
+    }
+
+    @Nested
+    class Query {
+
+        @Test
+        void query_whenFilteredByCounterpartyAndOutcome_shouldReturnOnlyThoseEntries() throws IOException {
+            var response = controller.query(Map.of("counterparty", List.of(CONSUMER_B), "outcome", List.of("deny")));
+
+            assertThat(response.getStatus()).isEqualTo(200);
+            var decisions = body(response).get("decisions");
+            assertThat(decisions).hasSize(3);
+            decisions.forEach(decision -> {
+                assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(CONSUMER_B);
+                assertThat(decision.at("/entry/outcome").asText()).isEqualTo(DecisionOutcome.DENY.name());
+            });
+        }
+
+        @Test
+        void query_whenPaged_shouldReturnThatPageInSequenceOrder() throws IOException {
+            var response = controller.query(Map.of("offset", List.of("4"), "limit", List.of("3")));
+
+            var decisions = body(response).get("decisions");
+            assertThat(decisions).extracting(node -> node.get("sequence").asLong()).containsExactly(5L, 6L, 7L);
+        }
+
+        @Test
+        void query_whenAParameterIsUnknownOrMalformed_shouldBeABadRequestNamingIt() throws IOException {
+            assertBadRequest(controller.query(Map.of("counterpartyId", List.of(CONSUMER_B))), "counterpartyId");
+            assertBadRequest(controller.query(Map.of("scope", List.of("everything"))), "scope 'everything'");
+            assertBadRequest(controller.query(Map.of("outcome", List.of("maybe"))), "outcome 'maybe'");
+            assertBadRequest(controller.query(Map.of("from", List.of("yesterday"))), "from 'yesterday'");
+            assertBadRequest(controller.query(Map.of("limit", List.of("100000"))), "limit");
+            assertBadRequest(controller.query(Map.of("offset", List.of("-1"))), "offset");
+            assertBadRequest(controller.query(Map.of("asset", List.of("a", "b"))), "more than once");
+            assertBadRequest(controller.query(Map.of("from", List.of("2026-11-24T00:00:00Z"), "to", List.of("2026-11-23T00:00:00Z"))), "from must be before to");
+        }
+
+        @Test
+        void decision_shouldReturnOneEntryOrSayWhyNot() throws IOException {
+            assertThat(body(controller.decision("3")).get("sequence").asLong()).isEqualTo(3);
+            assertThat(controller.decision("13").getStatus()).isEqualTo(404);
+            assertBadRequest(controller.decision("three"), "not a whole number");
+            assertBadRequest(controller.decision("0"), "at least 1");
+        }
+    }
+
+    @Nested
+    class Verify {
+
+        @Test
+        void verify_whenTheLogIsIntact_shouldSaySoWithTheCheckpoints() throws IOException {
+            var result = body(controller.verify(Map.of()));
+
+            assertThat(result.get("intact").asBoolean()).isTrue();
+            assertThat(result.get("entriesChecked").asLong()).isEqualTo(12);
+            assertThat(result.get("checkpointsChecked").asInt()).isEqualTo(1);
+        }
+
+        @Test
+        void verify_whenAnEntryWasEdited_shouldNameItsPosition() throws IOException {
+            tamper(5, "did:web:consumer-b.example", "did:web:someone-else.example");
+
+            var result = body(controller.verify(Map.of()));
+
+            assertThat(result.get("intact").asBoolean()).isFalse();
+            assertThat(result.get("position").asLong()).isEqualTo(6);
+            assertThat(result.get("problem").asText()).isEqualTo("HASH_MISMATCH");
+        }
+
+        @Test
+        void verify_whenTheCheckpointWasSignedByAnotherKey_shouldFindIt() throws IOException {
+            store.append(entry(12));
+            checkpoints.save(new CheckpointSigner(newKey("forger"), Clock.systemUTC()).sign(store.head()));
+
+            var result = body(controller.verify(Map.of()));
+
+            assertThat(result.get("intact").asBoolean()).isFalse();
+            assertThat(result.get("problem").asText()).isEqualTo("CHECKPOINT_SIGNATURE_INVALID");
+        }
+
+        @Test
+        void verify_aRange_shouldCheckOnlyThatRange() throws IOException {
+            var result = body(controller.verify(Map.of("from", List.of("3"), "to", List.of("8"))));
+
+            assertThat(result.get("intact").asBoolean()).isTrue();
+            assertThat(result.get("entriesChecked").asLong()).isEqualTo(6);
+        }
+
+        @Test
+        void verify_whenTheRangeIsMalformed_shouldBeABadRequest() throws IOException {
+            assertBadRequest(controller.verify(Map.of("from", List.of("0"))), "from must be at least 1");
+            assertBadRequest(controller.verify(Map.of("from", List.of("8"), "to", List.of("3"))), "from must not be after to");
+            assertBadRequest(controller.verify(Map.of("since", List.of("3"))), "since");
+        }
+    }
+
+    @Nested
+    class Export {
+
+        @Test
+        void exportDecisions_shouldWriteOneStoredEntryPerLine() throws IOException {
+            var lines = lines(controller.exportDecisions(Map.of("from", List.of("2"), "to", List.of("4"))));
+
+            assertThat(lines).hasSize(3);
+            assertThat(MAPPER.readTree(lines.get(0)).get("sequence").asLong()).isEqualTo(2);
+        }
+
+        @Test
+        void exportCheckpoints_shouldWriteEachCheckpoint() throws IOException {
+            var lines = lines(controller.exportCheckpoints());
+
+            assertThat(lines).singleElement().satisfies(line -> assertThat(MAPPER.readTree(line).get("jws").asText()).isNotBlank());
+        }
+
+        @Test
+        void checkpointKey_shouldBeThePublicHalfOnly() throws IOException {
+            var jwk = body(controller.checkpointKey());
+
+            assertThat(jwk.get("kid").asText()).isEqualTo("connector-key");
+            assertThat(jwk.has("d")).isFalse();
+        }
+    }
+
+    private void tamper(int line, String from, String to) throws IOException {
+        store.close();
+        checkpoints.close();
+        var file = directory.resolve("decisions.jsonl");
+        var lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        lines.set(line, lines.get(line).replace(from, to));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        open();
+    }
+
+    private static JsonNode body(Response response) throws IOException {
+        return MAPPER.readTree((String) response.getEntity());
+    }
+
+    private static List<String> lines(Response response) throws IOException {
+        var out = new ByteArrayOutputStream();
+        ((StreamingOutput) response.getEntity()).write(out);
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static void assertBadRequest(Response response, String mentioning) throws IOException {
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(body(response).get("message").asText()).contains(mentioning);
+    }
+}
