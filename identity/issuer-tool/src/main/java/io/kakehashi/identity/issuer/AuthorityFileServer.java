@@ -1,0 +1,54 @@
+package io.kakehashi.identity.issuer;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+
+/**
+ * Serves an authority's public files at its DID's web address: {@code did.json} (or {@code /.well-known/did.json} for a
+ * bare host) and {@code status-list.jwt}, read from disk on every request so that a revocation shows at once. Serves
+ * nothing else. Plain HTTP: put TLS in front of it outside a single machine.
+ */
+final class AuthorityFileServer implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private AuthorityFileServer(HttpServer server) {
+        this.server = server;
+    }
+
+    static AuthorityFileServer start(Authority authority, String host, int port) throws IOException {
+        var server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        var base = authority.webDid().path().isEmpty() ? "" : "/" + authority.webDid().path();
+        var didPath = authority.webDid().path().isEmpty() ? "/.well-known/did.json" : base + "/did.json";
+        var statusPath = base + "/status-list.jwt";
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                var path = exchange.getRequestURI().getPath();
+                var file = path.equals(didPath) ? authority.publicDirectory().resolve("did.json")
+                        : path.equals(statusPath) ? authority.publicDirectory().resolve("status-list.jwt") : null;
+                if (file == null || !"GET".equals(exchange.getRequestMethod()) || !Files.isRegularFile(file)) {
+                    exchange.sendResponseHeaders(404, -1);
+                    return;
+                }
+                var bytes = Files.readAllBytes(file);
+                exchange.getResponseHeaders().add("Content-Type", file.endsWith("did.json") ? "application/did+json" : "application/vc+jwt");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        });
+        server.start();
+        return new AuthorityFileServer(server);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,217 @@
+package io.kakehashi.identity.issuer;
+
+import io.kakehashi.identity.credentials.CredentialIssuer;
+import io.kakehashi.identity.credentials.Credentials;
+import org.eclipse.edc.spi.result.Result;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The dataspace authority's command line:
+ * <pre>
+ * init    --dir D --did did:web:…  [--http-loopback]
+ * issue   --dir D --type membership|legal-entity|certification --holder did:web:… [--out FILE]
+ *         [--dataspace NAME] [--legal-name NAME --country CC --registry-id JCN:…|LEI:…] [--certification NAME]
+ *         [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N]
+ * revoke  --dir D --credential FILE|urn:uuid:…|INDEX
+ * publish --dir D
+ * serve   --dir D --port P [--host 127.0.0.1]
+ * </pre>
+ * Each command prints what it did; a failure prints the reason and exits with status 1 (2 for a usage error).
+ */
+public final class IssuerTool {
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    IssuerTool(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        var status = new IssuerTool(System.out, System.err).run(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs one command; returns the exit status. */
+    int run(String... args) {
+        if (args.length == 0) {
+            err.println(usage());
+            return 2;
+        }
+        Map<String, String> options;
+        try {
+            options = options(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(usage());
+            return 2;
+        }
+        var result = switch (args[0]) {
+            case "init" -> init(options);
+            case "issue" -> issue(options);
+            case "revoke" -> revoke(options);
+            case "publish" -> directory(options).compose(Authority::open).compose(Authority::publish).map(ignored -> "published");
+            case "serve" -> serve(options);
+            default -> Result.<String>failure("unknown command '%s'".formatted(args[0]));
+        };
+        if (result.failed()) {
+            err.println("issuer-tool " + args[0] + ": " + result.getFailureDetail());
+            return 1;
+        }
+        out.println(result.getContent());
+        return 0;
+    }
+
+    private Result<String> init(Map<String, String> options) {
+        return directory(options).compose(dir -> required(options, "did")
+                .compose(did -> Authority.create(dir, did, options.containsKey("http-loopback"))))
+                .map(authority -> "authority %s created; serve %s at %s (did.json, status-list.jwt)"
+                        .formatted(authority.did(), authority.publicDirectory(), authority.webDid().baseUrl(options.containsKey("http-loopback"))));
+    }
+
+    private Result<String> issue(Map<String, String> options) {
+        var authority = directory(options).compose(Authority::open);
+        if (authority.failed()) {
+            return authority.mapFailure();
+        }
+        var holder = required(options, "holder");
+        var type = required(options, "type");
+        if (holder.failed() || type.failed()) {
+            return Result.failure("--holder and --type are required");
+        }
+        Result<Map<String, Object>> subject = switch (type.getContent()) {
+            case "membership" -> required(options, "dataspace").map(name -> CredentialIssuer.membership(holder.getContent(), name));
+            case "legal-entity" -> required(options, "legal-name").compose(name -> required(options, "country")
+                    .compose(country -> required(options, "registry-id")
+                            .map(id -> CredentialIssuer.legalEntity(holder.getContent(), name, country, id))));
+            case "certification" -> required(options, "certification").map(name -> CredentialIssuer.certification(holder.getContent(), name));
+            default -> Result.failure("--type must be membership, legal-entity or certification");
+        };
+        if (subject.failed()) {
+            return subject.mapFailure();
+        }
+        var credentialType = switch (type.getContent()) {
+            case "membership" -> Credentials.MEMBERSHIP;
+            case "legal-entity" -> Credentials.LEGAL_ENTITY;
+            default -> Credentials.CERTIFICATION;
+        };
+        Instant validFrom;
+        Instant validUntil;
+        try {
+            validFrom = options.containsKey("valid-from") ? OffsetDateTime.parse(options.get("valid-from")).toInstant() : Instant.now();
+            validUntil = options.containsKey("valid-until") ? OffsetDateTime.parse(options.get("valid-until")).toInstant()
+                    : validFrom.plus(Duration.ofDays(Long.parseLong(options.getOrDefault("valid-days", "365"))));
+        } catch (DateTimeParseException | NumberFormatException e) {
+            return Result.failure("--valid-from/--valid-until must be ISO 8601 date-times (e.g. 2027-03-31T00:00:00Z), --valid-days a number");
+        }
+        var jwt = authority.getContent().issue(credentialType, subject.getContent(), validFrom, validUntil);
+        if (jwt.failed() || !options.containsKey("out")) {
+            return jwt;
+        }
+        try {
+            var file = Path.of(options.get("out")).toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, jwt.getContent());
+            return Result.success("%s for %s written to %s".formatted(credentialType, holder.getContent(), file));
+        } catch (IOException e) {
+            return Result.failure("cannot write %s: %s".formatted(options.get("out"), e.getMessage()));
+        }
+    }
+
+    private Result<String> revoke(Map<String, String> options) {
+        var credential = required(options, "credential");
+        if (credential.failed()) {
+            return credential;
+        }
+        var text = credential.getContent();
+        var file = Path.of(text);
+        if (!text.startsWith("urn:") && Files.isRegularFile(file)) {
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                return Result.failure("cannot read %s: %s".formatted(file, e.getMessage()));
+            }
+        }
+        var credentialText = text;
+        return directory(options).compose(Authority::open).compose(authority -> authority.revoke(credentialText))
+                .map(index -> "revoked the credential at status-list index %d; the published status list says so".formatted(index));
+    }
+
+    private Result<String> serve(Map<String, String> options) {
+        var authority = directory(options).compose(Authority::open);
+        if (authority.failed()) {
+            return authority.mapFailure();
+        }
+        int port;
+        try {
+            port = Integer.parseInt(options.getOrDefault("port", ""));
+        } catch (NumberFormatException e) {
+            return Result.failure("--port is required");
+        }
+        try {
+            var server = AuthorityFileServer.start(authority.getContent(), options.getOrDefault("host", "127.0.0.1"), port);
+            out.println("serving %s for %s on %s:%d".formatted(authority.getContent().publicDirectory(), authority.getContent().did(), options.getOrDefault("host", "127.0.0.1"), server.port()));
+            out.flush();
+            new CountDownLatch(1).await();
+            return Result.success("stopped");
+        } catch (IOException e) {
+            return Result.failure("cannot serve: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Result.success("stopped");
+        }
+    }
+
+    private static Result<Path> directory(Map<String, String> options) {
+        return required(options, "dir").map(Path::of);
+    }
+
+    private static Result<String> required(Map<String, String> options, String name) {
+        var value = options.get(name);
+        return value == null || value.isBlank() ? Result.failure("--%s is required".formatted(name)) : Result.success(value);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        var options = new HashMap<String, String>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '%s'".formatted(args[i]));
+            }
+            var name = args[i].substring(2);
+            if (name.equals("http-loopback")) {
+                options.put(name, "true");
+            } else if (i + 1 < args.length) {
+                options.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--%s needs a value".formatted(name));
+            }
+        }
+        return options;
+    }
+
+    private static String usage() {
+        return """
+                usage: issuer-tool <command> [options]
+                  init    --dir D --did did:web:... [--http-loopback]
+                  issue   --dir D --type membership|legal-entity|certification --holder did:web:... [--out FILE]
+                          [--dataspace NAME] [--legal-name NAME --country CC --registry-id JCN:...|LEI:...] [--certification NAME]
+                          [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N]
+                  revoke  --dir D --credential FILE|urn:uuid:...|INDEX
+                  publish --dir D
+                  serve   --dir D --port P [--host 127.0.0.1]""";
+    }
+}
