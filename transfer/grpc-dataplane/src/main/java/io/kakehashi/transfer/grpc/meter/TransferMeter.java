@@ -75,7 +75,12 @@ public final class TransferMeter {
         var elapsed = Duration.between(startedAt, now);
         var seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
         var position = bytesBefore + moved;
-        Double percentage = totalSize > 0 ? Math.min(100.0, 100.0 * position / totalSize) : (totalSize == 0 ? 100.0 : null);
+        Double percentage = null;
+        if (totalSize > 0) {
+            percentage = Math.min(100.0, 100.0 * position / totalSize);
+        } else if (totalSize == 0) {
+            percentage = 100.0;
+        }
         return new TransferProgress(transferId, state, moved, messages.get(), position, totalSize < 0 ? null : totalSize,
                 percentage, moved / seconds, startedAt, now);
     }

@@ -1,0 +1,160 @@
+package io.kakehashi.transfer.grpc.stream;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.auth.BearerToken;
+import io.kakehashi.transfer.grpc.meter.TransferMeter;
+import io.kakehashi.transfer.grpc.v1.DeliverResult;
+import io.kakehashi.transfer.grpc.v1.NextSequenceRequest;
+import io.kakehashi.transfer.grpc.v1.Record;
+import io.kakehashi.transfer.grpc.v1.RecordStreamGrpc;
+import org.eclipse.edc.spi.monitor.Monitor;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A provider pushing a real-time stream to a consumer's sink: each call asks the sink for its next sequence
+ * and delivers from there with a {@link RecordPump}, so a dropped call continues with no loss and no
+ * duplicate. It ends when {@link #stop(Status)} is called (suspend: FAILED_PRECONDITION, terminate: CANCELLED,
+ * which closes the call cleanly), on a refusal, or after the configured attempts without progress.
+ * {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
+ */
+public final class RecordPush {
+
+    private final Channel channel;
+    private final String transferId;
+    private final Supplier<String> token;
+    private final RecordStream stream;
+    private final TransferMeter meter;
+    private final GrpcTransferConfig config;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Monitor monitor;
+    private volatile RecordPump current;
+    private volatile Status stopped;
+
+    public RecordPush(Channel channel, String transferId, Supplier<String> token, RecordStream stream, TransferMeter meter,
+                      GrpcTransferConfig config, ExecutorService executor, Clock clock, Monitor monitor) {
+        this.channel = channel;
+        this.transferId = transferId;
+        this.token = token;
+        this.stream = stream;
+        this.meter = meter;
+        this.config = config;
+        this.executor = executor;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    /** Delivers until the stream ends; answers how it ended. */
+    public TransferOutcome run() {
+        var attempts = 0;
+        var withoutProgress = 0;
+        Status last;
+        while (true) {
+            attempts++;
+            var before = stream.nextSequence();
+            last = deliverOnce();
+            if (stopped != null) {
+                last = stopped;
+                break;
+            }
+            if (!RetryableStatuses.isRetryable(last)) {
+                break;
+            }
+            withoutProgress = stream.nextSequence() > before ? 0 : withoutProgress + 1;
+            if (withoutProgress >= config.maxAttempts()) {
+                break;
+            }
+            if (last.getCode() != Status.Code.DEADLINE_EXCEEDED) {
+                monitor.info("record push of %s interrupted (%s), resuming".formatted(transferId, last.getCode()));
+                try {
+                    Thread.sleep(config.retryBackoff().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    last = Status.CANCELLED.withDescription("interrupted");
+                    break;
+                }
+            }
+        }
+        var snapshot = meter.snapshot();
+        return new TransferOutcome(last, snapshot.bytes(), snapshot.messages(), null, attempts);
+    }
+
+    /** Ends the running call with {@code status}; no further call starts. */
+    public void stop(Status status) {
+        stopped = status;
+        var pump = current;
+        if (pump != null) {
+            pump.stop(status);
+        }
+    }
+
+    private Status deliverOnce() {
+        var credentials = new BearerToken(token);
+        long from;
+        try {
+            from = RecordStreamGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+                    .withDeadlineAfter(config.unaryDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                    .nextSequence(NextSequenceRequest.newBuilder().setTransferId(transferId).build()).getNextSequence();
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        }
+        var answer = new CompletableFuture<Status>();
+        var pumpEnded = new CompletableFuture<Status>();
+        RecordStreamGrpc.newStub(channel).withCallCredentials(credentials)
+                .withDeadlineAfter(config.streamDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .deliver(new ClientResponseObserver<Record, DeliverResult>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<Record> requests) {
+                        var pump = new RecordPump(transferId, stream, from, requests, meter, () -> null,
+                                config.tokenRecheck(), config.pollInterval(), true, clock, pumpEnded::complete);
+                        current = pump;
+                        requests.setOnReadyHandler(pump::onReady);
+                    }
+
+                    @Override
+                    public void onNext(DeliverResult value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        current.cancelled();
+                        answer.complete(Status.fromThrowable(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.complete(Status.OK);
+                    }
+                });
+        var pump = current;
+        if (stopped != null) {
+            pump.stop(stopped);
+        }
+        executor.execute(pump);
+        try {
+            var status = answer.get();
+            // a refusal on our side (quota) is what the call ended with, not the echo of the cancel
+            var local = pumpEnded.getNow(null);
+            return local != null && !local.isOk() && local.getCode() != Status.Code.CANCELLED ? local : status;
+        } catch (ExecutionException e) {
+            return Status.fromThrowable(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pump.stop(Status.CANCELLED);
+            return Status.CANCELLED.withDescription("interrupted");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.kakehashi.transfer.grpc.stream;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.kakehashi.transfer.grpc.GrpcStatuses;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.TransferRegistry;
+import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.v1.DeliverResult;
+import io.kakehashi.transfer.grpc.v1.NextSequenceRequest;
+import io.kakehashi.transfer.grpc.v1.NextSequenceResponse;
+import io.kakehashi.transfer.grpc.v1.Record;
+import io.kakehashi.transfer.grpc.v1.RecordStreamGrpc;
+import io.kakehashi.transfer.grpc.v1.SubscribeRequest;
+import org.eclipse.edc.spi.monitor.Monitor;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The real-time side of the gRPC endpoint. As a provider it serves {@code Subscribe} (PULL) from the
+ * registered record streams, each call pumped by its own {@link RecordPump} on the given executor; as a
+ * consumer it takes {@code NextSequence} and {@code Deliver} (PUSH) into the registered sinks, refusing gaps,
+ * duplicates and anything sent after the transfer was suspended or terminated. Thread-safe.
+ */
+public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImplBase {
+
+    private final TransferAuthorization authorization;
+    private final TransferRegistry<RecordStream> streams;
+    private final TransferRegistry<RecordSink> sinks;
+    private final TransferMeters meters;
+    private final GrpcTransferConfig config;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Monitor monitor;
+
+    public RecordStreamService(TransferAuthorization authorization, TransferRegistry<RecordStream> streams,
+                               TransferRegistry<RecordSink> sinks, TransferMeters meters, GrpcTransferConfig config,
+                               ExecutorService executor, Clock clock, Monitor monitor) {
+        this.authorization = authorization;
+        this.streams = streams;
+        this.sinks = sinks;
+        this.meters = meters;
+        this.config = config;
+        this.executor = executor;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    @Override
+    public void subscribe(SubscribeRequest request, StreamObserver<Record> responseObserver) {
+        var call = (ServerCallStreamObserver<Record>) responseObserver;
+        TransferAuthorization.Recheck recheck;
+        try {
+            authorization.requireTransfer(request.getTransferId());
+            recheck = authorization.currentGrant();
+        } catch (StatusException e) {
+            call.onError(e);
+            return;
+        }
+        var holder = new RecordPump[1];
+        var lease = streams.open(request.getTransferId(), status -> holder[0].stop(status));
+        if (lease.failed()) {
+            call.onError(GrpcStatuses.of(lease.getFailure()).asException());
+            return;
+        }
+        var meter = meters.start(request.getTransferId());
+        var pump = new RecordPump(request.getTransferId(), lease.getContent().value(), request.getFromSequence(), call,
+                meter, recheck, config.tokenRecheck(), config.pollInterval(), false, clock, status -> {
+                    lease.getContent().release().run();
+                    meter.state(status.getCode() == Status.Code.FAILED_PRECONDITION ? "SUSPENDED"
+                            : status.getCode() == Status.Code.CANCELLED ? "TERMINATED" : "INTERRUPTED");
+                    monitor.debug(() -> "record stream of %s ended: %s".formatted(request.getTransferId(), status.getCode()));
+                });
+        holder[0] = pump;
+        call.setOnReadyHandler(pump::onReady);
+        call.setOnCancelHandler(pump::cancelled);
+        executor.execute(pump);
+    }
+
+    @Override
+    public void nextSequence(NextSequenceRequest request, StreamObserver<NextSequenceResponse> responseObserver) {
+        try {
+            authorization.requireTransfer(request.getTransferId());
+        } catch (StatusException e) {
+            responseObserver.onError(e);
+            return;
+        }
+        var lease = sinks.open(request.getTransferId(), status -> { });
+        if (lease.failed()) {
+            responseObserver.onError(GrpcStatuses.of(lease.getFailure()).asException());
+            return;
+        }
+        lease.getContent().release().run();
+        responseObserver.onNext(NextSequenceResponse.newBuilder().setNextSequence(lease.getContent().value().nextSequence()).build());
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<Record> deliver(StreamObserver<DeliverResult> responseObserver) {
+        TransferAuthorization.Recheck recheck;
+        try {
+            recheck = authorization.currentGrant();
+        } catch (StatusException e) {
+            responseObserver.onError(e);
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(Record value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            };
+        }
+        return new DeliverObserver(responseObserver, recheck);
+    }
+
+    /** One PUSH call into a sink; synchronized because suspend/terminate may end it from another thread. */
+    private final class DeliverObserver implements StreamObserver<Record> {
+        private final StreamObserver<DeliverResult> response;
+        private final TransferAuthorization.Recheck recheck;
+        private RecordSink sink;
+        private Runnable release = () -> { };
+        private Instant nextRecheck;
+        private boolean ended;
+
+        private DeliverObserver(StreamObserver<DeliverResult> response, TransferAuthorization.Recheck recheck) {
+            this.response = response;
+            this.recheck = recheck;
+            this.nextRecheck = clock.instant().plus(config.tokenRecheck());
+        }
+
+        @Override
+        public synchronized void onNext(Record record) {
+            if (ended) {
+                // sent after the transfer was suspended or terminated: dropped, never kept
+                return;
+            }
+            try {
+                if (sink == null) {
+                    authorization.requireTransfer(record.getTransferId());
+                    var lease = sinks.open(record.getTransferId(), this::stop);
+                    if (lease.failed()) {
+                        end(GrpcStatuses.of(lease.getFailure()));
+                        return;
+                    }
+                    release = lease.getContent().release();
+                    sink = lease.getContent().value();
+                }
+                if (!clock.instant().isBefore(nextRecheck)) {
+                    var denied = recheck.check();
+                    if (denied != null) {
+                        end(denied);
+                        return;
+                    }
+                    nextRecheck = clock.instant().plus(config.tokenRecheck());
+                }
+                var expected = sink.nextSequence();
+                if (record.getSequence() != expected) {
+                    end(Status.INVALID_ARGUMENT.withDescription("record %d arrived, %d expected (no gaps, no duplicates)"
+                            .formatted(record.getSequence(), expected)));
+                    return;
+                }
+                sink.accept(record.getSequence(), record.getPayload().toByteArray());
+            } catch (StatusException e) {
+                end(e.getStatus());
+            } catch (IOException e) {
+                end(Status.INTERNAL.withDescription("the sink failed: " + e.getMessage()));
+            }
+        }
+
+        @Override
+        public synchronized void onError(Throwable t) {
+            ended = true;
+            release.run();
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            release.run();
+            response.onNext(DeliverResult.newBuilder().setNextSequence(sink == null ? 0 : sink.nextSequence()).build());
+            response.onCompleted();
+        }
+
+        private synchronized void stop(Status status) {
+            end(status);
+        }
+
+        private void end(Status status) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            release.run();
+            try {
+                response.onError(status.asException());
+            } catch (RuntimeException ignored) {
+                // the call is already closed
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.kakehashi.transfer.grpc.stream;
+
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.auth.BearerToken;
+import io.kakehashi.transfer.grpc.v1.RecordStreamGrpc;
+import io.kakehashi.transfer.grpc.v1.SubscribeRequest;
+import org.eclipse.edc.spi.monitor.Monitor;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A consumer pulling one real-time transfer into a {@link RecordSink}: it subscribes from the sink's next
+ * sequence, checks that every record is the next one, and re-subscribes when a call reaches its deadline or
+ * the connection drops (no loss, no duplicate). It ends when the provider suspends (FAILED_PRECONDITION) or
+ * terminates (CANCELLED) the transfer, on a refusal, or when {@link #stop(Status)} is called. The blocking
+ * iterator asks for a record only when the last one is kept, so a slow sink holds the provider.
+ * {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
+ */
+public final class RecordSubscription {
+
+    private final Channel channel;
+    private final String transferId;
+    private final Supplier<String> token;
+    private final RecordSink sink;
+    private final GrpcTransferConfig config;
+    private final Monitor monitor;
+    private final Context.CancellableContext context = Context.current().withCancellation();
+    private volatile Status stopped;
+    private long bytes;
+    private long records;
+
+    public RecordSubscription(Channel channel, String transferId, Supplier<String> token, RecordSink sink,
+                              GrpcTransferConfig config, Monitor monitor) {
+        this.channel = channel;
+        this.transferId = transferId;
+        this.token = token;
+        this.sink = sink;
+        this.config = config;
+        this.monitor = monitor;
+    }
+
+    /** Receives until the stream ends; answers how it ended. */
+    public TransferOutcome run() {
+        var attempts = 0;
+        var withoutProgress = 0;
+        while (true) {
+            attempts++;
+            var before = sink.nextSequence();
+            var attempt = context.withCancellation();
+            Status status;
+            try {
+                status = attempt.call(this::subscribeOnce);
+            } catch (Exception e) {
+                status = Status.fromThrowable(e);
+            } finally {
+                attempt.cancel(null);
+            }
+            if (stopped != null) {
+                return outcome(stopped, attempts);
+            }
+            if (!RetryableStatuses.isRetryable(status)) {
+                return outcome(status, attempts);
+            }
+            withoutProgress = sink.nextSequence() > before ? 0 : withoutProgress + 1;
+            if (withoutProgress >= config.maxAttempts()) {
+                return outcome(status, attempts);
+            }
+            if (status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
+                monitor.info("record stream of %s interrupted (%s), re-subscribing at %d"
+                        .formatted(transferId, status.getCode(), sink.nextSequence()));
+                try {
+                    Thread.sleep(config.retryBackoff().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return outcome(Status.CANCELLED.withDescription("interrupted"), attempts);
+                }
+            }
+        }
+    }
+
+    /** Ends the subscription with {@code status} (the consumer's side of suspend or terminate). */
+    public void stop(Status status) {
+        stopped = status;
+        context.cancel(status.asRuntimeException());
+    }
+
+    private Status subscribeOnce() {
+        var stub = RecordStreamGrpc.newBlockingStub(channel).withCallCredentials(new BearerToken(token))
+                .withDeadlineAfter(config.streamDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            var iterator = stub.subscribe(SubscribeRequest.newBuilder().setTransferId(transferId)
+                    .setFromSequence(sink.nextSequence()).build());
+            while (iterator.hasNext()) {
+                var record = iterator.next();
+                var expected = sink.nextSequence();
+                if (record.getSequence() != expected) {
+                    return Status.DATA_LOSS.withDescription("record %d arrived, %d expected".formatted(record.getSequence(), expected));
+                }
+                sink.accept(record.getSequence(), record.getPayload().toByteArray());
+                bytes += record.getPayload().size();
+                records++;
+            }
+            return Status.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        } catch (IOException e) {
+            return Status.INTERNAL.withDescription("the sink failed: " + e.getMessage());
+        }
+    }
+
+    private TransferOutcome outcome(Status status, int attempts) {
+        return new TransferOutcome(status, bytes, records, null, attempts);
+    }
+}
