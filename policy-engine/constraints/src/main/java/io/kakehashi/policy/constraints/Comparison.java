@@ -1,15 +1,16 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.model.Operator;
 
-import java.util.Set;
+import java.util.List;
 
 /**
  * The ordering operators of ODRL, applied to comparable values. Stateless and thread-safe.
  */
 public final class Comparison {
 
-    static final Set<Operator> OPERATORS = Set.of(Operator.EQ, Operator.NEQ, Operator.GT, Operator.GEQ, Operator.LT, Operator.LEQ);
+    static final List<Operator> OPERATORS = List.of(Operator.EQ, Operator.NEQ, Operator.GT, Operator.GEQ, Operator.LT, Operator.LEQ);
 
     private Comparison() {
     }
@@ -30,8 +31,7 @@ public final class Comparison {
 
     /** The operator's ODRL term without its namespace, as a policy author writes it ("lteq"). */
     public static String term(Operator operator) {
-        var iri = operator.getOdrlRepresentation();
-        return iri.substring(iri.lastIndexOf('/') + 1);
+        return OperandRule.term(operator);
     }
 
     public static String symbol(Operator operator) {

@@ -1,11 +1,12 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.spi.ComputePolicyContext;
+import io.kakehashi.policy.validation.ConstraintRegistrar;
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
 import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
-import org.eclipse.edc.policy.engine.spi.PolicyEngine;
-import org.eclipse.edc.policy.engine.spi.RuleBindingRegistry;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -15,10 +16,10 @@ import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 
 import java.util.HashMap;
-import java.util.List;
+import java.util.Set;
 
 /**
- * Adds the consumer-jurisdiction constraint to EDC's policy engine for the catalog, negotiation and transfer scopes,
+ * Adds the consumer-jurisdiction constraint to EDC's policy engine for the catalog, negotiation, transfer and compute scopes,
  * with the country groups defined in configuration.
  */
 @Extension(ConsumerJurisdictionConstraintExtension.NAME)
@@ -34,9 +35,7 @@ public class ConsumerJurisdictionConstraintExtension implements ServiceExtension
     public static final String GROUP = "<NAME>";
 
     @Inject
-    private PolicyEngine policyEngine;
-    @Inject
-    private RuleBindingRegistry ruleBindingRegistry;
+    private ConstraintRegistrar registrar;
 
     @Override
     public String name() {
@@ -49,19 +48,17 @@ public class ConsumerJurisdictionConstraintExtension implements ServiceExtension
         context.getConfig(GROUPS_PREFIX).getRelativeEntries().forEach(definitions::put);
         var groups = JurisdictionGroups.of(definitions)
                 .orElseThrow(failure -> new EdcException("Invalid setting '%s.*': %s".formatted(GROUPS_PREFIX, failure.getFailureDetail())));
-        for (var scope : List.of(CatalogPolicyContext.CATALOG_SCOPE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE, TransferProcessPolicyContext.TRANSFER_SCOPE)) {
-            ruleBindingRegistry.bind(ConsumerJurisdictionConstraintFunction.LEFT_OPERAND, scope);
-        }
-        register(CatalogPolicyContext.class, groups);
-        register(ContractNegotiationPolicyContext.class, groups);
-        register(TransferProcessPolicyContext.class, groups);
+        var rule = ConsumerJurisdictionConstraintFunction.rule(groups);
+        register(CatalogPolicyContext.CATALOG_SCOPE, CatalogPolicyContext.class, rule);
+        register(ContractNegotiationPolicyContext.NEGOTIATION_SCOPE, ContractNegotiationPolicyContext.class, rule);
+        register(TransferProcessPolicyContext.TRANSFER_SCOPE, TransferProcessPolicyContext.class, rule);
+        register(ComputePolicyContext.COMPUTE_SCOPE, ComputePolicyContext.class, rule);
         if (!groups.names().isEmpty()) {
             context.getMonitor().info("Jurisdiction groups: " + String.join(", ", groups.names()));
         }
     }
 
-    private <C extends ParticipantAgentPolicyContext> void register(Class<C> contextType, JurisdictionGroups groups) {
-        policyEngine.registerFunction(contextType, Permission.class, ConsumerJurisdictionConstraintFunction.LEFT_OPERAND,
-                new ConsumerJurisdictionConstraintFunction<>(groups));
+    private <C extends ParticipantAgentPolicyContext> void register(String scope, Class<C> contextType, OperandRule<Set<String>> rule) {
+        registrar.register(rule, scope, contextType, Permission.class, new ConsumerJurisdictionConstraintFunction<C>(rule));
     }
 }

@@ -2,6 +2,7 @@ package io.kakehashi.policy.constraints;
 
 import io.kakehashi.identity.spi.VerifiedClaims;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.model.Operator;
@@ -21,60 +22,72 @@ import java.util.Set;
 public final class ConsumerJurisdictionConstraintFunction<C extends ParticipantAgentPolicyContext> implements AtomicConstraintRuleFunction<Permission, C> {
 
     public static final String LEFT_OPERAND = KakehashiPolicy.CONSUMER_JURISDICTION;
-    private static final Set<Operator> OPERATORS = Set.of(Operator.EQ, Operator.NEQ, Operator.IS_ANY_OF, Operator.IS_NONE_OF);
+    static final String SHORT_NAME = "jurisdiction";
+    private static final List<Operator> OPERATORS = List.of(Operator.EQ, Operator.NEQ, Operator.IS_ANY_OF, Operator.IS_NONE_OF);
 
-    private final JurisdictionGroups groups;
+    private final OperandRule<Set<String>> operandRule;
 
     public ConsumerJurisdictionConstraintFunction(JurisdictionGroups groups) {
-        this.groups = groups;
+        this(rule(groups));
+    }
+
+    /** A function reading its operands with {@code rule}, made by {@link #rule(JurisdictionGroups)}. */
+    public ConsumerJurisdictionConstraintFunction(OperandRule<Set<String>> rule) {
+        this.operandRule = rule;
+    }
+
+    /** The operand's rule with the configured groups: a country code or a group, or a list of them. */
+    public static OperandRule<Set<String>> rule(JurisdictionGroups groups) {
+        return new OperandRule<>(LEFT_OPERAND, SHORT_NAME, OPERATORS, (operator, rightValue) -> countries(groups, operator, rightValue));
+    }
+
+    public OperandRule<Set<String>> rule() {
+        return operandRule;
     }
 
     @Override
     public boolean evaluate(Operator operator, Object rightValue, Permission rule, C context) {
-        var allowed = countries(operator, rightValue);
+        var allowed = operandRule.read(operator, rightValue);
         if (allowed.failed()) {
-            context.reportProblem("consumerJurisdiction: constraint cannot be evaluated: " + allowed.getFailureDetail());
+            context.reportProblem(allowed.getFailureDetail());
             return false;
         }
         var claims = VerifiedClaims.of(context.participantAgent());
         var country = claims.countryOfRegistration();
         if (country.isEmpty()) {
-            context.reportProblem("consumerJurisdiction: the country of registration of '%s' is not established".formatted(claims.participantId()));
+            context.reportProblem("jurisdiction: the country of registration of '%s' is not established".formatted(claims.participantId()));
             return false;
         }
         var listed = allowed.getContent().contains(country.get());
         var permitted = operator == Operator.EQ || operator == Operator.IS_ANY_OF ? listed : !listed;
         if (!permitted) {
-            context.reportProblem("consumerJurisdiction: consumer country %s is %s %s".formatted(country.get(), listed ? "in" : "not in", describe(rightValue)));
+            context.reportProblem("jurisdiction: consumer country %s is %s %s".formatted(country.get(), listed ? "in" : "not in", describe(rightValue)));
         }
         return permitted;
     }
 
     @Override
     public Result<Void> validate(Operator operator, Object rightValue, Permission rule) {
-        return countries(operator, rightValue).mapEmpty();
+        return operandRule.validate(operator, rightValue);
     }
 
-    private Result<Set<String>> countries(Operator operator, Object rightValue) {
-        if (!OPERATORS.contains(operator)) {
-            return Result.failure("consumerJurisdiction: operator '%s' is not allowed (eq, neq, isAnyOf, isNoneOf)".formatted(Comparison.term(operator)));
-        }
+    private static Result<Set<String>> countries(JurisdictionGroups groups, Operator operator, Object rightValue) {
         var texts = RightOperand.texts(rightValue);
         if (texts.isEmpty()) {
-            return Result.failure("consumerJurisdiction: '%s' is not a country, a group, or a list of them".formatted(rightValue));
+            return Result.failure("jurisdiction: '%s' is not a country, a group, or a list of them".formatted(rightValue));
         }
         var values = texts.get();
         if ((operator == Operator.EQ || operator == Operator.NEQ) && values.size() != 1) {
-            return Result.failure("consumerJurisdiction: '%s' takes one country or group".formatted(Comparison.term(operator)));
+            return Result.failure("jurisdiction: '%s' takes one country or group".formatted(Comparison.term(operator)));
         }
         if (values.isEmpty()) {
-            return Result.failure("consumerJurisdiction: no country or group given");
+            return Result.failure("jurisdiction: no country or group given");
         }
         var countries = new HashSet<String>();
         for (var value : values) {
             var resolved = groups.countries(value.trim());
             if (resolved.isEmpty()) {
-                return Result.failure("consumerJurisdiction: '%s' is neither an ISO 3166-1 alpha-2 country code nor a configured group %s"
+                return Result.failure("jurisdiction: '%s' is neither an ISO 3166-1 alpha-2 country code nor a configured group %s"
                         .formatted(value, groups.names()));
             }
             countries.addAll(resolved.get());
@@ -83,6 +96,6 @@ public final class ConsumerJurisdictionConstraintFunction<C extends ParticipantA
     }
 
     private static String describe(Object rightValue) {
-        return RightOperand.texts(rightValue).map(List::toString).orElse(String.valueOf(rightValue));
+        return RightOperand.texts(rightValue).map(values -> values.size() == 1 ? values.get(0) : values.toString()).orElse(String.valueOf(rightValue));
     }
 }

@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.engine.spi.PolicyContext;
 import org.eclipse.edc.policy.model.Operator;
@@ -20,6 +21,8 @@ import java.time.format.DateTimeParseException;
 public final class DateTimeConstraintFunction<C extends PolicyContext> implements AtomicConstraintRuleFunction<Permission, C> {
 
     public static final String LEFT_OPERAND = "http://www.w3.org/ns/odrl/2/dateTime";
+    public static final OperandRule<Instant> RULE = new OperandRule<>(LEFT_OPERAND, "dateTime", Comparison.OPERATORS,
+            (operator, rightValue) -> parse(rightValue));
 
     private final PolicyTime time;
 
@@ -29,9 +32,9 @@ public final class DateTimeConstraintFunction<C extends PolicyContext> implement
 
     @Override
     public boolean evaluate(Operator operator, Object rightValue, Permission rule, C context) {
-        var limit = parse(rightValue);
-        if (limit.failed() || !Comparison.OPERATORS.contains(operator)) {
-            context.reportProblem("dateTime: constraint '%s %s' cannot be evaluated".formatted(Comparison.term(operator), rightValue));
+        var limit = RULE.read(operator, rightValue);
+        if (limit.failed()) {
+            context.reportProblem(limit.getFailureDetail());
             return false;
         }
         var now = time.now(context);
@@ -44,10 +47,7 @@ public final class DateTimeConstraintFunction<C extends PolicyContext> implement
 
     @Override
     public Result<Void> validate(Operator operator, Object rightValue, Permission rule) {
-        if (!Comparison.OPERATORS.contains(operator)) {
-            return Result.failure("dateTime: operator '%s' is not allowed (eq, neq, gt, gteq, lt, lteq)".formatted(Comparison.term(operator)));
-        }
-        return parse(rightValue).mapEmpty();
+        return RULE.validate(operator, rightValue);
     }
 
     static Result<Instant> parse(Object rightValue) {

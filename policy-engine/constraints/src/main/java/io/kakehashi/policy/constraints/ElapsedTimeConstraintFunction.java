@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.engine.spi.PolicyContext;
 import org.eclipse.edc.policy.model.Operator;
@@ -8,7 +9,7 @@ import org.eclipse.edc.spi.result.Result;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
+import java.util.List;
 
 /**
  * ODRL {@code elapsedTime}: how long the data may be used after the agreement is signed, e.g.
@@ -20,7 +21,8 @@ public final class ElapsedTimeConstraintFunction<C extends PolicyContext> implem
 
     public static final String LEFT_OPERAND = "http://www.w3.org/ns/odrl/2/elapsedTime";
     // a use window is an upper bound; a lower bound ("not before 7 days after signing") is a dateTime matter
-    private static final Set<Operator> OPERATORS = Set.of(Operator.LT, Operator.LEQ);
+    public static final OperandRule<Duration> RULE = new OperandRule<>(LEFT_OPERAND, "elapsedTime", List.of(Operator.LT, Operator.LEQ),
+            (operator, rightValue) -> parse(rightValue));
 
     private final PolicyTime time;
 
@@ -30,9 +32,9 @@ public final class ElapsedTimeConstraintFunction<C extends PolicyContext> implem
 
     @Override
     public boolean evaluate(Operator operator, Object rightValue, Permission rule, C context) {
-        var window = parse(rightValue);
-        if (window.failed() || !OPERATORS.contains(operator)) {
-            context.reportProblem("elapsedTime: constraint '%s %s' cannot be evaluated".formatted(Comparison.term(operator), rightValue));
+        var window = RULE.read(operator, rightValue);
+        if (window.failed()) {
+            context.reportProblem(window.getFailureDetail());
             return false;
         }
         var signed = time.agreementSigned(context);
@@ -50,10 +52,7 @@ public final class ElapsedTimeConstraintFunction<C extends PolicyContext> implem
 
     @Override
     public Result<Void> validate(Operator operator, Object rightValue, Permission rule) {
-        if (!OPERATORS.contains(operator)) {
-            return Result.failure("elapsedTime: operator '%s' is not allowed (lt, lteq)".formatted(Comparison.term(operator)));
-        }
-        return parse(rightValue).mapEmpty();
+        return RULE.validate(operator, rightValue);
     }
 
     static Result<Duration> parse(Object rightValue) {

@@ -1,12 +1,12 @@
 package io.kakehashi.policy.constraints;
 
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.validation.ConstraintRegistrar;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
 import org.eclipse.edc.connector.policy.monitor.spi.PolicyMonitorContext;
 import org.eclipse.edc.policy.engine.spi.PolicyContext;
-import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.policy.engine.spi.RuleBindingRegistry;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -15,7 +15,6 @@ import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 
 import java.time.Clock;
-import java.util.List;
 
 /**
  * Adds ODRL's time constraints, {@code dateTime} and {@code elapsedTime}, to EDC's policy engine in every scope
@@ -28,9 +27,9 @@ public class TimeConstraintsExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi time constraints";
 
     @Inject
-    private PolicyEngine policyEngine;
-    @Inject
     private RuleBindingRegistry ruleBindingRegistry;
+    @Inject
+    private ConstraintRegistrar registrar;
     @Inject
     private Clock clock;
 
@@ -41,25 +40,25 @@ public class TimeConstraintsExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
+        register(ruleBindingRegistry, registrar, clock);
+    }
+
+    /** Binds the use action and registers the constraints in their scopes; also used by tests on a bare engine. */
+    public static void register(RuleBindingRegistry ruleBindingRegistry, ConstraintRegistrar registrar, Clock clock) {
         var time = new PolicyTime(clock);
         // EDC binds the "use" action to the transfer and policy-monitor scopes only, so its rules, and every
         // constraint in them, are filtered out of catalog and negotiation evaluations; a window that has closed must
         // already stop an offer from being shown or agreed
         ruleBindingRegistry.bind(KakehashiPolicy.ODRL_USE, CatalogPolicyContext.CATALOG_SCOPE);
         ruleBindingRegistry.bind(KakehashiPolicy.ODRL_USE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE);
-        for (var scope : List.of(CatalogPolicyContext.CATALOG_SCOPE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE,
-                TransferProcessPolicyContext.TRANSFER_SCOPE, PolicyMonitorContext.POLICY_MONITOR_SCOPE)) {
-            ruleBindingRegistry.bind(DateTimeConstraintFunction.LEFT_OPERAND, scope);
-            ruleBindingRegistry.bind(ElapsedTimeConstraintFunction.LEFT_OPERAND, scope);
-        }
-        register(CatalogPolicyContext.class, time);
-        register(ContractNegotiationPolicyContext.class, time);
-        register(TransferProcessPolicyContext.class, time);
-        register(PolicyMonitorContext.class, time);
+        register(registrar, CatalogPolicyContext.CATALOG_SCOPE, CatalogPolicyContext.class, time);
+        register(registrar, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE, ContractNegotiationPolicyContext.class, time);
+        register(registrar, TransferProcessPolicyContext.TRANSFER_SCOPE, TransferProcessPolicyContext.class, time);
+        register(registrar, PolicyMonitorContext.POLICY_MONITOR_SCOPE, PolicyMonitorContext.class, time);
     }
 
-    private <C extends PolicyContext> void register(Class<C> contextType, PolicyTime time) {
-        policyEngine.registerFunction(contextType, Permission.class, DateTimeConstraintFunction.LEFT_OPERAND, new DateTimeConstraintFunction<>(time));
-        policyEngine.registerFunction(contextType, Permission.class, ElapsedTimeConstraintFunction.LEFT_OPERAND, new ElapsedTimeConstraintFunction<>(time));
+    private static <C extends PolicyContext> void register(ConstraintRegistrar registrar, String scope, Class<C> contextType, PolicyTime time) {
+        registrar.register(DateTimeConstraintFunction.RULE, scope, contextType, Permission.class, new DateTimeConstraintFunction<>(time));
+        registrar.register(ElapsedTimeConstraintFunction.RULE, scope, contextType, Permission.class, new ElapsedTimeConstraintFunction<>(time));
     }
 }

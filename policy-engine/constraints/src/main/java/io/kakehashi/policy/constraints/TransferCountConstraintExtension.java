@@ -1,9 +1,8 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.validation.ConstraintRegistrar;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
-import org.eclipse.edc.policy.engine.spi.PolicyEngine;
-import org.eclipse.edc.policy.engine.spi.RuleBindingRegistry;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -20,9 +19,7 @@ public class TransferCountConstraintExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi transfer count constraint";
 
     @Inject
-    private PolicyEngine policyEngine;
-    @Inject
-    private RuleBindingRegistry ruleBindingRegistry;
+    private ConstraintRegistrar registrar;
     @Inject
     private TransferProcessStore transferProcessStore;
 
@@ -33,8 +30,7 @@ public class TransferCountConstraintExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        ruleBindingRegistry.bind(TransferCountConstraintFunction.LEFT_OPERAND, TransferProcessPolicyContext.TRANSFER_SCOPE);
-        policyEngine.registerFunction(TransferProcessPolicyContext.class, Permission.class, TransferCountConstraintFunction.LEFT_OPERAND,
-                new TransferCountConstraintFunction(new StoredTransferCounter(transferProcessStore)));
+        registrar.register(TransferCountConstraintFunction.RULE, TransferProcessPolicyContext.TRANSFER_SCOPE, TransferProcessPolicyContext.class,
+                Permission.class, new TransferCountConstraintFunction(new StoredTransferCounter(transferProcessStore)));
     }
 }

@@ -1,12 +1,13 @@
 package io.kakehashi.policy.constraints;
 
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.spi.result.Result;
 
-import java.util.Set;
+import java.util.List;
 
 /**
  * ODRL {@code count}: how many transfers an agreement allows, e.g. {@code count lteq 3}. Decided when a transfer is
@@ -16,7 +17,8 @@ import java.util.Set;
 public final class TransferCountConstraintFunction implements AtomicConstraintRuleFunction<Permission, TransferProcessPolicyContext> {
 
     public static final String LEFT_OPERAND = "http://www.w3.org/ns/odrl/2/count";
-    private static final Set<Operator> OPERATORS = Set.of(Operator.LT, Operator.LEQ);
+    public static final OperandRule<Long> RULE = new OperandRule<>(LEFT_OPERAND, "count", List.of(Operator.LT, Operator.LEQ),
+            (operator, rightValue) -> parse(rightValue));
 
     private final TransferCounter counter;
 
@@ -26,38 +28,35 @@ public final class TransferCountConstraintFunction implements AtomicConstraintRu
 
     @Override
     public boolean evaluate(Operator operator, Object rightValue, Permission rule, TransferProcessPolicyContext context) {
-        var limit = parse(rightValue);
-        if (limit.failed() || !OPERATORS.contains(operator) || context.contractAgreement() == null) {
-            context.reportProblem("count: constraint '%s %s' cannot be evaluated".formatted(Comparison.term(operator), rightValue));
+        var limit = RULE.read(operator, rightValue);
+        if (limit.failed()) {
+            context.reportProblem(limit.getFailureDetail());
             return false;
         }
-        var withThisOne = counter.transfersSoFar(context.contractAgreement()) + 1;
-        if (Comparison.holds(withThisOne, operator, limit.getContent())) {
+        if (context.contractAgreement() == null) {
+            context.reportProblem("count: there is no agreement to count transfers under");
+            return false;
+        }
+        var soFar = counter.transfersSoFar(context.contractAgreement());
+        if (Comparison.holds(soFar + 1, operator, limit.getContent())) {
             return true;
         }
-        context.reportProblem("count: this would be transfer %d under agreement %s, the limit is %s %d"
-                .formatted(withThisOne, context.contractAgreement().getId(), Comparison.symbol(operator), limit.getContent()));
+        context.reportProblem("count: %d transfers used of %d allowed under agreement %s"
+                .formatted(soFar, allowed(operator, limit.getContent()), context.contractAgreement().getId()));
         return false;
     }
 
     @Override
     public Result<Void> validate(Operator operator, Object rightValue, Permission rule) {
-        if (!OPERATORS.contains(operator)) {
-            return Result.failure("count: operator '%s' is not allowed (lt, lteq)".formatted(Comparison.term(operator)));
-        }
-        return parse(rightValue).mapEmpty();
+        return RULE.validate(operator, rightValue);
+    }
+
+    /** How many uses {@code operator limit} allows in all: {@code lteq 3} and {@code lt 4} both allow 3. */
+    static long allowed(Operator operator, long limit) {
+        return operator == Operator.LT ? limit - 1 : limit;
     }
 
     static Result<Long> parse(Object operand) {
-        var rightValue = RightOperand.plain(operand);
-        long value;
-        if (rightValue instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
-            value = number.longValue();
-        } else if (rightValue instanceof String text && text.trim().matches("\\d{1,18}")) {
-            value = Long.parseLong(text.trim());
-        } else {
-            return Result.failure("count: '%s' is not a whole number".formatted(rightValue));
-        }
-        return value > 0 ? Result.success(value) : Result.failure("count: the limit must be at least 1, not %d".formatted(value));
+        return PositiveWholeNumber.parse("count", operand);
     }
 }

@@ -40,7 +40,7 @@ class ConsumerJurisdictionConstraintFunctionTest {
 
             assertThat(function.evaluate(Operator.IS_ANY_OF, List.of("JP", "EU_EEA"), PERMISSION, context)).isFalse();
             assertThat(context.getProblems()).singleElement().asString()
-                    .isEqualTo("consumerJurisdiction: consumer country US is not in [JP, EU_EEA]");
+                    .isEqualTo("jurisdiction: consumer country US is not in [JP, EU_EEA]");
         }
 
         @Test
@@ -76,7 +76,7 @@ class ConsumerJurisdictionConstraintFunctionTest {
         @Test
         void validate_whenAValueIsNeitherACountryNorAGroup_shouldRejectNamingIt() {
             assertThat(function.validate(Operator.IS_ANY_OF, List.of("JP", "ASEAN"), PERMISSION).getFailureDetail())
-                    .contains("consumerJurisdiction: 'ASEAN' is neither an ISO 3166-1 alpha-2 country code nor a configured group [APPI_ADEQUATE, EU_EEA]");
+                    .contains("jurisdiction: 'ASEAN' is neither an ISO 3166-1 alpha-2 country code nor a configured group [APPI_ADEQUATE, EU_EEA]");
             assertThat(function.validate(Operator.EQ, "Japan", PERMISSION).failed()).isTrue();
         }
 

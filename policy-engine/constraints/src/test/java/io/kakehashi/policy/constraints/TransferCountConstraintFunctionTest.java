@@ -37,7 +37,7 @@ class TransferCountConstraintFunctionTest {
 
             assertThat(afterTransfers(3).evaluate(Operator.LEQ, "3", PERMISSION, context)).isFalse();
             assertThat(context.getProblems()).singleElement().asString()
-                    .contains("count: this would be transfer 4 under agreement agreement-1, the limit is ≤ 3");
+                    .isEqualTo("count: 3 transfers used of 3 allowed under agreement agreement-1");
         }
 
         @Test

@@ -2,6 +2,7 @@ package io.kakehashi.policy.constraints.ai;
 
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.validation.ConstraintRegistrar;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.policy.engine.spi.RuleBindingRegistry;
 import org.eclipse.edc.policy.model.Permission;
@@ -25,6 +26,8 @@ public class ComputeScopeExtension implements ServiceExtension {
     private PolicyEngine policyEngine;
     @Inject
     private RuleBindingRegistry ruleBindingRegistry;
+    @Inject
+    private ConstraintRegistrar registrar;
 
     @Override
     public String name() {
@@ -33,18 +36,16 @@ public class ComputeScopeExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        register(policyEngine, ruleBindingRegistry);
+        register(policyEngine, ruleBindingRegistry, registrar);
     }
 
     /** Registers the scope and its functions; also used by tests on a bare engine. */
-    public static void register(PolicyEngine engine, RuleBindingRegistry bindings) {
-        engine.registerScope(ComputePolicyContext.COMPUTE_SCOPE, ComputePolicyContext.class);
-        bindings.bind(KakehashiPolicy.ODRL_USE, ComputePolicyContext.COMPUTE_SCOPE);
-        bindings.bind(ModelExportConstraintFunction.LEFT_OPERAND, ComputePolicyContext.COMPUTE_SCOPE);
-        bindings.bind(MinAggregationConstraintFunction.LEFT_OPERAND, ComputePolicyContext.COMPUTE_SCOPE);
-        bindings.bind(DpEpsilonConstraintFunction.LEFT_OPERAND, ComputePolicyContext.COMPUTE_SCOPE);
-        engine.registerFunction(ComputePolicyContext.class, Permission.class, ModelExportConstraintFunction.LEFT_OPERAND, new ModelExportConstraintFunction());
-        engine.registerFunction(ComputePolicyContext.class, Permission.class, MinAggregationConstraintFunction.LEFT_OPERAND, new MinAggregationConstraintFunction());
-        engine.registerFunction(ComputePolicyContext.class, Permission.class, DpEpsilonConstraintFunction.LEFT_OPERAND, new DpEpsilonConstraintFunction());
+    public static void register(PolicyEngine engine, RuleBindingRegistry bindings, ConstraintRegistrar registrar) {
+        var scope = ComputePolicyContext.COMPUTE_SCOPE;
+        engine.registerScope(scope, ComputePolicyContext.class);
+        bindings.bind(KakehashiPolicy.ODRL_USE, scope);
+        registrar.register(ModelExportConstraintFunction.RULE, scope, ComputePolicyContext.class, Permission.class, new ModelExportConstraintFunction());
+        registrar.register(MinAggregationConstraintFunction.RULE, scope, ComputePolicyContext.class, Permission.class, new MinAggregationConstraintFunction());
+        registrar.register(DpEpsilonConstraintFunction.RULE, scope, ComputePolicyContext.class, Permission.class, new DpEpsilonConstraintFunction());
     }
 }

@@ -4,10 +4,13 @@ import io.kakehashi.policy.constraints.Comparison;
 import io.kakehashi.policy.constraints.RightOperand;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.spi.result.Result;
+
+import java.util.List;
 
 /**
  * {@code ai.dpEpsilon lteq ε}: the differential-privacy budget of an agreement. A compute job is admitted when it
@@ -18,10 +21,11 @@ import org.eclipse.edc.spi.result.Result;
 public final class DpEpsilonConstraintFunction implements AtomicConstraintRuleFunction<Permission, ComputePolicyContext> {
 
     public static final String LEFT_OPERAND = KakehashiPolicy.AI_DP_EPSILON;
+    public static final OperandRule<Double> RULE = new OperandRule<>(LEFT_OPERAND, "ai.dpEpsilon", List.of(Operator.LEQ), DpEpsilonConstraintFunction::parse);
 
     @Override
     public boolean evaluate(Operator operator, Object rightValue, Permission rule, ComputePolicyContext context) {
-        var budget = parse(operator, rightValue);
+        var budget = RULE.read(operator, rightValue);
         if (budget.failed()) {
             context.reportProblem(budget.getFailureDetail());
             return false;
@@ -43,7 +47,7 @@ public final class DpEpsilonConstraintFunction implements AtomicConstraintRuleFu
 
     @Override
     public Result<Void> validate(Operator operator, Object rightValue, Permission rule) {
-        return parse(operator, rightValue).mapEmpty();
+        return RULE.validate(operator, rightValue);
     }
 
     private static Result<Double> parse(Operator operator, Object rightValue) {

@@ -4,10 +4,13 @@ import io.kakehashi.policy.constraints.Comparison;
 import io.kakehashi.policy.constraints.RightOperand;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.spi.result.Result;
+
+import java.util.List;
 
 /**
  * {@code ai.minAggregation gteq k}: an analytics result may only report groups of at least {@code k} source rows.
@@ -17,10 +20,11 @@ import org.eclipse.edc.spi.result.Result;
 public final class MinAggregationConstraintFunction implements AtomicConstraintRuleFunction<Permission, ComputePolicyContext> {
 
     public static final String LEFT_OPERAND = KakehashiPolicy.AI_MIN_AGGREGATION;
+    public static final OperandRule<Long> RULE = new OperandRule<>(LEFT_OPERAND, "ai.minAggregation", List.of(Operator.GEQ, Operator.EQ), MinAggregationConstraintFunction::parse);
 
     @Override
     public boolean evaluate(Operator operator, Object rightValue, Permission rule, ComputePolicyContext context) {
-        var k = parse(operator, rightValue);
+        var k = RULE.read(operator, rightValue);
         if (k.failed()) {
             context.reportProblem(k.getFailureDetail());
             return false;
@@ -41,7 +45,7 @@ public final class MinAggregationConstraintFunction implements AtomicConstraintR
 
     @Override
     public Result<Void> validate(Operator operator, Object rightValue, Permission rule) {
-        return parse(operator, rightValue).mapEmpty();
+        return RULE.validate(operator, rightValue);
     }
 
     private static Result<Long> parse(Operator operator, Object rightValue) {

@@ -4,10 +4,13 @@ import io.kakehashi.policy.constraints.Comparison;
 import io.kakehashi.policy.constraints.RightOperand;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.spi.result.Result;
+
+import java.util.List;
 
 /**
  * {@code ai.modelExport eq false}: a model trained on the data stays with the provider, only its metrics leave;
@@ -16,10 +19,11 @@ import org.eclipse.edc.spi.result.Result;
 public final class ModelExportConstraintFunction implements AtomicConstraintRuleFunction<Permission, ComputePolicyContext> {
 
     public static final String LEFT_OPERAND = KakehashiPolicy.AI_MODEL_EXPORT;
+    public static final OperandRule<Boolean> RULE = new OperandRule<>(LEFT_OPERAND, "ai.modelExport", List.of(Operator.EQ), ModelExportConstraintFunction::parse);
 
     @Override
     public boolean evaluate(Operator operator, Object rightValue, Permission rule, ComputePolicyContext context) {
-        var allowed = parse(operator, rightValue);
+        var allowed = RULE.read(operator, rightValue);
         if (allowed.failed()) {
             context.reportProblem(allowed.getFailureDetail());
             return false;
@@ -34,7 +38,7 @@ public final class ModelExportConstraintFunction implements AtomicConstraintRule
 
     @Override
     public Result<Void> validate(Operator operator, Object rightValue, Permission rule) {
-        return parse(operator, rightValue).mapEmpty();
+        return RULE.validate(operator, rightValue);
     }
 
     private static Result<Boolean> parse(Operator operator, Object rightValue) {

@@ -3,6 +3,8 @@ package io.kakehashi.policy.constraints.ai;
 import io.kakehashi.policy.spi.ComputeJob;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.validation.ConstraintRegistrar;
+import io.kakehashi.policy.validation.OperandRules;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.participant.spi.ParticipantAgent;
@@ -46,7 +48,7 @@ class ComputeScopeTest {
         engine.registerScope(CatalogPolicyContext.CATALOG_SCOPE, CatalogPolicyContext.class);
         // as in the connector, where the time constraints bind "use" to the catalog scope too
         bindings.bind(KakehashiPolicy.ODRL_USE, CatalogPolicyContext.CATALOG_SCOPE);
-        ComputeScopeExtension.register(engine, bindings);
+        ComputeScopeExtension.register(engine, bindings, new ConstraintRegistrar(engine, bindings, new OperandRules()));
         return engine;
     }
 

@@ -1,0 +1,119 @@
+package io.kakehashi.policy.constraints;
+
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
+import org.eclipse.edc.policy.model.Operator;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Instant;
+import java.util.List;
+
+import static io.kakehashi.policy.constraints.PolicyContextTestFixtures.PERMISSION;
+import static io.kakehashi.policy.constraints.PolicyContextTestFixtures.compute;
+import static io.kakehashi.policy.constraints.PolicyContextTestFixtures.negotiation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PurposeConstraintFunctionTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T03:00:00Z");
+
+    private final PurposeConstraintFunction<ContractNegotiationPolicyContext> atNegotiation = new PurposeConstraintFunction<>();
+    private final PurposeConstraintFunction<io.kakehashi.policy.spi.ComputePolicyContext> atCompute = new PurposeConstraintFunction<>();
+
+    @Nested
+    class Hierarchy {
+
+        @Test
+        void isWithin_whenAChildIsCheckedAgainstItsParent_shouldHold() {
+            assertThat(Purposes.isWithin("ai.training", "ai")).isTrue();
+            assertThat(Purposes.isWithin("ai", "ai")).isTrue();
+        }
+
+        @Test
+        void isWithin_whenAParentIsCheckedAgainstAChild_orAPrefixThatIsNoParent_shouldNotHold() {
+            assertThat(Purposes.isWithin("ai", "ai.training")).isFalse();
+            assertThat(Purposes.isWithin("analytics", "ai")).isFalse();
+        }
+    }
+
+    @Nested
+    class Compute {
+
+        @ParameterizedTest
+        @CsvSource({"training, ai", "evaluation, ai.evaluation", "sql, analytics", "fl-round, ai.training"})
+        void eq_whenTheJobsPurposeIsTheGrantedOneOrBelowIt_shouldPermit(String jobType, String granted) {
+            var context = compute(jobType, NOW, NOW);
+
+            assertThat(atCompute.evaluate(Operator.EQ, granted, PERMISSION, context)).isTrue();
+            assertThat(context.getProblems()).isEmpty();
+        }
+
+        @Test
+        void isAnyOf_whenTheJobsPurposeIsNotGranted_shouldDenyAndSayWhy() {
+            var context = compute("training", NOW, NOW);
+
+            assertThat(atCompute.evaluate(Operator.IS_ANY_OF, List.of("analytics"), PERMISSION, context)).isFalse();
+            assertThat(context.getProblems()).containsExactly("purpose: requested ai.training is not in [analytics]");
+        }
+
+        @Test
+        void isNoneOf_whenTheJobsPurposeIsBelowAnExcludedOne_shouldDeny() {
+            var context = compute("evaluation", NOW, NOW);
+
+            assertThat(atCompute.evaluate(Operator.IS_NONE_OF, List.of("ai"), PERMISSION, context)).isFalse();
+            assertThat(context.getProblems()).containsExactly("purpose: requested ai.evaluation is in [ai]");
+            assertThat(atCompute.evaluate(Operator.IS_NONE_OF, List.of("ai"), PERMISSION, compute("sql", NOW, NOW))).isTrue();
+        }
+
+        @Test
+        void evaluate_whenTheJobTypeServesNoKnownPurpose_shouldDeny() {
+            var context = compute("mining", NOW, NOW);
+
+            assertThat(atCompute.evaluate(Operator.IS_NONE_OF, List.of("ai"), PERMISSION, context)).isFalse();
+            assertThat(context.getProblems()).containsExactly("purpose: a mining job serves no known purpose");
+        }
+    }
+
+    @Nested
+    class Negotiation {
+
+        @Test
+        void evaluate_whenTheOfferGrantsAPurpose_shouldBindIt() {
+            assertThat(atNegotiation.evaluate(Operator.IS_ANY_OF, List.of("analytics", "ai.evaluation"), PERMISSION, negotiation())).isTrue();
+            assertThat(atNegotiation.evaluate(Operator.IS_NONE_OF, List.of("ai"), PERMISSION, negotiation())).isTrue();
+        }
+
+        @Test
+        void evaluate_whenTheOfferExcludesEveryPurpose_shouldDeny() {
+            var context = negotiation();
+
+            assertThat(atNegotiation.evaluate(Operator.IS_NONE_OF, List.of("ai", "analytics", "research", "maintenance"), PERMISSION, context)).isFalse();
+            assertThat(context.getProblems()).singleElement().asString().startsWith("purpose: none of the purposes");
+        }
+    }
+
+    @Nested
+    class Validate {
+
+        @Test
+        void validate_whenKnownPurposes_shouldAccept() {
+            assertThat(atNegotiation.validate(Operator.IS_ANY_OF, List.of("ai.training", "research"), PERMISSION).succeeded()).isTrue();
+            assertThat(atNegotiation.validate(Operator.EQ, "maintenance", PERMISSION).succeeded()).isTrue();
+        }
+
+        @Test
+        void validate_whenAPurposeIsUnknown_shouldRejectNamingIt() {
+            assertThat(atNegotiation.validate(Operator.IS_ANY_OF, List.of("ai.training", "marketing"), PERMISSION).getFailureDetail())
+                    .startsWith("purpose: 'marketing' is not a known purpose");
+        }
+
+        @Test
+        void validate_whenEqGetsAList_orTheOperatorIsAnOrdering_shouldReject() {
+            assertThat(atNegotiation.validate(Operator.EQ, List.of("ai", "research"), PERMISSION).getFailureDetail()).contains("'eq' takes one purpose");
+            assertThat(atNegotiation.validate(Operator.LEQ, "ai", PERMISSION).getFailureDetail())
+                    .isEqualTo("purpose: operator 'lteq' is not allowed (eq, isAnyOf, isNoneOf)");
+        }
+    }
+}
