@@ -61,12 +61,9 @@ public final class CatalogSearch {
                       FILTER(CONTAINS(LCASE(STR(?named)), ?q))
                       ?concept (skos:prefLabel|skos:altLabel) ?label .
                     }
-                    GRAPH ?graph {
-                      ?dataset a dcat:Dataset .
-                      { ?dataset dcat:theme ?concept }
-                      UNION
-                      { ?dataset (dct:title|dcat:keyword) ?text . FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?label)))) }
-                    }
+                    GRAPH ?graph { ?dataset a dcat:Dataset ; (dcat:theme|dct:title|dcat:keyword) ?value }
+                    # at this level, where ?concept and ?label are in scope (a FILTER inside GRAPH would not see them)
+                    FILTER(?value = ?concept || (isLiteral(?value) && CONTAINS(LCASE(STR(?value)), LCASE(STR(?label)))))
                   }
                 }
               }
