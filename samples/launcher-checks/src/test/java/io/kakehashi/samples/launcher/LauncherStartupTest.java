@@ -40,7 +40,7 @@ class LauncherStartupTest {
                     .filter(e -> e.getKey().startsWith("web.http.") && e.getKey().endsWith(".port"))
                     .map(e -> Integer.parseInt(e.getValue()))
                     .toList();
-            assertThat(ports).hasSize(4);
+            assertThat(ports).hasSize(5);
 
             var listening = listeningSockets();
             for (var port : ports) {
@@ -74,6 +74,22 @@ class LauncherStartupTest {
         @Test
         void whenTheManagementApiKeyIsMissing() {
             assertRefused(settings("no-key").with("web.http.management.auth.key", ""), "web.http.management.auth.key");
+        }
+
+        @Test
+        void whenTheAuditorApiHasNoAuthentication() {
+            assertRefused(settings("no-auditor-auth").with("web.http.auditor.auth.type", ""), "web.http.auditor.auth.type");
+        }
+
+        @Test
+        void whenTheAuditorKeyIsTheManagementKey() {
+            var settings = settings("shared-key");
+            assertRefused(settings.with("web.http.auditor.auth.key", settings.managementKey()), "must differ from 'web.http.management.auth.key'");
+        }
+
+        @Test
+        void whenTheDenialDisclosureIsUnknown() {
+            assertRefused(settings("bad-disclosure").with("kakehashi.policy.denial.disclosure", "everything"), "kakehashi.policy.denial.disclosure");
         }
 
         @Test

@@ -1,6 +1,7 @@
 package io.kakehashi.samples.machinetool;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.FileServer;
@@ -15,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -30,6 +33,12 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     public static final String PROVIDER_ID = "jp-machine-tool-maker";
     public static final String CONSUMER_ID = "ai-vendor";
+    /** The dataset the maker offers only to companies registered in the EU/EEA. */
+    public static final String EU_ONLY_ASSET_ID = "machine-operation-data-eu-only";
+    static final String EU_ONLY_POLICY = "eu-eea-only";
+    static final String KAKEHASHI_POLICY = "https://w3id.org/kakehashi/policy/";
+    /** The EU member states and the EEA's three others, as the maker's operator configures the group. */
+    public static final String EU_EEA = "AT,BE,BG,HR,CY,CZ,DK,EE,FI,FR,DE,GR,HU,IE,IT,LV,LT,LU,MT,NL,PL,PT,RO,SK,SI,ES,SE,IS,LI,NO";
     public static final String ASSET_ID = "machine-operation-data-2026-11";
     public static final String DATA_FILE = "machine-operation-2026-11.csv";
     /** Who may see the maker's offers: anyone its identity accepts. */
@@ -56,7 +65,8 @@ public final class MachineToolDataspace implements AutoCloseable {
         this.out = out;
         // EDC's default state-machine pace (1 s idle): faster loops make EDC 0.15.1 answer a quick peer with 409
         // now and then and terminate the negotiation (see docs/benchmarks.md)
-        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_ID, this.workDir.resolve(PROVIDER_ID)));
+        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_ID, this.workDir.resolve(PROVIDER_ID))
+                .with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA));
         this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_ID, this.workDir.resolve(CONSUMER_ID)));
     }
 
@@ -67,6 +77,9 @@ public final class MachineToolDataspace implements AutoCloseable {
             var outcome = dataspace.run(40_000);
             System.out.printf("%nDone: %s received %,d bytes of %s under agreement %s; SHA-256 %s.%n",
                     CONSUMER_ID, outcome.bytes(), ASSET_ID, outcome.agreementId(), outcome.receivedSha256());
+            System.out.printf("Refused: %s%n", outcome.refusal());
+            System.out.printf("Audit: %d negotiation decisions about %s in the maker's log, chain %s.%n",
+                    outcome.audit().negotiationDecisions(), CONSUMER_ID, outcome.audit().intact() ? "intact" : "BROKEN");
             System.out.printf("Logs: %s%n", dir.toAbsolutePath());
         }
     }
@@ -85,7 +98,49 @@ public final class MachineToolDataspace implements AutoCloseable {
         var receivedHash = Sha256.of(delivery.file());
         report("The AI vendor checks what arrived: %,d bytes, SHA-256 %s (%s the maker's file)",
                 size(delivery.file()), receivedHash, sourceHash.equals(receivedHash) ? "identical to" : "DIFFERENT FROM");
-        return new Outcome(ASSET_ID, agreementId, delivery.transferId(), delivery.file(), sourceHash, receivedHash, size(delivery.file()));
+        var refusal = negotiateEuOnlyOffer();
+        var audit = audit();
+        return new Outcome(ASSET_ID, agreementId, delivery.transferId(), delivery.file(), sourceHash, receivedHash, size(delivery.file()),
+                refusal, audit);
+    }
+
+    /**
+     * Step: the maker offers a second dataset only to companies registered in the EU/EEA; the AI vendor, registered
+     * in Japan, asks for it and is refused, and its own management API says which constraint failed. Returns that
+     * reason.
+     */
+    public String negotiateEuOnlyOffer() {
+        provider.management().createPolicy(EU_ONLY_POLICY,
+                ManagementClient.constraint(KAKEHASHI_POLICY + "consumerJurisdiction", "isAnyOf", List.of("EU_EEA")));
+        offer(EU_ONLY_ASSET_ID, EU_ONLY_POLICY);
+        var api = consumer.management();
+        var negotiationId = api.negotiate(providerSettings.dspAddress(), discover(EU_ONLY_ASSET_ID));
+        var refused = api.awaitTerminated(negotiationId, STEP_TIMEOUT);
+        var reason = refused.path("errorDetail").asText();
+        report("The AI vendor asks for '%s' (offered to EU/EEA companies only); negotiation %s TERMINATED: %s",
+                EU_ONLY_ASSET_ID, negotiationId, reason);
+        return reason;
+    }
+
+    /**
+     * Step: an auditor reads the maker's decision log through the auditor API (its own key) and verifies its chain.
+     */
+    public Audit audit() {
+        var auditor = new AuditorClient(providerSettings.auditorUrl(), providerSettings.auditorKey());
+        var decisions = auditor.decisions("counterparty=" + CONSUMER_ID + "&scope=contract.negotiation").path("decisions");
+        for (var decision : decisions) {
+            var entry = decision.path("entry");
+            var reasons = new ArrayList<String>();
+            entry.path("reasons").forEach(reason -> reasons.add(reason.path("reason").asText()));
+            report("Auditor: decision #%d %s %s for '%s' on asset '%s'%s", decision.path("sequence").asLong(),
+                    entry.path("scope").asText(), entry.path("outcome").asText(), entry.path("counterpartyId").asText(),
+                    entry.path("assetId").asText(), reasons.isEmpty() ? "" : " — " + String.join("; ", reasons));
+        }
+        var verification = auditor.verify();
+        report("Auditor: the maker's decision log is %s (%d entries checked)",
+                verification.path("intact").asBoolean() ? "intact" : "BROKEN at " + verification.path("position").asLong(),
+                verification.path("entriesChecked").asLong());
+        return new Audit(decisions.size(), verification.path("intact").asBoolean());
     }
 
     /** Step: the maker's gateway writes a month of operation data to its backend. */
@@ -103,11 +158,14 @@ public final class MachineToolDataspace implements AutoCloseable {
         }
     }
 
-    /** Step: both connectors start and each puts the other's public key in its trust list. */
+    /**
+     * Step: both connectors start and each puts the other's public key in its trust list; the maker's operator
+     * vouches that the AI vendor is registered in Japan.
+     */
     public void startConnectors() {
         provider = ConnectorProcess.start(providerSettings, START_TIMEOUT);
         consumer = ConnectorProcess.start(consumerSettings, START_TIMEOUT);
-        providerSettings.trust(consumerSettings);
+        providerSettings.trust(consumerSettings, Map.of("countryOfRegistration", "JP", "legalName", "AI Vendor K.K."));
         consumerSettings.trust(providerSettings);
         report("Connectors up: '%s' (DSP %s) and '%s' (DSP %s); each trusts the other's key",
                 PROVIDER_ID, providerSettings.dspAddress(), CONSUMER_ID, consumerSettings.dspAddress());
@@ -243,7 +301,11 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     /** What the scenario produced. */
     public record Outcome(String datasetId, String agreementId, String transferId, Path received, String sourceSha256,
-                          String receivedSha256, long bytes) {
+                          String receivedSha256, long bytes, String refusal, Audit audit) {
+    }
+
+    /** What the auditor found: the negotiation decisions about the AI vendor, and whether the chain held. */
+    public record Audit(int negotiationDecisions, boolean intact) {
     }
 
     /** A completed transfer and the file it delivered. */

@@ -82,6 +82,14 @@ class MachineToolDataspaceEndToEndTest {
     }
 
     @Test
+    void sample_shouldShowTheRefusedRequestWithItsReasonAndTheAuditorBothDecisions() {
+        assertThat(outcome.refusal()).contains("denied by policy").contains("EU_EEA");
+        // the allowed negotiation and the refused one, each recorded once in the negotiation scope
+        assertThat(outcome.audit().negotiationDecisions()).isEqualTo(2);
+        assertThat(outcome.audit().intact()).isTrue();
+    }
+
+    @Test
     void transfer_whenTheAgreementIsUsedAgain_shouldDeliverAgain() throws Exception {
         var delivery = dataspace.transfer(outcome.agreementId(), "delivery-again.csv");
 

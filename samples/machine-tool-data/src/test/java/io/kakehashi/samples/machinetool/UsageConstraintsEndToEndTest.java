@@ -1,5 +1,6 @@
 package io.kakehashi.samples.machinetool;
 
+import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ManagementClient;
 import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterAll;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,8 +66,7 @@ class UsageConstraintsEndToEndTest {
         assertThatThrownBy(() -> dataspace.negotiate(offer))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TERMINATED")
-                .hasMessageContaining("contract.negotiation not fulfilled")
-                .hasMessageContaining("dateTime' LEQ '" + closedAt);
+                .hasMessageContaining("denied by policy: dateTime");
     }
 
     @Test
@@ -94,12 +96,13 @@ class UsageConstraintsEndToEndTest {
         var consumer = dataspace.consumer().management();
         var second = consumer.transferPush(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID, agreementId,
                 "http://127.0.0.1:9/never-written");
-        // the same agreement delivered a moment ago; only the count differs. EDC's DSP error for a refused transfer
-        // request is generic, the reason stays with the provider
+        // the same agreement delivered a moment ago; only the count differs. EDC's own DSP error for a refused transfer
+        // request is generic; the provider adds the disclosed reason to it
         assertThatThrownBy(() -> consumer.awaitCompleted(second, Duration.ofSeconds(60)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TERMINATED")
-                .hasMessageContaining("agreement not found or not valid");
+                .hasMessageContaining("agreement not found or not valid")
+                .hasMessageContaining("denied by policy: count");
     }
 
     @Test
@@ -119,7 +122,8 @@ class UsageConstraintsEndToEndTest {
         assertThatThrownBy(() -> dataspace.negotiate(offer))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TERMINATED")
-                .hasMessageContaining("consumerJurisdiction");
+                .hasMessageContaining("denied by policy:")
+                .hasMessageContaining("EU_EEA");
     }
 
     @Test
@@ -168,5 +172,62 @@ class UsageConstraintsEndToEndTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("not bound");
                 });
+    }
+
+    @Test
+    void decisionLog_shouldShowTheAuditorTheDeniedAndTheAllowedRequestWithReasons() throws Exception {
+        var api = dataspace.provider().management();
+        api.createPolicy("eu-only-audited", constraint("https://w3id.org/kakehashi/policy/consumerJurisdiction", "isAnyOf", List.of("EU_EEA")));
+        dataspace.offer("machine-data-audited-denied", "eu-only-audited");
+        api.createOpenPolicy("open-audited");
+        dataspace.offer("machine-data-audited-open", "open-audited");
+        var denied = dataspace.discover("machine-data-audited-denied");
+        assertThatThrownBy(() -> dataspace.negotiate(denied)).hasMessageContaining("TERMINATED");
+        dataspace.negotiate(dataspace.discover("machine-data-audited-open"));
+
+        var provider = dataspace.providerSettings();
+        var auditor = new AuditorClient(provider.auditorUrl(), provider.auditorKey());
+        var refusals = auditor.decisions("asset=machine-data-audited-denied&scope=contract.negotiation&outcome=DENY").path("decisions");
+        assertThat(refusals).singleElement().satisfies(decision -> {
+            assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(MachineToolDataspace.CONSUMER_ID);
+            assertThat(decision.at("/entry/policyHash").asText()).hasSize(64);
+            assertThat(decision.at("/entry/reasons")).anySatisfy(reason -> {
+                assertThat(reason.path("constraint").asText()).isEqualTo("consumerJurisdiction");
+                assertThat(reason.path("outcome").asText()).isEqualTo("DENY");
+                assertThat(reason.path("reason").asText()).contains("EU_EEA");
+            });
+        });
+        var permits = auditor.decisions("asset=machine-data-audited-open&scope=contract.negotiation&outcome=PERMIT").path("decisions");
+        assertThat(permits).singleElement().satisfies(decision ->
+                assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(MachineToolDataspace.CONSUMER_ID));
+        assertThat(auditor.verify().path("intact").asBoolean()).isTrue();
+
+        // the auditor API reads only with the auditor's key, never writes, and says what is wrong with a query
+        assertThat(auditor.call("GET", "/v1/decisions", provider.managementKey()).statusCode()).isEqualTo(401);
+        assertThat(auditor.call("GET", "/v1/decisions", null).statusCode()).isEqualTo(401);
+        assertThat(auditor.call("POST", "/v1/decisions").statusCode()).isEqualTo(405);
+        assertThat(auditor.call("DELETE", "/v1/decisions/1").statusCode()).isEqualTo(405);
+        assertThat(auditor.call("GET", "/v1/decisions?scope=everything").statusCode()).isEqualTo(400);
+        assertThatThrownBy(() -> new ManagementClient(provider.managementUrl(), provider.auditorKey()).get("/v3/policydefinitions/open-audited"))
+                .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+
+        // an entry edited on disk is found, at its position
+        var position = permits.get(0).path("sequence").asLong();
+        var log = provider.decisionLogDirectory().resolve("decisions.jsonl");
+        var lines = Files.readAllLines(log);
+        var line = lines.get((int) position - 1);
+        var edited = line.replace("\"PERMIT\"", "\"DENY\"  ");
+        assertThat(edited).hasSameSizeAs(line).isNotEqualTo(line);
+        try (var file = new RandomAccessFile(log.toFile(), "rw")) {
+            long offset = 0;
+            for (var i = 0; i < position - 1; i++) {
+                offset += lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+            }
+            file.seek(offset);
+            file.write(edited.getBytes(StandardCharsets.UTF_8));
+        }
+        var verification = auditor.verify();
+        assertThat(verification.path("intact").asBoolean()).isFalse();
+        assertThat(verification.path("position").asLong()).isEqualTo(position);
     }
 }

@@ -32,7 +32,9 @@ public final class ConnectorSettings {
     private final int managementPort = Ports.freePort();
     private final int protocolPort = Ports.freePort();
     private final int controlPort = Ports.freePort();
+    private final int auditorPort = Ports.freePort();
     private final String managementKey = "mgmt-" + UUID.randomUUID();
+    private final String auditorKey = "audit-" + UUID.randomUUID();
     private String vaultPassword = "vault-" + UUID.randomUUID();
     private final Map<String, String> extra = new LinkedHashMap<>();
 
@@ -77,6 +79,20 @@ public final class ConnectorSettings {
 
     public String managementKey() {
         return managementKey;
+    }
+
+    /** The key of the read-only auditor API, distinct from the management key. */
+    public String auditorKey() {
+        return auditorKey;
+    }
+
+    public String auditorUrl() {
+        return "http://127.0.0.1:%d/auditor".formatted(auditorPort);
+    }
+
+    /** Where the connector keeps its decision log (the embedded default's files). */
+    public Path decisionLogDirectory() {
+        return directory.resolve("data/decision-log");
     }
 
     /** The vault password the connector gets through its environment; {@code null} for none. */
@@ -163,6 +179,11 @@ public final class ConnectorSettings {
         p.put("web.http.protocol.path", "/protocol");
         p.put("web.http.control.port", String.valueOf(controlPort));
         p.put("web.http.control.path", "/control");
+        p.put("web.http.auditor.port", String.valueOf(auditorPort));
+        p.put("web.http.auditor.path", "/auditor");
+        p.put("web.http.auditor.auth.type", "tokenbased");
+        p.put("web.http.auditor.auth.key", auditorKey);
+        p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("edc.dsp.callback.address", protocolUrl());
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
         p.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");

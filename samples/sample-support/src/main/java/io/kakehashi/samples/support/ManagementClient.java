@@ -205,6 +205,13 @@ public final class ManagementClient {
     }
 
     /**
+     * Waits until the negotiation is TERMINATED (the provider refused it) and returns it, with its error detail.
+     */
+    public JsonNode awaitTerminated(String negotiationId, Duration timeout) {
+        return awaitState(() -> negotiation(negotiationId), Set.of("TERMINATED"), Set.of("FINALIZED"), timeout, "negotiation " + negotiationId);
+    }
+
+    /**
      * Asks the provider to push the agreed data to an HTTP endpoint.
      */
     public String transferPush(String counterPartyAddress, String counterPartyId, String agreementId, String destinationUrl) {

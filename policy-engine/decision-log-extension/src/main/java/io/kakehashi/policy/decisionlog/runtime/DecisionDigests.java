@@ -10,7 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -19,6 +19,9 @@ import java.util.TreeMap;
  * Thread-safe.
  */
 final class DecisionDigests {
+
+    /** JWT's registered claims (RFC 7519) and DCP's access-token claim: about the token, not the peer. */
+    static final Set<String> TOKEN_CLAIMS = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "token");
 
     private final ObjectMapper mapper;
 
@@ -33,11 +36,24 @@ final class DecisionDigests {
         return digest(policy);
     }
 
+    /**
+     * Digest of what the evaluation could know about the counterparty: its identity and its claims, without the
+     * claims that only describe the token that carried them (issued-at, expiry, token id…), so that two requests of
+     * the same peer with the same verified claims have the same digest.
+     */
     String claims(ParticipantAgent agent) {
-        var claims = new LinkedHashMap<String, Object>();
-        claims.put("participantId", agent.getIdentity());
-        claims.put("claims", agent.getClaims() == null ? Map.of() : new TreeMap<>(agent.getClaims()));
-        return digest(claims);
+        var claims = new TreeMap<String, Object>();
+        if (agent.getClaims() != null) {
+            agent.getClaims().forEach((key, value) -> {
+                if (!TOKEN_CLAIMS.contains(key)) {
+                    claims.put(key, value);
+                }
+            });
+        }
+        var digested = new LinkedHashMap<String, Object>();
+        digested.put("participantId", agent.getIdentity());
+        digested.put("claims", claims);
+        return digest(digested);
     }
 
     private String digest(Object value) {

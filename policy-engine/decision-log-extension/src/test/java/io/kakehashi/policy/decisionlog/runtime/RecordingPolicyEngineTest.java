@@ -129,6 +129,17 @@ class RecordingPolicyEngineTest {
         }
 
         @Test
+        void evaluate_whenOnlyTheTokenDiffers_shouldRecordTheSameClaimsDigest() {
+            var engine = recording(DenialDisclosure.FULL);
+            engine.evaluate(regionPolicy("JP"), new CatalogPolicyContext(new ParticipantAgent("ai-vendor",
+                    Map.of("kakehashi:countryOfRegistration", "JP", "jti", "token-1", "iat", 1L), Map.of())));
+            engine.evaluate(regionPolicy("JP"), new CatalogPolicyContext(new ParticipantAgent("ai-vendor",
+                    Map.of("kakehashi:countryOfRegistration", "JP", "jti", "token-2", "iat", 2L), Map.of())));
+
+            assertThat(log.get(0).claimsDigest()).isEqualTo(log.get(1).claimsDigest());
+        }
+
+        @Test
         void evaluate_inTheConsumersOwnRequestScope_shouldNotRecord() {
             var context = new PolicyContextImpl() {
                 @Override
