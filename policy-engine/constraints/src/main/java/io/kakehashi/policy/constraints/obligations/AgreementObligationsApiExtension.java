@@ -1,0 +1,34 @@
+package io.kakehashi.policy.constraints.obligations;
+
+import org.eclipse.edc.connector.controlplane.services.spi.contractagreement.ContractAgreementService;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.web.spi.WebService;
+import org.eclipse.edc.web.spi.configuration.ApiContext;
+
+/**
+ * Adds {@code GET /v3/kakehashi/obligations/{agreementId}} to the management API (and its authentication): an
+ * agreement's deletion duties with the deadlines computed from its signing date.
+ */
+@Extension(AgreementObligationsApiExtension.NAME)
+public class AgreementObligationsApiExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi agreement obligations API";
+
+    @Inject
+    private WebService webService;
+    @Inject
+    private ContractAgreementService agreementService;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        webService.registerResource(ApiContext.MANAGEMENT, new AgreementObligationsController(agreementService::findById));
+    }
+}
