@@ -1,0 +1,93 @@
+package io.kakehashi.catalog.extension;
+
+import io.kakehashi.catalog.core.CatalogDatasets;
+import io.kakehashi.catalog.core.CatalogSearch;
+import io.kakehashi.catalog.core.DcatCatalogStore;
+import io.kakehashi.catalog.core.PeerCatalogStore;
+import io.kakehashi.catalog.core.SparqlLimits;
+import io.kakehashi.catalog.core.SparqlQueryService;
+import io.kakehashi.catalog.core.VocabularyGraph;
+import io.kakehashi.catalog.profiles.DataProfiles;
+import org.apache.jena.query.Dataset;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The catalog's Jena dataset and the services over it. TDB2 in {@value #DIRECTORY_KEY} by default, so the catalog
+ * survives a restart; {@code memory} for throw-away runtimes. The vocabulary graph is (re)installed at start.
+ */
+@Extension(CatalogStoreExtension.NAME)
+@Provides({DcatCatalogStore.class, PeerCatalogStore.class, SparqlQueryService.class, CatalogSearch.class})
+public class CatalogStoreExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi catalog store";
+    public static final String STORAGE_KEY = "kakehashi.catalog.storage";
+    public static final String DIRECTORY_KEY = "kakehashi.catalog.dir";
+    public static final String QUERY_TIMEOUT_KEY = "kakehashi.catalog.sparql.timeout";
+    public static final String RESULT_LIMIT_KEY = "kakehashi.catalog.sparql.limit";
+
+    @Setting(key = STORAGE_KEY, defaultValue = "tdb2", description = "Where the catalog graph lives: 'tdb2' (on disk, survives a restart) or 'memory'")
+    private String storage;
+
+    @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/catalog", description = "Directory of the TDB2 catalog database")
+    private String directory;
+
+    @Setting(key = QUERY_TIMEOUT_KEY, defaultValue = "PT10S", description = "Longest a SPARQL query or search may run (ISO-8601 duration)")
+    private String queryTimeout;
+
+    @Setting(key = RESULT_LIMIT_KEY, defaultValue = "10000", description = "Most solutions a SPARQL SELECT or a search returns")
+    private String resultLimit;
+
+    @Inject
+    private Clock clock;
+
+    private Dataset dataset;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var monitor = context.getMonitor();
+        var timeout = SettingValues.positiveDuration(QUERY_TIMEOUT_KEY, queryTimeout).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
+        var limit = SettingValues.integer(RESULT_LIMIT_KEY, resultLimit, 1, 1_000_000).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
+        var limits = new SparqlLimits(timeout, limit);
+        switch (storage.strip()) {
+            case "tdb2" -> {
+                try {
+                    dataset = CatalogDatasets.tdb2(Path.of(directory));
+                } catch (RuntimeException e) {
+                    throw new EdcException("Catalog: cannot open the TDB2 database in '%s' (setting '%s'): %s".formatted(directory, DIRECTORY_KEY, e.getMessage()), e);
+                }
+                monitor.info("Catalog: TDB2 in " + Path.of(directory).toAbsolutePath());
+            }
+            case "memory" -> {
+                dataset = CatalogDatasets.inMemory();
+                monitor.info("Catalog: in memory (lost on restart)");
+            }
+            default -> throw new EdcException("Catalog: setting '%s' must be 'tdb2' or 'memory', was '%s'".formatted(STORAGE_KEY, storage));
+        }
+        VocabularyGraph.install(dataset);
+        context.registerService(DcatCatalogStore.class, new DcatCatalogStore(dataset, DataProfiles.shipped(), clock));
+        context.registerService(PeerCatalogStore.class, new PeerCatalogStore(dataset));
+        context.registerService(SparqlQueryService.class, new SparqlQueryService(dataset, limits));
+        context.registerService(CatalogSearch.class, new CatalogSearch(dataset, limits));
+    }
+
+    @Override
+    public void shutdown() {
+        if (dataset != null) {
+            CatalogDatasets.release(dataset);
+        }
+    }
+}
