@@ -1,6 +1,7 @@
 package io.kakehashi.samples.machinetool;
 
 import io.kakehashi.samples.support.AuditorClient;
+import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ManagementClient;
 import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +42,9 @@ class UsageConstraintsEndToEndTest {
     void startDataspace() throws Exception {
         WorkDirectory.clear(workDir);
         dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),
-                settings -> settings.with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA));
+                settings -> settings.with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA)
+                        // a checkpoint every few decisions, so that the log of this short run has some to verify
+                        .with("kakehashi.decisionlog.checkpoint.entries", "4"));
         dataspace.generateData(2_000);
         dataspace.startConnectors();
         // the maker's operator vouches that the AI vendor is registered in Japan
@@ -200,7 +203,16 @@ class UsageConstraintsEndToEndTest {
         var permits = auditor.decisions("asset=machine-data-audited-open&scope=contract.negotiation&outcome=PERMIT").path("decisions");
         assertThat(permits).singleElement().satisfies(decision ->
                 assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(MachineToolDataspace.CONSUMER_ID));
-        assertThat(auditor.verify().path("intact").asBoolean()).isTrue();
+        var verification = auditor.verify();
+        assertThat(verification.path("intact").asBoolean()).isTrue();
+        assertThat(verification.path("checkpointsChecked").asInt()).isPositive();
+
+        // the export verifies offline, with no connector involved, against the connector's key
+        var exported = Files.createDirectories(workDir.resolve("audit-export"));
+        Files.writeString(exported.resolve("decisions.jsonl"), auditor.exportDecisions());
+        Files.writeString(exported.resolve("checkpoints.jsonl"), auditor.exportCheckpoints());
+        Files.writeString(exported.resolve("key.jwk.json"), auditor.checkpointKey());
+        assertThat(offlineVerify(exported)).startsWith("0 intact:");
 
         // the auditor API reads only with the auditor's key, never writes, and says what is wrong with a query
         assertThat(auditor.call("GET", "/v1/decisions", provider.managementKey()).statusCode()).isEqualTo(401);
@@ -226,8 +238,21 @@ class UsageConstraintsEndToEndTest {
             file.seek(offset);
             file.write(edited.getBytes(StandardCharsets.UTF_8));
         }
-        var verification = auditor.verify();
-        assertThat(verification.path("intact").asBoolean()).isFalse();
-        assertThat(verification.path("position").asLong()).isEqualTo(position);
+        var tampered = auditor.verify();
+        assertThat(tampered.path("intact").asBoolean()).isFalse();
+        assertThat(tampered.path("position").asLong()).isEqualTo(position);
+        assertThat(tampered.path("problem").asText()).isEqualTo("HASH_MISMATCH");
+    }
+
+    /** Runs the offline verifier command on an export; returns its exit code and output. */
+    private static String offlineVerify(Path export) throws Exception {
+        var process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", ConnectorProcess.launcherJar().toString(), "io.kakehashi.policy.decisionlog.OfflineVerifier",
+                "--log", export.resolve("decisions.jsonl").toString(),
+                "--checkpoints", export.resolve("checkpoints.jsonl").toString(),
+                "--public-key", export.resolve("key.jwk.json").toString())
+                .redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return process.waitFor() + " " + output.trim();
     }
 }
