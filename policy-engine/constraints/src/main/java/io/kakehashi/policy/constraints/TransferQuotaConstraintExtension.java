@@ -8,6 +8,8 @@ import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 
+import java.util.List;
+
 /**
  * Adds the transfer quotas, {@code transfer.maxBytes} and {@code transfer.maxMessages}, to the transfer-process scope
  * so that policies carrying them are valid and evaluate; the gRPC data plane enforces them per message.
@@ -32,7 +34,7 @@ public class TransferQuotaConstraintExtension implements ServiceExtension {
 
     /** Registers the quotas in the transfer scope; also used by tests on a bare engine. */
     public static void register(ConstraintRegistrar registrar) {
-        for (var rule : java.util.List.of(TransferQuotaConstraintFunction.MAX_BYTES, TransferQuotaConstraintFunction.MAX_MESSAGES)) {
+        for (var rule : List.of(TransferQuotaConstraintFunction.MAX_BYTES, TransferQuotaConstraintFunction.MAX_MESSAGES)) {
             registrar.register(rule, TransferProcessPolicyContext.TRANSFER_SCOPE, TransferProcessPolicyContext.class, Permission.class,
                     new TransferQuotaConstraintFunction<>(rule));
         }

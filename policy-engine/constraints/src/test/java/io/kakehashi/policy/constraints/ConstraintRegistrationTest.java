@@ -1,6 +1,8 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.constraints.ai.ComputeJobCountConstraintFunction;
 import io.kakehashi.policy.constraints.ai.ComputeScopeExtension;
+import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import io.kakehashi.policy.validation.ConstraintRegistrar;
 import io.kakehashi.policy.validation.OperandRule;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -73,9 +76,9 @@ class ConstraintRegistrationTest {
         CredentialConstraintsExtension.register(registrar, clock);
         TransferQuotaConstraintExtension.register(registrar);
         DeletionDutyExtension.register(bindings, registrar, clock);
-        registrar.register(io.kakehashi.policy.constraints.ai.ComputeJobCountConstraintFunction.RULE, "compute",
-                io.kakehashi.policy.spi.ComputePolicyContext.class, Permission.class,
-                new io.kakehashi.policy.constraints.ai.ComputeJobCountConstraintFunction(a -> 0));
+        registrar.register(ComputeJobCountConstraintFunction.RULE, "compute",
+                ComputePolicyContext.class, Permission.class,
+                new ComputeJobCountConstraintFunction(a -> 0));
     }
 
     private static AtomicConstraint constraint(String leftOperand, Operator operator, Object rightOperand) {
@@ -186,13 +189,13 @@ class ConstraintRegistrationTest {
 
         @Test
         void evaluate_atTransferBeforeTheDeadline_shouldPermit() {
-            assertThat(transferAt(SIGNED.plus(java.time.Duration.ofDays(89))).succeeded()).isTrue();
+            assertThat(transferAt(SIGNED.plus(Duration.ofDays(89))).succeeded()).isTrue();
         }
 
         @Test
         void evaluate_atTransferAfterTheDeadline_shouldDenyAndSayWhy() {
             var vendor = new ParticipantAgent("ai-vendor", Map.of(), Map.of());
-            var context = new TransferProcessPolicyContext(vendor, agreement(SIGNED, deleteWithin90Days), SIGNED.plus(java.time.Duration.ofDays(91)));
+            var context = new TransferProcessPolicyContext(vendor, agreement(SIGNED, deleteWithin90Days), SIGNED.plus(Duration.ofDays(91)));
 
             assertThat(engine.evaluate(deleteWithin90Days, context).failed()).isTrue();
             assertThat(context.getProblems()).containsExactly(
@@ -207,7 +210,7 @@ class ConstraintRegistrationTest {
                     .build();
 
             assertThat(DeletionDeadlines.of(agreement(SIGNED, deleteWithin90Days)))
-                    .containsExactly(new DeletionDeadlines.DeletionDeadline(Instant.parse("2027-01-30T00:00:00Z"), java.time.Duration.ofDays(90)));
+                    .containsExactly(new DeletionDeadlines.DeletionDeadline(Instant.parse("2027-01-30T00:00:00Z"), Duration.ofDays(90)));
             assertThat(DeletionDeadlines.of(agreement(SIGNED, obligation))).extracting(DeletionDeadlines.DeletionDeadline::deadline)
                     .containsExactly(Instant.parse("2026-12-01T00:00:00Z"));
             assertThat(DeletionDeadlines.of(agreement(SIGNED, useOnlyIf(constraint(ODRL + "elapsedTime", Operator.LEQ, "P30D"))))).isEmpty();
@@ -222,8 +225,8 @@ class ConstraintRegistrationTest {
                     .build();
             var vendor = new ParticipantAgent("ai-vendor", Map.of(), Map.of());
 
-            assertThat(engine.evaluate(obligation, new TransferProcessPolicyContext(vendor, agreement(SIGNED, obligation), SIGNED.plus(java.time.Duration.ofDays(29)))).succeeded()).isTrue();
-            assertThat(engine.evaluate(obligation, new TransferProcessPolicyContext(vendor, agreement(SIGNED, obligation), SIGNED.plus(java.time.Duration.ofDays(31)))).failed()).isTrue();
+            assertThat(engine.evaluate(obligation, new TransferProcessPolicyContext(vendor, agreement(SIGNED, obligation), SIGNED.plus(Duration.ofDays(29)))).succeeded()).isTrue();
+            assertThat(engine.evaluate(obligation, new TransferProcessPolicyContext(vendor, agreement(SIGNED, obligation), SIGNED.plus(Duration.ofDays(31)))).failed()).isTrue();
         }
     }
 }

@@ -44,6 +44,14 @@ class ConsumerJurisdictionConstraintFunctionTest {
         }
 
         @Test
+        void isAnyOf_whenOneGroupIsNamed_shouldSayWhyWithTheGroup() {
+            var context = consumerFrom("US");
+
+            assertThat(function.evaluate(Operator.IS_ANY_OF, "EU_EEA", PERMISSION, context)).isFalse();
+            assertThat(context.getProblems()).containsExactly("jurisdiction: consumer country US is not in EU_EEA");
+        }
+
+        @Test
         void isNoneOf_shouldDenyTheListedAndPermitTheOthers() {
             assertThat(function.evaluate(Operator.IS_NONE_OF, List.of("EU_EEA"), PERMISSION, consumerFrom("FR"))).isFalse();
             assertThat(function.evaluate(Operator.IS_NONE_OF, List.of("EU_EEA"), PERMISSION, consumerFrom("JP"))).isTrue();

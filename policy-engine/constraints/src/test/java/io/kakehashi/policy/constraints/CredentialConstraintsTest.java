@@ -3,6 +3,8 @@ package io.kakehashi.policy.constraints;
 import io.kakehashi.identity.spi.Certification;
 import io.kakehashi.identity.spi.VerifiedClaims;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
+import org.eclipse.edc.participant.spi.ParticipantAgent;
 import org.eclipse.edc.policy.model.Operator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -109,10 +112,10 @@ class CredentialConstraintsTest {
         @Test
         void evaluate_shouldUseTheTransfersOwnTime() {
             var agent = consumer(Set.of(), List.of(iso27001("2025-04-01T00:00:00Z", "2026-03-31T00:00:00Z")));
-            var transfer = new org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext(
-                    new org.eclipse.edc.participant.spi.ParticipantAgent("ai-vendor", agent.toClaims(), java.util.Map.of()),
+            var transfer = new TransferProcessPolicyContext(
+                    new ParticipantAgent("ai-vendor", agent.toClaims(), Map.of()),
                     PolicyContextTestFixtures.agreement(Instant.parse("2026-01-01T00:00:00Z")), Instant.parse("2026-02-01T00:00:00Z"));
-            var atTransfer = new CertificationConstraintFunction<org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext>(
+            var atTransfer = new CertificationConstraintFunction<TransferProcessPolicyContext>(
                     new PolicyTime(Clock.fixed(NOW, ZoneOffset.UTC)));
 
             assertThat(atTransfer.evaluate(Operator.EQ, "ISO27001", PERMISSION, transfer)).isTrue();

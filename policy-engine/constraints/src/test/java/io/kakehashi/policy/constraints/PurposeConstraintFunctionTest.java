@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.spi.ComputePolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
 import org.eclipse.edc.policy.model.Operator;
 import org.junit.jupiter.api.Nested;
@@ -20,7 +21,7 @@ class PurposeConstraintFunctionTest {
     private static final Instant NOW = Instant.parse("2026-11-23T03:00:00Z");
 
     private final PurposeConstraintFunction<ContractNegotiationPolicyContext> atNegotiation = new PurposeConstraintFunction<>();
-    private final PurposeConstraintFunction<io.kakehashi.policy.spi.ComputePolicyContext> atCompute = new PurposeConstraintFunction<>();
+    private final PurposeConstraintFunction<ComputePolicyContext> atCompute = new PurposeConstraintFunction<>();
 
     @Nested
     class Hierarchy {

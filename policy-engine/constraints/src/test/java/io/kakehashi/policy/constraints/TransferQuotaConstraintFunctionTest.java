@@ -1,7 +1,14 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.spi.KakehashiPolicy;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
+import org.eclipse.edc.policy.model.AndConstraint;
+import org.eclipse.edc.policy.model.AtomicConstraint;
+import org.eclipse.edc.policy.model.LiteralExpression;
 import org.eclipse.edc.policy.model.Operator;
+import org.eclipse.edc.policy.model.OrConstraint;
+import org.eclipse.edc.policy.model.Permission;
+import org.eclipse.edc.policy.model.Policy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -40,5 +47,29 @@ class TransferQuotaConstraintFunctionTest {
         assertThat(maxMessages.validate(Operator.LEQ, 2.5, PERMISSION).getFailureDetail()).isEqualTo("transfer.maxMessages: '2.5' is not a whole number");
         assertThat(maxBytes.validate(Operator.GEQ, 10L, PERMISSION).getFailureDetail()).isEqualTo("transfer.maxBytes: operator 'gteq' is not allowed (lteq)");
         assertThat(maxBytes.validate(Operator.LEQ, "-5", PERMISSION).failed()).isTrue();
+    }
+
+    @Test
+    void quotas_shouldBeTheSmallestFirmLimitsOfThePolicy() {
+        var policy = Policy.Builder.newInstance()
+                .permission(Permission.Builder.newInstance()
+                        .constraint(quota(KakehashiPolicy.TRANSFER_MAX_BYTES, "2048"))
+                        .constraint(AndConstraint.Builder.newInstance()
+                                .constraint(quota(KakehashiPolicy.TRANSFER_MAX_BYTES, "1024")).build())
+                        .constraint(OrConstraint.Builder.newInstance()
+                                .constraint(quota(KakehashiPolicy.TRANSFER_MAX_MESSAGES, "1")).build())
+                        .build())
+                .build();
+
+        var quotas = TransferQuotas.of(policy);
+
+        assertThat(quotas.maxBytes()).hasValue(1024);
+        assertThat(quotas.maxMessages()).isEmpty();
+    }
+
+    private static AtomicConstraint quota(String leftOperand, String limit) {
+        return AtomicConstraint.Builder.newInstance()
+                .leftExpression(new LiteralExpression(leftOperand)).operator(Operator.LEQ)
+                .rightExpression(new LiteralExpression(limit)).build();
     }
 }

@@ -13,8 +13,10 @@ import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.system.ServiceExtension;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.ServiceLoader;
 
 import static io.kakehashi.policy.validation.OperandRulesTest.LIMIT;
@@ -134,15 +136,15 @@ class ConstraintRegistrarTest {
     @Test
     void register_whenAnotherRuleHasTheOperand_shouldThrow() {
         registerInBothScopes();
-        var conflicting = new OperandRule<>(LIMIT, "limit", java.util.List.of(Operator.EQ), OperandRulesTest::positive);
+        var conflicting = new OperandRule<>(LIMIT, "limit", List.of(Operator.EQ), OperandRulesTest::positive);
 
         assertThatThrownBy(() -> registrar.register(conflicting, "first", First.class, Permission.class, atMostFive()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has a rule");
     }
 
     @Test
-    void extension_shouldBeLoadedAndProvideARegistrarOnTheTable() {
-        assertThat(ServiceLoader.load(org.eclipse.edc.spi.system.ServiceExtension.class).stream().map(ServiceLoader.Provider::type))
+    void extension_shouldBeAServiceExtension() {
+        assertThat(ServiceLoader.load(ServiceExtension.class).stream().map(ServiceLoader.Provider::type))
                 .contains(PolicyValidationExtension.class);
     }
 }
