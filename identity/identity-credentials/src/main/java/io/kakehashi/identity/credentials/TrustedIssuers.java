@@ -35,6 +35,11 @@ public class TrustedIssuers {
         return issuers.isEmpty();
     }
 
+    /** How many anchors are configured. */
+    public int size() {
+        return issuers.size();
+    }
+
     /** Whether {@code issuer} is trusted for every one of {@code types} it issued (besides VerifiableCredential). */
     public Result<Void> check(String issuer, List<String> types) {
         var anchor = issuers.get(issuer);

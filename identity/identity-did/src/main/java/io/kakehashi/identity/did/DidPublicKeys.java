@@ -30,13 +30,23 @@ public class DidPublicKeys {
     private final DidResolver direct;
     private final Clock clock;
     private final Duration refetchInterval;
+    private final Duration documentValidity;
     private final Map<String, Instant> lastRefetch = new ConcurrentHashMap<>();
+    private final Map<String, Refetched> refetched = new ConcurrentHashMap<>();
 
-    public DidPublicKeys(DidResolverRegistry registry, DidResolver direct, Clock clock, Duration refetchInterval) {
+    private record Refetched(DidDocument document, Instant at) {
+    }
+
+    /**
+     * @param documentValidity how long a document fetched past the cache is used instead of the cached one (the
+     *                         registry cache's own validity)
+     */
+    public DidPublicKeys(DidResolverRegistry registry, DidResolver direct, Clock clock, Duration refetchInterval, Duration documentValidity) {
         this.registry = registry;
         this.direct = direct;
         this.clock = clock;
         this.refetchInterval = refetchInterval;
+        this.documentValidity = documentValidity;
     }
 
     /**
@@ -52,6 +62,7 @@ public class DidPublicKeys {
         if (method.isEmpty() && keyId != null && mayRefetch(did)) {
             var fresh = direct.resolve(did);
             if (fresh.succeeded()) {
+                refetched.put(did, new Refetched(fresh.getContent(), clock.instant()));
                 method = select(did, fresh.getContent(), keyId);
             }
         }
@@ -67,6 +78,13 @@ public class DidPublicKeys {
     public Result<DidDocument> resolve(String did) {
         if (did == null || !did.startsWith("did:")) {
             return Result.failure("'%s' is not a DID".formatted(did));
+        }
+        var fresh = refetched.get(did);
+        if (fresh != null) {
+            if (clock.instant().isBefore(fresh.at().plus(documentValidity))) {
+                return Result.success(fresh.document());
+            }
+            refetched.remove(did, fresh);
         }
         try {
             var result = registry.resolve(did);

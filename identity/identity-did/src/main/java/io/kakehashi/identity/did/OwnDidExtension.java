@@ -61,6 +61,10 @@ public class OwnDidExtension implements ServiceExtension {
             description = "Minimum time between two uncached fetches of one DID document when a token names a key the cached document lacks")
     private String refetchInterval;
 
+    @Setting(key = "edc.did.resolver.cache.expiry", defaultValue = "300000",
+            description = "How long a resolved DID document is cached, in milliseconds (EDC's DID resolver registry)")
+    private long didCacheExpiryMillis;
+
     @Configuration
     private IdentityApiConfiguration apiConfiguration;
 
@@ -112,7 +116,7 @@ public class OwnDidExtension implements ServiceExtension {
 
         var resolver = new WebDidDocumentResolver(httpClient, httpLoopback);
         resolverRegistry.register(resolver);
-        context.registerService(DidPublicKeys.class, new DidPublicKeys(resolverRegistry, resolver, clock, refetch));
+        context.registerService(DidPublicKeys.class, new DidPublicKeys(resolverRegistry, resolver, clock, refetch, Duration.ofMillis(didCacheExpiryMillis)));
         monitor.info("Identity: DID %s, key %s, document at %s".formatted(did.did(), ring.activeKey().getKeyID(), did.documentUrl(httpLoopback)));
     }
 

@@ -18,11 +18,35 @@ public class DidDocumentServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, PostHandler> handlers = new ConcurrentHashMap<>();
+
+    /** Answers a POST: status and JSON body. */
+    public interface PostHandler {
+        Answer handle(String authorization, String body);
+    }
+
+    public record Answer(int status, String body) {
+    }
 
     public DidDocumentServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
+            if ("POST".equals(exchange.getRequestMethod())) {
+                var handler = handlers.get(exchange.getRequestURI().getPath());
+                var answer = handler == null ? new Answer(404, null)
+                        : handler.handle(exchange.getRequestHeaders().getFirst("Authorization"), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                if (answer.body() == null) {
+                    exchange.sendResponseHeaders(answer.status(), -1);
+                } else {
+                    var bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(answer.status(), bytes.length);
+                    exchange.getResponseBody().write(bytes);
+                }
+                exchange.close();
+                return;
+            }
             var body = documents.get(exchange.getRequestURI().getPath());
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
@@ -34,6 +58,8 @@ public class DidDocumentServer implements AutoCloseable {
             }
             exchange.close();
         });
+        // a holder answering a query resolves the verifier's DID on this same server
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
@@ -52,6 +78,10 @@ public class DidDocumentServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    public void onPost(String path, PostHandler handler) {
+        handlers.put(path, handler);
     }
 
     public int requests() {

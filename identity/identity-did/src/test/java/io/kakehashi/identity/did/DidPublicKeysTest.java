@@ -30,7 +30,7 @@ class DidPublicKeysTest {
         var resolver = new WebDidDocumentResolver(http, true);
         var registry = new DidResolverRegistryImpl(Clock.systemUTC(), Duration.ofMinutes(5).toMillis());
         registry.register(resolver);
-        keys = new DidPublicKeys(registry, resolver, Clock.systemUTC(), Duration.ofSeconds(10));
+        keys = new DidPublicKeys(registry, resolver, Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofMinutes(5));
         ring = new DidKeyRing(new InMemoryVault(), "ring");
         ring.ensure(Instant.now());
         did = server.did("alice");

@@ -27,7 +27,7 @@ public final class DidTestFixtures {
         var resolver = new WebDidDocumentResolver(httpClient(), true);
         var registry = new DidResolverRegistryImpl(clock, Duration.ofMinutes(5).toMillis());
         registry.register(resolver);
-        return new DidPublicKeys(registry, resolver, clock, Duration.ofSeconds(10));
+        return new DidPublicKeys(registry, resolver, clock, Duration.ofSeconds(10), Duration.ofMinutes(5));
     }
 
     /** A DID with a fresh key ring, published on {@code server} under {@code name}. */

@@ -1,0 +1,192 @@
+package io.kakehashi.identity.dcp;
+
+import io.kakehashi.identity.credentials.CredentialVerifier;
+import io.kakehashi.identity.credentials.HttpDocumentFetcher;
+import io.kakehashi.identity.credentials.StatusListResolver;
+import io.kakehashi.identity.credentials.TrustedIssuers;
+import io.kakehashi.identity.credentials.TrustedIssuers.TrustedIssuer;
+import io.kakehashi.identity.dcp.holder.DirectoryCredentialStore;
+import io.kakehashi.identity.dcp.holder.PresentationQueryController;
+import io.kakehashi.identity.dcp.holder.PresentationService;
+import io.kakehashi.identity.dcp.verifier.DcpIdentityService;
+import io.kakehashi.identity.dcp.verifier.PresentationClient;
+import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
+import io.kakehashi.identity.did.DidPublicKeys;
+import io.kakehashi.identity.did.OwnDid;
+import io.kakehashi.identity.did.OwnDidExtension;
+import org.eclipse.edc.http.spi.EdcHttpClient;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
+import org.eclipse.edc.protocol.spi.DefaultParticipantIdExtractionFunction;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provider;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.iam.AudienceResolver;
+import org.eclipse.edc.spi.iam.IdentityService;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.system.configuration.Config;
+import org.eclipse.edc.web.spi.WebService;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The connector's identity by DCP: the embedded holder (its credentials from a directory, the presentation query
+ * endpoint on the identity web context, self-issued tokens) and the verifier of peers' tokens and presentations
+ * against the configured trusted issuers. Its {@link IdentityService} replaces the self-issued trust-list identity.
+ */
+@Extension(DcpIdentityExtension.NAME)
+public class DcpIdentityExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi DCP identity";
+    static final String TRUSTED_ISSUERS = "kakehashi.identity.trusted-issuers";
+
+    @Setting(key = TRUSTED_ISSUERS + ".<alias>.id", required = false,
+            description = "DID of a trusted issuer (dataspace authority); one alias per trust anchor, at least one required")
+    private String trustedIssuerIdDoc;
+    @Setting(key = TRUSTED_ISSUERS + ".<alias>.types", required = false,
+            description = "Comma-separated credential types the issuer is trusted for; empty or absent for every type")
+    private String trustedIssuerTypesDoc;
+
+    @Setting(key = "kakehashi.identity.credentials.dir", defaultValue = "kakehashi-data/credentials",
+            description = "Directory of this connector's credentials, one vc+jwt per *.jwt file (as the issuer tool writes them)")
+    private String credentialsDirectory;
+
+    @Setting(key = "kakehashi.identity.dcp.credential-types", defaultValue = "MembershipCredential,LegalEntityCredential,CertificationCredential",
+            description = "Credential types this connector asks peers for and lets peers read from it")
+    private String credentialTypes;
+
+    @Setting(key = "kakehashi.identity.dcp.required-credential-types", defaultValue = "MembershipCredential",
+            description = "Credential types a peer must present for any request to be accepted; empty for none")
+    private String requiredTypes;
+
+    @Setting(key = "kakehashi.identity.dcp.token.lifetime", defaultValue = "PT5M",
+            description = "Lifetime of the ID and access tokens and presentations this connector issues (ISO 8601 duration)")
+    private String tokenLifetime;
+
+    @Setting(key = "kakehashi.identity.dcp.token.maximum-lifetime", defaultValue = "PT10M",
+            description = "Longest lifetime accepted in a peer's token (ISO 8601 duration)")
+    private String maximumLifetime;
+
+    @Setting(key = "kakehashi.identity.dcp.clock-skew", defaultValue = "PT30S",
+            description = "Tolerance for clock differences when checking times (ISO 8601 duration)")
+    private String clockSkew;
+
+    @Setting(key = "kakehashi.identity.status-list.cache", defaultValue = "PT5M",
+            description = "How long a fetched status list credential is used before it is fetched again (ISO 8601 duration)")
+    private String statusListCache;
+
+    @Setting(key = "kakehashi.identity.did.http-loopback", defaultValue = "false",
+            description = "Reach loopback peers' credential services and status lists over plain http (tests, single-machine samples)")
+    private boolean httpLoopback;
+
+    @Inject
+    private OwnDid ownDid;
+    @Inject
+    private DidPublicKeys keys;
+    @Inject
+    private JtiValidationStore jtiValidationStore;
+    @Inject
+    private EdcHttpClient httpClient;
+    @Inject
+    private WebService webService;
+    @Inject
+    private Clock clock;
+    @Inject
+    private Monitor monitor;
+
+    private DcpIdentityService identityService;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var trusted = trustedIssuersOf(context.getConfig(TRUSTED_ISSUERS));
+        var types = list(credentialTypes);
+        var required = list(requiredTypes);
+        var lifetime = duration("kakehashi.identity.dcp.token.lifetime", tokenLifetime);
+        var maximum = duration("kakehashi.identity.dcp.token.maximum-lifetime", maximumLifetime);
+        var skew = duration("kakehashi.identity.dcp.clock-skew", clockSkew);
+        var cache = duration("kakehashi.identity.status-list.cache", statusListCache);
+        if (!types.containsAll(required)) {
+            throw new EdcException("Invalid setting 'kakehashi.identity.dcp.required-credential-types': %s must be among kakehashi.identity.dcp.credential-types %s"
+                    .formatted(required, types));
+        }
+
+        var tokens = new SelfIssuedTokens(ownDid, clock, lifetime);
+        var idTokens = new IdTokenVerifier(keys, jtiValidationStore, clock, skew, maximum);
+        var store = new DirectoryCredentialStore(Path.of(credentialsDirectory), ownDid.id(), monitor);
+        var held = store.all();
+        var presentationService = new PresentationService(ownDid, store, tokens, idTokens, jtiValidationStore, clock);
+        webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new PresentationQueryController(presentationService, monitor));
+
+        var statusLists = new StatusListResolver(new HttpDocumentFetcher(httpClient, httpLoopback), keys, clock, cache);
+        var credentials = new CredentialVerifier(keys, trusted, statusLists, clock, skew);
+        identityService = new DcpIdentityService(ownDid, tokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback),
+                new PresentationVerifier(keys, credentials, clock, skew), jtiValidationStore, types, required, monitor);
+        monitor.info("Identity: DCP as %s, holding %d credential(s) from %s, trusting %d issuer(s), requiring %s"
+                .formatted(ownDid.id(), held.size(), credentialsDirectory, trusted.size(), required));
+    }
+
+    @Provider
+    public IdentityService identityService() {
+        return identityService;
+    }
+
+    @Provider
+    public AudienceResolver audienceResolver() {
+        return message -> message.getCounterPartyId() == null
+                ? Result.failure("the message has no counter-party id (the peer's DID) to address the token to")
+                : Result.success(message.getCounterPartyId());
+    }
+
+    @Provider
+    public DefaultParticipantIdExtractionFunction participantIdExtractionFunction() {
+        return claims -> claims.getStringClaim(Dcp.PARTICIPANT_ID_CLAIM);
+    }
+
+    static TrustedIssuers trustedIssuersOf(Config config) {
+        var issuers = config.partition().map(entry -> {
+            var id = entry.getString("id", "");
+            if (!id.startsWith("did:")) {
+                throw new EdcException("Invalid setting '%s.%s.id': '%s' is not a DID".formatted(TRUSTED_ISSUERS, entry.currentNode(), id));
+            }
+            Set<String> types = Set.copyOf(list(entry.getString("types", "")));
+            return new TrustedIssuer(id, types);
+        }).toList();
+        if (issuers.isEmpty()) {
+            throw new EdcException("Missing setting '%s.<alias>.id': a connector that verifies credentials needs at least one trusted issuer".formatted(TRUSTED_ISSUERS));
+        }
+        return new TrustedIssuers(issuers);
+    }
+
+    static List<String> list(String text) {
+        return Arrays.stream(text == null ? new String[0] : text.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toList());
+    }
+
+    static Duration duration(String key, String value) {
+        try {
+            var duration = Duration.parse(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new EdcException("Invalid setting '%s': the duration must be positive".formatted(key));
+            }
+            return duration;
+        } catch (DateTimeParseException e) {
+            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT5M)".formatted(key, value));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.kakehashi.identity.dcp;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.kakehashi.identity.did.DidPublicKeys;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
+import org.eclipse.edc.spi.result.Result;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Checks a self-issued ID token from a peer, in this order, each failure naming its check: a signed ES256 JWT; an
+ * issuer that is a DID and equals the subject; the audience names {@code ownDid}; within its lifetime (with clock
+ * skew, and no longer than {@code maximumLifetime}); a {@code jti} not seen before; the issuer's DID resolves and its
+ * document holds the {@code kid}; the signature verifies against that key. It does not record the {@code jti} — the
+ * caller does once the whole request is accepted, so a refused request leaves nothing behind. Thread-safe.
+ */
+public class IdTokenVerifier {
+
+    private final DidPublicKeys keys;
+    private final JtiValidationStore seenTokens;
+    private final Clock clock;
+    private final Duration clockSkew;
+    private final Duration maximumLifetime;
+
+    public IdTokenVerifier(DidPublicKeys keys, JtiValidationStore seenTokens, Clock clock, Duration clockSkew, Duration maximumLifetime) {
+        this.keys = keys;
+        this.seenTokens = seenTokens;
+        this.clock = clock;
+        this.clockSkew = clockSkew;
+        this.maximumLifetime = maximumLifetime;
+    }
+
+    public Result<JWTClaimsSet> verify(String token, String ownDid) {
+        if (token == null || token.isBlank()) {
+            return Result.failure("no token");
+        }
+        var raw = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).trim() : token.trim();
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(raw);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            return Result.failure("token is not a signed JWT");
+        }
+        if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
+            return Result.failure("token algorithm %s is not accepted (ES256 only)".formatted(jwt.getHeader().getAlgorithm()));
+        }
+        var issuer = claims.getIssuer();
+        if (issuer == null || !issuer.startsWith("did:")) {
+            return Result.failure("token issuer '%s' is not a DID".formatted(issuer));
+        }
+        if (!issuer.equals(claims.getSubject())) {
+            return Result.failure("token subject '%s' differs from its issuer '%s'".formatted(claims.getSubject(), issuer));
+        }
+        if (claims.getAudience() == null || !claims.getAudience().contains(ownDid)) {
+            return Result.failure("token audience %s does not name this connector '%s'".formatted(claims.getAudience(), ownDid));
+        }
+        var times = checkTimes(claims);
+        if (times.failed()) {
+            return times.mapFailure();
+        }
+        var jti = claims.getJWTID();
+        if (jti == null || jti.isBlank()) {
+            return Result.failure("token has no jti");
+        }
+        if (seenTokens.findById(jti, false) != null) {
+            return Result.failure("token jti '%s' was already used (replay)".formatted(jti));
+        }
+        var key = keys.find(issuer, jwt.getHeader().getKeyID());
+        if (key.failed()) {
+            return key.mapFailure();
+        }
+        try {
+            if (!jwt.verify(new ECDSAVerifier(key.getContent().toECPublicKey()))) {
+                return Result.failure("token signature does not verify against key '%s' of '%s'".formatted(jwt.getHeader().getKeyID(), issuer));
+            }
+        } catch (JOSEException e) {
+            return Result.failure("token signature cannot be checked: " + e.getMessage());
+        }
+        return Result.success(claims);
+    }
+
+    private Result<Void> checkTimes(JWTClaimsSet claims) {
+        var now = clock.instant();
+        if (claims.getExpirationTime() == null || claims.getIssueTime() == null) {
+            return Result.failure("token has no exp or iat");
+        }
+        var expiry = claims.getExpirationTime().toInstant();
+        var issued = claims.getIssueTime().toInstant();
+        if (now.isAfter(expiry.plus(clockSkew))) {
+            return Result.failure("token expired at %s".formatted(expiry));
+        }
+        if (issued.isAfter(now.plus(clockSkew))) {
+            return Result.failure("token issued in the future (%s)".formatted(issued));
+        }
+        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now.plus(clockSkew))) {
+            return Result.failure("token not valid before %s".formatted(claims.getNotBeforeTime().toInstant()));
+        }
+        // a long-lived token would keep a stolen one useful and the replay store large
+        if (Duration.between(issued, expiry).compareTo(maximumLifetime) > 0) {
+            return Result.failure("token lifetime %s exceeds the accepted %s".formatted(Duration.between(issued, expiry), maximumLifetime));
+        }
+        return Result.success();
+    }
+}

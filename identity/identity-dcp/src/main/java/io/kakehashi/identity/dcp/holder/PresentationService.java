@@ -1,0 +1,130 @@
+package io.kakehashi.identity.dcp.holder;
+
+import io.kakehashi.identity.credentials.Credentials;
+import io.kakehashi.identity.credentials.Jws;
+import io.kakehashi.identity.dcp.Dcp;
+import io.kakehashi.identity.dcp.IdTokenVerifier;
+import io.kakehashi.identity.dcp.SelfIssuedTokens;
+import io.kakehashi.identity.did.OwnDid;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
+import org.eclipse.edc.spi.result.Result;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The embedded credential service's logic for a DCP presentation query. The caller (a verifier) authenticates with its
+ * own self-issued ID token addressed to this connector, carrying in {@code token} an access token this connector
+ * issued to exactly that verifier. The answer holds one presentation (a {@code vp+jwt} signed by this connector,
+ * addressed to the verifier) with the held credentials of the scopes both requested and granted. Thread-safe.
+ */
+public class PresentationService {
+
+    /** Why a query was refused: unauthorized (401) or malformed (400). */
+    public enum Refusal { UNAUTHORIZED, BAD_REQUEST }
+
+    /** A refusal with its reason, for the log only — the caller learns nothing but the status. */
+    public record Refused(Refusal kind, String reason) {
+    }
+
+    private final OwnDid did;
+    private final CredentialStore store;
+    private final SelfIssuedTokens tokens;
+    private final IdTokenVerifier idTokens;
+    private final JtiValidationStore seenTokens;
+    private final Clock clock;
+
+    public PresentationService(OwnDid did, CredentialStore store, SelfIssuedTokens tokens, IdTokenVerifier idTokens,
+                               JtiValidationStore seenTokens, Clock clock) {
+        this.did = did;
+        this.store = store;
+        this.tokens = tokens;
+        this.idTokens = idTokens;
+        this.seenTokens = seenTokens;
+        this.clock = clock;
+    }
+
+    /**
+     * Answers a query: the {@code PresentationResponseMessage} as JSON-ready maps, or why it was refused.
+     */
+    public Result<Map<String, Object>> query(String authorization, Map<String, Object> message, java.util.function.Consumer<Refused> refusals) {
+        var idToken = idTokens.verify(authorization, did.id());
+        if (idToken.failed()) {
+            refusals.accept(new Refused(Refusal.UNAUTHORIZED, "ID token: " + idToken.getFailureDetail()));
+            return idToken.mapFailure();
+        }
+        var verifier = idToken.getContent().getIssuer();
+        var accessToken = idToken.getContent().getClaim(Dcp.TOKEN_CLAIM) instanceof String text ? text : null;
+        if (accessToken == null) {
+            refusals.accept(new Refused(Refusal.UNAUTHORIZED, "ID token of '%s' carries no access token".formatted(verifier)));
+            return Result.failure("no access token");
+        }
+        var access = tokens.verifyOwnAccessToken(accessToken);
+        if (access.failed()) {
+            refusals.accept(new Refused(Refusal.UNAUTHORIZED, "access token from '%s': %s".formatted(verifier, access.getFailureDetail())));
+            return access.mapFailure();
+        }
+        if (!verifier.equals(access.getContent().getSubject())) {
+            refusals.accept(new Refused(Refusal.UNAUTHORIZED, "access token was granted to '%s', not to '%s'".formatted(access.getContent().getSubject(), verifier)));
+            return Result.failure("access token of another verifier");
+        }
+        if (message == null || !Dcp.PRESENTATION_QUERY_MESSAGE.equals(message.get("type")) && !Dcp.PRESENTATION_QUERY_MESSAGE.equals(message.get("@type"))) {
+            refusals.accept(new Refused(Refusal.BAD_REQUEST, "the body from '%s' is not a PresentationQueryMessage".formatted(verifier)));
+            return Result.failure("not a PresentationQueryMessage");
+        }
+        if (message.containsKey("presentationDefinition")) {
+            refusals.accept(new Refused(Refusal.BAD_REQUEST, "'%s' sent a presentationDefinition; only scopes are supported".formatted(verifier)));
+            return Result.failure("presentationDefinition not supported");
+        }
+        var requested = requestedScopes(message.get("scope"));
+        var granted = access.getContent().getClaim(Dcp.SCOPE_CLAIM) instanceof String text
+                ? Set.copyOf(Arrays.asList(text.split(" "))) : Set.<String>of();
+        var types = requested.stream().filter(granted::contains).map(Dcp::credentialType)
+                .flatMap(java.util.Optional::stream).collect(Collectors.toSet());
+        var credentials = store.all().stream().filter(c -> c.types().stream().anyMatch(types::contains)).map(HeldCredential::jwt).toList();
+        var presentation = presentation(verifier, credentials);
+        if (presentation.failed()) {
+            return presentation.mapFailure();
+        }
+        // the verifier's ID token is spent only once it has been answered
+        seenTokens.storeEntry(new JtiValidationEntry(idToken.getContent().getJWTID(), idToken.getContent().getExpirationTime().getTime()));
+        var response = new LinkedHashMap<String, Object>();
+        response.put("@context", List.of(Dcp.DCP_CONTEXT));
+        response.put("type", Dcp.PRESENTATION_RESPONSE_MESSAGE);
+        response.put("presentation", List.of(presentation.getContent()));
+        return Result.success(response);
+    }
+
+    private Result<String> presentation(String verifier, List<String> credentials) {
+        var now = clock.instant();
+        var vp = new LinkedHashMap<String, Object>();
+        vp.put("@context", List.of(Credentials.VC_CONTEXT));
+        vp.put("type", List.of("VerifiablePresentation"));
+        vp.put("holder", did.id());
+        vp.put("verifiableCredential", credentials.stream().map(jwt -> Map.of(
+                "@context", Credentials.VC_CONTEXT,
+                "id", "data:application/vc+jwt," + jwt,
+                "type", "EnvelopedVerifiableCredential")).toList());
+        vp.put("iss", did.id());
+        vp.put("aud", verifier);
+        vp.put("iat", now.getEpochSecond());
+        vp.put("exp", now.plus(tokens.lifetime()).getEpochSecond());
+        vp.put("jti", UUID.randomUUID().toString());
+        return Jws.sign(vp, did.signingKey(), did.methodId(did.signingKey()), Credentials.VP_JWT_TYPE);
+    }
+
+    private static List<String> requestedScopes(Object scope) {
+        if (scope instanceof Collection<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+}

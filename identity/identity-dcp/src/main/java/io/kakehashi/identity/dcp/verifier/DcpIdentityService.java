@@ -1,0 +1,149 @@
+package io.kakehashi.identity.dcp.verifier;
+
+import io.kakehashi.identity.credentials.ClaimsFromCredentials;
+import io.kakehashi.identity.credentials.VerifiableCredential;
+import io.kakehashi.identity.dcp.Dcp;
+import io.kakehashi.identity.dcp.IdTokenVerifier;
+import io.kakehashi.identity.dcp.SelfIssuedTokens;
+import io.kakehashi.identity.did.DidPublicKeys;
+import io.kakehashi.identity.did.OwnDid;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
+import org.eclipse.edc.spi.iam.ClaimToken;
+import org.eclipse.edc.spi.iam.IdentityService;
+import org.eclipse.edc.spi.iam.TokenParameters;
+import org.eclipse.edc.spi.iam.TokenRepresentation;
+import org.eclipse.edc.spi.iam.VerificationContext;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Identity by the Decentralized Claims Protocol.
+ * <p>
+ * Outgoing: every DSP request carries a self-issued ID token for the counter-party's DID, with an access token that
+ * lets that counter-party read this connector's credentials of the configured scopes.
+ * <p>
+ * Incoming: the caller's ID token is checked ({@link IdTokenVerifier}); the caller's credential service (from its DID
+ * document) is asked for a presentation with the access token inside; the presentation and every credential in it are
+ * verified (signatures, trusted issuers, validity dates, audience, revocation); the required credential types must be
+ * there. Only then is the token's {@code jti} recorded, and the claim token carries the caller's DID as participant id
+ * and its {@code VerifiedClaims} for policies. Each refusal is one warning naming the failed check (never a token) and
+ * a failed result, which the protocol layer answers with 401.
+ * <p>
+ * Thread-safe.
+ */
+public class DcpIdentityService implements IdentityService {
+
+    private final OwnDid did;
+    private final SelfIssuedTokens tokens;
+    private final IdTokenVerifier idTokens;
+    private final DidPublicKeys keys;
+    private final PresentationClient presentations;
+    private final PresentationVerifier presentationVerifier;
+    private final JtiValidationStore seenTokens;
+    private final List<String> scopes;
+    private final List<String> requiredTypes;
+    private final Monitor monitor;
+
+    public DcpIdentityService(OwnDid did, SelfIssuedTokens tokens, IdTokenVerifier idTokens, DidPublicKeys keys,
+                              PresentationClient presentations, PresentationVerifier presentationVerifier,
+                              JtiValidationStore seenTokens, List<String> credentialTypes, List<String> requiredTypes, Monitor monitor) {
+        this.did = did;
+        this.tokens = tokens;
+        this.idTokens = idTokens;
+        this.keys = keys;
+        this.presentations = presentations;
+        this.presentationVerifier = presentationVerifier;
+        this.seenTokens = seenTokens;
+        this.scopes = Dcp.scopes(credentialTypes);
+        this.requiredTypes = List.copyOf(requiredTypes);
+        this.monitor = monitor;
+    }
+
+    @Override
+    public Result<TokenRepresentation> obtainClientCredentials(String participantContextId, TokenParameters parameters) {
+        var audience = parameters.getStringClaim("aud");
+        if (audience == null || !audience.startsWith("did:")) {
+            return Result.failure("the counter-party id '%s' is not a DID to address the token to".formatted(audience));
+        }
+        return tokens.accessToken(audience, scopes)
+                .compose(accessToken -> tokens.idToken(audience, accessToken))
+                .map(idToken -> TokenRepresentation.Builder.newInstance()
+                        .token("Bearer " + idToken)
+                        .expiresIn(tokens.lifetime().toSeconds())
+                        .build());
+    }
+
+    @Override
+    public Result<ClaimToken> verifyJwtToken(String participantContextId, TokenRepresentation tokenRepresentation, VerificationContext context) {
+        Result<ClaimToken> result;
+        try {
+            result = verify(tokenRepresentation.getToken());
+        } catch (RuntimeException e) {
+            // a refusal, never a 500: an unexpected failure in a check still denies the request
+            monitor.severe("Identity: verification failed unexpectedly", e);
+            result = Result.failure("verification failed unexpectedly: " + e.getClass().getSimpleName());
+        }
+        if (result.failed()) {
+            monitor.warning("Refused a DSP request token: " + result.getFailureDetail());
+        }
+        return result;
+    }
+
+    private Result<ClaimToken> verify(String token) {
+        var idToken = idTokens.verify(token, did.id());
+        if (idToken.failed()) {
+            return idToken.mapFailure();
+        }
+        var claims = idToken.getContent();
+        var caller = claims.getIssuer();
+        if (!(claims.getClaim(Dcp.TOKEN_CLAIM) instanceof String accessToken) || accessToken.isBlank()) {
+            return Result.failure("token of '%s' carries no access token ('token' claim)".formatted(caller));
+        }
+        var credentialService = keys.serviceEndpoint(caller, OwnDid.CREDENTIAL_SERVICE_TYPE);
+        if (credentialService.failed()) {
+            return credentialService.mapFailure();
+        }
+        var queryToken = tokens.idToken(caller, accessToken);
+        if (queryToken.failed()) {
+            return queryToken.mapFailure();
+        }
+        var answer = presentations.query(credentialService.getContent(), queryToken.getContent(), scopes);
+        if (answer.failed()) {
+            return answer.mapFailure();
+        }
+        var credentials = new ArrayList<VerifiableCredential>();
+        for (var presentation : answer.getContent()) {
+            var verified = presentationVerifier.verify(presentation, caller, did.id());
+            if (verified.failed()) {
+                return verified.mapFailure();
+            }
+            credentials.addAll(verified.getContent());
+        }
+        for (var required : requiredTypes) {
+            if (credentials.stream().noneMatch(c -> c.hasType(required))) {
+                return Result.failure("'%s' presented no valid %s".formatted(caller, required));
+            }
+        }
+        var verifiedClaims = ClaimsFromCredentials.claims(caller, credentials);
+        if (verifiedClaims.failed()) {
+            return verifiedClaims.mapFailure();
+        }
+        // recorded last, so a refused request leaves nothing behind; a concurrent replay loses here
+        var stored = seenTokens.storeEntry(new JtiValidationEntry(claims.getJWTID(), claims.getExpirationTime().getTime()));
+        if (stored.failed()) {
+            return Result.failure("token jti '%s' was already used (replay)".formatted(claims.getJWTID()));
+        }
+        var claimToken = ClaimToken.Builder.newInstance()
+                .claim(Dcp.PARTICIPANT_ID_CLAIM, caller)
+                .claim("iss", caller)
+                .claim("sub", caller)
+                .claim("aud", claims.getAudience())
+                .claim("jti", claims.getJWTID());
+        verifiedClaims.getContent().toClaims().forEach(claimToken::claim);
+        return Result.success(claimToken.build());
+    }
+}

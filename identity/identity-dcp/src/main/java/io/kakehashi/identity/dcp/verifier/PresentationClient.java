@@ -1,0 +1,76 @@
+package io.kakehashi.identity.dcp.verifier;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.identity.dcp.Dcp;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import org.eclipse.edc.http.spi.EdcHttpClient;
+import org.eclipse.edc.spi.result.Result;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends a DCP presentation query to a holder's credential service and returns the presentations of its answer. Over
+ * https only; plain http only for loopback hosts when allowed. Thread-safe.
+ */
+public class PresentationClient {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
+
+    private final EdcHttpClient httpClient;
+    private final boolean allowHttpForLoopback;
+
+    public PresentationClient(EdcHttpClient httpClient, boolean allowHttpForLoopback) {
+        this.httpClient = httpClient;
+        this.allowHttpForLoopback = allowHttpForLoopback;
+    }
+
+    /**
+     * @param credentialService the holder's credential service base URL (from its DID document)
+     * @param idToken           this connector's ID token for the holder, carrying the holder's access token
+     * @param scopes            the scopes to ask for
+     */
+    public Result<List<String>> query(String credentialService, String idToken, List<String> scopes) {
+        var url = credentialService.replaceAll("/+$", "") + Dcp.PRESENTATIONS_QUERY_PATH;
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return Result.failure("credential service '%s' is not a URL".formatted(credentialService));
+        }
+        var loopbackHttp = "http".equals(uri.getScheme()) && allowHttpForLoopback && LOOPBACK.contains(uri.getHost());
+        if (!"https".equals(uri.getScheme()) && !loopbackHttp) {
+            return Result.failure("credential service '%s' is not an https URL".formatted(credentialService));
+        }
+        try {
+            var body = MAPPER.writeValueAsString(Map.of("@context", List.of(Dcp.DCP_CONTEXT), "type", Dcp.PRESENTATION_QUERY_MESSAGE, "scope", scopes));
+            var request = new Request.Builder().url(url).header("Authorization", "Bearer " + idToken).post(RequestBody.create(body, JSON)).build();
+            try (var response = httpClient.execute(request)) {
+                if (response.code() != 200 || response.body() == null) {
+                    return Result.failure("credential service %s answered HTTP %d".formatted(url, response.code()));
+                }
+                var answer = MAPPER.readValue(response.body().string(), new TypeReference<Map<String, Object>>() {
+                });
+                if (!Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("type")) && !Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("@type"))) {
+                    return Result.failure("credential service %s did not answer with a PresentationResponseMessage".formatted(url));
+                }
+                var presentations = answer.get("presentation");
+                if (!(presentations instanceof Collection<?> list) || list.isEmpty() || !list.stream().allMatch(String.class::isInstance)) {
+                    return Result.failure("credential service %s sent no JWT presentation".formatted(url));
+                }
+                return Result.success(list.stream().map(String.class::cast).toList());
+            }
+        } catch (IOException | RuntimeException e) {
+            return Result.failure("credential service %s cannot be reached: %s".formatted(url, e.getClass().getSimpleName()));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.kakehashi.identity.dcp.verifier;
+
+import io.kakehashi.identity.credentials.CredentialVerifier;
+import io.kakehashi.identity.credentials.Credentials;
+import io.kakehashi.identity.credentials.Jws;
+import io.kakehashi.identity.credentials.VerifiableCredential;
+import io.kakehashi.identity.did.DidPublicKeys;
+import org.eclipse.edc.spi.result.Result;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Verifies a holder's JWT presentation ({@code vp+jwt}, VC 2.0 enveloped credentials): signed by the holder's own DID
+ * key, naming the holder as issuer and {@code holder}, addressed to this connector, within its lifetime; then every
+ * credential inside with the {@link CredentialVerifier}. Each failure names its check. Thread-safe.
+ */
+public class PresentationVerifier {
+
+    private static final String ENVELOPE_PREFIX = "data:application/vc+jwt,";
+
+    private final DidPublicKeys keys;
+    private final CredentialVerifier credentials;
+    private final Clock clock;
+    private final Duration clockSkew;
+
+    public PresentationVerifier(DidPublicKeys keys, CredentialVerifier credentials, Clock clock, Duration clockSkew) {
+        this.keys = keys;
+        this.credentials = credentials;
+        this.clock = clock;
+        this.clockSkew = clockSkew;
+    }
+
+    public Result<List<VerifiableCredential>> verify(String jwt, String holderDid, String ownDid) {
+        var parsed = Jws.parse(jwt, "presentation");
+        if (parsed.failed()) {
+            return parsed.mapFailure();
+        }
+        var vp = parsed.getContent().payload();
+        if (!holderDid.equals(vp.get("iss")) || !holderDid.equals(vp.get("holder"))) {
+            return Result.failure("presentation issuer/holder '%s' is not the caller '%s'".formatted(vp.get("holder"), holderDid));
+        }
+        var audience = vp.get("aud");
+        if (!ownDid.equals(audience) && !entries(audience).contains(ownDid)) {
+            return Result.failure("presentation audience %s does not name this connector".formatted(audience));
+        }
+        var now = clock.instant();
+        if (!(vp.get("exp") instanceof Number exp) || now.minus(clockSkew).isAfter(Instant.ofEpochSecond(exp.longValue()))) {
+            return Result.failure("presentation expired or has no exp");
+        }
+        if (vp.get("iat") instanceof Number iat && Instant.ofEpochSecond(iat.longValue()).isAfter(now.plus(clockSkew))) {
+            return Result.failure("presentation issued in the future");
+        }
+        var key = keys.find(holderDid, parsed.getContent().keyId());
+        if (key.failed()) {
+            return Result.failure("presentation: " + key.getFailureDetail());
+        }
+        if (!parsed.getContent().verifies(key.getContent())) {
+            return Result.failure("presentation signature does not verify against key '%s' of '%s'".formatted(parsed.getContent().keyId(), holderDid));
+        }
+        if (!(vp.get("@context") instanceof List<?> contexts) || contexts.isEmpty() || !Credentials.VC_CONTEXT.equals(contexts.get(0))) {
+            return Result.failure("presentation is not VC Data Model 2.0");
+        }
+        var verified = new ArrayList<VerifiableCredential>();
+        for (var entry : entries(vp.get("verifiableCredential"))) {
+            var credentialJwt = envelopedJwt(entry);
+            if (credentialJwt == null) {
+                return Result.failure("presentation holds a credential that is not an enveloped vc+jwt");
+            }
+            var credential = credentials.verify(credentialJwt, holderDid);
+            if (credential.failed()) {
+                return credential.mapFailure();
+            }
+            verified.add(credential.getContent());
+        }
+        return Result.success(verified);
+    }
+
+    private static Collection<?> entries(Object value) {
+        if (value instanceof Collection<?> list) {
+            return list;
+        }
+        return value == null ? List.of() : List.of(value);
+    }
+
+    private static String envelopedJwt(Object entry) {
+        if (entry instanceof String text) {
+            return text;
+        }
+        if (entry instanceof Map<?, ?> envelope) {
+            var id = envelope.get("id");
+            if (id instanceof String text && text.startsWith(ENVELOPE_PREFIX)) {
+                return text.substring(ENVELOPE_PREFIX.length());
+            }
+        }
+        return null;
+    }
+}
