@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The transfers one side of the data plane serves, by transfer id, with their state and their live calls.
@@ -21,6 +22,20 @@ public final class TransferRegistry<T> {
     public enum State { ACTIVE, SUSPENDED, TERMINATED }
 
     private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
+    private final Function<String, ServiceResult<T>> loader;
+
+    /** A registry that knows only what is registered. */
+    public TransferRegistry() {
+        this(id -> ServiceResult.notFound("unknown transfer " + id));
+    }
+
+    /**
+     * A registry that asks {@code loader} about a transfer it does not hold (in a connector: the data plane's
+     * store of data flows, which says whether the flow is started, suspended or gone).
+     */
+    public TransferRegistry(Function<String, ServiceResult<T>> loader) {
+        this.loader = Objects.requireNonNull(loader);
+    }
 
     /** Registers a transfer as active (or re-activates it with a new value, as a resumed start does). */
     public void register(String transferId, T value) {
@@ -44,7 +59,12 @@ public final class TransferRegistry<T> {
     public ServiceResult<Lease<T>> open(String transferId, Consumer<Status> stopper) {
         var entry = entries.get(transferId);
         if (entry == null) {
-            return ServiceResult.notFound("unknown transfer " + transferId);
+            var loaded = loader.apply(transferId);
+            if (loaded.failed()) {
+                // a failed result carries no value: only its reason and message pass on
+                return loaded.compose(x -> ServiceResult.<Lease<T>>success(null));
+            }
+            entry = entries.computeIfAbsent(transferId, id -> new Entry<>(loaded.getContent()));
         }
         synchronized (entry) {
             if (entry.state != State.ACTIVE) {
@@ -52,7 +72,8 @@ public final class TransferRegistry<T> {
             }
             entry.calls.add(stopper);
         }
-        return ServiceResult.success(new Lease<>(entry.value, () -> entry.calls.remove(stopper)));
+        var held = entry;
+        return ServiceResult.success(new Lease<>(held.value, () -> held.calls.remove(stopper)));
     }
 
     /** The state of a transfer, or null when unknown. */
@@ -94,9 +115,28 @@ public final class TransferRegistry<T> {
                 Status.CANCELLED.withDescription("transfer %s was terminated".formatted(transferId)));
     }
 
-    /** Forgets a transfer (after it completed); later calls get NOT_FOUND. */
+    /** Forgets a transfer (after it completed); later calls go to the loader again. */
     public void remove(String transferId) {
         entries.remove(transferId);
+    }
+
+    /**
+     * Ends a transfer's live calls with {@code status} and forgets it, so that the next call asks the loader
+     * (used when a connector revokes a transfer's tokens: suspended or terminated, the store knows which).
+     */
+    public boolean stopAndForget(String transferId, Status status) {
+        var entry = entries.remove(transferId);
+        if (entry == null) {
+            return false;
+        }
+        Set<Consumer<Status>> toStop;
+        synchronized (entry) {
+            entry.state = State.TERMINATED;
+            toStop = Set.copyOf(entry.calls);
+            entry.calls.clear();
+        }
+        toStop.forEach(stopper -> stopper.accept(status));
+        return true;
     }
 
     private boolean stop(String transferId, State state, Status status) {

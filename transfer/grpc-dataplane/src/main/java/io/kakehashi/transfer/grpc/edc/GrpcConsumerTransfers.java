@@ -1,0 +1,215 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import io.grpc.Status;
+import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.TransferRegistry;
+import io.kakehashi.transfer.grpc.bulk.BulkPull;
+import io.kakehashi.transfer.grpc.bulk.BulkReceiver;
+import io.kakehashi.transfer.grpc.stream.LazyFileRecordSink;
+import io.kakehashi.transfer.grpc.stream.RecordSink;
+import io.kakehashi.transfer.grpc.stream.RecordSubscription;
+import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessListener;
+import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessStartedData;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.types.domain.DataAddress;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The consumer's side of the gRPC transfer types, driven by its own transfer processes.
+ * <ul>
+ *   <li>{@code GrpcStream-PUSH}: when the process is created, the local destination (the private property
+ *       {@link GrpcStreamAddresses#DESTINATION_PATH}) becomes a sink of this connector's gRPC endpoint, and the
+ *       destination sent to the provider is replaced by that endpoint, a token scoped to the process and its
+ *       agreement, and the process id: the local path never leaves the connector.</li>
+ *   <li>{@code GrpcStream-PULL}: when the process reaches STARTED (again, after a resume) with the provider's
+ *       EDR, it pulls into the local destination from where it stands; a finished bulk pull completes the
+ *       process, a failed one terminates it with the gRPC status as reason.</li>
+ *   <li>SUSPENDED stops a running pull and keeps what arrived; TERMINATED stops it, removes a partial file and
+ *       closes the sinks so that nothing a provider still sends is kept.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class GrpcConsumerTransfers implements TransferProcessListener {
+
+    private final TransferRegistry<Path> bulkSinks;
+    private final TransferRegistry<RecordSink> recordSinks;
+    private final TransferTokens tokens;
+    private final OwnEndpoint endpoint;
+    private final GrpcChannels channels;
+    private final GrpcTransferConfig config;
+    private final ExecutorService executor;
+    private final Supplier<TransferProcessService> processes;
+    private final Monitor monitor;
+    private final Map<String, Consumer<Status>> running = new ConcurrentHashMap<>();
+    private final Map<String, RecordSink> pulledStreams = new ConcurrentHashMap<>();
+
+    public GrpcConsumerTransfers(TransferRegistry<Path> bulkSinks, TransferRegistry<RecordSink> recordSinks, TransferTokens tokens,
+                                 OwnEndpoint endpoint, GrpcChannels channels, GrpcTransferConfig config, ExecutorService executor,
+                                 Supplier<TransferProcessService> processes, Monitor monitor) {
+        this.bulkSinks = bulkSinks;
+        this.recordSinks = recordSinks;
+        this.tokens = tokens;
+        this.endpoint = endpoint;
+        this.channels = channels;
+        this.config = config;
+        this.executor = executor;
+        this.processes = processes;
+        this.monitor = monitor;
+    }
+
+    @Override
+    public void preCreated(TransferProcess process) {
+        if (process.getType() != TransferProcess.Type.CONSUMER || !GrpcStreamAddresses.PUSH.equals(process.getTransferType())) {
+            return;
+        }
+        var path = destinationPath(process);
+        if (path == null) {
+            monitor.warning("GrpcStream-PUSH transfer %s has no %s: the provider will find no sink".formatted(process.getId(),
+                    GrpcStreamAddresses.DESTINATION_PATH));
+            return;
+        }
+        var local = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).property("path", path.toString()).build();
+        var token = tokens.issue(process.getId(), process.getContractId(), null, local);
+        if (token.failed()) {
+            monitor.warning("cannot issue the sink token of transfer %s: %s".formatted(process.getId(), token.getFailureDetail()));
+            return;
+        }
+        bulkSinks.register(process.getId(), path);
+        recordSinks.register(process.getId(), new LazyFileRecordSink(path));
+        // the provider learns the endpoint, the token and the id, but no local path; which mode comes from the source
+        process.updateDestination(DataAddress.Builder.newInstance()
+                .type(GrpcStreamAddresses.TYPE)
+                .property(GrpcStreamAddresses.ENDPOINT, endpoint.url(false))
+                .property(GrpcStreamAddresses.AUTHORIZATION, token.getContent())
+                .property(GrpcStreamAddresses.TRANSFER_ID, process.getId())
+                .build());
+    }
+
+    @Override
+    public void started(TransferProcess process, TransferProcessStartedData additionalData) {
+        if (process.getType() != TransferProcess.Type.CONSUMER || !GrpcStreamAddresses.PULL.equals(process.getTransferType())) {
+            return;
+        }
+        var edr = additionalData == null ? null : additionalData.getDataAddress();
+        var path = destinationPath(process);
+        if (edr == null || path == null) {
+            monitor.info("GrpcStream-PULL transfer %s started without %s: the EDR is left to the client"
+                    .formatted(process.getId(), edr == null ? "an EDR" : GrpcStreamAddresses.DESTINATION_PATH));
+            return;
+        }
+        GrpcStreamAddresses.Endpoint target;
+        try {
+            target = GrpcStreamAddresses.Endpoint.parse(String.valueOf(edr.getStringProperty(GrpcStreamAddresses.ENDPOINT)));
+        } catch (IllegalArgumentException e) {
+            fail(process.getId(), "the provider's EDR has no usable gRPC endpoint");
+            return;
+        }
+        var token = edr.getStringProperty(GrpcStreamAddresses.AUTHORIZATION);
+        // the provider knows the transfer by its own process id, which is the consumer's correlation id
+        var providerTransferId = process.getCorrelationId();
+        var channel = channels.channelTo(target);
+        if (target.stream()) {
+            var sink = pulledStreams.computeIfAbsent(process.getId(), id -> new LazyFileRecordSink(path));
+            var subscription = new RecordSubscription(channel, providerTransferId, () -> token, sink, config, monitor);
+            running.put(process.getId(), subscription::stop);
+            executor.execute(() -> finished(process.getId(), subscription.run(), false));
+        } else {
+            var pull = new BulkPull(channel, providerTransferId, () -> token, path, config, monitor);
+            running.put(process.getId(), pull::stop);
+            executor.execute(() -> finished(process.getId(), pull.run(), true));
+        }
+    }
+
+    @Override
+    public void suspended(TransferProcess process) {
+        var stop = running.remove(process.getId());
+        if (stop != null) {
+            stop.accept(Status.FAILED_PRECONDITION.withDescription("transfer suspended"));
+        }
+    }
+
+    @Override
+    public void terminated(TransferProcess process) {
+        var stop = running.remove(process.getId());
+        if (stop != null) {
+            stop.accept(Status.CANCELLED.withDescription("transfer terminated"));
+        }
+        bulkSinks.terminate(process.getId());
+        recordSinks.terminate(process.getId());
+        closeQuietly(pulledStreams.remove(process.getId()));
+        var path = destinationPath(process);
+        if (path != null && GrpcStreamAddresses.PULL.equals(process.getTransferType())) {
+            try {
+                Files.deleteIfExists(BulkReceiver.partialFileOf(path));
+            } catch (IOException e) {
+                monitor.warning("cannot remove the partial file of transfer " + process.getId());
+            }
+        }
+    }
+
+    @Override
+    public void completed(TransferProcess process) {
+        running.remove(process.getId());
+        bulkSinks.remove(process.getId());
+        closeQuietly(recordSinks.value(process.getId()));
+        recordSinks.remove(process.getId());
+        closeQuietly(pulledStreams.remove(process.getId()));
+    }
+
+    private void finished(String processId, TransferOutcome outcome, boolean bulk) {
+        if (running.remove(processId) == null) {
+            // suspended or terminated meanwhile: the control plane already knows
+            return;
+        }
+        if (bulk && outcome.succeeded()) {
+            monitor.info("GrpcStream-PULL of %s complete: %d bytes, SHA-256 %s".formatted(processId, outcome.bytes(), outcome.sha256Hex()));
+            var completed = processes.get().complete(processId);
+            if (completed.failed()) {
+                monitor.warning("cannot complete transfer %s: %s".formatted(processId, completed.getFailureDetail()));
+            }
+            return;
+        }
+        var code = outcome.status().getCode();
+        if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.CANCELLED || code == Status.Code.OK) {
+            // the provider suspended or ended it: its control plane tells ours
+            return;
+        }
+        fail(processId, "gRPC transfer failed: " + outcome.describe());
+    }
+
+    private void fail(String processId, String reason) {
+        monitor.warning("transfer %s: %s".formatted(processId, reason));
+        var terminated = processes.get().terminate(new TerminateTransferCommand(processId, reason));
+        if (terminated.failed()) {
+            monitor.warning("cannot terminate transfer %s: %s".formatted(processId, terminated.getFailureDetail()));
+        }
+    }
+
+    private static Path destinationPath(TransferProcess process) {
+        var value = process.getPrivateProperties() == null ? null : process.getPrivateProperties().get(GrpcStreamAddresses.DESTINATION_PATH);
+        return value == null ? null : Path.of(value.toString());
+    }
+
+    private void closeQuietly(RecordSink sink) {
+        if (sink != null) {
+            try {
+                sink.close();
+            } catch (IOException e) {
+                monitor.warning("cannot close a record sink: " + e.getMessage());
+            }
+        }
+    }
+}

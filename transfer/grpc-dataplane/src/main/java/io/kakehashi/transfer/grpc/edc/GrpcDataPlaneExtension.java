@@ -1,0 +1,298 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import io.grpc.ServerCredentials;
+import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.GrpcTransferServer;
+import io.kakehashi.transfer.grpc.TransferRegistry;
+import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
+import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
+import io.kakehashi.transfer.grpc.meter.TransferLimits;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.stream.RecordSink;
+import io.kakehashi.transfer.grpc.stream.RecordSources;
+import io.kakehashi.transfer.grpc.stream.RecordStream;
+import io.kakehashi.transfer.grpc.stream.RecordStreamService;
+import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessObservable;
+import org.eclipse.edc.connector.dataplane.spi.Endpoint;
+import org.eclipse.edc.connector.dataplane.spi.edr.EndpointDataReferenceServiceRegistry;
+import org.eclipse.edc.connector.dataplane.spi.iam.DataPlaneAccessTokenService;
+import org.eclipse.edc.connector.dataplane.spi.iam.PublicEndpointGeneratorService;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSink;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSinkFactory;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSource;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSourceFactory;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.PipelineService;
+import org.eclipse.edc.connector.dataplane.spi.registry.TransferServiceRegistry;
+import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provider;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.security.Vault;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
+import org.jetbrains.annotations.NotNull;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gRPC data plane in an EDC runtime with the embedded data plane: it starts the gRPC endpoint (TLS with a
+ * certificate made at first start and kept in the vault), offers {@code GrpcStream-PULL} and
+ * {@code GrpcStream-PUSH} through EDC's data-plane registries so the self-registration advertises them in the
+ * catalog, serves and stops flows as the control plane signals, runs the consumer's side of its own transfer
+ * processes, and enforces the agreement's quotas.
+ */
+@Extension(GrpcDataPlaneExtension.NAME)
+public class GrpcDataPlaneExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi gRPC data plane";
+    static final String HOST = "kakehashi.transfer.grpc.host";
+    static final String PORT = "kakehashi.transfer.grpc.port";
+    static final String PUBLIC_HOST = "kakehashi.transfer.grpc.public-host";
+    static final String TLS = "kakehashi.transfer.grpc.tls.enabled";
+    static final String TLS_ALIAS = "kakehashi.transfer.grpc.tls.alias";
+    static final String CHUNK_SIZE = "kakehashi.transfer.grpc.chunk-size";
+    static final String TOKEN_LIFETIME = "kakehashi.transfer.grpc.token.lifetime";
+    static final String TOKEN_RECHECK = "kakehashi.transfer.grpc.token.recheck";
+    static final String MAX_ATTEMPTS = "kakehashi.transfer.grpc.max-attempts";
+    static final String STREAM_DEADLINE = "kakehashi.transfer.grpc.stream.deadline";
+
+    @Setting(key = HOST, defaultValue = "127.0.0.1", description = "Address the gRPC data-plane endpoint binds to")
+    private String host;
+    @Setting(key = PORT, defaultValue = "8185", description = "Port of the gRPC data-plane endpoint")
+    private int port;
+    @Setting(key = PUBLIC_HOST, required = false,
+            description = "Host peers use to reach the gRPC endpoint (in EDRs and PUSH destinations); defaults to the bind host")
+    private String publicHost;
+    @Setting(key = TLS, defaultValue = "true",
+            description = "TLS on the gRPC endpoint, with a certificate made at first start and pinned by peers through its SHA-256")
+    private boolean tls;
+    @Setting(key = TLS_ALIAS, defaultValue = "kakehashi-grpc-tls",
+            description = "Vault alias prefix of the gRPC TLS key (<alias>-key) and certificate (<alias>-cert)")
+    private String tlsAlias;
+    @Setting(key = CHUNK_SIZE, defaultValue = "262144", description = "Payload bytes per bulk chunk (1 KiB to just under 4 MiB)")
+    private int chunkSize;
+    @Setting(key = TOKEN_LIFETIME, defaultValue = "PT1H",
+            description = "Lifetime of a transfer token (ISO-8601 duration); a longer transfer continues with a refreshed token")
+    private String tokenLifetime;
+    @Setting(key = TOKEN_RECHECK, defaultValue = "PT5S", description = "How often a long stream re-checks its token (ISO-8601 duration)")
+    private String tokenRecheck;
+    @Setting(key = MAX_ATTEMPTS, defaultValue = "5", description = "Calls one transfer may take to resume after dropped connections")
+    private int maxAttempts;
+    @Setting(key = STREAM_DEADLINE, defaultValue = "PT10M",
+            description = "Deadline of one real-time call (ISO-8601 duration); the consumer re-subscribes after it with no loss")
+    private String streamDeadline;
+    @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
+    private String participantId;
+
+    @Inject
+    private Vault vault;
+    @Inject
+    private Clock clock;
+    @Inject
+    private Monitor monitor;
+    @Inject
+    private DataPlaneAccessTokenService accessTokens;
+    @Inject
+    private DataPlaneStore dataFlows;
+    @Inject
+    private EndpointDataReferenceServiceRegistry edrServices;
+    @Inject
+    private PublicEndpointGeneratorService endpointGenerator;
+    @Inject
+    private TransferServiceRegistry transferServices;
+    @Inject
+    private PipelineService pipelineService;
+    @Inject(required = false)
+    private ContractNegotiationStore agreements;
+    @Inject(required = false)
+    private TransferProcessObservable transferProcessObservable;
+    @Inject(required = false)
+    private TransferProcessService transferProcessService;
+
+    private final RecordSources recordSources = new RecordSources();
+    private TransferMeters meters;
+    private GrpcTransferServer server;
+    private GrpcChannels channels;
+    private ExecutorService executor;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var config = config();
+        if (port < 1 || port > 65535) {
+            throw new EdcException("%s must be a port number, was %d".formatted(PORT, port));
+        }
+        var lifetime = duration(TOKEN_LIFETIME, tokenLifetime);
+        var advertisedHost = publicHost == null || publicHost.isBlank() ? host : publicHost;
+
+        ServerCredentials credentials = null;
+        String fingerprint = null;
+        if (tls) {
+            var identity = GrpcTlsIdentity.loadOrCreate(vault, tlsAlias, advertisedHost, clock)
+                    .orElseThrow(failure -> new EdcException(failure.getFailureDetail()));
+            credentials = identity.serverCredentials();
+            fingerprint = identity.fingerprint();
+            monitor.info("gRPC data plane TLS certificate SHA-256: " + fingerprint);
+        }
+        var endpoint = new OwnEndpoint(advertisedHost, port, fingerprint);
+        var tokens = new TransferTokens(accessTokens, participantId, lifetime, clock);
+
+        meters = new TransferMeters(agreements == null ? id -> TransferLimits.NONE : new AgreementQuotas(dataFlows, agreements), clock);
+        executor = Executors.newCachedThreadPool(daemonThreads());
+        channels = new GrpcChannels();
+        var flows = new ProviderFlows(dataFlows, recordSources, HttpClient.newBuilder().executor(executor).build(), clock, 1024);
+        var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
+        var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);
+        var bulkSinks = new TransferRegistry<Path>();
+        var recordSinks = new TransferRegistry<RecordSink>();
+
+        var authorization = new TransferAuthorization(new EdcTransferTokenVerifier(accessTokens, lifetime), clock);
+        server = new GrpcTransferServer(host, port, credentials, authorization, List.of(
+                new BulkTransferService(authorization, bulkSources, bulkSinks, meters, config, clock, monitor),
+                new RecordStreamService(authorization, recordStreams, recordSinks, meters, config, executor, clock, monitor)));
+
+        // PULL: EDC asks the endpoint generator for the EDR of a GrpcStream flow, and the EDR service of the
+        // destination type to revoke it on suspend/terminate; registering the type advertises GrpcStream-PULL
+        endpointGenerator.addGeneratorFunction(GrpcStreamAddresses.TYPE, source -> new Endpoint(endpoint.urlFor(source), GrpcStreamAddresses.TYPE));
+        var edrService = new GrpcEndpointDataReferenceService(tokens, endpoint, bulkSources, recordStreams);
+        edrServices.register(GrpcStreamAddresses.TYPE, edrService);
+        edrServices.register(GrpcStreamAddresses.RECORD_STREAM_TYPE, edrService);
+
+        // PUSH: our transfer service runs the flows (priority over the pipeline); the pipeline factories only make
+        // the self-registration advertise GrpcStream-PUSH and accept record-stream sources
+        transferServices.registerTransferService(10, new GrpcPushTransferService(flows, channels, meters, config, executor, clock, monitor));
+        pipelineService.registerFactory(new AdvertisedSinkType());
+        pipelineService.registerFactory(new AdvertisedSourceType());
+
+        if (transferProcessObservable != null && transferProcessService != null) {
+            transferProcessObservable.registerListener(new GrpcConsumerTransfers(bulkSinks, recordSinks, tokens, endpoint, channels,
+                    config, executor, () -> transferProcessService, monitor));
+        }
+    }
+
+    @Override
+    public void start() {
+        try {
+            server.start();
+            monitor.info("gRPC data plane listening on %s:%d".formatted(host, server.port()));
+        } catch (IOException e) {
+            throw new EdcException("cannot bind the gRPC data plane to %s:%d (%s, %s)".formatted(host, port, HOST, PORT), e);
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        if (server != null) {
+            server.stop();
+        }
+        if (channels != null) {
+            channels.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    /** Where other extensions register real-time record sources (the sample's machine telemetry). */
+    @Provider
+    public RecordSources recordSources() {
+        return recordSources;
+    }
+
+    /** The progress of the transfers this data plane moves. */
+    @Provider
+    public TransferMeters transferMeters() {
+        return meters;
+    }
+
+    private GrpcTransferConfig config() {
+        var defaults = GrpcTransferConfig.defaults();
+        try {
+            return new GrpcTransferConfig(chunkSize, defaults.bulkDeadline(), duration(STREAM_DEADLINE, streamDeadline),
+                    defaults.unaryDeadline(), duration(TOKEN_RECHECK, tokenRecheck), maxAttempts, defaults.retryBackoff(),
+                    defaults.pollInterval());
+        } catch (IllegalArgumentException e) {
+            throw new EdcException("invalid gRPC data-plane setting (%s, %s): %s".formatted(CHUNK_SIZE, MAX_ATTEMPTS, e.getMessage()));
+        }
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            var duration = Duration.parse(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new EdcException("%s must be a positive ISO-8601 duration, was %s".formatted(key, value));
+            }
+            return duration;
+        } catch (DateTimeParseException e) {
+            throw new EdcException("%s must be an ISO-8601 duration such as PT1H, was %s".formatted(key, value));
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        var counter = new AtomicInteger();
+        return runnable -> {
+            var thread = new Thread(runnable, "kakehashi-grpc-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Declares GrpcStream as a sink type; {@link GrpcPushTransferService} runs these flows, never the pipeline. */
+    private static final class AdvertisedSinkType implements DataSinkFactory {
+        @Override
+        public String supportedType() {
+            return GrpcStreamAddresses.TYPE;
+        }
+
+        @Override
+        public DataSink createSink(DataFlowStartMessage request) {
+            throw new EdcException("GrpcStream-PUSH runs in the gRPC transfer service, not in the pipeline");
+        }
+
+        @Override
+        public @NotNull Result<Void> validateRequest(DataFlowStartMessage request) {
+            return Result.failure("GrpcStream-PUSH runs in the gRPC transfer service, not in the pipeline");
+        }
+    }
+
+    /** Declares record streams as a source type; only the gRPC transfer types can carry them. */
+    private static final class AdvertisedSourceType implements DataSourceFactory {
+        @Override
+        public String supportedType() {
+            return GrpcStreamAddresses.RECORD_STREAM_TYPE;
+        }
+
+        @Override
+        public DataSource createSource(DataFlowStartMessage request) {
+            throw new EdcException("a record stream moves only over GrpcStream-PULL or GrpcStream-PUSH");
+        }
+
+        @Override
+        public @NotNull Result<Void> validateRequest(DataFlowStartMessage request) {
+            return Result.failure("a record stream moves only over GrpcStream-PULL or GrpcStream-PUSH");
+        }
+    }
+}

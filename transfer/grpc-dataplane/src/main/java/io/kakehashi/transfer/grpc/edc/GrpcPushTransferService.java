@@ -1,0 +1,135 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import io.grpc.Status;
+import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.bulk.BulkPush;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.stream.RecordPush;
+import org.eclipse.edc.connector.dataplane.spi.DataFlow;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSink;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.StreamResult;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.TransferService;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * {@code GrpcStream-PUSH} on a provider's data plane: EDC's data-plane manager hands it each started flow
+ * whose destination is a consumer's gRPC sink; it pushes the flow's source there (bulk with resume, or a
+ * real-time stream) and completes the flow when the sink has checked the content. A suspend or terminate from
+ * the control plane ({@link #terminate(DataFlow)}) ends the live call at once; a resumed flow continues where
+ * the sink stands. Thread-safe.
+ */
+public final class GrpcPushTransferService implements TransferService {
+
+    private final ProviderFlows flows;
+    private final GrpcChannels channels;
+    private final TransferMeters meters;
+    private final GrpcTransferConfig config;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Monitor monitor;
+    private final Map<String, Consumer<Status>> running = new ConcurrentHashMap<>();
+
+    public GrpcPushTransferService(ProviderFlows flows, GrpcChannels channels, TransferMeters meters, GrpcTransferConfig config,
+                                   ExecutorService executor, Clock clock, Monitor monitor) {
+        this.flows = flows;
+        this.channels = channels;
+        this.meters = meters;
+        this.config = config;
+        this.executor = executor;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    @Override
+    public boolean canHandle(DataFlowStartMessage request) {
+        return request.getDestinationDataAddress() != null
+                && GrpcStreamAddresses.TYPE.equals(request.getDestinationDataAddress().getType());
+    }
+
+    @Override
+    public Result<Void> validate(DataFlowStartMessage request) {
+        var destination = request.getDestinationDataAddress();
+        try {
+            GrpcStreamAddresses.Endpoint.parse(String.valueOf(destination.getStringProperty(GrpcStreamAddresses.ENDPOINT)));
+        } catch (IllegalArgumentException e) {
+            return Result.failure("the GrpcStream destination has no usable endpoint: " + e.getMessage());
+        }
+        if (destination.getStringProperty(GrpcStreamAddresses.AUTHORIZATION) == null
+                || destination.getStringProperty(GrpcStreamAddresses.TRANSFER_ID) == null) {
+            return Result.failure("the GrpcStream destination needs an authorization and a transfer id");
+        }
+        var source = request.getSourceDataAddress();
+        return GrpcStreamAddresses.isStream(source) ? flows.recordStreamOf(request.getProcessId(), source).mapEmpty()
+                : flows.bulkSourceOf(source).mapEmpty();
+    }
+
+    @Override
+    public CompletableFuture<StreamResult<Object>> transfer(DataFlowStartMessage request) {
+        var valid = validate(request);
+        if (valid.failed()) {
+            return CompletableFuture.completedFuture(StreamResult.error(valid.getFailureDetail()));
+        }
+        var destination = request.getDestinationDataAddress();
+        var endpoint = GrpcStreamAddresses.Endpoint.parse(destination.getStringProperty(GrpcStreamAddresses.ENDPOINT));
+        var channel = channels.channelTo(endpoint);
+        var sinkTransferId = destination.getStringProperty(GrpcStreamAddresses.TRANSFER_ID);
+        var token = destination.getStringProperty(GrpcStreamAddresses.AUTHORIZATION);
+        var meter = meters.start(request.getProcessId());
+        var source = request.getSourceDataAddress();
+        // the push exists before it runs, so that a suspend arriving first still stops it
+        java.util.function.Supplier<TransferOutcome> run;
+        if (GrpcStreamAddresses.isStream(source)) {
+            var push = new RecordPush(channel, sinkTransferId, () -> token,
+                    flows.recordStreamOf(request.getProcessId(), source).getContent(), meter, config, executor, clock, monitor);
+            running.put(request.getProcessId(), push::stop);
+            run = push::run;
+        } else {
+            var push = new BulkPush(channel, sinkTransferId, () -> token, flows.bulkSourceOf(source).getContent(), meter,
+                    config, clock, monitor);
+            running.put(request.getProcessId(), push::stop);
+            run = push::run;
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            var outcome = run.get();
+            running.remove(request.getProcessId());
+            if (outcome.succeeded()) {
+                return StreamResult.success();
+            }
+            monitor.warning("GrpcStream-PUSH of %s ended: %s".formatted(request.getProcessId(), outcome.describe()));
+            return StreamResult.<Object>error(outcome.describe());
+        }, executor);
+    }
+
+    @Override
+    public CompletableFuture<StreamResult<Object>> transfer(DataFlowStartMessage request, DataSink sink) {
+        return CompletableFuture.completedFuture(StreamResult.error("GrpcStream-PUSH writes to its own gRPC sink"));
+    }
+
+    @Override
+    public StreamResult<Void> terminate(DataFlow dataFlow) {
+        var stop = running.remove(dataFlow.getId());
+        if (stop == null) {
+            return StreamResult.notFound();
+        }
+        // suspend and terminate look alike here; the consumer's sink learns which from its own control plane
+        stop.accept(Status.FAILED_PRECONDITION.withDescription("transfer %s was stopped by the provider".formatted(dataFlow.getId())));
+        return StreamResult.success();
+    }
+
+    @Override
+    public void closeAll() {
+        running.values().forEach(stop -> stop.accept(Status.UNAVAILABLE.withDescription("the data plane is shutting down")));
+        running.clear();
+    }
+}

@@ -1,0 +1,113 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.grpc.bulk.HttpBulkSource;
+import io.kakehashi.transfer.grpc.stream.RecordSources;
+import io.kakehashi.transfer.grpc.stream.RecordStream;
+import org.eclipse.edc.connector.dataplane.spi.DataFlow;
+import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.result.ServiceResult;
+import org.eclipse.edc.spi.types.domain.DataAddress;
+import org.eclipse.edc.spi.types.domain.transfer.FlowType;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.STARTED;
+import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.SUSPENDED;
+
+/**
+ * What a provider's data plane serves for a data flow, read from EDC's data-plane store: a PULL flow in
+ * STARTED is served, a SUSPENDED one is refused for now, any other is gone. Bulk sources are HTTP resources
+ * ({@code HttpData}, read with ranges so transfers resume); real-time sources are named record sources, whose
+ * stream (and so its sequence position) is kept per flow across suspensions. Thread-safe.
+ */
+public final class ProviderFlows {
+
+    private final DataPlaneStore store;
+    private final RecordSources recordSources;
+    private final HttpClient http;
+    private final Clock clock;
+    private final int replayWindow;
+    private final Map<String, RecordStream> streams = new ConcurrentHashMap<>();
+
+    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, HttpClient http, Clock clock, int replayWindow) {
+        this.store = store;
+        this.recordSources = recordSources;
+        this.http = http;
+        this.clock = clock;
+        this.replayWindow = replayWindow;
+    }
+
+    /** The bulk source of a started PULL flow (the loader of the provider's bulk registry). */
+    public ServiceResult<BulkSource> pullBulkSource(String flowId) {
+        return pullFlow(flowId).compose(flow -> GrpcStreamAddresses.isStream(flow.getSource())
+                ? ServiceResult.notFound("transfer %s is a real-time stream, not a bulk transfer".formatted(flowId))
+                : ServiceResult.from(bulkSourceOf(flow.getSource())));
+    }
+
+    /** The record stream of a started PULL flow (the loader of the provider's stream registry). */
+    public ServiceResult<RecordStream> pullRecordStream(String flowId) {
+        return pullFlow(flowId).compose(flow -> GrpcStreamAddresses.isStream(flow.getSource())
+                ? ServiceResult.from(recordStreamOf(flowId, flow.getSource()))
+                : ServiceResult.notFound("transfer %s is a bulk transfer, not a real-time stream".formatted(flowId)));
+    }
+
+    /** A resumable bulk source for a source address. */
+    public Result<BulkSource> bulkSourceOf(DataAddress source) {
+        if ("HttpData".equals(source.getType())) {
+            var baseUrl = source.getStringProperty("baseUrl");
+            if (baseUrl == null) {
+                return Result.failure("the HttpData source has no baseUrl");
+            }
+            try {
+                return Result.success(new HttpBulkSource(http, URI.create(baseUrl), source.getStringProperty("contentType"),
+                        Duration.ofSeconds(30)));
+            } catch (IllegalArgumentException e) {
+                return Result.failure("the HttpData source's baseUrl is not a URI");
+            }
+        }
+        return Result.failure("no gRPC bulk source for data-address type " + source.getType());
+    }
+
+    /** The flow's record stream, made at its first start and kept until {@link #ended(String)}. */
+    public Result<RecordStream> recordStreamOf(String flowId, DataAddress source) {
+        var existing = streams.get(flowId);
+        if (existing != null) {
+            return Result.success(existing);
+        }
+        var created = recordSources.create(source.getStringProperty(GrpcStreamAddresses.RECORD_SOURCE), source);
+        if (created.failed()) {
+            return created.mapFailure();
+        }
+        return Result.success(streams.computeIfAbsent(flowId, id -> new RecordStream(created.getContent(), replayWindow, clock)));
+    }
+
+    /** Forgets a flow's stream (terminated or completed) and closes its source. */
+    public void ended(String flowId) {
+        var stream = streams.remove(flowId);
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    private ServiceResult<DataFlow> pullFlow(String flowId) {
+        var flow = store.findById(flowId);
+        if (flow == null || flow.getTransferType() == null || flow.getTransferType().flowType() != FlowType.PULL
+                || !GrpcStreamAddresses.TYPE.equals(flow.getTransferType().destinationType())) {
+            return ServiceResult.notFound("unknown transfer " + flowId);
+        }
+        if (flow.getState() == STARTED.code()) {
+            return ServiceResult.success(flow);
+        }
+        if (flow.getState() == SUSPENDED.code()) {
+            return ServiceResult.conflict("transfer %s is suspended".formatted(flowId));
+        }
+        return ServiceResult.conflict("transfer %s has ended".formatted(flowId));
+    }
+}
