@@ -158,8 +158,12 @@ class RecordStreamServiceTest {
             var subscription = new RecordSubscription(grpc.channel(), "r4", () -> tokens.issue("r4"), sink, shortCalls, monitor);
             var running = CompletableFuture.supplyAsync(subscription::run, executor);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> sink.size() >= 100);
-            await().atMost(Duration.ofSeconds(10)).until(() -> meters.progress("r4").map(p -> p.messages() < sink.size()).orElse(false));
+            await().atMost(Duration.ofSeconds(10)).until(() -> meters.progress("r4").isPresent() && sink.size() >= 100);
+            var firstCall = meters.progress("r4").orElseThrow().startedAt();
+            // each call starts a fresh meter: a later start means the consumer re-subscribed after the deadline
+            await().atMost(Duration.ofSeconds(10)).until(() -> meters.progress("r4").orElseThrow().startedAt().isAfter(firstCall));
+            var atResubscribe = sink.size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.size() > atResubscribe + 50);
             subscription.stop(Status.CANCELLED.withDescription("consumer ended"));
 
             assertThat(running.get(10, TimeUnit.SECONDS).attempts()).isGreaterThan(1);
