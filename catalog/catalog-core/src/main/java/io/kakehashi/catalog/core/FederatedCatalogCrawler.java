@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  * {@link #crawlDue()} starts a crawl of every peer that is due and not already being crawled, and returns at once:
  * each peer is asked on the crawler's own executor, page by page, under its own {@link CrawlerSettings#timeout()},
  * so a slow or hanging peer delays nobody else. A good answer (JSON-LD holding a {@code dcat:Catalog}) replaces
- * the peer's graph with its fetch time; a failure (error, timeout, garbage) is logged once, recorded with the
+ * the peer's graph with its fetch time, after the DCAT metadata its datasets carry in {@code kh:dcat} is lifted onto
+ * them ({@link EmbeddedMetadata}); a failure (error, timeout, garbage) is logged once, recorded with the
  * attempt time, and leaves the last good copy in place; the next attempt then waits
  * {@link CrawlerSettings#delayAfter(int)}, doubling up to the maximum. A scheduler calls {@link #crawlDue()}
  * periodically; tests call it directly with a controlled clock.
@@ -45,6 +46,7 @@ public final class FederatedCatalogCrawler {
     private final Clock clock;
     private final Monitor monitor;
     private final MetadataParser parser = new MetadataParser();
+    private final EmbeddedMetadata embedded = new EmbeddedMetadata();
 
     /**
      * @param executor the crawler's own executor; fetches and parsing run on it, never on the caller's thread
@@ -127,7 +129,7 @@ public final class FederatedCatalogCrawler {
             if (result.failed()) {
                 return CompletableFuture.completedFuture(Result.<Void>failure(result.getFailureDetail()));
             }
-            var parsed = parser.parse(result.getContent(), MetadataFormat.JSON_LD);
+            var parsed = parser.parse(result.getContent(), MetadataFormat.JSON_LD, EmbeddedMetadata.datasetBase(peer));
             if (parsed.failed()) {
                 return CompletableFuture.completedFuture(Result.<Void>failure("the answer is not a catalog: " + parsed.getFailureDetail()));
             }
@@ -159,6 +161,11 @@ public final class FederatedCatalogCrawler {
         }
         try {
             if (failure == null) {
+                var unreadable = embedded.lift(merged, EmbeddedMetadata.datasetBase(state.peer));
+                if (unreadable > 0) {
+                    monitor.warning("Catalog of peer %s: the DCAT metadata of %d dataset(s) could not be read; they are kept as the peer listed them"
+                            .formatted(state.peer.id(), unreadable));
+                }
                 store.replace(state.peer, merged, now);
             } else {
                 store.recordFailure(state.peer, now, failure);

@@ -138,6 +138,66 @@ class FederatedCatalogCrawlerTest {
     }
 
     @Nested
+    class EdcAnswers {
+        /** What an EDC provider's DSP catalog looks like once expanded: relative dataset ids, base64 offer ids, kh:dcat strings. */
+        private String expandedEdcCatalog(String embeddedMetadata) {
+            var metadata = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(embeddedMetadata).toString();
+            return """
+                    [{
+                      "@id": "urn:connector:maker-a",
+                      "@type": ["http://www.w3.org/ns/dcat#Catalog"],
+                      "http://www.w3.org/ns/dcat#dataset": [{
+                        "@id": "machines-2025",
+                        "@type": ["http://www.w3.org/ns/dcat#Dataset"],
+                        "https://w3id.org/kakehashi/ns#dcat": [{ "@value": %s }],
+                        "http://www.w3.org/ns/odrl/2/hasPolicy": [{
+                          "@id": "Y29udHJhY3Q=:bWFjaGluZXMtMjAyNQ==:NjQ5",
+                          "@type": ["http://www.w3.org/ns/odrl/2/Offer"],
+                          "http://www.w3.org/ns/odrl/2/permission": [{ "http://www.w3.org/ns/odrl/2/action": [{ "@id": "http://www.w3.org/ns/odrl/2/use" }] }]
+                        }]
+                      }]
+                    }]""".formatted(metadata);
+        }
+
+        @Test
+        void crawlDue_whenDatasetsCarryDcatMetadata_shouldLiftItOntoTheDspDatasetForSearch() {
+            fetcher.answer("maker-a", expandedEdcCatalog(CatalogTestFixtures.japaneseOnlyDataset("https://data.example.jp/d/machines", "工作機械稼働データ")));
+            var dataset = CatalogDatasets.inMemory();
+            VocabularyGraph.install(dataset);
+            var peers = new PeerCatalogStore(dataset);
+            var crawler = new FederatedCatalogCrawler(List.of(peer("maker-a")), fetcher, peers, SETTINGS, executor, clock, monitor);
+
+            assertThat(join(crawler.crawlDue()).get(0).succeeded()).isTrue();
+
+            var hits = new CatalogSearch(dataset, new SparqlLimits(Duration.ofSeconds(10), 10))
+                    .find("machine operation", SearchScope.everything()).getContent();
+            assertThat(hits).singleElement().satisfies(hit -> {
+                assertThat(hit.peerId()).contains("maker-a");
+                assertThat(hit.datasetIri()).isEqualTo("http://127.0.0.1:1/maker-a/dsp/catalog/datasets/machines-2025");
+                assertThat(hit.titles()).containsEntry("ja", "工作機械稼働データ");
+            });
+            var ask = new SparqlQueryService(dataset, new SparqlLimits(Duration.ofSeconds(10), 10)).query("""
+                    PREFIX dct: <http://purl.org/dc/terms/>
+                    ASK { GRAPH <urn:kakehashi:catalog:peer:maker-a> {
+                      ?d dct:identifier "machines-2025" ; dct:source <https://data.example.jp/d/machines> .
+                      FILTER NOT EXISTS { ?d <https://w3id.org/kakehashi/ns#dcat> ?string }
+                      FILTER NOT EXISTS { <http://127.0.0.1:1/maker-a/dsp/catalog/datasets/> ?p ?o }
+                    } }""");
+            assertThat(ask.getContent().json()).contains("true");
+        }
+
+        @Test
+        void crawlDue_whenEmbeddedMetadataIsUnreadable_shouldKeepTheDatasetAndWarn() {
+            fetcher.answer("maker-a", expandedEdcCatalog("{ not json"));
+
+            assertThat(join(crawler("maker-a").crawlDue()).get(0).succeeded()).isTrue();
+
+            assertThat(store.size("maker-a")).isPositive();
+            assertThat(monitor.warnings).anySatisfy(w -> assertThat(w).contains("maker-a").contains("1 dataset(s) could not be read"));
+        }
+    }
+
+    @Nested
     class Failures {
         @Test
         void crawlDue_whenPeerAnswersGarbage_shouldKeepTheLastGoodCopyAndLogIt() {

@@ -30,6 +30,17 @@ public final class MetadataParser {
      * @return the parsed model, or a failure describing the first syntax error
      */
     public Result<Model> parse(String text, MetadataFormat format) {
+        return parse(text, format, null);
+    }
+
+    /**
+     * Parses {@code text} in the given format, resolving relative IRIs (e.g. a DSP dataset's {@code "@id": "asset-1"})
+     * against {@code baseIri}; without a base, JSON-LD nodes with relative ids are dropped.
+     *
+     * @param baseIri an absolute IRI, or {@code null} for none
+     * @return the parsed model, or a failure describing the first syntax error
+     */
+    public Result<Model> parse(String text, MetadataFormat format, String baseIri) {
         Objects.requireNonNull(format, "format");
         if (text == null || text.isBlank()) {
             return Result.failure("metadata is empty");
@@ -40,8 +51,11 @@ public final class MetadataParser {
                     .fromString(text)
                     .lang(format.lang())
                     .errorHandler(new FailFastErrorHandler());
+            if (baseIri != null) {
+                builder.base(baseIri);
+            }
             if (format == MetadataFormat.JSON_LD) {
-                builder.set(LangJSONLD11.JSONLD_OPTIONS, jsonLdOptions());
+                builder.set(LangJSONLD11.JSONLD_OPTIONS, jsonLdOptions(baseIri));
             }
             builder.parse(model);
             return Result.success(model);
@@ -54,11 +68,16 @@ public final class MetadataParser {
         }
     }
 
-    private static JsonLdOptions jsonLdOptions() {
-        return new JsonLdOptions((url, options) -> {
+    private static JsonLdOptions jsonLdOptions(String baseIri) {
+        var options = new JsonLdOptions((url, ignored) -> {
             throw new JsonLdError(JsonLdErrorCode.LOADING_REMOTE_CONTEXT_FAILED,
                     "remote JSON-LD documents are not loaded (" + url + "); put the @context inline");
         });
+        if (baseIri != null) {
+            // the options given here replace Jena's, so the base must be set on them as well
+            options.setBase(java.net.URI.create(baseIri));
+        }
+        return options;
     }
 
     private static String displayName(MetadataFormat format) {
