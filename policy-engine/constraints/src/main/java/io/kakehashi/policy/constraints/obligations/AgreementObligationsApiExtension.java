@@ -1,8 +1,11 @@
 package io.kakehashi.policy.constraints.obligations;
 
 import org.eclipse.edc.connector.controlplane.services.spi.contractagreement.ContractAgreementService;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.web.spi.WebService;
@@ -10,7 +13,8 @@ import org.eclipse.edc.web.spi.configuration.ApiContext;
 
 /**
  * Adds {@code GET /v3/kakehashi/obligations/{agreementId}} to the management API (and its authentication): an
- * agreement's deletion duties with the deadlines computed from its signing date.
+ * agreement's deletion duties with the deadlines computed from its signing date. The agreement is found by this
+ * connector's id for it or by the id the protocol carries, which both sides share.
  */
 @Extension(AgreementObligationsApiExtension.NAME)
 public class AgreementObligationsApiExtension implements ServiceExtension {
@@ -29,6 +33,16 @@ public class AgreementObligationsApiExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        webService.registerResource(ApiContext.MANAGEMENT, new AgreementObligationsController(agreementService::findById));
+        webService.registerResource(ApiContext.MANAGEMENT, new AgreementObligationsController(this::find));
+    }
+
+    // each side stores the agreement under its own id; both know the id the protocol carries (agreementId)
+    private ContractAgreement find(String id) {
+        var byLocalId = agreementService.findById(id);
+        if (byLocalId != null) {
+            return byLocalId;
+        }
+        var query = QuerySpec.Builder.newInstance().filter(Criterion.criterion("agreementId", "=", id)).limit(1).build();
+        return agreementService.search(query).map(found -> found.isEmpty() ? null : found.get(0)).orElse(failure -> null);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * The obligations of an agreement with their deadlines (times as ISO 8601 strings, so they read the same whatever
  * the JSON mapper's date settings), on the management API: {@code GET
- * /v3/kakehashi/obligations/{agreementId}}. Provider and consumer hold the same agreement, so both answer the same.
+ * /v3/kakehashi/obligations/{id}}. Provider and consumer hold the same agreement, so both answer the same.
  * Thread-safe.
  */
 @Path("/v3/kakehashi/obligations")
@@ -25,7 +25,7 @@ public class AgreementObligationsController {
 
     private final Function<String, ContractAgreement> agreements;
 
-    /** @param agreements finds an agreement by id, {@code null} when there is none */
+    /** @param agreements finds an agreement by this connector's or the protocol's id, {@code null} when there is none */
     public AgreementObligationsController(Function<String, ContractAgreement> agreements) {
         this.agreements = agreements;
     }
@@ -33,11 +33,12 @@ public class AgreementObligationsController {
     /**
      * The agreement's obligations.
      *
-     * @param agreementId       the agreement's id
+     * @param id                  this connector's id for the agreement
+     * @param agreementId         the agreement's id in the protocol, the same on both sides
      * @param contractSigningDate when the agreement was signed (ISO 8601), the time the deadlines count from
      * @param obligations       its deletion duties, earliest deadline first
      */
-    public record AgreementObligations(String agreementId, String contractSigningDate, List<Obligation> obligations) {
+    public record AgreementObligations(String id, String agreementId, String contractSigningDate, List<Obligation> obligations) {
     }
 
     /**
@@ -51,15 +52,15 @@ public class AgreementObligationsController {
     }
 
     @GET
-    @Path("{agreementId}")
-    public AgreementObligations obligations(@PathParam("agreementId") String agreementId) {
-        var agreement = agreements.apply(agreementId);
+    @Path("{id}")
+    public AgreementObligations obligations(@PathParam("id") String id) {
+        var agreement = agreements.apply(id);
         if (agreement == null) {
-            throw new ObjectNotFoundException(ContractAgreement.class, agreementId);
+            throw new ObjectNotFoundException(ContractAgreement.class, id);
         }
         var obligations = DeletionDeadlines.of(agreement).stream()
                 .map(deadline -> new Obligation(DeletionDeadlines.ODRL_DELETE, deadline.window().toString(), deadline.deadline().toString()))
                 .toList();
-        return new AgreementObligations(agreement.getId(), Instant.ofEpochSecond(agreement.getContractSigningDate()).toString(), obligations);
+        return new AgreementObligations(agreement.getId(), agreement.getAgreementId(), Instant.ofEpochSecond(agreement.getContractSigningDate()).toString(), obligations);
     }
 }

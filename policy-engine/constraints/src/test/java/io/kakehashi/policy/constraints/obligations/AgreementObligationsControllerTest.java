@@ -30,7 +30,7 @@ class AgreementObligationsControllerTest {
         var policy = Policy.Builder.newInstance()
                 .permission(Permission.Builder.newInstance().action(Action.Builder.newInstance().type("http://www.w3.org/ns/odrl/2/use").build()).duty(duty).build())
                 .build();
-        return ContractAgreement.Builder.newInstance().id("agreement-1").providerId("jp-machine-tool-maker").consumerId("ai-vendor")
+        return ContractAgreement.Builder.newInstance().id("agreement-1").agreementId("shared-1").providerId("jp-machine-tool-maker").consumerId("ai-vendor")
                 .assetId("machine-operation-data").contractSigningDate(SIGNED.getEpochSecond()).policy(policy).build();
     }
 
@@ -40,6 +40,8 @@ class AgreementObligationsControllerTest {
 
         var obligations = controller.obligations("agreement-1");
 
+        assertThat(obligations.id()).isEqualTo("agreement-1");
+        assertThat(obligations.agreementId()).isEqualTo("shared-1");
         assertThat(obligations.contractSigningDate()).isEqualTo("2026-11-01T00:00:00Z");
         assertThat(obligations.obligations()).containsExactly(
                 new AgreementObligationsController.Obligation(DeletionDeadlines.ODRL_DELETE, "PT2160H", "2027-01-30T00:00:00Z"));
