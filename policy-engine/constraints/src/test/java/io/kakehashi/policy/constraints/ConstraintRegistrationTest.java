@@ -2,6 +2,7 @@ package io.kakehashi.policy.constraints;
 
 import io.kakehashi.policy.constraints.ai.ComputeJobCountConstraintFunction;
 import io.kakehashi.policy.constraints.ai.ComputeScopeExtension;
+import io.kakehashi.policy.spi.ComputeJob;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import io.kakehashi.policy.validation.ConstraintRegistrar;
@@ -36,6 +37,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import static io.kakehashi.policy.constraints.PolicyContextTestFixtures.agreement;
@@ -153,6 +156,31 @@ class ConstraintRegistrationTest {
                 KakehashiPolicy.CERTIFICATION, KakehashiPolicy.TRANSFER_MAX_BYTES, KakehashiPolicy.TRANSFER_MAX_MESSAGES,
                 KakehashiPolicy.COMPUTE_JOB_COUNT, KakehashiPolicy.CONSUMER_JURISDICTION, KakehashiPolicy.AI_MODEL_EXPORT,
                 KakehashiPolicy.AI_MIN_AGGREGATION, KakehashiPolicy.AI_DP_EPSILON, ODRL + "dateTime", ODRL + "elapsedTime", ODRL + "count");
+    }
+
+    @Nested
+    class Compute {
+
+        private final Policy analyticsOnly = useOnlyIf(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics"));
+
+        private ComputePolicyContext job(String type) {
+            var job = new ComputeJob(type, false, OptionalLong.of(10), OptionalDouble.empty(), 0);
+            return new ComputePolicyContext(new ParticipantAgent("ai-vendor", Map.of(), Map.of()), agreement(SIGNED, analyticsOnly),
+                    SIGNED.plus(Duration.ofDays(1)), job);
+        }
+
+        @Test
+        void evaluate_whenTheJobServesTheAgreedPurpose_shouldPermit() {
+            assertThat(engine.evaluate(analyticsOnly, job("sql")).succeeded()).isTrue();
+        }
+
+        @Test
+        void evaluate_whenTheJobServesAnotherPurpose_shouldDenyWithTheReason() {
+            var context = job("training");
+
+            assertThat(engine.evaluate(analyticsOnly, context).failed()).isTrue();
+            assertThat(context.getProblems()).containsExactly("purpose: requested ai.training is not in [analytics]");
+        }
     }
 
     @Nested
