@@ -175,6 +175,18 @@ class ConstraintRegistrationTest {
         }
 
         @Test
+        void evaluate_whenTheJobComesAfterTheUseWindow_shouldDeny() {
+            var thirtyDays = useOnlyIf(constraint(ODRL + "elapsedTime", Operator.LEQ, "P30D"));
+            var job = new ComputeJob("sql", false, OptionalLong.of(10), OptionalDouble.empty(), 0);
+            var vendor = new ParticipantAgent("ai-vendor", Map.of(), Map.of());
+
+            assertThat(engine.evaluate(thirtyDays, new ComputePolicyContext(vendor, agreement(SIGNED, thirtyDays), SIGNED.plus(Duration.ofDays(29)), job))
+                    .succeeded()).isTrue();
+            assertThat(engine.evaluate(thirtyDays, new ComputePolicyContext(vendor, agreement(SIGNED, thirtyDays), SIGNED.plus(Duration.ofDays(31)), job))
+                    .failed()).isTrue();
+        }
+
+        @Test
         void evaluate_whenTheJobServesAnotherPurpose_shouldDenyWithTheReason() {
             var context = job("training");
 
