@@ -41,8 +41,8 @@ public final class TransferCountConstraintFunction implements AtomicConstraintRu
         if (Comparison.holds(soFar + 1, operator, limit.getContent())) {
             return true;
         }
-        context.reportProblem("count: %d transfers used of %d allowed under agreement %s"
-                .formatted(soFar, allowed(operator, limit.getContent()), context.contractAgreement().getId()));
+        context.reportProblem("count: %d transfer%s used of %d allowed under agreement %s"
+                .formatted(soFar, soFar == 1 ? "" : "s", allowed(operator, limit.getContent()), context.contractAgreement().getId()));
         return false;
     }
 

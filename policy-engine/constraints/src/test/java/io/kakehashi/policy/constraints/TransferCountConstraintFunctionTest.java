@@ -41,6 +41,14 @@ class TransferCountConstraintFunctionTest {
         }
 
         @Test
+        void evaluate_whenTheOneAllowedTransferIsUsed_shouldSayItInTheSingular() {
+            var context = transfer(NOW, NOW);
+
+            assertThat(afterTransfers(1).evaluate(Operator.LEQ, 1, PERMISSION, context)).isFalse();
+            assertThat(context.getProblems()).containsExactly("count: 1 transfer used of 1 allowed under agreement agreement-1");
+        }
+
+        @Test
         void evaluate_withLessThan_shouldExcludeTheLimit() {
             assertThat(afterTransfers(1).evaluate(Operator.LT, 3, PERMISSION, transfer(NOW, NOW))).isTrue();
             assertThat(afterTransfers(2).evaluate(Operator.LT, 3, PERMISSION, transfer(NOW, NOW))).isFalse();

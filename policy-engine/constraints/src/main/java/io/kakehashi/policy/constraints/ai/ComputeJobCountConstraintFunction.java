@@ -45,8 +45,8 @@ public final class ComputeJobCountConstraintFunction implements AtomicConstraint
             return true;
         }
         var allowed = operator == Operator.LT ? limit.getContent() - 1 : limit.getContent();
-        context.reportProblem("compute.jobCount: %d compute jobs used of %d allowed under agreement %s"
-                .formatted(soFar, allowed, context.contractAgreement().getId()));
+        context.reportProblem("compute.jobCount: %d compute job%s used of %d allowed under agreement %s"
+                .formatted(soFar, soFar == 1 ? "" : "s", allowed, context.contractAgreement().getId()));
         return false;
     }
 
