@@ -125,7 +125,10 @@ class CatalogExtensionRuntimeTest {
         var created = send("POST", "/v3/assets", "application/json", asset("machines-bad", manufacturingWithoutEnglishTitle()), true);
 
         assertThat(created.statusCode()).isEqualTo(400);
-        assertThat(created.body()).contains("English (@en)");
+        var violation = json(created).get(0);
+        assertThat(violation.get("message").asText()).contains("dct:title").contains("English (@en)");
+        assertThat(violation.get("type").asText()).isEqualTo("ValidationFailure");
+        assertThat(violation.get("path").asText()).isEqualTo(AssetMetadataProperty.KEY);
         assertThat(send("GET", "/v3/assets/machines-bad", null, null, true).statusCode()).isEqualTo(404);
         assertThat(RUNTIME.getService(DcatCatalogStore.class).metadata("machines-bad")).isEmpty();
     }
