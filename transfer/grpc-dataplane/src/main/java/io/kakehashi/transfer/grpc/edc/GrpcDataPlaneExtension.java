@@ -64,6 +64,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class GrpcDataPlaneExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi gRPC data plane";
+    /** Covers a consumer's 4 MiB HTTP/2 window and the transports' buffers, so a broken call resumes without loss. */
+    private static final long REPLAY_BYTES = 16L * 1024 * 1024;
     static final String HOST = "kakehashi.transfer.grpc.host";
     static final String PORT = "kakehashi.transfer.grpc.port";
     static final String PUBLIC_HOST = "kakehashi.transfer.grpc.public-host";
@@ -163,7 +165,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         meters = new TransferMeters(agreements == null ? id -> TransferLimits.NONE : new AgreementQuotas(dataFlows, agreements), clock);
         executor = Executors.newCachedThreadPool(daemonThreads());
         channels = new GrpcChannels();
-        var flows = new ProviderFlows(dataFlows, recordSources, HttpClient.newBuilder().executor(executor).build(), clock, 1024);
+        var flows = new ProviderFlows(dataFlows, recordSources, HttpClient.newBuilder().executor(executor).build(), clock,
+                REPLAY_BYTES);
         var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
         var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);
         var bulkSinks = new TransferRegistry<Path>();

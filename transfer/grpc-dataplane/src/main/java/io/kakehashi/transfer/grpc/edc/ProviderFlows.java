@@ -33,15 +33,15 @@ public final class ProviderFlows {
     private final RecordSources recordSources;
     private final HttpClient http;
     private final Clock clock;
-    private final int replayWindow;
+    private final long replayBytes;
     private final Map<String, RecordStream> streams = new ConcurrentHashMap<>();
 
-    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, HttpClient http, Clock clock, int replayWindow) {
+    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, HttpClient http, Clock clock, long replayBytes) {
         this.store = store;
         this.recordSources = recordSources;
         this.http = http;
         this.clock = clock;
-        this.replayWindow = replayWindow;
+        this.replayBytes = replayBytes;
     }
 
     /** The bulk source of a started PULL flow (the loader of the provider's bulk registry). */
@@ -85,7 +85,7 @@ public final class ProviderFlows {
         if (created.failed()) {
             return created.mapFailure();
         }
-        return Result.success(streams.computeIfAbsent(flowId, id -> new RecordStream(created.getContent(), replayWindow, clock)));
+        return Result.success(streams.computeIfAbsent(flowId, id -> new RecordStream(created.getContent(), replayBytes, clock)));
     }
 
     /** Forgets a flow's stream (terminated or completed) and closes its source. */

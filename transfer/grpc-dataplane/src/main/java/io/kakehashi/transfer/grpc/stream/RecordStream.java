@@ -9,25 +9,28 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * A provider's real-time stream for one transfer: it numbers the source's records and keeps the last few it
- * handed out, so that a call that broke (or a transfer that was suspended) continues at the sequence the
+ * A provider's real-time stream for one transfer: it numbers the source's records and keeps the most recent it
+ * handed out (by bytes), so that a call that broke (or a transfer that was suspended) continues at the sequence the
  * consumer asks for with no loss and no duplicate. The position survives across calls, suspensions and
  * resumptions. Thread-safe (one call reads at a time; the lock makes a stale call harmless).
  */
 public final class RecordStream {
 
     private final RecordSource source;
-    private final int replayWindow;
+    private final long replayBytes;
+    private long keptBytes;
     private final Clock clock;
     private final ArrayDeque<Record> recent = new ArrayDeque<>();
     private long nextSequence;
 
     /**
-     * @param replayWindow how many handed-out records are kept for a consumer that missed them in flight
+     * @param replayBytes how many bytes of handed-out records are kept for a consumer that missed them in flight;
+     *                    it must cover what flow control lets travel unread (the peer's HTTP/2 window plus the
+     *                    transport's buffers), or a call that breaks cannot resume without loss
      */
-    public RecordStream(RecordSource source, int replayWindow, Clock clock) {
+    public RecordStream(RecordSource source, long replayBytes, Clock clock) {
         this.source = source;
-        this.replayWindow = replayWindow;
+        this.replayBytes = replayBytes;
         this.clock = clock;
     }
 
@@ -58,10 +61,16 @@ public final class RecordStream {
         var record = Record.newBuilder().setSequence(nextSequence++).setTimestampMillis(clock.millis())
                 .setContentType(source.contentType()).setPayload(ByteString.copyFrom(payload)).build();
         recent.addLast(record);
-        while (recent.size() > replayWindow) {
-            recent.removeFirst();
+        keptBytes += weight(record);
+        while (keptBytes > replayBytes && recent.size() > 1) {
+            keptBytes -= weight(recent.removeFirst());
         }
         return record;
+    }
+
+    private static long weight(Record record) {
+        // what the record costs on the wire (gRPC's 5-byte frame prefix included)
+        return record.getSerializedSize() + 5L;
     }
 
     /** The sequence the source's next record will get. */

@@ -69,7 +69,7 @@ class RecordStreamServiceTest {
 
     private CountingRecordSource stream(String transferId) {
         var source = new CountingRecordSource();
-        streams.register(transferId, new RecordStream(source, 64, Clock.systemUTC()));
+        streams.register(transferId, new RecordStream(source, 4096, Clock.systemUTC()));
         return source;
     }
 
@@ -245,7 +245,7 @@ class RecordStreamServiceTest {
             var sink = new CollectingRecordSink();
             sinks.register("p1", sink);
             start();
-            var stream = new RecordStream(new CountingRecordSource(), 64, Clock.systemUTC());
+            var stream = new RecordStream(new CountingRecordSource(), 4096, Clock.systemUTC());
             var first = pusher("p1", stream);
             var running = CompletableFuture.supplyAsync(first::run, executor);
             await().atMost(Duration.ofSeconds(5)).until(() -> sink.size() >= 200);
@@ -269,7 +269,7 @@ class RecordStreamServiceTest {
             var sink = new CollectingRecordSink();
             sinks.register("p2", sink);
             start();
-            var stream = new RecordStream(new CountingRecordSource(), 64, Clock.systemUTC());
+            var stream = new RecordStream(new CountingRecordSource(), 4096, Clock.systemUTC());
             var running = CompletableFuture.supplyAsync(pusher("p2", stream)::run, executor);
             await().atMost(Duration.ofSeconds(5)).until(() -> sink.size() >= 50);
 

@@ -1,0 +1,360 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.transfer.grpc.TestContent;
+import io.kakehashi.transfer.grpc.stream.RecordSource;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessListener;
+import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessObservable;
+import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessStartedData;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
+import org.eclipse.edc.connector.dataplane.spi.DataFlow;
+import org.eclipse.edc.connector.dataplane.spi.DataFlowStates;
+import org.eclipse.edc.connector.dataplane.spi.edr.EndpointDataReferenceService;
+import org.eclipse.edc.connector.dataplane.spi.edr.EndpointDataReferenceServiceRegistry;
+import org.eclipse.edc.connector.dataplane.spi.iam.DataPlaneAccessTokenService;
+import org.eclipse.edc.connector.dataplane.spi.iam.PublicEndpointGeneratorService;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.PipelineService;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.TransferService;
+import org.eclipse.edc.connector.dataplane.spi.registry.TransferServiceRegistry;
+import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.junit.extensions.DependencyInjectionExtension;
+import org.eclipse.edc.policy.model.Action;
+import org.eclipse.edc.policy.model.AtomicConstraint;
+import org.eclipse.edc.policy.model.LiteralExpression;
+import org.eclipse.edc.policy.model.Operator;
+import org.eclipse.edc.policy.model.Permission;
+import org.eclipse.edc.policy.model.Policy;
+import org.eclipse.edc.spi.result.ServiceResult;
+import org.eclipse.edc.spi.security.Vault;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.system.configuration.ConfigFactory;
+import org.eclipse.edc.spi.types.domain.DataAddress;
+import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
+import org.eclipse.edc.spi.types.domain.transfer.FlowType;
+import org.eclipse.edc.spi.types.domain.transfer.TransferType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/**
+ * The extension in a dependency-injection context with EDC's data-plane and control-plane services mocked: one
+ * runtime plays provider and consumer against its own TLS gRPC endpoint, driven the way EDC drives it (EDR creation
+ * and revocation, the transfer-service registry, transfer-process events).
+ */
+@ExtendWith(DependencyInjectionExtension.class)
+class GrpcDataPlaneExtensionTest {
+
+    private static final long SIZE = 2L * 1024 * 1024 + 7;
+
+    @TempDir
+    Path dir;
+
+    private final MapVault vault = new MapVault();
+    private final FakeAccessTokens tokens = new FakeAccessTokens();
+    private final Map<String, DataFlow> flows = new ConcurrentHashMap<>();
+    private final DataPlaneStore store = mock();
+    private final EndpointDataReferenceServiceRegistry edrRegistry = mock();
+    private final TransferServiceRegistry transferServices = mock();
+    private final TransferProcessObservable observable = mock();
+    private final TransferProcessService processes = mock();
+    private final ContractNegotiationStore agreements = mock();
+    private final Map<String, Policy> policies = new ConcurrentHashMap<>();
+    private GrpcDataPlaneExtension extension;
+    private RangeFileServer backend;
+
+    @BeforeEach
+    void setUp(ServiceExtensionContext context) throws IOException {
+        int port;
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(
+                GrpcDataPlaneExtension.PORT, String.valueOf(port),
+                GrpcDataPlaneExtension.TOKEN_RECHECK, "PT0.2S",
+                "edc.participant.id", "test-participant")));
+        when(store.findById(anyString())).thenAnswer(call -> flows.get(call.<String>getArgument(0)));
+        when(processes.complete(anyString())).thenReturn(ServiceResult.success());
+        when(processes.terminate(any())).thenReturn(ServiceResult.success());
+        when(agreements.findContractAgreement(anyString())).thenAnswer(call -> {
+            var policy = policies.get(call.<String>getArgument(0));
+            return policy == null ? null : ContractAgreement.Builder.newInstance().id(call.getArgument(0))
+                    .providerId("provider").consumerId("consumer").assetId("asset").policy(policy).build();
+        });
+        context.registerService(org.eclipse.edc.spi.monitor.Monitor.class,
+                new org.eclipse.edc.spi.monitor.ConsoleMonitor(org.eclipse.edc.spi.monitor.ConsoleMonitor.Level.WARNING, false));
+        context.registerService(Vault.class, vault);
+        context.registerService(Clock.class, Clock.systemUTC());
+        context.registerService(DataPlaneAccessTokenService.class, tokens);
+        context.registerService(DataPlaneStore.class, store);
+        context.registerService(EndpointDataReferenceServiceRegistry.class, edrRegistry);
+        context.registerService(PublicEndpointGeneratorService.class, mock(PublicEndpointGeneratorService.class));
+        context.registerService(TransferServiceRegistry.class, transferServices);
+        context.registerService(PipelineService.class, mock(PipelineService.class));
+        context.registerService(TransferProcessObservable.class, observable);
+        context.registerService(TransferProcessService.class, processes);
+        context.registerService(ContractNegotiationStore.class, agreements);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (extension != null) {
+            extension.shutdown();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void start(ServiceExtensionContext context, GrpcDataPlaneExtension extension) {
+        this.extension = extension;
+        extension.initialize(context);
+        extension.start();
+    }
+
+    private EndpointDataReferenceService edrService() {
+        var captor = ArgumentCaptor.forClass(EndpointDataReferenceService.class);
+        verify(edrRegistry).register(eq(GrpcStreamAddresses.TYPE), captor.capture());
+        return captor.getValue();
+    }
+
+    private TransferService pushService() {
+        var captor = ArgumentCaptor.forClass(TransferService.class);
+        verify(transferServices).registerTransferService(eq(10), captor.capture());
+        return captor.getValue();
+    }
+
+    private TransferProcessListener consumer() {
+        var captor = ArgumentCaptor.forClass(TransferProcessListener.class);
+        verify(observable).registerListener(captor.capture());
+        return captor.getValue();
+    }
+
+    private DataFlow flow(String id, DataAddress source, FlowType type, int state) {
+        var flow = DataFlow.Builder.newInstance().id(id).source(source)
+                .destination(DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).build())
+                .transferType(new TransferType(GrpcStreamAddresses.TYPE, type))
+                .agreementId("agreement-" + id).assetId("asset").participantId("consumer").state(state).build();
+        flows.put(id, flow);
+        return flow;
+    }
+
+    private DataAddress httpSource(Path file) throws IOException {
+        backend = new RangeFileServer(file);
+        return DataAddress.Builder.newInstance().type("HttpData").property("baseUrl", backend.url()).build();
+    }
+
+    private static TransferProcess consumerProcess(String id, String transferType, String providerId, Path destination) {
+        return TransferProcess.Builder.newInstance().id(id).type(TransferProcess.Type.CONSUMER).transferType(transferType)
+                .correlationId(providerId).contractId("agreement-" + providerId).assetId("asset")
+                .privateProperties(Map.of(GrpcStreamAddresses.DESTINATION_PATH, destination.toString())).build();
+    }
+
+    @Test
+    void initialize_shouldMakeTlsIdentityOnceAndKeepItInTheVault(ServiceExtensionContext context, GrpcDataPlaneExtension extension) {
+        start(context, extension);
+
+        assertThat(vault.secrets).containsKeys("kakehashi-grpc-tls-key", "kakehashi-grpc-tls-cert");
+    }
+
+    @Test
+    void pull_whenConsumerProcessStarts_shouldPullOverTlsAndCompleteTheProcess(ServiceExtensionContext context,
+                                                                               GrpcDataPlaneExtension extension) throws Exception {
+        start(context, extension);
+        var file = TestContent.file(dir, "asset.bin", SIZE, 1);
+        var flow = flow("provider-1", httpSource(file), FlowType.PULL, DataFlowStates.STARTED.code());
+        var edr = edrService().createEndpointDataReference(flow).orElseThrow(f -> new AssertionError(f.getFailureDetail()));
+        assertThat(edr.getStringProperty(GrpcStreamAddresses.ENDPOINT)).startsWith("grpcs://127.0.0.1:").contains("/bulk?sha256=");
+        var destination = dir.resolve("received/asset.bin");
+
+        consumer().started(consumerProcess("consumer-1", GrpcStreamAddresses.PULL, "provider-1", destination),
+                TransferProcessStartedData.Builder.newInstance().dataAddress(edr).build());
+
+        verify(processes, timeout(10_000)).complete("consumer-1");
+        assertThat(TestContent.sha256(destination)).isEqualTo(TestContent.sha256(file));
+        assertThat(extension.transferMeters().progress("provider-1")).get()
+                .satisfies(progress -> assertThat(progress.percentage()).isEqualTo(100.0));
+    }
+
+    @Test
+    void pull_whenTokenRevokedBeforeTheCall_shouldTerminateTheConsumerProcess(ServiceExtensionContext context,
+                                                                             GrpcDataPlaneExtension extension) throws Exception {
+        start(context, extension);
+        var file = TestContent.file(dir, "asset.bin", SIZE, 2);
+        var flow = flow("provider-2", httpSource(file), FlowType.PULL, DataFlowStates.STARTED.code());
+        var edr = edrService().createEndpointDataReference(flow).orElseThrow(f -> new AssertionError(f.getFailureDetail()));
+        tokens.revoke("provider-2", "test");
+        var destination = dir.resolve("received/asset.bin");
+
+        consumer().started(consumerProcess("consumer-2", GrpcStreamAddresses.PULL, "provider-2", destination),
+                TransferProcessStartedData.Builder.newInstance().dataAddress(edr).build());
+
+        verify(processes, timeout(10_000)).terminate(argThat((TerminateTransferCommand command) ->
+                command.getEntityId().equals("consumer-2") && command.getReason().contains("UNAUTHENTICATED")));
+        assertThat(destination).doesNotExist();
+    }
+
+    @Test
+    void push_whenConsumerCreatesProcess_shouldGiveProviderASinkAndDeliverIdenticalFile(ServiceExtensionContext context,
+                                                                                        GrpcDataPlaneExtension extension) throws Exception {
+        start(context, extension);
+        var destination = dir.resolve("pushed/asset.bin");
+        var process = consumerProcess("consumer-3", GrpcStreamAddresses.PUSH, "provider-3", destination);
+        process.updateDestination(DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).build());
+
+        consumer().preCreated(process);
+
+        var sinkAddress = process.getDataDestination();
+        assertThat(sinkAddress.getProperties().values()).noneMatch(value -> String.valueOf(value).contains(dir.toString()));
+        var file = TestContent.file(dir, "asset.bin", SIZE, 3);
+        var source = httpSource(file);
+        flow("provider-3", source, FlowType.PUSH, DataFlowStates.STARTED.code());
+        var request = DataFlowStartMessage.Builder.newInstance().processId("provider-3").assetId("asset").agreementId("agreement-provider-3")
+                .participantId("consumer").sourceDataAddress(source).destinationDataAddress(sinkAddress)
+                .transferType(new TransferType(GrpcStreamAddresses.TYPE, FlowType.PUSH)).build();
+        var pushService = pushService();
+        assertThat(pushService.canHandle(request)).isTrue();
+
+        var result = pushService.transfer(request).get(20, TimeUnit.SECONDS);
+
+        assertThat(result.succeeded()).as(String.valueOf(result.getFailureDetail())).isTrue();
+        assertThat(TestContent.sha256(destination)).isEqualTo(TestContent.sha256(file));
+    }
+
+    @Test
+    void pullStream_whenSuspendedAndResumed_shouldContinueWithNoLossAndStopWhenTerminated(ServiceExtensionContext context,
+                                                                                           GrpcDataPlaneExtension extension) throws Exception {
+        start(context, extension);
+        var produced = new AtomicLong();
+        extension.recordSources().register("telemetry", address -> new CountingTelemetry(produced));
+        var source = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE)
+                .property(GrpcStreamAddresses.RECORD_SOURCE, "telemetry").build();
+        var flow = flow("provider-4", source, FlowType.PULL, DataFlowStates.STARTED.code());
+        var edrs = edrService();
+        var destination = dir.resolve("telemetry.jsonl");
+        var process = consumerProcess("consumer-4", GrpcStreamAddresses.PULL, "provider-4", destination);
+        var listener = consumer();
+        listener.started(process, TransferProcessStartedData.Builder.newInstance()
+                .dataAddress(edrs.createEndpointDataReference(flow).getContent()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines(destination) >= 100);
+
+        // the provider's control plane suspends: EDC revokes the EDR, the flow is SUSPENDED
+        flow("provider-4", source, FlowType.PULL, DataFlowStates.SUSPENDED.code());
+        edrs.revokeEndpointDataReference("provider-4", "suspended");
+        listener.suspended(process);
+        var atSuspend = awaitStable(destination);
+
+        // resumed: a new EDR, the consumer's process STARTED again
+        var resumed = flow("provider-4", source, FlowType.PULL, DataFlowStates.STARTED.code());
+        listener.started(process, TransferProcessStartedData.Builder.newInstance()
+                .dataAddress(edrs.createEndpointDataReference(resumed).getContent()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines(destination) >= atSuspend + 100);
+
+        flow("provider-4", source, FlowType.PULL, DataFlowStates.TERMINATED.code());
+        edrs.revokeEndpointDataReference("provider-4", "terminated");
+        listener.terminated(process);
+        var atEnd = awaitStable(destination);
+        assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + 100);
+
+        var received = Files.readAllLines(destination, StandardCharsets.UTF_8);
+        for (var i = 0; i < received.size(); i++) {
+            assertThat(received.get(i)).isEqualTo("{\"seq\":" + i + "}");
+        }
+    }
+
+    @Test
+    void pullStream_whenAgreementLimitsMessages_shouldEndWithQuotaAndTerminate(ServiceExtensionContext context,
+                                                                              GrpcDataPlaneExtension extension) throws Exception {
+        start(context, extension);
+        policies.put("agreement-provider-5", Policy.Builder.newInstance().permission(Permission.Builder.newInstance()
+                .action(Action.Builder.newInstance().type("use").build())
+                .constraint(AtomicConstraint.Builder.newInstance().leftExpression(new LiteralExpression(KakehashiPolicy.TRANSFER_MAX_MESSAGES))
+                        .operator(Operator.LEQ).rightExpression(new LiteralExpression("40")).build())
+                .build()).build());
+        extension.recordSources().register("telemetry", address -> new CountingTelemetry(new AtomicLong()));
+        var source = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE)
+                .property(GrpcStreamAddresses.RECORD_SOURCE, "telemetry").build();
+        var flow = flow("provider-5", source, FlowType.PULL, DataFlowStates.STARTED.code());
+        var destination = dir.resolve("limited.jsonl");
+
+        consumer().started(consumerProcess("consumer-5", GrpcStreamAddresses.PULL, "provider-5", destination),
+                TransferProcessStartedData.Builder.newInstance().dataAddress(edrService().createEndpointDataReference(flow).getContent()).build());
+
+        verify(processes, timeout(10_000)).terminate(argThat((TerminateTransferCommand command) ->
+                command.getReason().contains("RESOURCE_EXHAUSTED") && command.getReason().contains("message quota of 40")));
+        assertThat(lines(destination)).isEqualTo(40);
+    }
+
+    /** Waits until the file stops growing (no line for half a second) and answers its line count. */
+    private static long awaitStable(Path file) {
+        var last = new AtomicLong(-1);
+        var since = new AtomicLong(System.nanoTime());
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            var now = lines(file);
+            if (last.getAndSet(now) != now) {
+                since.set(System.nanoTime());
+                return false;
+            }
+            return System.nanoTime() - since.get() > Duration.ofMillis(500).toNanos();
+        });
+        return last.get();
+    }
+
+    private static long lines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var stream = Files.lines(file)) {
+            return stream.count();
+        }
+    }
+
+    /** Telemetry for tests: {"seq":n} for the n-th record produced. */
+    private static final class CountingTelemetry implements RecordSource {
+        private final AtomicLong produced;
+
+        private CountingTelemetry(AtomicLong produced) {
+            this.produced = produced;
+        }
+
+        @Override
+        public byte[] next(Duration maxWait) {
+            return ("{\"seq\":" + produced.getAndIncrement() + "}").getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String contentType() {
+            return "application/json";
+        }
+    }
+
+}
