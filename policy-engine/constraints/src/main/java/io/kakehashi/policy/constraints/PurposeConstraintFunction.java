@@ -21,8 +21,8 @@ import java.util.Set;
  * The purpose constraint of an agreement is the consumer's declared purpose: EDC keeps only the offer's id from a
  * contract request and the consumer's connector accepts only an agreement equal to what it requested, so a consumer
  * declares its purpose by requesting the offer that names it (see the README). Before and at transfer nothing else
- * names a purpose, so there the constraint must grant at least one purpose; in the {@code compute} scope every job is
- * checked: the purpose its type serves must be granted. Thread-safe.
+ * names a purpose, so there a well-formed constraint (one that grants at least one purpose) admits; in the
+ * {@code compute} scope every job is checked: the purpose its type serves must be granted. Thread-safe.
  */
 public final class PurposeConstraintFunction<C extends PolicyContext> implements AtomicConstraintRuleFunction<Permission, C> {
 
@@ -40,10 +40,7 @@ public final class PurposeConstraintFunction<C extends PolicyContext> implements
         if (context instanceof ComputePolicyContext compute) {
             return admitsJob(operator, named.getContent(), compute);
         }
-        if (granted(operator, named.getContent()).isEmpty()) {
-            context.reportProblem("purpose: none of the purposes %s is left by isNoneOf %s".formatted(Purposes.ALL, named.getContent()));
-            return false;
-        }
+        // a well-formed constraint grants some purpose (see parse); nothing else names a purpose before a compute job
         return true;
     }
 
@@ -92,6 +89,9 @@ public final class PurposeConstraintFunction<C extends PolicyContext> implements
             if (!Purposes.isKnown(purpose)) {
                 return Result.failure("purpose: '%s' is not a known purpose %s".formatted(purpose, Purposes.ALL));
             }
+        }
+        if (granted(operator, purposes).isEmpty()) {
+            return Result.failure("purpose: isNoneOf %s leaves no purpose to use the data for".formatted(purposes));
         }
         return Result.success(purposes);
     }

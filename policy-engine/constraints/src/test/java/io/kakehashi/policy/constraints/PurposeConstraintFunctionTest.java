@@ -91,7 +91,15 @@ class PurposeConstraintFunctionTest {
             var context = negotiation();
 
             assertThat(atNegotiation.evaluate(Operator.IS_NONE_OF, List.of("ai", "analytics", "research", "maintenance"), PERMISSION, context)).isFalse();
-            assertThat(context.getProblems()).singleElement().asString().startsWith("purpose: none of the purposes");
+            assertThat(context.getProblems()).containsExactly("purpose: isNoneOf [ai, analytics, research, maintenance] leaves no purpose to use the data for");
+        }
+
+        @Test
+        void evaluate_whenTheOperandIsMalformed_shouldDenyWithTheReason() {
+            var context = negotiation();
+
+            assertThat(atNegotiation.evaluate(Operator.EQ, "marketing", PERMISSION, context)).isFalse();
+            assertThat(context.getProblems()).singleElement().asString().startsWith("purpose: 'marketing' is not a known purpose");
         }
     }
 
@@ -108,6 +116,12 @@ class PurposeConstraintFunctionTest {
         void validate_whenAPurposeIsUnknown_shouldRejectNamingIt() {
             assertThat(atNegotiation.validate(Operator.IS_ANY_OF, List.of("ai.training", "marketing"), PERMISSION).getFailureDetail())
                     .startsWith("purpose: 'marketing' is not a known purpose");
+        }
+
+        @Test
+        void validate_whenIsNoneOfExcludesEveryPurpose_shouldReject() {
+            assertThat(atNegotiation.validate(Operator.IS_NONE_OF, List.of("ai", "analytics", "research", "maintenance"), PERMISSION).failed()).isTrue();
+            assertThat(atNegotiation.validate(Operator.IS_NONE_OF, List.of("ai", "analytics", "research"), PERMISSION).succeeded()).isTrue();
         }
 
         @Test
