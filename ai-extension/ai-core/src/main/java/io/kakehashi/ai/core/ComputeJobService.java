@@ -1,0 +1,231 @@
+package io.kakehashi.ai.core;
+
+import io.kakehashi.ai.spi.AssetResolver;
+import io.kakehashi.ai.spi.CancellationSignal;
+import io.kakehashi.ai.spi.ComputeJobStore;
+import io.kakehashi.ai.spi.EpsilonLedger;
+import io.kakehashi.ai.spi.JobDescription;
+import io.kakehashi.ai.spi.JobLimits;
+import io.kakehashi.ai.spi.JobOutput;
+import io.kakehashi.ai.spi.JobRecord;
+import io.kakehashi.ai.spi.JobRun;
+import io.kakehashi.ai.spi.JobRunner;
+import io.kakehashi.ai.spi.JobState;
+import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.policy.spi.ComputeJob;
+import io.kakehashi.policy.spi.ComputePolicyContext;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.participant.spi.ParticipantAgent;
+import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.ServiceResult;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs compute jobs at the provider. A submitted job is stored as {@code QUEUED}; the agreement's policy is then
+ * evaluated in the {@code compute} scope through EDC's {@link PolicyEngine} (which the decision log decorates, so
+ * every decision is recorded there and nowhere else) with the job's facts — the model it would export, the output
+ * guard's k it runs with, the ε it would spend and what was spent. A denial is a {@code FAILED} job with the reason,
+ * and nothing runs. An admitted job charges its ε, runs on the executor on the agreement's asset only, reports
+ * progress, is stopped at its time limit ({@code FAILED}) or when either side cancels it ({@code CANCELLED}), and ends
+ * {@code COMPLETED} with the hash of its result, or {@code FAILED} with a reason. Thread-safe.
+ */
+public final class ComputeJobService {
+
+    /** Job parameter: the ε of the job's differential-privacy noise. */
+    public static final String EPSILON = "epsilon";
+    /** Job parameter: {@code true} when a training job asks for its model, not only its metrics. */
+    public static final String EXPORT_MODEL = "exportModel";
+
+    private final ComputeJobStore store;
+    private final EpsilonLedger ledger;
+    private final PolicyEngine policyEngine;
+    private final AssetResolver assets;
+    private final Map<JobType, JobRunner> runners = new EnumMap<>(JobType.class);
+    private final ExecutorService executor;
+    private final ScheduledExecutorService watchdog;
+    private final JobLimits limits;
+    private final Clock clock;
+    private final Monitor monitor;
+    private final ConcurrentMap<String, CancellationSignal> running = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, JobOutput> results = new ConcurrentHashMap<>();
+
+    public ComputeJobService(ComputeJobStore store, EpsilonLedger ledger, PolicyEngine policyEngine, AssetResolver assets,
+                             List<JobRunner> runners, ExecutorService executor, ScheduledExecutorService watchdog,
+                             JobLimits limits, Clock clock, Monitor monitor) {
+        this.store = store;
+        this.ledger = ledger;
+        this.policyEngine = policyEngine;
+        this.assets = assets;
+        runners.forEach(runner -> this.runners.put(runner.type(), runner));
+        this.executor = executor;
+        this.watchdog = watchdog;
+        this.limits = limits;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    /**
+     * Submits a job under an agreement on behalf of its consumer. Bad input (a type nobody runs, a malformed
+     * description, a consumer that is not the agreement's) is refused with {@code badRequest}/{@code unauthorized}
+     * and nothing is stored; otherwise the answer is the stored job — {@code FAILED} with the reason when the policy
+     * or the ε budget refused it, {@code QUEUED} or further when it was admitted.
+     */
+    public ServiceResult<JobRecord> submit(ParticipantAgent consumer, ContractAgreement agreement, JobDescription description) {
+        var runner = runners.get(description.type());
+        if (runner == null) {
+            return ServiceResult.badRequest("no runner for %s jobs on this connector".formatted(description.type().policyName()));
+        }
+        if (!agreement.getConsumerId().equals(consumer.getIdentity())) {
+            return ServiceResult.unauthorized("agreement %s is not %s's".formatted(agreement.getId(), consumer.getIdentity()));
+        }
+        var valid = runner.validate(description);
+        if (valid.failed()) {
+            return ServiceResult.badRequest(valid.getFailureDetail());
+        }
+        var epsilon = readEpsilon(description);
+        if (epsilon.failed()) {
+            return ServiceResult.badRequest(epsilon.getFailureDetail());
+        }
+
+        var now = clock.instant();
+        var job = JobRecord.queued(UUID.randomUUID().toString(), agreement.getId(), agreement.getAssetId(), consumer.getIdentity(), description, now);
+        var created = store.create(job);
+        if (created.failed()) {
+            return ServiceResult.unexpected(created.getFailureDetail());
+        }
+
+        var terms = AgreementTerms.of(agreement.getPolicy());
+        var exportsModel = description.type() == JobType.TRAINING && description.parameter(EXPORT_MODEL).map("true"::equals).orElse(false);
+        var facts = new ComputeJob(description.type().policyName(), exportsModel, terms.minAggregation(),
+                epsilon.getContent(), ledger.spent(agreement.getId()));
+        var context = new ComputePolicyContext(consumer, agreement, now, facts);
+        var decision = policyEngine.evaluate(agreement.getPolicy(), context);
+        if (decision.failed()) {
+            // the constraint functions' own reasons ("purpose: …") say more than the engine's summary
+            var reasons = context.getProblems().isEmpty() ? decision.getFailureDetail() : String.join("; ", context.getProblems());
+            return ServiceResult.success(fail(job.id(), "denied by policy: " + reasons));
+        }
+        if (epsilon.getContent().isPresent()) {
+            var budget = terms.dpBudget().orElse(Double.POSITIVE_INFINITY);
+            var charge = ledger.charge(agreement.getId(), job.id(), epsilon.getContent().getAsDouble(), budget);
+            if (charge.failed()) {
+                return ServiceResult.success(fail(job.id(), charge.getFailureDetail()));
+            }
+        }
+        var admitted = store.update(job.id(), j -> j.asAdmitted(clock.instant()));
+        var asset = assets.resolve(agreement.getAssetId());
+        if (asset.failed()) {
+            return ServiceResult.success(fail(job.id(), "asset %s cannot be computed on: %s".formatted(agreement.getAssetId(), asset.getFailureDetail())));
+        }
+
+        var signal = new CancellationSignal();
+        running.put(job.id(), signal);
+        var run = new JobRun(admitted.getContent(), description, asset.getContent(), limits, terms.minAggregation(),
+                exportsModel && terms.modelExport().orElse(false), fraction -> progress(job.id(), fraction), signal);
+        try {
+            executor.execute(() -> execute(runner, run));
+        } catch (RejectedExecutionException e) {
+            running.remove(job.id());
+            return ServiceResult.success(fail(job.id(), "the connector is not accepting jobs now"));
+        }
+        return ServiceResult.success(store.findById(job.id()).orElseThrow());
+    }
+
+    /** Cancels a queued or running job; {@code requestedBy} names the side ("consumer", "provider"). */
+    public ServiceResult<JobRecord> cancel(String jobId, String requestedBy) {
+        var result = store.update(jobId, j -> j.withState(JobState.CANCELLED, "cancelled by " + requestedBy, clock.instant()));
+        if (result.failed()) {
+            return store.findById(jobId).isEmpty()
+                    ? ServiceResult.notFound("job %s not found".formatted(jobId))
+                    : ServiceResult.conflict(result.getFailureDetail());
+        }
+        Optional.ofNullable(running.remove(jobId)).ifPresent(CancellationSignal::cancel);
+        return ServiceResult.success(result.getContent());
+    }
+
+    public Optional<JobRecord> find(String jobId) {
+        return store.findById(jobId);
+    }
+
+    /** The result of a completed job, what may leave the provider. */
+    public Optional<JobOutput> result(String jobId) {
+        return Optional.ofNullable(results.get(jobId));
+    }
+
+    private void execute(JobRunner runner, JobRun run) {
+        var id = run.job().id();
+        var started = store.update(id, j -> j.withState(JobState.RUNNING, null, clock.instant()));
+        if (started.failed()) {
+            // cancelled while queued
+            running.remove(id);
+            return;
+        }
+        var timer = watchdog.schedule(() -> timeOut(id), limits.timeLimit().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            var output = runner.run(run);
+            if (output.succeeded()) {
+                var value = output.getContent();
+                var completed = store.update(id, j -> j.completed(value.hash(), clock.instant()));
+                if (completed.succeeded()) {
+                    results.put(id, value);
+                }
+            } else {
+                fail(id, output.getFailureDetail());
+            }
+        } catch (RuntimeException e) {
+            monitor.severe("Compute job %s (%s) failed unexpectedly".formatted(id, run.job().type().policyName()), e);
+            fail(id, "the job failed inside the connector");
+        } finally {
+            timer.cancel(false);
+            running.remove(id);
+        }
+    }
+
+    private void timeOut(String id) {
+        var failed = store.update(id, j -> j.withState(JobState.FAILED, "time limit of %s exceeded".formatted(limits.timeLimit()), clock.instant()));
+        if (failed.succeeded()) {
+            Optional.ofNullable(running.remove(id)).ifPresent(CancellationSignal::cancel);
+        }
+    }
+
+    private void progress(String id, double fraction) {
+        var bounded = Math.max(0, Math.min(1, fraction));
+        store.update(id, j -> j.state() == JobState.RUNNING && bounded > j.progress() ? j.withProgress(bounded, clock.instant()) : j);
+    }
+
+    private JobRecord fail(String id, String reason) {
+        var failed = store.update(id, j -> j.withState(JobState.FAILED, reason, clock.instant()));
+        return failed.succeeded() ? failed.getContent() : store.findById(id).orElseThrow();
+    }
+
+    private static org.eclipse.edc.spi.result.Result<OptionalDouble> readEpsilon(JobDescription description) {
+        var text = description.parameter(EPSILON);
+        if (text.isEmpty()) {
+            return org.eclipse.edc.spi.result.Result.success(OptionalDouble.empty());
+        }
+        try {
+            var epsilon = Double.parseDouble(text.get().trim());
+            if (epsilon > 0 && !Double.isInfinite(epsilon)) {
+                return org.eclipse.edc.spi.result.Result.success(OptionalDouble.of(epsilon));
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        return org.eclipse.edc.spi.result.Result.failure("epsilon: '%s' is not a positive finite number".formatted(text.get()));
+    }
+}
