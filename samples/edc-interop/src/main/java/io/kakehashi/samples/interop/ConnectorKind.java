@@ -71,6 +71,9 @@ public enum ConnectorKind {
      * Starts a connector of this kind and waits until it is ready.
      */
     public ConnectorProcess start(ConnectorSettings settings, Duration timeout) {
+        if (this == STOCK_EDC) {
+            settings.withoutKakehashiContexts();
+        }
         return ConnectorProcess.start(classPath(), settings, timeout);
     }
 

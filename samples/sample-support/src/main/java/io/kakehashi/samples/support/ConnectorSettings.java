@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -37,6 +38,7 @@ public final class ConnectorSettings {
     private final String auditorKey = "audit-" + UUID.randomUUID();
     private String vaultPassword = "vault-" + UUID.randomUUID();
     private final Map<String, String> extra = new LinkedHashMap<>();
+    private final java.util.Set<String> removed = new java.util.HashSet<>();
 
     public ConnectorSettings(String participantId, Path directory) {
         this.participantId = participantId;
@@ -48,6 +50,26 @@ public final class ConnectorSettings {
      */
     public ConnectorSettings with(String key, String value) {
         extra.put(key, value);
+        return this;
+    }
+
+    /**
+     * Leaves one setting out of {@link #properties()}.
+     */
+    public ConnectorSettings without(String key) {
+        extra.remove(key);
+        removed.add(key);
+        return this;
+    }
+
+    /**
+     * Leaves out the web contexts only a Kakehashi connector serves (the auditor API), for a stock EDC runtime that
+     * reads the same settings: EDC would otherwise configure authentication for a context it has no port for.
+     */
+    public ConnectorSettings withoutKakehashiContexts() {
+        for (var key : List.of("port", "path", "auth.type", "auth.key")) {
+            without("web.http.auditor." + key);
+        }
         return this;
     }
 
@@ -191,6 +213,7 @@ public final class ConnectorSettings {
         p.put("kakehashi.identity.trust-list", trustListFile().toString());
         p.put("kakehashi.identity.public-key.file", publicKeyFile().toString());
         p.putAll(extra);
+        p.keySet().removeAll(removed);
         return p;
     }
 }
