@@ -3,11 +3,11 @@ package io.kakehashi.transfer.grpc.edc;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import io.kakehashi.transfer.grpc.meter.TransferProgress;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.edc.web.spi.exception.ObjectNotFoundException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,8 @@ public final class TransferProgressApiController {
     @Path("/{id}/progress")
     public Map<String, Object> one(@PathParam("id") String id) {
         return meters.progress(id).map(TransferProgressApiController::json)
-                .orElseThrow(() -> new NotFoundException("no gRPC transfer " + id + " on this data plane"));
+                // EDC's exception mapper answers 404 with its usual error body
+                .orElseThrow(() -> new ObjectNotFoundException(TransferProgress.class, id));
     }
 
     static Map<String, Object> json(TransferProgress progress) {

@@ -11,10 +11,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
@@ -66,7 +64,7 @@ public final class GrpcTlsIdentity {
             }
             var identity = create(host, clock);
             var certificatePem = pem(identity.certificate);
-            var stored = vault.storeSecret(alias + "-key", pem(PrivateKeyInfo.getInstance(identity.privateKey.getEncoded())))
+            var stored = vault.storeSecret(alias + "-key", pkcs8Pem(identity.privateKey))
                     .compose(v -> vault.storeSecret(alias + "-cert", certificatePem));
             return stored.succeeded() ? Result.success(identity)
                     : Result.failure("cannot keep the gRPC TLS identity in the vault: " + stored.getFailureDetail());
@@ -143,10 +141,17 @@ public final class GrpcTlsIdentity {
         return out.toString();
     }
 
-    private static PrivateKey readKey(String pem) throws IOException {
-        try (var parser = new PEMParser(new StringReader(pem))) {
-            return new JcaPEMKeyConverter().getPrivateKey(PrivateKeyInfo.getInstance(parser.readObject()));
-        }
+    private static String pkcs8Pem(PrivateKey key) {
+        // PKCS#8 as JCA encodes it, so that the key reads back with the JCA alone
+        var base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    private static PrivateKey readKey(String pem) throws GeneralSecurityException {
+        var base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
+        var der = java.util.Base64.getDecoder().decode(base64);
+        return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
     }
 
     private static X509Certificate readCertificate(String pem) throws IOException, CertificateException {
