@@ -109,6 +109,32 @@ class UsageConstraintsEndToEndTest {
     }
 
     @Test
+    void deletionDuty_shouldBeShownByBothSidesAndRefuseTransfersAfterItsDeadline() {
+        dataspace.provider().management().createPolicyWithDeletionDuty("delete-within-2s", "PT2S");
+        dataspace.offer("machine-data-delete-soon", "delete-within-2s");
+        var agreementId = dataspace.negotiate(dataspace.discover("machine-data-delete-soon"));
+
+        // both connectors show the obligation and the same deadline, each under its own id or the shared one
+        var consumerView = dataspace.consumer().management().get("/v3/kakehashi/obligations/" + agreementId);
+        var providerView = dataspace.provider().management().get("/v3/kakehashi/obligations/" + consumerView.path("agreementId").asText());
+        var deadline = consumerView.at("/obligations/0/deadline").asText();
+        assertThat(consumerView.at("/obligations/0/action").asText()).isEqualTo("http://www.w3.org/ns/odrl/2/delete");
+        assertThat(providerView.at("/obligations/0/deadline").asText()).isEqualTo(deadline);
+
+        var due = Instant.parse(deadline).plusSeconds(1);
+        while (Instant.now().isBefore(due)) {
+            ConnectorProcess.sleep(100);
+        }
+        var consumer = dataspace.consumer().management();
+        var late = consumer.transferPush(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID, agreementId,
+                "http://127.0.0.1:9/never-written");
+        assertThatThrownBy(() -> consumer.awaitCompleted(late, Duration.ofSeconds(60)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TERMINATED")
+                .hasMessageContaining("denied by policy: duty: the data was due for deletion by " + deadline);
+    }
+
+    @Test
     void negotiation_whenTheConsumersCountryIsAllowed_shouldBeAgreed() {
         dataspace.provider().management().createPolicy("japan-or-eu", constraint("https://w3id.org/kakehashi/policy/consumerJurisdiction", "isAnyOf", List.of("JP", "EU_EEA")));
         dataspace.offer("machine-data-japan-or-eu", "japan-or-eu");

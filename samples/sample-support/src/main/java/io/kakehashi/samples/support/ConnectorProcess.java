@@ -169,7 +169,8 @@ public final class ConnectorProcess implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    /** Waits, for the polling loops of samples and tests; an interrupt ends the wait and the caller's step. */
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -88,6 +88,17 @@ public final class ManagementClient {
         return createPolicy(id, permission);
     }
 
+    /**
+     * Creates a policy that permits use and obliges the consumer to delete the data within {@code window} (an ISO 8601
+     * duration) after the agreement is signed.
+     */
+    public String createPolicyWithDeletionDuty(String id, String window) {
+        var permission = usePermission();
+        var duty = permission.putArray("duty").addObject().put("action", "delete");
+        duty.putArray("constraint").add(constraint("elapsedTime", "lteq", window));
+        return createPolicy(id, permission);
+    }
+
     /** An ODRL constraint whose right operand is a list, e.g. for {@code isAnyOf}. */
     public static ObjectNode constraint(String leftOperand, String operator, java.util.List<String> rightOperand) {
         var node = MAPPER.createObjectNode().put("leftOperand", leftOperand).put("operator", operator);
