@@ -21,6 +21,7 @@ import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -105,6 +106,27 @@ public final class DcatCatalogStore {
             var copy = ModelFactory.createDefaultModel();
             dsg.getGraph(graph).find().forEach(copy.getGraph()::add);
             return Optional.of(copy);
+        });
+    }
+
+    /**
+     * The stored dataset's properties as expanded JSON-LD values ({@link DatasetDescription}), for a DSP catalog
+     * entry; empty if the asset has no metadata.
+     */
+    public Optional<Map<String, Object>> datasetDescription(String assetId) {
+        Objects.requireNonNull(assetId, "assetId");
+        var graph = iri(CatalogNames.assetGraph(assetId));
+        return Txn.calculateRead(dataset, () -> {
+            var dsg = dataset.asDatasetGraph();
+            if (!dsg.containsGraph(graph)) {
+                return Optional.empty();
+            }
+            var model = ModelFactory.createModelForGraph(dsg.getGraph(graph));
+            var datasets = model.listResourcesWithProperty(RDF.type, DCAT.Dataset).toList();
+            if (datasets.size() != 1) {
+                return Optional.empty();
+            }
+            return Optional.of(DatasetDescription.of(model, datasets.get(0)));
         });
     }
 

@@ -15,7 +15,7 @@ import static org.eclipse.edc.connector.controlplane.asset.spi.domain.Asset.EDC_
 /**
  * Assets carry DCAT metadata: the management API validates it against the claimed data profile on creation and
  * update (a violation is a 400 with the SHACL messages, and nothing is stored), and the catalog graph follows the
- * asset events.
+ * asset events; at start it is reconciled with the asset index ({@link AssetGraphReconciler}).
  */
 @Extension(AssetMetadataExtension.NAME)
 public class AssetMetadataExtension implements ServiceExtension {
@@ -34,6 +34,8 @@ public class AssetMetadataExtension implements ServiceExtension {
     @Inject
     private DcatCatalogStore store;
 
+    private AssetGraphReconciler reconciler;
+
     @Override
     public String name() {
         return NAME;
@@ -44,5 +46,12 @@ public class AssetMetadataExtension implements ServiceExtension {
         // the registry runs every validator registered for a type and merges their violations, EDC's own included
         validators.register(EDC_ASSET_TYPE, new AssetMetadataValidator(store));
         eventRouter.registerSync(AssetEvent.class, new AssetMetadataSynchroniser(assetIndex, store, context.getMonitor()));
+        reconciler = new AssetGraphReconciler(assetIndex, store, context.getMonitor());
+    }
+
+    @Override
+    public void start() {
+        // the asset index is ready (and its SQL schema made) only once every extension is initialised
+        reconciler.reconcile();
     }
 }

@@ -33,6 +33,7 @@ class AssetMetadataSynchroniserTest {
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private DcatCatalogStore store;
     private AssetMetadataSynchroniser synchroniser;
+    private AssetGraphReconciler reconciler;
 
     @BeforeEach
     void setUp() {
@@ -41,6 +42,9 @@ class AssetMetadataSynchroniserTest {
         var index = (AssetIndex) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{AssetIndex.class}, (proxy, method, args) -> {
             if (method.getName().equals("findById")) {
                 return assets.get((String) args[0]);
+            }
+            if (method.getName().equals("queryAssets")) {
+                return assets.values().stream();
             }
             throw new UnsupportedOperationException(method.getName());
         });
@@ -51,6 +55,7 @@ class AssetMetadataSynchroniserTest {
             }
         };
         synchroniser = new AssetMetadataSynchroniser(index, store, monitor);
+        reconciler = new AssetGraphReconciler(index, store, monitor);
     }
 
     private void publish(Event event) {
@@ -116,5 +121,20 @@ class AssetMetadataSynchroniserTest {
 
         assertThat(store.assetIds()).isEmpty();
         assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("a1").contains("not valid"));
+    }
+
+    @Test
+    void reconcile_whenGraphMissesAssetsAndHoldsDeletedOnes_shouldAddAndRemove() {
+        store.put("gone", manufacturing());
+        store.put("kept", manufacturing());
+        saveAsset("kept", manufacturing());
+        saveAsset("missing", manufacturing());
+        saveAsset("no-metadata", null);
+        saveAsset("invalid", manufacturingWithoutEnglishTitle());
+
+        var counts = reconciler.reconcile();
+
+        assertThat(counts).containsExactly(1, 1);
+        assertThat(store.assetIds()).containsExactly("kept", "missing");
     }
 }

@@ -39,13 +39,14 @@ class FederatedCatalogRuntimeTest {
     private static final String API_KEY = "federation-test-key";
     private static final int PROVIDER_MANAGEMENT = freePort();
     private static final int PROVIDER_PROTOCOL = freePort();
+    private static final int CONSUMER_MANAGEMENT = freePort();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @RegisterExtension
     static final RuntimeExtension PROVIDER = runtime("provider", PROVIDER_MANAGEMENT, PROVIDER_PROTOCOL, Map.of());
 
     @RegisterExtension
-    static final RuntimeExtension CONSUMER = runtime("consumer", freePort(), freePort(), Map.of(
+    static final RuntimeExtension CONSUMER = runtime("consumer", CONSUMER_MANAGEMENT, freePort(), Map.of(
             "kakehashi.catalog.crawler.peers", "provider=http://127.0.0.1:%d/protocol/2025-1".formatted(PROVIDER_PROTOCOL),
             "kakehashi.catalog.crawler.interval", "PT1S",
             "kakehashi.catalog.crawler.timeout", "PT20S"));
@@ -80,14 +81,18 @@ class FederatedCatalogRuntimeTest {
     }
 
     private static int post(String path, String body) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/management%s".formatted(PROVIDER_MANAGEMENT, path)))
+        return post(PROVIDER_MANAGEMENT, path, body).statusCode();
+    }
+
+    private static HttpResponse<String> post(int port, String path, String body) {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/management%s".formatted(port, path)))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("x-api-key", API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -96,7 +101,9 @@ class FederatedCatalogRuntimeTest {
         }
     }
 
-    private static void publish() {
+    // after both runtimes are up (JUnit runs the extensions' beforeAll first)
+    @org.junit.jupiter.api.BeforeAll
+    static void publish() {
         var asset = JsonNodeFactory.instance.objectNode();
         asset.putObject("@context").put("@vocab", "https://w3id.org/edc/v0.0.1/ns/").put("kh", "https://w3id.org/kakehashi/ns#");
         asset.put("@id", "machine-operation-2025");
@@ -121,7 +128,6 @@ class FederatedCatalogRuntimeTest {
 
     @Test
     void crawler_whenAPeerPublishesDcatMetadata_shouldLetAnEnglishSearchFindItsJapaneseTitle() {
-        publish();
         var search = CONSUMER.getService(CatalogSearch.class);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
@@ -133,5 +139,30 @@ class FederatedCatalogRuntimeTest {
                         }));
         var status = CONSUMER.getService(PeerCatalogStore.class).status("provider").orElseThrow();
         assertThat(status.fetchedAt()).isPresent();
+    }
+
+    @Test
+    void catalogRequest_whenAssetHasDcatMetadata_shouldCarryItAsDcatPropertiesOfTheDataset() throws Exception {
+        var request = JsonNodeFactory.instance.objectNode();
+        request.putObject("@context").put("@vocab", "https://w3id.org/edc/v0.0.1/ns/");
+        request.put("@type", "CatalogRequest");
+        request.put("counterPartyAddress", "http://127.0.0.1:%d/protocol/2025-1".formatted(PROVIDER_PROTOCOL));
+        request.put("counterPartyId", "provider");
+        request.put("protocol", "dataspace-protocol-http:2025-1");
+
+        var response = post(CONSUMER_MANAGEMENT, "/v3/catalog/request", request.toString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var catalog = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        var dataset = catalog.get("dataset").isArray() ? catalog.get("dataset").get(0) : catalog.get("dataset");
+        var titleKey = new java.util.ArrayList<String>();
+        dataset.fieldNames().forEachRemaining(name -> {
+            if (name.endsWith("title")) {
+                titleKey.add(name);
+            }
+        });
+        assertThat(titleKey).as(dataset.toString()).hasSize(1);
+        assertThat(dataset.get(titleKey.get(0)).toString()).contains("工作機械稼働データ").contains("\"ja\"");
+        assertThat(dataset.get("hasPolicy")).as("offers are still EDC's").isNotNull();
     }
 }
