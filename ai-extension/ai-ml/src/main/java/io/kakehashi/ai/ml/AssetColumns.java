@@ -1,0 +1,97 @@
+package io.kakehashi.ai.ml;
+
+import io.kakehashi.ai.spi.TabularAsset;
+import org.eclipse.edc.spi.result.Result;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the columns a model job names — numeric features and a label — from its asset (CSV or Parquet), with the
+ * engine the SQL jobs use. Column names are quoted identifiers, never SQL; rows where a feature or the label is
+ * missing are left out. Thread-safe: each read opens its own in-memory database.
+ *
+ * @param features one row of feature values per example
+ * @param labels   the label of each example, as text
+ */
+public record AssetColumns(double[][] features, String[] labels) {
+
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}_ .\\-]{1,128}");
+
+    public int rows() {
+        return labels.length;
+    }
+
+    /** The job's comma-separated column list, each name checked. */
+    public static Result<List<String>> names(String parameter, String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return Result.failure("%s: name at least one column".formatted(parameter));
+        }
+        var names = Arrays.stream(commaSeparated.split(",")).map(String::strip).toList();
+        for (var name : names) {
+            if (!NAME.matcher(name).matches()) {
+                return Result.failure("%s: '%s' is not a column name".formatted(parameter, name));
+            }
+        }
+        return Result.success(names);
+    }
+
+    public static Result<AssetColumns> read(TabularAsset asset, List<String> features, String label, long memoryLimitBytes) {
+        var select = new StringBuilder("SELECT ");
+        for (var feature : features) {
+            select.append("CAST(").append(quote(feature)).append(" AS DOUBLE), ");
+        }
+        select.append("CAST(").append(quote(label)).append(" AS VARCHAR) FROM ").append(reader(asset)).append(" WHERE ");
+        for (var feature : features) {
+            select.append(quote(feature)).append(" IS NOT NULL AND ");
+        }
+        select.append(quote(label)).append(" IS NOT NULL");
+        var settings = new Properties();
+        settings.setProperty("memory_limit", Math.max(1, memoryLimitBytes / 1024) + "KiB");
+        settings.setProperty("autoinstall_known_extensions", "false");
+        settings.setProperty("autoload_known_extensions", "false");
+        try (var connection = DriverManager.getConnection("jdbc:duckdb:", settings);
+             var statement = connection.createStatement();
+             var result = statement.executeQuery(select.toString())) {
+            var rows = new ArrayList<double[]>();
+            var labels = new ArrayList<String>();
+            while (result.next()) {
+                var row = new double[features.size()];
+                for (var i = 0; i < row.length; i++) {
+                    row[i] = result.getDouble(i + 1);
+                }
+                rows.add(row);
+                labels.add(result.getString(features.size() + 1));
+            }
+            return Result.success(new AssetColumns(rows.toArray(double[][]::new), labels.toArray(String[]::new)));
+        } catch (SQLException e) {
+            var message = String.valueOf(e.getMessage());
+            var missing = java.util.regex.Pattern.compile("Referenced column \"?([^\" ]+)\"? not found").matcher(message);
+            if (missing.find()) {
+                return Result.failure("the asset has no column '%s'".formatted(missing.group(1)));
+            }
+            if (message.contains("Conversion Error")) {
+                return Result.failure("a feature column of the asset is not numeric");
+            }
+            return Result.failure("the asset cannot be read for this job");
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private static String reader(TabularAsset asset) {
+        var path = "'" + asset.file().toAbsolutePath().toString().replace("'", "''") + "'";
+        return switch (asset.format()) {
+            // every column as text, so a label reads as written (yes/no would otherwise become a boolean)
+            case CSV -> "read_csv(" + path + ", header = true, all_varchar = true)";
+            case PARQUET -> "read_parquet(" + path + ")";
+        };
+    }
+}
