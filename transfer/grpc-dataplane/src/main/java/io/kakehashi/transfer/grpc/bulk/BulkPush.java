@@ -106,6 +106,7 @@ public final class BulkPush {
         var ended = new CompletableFuture<Status>();
         BulkTransferGrpc.newStub(channel).withCallCredentials(credentials)
                 .withDeadlineAfter(config.bulkDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .withOnReadyThreshold(BulkTransferService.ON_READY_CHUNKS * config.chunkSize())
                 .write(new ClientResponseObserver<BulkMessage, WriteResult>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<BulkMessage> requests) {

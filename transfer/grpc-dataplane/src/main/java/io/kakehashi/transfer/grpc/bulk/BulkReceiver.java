@@ -19,20 +19,19 @@ import java.util.HexFormat;
  * Writes a bulk transfer into a partial file beside its destination ({@code .<name>.part}) and moves it into
  * place only when the trailer's size and SHA-256 match what arrived, so an incomplete or corrupt transfer never
  * looks complete. The partial file survives a dropped connection: {@link #checkpoint()} forces it to disk and
- * answers the offset to resume from. Each message is checked (header start offset, chunk offset and sequence);
+ * answers the offset to resume from. Between checkpoints the bytes live in the page cache, which survives the
+ * process; after a crash of the machine a resumed prefix may be wrong, and the end-to-end SHA-256 then refuses
+ * the result (DATA_LOSS) instead of keeping it. Each message is checked (header start offset, chunk offset and sequence);
  * a bad one fails with a gRPC status and, where the content can no longer be trusted, removes the partial file.
  * Not thread-safe: one call at a time feeds it.
  */
 public final class BulkReceiver implements AutoCloseable {
-
-    private static final long FORCE_EVERY_BYTES = 64L * 1024 * 1024;
 
     private final Path destination;
     private final Path partial;
     private FileChannel channel;
     private MessageDigest digest;
     private long offset;
-    private long unforced;
     private long expectedSequence;
     private boolean headerSeen;
     private long totalSize = -1;
@@ -79,7 +78,6 @@ public final class BulkReceiver implements AutoCloseable {
     public long checkpoint() throws IOException {
         if (channel.isOpen()) {
             channel.force(false);
-            unforced = 0;
         }
         headerSeen = false;
         return offset;
@@ -138,12 +136,7 @@ public final class BulkReceiver implements AutoCloseable {
                 }
                 digest.update(chunk.getData().asReadOnlyByteBuffer());
                 offset += length;
-                unforced += length;
                 expectedSequence++;
-                if (unforced >= FORCE_EVERY_BYTES) {
-                    channel.force(false);
-                    unforced = 0;
-                }
                 return null;
             }
             case TRAILER -> {

@@ -31,6 +31,9 @@ import java.time.Instant;
  */
 public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImplBase {
 
+    /** How many chunks may wait in the transport before the sender pauses; bounds memory per call. */
+    static final int ON_READY_CHUNKS = 4;
+
     private final TransferAuthorization authorization;
     private final TransferRegistry<BulkSource> sources;
     private final TransferRegistry<Path> sinks;
@@ -86,6 +89,8 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
                     }
                 });
         holder[0] = pump;
+        // ready while a few chunks are queued (not only below the default 32 KiB), so the transport never waits on us
+        call.setOnReadyThreshold(ON_READY_CHUNKS * config.chunkSize());
         call.setOnCancelHandler(pump::cancelled);
         call.setOnReadyHandler(pump);
         // the call may already be ready, in which case no on-ready event comes

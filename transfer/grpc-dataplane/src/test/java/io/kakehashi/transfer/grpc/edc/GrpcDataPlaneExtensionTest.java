@@ -314,19 +314,9 @@ class GrpcDataPlaneExtensionTest {
         assertThat(lines(destination)).isEqualTo(40);
     }
 
-    /** Waits until the file stops growing (no line for half a second) and answers its line count. */
+    /** Waits until the file stops growing and answers its line count. */
     private static long awaitStable(Path file) {
-        var last = new AtomicLong(-1);
-        var since = new AtomicLong(System.nanoTime());
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            var now = lines(file);
-            if (last.getAndSet(now) != now) {
-                since.set(System.nanoTime());
-                return false;
-            }
-            return System.nanoTime() - since.get() > Duration.ofMillis(500).toNanos();
-        });
-        return last.get();
+        return io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(file));
     }
 
     private static long lines(Path file) throws IOException {

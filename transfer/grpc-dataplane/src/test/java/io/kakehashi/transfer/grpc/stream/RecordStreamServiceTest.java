@@ -252,8 +252,7 @@ class RecordStreamServiceTest {
 
             first.stop(Status.FAILED_PRECONDITION.withDescription("suspended"));
             assertThat(running.get(10, TimeUnit.SECONDS).status().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            var atSuspend = sink.size();
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> sink.size() == atSuspend);
+            var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> (long) sink.size());
 
             var second = pusher("p1", stream);
             var resumed = CompletableFuture.supplyAsync(second::run, executor);
@@ -276,7 +275,7 @@ class RecordStreamServiceTest {
             sinks.terminate("p2");
 
             assertThat(running.get(10, TimeUnit.SECONDS).succeeded()).isFalse();
-            var atEnd = sink.size();
+            var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> (long) sink.size());
             assertThat(pusher("p2", stream).run().status().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(sink.size()).isEqualTo(atEnd);
         }

@@ -1,0 +1,176 @@
+package io.kakehashi.transfer.grpc.benchmark;
+
+import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.GrpcTransferServer;
+import io.kakehashi.transfer.grpc.TestContent;
+import io.kakehashi.transfer.grpc.TestTokens;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.TransferRegistry;
+import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
+import io.kakehashi.transfer.grpc.bulk.BulkPull;
+import io.kakehashi.transfer.grpc.bulk.BulkPush;
+import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
+import io.kakehashi.transfer.grpc.bulk.FileBulkSource;
+import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
+import io.kakehashi.transfer.grpc.meter.TransferLimits;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
+import org.eclipse.edc.spi.monitor.ConsoleMonitor;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Bulk throughput of the gRPC data plane on loopback, next to iperf3 in the same run: a file (1 GiB by default)
+ * pulled and pushed over TLS through the real Netty transport, each run checked by SHA-256, the median of the runs
+ * printed with the ratio to iperf3's single-stream throughput. Run from the repository root:
+ * <pre>
+ * ./mvnw -q -o -f transfer/grpc-dataplane/pom.xml test-compile exec:java \
+ *     -Dexec.classpathScope=test -Dexec.mainClass=io.kakehashi.transfer.grpc.benchmark.GrpcBulkBenchmark \
+ *     -Dexec.args="1073741824 3"
+ * </pre>
+ * Arguments: size in bytes, runs per direction, {@code tls} or {@code plain}, and the directory for the files
+ * (a tmpfs such as /dev/shm leaves the disk out).
+ */
+public final class GrpcBulkBenchmark {
+
+    private GrpcBulkBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var size = args.length > 0 ? Long.parseLong(args[0]) : 1L << 30;
+        var runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        var tls = !(args.length > 2 && args[2].equals("plain"));
+        // the receiver forces the file to disk before moving it into place: on a slow disk that, not the network,
+        // sets the pace; a tmpfs directory (/dev/shm) as fourth argument measures the transfer without the disk
+        var dir = args.length > 3 ? Files.createTempDirectory(Path.of(args[3]), "kakehashi-grpc-benchmark")
+                : Files.createTempDirectory("kakehashi-grpc-benchmark");
+        var monitor = new ConsoleMonitor(ConsoleMonitor.Level.WARNING, false);
+        var results = new StringBuilder();
+        try {
+            var iperf = iperf3();
+            var source = TestContent.file(dir, "source.bin", size, 42);
+            var expected = TestContent.sha256(source);
+
+            var tokens = new TestTokens();
+            var authorization = new TransferAuthorization(tokens, Clock.systemUTC());
+            var sources = new TransferRegistry<BulkSource>();
+            var sinks = new TransferRegistry<Path>();
+            var meters = new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC());
+            var config = GrpcTransferConfig.defaults();
+            var identity = tls ? GrpcTlsIdentity.create("127.0.0.1", Clock.systemUTC()) : null;
+            var server = new GrpcTransferServer("127.0.0.1", 0, identity == null ? null : identity.serverCredentials(), authorization,
+                    List.of(new BulkTransferService(authorization, sources, sinks, meters, config, Clock.systemUTC(), monitor))).start();
+            var channels = new GrpcChannels();
+            var channel = channels.channelTo(new GrpcStreamAddresses.Endpoint("127.0.0.1", server.port(), false,
+                    identity == null ? null : identity.fingerprint()));
+            try {
+                var pull = new ArrayList<Double>();
+                var push = new ArrayList<Double>();
+                for (var run = 0; run < runs; run++) {
+                    var pullId = "pull-" + run;
+                    sources.register(pullId, new FileBulkSource(source, null));
+                    var pulled = dir.resolve(pullId + ".bin");
+                    pull.add(measure(size, expected, pulled,
+                            () -> new BulkPull(channel, pullId, () -> tokens.issue(pullId), pulled, config, monitor).run()));
+
+                    var pushId = "push-" + run;
+                    var pushed = dir.resolve(pushId + ".bin");
+                    sinks.register(pushId, pushed);
+                    push.add(measure(size, expected, pushed, () -> new BulkPush(channel, pushId, () -> tokens.issue(pushId),
+                            new FileBulkSource(source, null), meters.start(pushId), config, Clock.systemUTC(), monitor).run()));
+                }
+                results.append("date: %s%n".formatted(Instant.now()));
+                results.append("file: %d bytes in %s, %d runs per direction, TLS %s, chunk %d bytes, %d cores%n".formatted(size,
+                        dir.getParent(), runs, tls ? "on" : "off", config.chunkSize(), Runtime.getRuntime().availableProcessors()));
+                results.append(line("iperf3 single stream (loopback)", iperf, iperf));
+                results.append(line("gRPC bulk PULL (median)", median(pull), iperf));
+                results.append(line("gRPC bulk PUSH (median)", median(push), iperf));
+                results.append("runs PULL Gbit/s: %s%nruns PUSH Gbit/s: %s%n".formatted(format(pull), format(push)));
+            } finally {
+                channels.close();
+                server.stop();
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (var file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+        System.out.print(results);
+        var out = Path.of("target", "grpc-bulk-benchmark.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, results, StandardCharsets.UTF_8);
+        System.exit(0);
+    }
+
+    private static double measure(long size, String expected, Path destination, Supplier<TransferOutcome> transfer) throws IOException {
+        var started = System.nanoTime();
+        var outcome = transfer.get();
+        var seconds = (System.nanoTime() - started) / 1e9;
+        if (!outcome.succeeded() || !expected.equals(TestContent.sha256(destination))) {
+            throw new IllegalStateException("transfer failed or differs: " + outcome.describe());
+        }
+        Files.delete(destination);
+        return size * 8 / seconds / 1e9;
+    }
+
+    /** iperf3's single-stream loopback throughput in Gbit/s, or NaN when iperf3 is not installed. */
+    private static double iperf3() throws IOException, InterruptedException {
+        int port;
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Process server;
+        try {
+            server = new ProcessBuilder("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            System.out.println("iperf3 not found (apt-get install iperf3): no reference figure");
+            return Double.NaN;
+        }
+        Thread.sleep(500);
+        var client = new ProcessBuilder("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(port), "-t", "5", "-J")
+                .redirectErrorStream(true).start();
+        var json = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        client.waitFor(30, TimeUnit.SECONDS);
+        server.waitFor(10, TimeUnit.SECONDS);
+        server.destroy();
+        var received = json.indexOf("\"sum_received\"");
+        var matcher = Pattern.compile("\"bits_per_second\":\\s*([0-9.eE+]+)").matcher(json);
+        if (received < 0 || !matcher.find(received)) {
+            throw new IllegalStateException("cannot read iperf3's answer: " + json);
+        }
+        return Double.parseDouble(matcher.group(1)) / 1e9;
+    }
+
+    private static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        var middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private static String line(String what, double gbps, double iperf) {
+        return String.format(Locale.ROOT, "%-34s %7.2f Gbit/s  %8.1f MB/s  %5.0f%% of iperf3%n", what, gbps, gbps * 1e9 / 8 / 1e6,
+                100 * gbps / iperf);
+    }
+
+    private static String format(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList().toString();
+    }
+}
