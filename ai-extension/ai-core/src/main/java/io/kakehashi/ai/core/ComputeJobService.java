@@ -19,6 +19,7 @@ import org.eclipse.edc.participant.spi.ParticipantAgent;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.ServiceResult;
+import org.eclipse.edc.spi.result.StoreResult;
 
 import java.time.Clock;
 import java.util.EnumMap;
@@ -26,8 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +65,7 @@ public final class ComputeJobService {
     private final Monitor monitor;
     private final ConcurrentMap<String, CancellationSignal> running = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, JobOutput> results = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, CompletableFuture<JobRecord>> finished = new ConcurrentHashMap<>();
 
     public ComputeJobService(ComputeJobStore store, EpsilonLedger ledger, PolicyEngine policyEngine, AssetResolver assets,
                              List<JobRunner> runners, ExecutorService executor, ScheduledExecutorService watchdog,
@@ -127,7 +130,7 @@ public final class ComputeJobService {
                 return ServiceResult.success(fail(job.id(), charge.getFailureDetail()));
             }
         }
-        var admitted = store.update(job.id(), j -> j.asAdmitted(clock.instant()));
+        var admitted = update(job.id(), j -> j.asAdmitted(clock.instant()));
         var asset = assets.resolve(agreement.getAssetId());
         if (asset.failed()) {
             return ServiceResult.success(fail(job.id(), "asset %s cannot be computed on: %s".formatted(agreement.getAssetId(), asset.getFailureDetail())));
@@ -148,7 +151,7 @@ public final class ComputeJobService {
 
     /** Cancels a queued or running job; {@code requestedBy} names the side ("consumer", "provider"). */
     public ServiceResult<JobRecord> cancel(String jobId, String requestedBy) {
-        var result = store.update(jobId, j -> j.withState(JobState.CANCELLED, "cancelled by " + requestedBy, clock.instant()));
+        var result = update(jobId, j -> j.withState(JobState.CANCELLED, "cancelled by " + requestedBy, clock.instant()));
         if (result.failed()) {
             return store.findById(jobId).isEmpty()
                     ? ServiceResult.notFound("job %s not found".formatted(jobId))
@@ -162,6 +165,27 @@ public final class ComputeJobService {
         return store.findById(jobId);
     }
 
+    /**
+     * Completes when the job reaches a final state (completed, failed, cancelled), with the job as it then is;
+     * empty for an unknown job. This is what the transport waits on before streaming a result back.
+     */
+    public Optional<CompletableFuture<JobRecord>> whenFinished(String jobId) {
+        var job = store.findById(jobId);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        if (job.get().state().isFinal()) {
+            return Optional.of(CompletableFuture.completedFuture(job.get()));
+        }
+        var future = finished.computeIfAbsent(jobId, id -> new CompletableFuture<>());
+        // the job may have ended between the read and the registration
+        store.findById(jobId).filter(j -> j.state().isFinal()).ifPresent(j -> {
+            finished.remove(jobId);
+            future.complete(j);
+        });
+        return Optional.of(future);
+    }
+
     /** The result of a completed job, what may leave the provider. */
     public Optional<JobOutput> result(String jobId) {
         return Optional.ofNullable(results.get(jobId));
@@ -169,7 +193,7 @@ public final class ComputeJobService {
 
     private void execute(JobRunner runner, JobRun run) {
         var id = run.job().id();
-        var started = store.update(id, j -> j.withState(JobState.RUNNING, null, clock.instant()));
+        var started = update(id, j -> j.withState(JobState.RUNNING, null, clock.instant()));
         if (started.failed()) {
             // cancelled while queued
             running.remove(id);
@@ -180,9 +204,12 @@ public final class ComputeJobService {
             var output = runner.run(run);
             if (output.succeeded()) {
                 var value = output.getContent();
-                var completed = store.update(id, j -> j.completed(value.hash(), clock.instant()));
-                if (completed.succeeded()) {
-                    results.put(id, value);
+                // the result is in place before anyone waiting for the job's end hears of it
+                results.put(id, value);
+                var completed = update(id, j -> j.completed(value.hash(), clock.instant()));
+                if (completed.failed()) {
+                    // cancelled or timed out meanwhile: nothing leaves
+                    results.remove(id);
                 }
             } else {
                 fail(id, output.getFailureDetail());
@@ -196,8 +223,16 @@ public final class ComputeJobService {
         }
     }
 
+    private StoreResult<JobRecord> update(String id, UnaryOperator<JobRecord> change) {
+        var result = store.update(id, change);
+        if (result.succeeded() && result.getContent().state().isFinal()) {
+            Optional.ofNullable(finished.remove(id)).ifPresent(future -> future.complete(result.getContent()));
+        }
+        return result;
+    }
+
     private void timeOut(String id) {
-        var failed = store.update(id, j -> j.withState(JobState.FAILED, "time limit of %s exceeded".formatted(limits.timeLimit()), clock.instant()));
+        var failed = update(id, j -> j.withState(JobState.FAILED, "time limit of %s exceeded".formatted(limits.timeLimit()), clock.instant()));
         if (failed.succeeded()) {
             Optional.ofNullable(running.remove(id)).ifPresent(CancellationSignal::cancel);
         }
@@ -205,11 +240,11 @@ public final class ComputeJobService {
 
     private void progress(String id, double fraction) {
         var bounded = Math.max(0, Math.min(1, fraction));
-        store.update(id, j -> j.state() == JobState.RUNNING && bounded > j.progress() ? j.withProgress(bounded, clock.instant()) : j);
+        update(id, j -> j.state() == JobState.RUNNING && bounded > j.progress() ? j.withProgress(bounded, clock.instant()) : j);
     }
 
     private JobRecord fail(String id, String reason) {
-        var failed = store.update(id, j -> j.withState(JobState.FAILED, reason, clock.instant()));
+        var failed = update(id, j -> j.withState(JobState.FAILED, reason, clock.instant()));
         return failed.succeeded() ? failed.getContent() : store.findById(id).orElseThrow();
     }
 

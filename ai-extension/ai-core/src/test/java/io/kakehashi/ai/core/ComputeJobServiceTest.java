@@ -106,6 +106,20 @@ class ComputeJobServiceTest {
         }
 
         @Test
+        void whenFinished_shouldCompleteWithTheFinalJobAndItsResult() throws Exception {
+            var id = service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), SQL).getContent().id();
+            var finished = service.whenFinished(id).orElseThrow();
+
+            sqlRunner.release.countDown();
+
+            var job = finished.get(10, TimeUnit.SECONDS);
+            assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(service.result(id)).contains(FakeRunner.OUTPUT);
+            assertThat(service.whenFinished(id).orElseThrow()).isCompletedWithValue(job);
+            assertThat(service.whenFinished("no-such-job")).isEmpty();
+        }
+
+        @Test
         void submit_whileRunning_shouldShowProgress() {
             var agreement = agreement(Policy.Builder.newInstance().build());
 
