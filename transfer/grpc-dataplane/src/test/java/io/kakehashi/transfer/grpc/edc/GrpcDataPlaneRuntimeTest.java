@@ -1,0 +1,109 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
+import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
+import io.kakehashi.transfer.grpc.v1.OffsetRequest;
+import org.eclipse.edc.connector.dataplane.selector.spi.DataPlaneSelectorService;
+import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
+import org.eclipse.edc.junit.extensions.RuntimeExtension;
+import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
+import org.eclipse.edc.spi.security.Vault;
+import org.eclipse.edc.spi.system.configuration.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The extensions booted in a real EDC runtime with a control plane and the embedded data plane, as in the launcher. */
+class GrpcDataPlaneRuntimeTest {
+
+    private static final String API_KEY = "runtime-test-key";
+    private static final int MANAGEMENT_PORT = freePort();
+    private static final int GRPC_PORT = freePort();
+
+    @RegisterExtension
+    static final RuntimeExtension RUNTIME = new RuntimePerClassExtension(new EmbeddedRuntime("grpc-runtime-test", new URL[0])
+            .configurationProvider(() -> {
+                var config = new HashMap<String, String>();
+                config.put("edc.participant.id", "grpc-test-provider");
+                config.put("web.http.port", String.valueOf(freePort()));
+                config.put("web.http.path", "/api");
+                config.put("web.http.management.port", String.valueOf(MANAGEMENT_PORT));
+                config.put("web.http.management.path", "/management");
+                config.put("web.http.management.auth.type", "tokenbased");
+                config.put("web.http.management.auth.key", API_KEY);
+                var protocolPort = freePort();
+                config.put("web.http.protocol.port", String.valueOf(protocolPort));
+                config.put("web.http.protocol.path", "/protocol");
+                var controlPort = freePort();
+                config.put("web.http.control.port", String.valueOf(controlPort));
+                config.put("web.http.control.path", "/control");
+                config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
+                config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
+                config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
+                config.put("kakehashi.transfer.grpc.port", String.valueOf(GRPC_PORT));
+                return ConfigFactory.fromMap(config);
+            }));
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void selfRegistration_shouldAdvertiseBothGrpcTransferTypes() {
+        var selector = RUNTIME.getService(DataPlaneSelectorService.class);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(selector.getAll().getContent())
+                .flatExtracting(instance -> instance.getAllowedTransferTypes())
+                .contains(GrpcStreamAddresses.PULL, GrpcStreamAddresses.PUSH));
+    }
+
+    @Test
+    void grpcEndpoint_shouldSpeakTlsWithThePinnedCertificateAndRefuseCallsWithoutToken() {
+        var vault = RUNTIME.getService(Vault.class);
+        var identity = GrpcTlsIdentity.loadOrCreate(vault, "kakehashi-grpc-tls", "127.0.0.1", Clock.systemUTC()).getContent();
+        try (var channels = new GrpcChannels()) {
+            var channel = channels.channelTo(new GrpcStreamAddresses.Endpoint("127.0.0.1", GRPC_PORT, false, identity.fingerprint()));
+
+            assertThatThrownBy(() -> BulkTransferGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .offset(OffsetRequest.newBuilder().setTransferId("any").build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        }
+    }
+
+    @Test
+    void progressApi_shouldAnswerOnTheManagementApiBehindItsKey() throws Exception {
+        var http = HttpClient.newHttpClient();
+        var uri = URI.create("http://127.0.0.1:%d/management/v1/kakehashi/transfers/progress".formatted(MANAGEMENT_PORT));
+
+        var authorised = http.send(HttpRequest.newBuilder(uri).header("x-api-key", API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        var anonymous = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(authorised.statusCode()).as(authorised.body()).isEqualTo(200);
+        assertThat(authorised.body()).isEqualTo("[]");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+}
