@@ -1,0 +1,206 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.transfer.grpc.TestContent;
+import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
+import org.eclipse.edc.junit.extensions.RuntimeExtension;
+import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
+import org.eclipse.edc.spi.system.configuration.ConfigFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two EDC runtimes (control plane and embedded data plane each) in this JVM: the consumer finds GrpcStream-PULL
+ * and GrpcStream-PUSH in the provider's catalog, negotiates over DSP 2025-1 and moves the asset over gRPC with TLS,
+ * driven only through the management API.
+ */
+class GrpcTransferEndToEndTest {
+
+    private static final String API_KEY = "e2e-key";
+    private static final String PROTOCOL = "dataspace-protocol-http:2025-1";
+    private static final String EDC = "https://w3id.org/edc/v0.0.1/ns/";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Connector PROVIDER = new Connector("provider");
+    private static final Connector CONSUMER = new Connector("consumer");
+    private static final long SIZE = 5L * 1024 * 1024 + 3;
+
+    @RegisterExtension
+    static final RuntimeExtension PROVIDER_RUNTIME = PROVIDER.runtime();
+    @RegisterExtension
+    static final RuntimeExtension CONSUMER_RUNTIME = CONSUMER.runtime();
+
+    private static Path dir;
+    private static Path asset;
+    private static RangeFileServer backend;
+
+    @BeforeAll
+    static void publish() throws IOException {
+        dir = Files.createTempDirectory("kakehashi-grpc-e2e");
+        asset = TestContent.file(dir, "machines.bin", SIZE, 7);
+        backend = new RangeFileServer(asset);
+        var assetBody = body().put("@id", "machines");
+        assetBody.putObject("properties").put("name", "machines");
+        assetBody.putObject("dataAddress").put("@type", "DataAddress").put("type", "HttpData").put("baseUrl", backend.url());
+        PROVIDER.post("/v3/assets", assetBody);
+        var policy = body().put("@id", "open");
+        var odrl = policy.putObject("policy").put("@context", "http://www.w3.org/ns/odrl.jsonld").put("@type", "Set");
+        odrl.putArray("permission").addObject().put("action", "use");
+        PROVIDER.post("/v3/policydefinitions", policy);
+        var definition = body().put("@id", "machines-offer").put("accessPolicyId", "open").put("contractPolicyId", "open");
+        definition.putArray("assetsSelector");
+        PROVIDER.post("/v3/contractdefinitions", definition);
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        backend.close();
+    }
+
+    @Test
+    void pullAndPush_whenNegotiatedOverDsp_shouldDeliverIdenticalFilesOverGrpc() throws Exception {
+        var catalogRequest = body().put("counterPartyAddress", PROVIDER.dsp()).put("counterPartyId", "provider").put("protocol", PROTOCOL);
+        var catalog = CONSUMER.post("/v3/catalog/request", catalogRequest);
+        assertThat(catalog.toString()).contains("GrpcStream-PULL").contains("GrpcStream-PUSH");
+        var dataset = catalog.path("dataset").isArray() ? catalog.path("dataset").get(0) : catalog.path("dataset");
+        var offer = (ObjectNode) (dataset.path("hasPolicy").isArray() ? dataset.path("hasPolicy").get(0) : dataset.path("hasPolicy")).deepCopy();
+        offer.put("@type", "Offer").put("assigner", catalog.path("participantId").asText()).put("target", dataset.path("@id").asText());
+        var request = MAPPER.createObjectNode();
+        request.putArray("@context").add("https://w3id.org/edc/connector/management/v0.0.1");
+        request.put("@type", "ContractRequest").put("counterPartyAddress", PROVIDER.dsp()).put("protocol", PROTOCOL);
+        request.set("policy", offer);
+        var negotiationId = CONSUMER.post("/v3/contractnegotiations", request).path("@id").asText();
+        var agreementId = CONSUMER.awaitState("/v3/contractnegotiations/" + negotiationId, "FINALIZED").path("contractAgreementId").asText();
+
+        var pulled = dir.resolve("inbox/pulled.bin");
+        var pull = CONSUMER.post("/v3/transferprocesses", transferRequest(agreementId, GrpcStreamAddresses.PULL, pulled)).path("@id").asText();
+        CONSUMER.awaitState("/v3/transferprocesses/" + pull, "COMPLETED");
+        assertThat(TestContent.sha256(pulled)).isEqualTo(TestContent.sha256(asset));
+
+        var pushed = dir.resolve("inbox/pushed.bin");
+        var pushRequest = transferRequest(agreementId, GrpcStreamAddresses.PUSH, pushed);
+        pushRequest.putObject("dataDestination").put("@type", "DataAddress").put("type", GrpcStreamAddresses.TYPE);
+        var push = CONSUMER.post("/v3/transferprocesses", pushRequest).path("@id").asText();
+        CONSUMER.awaitState("/v3/transferprocesses/" + push, "COMPLETED");
+        assertThat(TestContent.sha256(pushed)).isEqualTo(TestContent.sha256(asset));
+    }
+
+    private static ObjectNode transferRequest(String agreementId, String transferType, Path destination) {
+        var body = body();
+        ((ObjectNode) body.path("@context")).put("kt", GrpcStreamAddresses.NAMESPACE);
+        body.put("@type", "TransferRequest").put("counterPartyAddress", PROVIDER.dsp()).put("connectorId", "provider")
+                .put("contractId", agreementId).put("protocol", PROTOCOL).put("transferType", transferType);
+        body.putObject("privateProperties").put("kt:destinationPath", destination.toString());
+        return body;
+    }
+
+    private static ObjectNode body() {
+        var body = MAPPER.createObjectNode();
+        body.putObject("@context").put("@vocab", EDC);
+        return body;
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One connector's ports and management calls. */
+    private static final class Connector {
+        private final String id;
+        private final Map<String, String> config = new HashMap<>();
+        private final int management = freePort();
+        private final int protocol = freePort();
+
+        private Connector(String id) {
+            this.id = id;
+            config.put("edc.participant.id", id);
+            config.put("edc.component.id", id);
+            config.put("web.http.port", String.valueOf(freePort()));
+            config.put("web.http.path", "/api");
+            config.put("web.http.management.port", String.valueOf(management));
+            config.put("web.http.management.path", "/management");
+            config.put("web.http.management.auth.type", "tokenbased");
+            config.put("web.http.management.auth.key", API_KEY);
+            config.put("web.http.protocol.port", String.valueOf(protocol));
+            config.put("web.http.protocol.path", "/protocol");
+            config.put("web.http.control.port", String.valueOf(freePort()));
+            config.put("web.http.control.path", "/control");
+            config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocol));
+            config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
+            config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
+            config.put("kakehashi.transfer.grpc.port", String.valueOf(freePort()));
+        }
+
+        RuntimeExtension runtime() {
+            return new RuntimePerClassExtension(new EmbeddedRuntime(id, new URL[0])
+                    .configurationProvider(() -> ConfigFactory.fromMap(config)));
+        }
+
+        String dsp() {
+            return "http://127.0.0.1:%d/protocol/2025-1".formatted(protocol);
+        }
+
+        JsonNode post(String path, JsonNode body) {
+            return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        }
+
+        JsonNode awaitState(String path, String state) {
+            var last = new JsonNode[1];
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                last[0] = send(HttpRequest.newBuilder(uri(path)).GET());
+                var now = last[0].path("state").asText();
+                if (now.equals("TERMINATED")) {
+                    throw new AssertionError(path + " terminated: " + last[0]);
+                }
+                return now.equals(state);
+            });
+            return last[0];
+        }
+
+        private URI uri(String path) {
+            return URI.create("http://127.0.0.1:%d/management%s".formatted(management, path));
+        }
+
+        private JsonNode send(HttpRequest.Builder request) {
+            try {
+                var response = HTTP.send(request.header("x-api-key", API_KEY).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 != 2) {
+                    throw new AssertionError(response.statusCode() + " " + response.uri() + ": " + response.body());
+                }
+                return response.body().isEmpty() ? MAPPER.createObjectNode() : MAPPER.readTree(response.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
