@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * evaluated in the {@code compute} scope through EDC's {@link PolicyEngine} (which the decision log decorates, so
  * every decision is recorded there and nowhere else) with the job's facts — the model it would export, the output
  * guard's k it runs with, the ε it would spend and what was spent. A denial is a {@code FAILED} job with the reason,
- * and nothing runs. An admitted job charges its ε, runs on the executor on the agreement's asset only, reports
+ * and nothing runs; the reason is the engine's message, which in the connector the decision log's engine shapes as
+ * {@code kakehashi.policy.denial.disclosure} allows (the log keeps the full reasons). An admitted job charges its ε, runs on the executor on the agreement's asset only, reports
  * progress, is stopped at its time limit ({@code FAILED}) or when either side cancels it ({@code CANCELLED}), and ends
  * {@code COMPLETED} with the hash of its result, or {@code FAILED} with a reason. Thread-safe.
  */
@@ -52,6 +53,7 @@ public final class ComputeJobService {
     public static final String EPSILON = "epsilon";
     /** Job parameter: {@code true} when a training job asks for its model, not only its metrics. */
     public static final String EXPORT_MODEL = "exportModel";
+    private static final String DENIED = "denied by policy";
 
     private final ComputeJobStore store;
     private final EpsilonLedger ledger;
@@ -119,9 +121,10 @@ public final class ComputeJobService {
         var context = new ComputePolicyContext(consumer, agreement, now, facts);
         var decision = policyEngine.evaluate(agreement.getPolicy(), context);
         if (decision.failed()) {
-            // the constraint functions' own reasons ("purpose: …") say more than the engine's summary
-            var reasons = context.getProblems().isEmpty() ? decision.getFailureDetail() : String.join("; ", context.getProblems());
-            return ServiceResult.success(fail(job.id(), "denied by policy: " + reasons));
+            // the consumer reads this reason: in the connector the decision log's engine has shaped it as
+            // kakehashi.policy.denial.disclosure allows (the full reasons stay in the log)
+            var message = decision.getFailureDetail();
+            return ServiceResult.success(fail(job.id(), message.startsWith(DENIED) ? message : DENIED + ": " + message));
         }
         if (epsilon.getContent().isPresent()) {
             var budget = terms.dpBudget().orElse(Double.POSITIVE_INFINITY);
