@@ -1,0 +1,141 @@
+package io.kakehashi.ai.extension;
+
+import io.kakehashi.ai.core.ComputeJobService;
+import io.kakehashi.ai.core.StoreComputeJobCounter;
+import io.kakehashi.ai.ml.FederatedRoundRunner;
+import io.kakehashi.ai.ml.OnnxEvaluationRunner;
+import io.kakehashi.ai.ml.TrainingJobRunner;
+import io.kakehashi.ai.spi.ComputeJobStore;
+import io.kakehashi.ai.spi.EpsilonLedger;
+import io.kakehashi.ai.spi.JobLimits;
+import io.kakehashi.ai.sql.SqlJobRunner;
+import io.kakehashi.policy.constraints.ai.ComputeJobCounter;
+import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
+import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Puts the compute job service in the connector: the job runners (SQL, training, evaluation, federated round) with
+ * their limits, each job decided in the {@code compute} scope through the connector's {@link PolicyEngine} (the
+ * decision log's, so every decision is recorded), assets resolved from {@code File} data addresses, and the job
+ * store as the durable counter of {@code compute.jobCount}. Settings are checked at start; a bad one stops the
+ * connector with a message naming its key.
+ */
+@Extension(ComputeJobsExtension.NAME)
+@Provides({ComputeJobService.class, ComputeJobCounter.class})
+public class ComputeJobsExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi compute jobs";
+
+    public static final String JOB_THREADS = "kakehashi.ai.jobs.threads";
+    public static final String TIME_LIMIT = "kakehashi.ai.jobs.timeLimit";
+    public static final String MEMORY_LIMIT = "kakehashi.ai.jobs.memoryLimit";
+    public static final String SQL_THREADS = "kakehashi.ai.sql.threads";
+    public static final String SQL_MAX_ROWS = "kakehashi.ai.sql.maxResultRows";
+    public static final String MAX_MODEL_BYTES = "kakehashi.ai.evaluation.maxModelBytes";
+
+    @Setting(key = JOB_THREADS, defaultValue = "2", description = "Compute jobs that run at the same time (1 to 64); more wait queued")
+    private int jobThreads;
+    @Setting(key = TIME_LIMIT, defaultValue = "PT10M", description = "Wall-clock limit of one job (ISO-8601 duration); a job past it fails")
+    private String timeLimit;
+    @Setting(key = MEMORY_LIMIT, defaultValue = "1073741824",
+            description = "Memory of one job's SQL engine in bytes (at least 64 MiB: the CSV reader alone needs about 32 MiB)")
+    private long memoryLimit;
+    @Setting(key = SQL_THREADS, defaultValue = "1", description = "DuckDB worker threads of one SQL job (1 to 64)")
+    private int sqlThreads;
+    @Setting(key = SQL_MAX_ROWS, defaultValue = "10000", description = "The most rows an SQL job's result may have")
+    private int maxResultRows;
+    @Setting(key = MAX_MODEL_BYTES, defaultValue = "67108864", description = "The largest ONNX model an evaluation job may bring, in bytes")
+    private int maxModelBytes;
+
+    @Inject
+    private PolicyEngine policyEngine;
+    @Inject
+    private ComputeJobStore store;
+    @Inject
+    private EpsilonLedger ledger;
+    @Inject
+    private DataAddressResolver addresses;
+    @Inject
+    private Clock clock;
+
+    private ExecutorService jobs;
+    private ScheduledExecutorService timers;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var limit = check();
+        var limits = new JobLimits(limit, memoryLimit);
+        jobs = Executors.newFixedThreadPool(jobThreads, daemon("kakehashi-compute-job-"));
+        timers = Executors.newSingleThreadScheduledExecutor(daemon("kakehashi-compute-timer-"));
+        var runners = List.of(
+                new SqlJobRunner(timers, sqlThreads, maxResultRows),
+                new TrainingJobRunner(),
+                new OnnxEvaluationRunner(maxModelBytes),
+                new FederatedRoundRunner(SecureRandom::new));
+        var service = new ComputeJobService(store, ledger, policyEngine, new FileAddressAssetResolver(addresses), runners, jobs, timers,
+                limits, clock, context.getMonitor().withPrefix("compute"));
+        context.registerService(ComputeJobService.class, service);
+        context.registerService(ComputeJobCounter.class, new StoreComputeJobCounter(store));
+    }
+
+    @Override
+    public void shutdown() {
+        if (jobs != null) {
+            jobs.shutdownNow();
+            timers.shutdownNow();
+        }
+    }
+
+    private Duration check() {
+        require(jobThreads >= 1 && jobThreads <= 64, JOB_THREADS, "must be between 1 and 64, was " + jobThreads);
+        require(sqlThreads >= 1 && sqlThreads <= 64, SQL_THREADS, "must be between 1 and 64, was " + sqlThreads);
+        require(memoryLimit >= 64L << 20, MEMORY_LIMIT, "must be at least 67108864 (64 MiB), was " + memoryLimit);
+        require(maxResultRows >= 1, SQL_MAX_ROWS, "must be positive, was " + maxResultRows);
+        require(maxModelBytes >= 1, MAX_MODEL_BYTES, "must be positive, was " + maxModelBytes);
+        Duration limit;
+        try {
+            limit = Duration.parse(timeLimit);
+        } catch (DateTimeParseException e) {
+            throw new EdcException("%s must be an ISO-8601 duration such as PT10M, was '%s'".formatted(TIME_LIMIT, timeLimit));
+        }
+        require(!limit.isNegative() && !limit.isZero(), TIME_LIMIT, "must be positive, was " + timeLimit);
+        return limit;
+    }
+
+    private static void require(boolean holds, String key, String why) {
+        if (!holds) {
+            throw new EdcException(key + " " + why);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        var count = new AtomicInteger();
+        return runnable -> {
+            var thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package io.kakehashi.ai.extension;
+
+import io.kakehashi.ai.core.ComputeJobService;
+import io.kakehashi.ai.core.ComputeTestFixtures;
+import io.kakehashi.ai.core.InMemoryComputeJobStore;
+import io.kakehashi.ai.core.InMemoryEpsilonLedger;
+import io.kakehashi.ai.spi.ComputeJobStore;
+import io.kakehashi.ai.spi.EpsilonLedger;
+import io.kakehashi.ai.spi.JobDescription;
+import io.kakehashi.ai.spi.JobOutput;
+import io.kakehashi.ai.spi.JobState;
+import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.policy.constraints.ai.ComputeJobCounter;
+import io.kakehashi.policy.spi.KakehashiPolicy;
+import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
+import org.eclipse.edc.junit.extensions.DependencyInjectionExtension;
+import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.policy.model.Operator;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.system.configuration.ConfigFactory;
+import org.eclipse.edc.spi.types.domain.DataAddress;
+import org.eclipse.edc.boot.system.injection.ObjectFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.kakehashi.ai.core.ComputeTestFixtures.constraint;
+import static io.kakehashi.ai.core.ComputeTestFixtures.useOnlyIf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.when;
+
+/** The extension built and initialised as EDC does it, with the connector's services it injects in place. */
+@ExtendWith(DependencyInjectionExtension.class)
+class ComputeJobsExtensionTest {
+
+    @TempDir
+    Path dir;
+    private final InMemoryComputeJobStore store = new InMemoryComputeJobStore();
+    private ComputeJobsExtension extension;
+
+    @BeforeEach
+    void services(ServiceExtensionContext context) throws Exception {
+        var csv = Files.writeString(dir.resolve("machines.csv"), "region,temperature\nAichi,40\nAichi,42\nOsaka,50\n");
+        DataAddressResolver addresses = assetId -> "machine-operation-data".equals(assetId)
+                ? DataAddress.Builder.newInstance().type("File").property("path", csv.toString()).build() : null;
+        context.registerService(PolicyEngine.class, ComputeTestFixtures.engine(store));
+        context.registerService(ComputeJobStore.class, store);
+        context.registerService(EpsilonLedger.class, new InMemoryEpsilonLedger());
+        context.registerService(DataAddressResolver.class, addresses);
+        context.registerService(Clock.class, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        if (extension != null) {
+            extension.shutdown();
+        }
+    }
+
+    private void configure(ServiceExtensionContext context, Map<String, String> settings) {
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(settings));
+    }
+
+    @Test
+    void initialize_shouldProvideAJobServiceThatRunsSqlOnAFileAsset(ServiceExtensionContext context, ObjectFactory factory) throws Exception {
+        configure(context, Map.of());
+        extension = factory.constructInstance(ComputeJobsExtension.class);
+
+        extension.initialize(context);
+
+        var service = context.getService(ComputeJobService.class);
+        var agreement = ComputeTestFixtures.agreement(useOnlyIf(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics")));
+        var job = service.submit(ComputeTestFixtures.VENDOR, agreement,
+                JobDescription.of(JobType.SQL, Map.of("query", "SELECT region, count(*) AS n FROM asset GROUP BY region ORDER BY region"))).getContent();
+        var done = service.whenFinished(job.id()).orElseThrow().get(30, TimeUnit.SECONDS);
+        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(((JobOutput.Table) service.result(job.id()).orElseThrow()).rows()).containsExactly(List.of("Aichi", 2L), List.of("Osaka", 1L));
+        assertThat(context.getService(ComputeJobCounter.class).jobsSoFar(agreement)).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "kakehashi.ai.jobs.threads, 0",
+            "kakehashi.ai.jobs.timeLimit, ten minutes",
+            "kakehashi.ai.jobs.timeLimit, PT0S",
+            "kakehashi.ai.jobs.memoryLimit, 1048576",
+            "kakehashi.ai.sql.threads, 100",
+            "kakehashi.ai.sql.maxResultRows, 0",
+            "kakehashi.ai.evaluation.maxModelBytes, -1"
+    })
+    void initialize_withABadSetting_shouldFailNamingTheKey(String key, String value, ServiceExtensionContext context, ObjectFactory factory) {
+        configure(context, Map.of(key, value));
+        extension = factory.constructInstance(ComputeJobsExtension.class);
+
+        assertThatThrownBy(() -> extension.initialize(context)).isInstanceOf(EdcException.class).hasMessageStartingWith(key);
+    }
+}
