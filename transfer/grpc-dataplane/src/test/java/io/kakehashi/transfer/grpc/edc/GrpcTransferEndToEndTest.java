@@ -64,6 +64,11 @@ class GrpcTransferEndToEndTest {
         assetBody.putObject("properties").put("name", "machines");
         assetBody.putObject("dataAddress").put("@type", "DataAddress").put("type", "HttpData").put("baseUrl", backend.url());
         PROVIDER.post("/v3/assets", assetBody);
+        var telemetry = body().put("@id", "telemetry");
+        telemetry.putObject("properties").put("name", "telemetry");
+        telemetry.putObject("dataAddress").put("@type", "DataAddress").put("type", GrpcStreamAddresses.RECORD_STREAM_TYPE)
+                .put(GrpcStreamAddresses.RECORD_SOURCE, TestRecordSourceExtension.NAME);
+        PROVIDER.post("/v3/assets", telemetry);
         var policy = body().put("@id", "open");
         var odrl = policy.putObject("policy").put("@context", "http://www.w3.org/ns/odrl.jsonld").put("@type", "Set");
         odrl.putArray("permission").addObject().put("action", "use");
@@ -78,20 +83,31 @@ class GrpcTransferEndToEndTest {
         backend.close();
     }
 
-    @Test
-    void pullAndPush_whenNegotiatedOverDsp_shouldDeliverIdenticalFilesOverGrpc() throws Exception {
+    private static String agreementFor(String assetId) {
         var catalogRequest = body().put("counterPartyAddress", PROVIDER.dsp()).put("counterPartyId", "provider").put("protocol", PROTOCOL);
         var catalog = CONSUMER.post("/v3/catalog/request", catalogRequest);
-        assertThat(catalog.toString()).contains("GrpcStream-PULL").contains("GrpcStream-PUSH");
-        var dataset = catalog.path("dataset").isArray() ? catalog.path("dataset").get(0) : catalog.path("dataset");
+        var datasets = catalog.path("dataset").isArray() ? catalog.path("dataset") : MAPPER.createArrayNode().add(catalog.path("dataset"));
+        JsonNode dataset = null;
+        for (var candidate : datasets) {
+            if (candidate.path("@id").asText().equals(assetId)) {
+                dataset = candidate;
+            }
+        }
+        assertThat(dataset).as("dataset %s in %s", assetId, catalog).isNotNull();
+        assertThat(dataset.toString()).contains("GrpcStream-PULL").contains("GrpcStream-PUSH");
         var offer = (ObjectNode) (dataset.path("hasPolicy").isArray() ? dataset.path("hasPolicy").get(0) : dataset.path("hasPolicy")).deepCopy();
-        offer.put("@type", "Offer").put("assigner", catalog.path("participantId").asText()).put("target", dataset.path("@id").asText());
+        offer.put("@type", "Offer").put("assigner", catalog.path("participantId").asText()).put("target", assetId);
         var request = MAPPER.createObjectNode();
         request.putArray("@context").add("https://w3id.org/edc/connector/management/v0.0.1");
         request.put("@type", "ContractRequest").put("counterPartyAddress", PROVIDER.dsp()).put("protocol", PROTOCOL);
         request.set("policy", offer);
         var negotiationId = CONSUMER.post("/v3/contractnegotiations", request).path("@id").asText();
-        var agreementId = CONSUMER.awaitState("/v3/contractnegotiations/" + negotiationId, "FINALIZED").path("contractAgreementId").asText();
+        return CONSUMER.awaitState("/v3/contractnegotiations/" + negotiationId, "FINALIZED").path("contractAgreementId").asText();
+    }
+
+    @Test
+    void pullAndPush_whenNegotiatedOverDsp_shouldDeliverIdenticalFilesOverGrpc() throws Exception {
+        var agreementId = agreementFor("machines");
 
         var pulled = dir.resolve("inbox/pulled.bin");
         var pull = CONSUMER.post("/v3/transferprocesses", transferRequest(agreementId, GrpcStreamAddresses.PULL, pulled)).path("@id").asText();
@@ -104,6 +120,44 @@ class GrpcTransferEndToEndTest {
         var push = CONSUMER.post("/v3/transferprocesses", pushRequest).path("@id").asText();
         CONSUMER.awaitState("/v3/transferprocesses/" + push, "COMPLETED");
         assertThat(TestContent.sha256(pushed)).isEqualTo(TestContent.sha256(asset));
+    }
+
+    @Test
+    void realTimePull_whenSuspendedResumedAndTerminatedThroughTheManagementApi_shouldDeliverInOrderWithNoLoss() throws Exception {
+        var agreementId = agreementFor("telemetry");
+        var received = dir.resolve("inbox/telemetry.jsonl");
+        var transfer = CONSUMER.post("/v3/transferprocesses", transferRequest(agreementId, GrpcStreamAddresses.PULL, received))
+                .path("@id").asText();
+        var path = "/v3/transferprocesses/" + transfer;
+        CONSUMER.awaitState(path, "STARTED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= 1000);
+
+        CONSUMER.post(path + "/suspend", body().put("@type", "SuspendTransfer").put("reason", "maintenance"));
+        CONSUMER.awaitState(path, "SUSPENDED");
+        var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+        CONSUMER.post(path + "/resume", body());
+        CONSUMER.awaitState(path, "STARTED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= atSuspend + 1000);
+
+        CONSUMER.post(path + "/terminate", body().put("@type", "TerminateTransfer").put("reason", "enough"));
+        CONSUMER.awaitState(path, "TERMINATED");
+        var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+        assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + 1000);
+        try (var all = Files.lines(received)) {
+            var index = new long[1];
+            all.forEach(line -> assertThat(line).isEqualTo("{\"seq\":" + index[0]++ + "}"));
+        }
+    }
+
+    private static long lines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var stream = Files.lines(file)) {
+            return stream.count();
+        }
     }
 
     private static ObjectNode transferRequest(String agreementId, String transferType, Path destination) {
@@ -175,7 +229,7 @@ class GrpcTransferEndToEndTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 last[0] = send(HttpRequest.newBuilder(uri(path)).GET());
                 var now = last[0].path("state").asText();
-                if (now.equals("TERMINATED")) {
+                if (now.equals("TERMINATED") && !state.equals("TERMINATED")) {
                     throw new AssertionError(path + " terminated: " + last[0]);
                 }
                 return now.equals(state);
