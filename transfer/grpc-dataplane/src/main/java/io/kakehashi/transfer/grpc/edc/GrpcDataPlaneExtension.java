@@ -40,6 +40,9 @@ import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
+import org.eclipse.edc.validator.spi.DataAddressValidatorRegistry;
+import org.eclipse.edc.validator.spi.ValidationResult;
+import org.eclipse.edc.validator.spi.Violation;
 import org.jetbrains.annotations.NotNull;
 
 import java.io.IOException;
@@ -69,6 +72,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String HOST = "kakehashi.transfer.grpc.host";
     static final String PORT = "kakehashi.transfer.grpc.port";
     static final String PUBLIC_HOST = "kakehashi.transfer.grpc.public-host";
+    static final String PUBLIC_PORT = "kakehashi.transfer.grpc.public-port";
     static final String TLS = "kakehashi.transfer.grpc.tls.enabled";
     static final String TLS_ALIAS = "kakehashi.transfer.grpc.tls.alias";
     static final String CHUNK_SIZE = "kakehashi.transfer.grpc.chunk-size";
@@ -84,6 +88,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Setting(key = PUBLIC_HOST, required = false,
             description = "Host peers use to reach the gRPC endpoint (in EDRs and PUSH destinations); defaults to the bind host")
     private String publicHost;
+    @Setting(key = PUBLIC_PORT, required = false,
+            description = "Port peers use to reach the gRPC endpoint when it differs from the bound one (a port mapping); defaults to the port")
+    private Integer publicPort;
     @Setting(key = TLS, defaultValue = "true",
             description = "TLS on the gRPC endpoint, with a certificate made at first start and pinned by peers through its SHA-256")
     private boolean tls;
@@ -124,6 +131,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Inject
     private PipelineService pipelineService;
     @Inject(required = false)
+    private DataAddressValidatorRegistry addressValidators;
+    @Inject(required = false)
     private ContractNegotiationStore agreements;
     @Inject(required = false)
     private TransferProcessObservable transferProcessObservable;
@@ -159,7 +168,11 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
             fingerprint = identity.fingerprint();
             monitor.info("gRPC data plane TLS certificate SHA-256: " + fingerprint);
         }
-        var endpoint = new OwnEndpoint(advertisedHost, port, fingerprint);
+        var advertisedPort = publicPort == null ? port : publicPort;
+        if (advertisedPort < 1 || advertisedPort > 65535) {
+            throw new EdcException("%s must be a port number, was %d".formatted(PUBLIC_PORT, advertisedPort));
+        }
+        var endpoint = new OwnEndpoint(advertisedHost, advertisedPort, fingerprint);
         var tokens = new TransferTokens(accessTokens, participantId, lifetime, clock);
 
         meters = new TransferMeters(agreements == null ? id -> TransferLimits.NONE : new AgreementQuotas(dataFlows, agreements), clock);
@@ -189,6 +202,16 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         transferServices.registerTransferService(10, new GrpcPushTransferService(flows, channels, meters, config, executor, clock, monitor));
         pipelineService.registerFactory(new AdvertisedSinkType());
         pipelineService.registerFactory(new AdvertisedSourceType());
+
+        if (addressValidators != null) {
+            // a consumer's GrpcStream destination is filled in by the connector itself (PUSH) or unused (PULL)
+            addressValidators.registerDestinationValidator(GrpcStreamAddresses.TYPE, address -> ValidationResult.success());
+            addressValidators.registerSourceValidator(GrpcStreamAddresses.RECORD_STREAM_TYPE, address ->
+                    address.getStringProperty(GrpcStreamAddresses.RECORD_SOURCE) == null
+                            ? ValidationResult.failure(Violation.violation("a record stream needs the name of its record source",
+                                    GrpcStreamAddresses.RECORD_SOURCE))
+                            : ValidationResult.success());
+        }
 
         if (transferProcessObservable != null && transferProcessService != null) {
             transferProcessObservable.registerListener(new GrpcConsumerTransfers(bulkSinks, recordSinks, tokens, endpoint, channels,

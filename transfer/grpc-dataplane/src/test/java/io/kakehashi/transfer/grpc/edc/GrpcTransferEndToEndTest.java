@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two EDC runtimes (control plane and embedded data plane each) in this JVM: the consumer finds GrpcStream-PULL
  * and GrpcStream-PUSH in the provider's catalog, negotiates over DSP 2025-1 and moves the asset over gRPC with TLS,
- * driven only through the management API.
+ * driven only through the management API. The provider's gRPC endpoint sits behind a proxy that cuts the bulk PULL's
+ * connection once in the middle, so the consumer must resume from its partial file.
  */
 class GrpcTransferEndToEndTest {
 
@@ -44,7 +45,9 @@ class GrpcTransferEndToEndTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Connector PROVIDER = new Connector("provider");
     private static final Connector CONSUMER = new Connector("consumer");
-    private static final long SIZE = 5L * 1024 * 1024 + 3;
+    private static final long SIZE = 24L * 1024 * 1024 + 3;
+    /** The provider's gRPC endpoint is reached through a proxy that can cut the connection mid-transfer. */
+    private static final CuttingProxy PROXY = PROVIDER.behindProxy();
 
     @RegisterExtension
     static final RuntimeExtension PROVIDER_RUNTIME = PROVIDER.runtime();
@@ -79,8 +82,9 @@ class GrpcTransferEndToEndTest {
     }
 
     @AfterAll
-    static void cleanUp() {
+    static void cleanUp() throws IOException {
         backend.close();
+        PROXY.close();
     }
 
     private static String agreementFor(String assetId) {
@@ -106,12 +110,14 @@ class GrpcTransferEndToEndTest {
     }
 
     @Test
-    void pullAndPush_whenNegotiatedOverDsp_shouldDeliverIdenticalFilesOverGrpc() throws Exception {
+    void pullAndPush_whenNegotiatedOverDspAndCutOnce_shouldResumeAndDeliverIdenticalFilesOverGrpc() throws Exception {
         var agreementId = agreementFor("machines");
 
         var pulled = dir.resolve("inbox/pulled.bin");
+        PROXY.cutOnceAfter(8L * 1024 * 1024);
         var pull = CONSUMER.post("/v3/transferprocesses", transferRequest(agreementId, GrpcStreamAddresses.PULL, pulled)).path("@id").asText();
         CONSUMER.awaitState("/v3/transferprocesses/" + pull, "COMPLETED");
+        assertThat(PROXY.hasCut()).as("the connection was cut mid-transfer").isTrue();
         assertThat(TestContent.sha256(pulled)).isEqualTo(TestContent.sha256(asset));
 
         var pushed = dir.resolve("inbox/pushed.bin");
@@ -189,6 +195,7 @@ class GrpcTransferEndToEndTest {
         private final Map<String, String> config = new HashMap<>();
         private final int management = freePort();
         private final int protocol = freePort();
+        private final int grpc = freePort();
 
         private Connector(String id) {
             this.id = id;
@@ -207,7 +214,17 @@ class GrpcTransferEndToEndTest {
             config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocol));
             config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
             config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
-            config.put("kakehashi.transfer.grpc.port", String.valueOf(freePort()));
+            config.put("kakehashi.transfer.grpc.port", String.valueOf(grpc));
+        }
+
+        CuttingProxy behindProxy() {
+            try {
+                var proxy = new CuttingProxy(grpc);
+                config.put("kakehashi.transfer.grpc.public-port", String.valueOf(proxy.port()));
+                return proxy;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         RuntimeExtension runtime() {
