@@ -29,6 +29,8 @@ public class DidDocumentServer implements AutoCloseable {
     }
 
     public DidDocumentServer() throws IOException {
+        // the JDK server writes headers and body apart; without TCP_NODELAY each answer waits for a delayed ACK
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
