@@ -20,7 +20,8 @@ import java.util.Set;
  * <li>{@link #rewrite} takes DuckDB's own syntax tree of the query and admits only the shape of a grouped aggregate
  * over the asset: one {@code SELECT} from {@code asset} (no join, subquery, set operation, CTE, window, QUALIFY,
  * sample or DISTINCT), whose aggregate functions are among {@link #ALLOWED_AGGREGATES} (no {@code min}, {@code max},
- * {@code list}, {@code first}, {@code quantile}…: they return one row's value), without {@code FILTER}, and whose
+ * {@code list}, {@code first}, {@code quantile}…: they return one row's value), without {@code FILTER} or
+ * {@code DISTINCT} (but in {@code count}), and whose
  * arguments are plain columns (no {@code CASE} that singles a row out inside a large group). It then appends to the
  * select list {@code count(*)} and {@code count(c)} for every column c an aggregate reads.</li>
  * <li>The engine runs the rewritten tree, so each output row carries the number of source rows of its own group
@@ -87,6 +88,10 @@ final class AggregateOutputGuard {
                     aggregates[0]++;
                     if (!ALLOWED_AGGREGATES.contains(name)) {
                         problems.add("the aggregate '%s' can return a single row's value; allowed are %s".formatted(name, new java.util.TreeSet<>(ALLOWED_AGGREGATES)));
+                    }
+                    if (expression.getBoolean("distinct", false) && !name.equals("count")) {
+                        // sum(DISTINCT x) over k rows where k−1 share a value gives away the odd one out
+                        problems.add("DISTINCT is allowed only in count(DISTINCT …)");
                     }
                     if (isSet(expression, "filter")) {
                         problems.add("FILTER on an aggregate is not allowed");

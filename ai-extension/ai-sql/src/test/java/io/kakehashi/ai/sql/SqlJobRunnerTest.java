@@ -249,6 +249,25 @@ class SqlJobRunnerTest {
         }
 
         @Test
+        void run_distinctInsideAnAggregateOtherThanCount_shouldBeRefused() {
+            assertThat(failure("SELECT region, sum(DISTINCT spindle_hours) FROM asset GROUP BY region", k)).contains("DISTINCT");
+            assertThat(table("SELECT count(DISTINCT machine) AS machines FROM asset", k).rows()).containsExactly(List.of(7L));
+        }
+
+        @Test
+        void run_rollupAndGroupingSets_shouldBeCountedPerOutputRow() {
+            assertThat(failure("SELECT region, count(*) FROM asset GROUP BY ROLLUP (region)", k)).contains("group of 3 source rows");
+            assertThat(table("SELECT region, count(*) FROM asset WHERE region <> 'Okinawa' GROUP BY ROLLUP (region)", k).rows()).hasSize(5);
+            assertThat(failure("SELECT id, sum(temperature) FROM asset GROUP BY GROUPING SETS ((id), ())", k)).contains("group of 1 source rows");
+        }
+
+        @Test
+        void run_aForbiddenAggregateInHavingOrOrderBy_shouldBeRefused() {
+            assertThat(failure("SELECT region, count(*) FROM asset GROUP BY region HAVING max(temperature) > 58", k)).contains("'max'");
+            assertThat(failure("SELECT region, count(*) FROM asset GROUP BY region ORDER BY min(id)", k)).contains("'min'");
+        }
+
+        @Test
         void run_whenNoGroupQualifies_shouldReturnNoRows() {
             assertThat(table("SELECT region, count(*) FROM asset GROUP BY region HAVING count(*) > 1000", k).rows()).isEmpty();
         }
