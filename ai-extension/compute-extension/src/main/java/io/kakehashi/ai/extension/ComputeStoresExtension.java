@@ -1,0 +1,70 @@
+package io.kakehashi.ai.extension;
+
+import io.kakehashi.ai.core.InMemoryComputeJobStore;
+import io.kakehashi.ai.core.InMemoryEpsilonLedger;
+import io.kakehashi.ai.spi.ComputeJobStore;
+import io.kakehashi.ai.spi.EpsilonLedger;
+import io.kakehashi.ai.store.sql.ComputeSchema;
+import io.kakehashi.ai.store.sql.PostgresComputeJobStore;
+import io.kakehashi.ai.store.sql.PostgresEpsilonLedger;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
+
+import java.time.Clock;
+
+/**
+ * Where compute jobs and the ε spent per agreement live. Like the rest of the connector's state it follows the
+ * datasource (decision 0001): with {@value #DATASOURCE_URL_KEY} set, PostgreSQL (tables created at start, shared by
+ * replicas, kept across restarts); without it, in memory — the embedded default, where a restart forgets the jobs
+ * and refills every ε budget, which the connector says at start.
+ */
+@Extension(ComputeStoresExtension.NAME)
+@Provides({ComputeJobStore.class, EpsilonLedger.class})
+public class ComputeStoresExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi compute job store and ε ledger";
+    static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
+
+    @Inject(required = false)
+    private DataSourceRegistry dataSourceRegistry;
+    @Inject
+    private Clock clock;
+
+    private RegistryDataSource postgres;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
+        if (url != null && !url.isBlank()) {
+            if (dataSourceRegistry == null) {
+                throw new EdcException("Compute jobs: '%s' is set but the runtime has no data source registry".formatted(DATASOURCE_URL_KEY));
+            }
+            postgres = new RegistryDataSource(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE);
+            context.registerService(ComputeJobStore.class, new PostgresComputeJobStore(postgres));
+            context.registerService(EpsilonLedger.class, new PostgresEpsilonLedger(postgres, clock));
+            context.getMonitor().info("Compute jobs and ε ledger: PostgreSQL");
+            return;
+        }
+        context.registerService(ComputeJobStore.class, new InMemoryComputeJobStore());
+        context.registerService(EpsilonLedger.class, new InMemoryEpsilonLedger());
+        context.getMonitor().warning("Compute jobs and the ε spent per agreement are kept in memory: a restart forgets them and refills every budget");
+    }
+
+    @Override
+    public void prepare() {
+        if (postgres != null) {
+            // the pool registers the data source during initialisation, so the tables are made once it is there
+            ComputeSchema.create(postgres);
+        }
+    }
+}

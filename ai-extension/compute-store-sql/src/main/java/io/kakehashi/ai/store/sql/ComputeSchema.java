@@ -1,0 +1,66 @@
+package io.kakehashi.ai.store.sql;
+
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
+
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Creates the compute tables if they are missing, in one transaction under an advisory lock so replicas that start
+ * together do not race.
+ */
+public final class ComputeSchema {
+
+    private static final long LOCK = 0x4B48_4149_0001L; // "KHAI" 1
+
+    private static final String[] STATEMENTS = {
+            """
+            CREATE TABLE IF NOT EXISTS kakehashi_compute_job (
+                id               TEXT PRIMARY KEY,
+                agreement_id     TEXT NOT NULL,
+                asset_id         TEXT NOT NULL,
+                consumer_id      TEXT NOT NULL,
+                type             TEXT NOT NULL,
+                parameters       TEXT NOT NULL,
+                description_hash TEXT NOT NULL,
+                model_hash       TEXT,
+                state            TEXT NOT NULL,
+                progress         DOUBLE PRECISION NOT NULL,
+                reason           TEXT,
+                result_hash      TEXT,
+                admitted         BOOLEAN NOT NULL,
+                created_at_nanos BIGINT NOT NULL,
+                updated_at_nanos BIGINT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS kakehashi_compute_job_agreement ON kakehashi_compute_job (agreement_id, created_at_nanos)",
+            """
+            CREATE TABLE IF NOT EXISTS kakehashi_epsilon_charge (
+                agreement_id     TEXT NOT NULL,
+                charge_id        TEXT NOT NULL,
+                epsilon          DOUBLE PRECISION NOT NULL,
+                charged_at_nanos BIGINT NOT NULL,
+                PRIMARY KEY (agreement_id, charge_id)
+            )"""
+    };
+
+    private ComputeSchema() {
+    }
+
+    public static void create(DataSource dataSource) {
+        try (var connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (var statement = connection.createStatement()) {
+                statement.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
+                for (var sql : STATEMENTS) {
+                    statement.execute(sql);
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot create the compute tables: " + e.getMessage(), e);
+        }
+    }
+}
