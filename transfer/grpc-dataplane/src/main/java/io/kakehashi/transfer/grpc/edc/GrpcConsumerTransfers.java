@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -53,7 +54,9 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
     private final ExecutorService executor;
     private final Supplier<TransferProcessService> processes;
     private final Monitor monitor;
-    private final Map<String, Consumer<Status>> running = new ConcurrentHashMap<>();
+    private final Map<String, Pull> running = new ConcurrentHashMap<>();
+    /** The end of each process's latest pull, kept across suspensions so that a resumed pull waits for it. */
+    private final Map<String, CompletableFuture<Void>> latest = new ConcurrentHashMap<>();
     private final Map<String, RecordSink> pulledStreams = new ConcurrentHashMap<>();
 
     public GrpcConsumerTransfers(TransferRegistry<Path> bulkSinks, TransferRegistry<RecordSink> recordSinks, TransferTokens tokens,
@@ -121,32 +124,55 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         // the provider knows the transfer by its own process id, which is the consumer's correlation id
         var providerTransferId = process.getCorrelationId();
         var channel = channels.channelTo(target);
+        var processId = process.getId();
+        Consumer<Status> stopper;
+        Supplier<TransferOutcome> work;
         if (target.stream()) {
-            var sink = pulledStreams.computeIfAbsent(process.getId(), id -> new LazyFileRecordSink(path));
+            var sink = pulledStreams.computeIfAbsent(processId, id -> new LazyFileRecordSink(path));
             var subscription = new RecordSubscription(channel, providerTransferId, () -> token, sink, config, monitor);
-            running.put(process.getId(), subscription::stop);
-            executor.execute(() -> finished(process.getId(), subscription.run(), false));
+            stopper = subscription::stop;
+            work = subscription::run;
         } else {
             var pull = new BulkPull(channel, providerTransferId, () -> token, path, config, monitor);
-            running.put(process.getId(), pull::stop);
-            executor.execute(() -> finished(process.getId(), pull.run(), true));
+            stopper = pull::stop;
+            work = pull::run;
         }
+        // one pull per process at a time: a pull that is still ending (a quick suspend and resume) finishes first,
+        // so two never write the same file
+        var previous = running.get(processId);
+        if (previous != null) {
+            previous.stop().accept(Status.FAILED_PRECONDITION.withDescription("superseded by a new start"));
+        }
+        var pull = new Pull(stopper, new CompletableFuture<>());
+        var after = latest.put(processId, pull.done());
+        running.put(processId, pull);
+        if (after == null) {
+            after = CompletableFuture.completedFuture(null);
+        }
+        after.whenCompleteAsync((ignored, failure) -> {
+            try {
+                finished(processId, pull, work.get(), !target.stream());
+            } finally {
+                pull.done().complete(null);
+            }
+        }, executor);
     }
 
     @Override
     public void suspended(TransferProcess process) {
-        var stop = running.remove(process.getId());
-        if (stop != null) {
-            stop.accept(Status.FAILED_PRECONDITION.withDescription("transfer suspended"));
+        var pull = running.remove(process.getId());
+        if (pull != null) {
+            pull.stop().accept(Status.FAILED_PRECONDITION.withDescription("transfer suspended"));
         }
     }
 
     @Override
     public void terminated(TransferProcess process) {
-        var stop = running.remove(process.getId());
-        if (stop != null) {
-            stop.accept(Status.CANCELLED.withDescription("transfer terminated"));
+        var pull = running.remove(process.getId());
+        if (pull != null) {
+            pull.stop().accept(Status.CANCELLED.withDescription("transfer terminated"));
         }
+        latest.remove(process.getId());
         bulkSinks.terminate(process.getId());
         recordSinks.terminate(process.getId());
         closeQuietly(pulledStreams.remove(process.getId()));
@@ -163,14 +189,16 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
     @Override
     public void completed(TransferProcess process) {
         running.remove(process.getId());
+        latest.remove(process.getId());
         bulkSinks.remove(process.getId());
         closeQuietly(recordSinks.value(process.getId()));
         recordSinks.remove(process.getId());
         closeQuietly(pulledStreams.remove(process.getId()));
     }
 
-    private void finished(String processId, TransferOutcome outcome, boolean bulk) {
-        if (running.remove(processId) == null) {
+    private void finished(String processId, Pull pull, TransferOutcome outcome, boolean bulk) {
+        // only the pull that is still the process's current one reports; a stopped or superseded one is silent
+        if (!running.remove(processId, pull)) {
             // suspended or terminated meanwhile: the control plane already knows
             return;
         }
@@ -197,6 +225,9 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
             monitor.warning("cannot terminate transfer %s: %s".formatted(processId, terminated.getFailureDetail()));
         }
     }
+
+    /** A running pull: how to stop it and when it has ended. */
+    private record Pull(Consumer<Status> stop, CompletableFuture<Void> done) { }
 
     private static Path destinationPath(TransferProcess process) {
         var value = process.getPrivateProperties() == null ? null : process.getPrivateProperties().get(GrpcStreamAddresses.DESTINATION_PATH);

@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  *     -Dexec.args="1073741824 3"
  * </pre>
  * Arguments: size in bytes, runs per direction, {@code tls} or {@code plain}, and the directory for the files
- * (a tmpfs such as /dev/shm leaves the disk out).
+ * (a tmpfs such as /dev/shm leaves the disk out), and the chunk size in bytes.
  */
 public final class GrpcBulkBenchmark {
 
@@ -70,7 +70,8 @@ public final class GrpcBulkBenchmark {
             var sources = new TransferRegistry<BulkSource>();
             var sinks = new TransferRegistry<Path>();
             var meters = new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC());
-            var config = GrpcTransferConfig.defaults();
+            var config = args.length > 4 ? GrpcTransferConfig.defaults().withChunkSize(Integer.parseInt(args[4]))
+                    : GrpcTransferConfig.defaults();
             var identity = tls ? GrpcTlsIdentity.create("127.0.0.1", Clock.systemUTC()) : null;
             var server = new GrpcTransferServer("127.0.0.1", 0, identity == null ? null : identity.serverCredentials(), authorization,
                     List.of(new BulkTransferService(authorization, sources, sinks, meters, config, Clock.systemUTC(), monitor))).start();
