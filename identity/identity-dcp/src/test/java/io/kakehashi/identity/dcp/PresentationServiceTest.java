@@ -58,11 +58,11 @@ class PresentationServiceTest {
     }
 
     @Test
-    void query_shouldReturnOnlyScopesBothGrantedAndRequested() {
-        var access = alice.tokens.accessToken(bob.did.id(), List.of(Dcp.scope(Credentials.MEMBERSHIP))).getContent();
+    void query_shouldReturnOnlyTheRequestedScopes() {
+        var access = alice.tokens.accessToken(bob.did.id(), List.of(Dcp.scope(Credentials.MEMBERSHIP), Dcp.scope(Credentials.CERTIFICATION))).getContent();
 
         var answer = holder.query(bearer(bob.tokens.idToken(alice.did.id(), access).getContent()),
-                query(Dcp.scope(Credentials.MEMBERSHIP), Dcp.scope(Credentials.CERTIFICATION)), refusals::add);
+                query(Dcp.scope(Credentials.MEMBERSHIP)), refusals::add);
 
         assertThat(answer.succeeded()).as(refusals.toString()).isTrue();
         assertThat(answer.getContent()).containsEntry("type", Dcp.PRESENTATION_RESPONSE_MESSAGE);
@@ -77,13 +77,36 @@ class PresentationServiceTest {
     }
 
     @Test
-    void query_whenScopeNotGranted_shouldPresentNothingOfIt() {
-        var access = alice.tokens.accessToken(bob.did.id(), List.of(Dcp.scope(Credentials.LEGAL_ENTITY))).getContent();
+    void query_whenAskingBeyondTheGrantedScopes_shouldBeForbidden() {
+        var access = alice.tokens.accessToken(bob.did.id(), List.of(Dcp.scope(Credentials.MEMBERSHIP))).getContent();
 
-        var answer = holder.query(bearer(bob.tokens.idToken(alice.did.id(), access).getContent()), query(Dcp.scope(Credentials.MEMBERSHIP)), refusals::add);
+        var answer = holder.query(bearer(bob.tokens.idToken(alice.did.id(), access).getContent()),
+                query(Dcp.scope(Credentials.MEMBERSHIP), Dcp.scope(Credentials.CERTIFICATION)), refusals::add);
 
-        var vp = Jws.parse(((List<?>) answer.getContent().get("presentation")).get(0).toString(), "vp").getContent();
-        assertThat((List<?>) vp.payload().get("verifiableCredential")).isEmpty();
+        assertThat(answer.failed()).isTrue();
+        assertThat(refusals).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo(Refusal.FORBIDDEN);
+            assertThat(r.reason()).contains("does not grant");
+        });
+    }
+
+    @Test
+    void query_whenNoScope_shouldBeABadRequest() {
+        var access = alice.tokens.accessToken(bob.did.id(), List.of(Dcp.scope(Credentials.MEMBERSHIP))).getContent();
+
+        holder.query(bearer(bob.tokens.idToken(alice.did.id(), access).getContent()), query(), refusals::add);
+
+        assertThat(refusals).singleElement().satisfies(r -> assertThat(r.kind()).isEqualTo(Refusal.BAD_REQUEST));
+    }
+
+    @Test
+    void query_whenAuthorizationIsNotBearer_shouldBeUnauthorized() {
+        var access = alice.tokens.accessToken(bob.did.id(), List.of(Dcp.scope(Credentials.MEMBERSHIP))).getContent();
+
+        var answer = holder.query(bob.tokens.idToken(alice.did.id(), access).getContent(), query(Dcp.scope(Credentials.MEMBERSHIP)), refusals::add);
+
+        assertThat(answer.failed()).isTrue();
+        assertThat(refusals).singleElement().satisfies(r -> assertThat(r.reason()).contains("not a Bearer token"));
     }
 
     @Test

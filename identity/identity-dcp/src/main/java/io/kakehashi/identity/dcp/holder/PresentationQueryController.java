@@ -12,8 +12,9 @@ import org.eclipse.edc.spi.monitor.Monitor;
 import java.util.Map;
 
 /**
- * The DCP {@code POST /presentations/query} endpoint of the embedded credential service. A refused query is a 401 (or
- * 400 for a malformed one) without details; the reason goes to the log, never a token.
+ * The DCP {@code POST /presentations/query} endpoint of the embedded credential service. A refused query is a 401
+ * (403 when it asks beyond its access token, 400 when malformed) without details; the reason goes to the log, never a
+ * token.
  */
 @Path("/presentations")
 public class PresentationQueryController {
@@ -33,7 +34,11 @@ public class PresentationQueryController {
     public Response query(@HeaderParam("Authorization") String authorization, Map<String, Object> message) {
         var status = new int[] { 401 };
         var result = service.query(authorization, message, refused -> {
-            status[0] = refused.kind() == PresentationService.Refusal.BAD_REQUEST ? 400 : 401;
+            status[0] = switch (refused.kind()) {
+                case BAD_REQUEST -> 400;
+                case FORBIDDEN -> 403;
+                case UNAUTHORIZED -> 401;
+            };
             monitor.warning("Refused a presentation query: " + refused.reason());
         });
         if (result.failed()) {

@@ -22,14 +22,16 @@ import java.util.stream.Collectors;
 
 /**
  * The embedded credential service's logic for a DCP presentation query. The caller (a verifier) authenticates with its
- * own self-issued ID token addressed to this connector, carrying in {@code token} an access token this connector
- * issued to exactly that verifier. The answer holds one presentation (a {@code vp+jwt} signed by this connector,
- * addressed to the verifier) with the held credentials of the scopes both requested and granted. Thread-safe.
+ * own self-issued ID token (a Bearer token) addressed to this connector, carrying in {@code token} an access token
+ * this connector issued to exactly that verifier. The query must name at least one scope and none beyond those the
+ * access token grants; a presentation definition is not supported. The answer holds one presentation (a
+ * {@code vp+jwt} signed by this connector, addressed to the verifier) with the held credentials of the requested
+ * scopes. Thread-safe.
  */
 public class PresentationService {
 
-    /** Why a query was refused: unauthorized (401) or malformed (400). */
-    public enum Refusal { UNAUTHORIZED, BAD_REQUEST }
+    /** Why a query was refused: unauthorized (401), asking beyond what the access token grants (403), or malformed (400). */
+    public enum Refusal { UNAUTHORIZED, FORBIDDEN, BAD_REQUEST }
 
     /** A refusal with its reason, for the log only — the caller learns nothing but the status. */
     public record Refused(Refusal kind, String reason) {
@@ -56,6 +58,11 @@ public class PresentationService {
      * Answers a query: the {@code PresentationResponseMessage} as JSON-ready maps, or why it was refused.
      */
     public Result<Map<String, Object>> query(String authorization, Map<String, Object> message, java.util.function.Consumer<Refused> refusals) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            // DCP: the self-issued ID token comes as a Bearer token, nothing else
+            refusals.accept(new Refused(Refusal.UNAUTHORIZED, "the Authorization header is not a Bearer token"));
+            return Result.failure("not a Bearer token");
+        }
         var idToken = idTokens.verify(authorization, did.id());
         if (idToken.failed()) {
             refusals.accept(new Refused(Refusal.UNAUTHORIZED, "ID token: " + idToken.getFailureDetail()));
@@ -87,8 +94,16 @@ public class PresentationService {
         var requested = requestedScopes(message.get("scope"));
         var granted = access.getContent().getClaim(Dcp.SCOPE_CLAIM) instanceof String text
                 ? Set.copyOf(Arrays.asList(text.split(" "))) : Set.<String>of();
-        var types = requested.stream().filter(granted::contains).map(Dcp::credentialType)
-                .flatMap(java.util.Optional::stream).collect(Collectors.toSet());
+        if (requested.isEmpty()) {
+            refusals.accept(new Refused(Refusal.BAD_REQUEST, "the query from '%s' names no scope".formatted(verifier)));
+            return Result.failure("no scope");
+        }
+        var beyond = requested.stream().filter(scope -> !granted.contains(scope)).toList();
+        if (!beyond.isEmpty()) {
+            refusals.accept(new Refused(Refusal.FORBIDDEN, "'%s' asked for %s, which its access token does not grant".formatted(verifier, beyond)));
+            return Result.failure("scope not granted");
+        }
+        var types = requested.stream().map(Dcp::credentialType).flatMap(java.util.Optional::stream).collect(Collectors.toSet());
         var credentials = store.all().stream().filter(c -> c.types().stream().anyMatch(types::contains)).map(HeldCredential::jwt).toList();
         var presentation = presentation(verifier, credentials);
         if (presentation.failed()) {
