@@ -2,6 +2,7 @@ package io.kakehashi.catalog.core;
 
 import org.apache.jena.query.Dataset;
 import org.apache.jena.query.DatasetFactory;
+import org.apache.jena.tdb2.DatabaseMgr;
 import org.apache.jena.tdb2.TDB2Factory;
 import org.apache.jena.tdb2.sys.TDBInternal;
 
@@ -40,6 +41,17 @@ public final class CatalogDatasets {
             throw new UncheckedIOException("cannot create the catalog directory " + directory, e);
         }
         return TDB2Factory.connectDataset(directory.toAbsolutePath().toString());
+    }
+
+    /**
+     * Compacts a TDB2 dataset and deletes the old generation. TDB2 writes copy-on-write, so every write transaction
+     * adds blocks (several hundred kB for one asset's metadata) until a compaction; it runs while readers and
+     * writers continue. Does nothing for an in-memory dataset.
+     */
+    public static void compact(Dataset dataset) {
+        if (TDB2Factory.isTDB2(dataset)) {
+            DatabaseMgr.compact(dataset.asDatasetGraph(), true);
+        }
     }
 
     /**

@@ -33,38 +33,41 @@ import java.util.concurrent.TimeUnit;
  * Free-text search over the own catalog and the peers' copies, in Japanese or English.
  * <p>
  * A dataset matches when its title, description or a keyword contains the text, or when the text names a concept
- * of the vocabulary (in either language) and the dataset has that concept as {@code dcat:theme} or a title or
- * keyword containing any of the concept's labels. So "machine operation" finds a dataset titled only
- * 「工作機械稼働データ」. The join runs in SPARQL against {@link CatalogNames#VOCABULARY_GRAPH}; the text, the scope
- * flags, the freshness bound and the peer ids are bound as RDF terms, never pasted into the query.
+ * of the vocabulary (in either language, {@link Vocabulary#conceptsMatching(String)}) and the dataset has that
+ * concept as {@code dcat:theme} or a title or keyword containing any of the concept's labels in either language.
+ * So "machine operation" finds a dataset titled only 「工作機械稼働データ」. The text, the labels, the concepts, the
+ * scope flags, the freshness bound and the peer ids are bound as RDF terms, never pasted into the query (only the
+ * number of term variables depends on the input).
  * <p>
  * Text is compared after the vocabulary's normalisation (NFKC, lower case). At most
  * {@link SparqlLimits#resultLimit()} datasets are returned, under {@link SparqlLimits#timeout()}.
- * Thread-safe: holds only the parsed query template (cloned per call) and immutable configuration.
+ * Thread-safe: holds only immutable configuration.
  */
 public final class CatalogSearch {
 
+    // ?term0 … ?termN (the text and the matched concepts' labels) and ?concept0 … ?conceptM are bound per call;
+    // only the number of variables varies, never a value
     private static final String TEMPLATE = """
             PREFIX dcat: <http://www.w3.org/ns/dcat#>
             PREFIX dct: <http://purl.org/dc/terms/>
-            PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
             PREFIX kh: <https://w3id.org/kakehashi/ns#>
             SELECT DISTINCT ?graph ?dataset ?title ?assetId ?peerId ?fetchedAt WHERE {
               {
                 SELECT DISTINCT ?graph ?dataset WHERE {
                   {
-                    GRAPH ?graph { ?dataset a dcat:Dataset ; (dct:title|dct:description|dcat:keyword) ?text . }
-                    FILTER(CONTAINS(LCASE(STR(?text)), ?q))
+                    GRAPH ?graph { ?dataset dcat:theme ?theme }
+                    FILTER(%1$s)
                   } UNION {
-                    GRAPH <urn:kakehashi:catalog:vocabulary> {
-                      ?concept (skos:prefLabel|skos:altLabel) ?named .
-                      FILTER(CONTAINS(LCASE(STR(?named)), ?q))
-                      ?concept (skos:prefLabel|skos:altLabel) ?label .
-                    }
-                    GRAPH ?graph { ?dataset a dcat:Dataset ; (dcat:theme|dct:title|dcat:keyword) ?value }
-                    # at this level, where ?concept and ?label are in scope (a FILTER inside GRAPH would not see them)
-                    FILTER(?value = ?concept || (isLiteral(?value) && CONTAINS(LCASE(STR(?value)), LCASE(STR(?label)))))
+                    GRAPH ?graph { ?dataset dct:title ?text }
+                    FILTER(%2$s)
+                  } UNION {
+                    GRAPH ?graph { ?dataset dcat:keyword ?text }
+                    FILTER(%2$s)
+                  } UNION {
+                    GRAPH ?graph { ?dataset dct:description ?text }
+                    FILTER(CONTAINS(LCASE(STR(?text)), ?term0))
                   }
+                  GRAPH ?graph { ?dataset a dcat:Dataset }
                 }
               }
               GRAPH ?graph { ?dataset dct:title ?title }
@@ -78,11 +81,16 @@ public final class CatalogSearch {
 
     private final Dataset dataset;
     private final SparqlLimits limits;
-    private final Query template = QueryFactory.create(TEMPLATE);
+    private final Vocabulary vocabulary;
 
     public CatalogSearch(Dataset dataset, SparqlLimits limits) {
+        this(dataset, limits, Vocabulary.shipped());
+    }
+
+    public CatalogSearch(Dataset dataset, SparqlLimits limits, Vocabulary vocabulary) {
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
     }
 
     /**
@@ -95,7 +103,19 @@ public final class CatalogSearch {
         if (text == null || text.isBlank()) {
             return Result.failure("the search text is empty");
         }
-        var query = template.cloneQuery();
+        var normalised = Vocabulary.normalise(text);
+        var concepts = vocabulary.conceptsMatching(text);
+        var terms = new java.util.LinkedHashSet<String>();
+        terms.add(normalised);
+        concepts.forEach(c -> c.labels().forEach(label -> terms.add(Vocabulary.normalise(label.text()))));
+        var termList = List.copyOf(terms);
+        var textFilter = java.util.stream.IntStream.range(0, termList.size())
+                .mapToObj(i -> "CONTAINS(LCASE(STR(?text)), ?term" + i + ")")
+                .collect(java.util.stream.Collectors.joining(" || "));
+        var themeFilter = concepts.isEmpty() ? "false" : java.util.stream.IntStream.range(0, concepts.size())
+                .mapToObj(i -> "?theme = ?concept" + i)
+                .collect(java.util.stream.Collectors.joining(" || "));
+        var query = QueryFactory.create(TEMPLATE.formatted(themeFilter, textFilter));
         if (!scope.peerIds().isEmpty()) {
             // the allowed peers join inside the pattern, so the FILTER sees them (a trailing VALUES would join after it)
             var allowed = Var.alloc("allowedPeer");
@@ -105,7 +125,12 @@ public final class CatalogSearch {
             ((ElementGroup) query.getQueryPattern()).addElement(new ElementData(List.of(allowed), rows));
         }
         var bindings = new QuerySolutionMap();
-        bindings.add("q", ResourceFactory.createStringLiteral(Vocabulary.normalise(text)));
+        for (int i = 0; i < termList.size(); i++) {
+            bindings.add("term" + i, ResourceFactory.createStringLiteral(termList.get(i)));
+        }
+        for (int i = 0; i < concepts.size(); i++) {
+            bindings.add("concept" + i, ResourceFactory.createResource(concepts.get(i).iri()));
+        }
         bindings.add("includeOwn", ResourceFactory.createTypedLiteral(scope.ownCatalog()));
         bindings.add("anyPeer", ResourceFactory.createTypedLiteral(scope.peerIds().isEmpty()));
         bindings.add("since", ResourceFactory.createTypedLiteral(scope.fetchedSince().toString(), XSDDatatype.XSDdateTime));

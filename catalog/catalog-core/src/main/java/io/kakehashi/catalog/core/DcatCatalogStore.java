@@ -20,6 +20,8 @@ import org.apache.jena.vocabulary.RDF;
 import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,6 +81,34 @@ public final class DcatCatalogStore {
             return Result.failure("the asset id is missing");
         }
         return check(text, format).map(validated -> write(assetId, validated));
+    }
+
+    /**
+     * Validates every asset's metadata, then stores all of them in one write transaction — the bulk path (an import,
+     * a rebuild), far cheaper on TDB2 than one transaction per asset. If any fails, nothing is stored and the
+     * failure lists each bad asset's messages prefixed with its id.
+     */
+    public Result<List<StoredAssetMetadata>> putAll(Map<String, String> jsonLdByAssetId) {
+        var validated = new LinkedHashMap<String, ValidatedMetadata>();
+        var problems = new ArrayList<String>();
+        jsonLdByAssetId.forEach((assetId, text) -> {
+            if (assetId == null || assetId.isBlank()) {
+                problems.add("the asset id is missing");
+                return;
+            }
+            var checked = check(text, MetadataFormat.JSON_LD);
+            if (checked.succeeded()) {
+                validated.put(assetId, checked.getContent());
+            } else {
+                checked.getFailureMessages().forEach(m -> problems.add(assetId + ": " + m));
+            }
+        });
+        if (!problems.isEmpty()) {
+            return Result.failure(problems);
+        }
+        var stored = new ArrayList<StoredAssetMetadata>();
+        Txn.executeWrite(dataset, () -> validated.forEach((assetId, metadata) -> stored.add(replace(assetId, metadata))));
+        return Result.success(stored);
     }
 
     /** Removes the asset's metadata; {@code true} if there was any. */
@@ -160,6 +190,11 @@ public final class DcatCatalogStore {
     }
 
     private StoredAssetMetadata write(String assetId, ValidatedMetadata validated) {
+        return Txn.calculateWrite(dataset, () -> replace(assetId, validated));
+    }
+
+    // inside a write transaction
+    private StoredAssetMetadata replace(String assetId, ValidatedMetadata validated) {
         var graphIri = CatalogNames.assetGraph(assetId);
         var graph = iri(graphIri);
         var describedBy = iri(CatalogNames.GRAPHS_GRAPH);
@@ -167,19 +202,17 @@ public final class DcatCatalogStore {
         var datasetIri = datasetNode.isURIResource() ? datasetNode.getURI() : null;
         var now = NodeFactory.createLiteralDT(clock.instant().toString(), XSDDatatype.XSDdateTime);
         var triples = validated.model().getGraph().find().toList();
-        Txn.executeWrite(dataset, () -> {
-            DatasetGraph dsg = dataset.asDatasetGraph();
-            dsg.removeGraph(graph);
-            dsg.deleteAny(describedBy, graph, Node.ANY, Node.ANY);
-            triples.forEach(t -> dsg.add(graph, t.getSubject(), t.getPredicate(), t.getObject()));
-            dsg.add(describedBy, graph, RDF.type.asNode(), iri(CatalogNames.ASSET_GRAPH));
-            dsg.add(describedBy, graph, iri(CatalogNames.ASSET_ID), NodeFactory.createLiteralString(assetId));
-            dsg.add(describedBy, graph, iri(CatalogNames.UPDATED_AT), now);
-            if (datasetIri != null) {
-                dsg.add(describedBy, graph, iri(CatalogNames.DATASET), iri(datasetIri));
-            }
-            validated.profileIris().forEach(p -> dsg.add(describedBy, graph, DCTerms.conformsTo.asNode(), iri(p)));
-        });
+        DatasetGraph dsg = dataset.asDatasetGraph();
+        dsg.removeGraph(graph);
+        dsg.deleteAny(describedBy, graph, Node.ANY, Node.ANY);
+        triples.forEach(t -> dsg.add(graph, t.getSubject(), t.getPredicate(), t.getObject()));
+        dsg.add(describedBy, graph, RDF.type.asNode(), iri(CatalogNames.ASSET_GRAPH));
+        dsg.add(describedBy, graph, iri(CatalogNames.ASSET_ID), NodeFactory.createLiteralString(assetId));
+        dsg.add(describedBy, graph, iri(CatalogNames.UPDATED_AT), now);
+        if (datasetIri != null) {
+            dsg.add(describedBy, graph, iri(CatalogNames.DATASET), iri(datasetIri));
+        }
+        validated.profileIris().forEach(p -> dsg.add(describedBy, graph, DCTerms.conformsTo.asNode(), iri(p)));
         return new StoredAssetMetadata(assetId, graphIri, datasetIri, validated.profileIris(), triples.size());
     }
 }

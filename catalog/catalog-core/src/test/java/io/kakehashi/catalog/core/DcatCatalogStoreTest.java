@@ -179,6 +179,30 @@ class DcatCatalogStoreTest {
     }
 
     @Nested
+    class Bulk {
+        @Test
+        void putAll_whenEveryAssetIsValid_shouldStoreAll() {
+            var result = store.putAll(java.util.Map.of(
+                    "a", japaneseOnlyDataset("https://data.example.jp/d/a", "一"),
+                    "b", example("manufacturing")));
+
+            assertThat(result.getContent()).hasSize(2);
+            assertThat(store.assetIds()).containsExactly("a", "b");
+        }
+
+        @Test
+        void putAll_whenOneAssetIsInvalid_shouldStoreNoneAndNameTheAsset() {
+            var result = store.putAll(java.util.Map.of(
+                    "good", example("manufacturing"),
+                    "bad", manufacturingWithoutEnglishTitle()));
+
+            assertThat(result.failed()).isTrue();
+            assertThat(result.getFailureMessages()).allSatisfy(m -> assertThat(m).startsWith("bad: "));
+            assertThat(quadCount()).isZero();
+        }
+    }
+
+    @Nested
     class Remove {
         @Test
         void remove_whenAssetHasMetadata_shouldDeleteGraphAndDescription() {
@@ -213,6 +237,40 @@ class DcatCatalogStoreTest {
                         org.apache.jena.rdf.model.ResourceFactory.createResource(MANUFACTURING_DATASET))).isTrue();
             } finally {
                 CatalogDatasets.release(reopened);
+            }
+        }
+
+        @Test
+        void compact_whenManyTransactionsHaveGrownTheDatabase_shouldShrinkItAndKeepTheData(@TempDir Path directory) throws Exception {
+            var tdb = CatalogDatasets.tdb2(directory);
+            try {
+                var onDisk = new DcatCatalogStore(tdb, DataProfiles.shipped(), CLOCK);
+                for (int i = 0; i < 20; i++) {
+                    onDisk.put("asset-1", japaneseOnlyDataset("https://data.example.jp/d/" + i, "版 " + i));
+                }
+                var before = size(directory);
+
+                CatalogDatasets.compact(tdb);
+
+                assertThat(size(directory)).isLessThan(before);
+                assertThat(onDisk.metadata("asset-1").orElseThrow().contains(null, DCTerms.title, "版 19", "ja")).isTrue();
+            } finally {
+                CatalogDatasets.release(tdb);
+            }
+        }
+
+        @Test
+        void compact_whenInMemory_shouldDoNothing() {
+            store.put("asset-1", example("manufacturing"));
+
+            CatalogDatasets.compact(dataset);
+
+            assertThat(store.assetIds()).containsExactly("asset-1");
+        }
+
+        private static long size(Path directory) throws java.io.IOException {
+            try (var files = java.nio.file.Files.walk(directory)) {
+                return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
             }
         }
 
