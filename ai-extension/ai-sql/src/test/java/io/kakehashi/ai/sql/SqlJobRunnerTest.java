@@ -106,6 +106,18 @@ class SqlJobRunnerTest {
         }
 
         @Test
+        void run_hostileJobs_shouldLeaveTheHoldersFileAsItWas() throws Exception {
+            var before = java.nio.file.Files.readAllBytes(asset);
+            for (var sql : List.of("DROP TABLE asset", "COPY (SELECT 1) TO '" + asset + "' (USE_TMP_FILE false)", "DELETE FROM asset",
+                    "SELECT * FROM asset; DROP TABLE asset", "UPDATE asset SET temperature = 0")) {
+                runner.run(run(asset, sql, NO_GUARD));
+            }
+
+            assertThat(java.nio.file.Files.readAllBytes(asset)).isEqualTo(before);
+            assertThat(table("SELECT count(*) FROM asset", NO_GUARD).rows()).containsExactly(List.of(403L));
+        }
+
+        @Test
         void run_twoStatements_shouldBeRefused() {
             assertThat(failure("SELECT 1; SELECT 2", NO_GUARD)).contains("exactly one SELECT");
         }
