@@ -157,6 +157,37 @@ class GrpcTransferEndToEndTest {
         }
     }
 
+    @Test
+    void realTimePush_whenTheProviderSuspendsAndResumes_shouldContinueWithNoLossUntilTheConsumerTerminates() throws Exception {
+        var agreementId = agreementFor("telemetry");
+        var received = dir.resolve("inbox/pushed-telemetry.jsonl");
+        var request = transferRequest(agreementId, GrpcStreamAddresses.PUSH, received);
+        request.putObject("dataDestination").put("@type", "DataAddress").put("type", GrpcStreamAddresses.TYPE);
+        var transfer = CONSUMER.post("/v3/transferprocesses", request).path("@id").asText();
+        var consumerPath = "/v3/transferprocesses/" + transfer;
+        var started = CONSUMER.awaitState(consumerPath, "STARTED");
+        var providerPath = "/v3/transferprocesses/" + started.path("correlationId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= 1000);
+
+        PROVIDER.post(providerPath + "/suspend", body().put("@type", "SuspendTransfer").put("reason", "maintenance"));
+        CONSUMER.awaitState(consumerPath, "SUSPENDED");
+        var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+        PROVIDER.post(providerPath + "/resume", body());
+        CONSUMER.awaitState(consumerPath, "STARTED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= atSuspend + 1000);
+
+        CONSUMER.post(consumerPath + "/terminate", body().put("@type", "TerminateTransfer").put("reason", "enough"));
+        CONSUMER.awaitState(consumerPath, "TERMINATED");
+        var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+        assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + 1000);
+        try (var all = Files.lines(received)) {
+            var index = new long[1];
+            all.forEach(line -> assertThat(line).isEqualTo("{\"seq\":" + index[0]++ + "}"));
+        }
+    }
+
     private static long lines(Path file) throws IOException {
         if (!Files.exists(file)) {
             return 0;
