@@ -12,9 +12,10 @@ import io.kakehashi.identity.dcp.verifier.DcpIdentityService;
 import io.kakehashi.identity.dcp.verifier.PresentationClient;
 import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
 import io.kakehashi.identity.did.DidPublicKeys;
+import io.kakehashi.identity.did.FailFastHttpClient;
 import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.OwnDidExtension;
-import org.eclipse.edc.http.spi.EdcHttpClient;
+import okhttp3.OkHttpClient;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.protocol.spi.DefaultParticipantIdExtractionFunction;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -90,6 +91,10 @@ public class DcpIdentityExtension implements ServiceExtension {
             description = "Reach loopback peers' credential services and status lists over plain http (tests, single-machine samples)")
     private boolean httpLoopback;
 
+    @Setting(key = "kakehashi.identity.http.timeout", defaultValue = "PT10S",
+            description = "Longest time one identity call to another party may take; no retries")
+    private String httpTimeout;
+
     @Inject
     private OwnDid ownDid;
     @Inject
@@ -97,7 +102,7 @@ public class DcpIdentityExtension implements ServiceExtension {
     @Inject
     private JtiValidationStore jtiValidationStore;
     @Inject
-    private EdcHttpClient httpClient;
+    private OkHttpClient okHttpClient;
     @Inject
     private WebService webService;
     @Inject
@@ -126,6 +131,7 @@ public class DcpIdentityExtension implements ServiceExtension {
                     .formatted(required, types));
         }
 
+        var httpClient = FailFastHttpClient.create(okHttpClient, duration("kakehashi.identity.http.timeout", httpTimeout), monitor);
         var tokens = new SelfIssuedTokens(ownDid, clock, lifetime);
         var idTokens = new IdTokenVerifier(keys, jtiValidationStore, clock, skew, maximum);
         var store = new DirectoryCredentialStore(Path.of(credentialsDirectory), ownDid.id(), monitor);

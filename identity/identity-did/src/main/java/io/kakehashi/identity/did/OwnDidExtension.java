@@ -1,6 +1,6 @@
 package io.kakehashi.identity.did;
 
-import org.eclipse.edc.http.spi.EdcHttpClient;
+import okhttp3.OkHttpClient;
 import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Configuration;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -65,6 +65,10 @@ public class OwnDidExtension implements ServiceExtension {
             description = "How long a resolved DID document is cached, in milliseconds (EDC's DID resolver registry)")
     private long didCacheExpiryMillis;
 
+    @Setting(key = "kakehashi.identity.http.timeout", defaultValue = "PT10S",
+            description = "Longest time one identity call to another party (DID document, credential service, status list) may take; no retries")
+    private String httpTimeout;
+
     @Configuration
     private IdentityApiConfiguration apiConfiguration;
 
@@ -79,7 +83,7 @@ public class OwnDidExtension implements ServiceExtension {
     @Inject
     private PortMappingRegistry portMappingRegistry;
     @Inject
-    private EdcHttpClient httpClient;
+    private OkHttpClient okHttpClient;
     @Inject
     private DidResolverRegistry resolverRegistry;
 
@@ -114,6 +118,7 @@ public class OwnDidExtension implements ServiceExtension {
         portMappingRegistry.register(new PortMapping(IDENTITY_CONTEXT, apiConfiguration.port(), apiConfiguration.path()));
         webService.registerResource(IDENTITY_CONTEXT, new DidDocumentController(own, clock));
 
+        var httpClient = FailFastHttpClient.create(okHttpClient, duration("kakehashi.identity.http.timeout", httpTimeout), monitor);
         var resolver = new WebDidDocumentResolver(httpClient, httpLoopback);
         resolverRegistry.register(resolver);
         context.registerService(DidPublicKeys.class, new DidPublicKeys(resolverRegistry, resolver, clock, refetch, Duration.ofMillis(didCacheExpiryMillis)));

@@ -1,9 +1,6 @@
 package io.kakehashi.identity.did;
 
-import dev.failsafe.RetryPolicy;
 import okhttp3.OkHttpClient;
-import okhttp3.Response;
-import org.eclipse.edc.http.client.EdcHttpClientImpl;
 import org.eclipse.edc.http.spi.EdcHttpClient;
 import org.eclipse.edc.iam.did.resolution.DidResolverRegistryImpl;
 import org.eclipse.edc.spi.monitor.ConsoleMonitor;
@@ -19,7 +16,7 @@ public final class DidTestFixtures {
     }
 
     public static EdcHttpClient httpClient() {
-        return new EdcHttpClientImpl(new OkHttpClient(), RetryPolicy.<Response>builder().withMaxRetries(0).build(), new ConsoleMonitor());
+        return FailFastHttpClient.create(new OkHttpClient(), Duration.ofSeconds(10), new ConsoleMonitor());
     }
 
     /** Public-key lookup over did:web on loopback (http allowed), with EDC's cached registry. */
