@@ -69,6 +69,10 @@ public final class FederatedRoundRunner implements JobRunner {
         if (epochs.failed()) {
             return Result.failure(epochs.getFailureDetail());
         }
+        var round = TrainingJobRunner.wholeNumber(description, "round", 0, 0, Long.MAX_VALUE);
+        if (round.failed()) {
+            return Result.failure(round.getFailureDetail());
+        }
         for (var name : List.of("learningRate", "clip", "delta")) {
             if (Double.isNaN(positive(description, name, 1))) {
                 return Result.failure("%s: a positive number".formatted(name));
@@ -106,8 +110,10 @@ public final class FederatedRoundRunner implements JobRunner {
         if (run.cancellation().isCancelled()) {
             return Result.failure("the job was cancelled");
         }
+        // the shuffle follows the round number when the coordinator gives one, so a round can be repeated exactly
+        var seed = TrainingJobRunner.wholeNumber(description, "round", run.job().id().hashCode(), 0, Long.MAX_VALUE).getContent();
         var local = LogisticRegression.train(x, y, global, (int) TrainingJobRunner.wholeNumber(description, "epochs", 1, 1, 100).getContent().longValue(),
-                positive(description, "learningRate", 0.05), run.job().id().hashCode());
+                positive(description, "learningRate", 0.05), seed);
         run.progress().accept(0.8);
         var epsilon = description.parameter("epsilon");
         if (epsilon.isPresent()) {

@@ -119,7 +119,7 @@ class FederatedTrainingTest {
     }
 
     @Test
-    void train_withDifferentialPrivacy_shouldStopOnceTheHoldersBudgetsAreSpent() {
+    void train_withDifferentialPrivacy_shouldStopOnceTheHoldersBudgetsAreSpent() throws Exception {
         var coordinator = new FederatedAveraging(participants(constraint(KakehashiPolicy.AI_DP_EPSILON, Operator.LEQ, "1.0")),
                 Duration.ofSeconds(30), 2, Clock.systemUTC());
         var private_ = new HashMap<>(ROUND);
@@ -136,6 +136,9 @@ class FederatedTrainingTest {
         for (var i = 0; i < HOLDERS.length; i++) {
             assertThat(ledgers.get(i).spent(agreements.get(i).getId())).isEqualTo(1.0);
         }
+        var test = testSet();
+        System.out.printf("with ε 0.25 per round (Gaussian, clip 0.5, δ 1e-5): accuracy %.4f after %d rounds%n",
+                LogisticRegression.accuracy(training.weights(), test.rows, test.labels), training.rounds().size() - 1);
     }
 
     @Test
@@ -152,9 +155,11 @@ class FederatedTrainingTest {
                 return new CompletableFuture<>();
             }
         };
-        var coordinator = new FederatedAveraging(List.of(participants.get(0), participants.get(1), offline), Duration.ofMillis(500), 2, Clock.systemUTC());
+        // generous for the two real holders on a busy shared machine; the silent one is waited for this long, once
+        // (FederatedAveragingTest covers several rounds with fakes that answer at once)
+        var coordinator = new FederatedAveraging(List.of(participants.get(0), participants.get(1), offline), Duration.ofSeconds(10), 2, Clock.systemUTC());
 
-        var training = coordinator.train(new double[4], ROUND, 3).getContent();
+        var training = coordinator.train(new double[4], ROUND, 1).getContent();
 
         assertThat(training.completed()).isTrue();
         assertThat(training.rounds()).allSatisfy(round -> {

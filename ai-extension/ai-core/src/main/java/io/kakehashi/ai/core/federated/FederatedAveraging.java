@@ -26,6 +26,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class FederatedAveraging {
 
+    /** The parameter each round's job gets with its round number (1, 2, …). */
+    public static final String ROUND = "round";
+
     private final List<FederatedParticipant> participants;
     private final Duration roundDeadline;
     private final int quorum;
@@ -46,7 +49,7 @@ public final class FederatedAveraging {
 
     /**
      * Runs up to {@code rounds} rounds from {@code initial} with the parameters every participant's round job gets
-     * (features, label, local epochs, ε, …).
+     * (features, label, local epochs, ε, …), plus {@value #ROUND} with the round's number.
      */
     public Result<FederatedTraining> train(double[] initial, Map<String, String> parameters, int rounds) {
         if (rounds < 1) {
@@ -57,9 +60,12 @@ public final class FederatedAveraging {
         for (var round = 1; round <= rounds; round++) {
             var started = clock.instant();
             var sent = ModelWeights.encode(global);
+            // the round number is part of each round's job, so its description (and hash) differs per round
+            var roundParameters = new LinkedHashMap<>(parameters);
+            roundParameters.put(ROUND, String.valueOf(round));
             var pending = new LinkedHashMap<FederatedParticipant, CompletableFuture<Result<JobOutput.ModelUpdate>>>();
             for (var participant : participants) {
-                pending.put(participant, safely(participant, round, sent, parameters));
+                pending.put(participant, safely(participant, round, sent, Map.copyOf(roundParameters)));
             }
             var deadline = System.nanoTime() + roundDeadline.toNanos();
             var answered = new ArrayList<String>();

@@ -99,6 +99,27 @@ class FederatedAveragingTest {
     }
 
     @Test
+    void train_shouldTellEachRoundsJobItsRoundNumber() {
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var recording = new FederatedParticipant() {
+            @Override
+            public String id() {
+                return "jp";
+            }
+
+            @Override
+            public CompletableFuture<Result<JobOutput.ModelUpdate>> train(int round, byte[] globalWeights, Map<String, String> parameters) {
+                seen.add(parameters.get(FederatedAveraging.ROUND) + ":" + parameters.get("label"));
+                return CompletableFuture.completedFuture(Result.success(new JobOutput.ModelUpdate(new double[]{1}, 1)));
+            }
+        };
+
+        new FederatedAveraging(List.of(recording), Duration.ofSeconds(5), 1, Clock.systemUTC()).train(new double[]{0}, Map.of("label", "failure"), 3);
+
+        assertThat(seen).containsExactly("1:failure", "2:failure", "3:failure");
+    }
+
+    @Test
     void train_whenAnUpdateHasTheWrongShape_shouldDropIt() {
         var coordinator = new FederatedAveraging(List.of(movingTo("jp", new double[]{1, 1}, 10), movingTo("odd", new double[]{9}, 10)),
                 Duration.ofSeconds(5), 1, Clock.systemUTC());
