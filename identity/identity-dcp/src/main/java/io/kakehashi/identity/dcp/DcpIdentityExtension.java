@@ -44,7 +44,9 @@ import java.util.stream.Collectors;
 /**
  * The connector's identity by DCP: the embedded holder (its credentials from a directory, the presentation query
  * endpoint on the identity web context, self-issued tokens) and the verifier of peers' tokens and presentations
- * against the configured trusted issuers. Its {@link IdentityService} replaces the self-issued trust-list identity.
+ * against the configured trusted issuers. Its services are default providers: a connector carries either this
+ * module or the trust-list identity ({@code kakehashi-identity}), never both, and a test runtime's own identity
+ * replaces them.
  */
 @Extension(DcpIdentityExtension.NAME)
 public class DcpIdentityExtension implements ServiceExtension {
@@ -147,19 +149,21 @@ public class DcpIdentityExtension implements ServiceExtension {
                 .formatted(ownDid.id(), held.size(), credentialsDirectory, trusted.size(), required));
     }
 
-    @Provider
+    // default providers, like the trust-list identity's (docs/decisions/0003): a test runtime's identity (the DSP
+    // TCK's no-op one, EDC's iam-mock) replaces them by being on the class path
+    @Provider(isDefault = true)
     public IdentityService identityService() {
         return identityService;
     }
 
-    @Provider
+    @Provider(isDefault = true)
     public AudienceResolver audienceResolver() {
         return message -> message.getCounterPartyId() == null
                 ? Result.failure("the message has no counter-party id (the peer's DID) to address the token to")
                 : Result.success(message.getCounterPartyId());
     }
 
-    @Provider
+    @Provider(isDefault = true)
     public DefaultParticipantIdExtractionFunction participantIdExtractionFunction() {
         return claims -> claims.getStringClaim(Dcp.PARTICIPANT_ID_CLAIM);
     }

@@ -78,9 +78,13 @@ class DcpRuntimeTest {
 
     @Test
     @Order(0)
-    void identityService_shouldBeTheDcpOneEvenBesideTheTrustListIdentity() {
+    void runtime_shouldUseTheDcpIdentityAndHaveTheDataPlaneKeys() throws Exception {
         assertThat(PROVIDER_RUNTIME.getService(org.eclipse.edc.spi.iam.IdentityService.class))
                 .isInstanceOf(io.kakehashi.identity.dcp.verifier.DcpIdentityService.class);
+        var vault = PROVIDER_RUNTIME.getService(org.eclipse.edc.spi.security.Vault.class);
+        var signer = com.nimbusds.jose.jwk.ECKey.parse(vault.resolveSecret("dataplane-token-signer"));
+        assertThat(signer.isPrivate()).isTrue();
+        assertThat(vault.resolveSecret("dataplane-token-verifier")).isEqualTo(signer.toPublicJWK().toJSONString());
     }
 
     @Test
@@ -219,11 +223,8 @@ class DcpRuntimeTest {
                 config.put("web.http.identity.path", "/identity");
                 config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
                 config.put("kakehashi.identity.did.http-loopback", "true");
-                // identity-core, as in the launcher: its data-plane keys and its (replaced) trust-list identity
                 config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
                 config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
-                config.put("kakehashi.identity.trust-list", WORK.resolve(name).resolve("trusted-peers.json").toString());
-                config.put("kakehashi.identity.public-key.file", WORK.resolve(name).resolve("identity.jwk.json").toString());
                 config.put("kakehashi.identity.credentials.dir", credentials.toString());
                 config.put("kakehashi.identity.trusted-issuers.jp.id", AUTHORITY.did.id());
                 // the revocation test must see a new status list at once
