@@ -14,7 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Checks a self-issued ID token from a peer, in this order, each failure naming its check: a signed ES256 JWT; an
+ * Checks a self-issued ID token from a peer, in this order, each failure naming its check: a Bearer token; a signed
+ * ES256 JWT; an
  * issuer that is a DID and equals the subject; the audience names {@code ownDid}; within its lifetime (with clock
  * skew, and no longer than {@code maximumLifetime}); a {@code jti} not seen before; the issuer's DID resolves and its
  * document holds the {@code kid}; the signature verifies against that key. It does not record the {@code jti} — the
@@ -40,7 +41,11 @@ public class IdTokenVerifier {
         if (token == null || token.isBlank()) {
             return Result.failure("no token");
         }
-        var raw = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).trim() : token.trim();
+        // DCP: the self-issued ID token travels as a Bearer token and nothing else
+        if (!token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Result.failure("token is not a Bearer token");
+        }
+        var raw = token.substring(7).trim();
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {

@@ -235,6 +235,13 @@ class DcpIdentityServiceTest {
         }
 
         @Test
+        void verify_whenNotABearerToken_shouldNameIt() {
+            var token = aliceToken(bob.did.id()).getToken().substring(7);
+
+            assertRefused(bobVerifies(TokenRepresentation.Builder.newInstance().token(token).build()), "is not a Bearer token");
+        }
+
+        @Test
         void verify_whenNotAJwt_shouldRefuseWithoutException() {
             assertRefused(bobVerifies(bearer("garbage")), "not a signed JWT");
         }

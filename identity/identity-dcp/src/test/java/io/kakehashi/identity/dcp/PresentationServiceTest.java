@@ -106,7 +106,7 @@ class PresentationServiceTest {
         var answer = holder.query(bob.tokens.idToken(alice.did.id(), access).getContent(), query(Dcp.scope(Credentials.MEMBERSHIP)), refusals::add);
 
         assertThat(answer.failed()).isTrue();
-        assertThat(refusals).singleElement().satisfies(r -> assertThat(r.reason()).contains("not a Bearer token"));
+        assertThat(refusals).singleElement().satisfies(r -> assertThat(r.reason()).contains("is not a Bearer token"));
     }
 
     @Test

@@ -58,11 +58,6 @@ public class PresentationService {
      * Answers a query: the {@code PresentationResponseMessage} as JSON-ready maps, or why it was refused.
      */
     public Result<Map<String, Object>> query(String authorization, Map<String, Object> message, java.util.function.Consumer<Refused> refusals) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            // DCP: the self-issued ID token comes as a Bearer token, nothing else
-            refusals.accept(new Refused(Refusal.UNAUTHORIZED, "the Authorization header is not a Bearer token"));
-            return Result.failure("not a Bearer token");
-        }
         var idToken = idTokens.verify(authorization, did.id());
         if (idToken.failed()) {
             refusals.accept(new Refused(Refusal.UNAUTHORIZED, "ID token: " + idToken.getFailureDetail()));
