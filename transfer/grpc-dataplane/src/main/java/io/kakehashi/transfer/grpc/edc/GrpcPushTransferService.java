@@ -38,7 +38,7 @@ public final class GrpcPushTransferService implements TransferService {
     private final ExecutorService executor;
     private final Clock clock;
     private final Monitor monitor;
-    private final Map<String, Consumer<Status>> running = new ConcurrentHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     public GrpcPushTransferService(ProviderFlows flows, GrpcChannels channels, TransferMeters meters, GrpcTransferConfig config,
                                    ExecutorService executor, Clock clock, Monitor monitor) {
@@ -89,26 +89,37 @@ public final class GrpcPushTransferService implements TransferService {
         var source = request.getSourceDataAddress();
         // the push exists before it runs, so that a suspend arriving first still stops it
         java.util.function.Supplier<TransferOutcome> run;
+        Consumer<Status> stop;
         if (GrpcStreamAddresses.isStream(source)) {
             var push = new RecordPush(channel, sinkTransferId, () -> token,
                     flows.recordStreamOf(request.getProcessId(), source).getContent(), meter, config, executor, clock, monitor);
-            running.put(request.getProcessId(), push::stop);
             run = push::run;
+            stop = push::stop;
         } else {
             var push = new BulkPush(channel, sinkTransferId, () -> token, flows.bulkSourceOf(source).getContent(), meter,
                     config, clock, monitor);
-            running.put(request.getProcessId(), push::stop);
             run = push::run;
+            stop = push::stop;
         }
-        return CompletableFuture.supplyAsync(() -> {
+        var handle = new Running(stop);
+        running.put(request.getProcessId(), handle);
+        var result = new CompletableFuture<StreamResult<Object>>();
+        executor.execute(() -> {
             var outcome = run.get();
-            running.remove(request.getProcessId());
+            running.remove(request.getProcessId(), handle);
+            if (handle.stoppedByControlPlane) {
+                // the control plane suspended or terminated the flow and sets its state itself; an answer here
+                // could reach the data-plane manager first and mark the flow FAILED, so there is none
+                return;
+            }
             if (outcome.succeeded()) {
-                return StreamResult.success();
+                result.complete(StreamResult.success());
+                return;
             }
             monitor.warning("GrpcStream-PUSH of %s ended: %s".formatted(request.getProcessId(), outcome.describe()));
-            return StreamResult.<Object>error(outcome.describe());
-        }, executor);
+            result.complete(StreamResult.error(outcome.describe()));
+        });
+        return result;
     }
 
     @Override
@@ -118,18 +129,29 @@ public final class GrpcPushTransferService implements TransferService {
 
     @Override
     public StreamResult<Void> terminate(DataFlow dataFlow) {
-        var stop = running.remove(dataFlow.getId());
-        if (stop == null) {
+        var handle = running.remove(dataFlow.getId());
+        if (handle == null) {
             return StreamResult.notFound();
         }
+        handle.stoppedByControlPlane = true;
         // suspend and terminate look alike here; the consumer's sink learns which from its own control plane
-        stop.accept(Status.FAILED_PRECONDITION.withDescription("transfer %s was stopped by the provider".formatted(dataFlow.getId())));
+        handle.stop.accept(Status.FAILED_PRECONDITION.withDescription("transfer %s was stopped by the provider".formatted(dataFlow.getId())));
         return StreamResult.success();
+    }
+
+    /** A running push and whether the control plane stopped it. */
+    private static final class Running {
+        private final Consumer<Status> stop;
+        private volatile boolean stoppedByControlPlane;
+
+        private Running(Consumer<Status> stop) {
+            this.stop = stop;
+        }
     }
 
     @Override
     public void closeAll() {
-        running.values().forEach(stop -> stop.accept(Status.UNAVAILABLE.withDescription("the data plane is shutting down")));
+        running.values().forEach(handle -> handle.stop.accept(Status.UNAVAILABLE.withDescription("the data plane is shutting down")));
         running.clear();
     }
 }
