@@ -173,11 +173,13 @@ public class Authority {
         }
     }
 
-    Path publicDirectory() {
+    /** The directory of the files to serve at the DID's address. */
+    public Path publicDirectory() {
         return directory.resolve("public");
     }
 
-    WebDid webDid() {
+    /** The authority's did:web. */
+    public WebDid webDid() {
         return did;
     }
 

@@ -9,9 +9,10 @@ import java.nio.file.Files;
 /**
  * Serves an authority's public files at its DID's web address: {@code did.json} (or {@code /.well-known/did.json} for a
  * bare host) and {@code status-list.jwt}, read from disk on every request so that a revocation shows at once. Serves
- * nothing else. Plain HTTP: put TLS in front of it outside a single machine.
+ * nothing else. Plain HTTP: put TLS in front of it outside a single machine. Samples may start it in-process; it binds
+ * where it is told (127.0.0.1 in tests and samples). Thread-safe; {@link #close()} stops it.
  */
-final class AuthorityFileServer implements AutoCloseable {
+public final class AuthorityFileServer implements AutoCloseable {
 
     private final HttpServer server;
 
@@ -19,7 +20,8 @@ final class AuthorityFileServer implements AutoCloseable {
         this.server = server;
     }
 
-    static AuthorityFileServer start(Authority authority, String host, int port) throws IOException {
+    /** Serves {@code authority}'s public files on {@code host:port} (0 for any free port) until closed. */
+    public static AuthorityFileServer start(Authority authority, String host, int port) throws IOException {
         var server = HttpServer.create(new InetSocketAddress(host, port), 0);
         var base = authority.webDid().path().isEmpty() ? "" : "/" + authority.webDid().path();
         var didPath = authority.webDid().path().isEmpty() ? "/.well-known/did.json" : base + "/did.json";
@@ -43,7 +45,8 @@ final class AuthorityFileServer implements AutoCloseable {
         return new AuthorityFileServer(server);
     }
 
-    int port() {
+    /** The port it listens on. */
+    public int port() {
         return server.getAddress().getPort();
     }
 
