@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.RECEIVED;
 import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.STARTED;
 import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.SUSPENDED;
 
@@ -25,7 +26,8 @@ import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.SUSPENDED;
  * What a provider's data plane serves for a data flow, read from EDC's data-plane store: a PULL flow in
  * STARTED is served, a SUSPENDED one is refused for now, any other is gone. Bulk sources are HTTP resources
  * ({@code HttpData}, read with ranges so transfers resume); real-time sources are named record sources, whose
- * stream (and so its sequence position) is kept per flow across suspensions. Thread-safe.
+ * stream (and so its sequence position) is kept per flow across suspensions and closed once the flow has ended
+ * (swept at the next start). Thread-safe.
  */
 public final class ProviderFlows {
 
@@ -77,6 +79,7 @@ public final class ProviderFlows {
 
     /** The flow's record stream, made at its first start and kept until {@link #ended(String)}. */
     public Result<RecordStream> recordStreamOf(String flowId, DataAddress source) {
+        sweep();
         var existing = streams.get(flowId);
         if (existing != null) {
             return Result.success(existing);
@@ -93,6 +96,17 @@ public final class ProviderFlows {
         var stream = streams.remove(flowId);
         if (stream != null) {
             stream.close();
+        }
+    }
+
+    /** Closes the streams of flows that ended (terminated, completed, failed or gone from the store). */
+    private void sweep() {
+        for (var flowId : streams.keySet()) {
+            var flow = store.findById(flowId);
+            if (flow == null || (flow.getState() != STARTED.code() && flow.getState() != SUSPENDED.code()
+                    && flow.getState() != RECEIVED.code())) {
+                ended(flowId);
+            }
         }
     }
 
