@@ -183,11 +183,44 @@ class DcpIdentityServiceTest {
         }
 
         @Test
-        void verify_whenCredentialNotYetValid_shouldNameIt() {
-            alice.hold("isms", japan.issuer.issue(Credentials.CERTIFICATION, CredentialIssuer.certification(alice.did.id(), "ISO27001"),
-                    Instant.now().plus(Duration.ofDays(2)), Instant.now().plus(Duration.ofDays(400)), null).getContent());
+        void verify_whenHolderPresentsANotYetValidCredential_shouldNameIt() {
+            var notYet = japan.issuer.issue(Credentials.CERTIFICATION, CredentialIssuer.certification(alice.did.id(), "ISO27001"),
+                    Instant.now().plus(Duration.ofDays(2)), Instant.now().plus(Duration.ofDays(400)), null).getContent();
+            aliceAnswersWith(japan.issue(Credentials.MEMBERSHIP, CredentialIssuer.membership(alice.did.id(), "manufacturing-x")), notYet);
 
             assertRefused(bobVerifies(aliceToken(bob.did.id())), "is not valid before");
+        }
+
+        @Test
+        void verify_whenHolderPresentsAnExpiredCredential_shouldNameIt() {
+            var expired = japan.issuer.issue(Credentials.CERTIFICATION, CredentialIssuer.certification(alice.did.id(), "ISO27001"),
+                    Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(1)), null).getContent();
+            aliceAnswersWith(japan.issue(Credentials.MEMBERSHIP, CredentialIssuer.membership(alice.did.id(), "manufacturing-x")), expired);
+
+            assertRefused(bobVerifies(aliceToken(bob.did.id())), "expired at");
+        }
+
+        @Test
+        void verify_whenPresentationSignedByAnotherKey_shouldNameIt() {
+            var membership = japan.issue(Credentials.MEMBERSHIP, CredentialIssuer.membership(alice.did.id(), "manufacturing-x"));
+            var forger = DidKeyRing.generate().getContent();
+            var vp = Jws.sign(presentation(List.of(membership)), forger, alice.did.methodId(alice.did.signingKey()), Credentials.VP_JWT_TYPE).getContent();
+            server.onPost("/alice" + Dcp.PRESENTATIONS_QUERY_PATH, (authorization, body) -> new DidDocumentServer.Answer(200, response(vp)));
+
+            assertRefused(bobVerifies(aliceToken(bob.did.id())), "presentation signature does not verify");
+        }
+
+        @Test
+        void verify_whenHolderKeepsOnlyOutdatedCredentialsBesideItsMembership_shouldAcceptWithoutThem() {
+            alice.hold("isms-old", japan.issuer.issue(Credentials.CERTIFICATION, CredentialIssuer.certification(alice.did.id(), "ISO27001"),
+                    Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(1)), null).getContent());
+            alice.hold("isms-next", japan.issuer.issue(Credentials.CERTIFICATION, CredentialIssuer.certification(alice.did.id(), "ISO27001"),
+                    Instant.now().plus(Duration.ofDays(2)), Instant.now().plus(Duration.ofDays(400)), null).getContent());
+
+            var claims = bobVerifies(aliceToken(bob.did.id()));
+
+            assertThat(claims.succeeded()).as(bob.monitor.warnings.toString()).isTrue();
+            assertThat(VerifiedClaims.of(alice.did.id(), claims.getContent().getClaims()).certifications()).isEmpty();
         }
 
         @Test
@@ -253,6 +286,29 @@ class DcpIdentityServiceTest {
             assertRefused(bobVerifies(bearer(alice.tokens.idToken(bob.did.id(), accessToken).getContent())), "answered HTTP 401");
             assertThat(alice.monitor.warnings).anyMatch(w -> w.contains("was granted to"));
         }
+    }
+
+    /** Alice's credential service, misbehaving: it answers every query with these credentials, signed by Alice. */
+    private void aliceAnswersWith(String... credentials) {
+        var vp = Jws.sign(presentation(List.of(credentials)), alice.did.signingKey(), alice.did.methodId(alice.did.signingKey()), Credentials.VP_JWT_TYPE).getContent();
+        server.onPost("/alice" + Dcp.PRESENTATIONS_QUERY_PATH, (authorization, body) -> new DidDocumentServer.Answer(200, response(vp)));
+    }
+
+    private Map<String, Object> presentation(List<String> credentials) {
+        var vp = new LinkedHashMap<String, Object>();
+        vp.put("@context", List.of(Credentials.VC_CONTEXT));
+        vp.put("type", List.of("VerifiablePresentation"));
+        vp.put("holder", alice.did.id());
+        vp.put("verifiableCredential", credentials.stream().map(jwt -> Map.of("id", "data:application/vc+jwt," + jwt, "type", "EnvelopedVerifiableCredential")).toList());
+        vp.put("iss", alice.did.id());
+        vp.put("aud", bob.did.id());
+        vp.put("iat", Instant.now().getEpochSecond());
+        vp.put("exp", Instant.now().plusSeconds(300).getEpochSecond());
+        return vp;
+    }
+
+    private static String response(String vp) {
+        return "{\"type\":\"PresentationResponseMessage\",\"presentation\":[\"" + vp + "\"]}";
     }
 
     private TokenRepresentation aliceToken(String audience) {

@@ -68,7 +68,7 @@ public class DirectoryCredentialStore implements CredentialStore {
             } else if (!credential.getContent().subjectId().equals(holderDid)) {
                 monitor.warning("Credentials: skipping %s: it is about '%s', not this connector".formatted(file, credential.getContent().subjectId()));
             } else {
-                held = new HeldCredential(jwt, credential.getContent().types());
+                held = new HeldCredential(jwt, credential.getContent().types(), credential.getContent().validFrom(), credential.getContent().validUntil());
             }
             cache.put(file, new Entry(modified, size, held));
             return java.util.Optional.ofNullable(held);

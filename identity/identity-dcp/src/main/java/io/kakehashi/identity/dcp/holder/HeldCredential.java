@@ -1,12 +1,19 @@
 package io.kakehashi.identity.dcp.holder;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A credential this connector holds, as the issuer's JWT, with its types. Immutable and thread-safe.
+ * A credential this connector holds, as the issuer's JWT, with its types and validity. Immutable and thread-safe.
  */
-public record HeldCredential(String jwt, List<String> types) {
+public record HeldCredential(String jwt, List<String> types, Instant validFrom, Optional<Instant> validUntil) {
     public HeldCredential {
         types = List.copyOf(types);
+    }
+
+    /** Whether the credential is valid at {@code instant}: started and not ended. */
+    public boolean isValidAt(Instant instant) {
+        return !instant.isBefore(validFrom) && validUntil.map(instant::isBefore).orElse(true);
     }
 }

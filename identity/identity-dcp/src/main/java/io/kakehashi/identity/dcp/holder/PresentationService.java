@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * this connector issued to exactly that verifier. The query must name at least one scope and none beyond those the
  * access token grants; a presentation definition is not supported. The answer holds one presentation (a
  * {@code vp+jwt} signed by this connector, addressed to the verifier) with the held credentials of the requested
- * scopes. Thread-safe.
+ * scopes that are valid now. Thread-safe.
  */
 public class PresentationService {
 
@@ -99,7 +99,12 @@ public class PresentationService {
             return Result.failure("scope not granted");
         }
         var types = requested.stream().map(Dcp::credentialType).flatMap(java.util.Optional::stream).collect(Collectors.toSet());
-        var credentials = store.all().stream().filter(c -> c.types().stream().anyMatch(types::contains)).map(HeldCredential::jwt).toList();
+        // an expired or not yet valid credential would only make the verifier refuse the whole presentation
+        var now = clock.instant();
+        var credentials = store.all().stream()
+                .filter(c -> c.types().stream().anyMatch(types::contains))
+                .filter(c -> c.isValidAt(now))
+                .map(HeldCredential::jwt).toList();
         var presentation = presentation(verifier, credentials);
         if (presentation.failed()) {
             return presentation.mapFailure();
