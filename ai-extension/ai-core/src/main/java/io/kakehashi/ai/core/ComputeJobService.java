@@ -18,6 +18,7 @@ import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.Contr
 import org.eclipse.edc.participant.spi.ParticipantAgent;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.result.StoreResult;
 
@@ -251,19 +252,19 @@ public final class ComputeJobService {
         return failed.succeeded() ? failed.getContent() : store.findById(id).orElseThrow();
     }
 
-    private static org.eclipse.edc.spi.result.Result<OptionalDouble> readEpsilon(JobDescription description) {
+    private static Result<OptionalDouble> readEpsilon(JobDescription description) {
         var text = description.parameter(EPSILON);
         if (text.isEmpty()) {
-            return org.eclipse.edc.spi.result.Result.success(OptionalDouble.empty());
+            return Result.success(OptionalDouble.empty());
         }
         try {
             var epsilon = Double.parseDouble(text.get().trim());
             if (epsilon > 0 && !Double.isInfinite(epsilon)) {
-                return org.eclipse.edc.spi.result.Result.success(OptionalDouble.of(epsilon));
+                return Result.success(OptionalDouble.of(epsilon));
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        return org.eclipse.edc.spi.result.Result.failure("epsilon: '%s' is not a positive finite number".formatted(text.get()));
+        return Result.failure("epsilon: '%s' is not a positive finite number".formatted(text.get()));
     }
 }

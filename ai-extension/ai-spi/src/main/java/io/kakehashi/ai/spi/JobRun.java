@@ -6,7 +6,8 @@ import java.util.function.DoubleConsumer;
 /**
  * Everything a {@link JobRunner} gets for one admitted job: the job, its description, its asset (and nothing else),
  * its limits, what the agreement allows it to return, a way to report progress and a cancellation signal. Built by
- * the job service after the policy admitted the job.
+ * the job service after the policy admitted the job. Immutable; the progress consumer and the signal are
+ * thread-safe.
  *
  * @param job              the stored job
  * @param description      the job's description, with its model if any
