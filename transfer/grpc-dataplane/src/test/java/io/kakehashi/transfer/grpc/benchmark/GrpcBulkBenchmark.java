@@ -101,6 +101,11 @@ public final class GrpcBulkBenchmark {
                 results.append(line("gRPC bulk PULL (median)", median(pull), iperf));
                 results.append(line("gRPC bulk PUSH (median)", median(push), iperf));
                 results.append("runs PULL Gbit/s: %s%nruns PUSH Gbit/s: %s%n".formatted(format(pull), format(push)));
+                // other work on the machine shows in these figures; the load says how much there was
+                var load = Path.of("/proc/loadavg");
+                if (Files.exists(load)) {
+                    results.append("load average after the runs: %s".formatted(Files.readString(load)));
+                }
             } finally {
                 channels.close();
                 server.stop();
