@@ -67,12 +67,34 @@ public final class ComputeJobService {
     private final Clock clock;
     private final Monitor monitor;
     private final ConcurrentMap<String, CancellationSignal> running = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, JobOutput> results = new ConcurrentHashMap<>();
+    private final Map<String, JobOutput> results;
     private final ConcurrentMap<String, CompletableFuture<JobRecord>> finished = new ConcurrentHashMap<>();
+
+    /** How many results wait to be taken when no other number is given. */
+    public static final int DEFAULT_RETAINED_RESULTS = 1000;
 
     public ComputeJobService(ComputeJobStore store, EpsilonLedger ledger, PolicyEngine policyEngine, AssetResolver assets,
                              List<JobRunner> runners, ExecutorService executor, ScheduledExecutorService watchdog,
                              JobLimits limits, Clock clock, Monitor monitor) {
+        this(store, ledger, policyEngine, assets, runners, executor, watchdog, limits, clock, monitor, DEFAULT_RETAINED_RESULTS);
+    }
+
+    /**
+     * @param retainedResults how many results of completed jobs are kept until taken; beyond that the oldest is
+     *                        dropped (its job stays completed, with its result hash)
+     */
+    public ComputeJobService(ComputeJobStore store, EpsilonLedger ledger, PolicyEngine policyEngine, AssetResolver assets,
+                             List<JobRunner> runners, ExecutorService executor, ScheduledExecutorService watchdog,
+                             JobLimits limits, Clock clock, Monitor monitor, int retainedResults) {
+        if (retainedResults < 1) {
+            throw new IllegalArgumentException("retainedResults must be positive");
+        }
+        this.results = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, JobOutput> eldest) {
+                return size() > retainedResults;
+            }
+        });
         this.store = store;
         this.ledger = ledger;
         this.policyEngine = policyEngine;
@@ -190,9 +212,14 @@ public final class ComputeJobService {
         return Optional.of(future);
     }
 
-    /** The result of a completed job, what may leave the provider. */
+    /** The result of a completed job, what may leave the provider, while it is kept. */
     public Optional<JobOutput> result(String jobId) {
         return Optional.ofNullable(results.get(jobId));
+    }
+
+    /** The result of a completed job, no longer kept afterwards: what the transport calls once it has sent it. */
+    public Optional<JobOutput> takeResult(String jobId) {
+        return Optional.ofNullable(results.remove(jobId));
     }
 
     private void execute(JobRunner runner, JobRun run) {

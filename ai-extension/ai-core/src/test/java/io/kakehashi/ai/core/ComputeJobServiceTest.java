@@ -120,6 +120,35 @@ class ComputeJobServiceTest {
         }
 
         @Test
+        void takeResult_shouldHandTheResultOverOnce() {
+            sqlRunner.release.countDown();
+            var id = service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), SQL).getContent().id();
+            finalState(id);
+
+            assertThat(service.takeResult(id)).contains(FakeRunner.OUTPUT);
+            assertThat(service.takeResult(id)).isEmpty();
+            assertThat(service.find(id).orElseThrow().resultHash()).isEqualTo(FakeRunner.OUTPUT.hash());
+        }
+
+        @Test
+        void results_beyondTheRetainedNumber_shouldDropTheOldest() {
+            service = new ComputeJobService(store, ledger, ComputeTestFixtures.engine(store),
+                    assetId -> Result.success(new TabularAsset(Path.of("/data/a.csv"), TabularAsset.Format.CSV)),
+                    List.of(sqlRunner), executor, watchdog, new JobLimits(timeLimit, 64L << 20), Clock.systemUTC(), new ConsoleMonitor(), 2);
+            sqlRunner.release.countDown();
+            var ids = new java.util.ArrayList<String>();
+            for (var i = 0; i < 3; i++) {
+                var id = service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), SQL).getContent().id();
+                finalState(id);
+                ids.add(id);
+            }
+
+            assertThat(service.result(ids.get(0))).isEmpty();
+            assertThat(service.result(ids.get(1))).isPresent();
+            assertThat(service.result(ids.get(2))).isPresent();
+        }
+
+        @Test
         void submit_whileRunning_shouldShowProgress() {
             var agreement = agreement(Policy.Builder.newInstance().build());
 

@@ -49,6 +49,7 @@ public class ComputeJobsExtension implements ServiceExtension {
     public static final String SQL_THREADS = "kakehashi.ai.sql.threads";
     public static final String SQL_MAX_ROWS = "kakehashi.ai.sql.maxResultRows";
     public static final String MAX_MODEL_BYTES = "kakehashi.ai.evaluation.maxModelBytes";
+    public static final String RETAINED_RESULTS = "kakehashi.ai.jobs.retainedResults";
 
     @Setting(key = JOB_THREADS, defaultValue = "2", description = "Compute jobs that run at the same time (1 to 64); more wait queued")
     private int jobThreads;
@@ -63,6 +64,9 @@ public class ComputeJobsExtension implements ServiceExtension {
     private int maxResultRows;
     @Setting(key = MAX_MODEL_BYTES, defaultValue = "67108864", description = "The largest ONNX model an evaluation job may bring, in bytes")
     private int maxModelBytes;
+    @Setting(key = RETAINED_RESULTS, defaultValue = "1000",
+            description = "Results of completed jobs kept until the transport takes them; beyond that the oldest is dropped")
+    private int retainedResults;
 
     @Inject
     private PolicyEngine policyEngine;
@@ -95,7 +99,7 @@ public class ComputeJobsExtension implements ServiceExtension {
                 new OnnxEvaluationRunner(maxModelBytes),
                 new FederatedRoundRunner(SecureRandom::new));
         var service = new ComputeJobService(store, ledger, policyEngine, new FileAddressAssetResolver(addresses), runners, jobs, timers,
-                limits, clock, context.getMonitor().withPrefix("compute"));
+                limits, clock, context.getMonitor().withPrefix("compute"), retainedResults);
         context.registerService(ComputeJobService.class, service);
         context.registerService(ComputeJobCounter.class, new StoreComputeJobCounter(store));
     }
@@ -114,6 +118,7 @@ public class ComputeJobsExtension implements ServiceExtension {
         require(memoryLimit >= 64L << 20, MEMORY_LIMIT, "must be at least 67108864 (64 MiB), was " + memoryLimit);
         require(maxResultRows >= 1, SQL_MAX_ROWS, "must be positive, was " + maxResultRows);
         require(maxModelBytes >= 1, MAX_MODEL_BYTES, "must be positive, was " + maxModelBytes);
+        require(retainedResults >= 1, RETAINED_RESULTS, "must be positive, was " + retainedResults);
         Duration limit;
         try {
             limit = Duration.parse(timeLimit);

@@ -99,7 +99,8 @@ class ComputeJobsExtensionTest {
             "kakehashi.ai.jobs.memoryLimit, 1048576",
             "kakehashi.ai.sql.threads, 100",
             "kakehashi.ai.sql.maxResultRows, 0",
-            "kakehashi.ai.evaluation.maxModelBytes, -1"
+            "kakehashi.ai.evaluation.maxModelBytes, -1",
+            "kakehashi.ai.jobs.retainedResults, 0"
     })
     void initialize_withABadSetting_shouldFailNamingTheKey(String key, String value, ServiceExtensionContext context, ObjectFactory factory) {
         configure(context, Map.of(key, value));
