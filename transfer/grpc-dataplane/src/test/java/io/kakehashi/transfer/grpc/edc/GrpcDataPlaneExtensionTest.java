@@ -28,7 +28,9 @@ import org.eclipse.edc.policy.model.LiteralExpression;
 import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.policy.model.Policy;
+import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.result.ServiceResult;
+import org.eclipse.edc.boot.system.injection.ObjectFactory;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
@@ -56,6 +58,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -177,6 +180,24 @@ class GrpcDataPlaneExtensionTest {
         return TransferProcess.Builder.newInstance().id(id).type(TransferProcess.Type.CONSUMER).transferType(transferType)
                 .correlationId(providerId).contractId("agreement-" + providerId).assetId("asset")
                 .privateProperties(Map.of(GrpcStreamAddresses.DESTINATION_PATH, destination.toString())).build();
+    }
+
+    @Test
+    void initialize_whenSettingInvalid_shouldFailNamingTheKey(ServiceExtensionContext context, ObjectFactory factory) {
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcDataPlaneExtension.TOKEN_LIFETIME, "1h")));
+        var badLifetime = factory.constructInstance(GrpcDataPlaneExtension.class);
+        assertThatThrownBy(() -> badLifetime.initialize(context)).isInstanceOf(EdcException.class)
+                .hasMessageContaining(GrpcDataPlaneExtension.TOKEN_LIFETIME);
+
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcDataPlaneExtension.CHUNK_SIZE, "16")));
+        var badChunk = factory.constructInstance(GrpcDataPlaneExtension.class);
+        assertThatThrownBy(() -> badChunk.initialize(context)).isInstanceOf(EdcException.class)
+                .hasMessageContaining(GrpcDataPlaneExtension.CHUNK_SIZE);
+
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcDataPlaneExtension.PORT, "70000")));
+        var badPort = factory.constructInstance(GrpcDataPlaneExtension.class);
+        assertThatThrownBy(() -> badPort.initialize(context)).isInstanceOf(EdcException.class)
+                .hasMessageContaining(GrpcDataPlaneExtension.PORT);
     }
 
     @Test

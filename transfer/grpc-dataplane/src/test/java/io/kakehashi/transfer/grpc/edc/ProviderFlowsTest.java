@@ -1,0 +1,117 @@
+package io.kakehashi.transfer.grpc.edc;
+
+import io.kakehashi.transfer.grpc.stream.RecordSource;
+import io.kakehashi.transfer.grpc.stream.RecordSources;
+import org.eclipse.edc.connector.dataplane.spi.DataFlow;
+import org.eclipse.edc.connector.dataplane.spi.DataFlowStates;
+import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.spi.result.ServiceFailure;
+import org.eclipse.edc.spi.types.domain.DataAddress;
+import org.eclipse.edc.spi.types.domain.transfer.FlowType;
+import org.eclipse.edc.spi.types.domain.transfer.TransferType;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+class ProviderFlowsTest {
+
+    private final Map<String, DataFlow> flows = new ConcurrentHashMap<>();
+    private final RecordSources sources = new RecordSources();
+    private final ProviderFlows providerFlows;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    ProviderFlowsTest() {
+        DataPlaneStore store = mock();
+        when(store.findById(anyString())).thenAnswer(call -> flows.get(call.<String>getArgument(0)));
+        providerFlows = new ProviderFlows(store, sources, HttpClient.newHttpClient(), Clock.systemUTC(), 1024);
+        sources.register("gen", address -> new RecordSource() {
+            @Override
+            public byte[] next(Duration maxWait) {
+                return new byte[]{ 1 };
+            }
+
+            @Override
+            public String contentType() {
+                return "application/octet-stream";
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        });
+    }
+
+    private void flow(String id, DataAddress source, FlowType type, DataFlowStates state) {
+        flows.put(id, DataFlow.Builder.newInstance().id(id).source(source)
+                .destination(DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).build())
+                .transferType(new TransferType(GrpcStreamAddresses.TYPE, type)).state(state.code()).build());
+    }
+
+    private static DataAddress http() {
+        return DataAddress.Builder.newInstance().type("HttpData").property("baseUrl", "http://127.0.0.1:1/data").build();
+    }
+
+    private static DataAddress stream() {
+        return DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE).property(GrpcStreamAddresses.RECORD_SOURCE, "gen").build();
+    }
+
+    @Test
+    void pullBulkSource_whenFlowStarted_shouldServeIt() {
+        flow("f", http(), FlowType.PULL, DataFlowStates.STARTED);
+
+        assertThat(providerFlows.pullBulkSource("f").succeeded()).isTrue();
+    }
+
+    @Test
+    void pullBulkSource_whenSuspendedEndedPushOrUnknown_shouldRefuseWithTheRightReason() {
+        flow("suspended", http(), FlowType.PULL, DataFlowStates.SUSPENDED);
+        flow("ended", http(), FlowType.PULL, DataFlowStates.TERMINATED);
+        flow("push", http(), FlowType.PUSH, DataFlowStates.STARTED);
+
+        assertThat(providerFlows.pullBulkSource("suspended").getFailure().getReason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
+        assertThat(providerFlows.pullBulkSource("ended").getFailureDetail()).contains("ended");
+        assertThat(providerFlows.pullBulkSource("push").getFailure().getReason()).isEqualTo(ServiceFailure.Reason.NOT_FOUND);
+        assertThat(providerFlows.pullBulkSource("unknown").getFailure().getReason()).isEqualTo(ServiceFailure.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void pull_whenModeDoesNotMatchTheSource_shouldBeNotFound() {
+        flow("bulk", http(), FlowType.PULL, DataFlowStates.STARTED);
+        flow("stream", stream(), FlowType.PULL, DataFlowStates.STARTED);
+
+        assertThat(providerFlows.pullRecordStream("bulk").getFailure().getReason()).isEqualTo(ServiceFailure.Reason.NOT_FOUND);
+        assertThat(providerFlows.pullBulkSource("stream").getFailure().getReason()).isEqualTo(ServiceFailure.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void recordStreamOf_shouldKeepTheStreamAcrossStartsAndCloseItWhenTheFlowEnded() {
+        flow("s", stream(), FlowType.PULL, DataFlowStates.STARTED);
+        var first = providerFlows.pullRecordStream("s").getContent();
+        assertThat(providerFlows.pullRecordStream("s").getContent()).isSameAs(first);
+
+        flow("s", stream(), FlowType.PULL, DataFlowStates.TERMINATED);
+        flow("other", stream(), FlowType.PULL, DataFlowStates.STARTED);
+        providerFlows.pullRecordStream("other");
+
+        assertThat(closed).isTrue();
+    }
+
+    @Test
+    void bulkSourceOf_whenTypeUnsupportedOrBaseUrlMissing_shouldFail() {
+        assertThat(providerFlows.bulkSourceOf(DataAddress.Builder.newInstance().type("AmazonS3").build()).getFailureDetail())
+                .contains("AmazonS3");
+        assertThat(providerFlows.bulkSourceOf(DataAddress.Builder.newInstance().type("HttpData").build()).getFailureDetail())
+                .contains("baseUrl");
+    }
+}
