@@ -62,6 +62,20 @@ public final class GrpcBulkBenchmark {
         var results = new StringBuilder();
         try {
             var iperf = iperf3();
+            // the heap in use, sampled while the transfers run: it should not grow with the file's size
+            var peakHeap = new java.util.concurrent.atomic.AtomicLong();
+            var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            var sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.setDaemon(true);
             var source = TestContent.file(dir, "source.bin", size, 42);
             var expected = TestContent.sha256(source);
 
@@ -78,6 +92,7 @@ public final class GrpcBulkBenchmark {
             var channels = new GrpcChannels();
             var channel = channels.channelTo(new GrpcStreamAddresses.Endpoint("127.0.0.1", server.port(), false,
                     identity == null ? null : identity.fingerprint()));
+            sampler.start();
             try {
                 var pull = new ArrayList<Double>();
                 var push = new ArrayList<Double>();
@@ -101,6 +116,9 @@ public final class GrpcBulkBenchmark {
                 results.append(line("gRPC bulk PULL (median)", median(pull), iperf));
                 results.append(line("gRPC bulk PUSH (median)", median(push), iperf));
                 results.append("runs PULL Gbit/s: %s%nruns PUSH Gbit/s: %s%n".formatted(format(pull), format(push)));
+                sampler.interrupt();
+                results.append("peak heap in use during the runs (both ends in this JVM): %d MiB of %d MiB max%n".formatted(
+                        peakHeap.get() >> 20, Runtime.getRuntime().maxMemory() >> 20));
                 // other work on the machine shows in these figures; the load says how much there was
                 var load = Path.of("/proc/loadavg");
                 if (Files.exists(load)) {
