@@ -149,6 +149,13 @@ public final class FederatedCatalogCrawler {
     }
 
     private Result<Long> finish(PeerState state, Model merged, Result<Void> result, Throwable error) {
+        if (executor.isShutdown()) {
+            // the connector is stopping: an interrupted crawl says nothing about the peer
+            synchronized (this) {
+                state.inFlight = false;
+            }
+            return Result.failure("the crawler was stopped");
+        }
         var now = clock.instant();
         String failure = null;
         if (error != null) {

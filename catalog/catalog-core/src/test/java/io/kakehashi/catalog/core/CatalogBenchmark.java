@@ -174,7 +174,7 @@ public final class CatalogBenchmark {
         var sparql = new SparqlQueryService(dataset, limits);
         var search = new CatalogSearch(dataset, limits);
         var hourAgo = Instant.now().minus(Duration.ofHours(1));
-        time("Q1 bilingual search 'machine operation' over every peer (vocabulary join)", runs,
+        time("Q1 bilingual search 'machine operation' over every peer (concept labels, result limit 10,000)", runs,
                 () -> search.find("machine operation", SearchScope.everything()).getContent().size());
         time("Q2 datasets per peer fetched within the last hour (GROUP BY over the graphs graph)", runs, () -> sparql.query("""
                 PREFIX dcat: <http://www.w3.org/ns/dcat#>

@@ -1,6 +1,7 @@
 package io.kakehashi.catalog.extension;
 
 import io.kakehashi.catalog.core.DcatCatalogStore;
+import org.eclipse.edc.connector.controlplane.asset.spi.domain.Asset;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.QuerySpec;
@@ -34,7 +35,7 @@ public final class AssetGraphReconciler {
         int added = 0;
         int invalid = 0;
         try (var stream = assets.queryAssets(QuerySpec.max())) {
-            for (var asset : (Iterable<org.eclipse.edc.connector.controlplane.asset.spi.domain.Asset>) stream::iterator) {
+            for (var asset : (Iterable<Asset>) stream::iterator) {
                 seen.add(asset.getId());
                 if (inGraph.contains(asset.getId())) {
                     continue;

@@ -10,8 +10,10 @@ import org.eclipse.edc.spi.event.Event;
 import org.eclipse.edc.spi.event.EventEnvelope;
 import org.eclipse.edc.spi.event.EventSubscriber;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Keeps the catalog graph in step with the asset index: on creation and update the asset's metadata replaces its
@@ -52,7 +54,7 @@ public final class AssetMetadataSynchroniser implements EventSubscriber {
 
     private void refresh(String assetId) {
         var asset = assets.findById(assetId);
-        var metadata = asset == null ? java.util.Optional.<org.eclipse.edc.spi.result.Result<String>>empty() : AssetMetadataProperty.fromAsset(asset);
+        Optional<Result<String>> metadata = asset == null ? Optional.empty() : AssetMetadataProperty.fromAsset(asset);
         if (metadata.isEmpty()) {
             store.remove(assetId);
             return;

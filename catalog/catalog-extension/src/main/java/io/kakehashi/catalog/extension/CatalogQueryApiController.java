@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -131,7 +132,7 @@ public class CatalogQueryApiController {
         hit.peerId().ifPresent(id -> node.put("peerId", id));
         hit.fetchedAt().ifPresent(at -> node.put("fetchedAt", at.toString()));
         var titles = node.putObject("title");
-        hit.titles().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> titles.put(e.getKey(), e.getValue()));
+        hit.titles().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> titles.put(e.getKey(), e.getValue()));
         return node;
     }
 

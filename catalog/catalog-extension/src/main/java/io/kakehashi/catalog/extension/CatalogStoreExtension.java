@@ -14,11 +14,16 @@ import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The catalog's Jena dataset and the services over it. TDB2 in {@value #DIRECTORY_KEY} by default, so the catalog
@@ -33,6 +38,7 @@ public class CatalogStoreExtension implements ServiceExtension {
     public static final String DIRECTORY_KEY = "kakehashi.catalog.dir";
     public static final String QUERY_TIMEOUT_KEY = "kakehashi.catalog.sparql.timeout";
     public static final String RESULT_LIMIT_KEY = "kakehashi.catalog.sparql.limit";
+    public static final String COMPACTION_INTERVAL_KEY = "kakehashi.catalog.compaction.interval";
 
     @Setting(key = STORAGE_KEY, defaultValue = "tdb2", description = "Where the catalog graph lives: 'tdb2' (on disk, survives a restart) or 'memory'")
     private String storage;
@@ -46,10 +52,17 @@ public class CatalogStoreExtension implements ServiceExtension {
     @Setting(key = RESULT_LIMIT_KEY, defaultValue = "10000", description = "Most solutions a SPARQL SELECT or a search returns")
     private String resultLimit;
 
+    @Setting(key = COMPACTION_INTERVAL_KEY, defaultValue = "PT1H",
+            description = "How often the TDB2 database is compacted (each write adds blocks until then); ISO-8601 duration")
+    private String compactionInterval;
+
     @Inject
     private Clock clock;
 
     private Dataset dataset;
+    private Duration compactEvery;
+    private ScheduledExecutorService compactor;
+    private Monitor monitor;
 
     @Override
     public String name() {
@@ -58,7 +71,8 @@ public class CatalogStoreExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        var monitor = context.getMonitor();
+        monitor = context.getMonitor();
+        compactEvery = SettingValues.positiveDuration(COMPACTION_INTERVAL_KEY, compactionInterval).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
         var timeout = SettingValues.positiveDuration(QUERY_TIMEOUT_KEY, queryTimeout).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
         var limit = SettingValues.integer(RESULT_LIMIT_KEY, resultLimit, 1, 1_000_000).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
         var limits = new SparqlLimits(timeout, limit);
@@ -85,7 +99,29 @@ public class CatalogStoreExtension implements ServiceExtension {
     }
 
     @Override
+    public void start() {
+        if (!"tdb2".equals(storage.strip())) {
+            return;
+        }
+        compactor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "kakehashi-catalog-compaction");
+            thread.setDaemon(true);
+            return thread;
+        });
+        compactor.scheduleWithFixedDelay(() -> {
+            try {
+                CatalogDatasets.compact(dataset);
+            } catch (RuntimeException e) {
+                monitor.warning("Catalog: TDB2 compaction failed; it is retried at the next interval", e);
+            }
+        }, compactEvery.toMillis(), compactEvery.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
     public void shutdown() {
+        if (compactor != null) {
+            compactor.shutdownNow();
+        }
         if (dataset != null) {
             CatalogDatasets.release(dataset);
         }
