@@ -2,6 +2,7 @@ package io.kakehashi.identity;
 
 import com.nimbusds.jose.jwk.ECKey;
 import io.kakehashi.identity.keys.VaultKeyPairs;
+import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.identity.token.SelfIssuedTokenService;
 import io.kakehashi.identity.trust.TrustListFile;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
@@ -9,6 +10,7 @@ import org.eclipse.edc.protocol.spi.DefaultParticipantIdExtractionFunction;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.iam.AudienceResolver;
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * no-op identity in a test runtime) replaces them, and the start-up log says so.
  */
 @Extension(SelfIssuedIdentityExtension.NAME)
+@Provides(ConnectorSigningKey.class)
 public class SelfIssuedIdentityExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi self-issued identity";
@@ -94,6 +97,7 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
         writePublicKey(key).orElseThrow(failure -> new EdcException("Invalid setting 'kakehashi.identity.public-key.file': " + failure.getFailureDetail()));
         var trustList = new TrustListFile(Path.of(trustListPath), monitor);
         identityService = new SelfIssuedTokenService(participantId, key, trustList, jtiValidationStore, clock, lifetime, skew, monitor);
+        context.registerService(ConnectorSigningKey.class, () -> key);
         monitor.info("Identity: participant '%s', key %s, trust list %s".formatted(participantId, key.getKeyID(), trustListPath));
     }
 

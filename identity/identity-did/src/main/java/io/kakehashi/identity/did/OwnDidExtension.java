@@ -1,5 +1,8 @@
 package io.kakehashi.identity.did;
 
+import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.identity.spi.ConnectorSigningKey;
+
 import okhttp3.OkHttpClient;
 import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Configuration;
@@ -27,7 +30,7 @@ import java.time.format.DateTimeParseException;
  * cached resolver registry.
  */
 @Extension(OwnDidExtension.NAME)
-@Provides({ OwnDid.class, DidPublicKeys.class })
+@Provides({ OwnDid.class, DidPublicKeys.class, ConnectorSigningKey.class })
 public class OwnDidExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi did:web";
@@ -109,6 +112,11 @@ public class OwnDidExtension implements ServiceExtension {
         }
         var own = new OwnDid(did, ring, did.baseUrl(httpLoopback).toString());
         context.registerService(OwnDid.class, own);
+        // statements the connector signs besides its tokens name the verification method, so they verify against the DID document
+        context.registerService(ConnectorSigningKey.class, () -> {
+            var key = own.signingKey();
+            return new ECKey.Builder(key).keyID(own.methodId(key)).build();
+        });
 
         var path = did.path().isEmpty() ? "/" : "/" + did.path();
         if (!path.equals(apiConfiguration.path())) {

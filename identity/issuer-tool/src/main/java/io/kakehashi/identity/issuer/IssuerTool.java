@@ -34,7 +34,7 @@ public final class IssuerTool {
     private final PrintStream out;
     private final PrintStream err;
 
-    IssuerTool(PrintStream out, PrintStream err) {
+    public IssuerTool(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
@@ -46,8 +46,8 @@ public final class IssuerTool {
         }
     }
 
-    /** Runs one command; returns the exit status. */
-    int run(String... args) {
+    /** Runs one command; returns the exit status (0 done, 1 refused, 2 unusable arguments). */
+    public int run(String... args) {
         if (args.length == 0) {
             err.println(usage());
             return 2;

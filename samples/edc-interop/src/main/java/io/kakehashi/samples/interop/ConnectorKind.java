@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * The connectors this module runs, each as its own JVM, and the class path each one runs on.
  * <ul>
- *     <li>{@link #KAKEHASHI}: the production launcher jar as built, with its self-issued ES256 identity.</li>
+ *     <li>{@link #KAKEHASHI}: the production launcher jar as built, with its DCP identity (did:web and credentials).</li>
  *     <li>{@link #KAKEHASHI_MOCK_IDENTITY}: the same jar plus EDC's {@code iam-mock}, whose identity service replaces
  *     Kakehashi's default one. Stock EDC can neither make nor check Kakehashi's tokens, so this is the Kakehashi side
  *     of the interoperability test.</li>
@@ -30,10 +30,12 @@ import java.util.List;
  */
 public enum ConnectorKind {
 
-    KAKEHASHI("Kakehashi (launcher jar, self-issued ES256 identity)"),
+    KAKEHASHI("Kakehashi (launcher jar, DCP identity)"),
     KAKEHASHI_MOCK_IDENTITY("Kakehashi (launcher jar + EDC iam-mock)"),
     STOCK_EDC("stock EDC 0.15.1 (Maven Central base BOMs + iam-mock)");
 
+    /** A trust anchor nobody serves, for runtimes whose identity is EDC's iam-mock. */
+    static final String UNUSED_AUTHORITY = "did:web:127.0.0.1%3A9:no-authority";
     public static final String STOCK_EDC_CLASSPATH_PROPERTY = "kakehashi.interop.stock-edc.classpath";
     public static final String IAM_MOCK_CLASSPATH_PROPERTY = "kakehashi.interop.iam-mock.classpath";
     /** The stock runtime's test harness: the extension that keeps it on loopback, and its registration. */
@@ -73,6 +75,10 @@ public enum ConnectorKind {
     public ConnectorProcess start(ConnectorSettings settings, Duration timeout) {
         if (this == STOCK_EDC) {
             settings.withoutKakehashiContexts();
+        }
+        if (this == KAKEHASHI_MOCK_IDENTITY) {
+            // EDC's iam-mock replaces the DCP identity; the DID extensions still start and want one trust anchor
+            settings.trustIssuer("unused", UNUSED_AUTHORITY);
         }
         return ConnectorProcess.start(classPath(), settings, timeout);
     }

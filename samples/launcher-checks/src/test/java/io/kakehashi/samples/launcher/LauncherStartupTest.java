@@ -28,6 +28,11 @@ class LauncherStartupTest {
     private final Path workDir = Path.of("target", "launcher-checks");
 
     private ConnectorSettings settings(String name) {
+        // an authority nobody serves: these checks start connectors, they never verify a peer
+        return untrusting(name).trustIssuer("dataspace", "did:web:127.0.0.1%3A9:authority");
+    }
+
+    private ConnectorSettings untrusting(String name) {
         return new ConnectorSettings(name, workDir.resolve(name + "-" + System.nanoTime()));
     }
 
@@ -40,7 +45,7 @@ class LauncherStartupTest {
                     .filter(e -> e.getKey().startsWith("web.http.") && e.getKey().endsWith(".port"))
                     .map(e -> Integer.parseInt(e.getValue()))
                     .toList();
-            assertThat(ports).hasSize(5);
+            assertThat(ports).hasSize(6);
 
             var listening = listeningSockets();
             for (var port : ports) {
@@ -111,8 +116,14 @@ class LauncherStartupTest {
         }
 
         @Test
-        void whenTheParticipantIdIsMissing() {
-            assertRefused(settings("no-participant").with("edc.participant.id", ""), "edc.participant.id");
+        void whenTheParticipantIdIsNotADid() {
+            assertRefused(settings("not-a-did").with("edc.participant.id", "jp-machine-tool-maker").without("kakehashi.identity.did"),
+                    "edc.participant.id");
+        }
+
+        @Test
+        void whenNoIssuerIsTrusted() {
+            assertRefused(untrusting("no-trust-anchor"), "kakehashi.identity.trusted-issuers");
         }
 
         @Test
@@ -136,7 +147,9 @@ class LauncherStartupTest {
                     .noneMatch(name -> name.startsWith("org/eclipse/edc/tck/"))
                     .noneMatch(name -> name.startsWith("org/eclipse/edc/junit/"));
             var extensions = new String(jar.getInputStream(jar.getEntry("META-INF/services/org.eclipse.edc.spi.system.ServiceExtension")).readAllBytes());
-            assertThat(extensions).contains("io.kakehashi.identity.SelfIssuedIdentityExtension", "io.kakehashi.core.persistence.PostgresPersistenceExtension")
+            assertThat(extensions).contains("io.kakehashi.identity.dcp.DcpIdentityExtension", "io.kakehashi.core.persistence.PostgresPersistenceExtension")
+                    // one identity only: the trust-list identity is the offline mode, never beside the DCP one
+                    .doesNotContain("io.kakehashi.identity.SelfIssuedIdentityExtension")
                     .doesNotContain("SqlAssetIndexServiceExtension", "SqlContractNegotiationStoreExtension", "SqlTransferProcessStoreExtension");
         }
     }

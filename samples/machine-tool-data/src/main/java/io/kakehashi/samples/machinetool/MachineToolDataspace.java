@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.HttpSink;
 import io.kakehashi.samples.support.ManagementClient;
@@ -13,6 +14,8 @@ import io.kakehashi.samples.support.WorkDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +34,12 @@ import java.util.function.UnaryOperator;
  */
 public final class MachineToolDataspace implements AutoCloseable {
 
-    public static final String PROVIDER_ID = "jp-machine-tool-maker";
-    public static final String CONSUMER_ID = "ai-vendor";
+    /** The maker's connector's name; its participant id is its DID ({@link #providerSettings()}). */
+    public static final String PROVIDER_NAME = "jp-machine-tool-maker";
+    /** The AI vendor's connector's name; its participant id is its DID ({@link #consumerSettings()}). */
+    public static final String CONSUMER_NAME = "ai-vendor";
+    /** The dataspace the authority admits both companies to. */
+    public static final String DATASPACE = "connected-industries-manufacturing";
     /** The dataset the maker offers only to companies registered in the EU/EEA. */
     public static final String EU_ONLY_ASSET_ID = "machine-operation-data-eu-only";
     static final String EU_ONLY_POLICY = "eu-eea-only";
@@ -48,6 +55,7 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     private final Path workDir;
     private final PrintStream out;
+    private final DataspaceAuthority authority;
     private final ConnectorSettings providerSettings;
     private final ConnectorSettings consumerSettings;
     private ConnectorProcess provider;
@@ -65,9 +73,13 @@ public final class MachineToolDataspace implements AutoCloseable {
         this.out = out;
         // EDC's default state-machine pace (1 s idle): faster loops make EDC 0.15.1 answer a quick peer with 409
         // now and then and terminate the negotiation (see docs/benchmarks.md)
-        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_ID, this.workDir.resolve(PROVIDER_ID))
+        // the dataspace authority both companies trust: the issuer tool, serving its DID document and status list
+        this.authority = DataspaceAuthority.start(this.workDir.resolve("authority"), "authority", out);
+        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_NAME, this.workDir.resolve(PROVIDER_NAME))
+                .trustIssuer("connected-industries", authority.did())
                 .with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA));
-        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_ID, this.workDir.resolve(CONSUMER_ID)));
+        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_NAME, this.workDir.resolve(CONSUMER_NAME))
+                .trustIssuer("connected-industries", authority.did()));
     }
 
     public static void main(String[] args) throws Exception {
@@ -76,10 +88,10 @@ public final class MachineToolDataspace implements AutoCloseable {
         try (var dataspace = new MachineToolDataspace(dir, System.out, UnaryOperator.identity())) {
             var outcome = dataspace.run(40_000);
             System.out.printf("%nDone: %s received %,d bytes of %s under agreement %s; SHA-256 %s.%n",
-                    CONSUMER_ID, outcome.bytes(), ASSET_ID, outcome.agreementId(), outcome.receivedSha256());
+                    CONSUMER_NAME, outcome.bytes(), ASSET_ID, outcome.agreementId(), outcome.receivedSha256());
             System.out.printf("Refused: %s%n", outcome.refusal());
             System.out.printf("Audit: %d negotiation decisions about %s in the maker's log, chain %s.%n",
-                    outcome.audit().negotiationDecisions(), CONSUMER_ID, outcome.audit().intact() ? "intact" : "BROKEN");
+                    outcome.audit().negotiationDecisions(), CONSUMER_NAME, outcome.audit().intact() ? "intact" : "BROKEN");
             System.out.printf("Logs: %s%n", dir.toAbsolutePath());
         }
     }
@@ -127,7 +139,8 @@ public final class MachineToolDataspace implements AutoCloseable {
      */
     public Audit audit() {
         var auditor = new AuditorClient(providerSettings.auditorUrl(), providerSettings.auditorKey());
-        var decisions = auditor.decisions("counterparty=" + CONSUMER_ID + "&scope=contract.negotiation").path("decisions");
+        var decisions = auditor.decisions("counterparty=" + URLEncoder.encode(consumerSettings.participantId(), StandardCharsets.UTF_8)
+                + "&scope=contract.negotiation").path("decisions");
         for (var decision : decisions) {
             var entry = decision.path("entry");
             var reasons = new ArrayList<String>();
@@ -159,16 +172,21 @@ public final class MachineToolDataspace implements AutoCloseable {
     }
 
     /**
-     * Step: both connectors start and each puts the other's public key in its trust list; the maker's operator
-     * vouches that the AI vendor is registered in Japan.
+     * Step: the dataspace authority issues each company its credentials (membership of the dataspace, and the
+     * legal entity with its country and corporate number) with the issuer tool; both connectors start. Neither
+     * knows the other: each trusts the authority.
      */
     public void startConnectors() {
+        authority.issueMembership(providerSettings, DATASPACE);
+        authority.issueLegalEntity(providerSettings, "Nagoya Machine Tools K.K.", "JP", "JCN:1180301018771");
+        authority.issueMembership(consumerSettings, DATASPACE);
+        authority.issueLegalEntity(consumerSettings, "AI Vendor K.K.", "JP", "JCN:7010401012347");
+        report("The dataspace authority %s issued both companies a %s membership and a legal-entity credential (Japan)",
+                authority.did(), DATASPACE);
         provider = ConnectorProcess.start(providerSettings, START_TIMEOUT);
         consumer = ConnectorProcess.start(consumerSettings, START_TIMEOUT);
-        providerSettings.trust(consumerSettings, Map.of("countryOfRegistration", "JP", "legalName", "AI Vendor K.K."));
-        consumerSettings.trust(providerSettings);
-        report("Connectors up: '%s' (DSP %s) and '%s' (DSP %s); each trusts the other's key",
-                PROVIDER_ID, providerSettings.dspAddress(), CONSUMER_ID, consumerSettings.dspAddress());
+        report("Connectors up: '%s' as %s (DSP %s) and '%s' as %s (DSP %s); each trusts the authority, not each other",
+                PROVIDER_NAME, providerSettings.did(), providerSettings.dspAddress(), CONSUMER_NAME, consumerSettings.did(), consumerSettings.dspAddress());
     }
 
     public void stopConnectors() {
@@ -225,7 +243,7 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     /** The offer of {@code assetId} in the maker's catalog, as the AI vendor sees it. */
     public ObjectNode discover(String assetId) {
-        var catalog = consumer.management().requestCatalog(providerSettings.dspAddress(), PROVIDER_ID);
+        var catalog = consumer.management().requestCatalog(providerSettings.dspAddress(), providerSettings.participantId());
         for (var dataset : ManagementClient.datasets(catalog)) {
             if (assetId.equals(dataset.path("@id").asText())) {
                 return ManagementClient.contractOffer(catalog, dataset);
@@ -253,7 +271,7 @@ public final class MachineToolDataspace implements AutoCloseable {
         }
         var api = consumer.management();
         var started = System.nanoTime();
-        var transferId = api.transferPush(providerSettings.dspAddress(), PROVIDER_ID, agreementId, sink.urlFor(name));
+        var transferId = api.transferPush(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, sink.urlFor(name));
         var file = sink.await(name, STEP_TIMEOUT);
         api.awaitCompleted(transferId, STEP_TIMEOUT);
         report("Transfer %s COMPLETED in %d ms (HttpData-PUSH into %s)", transferId, (System.nanoTime() - started) / 1_000_000, file);
@@ -276,9 +294,14 @@ public final class MachineToolDataspace implements AutoCloseable {
         return consumerSettings;
     }
 
+    public DataspaceAuthority authority() {
+        return authority;
+    }
+
     @Override
     public void close() {
         stopConnectors();
+        authority.close();
         if (sink != null) {
             sink.close();
         }

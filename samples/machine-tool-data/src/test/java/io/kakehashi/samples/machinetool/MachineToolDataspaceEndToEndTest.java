@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.ManagementClient;
 import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -108,15 +110,42 @@ class MachineToolDataspaceEndToEndTest {
     class ProtocolEndpointIdentity {
 
         @Test
-        void catalogRequest_whenTheConsumerIsNotInTheTrustList_shouldBeRefused() {
-            var strangerSettings = new ConnectorSettings("unlisted-vendor", workDir.resolve("unlisted-vendor"));
-            try (var stranger = ConnectorProcess.start(strangerSettings, MachineToolDataspace.START_TIMEOUT)) {
-                // the stranger trusts the maker, but the maker has never heard of the stranger
-                strangerSettings.trust(dataspace.providerSettings());
+        void catalogRequest_whenTheConsumersCredentialsComeFromAnUntrustedIssuer_shouldBeRefusedNamingIt() {
+            try (var rogue = DataspaceAuthority.start(workDir.resolve("rogue-authority"), "rogue", new PrintStream(OutputStream.nullOutputStream()))) {
+                var strangerSettings = new ConnectorSettings("stranger", workDir.resolve("stranger"))
+                        .trustIssuer("connected-industries", dataspace.authority().did());
+                // the stranger trusts the maker's authority, but its own membership comes from an authority the maker never heard of
+                rogue.issueMembership(strangerSettings, MachineToolDataspace.DATASPACE);
+                try (var stranger = ConnectorProcess.start(strangerSettings, MachineToolDataspace.START_TIMEOUT)) {
+                    assertThatThrownBy(() -> stranger.management().requestCatalog(dataspace.providerSettings().dspAddress(), dataspace.providerSettings().participantId()))
+                            .isInstanceOf(ManagementClient.ManagementApiException.class);
+                    assertThat(dataspace.provider().logTail(400)).contains("issuer '" + rogue.did() + "' is not a trusted issuer");
+                }
+            }
+        }
 
-                assertThatThrownBy(() -> stranger.management().requestCatalog(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID))
-                        .isInstanceOf(ManagementClient.ManagementApiException.class);
-                assertThat(dataspace.provider().logTail(400)).contains("issuer 'unlisted-vendor' is not in the trust list");
+        @Test
+        void catalogRequest_whenTheConsumersMembershipIsRevoked_shouldBeRefusedFromTheNextRequestOn() {
+            var lateSettings = new ConnectorSettings("revoked-vendor", workDir.resolve("revoked-vendor"))
+                    .trustIssuer("connected-industries", dataspace.authority().did());
+            var membership = dataspace.authority().issueMembership(lateSettings, MachineToolDataspace.DATASPACE);
+            try (var vendor = ConnectorProcess.start(lateSettings, MachineToolDataspace.START_TIMEOUT)) {
+                var maker = dataspace.providerSettings();
+                assertThat(ManagementClient.datasets(vendor.management().requestCatalog(maker.dspAddress(), maker.participantId()))).isNotEmpty();
+
+                dataspace.authority().revoke(membership);
+                // the maker re-reads the authority's status list once its short cache (1 s in the samples) has expired
+                var refused = false;
+                for (var attempt = 0; attempt < 20 && !refused; attempt++) {
+                    try {
+                        vendor.management().requestCatalog(maker.dspAddress(), maker.participantId());
+                        ConnectorProcess.sleep(500);
+                    } catch (ManagementClient.ManagementApiException e) {
+                        refused = true;
+                    }
+                }
+                assertThat(refused).as("catalog refused after the revocation").isTrue();
+                assertThat(dataspace.provider().logTail(400)).contains("is revoked");
             }
         }
 
@@ -126,16 +155,17 @@ class MachineToolDataspaceEndToEndTest {
         }
 
         @Test
-        void catalogRequest_withATokenSignedByAnotherKey_shouldBe401() throws Exception {
-            var forged = selfIssuedToken(MachineToolDataspace.CONSUMER_ID, MachineToolDataspace.PROVIDER_ID, Instant.now().plusSeconds(60));
+        void catalogRequest_withATokenSignedByAKeyNotInTheCallersDidDocument_shouldBe401() throws Exception {
+            var consumer = dataspace.consumerSettings().participantId();
+            var forged = selfIssuedToken(consumer, dataspace.providerSettings().participantId(), Instant.now().plusSeconds(60));
 
-            assertThat(postCatalogRequest(forged).statusCode()).isEqualTo(401);
-            assertThat(dataspace.provider().logTail(400)).contains("token signature does not verify against the trusted key of 'ai-vendor'");
+            assertThat(postCatalogRequest("Bearer " + forged).statusCode()).isEqualTo(401);
+            assertThat(dataspace.provider().logTail(400)).contains("Refused a DSP request token");
         }
 
         @Test
         void catalogRequest_withGarbageForAToken_shouldBe401() throws Exception {
-            assertThat(postCatalogRequest("eyJhbGciOiJub25lIn0.e30.").statusCode()).isEqualTo(401);
+            assertThat(postCatalogRequest("Bearer eyJhbGciOiJub25lIn0.e30.").statusCode()).isEqualTo(401);
         }
 
         private HttpResponse<String> postCatalogRequest(String token) throws Exception {
@@ -152,7 +182,7 @@ class MachineToolDataspaceEndToEndTest {
             var key = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
             var claims = new JWTClaimsSet.Builder().issuer(issuer).subject(issuer).audience(audience)
                     .issueTime(new Date()).expirationTime(Date.from(expiry)).jwtID(UUID.randomUUID().toString()).build();
-            var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+            var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(issuer + "#" + key.getKeyID()).build(), claims);
             jwt.sign(new ECDSASigner(key));
             return jwt.serialize();
         }

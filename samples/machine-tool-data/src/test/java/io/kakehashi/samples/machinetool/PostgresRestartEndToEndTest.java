@@ -30,11 +30,11 @@ class PostgresRestartEndToEndTest {
     @BeforeEach
     void freshDatabases() throws Exception {
         WorkDirectory.clear(workDir);
-        for (var participant : new String[]{MachineToolDataspace.PROVIDER_ID, MachineToolDataspace.CONSUMER_ID}) {
+        for (var participant : new String[]{MachineToolDataspace.PROVIDER_NAME, MachineToolDataspace.CONSUMER_NAME}) {
             recreateDatabase(databaseOf(participant));
         }
         dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),
-                settings -> settings.postgres(SERVER_URL + databaseOf(settings.participantId()), USER));
+                settings -> settings.postgres(SERVER_URL + databaseOf(settings.name()), USER));
     }
 
     @AfterEach
@@ -62,9 +62,9 @@ class PostgresRestartEndToEndTest {
         assertThat(consumerApi.transfer(outcome.transferId()).path("state").asText()).isEqualTo("COMPLETED");
         // the provider deprovisions a finished push; either way it has ended well
         assertThat(providerTransferStates(providerApi)).singleElement().isIn("COMPLETED", "DEPROVISIONED");
-        assertThat(countRows(MachineToolDataspace.CONSUMER_ID, "SELECT count(*) FROM edc_contract_agreement WHERE agr_id = ?", outcome.agreementId()))
+        assertThat(countRows(MachineToolDataspace.CONSUMER_NAME, "SELECT count(*) FROM edc_contract_agreement WHERE agr_id = ?", outcome.agreementId()))
                 .as("the agreement is a row in the consumer's PostgreSQL database").isEqualTo(1);
-        assertThat(countRows(MachineToolDataspace.CONSUMER_ID, "SELECT count(*) FROM edc_transfer_process WHERE transferprocess_id = ?", outcome.transferId()))
+        assertThat(countRows(MachineToolDataspace.CONSUMER_NAME, "SELECT count(*) FROM edc_transfer_process WHERE transferprocess_id = ?", outcome.transferId()))
                 .as("the transfer is a row in the consumer's PostgreSQL database").isEqualTo(1);
 
         var afterRestart = dataspace.transfer(outcome.agreementId(), "after-restart.csv");
@@ -78,8 +78,8 @@ class PostgresRestartEndToEndTest {
         return states;
     }
 
-    static String databaseOf(String participantId) {
-        return "kakehashi_e2e_" + participantId.replace('-', '_');
+    static String databaseOf(String name) {
+        return "kakehashi_e2e_" + name.replace('-', '_');
     }
 
     private static void recreateDatabase(String name) throws SQLException {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 
 import static io.kakehashi.samples.support.ManagementClient.constraint;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,9 +45,8 @@ class UsageConstraintsEndToEndTest {
                         // a checkpoint every few decisions, so that the log of this short run has some to verify
                         .with("kakehashi.decisionlog.checkpoint.entries", "4"));
         dataspace.generateData(2_000);
+        // the authority's legal-entity credential says the AI vendor is registered in Japan
         dataspace.startConnectors();
-        // the maker's operator vouches that the AI vendor is registered in Japan
-        dataspace.providerSettings().trust(dataspace.consumerSettings(), Map.of("countryOfRegistration", "JP", "legalName", "AI Vendor K.K."));
     }
 
     @AfterAll
@@ -97,7 +95,7 @@ class UsageConstraintsEndToEndTest {
         assertThat(Files.size(first.file())).isPositive();
 
         var consumer = dataspace.consumer().management();
-        var second = consumer.transferPush(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID, agreementId,
+        var second = consumer.transferPush(dataspace.providerSettings().dspAddress(), dataspace.providerSettings().participantId(), agreementId,
                 "http://127.0.0.1:9/never-written");
         // the same agreement delivered a moment ago; only the count differs. EDC's own DSP error for a refused transfer
         // request is generic; the provider adds the disclosed reason to it
@@ -126,7 +124,7 @@ class UsageConstraintsEndToEndTest {
             ConnectorProcess.sleep(100);
         }
         var consumer = dataspace.consumer().management();
-        var late = consumer.transferPush(dataspace.providerSettings().dspAddress(), MachineToolDataspace.PROVIDER_ID, agreementId,
+        var late = consumer.transferPush(dataspace.providerSettings().dspAddress(), dataspace.providerSettings().participantId(), agreementId,
                 "http://127.0.0.1:9/never-written");
         assertThatThrownBy(() -> consumer.awaitCompleted(late, Duration.ofSeconds(60)))
                 .isInstanceOf(IllegalStateException.class)
@@ -218,7 +216,7 @@ class UsageConstraintsEndToEndTest {
         var auditor = new AuditorClient(provider.auditorUrl(), provider.auditorKey());
         var refusals = auditor.decisions("asset=machine-data-audited-denied&scope=contract.negotiation&outcome=DENY").path("decisions");
         assertThat(refusals).singleElement().satisfies(decision -> {
-            assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(MachineToolDataspace.CONSUMER_ID);
+            assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(dataspace.consumerSettings().participantId());
             assertThat(decision.at("/entry/policyHash").asText()).hasSize(64);
             assertThat(decision.at("/entry/reasons")).anySatisfy(reason -> {
                 assertThat(reason.path("constraint").asText()).isEqualTo("consumerJurisdiction");
@@ -228,7 +226,7 @@ class UsageConstraintsEndToEndTest {
         });
         var permits = auditor.decisions("asset=machine-data-audited-open&scope=contract.negotiation&outcome=PERMIT").path("decisions");
         assertThat(permits).singleElement().satisfies(decision ->
-                assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(MachineToolDataspace.CONSUMER_ID));
+                assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(dataspace.consumerSettings().participantId()));
         var verification = auditor.verify();
         assertThat(verification.path("intact").asBoolean()).isTrue();
         assertThat(verification.path("checkpointsChecked").asInt()).isPositive();

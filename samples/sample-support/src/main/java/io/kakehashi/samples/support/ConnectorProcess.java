@@ -70,7 +70,7 @@ public final class ConnectorProcess implements AutoCloseable {
             var properties = new Properties();
             properties.putAll(settings.properties());
             try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-                properties.store(out, "connector " + settings.participantId());
+                properties.store(out, "connector " + settings.name());
             }
             var log = settings.directory().resolve("connector.log");
             var command = new ArrayList<String>();
@@ -150,7 +150,7 @@ public final class ConnectorProcess implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("connector '%s' exited with %d during start-up:\n%s"
-                        .formatted(settings.participantId(), process.exitValue(), logTail(40)));
+                        .formatted(settings.name(), process.exitValue(), logTail(40)));
             }
             if (logShowsReady()) {
                 return;
@@ -158,7 +158,7 @@ public final class ConnectorProcess implements AutoCloseable {
             sleep(100);
         }
         close();
-        throw new IllegalStateException("connector '%s' not ready after %s:\n%s".formatted(settings.participantId(), timeout, logTail(40)));
+        throw new IllegalStateException("connector '%s' not ready after %s:\n%s".formatted(settings.name(), timeout, logTail(40)));
     }
 
     private boolean logShowsReady() {

@@ -1,20 +1,15 @@
 package io.kakehashi.samples.support;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The configuration of one connector on this machine: its participant id, its working directory, loopback ports
- * for each web context, and a management API key. {@link #properties()} gives the settings file the launcher reads.
+ * The configuration of one connector on this machine: its name and DID (its participant id), its working directory,
+ * loopback ports for each web context, a management and an auditor API key, and the dataspace authorities whose
+ * credentials it trusts. {@link #properties()} gives the settings file the launcher reads.
  * <p>
  * Not thread-safe; build it once, then share it read-only.
  */
@@ -27,21 +22,29 @@ public final class ConnectorSettings {
     public static final java.util.List<String> STATE_MACHINES = java.util.List.of("edc.negotiation.consumer", "edc.negotiation.provider",
             "edc.transfer", "edc.dataplane", "edc.policy.monitor", "edc.data.plane.selector");
 
-    private final String participantId;
+    private final String name;
+    private final String did;
     private final Path directory;
     private final int webPort = Ports.freePort();
     private final int managementPort = Ports.freePort();
     private final int protocolPort = Ports.freePort();
     private final int controlPort = Ports.freePort();
     private final int auditorPort = Ports.freePort();
+    private final int identityPort = Ports.freePort();
     private final String managementKey = "mgmt-" + UUID.randomUUID();
     private final String auditorKey = "audit-" + UUID.randomUUID();
     private String vaultPassword = "vault-" + UUID.randomUUID();
     private final Map<String, String> extra = new LinkedHashMap<>();
     private final java.util.Set<String> removed = new java.util.HashSet<>();
 
-    public ConnectorSettings(String participantId, Path directory) {
-        this.participantId = participantId;
+    /**
+     * @param name      a short name for the connector (its component id and log name); its participant id is its DID,
+     *                  {@code did:web:127.0.0.1%3A<identity port>:identity}
+     * @param directory where it keeps its files
+     */
+    public ConnectorSettings(String name, Path directory) {
+        this.name = name;
+        this.did = "did:web:127.0.0.1%3A" + identityPort + ":identity";
         this.directory = directory.toAbsolutePath();
     }
 
@@ -63,13 +66,15 @@ public final class ConnectorSettings {
     }
 
     /**
-     * Leaves out the web contexts only a Kakehashi connector serves (the auditor API), for a stock EDC runtime that
+     * Leaves out the web contexts only a Kakehashi connector serves (auditor API, identity), for a stock EDC runtime that
      * reads the same settings: EDC would otherwise configure authentication for a context it has no port for.
      */
     public ConnectorSettings withoutKakehashiContexts() {
         for (var key : List.of("port", "path", "auth.type", "auth.key")) {
             without("web.http.auditor." + key);
         }
+        without("web.http.identity.port");
+        without("web.http.identity.path");
         return this;
     }
 
@@ -91,8 +96,18 @@ public final class ConnectorSettings {
         return this;
     }
 
+    /** The participant id peers address this connector by: its DID, unless a test runtime sets another. */
     public String participantId() {
-        return participantId;
+        return extra.getOrDefault("edc.participant.id", did);
+    }
+
+    /** The connector's did:web. */
+    public String did() {
+        return did;
+    }
+
+    public String name() {
+        return name;
     }
 
     public Path directory() {
@@ -141,55 +156,32 @@ public final class ConnectorSettings {
         return protocolUrl() + DSP_2025_PATH;
     }
 
-    /** Where the connector writes its public key at start. */
-    public Path publicKeyFile() {
-        return directory.resolve("data/identity.jwk.json");
-    }
-
-    /** The trust list the connector reads its peers' keys from. */
-    public Path trustListFile() {
-        return directory.resolve("data/trusted-peers.json");
+    /** Where the connector reads its verifiable credentials from (one {@code *.jwt} each). */
+    public Path credentialsDirectory() {
+        return directory.resolve("data/credentials");
     }
 
     /**
-     * Makes this connector trust {@code peer}: writes the peer's public key (which the peer wrote at its start) into
-     * this connector's trust list, keeping the peers already there. The connector re-reads the list when it changes.
+     * Makes this connector trust the credentials {@code issuerDid} issues (every credential type), as one more trust
+     * anchor under {@code alias}.
      */
-    public void trust(ConnectorSettings peer) {
-        trust(peer, Map.of());
-    }
-
-    /**
-     * Like {@link #trust(ConnectorSettings)}, with what this connector's operator vouches for about the peer (e.g.
-     * {@code countryOfRegistration}, {@code legalName}).
-     */
-    public void trust(ConnectorSettings peer, Map<String, String> vouchedFor) {
-        var mapper = ManagementClient.mapper();
-        var listFile = trustListFile();
-        try {
-            var list = Files.exists(listFile) ? (ObjectNode) mapper.readTree(listFile.toFile()) : mapper.createObjectNode();
-            var publicKey = mapper.readTree(peer.publicKeyFile().toFile());
-            if (vouchedFor.isEmpty()) {
-                list.set(peer.participantId(), publicKey);
-            } else {
-                var entry = list.putObject(peer.participantId());
-                entry.set("publicKey", publicKey);
-                vouchedFor.forEach(entry::put);
-            }
-            Files.createDirectories(listFile.getParent());
-            var partial = Files.createTempFile(listFile.getParent(), "trusted-peers", ".part");
-            mapper.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), list);
-            Files.move(partial, listFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make %s trust %s".formatted(participantId, peer.participantId()), e);
-        }
+    public ConnectorSettings trustIssuer(String alias, String issuerDid) {
+        return with("kakehashi.identity.trusted-issuers." + alias + ".id", issuerDid);
     }
 
     /** The settings the launcher reads, in a stable order. */
     public Map<String, String> properties() {
         var p = new LinkedHashMap<String, String>();
-        p.put("edc.participant.id", participantId);
-        p.put("edc.component.id", participantId);
+        p.put("edc.participant.id", did);
+        p.put("edc.component.id", name);
+        p.put("kakehashi.identity.did", did);
+        p.put("web.http.identity.port", String.valueOf(identityPort));
+        p.put("web.http.identity.path", "/identity");
+        // one machine: DID documents, credential services and status lists of 127.0.0.1 over http
+        p.put("kakehashi.identity.did.http-loopback", "true");
+        p.put("kakehashi.identity.credentials.dir", credentialsDirectory().toString());
+        // a revocation shows at the next request rather than after the default five minutes
+        p.put("kakehashi.identity.status-list.cache", "PT1S");
         p.put("kakehashi.web.host", "127.0.0.1");
         p.put("web.http.port", String.valueOf(webPort));
         p.put("web.http.path", "/api");
@@ -210,8 +202,6 @@ public final class ConnectorSettings {
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
         p.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
         p.put("kakehashi.vault.path", directory.resolve("data/vault.p12").toString());
-        p.put("kakehashi.identity.trust-list", trustListFile().toString());
-        p.put("kakehashi.identity.public-key.file", publicKeyFile().toString());
         p.putAll(extra);
         p.keySet().removeAll(removed);
         return p;

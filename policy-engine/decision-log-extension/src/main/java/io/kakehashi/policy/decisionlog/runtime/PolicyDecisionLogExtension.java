@@ -2,6 +2,7 @@ package io.kakehashi.policy.decisionlog.runtime;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.policy.decisionlog.CheckpointSchedule;
 import io.kakehashi.policy.decisionlog.CheckpointSigner;
 import io.kakehashi.policy.decisionlog.DecisionRecorder;
@@ -15,14 +16,12 @@ import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
-import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
 import org.eclipse.edc.web.spi.WebService;
 import org.eclipse.edc.web.spi.configuration.ApiContext;
 
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -34,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Puts the decision log under EDC's policy engine: the engine every other extension gets is EDC's own, decorated
  * by a {@link RecordingPolicyEngine} that records each decision (see docs/decisions/0005). Checkpoints of the chain
- * are signed with the connector's identity key every N entries and, from a timer, every T. A refused peer is told
+ * are signed with the connector's identity key ({@link ConnectorSigningKey}; with a DID, the key id names the
+ * verification method) every N entries and, from a timer, every T. A refused peer is told
  * what {@value DenialDisclosure#SETTING} allows, in the DSP error.
  *
  * <p>The extension declares that it provides {@link PolicyEngine} so that every extension injecting the engine is
@@ -46,8 +46,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public class PolicyDecisionLogExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi policy decision log";
-    public static final String KEY_ALIAS_KEY = "kakehashi.identity.key.alias";
-    public static final String DEFAULT_KEY_ALIAS = "kakehashi-identity-key";
     public static final String CHECKPOINT_ENTRIES_KEY = "kakehashi.decisionlog.checkpoint.entries";
     public static final String CHECKPOINT_INTERVAL_KEY = "kakehashi.decisionlog.checkpoint.interval";
 
@@ -69,7 +67,7 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     @Inject
     private CheckpointStore checkpoints;
     @Inject
-    private Vault vault;
+    private ConnectorSigningKey signingKey;
     @Inject
     private Clock clock;
     @Inject
@@ -80,7 +78,6 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     private final AtomicReference<DecisionRecorder> recorder = new AtomicReference<>();
     private final AtomicReference<ECKey> publicKey = new AtomicReference<>();
     private CheckpointSchedule schedule;
-    private String keyAlias;
     private Monitor monitor;
     private ScheduledExecutorService timer;
 
@@ -95,7 +92,6 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
         var disclosure = DenialDisclosure.parse(disclosureSetting).orElseThrow(() -> new EdcException(
                 "Invalid setting '%s': '%s' is not one of full, constraints, none".formatted(DenialDisclosure.SETTING, disclosureSetting)));
         schedule = schedule();
-        keyAlias = context.getSetting(KEY_ALIAS_KEY, DEFAULT_KEY_ALIAS);
 
         var recentDenial = new RecentDenial();
         var entries = new DecisionEntryFactory(new DecisionDigests(typeManager.getMapper()), clock);
@@ -113,7 +109,7 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
 
     @Override
     public void prepare() {
-        // the identity extension makes the key during its initialisation, so it is looked up once all have run
+        // the identity may make or rotate its key during its initialisation, so it is taken once all have run
         var key = signingKey();
         publicKey.set(key.toPublicJWK());
         recorder.set(new DecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock), schedule, clock));
@@ -167,19 +163,10 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     }
 
     private ECKey signingKey() {
-        var json = vault.resolveSecret(keyAlias);
-        if (json == null) {
-            throw new EdcException("Decision log: no identity key in the vault under '%s' (setting '%s') to sign checkpoints with"
-                    .formatted(keyAlias, KEY_ALIAS_KEY));
+        var key = signingKey.current();
+        if (key == null || !key.isPrivate() || !Curve.P_256.equals(key.getCurve())) {
+            throw new EdcException("Decision log: the identity's signing key is not a private EC P-256 key; checkpoints cannot be signed");
         }
-        try {
-            var key = ECKey.parse(json);
-            if (!key.isPrivate() || !Curve.P_256.equals(key.getCurve())) {
-                throw new EdcException("Decision log: the vault entry '%s' is not a private EC P-256 key".formatted(keyAlias));
-            }
-            return key;
-        } catch (ParseException e) {
-            throw new EdcException("Decision log: the vault entry '%s' is not a JWK".formatted(keyAlias));
-        }
+        return key;
     }
 }

@@ -5,15 +5,19 @@ import io.kakehashi.samples.interop.ConnectorKind;
 import io.kakehashi.samples.interop.DataOffer;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.ManagementClient;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A provider and a consumer of one {@link ConnectorKind}, each in its own JVM, with one open offer on the provider.
- * Two Kakehashi connectors with their real identity trust each other through their trust-list files.
+ * Two Kakehashi connectors with their real identity trust each other through a dataspace authority that issues
+ * each a membership credential.
  * <p>
  * Not thread-safe.
  */
@@ -24,11 +28,13 @@ final class ConnectorPair implements AutoCloseable {
     private final ConnectorKind kind;
     private final ConnectorProcess provider;
     private final ConnectorProcess consumer;
+    private final DataspaceAuthority authority;
 
-    private ConnectorPair(ConnectorKind kind, ConnectorProcess provider, ConnectorProcess consumer) {
+    private ConnectorPair(ConnectorKind kind, ConnectorProcess provider, ConnectorProcess consumer, DataspaceAuthority authority) {
         this.kind = kind;
         this.provider = provider;
         this.consumer = consumer;
+        this.authority = authority;
     }
 
     /**
@@ -39,14 +45,12 @@ final class ConnectorPair implements AutoCloseable {
                                String sourceUrl, Duration timeout) {
         var providerSettings = settings(name + "-provider", directory, iterationWaitMillis);
         var consumerSettings = settings(name + "-consumer", directory, iterationWaitMillis);
+        var authority = kind == ConnectorKind.KAKEHASHI ? trustedAuthority(name, directory, providerSettings, consumerSettings) : null;
         var providerStart = CompletableFuture.supplyAsync(() -> kind.start(providerSettings, timeout));
         var consumerStart = CompletableFuture.supplyAsync(() -> kind.start(consumerSettings, timeout));
         ConnectorPair pair = null;
         try {
-            pair = new ConnectorPair(kind, providerStart.join(), consumerStart.join());
-            if (kind == ConnectorKind.KAKEHASHI) {
-                pair.trustEachOther();
-            }
+            pair = new ConnectorPair(kind, providerStart.join(), consumerStart.join(), authority);
             DataOffer.publish(pair.provider.management(), ASSET_ID, sourceUrl);
             return pair;
         } catch (RuntimeException e) {
@@ -55,6 +59,9 @@ final class ConnectorPair implements AutoCloseable {
             } else {
                 providerStart.thenAccept(ConnectorProcess::close);
                 consumerStart.thenAccept(ConnectorProcess::close);
+                if (authority != null) {
+                    authority.close();
+                }
             }
             throw e;
         }
@@ -90,6 +97,9 @@ final class ConnectorPair implements AutoCloseable {
             consumer.close();
         } finally {
             provider.close();
+            if (authority != null) {
+                authority.close();
+            }
         }
     }
 
@@ -99,10 +109,14 @@ final class ConnectorPair implements AutoCloseable {
                 .stateMachineWait(iterationWaitMillis);
     }
 
-    // each connector wrote its public key at start; the trust list is re-read when it changes, no restart needed
-    private void trustEachOther() {
-        provider.settings().trust(consumer.settings());
-        consumer.settings().trust(provider.settings());
+    /** An authority both connectors trust, which issues each a membership. */
+    private static DataspaceAuthority trustedAuthority(String name, Path directory, ConnectorSettings... members) {
+        var authority = DataspaceAuthority.start(directory.resolve(name + "-authority"), "authority", new PrintStream(OutputStream.nullOutputStream()));
+        for (var member : members) {
+            member.trustIssuer("benchmark", authority.did());
+            authority.issueMembership(member, "benchmark-dataspace");
+        }
+        return authority;
     }
 
     /** The provider's offer as the consumer sees it in the catalog it fetches over DSP 2025-1, ready to negotiate. */
