@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * SELECT and ASK are answered in the SPARQL JSON results format. A SELECT returns at most
  * {@link SparqlLimits#resultLimit()} solutions (the answer says when it was cut). Every query runs in a read
  * transaction with {@link SparqlLimits#timeout()} as its overall timeout. Refused, as a {@link SparqlFailure}:
- * updates, malformed queries, CONSTRUCT and DESCRIBE, and {@code SERVICE} (which would make the connector call
- * hosts a caller chooses). Caller values go in as RDF terms through {@link #query(String, Map)}, never into the
+ * updates, malformed queries, CONSTRUCT and DESCRIBE, and {@code SERVICE}, {@code FROM} and {@code FROM NAMED}
+ * (which could make the connector fetch URLs a caller chooses). Caller values go in as RDF terms through {@link #query(String, Map)}, never into the
  * text.
  * <p>
  * Thread-safe: holds only immutable configuration; readers run concurrently under Jena's transactions.
@@ -84,6 +84,10 @@ public final class SparqlQueryService {
     private SparqlResult run(Query query, Map<String, RDFNode> bindings) {
         if (!query.isSelectType() && !query.isAskType()) {
             return SparqlResult.failure(SparqlFailure.Kind.BAD_QUERY, "only SELECT and ASK queries are answered, not " + query.queryType());
+        }
+        if (query.hasDatasetDescription()) {
+            // FROM / FROM NAMED name graphs to load; the catalog's graphs are all there already, and loading would fetch URLs
+            return SparqlResult.failure(SparqlFailure.Kind.BAD_QUERY, "FROM and FROM NAMED are refused: query the catalog's graphs with GRAPH");
         }
         if (usesService(query)) {
             return SparqlResult.failure(SparqlFailure.Kind.BAD_QUERY, "SERVICE is refused: the endpoint queries only this connector's catalog");

@@ -196,6 +196,15 @@ class SparqlQueryServiceTest {
         }
 
         @Test
+        void query_whenItNamesGraphsToLoad_shouldRefuseFromAndFromNamed() {
+            var from = service(10).query("SELECT * FROM <http://127.0.0.1:1/data.ttl> WHERE { ?s ?p ?o }");
+            var fromNamed = service(10).query("SELECT * FROM NAMED <http://127.0.0.1:1/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }");
+
+            assertThat(from.getFailure().kind()).isEqualTo(SparqlFailure.Kind.BAD_QUERY);
+            assertThat(fromNamed.getFailureDetail()).contains("FROM and FROM NAMED are refused");
+        }
+
+        @Test
         void query_whenItRunsPastTheTimeout_shouldBeCancelledWithAClearError() {
             for (int i = 0; i < 40; i++) {
                 store.put("asset-" + i, japaneseOnlyDataset("https://data.example.jp/d/" + i, "データ" + i));
