@@ -8,6 +8,8 @@ import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.RetryableStatuses;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
+import io.kakehashi.transfer.grpc.meter.TransferLimits;
+import io.kakehashi.transfer.grpc.meter.TransferMeter;
 import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
 import io.kakehashi.transfer.grpc.v1.ReadRequest;
 import org.eclipse.edc.spi.monitor.Monitor;
@@ -32,11 +34,23 @@ public final class BulkPull {
     private final Path destination;
     private final GrpcTransferConfig config;
     private final Monitor monitor;
+    private final TransferMeter meter;
     private final Context.CancellableContext context = Context.current().withCancellation();
     private volatile Status stopped;
 
     public BulkPull(Channel channel, String transferId, Supplier<String> token, Path destination,
                     GrpcTransferConfig config, Monitor monitor) {
+        this(channel, transferId, token, destination, config, monitor,
+                new TransferMeter(transferId, TransferLimits.NONE, java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * @param meter counts what arrives, for the receiving side's progress (its limits are not enforced here: the
+     *              sender enforces the agreement's quotas)
+     */
+    public BulkPull(Channel channel, String transferId, Supplier<String> token, Path destination,
+                    GrpcTransferConfig config, Monitor monitor, TransferMeter meter) {
+        this.meter = meter;
         this.channel = channel;
         this.transferId = transferId;
         this.token = token;
@@ -67,6 +81,7 @@ public final class BulkPull {
                 attempt.cancel(null);
             }
             if (last.isOk()) {
+                meter.state("COMPLETED");
                 return new TransferOutcome(Status.OK, receiver.offset(), 0, receiver.sha256(), attempts);
             }
             if (stopped != null) {
@@ -115,9 +130,17 @@ public final class BulkPull {
         try {
             var messages = stub.read(ReadRequest.newBuilder().setTransferId(transferId).setOffset(receiver.offset()).build());
             while (messages.hasNext()) {
-                var refused = receiver.accept(messages.next());
+                var message = messages.next();
+                var refused = receiver.accept(message);
                 if (refused != null) {
                     return refused;
+                }
+                if (message.hasHeader()) {
+                    meter.totalSize(message.getHeader().getTotalSize());
+                    // the meter keeps counting across attempts: what it counted is part of the offset resumed from
+                    meter.resumedAt(message.getHeader().getStartOffset() - meter.snapshot().bytes(), 0);
+                } else if (message.hasChunk()) {
+                    meter.admit(message.getChunk().getData().size());
                 }
             }
             return receiver.isComplete() ? Status.OK

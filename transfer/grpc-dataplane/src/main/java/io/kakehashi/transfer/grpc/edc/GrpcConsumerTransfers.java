@@ -7,6 +7,7 @@ import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.bulk.BulkPull;
 import io.kakehashi.transfer.grpc.bulk.BulkReceiver;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import io.kakehashi.transfer.grpc.stream.LazyFileRecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSubscription;
@@ -38,6 +39,8 @@ import java.util.function.Supplier;
  *   <li>{@code GrpcStream-PULL}: when the process reaches STARTED (again, after a resume) with the provider's
  *       EDR, it pulls into the local destination from where it stands; a finished bulk pull completes the
  *       process, a failed one terminates it with the gRPC status as reason.</li>
+ *   <li>A pull is metered under the consumer's process id, so its progress shows on the consumer's management
+ *       API too (the provider's shows it under its own flow id).</li>
  *   <li>SUSPENDED stops a running pull and keeps what arrived; TERMINATED stops it, removes a partial file and
  *       closes the sinks so that nothing a provider still sends is kept.</li>
  * </ul>
@@ -54,6 +57,7 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
     private final ExecutorService executor;
     private final Supplier<TransferProcessService> processes;
     private final Monitor monitor;
+    private final TransferMeters meters;
     private final Map<String, Pull> running = new ConcurrentHashMap<>();
     /** The end of each process's latest pull, kept across suspensions so that a resumed pull waits for it. */
     private final Map<String, CompletableFuture<Void>> latest = new ConcurrentHashMap<>();
@@ -61,7 +65,8 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
 
     public GrpcConsumerTransfers(TransferRegistry<Path> bulkSinks, TransferRegistry<RecordSink> recordSinks, TransferTokens tokens,
                                  OwnEndpoint endpoint, GrpcChannels channels, GrpcTransferConfig config, ExecutorService executor,
-                                 Supplier<TransferProcessService> processes, Monitor monitor) {
+                                 Supplier<TransferProcessService> processes, TransferMeters meters, Monitor monitor) {
+        this.meters = meters;
         this.bulkSinks = bulkSinks;
         this.recordSinks = recordSinks;
         this.tokens = tokens;
@@ -129,11 +134,12 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         Supplier<TransferOutcome> work;
         if (target.stream()) {
             var sink = pulledStreams.computeIfAbsent(processId, id -> new LazyFileRecordSink(path));
-            var subscription = new RecordSubscription(channel, providerTransferId, () -> token, sink, config, monitor);
+            var subscription = new RecordSubscription(channel, providerTransferId, () -> token, sink, config, monitor,
+                    meters.start(processId));
             stopper = subscription::stop;
             work = subscription::run;
         } else {
-            var pull = new BulkPull(channel, providerTransferId, () -> token, path, config, monitor);
+            var pull = new BulkPull(channel, providerTransferId, () -> token, path, config, monitor, meters.start(processId));
             stopper = pull::stop;
             work = pull::run;
         }

@@ -215,7 +215,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
 
         if (transferProcessObservable != null && transferProcessService != null) {
             transferProcessObservable.registerListener(new GrpcConsumerTransfers(bulkSinks, recordSinks, tokens, endpoint, channels,
-                    config, executor, () -> transferProcessService, monitor));
+                    config, executor, () -> transferProcessService, meters, monitor));
         }
     }
 

@@ -8,6 +8,8 @@ import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.RetryableStatuses;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
+import io.kakehashi.transfer.grpc.meter.TransferLimits;
+import io.kakehashi.transfer.grpc.meter.TransferMeter;
 import io.kakehashi.transfer.grpc.v1.RecordStreamGrpc;
 import io.kakehashi.transfer.grpc.v1.SubscribeRequest;
 import org.eclipse.edc.spi.monitor.Monitor;
@@ -32,6 +34,7 @@ public final class RecordSubscription {
     private final RecordSink sink;
     private final GrpcTransferConfig config;
     private final Monitor monitor;
+    private final TransferMeter meter;
     private final Context.CancellableContext context = Context.current().withCancellation();
     private volatile Status stopped;
     private long bytes;
@@ -39,6 +42,16 @@ public final class RecordSubscription {
 
     public RecordSubscription(Channel channel, String transferId, Supplier<String> token, RecordSink sink,
                               GrpcTransferConfig config, Monitor monitor) {
+        this(channel, transferId, token, sink, config, monitor,
+                new TransferMeter(transferId, TransferLimits.NONE, java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * @param meter counts what arrives, for the receiving side's progress
+     */
+    public RecordSubscription(Channel channel, String transferId, Supplier<String> token, RecordSink sink,
+                              GrpcTransferConfig config, Monitor monitor, TransferMeter meter) {
+        this.meter = meter;
         this.channel = channel;
         this.transferId = transferId;
         this.token = token;
@@ -105,6 +118,7 @@ public final class RecordSubscription {
                     return Status.DATA_LOSS.withDescription("record %d arrived, %d expected".formatted(record.getSequence(), expected));
                 }
                 sink.accept(record.getSequence(), record.getPayload().toByteArray());
+                meter.admit(record.getPayload().size());
                 bytes += record.getPayload().size();
                 records++;
             }

@@ -224,6 +224,11 @@ class GrpcDataPlaneExtensionTest {
         assertThat(TestContent.sha256(destination)).isEqualTo(TestContent.sha256(file));
         assertThat(extension.transferMeters().progress("provider-1")).get()
                 .satisfies(progress -> assertThat(progress.percentage()).isEqualTo(100.0));
+        assertThat(extension.transferMeters().progress("consumer-1")).get().satisfies(progress -> {
+            assertThat(progress.state()).isEqualTo("COMPLETED");
+            assertThat(progress.bytes()).isEqualTo(SIZE);
+            assertThat(progress.percentage()).isEqualTo(100.0);
+        });
     }
 
     @Test
