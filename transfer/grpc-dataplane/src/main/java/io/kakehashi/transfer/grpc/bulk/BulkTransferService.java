@@ -70,9 +70,15 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
             return;
         }
         var holder = new ChunkPump[1];
+        var stopped = new Status[1];
         var lease = sources.open(request.getTransferId(), status -> {
-            if (holder[0] != null) {
-                holder[0].stop(status);
+            // a stop can come before the pump exists: it is then handed over as soon as it does
+            synchronized (holder) {
+                if (holder[0] == null) {
+                    stopped[0] = status;
+                } else {
+                    holder[0].stop(status);
+                }
             }
         });
         if (lease.failed()) {
@@ -88,7 +94,12 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
                         monitor.debug(() -> "bulk read of %s ended: %s".formatted(request.getTransferId(), status));
                     }
                 });
-        holder[0] = pump;
+        synchronized (holder) {
+            holder[0] = pump;
+            if (stopped[0] != null) {
+                pump.stop(stopped[0]);
+            }
+        }
         // ready while a few chunks are queued (not only below the default 32 KiB), so the transport never waits on us
         call.setOnReadyThreshold(ON_READY_CHUNKS * config.chunkSize());
         call.setOnCancelHandler(pump::cancelled);

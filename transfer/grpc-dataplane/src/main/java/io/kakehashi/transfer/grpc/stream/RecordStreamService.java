@@ -64,7 +64,17 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
             return;
         }
         var holder = new RecordPump[1];
-        var lease = streams.open(request.getTransferId(), status -> holder[0].stop(status));
+        var stopped = new Status[1];
+        var lease = streams.open(request.getTransferId(), status -> {
+            // a stop can come before the pump exists: it is then handed over as soon as it does
+            synchronized (holder) {
+                if (holder[0] == null) {
+                    stopped[0] = status;
+                } else {
+                    holder[0].stop(status);
+                }
+            }
+        });
         if (lease.failed()) {
             call.onError(GrpcStatuses.of(lease.getFailure()).asException());
             return;
@@ -77,7 +87,12 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
                             : status.getCode() == Status.Code.CANCELLED ? "TERMINATED" : "INTERRUPTED");
                     monitor.debug(() -> "record stream of %s ended: %s".formatted(request.getTransferId(), status.getCode()));
                 });
-        holder[0] = pump;
+        synchronized (holder) {
+            holder[0] = pump;
+            if (stopped[0] != null) {
+                pump.stop(stopped[0]);
+            }
+        }
         call.setOnReadyHandler(pump::onReady);
         call.setOnCancelHandler(pump::cancelled);
         executor.execute(pump);
