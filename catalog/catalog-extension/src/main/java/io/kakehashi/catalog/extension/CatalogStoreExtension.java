@@ -6,6 +6,7 @@ import io.kakehashi.catalog.core.DcatCatalogStore;
 import io.kakehashi.catalog.core.PeerCatalogStore;
 import io.kakehashi.catalog.core.SparqlLimits;
 import io.kakehashi.catalog.core.SparqlQueryService;
+import io.kakehashi.catalog.core.Tdb2Compaction;
 import io.kakehashi.catalog.core.VocabularyGraph;
 import io.kakehashi.catalog.profiles.DataProfiles;
 import org.apache.jena.query.Dataset;
@@ -38,7 +39,8 @@ public class CatalogStoreExtension implements ServiceExtension {
     public static final String DIRECTORY_KEY = "kakehashi.catalog.dir";
     public static final String QUERY_TIMEOUT_KEY = "kakehashi.catalog.sparql.timeout";
     public static final String RESULT_LIMIT_KEY = "kakehashi.catalog.sparql.limit";
-    public static final String COMPACTION_INTERVAL_KEY = "kakehashi.catalog.compaction.interval";
+    public static final String COMPACTION_CHECK_KEY = "kakehashi.catalog.compaction.check-interval";
+    public static final String COMPACTION_GROWTH_KEY = "kakehashi.catalog.compaction.growth-mb";
 
     @Setting(key = STORAGE_KEY, defaultValue = "tdb2", description = "Where the catalog graph lives: 'tdb2' (on disk, survives a restart) or 'memory'")
     private String storage;
@@ -52,15 +54,20 @@ public class CatalogStoreExtension implements ServiceExtension {
     @Setting(key = RESULT_LIMIT_KEY, defaultValue = "10000", description = "Most solutions a SPARQL SELECT or a search returns")
     private String resultLimit;
 
-    @Setting(key = COMPACTION_INTERVAL_KEY, defaultValue = "PT1H",
-            description = "How often the TDB2 database is compacted (each write adds blocks until then); ISO-8601 duration")
-    private String compactionInterval;
+    @Setting(key = COMPACTION_CHECK_KEY, defaultValue = "PT1M",
+            description = "How often the TDB2 database's growth is checked (ISO-8601 duration)")
+    private String compactionCheck;
+
+    @Setting(key = COMPACTION_GROWTH_KEY, defaultValue = "512",
+            description = "Growth in MB since the last compaction that triggers one (each write transaction adds about 0.6 MB)")
+    private String compactionGrowth;
 
     @Inject
     private Clock clock;
 
     private Dataset dataset;
-    private Duration compactEvery;
+    private Duration compactionCheckEvery;
+    private Tdb2Compaction compaction;
     private ScheduledExecutorService compactor;
     private Monitor monitor;
 
@@ -72,7 +79,8 @@ public class CatalogStoreExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         monitor = context.getMonitor();
-        compactEvery = SettingValues.positiveDuration(COMPACTION_INTERVAL_KEY, compactionInterval).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
+        compactionCheckEvery = SettingValues.positiveDuration(COMPACTION_CHECK_KEY, compactionCheck).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
+        var growthMb = SettingValues.integer(COMPACTION_GROWTH_KEY, compactionGrowth, 1, 1_000_000).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
         var timeout = SettingValues.positiveDuration(QUERY_TIMEOUT_KEY, queryTimeout).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
         var limit = SettingValues.integer(RESULT_LIMIT_KEY, resultLimit, 1, 1_000_000).orElseThrow(f -> new EdcException("Catalog: " + f.getFailureDetail()));
         var limits = new SparqlLimits(timeout, limit);
@@ -83,6 +91,7 @@ public class CatalogStoreExtension implements ServiceExtension {
                 } catch (RuntimeException e) {
                     throw new EdcException("Catalog: cannot open the TDB2 database in '%s' (setting '%s'): %s".formatted(directory, DIRECTORY_KEY, e.getMessage()), e);
                 }
+                compaction = new Tdb2Compaction(dataset, Path.of(directory), growthMb * 1024L * 1024L);
                 monitor.info("Catalog: TDB2 in " + Path.of(directory).toAbsolutePath());
             }
             case "memory" -> {
@@ -100,7 +109,7 @@ public class CatalogStoreExtension implements ServiceExtension {
 
     @Override
     public void start() {
-        if (!"tdb2".equals(storage.strip())) {
+        if (compaction == null) {
             return;
         }
         compactor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -110,11 +119,13 @@ public class CatalogStoreExtension implements ServiceExtension {
         });
         compactor.scheduleWithFixedDelay(() -> {
             try {
-                CatalogDatasets.compact(dataset);
+                if (compaction.compactIfGrown()) {
+                    monitor.debug("Catalog: TDB2 compacted");
+                }
             } catch (RuntimeException e) {
-                monitor.warning("Catalog: TDB2 compaction failed; it is retried at the next interval", e);
+                monitor.warning("Catalog: TDB2 compaction failed; it is tried again at the next check", e);
             }
-        }, compactEvery.toMillis(), compactEvery.toMillis(), TimeUnit.MILLISECONDS);
+        }, compactionCheckEvery.toMillis(), compactionCheckEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
