@@ -15,6 +15,7 @@ import org.apache.jena.sparql.engine.binding.Binding;
 import org.apache.jena.sparql.engine.binding.BindingFactory;
 import org.apache.jena.sparql.syntax.ElementData;
 import org.apache.jena.sparql.syntax.ElementGroup;
+import org.apache.jena.sparql.syntax.ElementSubQuery;
 import org.apache.jena.graph.NodeFactory;
 import org.apache.jena.system.Txn;
 import org.eclipse.edc.spi.result.Result;
@@ -40,20 +41,23 @@ import java.util.concurrent.TimeUnit;
  * number of term variables depends on the input).
  * <p>
  * Text is compared after the vocabulary's normalisation (NFKC, lower case). At most
- * {@link SparqlLimits#resultLimit()} datasets are returned, under {@link SparqlLimits#timeout()}.
+ * {@link SparqlLimits#resultLimit()} datasets (or fewer if asked) are returned, under {@link SparqlLimits#timeout()}.
  * Thread-safe: holds only immutable configuration.
  */
 public final class CatalogSearch {
 
     // ?term0 … ?termN (the text and the matched concepts' labels) and ?concept0 … ?conceptM are bound per call;
     // only the number of variables varies, never a value
+    // ?term0 … ?termN (the text and the matched concepts' labels) and ?concept0 … ?conceptM are bound per call;
+    // only the number of variables and the integer LIMIT vary, never a caller's value. The scope is decided inside
+    // the limited sub-select, so the limit counts only datasets the caller may see, and the engine can stop early.
     private static final String TEMPLATE = """
             PREFIX dcat: <http://www.w3.org/ns/dcat#>
             PREFIX dct: <http://purl.org/dc/terms/>
             PREFIX kh: <https://w3id.org/kakehashi/ns#>
-            SELECT DISTINCT ?graph ?dataset ?title ?assetId ?peerId ?fetchedAt WHERE {
+            SELECT ?graph ?dataset ?title ?assetId ?peerId ?fetchedAt WHERE {
               {
-                SELECT DISTINCT ?graph ?dataset WHERE {
+                SELECT DISTINCT ?graph ?dataset ?assetId ?peerId ?fetchedAt WHERE {
                   {
                     GRAPH ?graph { ?dataset dcat:theme ?theme }
                     FILTER(%1$s)
@@ -68,13 +72,13 @@ public final class CatalogSearch {
                     FILTER(CONTAINS(LCASE(STR(?text)), ?term0))
                   }
                   GRAPH ?graph { ?dataset a dcat:Dataset }
-                }
+                  OPTIONAL { GRAPH <urn:kakehashi:catalog:graphs> { ?graph kh:assetId ?assetId } }
+                  OPTIONAL { GRAPH <urn:kakehashi:catalog:graphs> { ?graph kh:peerId ?peerId ; kh:fetchedAt ?fetchedAt } }
+                  FILTER((BOUND(?assetId) && ?includeOwn)
+                         || (BOUND(?peerId) && ?fetchedAt >= ?since && (?anyPeer || ?peerId = ?allowedPeer)))
+                } LIMIT %3$d
               }
               GRAPH ?graph { ?dataset dct:title ?title }
-              OPTIONAL { GRAPH <urn:kakehashi:catalog:graphs> { ?graph kh:assetId ?assetId } }
-              OPTIONAL { GRAPH <urn:kakehashi:catalog:graphs> { ?graph kh:peerId ?peerId ; kh:fetchedAt ?fetchedAt } }
-              FILTER((BOUND(?assetId) && ?includeOwn)
-                     || (BOUND(?peerId) && ?fetchedAt >= ?since && (?anyPeer || ?peerId = ?allowedPeer)))
             }
             ORDER BY ?graph ?dataset
             """;
@@ -99,7 +103,21 @@ public final class CatalogSearch {
      * @return the hits, or a failure for a blank text or a search past the timeout
      */
     public Result<List<CatalogHit>> find(String text, SearchScope scope) {
+        return find(text, scope, limits.resultLimit());
+    }
+
+    /**
+     * At most {@code maxHits} datasets matching {@code text} within {@code scope} (capped at the result limit),
+     * ordered by graph and dataset. When more match, which ones are returned is up to the engine.
+     *
+     * @return the hits, or a failure for a blank text, a non-positive maximum or a search past the timeout
+     */
+    public Result<List<CatalogHit>> find(String text, SearchScope scope, int maxHits) {
         Objects.requireNonNull(scope, "scope");
+        if (maxHits < 1) {
+            return Result.failure("the number of hits asked for must be at least 1, was " + maxHits);
+        }
+        var cap = Math.min(maxHits, limits.resultLimit());
         if (text == null || text.isBlank()) {
             return Result.failure("the search text is empty");
         }
@@ -115,14 +133,16 @@ public final class CatalogSearch {
         var themeFilter = concepts.isEmpty() ? "false" : java.util.stream.IntStream.range(0, concepts.size())
                 .mapToObj(i -> "?theme = ?concept" + i)
                 .collect(java.util.stream.Collectors.joining(" || "));
-        var query = QueryFactory.create(TEMPLATE.formatted(themeFilter, textFilter));
+        var query = QueryFactory.create(TEMPLATE.formatted(themeFilter, textFilter, cap));
         if (!scope.peerIds().isEmpty()) {
             // the allowed peers join inside the pattern, so the FILTER sees them (a trailing VALUES would join after it)
             var allowed = Var.alloc("allowedPeer");
             var rows = scope.peerIds().stream().sorted()
                     .map(id -> (Binding) BindingFactory.binding(allowed, NodeFactory.createLiteralString(id)))
                     .toList();
-            ((ElementGroup) query.getQueryPattern()).addElement(new ElementData(List.of(allowed), rows));
+            var outer = (ElementGroup) query.getQueryPattern();
+            var inner = ((ElementSubQuery) outer.get(0)).getQuery();
+            ((ElementGroup) inner.getQueryPattern()).addElement(new ElementData(List.of(allowed), rows));
         }
         var bindings = new QuerySolutionMap();
         for (int i = 0; i < termList.size(); i++) {
@@ -135,13 +155,13 @@ public final class CatalogSearch {
         bindings.add("anyPeer", ResourceFactory.createTypedLiteral(scope.peerIds().isEmpty()));
         bindings.add("since", ResourceFactory.createTypedLiteral(scope.fetchedSince().toString(), XSDDatatype.XSDdateTime));
         try {
-            return Result.success(Txn.calculateRead(dataset, () -> run(query, bindings)));
+            return Result.success(Txn.calculateRead(dataset, () -> run(query, bindings, cap)));
         } catch (QueryCancelledException e) {
             return Result.failure("the search ran past its timeout of %d ms and was cancelled".formatted(limits.timeout().toMillis()));
         }
     }
 
-    private List<CatalogHit> run(Query query, QuerySolutionMap bindings) {
+    private List<CatalogHit> run(Query query, QuerySolutionMap bindings, int cap) {
         var hits = new LinkedHashMap<List<String>, HitBuilder>();
         try (var execution = QueryExecution.dataset(dataset).query(query).substitution(bindings)
                 .timeout(limits.timeout().toMillis(), TimeUnit.MILLISECONDS).build()) {
@@ -152,7 +172,7 @@ public final class CatalogSearch {
                 var datasetNode = row.get("dataset");
                 var datasetId = datasetNode.isURIResource() ? datasetNode.asResource().getURI() : datasetNode.toString();
                 var key = List.of(graph, datasetId);
-                if (!hits.containsKey(key) && hits.size() >= limits.resultLimit()) {
+                if (!hits.containsKey(key) && hits.size() >= cap) {
                     break;
                 }
                 var hit = hits.computeIfAbsent(key, k -> new HitBuilder(graph, datasetId,

@@ -176,6 +176,8 @@ public final class CatalogBenchmark {
         var hourAgo = Instant.now().minus(Duration.ofHours(1));
         time("Q1 bilingual search 'machine operation' over every peer (concept labels, result limit 10,000)", runs,
                 () -> search.find("machine operation", SearchScope.everything()).getContent().size());
+        time("Q1b the same search, first 100 hits (an interactive page)", runs,
+                () -> search.find("machine operation", SearchScope.everything(), 100).getContent().size());
         time("Q2 datasets per peer fetched within the last hour (GROUP BY over the graphs graph)", runs, () -> sparql.query("""
                 PREFIX dcat: <http://www.w3.org/ns/dcat#>
                 PREFIX kh: <https://w3id.org/kakehashi/ns#>

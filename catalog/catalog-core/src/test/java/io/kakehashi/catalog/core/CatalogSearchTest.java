@@ -143,6 +143,18 @@ class CatalogSearchTest {
         }
 
         @Test
+        void find_whenFewerHitsAreAskedFor_shouldCountOnlyDatasetsInScope() {
+            var hits = search.find("probe data", SearchScope.peers(Set.of("osaka-taxi"), Instant.EPOCH), 1).getContent();
+
+            assertThat(hits).extracting(h -> h.peerId().orElseThrow()).containsExactly("osaka-taxi");
+        }
+
+        @Test
+        void find_whenNoHitIsAskedFor_shouldFail() {
+            assertThat(search.find("probe data", SearchScope.everything(), 0).failed()).isTrue();
+        }
+
+        @Test
         void find_whenMoreHitsThanTheLimit_shouldReturnTheLimit() {
             var small = new CatalogSearch(dataset, new SparqlLimits(Duration.ofSeconds(10), 2));
 

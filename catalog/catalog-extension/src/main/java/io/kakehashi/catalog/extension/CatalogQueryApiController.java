@@ -34,8 +34,9 @@ import java.util.Objects;
  *       {@code application/x-www-form-urlencoded} ({@code query=…}), and {@code GET /v3/catalog/sparql?query=…}:
  *       SPARQL JSON results ({@value SparqlAnswer#MEDIA_TYPE}); header {@value #TRUNCATED_HEADER} says whether the
  *       result limit cut the answer.</li>
- *   <li>{@code GET /v3/catalog/search?q=…&peer=…&own=true&maxAge=PT1H}: datasets matching the text in Japanese or
- *       English, optionally only from the named peers and from copies younger than {@code maxAge}.</li>
+ *   <li>{@code GET /v3/catalog/search?q=…&peer=…&own=true&maxAge=PT1H&limit=100}: datasets matching the text in
+ *       Japanese or English, optionally only from the named peers, from copies younger than {@code maxAge}, at most
+ *       {@code limit} (capped by the result limit).</li>
  * </ul>
  * A malformed query, an update, a bad parameter: 400. A query past its timeout: 503. Errors are EDC's shape
  * ({@code [{"message": …, "type": …}]}). Thread-safe.
@@ -83,8 +84,16 @@ public class CatalogQueryApiController {
     @Path("/search")
     @Produces(MediaType.APPLICATION_JSON)
     public Response search(@QueryParam("q") String text, @QueryParam("peer") List<String> peers,
-                           @QueryParam("own") String own, @QueryParam("maxAge") String maxAge) {
+                           @QueryParam("own") String own, @QueryParam("maxAge") String maxAge, @QueryParam("limit") String limit) {
         var since = Instant.EPOCH;
+        var maxHits = Integer.MAX_VALUE;
+        if (limit != null && !limit.isBlank()) {
+            try {
+                maxHits = Integer.parseInt(limit.strip());
+            } catch (NumberFormatException e) {
+                return error(Response.Status.BAD_REQUEST, "limit must be a whole number, was '%s'".formatted(limit));
+            }
+        }
         if (maxAge != null && !maxAge.isBlank()) {
             try {
                 var age = Duration.parse(maxAge);
@@ -102,7 +111,7 @@ public class CatalogQueryApiController {
         // the own catalog is searched unless excluded, or unless the caller asked for particular peers
         var peerIds = peers == null ? new HashSet<String>() : new HashSet<>(peers);
         var includeOwn = own == null ? peerIds.isEmpty() : Boolean.parseBoolean(own);
-        var result = search.find(text, new SearchScope(includeOwn, peerIds, since));
+        var result = search.find(text, new SearchScope(includeOwn, peerIds, since), maxHits);
         if (result.failed()) {
             return error(Response.Status.BAD_REQUEST, result.getFailureDetail());
         }

@@ -107,7 +107,7 @@ class CatalogQueryApiControllerTest {
     class Search {
         @Test
         void search_whenEnglishTextNamesATheme_shouldListTheDatasetWithBothTitles() {
-            var response = controller.search("machine operation", List.of(), null, null);
+            var response = controller.search("machine operation", List.of(), null, null, null);
 
             assertThat(response.getStatus()).isEqualTo(200);
             var hit = body(response).get("datasets").get(0);
@@ -118,27 +118,38 @@ class CatalogQueryApiControllerTest {
 
         @Test
         void search_whenPeersAreNamed_shouldLeaveOutTheOwnCatalog() {
-            var response = controller.search("machine operation", List.of("someone"), null, null);
+            var response = controller.search("machine operation", List.of("someone"), null, null, null);
 
             assertThat(body(response).get("count").asInt()).isZero();
         }
 
         @Test
         void search_whenMaxAgeIsNotADuration_shouldBe400() {
-            var response = controller.search("machine operation", List.of(), null, "1 hour");
+            var response = controller.search("machine operation", List.of(), null, "1 hour", null);
 
             assertThat(response.getStatus()).isEqualTo(400);
             assertThat(body(response).get(0).get("message").asText()).contains("maxAge").contains("ISO-8601");
         }
 
         @Test
+        void search_whenLimitIsNotANumberOrNotPositive_shouldBe400() {
+            assertThat(controller.search("machine operation", List.of(), null, null, "ten").getStatus()).isEqualTo(400);
+            assertThat(body(controller.search("machine operation", List.of(), null, null, "0")).get(0).get("message").asText()).contains("at least 1");
+        }
+
+        @Test
+        void search_whenLimitIsGiven_shouldAnswerAtMostThatMany() {
+            assertThat(body(controller.search("machine operation", List.of(), null, null, "1")).get("count").asInt()).isEqualTo(1);
+        }
+
+        @Test
         void search_whenOwnIsNotABoolean_shouldBe400() {
-            assertThat(controller.search("x", List.of(), "yes", null).getStatus()).isEqualTo(400);
+            assertThat(controller.search("x", List.of(), "yes", null, null).getStatus()).isEqualTo(400);
         }
 
         @Test
         void search_whenTextIsMissing_shouldBe400() {
-            assertThat(controller.search(null, List.of(), null, null).getStatus()).isEqualTo(400);
+            assertThat(controller.search(null, List.of(), null, null, null).getStatus()).isEqualTo(400);
         }
     }
 }
