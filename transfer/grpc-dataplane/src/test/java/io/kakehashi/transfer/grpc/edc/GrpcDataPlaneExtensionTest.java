@@ -46,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mockito.ArgumentCaptor;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,10 +96,7 @@ class GrpcDataPlaneExtensionTest {
 
     @BeforeEach
     void setUp(ServiceExtensionContext context) throws IOException {
-        int port;
-        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        var port = io.kakehashi.transfer.grpc.TestPorts.free();
         when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(
                 GrpcDataPlaneExtension.PORT, String.valueOf(port),
                 GrpcDataPlaneExtension.TOKEN_RECHECK, "PT0.2S",
