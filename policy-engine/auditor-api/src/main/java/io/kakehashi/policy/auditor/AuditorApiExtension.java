@@ -27,7 +27,7 @@ public class AuditorApiExtension implements ServiceExtension {
     public static final String CONTEXT = "auditor";
     static final String MANAGEMENT = "management";
 
-    @Setting(key = "web.http." + CONTEXT + ".port", defaultValue = "8185", description = "Port of the auditor API")
+    @Setting(key = "web.http." + CONTEXT + ".port", defaultValue = "8186", description = "Port of the auditor API")
     private int port;
 
     @Setting(key = "web.http." + CONTEXT + ".path", defaultValue = "/auditor", description = "Path of the auditor API")

@@ -1,5 +1,6 @@
 package io.kakehashi.samples.machinetool;
 
+import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ManagementClient;
 import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +70,13 @@ class PostgresRestartEndToEndTest {
 
         var afterRestart = dataspace.transfer(outcome.agreementId(), "after-restart.csv");
         assertThat(Files.mismatch(outcome.received(), afterRestart.file())).isEqualTo(-1L);
+
+        // the maker's decision log is in its database too, one chain across the restart, and the auditor still verifies it
+        assertThat(countRows(MachineToolDataspace.PROVIDER_NAME, "SELECT count(*) FROM kakehashi_decision_log WHERE scope = ?", "transfer.process"))
+                .as("transfer decisions before and after the restart").isGreaterThanOrEqualTo(2);
+        var provider = dataspace.providerSettings();
+        var verification = new AuditorClient(provider.auditorUrl(), provider.auditorKey()).verify();
+        assertThat(verification.path("intact").asBoolean()).as("%s", verification).isTrue();
     }
 
     private static java.util.List<String> providerTransferStates(ManagementClient api) {

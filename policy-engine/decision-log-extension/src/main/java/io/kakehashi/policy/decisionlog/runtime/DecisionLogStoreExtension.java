@@ -15,6 +15,7 @@ import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
+import org.eclipse.edc.transaction.spi.TransactionContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,8 @@ public class DecisionLogStoreExtension implements ServiceExtension {
 
     @Inject(required = false)
     private DataSourceRegistry dataSourceRegistry;
+    @Inject(required = false)
+    private TransactionContext transactionContext;
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private DataSourceRegistry postgresRegistry;
@@ -57,13 +60,15 @@ public class DecisionLogStoreExtension implements ServiceExtension {
         var monitor = context.getMonitor();
         var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
         if (url != null && !url.isBlank()) {
-            if (dataSourceRegistry == null) {
-                throw new EdcException("Decision log: '%s' is set but the runtime has no data source registry".formatted(DATASOURCE_URL_KEY));
+            if (dataSourceRegistry == null || transactionContext == null) {
+                throw new EdcException("Decision log: '%s' is set but the runtime has no data source registry or transaction context".formatted(DATASOURCE_URL_KEY));
             }
             postgresRegistry = dataSourceRegistry;
-            var dataSource = new RegistryDataSource(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE);
-            context.registerService(DecisionLogStore.class, new PostgresDecisionLogStore(dataSource));
-            context.registerService(CheckpointStore.class, new PostgresCheckpointStore(dataSource));
+            var dataSource = EdcTransactionalDecisionLog.enlisted(new RegistryDataSource(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE));
+            context.registerService(DecisionLogStore.class,
+                    EdcTransactionalDecisionLog.store(new PostgresDecisionLogStore(dataSource), transactionContext));
+            context.registerService(CheckpointStore.class,
+                    EdcTransactionalDecisionLog.checkpoints(new PostgresCheckpointStore(dataSource), transactionContext));
             monitor.info("Decision log: PostgreSQL");
             return;
         }
@@ -86,7 +91,8 @@ public class DecisionLogStoreExtension implements ServiceExtension {
     public void prepare() {
         if (postgresRegistry != null) {
             // the pool registers the data source during initialisation, so the tables are made once it is there
-            DecisionLogSchema.create(new RegistryDataSource(postgresRegistry, DataSourceRegistry.DEFAULT_DATASOURCE));
+            var dataSource = EdcTransactionalDecisionLog.enlisted(new RegistryDataSource(postgresRegistry, DataSourceRegistry.DEFAULT_DATASOURCE));
+            transactionContext.execute(() -> DecisionLogSchema.create(dataSource));
         }
     }
 

@@ -1,0 +1,107 @@
+package io.kakehashi.policy.decisionlog.runtime;
+
+import io.kakehashi.policy.decisionlog.spi.ChainHead;
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import org.eclipse.edc.spi.result.StoreResult;
+import org.eclipse.edc.transaction.spi.TransactionContext;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL decision log inside EDC's transactions. EDC's local transaction manager hands out connections it
+ * enlists in the current transaction and refuses {@code setAutoCommit}, {@code commit} and {@code rollback} on them;
+ * the stores of decision-log-sql manage their own transactions on a plain data source. So each store call runs in
+ * one EDC transaction ({@link TransactionContext#execute}), and the stores see connections whose transaction
+ * control is left to EDC: the call returns after EDC's commit, and a failure rolls back. The stores' advisory
+ * lock is transaction-scoped, so it is held until that commit. Thread-safe.
+ */
+final class EdcTransactionalDecisionLog {
+
+    private static final Set<String> LEFT_TO_EDC = Set.of("setAutoCommit", "commit", "rollback", "close");
+
+    private EdcTransactionalDecisionLog() {
+    }
+
+    /**
+     * A view of EDC's data source whose connections ignore transaction control; only for use inside
+     * {@link TransactionContext#execute}.
+     */
+    static DataSource enlisted(DataSource edcDataSource) {
+        return new DelegatingDataSource(edcDataSource) {
+            @Override
+            public Connection getConnection() throws java.sql.SQLException {
+                var connection = edcDataSource.getConnection();
+                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
+                        (proxy, method, args) -> {
+                            if (LEFT_TO_EDC.contains(method.getName())) {
+                                return null;
+                            }
+                            try {
+                                return method.invoke(connection, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+    }
+
+    static DecisionLogStore store(DecisionLogStore store, TransactionContext transactions) {
+        return new DecisionLogStore() {
+            @Override
+            public StoredDecision append(DecisionEntry entry) {
+                return transactions.execute(() -> store.append(entry));
+            }
+
+            @Override
+            public StoreResult<StoredDecision> read(long position) {
+                return transactions.execute(() -> store.read(position));
+            }
+
+            @Override
+            public ChainHead head() {
+                return transactions.execute(store::head);
+            }
+
+            @Override
+            public List<StoredDecision> query(DecisionQuery query) {
+                return transactions.execute(() -> store.query(query));
+            }
+
+            @Override
+            public List<StoredDecision> readRange(long fromPosition, int max) {
+                return transactions.execute(() -> store.readRange(fromPosition, max));
+            }
+        };
+    }
+
+    static CheckpointStore checkpoints(CheckpointStore checkpoints, TransactionContext transactions) {
+        return new CheckpointStore() {
+            @Override
+            public void save(Checkpoint checkpoint) {
+                transactions.execute(() -> checkpoints.save(checkpoint));
+            }
+
+            @Override
+            public List<Checkpoint> all() {
+                return transactions.execute(checkpoints::all);
+            }
+
+            @Override
+            public Optional<Checkpoint> latest() {
+                return transactions.execute(checkpoints::latest);
+            }
+        };
+    }
+}
