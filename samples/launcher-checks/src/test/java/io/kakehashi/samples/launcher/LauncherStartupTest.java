@@ -42,10 +42,11 @@ class LauncherStartupTest {
         var settings = settings("loopback");
         try (var connector = ConnectorProcess.start(settings, START)) {
             var ports = settings.properties().entrySet().stream()
-                    .filter(e -> e.getKey().startsWith("web.http.") && e.getKey().endsWith(".port"))
+                    .filter(e -> e.getKey().startsWith("web.http.") && e.getKey().endsWith(".port")
+                            || e.getKey().equals("kakehashi.transfer.grpc.port"))
                     .map(e -> Integer.parseInt(e.getValue()))
                     .toList();
-            assertThat(ports).hasSize(6);
+            assertThat(ports).hasSize(7);
 
             var listening = listeningSockets();
             for (var port : ports) {

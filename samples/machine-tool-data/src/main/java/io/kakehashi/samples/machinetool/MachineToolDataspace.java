@@ -105,7 +105,7 @@ public final class MachineToolDataspace implements AutoCloseable {
         publish(source);
         var offer = discover();
         var agreementId = negotiate(offer);
-        var delivery = transfer(agreementId, "delivery-1.csv");
+        var delivery = transferGrpc(agreementId, "delivery-1.csv");
         var sourceHash = Sha256.of(source);
         var receivedHash = Sha256.of(delivery.file());
         report("The AI vendor checks what arrived: %,d bytes, SHA-256 %s (%s the maker's file)",
@@ -262,6 +262,20 @@ public final class MachineToolDataspace implements AutoCloseable {
         report("Contract negotiation %s FINALIZED in %d ms: agreement %s", negotiationId,
                 (System.nanoTime() - started) / 1_000_000, agreementId);
         return agreementId;
+    }
+
+    /**
+     * Step: the AI vendor's data plane pulls the data from the maker's gRPC endpoint (TLS, the maker's certificate
+     * pinned, a token for this transfer) into a local file, which appears only once its SHA-256 matches.
+     */
+    public Delivery transferGrpc(String agreementId, String name) {
+        var api = consumer.management();
+        var file = workDir.resolve("ai-vendor-inbox").resolve(name);
+        var started = System.nanoTime();
+        var transferId = api.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, file);
+        api.awaitCompleted(transferId, STEP_TIMEOUT);
+        report("Transfer %s COMPLETED in %d ms (GrpcStream-PULL over TLS into %s)", transferId, (System.nanoTime() - started) / 1_000_000, file);
+        return new Delivery(transferId, file);
     }
 
     /** Step: the AI vendor has the maker's data plane push the data to its receiving endpoint. */

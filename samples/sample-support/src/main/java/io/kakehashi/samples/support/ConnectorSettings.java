@@ -31,6 +31,7 @@ public final class ConnectorSettings {
     private final int controlPort = Ports.freePort();
     private final int auditorPort = Ports.freePort();
     private final int identityPort = Ports.freePort();
+    private final int grpcPort = Ports.freePort();
     private final String managementKey = "mgmt-" + UUID.randomUUID();
     private final String auditorKey = "audit-" + UUID.randomUUID();
     private String vaultPassword = "vault-" + UUID.randomUUID();
@@ -75,6 +76,7 @@ public final class ConnectorSettings {
         }
         without("web.http.identity.port");
         without("web.http.identity.path");
+        without("kakehashi.transfer.grpc.port");
         return this;
     }
 
@@ -198,6 +200,8 @@ public final class ConnectorSettings {
         p.put("web.http.auditor.auth.type", "tokenbased");
         p.put("web.http.auditor.auth.key", auditorKey);
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
+        p.put("kakehashi.transfer.grpc.host", "127.0.0.1");
+        p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
         p.put("edc.dsp.callback.address", protocolUrl());
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
         p.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");

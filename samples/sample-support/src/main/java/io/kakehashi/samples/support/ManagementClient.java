@@ -236,6 +236,21 @@ public final class ManagementClient {
         return post("/v3/transferprocesses", body).path("@id").asText();
     }
 
+    /**
+     * Asks the provider for a gRPC bulk transfer that this connector's data plane pulls into {@code destination}, a
+     * local file path (sent only to this connector, as a private property).
+     */
+    public String transferGrpcPull(String counterPartyAddress, String counterPartyId, String agreementId, java.nio.file.Path destination) {
+        var body = body("TransferRequest")
+                .put("counterPartyAddress", counterPartyAddress)
+                .put("connectorId", counterPartyId)
+                .put("contractId", agreementId)
+                .put("protocol", ConnectorSettings.DSP_2025_PROTOCOL)
+                .put("transferType", "GrpcStream-PULL");
+        body.putObject("privateProperties").put("https://w3id.org/kakehashi/transfer/destinationPath", destination.toAbsolutePath().toString());
+        return post("/v3/transferprocesses", body).path("@id").asText();
+    }
+
     public JsonNode transfer(String id) {
         return get("/v3/transferprocesses/" + id);
     }
