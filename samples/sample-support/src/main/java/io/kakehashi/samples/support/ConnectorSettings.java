@@ -200,6 +200,7 @@ public final class ConnectorSettings {
         p.put("web.http.auditor.auth.type", "tokenbased");
         p.put("web.http.auditor.auth.key", auditorKey);
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
+        p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
         p.put("kakehashi.transfer.grpc.host", "127.0.0.1");
         p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
         p.put("edc.dsp.callback.address", protocolUrl());
