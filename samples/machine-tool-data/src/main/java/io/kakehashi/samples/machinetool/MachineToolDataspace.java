@@ -38,6 +38,12 @@ public final class MachineToolDataspace implements AutoCloseable {
     public static final String PROVIDER_NAME = "jp-machine-tool-maker";
     /** The AI vendor's connector's name; its participant id is its DID ({@link #consumerSettings()}). */
     public static final String CONSUMER_NAME = "ai-vendor";
+    /** The German plant operator's connector's name, a second holder in the AI vendor's federated catalog. */
+    public static final String PLANT_NAME = "de-plant-operator";
+    /** The plant operator's dataset. */
+    public static final String INSPECTION_ASSET_ID = "corrosion-inspection-records-2016-2025";
+    /** The asset property that carries an asset's DCAT metadata (JSON-LD), validated against its data profile. */
+    static final String DCAT_PROPERTY = "https://w3id.org/kakehashi/ns#dcat";
     /** The dataspace the authority admits both companies to. */
     public static final String DATASPACE = "connected-industries-manufacturing";
     /** The dataset the maker offers only to companies registered in the EU/EEA. */
@@ -58,7 +64,9 @@ public final class MachineToolDataspace implements AutoCloseable {
     private final DataspaceAuthority authority;
     private final ConnectorSettings providerSettings;
     private final ConnectorSettings consumerSettings;
+    private final ConnectorSettings plantSettings;
     private ConnectorProcess provider;
+    private ConnectorProcess plant;
     private ConnectorProcess consumer;
     private FileServer backend;
     private HttpSink sink;
@@ -78,8 +86,14 @@ public final class MachineToolDataspace implements AutoCloseable {
         this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_NAME, this.workDir.resolve(PROVIDER_NAME))
                 .trustIssuer("connected-industries", authority.did())
                 .with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA));
-        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_NAME, this.workDir.resolve(CONSUMER_NAME))
+        this.plantSettings = configure.apply(new ConnectorSettings(PLANT_NAME, this.workDir.resolve(PLANT_NAME))
                 .trustIssuer("connected-industries", authority.did()));
+        // the AI vendor's crawler keeps both holders' catalogs in its federated catalog, refreshed every few seconds here
+        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_NAME, this.workDir.resolve(CONSUMER_NAME))
+                .trustIssuer("connected-industries", authority.did())
+                // a peer is named by its DID, which the crawler's DSP requests are addressed to
+                .with("kakehashi.catalog.crawler.peers", providerSettings.did() + "=" + providerSettings.dspAddress() + "," + plantSettings.did() + "=" + plantSettings.dspAddress())
+                .with("kakehashi.catalog.crawler.interval", "PT3S"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -89,6 +103,8 @@ public final class MachineToolDataspace implements AutoCloseable {
             var outcome = dataspace.run(40_000);
             System.out.printf("%nDone: %s received %,d bytes of %s under agreement %s; SHA-256 %s.%n",
                     CONSUMER_NAME, outcome.bytes(), ASSET_ID, outcome.agreementId(), outcome.receivedSha256());
+            System.out.printf("Found: %s in English across %s: 「%s」%n", ASSET_ID, outcome.discovery().datasetsPerPeer().keySet(),
+                    outcome.discovery().makerTitleJa());
             System.out.printf("Refused: %s%n", outcome.refusal());
             System.out.printf("Audit: %d negotiation decisions about %s in the maker's log, chain %s.%n",
                     outcome.audit().negotiationDecisions(), CONSUMER_NAME, outcome.audit().intact() ? "intact" : "BROKEN");
@@ -103,6 +119,8 @@ public final class MachineToolDataspace implements AutoCloseable {
         var source = generateData(rows);
         startConnectors();
         publish(source);
+        publishInspectionRecords();
+        var found = findAcrossPeers();
         var offer = discover();
         var agreementId = negotiate(offer);
         var delivery = transferGrpc(agreementId, "delivery-1.csv");
@@ -113,7 +131,7 @@ public final class MachineToolDataspace implements AutoCloseable {
         var refusal = negotiateEuOnlyOffer();
         var audit = audit();
         return new Outcome(ASSET_ID, agreementId, delivery.transferId(), delivery.file(), sourceHash, receivedHash, size(delivery.file()),
-                refusal, audit);
+                refusal, audit, found);
     }
 
     /**
@@ -181,29 +199,105 @@ public final class MachineToolDataspace implements AutoCloseable {
         authority.issueLegalEntity(providerSettings, "Nagoya Machine Tools K.K.", "JP", "JCN:1180301018771");
         authority.issueMembership(consumerSettings, DATASPACE);
         authority.issueLegalEntity(consumerSettings, "AI Vendor K.K.", "JP", "JCN:7010401012347");
-        report("The dataspace authority %s issued both companies a %s membership and a legal-entity credential (Japan)",
+        authority.issueMembership(plantSettings, DATASPACE);
+        authority.issueLegalEntity(plantSettings, "Rhein Chemie Anlagen GmbH", "DE", "LEI:529900ABCDEF12345X72");
+        report("The dataspace authority %s issued the three companies a %s membership and a legal-entity credential (two in Japan, one in Germany)",
                 authority.did(), DATASPACE);
         provider = ConnectorProcess.start(providerSettings, START_TIMEOUT);
+        plant = ConnectorProcess.start(plantSettings, START_TIMEOUT);
         consumer = ConnectorProcess.start(consumerSettings, START_TIMEOUT);
-        report("Connectors up: '%s' as %s (DSP %s) and '%s' as %s (DSP %s); each trusts the authority, not each other",
-                PROVIDER_NAME, providerSettings.did(), providerSettings.dspAddress(), CONSUMER_NAME, consumerSettings.did(), consumerSettings.dspAddress());
+        report("Connectors up: '%s' as %s (DSP %s), '%s' as %s and '%s' as %s (DSP %s); each trusts the authority, not the others",
+                PROVIDER_NAME, providerSettings.did(), providerSettings.dspAddress(), PLANT_NAME, plantSettings.did(),
+                CONSUMER_NAME, consumerSettings.did(), consumerSettings.dspAddress());
     }
 
     public void stopConnectors() {
         if (consumer != null) {
             consumer.close();
         }
+        if (plant != null) {
+            plant.close();
+        }
         if (provider != null) {
             provider.close();
         }
     }
 
-    /** Step: the maker registers the data as an asset and offers it under a contract. */
+    /**
+     * Step: the maker registers the data as an asset with its DCAT metadata, which claims the manufacturing data
+     * profile and is validated against it (bilingual title and description, machine types and count, sampling
+     * interval…), and offers it under a contract.
+     */
     public void publish(Path source) {
         provider.management().createOpenPolicy("use-machine-data");
-        offer(ASSET_ID, "use-machine-data");
-        report("The maker publishes asset '%s' and offers it to the peers it trusts ('%s') under contract policy 'use-machine-data'",
+        offer(ASSET_ID, null, "use-machine-data", dcat("machine-operation.jsonld", size(source)));
+        report("The maker publishes asset '%s' with DCAT metadata conforming to the manufacturing profile, and offers it to the peers it trusts ('%s') under contract policy 'use-machine-data'",
                 ASSET_ID, OPEN_ACCESS_POLICY);
+    }
+
+    /**
+     * Step: the German plant operator publishes its corrosion inspection records with metadata conforming to the
+     * plant-safety profile, offered to any trusted peer.
+     */
+    public void publishInspectionRecords() {
+        var api = plant.management();
+        api.createAsset(INSPECTION_ASSET_ID, Map.of("name", "Corrosion inspection records of chemical plant piping, Ludwigshafen",
+                        "contenttype", "text/csv", DCAT_PROPERTY, dcat("corrosion-inspections.jsonld", 52_428_800L)),
+                Map.of("type", "HttpData", "baseUrl", backend.urlOf(DATA_FILE)));
+        api.createOpenPolicy("anyone");
+        api.createContractDefinition("inspection-records-offer", "anyone", "anyone", INSPECTION_ASSET_ID);
+        report("The plant operator publishes asset '%s' with DCAT metadata conforming to the plant-safety profile", INSPECTION_ASSET_ID);
+    }
+
+    /**
+     * Step: the AI vendor searches its federated catalog — both holders' catalogs, fetched by its crawler over DSP
+     * with its own identity — in English for "machine operation" and finds the maker's Japanese-titled dataset;
+     * a SPARQL query counts the datasets per peer.
+     */
+    public Discovery findAcrossPeers() {
+        var api = consumer.management();
+        var deadline = java.time.Instant.now().plus(STEP_TIMEOUT);
+        while (true) {
+            var names = Map.of(providerSettings.did(), PROVIDER_NAME, plantSettings.did(), PLANT_NAME);
+            var perPeer = new java.util.TreeMap<String, Integer>();
+            for (var row : api.sparql(DATASETS_PER_PEER).path("results").path("bindings")) {
+                var peer = row.at("/peer/value").asText();
+                perPeer.put(names.getOrDefault(peer, peer), row.at("/datasets/value").asInt());
+            }
+            var hits = api.get("/v3/catalog/search?own=false&q=" + URLEncoder.encode("machine operation", StandardCharsets.UTF_8)).path("datasets");
+            var maker = java.util.stream.StreamSupport.stream(hits.spliterator(), false)
+                    .filter(hit -> providerSettings.did().equals(hit.path("peerId").asText())).findFirst();
+            if (perPeer.getOrDefault(PROVIDER_NAME, 0) > 0 && perPeer.getOrDefault(PLANT_NAME, 0) > 0 && maker.isPresent()) {
+                var title = maker.get().path("title");
+                report("The AI vendor's federated catalog holds %s; searching it in English for \"machine operation\" finds '%s' at %s: 「%s」",
+                        perPeer, title.path("en").asText(), PROVIDER_NAME, title.path("ja").asText());
+                return new Discovery(perPeer, hits.size(), title.path("ja").asText());
+            }
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the AI vendor's federated catalog did not find the maker's dataset: " + perPeer + " " + hits);
+            }
+            ConnectorProcess.sleep(500);
+        }
+    }
+
+    /** Datasets per peer in the federated catalog, as the crawler stored them (one named graph per peer). */
+    static final String DATASETS_PER_PEER = """
+            PREFIX dcat: <http://www.w3.org/ns/dcat#>
+            PREFIX kh:   <https://w3id.org/kakehashi/ns#>
+            SELECT ?peer (COUNT(DISTINCT ?dataset) AS ?datasets) WHERE {
+              GRAPH <urn:kakehashi:catalog:graphs> { ?graph kh:peerId ?peer }
+              GRAPH ?graph { ?dataset a dcat:Dataset }
+            } GROUP BY ?peer""";
+
+    private static String dcat(String resource, long byteSize) {
+        try (var in = MachineToolDataspace.class.getResourceAsStream("/dcat/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource /dcat/" + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${byteSize}", String.valueOf(byteSize));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -219,13 +313,20 @@ public final class MachineToolDataspace implements AutoCloseable {
      * {@code accessPolicyId} (which must exist); {@code null} for every trusted peer.
      */
     public void offer(String assetId, String accessPolicyId, String contractPolicyId) {
+        offer(assetId, accessPolicyId, contractPolicyId, null);
+    }
+
+    private void offer(String assetId, String accessPolicyId, String contractPolicyId, String dcat) {
         var api = provider.management();
-        api.createAsset(assetId, Map.of(
-                        "name", "Machine operation data, Nagoya and Osaka plants, November 2026",
-                        "description", "10-second operation records of 8 machining centres and lathes: spindle speed and load, feed, vibration, coolant temperature, power, state and alarms",
-                        "contenttype", "text/csv",
-                        "sector", "manufacturing-and-robotics"),
-                Map.of("type", "HttpData", "baseUrl", backend.urlOf(DATA_FILE)));
+        var properties = new java.util.HashMap<>(Map.of(
+                "name", "Machine operation data, Nagoya and Osaka plants, November 2026",
+                "description", "10-second operation records of 8 machining centres and lathes: spindle speed and load, feed, vibration, coolant temperature, power, state and alarms",
+                "contenttype", "text/csv",
+                "sector", "manufacturing-and-robotics"));
+        if (dcat != null) {
+            properties.put(DCAT_PROPERTY, dcat);
+        }
+        api.createAsset(assetId, properties, Map.of("type", "HttpData", "baseUrl", backend.urlOf(DATA_FILE)));
         if (accessPolicyId == null && !accessPolicyCreated) {
             api.createOpenPolicy(OPEN_ACCESS_POLICY);
             accessPolicyCreated = true;
@@ -308,6 +409,10 @@ public final class MachineToolDataspace implements AutoCloseable {
         return consumerSettings;
     }
 
+    public ConnectorSettings plantSettings() {
+        return plantSettings;
+    }
+
     public DataspaceAuthority authority() {
         return authority;
     }
@@ -338,7 +443,11 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     /** What the scenario produced. */
     public record Outcome(String datasetId, String agreementId, String transferId, Path received, String sourceSha256,
-                          String receivedSha256, long bytes, String refusal, Audit audit) {
+                          String receivedSha256, long bytes, String refusal, Audit audit, Discovery discovery) {
+    }
+
+    /** What the AI vendor found in its federated catalog: datasets per peer, hits of its English search, the maker's Japanese title. */
+    public record Discovery(Map<String, Integer> datasetsPerPeer, int hits, String makerTitleJa) {
     }
 
     /** What the auditor found: the negotiation decisions about the AI vendor, and whether the chain held. */

@@ -84,6 +84,34 @@ class MachineToolDataspaceEndToEndTest {
     }
 
     @Test
+    void sample_shouldLetTheVendorFindTheMakersJapaneseTitledDatasetInEnglishAcrossBothHolders() {
+        assertThat(outcome.discovery().datasetsPerPeer())
+                .containsEntry(MachineToolDataspace.PROVIDER_NAME, 1)
+                .containsEntry(MachineToolDataspace.PLANT_NAME, 1);
+        assertThat(outcome.discovery().makerTitleJa()).contains("工作機械稼働データ");
+        // the plant's corrosion records do not match "machine operation"
+        assertThat(outcome.discovery().hits()).isEqualTo(1);
+    }
+
+    @Test
+    void assetCreation_whenTheMetadataViolatesItsProfile_shouldBeA400WithTheShapesMessageAndStoreNothing() {
+        var api = dataspace.provider().management();
+        var noEnglishTitle = "{\"@context\":{\"dcat\":\"http://www.w3.org/ns/dcat#\",\"dct\":\"http://purl.org/dc/terms/\"},"
+                + "\"@id\":\"https://maker.example.jp/datasets/incomplete\",\"@type\":\"dcat:Dataset\","
+                + "\"dct:title\":{\"@value\":\"稼働データ\",\"@language\":\"ja\"},"
+                + "\"dct:conformsTo\":{\"@id\":\"https://w3id.org/kakehashi/profiles/manufacturing/machine-operation/v1\"}}";
+
+        assertThatThrownBy(() -> api.createAsset("incomplete-metadata", java.util.Map.of(MachineToolDataspace.DCAT_PROPERTY, noEnglishTitle),
+                java.util.Map.of("type", "HttpData", "baseUrl", "http://127.0.0.1:9/none")))
+                .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("needs an English (@en) value");
+                });
+        assertThatThrownBy(() -> api.get("/v3/assets/incomplete-metadata"))
+                .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    @Test
     void sample_shouldShowTheRefusedRequestWithItsReasonAndTheAuditorBothDecisions() {
         assertThat(outcome.refusal()).contains("denied by policy").contains("EU_EEA");
         // the allowed negotiation and the refused one, each recorded once in the negotiation scope

@@ -31,7 +31,7 @@ class PostgresRestartEndToEndTest {
     @BeforeEach
     void freshDatabases() throws Exception {
         WorkDirectory.clear(workDir);
-        for (var participant : new String[]{MachineToolDataspace.PROVIDER_NAME, MachineToolDataspace.CONSUMER_NAME}) {
+        for (var participant : new String[]{MachineToolDataspace.PROVIDER_NAME, MachineToolDataspace.CONSUMER_NAME, MachineToolDataspace.PLANT_NAME}) {
             recreateDatabase(databaseOf(participant));
         }
         dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),

@@ -262,6 +262,13 @@ public final class ManagementClient {
         return awaitState(() -> transfer(transferId), Set.of("COMPLETED"), Set.of("TERMINATED", "SUSPENDED"), timeout, "transfer " + transferId);
     }
 
+    /** Runs a read-only SPARQL query on the connector's catalog (its own and the federated one); SPARQL JSON results. */
+    public JsonNode sparql(String query) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v3/catalog/sparql"))
+                .header("Content-Type", "application/sparql-query")
+                .POST(HttpRequest.BodyPublishers.ofString(query)));
+    }
+
     public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
