@@ -36,6 +36,12 @@ public final class FileServer implements AutoCloseable {
                         return;
                     }
                     exchange.getResponseHeaders().add("Content-Type", name.endsWith(".csv") ? "text/csv" : "application/octet-stream");
+                    if ("HEAD".equals(exchange.getRequestMethod())) {
+                        // the gRPC data plane asks for the size first; a HEAD answer has headers only
+                        exchange.getResponseHeaders().add("Content-Length", String.valueOf(Files.size(file)));
+                        exchange.sendResponseHeaders(200, -1);
+                        return;
+                    }
                     exchange.sendResponseHeaders(200, Files.size(file));
                     try (var out = exchange.getResponseBody()) {
                         Files.copy(file, out);
