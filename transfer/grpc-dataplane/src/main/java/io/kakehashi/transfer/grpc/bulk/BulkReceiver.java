@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.bulk;
 
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.kakehashi.transfer.grpc.v1.BulkMessage;
 import io.kakehashi.transfer.grpc.v1.Trailer;
@@ -129,13 +131,9 @@ public final class BulkReceiver implements AutoCloseable {
                     return Status.INVALID_ARGUMENT.withDescription("chunk %d at %d, expected %d at %d"
                             .formatted(chunk.getSequence(), chunk.getOffset(), expectedSequence, offset));
                 }
-                var data = chunk.getData().asReadOnlyByteBuffer();
-                var length = data.remaining();
-                while (data.hasRemaining()) {
-                    channel.write(data);
-                }
-                digest.update(chunk.getData().asReadOnlyByteBuffer());
-                offset += length;
+                // the chunk's own bytes go to the file and the hash, without the copy a read-only view would cost
+                UnsafeByteOperations.unsafeWriteTo(chunk.getData(), sink);
+                offset += chunk.getData().size();
                 expectedSequence++;
                 return null;
             }
@@ -171,6 +169,37 @@ public final class BulkReceiver implements AutoCloseable {
     }
 
     private byte[] sha256;
+
+    /** Writes what protobuf hands over to the partial file and the running hash; only reads the arrays it is given. */
+    private final ByteOutput sink = new ByteOutput() {
+        @Override
+        public void write(byte value) throws IOException {
+            write(new byte[] {value}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] value, int offset, int length) throws IOException {
+            write(ByteBuffer.wrap(value, offset, length));
+        }
+
+        @Override
+        public void writeLazy(byte[] value, int offset, int length) throws IOException {
+            write(value, offset, length);
+        }
+
+        @Override
+        public void write(ByteBuffer value) throws IOException {
+            digest.update(value.duplicate());
+            while (value.hasRemaining()) {
+                channel.write(value);
+            }
+        }
+
+        @Override
+        public void writeLazy(ByteBuffer value) throws IOException {
+            write(value);
+        }
+    };
 
     /** The SHA-256 of the complete content, once complete. */
     public byte[] sha256() {

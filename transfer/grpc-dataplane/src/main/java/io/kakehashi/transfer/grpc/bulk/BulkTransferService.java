@@ -142,7 +142,12 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
             responseObserver.onError(e);
             return new Ignoring();
         }
-        return new WriteObserver((ServerCallStreamObserver<WriteResult>) responseObserver, recheck);
+        var call = (ServerCallStreamObserver<WriteResult>) responseObserver;
+        // a few chunks asked for ahead, one more after each is written: the next chunk is already delivered when the
+        // last is on disk (no hand-off to the transport per chunk), and flow control still holds a sender we outpace
+        call.disableAutoRequest();
+        call.request(ON_READY_CHUNKS);
+        return new WriteObserver(call, recheck);
     }
 
     /** One PUSH call into a sink; synchronized because suspend/terminate may end it from another thread. */
@@ -193,7 +198,9 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
                 if (refused != null) {
                     // a checksum mismatch already removed the partial file; other refusals keep it for a resume
                     end(refused);
+                    return;
                 }
+                response.request(1);
             } catch (StatusException e) {
                 end(e.getStatus());
             } catch (IOException e) {

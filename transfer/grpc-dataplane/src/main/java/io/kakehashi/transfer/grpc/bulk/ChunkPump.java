@@ -1,6 +1,7 @@
 package io.kakehashi.transfer.grpc.bulk;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
@@ -91,7 +92,6 @@ public final class ChunkPump implements Runnable {
             if (!started) {
                 start();
             }
-            var buffer = new byte[chunkSize];
             while (!done && out.isReady()) {
                 if (stopRequest != null) {
                     fail(stopRequest);
@@ -105,6 +105,8 @@ public final class ChunkPump implements Runnable {
                     }
                     nextRecheck = clock.instant().plus(recheckInterval);
                 }
+                // a fresh array per chunk, handed to protobuf without a copy: nothing writes to it after the wrap
+                var buffer = new byte[chunkSize];
                 var read = in.readNBytes(buffer, 0, chunkSize);
                 if (read == 0) {
                     finish();
@@ -117,7 +119,7 @@ public final class ChunkPump implements Runnable {
                 }
                 digest.update(buffer, 0, read);
                 out.onNext(BulkMessage.newBuilder().setChunk(Chunk.newBuilder()
-                        .setSequence(sequence++).setOffset(offset).setData(ByteString.copyFrom(buffer, 0, read))).build());
+                        .setSequence(sequence++).setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buffer, 0, read))).build());
                 offset += read;
             }
         } catch (IOException e) {

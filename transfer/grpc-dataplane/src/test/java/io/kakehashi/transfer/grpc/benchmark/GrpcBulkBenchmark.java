@@ -94,6 +94,23 @@ public final class GrpcBulkBenchmark {
                     identity == null ? null : identity.fingerprint()));
             sampler.start();
             try {
+                // one unmeasured run per direction first: on 2 cores the JIT compiling the hot paths otherwise takes
+                // a large share of the CPU during the first measured runs
+                {
+                    var pullId = "warm-up-pull";
+                    sources.register(pullId, new FileBulkSource(source, null));
+                    var pulled = dir.resolve(pullId + ".bin");
+                    measure(size, expected, pulled,
+                            () -> new BulkPull(channel, pullId, () -> tokens.issue(pullId), pulled, config, monitor).run());
+                    var pushId = "warm-up-push";
+                    var pushed = dir.resolve(pushId + ".bin");
+                    sinks.register(pushId, pushed);
+                    measure(size, expected, pushed, () -> new BulkPush(channel, pushId, () -> tokens.issue(pushId),
+                            new FileBulkSource(source, null), meters.start(pushId), config, Clock.systemUTC(), monitor).run());
+                }
+                cpuSeconds = 0;
+                wallSeconds = 0;
+                gibMoved = 0;
                 var pull = new ArrayList<Double>();
                 var push = new ArrayList<Double>();
                 for (var run = 0; run < runs; run++) {
@@ -110,12 +127,15 @@ public final class GrpcBulkBenchmark {
                             new FileBulkSource(source, null), meters.start(pushId), config, Clock.systemUTC(), monitor).run()));
                 }
                 results.append("date: %s%n".formatted(Instant.now()));
-                results.append("file: %d bytes in %s, %d runs per direction, TLS %s, chunk %d bytes, %d cores%n".formatted(size,
+                results.append("file: %d bytes in %s, %d runs per direction after one warm-up run, TLS %s, chunk %d bytes, %d cores%n".formatted(size,
                         dir.getParent(), runs, tls ? "on" : "off", config.chunkSize(), Runtime.getRuntime().availableProcessors()));
                 results.append(line("iperf3 single stream (loopback)", iperf, iperf));
                 results.append(line("gRPC bulk PULL (median)", median(pull), iperf));
                 results.append(line("gRPC bulk PUSH (median)", median(push), iperf));
                 results.append("runs PULL Gbit/s: %s%nruns PUSH Gbit/s: %s%n".formatted(format(pull), format(push)));
+                results.append(String.format(Locale.ROOT, "process CPU while the measured runs transferred: %.2f of %d cores busy,"
+                        + " %.2f CPU seconds per GiB moved (sender and receiver together)%n", cpuSeconds / wallSeconds,
+                        Runtime.getRuntime().availableProcessors(), cpuSeconds / gibMoved));
                 sampler.interrupt();
                 results.append("peak heap in use during the runs (both ends in this JVM): %d MiB of %d MiB max%n".formatted(
                         peakHeap.get() >> 20, Runtime.getRuntime().maxMemory() >> 20));
@@ -145,13 +165,27 @@ public final class GrpcBulkBenchmark {
 
     private static double measure(long size, String expected, Path destination, Supplier<TransferOutcome> transfer) throws IOException {
         var started = System.nanoTime();
+        var cpuBefore = processCpuNanos();
         var outcome = transfer.get();
         var seconds = (System.nanoTime() - started) / 1e9;
+        cpuSeconds += (processCpuNanos() - cpuBefore) / 1e9;
+        wallSeconds += seconds;
+        gibMoved += size / (double) (1L << 30);
         if (!outcome.succeeded() || !expected.equals(TestContent.sha256(destination))) {
             throw new IllegalStateException("transfer failed or differs: " + outcome.describe());
         }
         Files.delete(destination);
         return size * 8 / seconds / 1e9;
+    }
+
+    // CPU the whole process (both ends, JIT, GC) used while transfers ran, to tell waiting from a full machine
+    private static double cpuSeconds;
+    private static double wallSeconds;
+    private static double gibMoved;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** iperf3's single-stream loopback throughput in Gbit/s, or NaN when iperf3 is not installed. */
