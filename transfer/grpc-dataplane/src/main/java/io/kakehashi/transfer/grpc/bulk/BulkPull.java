@@ -3,26 +3,30 @@ package io.kakehashi.transfer.grpc.bulk;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.RetryableStatuses;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
 import io.kakehashi.transfer.grpc.meter.TransferMeter;
+import io.kakehashi.transfer.grpc.v1.BulkMessage;
 import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
 import io.kakehashi.transfer.grpc.v1.ReadRequest;
 import org.eclipse.edc.spi.monitor.Monitor;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * A consumer pulling one bulk transfer from a provider's endpoint into a local destination. It reads with the
- * blocking stub, whose iterator asks for the next message only when the last was written, so gRPC's flow
- * control holds the sender and memory stays flat. After a dropped connection it resumes from the receiver's
+ * A consumer pulling one bulk transfer from a provider's endpoint into a local destination. It asks for a few
+ * messages ahead and for one more only when the last was written, so gRPC's flow control holds the sender and
+ * memory stays flat. After a dropped connection it resumes from the receiver's
  * last durable offset, up to the configured attempts; a transfer that cannot resume removes its partial file.
  * {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
  */
@@ -124,31 +128,67 @@ public final class BulkPull {
     }
 
     private Status readOnce(BulkReceiver receiver) {
-        var stub = BulkTransferGrpc.newBlockingStub(channel)
+        var ended = new CompletableFuture<Status>();
+        BulkTransferGrpc.newStub(channel)
                 .withCallCredentials(new BearerToken(token))
-                .withDeadlineAfter(config.bulkDeadline().toMillis(), TimeUnit.MILLISECONDS);
+                .withDeadlineAfter(config.bulkDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .read(ReadRequest.newBuilder().setTransferId(transferId).setOffset(receiver.offset()).build(),
+                        new ClientResponseObserver<ReadRequest, BulkMessage>() {
+                            private ClientCallStreamObserver<ReadRequest> call;
+
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<ReadRequest> requestStream) {
+                                call = requestStream;
+                                // a few chunks asked for ahead, one more after each is written: the next chunk is
+                                // already here when the last is on disk, and flow control still holds the sender
+                                requestStream.disableAutoRequestWithInitial(BulkTransferService.ON_READY_CHUNKS);
+                            }
+
+                            @Override
+                            public void onNext(BulkMessage message) {
+                                if (ended.isDone()) {
+                                    return;
+                                }
+                                Status refused;
+                                try {
+                                    refused = receiver.accept(message);
+                                } catch (IOException e) {
+                                    refused = Status.INTERNAL.withDescription("writing the destination failed: " + e.getMessage());
+                                }
+                                if (refused != null) {
+                                    ended.complete(refused);
+                                    call.cancel("the receiver refused a message", null);
+                                    return;
+                                }
+                                if (message.hasHeader()) {
+                                    meter.totalSize(message.getHeader().getTotalSize());
+                                    // the meter keeps counting across attempts: what it counted is part of the offset resumed from
+                                    meter.resumedAt(message.getHeader().getStartOffset() - meter.snapshot().bytes(), 0);
+                                } else if (message.hasChunk()) {
+                                    meter.admit(message.getChunk().getData().size());
+                                }
+                                call.request(1);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                ended.complete(Status.fromThrowable(t));
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                ended.complete(receiver.isComplete() ? Status.OK
+                                        : Status.ABORTED.withDescription("the provider ended the call before the trailer"));
+                            }
+                        });
         try {
-            var messages = stub.read(ReadRequest.newBuilder().setTransferId(transferId).setOffset(receiver.offset()).build());
-            while (messages.hasNext()) {
-                var message = messages.next();
-                var refused = receiver.accept(message);
-                if (refused != null) {
-                    return refused;
-                }
-                if (message.hasHeader()) {
-                    meter.totalSize(message.getHeader().getTotalSize());
-                    // the meter keeps counting across attempts: what it counted is part of the offset resumed from
-                    meter.resumedAt(message.getHeader().getStartOffset() - meter.snapshot().bytes(), 0);
-                } else if (message.hasChunk()) {
-                    meter.admit(message.getChunk().getData().size());
-                }
-            }
-            return receiver.isComplete() ? Status.OK
-                    : Status.ABORTED.withDescription("the provider ended the call before the trailer");
-        } catch (StatusRuntimeException e) {
-            return e.getStatus();
-        } catch (IOException e) {
-            return Status.INTERNAL.withDescription("writing the destination failed: " + e.getMessage());
+            // the callbacks touch the receiver one at a time; the call has ended when this returns
+            return ended.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Status.CANCELLED.withDescription("interrupted");
+        } catch (ExecutionException e) {
+            return Status.fromThrowable(e.getCause());
         }
     }
 
