@@ -19,10 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.StreamSupport;
 
 /**
  * The first Kakehashi dataspace: a Japanese machine-tool maker (provider) publishes its machines' operation data and
@@ -256,16 +260,16 @@ public final class MachineToolDataspace implements AutoCloseable {
      */
     public Discovery findAcrossPeers() {
         var api = consumer.management();
-        var deadline = java.time.Instant.now().plus(STEP_TIMEOUT);
+        var deadline = Instant.now().plus(STEP_TIMEOUT);
         while (true) {
             var names = Map.of(providerSettings.did(), PROVIDER_NAME, plantSettings.did(), PLANT_NAME);
-            var perPeer = new java.util.TreeMap<String, Integer>();
+            var perPeer = new TreeMap<String, Integer>();
             for (var row : api.sparql(DATASETS_PER_PEER).path("results").path("bindings")) {
                 var peer = row.at("/peer/value").asText();
                 perPeer.put(names.getOrDefault(peer, peer), row.at("/datasets/value").asInt());
             }
             var hits = api.get("/v3/catalog/search?own=false&q=" + URLEncoder.encode("machine operation", StandardCharsets.UTF_8)).path("datasets");
-            var maker = java.util.stream.StreamSupport.stream(hits.spliterator(), false)
+            var maker = StreamSupport.stream(hits.spliterator(), false)
                     .filter(hit -> providerSettings.did().equals(hit.path("peerId").asText())).findFirst();
             if (perPeer.getOrDefault(PROVIDER_NAME, 0) > 0 && perPeer.getOrDefault(PLANT_NAME, 0) > 0 && maker.isPresent()) {
                 var title = maker.get().path("title");
@@ -273,7 +277,7 @@ public final class MachineToolDataspace implements AutoCloseable {
                         perPeer, title.path("en").asText(), PROVIDER_NAME, title.path("ja").asText());
                 return new Discovery(perPeer, hits.size(), title.path("ja").asText());
             }
-            if (java.time.Instant.now().isAfter(deadline)) {
+            if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the AI vendor's federated catalog did not find the maker's dataset: " + perPeer + " " + hits);
             }
             ConnectorProcess.sleep(500);
@@ -318,7 +322,7 @@ public final class MachineToolDataspace implements AutoCloseable {
 
     private void offer(String assetId, String accessPolicyId, String contractPolicyId, String dcat) {
         var api = provider.management();
-        var properties = new java.util.HashMap<>(Map.of(
+        var properties = new HashMap<>(Map.of(
                 "name", "Machine operation data, Nagoya and Osaka plants, November 2026",
                 "description", "10-second operation records of 8 machining centres and lathes: spindle speed and load, feed, vibration, coolant temperature, power, state and alarms",
                 "contenttype", "text/csv",

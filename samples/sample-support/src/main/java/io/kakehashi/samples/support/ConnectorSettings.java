@@ -1,9 +1,11 @@
 package io.kakehashi.samples.support;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -19,7 +21,7 @@ public final class ConnectorSettings {
     public static final String DSP_2025_PATH = "/2025-1";
 
     /** The setting prefixes of EDC 0.15.1's state machines. */
-    public static final java.util.List<String> STATE_MACHINES = java.util.List.of("edc.negotiation.consumer", "edc.negotiation.provider",
+    public static final List<String> STATE_MACHINES = List.of("edc.negotiation.consumer", "edc.negotiation.provider",
             "edc.transfer", "edc.dataplane", "edc.policy.monitor", "edc.data.plane.selector");
 
     private final String name;
@@ -36,7 +38,7 @@ public final class ConnectorSettings {
     private final String auditorKey = "audit-" + UUID.randomUUID();
     private String vaultPassword = "vault-" + UUID.randomUUID();
     private final Map<String, String> extra = new LinkedHashMap<>();
-    private final java.util.Set<String> removed = new java.util.HashSet<>();
+    private final Set<String> removed = new HashSet<>();
 
     /**
      * @param name      a short name for the connector (its component id and log name); its participant id is its DID,

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Where the decision log lives. Like the rest of the connector's state it follows the datasource: with
@@ -48,7 +49,7 @@ public class DecisionLogStoreExtension implements ServiceExtension {
     private TransactionContext transactionContext;
 
     private final List<AutoCloseable> opened = new ArrayList<>();
-    private DataSourceRegistry postgresRegistry;
+    private DataSource postgres;
 
     @Override
     public String name() {
@@ -63,12 +64,11 @@ public class DecisionLogStoreExtension implements ServiceExtension {
             if (dataSourceRegistry == null || transactionContext == null) {
                 throw new EdcException("Decision log: '%s' is set but the runtime has no data source registry or transaction context".formatted(DATASOURCE_URL_KEY));
             }
-            postgresRegistry = dataSourceRegistry;
-            var dataSource = EdcTransactionalDecisionLog.enlisted(new RegistryDataSource(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE));
+            postgres = EdcTransactionalDecisionLog.enlisted(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE);
             context.registerService(DecisionLogStore.class,
-                    EdcTransactionalDecisionLog.store(new PostgresDecisionLogStore(dataSource), transactionContext));
+                    EdcTransactionalDecisionLog.store(new PostgresDecisionLogStore(postgres), transactionContext));
             context.registerService(CheckpointStore.class,
-                    EdcTransactionalDecisionLog.checkpoints(new PostgresCheckpointStore(dataSource), transactionContext));
+                    EdcTransactionalDecisionLog.checkpoints(new PostgresCheckpointStore(postgres), transactionContext));
             monitor.info("Decision log: PostgreSQL");
             return;
         }
@@ -89,10 +89,9 @@ public class DecisionLogStoreExtension implements ServiceExtension {
 
     @Override
     public void prepare() {
-        if (postgresRegistry != null) {
+        if (postgres != null) {
             // the pool registers the data source during initialisation, so the tables are made once it is there
-            var dataSource = EdcTransactionalDecisionLog.enlisted(new RegistryDataSource(postgresRegistry, DataSourceRegistry.DEFAULT_DATASOURCE));
-            transactionContext.execute(() -> DecisionLogSchema.create(dataSource));
+            transactionContext.execute(() -> DecisionLogSchema.create(postgres));
         }
     }
 

@@ -7,7 +7,9 @@ import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.StoreResult;
+import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
 import org.eclipse.edc.transaction.spi.TransactionContext;
 
 import java.lang.reflect.InvocationTargetException;
@@ -34,14 +36,20 @@ final class EdcTransactionalDecisionLog {
     }
 
     /**
-     * A view of EDC's data source whose connections ignore transaction control; only for use inside
-     * {@link TransactionContext#execute}.
+     * A view of EDC's named data source, looked up on each use, whose connections ignore transaction control; only
+     * for use inside {@link TransactionContext#execute}.
      */
-    static DataSource enlisted(DataSource edcDataSource) {
-        return new DelegatingDataSource(edcDataSource) {
+    static DataSource enlisted(DataSourceRegistry registry, String name) {
+        return new DelegatingDataSource(() -> {
+            var dataSource = registry.resolve(name);
+            if (dataSource == null) {
+                throw new EdcPersistenceException("no data source named '" + name + "' is registered");
+            }
+            return dataSource;
+        }) {
             @Override
             public Connection getConnection() throws java.sql.SQLException {
-                var connection = edcDataSource.getConnection();
+                var connection = delegate().getConnection();
                 return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                         (proxy, method, args) -> {
                             if (LEFT_TO_EDC.contains(method.getName())) {
