@@ -378,9 +378,35 @@ public final class MachineToolDataspace implements AutoCloseable {
         var file = workDir.resolve("ai-vendor-inbox").resolve(name);
         var started = System.nanoTime();
         var transferId = api.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, file);
-        api.awaitCompleted(transferId, STEP_TIMEOUT);
+        awaitWithProgress(api, transferId);
         report("Transfer %s COMPLETED in %d ms (GrpcStream-PULL over TLS into %s)", transferId, (System.nanoTime() - started) / 1_000_000, file);
         return new Delivery(transferId, file);
+    }
+
+    /**
+     * Waits for the transfer to complete, printing a progress line from the AI vendor's data plane (bytes, percentage,
+     * rate) whenever it moved on, at most twice a second.
+     */
+    private void awaitWithProgress(ManagementClient api, String transferId) {
+        var deadline = Instant.now().plus(STEP_TIMEOUT);
+        var lastBytes = -1L;
+        while (true) {
+            var state = api.transfer(transferId).path("state").asText();
+            var progress = api.transferProgress(transferId);
+            var bytes = progress.path("bytes").asLong(-1);
+            if (bytes > lastBytes && bytes > 0) {
+                lastBytes = bytes;
+                out.printf("      progress: %,d of %,d bytes (%.0f %%), %,d chunks, %.1f MB/s%n", bytes, progress.path("totalSize").asLong(),
+                        progress.path("percentage").asDouble(), progress.path("messages").asLong(), progress.path("bytesPerSecond").asLong() / 1e6);
+            }
+            if ("COMPLETED".equals(state)) {
+                return;
+            }
+            if ("TERMINATED".equals(state) || "SUSPENDED".equals(state) || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("transfer %s ended in %s: %s".formatted(transferId, state, api.transfer(transferId).path("errorDetail").asText("")));
+            }
+            ConnectorProcess.sleep(500);
+        }
     }
 
     /** Step: the AI vendor has the maker's data plane push the data to its receiving endpoint. */

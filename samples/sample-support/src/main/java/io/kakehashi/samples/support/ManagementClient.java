@@ -256,6 +256,21 @@ public final class ManagementClient {
     }
 
     /**
+     * What this connector's gRPC data plane has moved for the transfer so far (bytes, messages, percentage, rate), or
+     * an empty object while it has not started moving data (the progress API answers 404 then).
+     */
+    public JsonNode transferProgress(String transferId) {
+        try {
+            return get("/v1/kakehashi/transfers/" + transferId + "/progress");
+        } catch (ManagementApiException e) {
+            if (e.status() == 404) {
+                return MAPPER.createObjectNode();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Waits until the transfer is COMPLETED and returns it; fails when it ends otherwise or takes too long.
      */
     public JsonNode awaitCompleted(String transferId, Duration timeout) {
