@@ -23,3 +23,9 @@ CREATE TABLE IF NOT EXISTS kakehashi_decision_checkpoint (
     signed_at TIMESTAMPTZ NOT NULL,
     jws       TEXT NOT NULL
 );
+
+-- Named digests (job, model, result, ...): the entry's digest values in the order of their names, NULL when it has
+-- none; only for finding the entries that carry a digest. Added after the first release: a log created before gets
+-- the column empty, which is right for its entries (they have no digests).
+ALTER TABLE kakehashi_decision_log ADD COLUMN IF NOT EXISTS digest_values VARCHAR(64)[];
+CREATE INDEX IF NOT EXISTS kakehashi_decision_log_digests_idx ON kakehashi_decision_log USING GIN (digest_values);

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  */
 final class AuditQueryParser {
 
-    static final Set<String> PARAMETERS = Set.of("counterparty", "agreement", "asset", "scope", "outcome", "from", "to", "offset", "limit");
+    static final Set<String> PARAMETERS = Set.of("counterparty", "agreement", "asset", "scope", "outcome", "digest", "from", "to", "offset",
+            "limit");
 
     private AuditQueryParser() {
     }
@@ -49,6 +50,11 @@ final class AuditQueryParser {
             var outcome = single(parameters, "outcome");
             if (outcome != null) {
                 builder.outcome(outcome(outcome));
+            }
+            var digest = single(parameters, "digest");
+            if (digest != null) {
+                // hex is case-insensitive for whoever pastes it; the log keeps lowercase
+                builder.digest(digest.toLowerCase(Locale.ROOT));
             }
             builder.from(instant(parameters, "from")).to(instant(parameters, "to"));
             var offset = single(parameters, "offset");

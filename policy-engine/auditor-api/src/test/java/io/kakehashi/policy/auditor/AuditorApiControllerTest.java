@@ -6,6 +6,7 @@ import io.kakehashi.policy.decisionlog.CheckpointSigner;
 import io.kakehashi.policy.decisionlog.FileCheckpointStore;
 import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.edc.spi.monitor.Monitor;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.CONSUMER_B;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.computeDecision;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.sha;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +100,32 @@ class AuditorApiControllerTest {
             assertBadRequest(controller.query(Map.of("offset", List.of("-1"))), "offset");
             assertBadRequest(controller.query(Map.of("asset", List.of("a", "b"))), "more than once");
             assertBadRequest(controller.query(Map.of("from", List.of("2026-11-24T00:00:00Z"), "to", List.of("2026-11-23T00:00:00Z"))), "from must be before to");
+        }
+
+        @Test
+        void query_byDigest_shouldReturnTheEntriesCarryingItWithTheirDigests() throws IOException {
+            store.append(computeDecision(12, DecisionScope.COMPUTE, sha('a'), null));
+            store.append(computeDecision(13, DecisionScope.COMPUTE_RESULT, sha('a'), sha('b')));
+            store.append(computeDecision(14, DecisionScope.COMPUTE, sha('c'), null));
+
+            var byJob = body(controller.query(Map.of("digest", List.of(sha('a')))));
+            var byResult = body(controller.query(Map.of("digest", List.of(sha('B')), "scope", List.of("compute.result"))));
+
+            assertThat(byJob.get("decisions")).extracting(node -> node.get("sequence").asLong()).containsExactly(13L, 14L);
+            assertThat(byResult.get("decisions")).singleElement().satisfies(decision -> {
+                assertThat(decision.get("sequence").asLong()).isEqualTo(14L);
+                assertThat(decision.at("/entry/scope").asText()).isEqualTo("compute.result");
+                assertThat(decision.at("/entry/digests/job").asText()).isEqualTo(sha('a'));
+                assertThat(decision.at("/entry/digests/result").asText()).isEqualTo(sha('b'));
+            });
+            assertThat(body(controller.query(Map.of("digest", List.of(sha('d'))))).get("count").asInt()).isZero();
+        }
+
+        @Test
+        void query_whenTheDigestIsNotASha256_shouldBeABadRequestNamingIt() throws IOException {
+            assertBadRequest(controller.query(Map.of("digest", List.of("abc123"))), "digest");
+            assertBadRequest(controller.query(Map.of("digest", List.of("g".repeat(64)))), "digest");
+            assertBadRequest(controller.query(Map.of("digest", List.of(""))), "digest");
         }
 
         @Test

@@ -4,7 +4,9 @@ import io.kakehashi.policy.decisionlog.spi.Checkpoint;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -12,14 +14,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The one door through which decisions enter the log: appends each entry and signs a checkpoint of the head when
- * the {@link CheckpointSchedule} says one is due. {@link #checkpointIfDue()} is also meant to be called from a
+ * The one door through which decisions enter the log, the policy engine's and those recorded directly through
+ * {@link DecisionRecorder}: appends each entry and signs a checkpoint of the head when
+ * the {@link CheckpointSchedule} says one is due. A checkpoint that cannot be signed or saved does not undo an
+ * appended entry; it is tried again with the next entry or from the timer. {@link #checkpointIfDue()} is also meant to be called from a
  * timer, so that a quiet log still gets its time-based checkpoint.
  *
  * <p>Thread-safe. Several replicas sharing one store may each sign a checkpoint at nearly the same time; that
  * costs a redundant checkpoint, never a wrong one.
  */
-public final class DecisionRecorder {
+public final class CheckpointingDecisionRecorder implements DecisionRecorder {
 
     private final DecisionLogStore store;
     private final CheckpointStore checkpoints;
@@ -28,8 +32,9 @@ public final class DecisionRecorder {
     private final Clock clock;
     private long lastSequence;
     private Instant lastTime;
+    private volatile RuntimeException checkpointFailure;
 
-    public DecisionRecorder(DecisionLogStore store, CheckpointStore checkpoints, CheckpointSigner signer, CheckpointSchedule schedule, Clock clock) {
+    public CheckpointingDecisionRecorder(DecisionLogStore store, CheckpointStore checkpoints, CheckpointSigner signer, CheckpointSchedule schedule, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.signer = Objects.requireNonNull(signer, "signer");
@@ -40,10 +45,37 @@ public final class DecisionRecorder {
         lastTime = latest.map(Checkpoint::time).orElse(clock.instant());
     }
 
-    public StoredDecision record(DecisionEntry entry) {
+    /**
+     * Appends the entry, then signs a checkpoint if one is due.
+     *
+     * @throws RuntimeException (e.g. {@link org.eclipse.edc.spi.persistence.EdcPersistenceException}) when the entry
+     *                          could not be appended
+     */
+    public StoredDecision append(DecisionEntry entry) {
         var stored = store.append(entry);
-        checkpointIfDue();
+        try {
+            checkpointIfDue();
+        } catch (RuntimeException e) {
+            // the entry is in the chain; the checkpoint is due again at the next entry or tick
+            checkpointFailure = e;
+        }
         return stored;
+    }
+
+    @Override
+    public Result<StoredDecision> record(DecisionEntry entry) {
+        try {
+            return Result.success(append(entry));
+        } catch (RuntimeException e) {
+            return Result.failure(NOT_RECORDED + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The failure of the last checkpoint attempted after an append, if it failed (cleared by the next success).
+     */
+    public Optional<RuntimeException> lastCheckpointFailure() {
+        return Optional.ofNullable(checkpointFailure);
     }
 
     /**
@@ -63,6 +95,7 @@ public final class DecisionRecorder {
         checkpoints.save(checkpoint);
         lastSequence = checkpoint.sequence();
         lastTime = checkpoint.time();
+        checkpointFailure = null;
         return Optional.of(checkpoint);
     }
 }

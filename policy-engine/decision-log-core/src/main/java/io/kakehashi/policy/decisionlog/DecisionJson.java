@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The JSON forms of entries, stored entries and checkpoints (documented in the module README), both ways.
@@ -25,7 +26,7 @@ public final class DecisionJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> ENTRY_MEMBERS = Set.of("time", "scope", "counterpartyId", "negotiationId", "agreementId",
-            "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons");
+            "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons", "digests");
     private static final Set<String> REASON_MEMBERS = Set.of("constraint", "outcome", "reason");
     private static final Set<String> STORED_MEMBERS = Set.of("sequence", "previousHash", "hash", "entry");
     private static final Set<String> CHECKPOINT_MEMBERS = Set.of("sequence", "headHash", "time", "jws");
@@ -50,6 +51,11 @@ public final class DecisionJson {
         var reasons = node.putArray("reasons");
         for (var reason : entry.reasons()) {
             reasons.addObject().put("constraint", reason.constraint()).put("outcome", reason.outcome().name()).put("reason", reason.reason());
+        }
+        // absent when empty, so an entry without digests has the canonical form it had before digests existed
+        if (!entry.digests().isEmpty()) {
+            var digests = node.putObject("digests");
+            entry.digests().forEach(digests::put);
         }
         return node;
     }
@@ -80,12 +86,33 @@ public final class DecisionJson {
                 .claimsDigest(optionalText(node, "claimsDigest"))
                 .outcome(outcome(node))
                 .reasons(reasons)
+                .digests(digests(node))
                 .build();
         // a time written with more digits than the model keeps would hash differently once re-serialised
         if (!entry.time().toString().equals(text(node, "time"))) {
             throw new IllegalArgumentException("entry time is not in its canonical form: " + text(node, "time"));
         }
         return entry;
+    }
+
+    private static TreeMap<String, String> digests(JsonNode node) {
+        var digests = new TreeMap<String, String>();
+        if (!node.has("digests")) {
+            return digests;
+        }
+        var digestsNode = node.get("digests");
+        // an empty object would be dropped when written again, and the entry would hash differently
+        if (!digestsNode.isObject() || digestsNode.isEmpty()) {
+            throw new IllegalArgumentException("entry member digests is not a non-empty object");
+        }
+        for (var it = digestsNode.fields(); it.hasNext(); ) {
+            var digest = it.next();
+            if (!digest.getValue().isTextual()) {
+                throw new IllegalArgumentException("digest " + digest.getKey() + " is not a string");
+            }
+            digests.put(digest.getKey(), digest.getValue().textValue());
+        }
+        return digests;
     }
 
     public static ObjectNode stored(StoredDecision stored) {

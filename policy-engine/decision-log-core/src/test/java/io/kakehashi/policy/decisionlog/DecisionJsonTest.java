@@ -1,9 +1,13 @@
 package io.kakehashi.policy.decisionlog;
 
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.computeDecision;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.denied;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +44,70 @@ class DecisionJsonTest {
             var node = DecisionJson.entry(denied(1)).put("scope", "elsewhere");
 
             assertThatThrownBy(() -> DecisionJson.entry(node)).hasMessageContaining("unknown scope");
+        }
+    }
+
+    @Nested
+    class Digests {
+
+        @Test
+        void entry_withDigests_shouldWriteThemAsAnObjectAndReadThemBack() {
+            var entry = computeDecision(1, DecisionScope.COMPUTE_RESULT, "1".repeat(64), "2".repeat(64));
+
+            var json = JsonCanonicalizer.canonicalize(DecisionJson.entry(entry));
+
+            assertThat(json).contains("\"digests\":{\"job\":\"" + "1".repeat(64) + "\",\"result\":\"" + "2".repeat(64) + "\"}");
+            assertThat(DecisionJson.entry(JsonCanonicalizer.parse(json))).isEqualTo(entry);
+        }
+
+        @Test
+        void entry_withoutDigests_shouldHaveNoDigestsMember() {
+            assertThat(JsonCanonicalizer.canonicalize(DecisionJson.entry(entry(0)))).doesNotContain("digests");
+        }
+
+        @Test
+        void entry_whenDigestsIsEmptyOrNotAnObject_shouldRefuse() {
+            var empty = DecisionJson.entry(denied(1));
+            empty.putObject("digests");
+            var array = DecisionJson.entry(denied(1));
+            array.putArray("digests").add("1".repeat(64));
+
+            assertThatThrownBy(() -> DecisionJson.entry(empty)).hasMessageContaining("digests");
+            assertThatThrownBy(() -> DecisionJson.entry(array)).hasMessageContaining("digests");
+        }
+
+        @Test
+        void entry_whenADigestIsNotLowercaseSha256Hex_shouldRefuseNamingIt() {
+            var upper = DecisionJson.entry(denied(1));
+            upper.putObject("digests").put("job", "A".repeat(64));
+            var number = DecisionJson.entry(denied(1));
+            number.putObject("digests").put("job", 7);
+
+            assertThatThrownBy(() -> DecisionJson.entry(upper)).hasMessageContaining("job");
+            assertThatThrownBy(() -> DecisionJson.entry(number)).hasMessageContaining("job");
+        }
+
+        @Test
+        void build_whenADigestNameIsNotAnIdentifierOrThereAreTooMany_shouldRefuse() {
+            assertThatThrownBy(() -> DecisionEntry.builder().time(DecisionLogTestFixtures.START).scope(DecisionScope.COMPUTE)
+                    .counterpartyId("c").outcome(DecisionOutcome.PERMIT).digest("Job Hash", "1".repeat(64)).build())
+                    .hasMessageContaining("Job Hash");
+            var many = DecisionEntry.builder().time(DecisionLogTestFixtures.START).scope(DecisionScope.COMPUTE)
+                    .counterpartyId("c").outcome(DecisionOutcome.PERMIT);
+            for (int i = 0; i <= DecisionEntry.MAX_DIGESTS; i++) {
+                many.digest("d" + i, "1".repeat(64));
+            }
+            assertThatThrownBy(many::build).hasMessageContaining("at most");
+        }
+
+        @Test
+        void digests_shouldIterateInNameOrderWhateverOrderTheyWereGivenIn() {
+            var entry = DecisionEntry.builder().time(DecisionLogTestFixtures.START).scope(DecisionScope.COMPUTE)
+                    .counterpartyId("c").outcome(DecisionOutcome.PERMIT)
+                    .digest("result", "3".repeat(64)).digest("job", "1".repeat(64)).digest("model", "2".repeat(64)).build();
+
+            assertThat(entry.digests().keySet()).containsExactly("job", "model", "result");
+            assertThatThrownBy(() -> entry.digests().put("x", "4".repeat(64))).isInstanceOf(UnsupportedOperationException.class);
         }
     }
 

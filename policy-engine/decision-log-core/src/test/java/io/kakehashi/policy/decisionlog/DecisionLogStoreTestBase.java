@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
 
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.CONSUMER_A;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.START;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.computeDecision;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.sha;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.denied;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.newKey;
@@ -196,6 +198,52 @@ public abstract class DecisionLogStoreTestBase {
             var stored = appendEntries(4);
 
             assertThat(store().query(DecisionQuery.builder().outcome(DecisionOutcome.DENY).build())).containsExactly(stored.get(3));
+        }
+
+        private List<Long> sequences(DecisionQuery query) {
+            return store().query(query).stream().map(StoredDecision::sequence).toList();
+        }
+    }
+
+    @Nested
+    class Digests {
+
+        @Test
+        void append_withDigests_shouldStoreAndReadThemBack() {
+            var entry = computeDecision(1, DecisionScope.COMPUTE_RESULT, sha('1'), sha('2'));
+
+            var stored = store().append(entry);
+
+            assertThat(store().read(stored.sequence()).getContent().entry()).isEqualTo(entry);
+            assertThat(store().read(stored.sequence()).getContent().entry().digests()).containsExactly(
+                    java.util.Map.entry("job", sha('1')), java.util.Map.entry("result", sha('2')));
+        }
+
+        @Test
+        void query_byDigest_shouldFindEveryEntryCarryingItUnderAnyName() {
+            appendEntries(2);
+            store().append(computeDecision(3, DecisionScope.COMPUTE, sha('a'), null));
+            store().append(computeDecision(4, DecisionScope.COMPUTE, sha('b'), null));
+            store().append(computeDecision(5, DecisionScope.COMPUTE_RESULT, sha('a'), sha('c')));
+            store().append(computeDecision(6, DecisionScope.COMPUTE_RESULT, sha('c'), null));
+
+            assertThat(sequences(DecisionQuery.builder().digest(sha('a')).build())).containsExactly(3L, 5L);
+            assertThat(sequences(DecisionQuery.builder().digest(sha('c')).build())).containsExactly(5L, 6L);
+            assertThat(sequences(DecisionQuery.builder().digest(sha('c')).scope(DecisionScope.COMPUTE_RESULT).offset(1).build())).containsExactly(6L);
+            assertThat(sequences(DecisionQuery.builder().digest(sha('d')).build())).isEmpty();
+        }
+
+        @Test
+        void verify_whenEntriesWithAndWithoutDigestsAreMixed_shouldBeIntactAcrossAReopen() {
+            appendEntries(3);
+            store().append(computeDecision(4, DecisionScope.COMPUTE, sha('e'), null));
+            store().append(entry(4));
+
+            reopen();
+            store().append(computeDecision(6, DecisionScope.COMPUTE_RESULT, sha('e'), sha('f')));
+
+            assertThat(ChainVerifier.verify(store()).intact()).isTrue();
+            assertThat(sequences(DecisionQuery.builder().digest(sha('e')).build())).containsExactly(4L, 6L);
         }
 
         private List<Long> sequences(DecisionQuery query) {
@@ -414,7 +462,7 @@ public abstract class DecisionLogStoreTestBase {
 
         @Test
         void recorder_shouldCheckpointEveryNEntriesIntoThisStore() {
-            var recorder = new DecisionRecorder(store(), checkpointStore(), signer(), new CheckpointSchedule(2, Duration.ofHours(1)), java.time.Clock.systemUTC());
+            var recorder = new CheckpointingDecisionRecorder(store(), checkpointStore(), signer(), new CheckpointSchedule(2, Duration.ofHours(1)), java.time.Clock.systemUTC());
 
             IntStream.range(0, 5).forEach(i -> recorder.record(entry(i)));
 

@@ -52,6 +52,31 @@ public final class DecisionLogTestFixtures {
                 .build();
     }
 
+    /** A lowercase hex SHA-256 made of one repeated hex digit pair, e.g. {@code sha('7')}. */
+    public static String sha(char hexDigit) {
+        return String.valueOf(hexDigit).repeat(64);
+    }
+
+    /**
+     * A compute decision carrying named digests: the job's description {@code job} (made from {@code i}), and, when
+     * released, the {@code result}.
+     */
+    public static DecisionEntry computeDecision(int i, DecisionScope scope, String jobDigest, String resultDigest) {
+        var builder = DecisionEntry.builder()
+                .time(START.plus(Duration.ofSeconds(i)))
+                .scope(scope)
+                .counterpartyId(CONSUMER_A)
+                .agreementId("agreement-compute")
+                .assetId("asset-compute")
+                .outcome(DecisionOutcome.PERMIT)
+                .reasons(List.of(new ConstraintReason("outputGuard", DecisionOutcome.PERMIT, "every group has at least 5 rows")))
+                .digest("job", jobDigest);
+        if (resultDigest != null) {
+            builder.digest("result", resultDigest);
+        }
+        return builder.build();
+    }
+
     /**
      * A denied entry with only the required fields, to tamper with.
      */

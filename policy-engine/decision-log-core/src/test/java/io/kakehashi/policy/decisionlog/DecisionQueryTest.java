@@ -34,6 +34,12 @@ class DecisionQueryTest {
         }
 
         @Test
+        void build_whenTheDigestIsNotLowercaseSha256Hex_shouldRefuseNamingIt() {
+            assertThatThrownBy(() -> DecisionQuery.builder().digest("abc").build()).hasMessageContaining("digest");
+            assertThatThrownBy(() -> DecisionQuery.builder().digest("A".repeat(64)).build()).hasMessageContaining("digest");
+        }
+
+        @Test
         void build_withoutFilters_shouldMatchEverythingWithTheDefaultLimit() {
             var query = DecisionQuery.builder().build();
 
@@ -53,6 +59,16 @@ class DecisionQueryTest {
             assertThat(query.matches(entry(1))).isTrue();
             assertThat(query.matches(entry(2))).isFalse();
             assertThat(query.matches(entry(0))).isFalse();
+        }
+
+        @Test
+        void matches_byDigest_shouldMatchAnyNamedDigestAndNeverAnEntryWithout() {
+            var entry = DecisionLogTestFixtures.computeDecision(1, DecisionScope.COMPUTE_RESULT, "1".repeat(64), "2".repeat(64));
+
+            assertThat(DecisionQuery.builder().digest("1".repeat(64)).build().matches(entry)).isTrue();
+            assertThat(DecisionQuery.builder().digest("2".repeat(64)).build().matches(entry)).isTrue();
+            assertThat(DecisionQuery.builder().digest("3".repeat(64)).build().matches(entry)).isFalse();
+            assertThat(DecisionQuery.builder().digest("1".repeat(64)).build().matches(entry(0))).isFalse();
         }
 
         @Test

@@ -40,7 +40,7 @@ class OfflineVerifierTest {
         var monitor = new Monitor() { };
         try (var store = FileDecisionLogStore.open(directory.resolve("store.jsonl"), monitor);
              var checkpointStore = FileCheckpointStore.open(directory.resolve("store-checkpoints.jsonl"), monitor)) {
-            var recorder = new DecisionRecorder(store, checkpointStore, new CheckpointSigner(KEY, Clock.systemUTC()),
+            var recorder = new CheckpointingDecisionRecorder(store, checkpointStore, new CheckpointSigner(KEY, Clock.systemUTC()),
                     new CheckpointSchedule(10, java.time.Duration.ofHours(1)), Clock.systemUTC());
             for (int i = 0; i < 25; i++) {
                 recorder.record(entry(i));

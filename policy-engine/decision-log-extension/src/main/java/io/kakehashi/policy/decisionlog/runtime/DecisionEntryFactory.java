@@ -4,6 +4,7 @@ import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import io.kakehashi.policy.spi.DigestedPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.AgreementPolicyContext;
 import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
 import org.eclipse.edc.policy.engine.spi.PolicyContext;
@@ -16,7 +17,9 @@ import java.util.List;
  * Turns one evaluation into a log entry: who the counterparty was, which agreement and asset it concerned (where
  * the scope has them), digests of the policy and of the claims, the outcome and the per-constraint reasons.
  * A catalog or negotiation evaluation has no agreement yet, and EDC creates the negotiation or transfer only after
- * the decision, so those ids stay empty; the asset of a negotiation is the offer's target. Thread-safe.
+ * the decision, so those ids stay empty; the asset of a negotiation is the offer's target. A context that names
+ * digests of what it decides on ({@link DigestedPolicyContext}, e.g. a compute job's {@code job} and {@code model})
+ * has them copied into the entry. Thread-safe.
  */
 final class DecisionEntryFactory {
 
@@ -50,6 +53,9 @@ final class DecisionEntryFactory {
         if (context instanceof AgreementPolicyContext agreementContext && agreementContext.contractAgreement() != null) {
             var agreement = agreementContext.contractAgreement();
             builder.agreementId(agreement.getId()).assetId(agreement.getAssetId());
+        }
+        if (context instanceof DigestedPolicyContext digested) {
+            builder.digests(digested.decisionDigests());
         }
         return builder.build();
     }

@@ -5,10 +5,12 @@ import com.nimbusds.jose.jwk.ECKey;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.policy.decisionlog.CheckpointSchedule;
 import io.kakehashi.policy.decisionlog.CheckpointSigner;
-import io.kakehashi.policy.decisionlog.DecisionRecorder;
+import io.kakehashi.policy.decisionlog.CheckpointingDecisionRecorder;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -16,6 +18,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
@@ -37,12 +40,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * verification method) every N entries and, from a timer, every T. A refused peer is told
  * what {@value DenialDisclosure#SETTING} allows, in the DSP error.
  *
+ * <p>It also provides the {@link DecisionRecorder} through which decisions made outside the policy engine (a compute
+ * job's result release) enter the same chain, through the same store (and, on PostgreSQL, EDC transaction) and the
+ * same checkpoints.
+ *
  * <p>The extension declares that it provides {@link PolicyEngine} so that every extension injecting the engine is
  * initialised after it and receives the decorated one; it injects EDC's engine itself, which orders it after EDC's
  * core services.
  */
 @Extension(PolicyDecisionLogExtension.NAME)
-@Provides({PolicyEngine.class, CheckpointVerificationKey.class})
+@Provides({PolicyEngine.class, CheckpointVerificationKey.class, DecisionRecorder.class})
 public class PolicyDecisionLogExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi policy decision log";
@@ -75,7 +82,7 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     @Inject
     private WebService webService;
 
-    private final AtomicReference<DecisionRecorder> recorder = new AtomicReference<>();
+    private final AtomicReference<CheckpointingDecisionRecorder> recorder = new AtomicReference<>();
     private final AtomicReference<ECKey> publicKey = new AtomicReference<>();
     private CheckpointSchedule schedule;
     private Monitor monitor;
@@ -95,8 +102,16 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
 
         var recentDenial = new RecentDenial();
         var entries = new DecisionEntryFactory(new DecisionDigests(typeManager.getMapper()), clock);
-        var recording = new RecordingPolicyEngine(policyEngine, entries, this::record, disclosure, recentDenial, monitor);
+        var recording = new RecordingPolicyEngine(policyEngine, entries, this::recordOrThrow, disclosure, recentDenial, monitor);
         context.registerService(PolicyEngine.class, recording);
+        context.registerService(DecisionRecorder.class, entry -> {
+            var result = record(entry);
+            if (result.failed()) {
+                monitor.severe("Decision log: could not record a %s decision in scope %s: %s"
+                        .formatted(entry.outcome(), entry.scope().wireName(), result.getFailureDetail()));
+            }
+            return result;
+        });
         context.registerService(CheckpointVerificationKey.class, () -> {
             var key = publicKey.get();
             if (key == null) {
@@ -112,7 +127,7 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
         // the identity may make or rotate its key during its initialisation, so it is taken once all have run
         var key = signingKey();
         publicKey.set(key.toPublicJWK());
-        recorder.set(new DecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock), schedule, clock));
+        recorder.set(new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock), schedule, clock));
     }
 
     @Override
@@ -133,12 +148,25 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
         }
     }
 
-    private void record(DecisionEntry entry) {
+    private void recordOrThrow(DecisionEntry entry) {
+        var result = record(entry);
+        if (result.failed()) {
+            throw new IllegalStateException(result.getFailureDetail());
+        }
+    }
+
+    /**
+     * The one way into the chain, for the policy engine and the {@link DecisionRecorder} service alike (each logs its
+     * own failures).
+     */
+    private Result<StoredDecision> record(DecisionEntry entry) {
         var current = recorder.get();
         if (current == null) {
-            throw new IllegalStateException("the decision log is not ready yet");
+            return Result.failure(DecisionRecorder.NOT_RECORDED + ": the decision log is not ready yet");
         }
-        current.record(entry);
+        var result = current.record(entry);
+        current.lastCheckpointFailure().ifPresent(e -> monitor.warning("Decision log: could not sign a checkpoint: " + e.getMessage()));
+        return result;
     }
 
     private void checkpointIfDue() {

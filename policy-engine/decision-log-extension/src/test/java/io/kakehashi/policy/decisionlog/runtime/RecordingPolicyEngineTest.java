@@ -5,6 +5,9 @@ import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import io.kakehashi.policy.spi.ComputeJob;
+import io.kakehashi.policy.spi.ComputePolicyContext;
+import io.kakehashi.policy.spi.DigestedPolicyContext;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
@@ -34,6 +37,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +55,7 @@ class RecordingPolicyEngineTest {
     @BeforeEach
     void setUp() {
         var bindings = new RuleBindingRegistryImpl();
-        for (var scope : List.of("catalog", "contract.negotiation", "transfer.process", "request.catalog")) {
+        for (var scope : List.of("catalog", "contract.negotiation", "transfer.process", "compute", "request.catalog")) {
             bindings.bind(USE, scope);
             bindings.bind(REGION, scope);
         }
@@ -64,6 +69,7 @@ class RecordingPolicyEngineTest {
         engine.registerFunction(ContractNegotiationPolicyContext.class, Permission.class, REGION, new RegionFunction<>());
         engine.registerFunction(TransferProcessPolicyContext.class, Permission.class, REGION, new RegionFunction<>());
         engine.registerFunction(CatalogPolicyContext.class, Permission.class, REGION, new RegionFunction<>());
+        engine.registerFunction(ComputePolicyContext.class, Permission.class, REGION, new RegionFunction<>());
         return engine;
     }
 
@@ -181,6 +187,78 @@ class RecordingPolicyEngineTest {
                 assertThat(entry.outcome()).isEqualTo(DecisionOutcome.DENY);
                 assertThat(entry.reasons()).extracting(ConstraintReason::constraint).containsExactly("policy");
             });
+        }
+    }
+
+    @Nested
+    class Digests {
+
+        private static final String JOB = "1".repeat(64);
+        private static final String MODEL = "2".repeat(64);
+
+        @Test
+        void evaluate_whenTheContextNamesDigests_shouldCopyThemIntoTheEntry() {
+            var agreement = agreement();
+            var context = new ComputePolicyContext(vendor(), agreement, NOW, sqlJob(),
+                    Map.of(DigestedPolicyContext.JOB, JOB, DigestedPolicyContext.MODEL, MODEL));
+
+            var result = recording(DenialDisclosure.FULL).evaluate(agreement.getPolicy(), context);
+
+            assertThat(result.succeeded()).isTrue();
+            assertThat(log).singleElement().satisfies(entry -> {
+                assertThat(entry.scope()).isEqualTo(DecisionScope.COMPUTE);
+                assertThat(entry.agreementId()).isEqualTo("agreement-7");
+                assertThat(entry.digests()).containsExactly(Map.entry("job", JOB), Map.entry("model", MODEL));
+            });
+        }
+
+        @Test
+        void evaluate_whenADeniedContextNamesDigests_shouldRecordThemWithTheDenial() {
+            var agreement = agreement("EU");
+
+            var result = recording(DenialDisclosure.FULL).evaluate(agreement.getPolicy(),
+                    new ComputePolicyContext(vendor(), agreement, NOW, sqlJob(), Map.of(DigestedPolicyContext.JOB, JOB)));
+
+            assertThat(result.failed()).isTrue();
+            assertThat(log).singleElement().satisfies(entry -> {
+                assertThat(entry.outcome()).isEqualTo(DecisionOutcome.DENY);
+                assertThat(entry.digests()).containsExactly(Map.entry("job", JOB));
+            });
+        }
+
+        @Test
+        void evaluate_whenTheContextNamesNoDigests_shouldRecordNone() {
+            var agreement = agreement();
+
+            recording(DenialDisclosure.FULL).evaluate(agreement.getPolicy(), new ComputePolicyContext(vendor(), agreement, NOW, sqlJob()));
+
+            assertThat(log).singleElement().satisfies(entry -> assertThat(entry.digests()).isEmpty());
+        }
+
+        @Test
+        void evaluate_whenADigestIsMalformed_shouldRefuseTheDecisionAsUnrecordable() {
+            var agreement = agreement();
+
+            var result = recording(DenialDisclosure.FULL).evaluate(agreement.getPolicy(),
+                    new ComputePolicyContext(vendor(), agreement, NOW, sqlJob(), Map.of(DigestedPolicyContext.JOB, "not-a-sha256")));
+
+            assertThat(result.failed()).isTrue();
+            assertThat(result.getFailureDetail()).isEqualTo(RecordingPolicyEngine.NOT_RECORDED);
+            assertThat(log).isEmpty();
+        }
+
+        private static ComputeJob sqlJob() {
+            return new ComputeJob("sql", false, OptionalLong.of(5), OptionalDouble.empty(), 0);
+        }
+
+        private static ContractAgreement agreement() {
+            return agreement("JP");
+        }
+
+        private static ContractAgreement agreement(String region) {
+            return ContractAgreement.Builder.newInstance().id("agreement-7").agreementId("agreement-7")
+                    .providerId("jp-machine-tool-maker").consumerId("ai-vendor").assetId("machine-operation-data")
+                    .contractSigningDate(NOW.getEpochSecond()).policy(regionPolicy(region)).build();
         }
     }
 

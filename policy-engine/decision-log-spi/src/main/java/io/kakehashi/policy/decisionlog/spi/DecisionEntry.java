@@ -2,8 +2,12 @@ package io.kakehashi.policy.decisionlog.spi;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * One policy decision as the log records it. {@code time}, {@code scope}, {@code counterpartyId}, {@code outcome}
@@ -12,7 +16,14 @@ import java.util.Objects;
  *
  * <p>The time is kept to the millisecond so that it survives every store unchanged (PostgreSQL keeps microseconds).
  * {@code policyHash} and {@code claimsDigest} are lowercase hex SHA-256 digests, of the policy's canonical JSON
- * and of the claims the evaluation used; the claims themselves are never logged. Immutable and thread-safe.
+ * and of the claims the evaluation used; the claims themselves are never logged.
+ *
+ * <p>{@code digests} names further SHA-256 digests of what the decision was about — for a compute job, e.g.
+ * {@code job} (its description), {@code model} (the model it brought) and {@code result} (what was released). Names
+ * match {@value #DIGEST_NAME_PATTERN}, values are 64 lowercase hex characters, at most {@value #MAX_DIGESTS} of them;
+ * the map iterates in name order. An entry without digests has an empty map, and its canonical form (what the chain
+ * hashes) has no {@code digests} member, so entries written before digests existed hash as they always did.
+ * Immutable and thread-safe.
  */
 public record DecisionEntry(Instant time,
                             DecisionScope scope,
@@ -25,7 +36,13 @@ public record DecisionEntry(Instant time,
                             String policyHash,
                             String claimsDigest,
                             DecisionOutcome outcome,
-                            List<ConstraintReason> reasons) {
+                            List<ConstraintReason> reasons,
+                            Map<String, String> digests) {
+
+    public static final String DIGEST_NAME_PATTERN = "[a-z][a-zA-Z0-9._-]{0,63}";
+    public static final int MAX_DIGESTS = 16;
+    private static final Pattern DIGEST_NAME = Pattern.compile(DIGEST_NAME_PATTERN);
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     public DecisionEntry {
         Objects.requireNonNull(time, "time");
@@ -34,6 +51,44 @@ public record DecisionEntry(Instant time,
         Objects.requireNonNull(outcome, "outcome");
         time = time.truncatedTo(ChronoUnit.MILLIS);
         reasons = List.copyOf(Objects.requireNonNull(reasons, "reasons"));
+        digests = checkedDigests(digests);
+    }
+
+    /**
+     * An entry without named digests.
+     */
+    public DecisionEntry(Instant time, DecisionScope scope, String counterpartyId, String negotiationId, String agreementId,
+                         String transferId, String assetId, String policyId, String policyHash, String claimsDigest,
+                         DecisionOutcome outcome, List<ConstraintReason> reasons) {
+        this(time, scope, counterpartyId, negotiationId, agreementId, transferId, assetId, policyId, policyHash, claimsDigest,
+                outcome, reasons, Map.of());
+    }
+
+    /**
+     * Whether the value is a digest as entries hold them: 64 lowercase hex characters.
+     */
+    public static boolean isSha256Hex(String value) {
+        return value != null && SHA256_HEX.matcher(value).matches();
+    }
+
+    private static Map<String, String> checkedDigests(Map<String, String> digests) {
+        if (digests == null || digests.isEmpty()) {
+            return Collections.emptySortedMap();
+        }
+        if (digests.size() > MAX_DIGESTS) {
+            throw new IllegalArgumentException("an entry holds at most %d digests, not %d".formatted(MAX_DIGESTS, digests.size()));
+        }
+        var sorted = new TreeMap<String, String>();
+        digests.forEach((name, value) -> {
+            if (name == null || !DIGEST_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("digest name '%s' does not match %s".formatted(name, DIGEST_NAME_PATTERN));
+            }
+            if (!isSha256Hex(value)) {
+                throw new IllegalArgumentException("digest '%s' is not 64 lowercase hex characters (SHA-256)".formatted(name));
+            }
+            sorted.put(name, value);
+        });
+        return Collections.unmodifiableSortedMap(sorted);
     }
 
     public static Builder builder() {
@@ -56,6 +111,7 @@ public record DecisionEntry(Instant time,
         private String claimsDigest;
         private DecisionOutcome outcome;
         private List<ConstraintReason> reasons = List.of();
+        private final Map<String, String> digests = new TreeMap<>();
 
         private Builder() {
         }
@@ -120,9 +176,24 @@ public record DecisionEntry(Instant time,
             return this;
         }
 
+        /**
+         * Adds the named digests to those already given.
+         */
+        public Builder digests(Map<String, String> digests) {
+            if (digests != null) {
+                this.digests.putAll(digests);
+            }
+            return this;
+        }
+
+        public Builder digest(String name, String sha256Hex) {
+            this.digests.put(name, sha256Hex);
+            return this;
+        }
+
         public DecisionEntry build() {
             return new DecisionEntry(time, scope, counterpartyId, negotiationId, agreementId, transferId, assetId, policyId,
-                    policyHash, claimsDigest, outcome, reasons);
+                    policyHash, claimsDigest, outcome, reasons, digests);
         }
     }
 }

@@ -5,13 +5,15 @@ import java.time.Instant;
 /**
  * Filters for {@link DecisionLogStore#query}: every non-null filter must match (AND); a null filter matches
  * everything. The time range is {@code [from, to)}. Results come in sequence order, {@code offset} entries skipped
- * and at most {@code limit} returned. Immutable and thread-safe.
+ * and at most {@code limit} returned. {@code digest} (64 lowercase hex characters) matches the entries that carry it
+ * among their named digests, whatever its name. Immutable and thread-safe.
  */
 public record DecisionQuery(String counterpartyId,
                             String agreementId,
                             String assetId,
                             DecisionScope scope,
                             DecisionOutcome outcome,
+                            String digest,
                             Instant from,
                             Instant to,
                             long offset,
@@ -26,6 +28,9 @@ public record DecisionQuery(String counterpartyId,
         }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ": " + limit);
+        }
+        if (digest != null && !DecisionEntry.isSha256Hex(digest)) {
+            throw new IllegalArgumentException("digest must be 64 lowercase hex characters (SHA-256): " + digest);
         }
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("from must be before to");
@@ -45,6 +50,7 @@ public record DecisionQuery(String counterpartyId,
                 && (assetId == null || assetId.equals(entry.assetId()))
                 && (scope == null || scope == entry.scope())
                 && (outcome == null || outcome == entry.outcome())
+                && (digest == null || entry.digests().containsValue(digest))
                 && (from == null || !entry.time().isBefore(from))
                 && (to == null || entry.time().isBefore(to));
     }
@@ -59,6 +65,7 @@ public record DecisionQuery(String counterpartyId,
         private String assetId;
         private DecisionScope scope;
         private DecisionOutcome outcome;
+        private String digest;
         private Instant from;
         private Instant to;
         private long offset;
@@ -92,6 +99,11 @@ public record DecisionQuery(String counterpartyId,
             return this;
         }
 
+        public Builder digest(String digest) {
+            this.digest = digest;
+            return this;
+        }
+
         public Builder from(Instant from) {
             this.from = from;
             return this;
@@ -113,7 +125,7 @@ public record DecisionQuery(String counterpartyId,
         }
 
         public DecisionQuery build() {
-            return new DecisionQuery(counterpartyId, agreementId, assetId, scope, outcome, from, to, offset, limit);
+            return new DecisionQuery(counterpartyId, agreementId, assetId, scope, outcome, digest, from, to, offset, limit);
         }
     }
 }

@@ -5,13 +5,16 @@ import java.util.Optional;
 
 /**
  * Where a policy was evaluated. The wire name is what the log stores; it matches the EDC policy scope names
- * (plus {@code compute}, the scope the AI extension adds). Immutable and thread-safe.
+ * (plus {@code compute}, the scope the AI extension adds, and {@code compute.result}: the release of a compute job's
+ * result, decided by the output guard rather than a policy engine and recorded through {@link DecisionRecorder}).
+ * Immutable and thread-safe.
  */
 public enum DecisionScope {
     CATALOG("catalog"),
     CONTRACT_NEGOTIATION("contract.negotiation"),
     TRANSFER_PROCESS("transfer.process"),
-    COMPUTE("compute");
+    COMPUTE("compute"),
+    COMPUTE_RESULT("compute.result");
 
     private final String wireName;
 

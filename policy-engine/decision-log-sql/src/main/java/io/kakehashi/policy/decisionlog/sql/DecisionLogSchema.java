@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * The decision log's tables and indexes, created if absent in the data source's current schema, all or nothing.
+ * The decision log's tables and indexes, created if absent in the data source's current schema, all or nothing;
+ * columns added in later versions are added to tables made by earlier ones ({@code ADD COLUMN IF NOT EXISTS}), so
+ * creating is also migrating, and running it again changes nothing.
  * Also holds the advisory lock that serialises appends (and schema creation) across every process sharing the
  * database. Stateless and thread-safe.
  */

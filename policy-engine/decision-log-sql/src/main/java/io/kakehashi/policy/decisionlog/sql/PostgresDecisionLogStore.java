@@ -12,9 +12,11 @@ import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.StoreResult;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,14 +32,15 @@ import javax.sql.DataSource;
  * inserts the next entry and commits — so connector replicas sharing the database append one after the other and
  * the chain cannot fork; the append returns after the commit. The entry is stored as the canonical JSON that was
  * hashed; the query columns copied from it are checked against it on every read, and a disagreement is reported
- * as corruption. Positions are sequence numbers. Plain JDBC on the data source given; it does not take part in
+ * as corruption (the named digests' values are such a column, for finding the entries that carry a digest). Positions
+ * are sequence numbers. Plain JDBC on the data source given; it does not take part in
  * an ambient EDC transaction.
  *
  * <p>Thread-safe.
  */
 public final class PostgresDecisionLogStore implements DecisionLogStore {
 
-    private static final String COLUMNS = "sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json";
+    private static final String COLUMNS = "sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json, digest_values";
 
     private final DataSource dataSource;
 
@@ -70,8 +73,8 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
                 }
                 var sequence = head.sequence() + 1;
                 var stored = new StoredDecision(sequence, head.hash(), HashChain.hash(head.hash(), sequence, entry), entry);
-                try (var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    bind(statement, stored, entryJson);
+                try (var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    bind(connection, statement, stored, entryJson);
                     statement.executeUpdate();
                 }
                 connection.commit();
@@ -116,6 +119,7 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
         condition(sql, parameters, "asset_id = ?", query.assetId());
         condition(sql, parameters, "scope = ?", query.scope() == null ? null : query.scope().wireName());
         condition(sql, parameters, "outcome = ?", query.outcome() == null ? null : query.outcome().name());
+        condition(sql, parameters, "digest_values @> ARRAY[CAST(? AS VARCHAR(64))]", query.digest());
         condition(sql, parameters, "decided_at >= ?", timestamp(query.from()));
         condition(sql, parameters, "decided_at < ?", timestamp(query.to()));
         sql.append(" ORDER BY sequence LIMIT ? OFFSET ?");
@@ -169,14 +173,27 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
                 && entry.counterpartyId().equals(rows.getString("counterparty_id"))
                 && Objects.equals(entry.agreementId(), rows.getString("agreement_id"))
                 && Objects.equals(entry.assetId(), rows.getString("asset_id"))
-                && entry.outcome().name().equals(rows.getString("outcome"));
+                && entry.outcome().name().equals(rows.getString("outcome"))
+                && List.copyOf(entry.digests().values()).equals(digestValues(rows));
         if (!consistent) {
             throw new DecisionLogCorruptedException(position, "the query columns disagree with the stored entry");
         }
         return new StoredDecision(rows.getLong("sequence"), rows.getString("previous_hash"), rows.getString("hash"), entry);
     }
 
-    private static void bind(PreparedStatement statement, StoredDecision stored, String entryJson) throws SQLException {
+    private static List<String> digestValues(ResultSet rows) throws SQLException {
+        var array = rows.getArray("digest_values");
+        if (array == null) {
+            return List.of();
+        }
+        var values = new ArrayList<String>();
+        for (var value : (Object[]) array.getArray()) {
+            values.add((String) value);
+        }
+        return values;
+    }
+
+    private static void bind(Connection connection, PreparedStatement statement, StoredDecision stored, String entryJson) throws SQLException {
         var entry = stored.entry();
         statement.setLong(1, stored.sequence());
         statement.setString(2, stored.previousHash());
@@ -188,5 +205,10 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
         statement.setString(8, entry.assetId());
         statement.setString(9, entry.outcome().name());
         statement.setString(10, entryJson);
+        if (entry.digests().isEmpty()) {
+            statement.setNull(11, Types.ARRAY);
+        } else {
+            statement.setArray(11, connection.createArrayOf("varchar", entry.digests().values().toArray()));
+        }
     }
 }

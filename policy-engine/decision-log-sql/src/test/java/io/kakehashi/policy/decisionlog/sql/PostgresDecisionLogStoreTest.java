@@ -6,6 +6,8 @@ import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
 import io.kakehashi.policy.decisionlog.DecisionJson;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem;
 import org.junit.jupiter.api.AfterAll;
@@ -13,12 +15,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import javax.sql.DataSource;
 
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.computeDecision;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.sha;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
@@ -130,6 +136,77 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
             assertThat(result.intact()).isFalse();
             assertThat(result.position()).isEqualTo(3);
             assertThat(result.problem()).isEqualTo(Problem.MALFORMED_ENTRY);
+        }
+    }
+
+    @Nested
+    class DigestColumn {
+
+        /** The table as the first release made it, before entries had named digests. */
+        private static final String TABLE_BEFORE_DIGESTS = """
+                CREATE TABLE kakehashi_decision_log (
+                    sequence BIGINT PRIMARY KEY, previous_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL,
+                    decided_at TIMESTAMPTZ NOT NULL, scope VARCHAR NOT NULL, counterparty_id VARCHAR NOT NULL,
+                    agreement_id VARCHAR, asset_id VARCHAR, outcome VARCHAR NOT NULL, entry_json TEXT NOT NULL)""";
+
+        @Test
+        void create_whenTheLogPredatesDigests_shouldAddTheColumnKeepTheChainAndFindNewDigests() throws Exception {
+            PostgresTestDatabase.recreateSchema(SCHEMA);
+            sql(TABLE_BEFORE_DIGESTS);
+            var old = oldChain();
+            for (var stored : old) {
+                insertWithoutDigestColumn(stored);
+            }
+
+            var migrated = PostgresDecisionLogStore.create(dataSource);
+            PostgresDecisionLogStore.create(dataSource);
+            migrated.append(computeDecision(6, DecisionScope.COMPUTE_RESULT, sha('a'), sha('b')));
+
+            assertThat(ChainVerifier.verify(migrated).intact()).isTrue();
+            assertThat(migrated.read(1).getContent()).isEqualTo(old.get(0));
+            assertThat(migrated.query(DecisionQuery.builder().digest(sha('b')).build())).extracting(StoredDecision::sequence).containsExactly(6L);
+            assertThat(migrated.query(DecisionQuery.builder().limit(10).build())).hasSize(6);
+        }
+
+        @Test
+        void verify_whenOnlyTheDigestColumnWasChanged_shouldReportTheEntryAsCorrupted() {
+            store.append(entry(0));
+            store.append(computeDecision(1, DecisionScope.COMPUTE, sha('1'), null));
+
+            sql("UPDATE kakehashi_decision_log SET digest_values = ARRAY['" + sha('9') + "'] WHERE sequence = 2");
+            var result = ChainVerifier.verify(store);
+
+            assertThat(result.intact()).isFalse();
+            assertThat(result.position()).isEqualTo(2);
+            assertThat(result.problem()).isEqualTo(Problem.MALFORMED_ENTRY);
+        }
+
+        private java.util.List<StoredDecision> oldChain() throws IOException {
+            try (var in = getClass().getResourceAsStream("/chain-before-digests.jsonl")) {
+                assertThat(in).isNotNull();
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(DecisionJson::stored).toList();
+            }
+        }
+
+        private void insertWithoutDigestColumn(StoredDecision stored) {
+            var entry = stored.entry();
+            try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                    "INSERT INTO kakehashi_decision_log (sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                statement.setLong(1, stored.sequence());
+                statement.setString(2, stored.previousHash());
+                statement.setString(3, stored.hash());
+                statement.setObject(4, OffsetDateTime.ofInstant(entry.time(), ZoneOffset.UTC));
+                statement.setString(5, entry.scope().wireName());
+                statement.setString(6, entry.counterpartyId());
+                statement.setString(7, entry.agreementId());
+                statement.setString(8, entry.assetId());
+                statement.setString(9, entry.outcome().name());
+                statement.setString(10, JsonCanonicalizer.canonicalize(DecisionJson.entry(entry)));
+                statement.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
