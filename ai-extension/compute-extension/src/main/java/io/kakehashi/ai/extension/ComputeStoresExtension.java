@@ -4,6 +4,7 @@ import io.kakehashi.ai.core.InMemoryComputeJobStore;
 import io.kakehashi.ai.core.InMemoryEpsilonLedger;
 import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
+import io.kakehashi.ai.store.sql.ComputeDatabase;
 import io.kakehashi.ai.store.sql.ComputeSchema;
 import io.kakehashi.ai.store.sql.PostgresComputeJobStore;
 import io.kakehashi.ai.store.sql.PostgresEpsilonLedger;
@@ -14,13 +15,15 @@ import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
+import org.eclipse.edc.transaction.spi.TransactionContext;
 
 import java.time.Clock;
 
 /**
  * Where compute jobs and the ε spent per agreement live. Like the rest of the connector's state it follows the
  * datasource (decision 0001): with {@value #DATASOURCE_URL_KEY} set, PostgreSQL (tables created at start, shared by
- * replicas, kept across restarts); without it, in memory — the embedded default, where a restart forgets the jobs
+ * replicas, kept across restarts; every call one EDC transaction on EDC's default data source, like EDC's own stores);
+ * without it, in memory — the embedded default, where a restart forgets the jobs
  * and refills every ε budget, which the connector says at start.
  */
 @Extension(ComputeStoresExtension.NAME)
@@ -32,10 +35,12 @@ public class ComputeStoresExtension implements ServiceExtension {
 
     @Inject(required = false)
     private DataSourceRegistry dataSourceRegistry;
+    @Inject(required = false)
+    private TransactionContext transactionContext;
     @Inject
     private Clock clock;
 
-    private RegistryDataSource postgres;
+    private ComputeDatabase postgres;
 
     @Override
     public String name() {
@@ -46,10 +51,11 @@ public class ComputeStoresExtension implements ServiceExtension {
     public void initialize(ServiceExtensionContext context) {
         var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
         if (url != null && !url.isBlank()) {
-            if (dataSourceRegistry == null) {
-                throw new EdcException("Compute jobs: '%s' is set but the runtime has no data source registry".formatted(DATASOURCE_URL_KEY));
+            if (dataSourceRegistry == null || transactionContext == null) {
+                throw new EdcException("Compute jobs: '%s' is set but the runtime has no data source registry or transaction context"
+                        .formatted(DATASOURCE_URL_KEY));
             }
-            postgres = new RegistryDataSource(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE);
+            postgres = new ComputeDatabase(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext);
             context.registerService(ComputeJobStore.class, new PostgresComputeJobStore(postgres));
             context.registerService(EpsilonLedger.class, new PostgresEpsilonLedger(postgres, clock));
             context.getMonitor().info("Compute jobs and ε ledger: PostgreSQL");

@@ -12,6 +12,7 @@ import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
 import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
+import org.eclipse.edc.transaction.spi.TransactionContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,11 +47,23 @@ class ComputeStoresExtensionTest {
     void initialize_withADatasourceUrl_shouldUsePostgres(ServiceExtensionContext context, ObjectFactory factory) {
         when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(ComputeStoresExtension.DATASOURCE_URL_KEY, "jdbc:postgresql://127.0.0.1:5432/x")));
         context.registerService(DataSourceRegistry.class, mock(DataSourceRegistry.class));
+        context.registerService(TransactionContext.class, mock(TransactionContext.class));
 
         factory.constructInstance(ComputeStoresExtension.class).initialize(context);
 
         assertThat(context.getService(ComputeJobStore.class)).isInstanceOf(PostgresComputeJobStore.class);
         assertThat(context.getService(EpsilonLedger.class)).isInstanceOf(PostgresEpsilonLedger.class);
+    }
+
+    @Test
+    void initialize_withADatasourceUrlButNoTransactionContext_shouldRefuseToStart(ServiceExtensionContext context) throws Exception {
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(ComputeStoresExtension.DATASOURCE_URL_KEY, "jdbc:postgresql://127.0.0.1:5432/x")));
+        var extension = new ComputeStoresExtension();
+        var registry = ComputeStoresExtension.class.getDeclaredField("dataSourceRegistry");
+        registry.setAccessible(true);
+        registry.set(extension, mock(DataSourceRegistry.class));
+
+        assertThatThrownBy(() -> extension.initialize(context)).isInstanceOf(EdcException.class).hasMessageContaining("transaction context");
     }
 
     @Test

@@ -1,13 +1,8 @@
 package io.kakehashi.ai.store.sql;
 
-import org.eclipse.edc.spi.persistence.EdcPersistenceException;
-
-import java.sql.SQLException;
-import javax.sql.DataSource;
-
 /**
  * Creates the compute tables if they are missing, in one transaction under an advisory lock so replicas that start
- * together do not race.
+ * together do not race. Running it again changes nothing.
  */
 public final class ComputeSchema {
 
@@ -46,21 +41,18 @@ public final class ComputeSchema {
     private ComputeSchema() {
     }
 
-    public static void create(DataSource dataSource) {
-        try (var connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+    /**
+     * @throws org.eclipse.edc.spi.persistence.EdcPersistenceException when the database refuses; nothing is created then
+     */
+    public static void create(ComputeDatabase database) {
+        database.inTransaction("cannot create the compute tables", connection -> {
             try (var statement = connection.createStatement()) {
                 statement.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
                 for (var sql : STATEMENTS) {
                     statement.execute(sql);
                 }
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new EdcPersistenceException("cannot create the compute tables: " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 }

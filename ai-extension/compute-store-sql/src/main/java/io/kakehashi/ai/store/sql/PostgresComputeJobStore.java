@@ -20,12 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import javax.sql.DataSource;
 
 /**
  * {@link ComputeJobStore} on PostgreSQL (table {@code kakehashi_compute_job}, see {@link ComputeSchema}): shared by
- * the control-plane replicas and kept across restarts. An update locks the job's row ({@code SELECT … FOR UPDATE})
- * for its transaction, so it is atomic across replicas. Times are kept as nanoseconds since the epoch, so a job reads
+ * the control-plane replicas and kept across restarts. Each call is one EDC transaction ({@link ComputeDatabase}). An
+ * update locks the job's row ({@code SELECT … FOR UPDATE}) for its transaction, so it is atomic across replicas. Times are kept as nanoseconds since the epoch, so a job reads
  * back exactly as it was written. Thread-safe.
  */
 public final class PostgresComputeJobStore implements ComputeJobStore {
@@ -34,101 +33,87 @@ public final class PostgresComputeJobStore implements ComputeJobStore {
     private static final String COLUMNS = "id, agreement_id, asset_id, consumer_id, type, parameters, description_hash, model_hash, state, "
             + "progress, reason, result_hash, admitted, created_at_nanos, updated_at_nanos";
 
-    private final DataSource dataSource;
+    private final ComputeDatabase database;
 
-    public PostgresComputeJobStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public PostgresComputeJobStore(ComputeDatabase database) {
+        this.database = database;
     }
 
     @Override
     public StoreResult<Void> create(JobRecord job) {
-        try (var connection = dataSource.getConnection();
-             var insert = connection.prepareStatement("INSERT INTO kakehashi_compute_job (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                     + "ON CONFLICT (id) DO NOTHING")) {
-            bind(insert, job);
-            return insert.executeUpdate() == 1 ? StoreResult.success() : StoreResult.alreadyExists("job %s already exists".formatted(job.id()));
-        } catch (SQLException e) {
-            throw new EdcPersistenceException(e);
-        }
+        return database.inTransaction("cannot store job " + job.id(), connection -> {
+            try (var insert = connection.prepareStatement("INSERT INTO kakehashi_compute_job (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (id) DO NOTHING")) {
+                bind(insert, job);
+                return insert.executeUpdate() == 1 ? StoreResult.success() : StoreResult.alreadyExists("job %s already exists".formatted(job.id()));
+            }
+        });
     }
 
     @Override
     public Optional<JobRecord> findById(String id) {
-        try (var connection = dataSource.getConnection()) {
-            return find(connection, id, false);
-        } catch (SQLException e) {
-            throw new EdcPersistenceException(e);
-        }
+        return database.inTransaction("cannot read job " + id, connection -> find(connection, id, false));
     }
 
     @Override
     public List<JobRecord> findByAgreement(String agreementId) {
-        try (var connection = dataSource.getConnection();
-             var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM kakehashi_compute_job WHERE agreement_id = ? ORDER BY created_at_nanos, id")) {
-            select.setString(1, agreementId);
-            try (var rows = select.executeQuery()) {
-                var jobs = new ArrayList<JobRecord>();
-                while (rows.next()) {
-                    jobs.add(read(rows));
+        return database.inTransaction("cannot read the jobs of agreement " + agreementId, connection -> {
+            try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM kakehashi_compute_job WHERE agreement_id = ? ORDER BY created_at_nanos, id")) {
+                select.setString(1, agreementId);
+                try (var rows = select.executeQuery()) {
+                    var jobs = new ArrayList<JobRecord>();
+                    while (rows.next()) {
+                        jobs.add(read(rows));
+                    }
+                    return jobs;
                 }
-                return jobs;
             }
-        } catch (SQLException e) {
-            throw new EdcPersistenceException(e);
-        }
+        });
     }
 
+    /**
+     * Reads the job under a row lock, applies the change and writes it, in one transaction; a refused change writes
+     * nothing, so the commit that ends the transaction only releases the lock.
+     */
     @Override
     public StoreResult<JobRecord> update(String id, UnaryOperator<JobRecord> change) {
-        try (var connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                var before = find(connection, id, true);
-                if (before.isEmpty()) {
-                    connection.rollback();
-                    return StoreResult.notFound("job %s not found".formatted(id));
-                }
-                var checked = ComputeJobStore.checkChange(before.get(), change.apply(before.get()));
-                if (checked.failed()) {
-                    connection.rollback();
-                    return checked;
-                }
-                try (var update = connection.prepareStatement("UPDATE kakehashi_compute_job SET state = ?, progress = ?, reason = ?, result_hash = ?, "
-                        + "admitted = ?, updated_at_nanos = ?, parameters = ? WHERE id = ?")) {
-                    var after = checked.getContent();
-                    update.setString(1, after.state().name());
-                    update.setDouble(2, after.progress());
-                    update.setString(3, after.reason());
-                    update.setString(4, after.resultHash());
-                    update.setBoolean(5, after.admitted());
-                    update.setLong(6, nanos(after.updatedAt()));
-                    update.setString(7, json(after.parameters()));
-                    update.setString(8, id);
-                    update.executeUpdate();
-                }
-                connection.commit();
-                return checked;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+        return database.inTransaction("cannot update job " + id, connection -> {
+            var before = find(connection, id, true);
+            if (before.isEmpty()) {
+                return StoreResult.<JobRecord>notFound("job %s not found".formatted(id));
             }
-        } catch (SQLException e) {
-            throw new EdcPersistenceException(e);
-        }
+            var checked = ComputeJobStore.checkChange(before.get(), change.apply(before.get()));
+            if (checked.failed()) {
+                return checked;
+            }
+            try (var update = connection.prepareStatement("UPDATE kakehashi_compute_job SET state = ?, progress = ?, reason = ?, result_hash = ?, "
+                    + "admitted = ?, updated_at_nanos = ?, parameters = ? WHERE id = ?")) {
+                var after = checked.getContent();
+                update.setString(1, after.state().name());
+                update.setDouble(2, after.progress());
+                update.setString(3, after.reason());
+                update.setString(4, after.resultHash());
+                update.setBoolean(5, after.admitted());
+                update.setLong(6, nanos(after.updatedAt()));
+                update.setString(7, json(after.parameters()));
+                update.setString(8, id);
+                update.executeUpdate();
+            }
+            return checked;
+        });
     }
 
     @Override
     public long countAdmitted(String agreementId) {
-        try (var connection = dataSource.getConnection();
-             var count = connection.prepareStatement("SELECT count(*) FROM kakehashi_compute_job WHERE agreement_id = ? AND admitted")) {
-            count.setString(1, agreementId);
-            try (var rows = count.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
+        return database.inTransaction("cannot count the jobs of agreement " + agreementId, connection -> {
+            try (var count = connection.prepareStatement("SELECT count(*) FROM kakehashi_compute_job WHERE agreement_id = ? AND admitted")) {
+                count.setString(1, agreementId);
+                try (var rows = count.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
             }
-        } catch (SQLException e) {
-            throw new EdcPersistenceException(e);
-        }
+        });
     }
 
     private static Optional<JobRecord> find(Connection connection, String id, boolean lock) throws SQLException {

@@ -1,36 +1,31 @@
 package io.kakehashi.ai.store.sql;
 
 import io.kakehashi.ai.spi.EpsilonLedger;
-import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.Result;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import javax.sql.DataSource;
 
 /**
  * {@link EpsilonLedger} on PostgreSQL (table {@code kakehashi_epsilon_charge}, one row per charge): the ε spent under
- * an agreement survives restarts and is shared by replicas. A charge takes a transaction-scoped advisory lock on its
+ * an agreement survives restarts and is shared by replicas. Each call is one EDC transaction ({@link ComputeDatabase}).
+ * A charge takes a transaction-scoped advisory lock on its
  * agreement, so concurrent charges on any replica are serialised and cannot together exceed the budget. Thread-safe.
  */
 public final class PostgresEpsilonLedger implements EpsilonLedger {
 
-    private final DataSource dataSource;
+    private final ComputeDatabase database;
     private final Clock clock;
 
-    public PostgresEpsilonLedger(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+    public PostgresEpsilonLedger(ComputeDatabase database, Clock clock) {
+        this.database = database;
         this.clock = clock;
     }
 
     @Override
     public double spent(String agreementId) {
-        try (var connection = dataSource.getConnection()) {
-            return spent(connection, agreementId);
-        } catch (SQLException e) {
-            throw new EdcPersistenceException(e);
-        }
+        return database.inTransaction("cannot read the ε spent under agreement " + agreementId, connection -> spent(connection, agreementId));
     }
 
     @Override
@@ -38,46 +33,36 @@ public final class PostgresEpsilonLedger implements EpsilonLedger {
         if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
             return Result.failure("ai.dpEpsilon: a charge must be a positive finite ε, not " + epsilon);
         }
-        try (var connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                try (var lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 7))")) {
-                    lock.setString(1, agreementId);
-                    lock.execute();
-                }
-                var soFar = spent(connection, agreementId);
-                try (var existing = connection.prepareStatement("SELECT 1 FROM kakehashi_epsilon_charge WHERE agreement_id = ? AND charge_id = ?")) {
-                    existing.setString(1, agreementId);
-                    existing.setString(2, chargeId);
-                    try (var rows = existing.executeQuery()) {
-                        if (rows.next()) {
-                            connection.rollback();
-                            return Result.success(soFar);
-                        }
+        // a refused or repeated charge writes nothing: the commit that ends its transaction only releases the lock
+        return database.inTransaction("cannot charge ε under agreement " + agreementId, connection -> {
+            try (var lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 7))")) {
+                lock.setString(1, agreementId);
+                lock.execute();
+            }
+            var soFar = spent(connection, agreementId);
+            try (var existing = connection.prepareStatement("SELECT 1 FROM kakehashi_epsilon_charge WHERE agreement_id = ? AND charge_id = ?")) {
+                existing.setString(1, agreementId);
+                existing.setString(2, chargeId);
+                try (var rows = existing.executeQuery()) {
+                    if (rows.next()) {
+                        return Result.success(soFar);
                     }
                 }
-                var total = soFar + epsilon;
-                if (total > budget) {
-                    connection.rollback();
-                    return Result.failure("ai.dpEpsilon: ε %s spent plus %s requested exceeds the agreement's budget of %s".formatted(soFar, epsilon, budget));
-                }
-                try (var insert = connection.prepareStatement(
-                        "INSERT INTO kakehashi_epsilon_charge (agreement_id, charge_id, epsilon, charged_at_nanos) VALUES (?, ?, ?, ?)")) {
-                    insert.setString(1, agreementId);
-                    insert.setString(2, chargeId);
-                    insert.setDouble(3, epsilon);
-                    insert.setLong(4, PostgresComputeJobStore.nanos(clock.instant()));
-                    insert.executeUpdate();
-                }
-                connection.commit();
-                return Result.success(total);
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new EdcPersistenceException(e);
-        }
+            var total = soFar + epsilon;
+            if (total > budget) {
+                return Result.<Double>failure("ai.dpEpsilon: ε %s spent plus %s requested exceeds the agreement's budget of %s".formatted(soFar, epsilon, budget));
+            }
+            try (var insert = connection.prepareStatement(
+                    "INSERT INTO kakehashi_epsilon_charge (agreement_id, charge_id, epsilon, charged_at_nanos) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, agreementId);
+                insert.setString(2, chargeId);
+                insert.setDouble(3, epsilon);
+                insert.setLong(4, PostgresComputeJobStore.nanos(clock.instant()));
+                insert.executeUpdate();
+            }
+            return Result.success(total);
+        });
     }
 
     private static double spent(Connection connection, String agreementId) throws SQLException {

@@ -2,23 +2,26 @@ package io.kakehashi.ai.store.sql;
 
 import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.spi.EpsilonLedgerTestBase;
+import org.eclipse.edc.spi.EdcException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PostgresEpsilonLedgerTest extends EpsilonLedgerTestBase {
 
-    private DataSource dataSource;
+    private static final String SCHEMA = "ai_epsilon_ledger_test";
+
+    private ComputeTestDatabase test;
     private PostgresEpsilonLedger ledger;
 
     @BeforeEach
     void database() throws Exception {
-        dataSource = ComputeTestDatabase.freshSchema("ai_epsilon_ledger_test");
-        ledger = new PostgresEpsilonLedger(dataSource, Clock.systemUTC());
+        test = ComputeTestDatabase.freshSchema(SCHEMA);
+        ledger = new PostgresEpsilonLedger(test.database, Clock.systemUTC());
     }
 
     @Override
@@ -30,9 +33,20 @@ class PostgresEpsilonLedgerTest extends EpsilonLedgerTestBase {
     void aSpentBudget_shouldStaySpentForANewLedgerOnTheSameDatabase() {
         ledger.charge("agreement-1", "round-1", 0.75, 1.0);
 
-        var restarted = new PostgresEpsilonLedger(dataSource, Clock.systemUTC());
+        var restarted = new PostgresEpsilonLedger(ComputeTestDatabase.reopen(SCHEMA).database, Clock.systemUTC());
 
         assertThat(restarted.spent("agreement-1")).isEqualTo(0.75);
         assertThat(restarted.charge("agreement-1", "round-2", 0.5, 1.0).failed()).isTrue();
+    }
+
+    @Test
+    void charge_whenTheCallersTransactionRollsBack_shouldSpendNothing() {
+        assertThatThrownBy(() -> test.transactions.execute(() -> {
+            ledger.charge("agreement-1", "round-1", 0.5, 1.0);
+            throw new IllegalStateException("the job could not be queued");
+        })).isInstanceOf(EdcException.class);
+
+        assertThat(ledger.spent("agreement-1")).isZero();
+        assertThat(ledger.charge("agreement-1", "round-1", 1.0, 1.0).succeeded()).isTrue();
     }
 }
