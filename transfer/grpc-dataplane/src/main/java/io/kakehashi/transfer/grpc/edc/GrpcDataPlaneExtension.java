@@ -10,6 +10,7 @@ import io.kakehashi.transfer.grpc.bulk.BulkSource;
 import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.stream.RecordFiles;
 import io.kakehashi.transfer.grpc.stream.RecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSources;
 import io.kakehashi.transfer.grpc.stream.RecordStream;
@@ -47,6 +48,7 @@ import org.jetbrains.annotations.NotNull;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +82,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String TOKEN_RECHECK = "kakehashi.transfer.grpc.token.recheck";
     static final String MAX_ATTEMPTS = "kakehashi.transfer.grpc.max-attempts";
     static final String STREAM_DEADLINE = "kakehashi.transfer.grpc.stream.deadline";
+    static final String STREAM_DIRECTORY = "kakehashi.transfer.stream.directory";
+    static final String STREAM_STATE_DIRECTORY = "kakehashi.transfer.stream.state-directory";
+    static final String STREAM_FILE_POLL = "kakehashi.transfer.stream.file-poll";
 
     @Setting(key = HOST, defaultValue = "127.0.0.1", description = "Address the gRPC data-plane endpoint binds to")
     private String host;
@@ -109,6 +114,15 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Setting(key = STREAM_DEADLINE, defaultValue = "PT10M",
             description = "Deadline of one real-time call (ISO-8601 duration); the consumer re-subscribes after it with no loss")
     private String streamDeadline;
+    @Setting(key = STREAM_DIRECTORY, required = false,
+            description = "Directory whose JSON Lines files assets may name as real-time record files (recordFile); unset: no record files are served")
+    private String streamDirectory;
+    @Setting(key = STREAM_STATE_DIRECTORY, defaultValue = "kakehashi-data/record-streams",
+            description = "Where each record-file transfer's positions are kept, so its numbering survives a restart")
+    private String streamStateDirectory;
+    @Setting(key = STREAM_FILE_POLL, defaultValue = "PT0.01S",
+            description = "How often a record-file stream that has read everything looks for new lines (ISO-8601 duration)")
+    private String streamFilePoll;
     @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
     private String participantId;
 
@@ -144,6 +158,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private GrpcTransferServer server;
     private GrpcChannels channels;
     private ExecutorService executor;
+    private GrpcPushSinks pushSinks;
 
     @Override
     public String name() {
@@ -178,12 +193,14 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         meters = new TransferMeters(agreements == null ? id -> TransferLimits.NONE : new AgreementQuotas(dataFlows, agreements), clock);
         executor = Executors.newCachedThreadPool(daemonThreads());
         channels = new GrpcChannels();
-        var flows = new ProviderFlows(dataFlows, recordSources, HttpClient.newBuilder().executor(executor).build(), clock,
+        var recordFiles = recordFiles();
+        var flows = new ProviderFlows(dataFlows, recordSources, recordFiles, HttpClient.newBuilder().executor(executor).build(), clock,
                 REPLAY_BYTES);
         var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
         var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);
         var bulkSinks = new TransferRegistry<Path>();
         var recordSinks = new TransferRegistry<RecordSink>();
+        pushSinks = new GrpcPushSinks(bulkSinks, tokens, endpoint);
 
         var authorization = new TransferAuthorization(new EdcTransferTokenVerifier(accessTokens, lifetime), clock);
         server = new GrpcTransferServer(host, port, credentials, authorization, List.of(
@@ -193,7 +210,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         // PULL: EDC asks the endpoint generator for the EDR of a GrpcStream flow, and the EDR service of the
         // destination type to revoke it on suspend/terminate; registering the type advertises GrpcStream-PULL
         endpointGenerator.addGeneratorFunction(GrpcStreamAddresses.TYPE, source -> new Endpoint(endpoint.urlFor(source), GrpcStreamAddresses.TYPE));
-        var edrService = new GrpcEndpointDataReferenceService(tokens, endpoint, bulkSources, recordStreams);
+        var edrService = new GrpcEndpointDataReferenceService(tokens, endpoint, bulkSources, recordStreams, flows::checkRecordSource);
         edrServices.register(GrpcStreamAddresses.TYPE, edrService);
         edrServices.register(GrpcStreamAddresses.RECORD_STREAM_TYPE, edrService);
 
@@ -206,11 +223,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         if (addressValidators != null) {
             // a consumer's GrpcStream destination is filled in by the connector itself (PUSH) or unused (PULL)
             addressValidators.registerDestinationValidator(GrpcStreamAddresses.TYPE, address -> ValidationResult.success());
-            addressValidators.registerSourceValidator(GrpcStreamAddresses.RECORD_STREAM_TYPE, address ->
-                    address.getStringProperty(GrpcStreamAddresses.RECORD_SOURCE) == null
-                            ? ValidationResult.failure(Violation.violation("a record stream needs the name of its record source",
-                                    GrpcStreamAddresses.RECORD_SOURCE))
-                            : ValidationResult.success());
+            addressValidators.registerSourceValidator(GrpcStreamAddresses.RECORD_STREAM_TYPE, address -> recordStreamAddress(address, recordFiles));
         }
 
         if (transferProcessObservable != null && transferProcessService != null) {
@@ -248,10 +261,44 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         return recordSources;
     }
 
+    /** Bulk sinks of this connector's gRPC endpoint for other extensions' transfer types (compute results). */
+    @Provider
+    public GrpcPushSinks pushSinks() {
+        return pushSinks;
+    }
+
     /** The progress of the transfers this data plane moves. */
     @Provider
     public TransferMeters transferMeters() {
         return meters;
+    }
+
+    /** An asset's record-stream address names one record source or one record file inside the served directory. */
+    private static ValidationResult recordStreamAddress(org.eclipse.edc.spi.types.domain.DataAddress address, RecordFiles recordFiles) {
+        var name = address.getStringProperty(GrpcStreamAddresses.RECORD_SOURCE);
+        var file = address.getStringProperty(GrpcStreamAddresses.RECORD_FILE);
+        if ((name == null) == (file == null)) {
+            return ValidationResult.failure(Violation.violation("a record stream names either its record source (%s) or its record file (%s), one of them"
+                    .formatted(GrpcStreamAddresses.RECORD_SOURCE, GrpcStreamAddresses.RECORD_FILE), GrpcStreamAddresses.RECORD_SOURCE));
+        }
+        if (file != null) {
+            var resolved = recordFiles.resolve(file);
+            if (resolved.failed()) {
+                return ValidationResult.failure(Violation.violation(resolved.getFailureDetail(), GrpcStreamAddresses.RECORD_FILE, file));
+            }
+        }
+        return ValidationResult.success();
+    }
+
+    private RecordFiles recordFiles() {
+        Path directory = null;
+        if (streamDirectory != null && !streamDirectory.isBlank()) {
+            directory = Path.of(streamDirectory);
+            if (!Files.isDirectory(directory)) {
+                throw new EdcException("%s must name an existing directory, was %s".formatted(STREAM_DIRECTORY, streamDirectory));
+            }
+        }
+        return new RecordFiles(directory, Path.of(streamStateDirectory), duration(STREAM_FILE_POLL, streamFilePoll), STREAM_DIRECTORY);
     }
 
     private GrpcTransferConfig config() {

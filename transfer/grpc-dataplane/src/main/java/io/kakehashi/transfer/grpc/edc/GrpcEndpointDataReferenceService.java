@@ -10,6 +10,8 @@ import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 
+import java.util.function.Function;
+
 import static org.eclipse.edc.spi.constants.CoreConstants.EDC_NAMESPACE;
 
 /**
@@ -25,9 +27,16 @@ public final class GrpcEndpointDataReferenceService implements EndpointDataRefer
     private final OwnEndpoint endpoint;
     private final TransferRegistry<BulkSource> bulkSources;
     private final TransferRegistry<RecordStream> recordStreams;
+    private final Function<DataAddress, Result<Void>> recordSourceCheck;
 
+    /**
+     * @param recordSourceCheck whether a real-time source can be served now; a flow whose source cannot is refused at its
+     *                          start with the check's reason
+     */
     public GrpcEndpointDataReferenceService(TransferTokens tokens, OwnEndpoint endpoint, TransferRegistry<BulkSource> bulkSources,
-                                            TransferRegistry<RecordStream> recordStreams) {
+                                            TransferRegistry<RecordStream> recordStreams,
+                                            Function<DataAddress, Result<Void>> recordSourceCheck) {
+        this.recordSourceCheck = recordSourceCheck;
         this.tokens = tokens;
         this.endpoint = endpoint;
         this.bulkSources = bulkSources;
@@ -36,6 +45,12 @@ public final class GrpcEndpointDataReferenceService implements EndpointDataRefer
 
     @Override
     public Result<DataAddress> createEndpointDataReference(DataFlow dataFlow) {
+        if (GrpcStreamAddresses.isStream(dataFlow.getActualSource())) {
+            var servable = recordSourceCheck.apply(dataFlow.getActualSource());
+            if (servable.failed()) {
+                return servable.mapFailure();
+            }
+        }
         return tokens.issue(dataFlow.getId(), dataFlow.getAgreementId(), dataFlow.getParticipantId(), dataFlow.getActualSource())
                 .map(token -> DataAddress.Builder.newInstance()
                         .type(GrpcStreamAddresses.TYPE)

@@ -26,6 +26,8 @@ public final class GrpcStreamAddresses {
     public static final String NAMESPACE = "https://w3id.org/kakehashi/transfer/";
     /** On a record-stream source address: the name of the registered record source. */
     public static final String RECORD_SOURCE = NAMESPACE + "recordSource";
+    /** On a record-stream source address, instead of a record source: a JSON Lines file followed as it grows. */
+    public static final String RECORD_FILE = NAMESPACE + "recordFile";
     /** On a consumer's transfer request (private property): the local file the data goes to. */
     public static final String DESTINATION_PATH = NAMESPACE + "destinationPath";
     /** On a consumer's GrpcStream-PUSH destination: the transfer id the sink knows the data by. */

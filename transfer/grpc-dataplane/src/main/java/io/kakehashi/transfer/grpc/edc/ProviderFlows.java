@@ -2,6 +2,8 @@ package io.kakehashi.transfer.grpc.edc;
 
 import io.kakehashi.transfer.grpc.bulk.BulkSource;
 import io.kakehashi.transfer.grpc.bulk.HttpBulkSource;
+import io.kakehashi.transfer.grpc.stream.RecordFiles;
+import io.kakehashi.transfer.grpc.stream.RecordSource;
 import io.kakehashi.transfer.grpc.stream.RecordSources;
 import io.kakehashi.transfer.grpc.stream.RecordStream;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
@@ -11,6 +13,7 @@ import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.spi.types.domain.transfer.FlowType;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -25,22 +28,25 @@ import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.SUSPENDED;
 /**
  * What a provider's data plane serves for a data flow, read from EDC's data-plane store: a PULL flow in
  * STARTED is served, a SUSPENDED one is refused for now, any other is gone. Bulk sources are HTTP resources
- * ({@code HttpData}, read with ranges so transfers resume); real-time sources are named record sources, whose
- * stream (and so its sequence position) is kept per flow across suspensions and closed once the flow has ended
- * (swept at the next start). Thread-safe.
+ * ({@code HttpData}, read with ranges so transfers resume); real-time sources are named record sources or JSON Lines
+ * record files, whose stream (and so its sequence position) is kept per flow across suspensions and closed once the
+ * flow has ended (swept at the next start). Thread-safe.
  */
 public final class ProviderFlows {
 
     private final DataPlaneStore store;
     private final RecordSources recordSources;
+    private final RecordFiles recordFiles;
     private final HttpClient http;
     private final Clock clock;
     private final long replayBytes;
     private final Map<String, RecordStream> streams = new ConcurrentHashMap<>();
 
-    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, HttpClient http, Clock clock, long replayBytes) {
+    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, HttpClient http, Clock clock,
+                         long replayBytes) {
         this.store = store;
         this.recordSources = recordSources;
+        this.recordFiles = recordFiles;
         this.http = http;
         this.clock = clock;
         this.replayBytes = replayBytes;
@@ -80,15 +86,35 @@ public final class ProviderFlows {
     /** The flow's record stream, made at its first start and kept until {@link #ended(String)}. */
     public Result<RecordStream> recordStreamOf(String flowId, DataAddress source) {
         sweep();
-        var existing = streams.get(flowId);
-        if (existing != null) {
-            return Result.success(existing);
+        var failure = new String[1];
+        // made inside computeIfAbsent: a second source for the same flow would write the same positions file
+        var stream = streams.computeIfAbsent(flowId, id -> {
+            var file = source.getStringProperty(GrpcStreamAddresses.RECORD_FILE);
+            Result<RecordSource> created = file != null ? recordFiles.open(flowId, file)
+                    : recordSources.create(source.getStringProperty(GrpcStreamAddresses.RECORD_SOURCE), source);
+            if (created.failed()) {
+                failure[0] = created.getFailureDetail();
+                return null;
+            }
+            return new RecordStream(created.getContent(), replayBytes, clock);
+        });
+        if (stream == null) {
+            return Result.failure(failure[0]);
         }
-        var created = recordSources.create(source.getStringProperty(GrpcStreamAddresses.RECORD_SOURCE), source);
-        if (created.failed()) {
-            return created.mapFailure();
+        return Result.success(stream);
+    }
+
+    /**
+     * Whether a real-time source address can be served now (a transfer's start): its record source is registered, or
+     * its record file is inside the served directory and exists.
+     */
+    public Result<Void> checkRecordSource(DataAddress source) {
+        var file = source.getStringProperty(GrpcStreamAddresses.RECORD_FILE);
+        if (file != null) {
+            return recordFiles.check(file).mapEmpty();
         }
-        return Result.success(streams.computeIfAbsent(flowId, id -> new RecordStream(created.getContent(), replayBytes, clock)));
+        var name = source.getStringProperty(GrpcStreamAddresses.RECORD_SOURCE);
+        return recordSources.contains(name) ? Result.success() : Result.failure("no record source named " + name);
     }
 
     /** Forgets a flow's stream (terminated or completed) and closes its source. */
@@ -96,6 +122,11 @@ public final class ProviderFlows {
         var stream = streams.remove(flowId);
         if (stream != null) {
             stream.close();
+            try {
+                recordFiles.forget(flowId);
+            } catch (IOException ignored) {
+                // a stale positions file is only read by a transfer with the same id, which has ended
+            }
         }
     }
 

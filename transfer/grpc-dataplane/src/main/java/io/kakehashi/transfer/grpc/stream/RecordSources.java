@@ -21,6 +21,11 @@ public final class RecordSources {
         factories.put(name, factory);
     }
 
+    /** Whether a source is registered under {@code name}. */
+    public boolean contains(String name) {
+        return name != null && factories.containsKey(name);
+    }
+
     /** A new source for an address naming a registered source. */
     public Result<RecordSource> create(String name, DataAddress address) {
         var factory = name == null ? null : factories.get(name);

@@ -32,6 +32,8 @@ public final class RecordStream {
         this.source = source;
         this.replayBytes = replayBytes;
         this.clock = clock;
+        // a source that numbers its records durably (a file) may continue where an earlier runtime left off
+        this.nextSequence = source instanceof SeekableRecordSource seekable ? seekable.nextSequence() : 0;
     }
 
     /**
@@ -42,6 +44,15 @@ public final class RecordStream {
      * @throws io.grpc.StatusException OUT_OF_RANGE when the sequence is older than the replay window or not yet produced
      */
     public synchronized Record take(long sequence, Duration maxWait) throws InterruptedException, io.grpc.StatusException {
+        if (sequence != nextSequence && !isKept(sequence) && source instanceof SeekableRecordSource seekable) {
+            var moved = seekable.seek(sequence);
+            if (moved.failed()) {
+                throw Status.OUT_OF_RANGE.withDescription(moved.getFailureDetail()).asException();
+            }
+            recent.clear();
+            keptBytes = 0;
+            nextSequence = sequence;
+        }
         if (sequence < nextSequence) {
             var oldest = recent.isEmpty() ? nextSequence : recent.peekFirst().getSequence();
             if (sequence < oldest) {
@@ -66,6 +77,10 @@ public final class RecordStream {
             keptBytes -= weight(recent.removeFirst());
         }
         return record;
+    }
+
+    private boolean isKept(long sequence) {
+        return sequence < nextSequence && !recent.isEmpty() && sequence >= recent.peekFirst().getSequence();
     }
 
     private static long weight(Record record) {

@@ -93,14 +93,16 @@ class GrpcDataPlaneExtensionTest {
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
     private GrpcDataPlaneExtension extension;
     private RangeFileServer backend;
+    private Map<String, String> settings;
 
     @BeforeEach
     void setUp(ServiceExtensionContext context) throws IOException {
         var port = io.kakehashi.transfer.grpc.TestPorts.free();
-        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(
+        settings = Map.of(
                 GrpcDataPlaneExtension.PORT, String.valueOf(port),
                 GrpcDataPlaneExtension.TOKEN_RECHECK, "PT0.2S",
-                "edc.participant.id", "test-participant")));
+                "edc.participant.id", "test-participant");
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(settings));
         when(store.findById(anyString())).thenAnswer(call -> flows.get(call.<String>getArgument(0)));
         when(processes.complete(anyString())).thenReturn(ServiceResult.success());
         when(processes.terminate(any())).thenReturn(ServiceResult.success());
@@ -334,6 +336,92 @@ class GrpcDataPlaneExtensionTest {
         verify(processes, timeout(10_000)).terminate(argThat((TerminateTransferCommand command) ->
                 command.getReason().contains("RESOURCE_EXHAUSTED") && command.getReason().contains("message quota of 40")));
         assertThat(lines(destination)).isEqualTo(40);
+    }
+
+    /** Settings for record files: served from {@code served/} under the test directory, positions in {@code state/}. */
+    private Path serveRecordFiles(ServiceExtensionContext context) throws IOException {
+        var served = Files.createDirectories(dir.resolve("served"));
+        var withFiles = new java.util.HashMap<>(settings);
+        withFiles.put(GrpcDataPlaneExtension.STREAM_DIRECTORY, served.toString());
+        withFiles.put(GrpcDataPlaneExtension.STREAM_STATE_DIRECTORY, dir.resolve("state").toString());
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(withFiles));
+        return served;
+    }
+
+    private static DataAddress recordFile(String name) {
+        return DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE)
+                .property(GrpcStreamAddresses.RECORD_FILE, name).build();
+    }
+
+    @Test
+    void pullStream_whenAssetIsARecordFile_shouldDeliverTheLinesAppendedToIt(ServiceExtensionContext context,
+                                                                             ObjectFactory factory) throws Exception {
+        var served = serveRecordFiles(context);
+        var file = served.resolve("machines.jsonl");
+        Files.writeString(file, "{\"seq\":0}\n{\"seq\":1}\n");
+        start(context, factory.constructInstance(GrpcDataPlaneExtension.class));
+        var flow = flow("provider-6", recordFile("machines.jsonl"), FlowType.PULL, DataFlowStates.STARTED.code());
+        var destination = dir.resolve("received.jsonl");
+        var process = consumerProcess("consumer-6", GrpcStreamAddresses.PULL, "provider-6", destination);
+        var listener = consumer();
+
+        listener.started(process, TransferProcessStartedData.Builder.newInstance()
+                .dataAddress(edrService().createEndpointDataReference(flow).getContent()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines(destination) == 2);
+        Files.writeString(file, "{\"seq\":2}\n{\"seq\":", java.nio.file.StandardOpenOption.APPEND);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines(destination) == 3);
+        Files.writeString(file, "3}\n", java.nio.file.StandardOpenOption.APPEND);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines(destination) == 4);
+
+        flow("provider-6", recordFile("machines.jsonl"), FlowType.PULL, DataFlowStates.TERMINATED.code());
+        edrService().revokeEndpointDataReference("provider-6", "terminated");
+        listener.terminated(process);
+        assertThat(Files.readAllLines(destination)).containsExactly("{\"seq\":0}", "{\"seq\":1}", "{\"seq\":2}", "{\"seq\":3}");
+    }
+
+    @Test
+    void createEndpointDataReference_whenRecordFileMissing_shouldRefuseTheStartNamingIt(ServiceExtensionContext context,
+                                                                                       ObjectFactory factory) throws IOException {
+        serveRecordFiles(context);
+        start(context, factory.constructInstance(GrpcDataPlaneExtension.class));
+        var flow = flow("provider-7", recordFile("not-yet.jsonl"), FlowType.PULL, DataFlowStates.STARTED.code());
+
+        var edr = edrService().createEndpointDataReference(flow);
+
+        assertThat(edr.failed()).isTrue();
+        assertThat(edr.getFailureDetail()).contains("'not-yet.jsonl' does not exist");
+    }
+
+    @Test
+    void sourceValidator_whenRecordFileOutsideTheDirectoryOrAmbiguous_shouldRefuseTheAsset(ServiceExtensionContext context,
+                                                                                          ObjectFactory factory) throws IOException {
+        serveRecordFiles(context);
+        var validators = mock(org.eclipse.edc.validator.spi.DataAddressValidatorRegistry.class);
+        context.registerService(org.eclipse.edc.validator.spi.DataAddressValidatorRegistry.class, validators);
+        start(context, factory.constructInstance(GrpcDataPlaneExtension.class));
+        @SuppressWarnings("unchecked")
+        ArgumentCaptor<org.eclipse.edc.validator.spi.Validator<DataAddress>> captor =
+                ArgumentCaptor.forClass(org.eclipse.edc.validator.spi.Validator.class);
+        verify(validators).registerSourceValidator(eq(GrpcStreamAddresses.RECORD_STREAM_TYPE), captor.capture());
+        var validator = captor.getValue();
+
+        assertThat(validator.validate(recordFile("line-1/machines.jsonl")).succeeded()).isTrue();
+        var outside = validator.validate(recordFile("../../etc/passwd"));
+        assertThat(outside.failed()).isTrue();
+        assertThat(outside.getFailureMessages().toString()).contains("outside").contains(GrpcDataPlaneExtension.STREAM_DIRECTORY);
+        var both = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE)
+                .property(GrpcStreamAddresses.RECORD_FILE, "a.jsonl").property(GrpcStreamAddresses.RECORD_SOURCE, "gen").build();
+        assertThat(validator.validate(both).failed()).isTrue();
+    }
+
+    @Test
+    void initialize_whenRecordFileDirectoryMissing_shouldFailNamingTheKey(ServiceExtensionContext context, ObjectFactory factory) {
+        var withMissing = new java.util.HashMap<>(settings);
+        withMissing.put(GrpcDataPlaneExtension.STREAM_DIRECTORY, dir.resolve("no-such-directory").toString());
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(withMissing));
+
+        assertThatThrownBy(() -> factory.constructInstance(GrpcDataPlaneExtension.class).initialize(context))
+                .isInstanceOf(EdcException.class).hasMessageContaining(GrpcDataPlaneExtension.STREAM_DIRECTORY);
     }
 
     /** Waits until the file stops growing and answers its line count. */

@@ -1,5 +1,6 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.grpc.stream.RecordFiles;
 import io.kakehashi.transfer.grpc.stream.RecordSource;
 import io.kakehashi.transfer.grpc.stream.RecordSources;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
@@ -12,6 +13,7 @@ import org.eclipse.edc.spi.types.domain.transfer.TransferType;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +35,7 @@ class ProviderFlowsTest {
     ProviderFlowsTest() {
         DataPlaneStore store = mock();
         when(store.findById(anyString())).thenAnswer(call -> flows.get(call.<String>getArgument(0)));
-        providerFlows = new ProviderFlows(store, sources, HttpClient.newHttpClient(), Clock.systemUTC(), 1024);
+        providerFlows = new ProviderFlows(store, sources, new RecordFiles(null, Path.of("unused"), Duration.ofMillis(10), "directory"), HttpClient.newHttpClient(), Clock.systemUTC(), 1024);
         sources.register("gen", address -> new RecordSource() {
             @Override
             public byte[] next(Duration maxWait) {
