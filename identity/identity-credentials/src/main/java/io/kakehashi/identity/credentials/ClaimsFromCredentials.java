@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Turns a peer's verified credentials into the typed claims policies read: memberships from MembershipCredentials,
  * legal name, country and registry identifier from its LegalEntityCredential, certifications (with the credential's
- * validity dates) from CertificationCredentials. Two legal-entity credentials that disagree are refused. Thread-safe.
+ * validity dates) from CertificationCredentials — all from VC 2.0 credentials in Kakehashi's vocabulary; a VC 1.1
+ * credential adds only a membership it names. Two legal-entity credentials that disagree are refused. Thread-safe.
  */
 public final class ClaimsFromCredentials {
 
@@ -28,8 +29,12 @@ public final class ClaimsFromCredentials {
         Optional<RegistryIdentifier> registryId = Optional.empty();
         for (var credential : credentials) {
             var subject = credential.subject();
-            if (credential.hasType(Credentials.MEMBERSHIP)) {
-                memberships.add((String) subject.get(Credentials.MEMBER_OF));
+            // a VC 1.1 credential of another vocabulary counts for its type but adds only the claims it names
+            if (credential.hasType(Credentials.MEMBERSHIP) && subject.get(Credentials.MEMBER_OF) instanceof String dataspace) {
+                memberships.add(dataspace);
+            }
+            if (credential.format() == VerifiableCredential.Format.VC11_JWT) {
+                continue;
             }
             if (credential.hasType(Credentials.CERTIFICATION)) {
                 certifications.add(new Certification((String) subject.get(Credentials.CERTIFICATION_NAME), credential.validFrom(), credential.validUntil()));

@@ -5,10 +5,11 @@ import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Verifies one JWT-secured credential presented by a holder, in this order, each failure naming its check: it is a
- * VC 2.0 credential; its issuer is a trusted issuer for its types; the issuer's DID resolves and holds the signing key;
+ * VC 2.0 {@code vc+jwt} or a VC 1.1 JWT credential ({@link VerifiableCredential#fromJwtPayload}); its issuer is a trusted issuer for its types; the issuer's DID resolves and holds the signing key;
  * the signature verifies; its subject is the presenter; it is valid now (within the clock skew); its subject satisfies
  * its type's rules (country code, registry-identifier check digits); it is not revoked. Thread-safe.
  */
@@ -33,7 +34,7 @@ public class CredentialVerifier {
         if (parsed.failed()) {
             return parsed.mapFailure();
         }
-        var read = VerifiableCredential.read(parsed.getContent().payload());
+        var read = VerifiableCredential.fromJwtPayload(parsed.getContent().payload());
         if (read.failed()) {
             return read;
         }
@@ -59,7 +60,14 @@ public class CredentialVerifier {
         if (credential.validUntil().isPresent() && !now.minus(clockSkew).isBefore(credential.validUntil().get())) {
             return Result.failure("credential %s expired at %s".formatted(credential.types(), credential.validUntil().get()));
         }
-        for (var type : credential.types()) {
+        // Kakehashi's vocabulary is that of its VC 2.0 credentials; a VC 1.1 JWT's subject is checked where it uses it
+        if (credential.format() == VerifiableCredential.Format.VC11_JWT) {
+            var rules = SubjectRules.checkGiven(credential.subject());
+            if (rules.failed()) {
+                return Result.failure("credential %s: %s".formatted(credential.types(), rules.getFailureDetail()));
+            }
+        }
+        for (var type : credential.format() == VerifiableCredential.Format.VC2_JWT ? credential.types() : List.<String>of()) {
             var rules = SubjectRules.check(type, credential.subject());
             if (rules.failed()) {
                 return Result.failure("credential %s: %s".formatted(type, rules.getFailureDetail()));

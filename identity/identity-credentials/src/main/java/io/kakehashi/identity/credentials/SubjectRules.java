@@ -34,6 +34,24 @@ public final class SubjectRules {
         };
     }
 
+    /**
+     * Checks only the properties of Kakehashi's vocabulary a subject holds: a country of registration must be an ISO
+     * 3166-1 alpha-2 code and a registry identifier must verify. For credentials not issued in Kakehashi's vocabulary
+     * (VC 1.1 JWTs from other issuers), whose types share a name but not the required properties.
+     */
+    public static Result<Void> checkGiven(Map<String, Object> subject) {
+        if (subject.containsKey(Credentials.COUNTRY_OF_REGISTRATION)) {
+            var country = country(subject.get(Credentials.COUNTRY_OF_REGISTRATION) instanceof String text ? text : null);
+            if (country.failed()) {
+                return country;
+            }
+        }
+        if (subject.containsKey(Credentials.REGISTRY_ID)) {
+            return RegistryIdentifier.parse(subject.get(Credentials.REGISTRY_ID) instanceof String text ? text : null).mapEmpty();
+        }
+        return Result.success();
+    }
+
     /** Whether {@code code} is an ISO 3166-1 alpha-2 country code (upper case). */
     public static Result<Void> country(String code) {
         return code != null && code.length() == 2 && COUNTRIES.contains(code) ? Result.success()

@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * The Decentralized Claims Protocol 1.0 names Kakehashi uses: message types, the DCP context, the claim that carries
- * the access token inside a self-issued ID token, and the credential scopes ({@code org.eclipse.edc.vc.type:<type>:read},
- * the form EDC's DCP implementation uses).
+ * the access token inside a self-issued ID token, and the credential scopes: {@code org.eclipse.dspace.dcp.vc.type:<type>:read}
+ * (DCP 1.0's type alias, which the DCP TCK uses) is what this connector asks for and grants; EDC's older
+ * {@code org.eclipse.edc.vc.type:<type>:read} is understood as the same scope.
  */
 public final class Dcp {
 
@@ -21,7 +22,10 @@ public final class Dcp {
     /** The claim EDC reads the counter-party's participant id from. */
     public static final String PARTICIPANT_ID_CLAIM = "client_id";
 
-    private static final String SCOPE_PREFIX = "org.eclipse.edc.vc.type:";
+    /** DCP 1.0's alias for a scope by credential type. */
+    public static final String SCOPE_PREFIX = "org.eclipse.dspace.dcp.vc.type:";
+    /** The alias EDC's DCP implementation uses; read as {@link #SCOPE_PREFIX}. */
+    public static final String EDC_SCOPE_PREFIX = "org.eclipse.edc.vc.type:";
 
     private Dcp() {
     }
@@ -38,10 +42,17 @@ public final class Dcp {
 
     /** The credential type a read scope names. */
     public static Optional<String> credentialType(String scope) {
-        if (scope == null || !scope.startsWith(SCOPE_PREFIX)) {
+        if (scope == null) {
             return Optional.empty();
         }
-        var rest = scope.substring(SCOPE_PREFIX.length());
+        String rest;
+        if (scope.startsWith(SCOPE_PREFIX)) {
+            rest = scope.substring(SCOPE_PREFIX.length());
+        } else if (scope.startsWith(EDC_SCOPE_PREFIX)) {
+            rest = scope.substring(EDC_SCOPE_PREFIX.length());
+        } else {
+            return Optional.empty();
+        }
         var colon = rest.lastIndexOf(':');
         if (colon <= 0) {
             return Optional.empty();

@@ -5,9 +5,14 @@ import io.kakehashi.identity.credentials.HttpDocumentFetcher;
 import io.kakehashi.identity.credentials.StatusListResolver;
 import io.kakehashi.identity.credentials.TrustedIssuers;
 import io.kakehashi.identity.credentials.TrustedIssuers.TrustedIssuer;
+import io.kakehashi.identity.dcp.holder.CredentialOfferController;
+import io.kakehashi.identity.dcp.holder.CredentialStorageController;
+import io.kakehashi.identity.dcp.holder.CredentialStorageService;
 import io.kakehashi.identity.dcp.holder.DirectoryCredentialStore;
 import io.kakehashi.identity.dcp.holder.PresentationQueryController;
 import io.kakehashi.identity.dcp.holder.PresentationService;
+import io.kakehashi.identity.dcp.holder.SecureTokenController;
+import io.kakehashi.identity.dcp.holder.SecureTokenService;
 import io.kakehashi.identity.dcp.verifier.DcpIdentityService;
 import io.kakehashi.identity.dcp.verifier.PresentationClient;
 import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
@@ -27,6 +32,7 @@ import org.eclipse.edc.spi.iam.AudienceResolver;
 import org.eclipse.edc.spi.iam.IdentityService;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.Config;
@@ -42,8 +48,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The connector's identity by DCP: the embedded holder (its credentials from a directory, the presentation query
- * endpoint on the identity web context, self-issued tokens) and the verifier of peers' tokens and presentations
+ * The connector's identity by DCP: the embedded holder (its credentials from a directory, the presentation query,
+ * storage and offer endpoints on the identity web context, self-issued tokens, optionally an STS token endpoint) and the verifier of peers' tokens and presentations
  * against the configured trusted issuers. Its services are default providers: a connector carries either this
  * module or the trust-list identity ({@code kakehashi-identity}), never both, and a test runtime's own identity
  * replaces them.
@@ -53,6 +59,7 @@ public class DcpIdentityExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi DCP identity";
     static final String TRUSTED_ISSUERS = "kakehashi.identity.trusted-issuers";
+    static final String STS_CLIENT_ID = "kakehashi.identity.sts.client-id";
 
     @Setting(key = TRUSTED_ISSUERS + ".<alias>.id", required = false,
             description = "DID of a trusted issuer (dataspace authority); one alias per trust anchor, at least one required")
@@ -97,6 +104,16 @@ public class DcpIdentityExtension implements ServiceExtension {
             description = "Longest time one identity call to another party may take; no retries")
     private String httpTimeout;
 
+    @Setting(key = STS_CLIENT_ID, required = false,
+            description = "Client id of the embedded secure token service's HTTP endpoint (POST <identity>/sts/token); unset: no such endpoint")
+    private String stsClientId;
+
+    @Setting(key = "kakehashi.identity.sts.client-secret-alias", defaultValue = "kakehashi-sts-client-secret",
+            description = "Vault alias of the secure token service client's secret; required when " + STS_CLIENT_ID + " is set")
+    private String stsClientSecretAlias;
+
+    @Inject
+    private Vault vault;
     @Inject
     private OwnDid ownDid;
     @Inject
@@ -140,6 +157,18 @@ public class DcpIdentityExtension implements ServiceExtension {
         var held = store.all();
         var presentationService = new PresentationService(ownDid, store, tokens, idTokens, jtiValidationStore, clock);
         webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new PresentationQueryController(presentationService, monitor));
+        var storage = new CredentialStorageService(ownDid, idTokens, trusted, keys, store, jtiValidationStore);
+        webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new CredentialStorageController(storage, monitor));
+        webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new CredentialOfferController(storage, monitor));
+        if (stsClientId != null && !stsClientId.isBlank()) {
+            var secret = vault.resolveSecret(stsClientSecretAlias);
+            if (secret == null || secret.isBlank()) {
+                throw new EdcException("Missing secret: '%s' is set, so the vault must hold the client secret under 'kakehashi.identity.sts.client-secret-alias' (%s)"
+                        .formatted(STS_CLIENT_ID, stsClientSecretAlias));
+            }
+            webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new SecureTokenController(new SecureTokenService(tokens, stsClientId, secret), monitor));
+            monitor.info("Identity: the secure token service answers client '%s' at %s/sts/token".formatted(stsClientId, OwnDidExtension.IDENTITY_CONTEXT));
+        }
 
         var statusLists = new StatusListResolver(new HttpDocumentFetcher(httpClient, httpLoopback), keys, clock, cache);
         var credentials = new CredentialVerifier(keys, trusted, statusLists, clock, skew);

@@ -109,7 +109,8 @@ public class IdTokenVerifier {
             return Result.failure("token not valid before %s".formatted(claims.getNotBeforeTime().toInstant()));
         }
         // a long-lived token would keep a stolen one useful and the replay store large
-        if (Duration.between(issued, expiry).compareTo(maximumLifetime) > 0) {
+        // plus one second: iat and exp are whole seconds, so a token made "now + maximum" may show one more
+        if (Duration.between(issued, expiry).compareTo(maximumLifetime.plusSeconds(1)) > 0) {
             return Result.failure("token lifetime %s exceeds the accepted %s".formatted(Duration.between(issued, expiry), maximumLifetime));
         }
         return Result.success();

@@ -1,13 +1,16 @@
 package io.kakehashi.identity.dcp.holder;
 
+import io.kakehashi.identity.credentials.VerifiableCredential.Format;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A credential this connector holds, as the issuer's JWT, with its types and validity. Immutable and thread-safe.
+ * A credential this connector holds, as the issuer's JWT, with its types, validity and how it is secured (which
+ * decides the presentation it goes into). Immutable and thread-safe.
  */
-public record HeldCredential(String jwt, List<String> types, Instant validFrom, Optional<Instant> validUntil) {
+public record HeldCredential(String jwt, List<String> types, Instant validFrom, Optional<Instant> validUntil, Format format) {
     public HeldCredential {
         types = List.copyOf(types);
     }

@@ -2,6 +2,7 @@ package io.kakehashi.identity.dcp.holder;
 
 import io.kakehashi.identity.credentials.Credentials;
 import io.kakehashi.identity.credentials.Jws;
+import io.kakehashi.identity.credentials.VerifiableCredential.Format;
 import io.kakehashi.identity.dcp.Dcp;
 import io.kakehashi.identity.dcp.IdTokenVerifier;
 import io.kakehashi.identity.dcp.SelfIssuedTokens;
@@ -11,6 +12,7 @@ import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,9 +26,10 @@ import java.util.stream.Collectors;
  * The embedded credential service's logic for a DCP presentation query. The caller (a verifier) authenticates with its
  * own self-issued ID token (a Bearer token) addressed to this connector, carrying in {@code token} an access token
  * this connector issued to exactly that verifier. The query must name at least one scope and none beyond those the
- * access token grants; a presentation definition is not supported. The answer holds one presentation (a
- * {@code vp+jwt} signed by this connector, addressed to the verifier) with the held credentials of the requested
- * scopes that are valid now. Thread-safe.
+ * access token grants (scopes compare by credential type, in DCP's or EDC's alias); a presentation definition is not
+ * supported. The answer holds the held credentials of the requested types that are valid now, in one presentation per
+ * format, each signed by this connector and addressed to the verifier: VC 1.1 JWT credentials in a VC 1.1 JWT
+ * presentation ({@code vp} claim), VC 2.0 ones enveloped in a {@code vp+jwt}. Thread-safe.
  */
 public class PresentationService {
 
@@ -36,6 +39,8 @@ public class PresentationService {
     /** A refusal with its reason, for the log only — the caller learns nothing but the status. */
     public record Refused(Refusal kind, String reason) {
     }
+
+    private static final String VC11_CONTEXT = "https://www.w3.org/2018/credentials/v1";
 
     private final OwnDid did;
     private final CredentialStore store;
@@ -87,34 +92,54 @@ public class PresentationService {
             return Result.failure("presentationDefinition not supported");
         }
         var requested = requestedScopes(message.get("scope"));
-        var granted = access.getContent().getClaim(Dcp.SCOPE_CLAIM) instanceof String text
-                ? Set.copyOf(Arrays.asList(text.split(" "))) : Set.<String>of();
         if (requested.isEmpty()) {
             refusals.accept(new Refused(Refusal.BAD_REQUEST, "the query from '%s' names no scope".formatted(verifier)));
             return Result.failure("no scope");
         }
-        var beyond = requested.stream().filter(scope -> !granted.contains(scope)).toList();
+        var unknown = requested.stream().filter(scope -> Dcp.credentialType(scope).isEmpty()).toList();
+        if (!unknown.isEmpty()) {
+            refusals.accept(new Refused(Refusal.BAD_REQUEST, "'%s' asked for %s, which are not read scopes of a credential type".formatted(verifier, unknown)));
+            return Result.failure("unknown scope");
+        }
+        var granted = access.getContent().getClaim(Dcp.SCOPE_CLAIM) instanceof String text
+                ? Arrays.stream(text.split(" ")).map(Dcp::credentialType).flatMap(java.util.Optional::stream).collect(Collectors.toSet())
+                : Set.<String>of();
+        var types = requested.stream().map(Dcp::credentialType).flatMap(java.util.Optional::stream).collect(Collectors.toSet());
+        var beyond = types.stream().filter(type -> !granted.contains(type)).sorted().toList();
         if (!beyond.isEmpty()) {
             refusals.accept(new Refused(Refusal.FORBIDDEN, "'%s' asked for %s, which its access token does not grant".formatted(verifier, beyond)));
             return Result.failure("scope not granted");
         }
-        var types = requested.stream().map(Dcp::credentialType).flatMap(java.util.Optional::stream).collect(Collectors.toSet());
         // an expired or not yet valid credential would only make the verifier refuse the whole presentation
         var now = clock.instant();
         var credentials = store.all().stream()
                 .filter(c -> c.types().stream().anyMatch(types::contains))
                 .filter(c -> c.isValidAt(now))
-                .map(HeldCredential::jwt).toList();
-        var presentation = presentation(verifier, credentials);
-        if (presentation.failed()) {
-            return presentation.mapFailure();
+                .toList();
+        // one presentation per format: VC 1.1 JWT credentials in a VC 1.1 JWT presentation, VC 2.0 ones enveloped in a vp+jwt
+        var presentations = new ArrayList<String>();
+        var vc11 = credentials.stream().filter(c -> c.format() == Format.VC11_JWT).map(HeldCredential::jwt).toList();
+        var vc2 = credentials.stream().filter(c -> c.format() == Format.VC2_JWT).map(HeldCredential::jwt).toList();
+        if (!vc11.isEmpty()) {
+            var presentation = vc11Presentation(verifier, vc11);
+            if (presentation.failed()) {
+                return presentation.mapFailure();
+            }
+            presentations.add(presentation.getContent());
+        }
+        if (!vc2.isEmpty() || vc11.isEmpty()) {
+            var presentation = presentation(verifier, vc2);
+            if (presentation.failed()) {
+                return presentation.mapFailure();
+            }
+            presentations.add(presentation.getContent());
         }
         // the verifier's ID token is spent only once it has been answered
         seenTokens.storeEntry(new JtiValidationEntry(idToken.getContent().getJWTID(), idToken.getContent().getExpirationTime().getTime()));
         var response = new LinkedHashMap<String, Object>();
         response.put("@context", List.of(Dcp.DCP_CONTEXT));
         response.put("type", Dcp.PRESENTATION_RESPONSE_MESSAGE);
-        response.put("presentation", List.of(presentation.getContent()));
+        response.put("presentation", presentations);
         return Result.success(response);
     }
 
@@ -134,6 +159,25 @@ public class PresentationService {
         vp.put("exp", now.plus(tokens.lifetime()).getEpochSecond());
         vp.put("jti", UUID.randomUUID().toString());
         return Jws.sign(vp, did.signingKey(), did.methodId(did.signingKey()), Credentials.VP_JWT_TYPE);
+    }
+
+    private Result<String> vc11Presentation(String verifier, List<String> credentials) {
+        var now = clock.instant();
+        var vp = new LinkedHashMap<String, Object>();
+        vp.put("@context", List.of(VC11_CONTEXT));
+        vp.put("type", List.of("VerifiablePresentation"));
+        vp.put("holder", did.id());
+        vp.put("verifiableCredential", credentials);
+        var claims = new LinkedHashMap<String, Object>();
+        claims.put("iss", did.id());
+        claims.put("sub", did.id());
+        claims.put("aud", verifier);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond());
+        claims.put("exp", now.plus(tokens.lifetime()).getEpochSecond());
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("vp", vp);
+        return Jws.sign(claims, did.signingKey(), did.methodId(did.signingKey()), "JWT");
     }
 
     private static List<String> requestedScopes(Object scope) {

@@ -16,13 +16,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Verifies a holder's JWT presentation ({@code vp+jwt}, VC 2.0 enveloped credentials): signed by the holder's own DID
- * key, naming the holder as issuer and {@code holder}, addressed to this connector, within its lifetime; then every
- * credential inside with the {@link CredentialVerifier}. Each failure names its check. Thread-safe.
+ * Verifies a holder's JWT presentation — a VC 2.0 {@code vp+jwt} with enveloped credentials, or a VC 1.1 JWT
+ * presentation (the presentation in its {@code vp} claim, credentials as JWT strings): signed by the holder's own DID
+ * key, naming the holder as issuer (and {@code holder} where given), addressed to this connector, within its lifetime;
+ * then every credential inside with the {@link CredentialVerifier}. Each failure names its check. Thread-safe.
  */
 public class PresentationVerifier {
 
     private static final String ENVELOPE_PREFIX = "data:application/vc+jwt,";
+    private static final String VP_CLAIM = "vp";
 
     private final DidPublicKeys keys;
     private final CredentialVerifier credentials;
@@ -41,20 +43,28 @@ public class PresentationVerifier {
         if (parsed.failed()) {
             return parsed.mapFailure();
         }
-        var vp = parsed.getContent().payload();
-        if (!holderDid.equals(vp.get("iss")) || !holderDid.equals(vp.get("holder"))) {
-            return Result.failure("presentation issuer/holder '%s' is not the caller '%s'".formatted(vp.get("holder"), holderDid));
+        var payload = parsed.getContent().payload();
+        // a VC 1.1 JWT presentation carries the presentation in its vp claim, the holder being the JWT's issuer
+        var vc11 = payload.get(VP_CLAIM) instanceof Map<?, ?>;
+        @SuppressWarnings("unchecked")
+        var vp = vc11 ? (Map<String, Object>) payload.get(VP_CLAIM) : payload;
+        var holder = vc11 && !vp.containsKey("holder") ? payload.get("iss") : vp.get("holder");
+        if (!holderDid.equals(payload.get("iss")) || !holderDid.equals(holder)) {
+            return Result.failure("presentation issuer/holder '%s' is not the caller '%s'".formatted(holder, holderDid));
         }
-        var audience = vp.get("aud");
+        var audience = payload.get("aud");
         if (!ownDid.equals(audience) && !entries(audience).contains(ownDid)) {
             return Result.failure("presentation audience %s does not name this connector".formatted(audience));
         }
         var now = clock.instant();
-        if (!(vp.get("exp") instanceof Number exp) || now.minus(clockSkew).isAfter(Instant.ofEpochSecond(exp.longValue()))) {
+        if (!(payload.get("exp") instanceof Number exp) || now.minus(clockSkew).isAfter(Instant.ofEpochSecond(exp.longValue()))) {
             return Result.failure("presentation expired or has no exp");
         }
-        if (vp.get("iat") instanceof Number iat && Instant.ofEpochSecond(iat.longValue()).isAfter(now.plus(clockSkew))) {
+        if (payload.get("iat") instanceof Number iat && Instant.ofEpochSecond(iat.longValue()).isAfter(now.plus(clockSkew))) {
             return Result.failure("presentation issued in the future");
+        }
+        if (payload.get("nbf") instanceof Number nbf && Instant.ofEpochSecond(nbf.longValue()).isAfter(now.plus(clockSkew))) {
+            return Result.failure("presentation not valid yet (nbf)");
         }
         var key = keys.find(holderDid, parsed.getContent().keyId());
         if (key.failed()) {
@@ -63,8 +73,8 @@ public class PresentationVerifier {
         if (!parsed.getContent().verifies(key.getContent())) {
             return Result.failure("presentation signature does not verify against key '%s' of '%s'".formatted(parsed.getContent().keyId(), holderDid));
         }
-        if (!(vp.get("@context") instanceof List<?> contexts) || contexts.isEmpty() || !Credentials.VC_CONTEXT.equals(contexts.get(0))) {
-            return Result.failure("presentation is not VC Data Model 2.0");
+        if (!vc11 && (!(vp.get("@context") instanceof List<?> contexts) || contexts.isEmpty() || !Credentials.VC_CONTEXT.equals(contexts.get(0)))) {
+            return Result.failure("presentation is neither VC Data Model 2.0 nor a VC 1.1 JWT presentation (vp claim)");
         }
         var verified = new ArrayList<VerifiableCredential>();
         for (var entry : entries(vp.get("verifiableCredential"))) {
