@@ -3,6 +3,8 @@ package io.kakehashi.catalog.core;
 import io.kakehashi.catalog.profiles.DataProfiles;
 import io.kakehashi.catalog.profiles.MetadataFormat;
 import org.apache.jena.query.Dataset;
+import org.apache.jena.query.DatasetFactory;
+import org.apache.jena.sparql.core.DatasetGraphReadOnly;
 import org.apache.jena.system.Txn;
 import org.apache.jena.vocabulary.DCTerms;
 import org.junit.jupiter.api.BeforeEach;
@@ -218,6 +220,15 @@ class DcatCatalogStoreTest {
         @Test
         void remove_whenAssetIsUnknown_shouldAnswerFalse() {
             assertThat(store.remove("nope")).isFalse();
+        }
+
+        @Test
+        void remove_whenAssetIsUnknown_shouldNotWrite() {
+            // a read-only view refuses any change, so a remove that tried to write would throw
+            var readOnly = new DcatCatalogStore(DatasetFactory.wrap(new DatasetGraphReadOnly(dataset.asDatasetGraph())),
+                    DataProfiles.shipped(), CLOCK);
+
+            assertThat(readOnly.remove("nope")).isFalse();
         }
     }
 

@@ -74,7 +74,7 @@ public class DspCatalogFromGraphExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         monitor = context.getMonitor();
-        eventRouter.registerSync(AssetEvent.class, new OrderedAssetIndexSynchroniser(assetIndex, index));
+        eventRouter.registerSync(AssetEvent.class, new OrderedAssetIndexSynchroniser(assetIndex, index, monitor));
         var definitions = new ContractDefinitionResolverImpl(contractDefinitionStore, policyEngine, policyDefinitionStore);
         var paged = new PagedDatasetResolver(stockResolver, definitions, index, assetIndex, policyDefinitionStore,
                 distributionResolver, criterionOperatorRegistry, monitor);

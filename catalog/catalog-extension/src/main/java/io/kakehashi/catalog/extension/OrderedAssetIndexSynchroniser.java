@@ -8,6 +8,7 @@ import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.spi.event.Event;
 import org.eclipse.edc.spi.event.EventEnvelope;
 import org.eclipse.edc.spi.event.EventSubscriber;
+import org.eclipse.edc.spi.monitor.Monitor;
 
 import java.util.Objects;
 
@@ -20,10 +21,12 @@ public final class OrderedAssetIndexSynchroniser implements EventSubscriber {
 
     private final AssetIndex assets;
     private final OrderedAssetIndex index;
+    private final Monitor monitor;
 
-    public OrderedAssetIndexSynchroniser(AssetIndex assets, OrderedAssetIndex index) {
+    public OrderedAssetIndexSynchroniser(AssetIndex assets, OrderedAssetIndex index, Monitor monitor) {
         this.assets = Objects.requireNonNull(assets, "assets");
         this.index = Objects.requireNonNull(index, "index");
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
     }
 
     @Override
@@ -35,11 +38,17 @@ public final class OrderedAssetIndexSynchroniser implements EventSubscriber {
         if (event instanceof AssetDeleted) {
             index.remove(assetId);
         } else if (event instanceof AssetCreated || event instanceof AssetUpdated) {
-            var asset = assets.findById(assetId);
-            if (asset == null) {
-                index.remove(assetId);
-            } else {
-                index.put(asset);
+            try {
+                var asset = assets.findById(assetId);
+                if (asset == null) {
+                    index.remove(assetId);
+                } else {
+                    index.put(asset);
+                }
+            } catch (RuntimeException e) {
+                // the asset operation has happened; failing it now would not undo it
+                monitor.severe("DSP catalog: asset %s could not be read to update the catalog's asset order; the catalog lists it as before until the connector restarts"
+                        .formatted(assetId), e);
             }
         }
     }

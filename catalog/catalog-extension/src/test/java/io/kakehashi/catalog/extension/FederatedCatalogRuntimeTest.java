@@ -22,7 +22,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -154,7 +156,8 @@ class FederatedCatalogRuntimeTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         var catalog = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
-        var dataset = catalog.get("dataset").isArray() ? catalog.get("dataset").get(0) : catalog.get("dataset");
+        var dataset = datasets(catalog).stream().filter(d -> d.path("@id").asText().equals("machine-operation-2025"))
+                .findFirst().orElseThrow(() -> new AssertionError(catalog.toString()));
         var titleKey = new java.util.ArrayList<String>();
         dataset.fieldNames().forEachRemaining(name -> {
             if (name.endsWith("title")) {
@@ -164,5 +167,56 @@ class FederatedCatalogRuntimeTest {
         assertThat(titleKey).as(dataset.toString()).hasSize(1);
         assertThat(dataset.get(titleKey.get(0)).toString()).contains("工作機械稼働データ").contains("\"ja\"");
         assertThat(dataset.get("hasPolicy")).as("offers are still EDC's").isNotNull();
+    }
+
+    @Test
+    void catalogRequest_whenPagedAndFiltered_shouldAnswerEachPageInAssetIdOrder() throws Exception {
+        for (var id : List.of("z-page-3", "z-page-1", "z-page-5", "z-page-2", "z-page-4")) {
+            var asset = JsonNodeFactory.instance.objectNode();
+            asset.putObject("@context").put("@vocab", "https://w3id.org/edc/v0.0.1/ns/");
+            asset.put("@id", id);
+            asset.putObject("properties").put("name", "paging").put("shelf", id.endsWith("3") ? "top" : "bottom");
+            asset.putObject("dataAddress").put("type", "HttpData").put("baseUrl", "http://127.0.0.1:1/data");
+            assertThat(post("/v3/assets", asset.toString())).isEqualTo(200);
+        }
+
+        var pages = new ArrayList<List<String>>();
+        for (var offset = 0; offset < 6; offset += 2) {
+            pages.add(ids(requestCatalog(offset, 2, "https://w3id.org/edc/v0.0.1/ns/name", "paging")));
+        }
+
+        assertThat(pages).containsExactly(List.of("z-page-1", "z-page-2"), List.of("z-page-3", "z-page-4"), List.of("z-page-5"));
+        assertThat(ids(requestCatalog(0, 50, "https://w3id.org/edc/v0.0.1/ns/shelf", "top"))).containsExactly("z-page-3");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode requestCatalog(int offset, int limit, String property, String value) throws Exception {
+        var request = JsonNodeFactory.instance.objectNode();
+        request.putObject("@context").put("@vocab", "https://w3id.org/edc/v0.0.1/ns/");
+        request.put("@type", "CatalogRequest");
+        request.put("counterPartyAddress", "http://127.0.0.1:%d/protocol/2025-1".formatted(PROVIDER_PROTOCOL));
+        request.put("counterPartyId", "provider");
+        request.put("protocol", "dataspace-protocol-http:2025-1");
+        var querySpec = request.putObject("querySpec").put("offset", offset).put("limit", limit);
+        querySpec.putArray("filterExpression").addObject().put("operandLeft", property).put("operator", "=").put("operandRight", value);
+
+        var response = post(CONSUMER_MANAGEMENT, "/v3/catalog/request", request.toString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
+    private static List<com.fasterxml.jackson.databind.JsonNode> datasets(com.fasterxml.jackson.databind.JsonNode catalog) {
+        var datasets = catalog.path("dataset");
+        var list = new ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        if (datasets.isArray()) {
+            datasets.forEach(list::add);
+        } else if (!datasets.isMissingNode()) {
+            list.add(datasets);
+        }
+        return list;
+    }
+
+    private static List<String> ids(com.fasterxml.jackson.databind.JsonNode catalog) {
+        return datasets(catalog).stream().map(d -> d.path("@id").asText()).toList();
     }
 }

@@ -358,7 +358,7 @@ class PagedDatasetResolverTest {
 
         @BeforeEach
         void setUp() {
-            synchroniser = new OrderedAssetIndexSynchroniser(assets, index);
+            synchroniser = new OrderedAssetIndexSynchroniser(assets, index, new Monitor() { });
             definition("mobility", "open", new Criterion(SECTOR, "=", "mobility"));
             fill();
         }
