@@ -1,0 +1,160 @@
+package io.kakehashi.ai.transfer;
+
+import io.kakehashi.ai.core.ComputeJobService;
+import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSink;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSinkFactory;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSource;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSourceFactory;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.PipelineService;
+import org.eclipse.edc.connector.dataplane.spi.registry.TransferServiceRegistry;
+import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
+import org.eclipse.edc.validator.spi.DataAddressValidatorRegistry;
+import org.eclipse.edc.validator.spi.ValidationResult;
+import org.eclipse.edc.validator.spi.Violation;
+import org.jetbrains.annotations.NotNull;
+
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The provider's side of compute jobs between connectors: the embedded data plane runs {@code KakehashiCompute-PUSH}
+ * flows in {@link ComputeTransferService}, and the self-registration advertises that transfer type and {@code File}
+ * sources (the compute assets), so a consumer can request a job as a DSP transfer process under its agreement. The
+ * {@code transfer.process} decision keeps the consumer's verified agent for the job's {@code compute} decision.
+ */
+@Extension(ComputeDataPlaneExtension.NAME)
+public class ComputeDataPlaneExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi compute jobs on the data plane";
+    /** The data-address type of compute assets (a CSV or Parquet file the connector reads). */
+    static final String FILE = "File";
+
+    @Inject
+    private ComputeJobService jobs;
+    @Inject
+    private ContractNegotiationStore agreements;
+    @Inject
+    private TransferMeters meters;
+    @Inject
+    private DataPlaneStore dataFlows;
+    @Inject
+    private TransferServiceRegistry transferServices;
+    @Inject
+    private PipelineService pipelineService;
+    @Inject
+    private PolicyEngine policyEngine;
+    @Inject(required = false)
+    private DataAddressValidatorRegistry addressValidators;
+    @Inject
+    private Clock clock;
+
+    private GrpcChannels channels;
+    private ExecutorService executor;
+    private ComputeTransferService service;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var agents = new TransferAgents();
+        policyEngine.registerPostValidator(TransferProcessPolicyContext.class, agents::remember);
+        channels = new GrpcChannels();
+        executor = Executors.newCachedThreadPool(daemon());
+        // the data plane's record of the flow knows its agreement; the start message handed to a transfer service does not
+        Function<String, ContractAgreement> agreementOfFlow = processId -> Optional.ofNullable(dataFlows.findById(processId))
+                .map(flow -> flow.getAgreementId()).map(agreements::findContractAgreement).orElse(null);
+        service = new ComputeTransferService(jobs, agreementOfFlow, agents, channels, meters,
+                GrpcTransferConfig.defaults(), executor, clock, context.getMonitor().withPrefix("compute-transfer"));
+        // before GrpcStream-PUSH's service (priority 10): the destination type tells them apart anyway
+        transferServices.registerTransferService(20, service);
+        pipelineService.registerFactory(new AdvertisedSinkType());
+        pipelineService.registerFactory(new AdvertisedFileSource());
+        if (addressValidators != null) {
+            addressValidators.registerDestinationValidator(ComputeTransferAddresses.TYPE, address -> {
+                var parsed = ComputeTransferAddresses.parse(address);
+                return parsed.succeeded() ? ValidationResult.success()
+                        : ValidationResult.failure(Violation.violation(parsed.getFailureDetail(), ComputeTransferAddresses.JOB));
+            });
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        if (service != null) {
+            service.closeAll();
+        }
+        if (channels != null) {
+            channels.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        var count = new AtomicInteger();
+        return runnable -> {
+            var thread = new Thread(runnable, "kakehashi-compute-transfer-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Declares KakehashiCompute as a sink type, so the data plane offers KakehashiCompute-PUSH; the pipeline never runs it. */
+    private static final class AdvertisedSinkType implements DataSinkFactory {
+        @Override
+        public String supportedType() {
+            return ComputeTransferAddresses.TYPE;
+        }
+
+        @Override
+        public DataSink createSink(DataFlowStartMessage request) {
+            throw new EdcException("%s runs in the compute transfer service, not in the pipeline".formatted(ComputeTransferAddresses.PUSH));
+        }
+
+        @Override
+        public @NotNull Result<Void> validateRequest(DataFlowStartMessage request) {
+            return Result.failure("%s runs in the compute transfer service, not in the pipeline".formatted(ComputeTransferAddresses.PUSH));
+        }
+    }
+
+    /** Declares File as a source type, so the data plane is chosen for compute assets; their data never leaves as such. */
+    private static final class AdvertisedFileSource implements DataSourceFactory {
+        @Override
+        public String supportedType() {
+            return FILE;
+        }
+
+        @Override
+        public DataSource createSource(DataFlowStartMessage request) {
+            throw new EdcException("a File asset is computed on (%s), not transferred".formatted(ComputeTransferAddresses.PUSH));
+        }
+
+        @Override
+        public @NotNull Result<Void> validateRequest(DataFlowStartMessage request) {
+            return Result.failure("a File asset is computed on (%s), not transferred".formatted(ComputeTransferAddresses.PUSH));
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.kakehashi.ai.transfer;
+
+import io.grpc.Status;
+import io.kakehashi.ai.core.ComputeJobService;
+import io.kakehashi.ai.spi.JobRecord;
+import io.kakehashi.ai.spi.JobState;
+import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.TransferOutcome;
+import io.kakehashi.transfer.grpc.bulk.BulkPush;
+import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.connector.dataplane.spi.DataFlow;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSink;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.StreamResult;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.TransferService;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+/**
+ * {@code KakehashiCompute-PUSH} on the provider's data plane. EDC's data-plane manager hands it each started flow
+ * whose destination carries a compute job; it submits the job to the {@link ComputeJobService} as the agreement's
+ * consumer (the agent the control plane verified for the transfer, see {@link TransferAgents}), so the job is
+ * decided in the {@code compute} scope and recorded; it follows the job and pushes a {@link ResultDocument} over
+ * gRPC to the consumer's sink. A completed job whose result arrived completes the flow; a refused, failed or
+ * cancelled job fails it with the job's reason (and the document tells the consumer that reason). Terminate or
+ * suspend from the control plane cancel the job and stop a running push. Thread-safe.
+ */
+public final class ComputeTransferService implements TransferService {
+
+    private final ComputeJobService jobs;
+    /** The agreement of a flow, by process id (EDC's start message to a transfer service carries none). */
+    private final Function<String, ContractAgreement> agreements;
+    private final TransferAgents agents;
+    private final GrpcChannels channels;
+    private final TransferMeters meters;
+    private final GrpcTransferConfig config;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Monitor monitor;
+    private final Map<String, Flow> flows = new ConcurrentHashMap<>();
+
+    public ComputeTransferService(ComputeJobService jobs, Function<String, ContractAgreement> agreements, TransferAgents agents,
+                                  GrpcChannels channels, TransferMeters meters, GrpcTransferConfig config, ExecutorService executor,
+                                  Clock clock, Monitor monitor) {
+        this.jobs = jobs;
+        this.agreements = agreements;
+        this.agents = agents;
+        this.channels = channels;
+        this.meters = meters;
+        this.config = config;
+        this.executor = executor;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    @Override
+    public boolean canHandle(DataFlowStartMessage request) {
+        return request.getDestinationDataAddress() != null
+                && ComputeTransferAddresses.TYPE.equals(request.getDestinationDataAddress().getType());
+    }
+
+    @Override
+    public Result<Void> validate(DataFlowStartMessage request) {
+        return ComputeTransferAddresses.parse(request.getDestinationDataAddress()).mapEmpty();
+    }
+
+    @Override
+    public CompletableFuture<StreamResult<Object>> transfer(DataFlowStartMessage request) {
+        var destination = ComputeTransferAddresses.parse(request.getDestinationDataAddress());
+        if (destination.failed()) {
+            // no sink to tell: the flow's failure is all there is
+            return CompletableFuture.completedFuture(StreamResult.error(destination.getFailureDetail()));
+        }
+        var flow = new Flow(request.getProcessId(), destination.getContent());
+        flows.put(flow.processId, flow);
+        var agreement = agreements.apply(request.getProcessId());
+        if (agreement == null) {
+            return refuse(flow, "transfer %s has no agreement this connector knows".formatted(request.getProcessId()));
+        }
+        var agent = agents.agentFor(agreement.getId());
+        if (agent.isEmpty()) {
+            return refuse(flow, "the consumer of agreement %s has not been verified for a transfer since this connector started; request the job again"
+                    .formatted(agreement.getId()));
+        }
+        var submitted = jobs.submit(agent.get(), agreement, flow.destination.job());
+        if (submitted.failed()) {
+            return refuse(flow, submitted.getFailureDetail());
+        }
+        flow.jobId = submitted.getContent().id();
+        jobs.whenFinished(flow.jobId).orElseThrow()
+                .whenCompleteAsync((job, failure) -> end(flow, job), executor);
+        return flow.result;
+    }
+
+    @Override
+    public CompletableFuture<StreamResult<Object>> transfer(DataFlowStartMessage request, DataSink sink) {
+        return CompletableFuture.completedFuture(StreamResult.error("%s pushes to its own gRPC sink".formatted(ComputeTransferAddresses.PUSH)));
+    }
+
+    @Override
+    public StreamResult<Void> terminate(DataFlow dataFlow) {
+        var flow = flows.remove(dataFlow.getId());
+        if (flow == null) {
+            return StreamResult.notFound();
+        }
+        // suspend and terminate look alike here; a job cannot pause, so both cancel it
+        flow.stoppedByControlPlane = true;
+        if (flow.jobId != null) {
+            jobs.cancel(flow.jobId, "the transfer's termination");
+        }
+        Optional.ofNullable(flow.push).ifPresent(push -> push.stop(Status.CANCELLED.withDescription("transfer %s was stopped".formatted(flow.processId))));
+        return StreamResult.success();
+    }
+
+    @Override
+    public void closeAll() {
+        flows.values().forEach(flow -> {
+            flow.stoppedByControlPlane = true;
+            if (flow.jobId != null) {
+                jobs.cancel(flow.jobId, "provider (shutting down)");
+            }
+        });
+        flows.clear();
+    }
+
+    /** The provider's job id of a running flow, if it has one (for tests and the management API). */
+    public Optional<String> jobOf(String processId) {
+        return Optional.ofNullable(flows.get(processId)).map(flow -> flow.jobId);
+    }
+
+    private CompletableFuture<StreamResult<Object>> refuse(Flow flow, String reason) {
+        executor.execute(() -> deliver(flow, ResultDocument.ended(null, JobState.FAILED, reason), false, reason));
+        return flow.result;
+    }
+
+    private void end(Flow flow, JobRecord job) {
+        if (flow.stoppedByControlPlane) {
+            return;
+        }
+        if (job.state() == JobState.COMPLETED) {
+            var output = jobs.takeResult(job.id());
+            if (output.isEmpty()) {
+                var reason = "the result of job %s is no longer kept by the provider".formatted(job.id());
+                deliver(flow, ResultDocument.ended(job.id(), JobState.FAILED, reason), false, reason);
+                return;
+            }
+            deliver(flow, ResultDocument.completed(job.id(), job.resultHash(), output.get()), true, null);
+            return;
+        }
+        var reason = job.reason() == null ? "job %s ended %s".formatted(job.id(), job.state()) : job.reason();
+        deliver(flow, ResultDocument.ended(job.id(), job.state(), reason), false, reason);
+    }
+
+    private void deliver(Flow flow, byte[] document, boolean completed, String reason) {
+        var channel = channels.channelTo(flow.destination.endpoint());
+        var push = new BulkPush(channel, flow.destination.sinkTransferId(), flow.destination::token, new BytesBulkSource(document),
+                meters.start(flow.processId), config, clock, monitor);
+        flow.push = push;
+        TransferOutcome outcome = flow.stoppedByControlPlane ? null : push.run();
+        flows.remove(flow.processId, flow);
+        if (flow.stoppedByControlPlane) {
+            // the control plane set the process's state itself; an answer could mark the flow FAILED first
+            return;
+        }
+        if (!outcome.succeeded()) {
+            monitor.warning("the result of compute transfer %s could not be delivered: %s".formatted(flow.processId, outcome.describe()));
+            flow.result.complete(StreamResult.error("the result could not be delivered to the consumer: " + outcome.describe()));
+            return;
+        }
+        flow.result.complete(completed ? StreamResult.success() : StreamResult.error(reason));
+    }
+
+    /** One flow: where its result goes, its job, its push, and whether the control plane stopped it. */
+    private static final class Flow {
+        private final String processId;
+        private final ComputeTransferAddresses.Destination destination;
+        private final CompletableFuture<StreamResult<Object>> result = new CompletableFuture<>();
+        private volatile String jobId;
+        private volatile BulkPush push;
+        private volatile boolean stoppedByControlPlane;
+
+        private Flow(String processId, ComputeTransferAddresses.Destination destination) {
+            this.processId = processId;
+            this.destination = destination;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.kakehashi.ai.transfer;
+
+import io.kakehashi.ai.core.InMemoryRemoteJobStore;
+import io.kakehashi.ai.spi.RemoteJobStore;
+import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessObservable;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
+import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provider;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.web.spi.WebService;
+import org.eclipse.edc.web.spi.configuration.ApiContext;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The consumer's side of compute jobs between connectors: {@link RemoteComputeJobs} (send a job under an agreement as
+ * a {@code KakehashiCompute-PUSH} transfer process, follow it, read its result), its listener on the transfer
+ * processes, and the jobs on the management API ({@code /v3/kakehashi/compute/remote-jobs}). The jobs live in a
+ * {@link RemoteJobStore} (in memory unless another extension provides one); result documents in
+ * {@code kakehashi.ai.compute.resultDir}.
+ */
+@Extension(RemoteComputeExtension.NAME)
+@Provides(RemoteComputeJobs.class)
+public class RemoteComputeExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi compute jobs at other connectors";
+    public static final String RESULT_DIR = "kakehashi.ai.compute.resultDir";
+
+    @Setting(key = RESULT_DIR, required = false,
+            description = "Directory where the results of this connector's jobs at providers arrive (default: <java.io.tmpdir>/kakehashi-compute-results-<participant id>)")
+    private String resultDir;
+    @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
+    private String participantId;
+
+    @Inject
+    private RemoteJobStore store;
+    @Inject
+    private ContractNegotiationStore agreements;
+    @Inject
+    private GrpcPushSinks sinks;
+    @Inject
+    private TransferProcessService processes;
+    @Inject
+    private TransferProcessObservable observable;
+    @Inject
+    private SingleParticipantContextSupplier participantContext;
+    @Inject
+    private WebService webService;
+    @Inject
+    private Clock clock;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var dir = resultDir == null || resultDir.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "kakehashi-compute-results-" + participantId.replaceAll("[^A-Za-z0-9._-]", "_"))
+                : Path.of(resultDir);
+        var jobs = new RemoteComputeJobs(store, agreements::findContractAgreement, () -> sinks, () -> processes, participantContext,
+                participantId, dir, clock, context.getMonitor().withPrefix("remote-compute"));
+        observable.registerListener(new RemoteComputeTransfers(jobs,
+                id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
+        webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs));
+        context.registerService(RemoteComputeJobs.class, jobs);
+    }
+
+    /** The embedded default: the consumer's jobs in memory. */
+    @Provider(isDefault = true)
+    public RemoteJobStore remoteJobStore() {
+        return new InMemoryRemoteJobStore();
+    }
+}

@@ -1,0 +1,325 @@
+package io.kakehashi.ai.transfer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.ai.spi.JobDescription;
+import io.kakehashi.ai.spi.JobDescriptionJson;
+import io.kakehashi.ai.spi.JobState;
+import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.ai.spi.RemoteJob;
+import io.kakehashi.ai.spi.RemoteJobStore;
+import io.kakehashi.ai.spi.Sha256;
+import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferRequest;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
+import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.result.ServiceResult;
+import org.eclipse.edc.spi.result.StoreResult;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The consumer's side of compute jobs: a job submitted here goes to the provider as a transfer process of the type
+ * {@value ComputeTransferAddresses#PUSH} (its id is the job's id) with the job in the destination and a sink of this
+ * connector's gRPC endpoint for the result; the process's events move the job ({@code started} → RUNNING,
+ * {@code completed} → COMPLETED with the result document read from the sink's file, {@code terminated} → FAILED or
+ * CANCELLED with the reason the provider's document gives). Progress is what the state says (0 until the result
+ * arrives, then 1): the provider's finer progress stays on its side. Thread-safe.
+ */
+public final class RemoteComputeJobs {
+
+    /** The DSP version jobs are requested with unless the submission names one. */
+    public static final String DEFAULT_PROTOCOL = "dataspace-protocol-http:2025-1";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> MEMBERS = Set.of("agreementId", "counterPartyAddress", "counterPartyId", "protocol", "job");
+
+    private final RemoteJobStore store;
+    private final Function<String, ContractAgreement> agreements;
+    private final Supplier<GrpcPushSinks> sinks;
+    private final Supplier<TransferProcessService> processes;
+    private final SingleParticipantContextSupplier participantContext;
+    private final String ownParticipantId;
+    private final Path resultDir;
+    private final Clock clock;
+    private final Monitor monitor;
+    private final ConcurrentMap<String, CompletableFuture<RemoteJob>> finished = new ConcurrentHashMap<>();
+
+    public RemoteComputeJobs(RemoteJobStore store, Function<String, ContractAgreement> agreements, Supplier<GrpcPushSinks> sinks,
+                             Supplier<TransferProcessService> processes, SingleParticipantContextSupplier participantContext,
+                             String ownParticipantId, Path resultDir, Clock clock, Monitor monitor) {
+        this.store = store;
+        this.agreements = agreements;
+        this.sinks = sinks;
+        this.processes = processes;
+        this.participantContext = participantContext;
+        this.ownParticipantId = ownParticipantId;
+        this.resultDir = resultDir;
+        this.clock = clock;
+        this.monitor = monitor;
+    }
+
+    /** A job to send: under which agreement, to which provider, what. */
+    public record Submission(String agreementId, String counterPartyAddress, String counterPartyId, String protocol, JobDescription job) { }
+
+    /**
+     * Reads a submission as the management API receives it:
+     * {@code {"agreementId", "counterPartyAddress", "counterPartyId"?, "protocol"?, "job": {"type", "parameters", "model"?}}}.
+     * Anything malformed is a failure naming the member.
+     */
+    public static Result<Submission> parseSubmission(String body) {
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? null : MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Result.failure("the body is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            return Result.failure("the body must be a JSON object with agreementId, counterPartyAddress and job");
+        }
+        for (var names = root.fieldNames(); names.hasNext(); ) {
+            var name = names.next();
+            if (!MEMBERS.contains(name)) {
+                return Result.failure("unknown member '%s' (known: agreementId, counterPartyAddress, counterPartyId, protocol, job)".formatted(name));
+            }
+        }
+        var agreementId = root.path("agreementId");
+        if (!agreementId.isTextual() || agreementId.asText().isBlank()) {
+            return Result.failure("agreementId: name the agreement the job runs under");
+        }
+        var address = root.path("counterPartyAddress");
+        if (!address.isTextual() || !isHttpUrl(address.asText())) {
+            return Result.failure("counterPartyAddress: the provider's DSP address, an http(s) URL");
+        }
+        var counterPartyId = root.path("counterPartyId");
+        if (!counterPartyId.isMissingNode() && !counterPartyId.isNull() && !counterPartyId.isTextual()) {
+            return Result.failure("counterPartyId: must be a string");
+        }
+        var protocol = root.path("protocol");
+        if (!protocol.isMissingNode() && !protocol.isNull() && (!protocol.isTextual() || protocol.asText().isBlank())) {
+            return Result.failure("protocol: must be a DSP protocol name such as " + DEFAULT_PROTOCOL);
+        }
+        var job = root.path("job");
+        if (!job.isObject()) {
+            return Result.failure("job: must be an object with type, parameters and (for evaluation and fl-round) a base64 model");
+        }
+        var description = JobDescriptionJson.parse(job.toString());
+        if (description.failed()) {
+            return Result.failure(description.getFailureDetail());
+        }
+        var complete = needs(description.getContent());
+        if (complete.failed()) {
+            return Result.failure(complete.getFailureDetail());
+        }
+        return Result.success(new Submission(agreementId.asText(), address.asText(),
+                counterPartyId.isTextual() ? counterPartyId.asText() : null,
+                protocol.isTextual() ? protocol.asText() : DEFAULT_PROTOCOL, description.getContent()));
+    }
+
+    /**
+     * Sends a job. Bad input (an agreement this connector does not hold as consumer, a provider id that is not the
+     * agreement's) is {@code badRequest} and nothing is stored; otherwise the stored job, QUEUED until the provider
+     * starts it.
+     */
+    public ServiceResult<RemoteJob> submit(Submission submission) {
+        var agreement = agreements.apply(submission.agreementId());
+        if (agreement == null) {
+            return ServiceResult.badRequest("agreementId: no agreement %s on this connector".formatted(submission.agreementId()));
+        }
+        if (!ownParticipantId.equals(agreement.getConsumerId())) {
+            return ServiceResult.badRequest("agreementId: this connector (%s) is not the consumer of agreement %s"
+                    .formatted(ownParticipantId, agreement.getId()));
+        }
+        if (submission.counterPartyId() != null && !submission.counterPartyId().equals(agreement.getProviderId())) {
+            return ServiceResult.badRequest("counterPartyId: agreement %s is with %s, not %s"
+                    .formatted(agreement.getId(), agreement.getProviderId(), submission.counterPartyId()));
+        }
+        var context = participantContext.get();
+        if (context.failed()) {
+            return ServiceResult.unexpected("no participant context: " + context.getFailureDetail());
+        }
+        var id = UUID.randomUUID().toString();
+        var file = resultFile(id);
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            return ServiceResult.unexpected("cannot create the result directory " + file.getParent());
+        }
+        var sink = sinks.get().openBulkSink(id, agreement.getId(), file);
+        if (sink.failed()) {
+            return ServiceResult.unexpected(sink.getFailureDetail());
+        }
+        var job = RemoteJob.queued(id, agreement.getId(), agreement.getAssetId(), agreement.getProviderId(), submission.counterPartyAddress(),
+                submission.job(), clock.instant());
+        var created = store.create(job);
+        if (created.failed()) {
+            return ServiceResult.unexpected(created.getFailureDetail());
+        }
+        var request = TransferRequest.Builder.newInstance()
+                .id(id)
+                .protocol(submission.protocol())
+                .counterPartyAddress(submission.counterPartyAddress())
+                .contractId(agreement.getId())
+                .transferType(ComputeTransferAddresses.PUSH)
+                .dataDestination(ComputeTransferAddresses.destination(submission.job(), sink.getContent()))
+                .build();
+        var initiated = processes.get().initiateTransfer(context.getContent(), request);
+        if (initiated.failed()) {
+            sinks.get().close(id);
+            var failed = update(id, j -> j.withState(JobState.FAILED, "the transfer could not be requested: " + initiated.getFailureDetail(), clock.instant()));
+            return ServiceResult.badRequest(failed.succeeded() ? failed.getContent().reason() : initiated.getFailureDetail());
+        }
+        return ServiceResult.success(store.findById(id).orElseThrow());
+    }
+
+    /** Cancels a queued or running job: the job is CANCELLED and its transfer process terminated (the provider cancels its job). */
+    public ServiceResult<RemoteJob> cancel(String id) {
+        var cancelled = update(id, j -> j.withState(JobState.CANCELLED, "cancelled by consumer", clock.instant()));
+        if (cancelled.failed()) {
+            return store.findById(id).isEmpty() ? ServiceResult.notFound("job %s not found".formatted(id))
+                    : ServiceResult.conflict(cancelled.getFailureDetail());
+        }
+        var terminated = processes.get().terminate(new TerminateTransferCommand(id, "cancelled by consumer"));
+        if (terminated.failed()) {
+            monitor.warning("compute job %s: cannot terminate its transfer process: %s".formatted(id, terminated.getFailureDetail()));
+        }
+        return ServiceResult.success(cancelled.getContent());
+    }
+
+    public Optional<RemoteJob> find(String id) {
+        return store.findById(id);
+    }
+
+    public List<RemoteJob> list(String agreementId) {
+        return store.findByAgreement(agreementId);
+    }
+
+    /** The result document of a completed job as received; {@code conflict} before the job completed. */
+    public ServiceResult<byte[]> resultDocument(String id) {
+        var job = store.findById(id);
+        if (job.isEmpty()) {
+            return ServiceResult.notFound("job %s not found".formatted(id));
+        }
+        if (job.get().state() != JobState.COMPLETED) {
+            return ServiceResult.conflict("job %s is %s; its result is there once it is COMPLETED".formatted(id, job.get().state()));
+        }
+        try {
+            return ServiceResult.success(Files.readAllBytes(resultFile(id)));
+        } catch (IOException e) {
+            return ServiceResult.unexpected("the result of job %s is no longer on this connector".formatted(id));
+        }
+    }
+
+    /** Completes when the job reaches a final state; empty for an unknown job. */
+    public Optional<CompletableFuture<RemoteJob>> whenFinished(String id) {
+        var job = store.findById(id);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        if (job.get().state().isFinal()) {
+            return Optional.of(CompletableFuture.completedFuture(job.get()));
+        }
+        var future = finished.computeIfAbsent(id, key -> new CompletableFuture<>());
+        store.findById(id).filter(j -> j.state().isFinal()).ifPresent(j -> {
+            finished.remove(id);
+            future.complete(j);
+        });
+        return Optional.of(future);
+    }
+
+    // the transfer process's events, from RemoteComputeTransfers
+
+    void started(String id) {
+        update(id, j -> j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j);
+    }
+
+    void completed(String id) {
+        var document = readDocument(id);
+        if (document.failed()) {
+            update(id, j -> j.withState(JobState.FAILED, "the provider completed the transfer but " + document.getFailureDetail(), clock.instant()));
+            return;
+        }
+        var doc = document.getContent();
+        update(id, j -> j.ended(doc.document().state(), doc.document().reason(), doc.document().jobId(), doc.document().resultHash(),
+                doc.sha256(), clock.instant()));
+    }
+
+    void ended(String id, String processErrorDetail) {
+        var job = store.findById(id);
+        if (job.isEmpty() || job.get().state().isFinal()) {
+            return;
+        }
+        var document = readDocument(id);
+        if (document.succeeded() && document.getContent().document().state() != JobState.COMPLETED) {
+            var doc = document.getContent().document();
+            update(id, j -> j.ended(doc.state(), doc.reason(), doc.jobId(), null, null, clock.instant()));
+            return;
+        }
+        var reason = "the transfer process ended without a result" + (processErrorDetail == null ? "" : ": " + processErrorDetail);
+        update(id, j -> j.withState(JobState.FAILED, reason, clock.instant()));
+    }
+
+    private Result<Received> readDocument(String id) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(resultFile(id));
+        } catch (IOException e) {
+            return Result.failure("no result document arrived");
+        }
+        var parsed = ResultDocument.parse(bytes);
+        return parsed.failed() ? Result.failure(parsed.getFailureDetail()) : Result.success(new Received(parsed.getContent(), Sha256.hex(bytes)));
+    }
+
+    private record Received(ResultDocument document, String sha256) { }
+
+    private StoreResult<RemoteJob> update(String id, UnaryOperator<RemoteJob> change) {
+        var result = store.update(id, change);
+        if (result.succeeded() && result.getContent().state().isFinal()) {
+            Optional.ofNullable(finished.remove(id)).ifPresent(future -> future.complete(result.getContent()));
+        }
+        return result;
+    }
+
+    private Path resultFile(String id) {
+        return resultDir.resolve(id + ".json");
+    }
+
+    private static Result<Void> needs(JobDescription job) {
+        if (job.type() == JobType.SQL && job.parameter("query").filter(q -> !q.isBlank()).isEmpty()) {
+            return Result.failure("job: an sql job needs the parameter 'query'");
+        }
+        if ((job.type() == JobType.EVALUATION || job.type() == JobType.FL_ROUND) && job.model().isEmpty()) {
+            return Result.failure("job: a %s job needs a base64 model".formatted(job.type().policyName()));
+        }
+        return Result.success();
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            var uri = URI.create(text);
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

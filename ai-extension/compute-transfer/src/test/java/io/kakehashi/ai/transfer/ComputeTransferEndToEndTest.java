@@ -1,0 +1,197 @@
+package io.kakehashi.ai.transfer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.edc.junit.extensions.RuntimeExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static io.kakehashi.ai.transfer.TestConnector.MAPPER;
+import static io.kakehashi.ai.transfer.TestConnector.constraint;
+import static io.kakehashi.ai.transfer.TestConnector.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two connectors in this JVM (control plane, embedded data plane, gRPC data plane, compute), talking DSP 2025-1 and
+ * gRPC over loopback: the AI vendor negotiates with the machine-tool maker and, through its management API only,
+ * sends compute jobs that travel as {@code KakehashiCompute-PUSH} transfer processes and whose results come back
+ * over gRPC — an aggregate under {@code ai.minAggregation}, a raw-row query the output guard refuses, a job the
+ * agreement's purpose refuses, and a long job the vendor cancels.
+ */
+class ComputeTransferEndToEndTest {
+
+    private static final Path DIR = directory();
+    private static final TestConnector MAKER = new TestConnector("jp-machine-tool-maker", DIR);
+    private static final TestConnector VENDOR = new TestConnector("ai-vendor", DIR);
+
+    @RegisterExtension
+    static final RuntimeExtension MAKER_RUNTIME = MAKER.runtime();
+    @RegisterExtension
+    static final RuntimeExtension VENDOR_RUNTIME = VENDOR.runtime();
+
+    private static String guarded;
+    private static String evaluationOnly;
+    private static String analytics;
+
+    private static Path directory() {
+        try {
+            return Files.createDirectories(Path.of("target", "compute-e2e-" + UUID.randomUUID()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeAll
+    static void negotiate() throws IOException {
+        var csv = new StringBuilder("machine,region,temperature\n");
+        for (var i = 0; i < 30; i++) {
+            csv.append("m").append(i).append(',').append(i % 3 == 0 ? "Aichi" : "Osaka").append(',').append(40 + i).append('\n');
+        }
+        var file = Files.writeString(DIR.resolve("machines.csv"), csv);
+        MAKER.publish("machines", file, List.of(constraint("purpose", "eq", "analytics"), constraint("ai.minAggregation", "gteq", "5")));
+        MAKER.publish("machines-evaluation", file, List.of(constraint("purpose", "eq", "ai.evaluation")));
+        MAKER.publish("machines-analytics", file, List.of(constraint("purpose", "eq", "analytics")));
+        guarded = VENDOR.negotiate(MAKER, "machines");
+        evaluationOnly = VENDOR.negotiate(MAKER, "machines-evaluation");
+        analytics = VENDOR.negotiate(MAKER, "machines-analytics");
+    }
+
+    private static String sql(String query) {
+        return MAPPER.createObjectNode().put("type", "sql").set("parameters", MAPPER.createObjectNode().put("query", query)).toString();
+    }
+
+    private static String submitted(String agreementId, String job) {
+        var response = VENDOR.submit(agreementId, MAKER, job);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return ok(response).path("id").asText();
+    }
+
+    @Test
+    void anAggregateUnderTheGuard_shouldComeBackOverGrpcWithTheProvidersResultHash() {
+        var id = submitted(guarded, sql("SELECT region, count(*) AS machines, avg(temperature) AS avg_temp FROM asset GROUP BY region ORDER BY region"));
+
+        var job = VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "COMPLETED");
+        var result = VENDOR.get("/v3/kakehashi/compute/remote-jobs/" + id + "/result");
+
+        assertThat(result.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(result.path("result").path("columns")).hasToString("[\"region\",\"machines\",\"avg_temp\"]");
+        var rows = result.path("result").path("rows");
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get(0).asText()).isEqualTo("Aichi");
+        assertThat(rows.get(0).get(1).asLong()).isEqualTo(10);
+        assertThat(rows.get(1).get(1).asLong()).isEqualTo(20);
+        assertThat(result.toString()).doesNotContain("m7");
+        assertThat(job.path("progress").asDouble()).isEqualTo(1.0);
+        assertThat(job.path("transferProcessId").asText()).isEqualTo(id);
+        var providerJob = MAKER.get("/v3/kakehashi/compute/jobs/" + job.path("providerJobId").asText());
+        assertThat(providerJob.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(job.path("resultHash").asText()).isEqualTo(providerJob.path("resultHash").asText()).isNotBlank();
+        assertThat(job.path("descriptionHash").asText()).isEqualTo(providerJob.path("descriptionHash").asText());
+        VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "COMPLETED");
+    }
+
+    @Test
+    void rawRowsUnderTheGuard_shouldBeRefusedWithTheGuardsReasonOnTheConsumer() {
+        var id = submitted(guarded, sql("SELECT * FROM asset"));
+
+        var job = VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "FAILED");
+
+        assertThat(job.path("reason").asText()).contains("aggregate");
+        assertThat(job.path("resultHash").isNull()).isTrue();
+        assertThat(VENDOR.raw("GET", "/v3/kakehashi/compute/remote-jobs/" + id + "/result", null).statusCode()).isEqualTo(409);
+        var providerJob = MAKER.get("/v3/kakehashi/compute/jobs/" + job.path("providerJobId").asText());
+        assertThat(providerJob.path("state").asText()).isEqualTo("FAILED");
+        assertThat(providerJob.path("reason").asText()).isEqualTo(job.path("reason").asText());
+        VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
+    }
+
+    @Test
+    void aJobTheAgreementsPurposeDoesNotCover_shouldBeRefusedByThePolicyWithItsReason() {
+        var id = submitted(evaluationOnly, sql("SELECT region, count(*) FROM asset GROUP BY region"));
+
+        var job = VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "FAILED");
+
+        assertThat(job.path("reason").asText()).startsWith("denied by policy").contains("purpose");
+        var providerJobs = MAKER.get("/v3/kakehashi/compute/jobs?agreementId=" + providerAgreement(evaluationOnly));
+        assertThat(providerJobs).hasSize(1);
+        assertThat(providerJobs.get(0).path("admitted").asBoolean()).isFalse();
+        assertThat(providerJobs.get(0).path("reason").asText()).isEqualTo(job.path("reason").asText());
+    }
+
+    @Test
+    void cancelFromTheConsumer_shouldStopTheRunningJobOnTheProvider() {
+        var id = submitted(analytics, sql("SELECT sum(hash(i)) AS h FROM range(1000000000000) t(i)"));
+        VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "RUNNING");
+        var providerJobId = awaitProviderJob(providerAgreement(analytics), "RUNNING").path("id").asText();
+
+        var cancelled = ok(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs/" + id + "/cancel", null));
+
+        assertThat(cancelled.path("state").asText()).isEqualTo("CANCELLED");
+        assertThat(cancelled.path("reason").asText()).isEqualTo("cancelled by consumer");
+        var providerJob = MAKER.awaitField("/v3/kakehashi/compute/jobs/" + providerJobId, "state", "CANCELLED");
+        assertThat(providerJob.path("reason").asText()).contains("termination");
+        VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
+        assertThat(VENDOR.get("/v3/kakehashi/compute/remote-jobs/" + id).path("state").asText()).isEqualTo("CANCELLED");
+        assertThat(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs/" + id + "/cancel", null).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void badSubmissions_shouldBe400WithAReasonAndStoreNothing() {
+        var before = VENDOR.get("/v3/kakehashi/compute/remote-jobs").size();
+
+        assertBadRequest(VENDOR.submit("no-such-agreement", MAKER, sql("SELECT 1")), "no agreement");
+        assertBadRequest(VENDOR.submit(guarded, MAKER, "{\"type\": \"sql\", \"parameters\": {\"query\": 7}}"), "must be a string");
+        assertBadRequest(VENDOR.submit(guarded, MAKER, "{\"type\": \"mining\"}"), "type must be one of");
+        assertBadRequest(VENDOR.submit(guarded, MAKER, "{\"type\": \"evaluation\", \"model\": \"not base64!\"}"), "base64");
+        assertBadRequest(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs", "{not json"), "not JSON");
+        assertBadRequest(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs",
+                "{\"agreementId\": \"%s\", \"counterPartyAddress\": \"ftp://x\", \"job\": %s}".formatted(guarded, sql("SELECT 1"))), "counterPartyAddress");
+        assertBadRequest(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs",
+                "{\"agreementId\": \"%s\", \"counterPartyAddress\": \"%s\", \"counterPartyId\": \"someone-else\", \"job\": %s}"
+                        .formatted(guarded, MAKER.dsp(), sql("SELECT 1"))), "counterPartyId");
+        // the maker holds the agreement as provider, not as consumer
+        assertBadRequest(MAKER.submit(providerAgreement(guarded), VENDOR, sql("SELECT 1")), "not the consumer");
+
+        assertThat(VENDOR.get("/v3/kakehashi/compute/remote-jobs").size()).isEqualTo(before);
+        assertThat(VENDOR.raw("GET", "/v3/kakehashi/compute/remote-jobs/no-such-job", null).statusCode()).isEqualTo(404);
+        assertThat(VENDOR.raw("GET", "/v3/kakehashi/compute/remote-jobs/no-such-job/result", null).statusCode()).isEqualTo(404);
+    }
+
+    private static void assertBadRequest(java.net.http.HttpResponse<String> response, String reason) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains(reason);
+    }
+
+    /** The maker's own id of the agreement the vendor knows by its id (EDC gives each side its own, and shares another). */
+    private static String providerAgreement(String vendorAgreementId) {
+        var shared = VENDOR.get("/v3/contractagreements/" + vendorAgreementId).path("agreementId").asText();
+        assertThat(shared).isNotBlank();
+        var query = TestConnector.body().put("@type", "QuerySpec");
+        for (var agreement : MAKER.post("/v3/contractagreements/request", query)) {
+            if (agreement.path("agreementId").asText().equals(shared)) {
+                return agreement.path("@id").asText();
+            }
+        }
+        throw new AssertionError("the maker has no agreement " + shared);
+    }
+
+    private static JsonNode awaitProviderJob(String agreementId, String state) {
+        var found = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+            for (var job : MAKER.get("/v3/kakehashi/compute/jobs?agreementId=" + agreementId)) {
+                if (job.path("state").asText().equals(state)) {
+                    found[0] = job;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+}
