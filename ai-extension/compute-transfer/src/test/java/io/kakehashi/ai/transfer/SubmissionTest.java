@@ -1,0 +1,55 @@
+package io.kakehashi.ai.transfer;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The consumer API's submission body: every malformed part is refused with a reason naming it. */
+class SubmissionTest {
+
+    private static final String ADDRESS = "http://127.0.0.1:8282/protocol/2025-1";
+
+    @Test
+    void parseSubmission_whenComplete_shouldReadEveryPart() {
+        var body = """
+                {"agreementId": "a-1", "counterPartyAddress": "%s", "counterPartyId": "jp-maker",
+                 "job": {"type": "fl-round", "parameters": {"label": "failed"}, "model": "AAEC"}}""".formatted(ADDRESS);
+
+        var submission = RemoteComputeJobs.parseSubmission(body).getContent();
+
+        assertThat(submission.agreementId()).isEqualTo("a-1");
+        assertThat(submission.counterPartyAddress()).isEqualTo(ADDRESS);
+        assertThat(submission.counterPartyId()).isEqualTo("jp-maker");
+        assertThat(submission.protocol()).isEqualTo(RemoteComputeJobs.DEFAULT_PROTOCOL);
+        assertThat(submission.job().model()).contains(new byte[]{0, 1, 2});
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "|the body must be a JSON object",
+            "{not json|not JSON",
+            "[]|must be a JSON object",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"sql\", \"parameters\": {\"query\": \"SELECT 1\"}}, \"extra\": 1}|unknown member 'extra'",
+            "{\"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"sql\"}}|agreementId",
+            "{\"agreementId\": \" \", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"sql\"}}|agreementId",
+            "{\"agreementId\": \"a\", \"job\": {\"type\": \"sql\"}}|counterPartyAddress",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"not a url\", \"job\": {\"type\": \"sql\"}}|counterPartyAddress",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"counterPartyId\": 7, \"job\": {\"type\": \"sql\"}}|counterPartyId",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"protocol\": \"\", \"job\": {\"type\": \"sql\"}}|protocol",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\"}|job: must be an object",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": \"sql\"}|job: must be an object",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"mining\"}}|type must be one of",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"sql\", \"parameters\": {\"query\": 1}}}|must be a string",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"sql\"}}|needs the parameter 'query'",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"evaluation\", \"model\": \"%%%\"}}|base64",
+            "{\"agreementId\": \"a\", \"counterPartyAddress\": \"" + ADDRESS + "\", \"job\": {\"type\": \"fl-round\"}}|needs a base64 model",
+    })
+    void parseSubmission_whenMalformed_shouldSayWhat(String body, String reason) {
+        var parsed = RemoteComputeJobs.parseSubmission(body);
+
+        assertThat(parsed.failed()).isTrue();
+        assertThat(parsed.getFailureDetail()).contains(reason);
+    }
+}
