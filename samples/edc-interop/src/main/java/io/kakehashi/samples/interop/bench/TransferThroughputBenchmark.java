@@ -1,0 +1,427 @@
+package io.kakehashi.samples.interop.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kakehashi.samples.interop.ConnectorKind;
+import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.FileServer;
+import io.kakehashi.samples.support.HttpSink;
+import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.Sha256;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bulk throughput of whole connectors, side by side in one run: stock EDC 0.15.1's {@code HttpData-PUSH} (a provider
+ * pushing to an HTTP sink), Kakehashi's {@code HttpData-PUSH} (the same EDC pipeline in the launcher jar) and
+ * Kakehashi's {@code GrpcStream-PULL} and {@code GrpcStream-PUSH}, for the same file, next to iperf3's single-stream
+ * loopback throughput. Every connector is its own JVM (the launcher's {@code -Xmx512m -XX:+UseSerialGC}); the file is
+ * served by a loopback file server (the data holder's backend) and lands in a file, on the HTTP sink for the pushes
+ * over HTTP or at the consumer's destination path for gRPC. A transfer is timed from the consumer's transfer request
+ * (management API) to the complete file at its place (the gRPC receiver moves it there once its SHA-256 matched; the
+ * HTTP sink once the request body ended); each result is checked against the source by SHA-256. During each
+ * transfer it samples the heap in use of the provider's and consumer's JVMs ({@code jstat}, every 100 ms) and reads
+ * their peak resident set ({@code VmHWM} in {@code /proc/<pid>/status}, reset before each transfer through
+ * {@code clear_refs}).
+ * <p>
+ * System properties: {@code benchmark.transfer.size} (bytes, default 1 GiB), {@code benchmark.transfer.runs}
+ * (measured runs per method, default 3), {@code benchmark.transfer.methods} (comma-separated, default all),
+ * {@code benchmark.transfer.data-dir} (where the file and the received copies go, default {@code /dev/shm}, which
+ * leaves the disk out), {@code benchmark.transfer.sparse} ({@code true}: the source is a sparse file of zeros, for
+ * sizes a tmpfs cannot hold), {@code benchmark.transfer.warmup} (one unmeasured transfer per method first, default
+ * true), {@code kakehashi.interop.work-dir}. The figures go to stdout and to {@code summary.txt} in the run's
+ * directory.
+ */
+public final class TransferThroughputBenchmark {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(20);
+    private static final String DESTINATION_PATH = "https://w3id.org/kakehashi/transfer/destinationPath";
+    private static final int BLOCK = 8 * 1024 * 1024;
+
+    enum Method {
+        STOCK_EDC_HTTP_PUSH("stock EDC HttpData-PUSH"),
+        KAKEHASHI_HTTP_PUSH("Kakehashi HttpData-PUSH"),
+        KAKEHASHI_GRPC_PULL("Kakehashi GrpcStream-PULL"),
+        KAKEHASHI_GRPC_PUSH("Kakehashi GrpcStream-PUSH");
+
+        private final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+    }
+
+    private record Sample(double gbps, long providerHeapMiB, long consumerHeapMiB, long providerRssMiB, long consumerRssMiB) {
+    }
+
+    private final PrintStream out;
+    private final long size;
+    private final Path data;
+    private final HttpSink sink;
+    private final String expected;
+    private int transfers;
+
+    private TransferThroughputBenchmark(PrintStream out, long size, Path data, HttpSink sink, String expected) {
+        this.out = out;
+        this.size = size;
+        this.data = data;
+        this.sink = sink;
+        this.expected = expected;
+    }
+
+    public static void main(String[] args) throws Exception {
+        var size = Long.parseLong(System.getProperty("benchmark.transfer.size", String.valueOf(1L << 30)));
+        var runs = Integer.parseInt(System.getProperty("benchmark.transfer.runs", "3"));
+        var methods = Arrays.stream(System.getProperty("benchmark.transfer.methods",
+                        "STOCK_EDC_HTTP_PUSH,KAKEHASHI_HTTP_PUSH,KAKEHASHI_GRPC_PULL,KAKEHASHI_GRPC_PUSH").split(","))
+                .map(String::trim).filter(m -> !m.isEmpty()).map(Method::valueOf).toList();
+        var sparse = Boolean.parseBoolean(System.getProperty("benchmark.transfer.sparse", "false"));
+        var warmup = Boolean.parseBoolean(System.getProperty("benchmark.transfer.warmup", "true"));
+        var dataRoot = Path.of(System.getProperty("benchmark.transfer.data-dir", "/dev/shm"));
+        var work = Path.of(System.getProperty("kakehashi.interop.work-dir", "target/benchmark")).toAbsolutePath();
+        StopOnExit.install();
+
+        var started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        var run = Files.createDirectories(work.resolve("transfer-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC).format(started)));
+        var data = Files.createTempDirectory(dataRoot, "kakehashi-transfer-benchmark");
+        try (var file = new PrintStream(Files.newOutputStream(run.resolve("summary.txt")), true, StandardCharsets.UTF_8)) {
+            var out = new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
+            out.printf("Bulk transfer throughput, whole connectors on 127.0.0.1: stock EDC 0.15.1 vs Kakehashi (%s)%n", started);
+            out.printf("file: %d bytes (%s) in %s; %d measured run(s) per method%s; %d CPU(s); load average %s%n", size,
+                    sparse ? "sparse, zeros" : "generated", dataRoot, runs, warmup ? " after one unmeasured warm-up" : "",
+                    Runtime.getRuntime().availableProcessors(), loadAverage());
+            var source = Files.createDirectories(data.resolve("source")).resolve("data.bin");
+            writeSource(source, size, sparse);
+            var expected = Sha256.of(source);
+            try (var server = FileServer.serve(source.getParent());
+                 var sink = HttpSink.receiveInto(Files.createDirectories(data.resolve("sink")))) {
+                var benchmark = new TransferThroughputBenchmark(out, size, data, sink, expected);
+                benchmark.measure(run, server.urlOf("data.bin"), methods, runs, warmup);
+            }
+        } finally {
+            deleteTree(data);
+        }
+        System.exit(0);
+    }
+
+    private void measure(Path run, String sourceUrl, List<Method> methods, int runs, boolean warmup) throws Exception {
+        var iperfBefore = iperf3();
+        var samples = new EnumMap<Method, List<Sample>>(Method.class);
+        var needsStock = methods.contains(Method.STOCK_EDC_HTTP_PUSH);
+        var needsKakehashi = methods.stream().anyMatch(m -> m != Method.STOCK_EDC_HTTP_PUSH);
+        try (var stock = needsStock ? ConnectorPair.start(ConnectorKind.STOCK_EDC, "edc", run, 10, sourceUrl, START_TIMEOUT) : null;
+             var kakehashi = needsKakehashi ? ConnectorPair.start(ConnectorKind.KAKEHASHI, "kakehashi", run, 10, sourceUrl, START_TIMEOUT) : null) {
+            var agreements = new java.util.HashMap<ConnectorPair, String>();
+            for (var pair : Arrays.asList(stock, kakehashi)) {
+                if (pair != null) {
+                    agreements.put(pair, agree(pair));
+                }
+            }
+            if (warmup) {
+                for (var method : methods) {
+                    var pair = method == Method.STOCK_EDC_HTTP_PUSH ? stock : kakehashi;
+                    var warm = transfer(pair, agreements.get(pair), method);
+                    out.printf("warm-up %-26s %6.2f Gbit/s%n", method.label, warm.gbps());
+                }
+            }
+            for (var i = 0; i < runs; i++) {
+                for (var method : methods) {
+                    var pair = method == Method.STOCK_EDC_HTTP_PUSH ? stock : kakehashi;
+                    var sample = transfer(pair, agreements.get(pair), method);
+                    samples.computeIfAbsent(method, m -> new ArrayList<>()).add(sample);
+                    out.printf("run %d %-28s %6.2f Gbit/s  heap in use (provider/consumer) %4d/%4d MiB  peak RSS %4d/%4d MiB%n", i + 1,
+                            method.label, sample.gbps(), sample.providerHeapMiB(), sample.consumerHeapMiB(), sample.providerRssMiB(),
+                            sample.consumerRssMiB());
+                }
+            }
+        }
+        var iperfAfter = iperf3();
+        var iperf = (iperfBefore + iperfAfter) / 2;
+        out.printf("%niperf3 single stream on loopback: %.2f Gbit/s before, %.2f Gbit/s after the transfers (mean %.2f)%n",
+                iperfBefore, iperfAfter, iperf);
+        out.println();
+        out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        var stockMedian = samples.containsKey(Method.STOCK_EDC_HTTP_PUSH)
+                ? median(samples.get(Method.STOCK_EDC_HTTP_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
+        for (var entry : samples.entrySet()) {
+            var list = entry.getValue();
+            var median = median(list.stream().map(Sample::gbps).toList());
+            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
+                    list.stream().map(s -> String.format(Locale.ROOT, "%.2f", s.gbps())).toList(), 100 * median / iperf,
+                    median / stockMedian,
+                    list.stream().mapToLong(Sample::providerHeapMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerHeapMiB).max().orElse(0),
+                    list.stream().mapToLong(Sample::providerRssMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerRssMiB).max().orElse(0));
+        }
+        out.printf("%nload average after the runs: %s%n", loadAverage());
+    }
+
+    /** Negotiates the provider's open offer (again when EDC's fast state machines trip over themselves). */
+    private String agree(ConnectorPair pair) {
+        RuntimeException last = null;
+        for (var attempt = 0; attempt < 3; attempt++) {
+            try {
+                var offer = pair.fetchOffer();
+                var id = pair.consumerManagement().negotiate(pair.providerAddress(), offer);
+                return pair.consumerManagement().awaitAgreement(id, Duration.ofMinutes(1)).path("contractAgreementId").asText();
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private Sample transfer(ConnectorPair pair, String agreementId, Method method) throws Exception {
+        var name = "transfer-" + (++transfers) + ".bin";
+        var consumer = pair.consumerManagement();
+        Path landed;
+        var providerPid = pid(pair.provider());
+        var consumerPid = pid(pair.consumer());
+        resetPeak(providerPid);
+        resetPeak(consumerPid);
+        try (var providerHeap = HeapSampler.start(providerPid); var consumerHeap = HeapSampler.start(consumerPid)) {
+            var begin = System.nanoTime();
+            String transferId;
+            switch (method) {
+                case STOCK_EDC_HTTP_PUSH, KAKEHASHI_HTTP_PUSH -> {
+                    landed = sink.directory().resolve(name);
+                    transferId = consumer.transferPush(pair.providerAddress(), pair.providerId(), agreementId, sink.urlFor(name));
+                }
+                case KAKEHASHI_GRPC_PULL -> {
+                    landed = Files.createDirectories(data.resolve("grpc")).resolve(name);
+                    transferId = consumer.transferGrpcPull(pair.providerAddress(), pair.providerId(), agreementId, landed);
+                }
+                case KAKEHASHI_GRPC_PUSH -> {
+                    landed = Files.createDirectories(data.resolve("grpc")).resolve(name);
+                    var body = ManagementClient.body("TransferRequest")
+                            .put("counterPartyAddress", pair.providerAddress())
+                            .put("connectorId", pair.providerId())
+                            .put("contractId", agreementId)
+                            .put("protocol", "dataspace-protocol-http:2025-1")
+                            .put("transferType", "GrpcStream-PUSH");
+                    body.putObject("dataDestination").put("@type", "DataAddress").put("type", "GrpcStream");
+                    body.putObject("privateProperties").put(DESTINATION_PATH, landed.toString());
+                    transferId = consumer.post("/v3/transferprocesses", body).path("@id").asText();
+                }
+                default -> throw new IllegalArgumentException(method.name());
+            }
+            awaitFile(consumer, transferId, landed);
+            var seconds = (System.nanoTime() - begin) / 1e9;
+            var sample = new Sample(size * 8 / seconds / 1e9, providerHeap.peakMiB(), consumerHeap.peakMiB(), peakRssMiB(providerPid),
+                    peakRssMiB(consumerPid));
+            if (!expected.equals(Sha256.of(landed))) {
+                throw new IllegalStateException(method.label + ": the received file differs from the source");
+            }
+            consumer.awaitCompleted(transferId, Duration.ofMinutes(2));
+            Files.delete(landed);
+            return sample;
+        }
+    }
+
+    /** Waits for the whole file at its place (neither sink puts it there before it is complete). */
+    private void awaitFile(ManagementClient consumer, String transferId, Path landed) {
+        var deadline = System.nanoTime() + TRANSFER_TIMEOUT.toNanos();
+        var nextStateCheck = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(landed)) {
+                return;
+            }
+            if (System.nanoTime() > nextStateCheck) {
+                var state = consumer.transfer(transferId).path("state").asText();
+                if ("TERMINATED".equals(state)) {
+                    throw new IllegalStateException("transfer %s ended TERMINATED: %s".formatted(transferId,
+                            consumer.transfer(transferId).path("errorDetail").asText()));
+                }
+                nextStateCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            }
+            ConnectorProcess.sleep(2);
+        }
+        throw new IllegalStateException("transfer %s: no file at %s within %s".formatted(transferId, landed, TRANSFER_TIMEOUT));
+    }
+
+    private static void writeSource(Path file, long size, boolean sparse) throws IOException {
+        if (sparse) {
+            try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(size);
+            }
+            return;
+        }
+        var block = new byte[BLOCK];
+        new Random(42).nextBytes(block);
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            for (long written = 0, index = 0; written < size; index++) {
+                // each block differs in its first bytes, so a block delivered twice or out of order changes the hash
+                var buffer = java.nio.ByteBuffer.wrap(block, 0, (int) Math.min(BLOCK, size - written));
+                buffer.putLong(0, index);
+                written += channel.write(buffer);
+            }
+        }
+    }
+
+    /** The process id of a connector's JVM, found by its configuration file among this JVM's children. */
+    private static long pid(ConnectorProcess connector) {
+        var config = "-Dedc.fs.config=" + connector.settings().directory().resolve("connector.properties");
+        return ProcessHandle.current().children()
+                .filter(child -> commandLine(child.pid()).contains(config))
+                .findFirst().map(ProcessHandle::pid)
+                .orElseThrow(() -> new IllegalStateException("no process for " + connector.settings().name()));
+    }
+
+    // read directly: ProcessHandle.Info leaves out the arguments of a command line as long as stock EDC's class path
+    private static List<String> commandLine(long pid) {
+        try {
+            return Arrays.asList(new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .split("\u0000"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Resets the peak resident set ({@code VmHWM}) to the current one (Linux 4.0+, {@code clear_refs} value 5). */
+    private static void resetPeak(long pid) {
+        try {
+            Files.writeString(Path.of("/proc", String.valueOf(pid), "clear_refs"), "5");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reset the peak RSS of process %d: %s".formatted(pid, e.getMessage()));
+        }
+    }
+
+    private static long peakRssMiB(long pid) throws IOException {
+        for (var line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        throw new IllegalStateException("no VmHWM for process " + pid);
+    }
+
+    /** The heap in use of another JVM, sampled by {@code jstat -gc} every 100 ms; the peak seen. */
+    private static final class HeapSampler implements AutoCloseable {
+        private final Process jstat;
+        private final AtomicLong peakKiB = new AtomicLong();
+        private final Thread reader;
+
+        private HeapSampler(Process jstat) {
+            this.jstat = jstat;
+            this.reader = new Thread(this::read, "jstat-" + jstat.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static HeapSampler start(long pid) throws IOException {
+            var jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+            return new HeapSampler(new ProcessBuilder(Files.exists(jstat) ? jstat.toString() : "jstat", "-gc", String.valueOf(pid), "100")
+                    .redirectErrorStream(true).start());
+        }
+
+        private void read() {
+            try (var lines = new BufferedReader(new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
+                List<String> header = null;
+                for (var line = lines.readLine(); line != null; line = lines.readLine()) {
+                    var fields = Arrays.asList(line.trim().split("\\s+"));
+                    if (fields.contains("EU")) {
+                        header = fields;
+                        continue;
+                    }
+                    if (header == null || fields.size() != header.size()) {
+                        continue;
+                    }
+                    double used = 0;
+                    for (var column : List.of("S0U", "S1U", "EU", "OU")) {
+                        used += Double.parseDouble(fields.get(header.indexOf(column)));
+                    }
+                    peakKiB.accumulateAndGet((long) used, Math::max);
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the sampler ends with the transfer
+            }
+        }
+
+        long peakMiB() {
+            return peakKiB.get() / 1024;
+        }
+
+        @Override
+        public void close() {
+            jstat.destroy();
+        }
+    }
+
+    /** iperf3's single-stream loopback throughput in Gbit/s, or NaN when iperf3 is not installed. */
+    private double iperf3() throws IOException, InterruptedException {
+        int port;
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Process server;
+        try {
+            server = new ProcessBuilder("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            out.println("iperf3 not found (apt-get install iperf3): no reference figure");
+            return Double.NaN;
+        }
+        Thread.sleep(500);
+        var client = new ProcessBuilder("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(port), "-t", "5", "-J")
+                .redirectErrorStream(true).start();
+        var json = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        client.waitFor(30, TimeUnit.SECONDS);
+        server.waitFor(10, TimeUnit.SECONDS);
+        server.destroy();
+        JsonNode answer = ManagementClient.mapper().readTree(json);
+        var bps = answer.path("end").path("sum_received").path("bits_per_second");
+        if (!bps.isNumber()) {
+            throw new IllegalStateException("cannot read iperf3's answer: " + json);
+        }
+        return bps.asDouble() / 1e9;
+    }
+
+    private static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        var middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private static String loadAverage() {
+        try {
+            var fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.join(" ", fields[0], fields[1], fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (var path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
