@@ -11,20 +11,29 @@ import java.util.List;
  * Verifies one JWT-secured credential presented by a holder, in this order, each failure naming its check: it is a
  * VC 2.0 {@code vc+jwt} or a VC 1.1 JWT credential ({@link VerifiableCredential#fromJwtPayload}); its issuer is a trusted issuer for its types; the issuer's DID resolves and holds the signing key;
  * the signature verifies; its subject is the presenter; it is valid now (within the clock skew); its subject satisfies
- * its type's rules (country code, registry-identifier check digits); it is not revoked. Thread-safe.
+ * its type's rules (country code, registry-identifier check digits); its subject satisfies the JSON schemas it
+ * names ({@link CredentialSchemas}); it is not revoked. Thread-safe.
  */
 public class CredentialVerifier {
 
     private final DidPublicKeys keys;
     private final TrustedIssuers trustedIssuers;
     private final StatusListResolver statusLists;
+    private final CredentialSchemas schemas;
     private final Clock clock;
     private final Duration clockSkew;
 
+    /** A verifier that refuses every credential naming a {@code credentialSchema} (it has no way to fetch one). */
     public CredentialVerifier(DidPublicKeys keys, TrustedIssuers trustedIssuers, StatusListResolver statusLists, Clock clock, Duration clockSkew) {
+        this(keys, trustedIssuers, statusLists, new CredentialSchemas(url -> Result.failure("no schema fetching configured"), clock, Duration.ZERO), clock, clockSkew);
+    }
+
+    public CredentialVerifier(DidPublicKeys keys, TrustedIssuers trustedIssuers, StatusListResolver statusLists, CredentialSchemas schemas,
+                              Clock clock, Duration clockSkew) {
         this.keys = keys;
         this.trustedIssuers = trustedIssuers;
         this.statusLists = statusLists;
+        this.schemas = schemas;
         this.clock = clock;
         this.clockSkew = clockSkew;
     }
@@ -72,6 +81,14 @@ public class CredentialVerifier {
             if (rules.failed()) {
                 return Result.failure("credential %s: %s".formatted(type, rules.getFailureDetail()));
             }
+        }
+        var json = parsed.getContent().payload();
+        @SuppressWarnings("unchecked")
+        var credentialJson = credential.format() == VerifiableCredential.Format.VC11_JWT
+                ? (java.util.Map<String, Object>) json.get(VerifiableCredential.VC_CLAIM) : json;
+        var schema = schemas.check(credentialJson);
+        if (schema.failed()) {
+            return Result.failure("credential %s: %s".formatted(credential.types(), schema.getFailureDetail()));
         }
         var status = statusLists.checkNotRevoked(credential);
         return status.failed() ? status.mapFailure() : Result.success(credential);

@@ -1,5 +1,6 @@
 package io.kakehashi.identity.dcp;
 
+import io.kakehashi.identity.credentials.CredentialSchemas;
 import io.kakehashi.identity.credentials.CredentialVerifier;
 import io.kakehashi.identity.credentials.HttpDocumentFetcher;
 import io.kakehashi.identity.credentials.StatusListResolver;
@@ -93,7 +94,7 @@ public class DcpIdentityExtension implements ServiceExtension {
     private String clockSkew;
 
     @Setting(key = "kakehashi.identity.status-list.cache", defaultValue = "PT5M",
-            description = "How long a fetched status list credential is used before it is fetched again (ISO 8601 duration)")
+            description = "How long a fetched status list credential (and a credential schema) is used before it is fetched again (ISO 8601 duration)")
     private String statusListCache;
 
     @Setting(key = "kakehashi.identity.did.http-loopback", defaultValue = "false",
@@ -171,7 +172,8 @@ public class DcpIdentityExtension implements ServiceExtension {
         }
 
         var statusLists = new StatusListResolver(new HttpDocumentFetcher(httpClient, httpLoopback), keys, clock, cache);
-        var credentials = new CredentialVerifier(keys, trusted, statusLists, clock, skew);
+        var schemas = new CredentialSchemas(new HttpDocumentFetcher(httpClient, httpLoopback), clock, cache);
+        var credentials = new CredentialVerifier(keys, trusted, statusLists, schemas, clock, skew);
         identityService = new DcpIdentityService(ownDid, tokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback),
                 new PresentationVerifier(keys, credentials, clock, skew), jtiValidationStore, types, required, monitor);
         monitor.info("Identity: DCP as %s, holding %d credential(s) from %s, trusting %d issuer(s), requiring %s"
