@@ -2,6 +2,7 @@ package io.kakehashi.samples.interop.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kakehashi.samples.interop.ConnectorKind;
+import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.ManagementClient;
 
@@ -64,6 +65,11 @@ public final class CatalogPagingBenchmark {
         var work = Path.of(System.getProperty("kakehashi.interop.work-dir", "target/benchmark")).toAbsolutePath();
         var run = Files.createDirectories(work.resolve("catalog-run-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                 .withZone(ZoneOffset.UTC).format(started)));
+        // a private copy of the launcher jar, so that a rebuild of the launcher during the run cannot change what runs
+        var launcher = ConnectorProcess.launcherJar();
+        var copy = run.resolve("kakehashi-connector.jar");
+        Files.copy(launcher, copy);
+        System.setProperty("kakehashi.launcher.jar", copy.toString());
         try (var file = new PrintStream(Files.newOutputStream(run.resolve("summary.txt")), true, StandardCharsets.UTF_8)) {
             var out = new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
             var benchmark = new CatalogPagingBenchmark(out);
