@@ -12,8 +12,10 @@ import io.kakehashi.ai.spi.JobRun;
 import io.kakehashi.ai.spi.JobRunner;
 import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.policy.spi.ComputeJob;
 import io.kakehashi.policy.spi.ComputePolicyContext;
+import io.kakehashi.policy.spi.DigestedPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.participant.spi.ParticipantAgent;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
@@ -69,6 +71,7 @@ public final class ComputeJobService {
     private final ConcurrentMap<String, CancellationSignal> running = new ConcurrentHashMap<>();
     private final Map<String, JobOutput> results;
     private final ConcurrentMap<String, CompletableFuture<JobRecord>> finished = new ConcurrentHashMap<>();
+    private final ResultReleases releases;
 
     /** How many results wait to be taken when no other number is given. */
     public static final int DEFAULT_RETAINED_RESULTS = 1000;
@@ -86,6 +89,16 @@ public final class ComputeJobService {
     public ComputeJobService(ComputeJobStore store, EpsilonLedger ledger, PolicyEngine policyEngine, AssetResolver assets,
                              List<JobRunner> runners, ExecutorService executor, ScheduledExecutorService watchdog,
                              JobLimits limits, Clock clock, Monitor monitor, int retainedResults) {
+        this(store, ledger, policyEngine, assets, runners, executor, watchdog, limits, clock, monitor, retainedResults, ResultReleases.NONE);
+    }
+
+    /**
+     * @param releases where the release of each result (or the refusal to release one) is recorded, before the
+     *                 result is handed to anyone; a result whose release cannot be recorded does not leave
+     */
+    public ComputeJobService(ComputeJobStore store, EpsilonLedger ledger, PolicyEngine policyEngine, AssetResolver assets,
+                             List<JobRunner> runners, ExecutorService executor, ScheduledExecutorService watchdog,
+                             JobLimits limits, Clock clock, Monitor monitor, int retainedResults, ResultReleases releases) {
         if (retainedResults < 1) {
             throw new IllegalArgumentException("retainedResults must be positive");
         }
@@ -105,6 +118,7 @@ public final class ComputeJobService {
         this.limits = limits;
         this.clock = clock;
         this.monitor = monitor;
+        this.releases = releases == null ? ResultReleases.NONE : releases;
     }
 
     /**
@@ -141,7 +155,11 @@ public final class ComputeJobService {
         var exportsModel = description.type() == JobType.TRAINING && description.parameter(EXPORT_MODEL).map("true"::equals).orElse(false);
         var facts = new ComputeJob(description.type().policyName(), exportsModel, terms.minAggregation(),
                 epsilon.getContent(), ledger.spent(agreement.getId()));
-        var context = new ComputePolicyContext(consumer, agreement, now, facts);
+        // the decision's log entry names the job and the model by their digests, so an auditor can find it by either
+        var digests = new java.util.HashMap<String, String>();
+        digests.put(DigestedPolicyContext.JOB, job.descriptionHash());
+        Optional.ofNullable(job.modelHash()).ifPresent(hash -> digests.put(DigestedPolicyContext.MODEL, hash));
+        var context = new ComputePolicyContext(consumer, agreement, now, facts, digests);
         var decision = policyEngine.evaluate(agreement.getPolicy(), context);
         if (decision.failed()) {
             // the consumer reads this reason: in the connector the decision log's engine has shaped it as
@@ -235,6 +253,16 @@ public final class ComputeJobService {
             var output = runner.run(run);
             if (output.succeeded()) {
                 var value = output.getContent();
+                if (store.findById(id).map(j -> j.state() != JobState.RUNNING).orElse(true)) {
+                    // cancelled or timed out meanwhile: nothing leaves, nothing is released
+                    return;
+                }
+                var recorded = releases.released(run.job(), value.hash());
+                if (recorded.failed()) {
+                    monitor.warning("Compute job %s: the release of its result could not be recorded: %s".formatted(id, recorded.getFailureDetail()));
+                    fail(id, "the release of the result could not be recorded; nothing leaves");
+                    return;
+                }
                 // the result is in place before anyone waiting for the job's end hears of it
                 results.put(id, value);
                 var completed = update(id, j -> j.completed(value.hash(), clock.instant()));
@@ -243,6 +271,7 @@ public final class ComputeJobService {
                     results.remove(id);
                 }
             } else {
+                releases.refused(run.job(), output.getFailureDetail());
                 fail(id, output.getFailureDetail());
             }
         } catch (RuntimeException e) {

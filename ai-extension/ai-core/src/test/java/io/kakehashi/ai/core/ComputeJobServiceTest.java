@@ -344,6 +344,91 @@ class ComputeJobServiceTest {
         }
     }
 
+    @Nested
+    class Recorded {
+
+        private final List<Map<String, String>> decided = new CopyOnWriteArrayList<>();
+        private final List<String> releases = new CopyOnWriteArrayList<>();
+        private volatile boolean logBroken;
+
+        private ComputeJobService recordingService() {
+            var engine = ComputeTestFixtures.engine(store);
+            engine.registerPostValidator(io.kakehashi.policy.spi.ComputePolicyContext.class, (policy, context) -> {
+                decided.add(context.decisionDigests());
+                return true;
+            });
+            var log = new io.kakehashi.ai.spi.ResultReleases() {
+                @Override
+                public Result<Void> released(JobRecord job, String resultHash) {
+                    if (logBroken) {
+                        return Result.failure("the decision could not be recorded in the decision log");
+                    }
+                    releases.add("released " + job.id() + " " + resultHash + " " + service.result(job.id()).isPresent());
+                    return Result.success();
+                }
+
+                @Override
+                public Result<Void> refused(JobRecord job, String reason) {
+                    releases.add("refused " + job.id() + " " + reason);
+                    return Result.success();
+                }
+            };
+            return new ComputeJobService(store, ledger, engine,
+                    assetId -> Result.success(new TabularAsset(Path.of("/data/" + assetId + ".csv"), TabularAsset.Format.CSV)),
+                    List.of(sqlRunner, trainingRunner, flRunner), executor, watchdog, new JobLimits(timeLimit, 64L << 20),
+                    Clock.systemUTC(), new ConsoleMonitor(), 10, log);
+        }
+
+        @Test
+        void submit_shouldBeDecidedWithTheDigestsOfTheJobAndItsModel() {
+            service = recordingService();
+            var withModel = new JobDescription(JobType.FL_ROUND, Map.of("label", "failure"), new byte[]{1, 2, 3});
+
+            service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), SQL);
+            service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), withModel);
+
+            assertThat(decided).containsExactly(Map.of("job", SQL.descriptionHash()),
+                    Map.of("job", withModel.descriptionHash(), "model", withModel.modelHash().orElseThrow()));
+        }
+
+        @Test
+        void aCompletedJob_shouldRecordTheReleaseOfItsResultHashBeforeTheResultIsThere() {
+            service = recordingService();
+            sqlRunner.release.countDown();
+
+            var done = finalState(service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), SQL).getContent().id());
+
+            assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(releases).containsExactly("released " + done.id() + " " + FakeRunner.OUTPUT.hash() + " false");
+        }
+
+        @Test
+        void aJobWhoseResultIsRefused_shouldRecordTheRefusalWithItsReason() {
+            service = recordingService();
+            sqlRunner.failWith = "output guard (ai.minAggregation = 5): the result has no aggregate";
+            sqlRunner.release.countDown();
+
+            var done = finalState(service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), SQL).getContent().id());
+
+            assertThat(done.state()).isEqualTo(JobState.FAILED);
+            assertThat(releases).containsExactly("refused " + done.id() + " output guard (ai.minAggregation = 5): the result has no aggregate");
+        }
+
+        @Test
+        void aResultWhoseReleaseCannotBeRecorded_shouldNotLeave() {
+            service = recordingService();
+            logBroken = true;
+            sqlRunner.release.countDown();
+
+            var done = finalState(service.submit(VENDOR, agreement(Policy.Builder.newInstance().build()), SQL).getContent().id());
+
+            assertThat(done.state()).isEqualTo(JobState.FAILED);
+            assertThat(done.reason()).contains("could not be recorded");
+            assertThat(done.resultHash()).isNull();
+            assertThat(service.result(done.id())).isEmpty();
+        }
+    }
+
     /** Reports half its progress, then waits to be released or cancelled. */
     static final class FakeRunner implements JobRunner {
 

@@ -8,6 +8,7 @@ import io.kakehashi.ai.ml.TrainingJobRunner;
 import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.spi.JobLimits;
+import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.ai.sql.SqlJobRunner;
 import io.kakehashi.policy.constraints.ai.ComputeJobCounter;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
@@ -78,6 +79,9 @@ public class ComputeJobsExtension implements ServiceExtension {
     private DataAddressResolver addresses;
     @Inject
     private Clock clock;
+    /** Where result releases are recorded (the decision log's, from the compute transfer module); none without it. */
+    @Inject(required = false)
+    private ResultReleases releases;
 
     private ExecutorService jobs;
     private ScheduledExecutorService timers;
@@ -99,7 +103,8 @@ public class ComputeJobsExtension implements ServiceExtension {
                 new OnnxEvaluationRunner(maxModelBytes),
                 new FederatedRoundRunner(SecureRandom::new));
         var service = new ComputeJobService(store, ledger, policyEngine, new FileAddressAssetResolver(addresses), runners, jobs, timers,
-                limits, clock, context.getMonitor().withPrefix("compute"), retainedResults);
+                limits, clock, context.getMonitor().withPrefix("compute"), retainedResults,
+                releases == null ? ResultReleases.NONE : releases);
         context.registerService(ComputeJobService.class, service);
         context.registerService(ComputeJobCounter.class, new StoreComputeJobCounter(store));
     }

@@ -10,6 +10,7 @@ import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.ai.spi.JobOutput;
 import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.policy.constraints.ai.ComputeJobCounter;
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
@@ -61,6 +62,8 @@ class ComputeJobsExtensionTest {
         context.registerService(EpsilonLedger.class, new InMemoryEpsilonLedger());
         context.registerService(DataAddressResolver.class, addresses);
         context.registerService(Clock.class, Clock.systemUTC());
+        // the test context answers a mock for an optional service nobody registered; the connector has none or the decision log's
+        context.registerService(ResultReleases.class, ResultReleases.NONE);
     }
 
     @AfterEach
