@@ -161,13 +161,9 @@ public class DcpIdentityExtension implements ServiceExtension {
         var storage = new CredentialStorageService(ownDid, idTokens, trusted, keys, store, jtiValidationStore);
         webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new CredentialStorageController(storage, monitor));
         webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new CredentialOfferController(storage, monitor));
-        if (stsClientId != null && !stsClientId.isBlank()) {
-            var secret = vault.resolveSecret(stsClientSecretAlias);
-            if (secret == null || secret.isBlank()) {
-                throw new EdcException("Missing secret: '%s' is set, so the vault must hold the client secret under 'kakehashi.identity.sts.client-secret-alias' (%s)"
-                        .formatted(STS_CLIENT_ID, stsClientSecretAlias));
-            }
-            webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new SecureTokenController(new SecureTokenService(tokens, stsClientId, secret), monitor));
+        var sts = secureTokenService(stsClientId, stsClientSecretAlias, vault, tokens);
+        if (sts != null) {
+            webService.registerResource(OwnDidExtension.IDENTITY_CONTEXT, new SecureTokenController(sts, monitor));
             monitor.info("Identity: the secure token service answers client '%s' at %s/sts/token".formatted(stsClientId, OwnDidExtension.IDENTITY_CONTEXT));
         }
 
@@ -197,6 +193,19 @@ public class DcpIdentityExtension implements ServiceExtension {
     @Provider(isDefault = true)
     public DefaultParticipantIdExtractionFunction participantIdExtractionFunction() {
         return claims -> claims.getStringClaim(Dcp.PARTICIPANT_ID_CLAIM);
+    }
+
+    /** The STS endpoint's service, or null when no client is configured; a configured client needs its secret in the vault. */
+    static SecureTokenService secureTokenService(String clientId, String secretAlias, Vault vault, SelfIssuedTokens tokens) {
+        if (clientId == null || clientId.isBlank()) {
+            return null;
+        }
+        var secret = vault.resolveSecret(secretAlias);
+        if (secret == null || secret.isBlank()) {
+            throw new EdcException("Missing secret: '%s' is set, so the vault must hold the client secret under 'kakehashi.identity.sts.client-secret-alias' (%s)"
+                    .formatted(STS_CLIENT_ID, secretAlias));
+        }
+        return new SecureTokenService(tokens, clientId, secret);
     }
 
     static TrustedIssuers trustedIssuersOf(Config config) {

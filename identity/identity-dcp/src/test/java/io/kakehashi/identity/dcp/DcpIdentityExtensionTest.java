@@ -1,5 +1,6 @@
 package io.kakehashi.identity.dcp;
 
+import io.kakehashi.identity.did.InMemoryVault;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DcpIdentityExtensionTest {
+
+    @Test
+    void secureTokenService_whenNoClientConfigured_shouldBeOff() {
+        assertThat(DcpIdentityExtension.secureTokenService(null, "alias", new InMemoryVault(), null)).isNull();
+        assertThat(DcpIdentityExtension.secureTokenService(" ", "alias", new InMemoryVault(), null)).isNull();
+    }
+
+    @Test
+    void secureTokenService_whenClientSecretMissingFromTheVault_shouldFailNamingTheKeys() {
+        assertThatThrownBy(() -> DcpIdentityExtension.secureTokenService("dcp-tck", "sts-secret", new InMemoryVault(), null))
+                .isInstanceOf(EdcException.class)
+                .hasMessageContaining("kakehashi.identity.sts.client-id")
+                .hasMessageContaining("kakehashi.identity.sts.client-secret-alias")
+                .hasMessageContaining("sts-secret");
+    }
+
+    @Test
+    void secureTokenService_whenClientSecretInTheVault_shouldBeOn() {
+        var vault = new InMemoryVault();
+        vault.storeSecret("sts-secret", "s3cret-value");
+
+        assertThat(DcpIdentityExtension.secureTokenService("dcp-tck", "sts-secret", vault, null)).isNotNull();
+    }
 
     @Test
     void trustedIssuersOf_whenTwoAnchors_shouldReadBoth() {
