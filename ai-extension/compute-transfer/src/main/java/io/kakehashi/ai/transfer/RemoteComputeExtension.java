@@ -20,11 +20,14 @@ import org.eclipse.edc.web.spi.configuration.ApiContext;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The consumer's side of compute jobs between connectors: {@link RemoteComputeJobs} (send a job under an agreement as
  * a {@code KakehashiCompute-PUSH} transfer process, follow it, read its result), its listener on the transfer
- * processes, and the jobs on the management API ({@code /v3/kakehashi/compute/remote-jobs}). The jobs live in a
+ * processes, the jobs on the management API ({@code /v3/kakehashi/compute/remote-jobs}) and federated trainings across
+ * several holders ({@code /v3/kakehashi/compute/trainings}). The jobs live in a
  * {@link RemoteJobStore} (in memory unless another extension provides one); result documents in
  * {@code kakehashi.ai.compute.resultDir}.
  */
@@ -58,6 +61,8 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Inject
     private Clock clock;
 
+    private ExecutorService trainingThreads;
+
     @Override
     public String name() {
         return NAME;
@@ -73,7 +78,21 @@ public class RemoteComputeExtension implements ServiceExtension {
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
         webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs));
+        trainingThreads = Executors.newCachedThreadPool(runnable -> {
+            var thread = new Thread(runnable, "kakehashi-federated-training");
+            thread.setDaemon(true);
+            return thread;
+        });
+        webService.registerResource(ApiContext.MANAGEMENT, new RemoteTrainingsApiController(
+                new RemoteTrainings(jobs, trainingThreads, clock, context.getMonitor().withPrefix("federated"))));
         context.registerService(RemoteComputeJobs.class, jobs);
+    }
+
+    @Override
+    public void shutdown() {
+        if (trainingThreads != null) {
+            trainingThreads.shutdownNow();
+        }
     }
 
     /** The embedded default: the consumer's jobs in memory. */

@@ -141,18 +141,11 @@ public final class RemoteComputeJobs {
      * starts it.
      */
     public ServiceResult<RemoteJob> submit(Submission submission) {
-        var agreement = agreements.apply(submission.agreementId());
-        if (agreement == null) {
-            return ServiceResult.badRequest("agreementId: no agreement %s on this connector".formatted(submission.agreementId()));
+        var checked = agreementFor(submission.agreementId(), submission.counterPartyId());
+        if (checked.failed()) {
+            return ServiceResult.badRequest(checked.getFailureDetail());
         }
-        if (!ownParticipantId.equals(agreement.getConsumerId())) {
-            return ServiceResult.badRequest("agreementId: this connector (%s) is not the consumer of agreement %s"
-                    .formatted(ownParticipantId, agreement.getId()));
-        }
-        if (submission.counterPartyId() != null && !submission.counterPartyId().equals(agreement.getProviderId())) {
-            return ServiceResult.badRequest("counterPartyId: agreement %s is with %s, not %s"
-                    .formatted(agreement.getId(), agreement.getProviderId(), submission.counterPartyId()));
-        }
+        var agreement = checked.getContent();
         var context = participantContext.get();
         if (context.failed()) {
             return ServiceResult.unexpected("no participant context: " + context.getFailureDetail());
@@ -189,6 +182,26 @@ public final class RemoteComputeJobs {
             return ServiceResult.badRequest(failed.succeeded() ? failed.getContent().reason() : initiated.getFailureDetail());
         }
         return ServiceResult.success(store.findById(id).orElseThrow());
+    }
+
+    /**
+     * The agreement a job may be sent under: one this connector holds as its consumer, with the provider named (when
+     * named); otherwise {@code badRequest} with the reason.
+     */
+    public ServiceResult<ContractAgreement> agreementFor(String agreementId, String counterPartyId) {
+        var agreement = agreements.apply(agreementId);
+        if (agreement == null) {
+            return ServiceResult.badRequest("agreementId: no agreement %s on this connector".formatted(agreementId));
+        }
+        if (!ownParticipantId.equals(agreement.getConsumerId())) {
+            return ServiceResult.badRequest("agreementId: this connector (%s) is not the consumer of agreement %s"
+                    .formatted(ownParticipantId, agreement.getId()));
+        }
+        if (counterPartyId != null && !counterPartyId.equals(agreement.getProviderId())) {
+            return ServiceResult.badRequest("counterPartyId: agreement %s is with %s, not %s"
+                    .formatted(agreement.getId(), agreement.getProviderId(), counterPartyId));
+        }
+        return ServiceResult.success(agreement);
     }
 
     /** Cancels a queued or running job: the job is CANCELLED and its transfer process terminated (the provider cancels its job). */

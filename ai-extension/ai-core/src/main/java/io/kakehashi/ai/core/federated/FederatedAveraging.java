@@ -52,6 +52,15 @@ public final class FederatedAveraging {
      * (features, label, local epochs, ε, …), plus {@value #ROUND} with the round's number.
      */
     public Result<FederatedTraining> train(double[] initial, Map<String, String> parameters, int rounds) {
+        return train(initial, parameters, rounds, (report, weights) -> { });
+    }
+
+    /**
+     * As {@link #train(double[], Map, int)}, telling {@code afterRound} each round's report and the global weights it
+     * ended with (the averaged ones, or those kept when the round had no quorum), on the calling thread.
+     */
+    public Result<FederatedTraining> train(double[] initial, Map<String, String> parameters, int rounds,
+                                           java.util.function.BiConsumer<RoundReport, double[]> afterRound) {
         if (rounds < 1) {
             return Result.failure("rounds: at least one");
         }
@@ -91,14 +100,17 @@ public final class FederatedAveraging {
                 received += ModelWeights.encode(update.weights()).length;
             }
             var samples = updates.stream().mapToLong(JobOutput.ModelUpdate::sampleCount).sum();
-            reports.add(new RoundReport(round, answered, dropped, samples, (long) sent.length * participants.size(), received,
-                    Duration.between(started, clock.instant())));
+            var report = new RoundReport(round, answered, dropped, samples, (long) sent.length * participants.size(), received,
+                    Duration.between(started, clock.instant()));
+            reports.add(report);
             if (updates.size() < quorum) {
+                afterRound.accept(report, global.clone());
                 return Result.success(new FederatedTraining(global, reports, java.util.Optional.of(
                         "round %d: %d of %d participants answered, the quorum is %d; dropped: %s"
                                 .formatted(round, updates.size(), participants.size(), quorum, dropped))));
             }
             global = average(updates, samples, global.length);
+            afterRound.accept(report, global.clone());
         }
         return Result.success(new FederatedTraining(global, reports, java.util.Optional.empty()));
     }
