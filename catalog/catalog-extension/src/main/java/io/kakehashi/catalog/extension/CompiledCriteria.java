@@ -74,7 +74,7 @@ final class CompiledCriteria {
                 var asset = fullAsset.get();
                 matches = asset != null && criterion.onAsset.test(asset);
             } else {
-                matches = value != ABSENT && criterion.onValue.test(Map.of(VALUE, value));
+                matches = value != ABSENT && criterion.test(value);
             }
             if (!matches) {
                 return false;
@@ -89,6 +89,30 @@ final class CompiledCriteria {
     }
 
     private record Compiled(Criterion criterion, String left, Predicate<Object> onAsset, Predicate<Object> onValue) {
+
+        // '=' on two strings or two numbers and 'in' are EDC's default operators decided without its registry's
+        // per-call property lookup (the same comparisons as EqualOperatorPredicate and InOperatorPredicate); the rest
+        // goes through the registry with the value as the property
+        boolean test(Object value) {
+            var operator = criterion.getOperator();
+            var right = criterion.getOperandRight();
+            if ("=".equals(operator)) {
+                if (value instanceof String text && right instanceof String expected) {
+                    return text.equals(expected);
+                }
+                if (value instanceof Number number && right instanceof Number expected) {
+                    return Double.compare(number.doubleValue(), expected.doubleValue()) == 0;
+                }
+            } else if ("in".equalsIgnoreCase(operator) && right instanceof Iterable<?> candidates) {
+                for (var candidate : candidates) {
+                    if (candidate != null && candidate.equals(value)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return onValue.test(Map.of(VALUE, value));
+        }
 
         Object lookUp(IndexedAsset entry) {
             String key;

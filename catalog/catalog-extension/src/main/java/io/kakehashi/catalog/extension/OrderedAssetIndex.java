@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
@@ -20,8 +21,8 @@ import java.util.stream.Stream;
  * private properties); a property value that is a JSON structure or a string longer than
  * {@link #MAX_KEPT_STRING_LENGTH} (the asset's full DCAT document, typically) is left out and its key recorded, so a
  * criterion on it is decided on the full asset instead. The index is kept in step by {@link OrderedAssetIndexSynchroniser}
- * (asset events, synchronous) and filled from the asset index at start; until then {@link #isReady()} is false and
- * the catalog is resolved by EDC. Thread-safe: entries are immutable, the map is concurrent, a page iterates a weakly
+ * (asset events, synchronous) and filled from the asset index at start and then periodically ({@link #fill}); until
+ * the first fill {@link #isReady()} is false and the catalog is resolved by EDC. Thread-safe: entries are immutable, the map is concurrent, a page iterates a weakly
  * consistent view.
  */
 public final class OrderedAssetIndex {
@@ -30,32 +31,53 @@ public final class OrderedAssetIndex {
     public static final int MAX_KEPT_STRING_LENGTH = 512;
 
     private final ConcurrentSkipListMap<String, IndexedAsset> entries = new ConcurrentSkipListMap<>();
+    // ids that events changed while a fill runs: the fill's older read of them must not undo the change
+    private final Set<String> changedDuringFill = ConcurrentHashMap.newKeySet();
+    private volatile boolean filling;
     private volatile boolean ready;
 
-    /** Adds or replaces the asset's entry. */
+    /** Adds or replaces the asset's entry (an asset event). */
     public void put(Asset asset) {
         Objects.requireNonNull(asset, "asset");
         entries.put(asset.getId(), IndexedAsset.of(asset));
+        if (filling) {
+            changedDuringFill.add(asset.getId());
+        }
     }
 
-    /** Removes the asset's entry; {@code true} if there was one. */
+    /** Removes the asset's entry (an asset event); {@code true} if there was one. */
     public boolean remove(String assetId) {
-        return entries.remove(Objects.requireNonNull(assetId, "assetId")) != null;
+        var removed = entries.remove(Objects.requireNonNull(assetId, "assetId")) != null;
+        if (filling) {
+            changedDuringFill.add(assetId);
+        }
+        return removed;
     }
 
     /**
-     * Replaces every entry by the given assets (the asset index read in full) and marks the index ready. Entries put
-     * or removed by events while this runs are overwritten by what the stream read.
+     * Makes the entries those of the given assets (the asset index read in full) and marks the index ready: at start,
+     * and again from time to time to pick up assets that changed without an event here (another replica sharing the
+     * asset store, an asset written straight into the index). An asset that an event changed while the fill ran keeps
+     * what the event wrote.
      *
      * @return the number of entries
      */
-    public int fill(Stream<Asset> assets) {
-        var ids = new HashSet<String>();
-        assets.forEach(asset -> {
-            ids.add(asset.getId());
-            put(asset);
-        });
-        entries.keySet().removeIf(id -> !ids.contains(id));
+    public synchronized int fill(Stream<Asset> assets) {
+        changedDuringFill.clear();
+        filling = true;
+        try {
+            var ids = new HashSet<String>();
+            assets.forEach(asset -> {
+                ids.add(asset.getId());
+                if (!changedDuringFill.contains(asset.getId())) {
+                    entries.put(asset.getId(), IndexedAsset.of(asset));
+                }
+            });
+            entries.keySet().removeIf(id -> !ids.contains(id) && !changedDuringFill.contains(id));
+        } finally {
+            filling = false;
+            changedDuringFill.clear();
+        }
         ready = true;
         return entries.size();
     }

@@ -387,6 +387,37 @@ class PagedDatasetResolverTest {
         }
 
         @Test
+        void fill_whenAnAssetWasWrittenWithoutAnEvent_shouldListItFromTheNextFillOn() {
+            asset("m1", "mobility"); // as another replica or a direct index write would: no event here
+            assertThat(page(0, 50)).isEmpty();
+
+            fill();
+
+            assertThat(ids(page(0, 50))).containsExactly("m1");
+        }
+
+        @Test
+        void fill_whenEventsChangeAssetsWhileItReads_shouldKeepWhatTheEventsWrote() {
+            asset("m1", "mobility");
+            asset("m2", "mobility");
+            var created = Asset.Builder.newInstance().id("m3").participantContextId("provider").property(SECTOR, "mobility")
+                    .dataAddress(DataAddress.Builder.newInstance().type("HttpData").build()).build();
+
+            // the read returns m1 and m2 as they were; meanwhile m1 is deleted and m3 created, each with its event
+            index.fill(assets.queryAssets(QuerySpec.max()).toList().stream().sorted(Comparator.comparing(Asset::getId)).peek(asset -> {
+                if (asset.getId().equals("m1")) {
+                    assets.deleteById("m1");
+                    publish(AssetDeleted.Builder.newInstance().assetId("m1").build());
+                    assets.create(created);
+                    publish(AssetCreated.Builder.newInstance().assetId("m3").build());
+                }
+            }));
+
+            assertThat(index.get("m1")).isNull();
+            assertThat(ids(page(0, 50))).containsExactly("m2", "m3");
+        }
+
+        @Test
         void fill_whenAssetsWentAwayMeanwhile_shouldDropTheirEntries() {
             asset("m1", "mobility");
             publish(AssetCreated.Builder.newInstance().assetId("m1").build());
