@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.samples.launcher.compute.ComputeSeedExtension;
 import io.kakehashi.samples.launcher.compute.NativeLibraryProbe;
+import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The production launcher jar carries compute-to-data: the extensions are registered, DuckDB's and ONNX Runtime's
  * native libraries for Linux survive the shading and load from it, the provider's jobs endpoint answers behind the
- * management key, and with PostgreSQL a job and the ε spent under an agreement survive a restart. The job transport
- * is not in the launcher yet, so a test-only extension placed beside the jar ({@link ComputeSeedExtension}) submits
- * the job to the connector's own job service.
+ * management key, and with PostgreSQL a job and the ε spent under an agreement survive a restart, the job's decision
+ * and its result's release found in the decision log by their digests. A test-only extension placed beside the jar
+ * ({@link ComputeSeedExtension}) submits the job to the connector's own job service, so one connector suffices (jobs
+ * between two connectors are tested in ai-extension/compute-transfer and the sample).
  */
 class ComputeInLauncherTest {
 
@@ -132,6 +134,7 @@ class ComputeInLauncherTest {
             var listed = get(settings, "/v3/kakehashi/compute/jobs?agreementId=" + ComputeSeedExtension.AGREEMENT_ID, settings.managementKey());
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
             JsonNode jobs = MAPPER.readTree(listed.body());
+            var descriptionHash = jobs.path(0).path("descriptionHash").asText();
             assertThat(jobs).singleElement().satisfies(job -> {
                 assertThat(job.path("id").asText()).isEqualTo(jobId);
                 assertThat(job.path("state").asText()).isEqualTo("COMPLETED");
@@ -142,6 +145,24 @@ class ComputeInLauncherTest {
             assertThat(after.getProperty("error")).as("%s", after).isNull();
             assertThat(after.getProperty("spent")).as("the ε spent before the restart").isEqualTo("0.75");
             assertThat(after.getProperty("secondCharge")).contains("ai.dpEpsilon").contains("exceeds");
+
+            // the job's policy decision names the job's digest: an auditor holding the job finds the decision by it
+            var auditor = new AuditorClient(settings.auditorUrl(), settings.auditorKey());
+            var decisions = auditor.decisions("scope=compute&digest=" + descriptionHash).path("decisions");
+            assertThat(decisions).as("%s", decisions).singleElement().satisfies(decision -> {
+                assertThat(decision.at("/entry/scope").asText()).isEqualTo("compute");
+                assertThat(decision.at("/entry/outcome").asText()).isEqualTo("PERMIT");
+                assertThat(decision.at("/entry/agreementId").asText()).isEqualTo(ComputeSeedExtension.AGREEMENT_ID);
+                assertThat(decision.at("/entry/digests/job").asText()).isEqualTo(descriptionHash);
+            });
+            // and the release of its result is a decision of its own, which names the result's digest
+            var releases = auditor.decisions("scope=compute.result&digest=" + first.getProperty("resultHash")).path("decisions");
+            assertThat(releases).as("%s", releases).singleElement().satisfies(release -> {
+                assertThat(release.at("/entry/outcome").asText()).isEqualTo("PERMIT");
+                assertThat(release.at("/entry/digests/job").asText()).isEqualTo(descriptionHash);
+                assertThat(release.at("/entry/digests/result").asText()).isEqualTo(first.getProperty("resultHash"));
+            });
+            assertThat(auditor.verify().path("intact").asBoolean()).isTrue();
         }
         assertThat(count("SELECT count(*) FROM kakehashi_compute_job WHERE id = ?", jobId)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM kakehashi_decision_log WHERE scope = ? AND agreement_id = '" + ComputeSeedExtension.AGREEMENT_ID + "'", "compute"))

@@ -30,8 +30,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test-only: put beside the launcher jar (never in it) by {@code ComputeInLauncherTest}, it stands in for the job
- * transport, which is not in the launcher yet. In mode {@code submit} it creates a {@code File} asset, submits an SQL
+ * Test-only: put beside the launcher jar (never in it) by {@code ComputeInLauncherTest}, it stands in for a consumer's
+ * connector, so that one connector suffices to check the launcher's compute. In mode {@code submit} it creates a {@code File} asset, submits an SQL
  * job to the connector's own {@link ComputeJobService} under an agreement it makes up (purpose analytics, k = 5),
  * waits for the job and charges ε 0.75 of a budget of 1.0; in mode {@code check} it reads the ε spent and tries to
  * charge 0.5 more. Either way it writes what it saw to {@value #OUT} as properties. Everything else — the policy
