@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *     <li><b>Numbering</b>: records are numbered from 0 across rotations, with no gap. Checkpoints (sequence, byte
  *     offset, file identity) are saved at the start, at each rotation or truncation, at most once a second while
  *     records flow, and at close, so a source opened again for the same transfer (after a restart) continues at the
- *     last checkpoint and {@link #seek} can go back to any record since the oldest checkpoint of the current file.
+ *     last checkpoint and {@link #seek} can go back to any record of the current file (from its start, or from one of the
+ *     recent checkpoints).
  *     </li>
  * </ul>
  * Not thread-safe: one stream reads it at a time.
@@ -273,6 +274,8 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
         var key = String.valueOf(attributes.fileKey());
         if (channel != null && key.equals(fileKey)) {
             if (attributes.size() < offset + (end - start)) {
+                // what the checkpoints of this file point at is gone
+                checkpoints.removeIf(c -> c.fileKey().equals(fileKey));
                 moveTo(new Checkpoint(sequence, 0, "", fileKey));
                 checkpoint();
                 return true;
@@ -294,6 +297,8 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
         closeChannel();
         channel = next;
         fileKey = key;
+        // a file system may give the new file the inode of one read before
+        checkpoints.removeIf(c -> c.fileKey().equals(key));
         moveTo(new Checkpoint(sequence, 0, "", key));
         checkpoint();
         return true;
@@ -314,8 +319,12 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
         } catch (IOException e) {
             throw new UncheckedIOException("the record file %s cannot be read: %s".formatted(file.getFileName(), e.getMessage()), e);
         }
-        while (checkpoints.size() > KEPT_CHECKPOINTS) {
-            checkpoints.removeFirst();
+        // the oldest go, except where the current file starts: any of its records stays reachable by reading forward
+        for (var it = checkpoints.iterator(); checkpoints.size() > KEPT_CHECKPOINTS && it.hasNext(); ) {
+            var oldest = it.next();
+            if (oldest.offset() != 0 || !oldest.fileKey().equals(fileKey)) {
+                it.remove();
+            }
         }
         lastCheckpoint = System.nanoTime();
         try {

@@ -240,6 +240,21 @@ class JsonLinesFileRecordSourceTest {
         }
 
         @Test
+        void seek_whenRecordWasCutByATruncation_shouldFailInsteadOfServingOtherLines() throws Exception {
+            append(file(), "a0\na1\na2\n");
+            var source = open();
+            drain(source);
+            Files.writeString(file(), "b0\n", StandardOpenOption.TRUNCATE_EXISTING);
+            assertThat(drain(source)).containsExactly("b0");
+
+            var moved = source.seek(1);
+
+            assertThat(moved.failed()).isTrue();
+            assertThat(source.seek(3).succeeded()).isTrue();
+            assertThat(drain(source)).containsExactly("b0");
+        }
+
+        @Test
         void open_whenFileWasReplacedWhileNotRunning_shouldRefuseToRenumber() throws Exception {
             append(file(), "a0\n");
             var first = open();
