@@ -2,12 +2,15 @@ package io.kakehashi.ai.extension;
 
 import io.kakehashi.ai.core.InMemoryComputeJobStore;
 import io.kakehashi.ai.core.InMemoryEpsilonLedger;
+import io.kakehashi.ai.core.InMemoryRemoteJobStore;
 import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
+import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.store.sql.ComputeDatabase;
 import io.kakehashi.ai.store.sql.ComputeSchema;
 import io.kakehashi.ai.store.sql.PostgresComputeJobStore;
 import io.kakehashi.ai.store.sql.PostgresEpsilonLedger;
+import io.kakehashi.ai.store.sql.PostgresRemoteJobStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
@@ -20,14 +23,14 @@ import org.eclipse.edc.transaction.spi.TransactionContext;
 import java.time.Clock;
 
 /**
- * Where compute jobs and the ε spent per agreement live. Like the rest of the connector's state it follows the
- * datasource (decision 0001): with {@value #DATASOURCE_URL_KEY} set, PostgreSQL (tables created at start, shared by
- * replicas, kept across restarts; every call one EDC transaction on EDC's default data source, like EDC's own stores);
- * without it, in memory — the embedded default, where a restart forgets the jobs
- * and refills every ε budget, which the connector says at start.
+ * Where compute jobs (those this connector runs for consumers, and those it asked providers to run) and the ε spent
+ * per agreement live. Like the rest of the connector's state they follow the datasource (decision 0001): with
+ * {@value #DATASOURCE_URL_KEY} set, PostgreSQL (tables created at start, shared by replicas, kept across restarts;
+ * every call one EDC transaction on EDC's default data source, as EDC's own stores do); without it, in memory — the
+ * embedded default, where a restart forgets the jobs and refills every ε budget, which the connector says at start.
  */
 @Extension(ComputeStoresExtension.NAME)
-@Provides({ComputeJobStore.class, EpsilonLedger.class})
+@Provides({ComputeJobStore.class, EpsilonLedger.class, RemoteJobStore.class})
 public class ComputeStoresExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi compute job store and ε ledger";
@@ -58,11 +61,13 @@ public class ComputeStoresExtension implements ServiceExtension {
             postgres = new ComputeDatabase(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext);
             context.registerService(ComputeJobStore.class, new PostgresComputeJobStore(postgres));
             context.registerService(EpsilonLedger.class, new PostgresEpsilonLedger(postgres, clock));
+            context.registerService(RemoteJobStore.class, new PostgresRemoteJobStore(postgres));
             context.getMonitor().info("Compute jobs and ε ledger: PostgreSQL");
             return;
         }
         context.registerService(ComputeJobStore.class, new InMemoryComputeJobStore());
         context.registerService(EpsilonLedger.class, new InMemoryEpsilonLedger());
+        context.registerService(RemoteJobStore.class, new InMemoryRemoteJobStore());
         context.getMonitor().warning("Compute jobs and the ε spent per agreement are kept in memory: a restart forgets them and refills every budget");
     }
 

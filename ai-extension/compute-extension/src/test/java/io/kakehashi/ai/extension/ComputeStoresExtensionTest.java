@@ -2,6 +2,9 @@ package io.kakehashi.ai.extension;
 
 import io.kakehashi.ai.core.InMemoryComputeJobStore;
 import io.kakehashi.ai.core.InMemoryEpsilonLedger;
+import io.kakehashi.ai.core.InMemoryRemoteJobStore;
+import io.kakehashi.ai.spi.RemoteJobStore;
+import io.kakehashi.ai.store.sql.PostgresRemoteJobStore;
 import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.store.sql.PostgresComputeJobStore;
@@ -41,6 +44,7 @@ class ComputeStoresExtensionTest {
 
         assertThat(context.getService(ComputeJobStore.class)).isInstanceOf(InMemoryComputeJobStore.class);
         assertThat(context.getService(EpsilonLedger.class)).isInstanceOf(InMemoryEpsilonLedger.class);
+        assertThat(context.getService(RemoteJobStore.class)).isInstanceOf(InMemoryRemoteJobStore.class);
     }
 
     @Test
@@ -53,6 +57,7 @@ class ComputeStoresExtensionTest {
 
         assertThat(context.getService(ComputeJobStore.class)).isInstanceOf(PostgresComputeJobStore.class);
         assertThat(context.getService(EpsilonLedger.class)).isInstanceOf(PostgresEpsilonLedger.class);
+        assertThat(context.getService(RemoteJobStore.class)).isInstanceOf(PostgresRemoteJobStore.class);
     }
 
     @Test

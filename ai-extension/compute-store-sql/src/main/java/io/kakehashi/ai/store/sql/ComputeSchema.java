@@ -1,7 +1,7 @@
 package io.kakehashi.ai.store.sql;
 
 /**
- * Creates the compute tables if they are missing, in one transaction under an advisory lock so replicas that start
+ * Creates the compute tables (the provider's jobs, the ε charges, the consumer's jobs at providers) if they are missing, in one transaction under an advisory lock so replicas that start
  * together do not race. Running it again changes nothing.
  */
 public final class ComputeSchema {
@@ -35,7 +35,29 @@ public final class ComputeSchema {
                 epsilon          DOUBLE PRECISION NOT NULL,
                 charged_at_nanos BIGINT NOT NULL,
                 PRIMARY KEY (agreement_id, charge_id)
-            )"""
+            )""",
+            // the consumer's side: jobs this connector asked providers to run
+            """
+            CREATE TABLE IF NOT EXISTS kakehashi_compute_remote_job (
+                id                    TEXT PRIMARY KEY,
+                agreement_id          TEXT NOT NULL,
+                asset_id              TEXT NOT NULL,
+                provider_id           TEXT NOT NULL,
+                counter_party_address TEXT NOT NULL,
+                type                  TEXT NOT NULL,
+                parameters            TEXT NOT NULL,
+                description_hash      TEXT NOT NULL,
+                model_hash            TEXT,
+                state                 TEXT NOT NULL,
+                progress              DOUBLE PRECISION NOT NULL,
+                reason                TEXT,
+                provider_job_id       TEXT,
+                result_hash           TEXT,
+                result_sha256         TEXT,
+                created_at_nanos      BIGINT NOT NULL,
+                updated_at_nanos      BIGINT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS kakehashi_compute_remote_job_agreement ON kakehashi_compute_remote_job (agreement_id, created_at_nanos)"
     };
 
     private ComputeSchema() {
