@@ -12,9 +12,9 @@ import org.eclipse.edc.spi.monitor.Monitor;
 import java.util.Map;
 
 /**
- * The DCP {@code POST /presentations/query} endpoint of the embedded credential service. A refused query is a 401
- * (403 when it asks beyond its access token, 400 when malformed) without details; the reason goes to the log, never a
- * token.
+ * The DCP {@code POST /presentations/query} endpoint of the embedded credential service. A query that is not
+ * authenticated is a bare 401; an authenticated verifier's query that asks beyond its access token is a 403, a
+ * malformed one a 400, both with the reason ({@code {"error": …}}). Every reason goes to the log, never a token.
  */
 @Path("/presentations")
 public class PresentationQueryController {
@@ -32,17 +32,18 @@ public class PresentationQueryController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response query(@HeaderParam("Authorization") String authorization, Map<String, Object> message) {
-        var status = new int[] { 401 };
+        var refusal = new PresentationService.Refused[1];
         var result = service.query(authorization, message, refused -> {
-            status[0] = switch (refused.kind()) {
-                case BAD_REQUEST -> 400;
-                case FORBIDDEN -> 403;
-                case UNAUTHORIZED -> 401;
-            };
+            refusal[0] = refused;
             monitor.warning("Refused a presentation query: " + refused.reason());
         });
         if (result.failed()) {
-            return Response.status(status[0]).build();
+            if (refusal[0] == null || refusal[0].kind() == PresentationService.Refusal.UNAUTHORIZED) {
+                // who is not authenticated learns nothing but the status
+                return Response.status(401).build();
+            }
+            var status = refusal[0].kind() == PresentationService.Refusal.FORBIDDEN ? 403 : 400;
+            return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", refusal[0].reason())).build();
         }
         return Response.ok(result.getContent(), MediaType.APPLICATION_JSON).build();
     }
