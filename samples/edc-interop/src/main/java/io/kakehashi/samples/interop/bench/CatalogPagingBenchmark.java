@@ -28,7 +28,8 @@ import java.util.concurrent.Future;
  * Measures the DSP catalog at many assets: a provider holding {@code benchmark.assets} assets, all offered by one
  * contract definition with an empty asset selector, and a consumer asking it for one page of its catalog through its
  * management API ({@code POST /v3/catalog/request} with a {@code querySpec}) — the first page and, with
- * {@code benchmark.deep-page=true}, the last full page. Kakehashi pair and stock EDC 0.15.1 pair in the same run,
+ * {@code benchmark.deep-page=true}, the last full page. The first page is measured twice: once while the provider holds
+ * just one page of assets (what a request costs besides the assets) and once at the full size. Kakehashi pair and stock EDC 0.15.1 pair in the same run,
  * measured in turns, ratio of the medians printed; with {@code benchmark.edc=false} only the Kakehashi pair (for sizes
  * the stock pair takes too long to fill). The provider's assets are created through its management API, several at
  * a time, and that publishing is timed too.
@@ -85,7 +86,7 @@ public final class CatalogPagingBenchmark {
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
         out.printf("%d assets on each provider, one contract definition offering all of them (empty selector, open policies);%n", assets);
         out.printf("page size %d; %d warm-up and %d measured requests per page and pair, pairs taking turns%n", pageSize, warmup, requests);
-        csv.add("pair,page,sample,millis");
+        csv.add("pair,datasets,offset,sample,millis");
 
         var sourceDirectory = Files.createDirectories(directory.resolve("source"));
         Files.writeString(sourceDirectory.resolve("benchmark-asset.csv"), "machine,temperature\nlathe-1,41.5\n");
@@ -97,17 +98,22 @@ public final class CatalogPagingBenchmark {
                 if (withEdc) {
                     pairs.add(ConnectorPair.start(ConnectorKind.STOCK_EDC, "edc", directory, ITERATION_WAIT, url, START_TIMEOUT));
                 }
+                // first a catalog just large enough for one full page: what a request costs besides the assets
+                var small = Math.min(assets, pageSize);
                 for (var pair : pairs) {
-                    publish(pair, url);
+                    offerAll(pair);
+                    publish(pair, url, 0, small);
                 }
                 out.printf("load average (1, 5, 15 min) before measuring: %s%n", loadAverage());
-                // the last full page: offset total - pageSize (the total counts the pair's own benchmark-asset)
-                var pages = new ArrayList<Integer>(List.of(0));
-                if (deepPage) {
-                    pages.add(assets + 1 - pageSize);
+                measure(pairs, 0, small + 1);
+                for (var pair : pairs) {
+                    publish(pair, url, small, assets);
                 }
-                for (var offset : pages) {
-                    measure(pairs, offset);
+                out.printf("load average (1, 5, 15 min) before measuring: %s%n", loadAverage());
+                measure(pairs, 0, assets + 1);
+                if (deepPage) {
+                    // the last full page: offset total - pageSize (the total counts the pair's own benchmark-asset)
+                    measure(pairs, assets + 1 - pageSize, assets + 1);
                 }
                 out.printf("load average (1, 5, 15 min) after measuring:  %s%n", loadAverage());
             } finally {
@@ -118,14 +124,18 @@ public final class CatalogPagingBenchmark {
         }
     }
 
-    private void publish(ConnectorPair pair, String url) throws Exception {
+    private static void offerAll(ConnectorPair pair) {
         var management = pair.provider().management();
         management.createOpenPolicy("paging-open");
         var definition = ManagementClient.body("ContractDefinition").put("@id", "paging-all")
                 .put("accessPolicyId", "paging-open").put("contractPolicyId", "paging-open");
         definition.putArray("assetsSelector");
         management.post("/v3/contractdefinitions", definition);
+    }
 
+    // creates assets [from, to) through the provider's management API, several requests at a time
+    private void publish(ConnectorPair pair, String url, int from, int to) throws Exception {
+        var management = pair.provider().management();
         var start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -133,7 +143,7 @@ public final class CatalogPagingBenchmark {
             for (int t = 0; t < threads; t++) {
                 int first = t;
                 futures.add(pool.submit(() -> {
-                    for (int i = first; i < assets; i += threads) {
+                    for (int i = from + first; i < to; i += threads) {
                         var id = "asset-%06d".formatted(i);
                         management.createAsset(id, Map.of("name", "benchmark asset " + i, "contenttype", "text/csv"),
                                 Map.of("type", "HttpData", "baseUrl", url));
@@ -148,10 +158,10 @@ public final class CatalogPagingBenchmark {
         }
         var seconds = (System.nanoTime() - start) / 1e9;
         out.printf(Locale.ROOT, "%s provider: %d assets created through the management API (%d at a time) in %.1f s, %.0f assets/s%n",
-                name(pair), assets, threads, seconds, assets / seconds);
+                name(pair), to - from, threads, seconds, (to - from) / seconds);
     }
 
-    private void measure(List<ConnectorPair> pairs, int offset) {
+    private void measure(List<ConnectorPair> pairs, int offset, int total) {
         var samples = new ArrayList<LatencySamples>();
         pairs.forEach(p -> samples.add(new LatencySamples()));
         for (int i = 0; i < warmup; i++) {
@@ -166,14 +176,14 @@ public final class CatalogPagingBenchmark {
                 samples.get(p).add(request(pairs.get(p), offset));
             }
         }
-        out.printf("%npage at offset %d (limit %d):%n", offset, pageSize);
+        out.printf("%npage at offset %d (limit %d) of a catalog of %d datasets:%n", offset, pageSize, total);
         out.printf("  %-12s %10s %10s%n", "latency (ms)", "p50", "p95");
         for (int p = 0; p < pairs.size(); p++) {
             var s = samples.get(p);
             out.printf(Locale.ROOT, "  %-12s %10.1f %10.1f%n", name(pairs.get(p)) + " (n=" + s.count() + ")", s.median(), s.percentile(95));
             var values = s.values();
             for (int i = 0; i < values.size(); i++) {
-                csv.add(String.format(Locale.ROOT, "%s,%d,%d,%.3f", name(pairs.get(p)), offset, i, values.get(i)));
+                csv.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.3f", name(pairs.get(p)), total, offset, i, values.get(i)));
             }
         }
         if (pairs.size() == 2) {
