@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,7 +79,7 @@ public final class TransferThroughputBenchmark {
      * the consumer and this JVM (the file server and the HTTP sink) used together while it ran.
      */
     private record Sample(double gbps, long providerHeapMiB, long consumerHeapMiB, long providerRssMiB, long consumerRssMiB,
-                          double cpuSecondsPerGiB) {
+                          double cpuSecondsPerGiB, double idleCpuSecondsPerGiB) {
     }
 
     private final PrintStream out;
@@ -87,6 +88,8 @@ public final class TransferThroughputBenchmark {
     private final HttpSink sink;
     private final String expected;
     private int transfers;
+    /** Cores each pair's two connectors keep busy while idle (their state machines polling), measured before the runs. */
+    private final Map<ConnectorPair, Double> idleCores = new java.util.HashMap<>();
 
     private TransferThroughputBenchmark(PrintStream out, long size, Path data, HttpSink sink, String expected) {
         this.out = out;
@@ -145,6 +148,14 @@ public final class TransferThroughputBenchmark {
                     agreements.put(pair, agree(pair));
                 }
             }
+            for (var pair : agreements.keySet()) {
+                var pids = new long[]{ pid(pair.provider()), pid(pair.consumer()) };
+                var before = cpuSeconds(pids[0]) + cpuSeconds(pids[1]);
+                ConnectorProcess.sleep(5000);
+                idleCores.put(pair, (cpuSeconds(pids[0]) + cpuSeconds(pids[1]) - before) / 5);
+                out.printf("idle: %s provider and consumer together keep %.2f cores busy (state machines polling every 10 ms)%n",
+                        pair.kind().description(), idleCores.get(pair));
+            }
             if (warmup) {
                 for (var method : methods) {
                     var pair = method == Method.STOCK_EDC_HTTP_PUSH ? stock : kakehashi;
@@ -168,16 +179,17 @@ public final class TransferThroughputBenchmark {
         out.printf("%niperf3 single stream on loopback: %.2f Gbit/s before, %.2f Gbit/s after the transfers (mean %.2f)%n",
                 iperfBefore, iperfAfter, iperf);
         out.println();
-        out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | CPU per GiB (median) | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
+        out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | CPU per GiB (median; of it the connectors' idle polling) | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         var stockMedian = samples.containsKey(Method.STOCK_EDC_HTTP_PUSH)
                 ? median(samples.get(Method.STOCK_EDC_HTTP_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
         for (var entry : samples.entrySet()) {
             var list = entry.getValue();
             var median = median(list.stream().map(Sample::gbps).toList());
-            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | %.2f s | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
+            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | %.2f s (%.2f s) | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
                     list.stream().map(s -> String.format(Locale.ROOT, "%.2f", s.gbps())).toList(), 100 * median / iperf,
                     median / stockMedian, median(list.stream().map(Sample::cpuSecondsPerGiB).toList()),
+                    median(list.stream().map(Sample::idleCpuSecondsPerGiB).toList()),
                     list.stream().mapToLong(Sample::providerHeapMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerHeapMiB).max().orElse(0),
                     list.stream().mapToLong(Sample::providerRssMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerRssMiB).max().orElse(0));
         }
@@ -276,8 +288,9 @@ public final class TransferThroughputBenchmark {
             awaitFile(consumer, transferId, landed);
             var seconds = (System.nanoTime() - begin) / 1e9;
             var cpu = cpuSeconds(providerPid) + cpuSeconds(consumerPid) + cpuSeconds(ProcessHandle.current().pid()) - cpuBefore;
+            var gib = size / (double) (1L << 30);
             var sample = new Sample(size * 8 / seconds / 1e9, providerHeap.peakMiB(), consumerHeap.peakMiB(), peakRssMiB(providerPid),
-                    peakRssMiB(consumerPid), cpu / (size / (double) (1L << 30)));
+                    peakRssMiB(consumerPid), cpu / gib, idleCores.getOrDefault(pair, 0.0) * seconds / gib);
             if (!expected.equals(Sha256.of(landed))) {
                 throw new IllegalStateException(method.label + ": the received file differs from the source");
             }
