@@ -1,5 +1,6 @@
 package io.kakehashi.identity.dcp.holder;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.kakehashi.identity.credentials.Jws;
 import io.kakehashi.identity.credentials.TrustedIssuers;
 import io.kakehashi.identity.credentials.VerifiableCredential;
@@ -68,7 +69,7 @@ public class CredentialStorageService {
         if (issuer == null) {
             return Result.failure("unauthorized");
         }
-        var invalid = checkCredentialMessage(message, issuer.getIssuer());
+        var invalid = checkCredentialMessage(message);
         if (invalid != null) {
             refusals.accept(new Refused(Refusal.BAD_REQUEST, "CredentialMessage from '%s': %s".formatted(issuer.getIssuer(), invalid)));
             return Result.failure(invalid);
@@ -105,7 +106,7 @@ public class CredentialStorageService {
         return recordJti(issuer, refusals).map(ignored -> ((Collection<?>) message.get("credentials")).size());
     }
 
-    private com.nimbusds.jwt.JWTClaimsSet authenticate(String authorization, Consumer<Refused> refusals) {
+    private JWTClaimsSet authenticate(String authorization, Consumer<Refused> refusals) {
         var token = idTokens.verify(authorization, did.id());
         if (token.failed()) {
             refusals.accept(new Refused(Refusal.UNAUTHORIZED, "issuer ID token: " + token.getFailureDetail()));
@@ -119,7 +120,7 @@ public class CredentialStorageService {
         return token.getContent();
     }
 
-    private Result<Void> recordJti(com.nimbusds.jwt.JWTClaimsSet token, Consumer<Refused> refusals) {
+    private Result<Void> recordJti(JWTClaimsSet token, Consumer<Refused> refusals) {
         var stored = seenTokens.storeEntry(new JtiValidationEntry(token.getJWTID(), token.getExpirationTime().getTime()));
         if (stored.failed()) {
             // a concurrent replay of the same token
@@ -129,7 +130,7 @@ public class CredentialStorageService {
         return Result.success();
     }
 
-    private static String checkCredentialMessage(Map<String, Object> message, String issuer) {
+    private static String checkCredentialMessage(Map<String, Object> message) {
         if (message == null || !CREDENTIAL_MESSAGE.equals(message.get("type")) && !CREDENTIAL_MESSAGE.equals(message.get("@type"))) {
             return "the body is not a CredentialMessage";
         }

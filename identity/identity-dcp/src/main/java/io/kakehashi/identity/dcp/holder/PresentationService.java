@@ -18,8 +18,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -62,7 +64,7 @@ public class PresentationService {
     /**
      * Answers a query: the {@code PresentationResponseMessage} as JSON-ready maps, or why it was refused.
      */
-    public Result<Map<String, Object>> query(String authorization, Map<String, Object> message, java.util.function.Consumer<Refused> refusals) {
+    public Result<Map<String, Object>> query(String authorization, Map<String, Object> message, Consumer<Refused> refusals) {
         var idToken = idTokens.verify(authorization, did.id());
         if (idToken.failed()) {
             refusals.accept(new Refused(Refusal.UNAUTHORIZED, "ID token: " + idToken.getFailureDetail()));
@@ -102,9 +104,9 @@ public class PresentationService {
             return Result.failure("unknown scope");
         }
         var granted = access.getContent().getClaim(Dcp.SCOPE_CLAIM) instanceof String text
-                ? Arrays.stream(text.split(" ")).map(Dcp::credentialType).flatMap(java.util.Optional::stream).collect(Collectors.toSet())
+                ? Arrays.stream(text.split(" ")).map(Dcp::credentialType).flatMap(Optional::stream).collect(Collectors.toSet())
                 : Set.<String>of();
-        var types = requested.stream().map(Dcp::credentialType).flatMap(java.util.Optional::stream).collect(Collectors.toSet());
+        var types = requested.stream().map(Dcp::credentialType).flatMap(Optional::stream).collect(Collectors.toSet());
         var beyond = types.stream().filter(type -> !granted.contains(type)).sorted().toList();
         if (!beyond.isEmpty()) {
             refusals.accept(new Refused(Refusal.FORBIDDEN, "'%s' asked for %s, which its access token does not grant".formatted(verifier, beyond)));

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The embedded secure token service over HTTP, for this participant's own clients (another of its components, a
@@ -38,7 +39,7 @@ public class SecureTokenService {
 
     /** The token response ({@code access_token}, {@code token_type}, {@code expires_in}) or why it was refused. */
     public Result<Map<String, Object>> token(String grantType, String clientId, String clientSecret, String audience, String scopes,
-                                             java.util.function.Consumer<Refused> refusals) {
+                                             Consumer<Refused> refusals) {
         if (!"client_credentials".equals(grantType)) {
             return refuse(refusals, Refusal.UNSUPPORTED_GRANT_TYPE, "grant type '%s' is not client_credentials".formatted(grantType));
         }
@@ -70,7 +71,7 @@ public class SecureTokenService {
         return Result.success(response);
     }
 
-    private static Result<Map<String, Object>> refuse(java.util.function.Consumer<Refused> refusals, Refusal kind, String reason) {
+    private static Result<Map<String, Object>> refuse(Consumer<Refused> refusals, Refusal kind, String reason) {
         refusals.accept(new Refused(kind, reason));
         return Result.failure(reason);
     }
