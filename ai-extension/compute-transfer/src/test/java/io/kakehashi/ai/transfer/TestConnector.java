@@ -78,8 +78,12 @@ final class TestConnector {
     }
 
     RuntimeExtension runtime() {
-        return new RuntimePerClassExtension(new EmbeddedRuntime(id, new URL[0])
-                .configurationProvider(() -> ConfigFactory.fromMap(config)));
+        return new RuntimePerClassExtension(embedded());
+    }
+
+    /** The runtime itself, for a main class that boots and shuts it down. */
+    EmbeddedRuntime embedded() {
+        return new EmbeddedRuntime(id, new URL[0]).configurationProvider(() -> ConfigFactory.fromMap(config));
     }
 
     String dsp() {
