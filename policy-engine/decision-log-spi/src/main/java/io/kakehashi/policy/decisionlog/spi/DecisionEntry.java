@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * One policy decision as the log records it. {@code time}, {@code scope}, {@code counterpartyId}, {@code outcome}
- * and {@code reasons} are required; the process ids, asset, policy and digests are null when the evaluation had
- * none (a catalog request has no agreement, for instance).
+ * and {@code reasons} are required; the process ids, asset, policy, policy hash and claims digest are null when the
+ * evaluation had none (a catalog request has no agreement, for instance); {@code digests} is never null.
  *
  * <p>The time is kept to the millisecond so that it survives every store unchanged (PostgreSQL keeps microseconds).
  * {@code policyHash} and {@code claimsDigest} are lowercase hex SHA-256 digests, of the policy's canonical JSON
