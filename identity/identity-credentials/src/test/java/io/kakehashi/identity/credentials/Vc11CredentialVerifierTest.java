@@ -168,6 +168,25 @@ class Vc11CredentialVerifierTest {
         }
 
         @Test
+        void verify_whenSchemaRefersToAnotherDocument_shouldNotFetchItAndRefuse() {
+            var elsewhere = "http://127.0.0.1:%d/schemas/elsewhere.json".formatted(server.port());
+            server.put("/schemas/elsewhere.json", Map.of("type", "object"));
+            server.put("/schemas/referring.json", Map.of("$schema", "https://json-schema.org/draft/2020-12/schema", "$ref", elsewhere));
+            var vc = vc(Instant.now().minusSeconds(60), null);
+            vc.put("credentialSchema", Map.of("id", "http://127.0.0.1:%d/schemas/referring.json".formatted(server.port()), "type", "JsonSchema"));
+
+            var result = verifier.verify(jwt(vc, Map.of()), holder);
+
+            // had the $ref been fetched, the subject would satisfy {"type": "object"} and the credential pass, as it does
+            // when that schema is named directly
+            assertThat(result.failed()).isTrue();
+            assertThat(result.getFailureDetail()).contains("referring.json");
+            var direct = vc(Instant.now().minusSeconds(60), null);
+            direct.put("credentialSchema", Map.of("id", elsewhere, "type", "JsonSchema"));
+            assertThat(verifier.verify(jwt(direct, Map.of()), holder).succeeded()).isTrue();
+        }
+
+        @Test
         void verify_whenSchemaTypeUnknown_shouldSaySo() {
             var vc = vc(Instant.now().minusSeconds(60), null);
             vc.put("credentialSchema", Map.of("id", schemaUrl(), "type", "ShaclValidator2017"));
