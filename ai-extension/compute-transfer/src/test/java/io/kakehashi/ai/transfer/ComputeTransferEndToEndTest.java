@@ -94,6 +94,13 @@ class ComputeTransferEndToEndTest {
         assertThat(job.path("resultHash").asText()).isEqualTo(providerJob.path("resultHash").asText()).isNotBlank();
         assertThat(job.path("descriptionHash").asText()).isEqualTo(providerJob.path("descriptionHash").asText());
         VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "COMPLETED");
+        // the maker's decision log: the job's decision names the job, the release names the result
+        var jobDigest = job.path("descriptionHash").asText();
+        assertThat(makerDecision("compute", jobDigest).path("outcome").asText()).isEqualTo("PERMIT");
+        var release = makerDecision("compute.result", jobDigest);
+        assertThat(release.path("outcome").asText()).isEqualTo("PERMIT");
+        assertThat(release.path("digests").path("result").asText()).isEqualTo(job.path("resultHash").asText());
+        assertThat(release.path("counterpartyId").asText()).isEqualTo("ai-vendor");
     }
 
     @Test
@@ -109,6 +116,10 @@ class ComputeTransferEndToEndTest {
         assertThat(providerJob.path("state").asText()).isEqualTo("FAILED");
         assertThat(providerJob.path("reason").asText()).isEqualTo(job.path("reason").asText());
         VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
+        var refusal = makerDecision("compute.result", job.path("descriptionHash").asText());
+        assertThat(refusal.path("outcome").asText()).isEqualTo("DENY");
+        assertThat(refusal.toString()).contains("aggregate");
+        assertThat(refusal.path("digests").has("result")).isFalse();
     }
 
     @Test
@@ -122,6 +133,9 @@ class ComputeTransferEndToEndTest {
         assertThat(providerJobs).hasSize(1);
         assertThat(providerJobs.get(0).path("admitted").asBoolean()).isFalse();
         assertThat(providerJobs.get(0).path("reason").asText()).isEqualTo(job.path("reason").asText());
+        var denial = makerDecision("compute", job.path("descriptionHash").asText());
+        assertThat(denial.path("outcome").asText()).isEqualTo("DENY");
+        assertThat(denial.toString()).contains("purpose");
     }
 
     @Test
@@ -166,6 +180,22 @@ class ComputeTransferEndToEndTest {
     private static void assertBadRequest(java.net.http.HttpResponse<String> response, String reason) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.body()).contains(reason);
+    }
+
+    /** The maker's decision-log entry of a scope about the job with this description digest. */
+    private static JsonNode makerDecision(String scope, String jobDigest) {
+        var found = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            for (var line : MAKER.decisions()) {
+                var entry = line.path("entry");
+                if (entry.path("scope").asText().equals(scope) && entry.path("digests").path("job").asText().equals(jobDigest)) {
+                    found[0] = entry;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
     }
 
     /** The maker's own id of the agreement the vendor knows by its id (EDC gives each side its own, and shares another). */

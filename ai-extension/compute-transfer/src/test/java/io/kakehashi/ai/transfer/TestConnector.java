@@ -45,6 +45,8 @@ final class TestConnector {
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
     final String id;
+    /** The connector's decision log (JSON Lines, one entry a line). */
+    final Path decisionLog;
     private final Map<String, String> config = new HashMap<>();
     private final int management = freePort();
     private final int protocol = freePort();
@@ -70,6 +72,30 @@ final class TestConnector {
         config.put("kakehashi.ai.jobs.timeLimit", "PT3M");
         config.put("kakehashi.ai.jobs.memoryLimit", String.valueOf(256L << 20));
         config.put("kakehashi.ai.compute.resultDir", resultDir.resolve(id).toString());
+        config.put("kakehashi.decisionlog.dir", decisionLogDir(resultDir).toString());
+        this.decisionLog = decisionLogDir(resultDir).resolve("decisions.jsonl");
+    }
+
+    private Path decisionLogDir(Path dir) {
+        return dir.resolve(id).resolve("decision-log");
+    }
+
+    /** The entries of the decision log, oldest first. */
+    List<JsonNode> decisions() {
+        try {
+            if (!Files.exists(decisionLog)) {
+                return List.of();
+            }
+            var entries = new java.util.ArrayList<JsonNode>();
+            for (var line : Files.readAllLines(decisionLog)) {
+                if (!line.isBlank()) {
+                    entries.add(MAPPER.readTree(line));
+                }
+            }
+            return entries;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     TestConnector with(String key, String value) {
