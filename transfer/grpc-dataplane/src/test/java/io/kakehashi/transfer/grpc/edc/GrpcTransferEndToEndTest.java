@@ -84,6 +84,11 @@ class GrpcTransferEndToEndTest {
     static void cleanUp() throws IOException {
         backend.close();
         PROXY.close();
+        try (var files = Files.walk(dir)) {
+            for (var file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private static String agreementFor(String assetId) {
