@@ -12,14 +12,19 @@ import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,6 +40,7 @@ class GrpcDataPlaneRuntimeTest {
     private static final String API_KEY = "runtime-test-key";
     private static final int MANAGEMENT_PORT = freePort();
     private static final int GRPC_PORT = freePort();
+    private static final Path RECORD_FILES = temporaryDirectory("kakehashi-record-files");
 
     @RegisterExtension
     static final RuntimeExtension RUNTIME = new RuntimePerClassExtension(new EmbeddedRuntime("grpc-runtime-test", new URL[0])
@@ -57,11 +63,53 @@ class GrpcDataPlaneRuntimeTest {
                 config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
                 config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
                 config.put("kakehashi.transfer.grpc.port", String.valueOf(GRPC_PORT));
+                config.put("kakehashi.transfer.stream.directory", RECORD_FILES.toString());
+                config.put("kakehashi.transfer.stream.state-directory", RECORD_FILES.resolveSibling(RECORD_FILES.getFileName() + "-state").toString());
                 return ConfigFactory.fromMap(config);
             }));
 
     private static int freePort() {
         return io.kakehashi.transfer.grpc.TestPorts.free();
+    }
+
+    private static Path temporaryDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void removeRecordFiles() throws IOException {
+        Files.deleteIfExists(RECORD_FILES);
+    }
+
+    @Test
+    void assetCreation_whenRecordFileOutsideTheServedDirectory_shouldBe400WithTheReasonAndStoreNothing() throws Exception {
+        var outside = createAsset("outside-file", "../elsewhere/telemetry.jsonl");
+        var inside = createAsset("inside-file", "line-1/telemetry.jsonl");
+
+        assertThat(outside.statusCode()).as(outside.body()).isEqualTo(400);
+        assertThat(outside.body()).contains("outside the directory record files are served from")
+                .contains("kakehashi.transfer.stream.directory");
+        assertThat(inside.statusCode()).as(inside.body()).isEqualTo(200);
+        var stored = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:%d/management/v3/assets/outside-file".formatted(MANAGEMENT_PORT)))
+                .header("x-api-key", API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stored.statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> createAsset(String id, String recordFile) throws Exception {
+        var body = """
+                {"@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"}, "@id": "%s", "properties": {"name": "%s"},
+                 "dataAddress": {"@type": "DataAddress", "type": "KakehashiRecordStream",
+                                 "https://w3id.org/kakehashi/transfer/recordFile": "%s"}}
+                """.formatted(id, id, recordFile);
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:%d/management/v3/assets".formatted(MANAGEMENT_PORT)))
+                .header("x-api-key", API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
