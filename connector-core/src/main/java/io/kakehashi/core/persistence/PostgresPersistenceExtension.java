@@ -84,7 +84,7 @@ public class PostgresPersistenceExtension implements ServiceExtension {
         }
         postgres = true;
         new PostgresStores(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext, queryExecutor,
-                typeManager.getMapper(), clock, leaseProvider, context.getMonitor())
+                PostgresStores.withJsonValues(typeManager.getMapper()), clock, leaseProvider, context.getMonitor())
                 .registerAll(context);
         context.getMonitor().info("Persistence: PostgreSQL");
     }

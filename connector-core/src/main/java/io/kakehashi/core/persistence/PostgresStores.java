@@ -1,6 +1,7 @@
 package io.kakehashi.core.persistence;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsonp.JSONPModule;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.offer.store.ContractDefinitionStore;
@@ -43,6 +44,19 @@ import java.util.List;
  * in place of the in-memory defaults. Used once, at start-up.
  */
 final class PostgresStores {
+
+    /**
+     * Makes {@code mapper} write JSON-P values (jakarta.json) as the JSON they are, and returns it. A policy's right
+     * operand may hold them — a list operand such as {@code isAnyOf ["analytics", "ai.training"]} arrives from the
+     * management API as JSON-LD value objects — and without this EDC's default mapper writes each as a bean
+     * ({@code {"string": "analytics", "chars": …, "valueType": "STRING"}}), which no constraint function reads back
+     * after a restart. EDC's default mapper is changed in place (not copied) so that the types other extensions
+     * register with it later still apply to these stores.
+     */
+    static ObjectMapper withJsonValues(ObjectMapper mapper) {
+        // Jackson ignores a second registration of the same module
+        return mapper.registerModule(new JSONPModule());
+    }
 
     /** The schema files that EDC's SQL store modules ship, in an order that respects their references. */
     static final List<String> SCHEMA_RESOURCES = List.of(

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Reads a constraint's right operand as EDC hands it to a function: a plain value, or JSON-LD values (a JSON string,
- * or an object with {@code @value}) — lists arrive as their JSON-LD form. Stateless and thread-safe.
+ * or an object with {@code @value}) — lists arrive as their JSON-LD form, and from a PostgreSQL store as maps (read
+ * back from JSON). Stateless and thread-safe.
  */
 public final class RightOperand {
 
@@ -58,6 +59,10 @@ public final class RightOperand {
         }
         if (operand instanceof Map<?, ?> map && map.containsKey("@value")) {
             return plain(map.get("@value"));
+        }
+        if (operand instanceof Map<?, ?> map && "STRING".equals(map.get("valueType")) && map.get("string") instanceof String text) {
+            // a JSON string as PostgreSQL stores wrote it before they wrote JSON-P values as JSON (a bean of its getters)
+            return text;
         }
         return operand;
     }

@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,5 +28,14 @@ class RightOperandTest {
         assertThat(RightOperand.plain(Json.createValue(3))).isEqualTo(3L);
         assertThat(RightOperand.plain(Json.createValue(2.5))).isEqualTo(2.5);
         assertThat(RightOperand.plain(Json.createArrayBuilder().add("P30D").build())).isEqualTo("P30D");
+    }
+
+    @Test
+    void texts_whenReadBackFromAStore_shouldReadTheTexts() {
+        // as PostgreSQL stores return a list operand: maps read back from JSON, in the form they write now and wrote before
+        var stored = List.of(Map.of("@value", "analytics"), Map.of("@value", Map.of("chars", "ai.training", "string", "ai.training", "valueType", "STRING")));
+
+        assertThat(RightOperand.texts(stored)).contains(List.of("analytics", "ai.training"));
+        assertThat(RightOperand.texts(List.of(Map.of("@value", Map.of("valueType", "NUMBER", "integral", true))))).isEmpty();
     }
 }
