@@ -13,6 +13,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.web.spi.WebService;
@@ -20,8 +21,11 @@ import org.eclipse.edc.web.spi.configuration.ApiContext;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The consumer's side of compute jobs between connectors: {@link RemoteComputeJobs} (send a job under an agreement as
@@ -61,7 +65,13 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Inject
     private Clock clock;
 
+    /** How long a job whose result arrived may wait for its transfer process before it is settled from the document. */
+    private static final Duration STALLED_AFTER = Duration.ofSeconds(30);
+
     private ExecutorService trainingThreads;
+    private ScheduledExecutorService settler;
+    private RemoteComputeJobs jobs;
+    private Monitor monitor;
 
     @Override
     public String name() {
@@ -73,8 +83,9 @@ public class RemoteComputeExtension implements ServiceExtension {
         var dir = resultDir == null || resultDir.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "kakehashi-compute-results-" + participantId.replaceAll("[^A-Za-z0-9._-]", "_"))
                 : Path.of(resultDir);
+        monitor = context.getMonitor().withPrefix("remote-compute");
         var jobs = new RemoteComputeJobs(store, agreements::findContractAgreement, () -> sinks, () -> processes, participantContext,
-                participantId, dir, clock, context.getMonitor().withPrefix("remote-compute"));
+                participantId, dir, clock, monitor);
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
         webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs));
@@ -86,12 +97,33 @@ public class RemoteComputeExtension implements ServiceExtension {
         webService.registerResource(ApiContext.MANAGEMENT, new RemoteTrainingsApiController(
                 new RemoteTrainings(jobs, trainingThreads, clock, context.getMonitor().withPrefix("federated"))));
         context.registerService(RemoteComputeJobs.class, jobs);
+        this.jobs = jobs;
+    }
+
+    @Override
+    public void start() {
+        // a safety net for EDC's start-message race (see RemoteComputeJobs.settleStalled), checked now and then
+        settler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "kakehashi-compute-settler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        settler.scheduleWithFixedDelay(() -> {
+            try {
+                jobs.settleStalled(STALLED_AFTER);
+            } catch (RuntimeException e) {
+                monitor.warning("settling stalled compute jobs failed: " + e.getMessage());
+            }
+        }, STALLED_AFTER.toSeconds(), STALLED_AFTER.toSeconds() / 3, TimeUnit.SECONDS);
     }
 
     @Override
     public void shutdown() {
         if (trainingThreads != null) {
             trainingThreads.shutdownNow();
+        }
+        if (settler != null) {
+            settler.shutdownNow();
         }
     }
 

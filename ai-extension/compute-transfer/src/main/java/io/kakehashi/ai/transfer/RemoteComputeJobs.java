@@ -259,6 +259,44 @@ public final class RemoteComputeJobs {
         return Optional.of(future);
     }
 
+    /**
+     * Ends the jobs whose result document arrived but whose transfer process has not moved for {@code grace}: EDC
+     * 0.15.1 refuses (409) a provider's start message that overtakes the consumer's own "request sent" step, after
+     * which the process never moves although the provider ran the job and pushed its document. Such a job takes the
+     * document's end, and its process is terminated. Answers how many jobs it ended.
+     */
+    public int settleStalled(java.time.Duration grace) {
+        var limit = clock.instant().minus(grace);
+        var settled = 0;
+        for (var job : store.findByAgreement(null)) {
+            if (job.state().isFinal() || job.updatedAt().isAfter(limit)) {
+                continue;
+            }
+            var document = readDocument(job.id());
+            if (document.failed()) {
+                continue;
+            }
+            var doc = document.getContent();
+            if (doc.document().state() == JobState.COMPLETED) {
+                // the provider ran it: it was running, whatever the process said
+                update(job.id(), j -> j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j);
+            }
+            var ended = update(job.id(), j -> j.ended(doc.document().state(), doc.document().reason(), doc.document().jobId(),
+                    doc.document().state() == JobState.COMPLETED ? doc.document().resultHash() : null,
+                    doc.document().state() == JobState.COMPLETED ? doc.sha256() : null, clock.instant()));
+            if (ended.succeeded()) {
+                settled++;
+                monitor.warning("compute job %s: its result document arrived but its transfer process did not move for %s; the job ends %s"
+                        .formatted(job.id(), grace, doc.document().state()));
+                var terminated = processes.get().terminate(new TerminateTransferCommand(job.id(), "the job's result arrived; the transfer process did not follow"));
+                if (terminated.failed()) {
+                    monitor.warning("compute job %s: cannot terminate its transfer process: %s".formatted(job.id(), terminated.getFailureDetail()));
+                }
+            }
+        }
+        return settled;
+    }
+
     // the transfer process's events, from RemoteComputeTransfers
 
     void started(String id) {
@@ -272,6 +310,9 @@ public final class RemoteComputeJobs {
             return;
         }
         var doc = document.getContent();
+        if (doc.document().state() == JobState.COMPLETED) {
+            update(id, j -> j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j);
+        }
         update(id, j -> j.ended(doc.document().state(), doc.document().reason(), doc.document().jobId(), doc.document().resultHash(),
                 doc.sha256(), clock.instant()));
     }
