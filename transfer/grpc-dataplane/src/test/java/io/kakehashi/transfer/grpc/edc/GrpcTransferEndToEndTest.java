@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * Two EDC runtimes (control plane and embedded data plane each) in this JVM: the consumer finds GrpcStream-PULL
  * and GrpcStream-PUSH in the provider's catalog, negotiates over DSP 2025-1 and moves the asset over gRPC with TLS,
  * driven only through the management API. The provider's gRPC endpoint sits behind a proxy that cuts the bulk PULL's
- * connection once in the middle, so the consumer must resume from its partial file.
+ * connection once in the middle, so the consumer must resume from its partial file. One real-time asset is a JSON
+ * Lines file that a producer appends to while the consumer streams it.
  */
 class GrpcTransferEndToEndTest {
 
@@ -47,6 +48,9 @@ class GrpcTransferEndToEndTest {
     private static final long SIZE = 24L * 1024 * 1024 + 3;
     /** The provider's gRPC endpoint is reached through a proxy that can cut the connection mid-transfer. */
     private static final CuttingProxy PROXY = PROVIDER.behindProxy();
+
+    /** The provider's directory of record files, which a producer appends telemetry to. */
+    private static final Path RECORD_FILES = PROVIDER.servesRecordFiles();
 
     @RegisterExtension
     static final RuntimeExtension PROVIDER_RUNTIME = PROVIDER.runtime();
@@ -71,6 +75,11 @@ class GrpcTransferEndToEndTest {
         telemetry.putObject("dataAddress").put("@type", "DataAddress").put("type", GrpcStreamAddresses.RECORD_STREAM_TYPE)
                 .put(GrpcStreamAddresses.RECORD_SOURCE, TestRecordSourceExtension.NAME);
         PROVIDER.post("/v3/assets", telemetry);
+        var machineLog = body().put("@id", "machine-log");
+        machineLog.putObject("properties").put("name", "machine-log");
+        machineLog.putObject("dataAddress").put("@type", "DataAddress").put("type", GrpcStreamAddresses.RECORD_STREAM_TYPE)
+                .put(GrpcStreamAddresses.RECORD_FILE, "line-1/telemetry.jsonl");
+        PROVIDER.post("/v3/assets", machineLog);
         var policy = body().put("@id", "open");
         var odrl = policy.putObject("policy").put("@context", "http://www.w3.org/ns/odrl.jsonld").put("@type", "Set");
         odrl.putArray("permission").addObject().put("action", "use");
@@ -84,9 +93,14 @@ class GrpcTransferEndToEndTest {
     static void cleanUp() throws IOException {
         backend.close();
         PROXY.close();
-        try (var files = Files.walk(dir)) {
-            for (var file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
+        for (var root : new Path[]{ dir, RECORD_FILES, RECORD_FILES.resolveSibling(RECORD_FILES.getFileName() + "-state") }) {
+            if (!Files.exists(root)) {
+                continue;
+            }
+            try (var files = Files.walk(root)) {
+                for (var file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
             }
         }
     }
@@ -192,6 +206,55 @@ class GrpcTransferEndToEndTest {
         }
     }
 
+    @Test
+    void realTimePull_whenTheAssetIsARecordFileAProducerAppendsTo_shouldDeliverEveryLineOnceAcrossSuspendAndResume() throws Exception {
+        var file = Files.createDirectories(RECORD_FILES.resolve("line-1")).resolve("telemetry.jsonl");
+        Files.createFile(file);
+        var producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var producer = new Thread(() -> {
+            try (var out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
+                for (var n = 0; producing.get(); n++) {
+                    out.write(("{\"seq\":" + n + "}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(1);
+                }
+            } catch (IOException | InterruptedException e) {
+                producing.set(false);
+            }
+        });
+        producer.start();
+        try {
+            var agreementId = agreementFor("machine-log");
+            var received = dir.resolve("inbox/machine-log.jsonl");
+            var transfer = CONSUMER.post("/v3/transferprocesses", transferRequest(agreementId, GrpcStreamAddresses.PULL, received))
+                    .path("@id").asText();
+            var path = "/v3/transferprocesses/" + transfer;
+            CONSUMER.awaitState(path, "STARTED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= 300);
+
+            CONSUMER.post(path + "/suspend", body().put("@type", "SuspendTransfer").put("reason", "maintenance"));
+            CONSUMER.awaitState(path, "SUSPENDED");
+            var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+            CONSUMER.post(path + "/resume", body());
+            CONSUMER.awaitState(path, "STARTED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= atSuspend + 300);
+
+            CONSUMER.post(path + "/terminate", body().put("@type", "TerminateTransfer").put("reason", "enough"));
+            CONSUMER.awaitState(path, "TERMINATED");
+            var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+            assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + 300);
+            try (var all = Files.lines(received)) {
+                var index = new long[1];
+                all.forEach(line -> assertThat(line).isEqualTo("{\"seq\":" + index[0]++ + "}"));
+            }
+        } finally {
+            producing.set(false);
+            producer.join();
+        }
+    }
+
     private static long lines(Path file) throws IOException {
         if (!Files.exists(file)) {
             return 0;
@@ -246,6 +309,18 @@ class GrpcTransferEndToEndTest {
             config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
             config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
             config.put("kakehashi.transfer.grpc.port", String.valueOf(grpc));
+        }
+
+        /** Serves record files from a new temporary directory (and keeps positions beside it); answers the directory. */
+        Path servesRecordFiles() {
+            try {
+                var directory = Files.createTempDirectory("kakehashi-grpc-e2e-records");
+                config.put("kakehashi.transfer.stream.directory", directory.toString());
+                config.put("kakehashi.transfer.stream.state-directory", directory.resolveSibling(directory.getFileName() + "-state").toString());
+                return directory;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         CuttingProxy behindProxy() {
