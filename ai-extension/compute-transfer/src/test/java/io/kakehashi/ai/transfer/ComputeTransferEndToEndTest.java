@@ -156,6 +156,20 @@ class ComputeTransferEndToEndTest {
     }
 
     @Test
+    void cancelAtTheProvider_shouldEndTheConsumersJobCancelledWithTheProvidersReason() {
+        var id = submitted(analytics, sql("SELECT sum(hash(i + 1)) AS h FROM range(1000000000000) t(i)"));
+        VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "RUNNING");
+        var providerJobId = awaitProviderJob(providerAgreement(analytics), "RUNNING").path("id").asText();
+
+        ok(MAKER.raw("POST", "/v3/kakehashi/compute/jobs/" + providerJobId + "/cancel", null));
+
+        var job = VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "CANCELLED");
+        assertThat(job.path("reason").asText()).isEqualTo("cancelled by provider");
+        assertThat(job.path("providerJobId").asText()).isEqualTo(providerJobId);
+        VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
+    }
+
+    @Test
     void badSubmissions_shouldBe400WithAReasonAndStoreNothing() {
         var before = VENDOR.get("/v3/kakehashi/compute/remote-jobs").size();
 
