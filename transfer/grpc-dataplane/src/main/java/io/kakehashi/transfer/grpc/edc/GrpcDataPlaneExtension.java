@@ -85,6 +85,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String STREAM_DIRECTORY = "kakehashi.transfer.stream.directory";
     static final String STREAM_STATE_DIRECTORY = "kakehashi.transfer.stream.state-directory";
     static final String STREAM_FILE_POLL = "kakehashi.transfer.stream.file-poll";
+    static final String STREAM_FILE_WATCH = "kakehashi.transfer.stream.file-watch";
 
     @Setting(key = HOST, defaultValue = "127.0.0.1", description = "Address the gRPC data-plane endpoint binds to")
     private String host;
@@ -123,6 +124,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Setting(key = STREAM_FILE_POLL, defaultValue = "PT0.01S",
             description = "How often a record-file stream that has read everything looks for new lines (ISO-8601 duration)")
     private String streamFilePoll;
+    @Setting(key = STREAM_FILE_WATCH, defaultValue = "true",
+            description = "Whether a record-file stream is woken by the file system's change notifications besides polling; false on file systems whose notifications miss writes (network file systems)")
+    private boolean streamFileWatch;
     @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
     private String participantId;
 
@@ -298,7 +302,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
                 throw new EdcException("%s must name an existing directory, was %s".formatted(STREAM_DIRECTORY, streamDirectory));
             }
         }
-        return new RecordFiles(directory, Path.of(streamStateDirectory), duration(STREAM_FILE_POLL, streamFilePoll), STREAM_DIRECTORY);
+        return new RecordFiles(directory, Path.of(streamStateDirectory), duration(STREAM_FILE_POLL, streamFilePoll), streamFileWatch,
+                STREAM_DIRECTORY);
     }
 
     private GrpcTransferConfig config() {

@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  *     recent checkpoints).
  *     </li>
  * </ul>
+ * A source that has read everything waits for the file's directory to change (the file system's notification, inotify
+ * on Linux) or for the poll interval, whichever comes first; the notification only shortens the wait.
+ * <p>
  * Not thread-safe: one stream reads it at a time.
  */
 public final class JsonLinesFileRecordSource implements SeekableRecordSource {
@@ -69,6 +72,8 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
     private long sequence;
     private boolean draining;
     private long lastCheckpoint;
+    /** Wakes a waiting source when the file's directory changes; null where the platform gives no notifications. */
+    private java.nio.file.WatchService watcher;
 
     private JsonLinesFileRecordSource(Path file, Opener opener, RecordFilePositions positions, int maxLineBytes, Duration pollInterval) {
         this.file = file;
@@ -86,9 +91,19 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
      */
     public static Result<JsonLinesFileRecordSource> open(Path file, Opener opener, RecordFilePositions positions, int maxLineBytes,
                                                          Duration pollInterval) {
+        return open(file, opener, positions, maxLineBytes, pollInterval, true);
+    }
+
+    /**
+     * As {@link #open(Path, Opener, RecordFilePositions, int, Duration)}; with {@code watch} false the source only
+     * polls (for file systems whose notifications miss writes, such as network file systems).
+     */
+    public static Result<JsonLinesFileRecordSource> open(Path file, Opener opener, RecordFilePositions positions, int maxLineBytes,
+                                                         Duration pollInterval, boolean watch) {
         var source = new JsonLinesFileRecordSource(file, opener, positions, maxLineBytes, pollInterval);
         try {
             source.channel = opener.open();
+            source.watcher = watch ? watch(file.toAbsolutePath().getParent()) : null;
             source.fileKey = fileKey(file);
             var saved = positions.load();
             if (saved.isEmpty()) {
@@ -99,17 +114,17 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
             var last = saved.get(saved.size() - 1);
             if (!last.fileKey().equals(source.fileKey) || source.channel.size() < last.offset()
                     || !last.head().equals(source.head(last.offset()))) {
-                source.closeChannel();
+                source.release();
                 return Result.failure(("the record file %s was replaced or truncated while the stream was not running, so its records"
                         + " after sequence %d cannot be numbered as before; start a new transfer").formatted(file.getFileName(), last.sequence()));
             }
             source.moveTo(last);
             return Result.success(source);
         } catch (NoSuchFileException e) {
-            source.closeChannel();
+            source.release();
             return Result.failure("the record file %s does not exist".formatted(file.getFileName()));
         } catch (IOException e) {
-            source.closeChannel();
+            source.release();
             return Result.failure("the record file %s cannot be read: %s".formatted(file.getFileName(), e.getMessage()));
         }
     }
@@ -133,7 +148,7 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
                 if (left <= 0) {
                     return null;
                 }
-                Thread.sleep(Math.max(1, Math.min(pollMillis, TimeUnit.NANOSECONDS.toMillis(left))));
+                awaitChange(Math.max(1, Math.min(pollMillis, TimeUnit.NANOSECONDS.toMillis(left))));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the record file %s cannot be read: %s".formatted(file.getFileName(), e.getMessage()), e);
@@ -198,7 +213,61 @@ public final class JsonLinesFileRecordSource implements SeekableRecordSource {
         } catch (UncheckedIOException ignored) {
             // the last checkpoint saved stands
         } finally {
-            closeChannel();
+            release();
+        }
+    }
+
+    /** Closes the file and stops watching its directory, saving nothing. */
+    private void release() {
+        closeChannel();
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException ignored) {
+                // nothing is lost: the watcher only wakes the source early
+            }
+            watcher = null;
+        }
+    }
+
+    /**
+     * Waits until the file's directory reports a change (the file system's notification, where the platform has one)
+     * or at most {@code millis}: the notification only wakes the source early, the poll alone decides what is read.
+     */
+    private void awaitChange(long millis) throws InterruptedException {
+        if (watcher == null) {
+            Thread.sleep(millis);
+            return;
+        }
+        try {
+            var key = watcher.poll(millis, TimeUnit.MILLISECONDS);
+            while (key != null) {
+                key.pollEvents();
+                key.reset();
+                key = watcher.poll();
+            }
+        } catch (java.nio.file.ClosedWatchServiceException e) {
+            Thread.sleep(millis);
+        }
+    }
+
+    private static java.nio.file.WatchService watch(Path directory) {
+        java.nio.file.WatchService service = null;
+        try {
+            service = directory.getFileSystem().newWatchService();
+            directory.register(service, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY, java.nio.file.StandardWatchEventKinds.ENTRY_DELETE);
+            return service;
+        } catch (IOException | UnsupportedOperationException e) {
+            // no notifications (a limit reached, a file system without them): the source polls
+            if (service != null) {
+                try {
+                    service.close();
+                } catch (IOException ignored) {
+                    // it never watched anything
+                }
+            }
+            return null;
         }
     }
 

@@ -28,6 +28,7 @@ public final class RecordFiles {
     private final Path directory;
     private final Path stateDirectory;
     private final Duration pollInterval;
+    private final boolean watch;
     private final String directorySetting;
 
     /**
@@ -37,6 +38,14 @@ public final class RecordFiles {
      * @param directorySetting the setting that names the directory, for messages
      */
     public RecordFiles(Path directory, Path stateDirectory, Duration pollInterval, String directorySetting) {
+        this(directory, stateDirectory, pollInterval, true, directorySetting);
+    }
+
+    /**
+     * @param watch whether a source waits for the file system's notifications besides polling (false: only polls)
+     */
+    public RecordFiles(Path directory, Path stateDirectory, Duration pollInterval, boolean watch, String directorySetting) {
+        this.watch = watch;
         this.directory = directory == null ? null : directory.toAbsolutePath().normalize();
         this.stateDirectory = stateDirectory;
         this.pollInterval = pollInterval;
@@ -108,7 +117,7 @@ public final class RecordFiles {
             }
             return FileChannel.open(real, StandardOpenOption.READ);
         };
-        return JsonLinesFileRecordSource.open(file, opener, positions(transferId), MAX_RECORD_BYTES, pollInterval).map(source -> source);
+        return JsonLinesFileRecordSource.open(file, opener, positions(transferId), MAX_RECORD_BYTES, pollInterval, watch).map(source -> source);
     }
 
     /** Forgets a transfer's positions (it ended). */

@@ -52,8 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     -Dexec.mainClass=io.kakehashi.transfer.grpc.benchmark.RecordStreamBenchmark -Dexec.args="1000,10000 10 300000"
  * </pre>
  * Arguments: the paced rates in records per second (comma-separated), seconds per paced run, records for the
- * throughput runs, the record file's poll interval in ms (default 10, the setting's default), and a directory for
- * the record file (default: the temporary directory).
+ * throughput runs, the record file's poll interval in ms (default 10, the setting's default), {@code watch} (default) or
+ * {@code poll} (the record-file source without file-system notifications), and a directory for the record file
+ * (default: the temporary directory).
  */
 public final class RecordStreamBenchmark {
 
@@ -75,12 +76,14 @@ public final class RecordStreamBenchmark {
     private final GrpcTransferConfig config = GrpcTransferConfig.defaults();
     private final Path directory;
     private final Duration filePoll;
+    private final boolean fileWatch;
     private final AtomicInteger transfers = new AtomicInteger();
     private io.grpc.Channel channel;
 
-    private RecordStreamBenchmark(Path directory, Duration filePoll) {
+    private RecordStreamBenchmark(Path directory, Duration filePoll, boolean fileWatch) {
         this.directory = directory;
         this.filePoll = filePoll;
+        this.fileWatch = fileWatch;
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,12 +91,13 @@ public final class RecordStreamBenchmark {
         var seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         var throughputRecords = args.length > 2 ? Integer.parseInt(args[2]) : 300_000;
         var filePoll = Duration.ofMillis(args.length > 3 ? Long.parseLong(args[3]) : 10);
-        var directory = args.length > 4 ? Files.createTempDirectory(Path.of(args[4]), "kakehashi-stream-benchmark")
+        var fileWatch = !(args.length > 4 && args[4].equals("poll"));
+        var directory = args.length > 5 ? Files.createTempDirectory(Path.of(args[5]), "kakehashi-stream-benchmark")
                 : Files.createTempDirectory("kakehashi-stream-benchmark");
         var results = new StringBuilder();
         // a call the benchmark cancels at the end of a run makes Netty warn about the record it could not write
         NETTY_SERVER_LOG.setLevel(java.util.logging.Level.SEVERE);
-        var benchmark = new RecordStreamBenchmark(directory, filePoll);
+        var benchmark = new RecordStreamBenchmark(directory, filePoll, fileWatch);
         var identity = GrpcTlsIdentity.create("127.0.0.1", Clock.systemUTC());
         var authorization = new TransferAuthorization(benchmark.tokens, Clock.systemUTC());
         var meters = new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC());
@@ -102,8 +106,9 @@ public final class RecordStreamBenchmark {
                         benchmark.executor, Clock.systemUTC(), benchmark.monitor))).start();
         try {
             benchmark.channel = benchmark.channels.channelTo(new GrpcStreamAddresses.Endpoint("127.0.0.1", server.port(), true, identity.fingerprint()));
-            results.append("date: %s; TLS on loopback, both ends in one JVM; %d cores; records of %d bytes; record-file poll %d ms%n"
-                    .formatted(Instant.now(), Runtime.getRuntime().availableProcessors(), RECORD_BYTES, filePoll.toMillis()));
+            results.append("date: %s; TLS on loopback, both ends in one JVM; %d cores; records of %d bytes; record-file poll %d ms, %s%n"
+                    .formatted(Instant.now(), Runtime.getRuntime().availableProcessors(), RECORD_BYTES, filePoll.toMillis(),
+                            fileWatch ? "woken by file-system notifications" : "polling only"));
             // warm-up (the JIT): a short unpaced and a short paced run of each source, not reported
             for (var file : new boolean[]{ false, true }) {
                 benchmark.throughput(file, throughputRecords / 3);
@@ -206,7 +211,7 @@ public final class RecordStreamBenchmark {
     }
 
     private RecordSource openFile(String id, Path path) {
-        var files = new RecordFiles(directory, directory.resolve("positions"), filePoll, "benchmark");
+        var files = new RecordFiles(directory, directory.resolve("positions"), filePoll, fileWatch, "benchmark");
         var opened = files.open(id, path.getFileName().toString());
         if (opened.failed()) {
             throw new IllegalStateException(opened.getFailureDetail());
