@@ -13,6 +13,7 @@ import io.kakehashi.ai.spi.Sha256;
 import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferRequest;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
@@ -263,7 +264,8 @@ public final class RemoteComputeJobs {
      * Ends the jobs whose result document arrived but whose transfer process has not moved for {@code grace}: EDC
      * 0.15.1 refuses (409) a provider's start message that overtakes the consumer's own "request sent" step, after
      * which the process never moves although the provider ran the job and pushed its document. Such a job takes the
-     * document's end, and its process is terminated. Answers how many jobs it ended.
+     * document's end, and its process is terminated. A job without a document whose process has already ended
+     * (completed or terminated) takes the process's end. Answers how many jobs it ended.
      */
     public int settleStalled(java.time.Duration grace) {
         var limit = clock.instant().minus(grace);
@@ -274,6 +276,9 @@ public final class RemoteComputeJobs {
             }
             var document = readDocument(job.id());
             if (document.failed()) {
+                if (followProcess(job.id())) {
+                    settled++;
+                }
                 continue;
             }
             var doc = document.getContent();
@@ -295,6 +300,31 @@ public final class RemoteComputeJobs {
             }
         }
         return settled;
+    }
+
+    /**
+     * A job without a document whose transfer process has ended (an event this job missed, say during a restart)
+     * takes the process's end; answers whether the job ended.
+     */
+    private boolean followProcess(String id) {
+        var process = processes.get().findById(id);
+        if (process == null) {
+            return false;
+        }
+        var state = TransferProcessStates.from(process.getState());
+        if (state == TransferProcessStates.TERMINATED) {
+            ended(id, process.getErrorDetail());
+        } else if (state == TransferProcessStates.COMPLETED) {
+            completed(id);
+        } else {
+            return false;
+        }
+        var job = store.findById(id);
+        if (job.isPresent() && job.get().state().isFinal()) {
+            monitor.warning("compute job %s: its transfer process had ended %s without it; the job ends %s".formatted(id, state, job.get().state()));
+            return true;
+        }
+        return false;
     }
 
     // the transfer process's events, from RemoteComputeTransfers
@@ -328,7 +358,7 @@ public final class RemoteComputeJobs {
             update(id, j -> j.ended(doc.state(), doc.reason(), doc.jobId(), null, null, clock.instant()));
             return;
         }
-        var reason = "the transfer process ended without a result" + (processErrorDetail == null ? "" : ": " + processErrorDetail);
+        var reason = TransferEndReason.of(processErrorDetail);
         update(id, j -> j.withState(JobState.FAILED, reason, clock.instant()));
     }
 

@@ -38,6 +38,7 @@ class ComputeTransferEndToEndTest {
     private static String guarded;
     private static String evaluationOnly;
     private static String analytics;
+    private static String noTransfers;
 
     private static Path directory() {
         try {
@@ -60,6 +61,10 @@ class ComputeTransferEndToEndTest {
         guarded = VENDOR.negotiate(MAKER, "machines");
         evaluationOnly = VENDOR.negotiate(MAKER, "machines-evaluation");
         analytics = VENDOR.negotiate(MAKER, "machines-analytics");
+        // count lt 1: no transfer at all under this agreement, so the maker's transfer.process decision refuses every job
+        var none = MAPPER.createObjectNode().put("leftOperand", "http://www.w3.org/ns/odrl/2/count").put("operator", "lt").put("rightOperand", "1");
+        MAKER.publish("machines-no-transfers", file, List.of(constraint("purpose", "eq", "analytics"), none));
+        noTransfers = VENDOR.negotiate(MAKER, "machines-no-transfers");
     }
 
     private static String sql(String query) {
@@ -136,6 +141,19 @@ class ComputeTransferEndToEndTest {
         var denial = makerDecision("compute", job.path("descriptionHash").asText());
         assertThat(denial.path("outcome").asText()).isEqualTo("DENY");
         assertThat(denial.toString()).contains("purpose");
+    }
+
+    @Test
+    void aTransferTheProviderRefusesBeforeTheJobRuns_shouldEndFailedWithTheProvidersReason() {
+        var id = submitted(noTransfers, sql("SELECT region, count(*) FROM asset GROUP BY region"));
+
+        var job = VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "FAILED");
+
+        // the maker refused the transfer request in its transfer.process decision: the reason is the policy's
+        assertThat(job.path("reason").asText()).startsWith("refused by the provider (409)").contains("denied by policy: count");
+        assertThat(job.path("providerJobId").isNull()).isTrue();
+        assertThat(MAKER.get("/v3/kakehashi/compute/jobs?agreementId=" + providerAgreement(noTransfers))).isEmpty();
+        VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
     }
 
     @Test

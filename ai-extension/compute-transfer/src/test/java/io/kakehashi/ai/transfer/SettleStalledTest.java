@@ -10,6 +10,8 @@ import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.Trans
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.spi.monitor.ConsoleMonitor;
 import org.eclipse.edc.spi.result.ServiceResult;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,11 +38,16 @@ class SettleStalledTest {
 
     private final InMemoryRemoteJobStore store = new InMemoryRemoteJobStore();
     private final List<String> terminated = new CopyOnWriteArrayList<>();
+    /** Transfer processes that have ended, by id (any other is still REQUESTED as far as the jobs can tell). */
+    private final Map<String, TransferProcess> ended = new java.util.concurrent.ConcurrentHashMap<>();
     private final TransferProcessService processes = (TransferProcessService) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[]{TransferProcessService.class}, (proxy, method, args) -> {
                 if (method.getName().equals("terminate")) {
                     terminated.add(((TerminateTransferCommand) args[0]).getEntityId());
                     return ServiceResult.success();
+                }
+                if (method.getName().equals("findById")) {
+                    return ended.get((String) args[0]);
                 }
                 throw new UnsupportedOperationException(method.getName());
             });
@@ -98,5 +105,34 @@ class SettleStalledTest {
         assertThat(later).isZero();
         assertThat(store.findById("waiting").orElseThrow().state()).isEqualTo(JobState.QUEUED);
         assertThat(terminated).containsExactly("recent");
+    }
+
+    @Test
+    void aJobWhoseProcessWasTerminatedWithoutItsEvent_shouldFailWithTheProvidersRefusal() {
+        queued("refused-request");
+        ended.put("refused-request", process("refused-request", TransferProcessStates.TERMINATED,
+                "{\"@type\":\"TransferError\",\"code\":\"409\",\"reason\":[\"denied by policy: count\"]}"));
+
+        var settled = jobs(T0.plusSeconds(60)).settleStalled(Duration.ofSeconds(30));
+
+        assertThat(settled).isEqualTo(1);
+        var job = store.findById("refused-request").orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.reason()).isEqualTo("refused by the provider (409): denied by policy: count");
+        assertThat(terminated).isEmpty();
+    }
+
+    @Test
+    void aJobWhoseProcessIsStillRequested_shouldStayQueued() {
+        queued("requested");
+        ended.put("requested", process("requested", TransferProcessStates.REQUESTED, null));
+
+        assertThat(jobs(T0.plusSeconds(60)).settleStalled(Duration.ofSeconds(30))).isZero();
+        assertThat(store.findById("requested").orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    private static TransferProcess process(String id, TransferProcessStates state, String errorDetail) {
+        return TransferProcess.Builder.newInstance().id(id).type(TransferProcess.Type.CONSUMER).state(state.code())
+                .errorDetail(errorDetail).build();
     }
 }
