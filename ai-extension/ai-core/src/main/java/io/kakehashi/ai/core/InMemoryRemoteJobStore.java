@@ -40,6 +40,14 @@ public final class InMemoryRemoteJobStore implements RemoteJobStore {
     }
 
     @Override
+    public List<RemoteJob> findUnfinished() {
+        return jobs.values().stream()
+                .filter(job -> !job.state().isFinal())
+                .sorted(Comparator.comparing(RemoteJob::createdAt).thenComparing(RemoteJob::id))
+                .toList();
+    }
+
+    @Override
     public StoreResult<RemoteJob> update(String id, UnaryOperator<RemoteJob> change) {
         var outcome = new StoreResult<?>[1];
         jobs.computeIfPresent(id, (key, before) -> {

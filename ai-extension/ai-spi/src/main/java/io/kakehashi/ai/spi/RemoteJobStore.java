@@ -22,6 +22,9 @@ public interface RemoteJobStore {
     /** The jobs under an agreement, oldest first; every job when {@code agreementId} is null. */
     List<RemoteJob> findByAgreement(String agreementId);
 
+    /** The jobs not yet in a final state (QUEUED or RUNNING), oldest first: what the stall check looks at. */
+    List<RemoteJob> findUnfinished();
+
     /**
      * Applies a change atomically. {@code notFound} for an unknown id; {@code generalError} when the change would
      * move the job along a transition {@link JobState#TRANSITIONS} does not have, or change what was asked (id,

@@ -61,6 +61,32 @@ public abstract class RemoteJobStoreTestBase {
     }
 
     @Test
+    void findUnfinished_shouldListOnlyQueuedAndRunningJobsOldestFirst() {
+        var queued = job("agreement-" + UUID.randomUUID());
+        var running = RemoteJob.queued(UUID.randomUUID().toString(), "agreement-2", "asset-1", "jp-maker", "http://maker/protocol/2025-1",
+                JobDescription.of(JobType.SQL, Map.of("query", "SELECT 1")), T0.plusSeconds(1));
+        var completed = job("agreement-3");
+        var failed = job("agreement-3");
+        var cancelled = job("agreement-3");
+        for (var job : new RemoteJob[]{running, queued, completed, failed, cancelled}) {
+            store().create(job);
+        }
+        store().update(running.id(), j -> j.withState(JobState.RUNNING, null, T0.plusSeconds(2)));
+        store().update(completed.id(), j -> j.withState(JobState.RUNNING, null, T0.plusSeconds(2)));
+        store().update(completed.id(), j -> j.ended(JobState.COMPLETED, null, "p", "h", "s", T0.plusSeconds(3)));
+        store().update(failed.id(), j -> j.withState(JobState.FAILED, "refused by the provider", T0.plusSeconds(2)));
+        store().update(cancelled.id(), j -> j.withState(JobState.CANCELLED, "cancelled by consumer", T0.plusSeconds(2)));
+
+        var unfinished = store().findUnfinished().stream().map(RemoteJob::id).toList();
+
+        assertThat(unfinished).doesNotContain(completed.id(), failed.id(), cancelled.id());
+        assertThat(unfinished).containsSubsequence(queued.id(), running.id());
+        assertThat(store().findUnfinished()).allSatisfy(job -> assertThat(job.state().isFinal()).isFalse());
+        assertThat(store().findUnfinished().stream().filter(j -> j.id().equals(running.id())).findFirst().orElseThrow().state())
+                .isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
     void update_alongTheStateTable_shouldStoreTheEnd() {
         var job = job("agreement-1");
         store().create(job);

@@ -270,7 +270,7 @@ public final class RemoteComputeJobs {
     public int settleStalled(java.time.Duration grace) {
         var limit = clock.instant().minus(grace);
         var settled = 0;
-        for (var job : store.findByAgreement(null)) {
+        for (var job : store.findUnfinished()) {
             if (job.state().isFinal() || job.updatedAt().isAfter(limit)) {
                 continue;
             }

@@ -135,4 +135,40 @@ class SettleStalledTest {
         return TransferProcess.Builder.newInstance().id(id).type(TransferProcess.Type.CONSUMER).state(state.code())
                 .errorDetail(errorDetail).build();
     }
+
+    @Test
+    void settleStalled_shouldReadOnlyTheUnfinishedJobs() throws Exception {
+        queued("stalled-again");
+        var table = new JobOutput.Table(List.of("n"), List.of(List.of(30L)));
+        Files.write(dir.resolve("stalled-again.json"), ResultDocument.completed("provider-job", table.hash(), table));
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        var onlyUnfinished = new io.kakehashi.ai.spi.RemoteJobStore() {
+            public org.eclipse.edc.spi.result.StoreResult<Void> create(RemoteJob job) {
+                return store.create(job);
+            }
+
+            public java.util.Optional<RemoteJob> findById(String id) {
+                return store.findById(id);
+            }
+
+            public List<RemoteJob> findByAgreement(String agreementId) {
+                throw new AssertionError("the stall check read every job");
+            }
+
+            public List<RemoteJob> findUnfinished() {
+                reads.incrementAndGet();
+                return store.findUnfinished();
+            }
+
+            public org.eclipse.edc.spi.result.StoreResult<RemoteJob> update(String id, java.util.function.UnaryOperator<RemoteJob> change) {
+                return store.update(id, change);
+            }
+        };
+        var jobs = new RemoteComputeJobs(onlyUnfinished, id -> null, () -> null, () -> processes, () -> null, "ai-vendor", dir,
+                Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC), new ConsoleMonitor());
+
+        assertThat(jobs.settleStalled(Duration.ofSeconds(30))).isEqualTo(1);
+        assertThat(jobs.settleStalled(Duration.ofSeconds(30))).isZero();
+        assertThat(reads).hasValue(2);
+    }
 }

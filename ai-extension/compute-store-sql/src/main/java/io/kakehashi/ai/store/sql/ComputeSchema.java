@@ -57,7 +57,10 @@ public final class ComputeSchema {
                 created_at_nanos      BIGINT NOT NULL,
                 updated_at_nanos      BIGINT NOT NULL
             )""",
-            "CREATE INDEX IF NOT EXISTS kakehashi_compute_remote_job_agreement ON kakehashi_compute_remote_job (agreement_id, created_at_nanos)"
+            "CREATE INDEX IF NOT EXISTS kakehashi_compute_remote_job_agreement ON kakehashi_compute_remote_job (agreement_id, created_at_nanos)",
+            // the stall check reads only these; finished jobs (almost all of them, in time) stay out of the index
+            "CREATE INDEX IF NOT EXISTS kakehashi_compute_remote_job_unfinished ON kakehashi_compute_remote_job (created_at_nanos)"
+                    + " WHERE state IN ('QUEUED', 'RUNNING')"
     };
 
     private ComputeSchema() {

@@ -57,12 +57,21 @@ public final class PostgresRemoteJobStore implements RemoteJobStore {
 
     @Override
     public List<RemoteJob> findByAgreement(String agreementId) {
-        var where = agreementId == null ? "" : " WHERE agreement_id = ?";
+        return agreementId == null ? select("", null) : select(" WHERE agreement_id = ?", agreementId);
+    }
+
+    /** Reads only the rows of unfinished jobs (a partial index keeps them), not every job ever sent. */
+    @Override
+    public List<RemoteJob> findUnfinished() {
+        return select(" WHERE state IN ('QUEUED', 'RUNNING')", null);
+    }
+
+    private List<RemoteJob> select(String where, String parameter) {
         return database.inTransaction("cannot read remote jobs", connection -> {
             try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM kakehashi_compute_remote_job" + where
                     + " ORDER BY created_at_nanos, id")) {
-                if (agreementId != null) {
-                    select.setString(1, agreementId);
+                if (parameter != null) {
+                    select.setString(1, parameter);
                 }
                 try (var rows = select.executeQuery()) {
                     var jobs = new ArrayList<RemoteJob>();
