@@ -109,16 +109,19 @@ public final class OrderedAssetIndex {
      * @param properties           the public properties with scalar values
      * @param privateProperties    the private properties with scalar values
      * @param leftOut              keys (public or private) whose values were not kept
+     * @param asset                the asset as the asset index returned it (with an in-memory index the very object it
+     *                             holds; EDC 0.15.1's in-memory {@code findById} scans every asset, so a page must not
+     *                             look its assets up one by one)
      */
     public record IndexedAsset(String id, String participantContextId, Map<String, Object> properties,
-                               Map<String, Object> privateProperties, Set<String> leftOut) {
+                               Map<String, Object> privateProperties, Set<String> leftOut, Asset asset) {
 
         static IndexedAsset of(Asset asset) {
             var leftOut = new HashSet<String>();
             var properties = kept(asset.getProperties(), leftOut);
             var privateProperties = kept(asset.getPrivateProperties(), leftOut);
             return new IndexedAsset(asset.getId(), asset.getParticipantContextId(), properties, privateProperties,
-                    leftOut.isEmpty() ? Set.of() : Set.copyOf(leftOut));
+                    leftOut.isEmpty() ? Set.of() : Set.copyOf(leftOut), asset);
         }
 
         private static Map<String, Object> kept(Map<String, Object> values, Set<String> leftOut) {

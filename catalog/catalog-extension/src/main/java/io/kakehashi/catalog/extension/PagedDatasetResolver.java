@@ -40,8 +40,8 @@ import static org.eclipse.edc.participantcontext.spi.types.ParticipantResource.f
  * engine, so policy functions and the decision log see the same evaluations as with EDC's resolver). Then, unlike EDC,
  * each admitted definition's asset selector and the request's filter are compiled ({@link CompiledCriteria}) and
  * tested against the index's entries in ascending asset-id order; the request's offset and limit are counted over the
- * assets that have at least one offer, and the walk stops when the page is full. Only the page's assets are read
- * from EDC's {@link AssetIndex} and built into datasets exactly as EDC builds them: the asset's properties, EDC's
+ * assets that have at least one offer, and the walk stops when the page is full. Only the page's assets are built
+ * into datasets (from the asset each entry holds, as EDC's index returned it), exactly as EDC builds them: the asset's properties, EDC's
  * distributions, a {@link Catalog} for a catalog asset, and one offer per matching definition with an existing
  * contract policy ({@link ContractOfferId} of definition and asset, the contract policy as an
  * {@link PolicyType#OFFER}).
@@ -145,7 +145,7 @@ public final class PagedDatasetResolver implements DatasetResolver {
         var walk = index.inIdOrder();
         while (walk.hasNext() && page.size() < limit) {
             var entry = walk.next();
-            var full = new FullAsset(entry.id());
+            Supplier<Asset> full = entry::asset;
             if (!filter.test(entry, full)) {
                 continue;
             }
@@ -162,11 +162,7 @@ public final class PagedDatasetResolver implements DatasetResolver {
                 skipped++;
                 continue;
             }
-            var asset = full.get();
-            if (asset == null) {
-                continue; // deleted since the entry was read
-            }
-            page.add(toDataset(asset, matching, protocol));
+            page.add(toDataset(entry.asset(), matching, protocol));
         }
         return page;
     }
@@ -194,25 +190,5 @@ public final class PagedDatasetResolver implements DatasetResolver {
     }
 
     private record Offering(ContractDefinition definition, Policy policy) {
-    }
-
-    /** The full asset from EDC's index, read at most once per entry. */
-    private final class FullAsset implements Supplier<Asset> {
-        private final String id;
-        private boolean read;
-        private Asset asset;
-
-        FullAsset(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public Asset get() {
-            if (!read) {
-                asset = assets.findById(id);
-                read = true;
-            }
-            return asset;
-        }
     }
 }
