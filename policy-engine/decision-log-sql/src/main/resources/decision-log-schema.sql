@@ -29,3 +29,14 @@ CREATE TABLE IF NOT EXISTS kakehashi_decision_checkpoint (
 -- the column empty, which is right for its entries (they have no digests).
 ALTER TABLE kakehashi_decision_log ADD COLUMN IF NOT EXISTS digest_values VARCHAR(64)[];
 CREATE INDEX IF NOT EXISTS kakehashi_decision_log_digests_idx ON kakehashi_decision_log USING GIN (digest_values);
+
+-- The public keys the checkpoints were signed with (kid, public JWK, when the log took it, the hand-over signed by
+-- the key before it): kept with the log, so checkpoints stay verifiable after the identity has dropped a key.
+-- Added after the first release; a log created before gets the table empty and takes its current key at the next start.
+CREATE TABLE IF NOT EXISTS kakehashi_decision_checkpoint_key (
+    kid         VARCHAR PRIMARY KEY,
+    public_jwk  TEXT NOT NULL,
+    added_at    TIMESTAMPTZ NOT NULL,
+    endorsement TEXT,
+    position    BIGSERIAL NOT NULL
+);

@@ -23,6 +23,7 @@ import org.eclipse.edc.web.spi.configuration.PortMappingRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /**
  * This connector's {@code did:web}: its key ring in the vault (rotated at start when the active key is older than the
@@ -113,9 +114,22 @@ public class OwnDidExtension implements ServiceExtension {
         var own = new OwnDid(did, ring, did.baseUrl(httpLoopback).toString());
         context.registerService(OwnDid.class, own);
         // statements the connector signs besides its tokens name the verification method, so they verify against the DID document
-        context.registerService(ConnectorSigningKey.class, () -> {
-            var key = own.signingKey();
-            return new ECKey.Builder(key).keyID(own.methodId(key)).build();
+        context.registerService(ConnectorSigningKey.class, new ConnectorSigningKey() {
+            @Override
+            public ECKey current() {
+                var key = own.signingKey();
+                return new ECKey.Builder(key).keyID(own.methodId(key)).build();
+            }
+
+            @Override
+            public Optional<ECKey> held(String keyId) {
+                var prefix = did.did() + "#";
+                if (keyId == null || !keyId.startsWith(prefix)) {
+                    return Optional.empty();
+                }
+                return ring.find(keyId.substring(prefix.length()), clock.instant())
+                        .map(key -> new ECKey.Builder(key).keyID(keyId).build());
+            }
         });
 
         var path = did.path().isEmpty() ? "/" : "/" + did.path();

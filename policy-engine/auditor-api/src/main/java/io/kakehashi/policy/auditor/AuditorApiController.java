@@ -3,9 +3,12 @@ package io.kakehashi.policy.auditor;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.policy.decisionlog.ChainVerifier;
+import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.DecisionJson;
 import io.kakehashi.policy.decisionlog.DecisionLogExporter;
+import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
 import io.kakehashi.policy.decisionlog.runtime.CheckpointVerificationKey;
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult;
@@ -92,7 +95,7 @@ public class AuditorApiController {
     }
 
     /**
-     * Verifies the whole chain and every checkpoint against the connector's key, or, with {@code from}/{@code to},
+     * Verifies the whole chain and every checkpoint with the key of the log's key history it names, or, with {@code from}/{@code to},
      * a range of the chain. Answers 200 either way; {@code intact} says whether it held, and if not, where it broke.
      */
     @GET
@@ -109,7 +112,7 @@ public class AuditorApiController {
         }
         VerificationResult result;
         if (parameters.isEmpty()) {
-            result = ChainVerifier.verify(store, checkpoints.all(), key.publicKey());
+            result = ChainVerifier.verifyWithHistory(store, checkpoints.all(), checkpoints.keys());
         } else {
             var from = AuditQueryParser.position(parameters, "from", 1);
             var to = AuditQueryParser.position(parameters, "to", Math.max(1, store.head().sequence()));
@@ -164,7 +167,7 @@ public class AuditorApiController {
     }
 
     /**
-     * The public JWK that verifies the checkpoints. Compare it with the connector's published identity before
+     * The public JWK that signs new checkpoints (the history of earlier ones is {@code /v1/checkpoint-keys}). Compare it with the connector's published identity before
      * trusting a verification made with it.
      */
     @GET
@@ -172,6 +175,67 @@ public class AuditorApiController {
     @Produces(MediaType.APPLICATION_JSON)
     public Response checkpointKey() {
         return Response.ok(key.publicKey().toJSONString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * Every key the log has signed checkpoints with, oldest first: its key id, public JWK, when the log took it, how
+     * it was handed over ({@code FIRST}, {@code ENDORSED} with the hand-over JWS signed by the key before it,
+     * {@code UNENDORSED}, or {@code INVALID} with the problem), and the first and last checkpoint that names it.
+     */
+    @GET
+    @Path("/checkpoint-keys")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response checkpointKeys() {
+        var uses = CheckpointKeyHistory.uses(checkpoints.all());
+        var body = JsonNodeFactory.instance.objectNode();
+        var keys = body.putArray("keys");
+        for (var entry : CheckpointKeyHistory.read(checkpoints.keys())) {
+            var record = entry.record();
+            var node = keys.addObject();
+            node.put("kid", record.kid());
+            node.set("jwk", JsonCanonicalizer.parse(record.publicJwk()));
+            node.put("added", record.added().toString());
+            node.put("status", entry.status().name());
+            if (entry.problem() != null) {
+                node.put("problem", entry.problem());
+            }
+            if (record.endorsement() != null) {
+                node.put("endorsement", record.endorsement());
+            }
+            var use = uses.get(record.kid());
+            node.put("checkpoints", use == null ? 0 : use.checkpoints());
+            if (use != null) {
+                node.set("firstUse", use(use.first()));
+                node.set("lastUse", use(use.last()));
+            }
+        }
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The key history as JSON Lines, each line as the file store keeps it, for the offline verifier.
+     */
+    @GET
+    @Path("/export/checkpoint-keys")
+    @Produces(JSON_LINES)
+    public Response exportCheckpointKeys() {
+        var all = checkpoints.keys();
+        StreamingOutput output = stream -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            for (var record : all) {
+                writer.write(DecisionJson.keyLine(record));
+                writer.write('\n');
+            }
+            writer.flush();
+        };
+        return Response.ok(output, JSON_LINES).build();
+    }
+
+    private static ObjectNode use(Checkpoint checkpoint) {
+        var node = JsonNodeFactory.instance.objectNode();
+        node.put("sequence", checkpoint.sequence());
+        node.put("time", checkpoint.time().toString());
+        return node;
     }
 
     static ObjectNode json(VerificationResult result) {

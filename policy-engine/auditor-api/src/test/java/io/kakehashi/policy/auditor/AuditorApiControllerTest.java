@@ -2,6 +2,8 @@ package io.kakehashi.policy.auditor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.CheckpointSigner;
 import io.kakehashi.policy.decisionlog.FileCheckpointStore;
 import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.CONSUMER_B;
@@ -49,6 +52,7 @@ class AuditorApiControllerTest {
         for (var i = 0; i < 12; i++) {
             store.append(entry(i));
         }
+        checkpoints.saveKey(CheckpointKeyHistory.introduce(KEY, Optional.empty(), Optional.empty(), Clock.systemUTC().instant()));
         checkpoints.save(new CheckpointSigner(KEY, Clock.systemUTC()).sign(store.head()));
     }
 
@@ -163,12 +167,75 @@ class AuditorApiControllerTest {
         @Test
         void verify_whenTheCheckpointWasSignedByAnotherKey_shouldFindIt() throws IOException {
             store.append(entry(12));
+            // a forger that names the connector's key id
+            checkpoints.save(new CheckpointSigner(newKey("connector-key"), Clock.systemUTC()).sign(store.head()));
+
+            var result = body(controller.verify(Map.of()));
+
+            assertThat(result.get("intact").asBoolean()).isFalse();
+            assertThat(result.get("position").asLong()).isEqualTo(13);
+            assertThat(result.get("problem").asText()).isEqualTo("CHECKPOINT_SIGNATURE_INVALID");
+        }
+
+        @Test
+        void verify_whenTheCheckpointNamesAKeyTheLogNeverTook_shouldFindIt() throws IOException {
+            store.append(entry(12));
             checkpoints.save(new CheckpointSigner(newKey("forger"), Clock.systemUTC()).sign(store.head()));
 
             var result = body(controller.verify(Map.of()));
 
             assertThat(result.get("intact").asBoolean()).isFalse();
-            assertThat(result.get("problem").asText()).isEqualTo("CHECKPOINT_SIGNATURE_INVALID");
+            assertThat(result.get("position").asLong()).isEqualTo(13);
+            assertThat(result.get("problem").asText()).isEqualTo("CHECKPOINT_KEY_UNKNOWN");
+            assertThat(result.get("reason").asText()).contains("forger");
+        }
+    }
+
+    @Nested
+    class Rotation {
+
+        private ECKey rotate(String kid, ECKey previous, boolean stillHeld) {
+            var key = newKey(kid);
+            var history = checkpoints.keys();
+            checkpoints.saveKey(CheckpointKeyHistory.introduce(key, Optional.of(history.get(history.size() - 1)),
+                    stillHeld ? Optional.of(previous) : Optional.empty(), Clock.systemUTC().instant()));
+            for (var i = 0; i < 3; i++) {
+                store.append(entry(20 + i));
+            }
+            checkpoints.save(new CheckpointSigner(key, Clock.systemUTC()).sign(store.head()));
+            return key;
+        }
+
+        @Test
+        void verify_afterTwoRotations_shouldVerifyEveryCheckpointWithTheKeyItNames() throws IOException {
+            var second = rotate("connector-key-2", KEY, true);
+            rotate("connector-key-3", second, false);
+            store.close();
+            checkpoints.close();
+            open();
+
+            var result = body(controller.verify(Map.of()));
+
+            assertThat(result.get("intact").asBoolean()).as(result.toString()).isTrue();
+            assertThat(result.get("checkpointsChecked").asInt()).isEqualTo(3);
+        }
+
+        @Test
+        void checkpointKeys_shouldListEveryKeyWithItsHandOverAndUse() throws IOException {
+            var second = rotate("connector-key-2", KEY, true);
+            rotate("connector-key-3", second, false);
+
+            var keys = body(controller.checkpointKeys()).get("keys");
+
+            assertThat(keys).hasSize(3);
+            assertThat(java.util.stream.StreamSupport.stream(keys.spliterator(), false).map(key -> key.get("kid").asText())).containsExactly("connector-key", "connector-key-2", "connector-key-3");
+            assertThat(java.util.stream.StreamSupport.stream(keys.spliterator(), false).map(key -> key.get("status").asText())).containsExactly("FIRST", "ENDORSED", "UNENDORSED");
+            assertThat(keys.get(0).get("firstUse").get("sequence").asLong()).isEqualTo(12);
+            assertThat(keys.get(1).get("firstUse").get("sequence").asLong()).isEqualTo(15);
+            assertThat(keys.get(2).get("lastUse").get("sequence").asLong()).isEqualTo(18);
+            assertThat(keys.get(1).get("endorsement").asText()).isNotBlank();
+            assertThat(keys.get(1).get("jwk").has("d")).isFalse();
+            assertThat(lines(controller.exportCheckpointKeys())).hasSize(3);
         }
 
         @Test

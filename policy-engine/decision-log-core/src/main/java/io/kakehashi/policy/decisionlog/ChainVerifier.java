@@ -7,15 +7,18 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogCorruptedException;
 import io.kakehashi.policy.decisionlog.spi.DecisionSource;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult;
 
 import java.text.ParseException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 
+import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.CHECKPOINT_KEY_UNKNOWN;
 import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.CHECKPOINT_NOT_IN_CHAIN;
 import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.CHECKPOINT_PAYLOAD_MISMATCH;
 import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.CHECKPOINT_SIGNATURE_INVALID;
@@ -122,6 +125,54 @@ public final class ChainVerifier {
         return VerificationResult.intact(0, checkpoints.size());
     }
 
+    /**
+     * Verifies the whole chain, then every checkpoint with the key its JWS header names, taken from the log's key
+     * history ({@link CheckpointKeyHistory}). A checkpoint that names no key id, or one the history does not hold or
+     * holds unusable (a hand-over that does not verify), is {@code CHECKPOINT_KEY_UNKNOWN} at its sequence.
+     */
+    public static VerificationResult verifyWithHistory(DecisionSource source, List<Checkpoint> checkpoints, List<CheckpointKey> keys) {
+        var chain = verify(source);
+        if (!chain.intact()) {
+            return chain;
+        }
+        var result = verifyCheckpointsWithHistory(source, checkpoints, keys);
+        return result.intact() ? VerificationResult.intact(chain.entriesChecked(), checkpoints.size()) : result;
+    }
+
+    /**
+     * Checks each checkpoint with the key of the history it names; the chain itself is not re-verified.
+     */
+    public static VerificationResult verifyCheckpointsWithHistory(DecisionSource source, List<Checkpoint> checkpoints, List<CheckpointKey> keys) {
+        var history = CheckpointKeyHistory.byKeyId(CheckpointKeyHistory.read(keys));
+        var verifiers = new HashMap<String, ECDSAVerifier>();
+        for (var checkpoint : checkpoints) {
+            var position = checkpoint.sequence();
+            var kid = CheckpointKeyHistory.keyId(checkpoint);
+            if (kid.isEmpty()) {
+                return VerificationResult.broken(position, CHECKPOINT_KEY_UNKNOWN, "checkpoint names no key id (kid), or is not a compact JWS");
+            }
+            var key = history.get(kid.get());
+            if (key == null) {
+                return VerificationResult.broken(position, CHECKPOINT_KEY_UNKNOWN, "checkpoint is signed with key '%s', which the log's key history does not hold".formatted(kid.get()));
+            }
+            if (key.publicKey() == null) {
+                return VerificationResult.broken(position, CHECKPOINT_KEY_UNKNOWN, "checkpoint is signed with key '%s', which is unusable: %s".formatted(kid.get(), key.problem()));
+            }
+            ECDSAVerifier verifier;
+            try {
+                verifier = verifiers.containsKey(kid.get()) ? verifiers.get(kid.get()) : new ECDSAVerifier(key.publicKey());
+            } catch (JOSEException e) {
+                return VerificationResult.broken(position, CHECKPOINT_KEY_UNKNOWN, "key '%s' cannot verify: %s".formatted(kid.get(), e.getMessage()));
+            }
+            verifiers.put(kid.get(), verifier);
+            var problem = check(checkpoint, verifier, source);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return VerificationResult.intact(0, checkpoints.size());
+    }
+
     private static VerificationResult check(StoredDecision stored, long expected, String previousHash) {
         if (stored.sequence() != expected) {
             return VerificationResult.broken(expected, SEQUENCE_MISMATCH, "expected sequence " + expected + ", found " + stored.sequence());
@@ -138,6 +189,10 @@ public final class ChainVerifier {
         return null;
     }
 
+    private static String keyName(JWSObject jws) {
+        return jws.getHeader().getKeyID() == null ? "" : " '" + jws.getHeader().getKeyID() + "' it names";
+    }
+
     private static VerificationResult check(Checkpoint checkpoint, ECDSAVerifier verifier, DecisionSource source) {
         var position = checkpoint.sequence();
         JWSObject jws;
@@ -151,7 +206,7 @@ public final class ChainVerifier {
         }
         try {
             if (!jws.verify(verifier)) {
-                return VerificationResult.broken(position, CHECKPOINT_SIGNATURE_INVALID, "checkpoint signature does not verify with the connector's key");
+                return VerificationResult.broken(position, CHECKPOINT_SIGNATURE_INVALID, "checkpoint signature does not verify with the connector's key" + keyName(jws));
             }
         } catch (JOSEException e) {
             return VerificationResult.broken(position, CHECKPOINT_SIGNATURE_INVALID, "checkpoint signature cannot be checked: " + e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
@@ -31,6 +32,8 @@ public final class DecisionJson {
     private static final Set<String> STORED_MEMBERS = Set.of("sequence", "previousHash", "hash", "entry");
     private static final Set<String> CHECKPOINT_MEMBERS = Set.of("sequence", "headHash", "time", "jws");
     private static final Set<String> CHECKPOINT_PAYLOAD_MEMBERS = Set.of("sequence", "headHash", "time");
+    private static final Set<String> KEY_MEMBERS = Set.of("kid", "jwk", "added", "endorsement");
+    private static final Set<String> KEY_REQUIRED = Set.of("kid", "jwk", "added");
 
     private DecisionJson() {
     }
@@ -163,6 +166,28 @@ public final class DecisionJson {
         var node = JsonCanonicalizer.parse(line);
         requireMembers(node, CHECKPOINT_MEMBERS, CHECKPOINT_MEMBERS, "checkpoint");
         return new Checkpoint(number(node, "sequence"), text(node, "headHash"), instant(node, "time"), text(node, "jws"));
+    }
+
+    /**
+     * One line of the key history ({@code checkpoint-keys.jsonl}, and of an export): {@code kid}, {@code jwk} (the
+     * public JWK as an object), {@code added}, and {@code endorsement} when the key has one.
+     */
+    public static String keyLine(CheckpointKey key) {
+        var node = NODES.objectNode();
+        node.put("kid", key.kid());
+        node.set("jwk", JsonCanonicalizer.parse(key.publicJwk()));
+        node.put("added", key.added().toString());
+        putIfPresent(node, "endorsement", key.endorsement());
+        return JsonCanonicalizer.canonicalize(node);
+    }
+
+    public static CheckpointKey key(String line) {
+        var node = JsonCanonicalizer.parse(line);
+        requireMembers(node, KEY_MEMBERS, KEY_REQUIRED, "checkpoint key");
+        if (!node.get("jwk").isObject()) {
+            throw new IllegalArgumentException("checkpoint key: 'jwk' is not an object");
+        }
+        return new CheckpointKey(text(node, "kid"), JsonCanonicalizer.canonicalize(node.get("jwk")), instant(node, "added"), optionalText(node, "endorsement"));
     }
 
     private static void putIfPresent(ObjectNode node, String name, String value) {

@@ -1,6 +1,7 @@
 package io.kakehashi.policy.decisionlog;
 
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
@@ -15,23 +16,83 @@ import java.util.Optional;
 /**
  * Checkpoints in a JSON Lines file of their own next to the log file, with the same durability as the log:
  * fsync before acknowledging, a torn last line cut off and reported on open. A line that is not a checkpoint makes
- * {@link #all()} fail naming it, rather than be skipped. Thread-safe.
+ * {@link #all()} fail naming it, rather than be skipped. The keys the checkpoints are signed with are kept the same
+ * way in a second file beside it ({@link #keysPath}: {@code checkpoints.jsonl} → {@code checkpoint-keys.jsonl}).
+ * Thread-safe.
  */
 public final class FileCheckpointStore implements CheckpointStore, AutoCloseable {
 
     private final JsonLinesFile file;
+    private final JsonLinesFile keyFile;
     private final Object saveLock = new Object();
 
-    private FileCheckpointStore(JsonLinesFile file) {
+    private FileCheckpointStore(JsonLinesFile file, JsonLinesFile keyFile) {
         this.file = file;
+        this.keyFile = keyFile;
     }
 
     public static FileCheckpointStore open(Path path, Monitor monitor) {
         var file = JsonLinesFile.openWritable(path);
-        if (file.tornBytes() > 0) {
-            monitor.warning("Decision log checkpoints " + path + ": cut off an incomplete last line of " + file.tornBytes() + " bytes");
+        JsonLinesFile keyFile;
+        try {
+            keyFile = JsonLinesFile.openWritable(keysPath(path));
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
         }
-        return new FileCheckpointStore(file);
+        for (var opened : new JsonLinesFile[]{file, keyFile}) {
+            if (opened.tornBytes() > 0) {
+                monitor.warning("Decision log checkpoints " + opened.path() + ": cut off an incomplete last line of " + opened.tornBytes() + " bytes");
+            }
+        }
+        return new FileCheckpointStore(file, keyFile);
+    }
+
+    /**
+     * The file of the key history beside a checkpoint file: {@code checkpoints.jsonl} → {@code checkpoint-keys.jsonl},
+     * any other {@code name.jsonl} → {@code name-keys.jsonl}.
+     */
+    public static Path keysPath(Path checkpointsPath) {
+        var name = checkpointsPath.getFileName().toString();
+        var stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+        return checkpointsPath.resolveSibling("checkpoints".equals(stem) ? "checkpoint-keys.jsonl" : stem + "-keys.jsonl");
+    }
+
+    @Override
+    public void saveKey(CheckpointKey key) {
+        synchronized (saveLock) {
+            if (keys().stream().anyMatch(existing -> existing.kid().equals(key.kid()))) {
+                return;
+            }
+            keyFile.append(DecisionJson.keyLine(key));
+        }
+    }
+
+    @Override
+    public List<CheckpointKey> keys() {
+        return readKeys(keyFile);
+    }
+
+    /**
+     * The keys of a key-history file (the store's own or an export) without changing it.
+     */
+    static List<CheckpointKey> readKeyFile(Path path) throws IOException {
+        try (var file = JsonLinesFile.openReadOnly(path)) {
+            return readKeys(file);
+        }
+    }
+
+    private static List<CheckpointKey> readKeys(JsonLinesFile file) {
+        var lines = file.read(1, Integer.MAX_VALUE);
+        var result = new ArrayList<CheckpointKey>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                result.add(DecisionJson.key(lines.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new EdcPersistenceException("key line " + (i + 1) + " of " + file.path() + " is not a checkpoint key: " + e.getMessage());
+            }
+        }
+        return result;
     }
 
     @Override
@@ -84,5 +145,6 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     @Override
     public void close() {
         file.close();
+        keyFile.close();
     }
 }

@@ -18,7 +18,12 @@ import java.util.List;
  * <pre>
  *   java -cp &lt;classpath&gt; io.kakehashi.policy.decisionlog.OfflineVerifier \
  *       --log decisions.jsonl [--checkpoints checkpoints.jsonl --public-key connector-key.jwk.json]
+ *   java -cp &lt;classpath&gt; io.kakehashi.policy.decisionlog.OfflineVerifier \
+ *       --log decisions.jsonl --checkpoints checkpoints.jsonl --keys checkpoint-keys.jsonl [--public-key first-key.jwk.json]
  * </pre>
+ * With {@code --keys} (the log's key history) each checkpoint is verified with the key it names; {@code --public-key}
+ * is then the key the auditor trusts as the history's first one, and every later key must have been handed over by
+ * the key before it or is named in a note as one to check against the connector's published identity.
  * Exit code 0 when the chain (and every checkpoint) is intact, 1 with the position and reason of the first broken
  * link, 2 when the arguments or files cannot be used. Files are only read. Not meant to be shared between threads.
  */
@@ -39,12 +44,14 @@ public final class OfflineVerifier {
         Path log = null;
         Path checkpointsFile = null;
         Path keyFile = null;
+        Path keysFile = null;
         for (int i = 0; i < args.length; i++) {
             var value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--log" -> log = path(value);
                 case "--checkpoints" -> checkpointsFile = path(value);
                 case "--public-key" -> keyFile = path(value);
+                case "--keys" -> keysFile = path(value);
                 default -> {
                     return usage(err, "unknown argument " + args[i]);
                 }
@@ -54,15 +61,32 @@ public final class OfflineVerifier {
         if (log == null) {
             return usage(err, "--log is required");
         }
-        if (checkpointsFile != null && keyFile == null) {
-            return usage(err, "--checkpoints needs --public-key");
+        if (checkpointsFile != null && keyFile == null && keysFile == null) {
+            return usage(err, "--checkpoints needs --public-key or --keys");
+        }
+        if (keysFile != null && checkpointsFile == null) {
+            return usage(err, "--keys needs --checkpoints");
         }
         try (var source = FileDecisionLogStore.openReadOnly(log)) {
             if (source.tornBytes() > 0) {
                 err.println("note: " + log + " ends in an incomplete line of " + source.tornBytes() + " bytes (an interrupted write); it is not verified");
             }
             VerificationResult result;
-            if (checkpointsFile != null) {
+            if (keysFile != null) {
+                var keys = FileCheckpointStore.readKeyFile(keysFile);
+                var history = CheckpointKeyHistory.read(keys);
+                if (keyFile != null) {
+                    var trusted = publicKey(keyFile);
+                    if (history.isEmpty() || history.get(0).publicKey() == null
+                            || !history.get(0).publicKey().computeThumbprint().equals(trusted.computeThumbprint())) {
+                        out.println("untrusted key history: its first key is not the key given with --public-key");
+                        return BROKEN;
+                    }
+                }
+                history.stream().filter(entry -> entry.status() == CheckpointKeyHistory.Status.UNENDORSED).forEach(entry -> err.println(
+                        "note: key '" + entry.record().kid() + "' was taken without a hand-over from the key before it; check it against the connector's published identity"));
+                result = ChainVerifier.verifyWithHistory(source, FileCheckpointStore.readFile(checkpointsFile), keys);
+            } else if (checkpointsFile != null) {
                 var key = publicKey(keyFile);
                 List<Checkpoint> checkpoints = FileCheckpointStore.readFile(checkpointsFile);
                 result = ChainVerifier.verify(source, checkpoints, key);
@@ -71,7 +95,7 @@ public final class OfflineVerifier {
             }
             out.println(result);
             return result.intact() ? INTACT : BROKEN;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | com.nimbusds.jose.JOSEException | RuntimeException e) {
             err.println("cannot verify: " + e.getMessage());
             return UNUSABLE;
         }
@@ -95,7 +119,7 @@ public final class OfflineVerifier {
 
     private static int usage(PrintStream err, String problem) {
         err.println(problem);
-        err.println("usage: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> --public-key <jwk.json>]");
+        err.println("usage: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> (--public-key <jwk.json> | --keys <checkpoint-keys.jsonl> [--public-key <first-key.jwk.json>])]");
         return UNUSABLE;
     }
 }

@@ -3,6 +3,7 @@ package io.kakehashi.policy.decisionlog;
 import io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.SettableClock;
 import io.kakehashi.policy.decisionlog.spi.ChainHead;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
@@ -103,6 +104,16 @@ class CheckpointingDecisionRecorderTest {
                 @Override
                 public Optional<Checkpoint> latest() {
                     return Optional.empty();
+                }
+
+                @Override
+                public void saveKey(CheckpointKey key) {
+                    throw new EdcPersistenceException("checkpoint table gone");
+                }
+
+                @Override
+                public List<CheckpointKey> keys() {
+                    return List.of();
                 }
             };
             var recorder = new CheckpointingDecisionRecorder(store, brokenCheckpoints, new CheckpointSigner(newKey("k"), clock),

@@ -3,6 +3,7 @@ package io.kakehashi.policy.decisionlog;
 import com.nimbusds.jose.jwk.ECKey;
 import io.kakehashi.policy.decisionlog.spi.ChainHead;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
@@ -468,6 +469,119 @@ public abstract class DecisionLogStoreTestBase {
 
             assertThat(checkpointStore().all()).extracting(Checkpoint::sequence).containsExactly(2L, 4L);
             assertThat(ChainVerifier.verify(store(), checkpointStore().all(), KEY.toPublicJWK()).intact()).isTrue();
+        }
+    }
+
+    /**
+     * The keys checkpoints were signed with, across rotations: kept by the store, each checkpoint verified with the
+     * key it names.
+     */
+    @Nested
+    class KeyHistory {
+
+        private final java.time.Clock clock = java.time.Clock.systemUTC();
+
+        /** takes the key into the history as the connector does at start (handed over by the previous one when given) */
+        private ECKey take(ECKey key, ECKey previous) {
+            var last = checkpointStore().keys().stream().reduce((a, b) -> b);
+            checkpointStore().saveKey(CheckpointKeyHistory.introduce(key, last, java.util.Optional.ofNullable(previous), clock.instant()));
+            return key;
+        }
+
+        private void checkpoint(ECKey key) {
+            checkpointStore().save(new CheckpointSigner(key, clock).sign(store().head()));
+        }
+
+        @Test
+        void verify_afterTwoRotations_shouldVerifyEveryCheckpointWithItsOwnKey() {
+            var first = take(newKey("key-1"), null);
+            appendEntries(2);
+            checkpoint(first);
+            var second = take(newKey("key-2"), first);
+            appendEntries(2);
+            checkpoint(second);
+            // the second key was already gone when the third came: no hand-over
+            var third = take(newKey("key-3"), null);
+            appendEntries(2);
+            checkpoint(third);
+            reopen();
+
+            var result = ChainVerifier.verifyWithHistory(store(), checkpointStore().all(), checkpointStore().keys());
+
+            assertThat(result.intact()).as(result.toString()).isTrue();
+            assertThat(result.checkpointsChecked()).isEqualTo(3);
+            assertThat(CheckpointKeyHistory.read(checkpointStore().keys())).extracting(CheckpointKeyHistory.Entry::status)
+                    .containsExactly(CheckpointKeyHistory.Status.FIRST, CheckpointKeyHistory.Status.ENDORSED, CheckpointKeyHistory.Status.UNENDORSED);
+            assertThat(CheckpointKeyHistory.uses(checkpointStore().all())).containsOnlyKeys("key-1", "key-2", "key-3");
+            // a single key, as before the history, fails on the checkpoints of the other keys
+            assertThat(ChainVerifier.verify(store(), checkpointStore().all(), second.toPublicJWK()).position()).isEqualTo(2);
+        }
+
+        @Test
+        void saveKey_whenTheKeyIdIsKept_shouldKeepTheFirst() throws Exception {
+            var key = take(newKey("key-1"), null);
+            var kept = checkpointStore().keys().get(0);
+
+            checkpointStore().saveKey(new CheckpointKey("key-1", newKey("key-1").toPublicJWK().toJSONString(), kept.added().plusSeconds(5), null));
+
+            assertThat(checkpointStore().keys()).containsExactly(kept);
+            assertThat(com.nimbusds.jose.jwk.JWK.parse(kept.publicJwk()).toPublicJWK()).isEqualTo(key.toPublicJWK());
+        }
+
+        @Test
+        void verify_whenACheckpointNamesAKeyTheHistoryDoesNotHold_shouldReportItsPosition() throws Exception {
+            var first = take(newKey("key-1"), null);
+            appendEntries(2);
+            checkpoint(first);
+            appendEntries(2);
+            checkpoint(newKey("key-unknown"));
+
+            var result = ChainVerifier.verifyWithHistory(store(), checkpointStore().all(), checkpointStore().keys());
+
+            assertThat(result.intact()).isFalse();
+            assertThat(result.position()).isEqualTo(4);
+            assertThat(result.problem()).isEqualTo(Problem.CHECKPOINT_KEY_UNKNOWN);
+            assertThat(result.reason()).contains("key-unknown");
+        }
+
+        @Test
+        void verify_whenACheckpointsSignatureDoesNotMatchTheKeyItNames_shouldReportItsPosition() {
+            var first = take(newKey("key-1"), null);
+            appendEntries(2);
+            checkpoint(first);
+            var second = take(newKey("key-2"), first);
+            appendEntries(3);
+            // signed by another key that calls itself key-2
+            checkpoint(newKey("key-2"));
+
+            var result = ChainVerifier.verifyWithHistory(store(), checkpointStore().all(), checkpointStore().keys());
+
+            assertThat(result.position()).isEqualTo(5);
+            assertThat(result.problem()).isEqualTo(Problem.CHECKPOINT_SIGNATURE_INVALID);
+            assertThat(result.reason()).contains("key-2");
+        }
+
+        @Test
+        void verify_whenAKeyWasSlippedInWithAForgedHandOver_shouldRefuseItsCheckpoints() {
+            var first = take(newKey("key-1"), null);
+            appendEntries(2);
+            checkpoint(first);
+            // the hand-over of key-2 is signed by an impostor that calls itself key-1
+            var impostor = newKey("key-1");
+            var impostorRecord = new CheckpointKey("key-1", impostor.toPublicJWK().toJSONString(), clock.instant(), null);
+            var second = newKey("key-2");
+            var forged = CheckpointKeyHistory.introduce(second, java.util.Optional.of(impostorRecord), java.util.Optional.of(impostor), clock.instant());
+            assertThat(forged.endorsement()).isNotNull();
+            checkpointStore().saveKey(forged);
+            appendEntries(1);
+            checkpoint(second);
+
+            var result = ChainVerifier.verifyWithHistory(store(), checkpointStore().all(), checkpointStore().keys());
+
+            assertThat(CheckpointKeyHistory.read(checkpointStore().keys()).get(1).status()).isEqualTo(CheckpointKeyHistory.Status.INVALID);
+            assertThat(result.position()).isEqualTo(3);
+            assertThat(result.problem()).isEqualTo(Problem.CHECKPOINT_KEY_UNKNOWN);
+            assertThat(result.reason()).contains("hand-over");
         }
     }
 

@@ -2,6 +2,7 @@ package io.kakehashi.policy.decisionlog.runtime;
 
 import io.kakehashi.policy.decisionlog.spi.ChainHead;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
@@ -109,6 +110,16 @@ final class EdcTransactionalDecisionLog {
             @Override
             public Optional<Checkpoint> latest() {
                 return transactions.execute(checkpoints::latest);
+            }
+
+            @Override
+            public void saveKey(CheckpointKey key) {
+                transactions.execute(() -> checkpoints.saveKey(key));
+            }
+
+            @Override
+            public List<CheckpointKey> keys() {
+                return transactions.execute(checkpoints::keys);
             }
         };
     }

@@ -3,6 +3,7 @@ package io.kakehashi.policy.decisionlog.runtime;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
+import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.CheckpointSchedule;
 import io.kakehashi.policy.decisionlog.CheckpointSigner;
 import io.kakehashi.policy.decisionlog.CheckpointingDecisionRecorder;
@@ -37,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Puts the decision log under EDC's policy engine: the engine every other extension gets is EDC's own, decorated
  * by a {@link RecordingPolicyEngine} that records each decision (see docs/decisions/0005). Checkpoints of the chain
  * are signed with the connector's identity key ({@link ConnectorSigningKey}; with a DID, the key id names the
- * verification method) every N entries and, from a timer, every T. A refused peer is told
+ * verification method) every N entries and, from a timer, every T; each key is kept in the log's key history
+ * ({@link CheckpointStore#keys()}) before it signs, handed over by the key before it while the identity still holds
+ * that one. A refused peer is told
  * what {@value DenialDisclosure#SETTING} allows, in the DSP error.
  *
  * <p>It also provides the {@link DecisionRecorder} through which decisions made outside the policy engine (a compute
@@ -125,7 +128,8 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     @Override
     public void prepare() {
         // the identity may make or rotate its key during its initialisation, so it is taken once all have run
-        var key = signingKey();
+        var key = CheckpointKeyHistory.withKeyId(signingKey());
+        takeIntoKeyHistory(key);
         publicKey.set(key.toPublicJWK());
         recorder.set(new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock), schedule, clock));
     }
@@ -167,6 +171,22 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
         var result = current.record(entry);
         current.lastCheckpointFailure().ifPresent(e -> monitor.warning("Decision log: could not sign a checkpoint: " + e.getMessage()));
         return result;
+    }
+
+    /**
+     * Keeps the public half of the signing key in the log's own store before the first checkpoint is signed with it,
+     * so that checkpoints stay verifiable after the identity drops the key. A new key is handed over by the previous
+     * one when the identity still holds it (a rotated DID key within its grace period).
+     */
+    private void takeIntoKeyHistory(ECKey key) {
+        var before = checkpoints.keys();
+        CheckpointKeyHistory.take(checkpoints, key, signingKey::held, clock.instant()).ifPresent(record -> {
+            if (!before.isEmpty()) {
+                monitor.info("Decision log: checkpoints are now signed with key '%s' (after '%s', %s)".formatted(key.getKeyID(),
+                        before.get(before.size() - 1).kid(),
+                        record.endorsement() != null ? "handed over by it" : "without a hand-over: the previous key is no longer held"));
+            }
+        });
     }
 
     private void checkpointIfDue() {

@@ -25,7 +25,12 @@ public record VerificationResult(boolean intact, long entriesChecked, int checkp
         /** the checkpoint's readable fields differ from its signed payload */
         CHECKPOINT_PAYLOAD_MISMATCH,
         /** the signed head hash is not the chain's hash at that sequence, or the chain ends before it */
-        CHECKPOINT_NOT_IN_CHAIN
+        CHECKPOINT_NOT_IN_CHAIN,
+        /**
+         * the checkpoint names no key id, or one the log's key history does not hold, or one whose record is unusable
+         * (not a P-256 public key, or a hand-over from the key before it that does not verify)
+         */
+        CHECKPOINT_KEY_UNKNOWN
     }
 
     public static VerificationResult intact(long entriesChecked, int checkpointsChecked) {

@@ -1,6 +1,7 @@
 package io.kakehashi.policy.decisionlog.sql;
 
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 
@@ -15,7 +16,8 @@ import javax.sql.DataSource;
 
 /**
  * Checkpoints in their own table next to the log ({@code kakehashi_decision_checkpoint}); a second checkpoint for
- * a sequence that has one is ignored. Thread-safe.
+ * a sequence that has one is ignored. The keys they were signed with are in {@code kakehashi_decision_checkpoint_key},
+ * in the order they were taken; a second key for a key id is ignored. Thread-safe.
  */
 public final class PostgresCheckpointStore implements CheckpointStore {
 
@@ -50,6 +52,35 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     @Override
     public Optional<Checkpoint> latest() {
         return select("SELECT sequence, head_hash, signed_at, jws FROM kakehashi_decision_checkpoint ORDER BY sequence DESC LIMIT 1").stream().findFirst();
+    }
+
+    @Override
+    public void saveKey(CheckpointKey key) {
+        try (var connection = dataSource.getConnection();
+             var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_checkpoint_key (kid, public_jwk, added_at, endorsement) VALUES (?, ?, ?, ?) ON CONFLICT (kid) DO NOTHING")) {
+            statement.setString(1, key.kid());
+            statement.setString(2, key.publicJwk());
+            statement.setObject(3, OffsetDateTime.ofInstant(key.added(), ZoneOffset.UTC));
+            statement.setString(4, key.endorsement());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot save a decision log checkpoint key: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<CheckpointKey> keys() {
+        try (var connection = dataSource.getConnection();
+             var statement = connection.prepareStatement("SELECT kid, public_jwk, added_at, endorsement FROM kakehashi_decision_checkpoint_key ORDER BY position");
+             var rows = statement.executeQuery()) {
+            var result = new ArrayList<CheckpointKey>();
+            while (rows.next()) {
+                result.add(new CheckpointKey(rows.getString(1), rows.getString(2), rows.getObject(3, OffsetDateTime.class).toInstant(), rows.getString(4)));
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new EdcPersistenceException("cannot read decision log checkpoint keys: " + e.getMessage(), e);
+        }
     }
 
     private List<Checkpoint> select(String sql) {
