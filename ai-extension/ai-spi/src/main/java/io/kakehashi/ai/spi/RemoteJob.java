@@ -46,6 +46,13 @@ public record RemoteJob(String id, String agreementId, String assetId, String pr
                 next, done, why, providerJobId, resultHash, resultSha256, createdAt, now);
     }
 
+    /** The job as the provider reported it while it runs: its progress (never backwards) and the provider's job id. */
+    public RemoteJob progressed(double reported, String providerJob, Instant now) {
+        return new RemoteJob(id, agreementId, assetId, providerId, counterPartyAddress, type, parameters, descriptionHash, modelHash,
+                state, Math.max(progress, reported), reason, providerJob == null ? providerJobId : providerJob, resultHash, resultSha256,
+                createdAt, now);
+    }
+
     /** The job as the provider reported it at its end. */
     public RemoteJob ended(JobState next, String why, String providerJob, String hashOfResult, String sha256OfDocument, Instant now) {
         var done = next == JobState.COMPLETED ? 1.0 : progress;

@@ -104,6 +104,22 @@ public abstract class RemoteJobStoreTestBase {
     }
 
     @Test
+    void update_withTheProvidersProgress_shouldStoreItAndNeverGoBack() {
+        var job = job("agreement-1");
+        store().create(job);
+        store().update(job.id(), j -> j.withState(JobState.RUNNING, null, T0.plusSeconds(1)));
+        store().update(job.id(), j -> j.progressed(0.3, "provider-job", T0.plusSeconds(2)));
+
+        var back = store().update(job.id(), j -> j.progressed(0.1, null, T0.plusSeconds(3)));
+
+        assertThat(back.succeeded()).isTrue();
+        var stored = store().findById(job.id()).orElseThrow();
+        assertThat(stored.progress()).isEqualTo(0.3);
+        assertThat(stored.providerJobId()).isEqualTo("provider-job");
+        assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
     void update_outOfAFinalState_shouldFailAndLeaveTheJob() {
         var job = job("agreement-1");
         store().create(job);

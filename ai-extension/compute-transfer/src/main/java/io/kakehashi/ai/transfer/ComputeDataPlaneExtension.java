@@ -16,6 +16,7 @@ import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.system.ServiceExtension;
@@ -29,6 +30,7 @@ import org.jetbrains.annotations.NotNull;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +47,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ComputeDataPlaneExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi compute jobs on the data plane";
+    public static final String PROGRESS_INTERVAL = "kakehashi.ai.compute.progressInterval";
+    static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(100);
+    static final Duration MAX_PROGRESS_INTERVAL = Duration.ofMinutes(10);
+
+    @Setting(key = PROGRESS_INTERVAL, defaultValue = "PT2S",
+            description = "How often a running job's state and progress are looked at and, when they changed, pushed to the consumer (ISO 8601, PT0.1S to PT10M)")
+    private String progressInterval;
     /** The data-address type of compute assets (a CSV or Parquet file the connector reads). */
     static final String FILE = "File";
 
@@ -69,6 +78,7 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
 
     private GrpcChannels channels;
     private ExecutorService executor;
+    private java.util.concurrent.ScheduledExecutorService reporter;
     private ComputeTransferService service;
 
     @Override
@@ -81,12 +91,14 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
         var agents = new TransferAgents();
         policyEngine.registerPostValidator(TransferProcessPolicyContext.class, agents::remember);
         channels = new GrpcChannels();
+        var interval = progressInterval(progressInterval);
         executor = Executors.newCachedThreadPool(daemon());
+        reporter = Executors.newSingleThreadScheduledExecutor(daemon());
         // the data plane's record of the flow knows its agreement; the start message handed to a transfer service does not
         Function<String, ContractAgreement> agreementOfFlow = processId -> Optional.ofNullable(dataFlows.findById(processId))
                 .map(flow -> flow.getAgreementId()).map(agreements::findContractAgreement).orElse(null);
         service = new ComputeTransferService(jobs, agreementOfFlow, agents, channels, meters,
-                GrpcTransferConfig.defaults(), executor, clock, context.getMonitor().withPrefix("compute-transfer"));
+                GrpcTransferConfig.defaults(), executor, reporter, interval, clock, context.getMonitor().withPrefix("compute-transfer"));
         // before GrpcStream-PUSH's service (priority 10): the destination type tells them apart anyway
         transferServices.registerTransferService(20, service);
         pipelineService.registerFactory(new AdvertisedSinkType());
@@ -111,6 +123,23 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
         if (executor != null) {
             executor.shutdownNow();
         }
+        if (reporter != null) {
+            reporter.shutdownNow();
+        }
+    }
+
+    /** Reads {@value #PROGRESS_INTERVAL}; a value that is no duration or out of range stops the connector naming the key. */
+    static Duration progressInterval(String value) {
+        Duration interval;
+        try {
+            interval = Duration.parse(value == null ? "PT2S" : value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new EdcException("%s: '%s' is not an ISO 8601 duration such as PT2S".formatted(PROGRESS_INTERVAL, value));
+        }
+        if (interval.compareTo(MIN_PROGRESS_INTERVAL) < 0 || interval.compareTo(MAX_PROGRESS_INTERVAL) > 0) {
+            throw new EdcException("%s: %s is outside PT0.1S to PT10M".formatted(PROGRESS_INTERVAL, value));
+        }
+        return interval;
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {

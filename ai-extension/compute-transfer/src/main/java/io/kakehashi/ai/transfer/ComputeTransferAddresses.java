@@ -23,19 +23,35 @@ public final class ComputeTransferAddresses {
     public static final String NAMESPACE = "https://w3id.org/kakehashi/compute/";
     /** On the destination: the job description's JSON. */
     public static final String JOB = NAMESPACE + "job";
+    /** On the destination, optional: the token of the consumer's progress sink (same endpoint as the result's). */
+    public static final String PROGRESS_AUTHORIZATION = NAMESPACE + "progressAuthorization";
+    /** On the destination, optional: the transfer id of the consumer's progress sink. */
+    public static final String PROGRESS_TRANSFER_ID = NAMESPACE + "progressTransferId";
 
     private ComputeTransferAddresses() {
     }
 
     /** The destination a consumer sends: the job and the sink ({@code GrpcPushSinks}' answer) its result goes to. */
     public static DataAddress destination(JobDescription job, DataAddress sink) {
-        return DataAddress.Builder.newInstance()
+        return destination(job, sink, null);
+    }
+
+    /**
+     * The destination with, besides, the sink the provider pushes progress reports to while the job runs (a second
+     * sink of the same endpoint; null for none).
+     */
+    public static DataAddress destination(JobDescription job, DataAddress sink, DataAddress progressSink) {
+        var builder = DataAddress.Builder.newInstance()
                 .type(TYPE)
                 .property(JOB, JobDescriptionJson.write(job))
                 .property(GrpcStreamAddresses.ENDPOINT, sink.getStringProperty(GrpcStreamAddresses.ENDPOINT))
                 .property(GrpcStreamAddresses.AUTHORIZATION, sink.getStringProperty(GrpcStreamAddresses.AUTHORIZATION))
-                .property(GrpcStreamAddresses.TRANSFER_ID, sink.getStringProperty(GrpcStreamAddresses.TRANSFER_ID))
-                .build();
+                .property(GrpcStreamAddresses.TRANSFER_ID, sink.getStringProperty(GrpcStreamAddresses.TRANSFER_ID));
+        if (progressSink != null) {
+            builder.property(PROGRESS_AUTHORIZATION, progressSink.getStringProperty(GrpcStreamAddresses.AUTHORIZATION))
+                    .property(PROGRESS_TRANSFER_ID, progressSink.getStringProperty(GrpcStreamAddresses.TRANSFER_ID));
+        }
+        return builder.build();
     }
 
     /** What the provider reads from a destination: each part checked, a failure names what is wrong. */
@@ -62,9 +78,29 @@ public final class ComputeTransferAddresses {
         if (token == null || token.isBlank() || transferId == null || transferId.isBlank()) {
             return Result.failure("the %s destination needs the sink's authorization and transfer id".formatted(TYPE));
         }
-        return Result.success(new Destination(job.getContent(), endpoint, token, transferId));
+        var progressToken = destination.getStringProperty(PROGRESS_AUTHORIZATION);
+        var progressTransferId = destination.getStringProperty(PROGRESS_TRANSFER_ID);
+        var noProgressToken = progressToken == null || progressToken.isBlank();
+        var noProgressTransfer = progressTransferId == null || progressTransferId.isBlank();
+        if (noProgressToken != noProgressTransfer) {
+            return Result.failure("the %s destination's progress sink needs both %s and %s".formatted(TYPE, PROGRESS_AUTHORIZATION, PROGRESS_TRANSFER_ID));
+        }
+        if (!noProgressTransfer && progressTransferId.equals(transferId)) {
+            return Result.failure("the %s destination's progress sink must not be its result sink".formatted(TYPE));
+        }
+        return Result.success(new Destination(job.getContent(), endpoint, token, transferId,
+                noProgressToken ? null : progressToken, noProgressTransfer ? null : progressTransferId));
     }
 
-    /** A parsed destination: the job, and where and how its result is pushed. */
-    public record Destination(JobDescription job, GrpcStreamAddresses.Endpoint endpoint, String token, String sinkTransferId) { }
+    /**
+     * A parsed destination: the job, where and how its result is pushed, and (both null when the consumer asked for
+     * none) the token and transfer id of the sink its progress reports go to.
+     */
+    public record Destination(JobDescription job, GrpcStreamAddresses.Endpoint endpoint, String token, String sinkTransferId,
+                              String progressToken, String progressTransferId) {
+
+        public boolean reportsProgress() {
+            return progressTransferId != null;
+        }
+    }
 }

@@ -19,11 +19,15 @@ import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -33,7 +37,9 @@ import java.util.function.Function;
  * decided in the {@code compute} scope and recorded; it follows the job and pushes a {@link ResultDocument} over
  * gRPC to the consumer's sink. A completed job whose result arrived completes the flow; a refused, failed or
  * cancelled job fails it with the job's reason (and the document tells the consumer that reason). Terminate or
- * suspend from the control plane cancel the job and stop a running push. Thread-safe.
+ * suspend from the control plane cancel the job and stop a running push. While the job runs, and when the consumer
+ * sent a progress sink, its state and progress go there as {@link ProgressReport}s whenever they change (looked at
+ * every {@code progressInterval}). Thread-safe.
  */
 public final class ComputeTransferService implements TransferService {
 
@@ -45,13 +51,15 @@ public final class ComputeTransferService implements TransferService {
     private final TransferMeters meters;
     private final GrpcTransferConfig config;
     private final ExecutorService executor;
+    private final ScheduledExecutorService reporter;
+    private final Duration progressInterval;
     private final Clock clock;
     private final Monitor monitor;
     private final Map<String, Flow> flows = new ConcurrentHashMap<>();
 
     public ComputeTransferService(ComputeJobService jobs, Function<String, ContractAgreement> agreements, TransferAgents agents,
                                   GrpcChannels channels, TransferMeters meters, GrpcTransferConfig config, ExecutorService executor,
-                                  Clock clock, Monitor monitor) {
+                                  ScheduledExecutorService reporter, Duration progressInterval, Clock clock, Monitor monitor) {
         this.jobs = jobs;
         this.agreements = agreements;
         this.agents = agents;
@@ -59,6 +67,8 @@ public final class ComputeTransferService implements TransferService {
         this.meters = meters;
         this.config = config;
         this.executor = executor;
+        this.reporter = reporter;
+        this.progressInterval = progressInterval;
         this.clock = clock;
         this.monitor = monitor;
     }
@@ -97,6 +107,9 @@ public final class ComputeTransferService implements TransferService {
             return refuse(flow, submitted.getFailureDetail());
         }
         flow.jobId = submitted.getContent().id();
+        if (flow.destination.reportsProgress()) {
+            flow.reports = reporter.scheduleWithFixedDelay(() -> report(flow), 0, progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
         jobs.whenFinished(flow.jobId).orElseThrow()
                 .whenCompleteAsync((job, failure) -> end(flow, job), executor);
         return flow.result;
@@ -115,6 +128,7 @@ public final class ComputeTransferService implements TransferService {
         }
         // suspend and terminate look alike here; a job cannot pause, so both cancel it
         flow.stoppedByControlPlane = true;
+        flow.stopReports();
         if (flow.jobId != null) {
             jobs.cancel(flow.jobId, "the transfer's termination");
         }
@@ -126,6 +140,7 @@ public final class ComputeTransferService implements TransferService {
     public void closeAll() {
         flows.values().forEach(flow -> {
             flow.stoppedByControlPlane = true;
+            flow.stopReports();
             if (flow.jobId != null) {
                 jobs.cancel(flow.jobId, "provider (shutting down)");
             }
@@ -143,7 +158,37 @@ public final class ComputeTransferService implements TransferService {
         return flow.result;
     }
 
+    /**
+     * Pushes the job's state and progress to the consumer's progress sink when they changed since the last report;
+     * once the job has ended the result document says the rest. A report that cannot be delivered is skipped (the
+     * next one replaces it).
+     */
+    private void report(Flow flow) {
+        if (flow.stoppedByControlPlane || flow.jobId == null) {
+            return;
+        }
+        var job = jobs.find(flow.jobId);
+        if (job.isEmpty() || job.get().state().isFinal()) {
+            flow.stopReports();
+            return;
+        }
+        var report = new ProgressReport(job.get().id(), job.get().state(), job.get().progress());
+        if (report.equals(flow.lastReport)) {
+            return;
+        }
+        var push = new BulkPush(channels.channelTo(flow.destination.endpoint()), flow.destination.progressTransferId(),
+                flow.destination::progressToken, new BytesBulkSource(report.write()), meters.start(flow.destination.progressTransferId()),
+                config.withMaxAttempts(1), clock, monitor);
+        var outcome = push.run();
+        if (outcome.succeeded()) {
+            flow.lastReport = report;
+        } else {
+            monitor.debug("a progress report of compute transfer %s was not delivered: %s".formatted(flow.processId, outcome.describe()));
+        }
+    }
+
     private void end(Flow flow, JobRecord job) {
+        flow.stopReports();
         if (flow.stoppedByControlPlane) {
             return;
         }
@@ -188,6 +233,12 @@ public final class ComputeTransferService implements TransferService {
         private volatile String jobId;
         private volatile BulkPush push;
         private volatile boolean stoppedByControlPlane;
+        private volatile ScheduledFuture<?> reports;
+        private volatile ProgressReport lastReport;
+
+        private void stopReports() {
+            Optional.ofNullable(reports).ifPresent(future -> future.cancel(false));
+        }
 
         private Flow(String processId, ComputeTransferAddresses.Destination destination) {
             this.processId = processId;

@@ -44,8 +44,8 @@ import java.util.function.UnaryOperator;
  * {@value ComputeTransferAddresses#PUSH} (its id is the job's id) with the job in the destination and a sink of this
  * connector's gRPC endpoint for the result; the process's events move the job ({@code started} → RUNNING,
  * {@code completed} → COMPLETED with the result document read from the sink's file, {@code terminated} → FAILED or
- * CANCELLED with the reason the provider's document gives). Progress is what the state says (0 until the result
- * arrives, then 1): the provider's finer progress stays on its side. Thread-safe.
+ * CANCELLED with the reason the provider's document gives). While the job runs the provider pushes its state and
+ * progress to a second sink ({@link ProgressReport}s), taken in when the job is read. Thread-safe.
  */
 public final class RemoteComputeJobs {
 
@@ -162,6 +162,11 @@ public final class RemoteComputeJobs {
         if (sink.failed()) {
             return ServiceResult.unexpected(sink.getFailureDetail());
         }
+        var progressSink = sinks.get().openBulkSink(progressTransferId(id), agreement.getId(), progressFile(id));
+        if (progressSink.failed()) {
+            sinks.get().close(id);
+            return ServiceResult.unexpected(progressSink.getFailureDetail());
+        }
         var job = RemoteJob.queued(id, agreement.getId(), agreement.getAssetId(), agreement.getProviderId(), submission.counterPartyAddress(),
                 submission.job(), clock.instant());
         var created = store.create(job);
@@ -174,11 +179,12 @@ public final class RemoteComputeJobs {
                 .counterPartyAddress(submission.counterPartyAddress())
                 .contractId(agreement.getId())
                 .transferType(ComputeTransferAddresses.PUSH)
-                .dataDestination(ComputeTransferAddresses.destination(submission.job(), sink.getContent()))
+                .dataDestination(ComputeTransferAddresses.destination(submission.job(), sink.getContent(), progressSink.getContent()))
                 .build();
         var initiated = processes.get().initiateTransfer(context.getContent(), request);
         if (initiated.failed()) {
             sinks.get().close(id);
+            sinks.get().close(progressTransferId(id));
             var failed = update(id, j -> j.withState(JobState.FAILED, "the transfer could not be requested: " + initiated.getFailureDetail(), clock.instant()));
             return ServiceResult.badRequest(failed.succeeded() ? failed.getContent().reason() : initiated.getFailureDetail());
         }
@@ -219,12 +225,48 @@ public final class RemoteComputeJobs {
         return ServiceResult.success(cancelled.getContent());
     }
 
+    /** The job, with the provider's latest progress report taken in while it runs. */
     public Optional<RemoteJob> find(String id) {
-        return store.findById(id);
+        return store.findById(id).map(this::withReportedProgress);
     }
 
+    /** The jobs (all of them for a null agreement), with the provider's latest progress reports taken in. */
     public List<RemoteJob> list(String agreementId) {
-        return store.findByAgreement(agreementId);
+        return store.findByAgreement(agreementId).stream().map(this::withReportedProgress).toList();
+    }
+
+    /**
+     * Takes in the provider's latest progress report of an unfinished job (read when the job is read: reports replace
+     * each other in one small file): a QUEUED job the provider reports running is RUNNING, the progress never goes
+     * back, and the provider's job id is known before the result.
+     */
+    private RemoteJob withReportedProgress(RemoteJob job) {
+        if (job.state().isFinal()) {
+            return job;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(progressFile(job.id()));
+        } catch (IOException e) {
+            return job;
+        }
+        var report = ProgressReport.parse(bytes);
+        if (report.failed()) {
+            return job;
+        }
+        var reported = report.getContent();
+        var running = reported.state() == JobState.RUNNING && job.state() == JobState.QUEUED;
+        if (!running && reported.progress() <= job.progress() && reported.jobId().equals(job.providerJobId())) {
+            return job;
+        }
+        var updated = update(job.id(), j -> {
+            if (j.state().isFinal()) {
+                return j;
+            }
+            var moved = running && j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j;
+            return moved.progressed(reported.progress(), reported.jobId(), clock.instant());
+        });
+        return updated.succeeded() ? updated.getContent() : store.findById(job.id()).orElse(job);
     }
 
     /** The result document of a completed job as received; {@code conflict} before the job completed. */
@@ -378,6 +420,7 @@ public final class RemoteComputeJobs {
     private StoreResult<RemoteJob> update(String id, UnaryOperator<RemoteJob> change) {
         var result = store.update(id, change);
         if (result.succeeded() && result.getContent().state().isFinal()) {
+            closeProgressSink(id);
             Optional.ofNullable(finished.remove(id)).ifPresent(future -> future.complete(result.getContent()));
         }
         return result;
@@ -385,6 +428,27 @@ public final class RemoteComputeJobs {
 
     private Path resultFile(String id) {
         return resultDir.resolve(id + ".json");
+    }
+
+    private Path progressFile(String id) {
+        return resultDir.resolve(id + ".progress.json");
+    }
+
+    /** The transfer id of a job's progress sink: the job's id and a suffix no UUID has. */
+    static String progressTransferId(String id) {
+        return id + ".progress";
+    }
+
+    private void closeProgressSink(String id) {
+        var pushSinks = sinks.get();
+        if (pushSinks == null) {
+            return;
+        }
+        try {
+            pushSinks.close(progressTransferId(id));
+        } catch (RuntimeException e) {
+            monitor.debug("compute job %s: its progress sink did not close: %s".formatted(id, e.getMessage()));
+        }
     }
 
     private static Result<Void> needs(JobDescription job) {

@@ -64,4 +64,34 @@ class ComputeTransferAddressesTest {
         assertThat(ComputeTransferAddresses.parse(noToken).getFailureDetail()).contains("authorization");
         assertThat(ComputeTransferAddresses.parse(unpinned).getFailureDetail()).contains("sha256");
     }
+
+    @Test
+    void destination_withAProgressSink_shouldCarryItsTokenAndTransferId_andWithoutOneNone() {
+        var job = JobDescription.of(JobType.SQL, Map.of("query", "SELECT 1"));
+        var progress = SINK.toBuilder().property(GrpcStreamAddresses.AUTHORIZATION, "progress-token")
+                .property(GrpcStreamAddresses.TRANSFER_ID, "job-1.progress").build();
+
+        var parsed = ComputeTransferAddresses.parse(ComputeTransferAddresses.destination(job, SINK, progress)).getContent();
+        var without = ComputeTransferAddresses.parse(ComputeTransferAddresses.destination(job, SINK)).getContent();
+
+        assertThat(parsed.reportsProgress()).isTrue();
+        assertThat(parsed.progressToken()).isEqualTo("progress-token");
+        assertThat(parsed.progressTransferId()).isEqualTo("job-1.progress");
+        assertThat(parsed.sinkTransferId()).isEqualTo("job-1");
+        assertThat(without.reportsProgress()).isFalse();
+        assertThat(without.progressToken()).isNull();
+    }
+
+    @Test
+    void parse_whenTheProgressSinkIsHalfThereOrTheResultSink_shouldFail() {
+        var job = JobDescription.of(JobType.SQL, Map.of("query", "SELECT 1"));
+        var tokenOnly = ComputeTransferAddresses.destination(job, SINK).toBuilder()
+                .property(ComputeTransferAddresses.PROGRESS_AUTHORIZATION, "progress-token").build();
+        var sameSink = ComputeTransferAddresses.destination(job, SINK).toBuilder()
+                .property(ComputeTransferAddresses.PROGRESS_AUTHORIZATION, "progress-token")
+                .property(ComputeTransferAddresses.PROGRESS_TRANSFER_ID, "job-1").build();
+
+        assertThat(ComputeTransferAddresses.parse(tokenOnly).getFailureDetail()).contains("needs both");
+        assertThat(ComputeTransferAddresses.parse(sameSink).getFailureDetail()).contains("must not be its result sink");
+    }
 }

@@ -161,6 +161,11 @@ class ComputeTransferEndToEndTest {
         var id = submitted(analytics, sql("SELECT sum(hash(i)) AS h FROM range(1000000000000) t(i)"));
         VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "RUNNING");
         var providerJobId = awaitProviderJob(providerAgreement(analytics), "RUNNING").path("id").asText();
+        // the maker reports the running job's progress over gRPC before any result: the SQL runner is at 0.3 while the query runs
+        var progressing = awaitProgress(id);
+        assertThat(progressing.path("state").asText()).isEqualTo("RUNNING");
+        assertThat(progressing.path("progress").asDouble()).isEqualTo(MAKER.get("/v3/kakehashi/compute/jobs/" + providerJobId).path("progress").asDouble());
+        assertThat(progressing.path("providerJobId").asText()).isEqualTo(providerJobId);
 
         var cancelled = ok(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs/" + id + "/cancel", null));
 
@@ -241,6 +246,16 @@ class ComputeTransferEndToEndTest {
             }
         }
         throw new AssertionError("the maker has no agreement " + shared);
+    }
+
+    /** The vendor's job once it shows a progress above 0 from the maker's reports. */
+    private static JsonNode awaitProgress(String id) {
+        var found = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+            found[0] = VENDOR.get("/v3/kakehashi/compute/remote-jobs/" + id);
+            return found[0].path("progress").asDouble() > 0 && !found[0].path("providerJobId").isNull();
+        });
+        return found[0];
     }
 
     private static JsonNode awaitProviderJob(String agreementId, String state) {
