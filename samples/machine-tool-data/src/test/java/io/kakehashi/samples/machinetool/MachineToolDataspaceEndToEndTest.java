@@ -114,9 +114,47 @@ class MachineToolDataspaceEndToEndTest {
     @Test
     void sample_shouldShowTheRefusedRequestWithItsReasonAndTheAuditorBothDecisions() {
         assertThat(outcome.refusal()).contains("denied by policy").contains("EU_EEA");
-        // the allowed negotiation and the refused one, each recorded once in the negotiation scope
-        assertThat(outcome.audit().negotiationDecisions()).isEqualTo(2);
+        // the data, the telemetry, the refused EU-only offer and the compute agreement, each recorded once
+        assertThat(outcome.audit().negotiationDecisions()).isEqualTo(4);
         assertThat(outcome.audit().intact()).isTrue();
+    }
+
+    @Test
+    void telemetry_whenSuspendedResumedAndTerminated_shouldArriveInOrderWithNothingLostTwiceOrLate() {
+        var telemetry = outcome.telemetry();
+
+        assertThat(telemetry.sequenceErrors()).isZero();
+        assertThat(telemetry.duringSuspension()).isZero();
+        assertThat(telemetry.afterEnd()).isZero();
+        assertThat(telemetry.atEnd()).isGreaterThanOrEqualTo(telemetry.atSuspend() + 600);
+    }
+
+    @Test
+    void compute_shouldReturnOnlyAggregatesAndRefuseRawRowsWithTheGuardsReasonToTheVendor() {
+        var vendor = dataspace.consumer().management();
+        var analysis = vendor.computeResult(outcome.compute().analysisJobId()).path("result");
+
+        assertThat(analysis.path("columns").toString()).isEqualTo("[\"plant\",\"model\",\"machine_days\",\"failure_rate\",\"coolant_c\",\"vibration_mm_s\"]");
+        assertThat(analysis.path("rows")).hasSize(12).allSatisfy(row -> assertThat(row.get(2).asLong()).isGreaterThanOrEqualTo(MachineToolDataspace.MIN_AGGREGATION));
+        assertThat(outcome.compute().rawRowsRefusal()).contains("output guard").contains("ai.minAggregation = 50");
+    }
+
+    @Test
+    void compute_shouldShowTheAuditorEveryJobAndTheRefusedReleaseWithItsReason() {
+        // SQL analysis, raw-rows job, 10 federated rounds at the maker: each a job decision and a release decision
+        assertThat(outcome.audit().computeDecisions()).isEqualTo(24);
+        assertThat(outcome.audit().computeRefusals()).isEqualTo(1);
+    }
+
+    @Test
+    void federatedTraining_acrossAJapaneseAndTwoOverseasHolders_shouldComeWithinOnePointOfCentralTraining() {
+        var training = outcome.compute().training();
+
+        assertThat(outcome.compute().agreements()).containsOnlyKeys(MachineToolDataspace.PROVIDER_NAME, MachineToolDataspace.PLANT_NAME,
+                MachineToolDataspace.SG_NAME);
+        assertThat(training.rounds()).isEqualTo(10);
+        assertThat(training.federatedAccuracy()).isGreaterThan(0.75);
+        assertThat(Math.abs(training.federatedAccuracy() - training.centralAccuracy())).isLessThanOrEqualTo(0.01);
     }
 
     @Test

@@ -255,6 +255,26 @@ public final class ManagementClient {
         return get("/v3/transferprocesses/" + id);
     }
 
+    /** Suspends a running transfer (its live stream stops) with a reason. */
+    public void suspendTransfer(String transferId, String reason) {
+        post("/v3/transferprocesses/" + transferId + "/suspend", body("SuspendTransfer").put("reason", reason));
+    }
+
+    /** Resumes a suspended transfer where it stood. */
+    public void resumeTransfer(String transferId) {
+        post("/v3/transferprocesses/" + transferId + "/resume", body("ResumeTransfer"));
+    }
+
+    /** Terminates a transfer (its stream ends; nothing passes afterwards) with a reason. */
+    public void terminateTransfer(String transferId, String reason) {
+        post("/v3/transferprocesses/" + transferId + "/terminate", body("TerminateTransfer").put("reason", reason));
+    }
+
+    /** Waits until the transfer reaches {@code state} and returns it; fails when it takes too long. */
+    public JsonNode awaitTransferState(String transferId, String state, Duration timeout) {
+        return awaitState(() -> transfer(transferId), Set.of(state), Set.of(), timeout, "transfer " + transferId);
+    }
+
     /**
      * What this connector's gRPC data plane has moved for the transfer so far (bytes, messages, percentage, rate), or
      * an empty object while it has not started moving data (the progress API answers 404 then).
@@ -275,6 +295,35 @@ public final class ManagementClient {
      */
     public JsonNode awaitCompleted(String transferId, Duration timeout) {
         return awaitState(() -> transfer(transferId), Set.of("COMPLETED"), Set.of("TERMINATED", "SUSPENDED"), timeout, "transfer " + transferId);
+    }
+
+    /**
+     * Sends a compute job to the provider of agreement {@code agreementId} (this connector being its consumer): the
+     * job ({@code type}, {@code parameters}, and for evaluation and federated rounds a base64 {@code model}) runs
+     * where the data lives and only its result comes back. Returns the job's id.
+     */
+    public String submitComputeJob(String counterPartyAddress, String counterPartyId, String agreementId, ObjectNode job) {
+        var body = MAPPER.createObjectNode()
+                .put("agreementId", agreementId)
+                .put("counterPartyAddress", counterPartyAddress)
+                .put("counterPartyId", counterPartyId);
+        body.set("job", job);
+        return post("/v3/kakehashi/compute/remote-jobs", body).path("id").asText();
+    }
+
+    /** A compute job this connector sent, as its management API shows it (state, progress, reason, hashes). */
+    public JsonNode computeJob(String id) {
+        return get("/v3/kakehashi/compute/remote-jobs/" + id);
+    }
+
+    /** Waits until the compute job sent ends (COMPLETED, FAILED or CANCELLED) and returns it. */
+    public JsonNode awaitComputeJob(String id, Duration timeout) {
+        return awaitState(() -> computeJob(id), Set.of("COMPLETED", "FAILED", "CANCELLED"), Set.of(), timeout, "compute job " + id);
+    }
+
+    /** The result document of a completed compute job ({@code result} holds the table, metrics or weights). */
+    public JsonNode computeResult(String id) {
+        return get("/v3/kakehashi/compute/remote-jobs/" + id + "/result");
     }
 
     /** Runs a read-only SPARQL query on the connector's catalog (its own and the federated one); SPARQL JSON results. */
