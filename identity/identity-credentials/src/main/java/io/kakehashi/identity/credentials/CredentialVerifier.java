@@ -5,6 +5,7 @@ import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -36,6 +37,17 @@ public class CredentialVerifier {
         this.schemas = schemas;
         this.clock = clock;
         this.clockSkew = clockSkew;
+    }
+
+    /**
+     * Until when a credential this verifier accepted may be relied on without verifying it again: the earliest of
+     * its {@code validUntil} and the time its revocation status lists leave the status-list cache — so a revocation
+     * is still seen within the status-list cache time.
+     */
+    public Instant reusableUntil(VerifiableCredential credential) {
+        var until = credential.validUntil().orElse(Instant.MAX);
+        var checked = statusLists.checkedUntil(credential);
+        return checked.isPresent() && checked.get().isBefore(until) ? checked.get() : until;
     }
 
     public Result<VerifiableCredential> verify(String jwt, String holderDid) {

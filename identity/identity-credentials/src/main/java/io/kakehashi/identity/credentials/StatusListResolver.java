@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,6 +55,25 @@ public class StatusListResolver {
             }
         }
         return Result.success();
+    }
+
+    /**
+     * Until when a check of this credential may be relied on without asking the status lists again: the earliest time
+     * one of its revocation lists leaves this cache (now, when one is not cached). A credential with no revocation
+     * entry is not bounded here.
+     */
+    public Optional<Instant> checkedUntil(VerifiableCredential credential) {
+        var now = clock.instant();
+        Instant until = null;
+        for (var entry : credential.status()) {
+            if (!StatusEntry.REVOCATION.equals(entry.purpose())) {
+                continue;
+            }
+            var cached = cache.get(entry.listCredential());
+            var expires = cached == null || cached.expires().isBefore(now) ? now : cached.expires();
+            until = until == null || expires.isBefore(until) ? expires : until;
+        }
+        return Optional.ofNullable(until);
     }
 
     private Result<Cached> list(String url, String issuer) {

@@ -15,6 +15,7 @@ import io.kakehashi.identity.dcp.holder.PresentationService;
 import io.kakehashi.identity.dcp.holder.SecureTokenController;
 import io.kakehashi.identity.dcp.holder.SecureTokenService;
 import io.kakehashi.identity.dcp.verifier.DcpIdentityService;
+import io.kakehashi.identity.dcp.verifier.PresentationCache;
 import io.kakehashi.identity.dcp.verifier.PresentationClient;
 import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
 import io.kakehashi.identity.did.DidPublicKeys;
@@ -61,6 +62,8 @@ public class DcpIdentityExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi DCP identity";
     static final String TRUSTED_ISSUERS = "kakehashi.identity.trusted-issuers";
     static final String STS_CLIENT_ID = "kakehashi.identity.sts.client-id";
+    static final String PRESENTATION_CACHE = "kakehashi.identity.presentation.cache";
+    static final String PRESENTATION_CACHE_ENTRIES = "kakehashi.identity.presentation.cache.max-entries";
 
     @Setting(key = TRUSTED_ISSUERS + ".<alias>.id", required = false,
             description = "DID of a trusted issuer (dataspace authority); one alias per trust anchor, at least one required")
@@ -96,6 +99,15 @@ public class DcpIdentityExtension implements ServiceExtension {
     @Setting(key = "kakehashi.identity.status-list.cache", defaultValue = "PT5M",
             description = "How long a fetched status list credential (and a credential schema) is used before it is fetched again (ISO 8601 duration)")
     private String statusListCache;
+
+    @Setting(key = PRESENTATION_CACHE, defaultValue = "PT1M",
+            description = "Longest time the claims of a peer's verified presentation are reused for its next requests (ISO 8601 duration; also "
+                    + "bounded by the credentials' expiry and the status-list cache); PT0S disables the cache")
+    private String presentationCache;
+
+    @Setting(key = PRESENTATION_CACHE_ENTRIES, defaultValue = "10000",
+            description = "Most (peer DID, scopes) entries the presentation cache holds; the least recently used goes first")
+    private int presentationCacheEntries;
 
     @Setting(key = "kakehashi.identity.did.http-loopback", defaultValue = "false",
             description = "Reach loopback peers' credential services and status lists over plain http (tests, single-machine samples)")
@@ -171,7 +183,8 @@ public class DcpIdentityExtension implements ServiceExtension {
         var schemas = new CredentialSchemas(new HttpDocumentFetcher(httpClient, httpLoopback), clock, cache);
         var credentials = new CredentialVerifier(keys, trusted, statusLists, schemas, clock, skew);
         identityService = new DcpIdentityService(ownDid, tokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback),
-                new PresentationVerifier(keys, credentials, clock, skew), jtiValidationStore, types, required, monitor);
+                new PresentationVerifier(keys, credentials, clock, skew), jtiValidationStore, types, required,
+                presentationCache(presentationCache, presentationCacheEntries, clock), monitor);
         monitor.info("Identity: DCP as %s, holding %d credential(s) from %s, trusting %d issuer(s), requiring %s"
                 .formatted(ownDid.id(), held.size(), credentialsDirectory, trusted.size(), required));
     }
@@ -206,6 +219,22 @@ public class DcpIdentityExtension implements ServiceExtension {
                     .formatted(STS_CLIENT_ID, secretAlias));
         }
         return new SecureTokenService(tokens, clientId, secret);
+    }
+
+    static PresentationCache presentationCache(String maxAge, int entries, Clock clock) {
+        Duration age;
+        try {
+            age = Duration.parse(maxAge);
+        } catch (DateTimeParseException e) {
+            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT1M, PT0S to disable)".formatted(PRESENTATION_CACHE, maxAge));
+        }
+        if (age.isNegative()) {
+            throw new EdcException("Invalid setting '%s': the duration must not be negative".formatted(PRESENTATION_CACHE));
+        }
+        if (entries < 1) {
+            throw new EdcException("Invalid setting '%s': at least 1, not %d".formatted(PRESENTATION_CACHE_ENTRIES, entries));
+        }
+        return new PresentationCache(age, entries, clock);
     }
 
     static TrustedIssuers trustedIssuersOf(Config config) {

@@ -68,6 +68,18 @@ class DcpIdentityExtensionTest {
     }
 
     @Test
+    void presentationCache_shouldBeOnByDefaultOffAtZeroAndRefuseNonsenseNamingTheKey() {
+        assertThat(DcpIdentityExtension.presentationCache("PT1M", 10, java.time.Clock.systemUTC()).enabled()).isTrue();
+        assertThat(DcpIdentityExtension.presentationCache("PT0S", 10, java.time.Clock.systemUTC()).enabled()).isFalse();
+        assertThatThrownBy(() -> DcpIdentityExtension.presentationCache("1m", 10, java.time.Clock.systemUTC()))
+                .hasMessageContaining("kakehashi.identity.presentation.cache");
+        assertThatThrownBy(() -> DcpIdentityExtension.presentationCache("-PT1M", 10, java.time.Clock.systemUTC()))
+                .hasMessageContaining("kakehashi.identity.presentation.cache");
+        assertThatThrownBy(() -> DcpIdentityExtension.presentationCache("PT1M", 0, java.time.Clock.systemUTC()))
+                .hasMessageContaining("kakehashi.identity.presentation.cache.max-entries");
+    }
+
+    @Test
     void duration_whenNotIso_shouldFailNamingTheKey() {
         assertThatThrownBy(() -> DcpIdentityExtension.duration("kakehashi.identity.dcp.clock-skew", "30s"))
                 .isInstanceOf(EdcException.class).hasMessageContaining("kakehashi.identity.dcp.clock-skew");

@@ -9,6 +9,7 @@ import io.kakehashi.identity.credentials.TrustedIssuers;
 import io.kakehashi.identity.dcp.holder.DirectoryCredentialStore;
 import io.kakehashi.identity.dcp.holder.PresentationService;
 import io.kakehashi.identity.dcp.verifier.DcpIdentityService;
+import io.kakehashi.identity.dcp.verifier.PresentationCache;
 import io.kakehashi.identity.dcp.verifier.PresentationClient;
 import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
 import io.kakehashi.identity.did.DidDocumentServer;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A connector's identity as the DCP module wires it — holder and verifier — with its DID document and credential
@@ -46,7 +48,18 @@ public class Participant {
     public final DcpIdentityService identity;
     private final DidDocumentServer server;
 
+    /** how many presentation queries this participant's credential service answered */
+    public final AtomicInteger presentationQueries = new AtomicInteger();
+
     public Participant(DidDocumentServer server, String name, Path work, TrustedIssuers trusted, Clock clock) {
+        this(server, name, work, trusted, clock, Duration.ZERO, PresentationCache.disabled());
+    }
+
+    /**
+     * A participant whose verifier keeps status lists for {@code statusListCache} and presentations in {@code presentationCache}.
+     */
+    public Participant(DidDocumentServer server, String name, Path work, TrustedIssuers trusted, Clock clock, Duration statusListCache,
+                       PresentationCache presentationCache) {
         this.server = server;
         this.name = name;
         var ring = new DidKeyRing(new InMemoryVault(), "ring");
@@ -66,6 +79,7 @@ public class Participant {
         var idTokens = new IdTokenVerifier(keys, seenTokens, clock, skew, Duration.ofMinutes(10));
         var holder = new PresentationService(did, new DirectoryCredentialStore(credentials, did.id(), monitor), tokens, idTokens, seenTokens, clock);
         server.onPost("/" + name + Dcp.PRESENTATIONS_QUERY_PATH, (authorization, body) -> {
+            presentationQueries.incrementAndGet();
             try {
                 var message = MAPPER.readValue(body, new TypeReference<Map<String, Object>>() {
                 });
@@ -75,11 +89,11 @@ public class Participant {
                 return new DidDocumentServer.Answer(400, null);
             }
         });
-        var statusLists = new StatusListResolver(new HttpDocumentFetcher(DidTestFixtures.httpClient(), true), keys, clock, Duration.ZERO);
+        var statusLists = new StatusListResolver(new HttpDocumentFetcher(DidTestFixtures.httpClient(), true), keys, clock, statusListCache);
         var credentialVerifier = new CredentialVerifier(keys, trusted, statusLists, clock, skew);
         identity = new DcpIdentityService(did, tokens, idTokens, keys, new PresentationClient(DidTestFixtures.httpClient(), true),
                 new PresentationVerifier(keys, credentialVerifier, clock, skew), seenTokens,
-                List.of("MembershipCredential", "LegalEntityCredential", "CertificationCredential"), List.of("MembershipCredential"), monitor);
+                List.of("MembershipCredential", "LegalEntityCredential", "CertificationCredential"), List.of("MembershipCredential"), presentationCache, monitor);
     }
 
     /** Publishes this participant's current DID document. */

@@ -7,6 +7,7 @@ import io.kakehashi.identity.dcp.IdTokenVerifier;
 import io.kakehashi.identity.dcp.SelfIssuedTokens;
 import io.kakehashi.identity.did.DidPublicKeys;
 import io.kakehashi.identity.did.OwnDid;
+import io.kakehashi.identity.spi.VerifiedClaims;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.spi.iam.ClaimToken;
@@ -29,7 +30,9 @@ import java.util.List;
  * Incoming: the caller's ID token is checked ({@link IdTokenVerifier}); the caller's credential service (from its DID
  * document) is asked for a presentation with the access token inside; the presentation and every credential in it are
  * verified (signatures, trusted issuers, validity dates, audience, revocation); the required credential types must be
- * there. Only then is the token's {@code jti} recorded, and the claim token carries the caller's DID as participant id
+ * there. The claims of an accepted presentation are kept in the {@link PresentationCache} per (caller, scopes), so a
+ * burst of requests from one peer costs one presentation query; the ID token is verified in full on every request.
+ * Only then is the token's {@code jti} recorded, and the claim token carries the caller's DID as participant id
  * and its {@code VerifiedClaims} for policies. Each refusal is one warning naming the failed check (never a token) and
  * a failed result, which the protocol layer answers with 401.
  * <p>
@@ -46,11 +49,21 @@ public class DcpIdentityService implements IdentityService {
     private final JtiValidationStore seenTokens;
     private final List<String> scopes;
     private final List<String> requiredTypes;
+    private final PresentationCache presentationCache;
     private final Monitor monitor;
 
+    /** A service without a presentation cache: every request queries the caller's credential service. */
     public DcpIdentityService(OwnDid did, SelfIssuedTokens tokens, IdTokenVerifier idTokens, DidPublicKeys keys,
                               PresentationClient presentations, PresentationVerifier presentationVerifier,
                               JtiValidationStore seenTokens, List<String> credentialTypes, List<String> requiredTypes, Monitor monitor) {
+        this(did, tokens, idTokens, keys, presentations, presentationVerifier, seenTokens, credentialTypes, requiredTypes, PresentationCache.disabled(), monitor);
+    }
+
+    public DcpIdentityService(OwnDid did, SelfIssuedTokens tokens, IdTokenVerifier idTokens, DidPublicKeys keys,
+                              PresentationClient presentations, PresentationVerifier presentationVerifier,
+                              JtiValidationStore seenTokens, List<String> credentialTypes, List<String> requiredTypes,
+                              PresentationCache presentationCache, Monitor monitor) {
+        this.presentationCache = presentationCache;
         this.did = did;
         this.tokens = tokens;
         this.idTokens = idTokens;
@@ -93,16 +106,11 @@ public class DcpIdentityService implements IdentityService {
         return result;
     }
 
-    private Result<ClaimToken> verify(String token) {
-        var idToken = idTokens.verify(token, did.id());
-        if (idToken.failed()) {
-            return idToken.mapFailure();
-        }
-        var claims = idToken.getContent();
-        var caller = claims.getIssuer();
-        if (!(claims.getClaim(Dcp.TOKEN_CLAIM) instanceof String accessToken) || accessToken.isBlank()) {
-            return Result.failure("token of '%s' carries no access token ('token' claim)".formatted(caller));
-        }
+    /**
+     * Asks the caller's credential service for a presentation, verifies it and every credential in it, checks the
+     * required types, and keeps the claims in the presentation cache for as long as they may be relied on.
+     */
+    private Result<VerifiedClaims> presentedClaims(String caller, String accessToken) {
         var credentialService = keys.serviceEndpoint(caller, OwnDid.CREDENTIAL_SERVICE_TYPE);
         if (credentialService.failed()) {
             return credentialService.mapFailure();
@@ -129,6 +137,24 @@ public class DcpIdentityService implements IdentityService {
             }
         }
         var verifiedClaims = ClaimsFromCredentials.claims(caller, credentials);
+        if (verifiedClaims.succeeded() && presentationCache.enabled()) {
+            presentationCache.put(caller, scopes, verifiedClaims.getContent(), presentationVerifier.reusableUntil(credentials));
+        }
+        return verifiedClaims;
+    }
+
+    private Result<ClaimToken> verify(String token) {
+        var idToken = idTokens.verify(token, did.id());
+        if (idToken.failed()) {
+            return idToken.mapFailure();
+        }
+        var claims = idToken.getContent();
+        var caller = claims.getIssuer();
+        if (!(claims.getClaim(Dcp.TOKEN_CLAIM) instanceof String accessToken) || accessToken.isBlank()) {
+            return Result.failure("token of '%s' carries no access token ('token' claim)".formatted(caller));
+        }
+        var cached = presentationCache.get(caller, scopes);
+        var verifiedClaims = cached.isPresent() ? Result.success(cached.get()) : presentedClaims(caller, accessToken);
         if (verifiedClaims.failed()) {
             return verifiedClaims.mapFailure();
         }

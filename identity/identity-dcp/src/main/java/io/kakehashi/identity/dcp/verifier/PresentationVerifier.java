@@ -38,6 +38,14 @@ public class PresentationVerifier {
         this.clockSkew = clockSkew;
     }
 
+    /**
+     * Until when the credentials of a verified presentation may be relied on without fetching and verifying them again
+     * ({@link CredentialVerifier#reusableUntil}, the earliest of them).
+     */
+    public Instant reusableUntil(List<VerifiableCredential> verified) {
+        return verified.stream().map(credentials::reusableUntil).min(Instant::compareTo).orElse(Instant.MAX);
+    }
+
     public Result<List<VerifiableCredential>> verify(String jwt, String holderDid, String ownDid) {
         var parsed = Jws.parse(jwt, "presentation");
         if (parsed.failed()) {
