@@ -1,7 +1,7 @@
 package io.kakehashi.ai.store.sql;
 
 /**
- * Creates the compute tables (the provider's jobs, the ε charges, the consumer's jobs at providers) if they are missing, in one transaction under an advisory lock so replicas that start
+ * Creates the compute tables (the provider's jobs, the ε charges, the consumer's jobs at providers and its federated trainings) if they are missing, in one transaction under an advisory lock so replicas that start
  * together do not race. Running it again changes nothing.
  */
 public final class ComputeSchema {
@@ -59,6 +59,14 @@ public final class ComputeSchema {
             )""",
             "CREATE INDEX IF NOT EXISTS kakehashi_compute_remote_job_agreement ON kakehashi_compute_remote_job (agreement_id, created_at_nanos)",
             // the stall check reads only these; finished jobs (almost all of them, in time) stay out of the index
+            """
+            CREATE TABLE IF NOT EXISTS kakehashi_compute_remote_training (
+                id                TEXT PRIMARY KEY,
+                state             TEXT NOT NULL,
+                document          TEXT NOT NULL,
+                created_at_nanos  BIGINT NOT NULL,
+                updated_at_nanos  BIGINT NOT NULL
+            )""",
             "CREATE INDEX IF NOT EXISTS kakehashi_compute_remote_job_unfinished ON kakehashi_compute_remote_job (created_at_nanos)"
                     + " WHERE state IN ('QUEUED', 'RUNNING')"
     };
