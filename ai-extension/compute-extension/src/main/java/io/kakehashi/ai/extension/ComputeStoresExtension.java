@@ -3,14 +3,17 @@ package io.kakehashi.ai.extension;
 import io.kakehashi.ai.core.InMemoryComputeJobStore;
 import io.kakehashi.ai.core.InMemoryEpsilonLedger;
 import io.kakehashi.ai.core.InMemoryRemoteJobStore;
+import io.kakehashi.ai.core.InMemoryRemoteTrainingStore;
 import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.spi.RemoteJobStore;
+import io.kakehashi.ai.spi.RemoteTrainingStore;
 import io.kakehashi.ai.store.sql.ComputeDatabase;
 import io.kakehashi.ai.store.sql.ComputeSchema;
 import io.kakehashi.ai.store.sql.PostgresComputeJobStore;
 import io.kakehashi.ai.store.sql.PostgresEpsilonLedger;
 import io.kakehashi.ai.store.sql.PostgresRemoteJobStore;
+import io.kakehashi.ai.store.sql.PostgresRemoteTrainingStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
@@ -23,14 +26,15 @@ import org.eclipse.edc.transaction.spi.TransactionContext;
 import java.time.Clock;
 
 /**
- * Where compute jobs (those this connector runs for consumers, and those it asked providers to run) and the ε spent
+ * Where compute jobs (those this connector runs for consumers, and those it asked providers to run), the federated
+ * trainings it coordinates and the ε spent
  * per agreement live. Like the rest of the connector's state they follow the datasource (decision 0001): with
  * {@value #DATASOURCE_URL_KEY} set, PostgreSQL (tables created at start, shared by replicas, kept across restarts;
  * every call one EDC transaction on EDC's default data source, as EDC's own stores do); without it, in memory — the
  * embedded default, where a restart forgets the jobs and refills every ε budget, which the connector says at start.
  */
 @Extension(ComputeStoresExtension.NAME)
-@Provides({ComputeJobStore.class, EpsilonLedger.class, RemoteJobStore.class})
+@Provides({ComputeJobStore.class, EpsilonLedger.class, RemoteJobStore.class, RemoteTrainingStore.class})
 public class ComputeStoresExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi compute job store and ε ledger";
@@ -62,12 +66,14 @@ public class ComputeStoresExtension implements ServiceExtension {
             context.registerService(ComputeJobStore.class, new PostgresComputeJobStore(postgres));
             context.registerService(EpsilonLedger.class, new PostgresEpsilonLedger(postgres, clock));
             context.registerService(RemoteJobStore.class, new PostgresRemoteJobStore(postgres));
+            context.registerService(RemoteTrainingStore.class, new PostgresRemoteTrainingStore(postgres));
             context.getMonitor().info("Compute jobs and ε ledger: PostgreSQL");
             return;
         }
         context.registerService(ComputeJobStore.class, new InMemoryComputeJobStore());
         context.registerService(EpsilonLedger.class, new InMemoryEpsilonLedger());
         context.registerService(RemoteJobStore.class, new InMemoryRemoteJobStore());
+        context.registerService(RemoteTrainingStore.class, new InMemoryRemoteTrainingStore());
         context.getMonitor().warning("Compute jobs and the ε spent per agreement are kept in memory: a restart forgets them and refills every budget");
     }
 

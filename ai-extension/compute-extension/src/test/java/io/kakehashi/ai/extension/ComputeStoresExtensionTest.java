@@ -45,6 +45,7 @@ class ComputeStoresExtensionTest {
         assertThat(context.getService(ComputeJobStore.class)).isInstanceOf(InMemoryComputeJobStore.class);
         assertThat(context.getService(EpsilonLedger.class)).isInstanceOf(InMemoryEpsilonLedger.class);
         assertThat(context.getService(RemoteJobStore.class)).isInstanceOf(InMemoryRemoteJobStore.class);
+        assertThat(context.getService(io.kakehashi.ai.spi.RemoteTrainingStore.class)).isInstanceOf(io.kakehashi.ai.core.InMemoryRemoteTrainingStore.class);
     }
 
     @Test
@@ -58,6 +59,7 @@ class ComputeStoresExtensionTest {
         assertThat(context.getService(ComputeJobStore.class)).isInstanceOf(PostgresComputeJobStore.class);
         assertThat(context.getService(EpsilonLedger.class)).isInstanceOf(PostgresEpsilonLedger.class);
         assertThat(context.getService(RemoteJobStore.class)).isInstanceOf(PostgresRemoteJobStore.class);
+        assertThat(context.getService(io.kakehashi.ai.spi.RemoteTrainingStore.class)).isInstanceOf(io.kakehashi.ai.store.sql.PostgresRemoteTrainingStore.class);
     }
 
     @Test

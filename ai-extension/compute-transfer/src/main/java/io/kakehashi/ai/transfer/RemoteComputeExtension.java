@@ -1,7 +1,9 @@
 package io.kakehashi.ai.transfer;
 
 import io.kakehashi.ai.core.InMemoryRemoteJobStore;
+import io.kakehashi.ai.core.InMemoryRemoteTrainingStore;
 import io.kakehashi.ai.spi.RemoteJobStore;
+import io.kakehashi.ai.spi.RemoteTrainingStore;
 import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
@@ -32,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * a {@code KakehashiCompute-PUSH} transfer process, follow it, read its result), its listener on the transfer
  * processes, the jobs on the management API ({@code /v3/kakehashi/compute/remote-jobs}) and federated trainings across
  * several holders ({@code /v3/kakehashi/compute/trainings}). The jobs live in a
- * {@link RemoteJobStore} (in memory unless another extension provides one); result documents in
+ * {@link RemoteJobStore}, the trainings in a {@link RemoteTrainingStore} (in memory unless another extension provides
+ * them; at start a training left RUNNING is marked FAILED); result documents in
  * {@code kakehashi.ai.compute.resultDir}.
  */
 @Extension(RemoteComputeExtension.NAME)
@@ -50,6 +53,8 @@ public class RemoteComputeExtension implements ServiceExtension {
 
     @Inject
     private RemoteJobStore store;
+    @Inject
+    private RemoteTrainingStore trainingStore;
     @Inject
     private ContractNegotiationStore agreements;
     @Inject
@@ -71,6 +76,7 @@ public class RemoteComputeExtension implements ServiceExtension {
     private ExecutorService trainingThreads;
     private ScheduledExecutorService settler;
     private RemoteComputeJobs jobs;
+    private RemoteTrainings trainings;
     private Monitor monitor;
 
     @Override
@@ -94,14 +100,16 @@ public class RemoteComputeExtension implements ServiceExtension {
             thread.setDaemon(true);
             return thread;
         });
-        webService.registerResource(ApiContext.MANAGEMENT, new RemoteTrainingsApiController(
-                new RemoteTrainings(jobs, trainingThreads, clock, context.getMonitor().withPrefix("federated"))));
+        trainings = new RemoteTrainings(jobs, trainingStore, trainingThreads, clock, context.getMonitor().withPrefix("federated"));
+        webService.registerResource(ApiContext.MANAGEMENT, new RemoteTrainingsApiController(trainings));
         context.registerService(RemoteComputeJobs.class, jobs);
         this.jobs = jobs;
     }
 
     @Override
     public void start() {
+        // a training is not resumed: one that was running when the connector stopped has lost its coordinator
+        trainings.failInterrupted();
         // a safety net for EDC's start-message race (see RemoteComputeJobs.settleStalled), checked now and then
         settler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             var thread = new Thread(runnable, "kakehashi-compute-settler");
@@ -131,5 +139,11 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Provider(isDefault = true)
     public RemoteJobStore remoteJobStore() {
         return new InMemoryRemoteJobStore();
+    }
+
+    /** The embedded default: the trainings in memory. */
+    @Provider(isDefault = true)
+    public RemoteTrainingStore remoteTrainingStore() {
+        return new InMemoryRemoteTrainingStore();
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.ai.core.federated.FederatedAveraging;
 import io.kakehashi.ai.core.federated.RoundReport;
 import io.kakehashi.ai.spi.FederatedParticipant;
+import io.kakehashi.ai.spi.RemoteTraining;
+import io.kakehashi.ai.spi.RemoteTrainingStore;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
@@ -13,10 +15,8 @@ import org.eclipse.edc.spi.result.ServiceResult;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -33,8 +31,9 @@ import java.util.concurrent.RejectedExecutionException;
  * Federated trainings this connector coordinates across providers: {@link FederatedAveraging} over
  * {@link TransportFederatedParticipant}s, one per agreement (each with its provider's address), for N rounds with a
  * deadline per round. Each training is tracked while it runs — the report of every finished round (who answered, who
- * dropped out and why, rows, bytes, time, each holder's job of that round), the global weights after it — and kept
- * in memory afterwards (a restart forgets trainings; their jobs stay in the job store). Thread-safe.
+ * dropped out and why, rows, bytes, time, each holder's job of that round), the global weights after it — in a
+ * {@link RemoteTrainingStore}, after every round. A training is not resumed after a restart of the connector: one
+ * that was RUNNING is marked FAILED by {@link #failInterrupted()}. Thread-safe.
  */
 public final class RemoteTrainings {
 
@@ -45,13 +44,14 @@ public final class RemoteTrainings {
     private static final Set<String> PARTICIPANT_MEMBERS = Set.of("agreementId", "counterPartyAddress", "counterPartyId");
 
     private final RemoteComputeJobs jobs;
+    private final RemoteTrainingStore store;
     private final ExecutorService executor;
     private final Clock clock;
     private final Monitor monitor;
-    private final ConcurrentMap<String, Training> trainings = new ConcurrentHashMap<>();
 
-    public RemoteTrainings(RemoteComputeJobs jobs, ExecutorService executor, Clock clock, Monitor monitor) {
+    public RemoteTrainings(RemoteComputeJobs jobs, RemoteTrainingStore store, ExecutorService executor, Clock clock, Monitor monitor) {
         this.jobs = jobs;
+        this.store = store;
         this.executor = executor;
         this.clock = clock;
         this.monitor = monitor;
@@ -75,9 +75,12 @@ public final class RemoteTrainings {
     public record Training(String id, State state, int rounds, List<String> participants, int quorum, String roundDeadline,
                            List<Round> reports, double[] weights, String reason, String createdAt, String updatedAt) {
 
-        Training with(State next, List<Round> nextReports, double[] nextWeights, String why, Instant now) {
-            return new Training(id, next, rounds, participants, quorum, roundDeadline, List.copyOf(nextReports), nextWeights, why, createdAt,
-                    now.toString());
+        static Training of(RemoteTraining stored) {
+            return new Training(stored.id(), State.valueOf(stored.state().name()), stored.rounds(), stored.participants(), stored.quorum(),
+                    stored.roundDeadline(), stored.reports().stream().map(r -> new Round(r.round(), r.answered(), r.dropped(), r.samples(),
+                    r.bytesSent(), r.bytesReceived(), r.durationMillis(), r.jobs())).toList(),
+                    stored.weights().stream().mapToDouble(Double::doubleValue).toArray(), stored.reason(), stored.createdAt().toString(),
+                    stored.updatedAt().toString());
         }
     }
 
@@ -197,24 +200,46 @@ public final class RemoteTrainings {
                     "%s (%s)".formatted(providerId, holder.agreementId())));
         }
         var now = clock.instant();
-        var training = new Training(UUID.randomUUID().toString(), State.RUNNING, request.rounds(),
+        var training = RemoteTraining.running(UUID.randomUUID().toString(), request.rounds(),
                 participants.stream().map(FederatedParticipant::id).toList(), request.quorum(), request.roundDeadline().toString(),
-                List.of(), request.initialWeights().clone(), null, now.toString(), now.toString());
-        trainings.put(training.id(), training);
+                weights(request.initialWeights()), now);
+        var created = store.create(training);
+        if (created.failed()) {
+            return ServiceResult.unexpected(created.getFailureDetail());
+        }
         try {
             executor.execute(() -> run(training.id(), participants, request));
         } catch (RejectedExecutionException e) {
-            trainings.computeIfPresent(training.id(), (id, t) -> t.with(State.FAILED, t.reports(), t.weights(), "the connector is shutting down", clock.instant()));
+            store.update(training.id(), t -> t.with(RemoteTraining.State.FAILED, t.reports(), t.weights(), "the connector is shutting down", clock.instant()));
         }
-        return ServiceResult.success(trainings.get(training.id()));
+        return ServiceResult.success(find(training.id()).orElseThrow());
     }
 
     public Optional<Training> find(String id) {
-        return Optional.ofNullable(trainings.get(id));
+        return store.findById(id).map(Training::of);
     }
 
     public List<Training> list() {
-        return trainings.values().stream().sorted(Comparator.comparing(Training::createdAt).thenComparing(Training::id)).toList();
+        return store.findAll().stream().map(Training::of).toList();
+    }
+
+    /**
+     * Marks every training still RUNNING in the store FAILED with the round it was in: at the start of the connector
+     * those were running when it stopped, and a training is not resumed (its holders' jobs of that round were
+     * cancelled or ended without a coordinator). Answers how many it marked.
+     */
+    public int failInterrupted() {
+        var marked = 0;
+        for (var training : store.findRunning()) {
+            var round = training.currentRound();
+            var failed = store.update(training.id(), t -> t.state().isFinal() ? t
+                    : t.with(RemoteTraining.State.FAILED, t.reports(), t.weights(), "the connector restarted during round " + round, clock.instant()));
+            if (failed.succeeded() && failed.getContent().state() == RemoteTraining.State.FAILED) {
+                marked++;
+                monitor.warning("federated training %s: the connector restarted during round %d; it is marked FAILED, not resumed".formatted(training.id(), round));
+            }
+        }
+        return marked;
     }
 
     private void run(String id, List<TransportFederatedParticipant> participants, Request request) {
@@ -223,23 +248,35 @@ public final class RemoteTrainings {
             var result = coordinator.train(request.initialWeights(), request.parameters(), request.rounds(), (report, weights) -> {
                 var jobsOfRound = new LinkedHashMap<String, String>();
                 participants.forEach(p -> Optional.ofNullable(p.jobsByRound().get(report.round())).ifPresent(job -> jobsOfRound.put(p.id(), job)));
-                var round = new Round(report.round(), report.answered(), report.dropped(), report.samples(), report.bytesSent(),
+                var round = new RemoteTraining.Round(report.round(), report.answered(), report.dropped(), report.samples(), report.bytesSent(),
                         report.bytesReceived(), report.duration().toMillis(), jobsOfRound);
-                trainings.computeIfPresent(id, (key, t) -> {
+                update(id, t -> {
                     var reports = new ArrayList<>(t.reports());
                     reports.add(round);
-                    return t.with(State.RUNNING, reports, weights, null, clock.instant());
+                    return t.with(RemoteTraining.State.RUNNING, reports, weights(weights), null, clock.instant());
                 });
             });
-            trainings.computeIfPresent(id, (key, t) -> result.failed()
-                    ? t.with(State.FAILED, t.reports(), t.weights(), result.getFailureDetail(), clock.instant())
+            update(id, t -> result.failed()
+                    ? t.with(RemoteTraining.State.FAILED, t.reports(), t.weights(), result.getFailureDetail(), clock.instant())
                     : result.getContent().completed()
-                    ? t.with(State.COMPLETED, t.reports(), result.getContent().weights(), null, clock.instant())
-                    : t.with(State.STOPPED, t.reports(), result.getContent().weights(), result.getContent().stoppedBecause().orElse(null), clock.instant()));
+                    ? t.with(RemoteTraining.State.COMPLETED, t.reports(), weights(result.getContent().weights()), null, clock.instant())
+                    : t.with(RemoteTraining.State.STOPPED, t.reports(), weights(result.getContent().weights()),
+                    result.getContent().stoppedBecause().orElse(null), clock.instant()));
         } catch (RuntimeException e) {
             monitor.severe("federated training %s failed".formatted(id), e);
-            trainings.computeIfPresent(id, (key, t) -> t.with(State.FAILED, t.reports(), t.weights(), "the training failed inside the connector", clock.instant()));
+            update(id, t -> t.with(RemoteTraining.State.FAILED, t.reports(), t.weights(), "the training failed inside the connector", clock.instant()));
         }
+    }
+
+    private void update(String id, java.util.function.UnaryOperator<RemoteTraining> change) {
+        var updated = store.update(id, change);
+        if (updated.failed()) {
+            monitor.warning("federated training %s: cannot record its progress: %s".formatted(id, updated.getFailureDetail()));
+        }
+    }
+
+    private static List<Double> weights(double[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
     }
 
     private static String unknownMember(JsonNode node, Set<String> known) {
