@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * This connector's own DID: the identifier, its key ring, and the DID document it publishes — its keys as
@@ -45,6 +46,18 @@ public class OwnDid {
     /** The verification-method id of a key: the DID with the key id as fragment. The {@code kid} of signed tokens. */
     public String methodId(ECKey key) {
         return did.did() + "#" + key.getKeyID();
+    }
+
+    /**
+     * A key of the ring that is still held at {@code now} (the active one, or a replaced one within its grace period),
+     * with its private half, by its verification-method id; keyed by that id again. Empty for another DID's id.
+     */
+    public Optional<ECKey> heldKey(String methodId, Instant now) {
+        var prefix = did.did() + "#";
+        if (methodId == null || !methodId.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        return keys.find(methodId.substring(prefix.length()), now).map(key -> new ECKey.Builder(key).keyID(methodId).build());
     }
 
     /** The key new tokens are signed with. */

@@ -123,12 +123,7 @@ public class OwnDidExtension implements ServiceExtension {
 
             @Override
             public Optional<ECKey> held(String keyId) {
-                var prefix = did.did() + "#";
-                if (keyId == null || !keyId.startsWith(prefix)) {
-                    return Optional.empty();
-                }
-                return ring.find(keyId.substring(prefix.length()), clock.instant())
-                        .map(key -> new ECKey.Builder(key).keyID(keyId).build());
+                return own.heldKey(keyId, clock.instant());
             }
         });
 

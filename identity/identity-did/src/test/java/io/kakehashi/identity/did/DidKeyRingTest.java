@@ -38,6 +38,24 @@ class DidKeyRingTest {
     }
 
     @Test
+    void heldKey_shouldGiveAReplacedKeyByItsMethodIdUntilItsGracePeriodEnds() {
+        var ring = new DidKeyRing(vault, "ring");
+        var old = ring.ensure(NOW).getContent();
+        var own = new OwnDid(WebDid.parse("did:web:maker.example.jp:identity").getContent(), ring, "https://maker.example.jp/identity");
+        var oldMethod = own.methodId(old);
+        ring.rotate(NOW, Duration.ofHours(1));
+
+        assertThat(own.heldKey(oldMethod, NOW.plusSeconds(60))).hasValueSatisfying(key -> {
+            assertThat(key.isPrivate()).isTrue();
+            assertThat(key.getKeyID()).isEqualTo(oldMethod);
+            assertThat(key.toPublicJWK().getX()).isEqualTo(old.getX());
+        });
+        assertThat(own.heldKey(oldMethod, NOW.plus(Duration.ofHours(2)))).isEmpty();
+        assertThat(own.heldKey("did:web:someone-else.example#" + old.getKeyID(), NOW.plusSeconds(60))).isEmpty();
+        assertThat(own.heldKey(old.getKeyID(), NOW.plusSeconds(60))).as("a bare key id is not a method id").isEmpty();
+    }
+
+    @Test
     void rotate_shouldSurviveARestart() {
         var ring = new DidKeyRing(vault, "ring");
         var old = ring.ensure(NOW).getContent();
