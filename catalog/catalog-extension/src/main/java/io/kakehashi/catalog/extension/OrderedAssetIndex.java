@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * entries from the first id on and stops once it is full, so it never loads, sorts or describes the assets before
  * it or after it.
  * <p>
- * An entry keeps what an asset selector or a catalog filter reads (id, participant context, the scalar public and
- * private properties); a property value that is a JSON structure or a string longer than
+ * An entry keeps the asset as the asset index returned it, and apart what an asset selector or a catalog filter reads
+ * (id, participant context, the scalar public and private properties); a property value that is a JSON structure or a string longer than
  * {@link #MAX_KEPT_STRING_LENGTH} (the asset's full DCAT document, typically) is left out and its key recorded, so a
  * criterion on it is decided on the full asset instead. The index is kept in step by {@link OrderedAssetIndexSynchroniser}
  * (asset events, synchronous) and filled from the asset index at start and then periodically ({@link #fill}); until
