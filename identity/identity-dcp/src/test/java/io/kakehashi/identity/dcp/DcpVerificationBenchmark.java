@@ -6,6 +6,7 @@ import io.kakehashi.identity.credentials.CredentialTestFixtures.Authority;
 import io.kakehashi.identity.credentials.Credentials;
 import io.kakehashi.identity.credentials.TrustedIssuers;
 import io.kakehashi.identity.credentials.TrustedIssuers.TrustedIssuer;
+import io.kakehashi.identity.dcp.verifier.PresentationCache;
 import io.kakehashi.identity.did.DidDocumentServer;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.iam.TokenParameters;
@@ -13,6 +14,7 @@ import org.eclipse.edc.spi.iam.VerificationContext;
 
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +22,8 @@ import java.util.Set;
 /**
  * Cost of one full DCP verification (ID token, DID resolution, presentation query over loopback HTTP, presentation and
  * three credentials, status list): cold (a fresh verifier, so DID documents and the status list are fetched) and warm
- * (cached), and warm verifications per second on one thread. Not a test; run with
+ * (cached), and warm verifications per second on one thread; then, in alternating blocks of the same run, warm
+ * verifications by a verifier without and one with the presentation cache (both keeping status lists 5 minutes). Not a test; run with
  * {@code ./mvnw -q -o -f identity/identity-dcp/pom.xml exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.kakehashi.identity.dcp.DcpVerificationBenchmark}.
  */
@@ -76,10 +79,46 @@ public final class DcpVerificationBenchmark {
             }
             var seconds = (System.nanoTime() - start) / 1e9;
 
+            // the presentation cache: two verifiers alike (status lists kept 5 minutes, as the connector's default),
+            // one without and one with the cache (PT1M), measured in alternating blocks of the same run
+            var uncached = new Participant(server, "bob-uncached", work, trusted, Clock.systemUTC(), Duration.ofMinutes(5), PresentationCache.disabled());
+            var cached = new Participant(server, "bob-cached", work, trusted, Clock.systemUTC(), Duration.ofMinutes(5),
+                    new PresentationCache(Duration.ofMinutes(1), 10_000, Clock.systemUTC()));
+            var withoutCache = new long[500];
+            var withCache = new long[500];
+            var queriesBefore = alice.presentationQueries.get();
+            for (int i = 0; i < 100; i++) { // warm-up of both
+                measure(alice, uncached, context);
+                measure(alice, cached, context);
+            }
+            var queriesWarmUp = alice.presentationQueries.get();
+            for (int block = 0; block < 10; block++) {
+                for (int i = 0; i < 50; i++) {
+                    withoutCache[block * 50 + i] = measure(alice, uncached, context);
+                }
+                for (int i = 0; i < 50; i++) {
+                    withCache[block * 50 + i] = measure(alice, cached, context);
+                }
+            }
+            var queries = alice.presentationQueries.get() - queriesWarmUp;
+
             System.out.printf("cold verification: median %.1f ms, p90 %.1f ms (n=%d)%n", median(cold), percentile(cold, 0.9), cold.length);
             System.out.printf("warm verification: median %.2f ms, p90 %.2f ms (n=%d)%n", median(warm), percentile(warm, 0.9), warm.length);
             System.out.printf("warm verifications per second, one thread (holder on the same machine): %.0f%n", count / seconds);
+            System.out.printf("warm, status lists cached, no presentation cache: median %.2f ms, p90 %.2f ms (n=%d)%n", median(withoutCache), percentile(withoutCache, 0.9), withoutCache.length);
+            System.out.printf("warm, status lists cached, presentation cache PT1M: median %.2f ms, p90 %.2f ms (n=%d)%n", median(withCache), percentile(withCache, 0.9), withCache.length);
+            System.out.printf("median ratio without/with the presentation cache: x%.1f; presentation queries during the %d measured verifications: %d (warm-up: %d)%n",
+                    median(withoutCache) / median(withCache), withoutCache.length + withCache.length, queries, queriesWarmUp - queriesBefore);
         }
+    }
+
+    private static long measure(Participant caller, Participant verifier, VerificationContext context) {
+        var token = caller.identity.obtainClientCredentials("p", TokenParameters.Builder.newInstance().claims("aud", verifier.did.id()).build()).getContent();
+        var start = System.nanoTime();
+        var result = verifier.identity.verifyJwtToken("p", token, context);
+        var elapsed = System.nanoTime() - start;
+        check(result.succeeded(), result.getFailureMessages());
+        return elapsed;
     }
 
     private static void check(boolean ok, List<String> failures) {
