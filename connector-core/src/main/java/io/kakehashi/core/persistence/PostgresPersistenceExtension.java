@@ -17,6 +17,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.query.CriterionOperatorRegistry;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
@@ -62,6 +63,8 @@ public class PostgresPersistenceExtension implements ServiceExtension {
     @Inject
     private TypeManager typeManager;
     @Inject
+    private CriterionOperatorRegistry criterionOperatorRegistry;
+    @Inject
     private Clock clock;
     @Inject
     private SqlLeaseContextBuilderProvider leaseProvider;
@@ -76,6 +79,10 @@ public class PostgresPersistenceExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         if (url == null || url.isBlank()) {
+            // EDC's in-memory stores, but an asset index whose lookup by id does not scan every asset
+            var assetIndex = new IndexedInMemoryAssetIndex(criterionOperatorRegistry);
+            context.registerService(AssetIndex.class, assetIndex);
+            context.registerService(DataAddressResolver.class, assetIndex);
             context.getMonitor().info("Persistence: in memory (set '%s' to use PostgreSQL)".formatted(URL_KEY));
             return;
         }
