@@ -100,9 +100,10 @@ public class DcpIdentityExtension implements ServiceExtension {
             description = "How long a fetched status list credential (and a credential schema) is used before it is fetched again (ISO 8601 duration)")
     private String statusListCache;
 
-    @Setting(key = PRESENTATION_CACHE, defaultValue = "PT1M",
+    @Setting(key = PRESENTATION_CACHE, defaultValue = "PT0S",
             description = "Longest time the claims of a peer's verified presentation are reused for its next requests (ISO 8601 duration; also "
-                    + "bounded by the credentials' expiry and the status-list cache); PT0S disables the cache")
+                    + "bounded by the credentials' expiry and the status-list cache); PT0S, the default, verifies a fresh presentation "
+                    + "on every request, as DCP's verifier tests expect")
     private String presentationCache;
 
     @Setting(key = PRESENTATION_CACHE_ENTRIES, defaultValue = "10000",
