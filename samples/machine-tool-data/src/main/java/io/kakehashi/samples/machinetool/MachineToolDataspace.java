@@ -88,6 +88,8 @@ public final class MachineToolDataspace implements AutoCloseable {
     private final ConnectorSettings consumerSettings;
     private final ConnectorSettings plantSettings;
     private final ConnectorSettings sgSettings;
+    /** The connectors of the machine-health holders, in {@link #HEALTH_HOLDERS}' order. */
+    private final Map<String, ConnectorSettings> healthHolderSettings;
     private ConnectorProcess provider;
     private ConnectorProcess plant;
     private ConnectorProcess sg;
@@ -124,6 +126,10 @@ public final class MachineToolDataspace implements AutoCloseable {
                 .with("kakehashi.catalog.crawler.peers", providerSettings.did() + "=" + providerSettings.dspAddress() + "," + plantSettings.did() + "=" + plantSettings.dspAddress()
                         + "," + sgSettings.did() + "=" + sgSettings.dspAddress())
                 .with("kakehashi.catalog.crawler.interval", "PT3S"));
+        this.healthHolderSettings = new LinkedHashMap<>();
+        healthHolderSettings.put(PROVIDER_NAME, providerSettings);
+        healthHolderSettings.put(PLANT_NAME, plantSettings);
+        healthHolderSettings.put(SG_NAME, sgSettings);
     }
 
     public static void main(String[] args) throws Exception {
@@ -328,39 +334,36 @@ public final class MachineToolDataspace implements AutoCloseable {
      * and no model export. Returns the holders' connectors by name.
      */
     public Map<String, ConnectorSettings> publishHealthRecords() {
-        var holders = healthHolders();
-        var seed = 11L;
-        for (var holder : holders.entrySet()) {
-            var settings = holder.getValue();
-            var file = settings.directory().resolve("backend").resolve("machine-health.csv");
+        for (var holder : HEALTH_HOLDERS) {
+            var file = healthFile(holder.name());
             try {
                 Files.createDirectories(file.getParent());
-                MachineHealthData.write(file, HEALTH_PLANTS.get(holder.getKey()), HEALTH_ROWS.get(holder.getKey()), seed++, HEALTH_SHIFTS.get(holder.getKey()));
+                MachineHealthData.write(file, holder.plants(), holder.rows(), holder.dataSeed(), holder.temperatureShift());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            var api = connector(holder.getKey()).management();
+            var api = connector(holder.name()).management();
             api.createPolicy(COMPUTE_POLICY,
                     ManagementClient.constraint(KAKEHASHI_POLICY + "purpose", "isAnyOf", List.of("analytics", "ai.training")),
                     ManagementClient.constraint(KAKEHASHI_POLICY + "ai.minAggregation", "gteq", String.valueOf(MIN_AGGREGATION)),
                     ManagementClient.constraint(KAKEHASHI_POLICY + "ai.modelExport", "eq", "false"));
-            ensureOpenAccessPolicy(holder.getKey());
-            var assetId = HEALTH_ASSET_PREFIX + holder.getKey();
+            ensureOpenAccessPolicy(holder.name());
+            var assetId = HEALTH_ASSET_PREFIX + holder.name();
             api.createAsset(assetId, Map.of("name", "Machine-health records (daily readings and failures), 2026",
                             "contenttype", "text/csv"),
                     Map.of("type", "File", "path", file.toString(), "format", "csv"));
             api.createContractDefinition(assetId + "-offer", OPEN_ACCESS_POLICY, COMPUTE_POLICY, assetId);
             report("'%s' offers '%s' (%,d machine-days in %s) for computation on site only: purpose analytics or ai.training, groups of ≥ %d, no model export",
-                    holder.getKey(), assetId, HEALTH_ROWS.get(holder.getKey()), file, MIN_AGGREGATION);
+                    holder.name(), assetId, holder.rows(), file, MIN_AGGREGATION);
         }
-        return holders;
+        return healthHolderSettings;
     }
 
     /** Step: the AI vendor negotiates each holder's machine-health offer; returns the agreement ids by holder. */
     public Map<String, String> negotiateHealthRecords() {
         var agreements = new TreeMap<String, String>();
         var api = consumer.management();
-        for (var holder : healthHolders().entrySet()) {
+        for (var holder : healthHolderSettings.entrySet()) {
             var settings = holder.getValue();
             var assetId = HEALTH_ASSET_PREFIX + holder.getKey();
             var catalog = api.requestCatalog(settings.dspAddress(), settings.participantId());
@@ -434,8 +437,8 @@ public final class MachineToolDataspace implements AutoCloseable {
         var participants = request.putArray("participants");
         agreements.forEach((holder, agreementId) -> participants.addObject()
                 .put("agreementId", agreementId)
-                .put("counterPartyAddress", healthHolders().get(holder).dspAddress())
-                .put("counterPartyId", healthHolders().get(holder).participantId()));
+                .put("counterPartyAddress", healthHolderSettings.get(holder).dspAddress())
+                .put("counterPartyId", healthHolderSettings.get(holder).participantId()));
         request.putObject("parameters")
                 .put("features", String.join(",", MachineHealthData.FEATURES))
                 .put("label", MachineHealthData.LABEL)
@@ -446,7 +449,7 @@ public final class MachineToolDataspace implements AutoCloseable {
                 .put("learningRate", String.valueOf(LEARNING_RATE));
         var api = consumer.management();
         var names = new HashMap<String, String>();
-        healthHolders().forEach((name, settings) -> names.put(settings.participantId(), name));
+        healthHolderSettings.forEach((name, settings) -> names.put(settings.participantId(), name));
         var id = api.post("/v3/kakehashi/compute/trainings", request).path("id").asText();
         report("The AI vendor starts federated training %s: logistic regression of %s on %s, %d rounds across %s",
                 id, MachineHealthData.LABEL, MachineHealthData.FEATURES, rounds, agreements.keySet());
@@ -482,15 +485,17 @@ public final class MachineToolDataspace implements AutoCloseable {
             weights[i] = training.path("weights").get(i).asDouble();
         }
         var validation = new ArrayList<MachineHealthData.Labelled>();
-        var seed = 101L;
-        for (var holder : agreements.keySet()) {
-            validation.add(MachineHealthData.validationSet(1000, seed++, HEALTH_SHIFTS.get(holder)));
+        for (var holder : HEALTH_HOLDERS) {
+            if (agreements.containsKey(holder.name())) {
+                validation.add(MachineHealthData.validationSet(1000, holder.validationSeed(), holder.temperatureShift()));
+            }
         }
         var federated = MachineHealthData.accuracy(weights, validation);
         var central = MachineHealthData.accuracy(trainCentrally(agreements.keySet(), rounds), validation);
         report("Federated model %s: accuracy %.3f on 3,000 validation machine-days, against %.3f for the same model trained centrally on all %,d records (%+.1f points); no record left a holder",
                 Arrays.toString(Arrays.stream(weights).map(w -> Math.round(w * 1000) / 1000.0).toArray()), federated, central,
-                agreements.keySet().stream().mapToInt(HEALTH_ROWS::get).sum(), 100 * (federated - central));
+                HEALTH_HOLDERS.stream().filter(holder -> agreements.containsKey(holder.name())).mapToInt(HealthHolder::rows).sum(),
+                100 * (federated - central));
         return new Training(id, training.path("reports").size(), federated, central);
     }
 
@@ -499,7 +504,7 @@ public final class MachineToolDataspace implements AutoCloseable {
         var features = new ArrayList<double[]>();
         var labels = new ArrayList<Integer>();
         for (var holder : holders) {
-            var set = MachineHealthData.read(healthHolders().get(holder).directory().resolve("backend").resolve("machine-health.csv"));
+            var set = MachineHealthData.read(healthFile(holder));
             features.addAll(Arrays.asList(set.features()));
             Arrays.stream(set.labels()).forEach(labels::add);
         }
@@ -512,7 +517,7 @@ public final class MachineToolDataspace implements AutoCloseable {
     }
 
     private JsonNode runJob(String holder, String agreementId, ObjectNode job) {
-        var settings = healthHolders().get(holder);
+        var settings = healthHolderSettings.get(holder);
         var api = consumer.management();
         var id = api.submitComputeJob(settings.dspAddress(), settings.participantId(), agreementId, job);
         return api.awaitComputeJob(id, STEP_TIMEOUT);
@@ -524,12 +529,9 @@ public final class MachineToolDataspace implements AutoCloseable {
         return job;
     }
 
-    private Map<String, ConnectorSettings> healthHolders() {
-        var holders = new LinkedHashMap<String, ConnectorSettings>();
-        holders.put(PROVIDER_NAME, providerSettings);
-        holders.put(PLANT_NAME, plantSettings);
-        holders.put(SG_NAME, sgSettings);
-        return holders;
+    /** Where a holder's backend keeps its machine-health records. */
+    private Path healthFile(String holder) {
+        return healthHolderSettings.get(holder).directory().resolve("backend").resolve("machine-health.csv");
     }
 
     private void ensureOpenAccessPolicy(String connector) {
@@ -548,11 +550,18 @@ public final class MachineToolDataspace implements AutoCloseable {
         };
     }
 
-    static final Map<String, List<String>> HEALTH_PLANTS = Map.of(PROVIDER_NAME, List.of("NGY", "OSK"), PLANT_NAME,
-            List.of("LUW"), SG_NAME, List.of("SG1", "SG2"));
-    static final Map<String, Integer> HEALTH_ROWS = Map.of(PROVIDER_NAME, 3000, PLANT_NAME, 2000, SG_NAME, 1500);
-    /** Each holder's climate: Singapore's machines run warmer, Germany's cooler. */
-    static final Map<String, Double> HEALTH_SHIFTS = Map.of(PROVIDER_NAME, 0.0, PLANT_NAME, -4.0, SG_NAME, 4.0);
+    /**
+     * A holder of machine-health records: its plants, how many machine-days it keeps, its climate (Singapore's
+     * machines run warmer, Germany's cooler) and the seeds of its records and of the vendor's validation data from
+     * its distribution.
+     */
+    record HealthHolder(String name, List<String> plants, int rows, double temperatureShift, long dataSeed, long validationSeed) {
+    }
+
+    static final List<HealthHolder> HEALTH_HOLDERS = List.of(
+            new HealthHolder(PROVIDER_NAME, List.of("NGY", "OSK"), 3000, 0.0, 11, 102),
+            new HealthHolder(PLANT_NAME, List.of("LUW"), 2000, -4.0, 12, 101),
+            new HealthHolder(SG_NAME, List.of("SG1", "SG2"), 1500, 4.0, 13, 103));
 
     /**
      * Step: the AI vendor searches its federated catalog — both holders' catalogs, fetched by its crawler over DSP
