@@ -50,9 +50,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * (measured runs per method, default 3), {@code benchmark.transfer.methods} (comma-separated, default all),
  * {@code benchmark.transfer.data-dir} (where the file and the received copies go, default {@code /dev/shm}, which
  * leaves the disk out), {@code benchmark.transfer.sparse} ({@code true}: the source is a sparse file of zeros, for
- * sizes a tmpfs cannot hold), {@code benchmark.transfer.warmup} (one unmeasured transfer per method first, default
- * true), {@code kakehashi.interop.work-dir}. The figures go to stdout and to {@code summary.txt} in the run's
- * directory.
+ * sizes a tmpfs cannot hold), {@code benchmark.transfer.warmups} (unmeasured transfers per method first, default 1;
+ * {@code benchmark.transfer.warmup=false} for none), {@code kakehashi.interop.work-dir}. The figures go to stdout and
+ * to {@code summary.txt} in the run's directory.
+ * <p>
+ * CPU is also split out: the JIT compiler's threads (a connector's code is large, and C2 keeps compiling it for
+ * several transfers after the start) and the connectors' idle polling, measured for 10 s after the warm-ups with the
+ * compiler's threads left out and charged for the transfer's duration.
  */
 public final class TransferThroughputBenchmark {
 
@@ -79,7 +83,7 @@ public final class TransferThroughputBenchmark {
      * the consumer and this JVM (the file server and the HTTP sink) used together while it ran.
      */
     private record Sample(double gbps, long providerHeapMiB, long consumerHeapMiB, long providerRssMiB, long consumerRssMiB,
-                          double cpuSecondsPerGiB, double idleCpuSecondsPerGiB) {
+                          double cpuSecondsPerGiB, double jitCpuSecondsPerGiB, double idleCpuSecondsPerGiB) {
     }
 
     private final PrintStream out;
@@ -88,7 +92,10 @@ public final class TransferThroughputBenchmark {
     private final HttpSink sink;
     private final String expected;
     private int transfers;
-    /** Cores each pair's two connectors keep busy while idle (their state machines polling), measured before the runs. */
+    /**
+     * Cores each pair's two connectors keep busy while idle (their state machines polling), JIT compilation left out,
+     * measured after the warm-up transfers.
+     */
     private final Map<ConnectorPair, Double> idleCores = new java.util.HashMap<>();
 
     private TransferThroughputBenchmark(PrintStream out, long size, Path data, HttpSink sink, String expected) {
@@ -106,7 +113,9 @@ public final class TransferThroughputBenchmark {
                         "STOCK_EDC_HTTP_PUSH,KAKEHASHI_HTTP_PUSH,KAKEHASHI_GRPC_PULL,KAKEHASHI_GRPC_PUSH").split(","))
                 .map(String::trim).filter(m -> !m.isEmpty()).map(Method::valueOf).toList();
         var sparse = Boolean.parseBoolean(System.getProperty("benchmark.transfer.sparse", "false"));
-        var warmup = Boolean.parseBoolean(System.getProperty("benchmark.transfer.warmup", "true"));
+        // unmeasured transfers per method before the runs (benchmark.transfer.warmup=false is the same as 0)
+        var warmups = Boolean.parseBoolean(System.getProperty("benchmark.transfer.warmup", "true"))
+                ? Integer.parseInt(System.getProperty("benchmark.transfer.warmups", "1")) : 0;
         var dataRoot = Path.of(System.getProperty("benchmark.transfer.data-dir", "/dev/shm"));
         var work = Path.of(System.getProperty("kakehashi.interop.work-dir", "target/benchmark")).toAbsolutePath();
         StopOnExit.install();
@@ -118,8 +127,8 @@ public final class TransferThroughputBenchmark {
         try (var file = new PrintStream(Files.newOutputStream(run.resolve("summary.txt")), true, StandardCharsets.UTF_8)) {
             var out = new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
             out.printf("Bulk transfer throughput, whole connectors on 127.0.0.1: stock EDC 0.15.1 vs Kakehashi (%s)%n", started);
-            out.printf("file: %d bytes (%s) in %s; %d measured run(s) per method%s; %d CPU(s); load average %s%n", size,
-                    sparse ? "sparse, zeros" : "generated", dataRoot, runs, warmup ? " after one unmeasured warm-up" : "",
+            out.printf("file: %d bytes (%s) in %s; %d measured run(s) per method after %d unmeasured warm-up(s); %d CPU(s); load average %s%n", size,
+                    sparse ? "sparse, zeros" : "generated", dataRoot, runs, warmups,
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             var source = Files.createDirectories(data.resolve("source")).resolve("data.bin");
             writeSource(source, size, sparse);
@@ -127,7 +136,7 @@ public final class TransferThroughputBenchmark {
             try (var server = FileServer.serve(source.getParent());
                  var sink = HttpSink.receiveInto(Files.createDirectories(data.resolve("sink")))) {
                 var benchmark = new TransferThroughputBenchmark(out, size, data, sink, expected);
-                benchmark.measure(run, server.urlOf("data.bin"), methods, runs, warmup);
+                benchmark.measure(run, server.urlOf("data.bin"), methods, runs, warmups);
             }
         } finally {
             deleteTree(data);
@@ -135,7 +144,7 @@ public final class TransferThroughputBenchmark {
         System.exit(0);
     }
 
-    private void measure(Path run, String sourceUrl, List<Method> methods, int runs, boolean warmup) throws Exception {
+    private void measure(Path run, String sourceUrl, List<Method> methods, int runs, int warmups) throws Exception {
         var iperfBefore = iperf3();
         var samples = new EnumMap<Method, List<Sample>>(Method.class);
         var needsStock = methods.contains(Method.STOCK_EDC_HTTP_PUSH);
@@ -148,20 +157,23 @@ public final class TransferThroughputBenchmark {
                     agreements.put(pair, agree(pair));
                 }
             }
-            for (var pair : agreements.keySet()) {
-                var pids = new long[]{ pid(pair.provider()), pid(pair.consumer()) };
-                var before = cpuSeconds(pids[0]) + cpuSeconds(pids[1]);
-                ConnectorProcess.sleep(5000);
-                idleCores.put(pair, (cpuSeconds(pids[0]) + cpuSeconds(pids[1]) - before) / 5);
-                out.printf("idle: %s provider and consumer together keep %.2f cores busy (state machines polling every 10 ms)%n",
-                        pair.kind().description(), idleCores.get(pair));
-            }
-            if (warmup) {
+            for (var i = 0; i < warmups; i++) {
                 for (var method : methods) {
                     var pair = method == Method.STOCK_EDC_HTTP_PUSH ? stock : kakehashi;
                     var warm = transfer(pair, agreements.get(pair), method);
-                    out.printf("warm-up %-26s %6.2f Gbit/s%n", method.label, warm.gbps());
+                    out.printf("warm-up %-26s %6.2f Gbit/s  CPU %.2f s/GiB, of it JIT compiling %.2f s%n", method.label, warm.gbps(),
+                            warm.cpuSecondsPerGiB(), warm.jitCpuSecondsPerGiB());
                 }
+            }
+            // idle after the warm-ups, when the JIT has compiled what a transfer runs; its compiler threads left out
+            for (var pair : agreements.keySet()) {
+                var pids = new long[]{ pid(pair.provider()), pid(pair.consumer()) };
+                var before = Cpu.of(pids[0]).plus(Cpu.of(pids[1]));
+                ConnectorProcess.sleep(10_000);
+                var used = Cpu.of(pids[0]).plus(Cpu.of(pids[1])).minus(before);
+                idleCores.put(pair, used.withoutJit() / 10);
+                out.printf("idle: %s provider and consumer together keep %.2f cores busy (state machines polling every 10 ms),"
+                                + " and %.2f more compiling%n", pair.kind().description(), idleCores.get(pair), used.jit() / 10);
             }
             for (var i = 0; i < runs; i++) {
                 for (var method : methods) {
@@ -169,8 +181,9 @@ public final class TransferThroughputBenchmark {
                     var sample = transfer(pair, agreements.get(pair), method);
                     samples.computeIfAbsent(method, m -> new ArrayList<>()).add(sample);
                     out.printf("run %d %-28s %6.2f Gbit/s  heap in use (provider/consumer) %4d/%4d MiB  peak RSS %4d/%4d MiB"
-                                    + "  CPU %.2f s/GiB  load %s%n", i + 1, method.label, sample.gbps(), sample.providerHeapMiB(),
-                            sample.consumerHeapMiB(), sample.providerRssMiB(), sample.consumerRssMiB(), sample.cpuSecondsPerGiB(), loadAverage());
+                                    + "  CPU %.2f s/GiB (JIT %.2f)  load %s%n", i + 1, method.label, sample.gbps(), sample.providerHeapMiB(),
+                            sample.consumerHeapMiB(), sample.providerRssMiB(), sample.consumerRssMiB(), sample.cpuSecondsPerGiB(),
+                            sample.jitCpuSecondsPerGiB(), loadAverage());
                 }
             }
         }
@@ -179,16 +192,17 @@ public final class TransferThroughputBenchmark {
         out.printf("%niperf3 single stream on loopback: %.2f Gbit/s before, %.2f Gbit/s after the transfers (mean %.2f)%n",
                 iperfBefore, iperfAfter, iperf);
         out.println();
-        out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | CPU per GiB (median; of it the connectors' idle polling) | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
+        out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | CPU per GiB (median; of it JIT compiling; idle polling) | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         var stockMedian = samples.containsKey(Method.STOCK_EDC_HTTP_PUSH)
                 ? median(samples.get(Method.STOCK_EDC_HTTP_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
         for (var entry : samples.entrySet()) {
             var list = entry.getValue();
             var median = median(list.stream().map(Sample::gbps).toList());
-            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | %.2f s (%.2f s) | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
+            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | %.2f s (%.2f s; %.2f s) | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
                     list.stream().map(s -> String.format(Locale.ROOT, "%.2f", s.gbps())).toList(), 100 * median / iperf,
                     median / stockMedian, median(list.stream().map(Sample::cpuSecondsPerGiB).toList()),
+                    median(list.stream().map(Sample::jitCpuSecondsPerGiB).toList()),
                     median(list.stream().map(Sample::idleCpuSecondsPerGiB).toList()),
                     list.stream().mapToLong(Sample::providerHeapMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerHeapMiB).max().orElse(0),
                     list.stream().mapToLong(Sample::providerRssMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerRssMiB).max().orElse(0));
@@ -259,7 +273,7 @@ public final class TransferThroughputBenchmark {
         resetPeak(providerPid);
         resetPeak(consumerPid);
         try (var providerHeap = HeapSampler.start(providerPid); var consumerHeap = HeapSampler.start(consumerPid)) {
-            var cpuBefore = cpuSeconds(providerPid) + cpuSeconds(consumerPid) + cpuSeconds(ProcessHandle.current().pid());
+            var cpuBefore = Cpu.of(providerPid).plus(Cpu.of(consumerPid)).plus(Cpu.of(ProcessHandle.current().pid()));
             var begin = System.nanoTime();
             String transferId;
             switch (method) {
@@ -287,10 +301,10 @@ public final class TransferThroughputBenchmark {
             }
             awaitFile(consumer, transferId, landed);
             var seconds = (System.nanoTime() - begin) / 1e9;
-            var cpu = cpuSeconds(providerPid) + cpuSeconds(consumerPid) + cpuSeconds(ProcessHandle.current().pid()) - cpuBefore;
+            var cpu = Cpu.of(providerPid).plus(Cpu.of(consumerPid)).plus(Cpu.of(ProcessHandle.current().pid())).minus(cpuBefore);
             var gib = size / (double) (1L << 30);
             var sample = new Sample(size * 8 / seconds / 1e9, providerHeap.peakMiB(), consumerHeap.peakMiB(), peakRssMiB(providerPid),
-                    peakRssMiB(consumerPid), cpu / gib, idleCores.getOrDefault(pair, 0.0) * seconds / gib);
+                    peakRssMiB(consumerPid), cpu.total() / gib, cpu.jit() / gib, idleCores.getOrDefault(pair, 0.0) * seconds / gib);
             if (!expected.equals(Sha256.of(landed))) {
                 throw new IllegalStateException(method.label + ": the received file differs from the source");
             }
@@ -369,12 +383,51 @@ public final class TransferThroughputBenchmark {
         }
     }
 
-    /** CPU seconds a process used so far (user and system, from {@code /proc/<pid>/stat}, in clock ticks of 1/100 s). */
-    private static double cpuSeconds(long pid) throws IOException {
-        var stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // after the command: state is field 3 of stat(5), utime 14 and stime 15
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    /**
+     * CPU seconds used so far (user and system, in clock ticks of 1/100 s), in all and by the JIT compiler's threads
+     * ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}). A process's threads are read from
+     * {@code /proc/<pid>/task/<tid>/stat}; a thread that ended since is counted in the process's own
+     * {@code /proc/<pid>/stat} total but no longer in the JIT part.
+     */
+    private record Cpu(double total, double jit) {
+
+        static Cpu of(long pid) throws IOException {
+            var total = seconds(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+            double jit = 0;
+            try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                for (var task : tasks.toList()) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException ended) {
+                        continue;
+                    }
+                    var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        jit += seconds(stat);
+                    }
+                }
+            }
+            return new Cpu(total, jit);
+        }
+
+        private static double seconds(String stat) {
+            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3 of stat(5), utime 14 and stime 15
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(total + other.total, jit + other.jit);
+        }
+
+        Cpu minus(Cpu other) {
+            return new Cpu(total - other.total, jit - other.jit);
+        }
+
+        double withoutJit() {
+            return total - jit;
+        }
     }
 
     private static long peakRssMiB(long pid) throws IOException {

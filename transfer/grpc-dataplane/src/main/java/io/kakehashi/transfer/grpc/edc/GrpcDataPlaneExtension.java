@@ -47,7 +47,6 @@ import org.eclipse.edc.validator.spi.Violation;
 import org.jetbrains.annotations.NotNull;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -198,7 +197,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         executor = Executors.newCachedThreadPool(daemonThreads());
         channels = new GrpcChannels();
         var recordFiles = recordFiles();
-        var flows = new ProviderFlows(dataFlows, recordSources, recordFiles, HttpClient.newBuilder().executor(executor).build(), clock,
+        var flows = new ProviderFlows(dataFlows, recordSources, recordFiles, clock,
                 REPLAY_BYTES);
         var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
         var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);

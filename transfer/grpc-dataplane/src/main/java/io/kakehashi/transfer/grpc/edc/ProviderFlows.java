@@ -15,7 +15,6 @@ import org.eclipse.edc.spi.types.domain.transfer.FlowType;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -37,17 +36,15 @@ public final class ProviderFlows {
     private final DataPlaneStore store;
     private final RecordSources recordSources;
     private final RecordFiles recordFiles;
-    private final HttpClient http;
     private final Clock clock;
     private final long replayBytes;
     private final Map<String, RecordStream> streams = new ConcurrentHashMap<>();
 
-    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, HttpClient http, Clock clock,
+    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, Clock clock,
                          long replayBytes) {
         this.store = store;
         this.recordSources = recordSources;
         this.recordFiles = recordFiles;
-        this.http = http;
         this.clock = clock;
         this.replayBytes = replayBytes;
     }
@@ -74,10 +71,10 @@ public final class ProviderFlows {
                 return Result.failure("the HttpData source has no baseUrl");
             }
             try {
-                return Result.success(new HttpBulkSource(http, URI.create(baseUrl), source.getStringProperty("contentType"),
+                return Result.success(new HttpBulkSource(URI.create(baseUrl), source.getStringProperty("contentType"),
                         Duration.ofSeconds(30)));
             } catch (IllegalArgumentException e) {
-                return Result.failure("the HttpData source's baseUrl is not a URI");
+                return Result.failure("the HttpData source's baseUrl is not an http(s) address: " + e.getMessage());
             }
         }
         return Result.failure("no gRPC bulk source for data-address type " + source.getType());

@@ -12,7 +12,6 @@ import org.eclipse.edc.spi.types.domain.transfer.FlowType;
 import org.eclipse.edc.spi.types.domain.transfer.TransferType;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +34,7 @@ class ProviderFlowsTest {
     ProviderFlowsTest() {
         DataPlaneStore store = mock();
         when(store.findById(anyString())).thenAnswer(call -> flows.get(call.<String>getArgument(0)));
-        providerFlows = new ProviderFlows(store, sources, new RecordFiles(null, Path.of("unused"), Duration.ofMillis(10), "directory"), HttpClient.newHttpClient(), Clock.systemUTC(), 1024);
+        providerFlows = new ProviderFlows(store, sources, new RecordFiles(null, Path.of("unused"), Duration.ofMillis(10), "directory"), Clock.systemUTC(), 1024);
         sources.register("gen", address -> new RecordSource() {
             @Override
             public byte[] next(Duration maxWait) {
@@ -110,10 +109,14 @@ class ProviderFlowsTest {
     }
 
     @Test
-    void bulkSourceOf_whenTypeUnsupportedOrBaseUrlMissing_shouldFail() {
+    void bulkSourceOf_whenTypeUnsupportedOrBaseUrlMissingOrNotHttp_shouldFail() {
         assertThat(providerFlows.bulkSourceOf(DataAddress.Builder.newInstance().type("AmazonS3").build()).getFailureDetail())
                 .contains("AmazonS3");
         assertThat(providerFlows.bulkSourceOf(DataAddress.Builder.newInstance().type("HttpData").build()).getFailureDetail())
                 .contains("baseUrl");
+        // a file address in an HttpData asset must not let the data plane read the provider's own files
+        assertThat(providerFlows.bulkSourceOf(DataAddress.Builder.newInstance().type("HttpData")
+                .property("baseUrl", "file:///etc/passwd").build()).getFailureDetail())
+                .contains("not an http(s) address");
     }
 }
