@@ -77,6 +77,7 @@ public final class ConnectorProcess implements AutoCloseable {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx512m");
             command.add("-XX:+UseSerialGC");
+            command.addAll(settings.jvmOptions());
             command.add("-Dedc.fs.config=" + config);
             command.add("-cp");
             command.add(classPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));

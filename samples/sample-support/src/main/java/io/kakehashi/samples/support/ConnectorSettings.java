@@ -1,6 +1,7 @@
 package io.kakehashi.samples.support;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class ConnectorSettings {
     private String vaultPassword = "vault-" + UUID.randomUUID();
     private final Map<String, String> extra = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
+    private final List<String> jvmOptions = new ArrayList<>();
 
     /**
      * @param name      a short name for the connector (its component id and log name); its participant id is its DID,
@@ -57,6 +59,17 @@ public final class ConnectorSettings {
     public ConnectorSettings with(String key, String value) {
         extra.put(key, value);
         return this;
+    }
+
+    /** Adds an option to the connector's JVM command line (after the launcher's own), such as a trust store. */
+    public ConnectorSettings jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /** The options added with {@link #jvmOption(String)}, in order. */
+    public List<String> jvmOptions() {
+        return List.copyOf(jvmOptions);
     }
 
     /**

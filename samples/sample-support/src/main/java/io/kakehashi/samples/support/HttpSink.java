@@ -1,6 +1,8 @@
 package io.kakehashi.samples.support;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * A consumer's receiving endpoint in the samples: accepts data pushed by a provider's data plane (POST or PUT) on
@@ -37,9 +40,25 @@ public final class HttpSink implements AutoCloseable {
     }
 
     public static HttpSink receiveInto(Path directory) {
+        return receiveInto(directory, null);
+    }
+
+    /**
+     * The same endpoint over TLS (the JDK's {@link HttpsServer}) with the key and certificate of {@code tls}, for
+     * pushes that must be encrypted; {@code null} for plain HTTP.
+     */
+    public static HttpSink receiveInto(Path directory, SSLContext tls) {
         try {
             Files.createDirectories(directory);
-            var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            var address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            HttpServer server;
+            if (tls == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                var https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
             var sink = new HttpSink(server, directory);
             server.createContext("/", exchange -> {
                 try (exchange) {
@@ -72,7 +91,7 @@ public final class HttpSink implements AutoCloseable {
 
     /** The URL a provider pushes {@code name} to. */
     public String urlFor(String name) {
-        return "http://127.0.0.1:%d/%s".formatted(server.getAddress().getPort(), name);
+        return "%s://127.0.0.1:%d/%s".formatted(server instanceof HttpsServer ? "https" : "http", server.getAddress().getPort(), name);
     }
 
     /**

@@ -43,8 +43,18 @@ final class ConnectorPair implements AutoCloseable {
      */
     static ConnectorPair start(ConnectorKind kind, String name, Path directory, long iterationWaitMillis,
                                String sourceUrl, Duration timeout) {
+        return start(kind, name, directory, iterationWaitMillis, sourceUrl, timeout, java.util.List.of());
+    }
+
+    /** The same, with options added to both connectors' JVM command lines (a trust store, say). */
+    static ConnectorPair start(ConnectorKind kind, String name, Path directory, long iterationWaitMillis,
+                               String sourceUrl, Duration timeout, java.util.List<String> jvmOptions) {
         var providerSettings = settings(name + "-provider", directory, iterationWaitMillis);
         var consumerSettings = settings(name + "-consumer", directory, iterationWaitMillis);
+        jvmOptions.forEach(option -> {
+            providerSettings.jvmOption(option);
+            consumerSettings.jvmOption(option);
+        });
         var authority = kind == ConnectorKind.KAKEHASHI ? trustedAuthority(name, directory, providerSettings, consumerSettings) : null;
         var providerStart = CompletableFuture.supplyAsync(() -> kind.start(providerSettings, timeout));
         var consumerStart = CompletableFuture.supplyAsync(() -> kind.start(consumerSettings, timeout));

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.security.KeyStore;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,10 +32,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * Bulk throughput of whole connectors, side by side in one run: stock EDC 0.15.1's {@code HttpData-PUSH} (a provider
- * pushing to an HTTP sink), Kakehashi's {@code HttpData-PUSH} (the same EDC pipeline in the launcher jar) and
+ * pushing to an HTTP sink, and the same to an HTTPS sink: the encrypted transfer two companies would run), Kakehashi's {@code HttpData-PUSH} (the same EDC pipeline in the launcher jar) and
  * Kakehashi's {@code GrpcStream-PULL} and {@code GrpcStream-PUSH}, for the same file, next to iperf3's single-stream
  * loopback throughput. Every connector is its own JVM (the launcher's {@code -Xmx512m -XX:+UseSerialGC}); the file is
  * served by a loopback file server (the data holder's backend) and lands in a file, on the HTTP sink for the pushes
@@ -67,6 +70,7 @@ public final class TransferThroughputBenchmark {
 
     enum Method {
         STOCK_EDC_HTTP_PUSH("stock EDC HttpData-PUSH"),
+        STOCK_EDC_HTTPS_PUSH("stock EDC HttpData-PUSH, TLS"),
         KAKEHASHI_HTTP_PUSH("Kakehashi HttpData-PUSH"),
         KAKEHASHI_GRPC_PULL("Kakehashi GrpcStream-PULL"),
         KAKEHASHI_GRPC_PUSH("Kakehashi GrpcStream-PUSH");
@@ -75,6 +79,10 @@ public final class TransferThroughputBenchmark {
 
         Method(String label) {
             this.label = label;
+        }
+
+        boolean stock() {
+            return this == STOCK_EDC_HTTP_PUSH || this == STOCK_EDC_HTTPS_PUSH;
         }
     }
 
@@ -90,6 +98,7 @@ public final class TransferThroughputBenchmark {
     private final long size;
     private final Path data;
     private final HttpSink sink;
+    private final HttpSink tlsSink;
     private final String expected;
     private int transfers;
     /**
@@ -98,11 +107,12 @@ public final class TransferThroughputBenchmark {
      */
     private final Map<ConnectorPair, Double> idleCores = new java.util.HashMap<>();
 
-    private TransferThroughputBenchmark(PrintStream out, long size, Path data, HttpSink sink, String expected) {
+    private TransferThroughputBenchmark(PrintStream out, long size, Path data, HttpSink sink, HttpSink tlsSink, String expected) {
         this.out = out;
         this.size = size;
         this.data = data;
         this.sink = sink;
+        this.tlsSink = tlsSink;
         this.expected = expected;
     }
 
@@ -110,7 +120,7 @@ public final class TransferThroughputBenchmark {
         var size = Long.parseLong(System.getProperty("benchmark.transfer.size", String.valueOf(1L << 30)));
         var runs = Integer.parseInt(System.getProperty("benchmark.transfer.runs", "3"));
         var methods = Arrays.stream(System.getProperty("benchmark.transfer.methods",
-                        "STOCK_EDC_HTTP_PUSH,KAKEHASHI_HTTP_PUSH,KAKEHASHI_GRPC_PULL,KAKEHASHI_GRPC_PUSH").split(","))
+                        "STOCK_EDC_HTTP_PUSH,STOCK_EDC_HTTPS_PUSH,KAKEHASHI_HTTP_PUSH,KAKEHASHI_GRPC_PULL,KAKEHASHI_GRPC_PUSH").split(","))
                 .map(String::trim).filter(m -> !m.isEmpty()).map(Method::valueOf).toList();
         var sparse = Boolean.parseBoolean(System.getProperty("benchmark.transfer.sparse", "false"));
         // unmeasured transfers per method before the runs (benchmark.transfer.warmup=false is the same as 0)
@@ -133,10 +143,12 @@ public final class TransferThroughputBenchmark {
             var source = Files.createDirectories(data.resolve("source")).resolve("data.bin");
             writeSource(source, size, sparse);
             var expected = Sha256.of(source);
+            var tls = SinkTls.create(run.resolve("sink-tls"));
             try (var server = FileServer.serve(source.getParent());
-                 var sink = HttpSink.receiveInto(Files.createDirectories(data.resolve("sink")))) {
-                var benchmark = new TransferThroughputBenchmark(out, size, data, sink, expected);
-                benchmark.measure(run, server.urlOf("data.bin"), methods, runs, warmups);
+                 var sink = HttpSink.receiveInto(Files.createDirectories(data.resolve("sink")));
+                 var tlsSink = HttpSink.receiveInto(Files.createDirectories(data.resolve("sink-tls")), tls.context())) {
+                var benchmark = new TransferThroughputBenchmark(out, size, data, sink, tlsSink, expected);
+                benchmark.measure(run, server.urlOf("data.bin"), methods, runs, warmups, tls.trustOptions());
             }
         } finally {
             deleteTree(data);
@@ -144,12 +156,14 @@ public final class TransferThroughputBenchmark {
         System.exit(0);
     }
 
-    private void measure(Path run, String sourceUrl, List<Method> methods, int runs, int warmups) throws Exception {
+    private void measure(Path run, String sourceUrl, List<Method> methods, int runs, int warmups, List<String> trustOptions)
+            throws Exception {
         var iperfBefore = iperf3();
         var samples = new EnumMap<Method, List<Sample>>(Method.class);
-        var needsStock = methods.contains(Method.STOCK_EDC_HTTP_PUSH);
-        var needsKakehashi = methods.stream().anyMatch(m -> m != Method.STOCK_EDC_HTTP_PUSH);
-        try (var stock = needsStock ? ConnectorPair.start(ConnectorKind.STOCK_EDC, "edc", run, 10, sourceUrl, START_TIMEOUT) : null;
+        var needsStock = methods.stream().anyMatch(Method::stock);
+        var needsKakehashi = methods.stream().anyMatch(m -> !m.stock());
+        // stock EDC's HTTP client (OkHttp, the JDK's TLS) trusts the TLS sink's certificate through its JVM's trust store
+        try (var stock = needsStock ? ConnectorPair.start(ConnectorKind.STOCK_EDC, "edc", run, 10, sourceUrl, START_TIMEOUT, trustOptions) : null;
              var kakehashi = needsKakehashi ? ConnectorPair.start(ConnectorKind.KAKEHASHI, "kakehashi", run, 10, sourceUrl, START_TIMEOUT) : null) {
             var agreements = new java.util.HashMap<ConnectorPair, String>();
             for (var pair : Arrays.asList(stock, kakehashi)) {
@@ -159,7 +173,7 @@ public final class TransferThroughputBenchmark {
             }
             for (var i = 0; i < warmups; i++) {
                 for (var method : methods) {
-                    var pair = method == Method.STOCK_EDC_HTTP_PUSH ? stock : kakehashi;
+                    var pair = method.stock() ? stock : kakehashi;
                     var warm = transfer(pair, agreements.get(pair), method);
                     out.printf("warm-up %-26s %6.2f Gbit/s  CPU %.2f s/GiB, of it JIT compiling %.2f s%n", method.label, warm.gbps(),
                             warm.cpuSecondsPerGiB(), warm.jitCpuSecondsPerGiB());
@@ -177,7 +191,7 @@ public final class TransferThroughputBenchmark {
             }
             for (var i = 0; i < runs; i++) {
                 for (var method : methods) {
-                    var pair = method == Method.STOCK_EDC_HTTP_PUSH ? stock : kakehashi;
+                    var pair = method.stock() ? stock : kakehashi;
                     var sample = transfer(pair, agreements.get(pair), method);
                     samples.computeIfAbsent(method, m -> new ArrayList<>()).add(sample);
                     out.printf("run %d %-28s %6.2f Gbit/s  heap in use (provider/consumer) %4d/%4d MiB  peak RSS %4d/%4d MiB"
@@ -192,16 +206,18 @@ public final class TransferThroughputBenchmark {
         out.printf("%niperf3 single stream on loopback: %.2f Gbit/s before, %.2f Gbit/s after the transfers (mean %.2f)%n",
                 iperfBefore, iperfAfter, iperf);
         out.println();
-        out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | CPU per GiB (median; of it JIT compiling; idle polling) | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
-        out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | vs the same over TLS | CPU per GiB (median; of it JIT compiling; idle polling) | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         var stockMedian = samples.containsKey(Method.STOCK_EDC_HTTP_PUSH)
                 ? median(samples.get(Method.STOCK_EDC_HTTP_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
+        var stockTlsMedian = samples.containsKey(Method.STOCK_EDC_HTTPS_PUSH)
+                ? median(samples.get(Method.STOCK_EDC_HTTPS_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
         for (var entry : samples.entrySet()) {
             var list = entry.getValue();
             var median = median(list.stream().map(Sample::gbps).toList());
-            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | %.2f s (%.2f s; %.2f s) | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
+            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | ×%.2f | %.2f s (%.2f s; %.2f s) | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
                     list.stream().map(s -> String.format(Locale.ROOT, "%.2f", s.gbps())).toList(), 100 * median / iperf,
-                    median / stockMedian, median(list.stream().map(Sample::cpuSecondsPerGiB).toList()),
+                    median / stockMedian, median / stockTlsMedian, median(list.stream().map(Sample::cpuSecondsPerGiB).toList()),
                     median(list.stream().map(Sample::jitCpuSecondsPerGiB).toList()),
                     median(list.stream().map(Sample::idleCpuSecondsPerGiB).toList()),
                     list.stream().mapToLong(Sample::providerHeapMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerHeapMiB).max().orElse(0),
@@ -280,6 +296,10 @@ public final class TransferThroughputBenchmark {
                 case STOCK_EDC_HTTP_PUSH, KAKEHASHI_HTTP_PUSH -> {
                     landed = sink.directory().resolve(name);
                     transferId = consumer.transferPush(pair.providerAddress(), pair.providerId(), agreementId, sink.urlFor(name));
+                }
+                case STOCK_EDC_HTTPS_PUSH -> {
+                    landed = tlsSink.directory().resolve(name);
+                    transferId = consumer.transferPush(pair.providerAddress(), pair.providerId(), agreementId, tlsSink.urlFor(name));
                 }
                 case KAKEHASHI_GRPC_PULL -> {
                     landed = Files.createDirectories(data.resolve("grpc")).resolve(name);
@@ -542,6 +562,50 @@ public final class TransferThroughputBenchmark {
         try (var walk = Files.walk(root)) {
             for (var path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /**
+     * The TLS sink's key and certificate (EC P-256 for 127.0.0.1, made with the JDK's keytool for this run) and a trust
+     * store holding only that certificate, handed to the pushing connectors' JVMs.
+     */
+    private record SinkTls(SSLContext context, List<String> trustOptions) {
+
+        private static final String PASSWORD = "benchmark-only";
+
+        static SinkTls create(Path directory) throws Exception {
+            Files.createDirectories(directory);
+            var keyStore = directory.resolve("sink.p12");
+            var certificate = directory.resolve("sink.cer");
+            var trustStore = directory.resolve("trust.p12");
+            keytool("-genkeypair", "-alias", "sink", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                    "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+                    "-storepass", PASSWORD);
+            keytool("-exportcert", "-alias", "sink", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
+                    "-file", certificate.toString());
+            keytool("-importcert", "-noprompt", "-alias", "sink", "-file", certificate.toString(), "-storetype", "PKCS12",
+                    "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+            var keys = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(keyStore)) {
+                keys.load(in, PASSWORD.toCharArray());
+            }
+            var keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, PASSWORD.toCharArray());
+            var context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), null, null);
+            return new SinkTls(context, List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+                    "-Djavax.net.ssl.trustStorePassword=" + PASSWORD));
+        }
+
+        private static void keytool(String... arguments) throws IOException, InterruptedException {
+            var command = new ArrayList<String>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+            command.addAll(Arrays.asList(arguments));
+            var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("keytool " + arguments[0] + " failed: " + output);
             }
         }
     }
