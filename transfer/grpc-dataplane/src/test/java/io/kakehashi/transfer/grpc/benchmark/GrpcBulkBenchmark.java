@@ -130,6 +130,9 @@ public final class GrpcBulkBenchmark {
                 results.append("file: %d bytes in %s, %d runs per direction after one warm-up run, TLS %s, chunk %d bytes, %d cores%n".formatted(size,
                         dir.getParent(), runs, tls ? "on" : "off", config.chunkSize(), Runtime.getRuntime().availableProcessors()));
                 results.append(line("iperf3 single stream (loopback)", iperf, iperf));
+                // each end hashes the whole content once, one pass after the other on one thread: no single stream
+                // can move faster than one core hashes, whatever else it spends
+                results.append(line("SHA-256 alone, one core, in memory", sha256Gbps(), iperf));
                 results.append(line("gRPC bulk PULL (median)", median(pull), iperf));
                 results.append(line("gRPC bulk PUSH (median)", median(push), iperf));
                 results.append("runs PULL Gbit/s: %s%nruns PUSH Gbit/s: %s%n".formatted(format(pull), format(push)));
@@ -186,6 +189,24 @@ public final class GrpcBulkBenchmark {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** How fast one core computes SHA-256 over data already in memory (the JDK's, as the transfers use), in Gbit/s. */
+    private static double sha256Gbps() throws Exception {
+        var block = new byte[64 << 20];
+        new java.util.Random(1).nextBytes(block);
+        var digest = java.security.MessageDigest.getInstance("SHA-256");
+        var rates = new ArrayList<Double>();
+        for (var round = 0; round < 6; round++) {
+            var started = System.nanoTime();
+            for (var i = 0; i < 16; i++) {
+                digest.update(block);
+            }
+            digest.digest();
+            rates.add(16.0 * block.length * 8 / ((System.nanoTime() - started) / 1e9) / 1e9);
+        }
+        // the first rounds run before the JIT compiled the loop around the intrinsic
+        return median(rates.subList(2, rates.size()));
     }
 
     /** iperf3's single-stream loopback throughput in Gbit/s, or NaN when iperf3 is not installed. */
