@@ -30,8 +30,9 @@ import java.util.function.Consumer;
 public final class RecordPump implements Runnable {
 
     /**
-     * The most records one message carries. Past a few hundred small records a message saves no more per-record
-     * cost, and a receiver's blocking iterator holds at most one message it has not kept yet.
+     * The most records one message carries, a bound for tiny records (with 200-byte records the 64 KiB byte limit comes
+     * first, at 327): measured on 2026-11-23, letting 200-byte batches grow to this many (256 KiB) moved no more records
+     * per second than 64 KiB did.
      */
     public static final int MAX_BATCH_RECORDS = 512;
 
