@@ -13,14 +13,20 @@ import java.time.Duration;
  * @param maxAttempts how many calls one transfer may take to resume after dropped connections
  * @param retryBackoff the pause before the next attempt
  * @param pollInterval how long a real-time sender waits for the next record before it looks at the call's state again
+ * @param streamBatchBytes payload bytes a real-time sender puts into one message at most (a single larger record
+ *                         goes alone)
  */
 public record GrpcTransferConfig(int chunkSize, Duration bulkDeadline, Duration streamDeadline, Duration unaryDeadline,
-                                 Duration tokenRecheck, int maxAttempts, Duration retryBackoff, Duration pollInterval) {
+                                 Duration tokenRecheck, int maxAttempts, Duration retryBackoff, Duration pollInterval,
+                                 int streamBatchBytes) {
+
+    /** The most a real-time message may carry: a batch's serialized records then stay well below gRPC's 4 MiB default. */
+    public static final int MAX_STREAM_BATCH_BYTES = 2 * 1024 * 1024;
 
     /** The defaults the extension's settings start from. */
     public static GrpcTransferConfig defaults() {
         return new GrpcTransferConfig(256 * 1024, Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(10),
-                Duration.ofSeconds(5), 5, Duration.ofMillis(500), Duration.ofMillis(200));
+                Duration.ofSeconds(5), 5, Duration.ofMillis(500), Duration.ofMillis(200), 64 * 1024);
     }
 
     public GrpcTransferConfig {
@@ -30,25 +36,32 @@ public record GrpcTransferConfig(int chunkSize, Duration bulkDeadline, Duration 
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max attempts must be at least 1");
         }
+        if (streamBatchBytes < 1 || streamBatchBytes > MAX_STREAM_BATCH_BYTES) {
+            throw new IllegalArgumentException("stream batch bytes must be between 1 (one record per message) and 2 MiB");
+        }
     }
 
     public GrpcTransferConfig withChunkSize(int size) {
-        return new GrpcTransferConfig(size, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, maxAttempts, retryBackoff, pollInterval);
+        return new GrpcTransferConfig(size, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, maxAttempts, retryBackoff, pollInterval, streamBatchBytes);
     }
 
     public GrpcTransferConfig withStreamDeadline(Duration deadline) {
-        return new GrpcTransferConfig(chunkSize, bulkDeadline, deadline, unaryDeadline, tokenRecheck, maxAttempts, retryBackoff, pollInterval);
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, deadline, unaryDeadline, tokenRecheck, maxAttempts, retryBackoff, pollInterval, streamBatchBytes);
     }
 
     public GrpcTransferConfig withTokenRecheck(Duration recheck) {
-        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, recheck, maxAttempts, retryBackoff, pollInterval);
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, recheck, maxAttempts, retryBackoff, pollInterval, streamBatchBytes);
     }
 
     public GrpcTransferConfig withMaxAttempts(int attempts) {
-        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, attempts, retryBackoff, pollInterval);
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, attempts, retryBackoff, pollInterval, streamBatchBytes);
     }
 
     public GrpcTransferConfig withRetryBackoff(Duration backoff) {
-        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, maxAttempts, backoff, pollInterval);
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, maxAttempts, backoff, pollInterval, streamBatchBytes);
+    }
+
+    public GrpcTransferConfig withStreamBatchBytes(int bytes) {
+        return new GrpcTransferConfig(chunkSize, bulkDeadline, streamDeadline, unaryDeadline, tokenRecheck, maxAttempts, retryBackoff, pollInterval, bytes);
     }
 }

@@ -81,6 +81,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String TOKEN_RECHECK = "kakehashi.transfer.grpc.token.recheck";
     static final String MAX_ATTEMPTS = "kakehashi.transfer.grpc.max-attempts";
     static final String STREAM_DEADLINE = "kakehashi.transfer.grpc.stream.deadline";
+    static final String STREAM_BATCH_BYTES = "kakehashi.transfer.grpc.stream.batch-bytes";
     static final String STREAM_DIRECTORY = "kakehashi.transfer.stream.directory";
     static final String STREAM_STATE_DIRECTORY = "kakehashi.transfer.stream.state-directory";
     static final String STREAM_FILE_POLL = "kakehashi.transfer.stream.file-poll";
@@ -114,6 +115,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Setting(key = STREAM_DEADLINE, defaultValue = "PT10M",
             description = "Deadline of one real-time call (ISO-8601 duration); the consumer re-subscribes after it with no loss")
     private String streamDeadline;
+    @Setting(key = STREAM_BATCH_BYTES, defaultValue = "65536",
+            description = "Payload bytes a real-time sender puts into one message at most, of the records its source already has (1 to 2 MiB; 1: one record per message); a single larger record goes alone")
+    private int streamBatchBytes;
     @Setting(key = STREAM_DIRECTORY, required = false,
             description = "Directory whose JSON Lines files assets may name as real-time record files (recordFile); unset: no record files are served")
     private String streamDirectory;
@@ -307,10 +311,14 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
 
     private GrpcTransferConfig config() {
         var defaults = GrpcTransferConfig.defaults();
+        if (streamBatchBytes < 1 || streamBatchBytes > GrpcTransferConfig.MAX_STREAM_BATCH_BYTES) {
+            throw new EdcException("%s must be between 1 and %d, was %d".formatted(STREAM_BATCH_BYTES,
+                    GrpcTransferConfig.MAX_STREAM_BATCH_BYTES, streamBatchBytes));
+        }
         try {
             return new GrpcTransferConfig(chunkSize, defaults.bulkDeadline(), duration(STREAM_DEADLINE, streamDeadline),
                     defaults.unaryDeadline(), duration(TOKEN_RECHECK, tokenRecheck), maxAttempts, defaults.retryBackoff(),
-                    defaults.pollInterval());
+                    defaults.pollInterval(), streamBatchBytes);
         } catch (IllegalArgumentException e) {
             throw new EdcException("invalid gRPC data-plane setting (%s, %s): %s".formatted(CHUNK_SIZE, MAX_ATTEMPTS, e.getMessage()));
         }

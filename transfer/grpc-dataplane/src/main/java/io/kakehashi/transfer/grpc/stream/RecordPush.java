@@ -12,7 +12,7 @@ import io.kakehashi.transfer.grpc.auth.BearerToken;
 import io.kakehashi.transfer.grpc.meter.TransferMeter;
 import io.kakehashi.transfer.grpc.v1.DeliverResult;
 import io.kakehashi.transfer.grpc.v1.NextSequenceRequest;
-import io.kakehashi.transfer.grpc.v1.Record;
+import io.kakehashi.transfer.grpc.v1.RecordBatch;
 import io.kakehashi.transfer.grpc.v1.RecordStreamGrpc;
 import org.eclipse.edc.spi.monitor.Monitor;
 
@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -115,11 +116,11 @@ public final class RecordPush {
         var pumpEnded = new CompletableFuture<Status>();
         RecordStreamGrpc.newStub(channel).withCallCredentials(credentials)
                 .withDeadlineAfter(config.streamDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .deliver(new ClientResponseObserver<Record, DeliverResult>() {
+                .deliver(new ClientResponseObserver<RecordBatch, DeliverResult>() {
                     @Override
-                    public void beforeStart(ClientCallStreamObserver<Record> requests) {
+                    public void beforeStart(ClientCallStreamObserver<RecordBatch> requests) {
                         var pump = new RecordPump(transferId, stream, from, requests, meter, () -> null,
-                                config.tokenRecheck(), config.pollInterval(), true, clock, pumpEnded::complete);
+                                config.tokenRecheck(), config.pollInterval(), config.streamBatchBytes(), true, clock, pumpEnded::complete);
                         current = pump;
                         requests.setOnReadyHandler(pump::onReady);
                     }
@@ -146,8 +147,14 @@ public final class RecordPush {
         executor.execute(pump);
         try {
             var status = answer.get();
-            // a refusal on our side (quota) is what the call ended with, not the echo of the cancel
-            var local = pumpEnded.getNow(null);
+            // a refusal on our side (quota) is what the call ended with, not the echo of the cancel; the pump tells it
+            // just after it cancelled the call, so its answer may come a moment after the call's
+            Status local;
+            try {
+                local = pumpEnded.get(config.pollInterval().multipliedBy(5).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                local = null;
+            }
             return local != null && !local.isOk() && local.getCode() != Status.Code.CANCELLED ? local : status;
         } catch (ExecutionException e) {
             return Status.fromThrowable(e.getCause());

@@ -12,7 +12,7 @@ import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import io.kakehashi.transfer.grpc.v1.DeliverResult;
 import io.kakehashi.transfer.grpc.v1.NextSequenceRequest;
 import io.kakehashi.transfer.grpc.v1.NextSequenceResponse;
-import io.kakehashi.transfer.grpc.v1.Record;
+import io.kakehashi.transfer.grpc.v1.RecordBatch;
 import io.kakehashi.transfer.grpc.v1.RecordStreamGrpc;
 import io.kakehashi.transfer.grpc.v1.SubscribeRequest;
 import org.eclipse.edc.spi.monitor.Monitor;
@@ -24,9 +24,10 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * The real-time side of the gRPC endpoint. As a provider it serves {@code Subscribe} (PULL) from the
- * registered record streams, each call pumped by its own {@link RecordPump} on the given executor; as a
- * consumer it takes {@code NextSequence} and {@code Deliver} (PUSH) into the registered sinks, refusing gaps,
- * duplicates and anything sent after the transfer was suspended or terminated. Thread-safe.
+ * registered record streams, each call pumped by its own {@link RecordPump} on the given executor (several records
+ * per message); as a consumer it takes {@code NextSequence} and {@code Deliver} (PUSH) into the registered sinks,
+ * refusing a batch with a gap or a duplicate (as a whole) and anything sent after the transfer was suspended or
+ * terminated. Thread-safe.
  */
 public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImplBase {
 
@@ -53,8 +54,8 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
     }
 
     @Override
-    public void subscribe(SubscribeRequest request, StreamObserver<Record> responseObserver) {
-        var call = (ServerCallStreamObserver<Record>) responseObserver;
+    public void subscribe(SubscribeRequest request, StreamObserver<RecordBatch> responseObserver) {
+        var call = (ServerCallStreamObserver<RecordBatch>) responseObserver;
         TransferAuthorization.Recheck recheck;
         try {
             authorization.requireTransfer(request.getTransferId());
@@ -81,7 +82,7 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
         }
         var meter = meters.start(request.getTransferId());
         var pump = new RecordPump(request.getTransferId(), lease.getContent().value(), request.getFromSequence(), call,
-                meter, recheck, config.tokenRecheck(), config.pollInterval(), false, clock, status -> {
+                meter, recheck, config.tokenRecheck(), config.pollInterval(), config.streamBatchBytes(), false, clock, status -> {
                     lease.getContent().release().run();
                     meter.state(status.getCode() == Status.Code.FAILED_PRECONDITION ? "SUSPENDED"
                             : status.getCode() == Status.Code.CANCELLED ? "TERMINATED" : "INTERRUPTED");
@@ -117,7 +118,7 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
     }
 
     @Override
-    public StreamObserver<Record> deliver(StreamObserver<DeliverResult> responseObserver) {
+    public StreamObserver<RecordBatch> deliver(StreamObserver<DeliverResult> responseObserver) {
         TransferAuthorization.Recheck recheck;
         try {
             recheck = authorization.currentGrant();
@@ -125,7 +126,7 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
             responseObserver.onError(e);
             return new StreamObserver<>() {
                 @Override
-                public void onNext(Record value) {
+                public void onNext(RecordBatch value) {
                 }
 
                 @Override
@@ -141,7 +142,7 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
     }
 
     /** One PUSH call into a sink; synchronized because suspend/terminate may end it from another thread. */
-    private final class DeliverObserver implements StreamObserver<Record> {
+    private final class DeliverObserver implements StreamObserver<RecordBatch> {
         private final StreamObserver<DeliverResult> response;
         private final TransferAuthorization.Recheck recheck;
         private RecordSink sink;
@@ -156,15 +157,20 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
         }
 
         @Override
-        public synchronized void onNext(Record record) {
+        public synchronized void onNext(RecordBatch batch) {
             if (ended) {
                 // sent after the transfer was suspended or terminated: dropped, never kept
                 return;
             }
+            if (batch.getRecordsCount() == 0) {
+                end(Status.INVALID_ARGUMENT.withDescription("an empty batch arrived (a batch carries at least one record)"));
+                return;
+            }
             try {
                 if (sink == null) {
-                    authorization.requireTransfer(record.getTransferId());
-                    var lease = sinks.open(record.getTransferId(), this::stop);
+                    var transferId = batch.getRecords(0).getTransferId();
+                    authorization.requireTransfer(transferId);
+                    var lease = sinks.open(transferId, this::stop);
                     if (lease.failed()) {
                         end(GrpcStatuses.of(lease.getFailure()));
                         return;
@@ -180,13 +186,15 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
                     }
                     nextRecheck = clock.instant().plus(config.tokenRecheck());
                 }
-                var expected = sink.nextSequence();
-                if (record.getSequence() != expected) {
-                    end(Status.INVALID_ARGUMENT.withDescription("record %d arrived, %d expected (no gaps, no duplicates)"
-                            .formatted(record.getSequence(), expected)));
+                // checked as a whole before any of it is kept: a refused batch leaves the sink as it was
+                var order = RecordBatchOrder.check(batch, sink.nextSequence());
+                if (order.failed()) {
+                    end(Status.INVALID_ARGUMENT.withDescription(order.getFailureDetail()));
                     return;
                 }
-                sink.accept(record.getSequence(), record.getPayload().toByteArray());
+                for (var record : batch.getRecordsList()) {
+                    sink.accept(record.getSequence(), record.getPayload().toByteArray());
+                }
             } catch (StatusException e) {
                 end(e.getStatus());
             } catch (IOException e) {

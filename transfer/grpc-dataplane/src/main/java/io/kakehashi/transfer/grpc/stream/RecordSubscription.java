@@ -22,8 +22,10 @@ import java.util.function.Supplier;
  * A consumer pulling one real-time transfer into a {@link RecordSink}: it subscribes from the sink's next
  * sequence, checks that every record is the next one, and re-subscribes when a call reaches its deadline or
  * the connection drops (no loss, no duplicate). It ends when the provider suspends (FAILED_PRECONDITION) or
- * terminates (CANCELLED) the transfer, on a refusal, or when {@link #stop(Status)} is called. The blocking
- * iterator asks for a record only when the last one is kept, so a slow sink holds the provider.
+ * terminates (CANCELLED) the transfer, on a refusal, or when {@link #stop(Status)} is called. Records come in
+ * batches; a batch whose records are not each the next one (a gap or a duplicate, inside it or across batches) ends
+ * the subscription with DATA_LOSS before any of it is kept. The blocking iterator asks for a batch only when the last
+ * one is kept, so a slow sink holds the provider.
  * {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
  */
 public final class RecordSubscription {
@@ -112,15 +114,18 @@ public final class RecordSubscription {
             var iterator = stub.subscribe(SubscribeRequest.newBuilder().setTransferId(transferId)
                     .setFromSequence(sink.nextSequence()).build());
             while (iterator.hasNext()) {
-                var record = iterator.next();
-                var expected = sink.nextSequence();
-                if (record.getSequence() != expected) {
-                    return Status.DATA_LOSS.withDescription("record %d arrived, %d expected".formatted(record.getSequence(), expected));
+                var batch = iterator.next();
+                // checked as a whole before any of it is kept
+                var order = RecordBatchOrder.check(batch, sink.nextSequence());
+                if (order.failed()) {
+                    return Status.DATA_LOSS.withDescription(order.getFailureDetail());
                 }
-                sink.accept(record.getSequence(), record.getPayload().toByteArray());
-                meter.admit(record.getPayload().size());
-                bytes += record.getPayload().size();
-                records++;
+                for (var record : batch.getRecordsList()) {
+                    sink.accept(record.getSequence(), record.getPayload().toByteArray());
+                    meter.admit(record.getPayload().size());
+                    bytes += record.getPayload().size();
+                    records++;
+                }
             }
             return Status.OK;
         } catch (StatusRuntimeException e) {

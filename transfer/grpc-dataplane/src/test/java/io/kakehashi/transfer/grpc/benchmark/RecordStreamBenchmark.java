@@ -11,6 +11,7 @@ import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import io.kakehashi.transfer.grpc.stream.RecordFiles;
+import io.kakehashi.transfer.grpc.stream.RecordPump;
 import io.kakehashi.transfer.grpc.stream.RecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSource;
 import io.kakehashi.transfer.grpc.stream.RecordStream;
@@ -54,7 +55,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Arguments: the paced rates in records per second (comma-separated), seconds per paced run, records for the
  * throughput runs, the record file's poll interval in ms (default 10, the setting's default), {@code watch} (default) or
  * {@code poll} (the record-file source without file-system notifications), and a directory for the record file
- * (default: the temporary directory).
+ * (default: the temporary directory). The system property {@code kakehashi.transfer.grpc.stream.batch-bytes} sets the
+ * provider's payload bytes per message (the setting of that name; default 65536, 1 sends one record per message).
  */
 public final class RecordStreamBenchmark {
 
@@ -73,7 +75,8 @@ public final class RecordStreamBenchmark {
     });
     private final ConsoleMonitor monitor = new ConsoleMonitor(ConsoleMonitor.Level.WARNING, false);
     private final TestTokens tokens = new TestTokens();
-    private final GrpcTransferConfig config = GrpcTransferConfig.defaults();
+    private final GrpcTransferConfig config = GrpcTransferConfig.defaults().withStreamBatchBytes(
+            Integer.getInteger("kakehashi.transfer.grpc.stream.batch-bytes", GrpcTransferConfig.defaults().streamBatchBytes()));
     private final Path directory;
     private final Duration filePoll;
     private final boolean fileWatch;
@@ -106,9 +109,11 @@ public final class RecordStreamBenchmark {
                         benchmark.executor, Clock.systemUTC(), benchmark.monitor))).start();
         try {
             benchmark.channel = benchmark.channels.channelTo(new GrpcStreamAddresses.Endpoint("127.0.0.1", server.port(), true, identity.fingerprint()));
-            results.append("date: %s; TLS on loopback, both ends in one JVM; %d cores; records of %d bytes; record-file poll %d ms, %s%n"
+            results.append("date: %s; TLS on loopback, both ends in one JVM; %d cores; records of %d bytes; record-file poll %d ms, %s;"
                     .formatted(Instant.now(), Runtime.getRuntime().availableProcessors(), RECORD_BYTES, filePoll.toMillis(),
-                            fileWatch ? "woken by file-system notifications" : "polling only"));
+                            fileWatch ? "woken by file-system notifications" : "polling only"))
+                    .append(" up to %d records and %d payload bytes per message%n".formatted(RecordPump.MAX_BATCH_RECORDS,
+                            benchmark.config.streamBatchBytes()));
             // warm-up (the JIT): a short unpaced and a short paced run of each source, not reported
             for (var file : new boolean[]{ false, true }) {
                 benchmark.throughput(file, throughputRecords / 3);
