@@ -85,8 +85,10 @@ public final class GrpcPushTransferService implements TransferService {
         var channel = channels.channelTo(endpoint);
         var sinkTransferId = destination.getStringProperty(GrpcStreamAddresses.TRANSFER_ID);
         var token = destination.getStringProperty(GrpcStreamAddresses.AUTHORIZATION);
-        var meter = meters.start(request.getProcessId());
         var source = request.getSourceDataAddress();
+        // a stream keeps one meter through suspensions and resumes (its quotas count the whole transfer); a bulk
+        // push starts a fresh one, which counts from the offset the sink already holds
+        var meter = GrpcStreamAddresses.isStream(source) ? meters.stream(request.getProcessId()) : meters.start(request.getProcessId());
         // the push exists before it runs, so that a suspend arriving first still stops it
         java.util.function.Supplier<TransferOutcome> run;
         Consumer<Status> stop;

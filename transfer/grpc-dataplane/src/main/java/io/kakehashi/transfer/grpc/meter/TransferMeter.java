@@ -47,8 +47,8 @@ public final class TransferMeter {
     }
 
     /**
-     * Sets what the transfer moved before this (re)start: a resumed bulk transfer's offset, a resumed stream's
-     * next sequence. Both count against the quota, so suspending and resuming does not reset it.
+     * Sets what a bulk transfer moved before this (re)start: the offset it resumes from counts against the byte
+     * quota, so suspending and resuming does not reset it. (Real-time streams use {@link #streamFrom(long)}.)
      */
     public synchronized void resumedAt(long bytesBefore, long messagesBefore) {
         this.bytesBefore = bytesBefore;
@@ -57,6 +57,43 @@ public final class TransferMeter {
 
     private volatile long bytesBefore;
     private volatile long messagesBefore;
+    /** For a real-time stream: the first sequence not admitted yet (-1 before the stream's first call). */
+    private long nextNewSequence = -1;
+
+    /**
+     * A real-time stream's call starts (or starts again) at {@code sequence}. A meter that already counted this
+     * stream keeps its counts, so a consumer that breaks off and subscribes again — from any sequence — cannot reset
+     * a quota; records it gets again ({@link #admitRecord}) are not counted twice. A meter new to the stream (the
+     * first call, or the first after the provider restarted) counts the records before {@code sequence} as messages
+     * already moved; their bytes are not known then and are not counted.
+     */
+    public synchronized void streamFrom(long sequence) {
+        if (nextNewSequence < 0) {
+            nextNewSequence = sequence;
+            messagesBefore = sequence;
+        }
+        state = "RUNNING";
+    }
+
+    /**
+     * Admits record {@code sequence} of a real-time stream. A record before the furthest one admitted was admitted and
+     * counted when it first went (it is being delivered again after a broken call or a resume) and passes; a new one
+     * is counted and checked against the quotas like any message.
+     */
+    public synchronized Result<Void> admitRecord(long sequence, long size) {
+        if (nextNewSequence >= 0 && sequence < nextNewSequence) {
+            return Result.success();
+        }
+        if (nextNewSequence >= 0 && sequence > nextNewSequence) {
+            // records skipped over still count as moved messages
+            messagesBefore += sequence - nextNewSequence;
+        }
+        var admitted = admit(size);
+        if (admitted.succeeded()) {
+            nextNewSequence = sequence + 1;
+        }
+        return admitted;
+    }
 
     /** Sets the size of the whole content when known, for the percentage. */
     public void totalSize(long size) {

@@ -33,6 +33,14 @@ public final class TransferMeters {
         return meter;
     }
 
+    /**
+     * The meter of a real-time stream: the one it already has (through suspensions, resumes and re-subscriptions,
+     * so its quotas count the whole transfer), or a fresh one for its first call.
+     */
+    public TransferMeter stream(String transferId) {
+        return meters.computeIfAbsent(transferId, id -> new TransferMeter(id, limitsByTransfer.apply(id), clock));
+    }
+
     public Optional<TransferProgress> progress(String transferId) {
         return Optional.ofNullable(meters.get(transferId)).map(TransferMeter::snapshot);
     }

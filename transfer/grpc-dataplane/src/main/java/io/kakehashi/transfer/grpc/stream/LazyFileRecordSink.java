@@ -30,6 +30,13 @@ public final class LazyFileRecordSink implements RecordSink {
     }
 
     @Override
+    public synchronized void flush() throws IOException {
+        if (delegate != null) {
+            delegate.flush();
+        }
+    }
+
+    @Override
     public synchronized void close() throws IOException {
         if (delegate != null) {
             delegate.close();

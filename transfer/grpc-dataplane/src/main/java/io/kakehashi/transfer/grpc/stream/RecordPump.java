@@ -98,7 +98,7 @@ public final class RecordPump implements Runnable {
     }
 
     private Status pump() {
-        meter.resumedAt(0, sequence);
+        meter.streamFrom(sequence);
         var nextRecheck = clock.instant().plus(recheckInterval);
         try {
             while (true) {
@@ -163,7 +163,7 @@ public final class RecordPump implements Runnable {
         var record = head;
         long bytes = 0;
         while (true) {
-            var admitted = meter.admit(record.getPayload().size());
+            var admitted = meter.admitRecord(record.getSequence(), record.getPayload().size());
             if (admitted.failed()) {
                 return Status.RESOURCE_EXHAUSTED.withDescription(admitted.getFailureDetail());
             }

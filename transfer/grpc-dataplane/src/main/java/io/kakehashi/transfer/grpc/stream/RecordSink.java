@@ -14,6 +14,13 @@ public interface RecordSink extends AutoCloseable {
     /** Keeps one record; its sequence is {@link #nextSequence()}. */
     void accept(long sequence, byte[] payload) throws IOException;
 
+    /**
+     * Hands on what {@link #accept} kept so far (to the file, to readers of the file); called after each batch of
+     * records that arrived together, so a sink may buffer within one batch.
+     */
+    default void flush() throws IOException {
+    }
+
     @Override
     default void close() throws IOException {
     }

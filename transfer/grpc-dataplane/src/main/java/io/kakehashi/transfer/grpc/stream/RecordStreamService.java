@@ -80,7 +80,7 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
             call.onError(GrpcStatuses.of(lease.getFailure()).asException());
             return;
         }
-        var meter = meters.start(request.getTransferId());
+        var meter = meters.stream(request.getTransferId());
         var pump = new RecordPump(request.getTransferId(), lease.getContent().value(), request.getFromSequence(), call,
                 meter, recheck, config.tokenRecheck(), config.pollInterval(), config.streamBatchBytes(), false, clock, status -> {
                     lease.getContent().release().run();
@@ -195,6 +195,7 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
                 for (var record : batch.getRecordsList()) {
                     sink.accept(record.getSequence(), record.getPayload().toByteArray());
                 }
+                sink.flush();
             } catch (StatusException e) {
                 end(e.getStatus());
             } catch (IOException e) {

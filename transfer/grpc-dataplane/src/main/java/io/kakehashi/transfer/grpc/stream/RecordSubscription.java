@@ -126,6 +126,7 @@ public final class RecordSubscription {
                     bytes += record.getPayload().size();
                     records++;
                 }
+                sink.flush();
             }
             return Status.OK;
         } catch (StatusRuntimeException e) {

@@ -87,6 +87,10 @@ class RecordStreamServiceTest {
         private final ClientCall<SubscribeRequest, RecordBatch> call;
 
         RawSubscription(String transferId) {
+            this(transferId, 0);
+        }
+
+        RawSubscription(String transferId, long fromSequence) {
             call = grpc.channel().newCall(RecordStreamGrpc.getSubscribeMethod(),
                     CallOptions.DEFAULT.withCallCredentials(new BearerToken(() -> tokens.issue(transferId)))
                             .withDeadlineAfter(30, TimeUnit.SECONDS));
@@ -102,7 +106,7 @@ class RecordStreamServiceTest {
                     closed.complete(status);
                 }
             }, new Metadata());
-            call.sendMessage(SubscribeRequest.newBuilder().setTransferId(transferId).build());
+            call.sendMessage(SubscribeRequest.newBuilder().setTransferId(transferId).setFromSequence(fromSequence).build());
             call.halfClose();
             call.request(1);
         }
@@ -251,10 +255,9 @@ class RecordStreamServiceTest {
             var subscription = new RecordSubscription(grpc.channel(), "r4", () -> tokens.issue("r4"), sink, shortCalls, monitor);
             var running = CompletableFuture.supplyAsync(subscription::run, executor);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> meters.progress("r4").isPresent() && sink.size() >= 100);
-            var firstCall = meters.progress("r4").orElseThrow().startedAt();
-            // each call starts a fresh meter: a later start means the consumer re-subscribed after the deadline
-            await().atMost(Duration.ofSeconds(10)).until(() -> meters.progress("r4").orElseThrow().startedAt().isAfter(firstCall));
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.size() >= 100);
+            // several deadlines pass: the consumer has to subscribe again to get further
+            Thread.sleep(700);
             var atResubscribe = sink.size();
             await().atMost(Duration.ofSeconds(10)).until(() -> sink.size() > atResubscribe + 50);
             subscription.stop(Status.CANCELLED.withDescription("consumer ended"));
@@ -312,6 +315,34 @@ class RecordStreamServiceTest {
             assertThat(sent.bytes()).isEqualTo(98);
             assertThat(outcome.messages()).isEqualTo(12);
             assertThat(outcome.bytes()).isEqualTo(98);
+        }
+
+        @Test
+        void subscribe_whenTheConsumerSubscribesAgain_shouldKeepCountingTheQuotaOfTheWholeTransfer() throws Exception {
+            stream("r14");
+            // twelve records make 98 bytes, a thirteenth would make 107 (see r12)
+            limits.put("r14", new TransferLimits(100, Long.MAX_VALUE));
+            start();
+
+            var first = new RawSubscription("r14", 0);
+            assertThat(first.closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(first.records()).isEqualTo(12);
+
+            // a new call from where the first stopped must not start the quota over
+            var onward = new RawSubscription("r14", 12);
+            var ended = onward.closed.get(10, TimeUnit.SECONDS);
+            assertThat(ended.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(ended.getDescription()).contains("byte quota of 100");
+            assertThat(onward.records()).isZero();
+
+            // records delivered again (a consumer that lost them) were counted once, when they first went
+            var again = new RawSubscription("r14", 0);
+            assertThat(again.closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(again.records()).isEqualTo(12);
+            assertThat(again.isContiguous()).isTrue();
+            var sent = meters.progress("r14").orElseThrow();
+            assertThat(sent.bytes()).isEqualTo(98);
+            assertThat(sent.messages()).isEqualTo(12);
         }
 
         @Test
