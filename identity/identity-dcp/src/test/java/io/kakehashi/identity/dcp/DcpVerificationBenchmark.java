@@ -24,7 +24,7 @@ import java.util.Set;
  * three credentials, status list): cold (a fresh verifier, so DID documents and the status list are fetched) and warm
  * (cached), and warm verifications per second on one thread; then, in alternating blocks of the same run, warm
  * verifications by a verifier without and one with the presentation cache (both keeping status lists 5 minutes). Not a test; run with
- * {@code ./mvnw -q -o -f identity/identity-dcp/pom.xml exec:java -Dexec.classpathScope=test
+ * {@code ./mvnw -q -f identity/identity-dcp/pom.xml exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.kakehashi.identity.dcp.DcpVerificationBenchmark}.
  */
 public final class DcpVerificationBenchmark {

@@ -17,7 +17,7 @@ import java.util.List;
  * loaded machine the CPU time is the steadier figure). Also prints each jar's size. Not a test: run it with
  *
  * <pre>
- * ./mvnw -q -o -pl samples/launcher-checks test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * ./mvnw -q -pl samples/launcher-checks test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * java -cp samples/launcher-checks/target/test-classes:$(cat /tmp/cp.txt) io.kakehashi.samples.launcher.LauncherStartupBenchmark 5 before.jar after.jar
  * </pre>
  */

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * pulled and pushed over TLS through the real Netty transport, each run checked by SHA-256, the median of the runs
  * printed with the ratio to iperf3's single-stream throughput. Run from the repository root:
  * <pre>
- * ./mvnw -q -o -f transfer/grpc-dataplane/pom.xml test-compile exec:java \
+ * ./mvnw -q -f transfer/grpc-dataplane/pom.xml test-compile exec:java \
  *     -Dexec.classpathScope=test -Dexec.mainClass=io.kakehashi.transfer.grpc.benchmark.GrpcBulkBenchmark \
  *     -Dexec.args="1073741824 3"
  * </pre>

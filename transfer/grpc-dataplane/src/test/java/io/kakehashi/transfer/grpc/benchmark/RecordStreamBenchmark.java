@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * polling included. The producers are paced by a schedule; on a busy machine a late wake-up delays a record's
  * making, not its latency. Run from the repository root:
  * <pre>
- * ./mvnw -q -o -f transfer/grpc-dataplane/pom.xml test-compile exec:java -Dexec.classpathScope=test \
+ * ./mvnw -q -f transfer/grpc-dataplane/pom.xml test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.kakehashi.transfer.grpc.benchmark.RecordStreamBenchmark -Dexec.args="1000,10000 10 300000"
  * </pre>
  * Arguments: the paced rates in records per second (comma-separated), seconds per paced run, records for the
