@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Checkpoints in a JSON Lines file of their own next to the log file, with the same durability as the log:
@@ -83,13 +84,22 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     }
 
     private static List<CheckpointKey> readKeys(JsonLinesFile file) {
+        return parseLines(file, DecisionJson::key, "key line %d of %s is not a checkpoint key: %s");
+    }
+
+    /**
+     * Every line of {@code file} parsed by {@code parse}, in file order.
+     *
+     * @throws EdcPersistenceException with {@code failure} (line number, file, why) when a line does not parse
+     */
+    private static <T> List<T> parseLines(JsonLinesFile file, Function<String, T> parse, String failure) {
         var lines = file.read(1, Integer.MAX_VALUE);
-        var result = new ArrayList<CheckpointKey>(lines.size());
+        var result = new ArrayList<T>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             try {
-                result.add(DecisionJson.key(lines.get(i)));
+                result.add(parse.apply(lines.get(i)));
             } catch (IllegalArgumentException e) {
-                throw new EdcPersistenceException("key line " + (i + 1) + " of " + file.path() + " is not a checkpoint key: " + e.getMessage());
+                throw new EdcPersistenceException(failure.formatted(i + 1, file.path(), e.getMessage()));
             }
         }
         return result;
@@ -128,15 +138,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     }
 
     private static List<Checkpoint> read(JsonLinesFile file) {
-        var lines = file.read(1, Integer.MAX_VALUE);
-        var result = new ArrayList<Checkpoint>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            try {
-                result.add(DecisionJson.checkpoint(lines.get(i)));
-            } catch (IllegalArgumentException e) {
-                throw new EdcPersistenceException("checkpoint line " + (i + 1) + " of " + file.path() + " is not a checkpoint: " + e.getMessage());
-            }
-        }
+        var result = parseLines(file, DecisionJson::checkpoint, "checkpoint line %d of %s is not a checkpoint: %s");
         // a line appended out of order (by hand) must not change what "latest" means
         result.sort(Comparator.comparingLong(Checkpoint::sequence));
         return result;

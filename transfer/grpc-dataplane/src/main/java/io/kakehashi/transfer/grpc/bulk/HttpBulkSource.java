@@ -89,26 +89,19 @@ public final class HttpBulkSource implements BulkSource {
         return connection;
     }
 
-    /** The body; closing it before its end drops the connection instead of draining the rest of a large body. */
+    /**
+     * The body; closing it also lets go of the connection (a bulk read is one request, so nothing is kept alive for a
+     * next one, and a body closed before its end is not read on to its end first).
+     */
     private static InputStream body(HttpURLConnection connection) throws IOException {
         return new FilterInputStream(connection.getInputStream()) {
-            private long remaining = connection.getContentLengthLong();
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                var read = super.read(buffer, offset, length);
-                if (read > 0 && remaining > 0) {
-                    remaining -= read;
-                }
-                return read;
-            }
-
             @Override
             public void close() throws IOException {
-                if (remaining != 0) {
+                try {
+                    super.close();
+                } finally {
                     connection.disconnect();
                 }
-                super.close();
             }
         };
     }

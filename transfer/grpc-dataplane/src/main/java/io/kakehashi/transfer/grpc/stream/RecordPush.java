@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -147,15 +146,12 @@ public final class RecordPush {
         executor.execute(pump);
         try {
             var status = answer.get();
-            // a refusal on our side (quota) is what the call ended with, not the echo of the cancel; the pump tells it
-            // just after it cancelled the call, so its answer may come a moment after the call's
-            Status local;
-            try {
-                local = pumpEnded.get(config.pollInterval().multipliedBy(5).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                local = null;
-            }
-            return local != null && !local.isOk() && local.getCode() != Status.Code.CANCELLED ? local : status;
+            // a refusal on our side (quota) is what the call ended with, not the echo of the cancel. The pump says how
+            // it ended just after it closed its side, so its word may come a moment after the call's; it always comes:
+            // the call ended either after the pump half-closed it, or with an error the pump was told of (cancelled)
+            // and sees within one poll interval
+            var local = pumpEnded.get();
+            return !local.isOk() && local.getCode() != Status.Code.CANCELLED ? local : status;
         } catch (ExecutionException e) {
             return Status.fromThrowable(e.getCause());
         } catch (InterruptedException e) {

@@ -154,25 +154,8 @@ class GrpcTransferEndToEndTest {
                 .path("@id").asText();
         var path = "/v3/transferprocesses/" + transfer;
         CONSUMER.awaitState(path, "STARTED");
-        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= 1000);
 
-        CONSUMER.post(path + "/suspend", body().put("@type", "SuspendTransfer").put("reason", "maintenance"));
-        CONSUMER.awaitState(path, "SUSPENDED");
-        var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
-
-        CONSUMER.post(path + "/resume", body());
-        CONSUMER.awaitState(path, "STARTED");
-        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= atSuspend + 1000);
-
-        CONSUMER.post(path + "/terminate", body().put("@type", "TerminateTransfer").put("reason", "enough"));
-        CONSUMER.awaitState(path, "TERMINATED");
-        var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
-
-        assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + 1000);
-        try (var all = Files.lines(received)) {
-            var index = new long[1];
-            all.forEach(line -> assertThat(line).isEqualTo("{\"seq\":" + index[0]++ + "}"));
-        }
+        suspendResumeTerminate(CONSUMER, path, path, received, 1000);
     }
 
     @Test
@@ -185,25 +168,8 @@ class GrpcTransferEndToEndTest {
         var consumerPath = "/v3/transferprocesses/" + transfer;
         var started = CONSUMER.awaitState(consumerPath, "STARTED");
         var providerPath = "/v3/transferprocesses/" + started.path("correlationId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= 1000);
 
-        PROVIDER.post(providerPath + "/suspend", body().put("@type", "SuspendTransfer").put("reason", "maintenance"));
-        CONSUMER.awaitState(consumerPath, "SUSPENDED");
-        var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
-
-        PROVIDER.post(providerPath + "/resume", body());
-        CONSUMER.awaitState(consumerPath, "STARTED");
-        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= atSuspend + 1000);
-
-        CONSUMER.post(consumerPath + "/terminate", body().put("@type", "TerminateTransfer").put("reason", "enough"));
-        CONSUMER.awaitState(consumerPath, "TERMINATED");
-        var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
-
-        assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + 1000);
-        try (var all = Files.lines(received)) {
-            var index = new long[1];
-            all.forEach(line -> assertThat(line).isEqualTo("{\"seq\":" + index[0]++ + "}"));
-        }
+        suspendResumeTerminate(PROVIDER, providerPath, consumerPath, received, 1000);
     }
 
     @Test
@@ -230,28 +196,40 @@ class GrpcTransferEndToEndTest {
                     .path("@id").asText();
             var path = "/v3/transferprocesses/" + transfer;
             CONSUMER.awaitState(path, "STARTED");
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= 300);
 
-            CONSUMER.post(path + "/suspend", body().put("@type", "SuspendTransfer").put("reason", "maintenance"));
-            CONSUMER.awaitState(path, "SUSPENDED");
-            var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
-
-            CONSUMER.post(path + "/resume", body());
-            CONSUMER.awaitState(path, "STARTED");
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= atSuspend + 300);
-
-            CONSUMER.post(path + "/terminate", body().put("@type", "TerminateTransfer").put("reason", "enough"));
-            CONSUMER.awaitState(path, "TERMINATED");
-            var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
-
-            assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + 300);
-            try (var all = Files.lines(received)) {
-                var index = new long[1];
-                all.forEach(line -> assertThat(line).isEqualTo("{\"seq\":" + index[0]++ + "}"));
-            }
+            suspendResumeTerminate(CONSUMER, path, path, received, 300);
         } finally {
             producing.set(false);
             producer.join();
+        }
+    }
+
+    /**
+     * Lets a running stream into {@code received} deliver {@code step} records, suspends it and resumes it through
+     * {@code control}'s management API ({@code controlPath}: the consumer's or the provider's process), lets it deliver
+     * {@code step} more, terminates it through the consumer; then nothing arrived after the end, and every record
+     * {@code {"seq":n}} arrived once, in order.
+     */
+    private static void suspendResumeTerminate(Connector control, String controlPath, String consumerPath, Path received,
+                                               int step) throws IOException {
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= step);
+
+        control.post(controlPath + "/suspend", body().put("@type", "SuspendTransfer").put("reason", "maintenance"));
+        CONSUMER.awaitState(consumerPath, "SUSPENDED");
+        var atSuspend = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+        control.post(controlPath + "/resume", body());
+        CONSUMER.awaitState(consumerPath, "STARTED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(received) >= atSuspend + step);
+
+        CONSUMER.post(consumerPath + "/terminate", body().put("@type", "TerminateTransfer").put("reason", "enough"));
+        CONSUMER.awaitState(consumerPath, "TERMINATED");
+        var atEnd = io.kakehashi.transfer.grpc.Awaits.stable(() -> lines(received));
+
+        assertThat(atEnd).isGreaterThanOrEqualTo(atSuspend + step);
+        try (var all = Files.lines(received)) {
+            var index = new long[1];
+            all.forEach(line -> assertThat(line).isEqualTo("{\"seq\":" + index[0]++ + "}"));
         }
     }
 
