@@ -69,6 +69,20 @@ class LauncherStartupTest {
         }
     }
 
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void start_withTheWebHostSetToAnotherAddress_shouldBindTheGrpcPortThereToo() throws IOException {
+        // the gRPC port used to stay on 127.0.0.1 while every HTTP port moved to kakehashi.web.host
+        var settings = settings("grpc-host").with("kakehashi.web.host", "127.0.0.2");
+        try (var connector = ConnectorProcess.start(settings, START)) {
+            var port = Integer.parseInt(settings.properties().get("kakehashi.transfer.grpc.port"));
+            assertThat(listeningSockets()).as("sockets listening on the gRPC port %d", port)
+                    .filteredOn(socket -> socket.port() == port)
+                    .isNotEmpty()
+                    .allSatisfy(socket -> assertThat(socket.address()).endsWith("0200007F"));
+        }
+    }
+
     @Nested
     class RefusesToStart {
 
@@ -114,6 +128,11 @@ class LauncherStartupTest {
         @Test
         void whenTheWebHostIsNotAnAddress() {
             assertRefused(settings("bad-host").with("kakehashi.web.host", "http://0.0.0.0"), "kakehashi.web.host");
+        }
+
+        @Test
+        void whenTheWebHostIsTheWildcardAndTheGrpcEndpointHasNoPublicHost() {
+            assertRefused(settings("wildcard-grpc").with("kakehashi.web.host", "0.0.0.0"), "kakehashi.transfer.grpc.public-host");
         }
 
         @Test

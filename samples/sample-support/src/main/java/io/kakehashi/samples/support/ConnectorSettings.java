@@ -216,7 +216,6 @@ public final class ConnectorSettings {
         p.put("web.http.auditor.auth.key", auditorKey);
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
-        p.put("kakehashi.transfer.grpc.host", "127.0.0.1");
         p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
         p.put("edc.dsp.callback.address", protocolUrl());
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
