@@ -2,13 +2,18 @@ package io.kakehashi.core.api;
 
 import org.eclipse.edc.api.auth.spi.AuthenticationService;
 import org.eclipse.edc.api.auth.spi.registry.ApiAuthenticationProviderRegistry;
+import org.eclipse.edc.api.auth.spi.registry.ApiAuthenticationRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.Config;
+
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Kakehashi's {@value #TYPE} API authentication: the same settings as EDC's ({@code web.http.<context>.auth.key}
@@ -27,7 +32,11 @@ public class TokenBasedAuthenticationExtension implements ServiceExtension {
     @Inject
     private ApiAuthenticationProviderRegistry providers;
     @Inject
+    private ApiAuthenticationRegistry services;
+    @Inject
     private Vault vault;
+
+    private Map<String, Config> tokenBasedContexts = Map.of();
 
     @Override
     public String name() {
@@ -37,6 +46,21 @@ public class TokenBasedAuthenticationExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         providers.register(TYPE, this::provide);
+        tokenBasedContexts = context.getConfig("web.http").partition()
+                .filter(web -> TYPE.equals(web.getString("auth.type", "").trim()))
+                .collect(Collectors.toMap(Config::currentNode, web -> web.getConfig("auth")));
+    }
+
+    /**
+     * Where a runtime still has EDC's auth-tokenbased (not the launcher), its provider and this one register under the
+     * same type in an order EDC does not define. The authentication filters look the service up per request, so
+     * putting this one in place for every token-based context after all of them were configured makes the comparison
+     * case-sensitive whichever provider EDC's configuration used.
+     */
+    @Override
+    public void start() {
+        tokenBasedContexts.forEach((context, authConfig) -> services.register(context, provide(authConfig)
+                .orElseThrow(failure -> new EdcException("Failed to configure authentication for context %s: %s".formatted(context, failure.getFailureDetail())))));
     }
 
     /**
