@@ -3,6 +3,7 @@ package io.kakehashi.identity.dcp.verifier;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.identity.dcp.Dcp;
+import io.kakehashi.identity.did.BoundedBody;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -67,13 +68,12 @@ public class PresentationClient {
                 if (response.code() != 200 || response.body() == null) {
                     return Result.failure("credential service %s answered HTTP %d".formatted(url, response.code()));
                 }
-                var answerBody = response.body();
                 var max = limits.maxResponseBytes();
-                // the declared length refuses at once; the read stops one byte past the limit whatever was declared
-                if (answerBody.contentLength() > max || answerBody.source().request(max + 1)) {
+                var text = BoundedBody.read(response.body(), max);
+                if (text.failed()) {
                     return Result.failure("credential service %s answered with more than %d bytes (%s)".formatted(url, max, PresentationLimits.MAX_RESPONSE_BYTES));
                 }
-                var answer = MAPPER.readValue(answerBody.source().getBuffer().readUtf8(), new TypeReference<Map<String, Object>>() {
+                var answer = MAPPER.readValue(text.getContent(), new TypeReference<Map<String, Object>>() {
                 });
                 if (!Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("type")) && !Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("@type"))) {
                     return Result.failure("credential service %s did not answer with a PresentationResponseMessage".formatted(url));
