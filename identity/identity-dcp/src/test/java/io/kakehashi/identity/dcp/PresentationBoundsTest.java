@@ -148,6 +148,24 @@ class PresentationBoundsTest {
         assertThat(credentialVerifications).hasValue(1 + limits.maxCredentialsPerPresentation());
     }
 
+    /** Found by the fuzz tests: {@code exp: 1e308} made {@code Instant.ofEpochSecond} throw instead of refusing. */
+    @Test
+    void aPresentationWithATimeBeyondWhatAnInstantHolds_shouldBeRefusedNamingTheClaim() {
+        var vp = presentation(List.of(membership));
+        vp.put("exp", 1e308);
+        answer(List.of(Jws.sign(vp, alice.did.signingKey(), alice.did.methodId(alice.did.signingKey()), Credentials.VP_JWT_TYPE).getContent()));
+
+        var limits = PresentationLimits.forScopes(TYPES.size());
+        var bobsVerifier = bobWith(limits);
+        var result = verify(bobsVerifier);
+
+        assertThat(result.getFailureDetail()).contains("presentation exp is not a time");
+        assertThat(new PresentationVerifier(DidTestFixtures.publicKeys(Clock.systemUTC()), null, Clock.systemUTC(), Duration.ofSeconds(30))
+                .inspect(Jws.sign(vp, alice.did.signingKey(), "k", Credentials.VP_JWT_TYPE).getContent(), alice.did.id(), bob.id())
+                .getFailureDetail()).contains("exp is not a time");
+        assertThat(credentialVerifications).hasValue(0);
+    }
+
     @Test
     void defaults_shouldFollowTheScopesAsked() {
         var limits = PresentationLimits.forScopes(3);
@@ -218,6 +236,10 @@ class PresentationBoundsTest {
 
     /** A valid VC 2.0 presentation by Alice to Bob of these credentials. */
     private String signed(List<String> credentials) {
+        return Jws.sign(presentation(credentials), alice.did.signingKey(), alice.did.methodId(alice.did.signingKey()), Credentials.VP_JWT_TYPE).getContent();
+    }
+
+    private Map<String, Object> presentation(List<String> credentials) {
         var vp = new LinkedHashMap<String, Object>();
         vp.put("@context", List.of(Credentials.VC_CONTEXT));
         vp.put("type", List.of("VerifiablePresentation"));
@@ -229,6 +251,6 @@ class PresentationBoundsTest {
         vp.put("aud", bob.id());
         vp.put("iat", Instant.now().getEpochSecond());
         vp.put("exp", Instant.now().plusSeconds(300).getEpochSecond());
-        return Jws.sign(vp, alice.did.signingKey(), alice.did.methodId(alice.did.signingKey()), Credentials.VP_JWT_TYPE).getContent();
+        return vp;
     }
 }

@@ -106,13 +106,21 @@ public class PresentationVerifier {
             return Result.failure("presentation audience %s does not name this connector".formatted(audience));
         }
         var now = clock.instant();
-        if (!(payload.get("exp") instanceof Number exp) || now.minus(clockSkew).isAfter(Instant.ofEpochSecond(exp.longValue()))) {
+        for (var claim : List.of("exp", "iat", "nbf")) {
+            if (payload.get(claim) != null && epochSeconds(payload.get(claim)) == null) {
+                return Result.failure("presentation %s is not a time in seconds since 1970".formatted(claim));
+            }
+        }
+        var exp = epochSeconds(payload.get("exp"));
+        if (exp == null || now.minus(clockSkew).isAfter(exp)) {
             return Result.failure("presentation expired or has no exp");
         }
-        if (payload.get("iat") instanceof Number iat && Instant.ofEpochSecond(iat.longValue()).isAfter(now.plus(clockSkew))) {
+        var iat = epochSeconds(payload.get("iat"));
+        if (iat != null && iat.isAfter(now.plus(clockSkew))) {
             return Result.failure("presentation issued in the future");
         }
-        if (payload.get("nbf") instanceof Number nbf && Instant.ofEpochSecond(nbf.longValue()).isAfter(now.plus(clockSkew))) {
+        var nbf = epochSeconds(payload.get("nbf"));
+        if (nbf != null && nbf.isAfter(now.plus(clockSkew))) {
             return Result.failure("presentation not valid yet (nbf)");
         }
         if (!vc11 && (!(vp.get("@context") instanceof List<?> contexts) || contexts.isEmpty() || !Credentials.VC_CONTEXT.equals(contexts.get(0)))) {
@@ -127,6 +135,18 @@ public class PresentationVerifier {
             return Result.failure("presentation holds a credential that is not an enveloped vc+jwt");
         }
         return Result.success(new Inspected(parsed.getContent(), vc11, vp, entries));
+    }
+
+    /** A NumericDate claim as an instant; null when it is not a number or lies outside what an instant can hold. */
+    private static Instant epochSeconds(Object value) {
+        if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            return null;
+        }
+        var seconds = number.doubleValue();
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            return null;
+        }
+        return Instant.ofEpochSecond(number.longValue());
     }
 
     private static Collection<?> entries(Object value) {
