@@ -57,7 +57,12 @@ public final class QueryConfinement {
     /** Why the query may not run, naming the IRI or feature; empty when it only reads. */
     public static Optional<String> refusal(Query query) {
         var check = new Check(functionRegistry());
-        check.walk(Algebra.compile(query));
+        try {
+            check.walk(Algebra.compile(query));
+        } catch (RuntimeException e) {
+            // what Jena cannot compile it could not run either: a bad query, not an error of the connector
+            return Optional.of("the query cannot be compiled: " + e.getMessage());
+        }
         return Optional.ofNullable(check.refusal);
     }
 
