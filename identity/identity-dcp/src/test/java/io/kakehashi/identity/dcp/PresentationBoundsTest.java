@@ -166,6 +166,20 @@ class PresentationBoundsTest {
         assertThat(credentialVerifications).hasValue(0);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"iat:-1e308", "nbf:1180591620717411303424", "exp:31556889864403200", "exp:NaN-like"})
+    void aTimeNoInstantHolds_shouldBeRefusedWithoutThrowing(String claimAndValue) {
+        var vp = presentation(List.of(membership));
+        var claim = claimAndValue.substring(0, 3);
+        var value = claimAndValue.substring(4);
+        vp.put(claim, value.equals("NaN-like") ? "tomorrow" : new java.math.BigDecimal(value));
+        var verifier = new PresentationVerifier(DidTestFixtures.publicKeys(Clock.systemUTC()), null, Clock.systemUTC(), Duration.ofSeconds(30));
+
+        var result = verifier.inspect(Jws.sign(vp, alice.did.signingKey(), "k", Credentials.VP_JWT_TYPE).getContent(), alice.did.id(), bob.id());
+
+        assertThat(result.getFailureDetail()).contains("presentation " + claim + " is not a time");
+    }
+
     @Test
     void defaults_shouldFollowTheScopesAsked() {
         var limits = PresentationLimits.forScopes(3);

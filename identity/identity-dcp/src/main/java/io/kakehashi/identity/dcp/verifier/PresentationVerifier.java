@@ -137,13 +137,14 @@ public class PresentationVerifier {
         return Result.success(new Inspected(parsed.getContent(), vc11, vp, entries));
     }
 
-    /** A NumericDate claim as an instant; null when it is not a number or lies outside what an instant can hold. */
+    /** A NumericDate claim as an instant; null when it is not a finite number of a plausible size. */
     private static Instant epochSeconds(Object value) {
         if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
             return null;
         }
-        var seconds = number.doubleValue();
-        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+        // some 31 million years either way: no real time lies beyond, and the bound stays clear of Instant's own limits
+        // (which a double near them could cross when converted)
+        if (Math.abs(number.doubleValue()) > 1e15) {
             return null;
         }
         return Instant.ofEpochSecond(number.longValue());
