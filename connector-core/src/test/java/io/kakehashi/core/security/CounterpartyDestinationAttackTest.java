@@ -152,7 +152,7 @@ class CounterpartyDestinationAttackTest {
         assertThat(answer.statusCode() / 100).as(answer.body()).isEqualTo(2);
         var termination = new String[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            termination[0] = attacker.received().stream().filter(message -> message.contains("/termination")).findFirst().orElse(null);
+            termination[0] = attacker.received().stream().filter(message -> message.contains(consumerPid + "/termination")).findFirst().orElse(null);
             return termination[0] != null;
         });
         // the reason said what went wrong, with the secret it quoted taken out
