@@ -167,6 +167,19 @@ class CounterpartyDestinationAttackTest {
         assertNoSecret(LOG.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void errorResponses_whenTheyWouldQuoteAVaultSecret_shouldAnswerWithItRedacted() {
+        // an id that happens to be (a part of) a secret is quoted back by the "not found" answers of EDC's APIs
+        var management = PROVIDER.exchangeManagement("/v3/assets/" + SecretRedactorTest.JWK_D);
+        var dsp = PROVIDER.dspGet("/transfers/" + SecretRedactorTest.JWK_D);
+
+        assertThat(management.statusCode()).isEqualTo(404);
+        assertThat(management.body()).contains(SecretRedactor.REDACTED);
+        assertNoSecret(management.body());
+        assertThat(dsp.statusCode() / 100).as(dsp.body()).isEqualTo(4);
+        assertNoSecret(dsp.body());
+    }
+
     private static void assertNoSecret(String text) {
         assertThat(text).doesNotContain(SecretRedactorTest.JWK_D)
                 .doesNotContain(SecretRedactorTest.JWK_D.substring(0, 20))
@@ -344,6 +357,15 @@ class CounterpartyDestinationAttackTest {
             var token = "{\"region\":\"eu\",\"audience\":\"%s\",\"clientId\":\"consumer\"}".formatted(id);
             return exchange(HttpRequest.newBuilder(URI.create(dspBase() + path)).header("Authorization", token)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(message.toString())));
+        }
+
+        HttpResponse<String> dspGet(String path) {
+            var token = "{\"region\":\"eu\",\"audience\":\"%s\",\"clientId\":\"consumer\"}".formatted(id);
+            return exchange(HttpRequest.newBuilder(URI.create(dspBase() + path)).header("Authorization", token).GET());
+        }
+
+        HttpResponse<String> exchangeManagement(String path) {
+            return exchange(HttpRequest.newBuilder(uri(path)).header("x-api-key", API_KEY).GET());
         }
 
         JsonNode post(String path, JsonNode body) {
