@@ -6,12 +6,13 @@ import org.eclipse.edc.connector.dataplane.spi.pipeline.StreamResult;
 import org.eclipse.edc.connector.dataplane.spi.pipeline.TransferService;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
+import org.eclipse.edc.spi.types.domain.transfer.FlowType;
 import org.eclipse.edc.validator.spi.DataAddressValidatorRegistry;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The data plane's second line: registered above every other transfer service, it takes each data flow whose
+ * The data plane's second line: registered above every other transfer service, it takes each PUSH data flow whose
  * destination breaks the counterparty rules ({@link CounterpartyDestinationRegistry}) and refuses it, so no sink is
  * ever built from such an address (one stored before the rules existed, or one sent to the control API). Flows with a
  * valid destination, or none, go to the services below it. Stateless apart from the registry; thread-safe.
@@ -60,7 +61,9 @@ public class DestinationGuardTransferService implements TransferService {
 
     private String refusal(DataFlowStartMessage request) {
         var destination = request.getDestinationDataAddress();
-        if (destination == null) {
+        // a PULL flow builds no sink from its destination (the control plane fills in a bare one of the transfer
+        // type's destination type); taking it here would take its suspend and terminate from the service that runs it
+        if (destination == null || request.getFlowType() != FlowType.PUSH) {
             return null;
         }
         var result = destinations.validateDestination(destination);

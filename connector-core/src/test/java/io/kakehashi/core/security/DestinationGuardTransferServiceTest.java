@@ -8,6 +8,7 @@ import org.eclipse.edc.spi.types.domain.transfer.TransferType;
 import org.eclipse.edc.validator.spi.DataAddressValidatorRegistry;
 import org.eclipse.edc.validator.spi.ValidationResult;
 import org.eclipse.edc.validator.spi.Validator;
+import org.eclipse.edc.validator.spi.Violation;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,13 +40,20 @@ class DestinationGuardTransferServiceTest {
             }
         });
         registry.registerDestinationValidator(HttpDataDestinations.TYPE, HttpDataDestinations.validator());
+        // as EDC's own HttpData validator does
+        registry.registerDestinationValidator(HttpDataDestinations.TYPE, address -> address.getProperties().containsKey(EDC + "baseUrl")
+                ? ValidationResult.success() : ValidationResult.failure(Violation.violation("baseUrl is required", EDC + "baseUrl")));
         return registry;
     }
 
     private static DataFlowStartMessage flowTo(DataAddress destination) {
+        return flowTo(destination, FlowType.PUSH);
+    }
+
+    private static DataFlowStartMessage flowTo(DataAddress destination, FlowType flowType) {
         return DataFlowStartMessage.Builder.newInstance().processId("p-1").assetId("a").agreementId("agr")
                 .participantId("consumer").callbackAddress(java.net.URI.create("http://127.0.0.1:1/cb"))
-                .transferType(new TransferType("HttpData", FlowType.PUSH))
+                .transferType(new TransferType("HttpData", flowType))
                 .sourceDataAddress(DataAddress.Builder.newInstance().type("HttpData").property(EDC + "baseUrl", "http://127.0.0.1:1/s").build())
                 .destinationDataAddress(destination)
                 .build();
@@ -70,5 +78,12 @@ class DestinationGuardTransferServiceTest {
 
         assertThat(guard.canHandle(flow)).isFalse();
         assertThat(guard.validate(flow).succeeded()).isTrue();
+    }
+
+    @Test
+    void canHandle_whenAPullFlowHasTheBareDestinationTheControlPlaneFillsIn_shouldLeaveItToTheServiceThatRunsIt() {
+        var flow = flowTo(DataAddress.Builder.newInstance().type("HttpData").build(), FlowType.PULL);
+
+        assertThat(guard.canHandle(flow)).isFalse();
     }
 }
