@@ -115,7 +115,7 @@ public final class RequestFailureClassifier {
             return "a required value is missing: " + cause.getMessage();
         }
         if (cause instanceof NullPointerException) {
-            return "the request lacks a required value (is the body empty?)";
+            return "the request lacks a required value or has one of another shape (is the body empty?)";
         }
         if (cause instanceof IllegalArgumentException || cause instanceof DateTimeException) {
             return "a value in the request is not valid" + (cause.getMessage() == null ? "" : ": " + withoutClassNames(cause.getMessage()));

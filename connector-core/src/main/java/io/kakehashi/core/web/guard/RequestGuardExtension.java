@@ -14,7 +14,7 @@ import static org.eclipse.edc.spi.constants.CoreConstants.JSON_LD;
 /**
  * Puts the request guard in front of every HTTP context the runtime configures: {@link RequestEnvelopeFilter} (body
  * size, control characters in the path), {@link JsonBodyInterceptor} (JSON read before EDC reads it),
- * {@link ExpandedBodyInterceptor} (ids, DSP message shapes) and {@link RequestFailureExceptionMapper} (exceptions from
+ * {@link ExpandedBodyInterceptor} (ids, DSP messages and queries) and {@link RequestFailureExceptionMapper} (exceptions from
  * malformed input answered 4xx), so that a malformed request gets a 4xx saying what is wrong, before and after
  * authentication.
  */
@@ -52,6 +52,7 @@ public class RequestGuardExtension implements ServiceExtension {
         var idRule = new IdRule(settings.maxIdLength());
         var classifier = new RequestFailureClassifier();
         DspMessageShapes.register(validatorRegistry);
+        QuerySpecShape.register(validatorRegistry);
         for (var entry : settings.limits().entrySet()) {
             var limit = entry.getValue();
             webService.registerResource(entry.getKey(), new RequestEnvelopeFilter(limit));
