@@ -38,7 +38,16 @@ public final class RequestFailureClassifier {
         return sqlProblem(failure)
                 .or(() -> jsonProblem(failure))
                 .or(() -> queryProblem(failure))
-                .or(() -> inputProblem(failure));
+                .or(() -> inputProblem(failure))
+                .or(() -> argumentProblem(failure));
+    }
+
+    // EDC's own catch-all answers any IllegalArgumentException 400 (without a body); that stays, with a message that
+    // does not repeat one written for the log
+    private static Optional<RequestProblem> argumentProblem(Throwable failure) {
+        return failure instanceof IllegalArgumentException
+                ? Optional.of(RequestProblem.badRequest("a value in the request is not valid"))
+                : Optional.empty();
     }
 
     private static Optional<RequestProblem> sqlProblem(Throwable failure) {

@@ -32,6 +32,10 @@ public final class RequestFailureExceptionMapper implements ExceptionMapper<Exce
             return problem.get().response();
         }
         monitor.severe("Unexpected exception while handling a request", exception);
+        if (exception instanceof UnsupportedOperationException) {
+            // as EDC's catch-all answers it
+            return new RequestProblem(501, "NotImplemented", "the connector does not support this operation").response();
+        }
         return RequestProblem.internal().response();
     }
 }

@@ -109,4 +109,14 @@ class RequestFailureClassifierTest {
         assertThat(classifier.classify(failure)).isEmpty();
         assertThat(classifier.classify(new IllegalStateException("boom"))).isEmpty();
     }
+
+    @Test
+    void classify_whenAResourceRefusesAnArgument_shouldBe400AsInEdcWithoutItsMessage() {
+        var failure = thrownAt(new IllegalArgumentException("internal detail"), "io.kakehashi.x.SomeApiController");
+
+        assertThat(classifier.classify(failure)).hasValueSatisfying(p -> {
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.message()).isEqualTo("a value in the request is not valid");
+        });
+    }
 }
