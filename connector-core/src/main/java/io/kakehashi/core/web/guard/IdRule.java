@@ -11,10 +11,13 @@ import java.util.Set;
  */
 public final class IdRule {
 
-    /** Local names (after the last {@code /}, {@code #} or {@code :} of a property IRI) of properties holding ids. */
+    /**
+     * Local names (after the last {@code /}, {@code #} or {@code :} of a property IRI) of properties holding ids, and of
+     * the callback address a counterparty chooses, which is stored beside them and bounded the same way.
+     */
     public static final Set<String> ID_PROPERTIES = Set.of("id", "consumerPid", "providerPid", "agreementId", "assetId", "offerId",
             "processId", "correlationId", "policyId", "accessPolicyId", "contractPolicyId", "contractDefinitionId",
-            "transferProcessId", "negotiationId", "contractId", "dataPlaneId", "target");
+            "transferProcessId", "negotiationId", "contractId", "dataPlaneId", "target", "callbackAddress");
 
     private final int maxLength;
 

@@ -32,6 +32,7 @@ class IdRuleTest {
         assertThat(IdRule.isIdProperty("https://w3id.org/dspace/2025/1/consumerPid")).isTrue();
         assertThat(IdRule.isIdProperty("dspace:agreementId")).isTrue();
         assertThat(IdRule.isIdProperty("@id")).isTrue();
+        assertThat(IdRule.isIdProperty("https://w3id.org/dspace/2025/1/callbackAddress")).isTrue();
         assertThat(IdRule.isIdProperty("https://w3id.org/edc/v0.0.1/ns/name")).isFalse();
     }
 }

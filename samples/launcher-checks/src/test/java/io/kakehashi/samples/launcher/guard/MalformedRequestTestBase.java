@@ -119,6 +119,13 @@ abstract class MalformedRequestTestBase {
         }
 
         @Test
+        void callbackAddressLongerThanTheLimit_shouldBe400NamingIt() {
+            assertRefused(requests().dsp("/transfers/request", transferRequest(
+                    ",\"consumerPid\":\"c1\",\"agreementId\":\"a1\",\"callbackAddress\":\"http://127.0.0.1:1/%s\"".formatted("c".repeat(3 * 1024 * 1024))),
+                    BOGUS_TOKEN), 400, "callbackAddress", "longer than 512 characters");
+        }
+
+        @Test
         void consumerPidOfTenMegabytes_shouldBe413() {
             assertRefused(requests().dsp("/transfers/request", transferRequest(
                     ",\"consumerPid\":\"%s\",\"agreementId\":\"a1\",\"callbackAddress\":\"http://127.0.0.1:1/cb\"".formatted("c".repeat(10 * 1024 * 1024))),
