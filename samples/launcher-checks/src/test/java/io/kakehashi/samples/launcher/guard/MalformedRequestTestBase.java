@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 
 import static io.kakehashi.samples.launcher.guard.MalformedRequests.BOGUS_TOKEN;
 import static io.kakehashi.samples.launcher.guard.MalformedRequests.asset;
@@ -29,11 +30,13 @@ abstract class MalformedRequestTestBase {
 
     static final Duration START = Duration.ofSeconds(120);
     static final String KEPT = "kept-asset";
+    static final String CONTROL_KEY = "ctl-" + UUID.randomUUID();
 
     static ConnectorSettings settings(String name) {
         // an authority nobody serves: no request here is meant to pass the token check
         return new ConnectorSettings(name, Path.of("target", "malformed-requests", name + "-" + System.nanoTime()))
-                .trustIssuer("dataspace", "did:web:127.0.0.1%3A9:authority");
+                .trustIssuer("dataspace", "did:web:127.0.0.1%3A9:authority")
+                .environment("WEB_HTTP_CONTROL_AUTH_KEY", CONTROL_KEY);
     }
 
     static void storeTheKeptAsset(ConnectorProcess connector) {
@@ -240,8 +243,9 @@ abstract class MalformedRequestTestBase {
     }
 
     @Test
-    void controlApi_stateOfAnUnknownDataFlow_shouldBe404() {
-        var answer = requests().control("GET", "/v1/dataflows/no-such-flow/state");
-        assertThat(answer.statusCode()).as(answer.body()).isIn(401, 404);
+    void controlApi_stateOfAnUnknownDataFlow_shouldBe404AfterAuthentication() {
+        assertRefused(requests().control("GET", "/v1/dataflows/no-such-flow/state", CONTROL_KEY), 404, "no data flow with this id");
+        // without the key the caller does not learn whether the flow exists
+        assertThat(requests().control("GET", "/v1/dataflows/no-such-flow/state", null).statusCode()).isEqualTo(401);
     }
 }

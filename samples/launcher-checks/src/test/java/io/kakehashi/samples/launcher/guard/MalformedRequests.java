@@ -50,9 +50,9 @@ final class MalformedRequests {
         return send("POST", settings.dspAddress() + path, body, headers);
     }
 
-    HttpResponse<String> control(String method, String path) {
-        var port = settings.properties().get("web.http.control.port");
-        return send(method, "http://127.0.0.1:%s/control%s".formatted(port, path), null, Map.of());
+    /** A request to the control API, with its key or (for {@code null}) without one. */
+    HttpResponse<String> control(String method, String path, String key) {
+        return send(method, settings.controlUrl() + path, null, key == null ? Map.of() : Map.of("x-api-key", key));
     }
 
     static HttpResponse<String> send(String method, String url, String body, Map<String, String> headers) {
