@@ -4,6 +4,7 @@ import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferRequest;
 import org.eclipse.edc.connector.policy.monitor.spi.PolicyMonitorContext;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -12,12 +13,14 @@ import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.transaction.spi.TransactionContext;
+import org.eclipse.edc.validator.spi.JsonObjectValidatorRegistry;
 
 /**
  * Provides {@link AgreementStatus} (from the negotiation store) and makes every policy evaluation of an agreement
  * ask it first: the provider's transfer request ({@code transfer.process}, which EDC evaluates for a DSP transfer
  * request), a compute job ({@code compute}) and the policy monitor's re-checks of running transfers
- * ({@code policy.monitor}, which terminates them). See docs/decisions/0019.
+ * ({@code policy.monitor}, which terminates them). On the consumer's side the management API refuses a transfer
+ * request under such an agreement ({@link UsableAgreementTransferRequest}). See docs/decisions/0019.
  */
 @Extension(AgreementStatusExtension.NAME)
 @Provides(AgreementStatus.class)
@@ -31,6 +34,8 @@ public class AgreementStatusExtension implements ServiceExtension {
     private TransactionContext transactions;
     @Inject
     private PolicyEngine policyEngine;
+    @Inject
+    private JsonObjectValidatorRegistry validators;
 
     @Override
     public String name() {
@@ -42,6 +47,7 @@ public class AgreementStatusExtension implements ServiceExtension {
         var status = new NegotiationAgreementStatus(negotiations, transactions);
         context.registerService(AgreementStatus.class, status);
         register(policyEngine, status);
+        validators.register(TransferRequest.TRANSFER_REQUEST_TYPE, new UsableAgreementTransferRequest(status));
     }
 
     /** Puts the {@link UsableAgreementRule} in front of every scope that evaluates an agreement's policy. */

@@ -2,11 +2,14 @@ package io.kakehashi.policy.constraints.agreement;
 
 import io.kakehashi.policy.spi.ComputeJob;
 import io.kakehashi.policy.spi.ComputePolicyContext;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
 import org.eclipse.edc.connector.controlplane.defaults.storage.contractnegotiation.InMemoryContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferRequest;
 import org.eclipse.edc.connector.policy.monitor.spi.PolicyMonitorContext;
 import org.eclipse.edc.participant.spi.ParticipantAgent;
 import org.eclipse.edc.policy.engine.PolicyEngineImpl;
@@ -121,6 +124,41 @@ class UsableAgreementTest {
 
             assertThat(result.failed()).isTrue();
             assertThat(result.getFailureMessages()).containsExactly(TERMINATED_REASON);
+        }
+    }
+
+    @Nested
+    class ManagementTransferRequest {
+
+        private final UsableAgreementTransferRequest validator = new UsableAgreementTransferRequest(status);
+
+        private JsonObject request(String contractId) {
+            return Json.createObjectBuilder()
+                    .add(TransferRequest.TRANSFER_REQUEST_CONTRACT_ID, Json.createArrayBuilder().add(Json.createObjectBuilder().add("@value", contractId)))
+                    .build();
+        }
+
+        @Test
+        void validate_whenNegotiationFinalized_shouldPass() {
+            finalizedNegotiation();
+
+            assertThat(validator.validate(request("agreement-1")).succeeded()).isTrue();
+        }
+
+        @Test
+        void validate_whenNegotiationTerminated_shouldFailWithReason() {
+            verifiedNegotiation();
+            terminate();
+
+            var result = validator.validate(request("agreement-1"));
+
+            assertThat(result.failed()).isTrue();
+            assertThat(result.getFailureDetail()).contains(TERMINATED_REASON);
+        }
+
+        @Test
+        void validate_whenNoContractId_shouldLeaveItToEdcsValidator() {
+            assertThat(validator.validate(JsonObject.EMPTY_JSON_OBJECT).succeeded()).isTrue();
         }
     }
 
