@@ -8,7 +8,10 @@ import io.kakehashi.ai.spi.JobOutput;
 import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -126,9 +129,16 @@ class ComputeRuntimeTest {
             permission.constraint(constraint);
         }
         var id = "agreement-" + UUID.randomUUID();
-        return ContractAgreement.Builder.newInstance().id(id).agreementId(id).providerId("jp-machine-tool-maker").consumerId("ai-vendor")
+        var agreement = ContractAgreement.Builder.newInstance().id(id).agreementId(id).providerId("jp-machine-tool-maker").consumerId("ai-vendor")
                 .assetId("machine-operation-data").contractSigningDate(System.currentTimeMillis() / 1000)
                 .policy(Policy.Builder.newInstance().permission(permission.build()).build()).build();
+        // held by a FINALIZED negotiation, as every agreement the connector acts on is (docs/decisions/0019)
+        RUNTIME.getService(ContractNegotiationStore.class).save(ContractNegotiation.Builder.newInstance()
+                .id("negotiation-" + id).correlationId("consumer-negotiation-" + id)
+                .counterPartyId("ai-vendor").counterPartyAddress("http://127.0.0.1:1/protocol").protocol("dataspace-protocol-http:2025-1")
+                .type(ContractNegotiation.Type.PROVIDER).state(ContractNegotiationStates.FINALIZED.code())
+                .contractAgreement(agreement).build());
+        return agreement;
     }
 
     private static AtomicConstraint constraint(String leftOperand, Operator operator, Object rightOperand) {

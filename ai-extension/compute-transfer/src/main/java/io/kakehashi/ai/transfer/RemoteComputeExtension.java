@@ -6,6 +6,7 @@ import io.kakehashi.ai.core.InMemoryRemoteTrainingStore;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
 import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
+import io.kakehashi.policy.spi.AgreementStatus;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessObservable;
@@ -62,6 +63,8 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Inject
     private ContractNegotiationStore agreements;
     @Inject
+    private AgreementStatus agreementStatus;
+    @Inject
     private GrpcPushSinks sinks;
     @Inject
     private TransferProcessService processes;
@@ -94,7 +97,7 @@ public class RemoteComputeExtension implements ServiceExtension {
                 ? Path.of(System.getProperty("java.io.tmpdir"), "kakehashi-compute-results-" + participantId.replaceAll("[^A-Za-z0-9._-]", "_"))
                 : Path.of(resultDir);
         monitor = context.getMonitor().withPrefix("remote-compute");
-        var jobs = new RemoteComputeJobs(store, agreements::findContractAgreement, () -> sinks, () -> processes, participantContext,
+        var jobs = new RemoteComputeJobs(store, agreements::findContractAgreement, agreementStatus, () -> sinks, () -> processes, participantContext,
                 participantId, dir, clock, monitor);
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));

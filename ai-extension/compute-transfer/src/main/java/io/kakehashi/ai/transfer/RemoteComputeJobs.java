@@ -12,6 +12,7 @@ import io.kakehashi.ai.spi.RemoteJob;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.Sha256;
 import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
+import io.kakehashi.policy.spi.AgreementStatus;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
@@ -59,6 +60,7 @@ public final class RemoteComputeJobs {
 
     private final RemoteJobStore store;
     private final Function<String, ContractAgreement> agreements;
+    private final AgreementStatus agreementStatus;
     private final Supplier<GrpcPushSinks> sinks;
     private final Supplier<TransferProcessService> processes;
     private final SingleParticipantContextSupplier participantContext;
@@ -68,11 +70,13 @@ public final class RemoteComputeJobs {
     private final Monitor monitor;
     private final ConcurrentMap<String, CompletableFuture<RemoteJob>> finished = new ConcurrentHashMap<>();
 
-    public RemoteComputeJobs(RemoteJobStore store, Function<String, ContractAgreement> agreements, Supplier<GrpcPushSinks> sinks,
+    public RemoteComputeJobs(RemoteJobStore store, Function<String, ContractAgreement> agreements, AgreementStatus agreementStatus,
+                             Supplier<GrpcPushSinks> sinks,
                              Supplier<TransferProcessService> processes, SingleParticipantContextSupplier participantContext,
                              String ownParticipantId, Path resultDir, Clock clock, Monitor monitor) {
         this.store = store;
         this.agreements = agreements;
+        this.agreementStatus = agreementStatus;
         this.sinks = sinks;
         this.processes = processes;
         this.participantContext = participantContext;
@@ -208,7 +212,8 @@ public final class RemoteComputeJobs {
 
     /**
      * The agreement a job may be sent under: one this connector holds as its consumer, with the provider named (when
-     * named); otherwise {@code badRequest} with the reason.
+     * named), still usable ({@link AgreementStatus}: its negotiation not terminated); otherwise {@code badRequest} with
+     * the reason.
      */
     public ServiceResult<ContractAgreement> agreementFor(String agreementId, String counterPartyId) {
         var agreement = agreements.apply(agreementId);
@@ -222,6 +227,10 @@ public final class RemoteComputeJobs {
         if (counterPartyId != null && !counterPartyId.equals(agreement.getProviderId())) {
             return ServiceResult.badRequest("counterPartyId: agreement %s is with %s, not %s"
                     .formatted(agreement.getId(), agreement.getProviderId(), counterPartyId));
+        }
+        var usable = agreementStatus.usable(agreement.getId());
+        if (usable.failed()) {
+            return ServiceResult.badRequest("agreementId: " + usable.getFailureDetail());
         }
         return ServiceResult.success(agreement);
     }

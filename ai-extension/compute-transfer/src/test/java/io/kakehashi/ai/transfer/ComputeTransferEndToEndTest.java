@@ -1,6 +1,12 @@
 package io.kakehashi.ai.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
+import org.eclipse.edc.spi.entity.StatefulEntity;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,9 +220,77 @@ class ComputeTransferEndToEndTest {
         assertThat(VENDOR.raw("GET", "/v3/kakehashi/compute/remote-jobs/no-such-job/result", null).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aJobUnderAnAgreementWhoseNegotiationTheProviderEndedTerminated_shouldBeDeniedWithTheReason() {
+        var agreement = VENDOR.negotiate(MAKER, "machines-analytics");
+        var makersAgreement = providerAgreement(agreement);
+        endTerminated(MAKER_RUNTIME, makersAgreement);
+
+        var id = submitted(agreement, sql("SELECT region, count(*) FROM asset GROUP BY region"));
+
+        var job = VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "FAILED");
+        assertThat(job.path("reason").asText()).startsWith("refused by the provider (409)")
+                .contains("agreement %s can no longer be used".formatted(makersAgreement));
+        VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
+        assertThat(MAKER.get("/v3/kakehashi/compute/jobs?agreementId=" + makersAgreement)).isEmpty();
+        // the maker's decision log holds the refusal as a DENY of its transfer.process decision, with the reason
+        assertThat(MAKER.decisions()).anySatisfy(line -> {
+            var entry = line.path("entry");
+            assertThat(entry.path("scope").asText()).isEqualTo("transfer.process");
+            assertThat(entry.path("outcome").asText()).isEqualTo("DENY");
+            assertThat(entry.toString()).contains(makersAgreement, "its contract negotiation was terminated");
+        });
+    }
+
+    @Test
+    void aJobOrTransferUnderAnAgreementWhoseNegotiationTheConsumerEndedTerminated_shouldBe400WithTheReason() {
+        var agreement = VENDOR.negotiate(MAKER, "machines-analytics");
+        endTerminated(VENDOR_RUNTIME, agreement);
+        var before = VENDOR.get("/v3/kakehashi/compute/remote-jobs").size();
+
+        assertBadRequest(VENDOR.submit(agreement, MAKER, sql("SELECT 1")), "agreement %s can no longer be used".formatted(agreement));
+        var transfer = TestConnector.body().put("@type", "TransferRequest").put("contractId", agreement)
+                .put("counterPartyAddress", MAKER.dsp()).put("protocol", TestConnector.PROTOCOL).put("transferType", "KakehashiCompute-PUSH");
+        assertBadRequest(VENDOR.raw("POST", "/v3/transferprocesses", transfer.toString()), "agreement %s can no longer be used".formatted(agreement));
+
+        assertThat(VENDOR.get("/v3/kakehashi/compute/remote-jobs").size()).isEqualTo(before);
+    }
+
+    @Test
+    void aJobUnderAFinalizedAgreement_shouldStillRun() {
+        var agreement = VENDOR.negotiate(MAKER, "machines-analytics");
+
+        var id = submitted(agreement, sql("SELECT count(*) AS n FROM asset"));
+
+        VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + id, "state", "COMPLETED");
+    }
+
     private static void assertBadRequest(java.net.http.HttpResponse<String> response, String reason) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.body()).contains(reason);
+    }
+
+    /**
+     * Leaves the negotiation that holds the agreement TERMINATED with the agreement stored, as the crash rounds did
+     * when the verification or finalization was lost after the agreement (issue 14). EDC's state machine cannot be
+     * driven there from FINALIZED, so the stored state is set directly and saved through the connector's store.
+     */
+    private static void endTerminated(RuntimeExtension runtime, String agreementId) {
+        var store = runtime.getService(ContractNegotiationStore.class);
+        var query = QuerySpec.Builder.newInstance().filter(Criterion.criterion("contractAgreement.id", "=", agreementId)).build();
+        ContractNegotiation negotiation;
+        try (var found = store.queryNegotiations(query)) {
+            negotiation = found.findFirst().orElseThrow();
+        }
+        try {
+            var state = StatefulEntity.class.getDeclaredField("state");
+            state.setAccessible(true);
+            state.setInt(negotiation, ContractNegotiationStates.TERMINATED.code());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        negotiation.setErrorDetail("the finalization was lost");
+        store.save(negotiation);
     }
 
     /** The maker's decision-log entry of a scope about the job with this description digest. */

@@ -7,6 +7,7 @@ import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.ai.spi.RemoteJob;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.spi.monitor.ConsoleMonitor;
 import org.eclipse.edc.spi.result.ServiceResult;
@@ -53,7 +54,7 @@ class SettleStalledTest {
             });
 
     private RemoteComputeJobs jobs(Instant now) {
-        return new RemoteComputeJobs(store, id -> null, () -> null, () -> processes, () -> null, "ai-vendor", dir,
+        return new RemoteComputeJobs(store, id -> null, id -> Result.success(), () -> null, () -> processes, () -> null, "ai-vendor", dir,
                 Clock.fixed(now, ZoneOffset.UTC), new ConsoleMonitor());
     }
 
@@ -164,7 +165,7 @@ class SettleStalledTest {
                 return store.update(id, change);
             }
         };
-        var jobs = new RemoteComputeJobs(onlyUnfinished, id -> null, () -> null, () -> processes, () -> null, "ai-vendor", dir,
+        var jobs = new RemoteComputeJobs(onlyUnfinished, id -> null, id -> Result.success(), () -> null, () -> processes, () -> null, "ai-vendor", dir,
                 Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC), new ConsoleMonitor());
 
         assertThat(jobs.settleStalled(Duration.ofSeconds(30))).isEqualTo(1);

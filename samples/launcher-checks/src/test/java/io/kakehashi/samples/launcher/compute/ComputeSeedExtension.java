@@ -7,7 +7,10 @@ import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import org.eclipse.edc.connector.controlplane.asset.spi.domain.Asset;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
 import org.eclipse.edc.participant.spi.ParticipantAgent;
 import org.eclipse.edc.policy.model.Action;
 import org.eclipse.edc.policy.model.AtomicConstraint;
@@ -45,6 +48,8 @@ public class ComputeSeedExtension implements ServiceExtension {
     public static final String AGREEMENT_ID = "launcher-compute-agreement";
     public static final String ASSET_ID = "launcher-compute-asset";
 
+    @Inject
+    private ContractNegotiationStore negotiations;
     @Inject
     private ComputeJobService jobs;
     @Inject
@@ -107,6 +112,11 @@ public class ComputeSeedExtension implements ServiceExtension {
                 .providerId("launcher-provider").consumerId("ai-vendor").assetId(ASSET_ID)
                 .contractSigningDate(System.currentTimeMillis() / 1000)
                 .policy(Policy.Builder.newInstance().permission(permission).build()).build();
+        // held by a FINALIZED negotiation, as every agreement the connector acts on is (docs/decisions/0019)
+        negotiations.save(ContractNegotiation.Builder.newInstance().id("negotiation-" + AGREEMENT_ID).correlationId("consumer-" + AGREEMENT_ID)
+                .counterPartyId("ai-vendor").counterPartyAddress("http://127.0.0.1:1/protocol").protocol("dataspace-protocol-http:2025-1")
+                .type(ContractNegotiation.Type.PROVIDER).state(ContractNegotiationStates.FINALIZED.code())
+                .contractAgreement(agreement).build());
         var query = JobDescription.of(JobType.SQL, Map.of("query", "SELECT region, count(*) AS machines, avg(temperature) AS t FROM asset GROUP BY region"));
 
         var submitted = jobs.submit(new ParticipantAgent("ai-vendor", Map.of(), Map.of()), agreement, query);

@@ -1,5 +1,6 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.transfer.grpc.auth.TransferClaims;
 import io.kakehashi.transfer.grpc.auth.TransferTokenVerifier;
 import org.eclipse.edc.connector.dataplane.spi.iam.DataPlaneAccessTokenService;
@@ -14,7 +15,9 @@ import java.util.Date;
  * plane's key and the token's record in the access-token store (a revoked token has none). The transfer and
  * agreement come from the record ({@code process_id}, {@code agreement_id}); the expiry is the token's
  * {@code exp} claim, else its {@code iat} plus the configured lifetime (EDC's own EDRs carry no {@code exp}).
- * Thread-safe.
+ * The token's agreement must still be usable ({@link AgreementStatus}, docs/decisions/0019): every call, and every
+ * re-check of a running stream, asks again, so a stream whose agreement's negotiation was terminated ends at its next
+ * re-check. Thread-safe.
  */
 public final class EdcTransferTokenVerifier implements TransferTokenVerifier {
 
@@ -23,10 +26,12 @@ public final class EdcTransferTokenVerifier implements TransferTokenVerifier {
 
     private final DataPlaneAccessTokenService tokens;
     private final Duration lifetime;
+    private final AgreementStatus agreements;
 
-    public EdcTransferTokenVerifier(DataPlaneAccessTokenService tokens, Duration lifetime) {
+    public EdcTransferTokenVerifier(DataPlaneAccessTokenService tokens, Duration lifetime, AgreementStatus agreements) {
         this.tokens = tokens;
         this.lifetime = lifetime;
+        this.agreements = agreements;
     }
 
     @Override
@@ -42,6 +47,10 @@ public final class EdcTransferTokenVerifier implements TransferTokenVerifier {
         var agreementId = properties.get(AGREEMENT_ID);
         if (processId == null || agreementId == null) {
             return Result.failure("the token is not scoped to a transfer");
+        }
+        var usable = agreements.usable(agreementId.toString());
+        if (usable.failed()) {
+            return Result.failure(usable.getFailureDetail());
         }
         var expiresAt = instant(data.claimToken().getClaim("exp"));
         if (expiresAt == null) {

@@ -1,6 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
 import io.grpc.ServerCredentials;
+import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.GrpcTransferServer;
@@ -159,6 +160,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Inject(required = false)
     private ContractNegotiationStore agreements;
     @Inject(required = false)
+    private AgreementStatus agreementStatus;
+    @Inject(required = false)
     private TransferProcessObservable transferProcessObservable;
     @Inject(required = false)
     private TransferProcessService transferProcessService;
@@ -215,7 +218,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         var recordSinks = new TransferRegistry<RecordSink>();
         pushSinks = new GrpcPushSinks(bulkSinks, tokens, endpoint);
 
-        var authorization = new TransferAuthorization(new EdcTransferTokenVerifier(accessTokens, lifetime), clock);
+        var authorization = new TransferAuthorization(new EdcTransferTokenVerifier(accessTokens, lifetime, agreementStatus()), clock);
         server = new GrpcTransferServer(host, port, credentials, authorization, List.of(
                 new BulkTransferService(authorization, bulkSources, bulkSinks, meters, config, clock, monitor),
                 new RecordStreamService(authorization, recordStreams, recordSinks, meters, config, executor, clock, monitor)));
@@ -301,6 +304,16 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
             }
         }
         return ValidationResult.success();
+    }
+
+    // a data plane deployed apart from its control plane has no negotiation store to ask; in the connector the
+    // policy engine's AgreementStatusExtension always provides it
+    private AgreementStatus agreementStatus() {
+        if (agreementStatus != null) {
+            return agreementStatus;
+        }
+        monitor.warning("No AgreementStatus in this runtime: gRPC calls check their token but not whether its agreement's negotiation was terminated");
+        return agreementId -> Result.success();
     }
 
     private RecordFiles recordFiles() {

@@ -7,23 +7,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** A file source whose reads stop at a gate offset until the test opens the gate (for mid-stream events). */
-final class GatedBulkSource implements BulkSource {
+public final class GatedBulkSource implements BulkSource {
 
     private final BulkSource delegate;
     private final long gate;
     private final CountDownLatch open = new CountDownLatch(1);
     private final CountDownLatch reached = new CountDownLatch(1);
 
-    GatedBulkSource(BulkSource delegate, long gate) {
+    public GatedBulkSource(BulkSource delegate, long gate) {
         this.delegate = delegate;
         this.gate = gate;
     }
 
-    void open() {
+    public void open() {
         open.countDown();
     }
 
-    boolean awaitReached() throws InterruptedException {
+    public boolean awaitReached() throws InterruptedException {
         return reached.await(10, TimeUnit.SECONDS);
     }
 

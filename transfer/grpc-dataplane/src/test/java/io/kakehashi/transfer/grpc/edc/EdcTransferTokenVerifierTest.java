@@ -1,6 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
 import org.eclipse.edc.spi.iam.TokenParameters;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EdcTransferTokenVerifierTest {
 
     private final FakeAccessTokens tokens = new FakeAccessTokens();
-    private final EdcTransferTokenVerifier verifier = new EdcTransferTokenVerifier(tokens, Duration.ofMinutes(30));
+    private final EdcTransferTokenVerifier verifier = new EdcTransferTokenVerifier(tokens, Duration.ofMinutes(30), agreementId -> Result.success());
     private final DataAddress address = DataAddress.Builder.newInstance().type("HttpData").build();
 
     @Test

@@ -124,6 +124,8 @@ class GrpcDataPlaneExtensionTest {
         context.registerService(TransferProcessObservable.class, observable);
         context.registerService(TransferProcessService.class, processes);
         context.registerService(ContractNegotiationStore.class, agreements);
+        // every agreement here is usable; TerminatedAgreementTransferTest covers the refusals
+        context.registerService(io.kakehashi.policy.spi.AgreementStatus.class, agreementId -> org.eclipse.edc.spi.result.Result.success());
     }
 
     @AfterEach

@@ -3,6 +3,8 @@ package io.kakehashi.transfer.grpc.edc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kakehashi.transfer.grpc.GrpcChannels;
+import io.kakehashi.transfer.grpc.selection.AwaitingDataPlaneSelector;
+import org.eclipse.edc.connector.dataplane.selector.spi.DataPlaneSelectorService;
 import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
 import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
 import io.kakehashi.transfer.grpc.v1.OffsetRequest;
@@ -94,6 +96,16 @@ class GrpcDataPlaneRuntimeTest {
         // EDC 0.15.1 alone answers 500 (issue 13, defect 6)
         assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
         assertThat(response.body()).contains("no data flow with this id");
+    }
+
+    @Test
+    void dataPlaneSelector_shouldBeTheAwaitingOneAndSelectTheEmbeddedDataPlane() {
+        var selector = RUNTIME.getService(DataPlaneSelectorService.class);
+
+        assertThat(selector).isInstanceOf(AwaitingDataPlaneSelector.class);
+        // asked as the transfer manager asks; right after start this waits for the registration instead of failing
+        var selected = selector.select(null, instance -> instance.getAllowedTransferTypes().contains("GrpcStream-PULL"));
+        assertThat(selected.succeeded()).as(selected::getFailureDetail).isTrue();
     }
 
     @Test
