@@ -1,5 +1,6 @@
 package io.kakehashi.core.security;
 
+import io.kakehashi.testfixtures.PostgresTestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +28,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,8 +60,7 @@ class CounterpartyDestinationAttackTest {
     private static final String API_KEY = "attack-test-management-key";
     private static final String PROTOCOL = "dataspace-protocol-http:2025-1";
     private static final String EDC = "https://w3id.org/edc/v0.0.1/ns/";
-    private static final String SERVER_URL = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/");
-    private static final String DATABASE_USER = "postgres";
+    private static final PostgresTestServer POSTGRES = PostgresTestServer.get();
     private static final String DID_KEYS = "kakehashi-did-keys";
     private static final String TOKEN_SIGNER = "dataplane-token-signer";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -309,9 +308,9 @@ class CounterpartyDestinationAttackTest {
             config.put("kakehashi.vault.password", "attack-test-vault-" + id);
             // PostgreSQL, where issue 13 found the secret stored in edc_transfer_process.error_detail (and EDC's SQL
             // store modules on this class path need a datasource anyway)
-            recreateDatabase(database());
-            config.put("edc.datasource.default.url", SERVER_URL + database());
-            config.put("edc.datasource.default.user", DATABASE_USER);
+            POSTGRES.recreateDatabase(database());
+            config.put("edc.datasource.default.url", POSTGRES.url(database()));
+            config.put("edc.datasource.default.user", POSTGRES.user());
         }
 
         String database() {
@@ -320,7 +319,7 @@ class CounterpartyDestinationAttackTest {
 
         /** The error details of the transfer processes as PostgreSQL holds them. */
         List<String> storedErrorDetails() {
-            try (var connection = DriverManager.getConnection(SERVER_URL + database(), DATABASE_USER, null);
+            try (var connection = POSTGRES.connect(database());
                  var statement = connection.createStatement();
                  var rows = statement.executeQuery("SELECT coalesce(error_detail, '') FROM edc_transfer_process")) {
                 var details = new java.util.ArrayList<String>();
@@ -333,15 +332,6 @@ class CounterpartyDestinationAttackTest {
             }
         }
 
-        private static void recreateDatabase(String name) {
-            try (var connection = DriverManager.getConnection(SERVER_URL + "postgres", DATABASE_USER, null);
-                 var statement = connection.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                statement.execute("CREATE DATABASE " + name);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
 
         RuntimeExtension runtime() {
             return new RuntimePerClassExtension(new EmbeddedRuntime(id, new URL[0])
