@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Checks an asset's DCAT metadata ({@link AssetMetadataProperty}) when the management API creates or updates the
- * asset: malformed JSON-LD, a profile violation or an unknown profile becomes one violation per message, which EDC
+ * asset: no asset at all (an empty body), malformed JSON-LD, a profile violation or an unknown profile becomes one violation per message, which EDC
  * turns into a 400 before anything is stored. An asset without metadata passes. Stores nothing itself.
  * Thread-safe.
  */
@@ -24,6 +24,9 @@ public final class AssetMetadataValidator implements Validator<JsonObject> {
 
     @Override
     public ValidationResult validate(JsonObject asset) {
+        if (asset == null) {
+            return ValidationResult.failure(Violation.violation("the asset is missing: the body must be a JSON object", ""));
+        }
         var metadata = AssetMetadataProperty.fromExpanded(asset);
         if (metadata.isEmpty()) {
             return ValidationResult.success();

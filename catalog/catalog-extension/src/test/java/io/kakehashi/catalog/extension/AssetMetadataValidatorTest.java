@@ -39,6 +39,16 @@ class AssetMetadataValidatorTest {
     }
 
     @Test
+    void validate_whenThereIsNoAsset_shouldFailSayingSo() {
+        // an empty body reaches the validator as null; it threw a NullPointerException (a 500, issue 13, defect 6)
+        var result = validator.validate(null);
+
+        assertThat(result.failed()).isTrue();
+        assertThat(result.getFailure().getViolations()).singleElement()
+                .satisfies(violation -> assertThat(violation.message()).isEqualTo("the asset is missing: the body must be a JSON object"));
+    }
+
+    @Test
     void validate_whenAssetHasNoMetadata_shouldPass() {
         assertThat(validator.validate(assetWithoutMetadata("a1")).succeeded()).isTrue();
     }

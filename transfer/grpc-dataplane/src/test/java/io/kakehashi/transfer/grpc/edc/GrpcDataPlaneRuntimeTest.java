@@ -40,6 +40,7 @@ class GrpcDataPlaneRuntimeTest {
     private static final String API_KEY = "runtime-test-key";
     private static final int MANAGEMENT_PORT = freePort();
     private static final int GRPC_PORT = freePort();
+    private static final int CONTROL_PORT = freePort();
     private static final Path RECORD_FILES = temporaryDirectory("kakehashi-record-files");
 
     @RegisterExtension
@@ -56,8 +57,7 @@ class GrpcDataPlaneRuntimeTest {
                 var protocolPort = freePort();
                 config.put("web.http.protocol.port", String.valueOf(protocolPort));
                 config.put("web.http.protocol.path", "/protocol");
-                var controlPort = freePort();
-                config.put("web.http.control.port", String.valueOf(controlPort));
+                config.put("web.http.control.port", String.valueOf(CONTROL_PORT));
                 config.put("web.http.control.path", "/control");
                 config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
                 config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
@@ -83,6 +83,17 @@ class GrpcDataPlaneRuntimeTest {
     @AfterAll
     static void removeRecordFiles() throws IOException {
         Files.deleteIfExists(RECORD_FILES);
+    }
+
+    @Test
+    void controlApi_stateOfAnUnknownDataFlow_shouldBe404() throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/control/v1/dataflows/no-such-flow/state".formatted(CONTROL_PORT))).GET().build();
+
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        // EDC 0.15.1 alone answers 500 (issue 13, defect 6)
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+        assertThat(response.body()).contains("no data flow with this id");
     }
 
     @Test

@@ -1,0 +1,29 @@
+package io.kakehashi.samples.launcher.guard;
+
+import io.kakehashi.samples.support.ConnectorProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** {@link MalformedRequestTestBase} against the launcher on the embedded (in-memory) default. */
+class MalformedRequestEmbeddedTest extends MalformedRequestTestBase {
+
+    private static ConnectorProcess connector;
+
+    @BeforeAll
+    static void start() {
+        connector = ConnectorProcess.start(settings("malformed-embedded"), START);
+        storeTheKeptAsset(connector);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connector != null) {
+            connector.close();
+        }
+    }
+
+    @Override
+    ConnectorProcess connector() {
+        return connector;
+    }
+}
