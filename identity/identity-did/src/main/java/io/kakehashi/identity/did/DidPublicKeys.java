@@ -14,7 +14,9 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -98,8 +100,9 @@ public class DidPublicKeys {
 
     /** The endpoint of the DID's service of the given type. */
     public Result<String> serviceEndpoint(String did, String type) {
-        return resolve(did).compose(document -> document.getService().stream()
-                .filter(service -> type.equals(service.getType()))
+        // a peer's document may hold null entries or lists: they name nothing
+        return resolve(did).compose(document -> Optional.ofNullable(document.getService()).orElse(List.of()).stream()
+                .filter(service -> service != null && type.equals(service.getType()))
                 .map(Service::getServiceEndpoint)
                 .filter(endpoint -> endpoint != null && !endpoint.isBlank())
                 .findFirst()
@@ -118,7 +121,7 @@ public class DidPublicKeys {
     }
 
     private static Optional<VerificationMethod> select(String did, DidDocument document, String keyId) {
-        var methods = document.getVerificationMethod();
+        var methods = Optional.ofNullable(document.getVerificationMethod()).orElse(List.of()).stream().filter(Objects::nonNull).toList();
         if (keyId == null) {
             return methods.size() == 1 ? Optional.of(methods.get(0)) : Optional.empty();
         }

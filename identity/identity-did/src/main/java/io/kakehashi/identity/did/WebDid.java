@@ -1,5 +1,6 @@
 package io.kakehashi.identity.did;
 
+import okhttp3.HttpUrl;
 import org.eclipse.edc.spi.result.Result;
 
 import java.net.URI;
@@ -37,7 +38,10 @@ public record WebDid(String did, String host, int port, String path) {
             return Result.failure("'%s' is not a plain did:web identifier (no fragment, query, slash or trailing ':')".formatted(did));
         }
         var segments = specific.split(":");
-        var authority = URLDecoder.decode(segments[0], StandardCharsets.UTF_8);
+        var authority = decode(segments[0]);
+        if (authority == null) {
+            return Result.failure("did:web '%s' has an invalid percent-encoding".formatted(did));
+        }
         String host = authority;
         var port = -1;
         var colon = authority.lastIndexOf(':');
@@ -60,9 +64,31 @@ public record WebDid(String did, String host, int port, String path) {
             if (segments[i].isBlank()) {
                 return Result.failure("did:web '%s' has an empty path segment".formatted(did));
             }
-            path.append(i > 1 ? "/" : "").append(URLDecoder.decode(segments[i], StandardCharsets.UTF_8));
+            var segment = decode(segments[i]);
+            if (segment == null) {
+                return Result.failure("did:web '%s' has an invalid percent-encoding".formatted(did));
+            }
+            path.append(i > 1 ? "/" : "").append(segment);
         }
-        return Result.success(new WebDid(did, host.toLowerCase(Locale.ROOT), port, path.toString()));
+        var parsed = new WebDid(did, host.toLowerCase(Locale.ROOT), port, path.toString());
+        // a host or path that is no valid web address would otherwise surface as an exception where the document is fetched
+        try {
+            if (HttpUrl.parse(parsed.documentUrl(false).toString()) == null) {
+                return Result.failure("did:web '%s' does not name a valid web address".formatted(did));
+            }
+        } catch (IllegalArgumentException e) {
+            return Result.failure("did:web '%s' does not name a valid web address".formatted(did));
+        }
+        return Result.success(parsed);
+    }
+
+    /** The percent-decoded text, or null when an escape is malformed. */
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Whether the host is this machine's loopback interface. */

@@ -36,4 +36,12 @@ class WebDidTest {
     void parse_whenNotAPlainWebDid_shouldFail(String text) {
         assertThat(WebDid.parse(text).failed()).isTrue();
     }
+
+    // found by DidDocumentFuzzTest: these threw IllegalArgumentException from URLDecoder, URI or OkHttp
+    @ParameterizedTest
+    @ValueSource(strings = { "did:web:%zz:alice", "did:web:host:%4", "did:web:a b^c:alice", "did:web:%3A8080", "did:web:127.0.0.1%00%E2%80%AE:x" })
+    void parse_whenNoValidWebAddress_shouldFailInsteadOfThrowing(String text) {
+        assertThat(WebDid.parse(text).failed()).isTrue();
+        assertThat(new WebDidDocumentResolver(DidTestFixtures.httpClient(), true).resolve(text).failed()).isTrue();
+    }
 }
