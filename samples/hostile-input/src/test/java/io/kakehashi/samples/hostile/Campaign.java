@@ -141,6 +141,11 @@ public final class Campaign {
         }
     }
 
+    /** The names of the secrets judged against ({@code connector:alias}), never their values. */
+    public java.util.Set<String> secretNames() {
+        return secrets.describe().keySet();
+    }
+
     private void count(String family) {
         synchronized (counts) {
             counts.computeIfAbsent(family, f -> new AtomicInteger()).incrementAndGet();
@@ -165,9 +170,14 @@ public final class Campaign {
         return matching;
     }
 
-    /** Fails with every finding of the family, one per line, when there is any. */
-    public void assertNoFindings(String family) {
-        var matching = findings(family);
-        assertThat(matching).as("%d findings in %d %s requests:%n%s", matching.size(), requests(family), family, String.join("\n", matching)).isEmpty();
+    /** Fails with every finding of the families, one per line, when there is any. */
+    public void assertNoFindings(String... families) {
+        var matching = new ArrayList<String>();
+        var requests = 0;
+        for (var family : families) {
+            matching.addAll(findings(family));
+            requests += requests(family);
+        }
+        assertThat(matching).as("%d findings in %d %s requests:%n%s", matching.size(), requests, String.join(" and ", families), String.join("\n", matching)).isEmpty();
     }
 }

@@ -200,11 +200,23 @@ public final class HostileDataspace implements AutoCloseable {
         var state = new LinkedHashMap<String, JsonNode>();
         for (var entry : Map.of("provider", provider, "consumer", consumer, "bystander", bystander).entrySet()) {
             for (var kind : List.of("assets", "policydefinitions", "contractdefinitions", "contractnegotiations", "contractagreements", "transferprocesses")) {
-                state.put(entry.getKey() + " " + kind, query(entry.getValue(), "/v3/" + kind + "/request"));
+                state.put(entry.getKey() + " " + kind, withoutPolicyIds(query(entry.getValue(), "/v3/" + kind + "/request")));
             }
             state.put(entry.getKey() + " remote compute jobs", entry.getValue().management().get("/v3/kakehashi/compute/remote-jobs"));
         }
         return state;
+    }
+
+    /** The management API gives a policy a fresh random {@code @id} each time it shows it: not stored state. */
+    private static JsonNode withoutPolicyIds(JsonNode node) {
+        if (node.isObject()) {
+            var policy = node.get("policy");
+            if (policy instanceof ObjectNode object) {
+                object.remove("@id");
+            }
+        }
+        node.forEach(HostileDataspace::withoutPolicyIds);
+        return node;
     }
 
     /** Every connector's vault secrets and both API keys, as they are now. */
@@ -288,6 +300,17 @@ public final class HostileDataspace implements AutoCloseable {
 
     public static int grpcPort(ConnectorSettings settings) {
         return Integer.parseInt(settings.properties().get("kakehashi.transfer.grpc.port"));
+    }
+
+    /** Where the provider's asset reads its data from (the data holder's backend). */
+    public String backendUrl() {
+        return backend.urlOf("records.csv");
+    }
+
+    /** One entry of a connector's vault, read from its file (for the public gRPC certificate). */
+    public static String vaultEntry(ConnectorSettings settings, String alias) {
+        return io.kakehashi.core.vault.KeystoreVault.open(Path.of(settings.properties().get("kakehashi.vault.path")), settings.vaultPassword().toCharArray())
+                .orElseThrow(failure -> new IllegalStateException(failure.getFailureDetail())).resolveSecret(alias);
     }
 
     public Path workDir() {
