@@ -55,6 +55,7 @@ public final class Campaign {
     private final VaultSecrets secrets;
     private final List<String> findings = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> counts = new LinkedHashMap<>();
+    private final List<String> slowest = new CopyOnWriteArrayList<>();
 
     public Campaign(VaultSecrets secrets) {
         this.secrets = secrets;
@@ -68,8 +69,13 @@ public final class Campaign {
             request.header("Content-Type", "application/json");
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        var started = System.nanoTime();
         try {
             var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            var millis = (System.nanoTime() - started) / 1_000_000;
+            if (millis > 2_000) {
+                slowest.add(millis + " ms [" + family + "] " + probe);
+            }
             return new Exchange(family, probe, method, url, body, response.statusCode(), response.headers().map(), response.body());
         } catch (IOException e) {
             // a connection the connector dropped is no answer at all: as bad as a 5xx
@@ -178,6 +184,8 @@ public final class Campaign {
             matching.addAll(findings(family));
             requests += requests(family);
         }
+        slowest.stream().filter(line -> java.util.Arrays.stream(families).anyMatch(family -> line.contains("[" + family + "]")))
+                .forEach(line -> System.out.println("hostile-input: slow request: " + line));
         assertThat(matching).as("%d findings in %d %s requests:%n%s", matching.size(), requests, String.join(" and ", families), String.join("\n", matching)).isEmpty();
     }
 }

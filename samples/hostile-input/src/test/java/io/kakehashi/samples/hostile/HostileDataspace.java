@@ -32,8 +32,8 @@ import java.util.concurrent.CompletionException;
  * The dataspace the hostile-input suite attacks: a dataspace authority and three members, each the production launcher
  * jar in its own JVM with real DCP identity (membership and legal-entity credentials). The <b>provider</b> offers one
  * asset; the <b>bystander</b> has agreed a contract with it and pulled the data over gRPC (a finalized negotiation and
- * a completed transfer — the state other members must not touch); the <b>consumer</b> has agreed a contract of its own
- * and carries the {@link RogueMemberExtension}, so the suite can send any DSP message with its genuine token. With
+ * a completed transfer — the state other members must not touch); the <b>consumer</b> has agreed a contract of its own,
+ * pulled the data once too, and carries the {@link RogueMemberExtension}, so the suite can send any DSP message with its genuine token. With
  * {@code postgres} every connector keeps its state in a PostgreSQL database of its own, created for the run and
  * dropped after it.
  * <p>
@@ -64,6 +64,7 @@ public final class HostileDataspace implements AutoCloseable {
     private JsonNode bystanderNegotiationAtProvider;
     private JsonNode bystanderTransferAtProvider;
     private String bystanderTransferId;
+    private String consumerTransferId;
 
     private HostileDataspace(Path workDir, boolean postgres) {
         this.workDir = workDir.toAbsolutePath();
@@ -148,6 +149,10 @@ public final class HostileDataspace implements AutoCloseable {
                 workDir.resolve("bystander-inbox").resolve("records.csv"));
         bystanderApi.awaitCompleted(bystanderTransferId, STEP);
         consumerAgreementId = negotiate(consumer);
+        var consumerApi = consumer.management();
+        consumerTransferId = consumerApi.transferGrpcPull(providerSettings().dspAddress(), providerSettings().participantId(), consumerAgreementId,
+                workDir.resolve("consumer-inbox").resolve("records.csv"));
+        consumerApi.awaitCompleted(consumerTransferId, STEP);
 
         var bystanderDid = bystanderSettings().participantId();
         bystanderNegotiationAtProvider = only(query(provider, "/v3/contractnegotiations/request"), "counterPartyId", bystanderDid);
@@ -283,6 +288,16 @@ public final class HostileDataspace implements AutoCloseable {
     /** The bystander's transfer as the provider stores it. */
     public JsonNode bystanderTransferAtProvider() {
         return bystanderTransferAtProvider;
+    }
+
+    /** The consumer's own completed pull, on its side. */
+    public String consumerTransferId() {
+        return consumerTransferId;
+    }
+
+    /** The rogue member's answer to which data-plane token it received for one of its own transfers. */
+    public String rogueTokenUrl(String transferId) {
+        return "http://127.0.0.1:%d/token?transfer=%s".formatted(roguePort, transferId);
     }
 
     /** The bystander's transfer id on its own side. */

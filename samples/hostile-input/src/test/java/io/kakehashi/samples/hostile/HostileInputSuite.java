@@ -195,14 +195,18 @@ abstract class HostileInputSuite {
      */
     private List<Runnable> dspProbes(HostileBodies generator, String name, String method, String url, ObjectNode base, Expect memberExpect, String idField) {
         var probes = new ArrayList<Runnable>();
-        var fixed = new ArrayList<Body>(HostileBodies.shapeless(base, attacker.url("/jsonld-context")));
-        fixed.addAll(HostileBodies.typeConfusions(base));
-        fixed.add(new Body("well-formed", base.toString()));
-        for (var body : fixed) {
+        var shapeless = new ArrayList<Body>(HostileBodies.shapeless(base, attacker.url("/jsonld-context")));
+        shapeless.add(new Body("well-formed", base.toString()));
+        for (var body : shapeless) {
             var label = name + ", " + body.label();
             probes.add(() -> member("dsp", label, method, url, body.text(), body.label().equals("well-formed") ? memberExpect : worst(memberExpect)));
             probes.add(() -> anonymous("dsp", label + ", no token", method, url, null, body.text(), Expect.CLIENT_ERROR));
             probes.add(() -> anonymous("dsp", label + ", garbage token", method, url, GARBAGE_TOKEN, body.text(), Expect.CLIENT_ERROR));
+        }
+        for (var body : HostileBodies.typeConfusions(base)) {
+            var label = name + ", " + body.label();
+            probes.add(() -> member("dsp", label, method, url, body.text(), worst(memberExpect)));
+            probes.add(() -> anonymous("dsp", label + ", no token", method, url, null, body.text(), Expect.CLIENT_ERROR));
         }
         if (idField != null) {
             for (var body : HostileBodies.hostileIds(base, idField)) {
@@ -304,7 +308,6 @@ abstract class HostileInputSuite {
         wrongKeys.put("no key", null);
         wrongKeys.put("a wrong key", "mgmt-00000000-0000-0000-0000-000000000000");
         wrongKeys.put("the key upper-cased", upper(provider.managementKey()));
-        wrongKeys.put("the key with a trailing space", provider.managementKey() + " ");
         wrongKeys.put("the key's first 16 characters", provider.managementKey().substring(0, 16));
         wrongKeys.put("the auditor key", provider.auditorKey());
         wrongKeys.put("the consumer's key", consumer.managementKey());
@@ -323,7 +326,7 @@ abstract class HostileInputSuite {
         probes.add(() -> create(provider, "asset, empty body", "/v3/assets", "", Expect.CLIENT_ERROR));
         probes.add(() -> create(provider, "asset, null body", "/v3/assets", "null", Expect.CLIENT_ERROR));
         probes.add(() -> create(provider, "asset, id with NUL", "/v3/assets", asset.deepCopy().put("@id", HostileBodies.NUL).toString(), Expect.CLIENT_ERROR));
-        probes.add(() -> create(provider, "asset, id of 10 MB", "/v3/assets", HostileBodies.huge(asset, "@id").text(), Expect.NO_SERVER_ERROR));
+        probes.add(() -> create(provider, "asset, id of 10 MB", "/v3/assets", HostileBodies.huge(asset, "@id").text(), Expect.CLIENT_ERROR));
 
         var policy = policyBody("hostile-probe-policy", ManagementClient.constraint("https://w3id.org/kakehashi/policy/ai.minAggregation", "gteq", "10"));
         probes.addAll(creations(provider, "/v3/policydefinitions", policy, generator));
@@ -372,8 +375,8 @@ abstract class HostileInputSuite {
         }
         queries.add(new Body("sortOrder SIDEWAYS", querySpec().put("sortField", "id").put("sortOrder", "SIDEWAYS").toString()));
         for (var operator : List.of("=", "LIKE", "ILIKE", "in", "approximately", "", "; DROP")) {
-            for (var left : List.of("id", EDC + "id", "dataAddress." + EDC + "baseUrl", "nope.nope", "properties.'x'")) {
-                for (var right : List.<Object>of(HostileBodies.NUL, 42, List.of("a", 1), "%")) {
+            for (var left : List.of("id", "dataAddress." + EDC + "baseUrl", "nope.nope", "properties.'x'")) {
+                for (var right : List.<Object>of(HostileBodies.NUL, 42, List.of("a", 1))) {
                     var query = querySpec();
                     query.putArray("filterExpression").addObject().put("@type", "Criterion").put("operandLeft", left).put("operator", operator)
                             .set("operandRight", ManagementClient.mapper().valueToTree(right));
@@ -489,7 +492,6 @@ abstract class HostileInputSuite {
         wrongKeys.put("a wrong key", "audit-00000000-0000-0000-0000-000000000000");
         wrongKeys.put("the management key", provider.managementKey());
         wrongKeys.put("the auditor key upper-cased", upper(provider.auditorKey()));
-        wrongKeys.put("the auditor key with a trailing space", provider.auditorKey() + " ");
         wrongKeys.put("another connector's auditor key", dataspace.consumerSettings().auditorKey());
         for (var path : paths) {
             wrongKeys.forEach((name, key) -> probes.add(() -> auditor("GET " + path + " with " + name, "GET", path, key, Expect.REFUSED_CREDENTIAL)));
@@ -724,20 +726,21 @@ abstract class HostileInputSuite {
         var channel = io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", HostileDataspace.grpcPort(provider), credentials).build();
         try {
             var bystanderTransfer = dataspace.bystanderTransferAtProvider().path("@id").asText();
-            // the bystander's token for its own pull, as its connector received it (an EDR), if its management API shows it
-            var stolen = stolenToken();
+            // a member's genuine token for its own pull, tried on another member's transfer (and on its own, after it completed)
+            var own = consumersOwnToken();
             var tokens = new LinkedHashMap<String, String>();
             tokens.put("no token", null);
             tokens.put("a garbage token", GARBAGE_TOKEN);
             tokens.put("a bearer without a token", "Bearer ");
             tokens.put("a token signed with alg none", "Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4In0.");
-            if (stolen != null) {
-                tokens.put("the bystander's token (its transfer completed)", stolen);
+            if (own != null) {
+                tokens.put("the consumer's token for its own completed pull", own);
             } else {
-                campaign.finding("grpc-setup", "the bystander's EDR is not shown by its management API; the stolen-token calls are left out");
+                campaign.finding("grpc-setup", "the rogue member found no data-plane token for its own pull; the other-transfer token calls are left out");
             }
             var ids = new LinkedHashMap<String, String>();
             ids.put("the bystander's transfer", bystanderTransfer);
+            ids.put("the consumer's own completed transfer", providerTransferOf(dataspace.consumerTransferId()));
             ids.put("an unknown transfer", "hostile-no-such-transfer");
             ids.put("the consumer's agreement id", dataspace.consumerAgreementId());
             ids.put("a NUL id", HostileBodies.NUL);
@@ -746,7 +749,9 @@ abstract class HostileInputSuite {
             var probes = new ArrayList<Runnable>();
             tokens.forEach((tokenName, token) -> ids.forEach((idName, id) -> {
                 var label = "with " + tokenName + " for " + idName;
-                probes.add(() -> grpcCall("Read " + label, channel, token, (stub, done) -> {
+                // a member may read its own transfer again; any other pairing must be refused
+                var expect = tokenName.startsWith("the consumer's") && idName.startsWith("the consumer's") ? Expect.NO_SERVER_ERROR : Expect.CLIENT_ERROR;
+                probes.add(() -> grpcCall("Read " + label, channel, token, expect, (stub, done) -> {
                     var received = new java.util.concurrent.atomic.AtomicInteger();
                     var iterator = io.kakehashi.transfer.grpc.v1.BulkTransferGrpc.newBlockingStub(channel).withInterceptors(bearer(token))
                             .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
@@ -759,13 +764,13 @@ abstract class HostileInputSuite {
                     }
                     return received.get() > 0 ? received.get() + " bytes of data" : "a stream with no data";
                 }));
-                probes.add(() -> grpcCall("Offset " + label, channel, token, (stub, done) -> "offset " + io.kakehashi.transfer.grpc.v1.BulkTransferGrpc
+                probes.add(() -> grpcCall("Offset " + label, channel, token, expect, (stub, done) -> "offset " + io.kakehashi.transfer.grpc.v1.BulkTransferGrpc
                         .newBlockingStub(channel).withInterceptors(bearer(token)).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
                         .offset(io.kakehashi.transfer.grpc.v1.OffsetRequest.newBuilder().setTransferId(id).build()).getOffset()));
-                probes.add(() -> grpcCall("NextSequence " + label, channel, token, (stub, done) -> "next sequence " + io.kakehashi.transfer.grpc.v1.RecordStreamGrpc
+                probes.add(() -> grpcCall("NextSequence " + label, channel, token, expect, (stub, done) -> "next sequence " + io.kakehashi.transfer.grpc.v1.RecordStreamGrpc
                         .newBlockingStub(channel).withInterceptors(bearer(token)).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
                         .nextSequence(io.kakehashi.transfer.grpc.v1.NextSequenceRequest.newBuilder().setTransferId(id).build()).getNextSequence()));
-                probes.add(() -> grpcCall("Subscribe " + label, channel, token, (stub, done) -> {
+                probes.add(() -> grpcCall("Subscribe " + label, channel, token, expect, (stub, done) -> {
                     var iterator = io.kakehashi.transfer.grpc.v1.RecordStreamGrpc.newBlockingStub(channel).withInterceptors(bearer(token))
                             .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
                             .subscribe(io.kakehashi.transfer.grpc.v1.SubscribeRequest.newBuilder().setTransferId(id).setFromSequence(-1).build());
@@ -775,7 +780,7 @@ abstract class HostileInputSuite {
                     }
                     return records > 0 ? records + " records" : "a stream with no records";
                 }));
-                probes.add(() -> grpcCall("Write " + label, channel, token, (stub, done) -> {
+                probes.add(() -> grpcCall("Write " + label, channel, token, expect, (stub, done) -> {
                     var result = new java.util.concurrent.CompletableFuture<String>();
                     var requests = io.kakehashi.transfer.grpc.v1.BulkTransferGrpc.newStub(channel).withInterceptors(bearer(token))
                             .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
@@ -815,7 +820,7 @@ abstract class HostileInputSuite {
     }
 
     /** One gRPC call: any answer but a refusal (UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, …) is a finding. */
-    private void grpcCall(String probe, io.grpc.Channel channel, String token, GrpcProbe call) {
+    private void grpcCall(String probe, io.grpc.Channel channel, String token, Expect expect, GrpcProbe call) {
         String outcome;
         int status;
         try {
@@ -840,7 +845,7 @@ abstract class HostileInputSuite {
         }
         var exchange = new Exchange("grpc", probe, "gRPC", "127.0.0.1:" + HostileDataspace.grpcPort(dataspace.providerSettings()),
                 token == null ? null : Exchange.excerpt(token, 40), status, Map.of(), outcome);
-        campaign.check(exchange, Expect.CLIENT_ERROR);
+        campaign.check(exchange, expect);
     }
 
     @FunctionalInterface
@@ -856,27 +861,13 @@ abstract class HostileInputSuite {
         return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(metadata);
     }
 
-    /** The bystander's transfer token from its EDR, as {@code Bearer …}; null when its management API does not show it. */
-    private String stolenToken() {
-        var answer = campaign.send("grpc-setup", "the bystander's EDR", "GET", dataspace.bystanderSettings().managementUrl() + "/v3/edrs/"
-                + dataspace.bystanderTransferId() + "/dataaddress", Map.of("x-api-key", dataspace.bystanderSettings().managementKey()), null);
-        if (answer.status() != 200) {
+    /** The token the consumer's data plane received for its own (completed) pull, as {@code Bearer …}; null if none. */
+    private String consumersOwnToken() {
+        var answer = campaign.send("grpc-setup", "the consumer's own data-plane token", "GET", dataspace.rogueTokenUrl(dataspace.consumerTransferId()), Map.of(), null);
+        if (answer.status() != 200 || answer.body().isBlank()) {
             return null;
         }
-        try {
-            var address = ManagementClient.mapper().readTree(answer.body());
-            var it = address.fields();
-            while (it.hasNext()) {
-                var field = it.next();
-                if (field.getKey().toLowerCase(Locale.ROOT).endsWith("authorization") && field.getValue().isTextual()) {
-                    var token = field.getValue().asText();
-                    return token.startsWith("Bearer ") ? token : "Bearer " + token;
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
+        return answer.body().startsWith("Bearer ") ? answer.body() : "Bearer " + answer.body();
     }
 
     // ---------------------------------------------------------------------------------- the cross-participant attack
@@ -933,6 +924,17 @@ abstract class HostileInputSuite {
         campaign.checkText("secrets", "the provider's log", Files.readString(dataspace.provider().log(), StandardCharsets.UTF_8));
         campaign.checkText("secrets", "the consumer's log", Files.readString(dataspace.consumer().log(), StandardCharsets.UTF_8));
         campaign.assertNoFindings("secrets");
+    }
+
+    /** The provider's id of a transfer, from the consumer's id of it. */
+    private String providerTransferOf(String consumerTransferId) {
+        var consumerPid = dataspace.consumer().management().transfer(consumerTransferId).path("correlationId").asText();
+        for (var transfer : HostileDataspace.query(dataspace.provider(), "/v3/transferprocesses/request")) {
+            if (consumerPid.equals(transfer.path("@id").asText()) || consumerTransferId.equals(transfer.path("correlationId").asText())) {
+                return transfer.path("@id").asText();
+            }
+        }
+        return consumerPid;
     }
 
     private JsonNode providerTransfer(String consumerPid) {

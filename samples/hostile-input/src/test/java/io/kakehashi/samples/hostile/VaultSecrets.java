@@ -39,6 +39,8 @@ public final class VaultSecrets {
 
     /** Every 16-character window of a secret run, with the alias it came from. */
     private final Map<String, String> windows = new HashMap<>();
+    /** The first {@value #PREFIX} characters of every window, packed 6 bits a character: a cheap test before the map. */
+    private final Set<Long> prefixes = new java.util.HashSet<>();
     /** Whole secret texts (for short ones that have no run of 16), with their alias. */
     private final Map<String, String> wholes = new HashMap<>();
     private final Map<String, String> kinds = new java.util.TreeMap<>();
@@ -58,6 +60,7 @@ public final class VaultSecrets {
         var union = new VaultSecrets();
         for (var secrets : all) {
             union.windows.putAll(secrets.windows);
+            union.prefixes.addAll(secrets.prefixes);
             union.wholes.putAll(secrets.wholes);
             union.kinds.putAll(secrets.kinds);
         }
@@ -170,6 +173,7 @@ public final class VaultSecrets {
             var run = runs.group();
             for (var i = 0; i + RUN <= run.length(); i++) {
                 windows.putIfAbsent(run.substring(i, i + RUN), name);
+                prefixes.add(packed(run, i));
             }
         }
         if (!any && text.length() >= 8) {
@@ -195,11 +199,19 @@ public final class VaultSecrets {
         if (text == null || text.isEmpty()) {
             return found;
         }
-        var runs = RUNS.matcher(text);
-        while (runs.find()) {
-            var run = runs.group();
-            for (var i = 0; i + RUN <= run.length(); i++) {
-                var alias = windows.get(run.substring(i, i + RUN));
+        // one pass, the prefix rolled along the text: logs and answers run to tens of megabytes
+        var start = 0;
+        var prefix = 0L;
+        for (var i = 0; i < text.length(); i++) {
+            var code = code(text.charAt(i));
+            if (code < 0) {
+                start = i + 1;
+                continue;
+            }
+            prefix = ((prefix << 6) | code) & PREFIX_MASK;
+            var windowStart = i - PREFIX + 1;
+            if (windowStart >= start && windowStart + RUN <= text.length() && prefixes.contains(prefix)) {
+                var alias = windows.get(text.substring(windowStart, windowStart + RUN));
                 if (alias != null) {
                     found.add(alias);
                 }
@@ -211,6 +223,31 @@ public final class VaultSecrets {
             }
         });
         return found;
+    }
+
+    private static final int PREFIX = 8;
+    private static final long PREFIX_MASK = (1L << (6 * PREFIX)) - 1;
+
+    /** A base64url character's 6-bit code (hex digits are among them), or -1 for any other character. */
+    private static int code(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
+    }
+
+    private static long packed(String run, int from) {
+        var value = 0L;
+        for (var i = from; i < from + PREFIX; i++) {
+            value = (value << 6) | code(run.charAt(i));
+        }
+        return value;
     }
 
     /** The entries read, with what kind of secret each is (never its value), for the suite's report. */

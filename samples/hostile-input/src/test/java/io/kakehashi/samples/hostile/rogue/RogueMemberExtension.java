@@ -2,6 +2,7 @@ package io.kakehashi.samples.hostile.rogue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.iam.IdentityService;
 import org.eclipse.edc.spi.iam.TokenParameters;
@@ -27,6 +28,8 @@ import java.util.concurrent.Executors;
  * {@value #METHOD}, default POST) with this connector's own DCP token for the audience in {@value #AUDIENCE} — the
  * token the connector's DSP client would send, obtained from its {@link IdentityService}. It answers 200 with the
  * peer's status in {@value #PEER_STATUS} and the peer's body, or 502 when it could not get a token or reach the peer.
+ * {@code GET /token?transfer=<id>} answers the data-plane token the member received for one of its own transfers (the
+ * {@code authorization} of the transfer's data address), so the suite can try it where it does not belong.
  * <p>
  * It exists so the suite can send any DSP message, however malformed, with a member's genuine identity; a real
  * connector never dispatches a body it did not build. Thread-safe.
@@ -41,6 +44,8 @@ public class RogueMemberExtension implements ServiceExtension {
 
     @Inject
     private IdentityService identityService;
+    @Inject
+    private TransferProcessStore transferProcesses;
 
     private HttpServer server;
     private String participantId;
@@ -61,6 +66,7 @@ public class RogueMemberExtension implements ServiceExtension {
             throw new IllegalStateException("rogue member: cannot listen on 127.0.0.1:" + port, e);
         }
         server.createContext("/dispatch", this::dispatch);
+        server.createContext("/token", this::token);
         server.setExecutor(Executors.newFixedThreadPool(4));
     }
 
@@ -121,6 +127,25 @@ public class RogueMemberExtension implements ServiceExtension {
             }
         } catch (RuntimeException e) {
             answer(exchange, 502, "rogue member failed: " + e);
+        }
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            var query = exchange.getRequestURI().getQuery();
+            var id = query == null ? "" : query.replaceFirst("^transfer=", "");
+            var process = transferProcesses.findById(id);
+            if (process == null || process.getContentDataAddress() == null) {
+                answer(exchange, 404, "no data address for transfer " + id);
+                return;
+            }
+            for (var property : process.getContentDataAddress().getProperties().entrySet()) {
+                if (property.getKey().toLowerCase(java.util.Locale.ROOT).endsWith("authorization") && property.getValue() instanceof String token) {
+                    answer(exchange, 200, token);
+                    return;
+                }
+            }
+            answer(exchange, 404, "no token in the data address of transfer " + id);
         }
     }
 
