@@ -147,6 +147,11 @@ public final class Campaign {
         }
     }
 
+    /** The secrets a text reveals, by name. */
+    public java.util.Set<String> revealed(String text) {
+        return secrets.find(text);
+    }
+
     /** The names of the secrets judged against ({@code connector:alias}), never their values. */
     public java.util.Set<String> secretNames() {
         return secrets.describe().keySet();

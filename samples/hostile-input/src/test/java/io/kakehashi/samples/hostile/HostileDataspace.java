@@ -183,6 +183,11 @@ public final class HostileDataspace implements AutoCloseable {
         return api.awaitAgreement(api.negotiate(providerSettings().dspAddress(), offer), STEP).path("contractAgreementId").asText();
     }
 
+    /** The protocol-level id of an agreement (what DSP messages name), from a member's own id of it. */
+    private static String sharedId(ConnectorProcess member, String localId) {
+        return only(query(member, "/v3/contractagreements/request"), "@id", localId).path("agreementId").asText();
+    }
+
     private static JsonNode only(JsonNode items, String field, String value) {
         for (var item : items) {
             if (value.equals(item.path(field).asText())) {
@@ -272,12 +277,19 @@ public final class HostileDataspace implements AutoCloseable {
         return "http://127.0.0.1:%d/dispatch".formatted(roguePort);
     }
 
+    /** The consumer's agreement, by the id its own management API uses. */
     public String consumerAgreementId() {
         return consumerAgreementId;
     }
 
-    public String bystanderAgreementId() {
-        return bystanderAgreementId;
+    /** The consumer's agreement, by the id DSP messages name (both sides share it). */
+    public String consumerSharedAgreementId() {
+        return sharedId(consumer, consumerAgreementId);
+    }
+
+    /** The bystander's agreement, by the id DSP messages name. */
+    public String bystanderSharedAgreementId() {
+        return sharedId(bystander, bystanderAgreementId);
     }
 
     /** The bystander's negotiation as the provider stores it ({@code @id} = the provider's pid, {@code correlationId} = the bystander's). */
