@@ -905,27 +905,33 @@ abstract class HostileInputSuite {
             }
         }
         // what the provider did with the requests it accepted: wait (bounded) until each transfer it made has ended
-        for (var consumerPid : sent.keySet()) {
-            if (sent.get(consumerPid).status() / 100 != 2) {
-                continue;
+        var accepted = new ArrayList<String>();
+        sent.forEach((consumerPid, exchange) -> {
+            if (exchange.status() / 100 == 2) {
+                accepted.add(consumerPid);
             }
-            JsonNode transfer = null;
-            for (var attempt = 0; attempt < 60; attempt++) {
-                transfer = providerTransfer(consumerPid);
-                if (transfer != null && List.of("TERMINATED", "COMPLETED", "SUSPENDED").contains(transfer.path("state").asText())) {
-                    break;
-                }
-                ConnectorProcess.sleep(500);
-            }
-            if (transfer != null) {
-                campaign.checkText("secrets", "the provider's transfer " + transfer.path("@id").asText() + " as its management API shows it", transfer.toString());
-            }
-            for (var captured : attacker.received("/secret-")) {
-                if (captured.path().contains(consumerPid)) {
-                    campaign.checkText("secrets", "what the provider sent to the attacker (" + captured.method() + " " + Exchange.excerpt(captured.path(), 120) + ")",
-                            captured.text());
+        });
+        var transfers = new LinkedHashMap<String, JsonNode>();
+        for (var round = 0; round < 30 && !accepted.isEmpty(); round++) {
+            transfers.clear();
+            for (var transfer : HostileDataspace.query(dataspace.provider(), "/v3/transferprocesses/request")) {
+                if (accepted.contains(transfer.path("correlationId").asText())) {
+                    transfers.put(transfer.path("correlationId").asText(), transfer);
                 }
             }
+            if (transfers.size() == accepted.size() && transfers.values().stream()
+                    .allMatch(transfer -> List.of("TERMINATED", "COMPLETED", "SUSPENDED", "DEPROVISIONED").contains(transfer.path("state").asText()))) {
+                break;
+            }
+            ConnectorProcess.sleep(1_000);
+        }
+        for (var transfer : transfers.values()) {
+            campaign.checkText("secrets", "the provider's transfer " + transfer.path("@id").asText() + " (" + transfer.path("state").asText()
+                    + ") as its management API shows it", transfer.toString());
+        }
+        for (var captured : attacker.received("/secret-")) {
+            campaign.checkText("secrets", "what the provider sent to the attacker (" + captured.method() + " " + Exchange.excerpt(captured.path(), 120) + ")",
+                    captured.text());
         }
         campaign.checkText("secrets", "the provider's log", Files.readString(dataspace.provider().log(), StandardCharsets.UTF_8));
         campaign.checkText("secrets", "the consumer's log", Files.readString(dataspace.consumer().log(), StandardCharsets.UTF_8));
@@ -941,15 +947,6 @@ abstract class HostileInputSuite {
             }
         }
         return consumerPid;
-    }
-
-    private JsonNode providerTransfer(String consumerPid) {
-        for (var transfer : HostileDataspace.query(dataspace.provider(), "/v3/transferprocesses/request")) {
-            if (consumerPid.equals(transfer.path("correlationId").asText())) {
-                return transfer;
-            }
-        }
-        return null;
     }
 
     // ---------------------------------------------------------------------------------------- the state and the logs
