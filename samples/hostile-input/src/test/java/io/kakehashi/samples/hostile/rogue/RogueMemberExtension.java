@@ -2,7 +2,12 @@ package io.kakehashi.samples.hostile.rogue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessStarted;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
+import org.eclipse.edc.spi.event.EventEnvelope;
+import org.eclipse.edc.spi.event.EventRouter;
+import org.eclipse.edc.spi.event.EventSubscriber;
+import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.iam.IdentityService;
 import org.eclipse.edc.spi.iam.TokenParameters;
@@ -29,7 +34,8 @@ import java.util.concurrent.Executors;
  * token the connector's DSP client would send, obtained from its {@link IdentityService}. It answers 200 with the
  * peer's status in {@value #PEER_STATUS} and the peer's body, or 502 when it could not get a token or reach the peer.
  * {@code GET /token?transfer=<id>} answers the data-plane token the member received for one of its own transfers (the
- * {@code authorization} of the transfer's data address), so the suite can try it where it does not belong.
+ * {@code authorization} of the data address its transfer-started event carried, or of the stored transfer), so the
+ * suite can try it where it does not belong.
  * <p>
  * It exists so the suite can send any DSP message, however malformed, with a member's genuine identity; a real
  * connector never dispatches a body it did not build. Thread-safe.
@@ -46,6 +52,10 @@ public class RogueMemberExtension implements ServiceExtension {
     private IdentityService identityService;
     @Inject
     private TransferProcessStore transferProcesses;
+    @Inject
+    private EventRouter events;
+
+    private final java.util.Map<String, String> receivedTokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     private HttpServer server;
     private String participantId;
@@ -67,6 +77,17 @@ public class RogueMemberExtension implements ServiceExtension {
         }
         server.createContext("/dispatch", this::dispatch);
         server.createContext("/token", this::token);
+        events.registerSync(TransferProcessStarted.class, new EventSubscriber() {
+            @Override
+            public <E extends org.eclipse.edc.spi.event.Event> void on(EventEnvelope<E> envelope) {
+                if (envelope.getPayload() instanceof TransferProcessStarted started) {
+                    var token = tokenOf(started.getDataAddress());
+                    if (token != null) {
+                        receivedTokens.put(started.getTransferProcessId(), token);
+                    }
+                }
+            }
+        });
         server.setExecutor(Executors.newFixedThreadPool(4));
     }
 
@@ -134,19 +155,29 @@ public class RogueMemberExtension implements ServiceExtension {
         try (exchange) {
             var query = exchange.getRequestURI().getQuery();
             var id = query == null ? "" : query.replaceFirst("^transfer=", "");
-            var process = transferProcesses.findById(id);
-            if (process == null || process.getContentDataAddress() == null) {
-                answer(exchange, 404, "no data address for transfer " + id);
+            var token = receivedTokens.get(id);
+            if (token == null) {
+                var process = transferProcesses.findById(id);
+                token = process == null ? null : tokenOf(process.getContentDataAddress());
+            }
+            if (token == null) {
+                answer(exchange, 404, "no token for transfer " + id);
                 return;
             }
-            for (var property : process.getContentDataAddress().getProperties().entrySet()) {
-                if (property.getKey().toLowerCase(java.util.Locale.ROOT).endsWith("authorization") && property.getValue() instanceof String token) {
-                    answer(exchange, 200, token);
-                    return;
-                }
-            }
-            answer(exchange, 404, "no token in the data address of transfer " + id);
+            answer(exchange, 200, token);
         }
+    }
+
+    private static String tokenOf(DataAddress address) {
+        if (address == null) {
+            return null;
+        }
+        for (var property : address.getProperties().entrySet()) {
+            if (property.getKey().toLowerCase(java.util.Locale.ROOT).endsWith("authorization") && property.getValue() instanceof String token) {
+                return token;
+            }
+        }
+        return null;
     }
 
     private static void answer(HttpExchange exchange, int status, String message) throws IOException {
