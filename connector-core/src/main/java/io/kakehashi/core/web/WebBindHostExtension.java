@@ -10,17 +10,26 @@ import org.eclipse.edc.web.jetty.JettyService;
 
 /**
  * Makes every HTTP port of the runtime listen on one configured address instead of on every interface, which is
- * what stock EDC's Jetty does. The default is the loopback address: exposing a port is an explicit decision.
+ * what stock EDC's Jetty does. The default is the loopback address: exposing a port is an explicit decision. The
+ * control API is the connector's own components' (data-plane signaling, selector, transfer-process callbacks) and
+ * binds to an address of its own, loopback by default, so that making the public ports reachable never exposes it.
  */
 @Extension(WebBindHostExtension.NAME)
 public class WebBindHostExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi web bind host";
     public static final String HOST_KEY = "kakehashi.web.host";
+    public static final String CONTROL_HOST_KEY = "kakehashi.web.control.host";
+    /** The name EDC's Jetty gives the control context's connector (its web context name). */
+    static final String CONTROL_CONTEXT = "control";
 
     @Setting(key = HOST_KEY, defaultValue = "127.0.0.1",
             description = "Address every HTTP port binds to (an IP literal or a resolvable host name). 0.0.0.0 binds all IPv4 interfaces.")
     private String host;
+
+    @Setting(key = CONTROL_HOST_KEY, defaultValue = "127.0.0.1",
+            description = "Address the control API's port binds to, separately from kakehashi.web.host (loopback unless a data plane in another process must reach it)")
+    private String controlHost;
 
     @Inject
     private JettyService jettyService;
@@ -32,9 +41,15 @@ public class WebBindHostExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        var address = BindAddress.parse(host)
-                .orElseThrow(failure -> new EdcException("Invalid setting '%s': %s".formatted(HOST_KEY, failure.getFailureDetail())));
-        jettyService.addConnectorConfigurationCallback(connector -> connector.setHost(address));
-        context.getMonitor().info("HTTP ports bind to %s".formatted(address));
+        var address = bindAddress(HOST_KEY, host);
+        var controlAddress = bindAddress(CONTROL_HOST_KEY, controlHost);
+        jettyService.addConnectorConfigurationCallback(connector ->
+                connector.setHost(CONTROL_CONTEXT.equals(connector.getName()) ? controlAddress : address));
+        context.getMonitor().info("HTTP ports bind to %s, the control API to %s".formatted(address, controlAddress));
+    }
+
+    private static String bindAddress(String key, String value) {
+        return BindAddress.parse(value)
+                .orElseThrow(failure -> new EdcException("Invalid setting '%s': %s".formatted(key, failure.getFailureDetail())));
     }
 }

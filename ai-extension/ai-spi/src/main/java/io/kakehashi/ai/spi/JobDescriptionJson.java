@@ -18,7 +18,9 @@ import java.util.Set;
  */
 public final class JobDescriptionJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Room in a job description's JSON for everything but the model: its type, parameters and punctuation. */
+    public static final int ALLOWANCE_BESIDES_MODEL = 1 << 20;
+    private static final ObjectMapper MAPPER = InMemoryJsonMapper.create();
     private static final Set<String> MEMBERS = Set.of("type", "parameters", "model");
 
     private JobDescriptionJson() {
@@ -69,6 +71,20 @@ public final class JobDescriptionJson {
             }
         }
         return Result.success(new JobDescription(jobType.get(), parameters, model));
+    }
+
+    /**
+     * The longest JSON of a job description that carries a model of at most {@code maxModelBytes}: the model's base64
+     * and {@link #ALLOWANCE_BESIDES_MODEL}. A connector's JSON readers must take strings this long, since the
+     * description travels as one string in the transfer's destination.
+     */
+    public static long maxChars(long maxModelBytes) {
+        return base64Chars(maxModelBytes) + ALLOWANCE_BESIDES_MODEL;
+    }
+
+    /** The length of the base64 (with padding) of so many bytes. */
+    public static long base64Chars(long bytes) {
+        return (bytes + 2) / 3 * 4;
     }
 
     public static String write(JobDescription description) {

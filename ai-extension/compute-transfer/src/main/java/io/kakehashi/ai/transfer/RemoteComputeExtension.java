@@ -1,6 +1,7 @@
 package io.kakehashi.ai.transfer;
 
 import io.kakehashi.ai.core.InMemoryRemoteJobStore;
+import io.kakehashi.ai.extension.ComputeJobsExtension;
 import io.kakehashi.ai.core.InMemoryRemoteTrainingStore;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
@@ -48,6 +49,9 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Setting(key = RESULT_DIR, required = false,
             description = "Directory where the results of this connector's jobs at providers arrive (default: <java.io.tmpdir>/kakehashi-compute-results-<participant id>)")
     private String resultDir;
+    @Setting(key = ComputeJobsExtension.MAX_MODEL_BYTES, defaultValue = "67108864",
+            description = "The largest ONNX model an evaluation job may bring, in bytes; this connector sends no larger one either")
+    private int maxModelBytes;
     @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
     private String participantId;
 
@@ -94,7 +98,7 @@ public class RemoteComputeExtension implements ServiceExtension {
                 participantId, dir, clock, monitor);
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
-        webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs));
+        webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs, maxModelBytes));
         trainingThreads = Executors.newCachedThreadPool(runnable -> {
             var thread = new Thread(runnable, "kakehashi-federated-training");
             thread.setDaemon(true);

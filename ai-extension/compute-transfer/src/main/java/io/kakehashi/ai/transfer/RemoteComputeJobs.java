@@ -3,6 +3,7 @@ package io.kakehashi.ai.transfer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.ai.spi.InMemoryJsonMapper;
 import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.ai.spi.JobDescriptionJson;
 import io.kakehashi.ai.spi.JobState;
@@ -39,6 +40,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
+import static io.kakehashi.ai.extension.ComputeJobsExtension.MAX_MODEL_BYTES;
+
 /**
  * The consumer's side of compute jobs: a job submitted here goes to the provider as a transfer process of the type
  * {@value ComputeTransferAddresses#PUSH} (its id is the job's id) with the job in the destination and a sink of this
@@ -51,7 +54,7 @@ public final class RemoteComputeJobs {
 
     /** The DSP version jobs are requested with unless the submission names one. */
     public static final String DEFAULT_PROTOCOL = "dataspace-protocol-http:2025-1";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = InMemoryJsonMapper.create();
     private static final Set<String> MEMBERS = Set.of("agreementId", "counterPartyAddress", "counterPartyId", "protocol", "job");
 
     private final RemoteJobStore store;
@@ -85,9 +88,11 @@ public final class RemoteComputeJobs {
     /**
      * Reads a submission as the management API receives it:
      * {@code {"agreementId", "counterPartyAddress", "counterPartyId"?, "protocol"?, "job": {"type", "parameters", "model"?}}}.
-     * Anything malformed is a failure naming the member.
+     * Anything malformed is a failure naming the member; so is a model larger than {@code maxModelBytes} (this
+     * connector's {@code kakehashi.ai.evaluation.maxModelBytes}), or a description too long for a connector with that
+     * limit to read (see {@link JobDescriptionJson#maxChars}).
      */
-    public static Result<Submission> parseSubmission(String body) {
+    public static Result<Submission> parseSubmission(String body, int maxModelBytes) {
         JsonNode root;
         try {
             root = body == null || body.isBlank() ? null : MAPPER.readTree(body);
@@ -130,6 +135,16 @@ public final class RemoteComputeJobs {
         var complete = needs(description.getContent());
         if (complete.failed()) {
             return Result.failure(complete.getFailureDetail());
+        }
+        var modelBytes = description.getContent().model().map(m -> m.length).orElse(0);
+        if (modelBytes > maxModelBytes) {
+            return Result.failure("job: the model is %d bytes, more than %s (%d)".formatted(modelBytes, MAX_MODEL_BYTES, maxModelBytes));
+        }
+        var written = JobDescriptionJson.write(description.getContent()).length();
+        if (written > JobDescriptionJson.maxChars(maxModelBytes)) {
+            return Result.failure("job: its description is %d characters; with %s (%d) it may be %d, the model's base64 and %d for the rest"
+                    .formatted(written, MAX_MODEL_BYTES, maxModelBytes, JobDescriptionJson.maxChars(maxModelBytes),
+                            JobDescriptionJson.ALLOWANCE_BESIDES_MODEL));
         }
         return Result.success(new Submission(agreementId.asText(), address.asText(),
                 counterPartyId.isTextual() ? counterPartyId.asText() : null,

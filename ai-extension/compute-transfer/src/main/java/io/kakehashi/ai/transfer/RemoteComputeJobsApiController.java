@@ -29,9 +29,12 @@ import java.util.List;
 public class RemoteComputeJobsApiController {
 
     private final RemoteComputeJobs jobs;
+    private final int maxModelBytes;
 
-    public RemoteComputeJobsApiController(RemoteComputeJobs jobs) {
+    /** {@code maxModelBytes}: the largest model a job may carry ({@code kakehashi.ai.evaluation.maxModelBytes}). */
+    public RemoteComputeJobsApiController(RemoteComputeJobs jobs, int maxModelBytes) {
         this.jobs = jobs;
+        this.maxModelBytes = maxModelBytes;
     }
 
     /** A job as the consumer's management API shows it; its id is also its transfer process's id. */
@@ -50,7 +53,7 @@ public class RemoteComputeJobsApiController {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(String body) {
-        var submission = RemoteComputeJobs.parseSubmission(body);
+        var submission = RemoteComputeJobs.parseSubmission(body, maxModelBytes);
         if (submission.failed()) {
             throw new InvalidRequestException(submission.getFailureDetail());
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.ai.core.federated.FederatedAveraging;
 import io.kakehashi.ai.core.federated.RoundReport;
+import io.kakehashi.ai.spi.InMemoryJsonMapper;
 import io.kakehashi.ai.spi.FederatedParticipant;
 import io.kakehashi.ai.spi.RemoteTraining;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
@@ -39,7 +40,7 @@ public final class RemoteTrainings {
 
     /** Trainings of more rounds are refused. */
     public static final int MAX_ROUNDS = 1000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = InMemoryJsonMapper.create();
     private static final Set<String> MEMBERS = Set.of("participants", "rounds", "roundDeadline", "quorum", "initialWeights", "parameters");
     private static final Set<String> PARTICIPANT_MEMBERS = Set.of("agreementId", "counterPartyAddress", "counterPartyId");
 

@@ -3,6 +3,7 @@ package io.kakehashi.ai.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.ai.spi.InMemoryJsonMapper;
 import io.kakehashi.ai.spi.JobOutput;
 import io.kakehashi.ai.spi.JobState;
 import org.eclipse.edc.spi.result.Result;
@@ -33,7 +34,7 @@ import java.util.TreeMap;
  */
 public record ResultDocument(String jobId, JobState state, String reason, String resultHash, JsonNode result) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = InMemoryJsonMapper.create();
 
     public static byte[] completed(String jobId, String resultHash, JobOutput output) {
         var root = MAPPER.createObjectNode().put("jobId", jobId).put("state", JobState.COMPLETED.name()).put("resultHash", resultHash);

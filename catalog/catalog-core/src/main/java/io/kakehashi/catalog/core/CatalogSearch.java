@@ -163,7 +163,10 @@ public final class CatalogSearch {
 
     private List<CatalogHit> run(Query query, QuerySolutionMap bindings, int cap) {
         var hits = new LinkedHashMap<List<String>, HitBuilder>();
-        try (var execution = QueryExecution.dataset(dataset).query(query).substitution(bindings)
+        // the query is this class's own template, but the terms and the data it reads are not: it runs confined too
+        var context = new org.apache.jena.sparql.util.Context();
+        QueryConfinement.apply(context);
+        try (var execution = QueryExecution.dataset(dataset).query(query).substitution(bindings).context(context)
                 .timeout(limits.timeout().toMillis(), TimeUnit.MILLISECONDS).build()) {
             var results = execution.execSelect();
             while (results.hasNext()) {

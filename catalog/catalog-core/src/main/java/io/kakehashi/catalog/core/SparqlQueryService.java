@@ -13,9 +13,7 @@ import org.apache.jena.rdf.model.RDFNode;
 import org.apache.jena.sparql.core.Var;
 import org.apache.jena.sparql.engine.ResultSetStream;
 import org.apache.jena.sparql.engine.binding.Binding;
-import org.apache.jena.sparql.syntax.ElementService;
-import org.apache.jena.sparql.syntax.ElementVisitorBase;
-import org.apache.jena.sparql.syntax.ElementWalker;
+import org.apache.jena.sparql.util.Context;
 import org.apache.jena.system.Txn;
 import org.apache.jena.update.UpdateFactory;
 
@@ -25,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Read-only SPARQL 1.1 queries over the whole catalog dataset: the own assets' graphs, the peers' graphs, the graph
@@ -34,8 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * SELECT and ASK are answered in the SPARQL JSON results format. A SELECT returns at most
  * {@link SparqlLimits#resultLimit()} solutions (the answer says when it was cut). Every query runs in a read
  * transaction with {@link SparqlLimits#timeout()} as its overall timeout. Refused, as a {@link SparqlFailure}:
- * updates, malformed queries, CONSTRUCT and DESCRIBE, and {@code SERVICE}, {@code FROM} and {@code FROM NAMED}
- * (which could make the connector fetch URLs a caller chooses). Caller values go in as RDF terms through {@link #query(String, Map)}, never into the
+ * updates, malformed queries, CONSTRUCT and DESCRIBE, {@code FROM} and {@code FROM NAMED} (which could make the
+ * connector fetch URLs a caller chooses), and whatever {@link QueryConfinement} refuses: {@code SERVICE}, function
+ * IRIs Jena would load as classes by name ({@code <java:…>}), property functions, custom aggregates. Every query runs
+ * confined ({@link QueryConfinement#apply}). Caller values go in as RDF terms through {@link #query(String, Map)}, never into the
  * text.
  * <p>
  * Thread-safe: holds only immutable configuration; readers run concurrently under Jena's transactions.
@@ -89,8 +88,9 @@ public final class SparqlQueryService {
             // FROM / FROM NAMED name graphs to load; the catalog's graphs are all there already, and loading would fetch URLs
             return SparqlResult.failure(SparqlFailure.Kind.BAD_QUERY, "FROM and FROM NAMED are refused: query the catalog's graphs with GRAPH");
         }
-        if (usesService(query)) {
-            return SparqlResult.failure(SparqlFailure.Kind.BAD_QUERY, "SERVICE is refused: the endpoint queries only this connector's catalog");
+        var refusal = QueryConfinement.refusal(query);
+        if (refusal.isPresent()) {
+            return SparqlResult.failure(SparqlFailure.Kind.BAD_QUERY, refusal.get());
         }
         var capped = false;
         if (query.isSelectType() && (!query.hasLimit() || query.getLimit() > limits.resultLimit())) {
@@ -103,7 +103,9 @@ public final class SparqlQueryService {
         var truncatable = capped;
         try {
             return Txn.calculateRead(dataset, () -> {
-                try (QueryExecution execution = QueryExecution.dataset(dataset).query(query).substitution(solutions)
+                var context = new Context();
+                QueryConfinement.apply(context);
+                try (QueryExecution execution = QueryExecution.dataset(dataset).query(query).substitution(solutions).context(context)
                         .timeout(limits.timeout().toMillis(), TimeUnit.MILLISECONDS).build()) {
                     var out = new ByteArrayOutputStream();
                     if (query.isAskType()) {
@@ -136,19 +138,5 @@ public final class SparqlQueryService {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private static boolean usesService(Query query) {
-        if (query.getQueryPattern() == null) {
-            return false;
-        }
-        var found = new AtomicBoolean();
-        ElementWalker.walk(query.getQueryPattern(), new ElementVisitorBase() {
-            @Override
-            public void visit(ElementService el) {
-                found.set(true);
-            }
-        });
-        return found.get();
     }
 }

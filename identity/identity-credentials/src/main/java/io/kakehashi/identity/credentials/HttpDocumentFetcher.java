@@ -1,5 +1,6 @@
 package io.kakehashi.identity.credentials;
 
+import io.kakehashi.identity.did.BoundedBody;
 import okhttp3.Request;
 import org.eclipse.edc.http.spi.EdcHttpClient;
 import org.eclipse.edc.spi.result.Result;
@@ -10,10 +11,16 @@ import java.util.Set;
 
 /**
  * Fetches documents with EDC's HTTP client, over https only — plain http is allowed for loopback hosts when the
- * connector allows it (tests and single-machine samples). Thread-safe.
+ * connector allows it (tests and single-machine samples). A document longer than {@link #MAX_DOCUMENT_BYTES} is
+ * refused without reading the rest. Thread-safe.
  */
 public class HttpDocumentFetcher implements DocumentFetcher {
 
+    /**
+     * The largest document read (a status list credential, a credential schema): a Bitstring Status List of the
+     * minimum 131,072 entries is 16 KiB before compression.
+     */
+    public static final long MAX_DOCUMENT_BYTES = 4 << 20;
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
     private final EdcHttpClient httpClient;
@@ -41,7 +48,8 @@ public class HttpDocumentFetcher implements DocumentFetcher {
             if (response.code() != 200 || response.body() == null) {
                 return Result.failure("HTTP %d from %s".formatted(response.code(), url));
             }
-            return Result.success(response.body().string());
+            var text = BoundedBody.read(response.body(), MAX_DOCUMENT_BYTES);
+            return text.succeeded() ? text : Result.failure("%s from %s".formatted(text.getFailureDetail(), url));
         } catch (IOException | RuntimeException e) {
             return Result.failure("%s from %s".formatted(e.getClass().getSimpleName(), url));
         }

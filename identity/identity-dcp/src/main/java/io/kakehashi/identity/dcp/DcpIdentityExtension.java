@@ -17,6 +17,7 @@ import io.kakehashi.identity.dcp.holder.SecureTokenService;
 import io.kakehashi.identity.dcp.verifier.DcpIdentityService;
 import io.kakehashi.identity.dcp.verifier.PresentationCache;
 import io.kakehashi.identity.dcp.verifier.PresentationClient;
+import io.kakehashi.identity.dcp.verifier.PresentationLimits;
 import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
 import io.kakehashi.identity.did.DidPublicKeys;
 import io.kakehashi.identity.did.FailFastHttpClient;
@@ -110,6 +111,21 @@ public class DcpIdentityExtension implements ServiceExtension {
             description = "Most (peer DID, scopes) entries the presentation cache holds; the least recently used goes first")
     private int presentationCacheEntries;
 
+    @Setting(key = PresentationLimits.MAX_PRESENTATIONS, required = false,
+            description = "Most presentations read from one answer of a peer's credential service (default: one per requested "
+                    + "credential type, at least 2); an answer with more is refused before any is verified")
+    private String maxPresentations;
+
+    @Setting(key = PresentationLimits.MAX_CREDENTIALS_PER_PRESENTATION, required = false,
+            description = "Most credentials verified in one presentation (default: 4 per requested credential type); "
+                    + "a presentation with more is refused before its signature is checked")
+    private String maxCredentialsPerPresentation;
+
+    @Setting(key = PresentationLimits.MAX_RESPONSE_BYTES, required = false,
+            description = "Most bytes read from one answer of a peer's credential service (default: 16 KiB for every credential "
+                    + "the two limits above allow); a longer answer is refused without reading the rest")
+    private String maxResponseBytes;
+
     @Setting(key = "kakehashi.identity.did.http-loopback", defaultValue = "false",
             description = "Reach loopback peers' credential services and status lists over plain http (tests, single-machine samples)")
     private boolean httpLoopback;
@@ -183,8 +199,9 @@ public class DcpIdentityExtension implements ServiceExtension {
         var statusLists = new StatusListResolver(new HttpDocumentFetcher(httpClient, httpLoopback), keys, clock, cache);
         var schemas = new CredentialSchemas(new HttpDocumentFetcher(httpClient, httpLoopback), clock, cache);
         var credentials = new CredentialVerifier(keys, trusted, statusLists, schemas, clock, skew);
-        identityService = new DcpIdentityService(ownDid, tokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback),
-                new PresentationVerifier(keys, credentials, clock, skew), jtiValidationStore, types, required,
+        var limits = presentationLimits(types.size(), maxResponseBytes, maxPresentations, maxCredentialsPerPresentation);
+        identityService = new DcpIdentityService(ownDid, tokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback, limits),
+                new PresentationVerifier(keys, credentials, clock, skew, limits.maxCredentialsPerPresentation()), jtiValidationStore, types, required,
                 presentationCache(presentationCache, presentationCacheEntries, clock), monitor);
         monitor.info("Identity: DCP as %s, holding %d credential(s) from %s, trusting %d issuer(s), requiring %s"
                 .formatted(ownDid.id(), held.size(), credentialsDirectory, trusted.size(), required));
@@ -220,6 +237,36 @@ public class DcpIdentityExtension implements ServiceExtension {
                     .formatted(STS_CLIENT_ID, secretAlias));
         }
         return new SecureTokenService(tokens, clientId, secret);
+    }
+
+    /** The limits for a query of so many scopes, each given setting replacing its derived default; a bad one names its key. */
+    static PresentationLimits presentationLimits(int scopes, String responseBytes, String presentations, String credentials) {
+        return PresentationLimits.forScopes(scopes).with(positive(PresentationLimits.MAX_RESPONSE_BYTES, responseBytes),
+                positiveInt(PresentationLimits.MAX_PRESENTATIONS, presentations),
+                positiveInt(PresentationLimits.MAX_CREDENTIALS_PER_PRESENTATION, credentials));
+    }
+
+    private static Integer positiveInt(String key, String value) {
+        var number = positive(key, value);
+        if (number != null && number > Integer.MAX_VALUE) {
+            throw new EdcException("Invalid setting '%s': at most %d, not %s".formatted(key, Integer.MAX_VALUE, value));
+        }
+        return number == null ? null : number.intValue();
+    }
+
+    private static Long positive(String key, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            var number = Long.parseLong(value.strip());
+            if (number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new EdcException("Invalid setting '%s': a whole number of at least 1, not '%s'".formatted(key, value));
     }
 
     static PresentationCache presentationCache(String maxAge, int entries, Clock clock) {

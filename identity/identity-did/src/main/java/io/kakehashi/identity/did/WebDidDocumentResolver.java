@@ -13,7 +13,8 @@ import java.io.IOException;
 
 /**
  * Resolves {@code did:web} identifiers by fetching their DID document over HTTPS ({@code http} only for loopback hosts,
- * and only when allowed). The document must name the DID it was fetched for. Registered into EDC's
+ * and only when allowed). The document must name the DID it was fetched for and be at most
+ * {@link BoundedBody#MAX_DID_DOCUMENT_BYTES} long. Registered into EDC's
  * {@code DidResolverRegistry}, which caches what it returns. Thread-safe.
  */
 public class WebDidDocumentResolver implements DidResolver {
@@ -50,7 +51,11 @@ public class WebDidDocumentResolver implements DidResolver {
             if (body == null) {
                 return Result.failure("DID '%s' cannot be resolved: empty response from %s".formatted(did, url));
             }
-            var document = mapper.readValue(body.string(), DidDocument.class);
+            var text = BoundedBody.read(body, BoundedBody.MAX_DID_DOCUMENT_BYTES);
+            if (text.failed()) {
+                return Result.failure("DID '%s' cannot be resolved: %s from %s".formatted(did, text.getFailureDetail(), url));
+            }
+            var document = mapper.readValue(text.getContent(), DidDocument.class);
             if (!did.equals(document.getId())) {
                 return Result.failure("DID '%s' cannot be resolved: the document at %s is for '%s'".formatted(did, url, document.getId()));
             }

@@ -57,6 +57,7 @@ public class AuditorApiExtension implements ServiceExtension {
                 .orElseThrow(failure -> new EdcException(failure.getFailureDetail()));
         portMappings.register(new PortMapping(CONTEXT, port, path));
         webService.registerResource(CONTEXT, new AuditorApiController(store, checkpoints, key));
+        webService.registerResource(CONTEXT, new JsonErrorResponseFilter());
         context.getMonitor().info("Auditor API on port %d at %s".formatted(port, path));
     }
 }

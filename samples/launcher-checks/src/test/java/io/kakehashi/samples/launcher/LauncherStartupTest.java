@@ -8,6 +8,10 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +73,38 @@ class LauncherStartupTest {
         }
     }
 
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void start_withTheWebHostSetToAnotherAddress_shouldBindTheGrpcPortThereToo() throws IOException {
+        // the gRPC port used to stay on 127.0.0.1 while every HTTP port moved to kakehashi.web.host
+        var settings = settings("grpc-host").with("kakehashi.web.host", "127.0.0.2");
+        try (var connector = ConnectorProcess.start(settings, START)) {
+            var port = Integer.parseInt(settings.properties().get("kakehashi.transfer.grpc.port"));
+            assertThat(listeningSockets()).as("sockets listening on the gRPC port %d", port)
+                    .filteredOn(socket -> socket.port() == port)
+                    .isNotEmpty()
+                    .allSatisfy(socket -> assertThat(socket.address()).endsWith("0200007F"));
+        }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void start_withTheWebHostSetToAnotherAddress_shouldKeepTheControlApiOnLoopbackAndClosed() throws Exception {
+        // the control API (data-plane signaling, selector) followed kakehashi.web.host and answered anyone
+        var settings = settings("control-host").with("kakehashi.web.host", "127.0.0.2");
+        try (var connector = ConnectorProcess.start(settings, START)) {
+            var port = Integer.parseInt(settings.properties().get("web.http.control.port"));
+            assertThat(listeningSockets()).as("sockets listening on the control port %d", port)
+                    .filteredOn(socket -> socket.port() == port)
+                    .isNotEmpty()
+                    .allSatisfy(socket -> assertThat(socket.address()).endsWith("0100007F"));
+            // no key configured: a key made for this process, which no caller outside it holds
+            var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(settings.controlUrl() + "/v1/dataplanes")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(401);
+        }
+    }
+
     @Nested
     class RefusesToStart {
 
@@ -117,6 +153,26 @@ class LauncherStartupTest {
         }
 
         @Test
+        void whenTheWebHostIsTheWildcardAndTheGrpcEndpointHasNoPublicHost() {
+            assertRefused(settings("wildcard-grpc").with("kakehashi.web.host", "0.0.0.0"), "kakehashi.transfer.grpc.public-host");
+        }
+
+        @Test
+        void whenTheControlHostIsNotAnAddress() {
+            assertRefused(settings("bad-control-host").with("kakehashi.web.control.host", "http://127.0.0.1"), "kakehashi.web.control.host");
+        }
+
+        @Test
+        void whenTheControlApiKeyIsInTheSettingsFile() {
+            assertRefused(settings("control-key-in-file").with("web.http.control.auth.key", "control-key-0123456789"), "WEB_HTTP_CONTROL_AUTH_KEY");
+        }
+
+        @Test
+        void whenTheControlApiHasAnotherAuthenticationType() {
+            assertRefused(settings("control-delegated").with("web.http.control.auth.type", "delegated"), "web.http.control.auth.type");
+        }
+
+        @Test
         void whenTheParticipantIdIsNotADid() {
             assertRefused(settings("not-a-did").with("edc.participant.id", "jp-machine-tool-maker").without("kakehashi.identity.did"),
                     "edc.participant.id");
@@ -146,7 +202,9 @@ class LauncherStartupTest {
             var names = jar.stream().map(entry -> entry.getName()).toList();
             assertThat(names).noneMatch(name -> name.startsWith("org/eclipse/edc/iam/mock/"))
                     .noneMatch(name -> name.startsWith("org/eclipse/edc/tck/"))
-                    .noneMatch(name -> name.startsWith("org/eclipse/edc/junit/"));
+                    .noneMatch(name -> name.startsWith("org/eclipse/edc/junit/"))
+                    // EDC's token-based authentication compares keys ignoring case; connector-core's replaces it
+                    .noneMatch(name -> name.startsWith("org/eclipse/edc/api/auth/token/"));
             var extensions = new String(jar.getInputStream(jar.getEntry("META-INF/services/org.eclipse.edc.spi.system.ServiceExtension")).readAllBytes());
             assertThat(extensions).contains("io.kakehashi.identity.dcp.DcpIdentityExtension", "io.kakehashi.core.persistence.PostgresPersistenceExtension")
                     // one identity only: the trust-list identity is the offline mode, never beside the DCP one

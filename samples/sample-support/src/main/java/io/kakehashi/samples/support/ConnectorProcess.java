@@ -87,6 +87,7 @@ public final class ConnectorProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().remove("KAKEHASHI_VAULT_PASSWORD");
+            builder.environment().putAll(settings.environment());
             if (settings.vaultPassword() != null) {
                 builder.environment().put("KAKEHASHI_VAULT_PASSWORD", settings.vaultPassword());
             }

@@ -41,6 +41,7 @@ public final class ConnectorSettings {
     private final Map<String, String> extra = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
     private final List<String> jvmOptions = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     /**
      * @param name      a short name for the connector (its component id and log name); its participant id is its DID,
@@ -65,6 +66,17 @@ public final class ConnectorSettings {
     public ConnectorSettings jvmOption(String option) {
         jvmOptions.add(option);
         return this;
+    }
+
+    /** Adds a variable to the connector's environment, for a secret that must not be in the settings file. */
+    public ConnectorSettings environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    /** The variables added with {@link #environment(String, String)}. */
+    public Map<String, String> environment() {
+        return Map.copyOf(environment);
     }
 
     /** The options added with {@link #jvmOption(String)}, in order. */
@@ -163,6 +175,11 @@ public final class ConnectorSettings {
         return "http://127.0.0.1:%d/management".formatted(managementPort);
     }
 
+    /** The control API (data-plane signaling, selector, transfer-process callbacks): loopback, authenticated. */
+    public String controlUrl() {
+        return "http://127.0.0.1:%d/control".formatted(controlPort);
+    }
+
     /** The DSP base address; EDC appends the protocol version path. */
     public String protocolUrl() {
         return "http://127.0.0.1:%d/protocol".formatted(protocolPort);
@@ -216,7 +233,6 @@ public final class ConnectorSettings {
         p.put("web.http.auditor.auth.key", auditorKey);
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
-        p.put("kakehashi.transfer.grpc.host", "127.0.0.1");
         p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
         p.put("edc.dsp.callback.address", protocolUrl());
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");

@@ -30,7 +30,8 @@ import java.util.List;
  * Incoming: the caller's ID token is checked ({@link IdTokenVerifier}); the caller's credential service (from its DID
  * document) is asked for a presentation with the access token inside; the presentation and every credential in it are
  * verified (signatures, trusted issuers, validity dates, audience, revocation); the required credential types must be
- * there. The claims of an accepted presentation are kept in the {@link PresentationCache} per (caller, scopes), so a
+ * there. What one request can make it read and verify is bounded ({@link PresentationLimits}): the answer's size and
+ * number of presentations, the credentials in each, all checked before any signature. The claims of an accepted presentation are kept in the {@link PresentationCache} per (caller, scopes), so a
  * burst of requests from one peer costs one presentation query; the ID token is verified in full on every request.
  * Only then is the token's {@code jti} recorded, and the claim token carries the caller's DID as participant id
  * and its {@code VerifiedClaims} for policies. Each refusal is one warning naming the failed check (never a token) and
@@ -122,6 +123,13 @@ public class DcpIdentityService implements IdentityService {
         var answer = presentations.query(credentialService.getContent(), queryToken.getContent(), scopes);
         if (answer.failed()) {
             return answer.mapFailure();
+        }
+        // every presentation passes the cheap checks before any key is resolved or signature checked
+        for (var presentation : answer.getContent()) {
+            var inspected = presentationVerifier.inspect(presentation, caller, did.id());
+            if (inspected.failed()) {
+                return inspected.mapFailure();
+            }
         }
         var credentials = new ArrayList<VerifiableCredential>();
         for (var presentation : answer.getContent()) {

@@ -3,6 +3,7 @@ package io.kakehashi.identity.dcp.verifier;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.identity.dcp.Dcp;
+import io.kakehashi.identity.did.BoundedBody;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -18,7 +19,9 @@ import java.util.Set;
 
 /**
  * Sends a DCP presentation query to a holder's credential service and returns the presentations of its answer. Over
- * https only; plain http only for loopback hosts when allowed. Thread-safe.
+ * https only; plain http only for loopback hosts when allowed. An answer longer than
+ * {@link PresentationLimits#maxResponseBytes()} is refused without reading the rest, one with more than
+ * {@link PresentationLimits#maxPresentations()} presentations before any is looked at. Thread-safe.
  */
 public class PresentationClient {
 
@@ -28,10 +31,17 @@ public class PresentationClient {
 
     private final EdcHttpClient httpClient;
     private final boolean allowHttpForLoopback;
+    private final PresentationLimits limits;
 
+    /** A client with the limits a query of DCP's three default credential types needs. */
     public PresentationClient(EdcHttpClient httpClient, boolean allowHttpForLoopback) {
+        this(httpClient, allowHttpForLoopback, PresentationLimits.forScopes(3));
+    }
+
+    public PresentationClient(EdcHttpClient httpClient, boolean allowHttpForLoopback, PresentationLimits limits) {
         this.httpClient = httpClient;
         this.allowHttpForLoopback = allowHttpForLoopback;
+        this.limits = limits;
     }
 
     /**
@@ -58,7 +68,12 @@ public class PresentationClient {
                 if (response.code() != 200 || response.body() == null) {
                     return Result.failure("credential service %s answered HTTP %d".formatted(url, response.code()));
                 }
-                var answer = MAPPER.readValue(response.body().string(), new TypeReference<Map<String, Object>>() {
+                var max = limits.maxResponseBytes();
+                var text = BoundedBody.read(response.body(), max);
+                if (text.failed()) {
+                    return Result.failure("credential service %s answered with more than %d bytes (%s)".formatted(url, max, PresentationLimits.MAX_RESPONSE_BYTES));
+                }
+                var answer = MAPPER.readValue(text.getContent(), new TypeReference<Map<String, Object>>() {
                 });
                 if (!Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("type")) && !Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("@type"))) {
                     return Result.failure("credential service %s did not answer with a PresentationResponseMessage".formatted(url));
@@ -66,6 +81,10 @@ public class PresentationClient {
                 var presentations = answer.get("presentation");
                 if (!(presentations instanceof Collection<?> list) || list.isEmpty() || !list.stream().allMatch(String.class::isInstance)) {
                     return Result.failure("credential service %s sent no JWT presentation".formatted(url));
+                }
+                if (list.size() > limits.maxPresentations()) {
+                    return Result.failure("credential service %s answered with %d presentations, more than the %d read for %d scope(s) (%s)"
+                            .formatted(url, list.size(), limits.maxPresentations(), scopes.size(), PresentationLimits.MAX_PRESENTATIONS));
                 }
                 return Result.success(list.stream().map(String.class::cast).toList());
             }

@@ -19,7 +19,10 @@ import java.util.Map;
  * Verifies a holder's JWT presentation — a VC 2.0 {@code vp+jwt} with enveloped credentials, or a VC 1.1 JWT
  * presentation (the presentation in its {@code vp} claim, credentials as JWT strings): signed by the holder's own DID
  * key, naming the holder as issuer (and {@code holder} where given), addressed to this connector, within its lifetime;
- * then every credential inside with the {@link CredentialVerifier}. Each failure names its check. Thread-safe.
+ * then every credential inside with the {@link CredentialVerifier}. Each failure names its check. The cheap checks
+ * ({@link #inspect}: its form, holder, audience, lifetime and a count of credentials no larger than
+ * {@link PresentationLimits#maxCredentialsPerPresentation()}) come before any key is resolved or signature checked.
+ * Thread-safe.
  */
 public class PresentationVerifier {
 
@@ -30,13 +33,23 @@ public class PresentationVerifier {
     private final CredentialVerifier credentials;
     private final Clock clock;
     private final Duration clockSkew;
+    private final int maxCredentials;
 
+    /** A verifier that takes as many credentials in one presentation as a query of DCP's three default types needs. */
     public PresentationVerifier(DidPublicKeys keys, CredentialVerifier credentials, Clock clock, Duration clockSkew) {
+        this(keys, credentials, clock, clockSkew, PresentationLimits.forScopes(3).maxCredentialsPerPresentation());
+    }
+
+    public PresentationVerifier(DidPublicKeys keys, CredentialVerifier credentials, Clock clock, Duration clockSkew, int maxCredentials) {
         this.keys = keys;
         this.credentials = credentials;
         this.clock = clock;
         this.clockSkew = clockSkew;
+        this.maxCredentials = maxCredentials;
     }
+
+    /** A presentation that passed the cheap checks: its JWS, whether it is VC 1.1, the presentation and its credentials. */
+    public record Inspected(Jws.Parsed jws, boolean vc11, Map<String, Object> vp, Collection<?> credentials) { }
 
     /**
      * Until when the credentials of a verified presentation may be relied on without fetching and verifying them again
@@ -47,6 +60,34 @@ public class PresentationVerifier {
     }
 
     public Result<List<VerifiableCredential>> verify(String jwt, String holderDid, String ownDid) {
+        var inspected = inspect(jwt, holderDid, ownDid);
+        if (inspected.failed()) {
+            return inspected.mapFailure();
+        }
+        var presentation = inspected.getContent();
+        var key = keys.find(holderDid, presentation.jws().keyId());
+        if (key.failed()) {
+            return Result.failure("presentation: " + key.getFailureDetail());
+        }
+        if (!presentation.jws().verifies(key.getContent())) {
+            return Result.failure("presentation signature does not verify against key '%s' of '%s'".formatted(presentation.jws().keyId(), holderDid));
+        }
+        var verified = new ArrayList<VerifiableCredential>();
+        for (var entry : presentation.credentials()) {
+            var credential = credentials.verify(envelopedJwt(entry), holderDid);
+            if (credential.failed()) {
+                return credential.mapFailure();
+            }
+            verified.add(credential.getContent());
+        }
+        return Result.success(verified);
+    }
+
+    /**
+     * The checks that resolve no key and verify no signature: the JWT's form, the holder, the audience, the lifetime,
+     * the presentation's form, and its credentials (each an enveloped JWT, no more than the limit).
+     */
+    public Result<Inspected> inspect(String jwt, String holderDid, String ownDid) {
         var parsed = Jws.parse(jwt, "presentation");
         if (parsed.failed()) {
             return parsed.mapFailure();
@@ -65,38 +106,48 @@ public class PresentationVerifier {
             return Result.failure("presentation audience %s does not name this connector".formatted(audience));
         }
         var now = clock.instant();
-        if (!(payload.get("exp") instanceof Number exp) || now.minus(clockSkew).isAfter(Instant.ofEpochSecond(exp.longValue()))) {
+        for (var claim : List.of("exp", "iat", "nbf")) {
+            if (payload.get(claim) != null && epochSeconds(payload.get(claim)) == null) {
+                return Result.failure("presentation %s is not a time in seconds since 1970".formatted(claim));
+            }
+        }
+        var exp = epochSeconds(payload.get("exp"));
+        if (exp == null || now.minus(clockSkew).isAfter(exp)) {
             return Result.failure("presentation expired or has no exp");
         }
-        if (payload.get("iat") instanceof Number iat && Instant.ofEpochSecond(iat.longValue()).isAfter(now.plus(clockSkew))) {
+        var iat = epochSeconds(payload.get("iat"));
+        if (iat != null && iat.isAfter(now.plus(clockSkew))) {
             return Result.failure("presentation issued in the future");
         }
-        if (payload.get("nbf") instanceof Number nbf && Instant.ofEpochSecond(nbf.longValue()).isAfter(now.plus(clockSkew))) {
+        var nbf = epochSeconds(payload.get("nbf"));
+        if (nbf != null && nbf.isAfter(now.plus(clockSkew))) {
             return Result.failure("presentation not valid yet (nbf)");
-        }
-        var key = keys.find(holderDid, parsed.getContent().keyId());
-        if (key.failed()) {
-            return Result.failure("presentation: " + key.getFailureDetail());
-        }
-        if (!parsed.getContent().verifies(key.getContent())) {
-            return Result.failure("presentation signature does not verify against key '%s' of '%s'".formatted(parsed.getContent().keyId(), holderDid));
         }
         if (!vc11 && (!(vp.get("@context") instanceof List<?> contexts) || contexts.isEmpty() || !Credentials.VC_CONTEXT.equals(contexts.get(0)))) {
             return Result.failure("presentation is neither VC Data Model 2.0 nor a VC 1.1 JWT presentation (vp claim)");
         }
-        var verified = new ArrayList<VerifiableCredential>();
-        for (var entry : entries(vp.get("verifiableCredential"))) {
-            var credentialJwt = envelopedJwt(entry);
-            if (credentialJwt == null) {
-                return Result.failure("presentation holds a credential that is not an enveloped vc+jwt");
-            }
-            var credential = credentials.verify(credentialJwt, holderDid);
-            if (credential.failed()) {
-                return credential.mapFailure();
-            }
-            verified.add(credential.getContent());
+        var entries = entries(vp.get("verifiableCredential"));
+        if (entries.size() > maxCredentials) {
+            return Result.failure("presentation holds %d credentials, more than the %d verified in one (%s)"
+                    .formatted(entries.size(), maxCredentials, PresentationLimits.MAX_CREDENTIALS_PER_PRESENTATION));
         }
-        return Result.success(verified);
+        if (entries.stream().anyMatch(entry -> envelopedJwt(entry) == null)) {
+            return Result.failure("presentation holds a credential that is not an enveloped vc+jwt");
+        }
+        return Result.success(new Inspected(parsed.getContent(), vc11, vp, entries));
+    }
+
+    /** A NumericDate claim as an instant; null when it is not a finite number of a plausible size. */
+    private static Instant epochSeconds(Object value) {
+        if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            return null;
+        }
+        // some 31 million years either way: no real time lies beyond, and the bound stays clear of Instant's own limits
+        // (which a double near them could cross when converted)
+        if (Math.abs(number.doubleValue()) > 1e15) {
+            return null;
+        }
+        return Instant.ofEpochSecond(number.longValue());
     }
 
     private static Collection<?> entries(Object value) {

@@ -87,8 +87,11 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String STREAM_FILE_POLL = "kakehashi.transfer.stream.file-poll";
     static final String STREAM_FILE_WATCH = "kakehashi.transfer.stream.file-watch";
 
-    @Setting(key = HOST, defaultValue = "127.0.0.1", description = "Address the gRPC data-plane endpoint binds to")
-    private String host;
+    @Setting(key = HOST, required = false,
+            description = "Address the gRPC data-plane endpoint binds to; defaults to kakehashi.web.host, which every port follows")
+    private String ownHost;
+    @Setting(key = GrpcBindHost.WEB_HOST, defaultValue = "127.0.0.1", description = "Address every port of the connector binds to")
+    private String webHost;
     @Setting(key = PORT, defaultValue = "8185", description = "Port of the gRPC data-plane endpoint")
     private int port;
     @Setting(key = PUBLIC_HOST, required = false,
@@ -163,6 +166,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private final RecordSources recordSources = new RecordSources();
     private TransferMeters meters;
     private GrpcTransferServer server;
+    /** The address the endpoint binds to, resolved at initialize. */
+    private String host;
     private GrpcChannels channels;
     private ExecutorService executor;
     private GrpcPushSinks pushSinks;
@@ -179,6 +184,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
             throw new EdcException("%s must be a port number, was %d".formatted(PORT, port));
         }
         var lifetime = duration(TOKEN_LIFETIME, tokenLifetime);
+        host = GrpcBindHost.resolve(ownHost, webHost, publicHost).orElseThrow(failure -> new EdcException(failure.getFailureDetail()));
         var advertisedHost = publicHost == null || publicHost.isBlank() ? host : publicHost;
 
         ServerCredentials credentials = null;
