@@ -1,5 +1,6 @@
 package io.kakehashi.samples.hostile;
 
+import io.kakehashi.testfixtures.PostgresTestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.samples.hostile.rogue.RogueMemberExtension;
@@ -18,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +47,6 @@ public final class HostileDataspace implements AutoCloseable {
     public static final String CONTRACT_DEFINITION_ID = "hostile-input-offer";
     static final Duration START = Duration.ofSeconds(120);
     static final Duration STEP = Duration.ofSeconds(60);
-    private static final String SERVER_URL = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/");
-    private static final String USER = System.getProperty("kakehashi.test.postgres.user", "postgres");
 
     private final Path workDir;
     private final boolean postgres;
@@ -118,8 +116,10 @@ public final class HostileDataspace implements AutoCloseable {
         var settings = new ConnectorSettings(name, workDir.resolve(name)).trustIssuer("hostile-input", authority.did());
         if (postgres) {
             var database = "kakehashi_hostile_" + name + "_" + Long.toHexString(System.nanoTime());
-            createDatabase(database);
-            settings.postgres(SERVER_URL + database, USER);
+            var server = PostgresTestServer.get();
+            server.createDatabase(database);
+            databases.add(database);
+            settings.postgres(server.url(database), server.user());
         }
         return settings;
     }
@@ -370,17 +370,8 @@ public final class HostileDataspace implements AutoCloseable {
         }
     }
 
-    private void createDatabase(String database) {
-        try (var connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, null); var statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-            databases.add(database);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the database " + database + " (PostgreSQL at " + SERVER_URL + ", user " + USER + ")", e);
-        }
-    }
-
     private static void dropDatabase(String database) throws SQLException {
-        try (var connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, null); var statement = connection.createStatement()) {
+        try (var connection = PostgresTestServer.get().connect("postgres"); var statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }

@@ -1,7 +1,7 @@
 package io.kakehashi.samples.hostile;
 
 /**
- * The hostile-input campaign against connectors that keep every store in PostgreSQL (127.0.0.1:5432, user postgres;
+ * The hostile-input campaign against connectors that keep every store in PostgreSQL (the tests' server from test-fixtures;
  * one database per connector, created for the run and dropped after it).
  */
 class HostileInputPostgresTest extends HostileInputSuite {
