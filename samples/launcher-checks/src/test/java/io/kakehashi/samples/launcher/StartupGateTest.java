@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a peer meets when it reaches a connector that is still starting: EDC's Jetty opens the ports before the
@@ -61,6 +62,21 @@ class StartupGateTest {
             assertThat(afterReady).as("answers once ready").noneMatch(answer -> answer.status() == 503 || answer.status() == 405);
             assertThat(afterReady.get(1).status()).as("the DID document once ready").isEqualTo(200);
         }
+    }
+
+    @Test
+    void start_whenTheHttpRetriesGiveUpBeforeAPeerRestarts_shouldRefuseNamingTheKeys() {
+        // 2 retries from 100 ms: 300 ms in all, far less than the 5 s a peer's restart may take
+        var settings = new ConnectorSettings("short-retries", Path.of("target", "launcher-checks", "short-retries-" + System.nanoTime()))
+                .trustIssuer("dataspace", "did:web:127.0.0.1%3A9:authority")
+                .with("edc.core.retry.retries.max", "2")
+                .with("edc.core.retry.backoff.min", "100");
+
+        assertThatThrownBy(() -> ConnectorProcess.start(settings, START).close())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited")
+                .hasMessageContaining("edc.core.retry.retries.max")
+                .hasMessageContaining("kakehashi.web.peer-restart");
     }
 
     private static HttpRequest post(URI uri) {
