@@ -1,5 +1,6 @@
 package io.kakehashi.core.vault;
 
+import io.kakehashi.core.security.SecretSource;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
@@ -15,6 +16,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -24,7 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>
  * Thread-safe: every operation holds the instance lock.
  */
-public class KeystoreVault implements Vault {
+public class KeystoreVault implements Vault, SecretSource {
 
     private static final String KEYSTORE_TYPE = "PKCS12";
     // PKCS#12 stores the algorithm name with the entry; AES keeps the JDK's encoder happy for any byte length
@@ -33,6 +38,8 @@ public class KeystoreVault implements Vault {
     private final Path file;
     private final char[] password;
     private final KeyStore keyStore;
+    /** Counts the writes, so the secret redactor knows when to read the secrets again. */
+    private long version;
 
     private KeystoreVault(Path file, char[] password, KeyStore keyStore) {
         this.file = file;
@@ -94,6 +101,7 @@ public class KeystoreVault implements Vault {
         try {
             var entry = new KeyStore.SecretKeyEntry(new SecretKeySpec(value.getBytes(StandardCharsets.UTF_8), ENTRY_ALGORITHM));
             keyStore.setEntry(key, entry, new KeyStore.PasswordProtection(password));
+            version++;
             persist();
             return Result.success();
         } catch (GeneralSecurityException | IOException e) {
@@ -108,11 +116,34 @@ public class KeystoreVault implements Vault {
                 return Result.failure("no secret '%s' in the vault".formatted(key));
             }
             keyStore.deleteEntry(key);
+            version++;
             persist();
             return Result.success();
         } catch (GeneralSecurityException | IOException e) {
             return Result.failure("cannot delete '%s' from the vault: %s".formatted(key, e.getMessage()));
         }
+    }
+
+    /** Every secret the vault holds, for the secret redactor. */
+    @Override
+    public synchronized Collection<String> secrets() {
+        try {
+            List<String> secrets = new ArrayList<>();
+            for (var alias : Collections.list(keyStore.aliases())) {
+                var secret = resolveSecret(alias);
+                if (secret != null) {
+                    secrets.add(secret);
+                }
+            }
+            return secrets;
+        } catch (GeneralSecurityException e) {
+            throw new EdcException("The vault's entries cannot be listed", e);
+        }
+    }
+
+    @Override
+    public synchronized long version() {
+        return version;
     }
 
     private void persist() throws IOException, GeneralSecurityException {

@@ -1,6 +1,8 @@
 package io.kakehashi.core.vault;
 
+import io.kakehashi.core.security.SecretRedactor;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
@@ -29,6 +31,10 @@ public class KeystoreVaultExtension implements ServiceExtension {
             description = "Password of the vault file. Give it through the environment (KAKEHASHI_VAULT_PASSWORD), never in a committed file")
     private String password;
 
+    /** Learns the vault's contents, so that no secret of it leaves in a log line, an error or a message. */
+    @Inject
+    private SecretRedactor redactor;
+
     @Override
     public String name() {
         return NAME;
@@ -39,7 +45,9 @@ public class KeystoreVaultExtension implements ServiceExtension {
         if (password.length() < 8) {
             throw new EdcException("Invalid setting '%s': the vault password must be at least 8 characters".formatted(PASSWORD_KEY));
         }
-        return KeystoreVault.open(Path.of(path), password.toCharArray())
+        var vault = KeystoreVault.open(Path.of(path), password.toCharArray())
                 .orElseThrow(failure -> new EdcException("Invalid setting '%s' or '%s': %s".formatted(PATH_KEY, PASSWORD_KEY, failure.getFailureDetail())));
+        redactor.addSource(vault);
+        return vault;
     }
 }

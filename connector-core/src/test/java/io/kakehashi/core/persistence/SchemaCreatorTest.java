@@ -1,39 +1,35 @@
 package io.kakehashi.core.persistence;
 
+import io.kakehashi.testfixtures.PostgresTestServer;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.sql.SqlQueryExecutor;
 import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
 import org.eclipse.edc.transaction.local.LocalTransactionContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Component test against the PostgreSQL that CI provides (database {@code kakehashi_test} on 127.0.0.1:5432, user
- * postgres, unless {@code kakehashi.test.postgres.url} says otherwise), in a schema of its own.
+ * Component test against the tests' PostgreSQL ({@link PostgresTestServer}: the configured server, or an embedded
+ * one), in a schema of its own.
  */
 class SchemaCreatorTest {
 
-    private static final String DATABASE_URL = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/") + "kakehashi_test";
     private static final String SCHEMA = "schema_creator_test";
+
+    private final PostgresTestServer postgres = PostgresTestServer.get();
+    private final String database = postgres.testDatabase();
 
     private SchemaCreator creator;
 
     @BeforeEach
-    void emptySchema() throws SQLException {
-        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", null); var statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            statement.execute("CREATE SCHEMA " + SCHEMA);
-        }
-        var dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(DATABASE_URL + "?currentSchema=" + SCHEMA);
-        dataSource.setUser("postgres");
+    void emptySchema() {
+        postgres.recreateSchema(database, SCHEMA);
+        var dataSource = postgres.dataSource(database, SCHEMA);
         var transactions = new LocalTransactionContext(new Monitor() { });
         var registry = new LocalDataSourceRegistry(transactions);
         registry.register("default", dataSource);
@@ -75,7 +71,7 @@ class SchemaCreatorTest {
     }
 
     private List<String> tables() throws SQLException {
-        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", null);
+        try (var connection = postgres.connect(database);
              var statement = connection.prepareStatement("SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1")) {
             statement.setString(1, SCHEMA);
             var names = new java.util.ArrayList<String>();

@@ -7,6 +7,7 @@ import io.kakehashi.samples.launcher.compute.NativeLibraryProbe;
 import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.testfixtures.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ComputeInLauncherTest {
 
     private static final Duration START = Duration.ofSeconds(120);
-    private static final String SERVER_URL = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/");
-    private static final String USER = System.getProperty("kakehashi.test.postgres.user", "postgres");
     private static final String DATABASE = "kakehashi_launcher_compute";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -105,14 +103,15 @@ class ComputeInLauncherTest {
 
     @Test
     void jobAndEpsilonSpent_whenTheConnectorRestartsOnPostgres_shouldSurvive() throws Exception {
-        recreateDatabase();
+        var postgres = PostgresTestServer.get();
+        postgres.recreateDatabase(DATABASE);
         var data = Files.createDirectories(workDir).resolve("compute-machines-" + System.nanoTime() + ".csv");
         var csv = new StringBuilder("region,temperature\n");
         for (var i = 0; i < 30; i++) {
             csv.append(i % 3 == 0 ? "Aichi" : "Osaka").append(',').append(40 + i).append('\n');
         }
         Files.writeString(data, csv);
-        var settings = settings("compute-postgres").postgres(SERVER_URL + DATABASE, USER)
+        var settings = settings("compute-postgres").postgres(postgres.url(DATABASE), postgres.user())
                 .with(ComputeSeedExtension.DATA, data.toString());
         var classPath = List.of(ConnectorProcess.launcherJar(), testClasses(), seedServices());
 
@@ -207,15 +206,8 @@ class ComputeInLauncherTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void recreateDatabase() throws SQLException {
-        try (var connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, null); var statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            statement.execute("CREATE DATABASE " + DATABASE);
-        }
-    }
-
     private static long count(String sql, String parameter) throws SQLException {
-        try (var connection = DriverManager.getConnection(SERVER_URL + DATABASE, USER, null); var statement = connection.prepareStatement(sql)) {
+        try (var connection = PostgresTestServer.get().connect(DATABASE); var statement = connection.prepareStatement(sql)) {
             statement.setString(1, parameter);
             try (var rows = statement.executeQuery()) {
                 rows.next();

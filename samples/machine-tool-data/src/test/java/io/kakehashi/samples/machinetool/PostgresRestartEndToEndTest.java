@@ -3,6 +3,7 @@ package io.kakehashi.samples.machinetool;
 import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ManagementClient;
 import io.kakehashi.samples.support.WorkDirectory;
+import io.kakehashi.testfixtures.PostgresTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,20 +11,18 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The machine-tool sample with both connectors keeping their state in PostgreSQL (127.0.0.1:5432 unless
- * {@code kakehashi.test.postgres.url} says otherwise): an agreement and a finished transfer survive a restart of both
+ * The machine-tool sample with both connectors keeping their state in the tests' PostgreSQL
+ * ({@link PostgresTestServer}: the configured server, or an embedded one that the connectors' JVMs reach too): an agreement and a finished transfer survive a restart of both
  * connectors, and the agreement still works afterwards.
  */
 class PostgresRestartEndToEndTest {
 
-    private static final String SERVER_URL = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/");
-    private static final String USER = System.getProperty("kakehashi.test.postgres.user", "postgres");
+    private static final PostgresTestServer POSTGRES = PostgresTestServer.get();
 
     private final Path workDir = Path.of("target", "e2e", "postgres-restart");
     private MachineToolDataspace dataspace;
@@ -33,10 +32,10 @@ class PostgresRestartEndToEndTest {
         WorkDirectory.clear(workDir);
         for (var participant : new String[]{MachineToolDataspace.PROVIDER_NAME, MachineToolDataspace.CONSUMER_NAME, MachineToolDataspace.PLANT_NAME,
                 MachineToolDataspace.SG_NAME}) {
-            recreateDatabase(databaseOf(participant));
+            POSTGRES.recreateDatabase(databaseOf(participant));
         }
         dataspace = new MachineToolDataspace(workDir, new PrintStream(Files.newOutputStream(Files.createDirectories(workDir).resolve("steps.txt"))),
-                settings -> settings.postgres(SERVER_URL + databaseOf(settings.name()), USER));
+                settings -> settings.postgres(POSTGRES.url(databaseOf(settings.name())), POSTGRES.user()));
     }
 
     @AfterEach
@@ -109,16 +108,8 @@ class PostgresRestartEndToEndTest {
         return "kakehashi_e2e_" + name.replace('-', '_');
     }
 
-    private static void recreateDatabase(String name) throws SQLException {
-        try (var connection = DriverManager.getConnection(SERVER_URL + "postgres", USER, null);
-             var statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            statement.execute("CREATE DATABASE " + name);
-        }
-    }
-
     private static int countRows(String participant, String sql, String id) throws SQLException {
-        try (var connection = DriverManager.getConnection(SERVER_URL + databaseOf(participant), USER, null);
+        try (var connection = POSTGRES.connect(databaseOf(participant));
              var statement = connection.prepareStatement(sql)) {
             statement.setString(1, id);
             try (var rows = statement.executeQuery()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.sql.PostgresDecisionLogStore;
+import io.kakehashi.testfixtures.PostgresTestServer;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
 import org.eclipse.edc.participant.spi.ParticipantAgent;
@@ -25,7 +26,6 @@ import org.eclipse.edc.spi.monitor.Monitor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
@@ -55,14 +55,14 @@ public final class NegotiationDecisionOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         var negotiations = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         var rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        var url = System.getProperty("kakehashi.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/kakehashi_test");
+        var postgres = PostgresTestServer.get();
         var directory = Files.createTempDirectory("decision-overhead");
         System.out.printf("%d negotiations (2 evaluations each) per round, %d rounds; median µs per negotiation%n", negotiations, rounds);
 
         var bare = new double[rounds];
         var file = new double[rounds];
-        var postgres = new double[rounds];
-        try (var connection = DriverManager.getConnection(url, "postgres", null)) {
+        var logged = new double[rounds];
+        try (var connection = postgres.connect(postgres.testDatabase())) {
             for (int round = 0; round < rounds; round++) {
                 bare[round] = microsPerNegotiation(engine(), negotiations);
                 try (var store = FileDecisionLogStore.open(directory.resolve("round-" + round + ".jsonl"), new Monitor() { })) {
@@ -74,7 +74,7 @@ public final class NegotiationDecisionOverheadBenchmark {
                     statement.execute("SET search_path TO " + SCHEMA);
                 }
                 var store = PostgresDecisionLogStore.create(new OneConnection(connection));
-                postgres[round] = microsPerNegotiation(recording(store::append), negotiations);
+                logged[round] = microsPerNegotiation(recording(store::append), negotiations);
             }
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
@@ -89,8 +89,8 @@ public final class NegotiationDecisionOverheadBenchmark {
         }
         report("EDC engine, no log", bare);
         report("recording engine, file store", file);
-        report("recording engine, PostgreSQL store", postgres);
-        System.out.printf("overhead per negotiation: file %.0f µs, PostgreSQL %.0f µs%n", median(file) - median(bare), median(postgres) - median(bare));
+        report("recording engine, PostgreSQL store", logged);
+        System.out.printf("overhead per negotiation: file %.0f µs, PostgreSQL %.0f µs%n", median(file) - median(bare), median(logged) - median(bare));
     }
 
     private static double microsPerNegotiation(PolicyEngine engine, int negotiations) {

@@ -11,6 +11,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import io.kakehashi.testfixtures.PostgresTestServer;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.postgresql.PGConnection;
 
@@ -23,7 +24,6 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,11 +49,13 @@ import javax.sql.DataSource;
  * ./mvnw -q -pl policy-engine/decision-log-sql exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.kakehashi.policy.decisionlog.sql.DecisionLogBenchmark -Dexec.args="--entries 1000000 --rounds 3"
  * </pre>
- * Uses the test database ({@code kakehashi.test.postgres.url}) in its own schema {@code decision_log_benchmark},
+ * Uses the tests' PostgreSQL ({@code PostgresTestServer}) in its own schema {@code decision_log_benchmark},
  * dropped at the end. Single-threaded.
  */
 public final class DecisionLogBenchmark {
 
+    private static final PostgresTestServer POSTGRES = PostgresTestServer.get();
+    private static final String DATABASE = POSTGRES.testDatabase();
     private static final String SCHEMA = "decision_log_benchmark";
     private static final int AGREEMENTS = 10_000;
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
@@ -88,7 +90,7 @@ public final class DecisionLogBenchmark {
                 }
             }
             Files.delete(directory);
-            PostgresTestDatabase.dropSchema(SCHEMA);
+            POSTGRES.dropSchema(DATABASE, SCHEMA);
         }
     }
 
@@ -106,8 +108,8 @@ public final class DecisionLogBenchmark {
     private static void postgresAppends(int appends, int rounds) throws SQLException {
         var rates = new double[rounds];
         for (int round = 0; round < rounds; round++) {
-            PostgresTestDatabase.recreateSchema(SCHEMA);
-            try (var connection = DriverManager.getConnection(PostgresTestDatabase.DATABASE_URL + "?currentSchema=" + SCHEMA, "postgres", null)) {
+            POSTGRES.recreateSchema(DATABASE, SCHEMA);
+            try (var connection = POSTGRES.dataSource(DATABASE, SCHEMA).getConnection()) {
                 var store = PostgresDecisionLogStore.create(reusing(connection));
                 rates[round] = appendsPerSecond(appends, store::append);
             }
@@ -152,8 +154,8 @@ public final class DecisionLogBenchmark {
     }
 
     private static void postgresQuery(int entries, int rounds) throws SQLException, IOException {
-        PostgresTestDatabase.recreateSchema(SCHEMA);
-        var dataSource = PostgresTestDatabase.dataSource(SCHEMA);
+        POSTGRES.recreateSchema(DATABASE, SCHEMA);
+        var dataSource = POSTGRES.dataSource(DATABASE, SCHEMA);
         DecisionLogSchema.create(dataSource);
         var loaded = System.nanoTime();
         try (var connection = dataSource.getConnection()) {
@@ -182,7 +184,7 @@ public final class DecisionLogBenchmark {
             }
         }
         System.out.printf("  (setup: %d rows loaded with COPY and analysed in %.1f s)%n", entries, (System.nanoTime() - loaded) / 1e9);
-        try (var connection = DriverManager.getConnection(PostgresTestDatabase.DATABASE_URL + "?currentSchema=" + SCHEMA, "postgres", null)) {
+        try (var connection = POSTGRES.dataSource(DATABASE, SCHEMA).getConnection()) {
             var store = new PostgresDecisionLogStore(reusing(connection));
             var random = new Random(42);
             var medians = new double[rounds];

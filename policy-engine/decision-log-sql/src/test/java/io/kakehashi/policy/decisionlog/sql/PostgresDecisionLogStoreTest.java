@@ -10,6 +10,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem;
+import io.kakehashi.testfixtures.PostgresTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -29,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
 
+    private static final PostgresTestServer POSTGRES = PostgresTestServer.get();
+    private static final String DATABASE = POSTGRES.testDatabase();
     private static final String SCHEMA = "decision_log_store_test";
 
     private DataSource dataSource;
@@ -37,15 +40,15 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
 
     @BeforeEach
     void emptySchema() throws SQLException {
-        PostgresTestDatabase.recreateSchema(SCHEMA);
-        dataSource = PostgresTestDatabase.dataSource(SCHEMA);
+        POSTGRES.recreateSchema(DATABASE, SCHEMA);
+        dataSource = POSTGRES.dataSource(DATABASE, SCHEMA);
         store = PostgresDecisionLogStore.create(dataSource);
         checkpoints = new PostgresCheckpointStore(dataSource);
     }
 
     @AfterAll
     static void dropSchema() throws SQLException {
-        PostgresTestDatabase.dropSchema(SCHEMA);
+        POSTGRES.dropSchema(DATABASE, SCHEMA);
     }
 
     @Override
@@ -61,8 +64,8 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
     @Override
     protected void reopen() {
         // a second replica starting on the same database: creating the schema again must change nothing
-        store = PostgresDecisionLogStore.create(PostgresTestDatabase.dataSource(SCHEMA));
-        checkpoints = new PostgresCheckpointStore(PostgresTestDatabase.dataSource(SCHEMA));
+        store = PostgresDecisionLogStore.create(POSTGRES.dataSource(DATABASE, SCHEMA));
+        checkpoints = new PostgresCheckpointStore(POSTGRES.dataSource(DATABASE, SCHEMA));
     }
 
     @Override
@@ -151,7 +154,7 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
 
         @Test
         void create_whenTheLogPredatesDigests_shouldAddTheColumnKeepTheChainAndFindNewDigests() throws Exception {
-            PostgresTestDatabase.recreateSchema(SCHEMA);
+            POSTGRES.recreateSchema(DATABASE, SCHEMA);
             sql(TABLE_BEFORE_DIGESTS);
             var old = oldChain();
             for (var stored : old) {
@@ -215,7 +218,7 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
 
         @Test
         void append_fromTwoStoresOnOneDatabase_shouldKeepOneChain() throws Exception {
-            var other = new PostgresDecisionLogStore(PostgresTestDatabase.dataSource(SCHEMA));
+            var other = new PostgresDecisionLogStore(POSTGRES.dataSource(DATABASE, SCHEMA));
             var first = new Thread(() -> {
                 for (int i = 0; i < 20; i++) {
                     store.append(entry(i));

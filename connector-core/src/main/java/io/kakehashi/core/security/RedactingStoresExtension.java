@@ -1,0 +1,50 @@
+package io.kakehashi.core.security;
+
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
+import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+
+/**
+ * Wraps the stores whose entities carry an error detail (transfer processes, contract negotiations, data flows) so
+ * that the detail is redacted as it is saved: whichever store the runtime has (EDC's in-memory default or PostgreSQL),
+ * it never holds a secret, the management API never shows one, and no DSP termination message built from it carries
+ * one. Declaring the stores as provided here orders this extension after their own providers and before every user.
+ */
+@Extension(RedactingStoresExtension.NAME)
+@Provides({ TransferProcessStore.class, ContractNegotiationStore.class, DataPlaneStore.class })
+public class RedactingStoresExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi redacting stores";
+
+    @Inject
+    private SecretRedactor redactor;
+    @Inject(required = false)
+    private TransferProcessStore transferProcesses;
+    @Inject(required = false)
+    private ContractNegotiationStore negotiations;
+    @Inject(required = false)
+    private DataPlaneStore dataFlows;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        if (transferProcesses != null && !(transferProcesses instanceof RedactingTransferProcessStore)) {
+            context.registerService(TransferProcessStore.class, new RedactingTransferProcessStore(transferProcesses, redactor));
+        }
+        if (negotiations != null && !(negotiations instanceof RedactingContractNegotiationStore)) {
+            context.registerService(ContractNegotiationStore.class, new RedactingContractNegotiationStore(negotiations, redactor));
+        }
+        if (dataFlows != null && !(dataFlows instanceof RedactingDataPlaneStore)) {
+            context.registerService(DataPlaneStore.class, new RedactingDataPlaneStore(dataFlows, redactor));
+        }
+    }
+}
