@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a peer meets when it reaches a connector that is still starting: EDC's Jetty opens the ports before the
- * protocol and identity resources are registered, and Jetty's own answer there (405 for a POST, an HTML page) made
+ * protocol and identity resources are registered, and Jetty's own answers there (405 to a POST, 404 to a GET) made
  * EDC peers give up. Every answer during start-up must be a 503 with Retry-After, until the API's own answers begin.
  */
 class StartupGateTest {
@@ -47,8 +47,9 @@ class StartupGateTest {
             var afterReady = List.of(send(post(termination)).orElseThrow(), send(HttpRequest.newBuilder(didDocument).GET().build()).orElseThrow());
 
             assertThat(answers).as("answers while the runtime was starting").isNotEmpty();
+            // Jetty's answers where no resource is registered yet: 405 to the POST, 404 to the GET
             assertThat(answers).as("no answer from a half-registered API")
-                    .noneMatch(answer -> answer.status() == 405 || answer.contentType().startsWith("text/html"));
+                    .noneMatch(answer -> answer.status() == 405 || answer.status() == 404);
             // the gate opens once: after the first real answer of a port, no 503 follows on it
             for (var uri : List.of(termination, didDocument)) {
                 var onPort = answers.stream().filter(answer -> answer.uri().equals(uri)).toList();
@@ -59,7 +60,8 @@ class StartupGateTest {
                         .noneMatch(answer -> answer.status() == 503);
             }
             assertThat(answers).as("the gate was met before ready").anyMatch(answer -> answer.status() == 503);
-            assertThat(afterReady).as("answers once ready").noneMatch(answer -> answer.status() == 503 || answer.status() == 405);
+            assertThat(afterReady).as("answers once ready")
+                    .noneMatch(answer -> answer.status() == 503 || answer.status() == 405 || answer.status() == 404);
             assertThat(afterReady.get(1).status()).as("the DID document once ready").isEqualTo(200);
         }
     }
@@ -91,13 +93,12 @@ class StartupGateTest {
         try {
             var response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return java.util.Optional.of(new Answer(request.uri(), response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("Retry-After").orElse("")));
         } catch (IOException e) {
             return java.util.Optional.empty();
         }
     }
 
-    private record Answer(URI uri, int status, String contentType, String retryAfter) {
+    private record Answer(URI uri, int status, String retryAfter) {
     }
 }
