@@ -64,6 +64,16 @@ public final class ConnectorProcess implements AutoCloseable {
      * @throws IllegalStateException when the runtime exits or is not ready in time; the message holds its log's tail
      */
     public static ConnectorProcess start(List<Path> classPath, ConnectorSettings settings, Duration timeout) {
+        var connector = launch(classPath, settings);
+        connector.awaitReady(timeout);
+        return connector;
+    }
+
+    /**
+     * Starts a runtime with {@code classPath} and returns at once, for tests that watch the start-up itself; see
+     * {@link #reportsReady()} and {@link #awaitReady(Duration)}.
+     */
+    public static ConnectorProcess launch(List<Path> classPath, ConnectorSettings settings) {
         try {
             Files.createDirectories(settings.directory());
             var config = settings.directory().resolve("connector.properties");
@@ -91,9 +101,7 @@ public final class ConnectorProcess implements AutoCloseable {
             if (settings.vaultPassword() != null) {
                 builder.environment().put("KAKEHASHI_VAULT_PASSWORD", settings.vaultPassword());
             }
-            var connector = new ConnectorProcess(settings, builder.start(), log);
-            connector.awaitReady(timeout);
-            return connector;
+            return new ConnectorProcess(settings, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -147,7 +155,7 @@ public final class ConnectorProcess implements AutoCloseable {
      * Waits for EDC's "Runtime ... ready" line, which it writes once every extension has started. The readiness
      * endpoint alone answers before the last web resources are registered.
      */
-    private void awaitReady(Duration timeout) {
+    public void awaitReady(Duration timeout) {
         var deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -161,6 +169,13 @@ public final class ConnectorProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("connector '%s' not ready after %s:\n%s".formatted(settings.name(), timeout, logTail(40)));
+    }
+
+    /**
+     * Whether the runtime has written EDC's "Runtime ... ready" line yet.
+     */
+    public boolean reportsReady() {
+        return logShowsReady();
     }
 
     private boolean logShowsReady() {
