@@ -19,6 +19,15 @@ public final class IdRule {
             "processId", "correlationId", "policyId", "accessPolicyId", "contractPolicyId", "contractDefinitionId",
             "transferProcessId", "negotiationId", "contractId", "dataPlaneId", "target", "callbackAddress");
 
+    /**
+     * Process ids a counterparty chooses that the connector later puts into a path of the counterparty's callback
+     * address ({@code <callback>/negotiations/<consumerPid>/agreement}): one non-empty RFC 3986 path segment, so that
+     * no id can climb out of its place ({@code ../}), carry escapes ({@code %00}) or spaces.
+     */
+    static final Set<String> PATH_SEGMENT_IDS = Set.of("consumerPid", "providerPid");
+
+    private static final String SEGMENT_PUNCTUATION = "-._~!$&'()*+,;=:@";
+
     private final int maxLength;
 
     public IdRule(int maxLength) {
@@ -56,6 +65,27 @@ public final class IdRule {
                 return Optional.of("%s: contains the invisible or bidirectional formatting character U+%04X".formatted(field, codePoint));
             }
             i += Character.charCount(codePoint);
+        }
+        if (PATH_SEGMENT_IDS.contains(field)) {
+            return checkSegment(field, id);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> checkSegment(String field, String id) {
+        if (id.isBlank()) {
+            return Optional.of("%s: must not be empty".formatted(field));
+        }
+        if (id.equals(".") || id.equals("..")) {
+            return Optional.of("%s: must not be '%s'".formatted(field, id));
+        }
+        for (var i = 0; i < id.length(); i++) {
+            var c = id.charAt(i);
+            var letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!letterOrDigit && SEGMENT_PUNCTUATION.indexOf(c) < 0) {
+                return Optional.of("%s: may hold only letters, digits and %s (it becomes a path segment of the callback address), not U+%04X"
+                        .formatted(field, SEGMENT_PUNCTUATION, (int) c));
+            }
         }
         return Optional.empty();
     }

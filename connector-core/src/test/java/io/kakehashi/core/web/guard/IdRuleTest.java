@@ -22,6 +22,21 @@ class IdRuleTest {
         assertThat(rule.check("consumerPid", id)).hasValueSatisfying(problem -> assertThat(problem).startsWith("consumerPid: contains").contains("U+"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"urn:uuid:1", "c8e1fcae-7b7a", "ACN0101", "a.b~c@d"})
+    void check_whenAProcessIdIsOnePathSegment_shouldPass(String id) {
+        assertThat(rule.check("consumerPid", id)).isEmpty();
+        assertThat(rule.check("providerPid", id)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", ".", "..", "../../etc", "%00%2e", "' OR '1", "${jndi:x}", "a/b", "a?b", "a#b"})
+    void check_whenAProcessIdCouldLeaveItsPathSegment_shouldRefuseIt(String id) {
+        assertThat(rule.check("consumerPid", id)).hasValueSatisfying(problem -> assertThat(problem).startsWith("consumerPid: "));
+        // other ids are not put into paths and keep their looser rule
+        assertThat(rule.check("@id", id)).isEmpty();
+    }
+
     @Test
     void check_whenLongerThanTheLimit_shouldSaySo() {
         assertThat(rule.check("@id", "a".repeat(17))).contains("@id: longer than 16 characters");
