@@ -27,6 +27,8 @@ public final class RequestFailureClassifier {
     /** Where EDC translates a query into SQL or evaluates it in memory: its argument errors name the query's fault. */
     private static final Set<String> QUERY_PACKAGES = Set.of("org.eclipse.edc.sql.translation.", "org.eclipse.edc.store.",
             "org.eclipse.edc.spi.query.");
+    /** EDC's in-memory criterion operators ({@code in}, {@code like}, …), which throw on an operand they cannot compare. */
+    private static final Set<String> QUERY_OPERATOR_PACKAGES = Set.of("org.eclipse.edc.query.");
     private static final Pattern CLASS_NAME = Pattern.compile("(?:class )?(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
     /** How far down a stack to look for the code that threw; the resource method is always within it. */
     private static final int FRAMES = 60;
@@ -98,6 +100,11 @@ public final class RequestFailureClassifier {
         for (var cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof IllegalArgumentException && thrownIn(cause, QUERY_PACKAGES, Set.of())) {
                 return Optional.of(RequestProblem.badRequest("the query cannot be run: " + withoutClassNames(cause.getMessage())));
+            }
+            if ((cause instanceof NullPointerException || cause instanceof ClassCastException)
+                    && thrownIn(cause, QUERY_OPERATOR_PACKAGES, Set.of())) {
+                return Optional.of(RequestProblem.badRequest(
+                        "the query cannot be run: a filter's operand does not fit its operator or property (for 'in', a list of strings)"));
             }
         }
         return Optional.empty();

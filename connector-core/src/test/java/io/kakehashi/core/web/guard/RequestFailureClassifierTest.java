@@ -87,6 +87,18 @@ class RequestFailureClassifierTest {
     }
 
     @Test
+    void classify_whenAnInMemoryOperatorCannotCompareTheOperand_shouldBe400() {
+        // 'id in 42' or 'id in ["a", 1]' on an in-memory store: EDC's InOperatorPredicate throws
+        var cause = thrownAt(new NullPointerException("Cannot invoke \"Object.equals(Object)\" because \"value\" is null"),
+                "org.eclipse.edc.query.InOperatorPredicate", "org.eclipse.edc.query.CriterionOperatorRegistryImpl");
+
+        assertThat(classifier.classify(new EdcException("query failed", cause))).hasValueSatisfying(p -> {
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.message()).contains("operand does not fit its operator");
+        });
+    }
+
+    @Test
     void classify_whenTheReasonNamesAJavaClass_shouldNameItBySimpleName() {
         var cause = thrownAt(new IllegalArgumentException("Cannot sort by zzz, the field does not exist in class org.eclipse.edc.connector.TransferProcess"),
                 "org.eclipse.edc.store.ReflectionBasedQueryResolver");
