@@ -25,6 +25,9 @@ public final class RequestEnvelopeFilter implements ContainerRequestFilter {
         this.limit = limit;
     }
 
+    /** Bodies up to this size that are over the limit are read and discarded before the 413 is sent. */
+    static final long DRAIN_BYTES = 32L * 1024 * 1024;
+
     @Override
     public void filter(ContainerRequestContext request) {
         var uri = request.getUriInfo();
@@ -36,11 +39,24 @@ public final class RequestEnvelopeFilter implements ContainerRequestFilter {
         }
         var max = limit.forPath(uri.getPath(true));
         if (request.getLength() > max) {
+            if (request.getLength() <= DRAIN_BYTES) {
+                // most clients send the whole body before they read an answer: read it away, so they get the 413
+                // instead of a connection reset; a larger body only gets the connection closed
+                drain(request.getEntityStream());
+            }
             request.abortWith(RequestProblem.tooLarge("the body is larger than %d bytes".formatted(max)).response());
             return;
         }
         if (request.hasEntity()) {
             request.setEntityStream(new BoundedInputStream(request.getEntityStream(), max));
+        }
+    }
+
+    private static void drain(java.io.InputStream body) {
+        try (body) {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException e) {
+            // the client went away; the 413 goes nowhere either way
         }
     }
 
