@@ -86,7 +86,9 @@ public final class HostileDataspace implements AutoCloseable {
         WorkDirectory.clear(workDir);
         authority = DataspaceAuthority.start(workDir.resolve("authority"), "authority", new PrintStream(OutputStream.nullOutputStream()));
         var providerSettings = settings("provider");
-        var consumerSettings = settings("consumer").with(RogueMemberExtension.PORT, String.valueOf(roguePort));
+        // the compute probes send the consumer a model at and over the 64 MiB limit: a JSON job of ~90 MB, read, parsed and
+        // decoded, needs more than the 512 MiB the other connectors get (with 512 MiB it ends in an OutOfMemoryError)
+        var consumerSettings = settings("consumer").with(RogueMemberExtension.PORT, String.valueOf(roguePort)).jvmOption("-Xmx1536m");
         var bystanderSettings = settings("bystander");
         authority.issueMembership(providerSettings, DATASPACE);
         authority.issueLegalEntity(providerSettings, "Hostile Input Provider K.K.", "JP", "JCN:1180301018771");
