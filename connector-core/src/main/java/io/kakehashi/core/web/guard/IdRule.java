@@ -66,7 +66,9 @@ public final class IdRule {
             }
             i += Character.charCount(codePoint);
         }
-        if (PATH_SEGMENT_IDS.contains(field)) {
+        // DSP's context makes consumerPid and providerPid IRIs, so expanded they arrive as "consumerPid/@id"
+        var property = field.endsWith("/@id") ? field.substring(0, field.length() - "/@id".length()) : field;
+        if (PATH_SEGMENT_IDS.contains(property)) {
             return checkSegment(field, id);
         }
         return Optional.empty();

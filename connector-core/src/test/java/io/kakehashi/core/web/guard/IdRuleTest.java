@@ -33,6 +33,8 @@ class IdRuleTest {
     @ValueSource(strings = {"", " ", ".", "..", "../../etc", "%00%2e", "' OR '1", "${jndi:x}", "a/b", "a?b", "a#b"})
     void check_whenAProcessIdCouldLeaveItsPathSegment_shouldRefuseIt(String id) {
         assertThat(rule.check("consumerPid", id)).hasValueSatisfying(problem -> assertThat(problem).startsWith("consumerPid: "));
+        // as DSP 2025-1 messages arrive expanded: the pid is an IRI
+        assertThat(rule.check("consumerPid/@id", id)).hasValueSatisfying(problem -> assertThat(problem).startsWith("consumerPid/@id: "));
         // other ids are not put into paths and keep their looser rule
         assertThat(rule.check("@id", id)).isEmpty();
     }
