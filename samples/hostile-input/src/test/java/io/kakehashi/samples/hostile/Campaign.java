@@ -51,6 +51,9 @@ public final class Campaign {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** A client per retry, so that it cannot pick a pooled connection. */
+    private static final java.util.function.Supplier<HttpClient> FRESH_CONNECTIONS =
+            () -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final VaultSecrets secrets;
     private final List<String> findings = new CopyOnWriteArrayList<>();
@@ -71,7 +74,15 @@ public final class Campaign {
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         var started = System.nanoTime();
         try {
-            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException stale) {
+                // the client's pooled connection may have been closed by the connector after an earlier answer (it
+                // closes a connection whose body it did not read); once more on a new connection, and a connector
+                // that drops this request too gives no answer
+                response = FRESH_CONNECTIONS.get().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            }
             var millis = (System.nanoTime() - started) / 1_000_000;
             if (millis > 2_000) {
                 slowest.add(millis + " ms [" + family + "] " + probe);
