@@ -75,7 +75,8 @@ public final class RequestFailureClassifier {
             case "22021", "22P05" -> RequestProblem.badRequest("a value contains the NUL character or bytes that are not text");
             case "22001" -> RequestProblem.badRequest("a value is longer than the store accepts");
             case "22P02", "22007", "22008", "22003", "22018" -> RequestProblem.badRequest("a value has the wrong form for what it is compared with or stored as");
-            case "42883", "42804", "42703", "42P18", "42601", "42725" ->
+            // 42704: EDC casts a numeric operand on a JSON property to "double", a type PostgreSQL does not have
+            case "42883", "42804", "42703", "42704", "42P18", "42601", "42725" ->
                     RequestProblem.badRequest("the query names an operator or a property the store cannot evaluate for these values");
             default -> state.startsWith("22") ? RequestProblem.badRequest("a value in the request cannot be stored or compared") : null;
         };

@@ -29,7 +29,7 @@ class RequestFailureClassifierTest {
     class Sql {
 
         @ParameterizedTest
-        @CsvSource({"23505,409,already exists", "22021,400,NUL", "22P05,400,NUL", "42883,400,operator", "22001,400,longer", "23502,400,missing"})
+        @CsvSource({"23505,409,already exists", "22021,400,NUL", "22P05,400,NUL", "42883,400,operator", "42704,400,operator", "22001,400,longer", "23502,400,missing"})
         void classify_whenTheStoreRefusesTheStatement_shouldBlameTheRequest(String state, int status, String says) {
             var failure = new EdcPersistenceException(new EdcPersistenceException(new SQLException("ERROR: secret detail of the statement", state)));
 
