@@ -204,6 +204,34 @@ public final class HostileDataspace implements AutoCloseable {
         return connector.management().post(path, ManagementClient.body("QuerySpec").put("limit", 1000));
     }
 
+    /** States after which a transfer process or a negotiation changes no more by itself. */
+    private static final java.util.Set<String> SETTLED = java.util.Set.of("COMPLETED", "DEPROVISIONED", "TERMINATED", "FINALIZED", "SUSPENDED");
+
+    /**
+     * Waits, up to {@code timeout}, until no connector has a negotiation or a transfer in a passing state (the set-up's
+     * pull ends COMPLETING_REQUESTED → DEPROVISIONED in the background), so that a snapshot holds only what stays.
+     *
+     * @return whether everything settled in time
+     */
+    public boolean awaitSettled(java.time.Duration timeout) {
+        var deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var moving = false;
+            for (var connector : List.of(provider, consumer, bystander)) {
+                for (var kind : List.of("contractnegotiations", "transferprocesses")) {
+                    for (var entry : query(connector, "/v3/" + kind + "/request")) {
+                        moving |= !SETTLED.contains(entry.path("state").asText());
+                    }
+                }
+            }
+            if (!moving) {
+                return true;
+            }
+            ConnectorProcess.sleep(200);
+        }
+        return false;
+    }
+
     /**
      * What each connector stores, as its management API shows it: assets, policies, contract definitions,
      * negotiations, agreements, transfers and compute jobs sent, by connector and kind.
@@ -212,11 +240,27 @@ public final class HostileDataspace implements AutoCloseable {
         var state = new LinkedHashMap<String, JsonNode>();
         for (var entry : Map.of("provider", provider, "consumer", consumer, "bystander", bystander).entrySet()) {
             for (var kind : List.of("assets", "policydefinitions", "contractdefinitions", "contractnegotiations", "contractagreements", "transferprocesses")) {
-                state.put(entry.getKey() + " " + kind, withoutPolicyIds(query(entry.getValue(), "/v3/" + kind + "/request")));
+                state.put(entry.getKey() + " " + kind, byId(withoutPolicyIds(query(entry.getValue(), "/v3/" + kind + "/request"))));
             }
             state.put(entry.getKey() + " remote compute jobs", entry.getValue().management().get("/v3/kakehashi/compute/remote-jobs"));
         }
         return state;
+    }
+
+    /**
+     * The entries ordered by {@code @id}: a query without a sort field lists them in the store's order, which on
+     * PostgreSQL changes when a row is written again, although nothing in it changed.
+     */
+    private static JsonNode byId(JsonNode node) {
+        if (!node.isArray()) {
+            return node;
+        }
+        var entries = new ArrayList<JsonNode>();
+        node.forEach(entries::add);
+        entries.sort(java.util.Comparator.comparing(entry -> entry.path("@id").asText()));
+        var sorted = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        entries.forEach(sorted::add);
+        return sorted;
     }
 
     /** The management API gives a policy a fresh random {@code @id} each time it shows it: not stored state. */

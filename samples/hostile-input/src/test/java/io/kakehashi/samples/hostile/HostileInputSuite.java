@@ -69,6 +69,9 @@ abstract class HostileInputSuite {
         var secrets = dataspace.secrets();
         System.out.println("hostile-input: secrets that must never leave a connector: " + secrets.describe());
         campaign = new Campaign(secrets);
+        if (!dataspace.awaitSettled(java.time.Duration.ofSeconds(60))) {
+            campaign.finding("state", "the set-up's negotiations and transfers did not settle within 60 s");
+        }
         before = dataspace.snapshot();
     }
 
