@@ -29,6 +29,8 @@ public final class RequestFailureClassifier {
             "org.eclipse.edc.spi.query.");
     /** EDC's in-memory criterion operators ({@code in}, {@code like}, …), which throw on an operand they cannot compare. */
     private static final Set<String> QUERY_OPERATOR_PACKAGES = Set.of("org.eclipse.edc.query.");
+    /** Where EDC reads a filtered or sorted property by reflection, failing on entries that lack it. */
+    private static final Set<String> QUERY_REFLECTION_PACKAGES = Set.of("org.eclipse.edc.util.reflection.");
     private static final Pattern CLASS_NAME = Pattern.compile("(?:class )?(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
     /** How far down a stack to look for the code that threw; the resource method is always within it. */
     private static final int FRAMES = 60;
@@ -106,6 +108,10 @@ public final class RequestFailureClassifier {
                     && thrownIn(cause, QUERY_OPERATOR_PACKAGES, Set.of())) {
                 return Optional.of(RequestProblem.badRequest(
                         "the query cannot be run: a filter's operand does not fit its operator or property (for 'in', a list of strings)"));
+            }
+            if (cause instanceof RuntimeException && thrownIn(cause, QUERY_REFLECTION_PACKAGES, Set.of())) {
+                // e.g. sorting assets by 'dataAddress.baseUrl' when some asset's address has no baseUrl
+                return Optional.of(RequestProblem.badRequest("the query cannot be run: it names a property not every entry has"));
             }
         }
         return Optional.empty();

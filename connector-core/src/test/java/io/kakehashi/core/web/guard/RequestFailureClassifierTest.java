@@ -99,6 +99,18 @@ class RequestFailureClassifierTest {
     }
 
     @Test
+    void classify_whenAPropertyCannotBeReadByReflection_shouldBe400() {
+        // sortField 'dataAddress.baseUrl' on the in-memory store while some asset's address has no baseUrl
+        var cause = thrownAt(new IllegalStateException("Error during reflective access: baseUrl"),
+                "org.eclipse.edc.util.reflection.ReflectionUtil", "org.eclipse.edc.store.ReflectionBasedQueryResolver");
+
+        assertThat(classifier.classify(new EdcException("Error during reflective access: baseUrl", cause))).hasValueSatisfying(p -> {
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.message()).contains("names a property not every entry has");
+        });
+    }
+
+    @Test
     void classify_whenTheReasonNamesAJavaClass_shouldNameItBySimpleName() {
         var cause = thrownAt(new IllegalArgumentException("Cannot sort by zzz, the field does not exist in class org.eclipse.edc.connector.TransferProcess"),
                 "org.eclipse.edc.store.ReflectionBasedQueryResolver");
