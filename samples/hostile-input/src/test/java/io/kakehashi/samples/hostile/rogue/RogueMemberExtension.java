@@ -127,7 +127,14 @@ public class RogueMemberExtension implements ServiceExtension {
             }
             HttpResponse<byte[]> response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                try {
+                    response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                } catch (IOException stale) {
+                    // a pooled connection the peer closed after an earlier answer (it closes a connection whose body
+                    // it did not read): once more on a new connection; a peer that drops this request too is unreachable
+                    response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                            .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 answer(exchange, 502, "interrupted");
