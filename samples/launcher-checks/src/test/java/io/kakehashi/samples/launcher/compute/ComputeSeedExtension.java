@@ -108,12 +108,13 @@ public class ComputeSeedExtension implements ServiceExtension {
                 .constraint(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics"))
                 .constraint(constraint(KakehashiPolicy.AI_MIN_AGGREGATION, Operator.GEQ, "5"))
                 .build();
-        var agreement = ContractAgreement.Builder.newInstance().id(AGREEMENT_ID).agreementId(AGREEMENT_ID)
+        var agreement = ContractAgreement.Builder.newInstance().id(AGREEMENT_ID).agreementId(AGREEMENT_ID).participantContextId(participantContextId)
                 .providerId("launcher-provider").consumerId("ai-vendor").assetId(ASSET_ID)
                 .contractSigningDate(System.currentTimeMillis() / 1000)
                 .policy(Policy.Builder.newInstance().permission(permission).build()).build();
         // held by a FINALIZED negotiation, as every agreement the connector acts on is (docs/decisions/0019)
         negotiations.save(ContractNegotiation.Builder.newInstance().id("negotiation-" + AGREEMENT_ID).correlationId("consumer-" + AGREEMENT_ID)
+                .participantContextId(participantContextId)
                 .counterPartyId("ai-vendor").counterPartyAddress("http://127.0.0.1:1/protocol").protocol("dataspace-protocol-http:2025-1")
                 .type(ContractNegotiation.Type.PROVIDER).state(ContractNegotiationStates.FINALIZED.code())
                 .contractAgreement(agreement).build());
