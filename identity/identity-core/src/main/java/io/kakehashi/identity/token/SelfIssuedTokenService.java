@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.kakehashi.identity.spi.TokenTimes;
 import io.kakehashi.identity.spi.VerifiedClaims;
 import io.kakehashi.identity.trust.TrustedPeers;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
@@ -24,7 +25,6 @@ import org.eclipse.edc.spi.result.Result;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 
@@ -49,7 +49,7 @@ public class SelfIssuedTokenService implements IdentityService {
     private final JtiValidationStore seenTokens;
     private final Clock clock;
     private final Duration lifetime;
-    private final Duration clockSkew;
+    private final TokenTimes times;
     private final Monitor monitor;
 
     public SelfIssuedTokenService(String participantId, ECKey signingKey, TrustedPeers peers, JtiValidationStore seenTokens,
@@ -60,7 +60,8 @@ public class SelfIssuedTokenService implements IdentityService {
         this.seenTokens = seenTokens;
         this.clock = clock;
         this.lifetime = lifetime;
-        this.clockSkew = clockSkew;
+        // a peer may choose a longer lifetime than ours, up to twice it
+        this.times = new TokenTimes(clock, clockSkew, lifetime.multipliedBy(2));
         this.monitor = monitor;
     }
 
@@ -168,25 +169,6 @@ public class SelfIssuedTokenService implements IdentityService {
     }
 
     private Result<Void> checkTimes(JWTClaimsSet claims) {
-        var now = clock.instant();
-        if (claims.getExpirationTime() == null || claims.getIssueTime() == null) {
-            return Result.failure("token has no exp or iat");
-        }
-        Instant expiry = claims.getExpirationTime().toInstant();
-        Instant issued = claims.getIssueTime().toInstant();
-        if (now.isAfter(expiry.plus(clockSkew))) {
-            return Result.failure("token expired at %s".formatted(expiry));
-        }
-        if (issued.isAfter(now.plus(clockSkew))) {
-            return Result.failure("token issued in the future (%s)".formatted(issued));
-        }
-        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now.plus(clockSkew))) {
-            return Result.failure("token not valid before %s".formatted(claims.getNotBeforeTime().toInstant()));
-        }
-        // a long-lived token would keep a stolen credential useful and the replay cache large
-        if (Duration.between(issued, expiry).compareTo(lifetime.multipliedBy(2)) > 0) {
-            return Result.failure("token lifetime %s exceeds the accepted %s".formatted(Duration.between(issued, expiry), lifetime.multipliedBy(2)));
-        }
-        return Result.success();
+        return times.check("token", claims.getIssueTime(), claims.getExpirationTime(), claims.getNotBeforeTime());
     }
 }

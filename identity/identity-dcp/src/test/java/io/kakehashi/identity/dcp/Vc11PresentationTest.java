@@ -142,7 +142,7 @@ class Vc11PresentationTest {
                 alice.did.signingKey(), alice.did.methodId(alice.did.signingKey()), "JWT").getContent();
         var verifier = new PresentationVerifier(DidTestFixtures.publicKeys(Clock.systemUTC()), null, Clock.systemUTC(), Duration.ofSeconds(30));
 
-        assertThat(verifier.verify(presentation, alice.did.id(), bob.did.id()).getFailureDetail()).contains("not valid yet");
+        assertThat(verifier.verify(presentation, alice.did.id(), bob.did.id()).getFailureDetail()).contains("not valid before");
     }
 
     private static String bearer(String jwt) {

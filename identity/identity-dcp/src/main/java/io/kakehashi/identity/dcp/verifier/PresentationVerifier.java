@@ -5,6 +5,7 @@ import io.kakehashi.identity.credentials.Credentials;
 import io.kakehashi.identity.credentials.Jws;
 import io.kakehashi.identity.credentials.VerifiableCredential;
 import io.kakehashi.identity.did.DidPublicKeys;
+import io.kakehashi.identity.spi.TokenTimes;
 import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
@@ -31,8 +32,8 @@ public class PresentationVerifier {
 
     private final DidPublicKeys keys;
     private final CredentialVerifier credentials;
-    private final Clock clock;
-    private final Duration clockSkew;
+    /** A presentation's lifetime is bounded by the ID token that asked for it, which the same rule checked. */
+    private final TokenTimes times;
     private final int maxCredentials;
 
     /** A verifier that takes as many credentials in one presentation as a query of DCP's three default types needs. */
@@ -43,8 +44,7 @@ public class PresentationVerifier {
     public PresentationVerifier(DidPublicKeys keys, CredentialVerifier credentials, Clock clock, Duration clockSkew, int maxCredentials) {
         this.keys = keys;
         this.credentials = credentials;
-        this.clock = clock;
-        this.clockSkew = clockSkew;
+        this.times = new TokenTimes(clock, clockSkew, null);
         this.maxCredentials = maxCredentials;
     }
 
@@ -105,23 +105,14 @@ public class PresentationVerifier {
         if (!ownDid.equals(audience) && !entries(audience).contains(ownDid)) {
             return Result.failure("presentation audience %s does not name this connector".formatted(audience));
         }
-        var now = clock.instant();
         for (var claim : List.of("exp", "iat", "nbf")) {
             if (payload.get(claim) != null && epochSeconds(payload.get(claim)) == null) {
                 return Result.failure("presentation %s is not a time in seconds since 1970".formatted(claim));
             }
         }
-        var exp = epochSeconds(payload.get("exp"));
-        if (exp == null || now.minus(clockSkew).isAfter(exp)) {
-            return Result.failure("presentation expired or has no exp");
-        }
-        var iat = epochSeconds(payload.get("iat"));
-        if (iat != null && iat.isAfter(now.plus(clockSkew))) {
-            return Result.failure("presentation issued in the future");
-        }
-        var nbf = epochSeconds(payload.get("nbf"));
-        if (nbf != null && nbf.isAfter(now.plus(clockSkew))) {
-            return Result.failure("presentation not valid yet (nbf)");
+        var timed = times.check("presentation", epochSeconds(payload.get("iat")), epochSeconds(payload.get("exp")), epochSeconds(payload.get("nbf")));
+        if (timed.failed()) {
+            return timed.mapFailure();
         }
         if (!vc11 && (!(vp.get("@context") instanceof List<?> contexts) || contexts.isEmpty() || !Credentials.VC_CONTEXT.equals(contexts.get(0)))) {
             return Result.failure("presentation is neither VC Data Model 2.0 nor a VC 1.1 JWT presentation (vp claim)");
