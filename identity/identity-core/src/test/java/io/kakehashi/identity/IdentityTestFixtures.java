@@ -31,27 +31,6 @@ public final class IdentityTestFixtures {
         }
     }
 
-    /** A vault in memory. */
-    public static final class MapVault implements Vault {
-        public final Map<String, String> secrets = new ConcurrentHashMap<>();
-
-        @Override
-        public String resolveSecret(String key) {
-            return secrets.get(key);
-        }
-
-        @Override
-        public Result<Void> storeSecret(String key, String value) {
-            secrets.put(key, value);
-            return Result.success();
-        }
-
-        @Override
-        public Result<Void> deleteSecret(String key) {
-            return secrets.remove(key) == null ? Result.failure("absent") : Result.success();
-        }
-    }
-
     /** Remembers token ids the way EDC's stores do: a second entry with the same id is refused. */
     public static final class SeenTokens implements JtiValidationStore {
         private final Map<String, JtiValidationEntry> entries = new ConcurrentHashMap<>();

@@ -1,6 +1,6 @@
 package io.kakehashi.identity.dcp;
 
-import io.kakehashi.identity.did.InMemoryVault;
+import io.kakehashi.testfixtures.MapVault;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
 import org.junit.jupiter.api.Test;
@@ -15,13 +15,13 @@ class DcpIdentityExtensionTest {
 
     @Test
     void secureTokenService_whenNoClientConfigured_shouldBeOff() {
-        assertThat(DcpIdentityExtension.secureTokenService(null, "alias", new InMemoryVault(), null)).isNull();
-        assertThat(DcpIdentityExtension.secureTokenService(" ", "alias", new InMemoryVault(), null)).isNull();
+        assertThat(DcpIdentityExtension.secureTokenService(null, "alias", new MapVault(), null)).isNull();
+        assertThat(DcpIdentityExtension.secureTokenService(" ", "alias", new MapVault(), null)).isNull();
     }
 
     @Test
     void secureTokenService_whenClientSecretMissingFromTheVault_shouldFailNamingTheKeys() {
-        assertThatThrownBy(() -> DcpIdentityExtension.secureTokenService("dcp-tck", "sts-secret", new InMemoryVault(), null))
+        assertThatThrownBy(() -> DcpIdentityExtension.secureTokenService("dcp-tck", "sts-secret", new MapVault(), null))
                 .isInstanceOf(EdcException.class)
                 .hasMessageContaining("kakehashi.identity.sts.client-id")
                 .hasMessageContaining("kakehashi.identity.sts.client-secret-alias")
@@ -30,7 +30,7 @@ class DcpIdentityExtensionTest {
 
     @Test
     void secureTokenService_whenClientSecretInTheVault_shouldBeOn() {
-        var vault = new InMemoryVault();
+        var vault = new MapVault();
         vault.storeSecret("sts-secret", "s3cret-value");
 
         assertThat(DcpIdentityExtension.secureTokenService("dcp-tck", "sts-secret", vault, null)).isNotNull();

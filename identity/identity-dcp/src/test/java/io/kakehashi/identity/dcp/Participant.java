@@ -15,9 +15,9 @@ import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
 import io.kakehashi.identity.did.DidDocumentServer;
 import io.kakehashi.identity.did.DidKeyRing;
 import io.kakehashi.identity.did.DidTestFixtures;
-import io.kakehashi.identity.did.InMemoryVault;
 import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.WebDid;
+import io.kakehashi.testfixtures.MapVault;
 import org.eclipse.edc.token.InMemoryJtiValidationStore;
 
 import java.io.IOException;
@@ -62,7 +62,7 @@ public class Participant {
                        PresentationCache presentationCache) {
         this.server = server;
         this.name = name;
-        var ring = new DidKeyRing(new InMemoryVault(), "ring");
+        var ring = new DidKeyRing(new MapVault(), "ring");
         ring.ensure(clock.instant());
         var webDid = WebDid.parse(server.did(name)).getContent();
         this.did = new OwnDid(webDid, ring, webDid.baseUrl(true).toString());

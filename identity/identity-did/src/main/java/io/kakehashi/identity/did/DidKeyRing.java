@@ -2,19 +2,12 @@ package io.kakehashi.identity.did;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import io.kakehashi.identity.keys.VaultKeyPairs;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +28,6 @@ import java.util.Optional;
  */
 public class DidKeyRing {
 
-    private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Vault vault;
@@ -130,17 +122,7 @@ public class DidKeyRing {
 
     /** Makes a fresh EC P-256 key pair with Bouncy Castle; its key id is its RFC 7638 thumbprint. */
     public static Result<ECKey> generate() {
-        try {
-            var generator = KeyPairGenerator.getInstance("EC", BOUNCY_CASTLE);
-            generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            var pair = generator.generateKeyPair();
-            return Result.success(new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
-                    .privateKey((ECPrivateKey) pair.getPrivate())
-                    .keyIDFromThumbprint()
-                    .build());
-        } catch (GeneralSecurityException | JOSEException e) {
-            return Result.failure("cannot generate an EC P-256 key: " + e.getMessage());
-        }
+        return VaultKeyPairs.generate();
     }
 
     private void requireLoaded() {

@@ -1,5 +1,6 @@
 package io.kakehashi.identity.did;
 
+import io.kakehashi.testfixtures.MapVault;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DidKeyRingTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T00:00:00Z");
-    private final InMemoryVault vault = new InMemoryVault();
+    private final MapVault vault = new MapVault();
 
     @Test
     void ensure_whenVaultEmpty_shouldMakeAndKeepOneKey() {

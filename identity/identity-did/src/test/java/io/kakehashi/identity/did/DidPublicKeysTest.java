@@ -1,6 +1,7 @@
 package io.kakehashi.identity.did;
 
 import dev.failsafe.RetryPolicy;
+import io.kakehashi.testfixtures.MapVault;
 import okhttp3.OkHttpClient;
 import org.eclipse.edc.http.client.EdcHttpClientImpl;
 import org.eclipse.edc.iam.did.resolution.DidResolverRegistryImpl;
@@ -31,7 +32,7 @@ class DidPublicKeysTest {
         var registry = new DidResolverRegistryImpl(Clock.systemUTC(), Duration.ofMinutes(5).toMillis());
         registry.register(resolver);
         keys = new DidPublicKeys(registry, resolver, Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofMinutes(5));
-        ring = new DidKeyRing(new InMemoryVault(), "ring");
+        ring = new DidKeyRing(new MapVault(), "ring");
         ring.ensure(Instant.now());
         did = server.did("alice");
         publish();

@@ -1,5 +1,6 @@
 package io.kakehashi.identity.did;
 
+import io.kakehashi.testfixtures.MapVault;
 import okhttp3.OkHttpClient;
 import org.eclipse.edc.http.spi.EdcHttpClient;
 import org.eclipse.edc.iam.did.resolution.DidResolverRegistryImpl;
@@ -29,7 +30,7 @@ public final class DidTestFixtures {
 
     /** A DID with a fresh key ring, published on {@code server} under {@code name}. */
     public static OwnDid publish(DidDocumentServer server, String name, String credentialServiceUrl) {
-        var ring = new DidKeyRing(new InMemoryVault(), "ring");
+        var ring = new DidKeyRing(new MapVault(), "ring");
         ring.ensure(Instant.now());
         var did = new OwnDid(WebDid.parse(server.did(name)).getContent(), ring, credentialServiceUrl);
         republish(server, did);

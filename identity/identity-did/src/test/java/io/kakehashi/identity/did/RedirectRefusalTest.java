@@ -1,6 +1,7 @@
 package io.kakehashi.identity.did;
 
 import com.sun.net.httpserver.HttpServer;
+import io.kakehashi.testfixtures.MapVault;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -68,7 +69,7 @@ class RedirectRefusalTest {
     void resolve_whenTheDidDocumentRedirects_shouldFailWithoutAskingTheTarget(int status) throws IOException {
         redirectStatus = status;
         var did = "did:web:127.0.0.1%3A" + peer.getAddress().getPort() + ":alice";
-        var ring = new DidKeyRing(new InMemoryVault(), "ring");
+        var ring = new DidKeyRing(new MapVault(), "ring");
         ring.ensure(Instant.now());
         // the target would serve a document for exactly this DID: following the redirect would resolve it
         internalDocument = new com.fasterxml.jackson.databind.ObjectMapper()

@@ -12,9 +12,9 @@ import io.kakehashi.identity.credentials.fuzz.FuzzIdentities;
 import io.kakehashi.identity.dcp.IdTokenVerifier;
 import io.kakehashi.identity.dcp.SelfIssuedTokens;
 import io.kakehashi.identity.did.DidKeyRing;
-import io.kakehashi.identity.did.InMemoryVault;
 import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.WebDid;
+import io.kakehashi.testfixtures.MapVault;
 import org.eclipse.edc.token.InMemoryJtiValidationStore;
 import org.junit.jupiter.api.Test;
 
@@ -143,7 +143,7 @@ class IdTokenFuzzTest {
     }
 
     private static OwnDid bob() {
-        var ring = new DidKeyRing(new InMemoryVault(), "ring");
+        var ring = new DidKeyRing(new MapVault(), "ring");
         ring.ensure(NOW);
         return new OwnDid(WebDid.parse(BOB_DID).getContent(), ring, "https://bob.test/cs");
     }

@@ -6,6 +6,7 @@ import io.kakehashi.identity.did.DidPublicKeys;
 import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.WebDid;
 import io.kakehashi.identity.did.WebDidDocumentResolver;
+import io.kakehashi.testfixtures.MapVault;
 import org.eclipse.edc.iam.did.resolution.DidResolverRegistryImpl;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +61,7 @@ class DidDocumentFuzzTest {
     @Test
     void resolveAndFindKey_whenDocumentIsValid_shouldFindItsKey() {
         // the fuzz target is not vacuous: a well-formed document gets through every step
-        var ring = new DidKeyRing(new io.kakehashi.identity.did.InMemoryVault(), "ring");
+        var ring = new DidKeyRing(new MapVault(), "ring");
         ring.ensure(CLOCK.instant());
         var did = "did:web:127.0.0.1%3A8080:alice";
         var document = OwnDid.document(did, List.of(ring.activeKey()), "http://127.0.0.1:8080/cs");

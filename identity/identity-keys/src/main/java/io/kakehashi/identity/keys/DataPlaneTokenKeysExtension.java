@@ -1,6 +1,5 @@
-package io.kakehashi.identity;
+package io.kakehashi.identity.keys;
 
-import io.kakehashi.identity.keys.VaultKeyPairs;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;

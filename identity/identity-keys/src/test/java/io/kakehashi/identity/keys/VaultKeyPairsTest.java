@@ -1,7 +1,7 @@
 package io.kakehashi.identity.keys;
 
 import com.nimbusds.jose.jwk.ECKey;
-import io.kakehashi.identity.IdentityTestFixtures.MapVault;
+import io.kakehashi.testfixtures.MapVault;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

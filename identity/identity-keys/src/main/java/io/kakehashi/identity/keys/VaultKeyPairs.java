@@ -54,7 +54,8 @@ public class VaultKeyPairs {
         return vault.storeSecret(alias, publicJwk);
     }
 
-    static Result<ECKey> generate() {
+    /** Makes a fresh EC P-256 key pair with Bouncy Castle; its key id is its RFC 7638 thumbprint. */
+    public static Result<ECKey> generate() {
         try {
             var generator = KeyPairGenerator.getInstance("EC", BOUNCY_CASTLE);
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());

@@ -1,4 +1,4 @@
-package io.kakehashi.identity.did;
+package io.kakehashi.testfixtures;
 
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
@@ -6,10 +6,14 @@ import org.eclipse.edc.spi.security.Vault;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A vault for tests. */
-public class InMemoryVault implements Vault {
+/**
+ * A vault held in a map, for tests: what is stored can be read back, and a test may look at or seed {@link #secrets}
+ * directly. Thread-safe.
+ */
+public final class MapVault implements Vault {
 
-    private final Map<String, String> secrets = new ConcurrentHashMap<>();
+    /** The entries by alias. */
+    public final Map<String, String> secrets = new ConcurrentHashMap<>();
 
     @Override
     public String resolveSecret(String key) {
