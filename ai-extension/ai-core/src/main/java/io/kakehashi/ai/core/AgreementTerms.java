@@ -1,7 +1,7 @@
 package io.kakehashi.ai.core;
 
-import io.kakehashi.policy.constraints.RightOperand;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.spi.RightOperand;
 import org.eclipse.edc.policy.model.AndConstraint;
 import org.eclipse.edc.policy.model.AtomicConstraint;
 import org.eclipse.edc.policy.model.Constraint;

@@ -1,7 +1,7 @@
 package io.kakehashi.ai.core;
 
 import io.kakehashi.ai.spi.ComputeJobStore;
-import io.kakehashi.policy.constraints.ai.ComputeJobCounter;
+import io.kakehashi.policy.spi.ComputeJobCounter;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 
 /**

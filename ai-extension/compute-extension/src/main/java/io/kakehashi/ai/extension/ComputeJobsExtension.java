@@ -10,7 +10,7 @@ import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.spi.JobLimits;
 import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.ai.sql.SqlJobRunner;
-import io.kakehashi.policy.constraints.ai.ComputeJobCounter;
+import io.kakehashi.policy.spi.ComputeJobCounter;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;

@@ -2,6 +2,7 @@ package io.kakehashi.policy.constraints;
 
 import io.kakehashi.identity.spi.VerifiedClaims;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.spi.RightOperand;
 import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;

@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints;
 
+import io.kakehashi.policy.spi.RightOperand;
 import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.spi.result.Result;
 

@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints.ai;
 
+import io.kakehashi.policy.spi.ComputeJobCounter;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.validation.ConstraintRegistrar;
 import org.eclipse.edc.policy.model.Permission;

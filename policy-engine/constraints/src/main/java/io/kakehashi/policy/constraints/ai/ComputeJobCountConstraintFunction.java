@@ -2,6 +2,7 @@ package io.kakehashi.policy.constraints.ai;
 
 import io.kakehashi.policy.constraints.Comparison;
 import io.kakehashi.policy.constraints.PositiveWholeNumber;
+import io.kakehashi.policy.spi.ComputeJobCounter;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import io.kakehashi.policy.validation.OperandRule;

@@ -1,9 +1,9 @@
 package io.kakehashi.policy.constraints.ai;
 
 import io.kakehashi.policy.constraints.Comparison;
-import io.kakehashi.policy.constraints.RightOperand;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.spi.RightOperand;
 import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.model.Operator;

@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints.ai;
 
+import io.kakehashi.policy.spi.ComputeJobCounter;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 
 import java.util.concurrent.ConcurrentHashMap;

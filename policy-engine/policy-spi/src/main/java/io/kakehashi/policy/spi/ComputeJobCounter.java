@@ -1,4 +1,4 @@
-package io.kakehashi.policy.constraints.ai;
+package io.kakehashi.policy.spi;
 
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 

@@ -1,4 +1,4 @@
-package io.kakehashi.policy.constraints;
+package io.kakehashi.policy.spi;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
