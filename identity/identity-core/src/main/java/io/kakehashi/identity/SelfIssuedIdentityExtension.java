@@ -25,10 +25,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import static io.kakehashi.core.spi.settings.SettingValues.positiveDuration;
+import static io.kakehashi.core.spi.settings.SettingValues.require;
 
 /**
  * The connector's identity until DIDs and verifiable credentials take over: an EC P-256 key made at first start and
@@ -90,8 +92,8 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
         if (participantId.isBlank()) {
             throw new EdcException("Missing setting 'edc.participant.id': the connector needs a participant id to issue its tokens");
         }
-        var lifetime = duration("kakehashi.identity.token.lifetime", tokenLifetime);
-        var skew = duration("kakehashi.identity.clock-skew", clockSkew);
+        var lifetime = require(positiveDuration("kakehashi.identity.token.lifetime", tokenLifetime));
+        var skew = require(positiveDuration("kakehashi.identity.clock-skew", clockSkew));
         var key = new VaultKeyPairs(vault).ensure(keyAlias)
                 .orElseThrow(failure -> new EdcException("Identity key '%s': %s".formatted(keyAlias, failure.getFailureDetail())));
         writePublicKey(key).orElseThrow(failure -> new EdcException("Invalid setting 'kakehashi.identity.public-key.file': " + failure.getFailureDetail()));
@@ -155,18 +157,6 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
             return Result.success();
         } catch (IOException e) {
             return Result.failure(e.getMessage());
-        }
-    }
-
-    private static Duration duration(String key, String value) {
-        try {
-            var duration = Duration.parse(value);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new EdcException("Invalid setting '%s': the duration must be positive".formatted(key));
-            }
-            return duration;
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT5M)".formatted(key, value));
         }
     }
 }

@@ -17,19 +17,22 @@ import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
-import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.kakehashi.core.spi.settings.SettingValues.bytes;
+import static io.kakehashi.core.spi.settings.SettingValues.integer;
+import static io.kakehashi.core.spi.settings.SettingValues.positiveDuration;
+import static io.kakehashi.core.spi.settings.SettingValues.require;
 
 /**
  * Puts the compute job service in the connector: the job runners (SQL, training, evaluation, federated round) with
@@ -118,26 +121,13 @@ public class ComputeJobsExtension implements ServiceExtension {
     }
 
     private Duration check() {
-        require(jobThreads >= 1 && jobThreads <= 64, JOB_THREADS, "must be between 1 and 64, was " + jobThreads);
-        require(sqlThreads >= 1 && sqlThreads <= 64, SQL_THREADS, "must be between 1 and 64, was " + sqlThreads);
-        require(memoryLimit >= 64L << 20, MEMORY_LIMIT, "must be at least 67108864 (64 MiB), was " + memoryLimit);
-        require(maxResultRows >= 1, SQL_MAX_ROWS, "must be positive, was " + maxResultRows);
-        require(maxModelBytes >= 1, MAX_MODEL_BYTES, "must be positive, was " + maxModelBytes);
-        require(retainedResults >= 1, RETAINED_RESULTS, "must be positive, was " + retainedResults);
-        Duration limit;
-        try {
-            limit = Duration.parse(timeLimit);
-        } catch (DateTimeParseException e) {
-            throw new EdcException("%s must be an ISO-8601 duration such as PT10M, was '%s'".formatted(TIME_LIMIT, timeLimit));
-        }
-        require(!limit.isNegative() && !limit.isZero(), TIME_LIMIT, "must be positive, was " + timeLimit);
-        return limit;
-    }
-
-    private static void require(boolean holds, String key, String why) {
-        if (!holds) {
-            throw new EdcException(key + " " + why);
-        }
+        require(integer(JOB_THREADS, jobThreads, 1, 64));
+        require(integer(SQL_THREADS, sqlThreads, 1, 64));
+        require(bytes(MEMORY_LIMIT, Long.toString(memoryLimit), 64L << 20, Long.MAX_VALUE));
+        require(integer(SQL_MAX_ROWS, maxResultRows, 1, Integer.MAX_VALUE));
+        require(integer(MAX_MODEL_BYTES, maxModelBytes, 1, Integer.MAX_VALUE));
+        require(integer(RETAINED_RESULTS, retainedResults, 1, Integer.MAX_VALUE));
+        return require(positiveDuration(TIME_LIMIT, timeLimit));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {

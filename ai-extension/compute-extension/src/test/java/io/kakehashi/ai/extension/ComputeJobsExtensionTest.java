@@ -109,6 +109,6 @@ class ComputeJobsExtensionTest {
         configure(context, Map.of(key, value));
         extension = factory.constructInstance(ComputeJobsExtension.class);
 
-        assertThatThrownBy(() -> extension.initialize(context)).isInstanceOf(EdcException.class).hasMessageStartingWith(key);
+        assertThatThrownBy(() -> extension.initialize(context)).isInstanceOf(EdcException.class).hasMessageStartingWith("Invalid setting '%s'".formatted(key));
     }
 }

@@ -1,6 +1,7 @@
 package io.kakehashi.ai.transfer;
 
 import io.kakehashi.ai.core.ComputeJobService;
+import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
@@ -130,16 +131,8 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
 
     /** Reads {@value #PROGRESS_INTERVAL}; a value that is no duration or out of range stops the connector naming the key. */
     static Duration progressInterval(String value) {
-        Duration interval;
-        try {
-            interval = Duration.parse(value == null ? "PT2S" : value.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new EdcException("%s: '%s' is not an ISO 8601 duration such as PT2S".formatted(PROGRESS_INTERVAL, value));
-        }
-        if (interval.compareTo(MIN_PROGRESS_INTERVAL) < 0 || interval.compareTo(MAX_PROGRESS_INTERVAL) > 0) {
-            throw new EdcException("%s: %s is outside PT0.1S to PT10M".formatted(PROGRESS_INTERVAL, value));
-        }
-        return interval;
+        return SettingValues.require(SettingValues.duration(PROGRESS_INTERVAL, value == null ? "PT2S" : value, MIN_PROGRESS_INTERVAL,
+                MAX_PROGRESS_INTERVAL));
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {

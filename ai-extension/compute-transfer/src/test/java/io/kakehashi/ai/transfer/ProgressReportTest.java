@@ -35,7 +35,7 @@ class ProgressReportTest {
         assertThat(ComputeDataPlaneExtension.progressInterval(null)).isEqualTo(Duration.ofSeconds(2));
         assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("2s")).isInstanceOf(EdcException.class)
                 .hasMessageContaining("kakehashi.ai.compute.progressInterval");
-        assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("PT0.01S")).hasMessageContaining("outside");
-        assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("PT1H")).hasMessageContaining("outside");
+        assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("PT0.01S")).hasMessageContaining("is not between PT0.1S and PT10M");
+        assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("PT1H")).hasMessageContaining("is not between PT0.1S and PT10M");
     }
 }

@@ -9,6 +9,7 @@ import io.kakehashi.catalog.core.SparqlQueryService;
 import io.kakehashi.catalog.core.Tdb2Compaction;
 import io.kakehashi.catalog.core.VocabularyGraph;
 import io.kakehashi.catalog.profiles.DataProfiles;
+import io.kakehashi.core.spi.settings.SettingValues;
 import org.apache.jena.query.Dataset;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;

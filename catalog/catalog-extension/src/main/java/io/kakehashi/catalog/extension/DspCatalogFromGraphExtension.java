@@ -1,6 +1,7 @@
 package io.kakehashi.catalog.extension;
 
 import io.kakehashi.catalog.core.DcatCatalogStore;
+import io.kakehashi.core.spi.settings.SettingValues;
 import org.eclipse.edc.connector.controlplane.asset.spi.event.AssetEvent;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.connector.controlplane.catalog.ContractDefinitionResolverImpl;

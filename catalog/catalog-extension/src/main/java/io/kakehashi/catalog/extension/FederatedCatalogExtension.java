@@ -3,6 +3,7 @@ package io.kakehashi.catalog.extension;
 import io.kakehashi.catalog.core.CrawlerSettings;
 import io.kakehashi.catalog.core.FederatedCatalogCrawler;
 import io.kakehashi.catalog.core.PeerCatalogStore;
+import io.kakehashi.core.spi.settings.SettingValues;
 import org.eclipse.edc.jsonld.spi.JsonLd;
 import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -97,7 +98,7 @@ public class FederatedCatalogExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         monitor = context.getMonitor();
-        var peerList = check(SettingValues.peers(PEERS_KEY, peers));
+        var peerList = check(PeerSettings.peers(PEERS_KEY, peers));
         var settings = new CrawlerSettings(
                 check(SettingValues.positiveDuration(INTERVAL_KEY, interval)),
                 check(SettingValues.positiveDuration(TIMEOUT_KEY, timeout)),

@@ -1,5 +1,6 @@
 package io.kakehashi.core.web.readiness;
 
+import io.kakehashi.core.spi.settings.SettingValues;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
@@ -7,7 +8,6 @@ import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
 /**
  * Stops start-up when EDC's HTTP retry settings would give up on a peer sooner than a peer takes to restart. EDC's DSP
@@ -51,14 +51,6 @@ public class PeerRetryBudgetExtension implements ServiceExtension {
     }
 
     static Duration parseRestart(String value) {
-        try {
-            var restart = Duration.parse(value);
-            if (!restart.isNegative()) {
-                return restart;
-            }
-        } catch (DateTimeParseException | NullPointerException e) {
-            // reported below
-        }
-        throw new EdcException("Invalid setting '%s': '%s' is not a non-negative ISO-8601 duration such as PT5S".formatted(PEER_RESTART_KEY, value));
+        return SettingValues.require(SettingValues.nonNegativeDuration(PEER_RESTART_KEY, value));
     }
 }

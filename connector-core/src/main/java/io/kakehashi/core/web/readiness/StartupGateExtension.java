@@ -1,5 +1,6 @@
 package io.kakehashi.core.web.readiness;
 
+import io.kakehashi.core.spi.settings.SettingValues;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
@@ -11,7 +12,6 @@ import org.eclipse.edc.web.jetty.JettyService;
 import org.eclipse.jetty.server.Server;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -63,15 +63,6 @@ public class StartupGateExtension implements ServiceExtension {
     }
 
     static Duration parseRetryAfter(String value) {
-        Duration delay;
-        try {
-            delay = Duration.parse(value);
-        } catch (DateTimeParseException | NullPointerException e) {
-            throw new EdcException("Invalid setting '%s': '%s' is not an ISO-8601 duration such as PT1S".formatted(RETRY_AFTER_KEY, value));
-        }
-        if (delay.compareTo(Duration.ofSeconds(1)) < 0 || delay.compareTo(Duration.ofMinutes(1)) > 0) {
-            throw new EdcException("Invalid setting '%s': %s is not between 1 s and 1 min".formatted(RETRY_AFTER_KEY, value));
-        }
-        return delay;
+        return SettingValues.require(SettingValues.duration(RETRY_AFTER_KEY, value, Duration.ofSeconds(1), Duration.ofMinutes(1)));
     }
 }

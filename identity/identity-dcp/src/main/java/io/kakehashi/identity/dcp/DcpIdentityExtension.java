@@ -4,8 +4,8 @@ import io.kakehashi.identity.credentials.CredentialSchemas;
 import io.kakehashi.identity.credentials.CredentialVerifier;
 import io.kakehashi.identity.credentials.HttpDocumentFetcher;
 import io.kakehashi.identity.credentials.StatusListResolver;
-import io.kakehashi.identity.credentials.TrustedIssuers;
 import io.kakehashi.identity.credentials.TrustedIssuers.TrustedIssuer;
+import io.kakehashi.identity.credentials.TrustedIssuers;
 import io.kakehashi.identity.dcp.holder.CredentialOfferController;
 import io.kakehashi.identity.dcp.holder.CredentialStorageController;
 import io.kakehashi.identity.dcp.holder.CredentialStorageService;
@@ -44,11 +44,14 @@ import org.eclipse.edc.web.spi.WebService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import static io.kakehashi.core.spi.settings.SettingValues.nonNegativeDuration;
+import static io.kakehashi.core.spi.settings.SettingValues.positiveDuration;
+import static io.kakehashi.core.spi.settings.SettingValues.require;
 
 /**
  * The connector's identity by DCP: the embedded holder (its credentials from a directory, the presentation query,
@@ -171,16 +174,16 @@ public class DcpIdentityExtension implements ServiceExtension {
         var trusted = trustedIssuersOf(context.getConfig(TRUSTED_ISSUERS));
         var types = list(credentialTypes);
         var required = list(requiredTypes);
-        var lifetime = duration("kakehashi.identity.dcp.token.lifetime", tokenLifetime);
-        var maximum = duration("kakehashi.identity.dcp.token.maximum-lifetime", maximumLifetime);
-        var skew = duration("kakehashi.identity.dcp.clock-skew", clockSkew);
-        var cache = duration("kakehashi.identity.status-list.cache", statusListCache);
+        var lifetime = require(positiveDuration("kakehashi.identity.dcp.token.lifetime", tokenLifetime));
+        var maximum = require(positiveDuration("kakehashi.identity.dcp.token.maximum-lifetime", maximumLifetime));
+        var skew = require(positiveDuration("kakehashi.identity.dcp.clock-skew", clockSkew));
+        var cache = require(positiveDuration("kakehashi.identity.status-list.cache", statusListCache));
         if (!types.containsAll(required)) {
             throw new EdcException("Invalid setting 'kakehashi.identity.dcp.required-credential-types': %s must be among kakehashi.identity.dcp.credential-types %s"
                     .formatted(required, types));
         }
 
-        var httpClient = FailFastHttpClient.create(okHttpClient, duration("kakehashi.identity.http.timeout", httpTimeout), monitor);
+        var httpClient = FailFastHttpClient.create(okHttpClient, require(positiveDuration("kakehashi.identity.http.timeout", httpTimeout)), monitor);
         var tokens = new SelfIssuedTokens(ownDid, clock, lifetime);
         var idTokens = new IdTokenVerifier(keys, jtiValidationStore, clock, skew, maximum);
         var store = new DirectoryCredentialStore(Path.of(credentialsDirectory), ownDid.id(), monitor);
@@ -270,15 +273,7 @@ public class DcpIdentityExtension implements ServiceExtension {
     }
 
     static PresentationCache presentationCache(String maxAge, int entries, Clock clock) {
-        Duration age;
-        try {
-            age = Duration.parse(maxAge);
-        } catch (DateTimeParseException e) {
-            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT1M, PT0S to disable)".formatted(PRESENTATION_CACHE, maxAge));
-        }
-        if (age.isNegative()) {
-            throw new EdcException("Invalid setting '%s': the duration must not be negative".formatted(PRESENTATION_CACHE));
-        }
+        var age = require(nonNegativeDuration(PRESENTATION_CACHE, maxAge));
         if (entries < 1) {
             throw new EdcException("Invalid setting '%s': at least 1, not %d".formatted(PRESENTATION_CACHE_ENTRIES, entries));
         }
@@ -303,17 +298,5 @@ public class DcpIdentityExtension implements ServiceExtension {
     static List<String> list(String text) {
         return Arrays.stream(text == null ? new String[0] : text.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toList());
-    }
-
-    static Duration duration(String key, String value) {
-        try {
-            var duration = Duration.parse(value);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new EdcException("Invalid setting '%s': the duration must be positive".formatted(key));
-            }
-            return duration;
-        } catch (DateTimeParseException e) {
-            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT5M)".formatted(key, value));
-        }
     }
 }

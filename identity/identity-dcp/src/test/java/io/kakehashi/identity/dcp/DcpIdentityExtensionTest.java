@@ -80,12 +80,6 @@ class DcpIdentityExtensionTest {
     }
 
     @Test
-    void duration_whenNotIso_shouldFailNamingTheKey() {
-        assertThatThrownBy(() -> DcpIdentityExtension.duration("kakehashi.identity.dcp.clock-skew", "30s"))
-                .isInstanceOf(EdcException.class).hasMessageContaining("kakehashi.identity.dcp.clock-skew");
-    }
-
-    @Test
     void scope_shouldRoundTripTheCredentialType() {
         assertThat(Dcp.credentialType(Dcp.scope("MembershipCredential"))).contains("MembershipCredential");
         assertThat(Dcp.credentialType("org.eclipse.edc.vc.type:MembershipCredential:write")).isEmpty();

@@ -22,8 +22,10 @@ import org.eclipse.edc.web.spi.configuration.PortMappingRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
+
+import static io.kakehashi.core.spi.settings.SettingValues.positiveDuration;
+import static io.kakehashi.core.spi.settings.SettingValues.require;
 
 /**
  * This connector's {@code did:web}: its key ring in the vault (rotated at start when the active key is older than the
@@ -101,9 +103,9 @@ public class OwnDidExtension implements ServiceExtension {
         var didText = didSetting == null || didSetting.isBlank() ? participantId : didSetting;
         var did = WebDid.parse(didText)
                 .orElseThrow(failure -> new EdcException("Invalid setting 'kakehashi.identity.did' (or 'edc.participant.id'): " + failure.getFailureDetail()));
-        var rotation = duration("kakehashi.identity.did.key.rotate-after", rotateAfter);
-        var grace = duration("kakehashi.identity.did.key.grace-period", gracePeriod);
-        var refetch = duration("kakehashi.identity.did.refetch-interval", refetchInterval);
+        var rotation = require(positiveDuration("kakehashi.identity.did.key.rotate-after", rotateAfter));
+        var grace = require(positiveDuration("kakehashi.identity.did.key.grace-period", gracePeriod));
+        var refetch = require(positiveDuration("kakehashi.identity.did.refetch-interval", refetchInterval));
 
         var ring = new DidKeyRing(vault, keyAlias);
         ring.ensure(clock.instant()).orElseThrow(failure -> new EdcException("DID key ring '%s': %s".formatted(keyAlias, failure.getFailureDetail())));
@@ -135,23 +137,11 @@ public class OwnDidExtension implements ServiceExtension {
         portMappingRegistry.register(new PortMapping(IDENTITY_CONTEXT, apiConfiguration.port(), apiConfiguration.path()));
         webService.registerResource(IDENTITY_CONTEXT, new DidDocumentController(own, clock));
 
-        var httpClient = FailFastHttpClient.create(okHttpClient, duration("kakehashi.identity.http.timeout", httpTimeout), monitor);
+        var httpClient = FailFastHttpClient.create(okHttpClient, require(positiveDuration("kakehashi.identity.http.timeout", httpTimeout)), monitor);
         var resolver = new WebDidDocumentResolver(httpClient, httpLoopback);
         resolverRegistry.register(resolver);
         context.registerService(DidPublicKeys.class, new DidPublicKeys(resolverRegistry, resolver, clock, refetch, Duration.ofMillis(didCacheExpiryMillis)));
         monitor.info("Identity: DID %s, key %s, document at %s".formatted(did.did(), ring.activeKey().getKeyID(), did.documentUrl(httpLoopback)));
-    }
-
-    static Duration duration(String key, String value) {
-        try {
-            var duration = Duration.parse(value);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new EdcException("Invalid setting '%s': the duration must be positive".formatted(key));
-            }
-            return duration;
-        } catch (DateTimeParseException e) {
-            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration (e.g. PT1H)".formatted(key, value));
-        }
     }
 
     @Settings

@@ -2,6 +2,7 @@ package io.kakehashi.policy.decisionlog.runtime;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.CheckpointSchedule;
@@ -27,8 +28,6 @@ import org.eclipse.edc.web.spi.WebService;
 import org.eclipse.edc.web.spi.configuration.ApiContext;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -202,9 +201,8 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
 
     private CheckpointSchedule schedule() {
         try {
-            return new CheckpointSchedule(checkpointEntries, Duration.parse(checkpointInterval));
-        } catch (DateTimeParseException e) {
-            throw new EdcException("Invalid setting '%s': '%s' is not an ISO 8601 duration".formatted(CHECKPOINT_INTERVAL_KEY, checkpointInterval));
+            return new CheckpointSchedule(checkpointEntries,
+                    SettingValues.require(SettingValues.nonNegativeDuration(CHECKPOINT_INTERVAL_KEY, checkpointInterval)));
         } catch (IllegalArgumentException e) {
             throw new EdcException("Invalid settings '%s'/'%s': %s".formatted(CHECKPOINT_ENTRIES_KEY, CHECKPOINT_INTERVAL_KEY, e.getMessage()));
         }

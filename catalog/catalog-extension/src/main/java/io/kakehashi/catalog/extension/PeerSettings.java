@@ -5,45 +5,18 @@ import org.eclipse.edc.spi.result.Result;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
 /**
- * Parsing of the catalog's setting values, each failure naming the key and the expected form, so that a bad
- * configuration stops the connector at start with a message a person can act on. Stateless; thread-safe.
+ * Parsing of the federated catalog's peer list, each failure naming the key and the expected form, so that a bad
+ * configuration stops the connector at start with a message a person can act on (durations and numbers are read by
+ * core-spi's {@code SettingValues}). Stateless; thread-safe.
  */
-final class SettingValues {
+final class PeerSettings {
 
-    private SettingValues() {
-    }
-
-    /** A positive ISO-8601 duration such as {@code PT30S}. */
-    static Result<Duration> positiveDuration(String key, String value) {
-        try {
-            var duration = Duration.parse(value.strip());
-            if (duration.isZero() || duration.isNegative()) {
-                return Result.failure("setting '%s' must be a positive duration, was '%s'".formatted(key, value));
-            }
-            return Result.success(duration);
-        } catch (DateTimeParseException | NullPointerException e) {
-            return Result.failure("setting '%s' must be an ISO-8601 duration such as PT30S, was '%s'".formatted(key, value));
-        }
-    }
-
-    /** An integer from {@code min} to {@code max}. */
-    static Result<Integer> integer(String key, String value, int min, int max) {
-        try {
-            var number = Integer.parseInt(value.strip());
-            if (number < min || number > max) {
-                return Result.failure("setting '%s' must be between %d and %d, was %d".formatted(key, min, max, number));
-            }
-            return Result.success(number);
-        } catch (NumberFormatException | NullPointerException e) {
-            return Result.failure("setting '%s' must be a whole number, was '%s'".formatted(key, value));
-        }
+    private PeerSettings() {
     }
 
     /**
