@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.LogManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -123,9 +124,24 @@ class SilentDatabaseTest {
                 Map.entry("kakehashi.vault.path", tempVault()),
                 Map.entry("kakehashi.vault.password", "silent-database-test-vault")));
         var runtime = new ConfiguredRuntime(config);
+        // the runtime routes java.util.logging to its monitor (LibraryLoggingExtension); other tests in this JVM need it back
+        var root = LogManager.getLogManager().getLogger("");
+        var rootHandlers = root.getHandlers();
+        var rootLevel = root.getLevel();
 
-        var failure = assertTimeoutPreemptively(HANG, () -> catchFailure(() -> runtime.boot(false)));
-        runtime.shutdown();
+        Throwable failure;
+        try {
+            failure = assertTimeoutPreemptively(HANG, () -> catchFailure(() -> runtime.boot(false)));
+        } finally {
+            runtime.shutdown();
+            for (var handler : root.getHandlers()) {
+                root.removeHandler(handler);
+            }
+            for (var handler : rootHandlers) {
+                root.addHandler(handler);
+            }
+            root.setLevel(rootLevel);
+        }
 
         assertThat(messages(failure))
                 .contains("127.0.0.1:" + silent.getLocalPort())
