@@ -3,6 +3,7 @@ package io.kakehashi.core.security;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.result.StoreResult;
@@ -19,14 +20,21 @@ public class RedactingContractNegotiationStore implements ContractNegotiationSto
 
     private final ContractNegotiationStore delegate;
     private final SecretRedactor redactor;
+    private final TerminationReasons reasons;
 
     public RedactingContractNegotiationStore(ContractNegotiationStore delegate, SecretRedactor redactor) {
+        this(delegate, redactor, new TerminationReasons());
+    }
+
+    public RedactingContractNegotiationStore(ContractNegotiationStore delegate, SecretRedactor redactor, TerminationReasons reasons) {
         this.delegate = delegate;
         this.redactor = redactor;
+        this.reasons = reasons;
     }
 
     @Override
     public StoreResult<Void> save(ContractNegotiation negotiation) {
+        reasons.apply(negotiation, ContractNegotiationStates.TERMINATED.code());
         ErrorDetails.redact(negotiation, redactor);
         return delegate.save(negotiation);
     }

@@ -13,10 +13,11 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
  * Wraps the stores whose entities carry an error detail (transfer processes, contract negotiations, data flows) so
  * that the detail is redacted as it is saved: whichever store the runtime has (EDC's in-memory default or PostgreSQL),
  * it never holds a secret, the management API never shows one, and no DSP termination message built from it carries
- * one. Declaring the stores as provided here orders this extension after their own providers and before every user.
+ * one. The same saves give a terminated process the reason its counterparty sent ({@link TerminationReasons}, shared
+ * with {@link TerminationReasonsExtension}). Declaring the stores as provided here orders this extension after their own providers and before every user.
  */
 @Extension(RedactingStoresExtension.NAME)
-@Provides({ TransferProcessStore.class, ContractNegotiationStore.class, DataPlaneStore.class })
+@Provides({ TransferProcessStore.class, ContractNegotiationStore.class, DataPlaneStore.class, TerminationReasons.class })
 public class RedactingStoresExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi redacting stores";
@@ -37,11 +38,13 @@ public class RedactingStoresExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
+        var reasons = new TerminationReasons();
+        context.registerService(TerminationReasons.class, reasons);
         if (transferProcesses != null && !(transferProcesses instanceof RedactingTransferProcessStore)) {
-            context.registerService(TransferProcessStore.class, new RedactingTransferProcessStore(transferProcesses, redactor));
+            context.registerService(TransferProcessStore.class, new RedactingTransferProcessStore(transferProcesses, redactor, reasons));
         }
         if (negotiations != null && !(negotiations instanceof RedactingContractNegotiationStore)) {
-            context.registerService(ContractNegotiationStore.class, new RedactingContractNegotiationStore(negotiations, redactor));
+            context.registerService(ContractNegotiationStore.class, new RedactingContractNegotiationStore(negotiations, redactor, reasons));
         }
         if (dataFlows != null && !(dataFlows instanceof RedactingDataPlaneStore)) {
             context.registerService(DataPlaneStore.class, new RedactingDataPlaneStore(dataFlows, redactor));

@@ -2,6 +2,7 @@ package io.kakehashi.core.security;
 
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.result.StoreResult;
@@ -18,14 +19,21 @@ public class RedactingTransferProcessStore implements TransferProcessStore {
 
     private final TransferProcessStore delegate;
     private final SecretRedactor redactor;
+    private final TerminationReasons reasons;
 
     public RedactingTransferProcessStore(TransferProcessStore delegate, SecretRedactor redactor) {
+        this(delegate, redactor, new TerminationReasons());
+    }
+
+    public RedactingTransferProcessStore(TransferProcessStore delegate, SecretRedactor redactor, TerminationReasons reasons) {
         this.delegate = delegate;
         this.redactor = redactor;
+        this.reasons = reasons;
     }
 
     @Override
     public StoreResult<Void> save(TransferProcess process) {
+        reasons.apply(process, TransferProcessStates.TERMINATING_REQUESTED.code());
         ErrorDetails.redact(process, redactor);
         return delegate.save(process);
     }

@@ -2,6 +2,8 @@ package io.kakehashi.core.security;
 
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.protocol.TransferTerminationMessage;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.result.StoreResult;
@@ -38,11 +40,42 @@ class RedactingStoresTest {
     }
 
     @Test
+    void save_whenATerminationIsHandled_shouldSetTheReasonRedactedOnThatProcessOnly() {
+        var saved = new HashMap<String, TransferProcess>();
+        var reasons = new TerminationReasons();
+        var store = new RedactingTransferProcessStore(new MapStore(saved), redactor, reasons);
+        var message = TransferTerminationMessage.Builder.newInstance().consumerPid("c-1").providerPid("p-1")
+                .protocol("dsp").counterPartyAddress("http://peer").reason("[\"peer says " + SecretRedactorTest.JWK_D + "\"]").build();
+        var terminated = process("c-1", TransferProcessStates.TERMINATING_REQUESTED);
+        var other = process("c-2", TransferProcessStates.TERMINATING_REQUESTED);
+        var notYet = process("c-1", TransferProcessStates.STARTED);
+
+        reasons.during(message, CounterpartyReason.describe(message.getReason(), null), () -> {
+            store.save(notYet);
+            store.save(other);
+            store.save(terminated);
+            return null;
+        });
+        var later = process("c-1", TransferProcessStates.TERMINATING_REQUESTED);
+        store.save(later);
+
+        assertThat(notYet.getErrorDetail()).isNull();
+        assertThat(other.getErrorDetail()).isNull();
+        assertThat(terminated.getErrorDetail()).startsWith("Terminated by the counterparty: peer says ")
+                .contains(SecretRedactor.REDACTED).doesNotContain(SecretRedactorTest.JWK_D);
+        assertThat(later.getErrorDetail()).as("no reason outside the handling").isNull();
+    }
+
+    @Test
     void webContexts_shouldNameEveryConfiguredContextOnce() {
         var config = ConfigFactory.fromMap(Map.of("web.http.port", "1", "web.http.path", "/api", "web.http.management.port", "2",
                 "web.http.management.auth.type", "tokenbased", "web.http.protocol.port", "3", "web.http.control.port", "4"));
 
         assertThat(RedactingErrorResponsesExtension.webContexts(config)).containsExactly("control", "default", "management", "protocol");
+    }
+
+    private static TransferProcess process(String id, TransferProcessStates state) {
+        return TransferProcess.Builder.newInstance().id(id).state(state.code()).type(TransferProcess.Type.CONSUMER).build();
     }
 
     private record MapStore(Map<String, TransferProcess> saved) implements TransferProcessStore {

@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints.agreement;
 
+import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
@@ -15,12 +16,15 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.transaction.spi.TransactionContext;
 import org.eclipse.edc.validator.spi.JsonObjectValidatorRegistry;
 
+import java.time.Clock;
+
 /**
  * Provides {@link AgreementStatus} (from the negotiation store) and makes every policy evaluation of an agreement
  * ask it first: the provider's transfer request ({@code transfer.process}, which EDC evaluates for a DSP transfer
  * request), a compute job ({@code compute}) and the policy monitor's re-checks of running transfers
  * ({@code policy.monitor}, which terminates them). On the consumer's side the management API refuses a transfer
- * request under such an agreement ({@link UsableAgreementTransferRequest}). See docs/decisions/0019.
+ * request under such an agreement ({@link UsableAgreementTransferRequest}), and the decision log, when the runtime
+ * has one, records that decision either way ({@link ConsumerTransferDecisions}). See docs/decisions/0019 and 0021.
  */
 @Extension(AgreementStatusExtension.NAME)
 @Provides(AgreementStatus.class)
@@ -36,6 +40,10 @@ public class AgreementStatusExtension implements ServiceExtension {
     private PolicyEngine policyEngine;
     @Inject
     private JsonObjectValidatorRegistry validators;
+    @Inject(required = false)
+    private DecisionRecorder recorder;
+    @Inject
+    private Clock clock;
 
     @Override
     public String name() {
@@ -47,7 +55,8 @@ public class AgreementStatusExtension implements ServiceExtension {
         var status = new NegotiationAgreementStatus(negotiations, transactions);
         context.registerService(AgreementStatus.class, status);
         register(policyEngine, status);
-        validators.register(TransferRequest.TRANSFER_REQUEST_TYPE, new UsableAgreementTransferRequest(status));
+        var decisions = recorder == null ? null : new ConsumerTransferDecisions(recorder, negotiations, transactions, clock);
+        validators.register(TransferRequest.TRANSFER_REQUEST_TYPE, new UsableAgreementTransferRequest(status, decisions));
     }
 
     /** Puts the {@link UsableAgreementRule} in front of every scope that evaluates an agreement's policy. */

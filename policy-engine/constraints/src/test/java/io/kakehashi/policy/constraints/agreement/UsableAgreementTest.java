@@ -1,5 +1,16 @@
 package io.kakehashi.policy.constraints.agreement;
 
+import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.result.Result;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kakehashi.policy.spi.ComputeJob;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import jakarta.json.Json;
@@ -159,6 +170,56 @@ class UsableAgreementTest {
         @Test
         void validate_whenNoContractId_shouldLeaveItToEdcsValidator() {
             assertThat(validator.validate(JsonObject.EMPTY_JSON_OBJECT).succeeded()).isTrue();
+        }
+
+        @Test
+        void validate_withADecisionLog_shouldRecordThePermitWithTheProviderAndTheAsset() {
+            var recorded = new ArrayList<DecisionEntry>();
+            finalizedNegotiation();
+
+            var result = recording(recorded).validate(request("agreement-1"));
+
+            assertThat(result.succeeded()).isTrue();
+            assertThat(recorded).singleElement().satisfies(entry -> {
+                assertThat(entry.scope()).isEqualTo(DecisionScope.TRANSFER_PROCESS);
+                assertThat(entry.outcome()).isEqualTo(DecisionOutcome.PERMIT);
+                assertThat(entry.counterpartyId()).isEqualTo("jp-machine-tool-maker");
+                assertThat(entry.agreementId()).isEqualTo("agreement-1");
+                assertThat(entry.assetId()).isEqualTo("machine-operation-data");
+                assertThat(entry.time()).isEqualTo(NOW);
+            });
+        }
+
+        @Test
+        void validate_withADecisionLog_shouldRecordTheDenyWithTheReason() {
+            var recorded = new ArrayList<DecisionEntry>();
+            verifiedNegotiation();
+            terminate();
+
+            var result = recording(recorded).validate(request("agreement-1"));
+
+            assertThat(result.failed()).isTrue();
+            assertThat(recorded).singleElement().satisfies(entry -> {
+                assertThat(entry.outcome()).isEqualTo(DecisionOutcome.DENY);
+                assertThat(entry.reasons()).containsExactly(new ConstraintReason(ConsumerTransferDecisions.CONSTRAINT, DecisionOutcome.DENY, TERMINATED_REASON));
+            });
+        }
+
+        @Test
+        void validate_whenTheDecisionCannotBeRecorded_shouldRefuseWithAServerError() {
+            finalizedNegotiation();
+            var validator = new UsableAgreementTransferRequest(status, new ConsumerTransferDecisions(
+                    entry -> Result.failure(DecisionRecorder.NOT_RECORDED), store, new NoopTransactionContext(), Clock.fixed(NOW, ZoneOffset.UTC)));
+
+            assertThatThrownBy(() -> validator.validate(request("agreement-1"))).isInstanceOf(EdcException.class)
+                    .hasMessage(DecisionRecorder.NOT_RECORDED);
+        }
+
+        private UsableAgreementTransferRequest recording(List<DecisionEntry> recorded) {
+            return new UsableAgreementTransferRequest(status, new ConsumerTransferDecisions(entry -> {
+                recorded.add(entry);
+                return Result.success(null);
+            }, store, new NoopTransactionContext(), Clock.fixed(NOW, ZoneOffset.UTC)));
         }
     }
 
