@@ -1,9 +1,9 @@
 package io.kakehashi.core.persistence;
 
+import io.kakehashi.core.spi.settings.SettingValues;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
-import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.sql.ConnectionFactory;
@@ -38,10 +38,8 @@ public class BoundedConnectionsExtension implements ServiceExtension {
 
     @Provider
     public ConnectionFactory connectionFactory(ServiceExtensionContext context) {
-        if (connectTimeoutSeconds < 0 || socketTimeoutSeconds < 0) {
-            throw new EdcException("Invalid setting '%s' or '%s': a number of seconds, 0 or more"
-                    .formatted(CONNECT_TIMEOUT_KEY, SOCKET_TIMEOUT_KEY));
-        }
+        SettingValues.require(SettingValues.integer(CONNECT_TIMEOUT_KEY, connectTimeoutSeconds, 0, 3600));
+        SettingValues.require(SettingValues.integer(SOCKET_TIMEOUT_KEY, socketTimeoutSeconds, 0, 86_400));
         var keysByUrl = new HashMap<String, String>();
         context.getConfig(DATASOURCES).partition().forEach(datasource -> {
             var url = datasource.getString("url", null);
