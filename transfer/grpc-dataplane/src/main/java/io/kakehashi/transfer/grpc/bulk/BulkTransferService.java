@@ -232,8 +232,8 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
         }
 
         private synchronized void stop(Status status) {
-            // a terminated transfer cannot resume: its partial file goes; a suspended one keeps it
-            if (status.getCode() != Status.Code.FAILED_PRECONDITION && receiver != null) {
+            // a terminated transfer cannot resume: its partial file goes; a suspended or interrupted one keeps it
+            if (status.getCode() == Status.Code.CANCELLED && receiver != null) {
                 receiver.abandon();
             }
             end(status);

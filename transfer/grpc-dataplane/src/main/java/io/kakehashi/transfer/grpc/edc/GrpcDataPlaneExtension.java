@@ -1,6 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
 import io.grpc.ServerCredentials;
+import io.grpc.Status;
 import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
@@ -81,6 +82,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String TOKEN_LIFETIME = "kakehashi.transfer.grpc.token.lifetime";
     static final String TOKEN_RECHECK = "kakehashi.transfer.grpc.token.recheck";
     static final String MAX_ATTEMPTS = "kakehashi.transfer.grpc.max-attempts";
+    static final String RETRY_WINDOW = "kakehashi.transfer.grpc.retry-window";
+    static final String RETRY_BACKOFF = "kakehashi.transfer.grpc.retry-backoff";
+    static final String RETRY_BACKOFF_MAX = "kakehashi.transfer.grpc.retry-backoff-max";
     static final String STREAM_DEADLINE = "kakehashi.transfer.grpc.stream.deadline";
     static final String STREAM_BATCH_BYTES = "kakehashi.transfer.grpc.stream.batch-bytes";
     static final String STREAM_DIRECTORY = "kakehashi.transfer.stream.directory";
@@ -114,8 +118,16 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private String tokenLifetime;
     @Setting(key = TOKEN_RECHECK, defaultValue = "PT5S", description = "How often a long stream re-checks its token (ISO-8601 duration)")
     private String tokenRecheck;
-    @Setting(key = MAX_ATTEMPTS, defaultValue = "5", description = "Calls one transfer may take to resume after dropped connections")
+    @Setting(key = MAX_ATTEMPTS, defaultValue = "5",
+            description = "Calls in a row without progress a transfer makes at least before it gives up (it gives up once both these and the retry window are spent)")
     private int maxAttempts;
+    @Setting(key = RETRY_WINDOW, defaultValue = "PT2M",
+            description = "How long a transfer keeps retrying at least without progress (ISO-8601 duration), so that it outlasts a restart of its peer")
+    private String retryWindow;
+    @Setting(key = RETRY_BACKOFF, defaultValue = "PT0.5S", description = "Pause before the first retry (ISO-8601 duration); it doubles with each retry without progress")
+    private String retryBackoff;
+    @Setting(key = RETRY_BACKOFF_MAX, defaultValue = "PT10S", description = "Longest pause between two retries (ISO-8601 duration)")
+    private String retryBackoffMax;
     @Setting(key = STREAM_DEADLINE, defaultValue = "PT10M",
             description = "Deadline of one real-time call (ISO-8601 duration); the consumer re-subscribes after it with no loss")
     private String streamDeadline;
@@ -174,6 +186,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private GrpcChannels channels;
     private ExecutorService executor;
     private GrpcPushSinks pushSinks;
+    private List<TransferRegistry<?>> registries = List.of();
 
     @Override
     public String name() {
@@ -217,6 +230,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         var bulkSinks = new TransferRegistry<Path>();
         var recordSinks = new TransferRegistry<RecordSink>();
         pushSinks = new GrpcPushSinks(bulkSinks, tokens, endpoint);
+        registries = List.of(bulkSources, recordStreams, bulkSinks, recordSinks);
 
         var authorization = new TransferAuthorization(new EdcTransferTokenVerifier(accessTokens, lifetime, agreementStatus()), clock);
         server = new GrpcTransferServer(host, port, credentials, authorization, List.of(
@@ -260,6 +274,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
 
     @Override
     public void shutdown() {
+        // live calls end with UNAVAILABLE, not with the transport's CANCELLED: peers resume them once this is back
+        registries.forEach(registry -> registry.interruptAll(Status.UNAVAILABLE.withDescription("the data plane is shutting down")));
         if (server != null) {
             server.stop();
         }
@@ -336,10 +352,11 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         }
         try {
             return new GrpcTransferConfig(chunkSize, defaults.bulkDeadline(), duration(STREAM_DEADLINE, streamDeadline),
-                    defaults.unaryDeadline(), duration(TOKEN_RECHECK, tokenRecheck), maxAttempts, defaults.retryBackoff(),
-                    defaults.pollInterval(), streamBatchBytes);
+                    defaults.unaryDeadline(), duration(TOKEN_RECHECK, tokenRecheck), maxAttempts, duration(RETRY_BACKOFF, retryBackoff),
+                    duration(RETRY_BACKOFF_MAX, retryBackoffMax), duration(RETRY_WINDOW, retryWindow), defaults.pollInterval(), streamBatchBytes);
         } catch (IllegalArgumentException e) {
-            throw new EdcException("invalid gRPC data-plane setting (%s, %s): %s".formatted(CHUNK_SIZE, MAX_ATTEMPTS, e.getMessage()));
+            throw new EdcException("invalid gRPC data-plane setting (%s, %s, %s, %s): %s".formatted(CHUNK_SIZE, MAX_ATTEMPTS,
+                    RETRY_BACKOFF, RETRY_BACKOFF_MAX, e.getMessage()));
         }
     }
 
