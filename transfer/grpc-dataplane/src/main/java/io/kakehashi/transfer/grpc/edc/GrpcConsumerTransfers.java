@@ -8,6 +8,7 @@ import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.bulk.BulkPull;
 import io.kakehashi.transfer.grpc.bulk.BulkReceiver;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.stream.FileRecordSink;
 import io.kakehashi.transfer.grpc.stream.LazyFileRecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSubscription;
@@ -15,8 +16,10 @@ import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.Trans
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessListener;
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessStartedData;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 
 import java.io.IOException;
@@ -41,8 +44,10 @@ import java.util.function.Supplier;
  *       process, a failed one terminates it with the gRPC status as reason.</li>
  *   <li>A pull is metered under the consumer's process id, so its progress shows on the consumer's management
  *       API too (the provider's shows it under its own flow id).</li>
- *   <li>SUSPENDED stops a running pull and keeps what arrived; TERMINATED stops it, removes a partial file and
- *       closes the sinks so that nothing a provider still sends is kept.</li>
+ *   <li>SUSPENDED stops a running pull and keeps what arrived; TERMINATED stops it, removes a partial file (PULL
+ *       or PUSH) and a record sink's position, and closes the sinks so that nothing a provider still sends is kept.</li>
+ *   <li>After a restart {@link #pushDestination}/{@link #pushRecordSink} find a PUSH transfer's sink from its
+ *       process, so a provider that retries meanwhile finds it again.</li>
  * </ul>
  * Thread-safe.
  */
@@ -96,7 +101,7 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
             return;
         }
         bulkSinks.register(process.getId(), path);
-        recordSinks.register(process.getId(), new LazyFileRecordSink(path));
+        recordSinks.register(process.getId(), new LazyFileRecordSink(path, process.getId()));
         // the provider learns the endpoint, the token and the id, but no local path; which mode comes from the source
         process.updateDestination(DataAddress.Builder.newInstance()
                 .type(GrpcStreamAddresses.TYPE)
@@ -118,6 +123,36 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
                     .formatted(process.getId(), edr == null ? "an EDR" : GrpcStreamAddresses.DESTINATION_PATH));
             return;
         }
+        pull(process, edr, path);
+    }
+
+    /**
+     * Where a PUSH transfer's bulk data goes, for a transfer id the provider names that this runtime does not hold
+     * (the loader of the bulk sink registry: after a restart the sinks are known only from the transfer processes).
+     */
+    public ServiceResult<Path> pushDestination(String processId) {
+        var service = processes.get();
+        var process = service == null ? null : service.findById(processId);
+        if (process == null || process.getType() != TransferProcess.Type.CONSUMER
+                || !GrpcStreamAddresses.PUSH.equals(process.getTransferType()) || destinationPath(process) == null) {
+            return ServiceResult.notFound("unknown transfer " + processId);
+        }
+        var state = TransferProcessStates.from(process.getState());
+        if (state == null || TransferProcessStates.isFinal(process.getState()) || state.code() >= TransferProcessStates.COMPLETING.code()) {
+            return ServiceResult.conflict("transfer %s has ended".formatted(processId));
+        }
+        if (state.code() >= TransferProcessStates.SUSPENDING.code() && state.code() <= TransferProcessStates.SUSPENDED.code()) {
+            return ServiceResult.conflict("transfer %s is suspended".formatted(processId));
+        }
+        return ServiceResult.success(destinationPath(process));
+    }
+
+    /** Where a PUSH transfer's records go (the loader of the record sink registry, as {@link #pushDestination}). */
+    public ServiceResult<RecordSink> pushRecordSink(String processId) {
+        return pushDestination(processId).map(path -> new LazyFileRecordSink(path, processId));
+    }
+
+    private void pull(TransferProcess process, DataAddress edr, Path path) {
         GrpcStreamAddresses.Endpoint target;
         try {
             target = GrpcStreamAddresses.Endpoint.parse(String.valueOf(edr.getStringProperty(GrpcStreamAddresses.ENDPOINT)));
@@ -133,7 +168,7 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         Consumer<Status> stopper;
         Supplier<TransferOutcome> work;
         if (target.stream()) {
-            var sink = pulledStreams.computeIfAbsent(processId, id -> new LazyFileRecordSink(path));
+            var sink = pulledStreams.computeIfAbsent(processId, id -> new LazyFileRecordSink(path, id));
             var subscription = new RecordSubscription(channel, providerTransferId, () -> token, sink, config, monitor,
                     meters.start(processId));
             stopper = subscription::stop;
@@ -183,9 +218,11 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         recordSinks.terminate(process.getId());
         closeQuietly(pulledStreams.remove(process.getId()));
         var path = destinationPath(process);
-        if (path != null && GrpcStreamAddresses.PULL.equals(process.getTransferType())) {
+        if (path != null && isGrpc(process)) {
+            // a terminated transfer never resumes: its partial file goes (the records a stream delivered stay)
             try {
                 Files.deleteIfExists(BulkReceiver.partialFileOf(path));
+                FileRecordSink.forget(path);
             } catch (IOException e) {
                 monitor.warning("cannot remove the partial file of transfer " + process.getId());
             }
@@ -200,6 +237,19 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         closeQuietly(recordSinks.value(process.getId()));
         recordSinks.remove(process.getId());
         closeQuietly(pulledStreams.remove(process.getId()));
+        var path = destinationPath(process);
+        if (path != null && isGrpc(process)) {
+            try {
+                FileRecordSink.forget(path);
+            } catch (IOException e) {
+                monitor.warning("cannot remove the record position of transfer " + process.getId());
+            }
+        }
+    }
+
+    private static boolean isGrpc(TransferProcess process) {
+        return process.getType() == TransferProcess.Type.CONSUMER && (GrpcStreamAddresses.PULL.equals(process.getTransferType())
+                || GrpcStreamAddresses.PUSH.equals(process.getTransferType()));
     }
 
     private void finished(String processId, Pull pull, TransferOutcome outcome, boolean bulk) {

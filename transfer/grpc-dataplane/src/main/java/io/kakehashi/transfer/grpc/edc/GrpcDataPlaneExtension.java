@@ -39,6 +39,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
@@ -186,6 +187,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private GrpcChannels channels;
     private ExecutorService executor;
     private GrpcPushSinks pushSinks;
+    private volatile GrpcConsumerTransfers consumerTransfers;
     private List<TransferRegistry<?>> registries = List.of();
 
     @Override
@@ -227,8 +229,11 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
                 REPLAY_BYTES);
         var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
         var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);
-        var bulkSinks = new TransferRegistry<Path>();
-        var recordSinks = new TransferRegistry<RecordSink>();
+        // after a restart a PUSH transfer's sink is known only from its process: the loaders find it there
+        var bulkSinks = new TransferRegistry<Path>(id -> consumerTransfers == null ? ServiceResult.notFound("unknown transfer " + id)
+                : consumerTransfers.pushDestination(id));
+        var recordSinks = new TransferRegistry<RecordSink>(id -> consumerTransfers == null ? ServiceResult.notFound("unknown transfer " + id)
+                : consumerTransfers.pushRecordSink(id));
         pushSinks = new GrpcPushSinks(bulkSinks, tokens, endpoint);
         registries = List.of(bulkSources, recordStreams, bulkSinks, recordSinks);
 
@@ -257,8 +262,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         }
 
         if (transferProcessObservable != null && transferProcessService != null) {
-            transferProcessObservable.registerListener(new GrpcConsumerTransfers(bulkSinks, recordSinks, tokens, endpoint, channels,
-                    config, executor, () -> transferProcessService, meters, monitor));
+            consumerTransfers = new GrpcConsumerTransfers(bulkSinks, recordSinks, tokens, endpoint, channels,
+                    config, executor, () -> transferProcessService, meters, monitor);
+            transferProcessObservable.registerListener(consumerTransfers);
         }
     }
 
