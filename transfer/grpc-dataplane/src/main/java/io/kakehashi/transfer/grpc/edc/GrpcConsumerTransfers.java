@@ -19,6 +19,8 @@ import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 
@@ -30,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,8 +49,9 @@ import java.util.function.Supplier;
  *       API too (the provider's shows it under its own flow id).</li>
  *   <li>SUSPENDED stops a running pull and keeps what arrived; TERMINATED stops it, removes a partial file (PULL
  *       or PUSH) and a record sink's position, and closes the sinks so that nothing a provider still sends is kept.</li>
- *   <li>After a restart {@link #pushDestination}/{@link #pushRecordSink} find a PUSH transfer's sink from its
- *       process, so a provider that retries meanwhile finds it again.</li>
+ *   <li>After a restart, {@link #resumeStartedPulls} continues the pulls that were running, and
+ *       {@link #pushDestination}/{@link #pushRecordSink} find a PUSH transfer's sink from its process, so a
+ *       provider that retries meanwhile finds it again.</li>
  * </ul>
  * Thread-safe.
  */
@@ -67,6 +71,7 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
     /** The end of each process's latest pull, kept across suspensions so that a resumed pull waits for it. */
     private final Map<String, CompletableFuture<Void>> latest = new ConcurrentHashMap<>();
     private final Map<String, RecordSink> pulledStreams = new ConcurrentHashMap<>();
+    private static final int PAGE = 100;
 
     public GrpcConsumerTransfers(TransferRegistry<Path> bulkSinks, TransferRegistry<RecordSink> recordSinks, TransferTokens tokens,
                                  OwnEndpoint endpoint, GrpcChannels channels, GrpcTransferConfig config, ExecutorService executor,
@@ -124,6 +129,51 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
             return;
         }
         pull(process, edr, path);
+    }
+
+    /**
+     * Resumes the pulls that were running when this connector stopped: every consumer process in STARTED with
+     * {@code GrpcStream-PULL} and a destination path continues from its partial file or its record sink's position,
+     * with the provider's EDR as EDC's EDR store kept it. Runs once, after the runtime has started.
+     *
+     * @param edrs the EDR a process started with, by process id (null when none is kept)
+     * @return how many pulls it resumed
+     */
+    public int resumeStartedPulls(Function<String, DataAddress> edrs) {
+        var resumed = 0;
+        var offset = 0;
+        while (true) {
+            var query = QuerySpec.Builder.newInstance()
+                    .filter(Criterion.criterion("state", "=", TransferProcessStates.STARTED.code()))
+                    .offset(offset).limit(PAGE).build();
+            var page = processes.get().search(query);
+            if (page.failed()) {
+                monitor.warning("cannot look for running GrpcStream-PULL transfers: " + page.getFailureDetail());
+                return resumed;
+            }
+            for (var process : page.getContent()) {
+                if (process.getType() != TransferProcess.Type.CONSUMER || !GrpcStreamAddresses.PULL.equals(process.getTransferType())
+                        || process.getState() != TransferProcessStates.STARTED.code() || running.containsKey(process.getId())) {
+                    continue;
+                }
+                var path = destinationPath(process);
+                if (path == null) {
+                    continue;
+                }
+                var edr = edrs.apply(process.getId());
+                if (edr == null) {
+                    monitor.warning("GrpcStream-PULL transfer %s was running but no EDR of it is kept: it cannot resume".formatted(process.getId()));
+                    continue;
+                }
+                monitor.info("resuming GrpcStream-PULL transfer %s after a restart".formatted(process.getId()));
+                pull(process, edr, path);
+                resumed++;
+            }
+            if (page.getContent().size() < PAGE) {
+                return resumed;
+            }
+            offset += PAGE;
+        }
     }
 
     /**

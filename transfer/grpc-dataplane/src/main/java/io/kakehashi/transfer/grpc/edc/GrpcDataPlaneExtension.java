@@ -32,6 +32,7 @@ import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSourceFactory;
 import org.eclipse.edc.connector.dataplane.spi.pipeline.PipelineService;
 import org.eclipse.edc.connector.dataplane.spi.registry.TransferServiceRegistry;
 import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.edr.spi.store.EndpointDataReferenceStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
@@ -178,6 +179,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private TransferProcessObservable transferProcessObservable;
     @Inject(required = false)
     private TransferProcessService transferProcessService;
+    @Inject(required = false)
+    private EndpointDataReferenceStore edrStore;
 
     private final RecordSources recordSources = new RecordSources();
     private TransferMeters meters;
@@ -273,6 +276,10 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         try {
             server.start();
             monitor.info("gRPC data plane listening on %s:%d".formatted(host, server.port()));
+            if (consumerTransfers != null) {
+                // the pulls that were running when this connector stopped continue (their processes are still STARTED)
+                executor.execute(() -> consumerTransfers.resumeStartedPulls(this::keptEdr));
+            }
         } catch (IOException e) {
             throw new EdcException("cannot bind the gRPC data plane to %s:%d (%s, %s)".formatted(host, port, HOST, PORT), e);
         }
@@ -291,6 +298,16 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         if (executor != null) {
             executor.shutdownNow();
         }
+    }
+
+    /** The EDR a consumer's process started with, as EDC's EDR store keeps it (in the vault), or null. */
+    private org.eclipse.edc.spi.types.domain.DataAddress keptEdr(String processId) {
+        if (edrStore == null) {
+            monitor.warning("No EDR store in this runtime: GrpcStream-PULL transfers cannot resume after a restart");
+            return null;
+        }
+        var edr = edrStore.resolveByTransferProcess(processId);
+        return edr.succeeded() ? edr.getContent() : null;
     }
 
     /** Where other extensions register real-time record sources (the sample's machine telemetry). */

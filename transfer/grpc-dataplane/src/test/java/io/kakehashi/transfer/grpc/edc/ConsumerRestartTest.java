@@ -125,6 +125,61 @@ class ConsumerRestartTest {
     }
 
     @Test
+    void resumeStartedPulls_whenABulkPullWasRunning_shouldContinueFromThePartialFileAndComplete() throws Exception {
+        var file = TestContent.file(dir, "source.bin", SIZE, 7);
+        providerSources.register("provider-1", new FileBulkSource(file, "application/octet-stream"));
+        startProvider();
+        var destination = dir.resolve("inbox/data.bin");
+        // what the consumer had written when it was killed
+        var held = 700_000;
+        Files.createDirectories(destination.getParent());
+        Files.write(BulkReceiver.partialFileOf(destination), java.util.Arrays.copyOf(Files.readAllBytes(file), held));
+        store.add(process("consumer-1", TransferProcess.Type.CONSUMER, GrpcStreamAddresses.PULL, TransferProcessStates.STARTED, "provider-1", destination));
+        // not to be touched: a provider's process, a PUSH, a suspended pull
+        store.add(process("consumer-2", TransferProcess.Type.PROVIDER, GrpcStreamAddresses.PULL, TransferProcessStates.STARTED, "x", dir.resolve("x")));
+        store.add(process("consumer-3", TransferProcess.Type.CONSUMER, GrpcStreamAddresses.PUSH, TransferProcessStates.STARTED, "y", dir.resolve("y")));
+        store.add(process("consumer-4", TransferProcess.Type.CONSUMER, GrpcStreamAddresses.PULL, TransferProcessStates.SUSPENDED, "z", dir.resolve("z")));
+        var edrs = Map.of("consumer-1", edr("provider-1", false));
+
+        var resumed = freshConsumer(new TransferRegistry<>(), new TransferRegistry<>()).resumeStartedPulls(edrs::get);
+
+        assertThat(resumed).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.completed.contains("consumer-1") || !store.terminated.isEmpty());
+        assertThat(store.terminated).isEmpty();
+        assertThat(TestContent.sha256(destination)).isEqualTo(TestContent.sha256(file));
+        assertThat(BulkReceiver.partialFileOf(destination)).doesNotExist();
+        // the provider sent only what the partial file did not hold
+        assertThat(providerMeters.progress("provider-1")).get().satisfies(progress -> assertThat(progress.bytes()).isEqualTo(SIZE - held));
+    }
+
+    @Test
+    void resumeStartedPulls_whenARecordStreamWasRunning_shouldLoseAndRepeatNoRecord() throws Exception {
+        providerStreams.register("provider-5", new RecordStream(new NumberedRecords(), 16L * 1024 * 1024, Clock.systemUTC()));
+        startProvider();
+        var destination = dir.resolve("inbox/records.jsonl");
+        // the consumer had kept 50 records when it was killed (its sink never closed)
+        var before = new FileRecordSink(destination, "consumer-5");
+        for (var i = 0; i < 50; i++) {
+            before.accept(i, ("record-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        before.flush();
+        store.add(process("consumer-5", TransferProcess.Type.CONSUMER, GrpcStreamAddresses.PULL, TransferProcessStates.STARTED, "provider-5", destination));
+
+        var resumed = freshConsumer(new TransferRegistry<>(), new TransferRegistry<>())
+                .resumeStartedPulls(Map.of("consumer-5", edr("provider-5", true))::get);
+
+        assertThat(resumed).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(destination).size() >= 300);
+        providerStreams.terminate("provider-5");
+        await().atMost(Duration.ofSeconds(10)).until(() -> FileRecordSink.hasPosition(destination, "consumer-5"));
+        var lines = Files.readAllLines(destination);
+        for (var i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i)).isEqualTo("record-" + i);
+        }
+        assertThat(store.terminated).isEmpty();
+    }
+
+    @Test
     void push_whenTheConsumersRegistryIsEmptyAfterARestart_shouldFindTheSinkFromTheProcessAndComplete() throws Exception {
         var file = TestContent.file(dir, "pushed.bin", SIZE, 9);
         var destination = dir.resolve("inbox/pushed.bin");
