@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param streamDeadline deadline of one real-time call (the consumer re-subscribes from the next sequence)
  * @param unaryDeadline deadline of the short calls (offsets, sequences)
  * @param tokenRecheck how often a long stream re-checks its token
- * @param maxAttempts how many calls in a row without progress a transfer makes at least before it gives up
+ * @param maxAttempts how many calls in a row without progress a transfer makes at least before it gives up; 1: a single
+ *                    call, never retried
  * @param retryBackoff the pause before the first retry; it doubles with each retry without progress
  * @param retryBackoffMax the longest pause between two retries
  * @param retryWindow how long a transfer keeps retrying at least without progress (it gives up once both this window

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * {@link GrpcTransferConfig#retryBackoff()} and doubles up to {@link GrpcTransferConfig#retryBackoffMax()}. Whatever
  * moved the position forward (progress) starts the count, the pause and the window over. Without progress the loop
  * gives up only when both {@link GrpcTransferConfig#maxAttempts()} calls and {@link GrpcTransferConfig#retryWindow()}
- * have passed, so a peer that takes a while to come back (a restart) is waited for. A call that reached its deadline
+ * have passed, so a peer that takes a while to come back (a restart) is waited for; a max-attempts of 1 makes a single
+ * call that is never retried, whatever the window. A call that reached its deadline
  * after progress (a long stream's periodic re-subscription) follows at once.
  * <p>
  * {@link #run} runs once on one thread; {@link #stop(Status)} may be called from any other and wakes a pause at once.
@@ -103,7 +104,8 @@ public final class ResumeLoop {
             if (stopped != null) {
                 return new Ending(stopped, attempts, true);
             }
-            if (status.isOk() || !RetryableStatuses.isRetryable(status)) {
+            if (status.isOk() || !RetryableStatuses.isRetryable(status) || config.maxAttempts() == 1) {
+                // one attempt allowed: a single call, never retried (a best-effort message such as a progress report)
                 return new Ending(status, attempts, false);
             }
             var now = position.getAsLong();

@@ -60,6 +60,24 @@ class ResumeLoopTest {
     }
 
     @Test
+    void run_whenOneAttemptIsAllowed_shouldMakeASingleCallWhateverTheWindow() {
+        var single = new ResumeLoop("test transfer", config.withMaxAttempts(1), new ConsoleMonitor(ConsoleMonitor.Level.WARNING, false),
+                clock, (duration, stop) -> {
+                    pauses.add(duration);
+                    return true;
+                });
+        var position = new AtomicLong();
+
+        var ending = single.run(attempt -> {
+            position.incrementAndGet();
+            return Status.UNAVAILABLE;
+        }, position::get);
+
+        assertThat(ending.attempts()).isEqualTo(1);
+        assertThat(pauses).isEmpty();
+    }
+
+    @Test
     void run_whenCallsMakeProgress_shouldStartTheBackoffOver() {
         var position = new AtomicLong();
         var ending = loop.run(attempt -> {
