@@ -93,8 +93,9 @@ public final class BulkPull {
             meter.state("COMPLETED");
             return new TransferOutcome(Status.OK, receiver.offset(), 0, receiver.sha256(), ending.attempts());
         }
-        // suspended: the partial file stays for a later resume; terminated or refused: it goes
-        if (last.getCode() == Status.Code.FAILED_PRECONDITION) {
+        // suspended, or stopped because this connector shuts down: the partial file stays for a later resume;
+        // terminated, refused or given up: it goes
+        if (last.getCode() == Status.Code.FAILED_PRECONDITION || ending.stopped() && last.getCode() == Status.Code.UNAVAILABLE) {
             closeQuietly(receiver);
         } else {
             receiver.abandon();
@@ -102,7 +103,10 @@ public final class BulkPull {
         return new TransferOutcome(last, receiver.offset(), 0, null, ending.attempts());
     }
 
-    /** Stops a running pull: {@code FAILED_PRECONDITION} keeps the partial file for a resume, anything else removes it. */
+    /**
+     * Stops a running pull: {@code FAILED_PRECONDITION} (suspended) and {@code UNAVAILABLE} (shutting down) keep the
+     * partial file for a resume, anything else removes it.
+     */
     public void stop(Status status) {
         loop.stop(status);
         context.cancel(status.asRuntimeException());

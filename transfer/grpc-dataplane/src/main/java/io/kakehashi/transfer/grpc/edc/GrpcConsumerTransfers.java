@@ -302,6 +302,19 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
                 || GrpcStreamAddresses.PUSH.equals(process.getTransferType()));
     }
 
+    /**
+     * Stops the running pulls because this connector shuts down: their processes stay STARTED and their partial files
+     * and record positions stay, so that they resume when it starts again; nothing is reported to the control plane.
+     */
+    public void shutdown() {
+        for (var processId : running.keySet()) {
+            var pull = running.remove(processId);
+            if (pull != null) {
+                pull.stop().accept(Status.UNAVAILABLE.withDescription("the connector is shutting down"));
+            }
+        }
+    }
+
     private void finished(String processId, Pull pull, TransferOutcome outcome, boolean bulk) {
         // only the pull that is still the process's current one reports; a stopped or superseded one is silent
         if (!running.remove(processId, pull)) {

@@ -287,10 +287,17 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
 
     @Override
     public void shutdown() {
-        // live calls end with UNAVAILABLE, not with the transport's CANCELLED: peers resume them once this is back
-        registries.forEach(registry -> registry.interruptAll(Status.UNAVAILABLE.withDescription("the data plane is shutting down")));
+        if (consumerTransfers != null) {
+            consumerTransfers.shutdown();
+        }
+        // new calls are refused, then live calls end with UNAVAILABLE, not with the transport's reset (CANCELLED, which
+        // reads as terminated): peers resume them once this is back
+        Runnable endLiveCalls = () -> registries.forEach(registry ->
+                registry.interruptAll(Status.UNAVAILABLE.withDescription("the data plane is shutting down")));
         if (server != null) {
-            server.stop();
+            server.stop(endLiveCalls);
+        } else {
+            endLiveCalls.run();
         }
         if (channels != null) {
             channels.close();

@@ -153,6 +153,34 @@ class ConsumerRestartTest {
     }
 
     @Test
+    void shutdown_duringAPull_shouldKeepThePartialFileAndLeaveTheProcessStarted() throws Exception {
+        var file = TestContent.file(dir, "source.bin", SIZE, 8);
+        var gated = new io.kakehashi.transfer.grpc.bulk.GatedBulkSource(new FileBulkSource(file, "application/octet-stream"), SIZE / 2);
+        providerSources.register("provider-8", gated);
+        startProvider();
+        var destination = dir.resolve("inbox/stopped.bin");
+        store.add(process("consumer-8", TransferProcess.Type.CONSUMER, GrpcStreamAddresses.PULL, TransferProcessStates.STARTED, "provider-8", destination));
+        var consumer = freshConsumer(new TransferRegistry<>(), new TransferRegistry<>());
+        consumer.resumeStartedPulls(Map.of("consumer-8", edr("provider-8", false))::get);
+        assertThat(gated.awaitReached()).isTrue();
+        var partial = BulkReceiver.partialFileOf(destination);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(partial) && Files.size(partial) > 0);
+
+        // the connector shuts down as the extension does: its pulls first, then its channels and threads
+        consumer.shutdown();
+        channels.close();
+        executor.shutdownNow();
+        gated.open();
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(partial).as("kept for the resume at the next start").exists();
+        assertThat(Files.size(partial)).isPositive();
+        assertThat(destination).doesNotExist();
+        assertThat(store.terminated).isEmpty();
+        assertThat(store.completed).isEmpty();
+    }
+
+    @Test
     void resumeStartedPulls_whenARecordStreamWasRunning_shouldLoseAndRepeatNoRecord() throws Exception {
         providerStreams.register("provider-5", new RecordStream(new NumberedRecords(), 16L * 1024 * 1024, Clock.systemUTC()));
         startProvider();
