@@ -41,6 +41,7 @@ public final class BulkPush {
     private volatile ChunkPump current;
     private volatile Status stopped;
     private final ResumeLoop loop;
+    private final PrefixDigests digests = new PrefixDigests();
 
     public BulkPush(Channel channel, String transferId, Supplier<String> token, BulkSource source, TransferMeter meter,
                     GrpcTransferConfig config, Clock clock, Monitor monitor) {
@@ -101,7 +102,7 @@ public final class BulkPush {
                     public void beforeStart(ClientCallStreamObserver<BulkMessage> requests) {
                         // the provider checks its own token-free side; the consumer re-checks ours
                         var pump = new ChunkPump(transferId, source, offset, config.chunkSize(), requests, meter,
-                                () -> null, config.tokenRecheck(), clock, ended::complete);
+                                () -> null, config.tokenRecheck(), clock, ended::complete, digests);
                         current = pump;
                         requests.setOnReadyHandler(pump);
                     }
