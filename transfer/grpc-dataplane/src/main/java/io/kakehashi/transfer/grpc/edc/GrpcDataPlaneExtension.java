@@ -278,7 +278,16 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
             monitor.info("gRPC data plane listening on %s:%d".formatted(host, server.port()));
             if (consumerTransfers != null) {
                 // the pulls that were running when this connector stopped continue (their processes are still STARTED)
-                executor.execute(() -> consumerTransfers.resumeStartedPulls(this::keptEdr));
+                executor.execute(() -> {
+                    try {
+                        var resumed = consumerTransfers.resumeStartedPulls(this::keptEdr);
+                        if (resumed > 0) {
+                            monitor.info("resumed %d GrpcStream-PULL transfers that were running before this start".formatted(resumed));
+                        }
+                    } catch (RuntimeException e) {
+                        monitor.warning("cannot resume the GrpcStream-PULL transfers that were running: " + e.getMessage());
+                    }
+                });
             }
         } catch (IOException e) {
             throw new EdcException("cannot bind the gRPC data plane to %s:%d (%s, %s)".formatted(host, port, HOST, PORT), e);
