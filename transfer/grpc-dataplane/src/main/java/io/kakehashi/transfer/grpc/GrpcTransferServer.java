@@ -47,7 +47,16 @@ public final class GrpcTransferServer {
     }
 
     public void stop() {
+        stop(() -> { });
+    }
+
+    /**
+     * Stops taking new calls, then runs {@code endLiveCalls} (which ends the live ones with the status peers should see)
+     * and waits up to 5 s for them to end before cutting what is left.
+     */
+    public void stop(Runnable endLiveCalls) {
         server.shutdown();
+        endLiveCalls.run();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow();

@@ -139,6 +139,21 @@ public final class TransferRegistry<T> {
         return true;
     }
 
+    /**
+     * Ends every live call with {@code status} and keeps each transfer as it is (a data plane that shuts down ends its
+     * calls with UNAVAILABLE, so that its peers resume them once it is back).
+     */
+    public void interruptAll(Status status) {
+        for (var entry : entries.values()) {
+            Set<Consumer<Status>> toStop;
+            synchronized (entry) {
+                toStop = Set.copyOf(entry.calls);
+                entry.calls.clear();
+            }
+            toStop.forEach(stopper -> stopper.accept(status));
+        }
+    }
+
     private boolean stop(String transferId, State state, Status status) {
         var entry = entries.get(transferId);
         if (entry == null) {

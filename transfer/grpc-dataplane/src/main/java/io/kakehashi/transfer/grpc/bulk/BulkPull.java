@@ -6,7 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
-import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.ResumeLoop;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 /**
  * A consumer pulling one bulk transfer from a provider's endpoint into a local destination. It asks for a few
  * messages ahead and for one more only when the last was written, so gRPC's flow control holds the sender and
- * memory stays flat. After a dropped connection it resumes from the receiver's
- * last durable offset, up to the configured attempts; a transfer that cannot resume removes its partial file.
+ * memory stays flat. After a dropped connection, or while the provider restarts, it resumes from the receiver's
+ * last durable offset ({@link ResumeLoop}); a transfer that cannot resume removes its partial file.
  * {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
  */
 public final class BulkPull {
@@ -40,7 +40,7 @@ public final class BulkPull {
     private final Monitor monitor;
     private final TransferMeter meter;
     private final Context.CancellableContext context = Context.current().withCancellation();
-    private volatile Status stopped;
+    private final ResumeLoop loop;
 
     public BulkPull(Channel channel, String transferId, Supplier<String> token, Path destination,
                     GrpcTransferConfig config, Monitor monitor) {
@@ -61,6 +61,7 @@ public final class BulkPull {
         this.destination = destination;
         this.config = config;
         this.monitor = monitor;
+        this.loop = new ResumeLoop("bulk pull of " + transferId, config, monitor);
     }
 
     /** Pulls the transfer to its end; answers how it ended. */
@@ -71,59 +72,43 @@ public final class BulkPull {
         } catch (IOException e) {
             return new TransferOutcome(Status.INTERNAL.withDescription("cannot open the destination: " + e.getMessage()), 0, 0, null, 0);
         }
-        var attempts = 0;
-        Status last = Status.UNKNOWN;
-        while (attempts < config.maxAttempts()) {
-            attempts++;
-            // each attempt in its own cancellable context, so that leaving an attempt early also ends its call
-            var attempt = context.withCancellation();
-            try {
-                last = attempt.call(() -> readOnce(receiver));
-            } catch (Exception e) {
-                last = Status.fromThrowable(e);
-            } finally {
-                attempt.cancel(null);
-            }
-            if (last.isOk()) {
-                meter.state("COMPLETED");
-                return new TransferOutcome(Status.OK, receiver.offset(), 0, receiver.sha256(), attempts);
-            }
-            if (stopped != null) {
-                // suspended: the partial file stays for a later resume; terminated: it goes
-                if (stopped.getCode() == Status.Code.FAILED_PRECONDITION) {
-                    closeQuietly(receiver);
-                } else {
-                    receiver.abandon();
+        var ending = loop.run(attempt -> {
+            if (attempt > 1) {
+                try {
+                    receiver.checkpoint();
+                } catch (IOException e) {
+                    return Status.INTERNAL.withDescription("cannot checkpoint the partial file: " + e.getMessage());
                 }
-                return new TransferOutcome(stopped, receiver.offset(), 0, null, attempts);
             }
-            if (!RetryableStatuses.isRetryable(last) || attempts >= config.maxAttempts()) {
-                break;
-            }
+            // each attempt in its own cancellable context, so that leaving an attempt early also ends its call
+            var call = context.withCancellation();
             try {
-                var offset = receiver.checkpoint();
-                monitor.info("bulk pull of %s interrupted (%s), resuming at offset %d".formatted(transferId, last.getCode(), offset));
-                Thread.sleep(config.retryBackoff().toMillis());
-            } catch (IOException e) {
-                last = Status.INTERNAL.withDescription("cannot checkpoint the partial file: " + e.getMessage());
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                last = Status.CANCELLED.withDescription("interrupted");
-                break;
+                return call.call(() -> readOnce(receiver));
+            } finally {
+                call.cancel(null);
             }
+        }, receiver::offset);
+        var last = ending.status();
+        if (last.isOk()) {
+            meter.state("COMPLETED");
+            return new TransferOutcome(Status.OK, receiver.offset(), 0, receiver.sha256(), ending.attempts());
         }
-        if (last.getCode() == Status.Code.FAILED_PRECONDITION) {
+        // suspended, or stopped because this connector shuts down: the partial file stays for a later resume;
+        // terminated, refused or given up: it goes
+        if (last.getCode() == Status.Code.FAILED_PRECONDITION || ending.stopped() && last.getCode() == Status.Code.UNAVAILABLE) {
             closeQuietly(receiver);
         } else {
             receiver.abandon();
         }
-        return new TransferOutcome(last, receiver.offset(), 0, null, attempts);
+        return new TransferOutcome(last, receiver.offset(), 0, null, ending.attempts());
     }
 
-    /** Stops a running pull: {@code FAILED_PRECONDITION} keeps the partial file for a resume, anything else removes it. */
+    /**
+     * Stops a running pull: {@code FAILED_PRECONDITION} (suspended) and {@code UNAVAILABLE} (shutting down) keep the
+     * partial file for a resume, anything else removes it.
+     */
     public void stop(Status status) {
-        stopped = status;
+        loop.stop(status);
         context.cancel(status.asRuntimeException());
     }
 

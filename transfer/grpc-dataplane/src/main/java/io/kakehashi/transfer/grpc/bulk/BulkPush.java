@@ -6,7 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
-import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.ResumeLoop;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
 import io.kakehashi.transfer.grpc.meter.TransferMeter;
@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * A provider pushing one bulk source to a consumer's sink. Each attempt asks the sink for its offset, then
  * streams from there with a {@link ChunkPump} driven by the call's on-ready handler (flow control); the
- * sink's answer tells the checked size and SHA-256. Dropped connections are retried up to the configured
- * attempts. {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
+ * sink's answer tells the checked size and SHA-256. Dropped connections and a sink that restarts are retried by
+ * the {@link ResumeLoop}. {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
  */
 public final class BulkPush {
 
@@ -40,6 +40,8 @@ public final class BulkPush {
     private final Monitor monitor;
     private volatile ChunkPump current;
     private volatile Status stopped;
+    private final ResumeLoop loop;
+    private final PrefixDigests digests = new PrefixDigests();
 
     public BulkPush(Channel channel, String transferId, Supplier<String> token, BulkSource source, TransferMeter meter,
                     GrpcTransferConfig config, Clock clock, Monitor monitor) {
@@ -51,41 +53,29 @@ public final class BulkPush {
         this.config = config;
         this.clock = clock;
         this.monitor = monitor;
+        this.loop = new ResumeLoop("bulk push of " + transferId, config, monitor);
     }
 
     /** Pushes the source to its end; answers how it ended. */
     public TransferOutcome run() {
-        var attempts = 0;
-        Status last = Status.UNKNOWN;
-        while (attempts < config.maxAttempts() && stopped == null) {
-            attempts++;
+        var written = new WriteResult[1];
+        var ending = loop.run(attempt -> {
             var result = pushOnce();
-            if (result.status.isOk()) {
-                meter.state("COMPLETED");
-                return new TransferOutcome(Status.OK, result.written.getTotalSize(), 0,
-                        result.written.getSha256().toByteArray(), attempts);
-            }
-            last = result.status;
-            if (stopped != null || !RetryableStatuses.isRetryable(last) || attempts >= config.maxAttempts()) {
-                break;
-            }
-            monitor.info("bulk push of %s interrupted (%s), resuming".formatted(transferId, last.getCode()));
-            try {
-                Thread.sleep(config.retryBackoff().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                last = Status.CANCELLED.withDescription("interrupted");
-                break;
-            }
+            written[0] = result.written;
+            return result.status;
+        }, () -> meter.snapshot().bytes());
+        if (ending.status().isOk()) {
+            meter.state("COMPLETED");
+            return new TransferOutcome(Status.OK, written[0].getTotalSize(), 0, written[0].getSha256().toByteArray(), ending.attempts());
         }
-        var outcome = stopped != null ? stopped : last;
-        meter.state(outcome.getCode() == Status.Code.FAILED_PRECONDITION ? "SUSPENDED" : "FAILED");
-        return new TransferOutcome(outcome, 0, 0, null, attempts);
+        meter.state(ending.status().getCode() == Status.Code.FAILED_PRECONDITION ? "SUSPENDED" : "FAILED");
+        return new TransferOutcome(ending.status(), 0, 0, null, ending.attempts());
     }
 
     /** Ends the running call with {@code status}; no further attempt starts. */
     public void stop(Status status) {
         stopped = status;
+        loop.stop(status);
         var pump = current;
         if (pump != null) {
             pump.stop(status);
@@ -112,7 +102,7 @@ public final class BulkPush {
                     public void beforeStart(ClientCallStreamObserver<BulkMessage> requests) {
                         // the provider checks its own token-free side; the consumer re-checks ours
                         var pump = new ChunkPump(transferId, source, offset, config.chunkSize(), requests, meter,
-                                () -> null, config.tokenRecheck(), clock, ended::complete);
+                                () -> null, config.tokenRecheck(), clock, ended::complete, digests);
                         current = pump;
                         requests.setOnReadyHandler(pump);
                     }

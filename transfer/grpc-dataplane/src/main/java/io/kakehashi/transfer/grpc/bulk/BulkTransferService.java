@@ -41,6 +41,8 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
     private final GrpcTransferConfig config;
     private final Clock clock;
     private final Monitor monitor;
+    /** By source (weakly: a source its registry forgot takes its states along). */
+    private final java.util.Map<BulkSource, PrefixDigests> digests = new java.util.WeakHashMap<>();
 
     public BulkTransferService(TransferAuthorization authorization, TransferRegistry<BulkSource> sources,
                                TransferRegistry<Path> sinks, TransferMeters meters, GrpcTransferConfig config,
@@ -93,7 +95,7 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
                     if (!status.isOk()) {
                         monitor.debug(() -> "bulk read of %s ended: %s".formatted(request.getTransferId(), status));
                     }
-                });
+                }, prefixDigests(lease.getContent().value()));
         synchronized (holder) {
             holder[0] = pump;
             if (stopped[0] != null) {
@@ -106,6 +108,13 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
         call.setOnReadyHandler(pump);
         // the call may already be ready, in which case no on-ready event comes
         pump.run();
+    }
+
+    /** The prefix hash states of a source, kept as long as its transfer holds the source. */
+    private PrefixDigests prefixDigests(BulkSource source) {
+        synchronized (digests) {
+            return digests.computeIfAbsent(source, s -> new PrefixDigests());
+        }
     }
 
     @Override
@@ -232,8 +241,8 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
         }
 
         private synchronized void stop(Status status) {
-            // a terminated transfer cannot resume: its partial file goes; a suspended one keeps it
-            if (status.getCode() != Status.Code.FAILED_PRECONDITION && receiver != null) {
+            // a terminated transfer cannot resume: its partial file goes; a suspended or interrupted one keeps it
+            if (status.getCode() == Status.Code.CANCELLED && receiver != null) {
                 receiver.abandon();
             }
             end(status);

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * Sends a bulk source as Header, Chunks and Trailer on one call, writing only while the call is ready and
  * resuming from the call's on-ready handler, so memory stays at one chunk whatever the size. The trailer
  * carries the SHA-256 of the whole content: on a resumed call the prefix before the offset is hashed from
- * the source first. Every chunk is admitted by the transfer's meter (quotas) and the token is re-checked
+ * the source first, from the nearest hash state an earlier call kept ({@link PrefixDigests}). Every chunk is admitted by the transfer's meter (quotas) and the token is re-checked
  * at an interval. Usable from the call's serialized callbacks plus other threads calling {@link #stop}; a lock
  * guards the call.
  */
@@ -41,6 +41,8 @@ public final class ChunkPump implements Runnable {
     private final Duration recheckInterval;
     private final Clock clock;
     private final Consumer<Status> onEnd;
+    private final PrefixDigests digests;
+    private long totalSize = -1;
 
     private InputStream in;
     private MessageDigest digest;
@@ -58,6 +60,17 @@ public final class ChunkPump implements Runnable {
     public ChunkPump(String transferId, BulkSource source, long startOffset, int chunkSize,
                      CallStreamObserver<BulkMessage> out, TransferMeter meter, TransferAuthorization.Recheck recheck,
                      Duration recheckInterval, Clock clock, Consumer<Status> onEnd) {
+        this(transferId, source, startOffset, chunkSize, out, meter, recheck, recheckInterval, clock, onEnd, new PrefixDigests());
+    }
+
+    /**
+     * @param digests the hash states of the source's prefixes that earlier calls of the same transfer kept (a resumed
+     *                call hashes from the nearest one) and that this call adds to
+     */
+    public ChunkPump(String transferId, BulkSource source, long startOffset, int chunkSize,
+                     CallStreamObserver<BulkMessage> out, TransferMeter meter, TransferAuthorization.Recheck recheck,
+                     Duration recheckInterval, Clock clock, Consumer<Status> onEnd, PrefixDigests digests) {
+        this.digests = digests;
         this.transferId = transferId;
         this.source = source;
         this.startOffset = startOffset;
@@ -121,6 +134,7 @@ public final class ChunkPump implements Runnable {
                 out.onNext(BulkMessage.newBuilder().setChunk(Chunk.newBuilder()
                         .setSequence(sequence++).setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buffer, 0, read))).build());
                 offset += read;
+                digests.offer(offset, totalSize, digest);
             }
         } catch (IOException e) {
             fail(Status.INTERNAL.withDescription("reading the source failed: " + e.getMessage()));
@@ -166,12 +180,15 @@ public final class ChunkPump implements Runnable {
             fail(Status.OUT_OF_RANGE.withDescription("offset %d is past the end (%d)".formatted(startOffset, size)));
             return;
         }
-        digest = sha256();
-        if (startOffset > 0) {
-            // the trailer's hash covers the whole content, so a resumed call hashes the prefix it does not send
-            try (var prefix = source.openAt(0)) {
+        totalSize = size;
+        // the trailer's hash covers the whole content, so a resumed call hashes the prefix it does not send: from the
+        // nearest hash state an earlier call of this transfer kept, else from 0
+        var nearest = digests.nearest(startOffset);
+        digest = nearest.getValue();
+        if (startOffset > nearest.getKey()) {
+            try (var prefix = source.openAt(nearest.getKey())) {
                 var buffer = new byte[64 * 1024];
-                long remaining = startOffset;
+                long remaining = startOffset - nearest.getKey();
                 while (remaining > 0) {
                     var read = prefix.read(buffer, 0, (int) Math.min(buffer.length, remaining));
                     if (read < 0) {

@@ -8,6 +8,7 @@ import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.bulk.BulkPull;
 import io.kakehashi.transfer.grpc.bulk.BulkReceiver;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.grpc.stream.FileRecordSink;
 import io.kakehashi.transfer.grpc.stream.LazyFileRecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSink;
 import io.kakehashi.transfer.grpc.stream.RecordSubscription;
@@ -15,8 +16,12 @@ import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.Trans
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessListener;
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessStartedData;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.query.QuerySpec;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 
 import java.io.IOException;
@@ -27,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,8 +47,11 @@ import java.util.function.Supplier;
  *       process, a failed one terminates it with the gRPC status as reason.</li>
  *   <li>A pull is metered under the consumer's process id, so its progress shows on the consumer's management
  *       API too (the provider's shows it under its own flow id).</li>
- *   <li>SUSPENDED stops a running pull and keeps what arrived; TERMINATED stops it, removes a partial file and
- *       closes the sinks so that nothing a provider still sends is kept.</li>
+ *   <li>SUSPENDED stops a running pull and keeps what arrived; TERMINATED stops it, removes a partial file (PULL
+ *       or PUSH) and a record sink's position, and closes the sinks so that nothing a provider still sends is kept.</li>
+ *   <li>After a restart, {@link #resumeStartedPulls} continues the pulls that were running, and
+ *       {@link #pushDestination}/{@link #pushRecordSink} find a PUSH transfer's sink from its process, so a
+ *       provider that retries meanwhile finds it again.</li>
  * </ul>
  * Thread-safe.
  */
@@ -62,6 +71,7 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
     /** The end of each process's latest pull, kept across suspensions so that a resumed pull waits for it. */
     private final Map<String, CompletableFuture<Void>> latest = new ConcurrentHashMap<>();
     private final Map<String, RecordSink> pulledStreams = new ConcurrentHashMap<>();
+    private static final int PAGE = 100;
 
     public GrpcConsumerTransfers(TransferRegistry<Path> bulkSinks, TransferRegistry<RecordSink> recordSinks, TransferTokens tokens,
                                  OwnEndpoint endpoint, GrpcChannels channels, GrpcTransferConfig config, ExecutorService executor,
@@ -96,7 +106,7 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
             return;
         }
         bulkSinks.register(process.getId(), path);
-        recordSinks.register(process.getId(), new LazyFileRecordSink(path));
+        recordSinks.register(process.getId(), new LazyFileRecordSink(path, process.getId()));
         // the provider learns the endpoint, the token and the id, but no local path; which mode comes from the source
         process.updateDestination(DataAddress.Builder.newInstance()
                 .type(GrpcStreamAddresses.TYPE)
@@ -118,6 +128,81 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
                     .formatted(process.getId(), edr == null ? "an EDR" : GrpcStreamAddresses.DESTINATION_PATH));
             return;
         }
+        pull(process, edr, path);
+    }
+
+    /**
+     * Resumes the pulls that were running when this connector stopped: every consumer process in STARTED with
+     * {@code GrpcStream-PULL} and a destination path continues from its partial file or its record sink's position,
+     * with the provider's EDR as EDC's EDR store kept it. Runs once, after the runtime has started.
+     *
+     * @param edrs the EDR a process started with, by process id (null when none is kept)
+     * @return how many pulls it resumed
+     */
+    public int resumeStartedPulls(Function<String, DataAddress> edrs) {
+        var resumed = 0;
+        var offset = 0;
+        while (true) {
+            var query = QuerySpec.Builder.newInstance()
+                    .filter(Criterion.criterion("state", "=", TransferProcessStates.STARTED.code()))
+                    .offset(offset).limit(PAGE).build();
+            var page = processes.get().search(query);
+            if (page.failed()) {
+                monitor.warning("cannot look for running GrpcStream-PULL transfers: " + page.getFailureDetail());
+                return resumed;
+            }
+            for (var process : page.getContent()) {
+                if (process.getType() != TransferProcess.Type.CONSUMER || !GrpcStreamAddresses.PULL.equals(process.getTransferType())
+                        || process.getState() != TransferProcessStates.STARTED.code() || running.containsKey(process.getId())) {
+                    continue;
+                }
+                var path = destinationPath(process);
+                if (path == null) {
+                    continue;
+                }
+                var edr = edrs.apply(process.getId());
+                if (edr == null) {
+                    monitor.warning("GrpcStream-PULL transfer %s was running but no EDR of it is kept: it cannot resume".formatted(process.getId()));
+                    continue;
+                }
+                monitor.info("resuming GrpcStream-PULL transfer %s after a restart".formatted(process.getId()));
+                pull(process, edr, path);
+                resumed++;
+            }
+            if (page.getContent().size() < PAGE) {
+                return resumed;
+            }
+            offset += PAGE;
+        }
+    }
+
+    /**
+     * Where a PUSH transfer's bulk data goes, for a transfer id the provider names that this runtime does not hold
+     * (the loader of the bulk sink registry: after a restart the sinks are known only from the transfer processes).
+     */
+    public ServiceResult<Path> pushDestination(String processId) {
+        var service = processes.get();
+        var process = service == null ? null : service.findById(processId);
+        if (process == null || process.getType() != TransferProcess.Type.CONSUMER
+                || !GrpcStreamAddresses.PUSH.equals(process.getTransferType()) || destinationPath(process) == null) {
+            return ServiceResult.notFound("unknown transfer " + processId);
+        }
+        var state = TransferProcessStates.from(process.getState());
+        if (state == null || TransferProcessStates.isFinal(process.getState()) || state.code() >= TransferProcessStates.COMPLETING.code()) {
+            return ServiceResult.conflict("transfer %s has ended".formatted(processId));
+        }
+        if (state.code() >= TransferProcessStates.SUSPENDING.code() && state.code() <= TransferProcessStates.SUSPENDED.code()) {
+            return ServiceResult.conflict("transfer %s is suspended".formatted(processId));
+        }
+        return ServiceResult.success(destinationPath(process));
+    }
+
+    /** Where a PUSH transfer's records go (the loader of the record sink registry, as {@link #pushDestination}). */
+    public ServiceResult<RecordSink> pushRecordSink(String processId) {
+        return pushDestination(processId).map(path -> new LazyFileRecordSink(path, processId));
+    }
+
+    private void pull(TransferProcess process, DataAddress edr, Path path) {
         GrpcStreamAddresses.Endpoint target;
         try {
             target = GrpcStreamAddresses.Endpoint.parse(String.valueOf(edr.getStringProperty(GrpcStreamAddresses.ENDPOINT)));
@@ -133,7 +218,7 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         Consumer<Status> stopper;
         Supplier<TransferOutcome> work;
         if (target.stream()) {
-            var sink = pulledStreams.computeIfAbsent(processId, id -> new LazyFileRecordSink(path));
+            var sink = pulledStreams.computeIfAbsent(processId, id -> new LazyFileRecordSink(path, id));
             var subscription = new RecordSubscription(channel, providerTransferId, () -> token, sink, config, monitor,
                     meters.start(processId));
             stopper = subscription::stop;
@@ -183,9 +268,11 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         recordSinks.terminate(process.getId());
         closeQuietly(pulledStreams.remove(process.getId()));
         var path = destinationPath(process);
-        if (path != null && GrpcStreamAddresses.PULL.equals(process.getTransferType())) {
+        if (path != null && isGrpc(process)) {
+            // a terminated transfer never resumes: its partial file goes (the records a stream delivered stay)
             try {
                 Files.deleteIfExists(BulkReceiver.partialFileOf(path));
+                FileRecordSink.forget(path);
             } catch (IOException e) {
                 monitor.warning("cannot remove the partial file of transfer " + process.getId());
             }
@@ -200,6 +287,32 @@ public final class GrpcConsumerTransfers implements TransferProcessListener {
         closeQuietly(recordSinks.value(process.getId()));
         recordSinks.remove(process.getId());
         closeQuietly(pulledStreams.remove(process.getId()));
+        var path = destinationPath(process);
+        if (path != null && isGrpc(process)) {
+            try {
+                FileRecordSink.forget(path);
+            } catch (IOException e) {
+                monitor.warning("cannot remove the record position of transfer " + process.getId());
+            }
+        }
+    }
+
+    private static boolean isGrpc(TransferProcess process) {
+        return process.getType() == TransferProcess.Type.CONSUMER && (GrpcStreamAddresses.PULL.equals(process.getTransferType())
+                || GrpcStreamAddresses.PUSH.equals(process.getTransferType()));
+    }
+
+    /**
+     * Stops the running pulls because this connector shuts down: their processes stay STARTED and their partial files
+     * and record positions stay, so that they resume when it starts again; nothing is reported to the control plane.
+     */
+    public void shutdown() {
+        for (var processId : running.keySet()) {
+            var pull = running.remove(processId);
+            if (pull != null) {
+                pull.stop().accept(Status.UNAVAILABLE.withDescription("the connector is shutting down"));
+            }
+        }
     }
 
     private void finished(String processId, Pull pull, TransferOutcome outcome, boolean bulk) {

@@ -1,6 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
 import io.grpc.ServerCredentials;
+import io.grpc.Status;
 import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
@@ -31,6 +32,7 @@ import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSourceFactory;
 import org.eclipse.edc.connector.dataplane.spi.pipeline.PipelineService;
 import org.eclipse.edc.connector.dataplane.spi.registry.TransferServiceRegistry;
 import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.edr.spi.store.EndpointDataReferenceStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
@@ -38,6 +40,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
@@ -81,6 +84,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String TOKEN_LIFETIME = "kakehashi.transfer.grpc.token.lifetime";
     static final String TOKEN_RECHECK = "kakehashi.transfer.grpc.token.recheck";
     static final String MAX_ATTEMPTS = "kakehashi.transfer.grpc.max-attempts";
+    static final String RETRY_WINDOW = "kakehashi.transfer.grpc.retry-window";
+    static final String RETRY_BACKOFF = "kakehashi.transfer.grpc.retry-backoff";
+    static final String RETRY_BACKOFF_MAX = "kakehashi.transfer.grpc.retry-backoff-max";
     static final String STREAM_DEADLINE = "kakehashi.transfer.grpc.stream.deadline";
     static final String STREAM_BATCH_BYTES = "kakehashi.transfer.grpc.stream.batch-bytes";
     static final String STREAM_DIRECTORY = "kakehashi.transfer.stream.directory";
@@ -114,8 +120,16 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private String tokenLifetime;
     @Setting(key = TOKEN_RECHECK, defaultValue = "PT5S", description = "How often a long stream re-checks its token (ISO-8601 duration)")
     private String tokenRecheck;
-    @Setting(key = MAX_ATTEMPTS, defaultValue = "5", description = "Calls one transfer may take to resume after dropped connections")
+    @Setting(key = MAX_ATTEMPTS, defaultValue = "5",
+            description = "Calls in a row without progress a transfer makes at least before it gives up (it gives up once both these and the retry window are spent)")
     private int maxAttempts;
+    @Setting(key = RETRY_WINDOW, defaultValue = "PT2M",
+            description = "How long a transfer keeps retrying at least without progress (ISO-8601 duration), so that it outlasts a restart of its peer")
+    private String retryWindow;
+    @Setting(key = RETRY_BACKOFF, defaultValue = "PT0.5S", description = "Pause before the first retry (ISO-8601 duration); it doubles with each retry without progress")
+    private String retryBackoff;
+    @Setting(key = RETRY_BACKOFF_MAX, defaultValue = "PT10S", description = "Longest pause between two retries (ISO-8601 duration)")
+    private String retryBackoffMax;
     @Setting(key = STREAM_DEADLINE, defaultValue = "PT10M",
             description = "Deadline of one real-time call (ISO-8601 duration); the consumer re-subscribes after it with no loss")
     private String streamDeadline;
@@ -165,6 +179,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private TransferProcessObservable transferProcessObservable;
     @Inject(required = false)
     private TransferProcessService transferProcessService;
+    @Inject(required = false)
+    private EndpointDataReferenceStore edrStore;
 
     private final RecordSources recordSources = new RecordSources();
     private TransferMeters meters;
@@ -174,6 +190,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private GrpcChannels channels;
     private ExecutorService executor;
     private GrpcPushSinks pushSinks;
+    private volatile GrpcConsumerTransfers consumerTransfers;
+    private List<TransferRegistry<?>> registries = List.of();
 
     @Override
     public String name() {
@@ -214,9 +232,13 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
                 REPLAY_BYTES);
         var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
         var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);
-        var bulkSinks = new TransferRegistry<Path>();
-        var recordSinks = new TransferRegistry<RecordSink>();
+        // after a restart a PUSH transfer's sink is known only from its process: the loaders find it there
+        var bulkSinks = new TransferRegistry<Path>(id -> consumerTransfers == null ? ServiceResult.notFound("unknown transfer " + id)
+                : consumerTransfers.pushDestination(id));
+        var recordSinks = new TransferRegistry<RecordSink>(id -> consumerTransfers == null ? ServiceResult.notFound("unknown transfer " + id)
+                : consumerTransfers.pushRecordSink(id));
         pushSinks = new GrpcPushSinks(bulkSinks, tokens, endpoint);
+        registries = List.of(bulkSources, recordStreams, bulkSinks, recordSinks);
 
         var authorization = new TransferAuthorization(new EdcTransferTokenVerifier(accessTokens, lifetime, agreementStatus()), clock);
         server = new GrpcTransferServer(host, port, credentials, authorization, List.of(
@@ -243,8 +265,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         }
 
         if (transferProcessObservable != null && transferProcessService != null) {
-            transferProcessObservable.registerListener(new GrpcConsumerTransfers(bulkSinks, recordSinks, tokens, endpoint, channels,
-                    config, executor, () -> transferProcessService, meters, monitor));
+            consumerTransfers = new GrpcConsumerTransfers(bulkSinks, recordSinks, tokens, endpoint, channels,
+                    config, executor, () -> transferProcessService, meters, monitor);
+            transferProcessObservable.registerListener(consumerTransfers);
         }
     }
 
@@ -253,6 +276,19 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         try {
             server.start();
             monitor.info("gRPC data plane listening on %s:%d".formatted(host, server.port()));
+            if (consumerTransfers != null) {
+                // the pulls that were running when this connector stopped continue (their processes are still STARTED)
+                executor.execute(() -> {
+                    try {
+                        var resumed = consumerTransfers.resumeStartedPulls(this::keptEdr);
+                        if (resumed > 0) {
+                            monitor.info("resumed %d GrpcStream-PULL transfers that were running before this start".formatted(resumed));
+                        }
+                    } catch (RuntimeException e) {
+                        monitor.warning("cannot resume the GrpcStream-PULL transfers that were running: " + e.getMessage());
+                    }
+                });
+            }
         } catch (IOException e) {
             throw new EdcException("cannot bind the gRPC data plane to %s:%d (%s, %s)".formatted(host, port, HOST, PORT), e);
         }
@@ -260,8 +296,17 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
 
     @Override
     public void shutdown() {
+        if (consumerTransfers != null) {
+            consumerTransfers.shutdown();
+        }
+        // new calls are refused, then live calls end with UNAVAILABLE, not with the transport's reset (CANCELLED, which
+        // reads as terminated): peers resume them once this is back
+        Runnable endLiveCalls = () -> registries.forEach(registry ->
+                registry.interruptAll(Status.UNAVAILABLE.withDescription("the data plane is shutting down")));
         if (server != null) {
-            server.stop();
+            server.stop(endLiveCalls);
+        } else {
+            endLiveCalls.run();
         }
         if (channels != null) {
             channels.close();
@@ -269,6 +314,16 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         if (executor != null) {
             executor.shutdownNow();
         }
+    }
+
+    /** The EDR a consumer's process started with, as EDC's EDR store keeps it (in the vault), or null. */
+    private org.eclipse.edc.spi.types.domain.DataAddress keptEdr(String processId) {
+        if (edrStore == null) {
+            monitor.warning("No EDR store in this runtime: GrpcStream-PULL transfers cannot resume after a restart");
+            return null;
+        }
+        var edr = edrStore.resolveByTransferProcess(processId);
+        return edr.succeeded() ? edr.getContent() : null;
     }
 
     /** Where other extensions register real-time record sources (the sample's machine telemetry). */
@@ -336,10 +391,11 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         }
         try {
             return new GrpcTransferConfig(chunkSize, defaults.bulkDeadline(), duration(STREAM_DEADLINE, streamDeadline),
-                    defaults.unaryDeadline(), duration(TOKEN_RECHECK, tokenRecheck), maxAttempts, defaults.retryBackoff(),
-                    defaults.pollInterval(), streamBatchBytes);
+                    defaults.unaryDeadline(), duration(TOKEN_RECHECK, tokenRecheck), maxAttempts, duration(RETRY_BACKOFF, retryBackoff),
+                    duration(RETRY_BACKOFF_MAX, retryBackoffMax), duration(RETRY_WINDOW, retryWindow), defaults.pollInterval(), streamBatchBytes);
         } catch (IllegalArgumentException e) {
-            throw new EdcException("invalid gRPC data-plane setting (%s, %s): %s".formatted(CHUNK_SIZE, MAX_ATTEMPTS, e.getMessage()));
+            throw new EdcException("invalid gRPC data-plane setting (%s, %s, %s, %s): %s".formatted(CHUNK_SIZE, MAX_ATTEMPTS,
+                    RETRY_BACKOFF, RETRY_BACKOFF_MAX, e.getMessage()));
         }
     }
 

@@ -6,7 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
-import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.ResumeLoop;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
 import io.kakehashi.transfer.grpc.meter.TransferMeter;
@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * A provider pushing a real-time stream to a consumer's sink: each call asks the sink for its next sequence
  * and delivers from there with a {@link RecordPump}, so a dropped call continues with no loss and no
  * duplicate. It ends when {@link #stop(Status)} is called (suspend: FAILED_PRECONDITION, terminate: CANCELLED,
- * which closes the call cleanly), on a refusal, or after the configured attempts without progress.
+ * which closes the call cleanly), on a refusal, or when the {@link ResumeLoop} gives up without progress.
  * {@link #run()} runs once on one thread; {@link #stop(Status)} may be called from any other.
  */
 public final class RecordPush {
@@ -43,6 +43,7 @@ public final class RecordPush {
     private final Monitor monitor;
     private volatile RecordPump current;
     private volatile Status stopped;
+    private final ResumeLoop loop;
 
     public RecordPush(Channel channel, String transferId, Supplier<String> token, RecordStream stream, TransferMeter meter,
                       GrpcTransferConfig config, ExecutorService executor, Clock clock, Monitor monitor) {
@@ -55,46 +56,20 @@ public final class RecordPush {
         this.executor = executor;
         this.clock = clock;
         this.monitor = monitor;
+        this.loop = new ResumeLoop("record push of " + transferId, config, monitor);
     }
 
     /** Delivers until the stream ends; answers how it ended. */
     public TransferOutcome run() {
-        var attempts = 0;
-        var withoutProgress = 0;
-        Status last;
-        while (true) {
-            attempts++;
-            var before = stream.nextSequence();
-            last = deliverOnce();
-            if (stopped != null) {
-                last = stopped;
-                break;
-            }
-            if (!RetryableStatuses.isRetryable(last)) {
-                break;
-            }
-            withoutProgress = stream.nextSequence() > before ? 0 : withoutProgress + 1;
-            if (withoutProgress >= config.maxAttempts()) {
-                break;
-            }
-            if (last.getCode() != Status.Code.DEADLINE_EXCEEDED) {
-                monitor.info("record push of %s interrupted (%s), resuming".formatted(transferId, last.getCode()));
-                try {
-                    Thread.sleep(config.retryBackoff().toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    last = Status.CANCELLED.withDescription("interrupted");
-                    break;
-                }
-            }
-        }
+        var ending = loop.run(attempt -> deliverOnce(), stream::nextSequence);
         var snapshot = meter.snapshot();
-        return new TransferOutcome(last, snapshot.bytes(), snapshot.messages(), null, attempts);
+        return new TransferOutcome(ending.status(), snapshot.bytes(), snapshot.messages(), null, ending.attempts());
     }
 
     /** Ends the running call with {@code status}; no further call starts. */
     public void stop(Status status) {
         stopped = status;
+        loop.stop(status);
         var pump = current;
         if (pump != null) {
             pump.stop(status);

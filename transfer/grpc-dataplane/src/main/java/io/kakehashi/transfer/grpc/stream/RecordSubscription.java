@@ -5,7 +5,7 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
-import io.kakehashi.transfer.grpc.RetryableStatuses;
+import io.kakehashi.transfer.grpc.ResumeLoop;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * A consumer pulling one real-time transfer into a {@link RecordSink}: it subscribes from the sink's next
- * sequence, checks that every record is the next one, and re-subscribes when a call reaches its deadline or
- * the connection drops (no loss, no duplicate). It ends when the provider suspends (FAILED_PRECONDITION) or
+ * sequence, checks that every record is the next one, and re-subscribes when a call reaches its deadline, the
+ * connection drops or the provider restarts ({@link ResumeLoop}; no loss, no duplicate). It ends when the provider suspends (FAILED_PRECONDITION) or
  * terminates (CANCELLED) the transfer, on a refusal, or when {@link #stop(Status)} is called. Records come in
  * batches; a batch whose records are not each the next one (a gap or a duplicate, inside it or across batches) ends
  * the subscription with DATA_LOSS before any of it is kept. The blocking iterator asks for a batch only when the last
@@ -38,7 +38,7 @@ public final class RecordSubscription {
     private final Monitor monitor;
     private final TransferMeter meter;
     private final Context.CancellableContext context = Context.current().withCancellation();
-    private volatile Status stopped;
+    private final ResumeLoop loop;
     private long bytes;
     private long records;
 
@@ -60,50 +60,25 @@ public final class RecordSubscription {
         this.sink = sink;
         this.config = config;
         this.monitor = monitor;
+        this.loop = new ResumeLoop("record stream of " + transferId, config, monitor);
     }
 
     /** Receives until the stream ends; answers how it ended. */
     public TransferOutcome run() {
-        var attempts = 0;
-        var withoutProgress = 0;
-        while (true) {
-            attempts++;
-            var before = sink.nextSequence();
-            var attempt = context.withCancellation();
-            Status status;
+        var ending = loop.run(attempt -> {
+            var call = context.withCancellation();
             try {
-                status = attempt.call(this::subscribeOnce);
-            } catch (Exception e) {
-                status = Status.fromThrowable(e);
+                return call.call(this::subscribeOnce);
             } finally {
-                attempt.cancel(null);
+                call.cancel(null);
             }
-            if (stopped != null) {
-                return outcome(stopped, attempts);
-            }
-            if (!RetryableStatuses.isRetryable(status)) {
-                return outcome(status, attempts);
-            }
-            withoutProgress = sink.nextSequence() > before ? 0 : withoutProgress + 1;
-            if (withoutProgress >= config.maxAttempts()) {
-                return outcome(status, attempts);
-            }
-            if (status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
-                monitor.info("record stream of %s interrupted (%s), re-subscribing at %d"
-                        .formatted(transferId, status.getCode(), sink.nextSequence()));
-                try {
-                    Thread.sleep(config.retryBackoff().toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return outcome(Status.CANCELLED.withDescription("interrupted"), attempts);
-                }
-            }
-        }
+        }, sink::nextSequence);
+        return outcome(ending.status(), ending.attempts());
     }
 
     /** Ends the subscription with {@code status} (the consumer's side of suspend or terminate). */
     public void stop(Status status) {
-        stopped = status;
+        loop.stop(status);
         context.cancel(status.asRuntimeException());
     }
 

@@ -58,7 +58,7 @@ class BulkTransferServiceTest {
     private final Map<String, TransferLimits> limits = new ConcurrentHashMap<>();
     private final TransferMeters meters = new TransferMeters(id -> limits.getOrDefault(id, TransferLimits.NONE), Clock.systemUTC());
     private final GrpcTransferConfig config = GrpcTransferConfig.defaults().withChunkSize(CHUNK)
-            .withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10));
+            .withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10)).withRetryWindow(Duration.ZERO);
     private CallCutter cutter = CallCutter.none();
     private InProcessGrpc grpc;
 
@@ -129,9 +129,57 @@ class BulkTransferServiceTest {
         }
 
         @Test
-        void run_whenEveryAttemptIsCut_shouldFailAndLeaveNoFile() throws Exception {
+        void run_whenResumed_shouldHashThePrefixFromTheNearestKeptStateNotFromZero() throws Exception {
+            var file = TestContent.file(dir, "source-t9", SIZE, 99);
+            var opened = new java.util.concurrent.CopyOnWriteArrayList<Long>();
+            var read = new java.util.concurrent.atomic.AtomicLong();
+            var plain = new FileBulkSource(file, "application/octet-stream");
+            sources.register("t9", new BulkSource() {
+                @Override
+                public long size() {
+                    return plain.size();
+                }
+
+                @Override
+                public String contentType() {
+                    return plain.contentType();
+                }
+
+                @Override
+                public java.io.InputStream openAt(long offset) throws IOException {
+                    opened.add(offset);
+                    return new java.io.FilterInputStream(plain.openAt(offset)) {
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            var n = super.read(b, off, len);
+                            if (n > 0) {
+                                read.addAndGet(n);
+                            }
+                            return n;
+                        }
+                    };
+                }
+            });
+            // the first call is cut after about 2.4 MiB
+            cutter = new CallCutter(40, 1);
+            start();
+            var destination = dir.resolve("t9.bin");
+
+            var outcome = pull("t9", tokens.issue("t9"), destination);
+
+            assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
+            assertThat(TestContent.sha256(destination)).isEqualTo(TestContent.sha256(file));
+            // the resumed call read the source from a kept state (a MiB boundary), not from 0
+            assertThat(opened).hasSizeGreaterThanOrEqualTo(3).startsWith(0L);
+            assertThat(opened.subList(1, opened.size())).doesNotContain(0L);
+            assertThat(read.get()).isLessThan(SIZE + 1024 * 1024 + CHUNK);
+        }
+
+        @Test
+        void run_whenEveryAttemptIsCutBeforeAnyData_shouldFailAndLeaveNoFile() throws Exception {
             source("t3");
-            cutter = new CallCutter(10, 100);
+            // cut before the header: no call makes progress, so the transfer gives up after its attempts
+            cutter = new CallCutter(0, 100);
             start();
             var destination = dir.resolve("t3.bin");
 

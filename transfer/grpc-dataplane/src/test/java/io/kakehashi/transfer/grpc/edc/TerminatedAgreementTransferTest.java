@@ -58,7 +58,7 @@ class TerminatedAgreementTransferTest {
     private final TransferTokens tokens = new TransferTokens(accessTokens, "provider", Duration.ofMinutes(5), Clock.systemUTC());
     private final TransferRegistry<BulkSource> sources = new TransferRegistry<>();
     private final GrpcTransferConfig config = GrpcTransferConfig.defaults().withChunkSize(CHUNK)
-            .withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10)).withTokenRecheck(Duration.ZERO);
+            .withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10)).withRetryWindow(Duration.ZERO).withTokenRecheck(Duration.ZERO);
     private InProcessGrpc grpc;
 
     @BeforeEach

@@ -42,7 +42,7 @@ class FileRecordStreamTest {
     private final TestTokens tokens = new TestTokens();
     private final TransferRegistry<RecordStream> streams = new TransferRegistry<>();
     private final TransferMeters meters = new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC());
-    private final GrpcTransferConfig config = GrpcTransferConfig.defaults().withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10));
+    private final GrpcTransferConfig config = GrpcTransferConfig.defaults().withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10)).withRetryWindow(Duration.ZERO);
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicBoolean producing = new AtomicBoolean(true);
     private final AtomicLong written = new AtomicLong();

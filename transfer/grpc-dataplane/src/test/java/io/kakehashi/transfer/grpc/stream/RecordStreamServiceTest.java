@@ -55,7 +55,7 @@ class RecordStreamServiceTest {
     private final TransferRegistry<RecordSink> sinks = new TransferRegistry<>();
     private final Map<String, TransferLimits> limits = new ConcurrentHashMap<>();
     private final TransferMeters meters = new TransferMeters(id -> limits.getOrDefault(id, TransferLimits.NONE), Clock.systemUTC());
-    private GrpcTransferConfig config = GrpcTransferConfig.defaults().withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10));
+    private GrpcTransferConfig config = GrpcTransferConfig.defaults().withMaxAttempts(3).withRetryBackoff(Duration.ofMillis(10)).withRetryWindow(Duration.ZERO);
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private CallCutter cutter = CallCutter.none();
     private InProcessGrpc grpc;
