@@ -2,6 +2,7 @@ package io.kakehashi.transfer.grpc.edc;
 
 import io.grpc.ServerCredentials;
 import io.grpc.Status;
+import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
@@ -55,7 +56,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -400,15 +400,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     }
 
     private static Duration duration(String key, String value) {
-        try {
-            var duration = Duration.parse(value);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new EdcException("%s must be a positive ISO-8601 duration, was %s".formatted(key, value));
-            }
-            return duration;
-        } catch (DateTimeParseException e) {
-            throw new EdcException("%s must be an ISO-8601 duration such as PT1H, was %s".formatted(key, value));
-        }
+        return SettingValues.require(SettingValues.positiveDuration(key, value));
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {

@@ -1,5 +1,6 @@
 package io.kakehashi.transfer.grpc.selection;
 
+import io.kakehashi.core.spi.settings.SettingValues;
 import org.eclipse.edc.connector.dataplane.selector.service.EmbeddedDataPlaneSelectorService;
 import org.eclipse.edc.connector.dataplane.selector.spi.DataPlaneSelectorService;
 import org.eclipse.edc.connector.dataplane.selector.spi.store.DataPlaneInstanceStore;
@@ -8,13 +9,11 @@ import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
-import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.transaction.spi.TransactionContext;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
 /**
  * Provides the control plane's {@link DataPlaneSelectorService}: EDC's embedded selector wrapped in an
@@ -54,14 +53,6 @@ public class DataPlaneSelectionExtension implements ServiceExtension {
     }
 
     static Duration wait(String value) {
-        try {
-            var wait = Duration.parse(value);
-            if (wait.isNegative()) {
-                throw new EdcException("%s must not be negative, was %s".formatted(REGISTRATION_WAIT, value));
-            }
-            return wait;
-        } catch (DateTimeParseException e) {
-            throw new EdcException("%s must be an ISO 8601 duration such as PT30S, was '%s'".formatted(REGISTRATION_WAIT, value));
-        }
+        return SettingValues.require(SettingValues.nonNegativeDuration(REGISTRATION_WAIT, value));
     }
 }

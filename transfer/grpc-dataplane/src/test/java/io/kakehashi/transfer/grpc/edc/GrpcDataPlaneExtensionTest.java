@@ -1,8 +1,10 @@
 package io.kakehashi.transfer.grpc.edc;
 
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.testfixtures.MapVault;
 import io.kakehashi.transfer.grpc.TestContent;
 import io.kakehashi.transfer.grpc.stream.RecordSource;
+import org.eclipse.edc.boot.system.injection.ObjectFactory;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
@@ -30,7 +32,6 @@ import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.result.ServiceResult;
-import org.eclipse.edc.boot.system.injection.ObjectFactory;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;

@@ -2,28 +2,25 @@ package io.kakehashi.transfer.grpc.tls;
 
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.kakehashi.testfixtures.MapVault;
+import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.GrpcTransferServer;
 import io.kakehashi.transfer.grpc.TestTokens;
 import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.auth.BearerToken;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
 import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
-import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
 import io.kakehashi.transfer.grpc.v1.OffsetRequest;
 import org.eclipse.edc.spi.monitor.ConsoleMonitor;
-import org.eclipse.edc.spi.result.Result;
-import org.eclipse.edc.spi.security.Vault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,25 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GrpcTlsIdentityTest {
 
-    private final Map<String, String> secrets = new ConcurrentHashMap<>();
-    private final Vault vault = new Vault() {
-        @Override
-        public String resolveSecret(String key) {
-            return secrets.get(key);
-        }
-
-        @Override
-        public Result<Void> storeSecret(String key, String value) {
-            secrets.put(key, value);
-            return Result.success();
-        }
-
-        @Override
-        public Result<Void> deleteSecret(String key) {
-            secrets.remove(key);
-            return Result.success();
-        }
-    };
+    private final MapVault vault = new MapVault();
     private GrpcTransferServer server;
 
     @AfterEach
@@ -65,7 +44,7 @@ class GrpcTlsIdentityTest {
         var second = GrpcTlsIdentity.loadOrCreate(vault, "grpc", "127.0.0.1", Clock.systemUTC())
                 .orElseThrow(failure -> new AssertionError(failure.getFailureDetail()));
 
-        assertThat(secrets.get("grpc-key")).contains("PRIVATE KEY");
+        assertThat(vault.secrets.get("grpc-key")).contains("PRIVATE KEY");
         assertThat(second.fingerprint()).isEqualTo(first.fingerprint()).hasSize(64);
     }
 
