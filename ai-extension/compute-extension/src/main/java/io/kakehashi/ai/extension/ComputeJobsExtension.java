@@ -17,12 +17,13 @@ import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.system.configuration.Config;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.kakehashi.core.spi.settings.SettingValues.bytes;
 import static io.kakehashi.core.spi.settings.SettingValues.integer;
 import static io.kakehashi.core.spi.settings.SettingValues.positiveDuration;
+import static io.kakehashi.core.spi.settings.SettingValues.renamed;
 import static io.kakehashi.core.spi.settings.SettingValues.require;
 
 /**
@@ -39,7 +41,8 @@ import static io.kakehashi.core.spi.settings.SettingValues.require;
  * their limits, each job decided in the {@code compute} scope through the connector's {@link PolicyEngine} (the
  * decision log's, so every decision is recorded), assets resolved from {@code File} data addresses, and the job
  * store as the durable counter of {@code compute.jobCount}. Settings are checked at start; a bad one stops the
- * connector with a message naming its key.
+ * connector with a message naming its key. A key renamed to kebab-case is still read under its former camelCase name
+ * (with a warning) while the new one is not set.
  */
 @Extension(ComputeJobsExtension.NAME)
 @Provides({ComputeJobService.class, ComputeJobCounter.class})
@@ -48,12 +51,18 @@ public class ComputeJobsExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi compute jobs";
 
     public static final String JOB_THREADS = "kakehashi.ai.jobs.threads";
-    public static final String TIME_LIMIT = "kakehashi.ai.jobs.timeLimit";
-    public static final String MEMORY_LIMIT = "kakehashi.ai.jobs.memoryLimit";
+    public static final String TIME_LIMIT = "kakehashi.ai.jobs.time-limit";
+    public static final String MEMORY_LIMIT = "kakehashi.ai.jobs.memory-limit";
     public static final String SQL_THREADS = "kakehashi.ai.sql.threads";
-    public static final String SQL_MAX_ROWS = "kakehashi.ai.sql.maxResultRows";
-    public static final String MAX_MODEL_BYTES = "kakehashi.ai.evaluation.maxModelBytes";
-    public static final String RETAINED_RESULTS = "kakehashi.ai.jobs.retainedResults";
+    public static final String SQL_MAX_ROWS = "kakehashi.ai.sql.max-result-rows";
+    public static final String MAX_MODEL_BYTES = "kakehashi.ai.evaluation.max-model-bytes";
+    public static final String RETAINED_RESULTS = "kakehashi.ai.jobs.retained-results";
+    /** The keys' former camelCase names, still read (with a warning) when the new key is not set. */
+    public static final String FORMER_TIME_LIMIT = "kakehashi.ai.jobs.timeLimit";
+    public static final String FORMER_MEMORY_LIMIT = "kakehashi.ai.jobs.memoryLimit";
+    public static final String FORMER_SQL_MAX_ROWS = "kakehashi.ai.sql.maxResultRows";
+    public static final String FORMER_MAX_MODEL_BYTES = "kakehashi.ai.evaluation.maxModelBytes";
+    public static final String FORMER_RETAINED_RESULTS = "kakehashi.ai.jobs.retainedResults";
 
     @Setting(key = JOB_THREADS, defaultValue = "2", description = "Compute jobs that run at the same time (1 to 64); more wait queued")
     private int jobThreads;
@@ -61,16 +70,16 @@ public class ComputeJobsExtension implements ServiceExtension {
     private String timeLimit;
     @Setting(key = MEMORY_LIMIT, defaultValue = "1073741824",
             description = "Memory of one job's SQL engine in bytes (at least 64 MiB: the CSV reader alone needs about 32 MiB)")
-    private long memoryLimit;
+    private String memoryLimit;
     @Setting(key = SQL_THREADS, defaultValue = "1", description = "DuckDB worker threads of one SQL job (1 to 64)")
     private int sqlThreads;
     @Setting(key = SQL_MAX_ROWS, defaultValue = "10000", description = "The most rows an SQL job's result may have")
-    private int maxResultRows;
+    private String maxResultRows;
     @Setting(key = MAX_MODEL_BYTES, defaultValue = "67108864", description = "The largest ONNX model an evaluation job may bring, in bytes")
-    private int maxModelBytes;
+    private String maxModelBytes;
     @Setting(key = RETAINED_RESULTS, defaultValue = "1000",
             description = "Results of completed jobs kept until the transport takes them; beyond that the oldest is dropped")
-    private int retainedResults;
+    private String retainedResults;
 
     @Inject
     private PolicyEngine policyEngine;
@@ -96,17 +105,16 @@ public class ComputeJobsExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        var limit = check();
-        var limits = new JobLimits(limit, memoryLimit);
+        var limits = read(context.getConfig(), context.getMonitor());
         jobs = Executors.newFixedThreadPool(jobThreads, daemon("kakehashi-compute-job-"));
         timers = Executors.newSingleThreadScheduledExecutor(daemon("kakehashi-compute-timer-"));
         var runners = List.of(
-                new SqlJobRunner(timers, sqlThreads, maxResultRows),
+                new SqlJobRunner(timers, sqlThreads, limits.maxResultRows()),
                 new TrainingJobRunner(),
-                new OnnxEvaluationRunner(maxModelBytes),
+                new OnnxEvaluationRunner(limits.maxModelBytes()),
                 new FederatedRoundRunner(SecureRandom::new));
         var service = new ComputeJobService(store, ledger, policyEngine, new FileAddressAssetResolver(addresses), runners, jobs, timers,
-                limits, clock, context.getMonitor().withPrefix("compute"), retainedResults,
+                limits.job(), clock, context.getMonitor().withPrefix("compute"), limits.retainedResults(),
                 releases == null ? ResultReleases.NONE : releases);
         context.registerService(ComputeJobService.class, service);
         context.registerService(ComputeJobCounter.class, new StoreComputeJobCounter(store));
@@ -120,14 +128,20 @@ public class ComputeJobsExtension implements ServiceExtension {
         }
     }
 
-    private Duration check() {
+    /** The settings, each read under its new key or, failing that, its former one; a bad value stops the connector. */
+    private Limits read(Config config, Monitor monitor) {
         require(integer(JOB_THREADS, jobThreads, 1, 64));
         require(integer(SQL_THREADS, sqlThreads, 1, 64));
-        require(bytes(MEMORY_LIMIT, Long.toString(memoryLimit), 64L << 20, Long.MAX_VALUE));
-        require(integer(SQL_MAX_ROWS, maxResultRows, 1, Integer.MAX_VALUE));
-        require(integer(MAX_MODEL_BYTES, maxModelBytes, 1, Integer.MAX_VALUE));
-        require(integer(RETAINED_RESULTS, retainedResults, 1, Integer.MAX_VALUE));
-        return require(positiveDuration(TIME_LIMIT, timeLimit));
+        var memory = require(bytes(MEMORY_LIMIT, renamed(config, MEMORY_LIMIT, FORMER_MEMORY_LIMIT, memoryLimit, monitor), 64L << 20, Long.MAX_VALUE));
+        var rows = require(integer(SQL_MAX_ROWS, renamed(config, SQL_MAX_ROWS, FORMER_SQL_MAX_ROWS, maxResultRows, monitor), 1, Integer.MAX_VALUE));
+        var model = require(integer(MAX_MODEL_BYTES, renamed(config, MAX_MODEL_BYTES, FORMER_MAX_MODEL_BYTES, maxModelBytes, monitor), 1, Integer.MAX_VALUE));
+        var retained = require(integer(RETAINED_RESULTS, renamed(config, RETAINED_RESULTS, FORMER_RETAINED_RESULTS, retainedResults, monitor),
+                1, Integer.MAX_VALUE));
+        var time = require(positiveDuration(TIME_LIMIT, renamed(config, TIME_LIMIT, FORMER_TIME_LIMIT, timeLimit, monitor)));
+        return new Limits(new JobLimits(time, memory), rows, model, retained);
+    }
+
+    private record Limits(JobLimits job, int maxResultRows, int maxModelBytes, int retainedResults) {
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {

@@ -6,11 +6,14 @@ import org.eclipse.edc.jsonld.spi.JsonLd;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
-import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.constants.CoreConstants;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
+
+import static io.kakehashi.core.spi.settings.SettingValues.integer;
+import static io.kakehashi.core.spi.settings.SettingValues.renamed;
+import static io.kakehashi.core.spi.settings.SettingValues.require;
 
 /**
  * Lets the connector's own JSON readers (EDC's {@link TypeManager} mappers: the default one, which the SQL stores
@@ -28,7 +31,7 @@ public class ModelSizedJsonExtension implements ServiceExtension {
 
     @Setting(key = ComputeJobsExtension.MAX_MODEL_BYTES, defaultValue = "67108864",
             description = "The largest ONNX model an evaluation job may bring, in bytes; JSON strings up to its base64 (and 1 MiB) are read")
-    private int maxModelBytes;
+    private String maxModelBytes;
 
     @Inject
     private TypeManager typeManager;
@@ -43,10 +46,9 @@ public class ModelSizedJsonExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        if (maxModelBytes < 1) {
-            throw new EdcException(ComputeJobsExtension.MAX_MODEL_BYTES + " must be positive, was " + maxModelBytes);
-        }
-        var chars = JobDescriptionJson.maxChars(maxModelBytes);
+        var bytes = require(integer(ComputeJobsExtension.MAX_MODEL_BYTES, renamed(context.getConfig(), ComputeJobsExtension.MAX_MODEL_BYTES,
+                ComputeJobsExtension.FORMER_MAX_MODEL_BYTES, maxModelBytes, context.getMonitor()), 1, Integer.MAX_VALUE));
+        var chars = JobDescriptionJson.maxChars(bytes);
         var limit = (int) Math.min(Integer.MAX_VALUE, chars);
         allowStrings(typeManager.getMapper(), limit);
         allowStrings(typeManager.getMapper(CoreConstants.JSON_LD), limit);

@@ -41,6 +41,8 @@ import static io.kakehashi.ai.core.ComputeTestFixtures.constraint;
 import static io.kakehashi.ai.core.ComputeTestFixtures.useOnlyIf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /** The extension built and initialised as EDC does it, with the connector's services it injects in place. */
@@ -97,18 +99,31 @@ class ComputeJobsExtensionTest {
     @ParameterizedTest
     @CsvSource({
             "kakehashi.ai.jobs.threads, 0",
-            "kakehashi.ai.jobs.timeLimit, ten minutes",
-            "kakehashi.ai.jobs.timeLimit, PT0S",
-            "kakehashi.ai.jobs.memoryLimit, 1048576",
+            "kakehashi.ai.jobs.time-limit, ten minutes",
+            "kakehashi.ai.jobs.time-limit, PT0S",
+            "kakehashi.ai.jobs.memory-limit, 1048576",
             "kakehashi.ai.sql.threads, 100",
-            "kakehashi.ai.sql.maxResultRows, 0",
-            "kakehashi.ai.evaluation.maxModelBytes, -1",
-            "kakehashi.ai.jobs.retainedResults, 0"
+            "kakehashi.ai.sql.max-result-rows, 0",
+            "kakehashi.ai.evaluation.max-model-bytes, -1",
+            "kakehashi.ai.jobs.retained-results, 0"
     })
     void initialize_withABadSetting_shouldFailNamingTheKey(String key, String value, ServiceExtensionContext context, ObjectFactory factory) {
         configure(context, Map.of(key, value));
         extension = factory.constructInstance(ComputeJobsExtension.class);
 
         assertThatThrownBy(() -> extension.initialize(context)).isInstanceOf(EdcException.class).hasMessageStartingWith("Invalid setting '%s'".formatted(key));
+    }
+
+    @Test
+    void initialize_withASettingUnderItsFormerCamelCaseKey_shouldUseItsValue_andWarnNamingBothKeys(ServiceExtensionContext context,
+                                                                                                   ObjectFactory factory) {
+        configure(context, Map.of("kakehashi.ai.jobs.timeLimit", "PT0S"));
+        extension = factory.constructInstance(ComputeJobsExtension.class);
+
+        // the old key's value is read (and checked under the new key): PT0S is refused, the default PT10M would not be
+        assertThatThrownBy(() -> extension.initialize(context)).isInstanceOf(EdcException.class)
+                .hasMessageStartingWith("Invalid setting 'kakehashi.ai.jobs.time-limit'");
+        verify(context.getMonitor()).warning(argThat((String message) ->
+                message.contains("'kakehashi.ai.jobs.timeLimit'") && message.contains("'kakehashi.ai.jobs.time-limit'")));
     }
 }

@@ -77,8 +77,8 @@ class ComputeRuntimeTest {
                 config.put("web.http.control.port", String.valueOf(freePort()));
                 config.put("web.http.control.path", "/control");
                 config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
-                config.put("kakehashi.ai.jobs.timeLimit", "PT1M");
-                config.put("kakehashi.ai.jobs.memoryLimit", String.valueOf(128L << 20));
+                config.put("kakehashi.ai.jobs.time-limit", "PT1M");
+                config.put("kakehashi.ai.jobs.memory-limit", String.valueOf(128L << 20));
                 return ConfigFactory.fromMap(config);
             }));
 

@@ -48,7 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ComputeDataPlaneExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi compute jobs on the data plane";
-    public static final String PROGRESS_INTERVAL = "kakehashi.ai.compute.progressInterval";
+    public static final String PROGRESS_INTERVAL = "kakehashi.ai.compute.progress-interval";
+    /** The key's former camelCase name, still read (with a warning) when the new key is not set. */
+    public static final String FORMER_PROGRESS_INTERVAL = "kakehashi.ai.compute.progressInterval";
     static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(100);
     static final Duration MAX_PROGRESS_INTERVAL = Duration.ofMinutes(10);
 
@@ -92,7 +94,8 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
         var agents = new TransferAgents();
         policyEngine.registerPostValidator(TransferProcessPolicyContext.class, agents::remember);
         channels = new GrpcChannels();
-        var interval = progressInterval(progressInterval);
+        var interval = progressInterval(SettingValues.renamed(context.getConfig(), PROGRESS_INTERVAL, FORMER_PROGRESS_INTERVAL, progressInterval,
+                context.getMonitor()));
         executor = Executors.newCachedThreadPool(daemon());
         reporter = Executors.newSingleThreadScheduledExecutor(daemon());
         // the data plane's record of the flow knows its agreement; the start message handed to a transfer service does not

@@ -1,7 +1,6 @@
 package io.kakehashi.ai.transfer;
 
 import io.kakehashi.ai.core.InMemoryRemoteJobStore;
-import io.kakehashi.ai.extension.ComputeJobsExtension;
 import io.kakehashi.ai.core.InMemoryRemoteTrainingStore;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
@@ -31,6 +30,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static io.kakehashi.ai.extension.ComputeJobsExtension.FORMER_MAX_MODEL_BYTES;
+import static io.kakehashi.ai.extension.ComputeJobsExtension.MAX_MODEL_BYTES;
+import static io.kakehashi.core.spi.settings.SettingValues.integer;
+import static io.kakehashi.core.spi.settings.SettingValues.renamed;
+import static io.kakehashi.core.spi.settings.SettingValues.require;
+
 /**
  * The consumer's side of compute jobs between connectors: {@link RemoteComputeJobs} (send a job under an agreement as
  * a {@code KakehashiCompute-PUSH} transfer process, follow it, read its result), its listener on the transfer
@@ -38,21 +43,23 @@ import java.util.concurrent.TimeUnit;
  * several holders ({@code /v3/kakehashi/compute/trainings}). The jobs live in a
  * {@link RemoteJobStore}, the trainings in a {@link RemoteTrainingStore} (in memory unless another extension provides
  * them; at start a training left RUNNING is marked FAILED); result documents in
- * {@code kakehashi.ai.compute.resultDir}.
+ * {@value #RESULT_DIR}.
  */
 @Extension(RemoteComputeExtension.NAME)
 @Provides(RemoteComputeJobs.class)
 public class RemoteComputeExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi compute jobs at other connectors";
-    public static final String RESULT_DIR = "kakehashi.ai.compute.resultDir";
+    public static final String RESULT_DIR = "kakehashi.ai.compute.result-dir";
+    /** The key's former camelCase name, still read (with a warning) when the new key is not set. */
+    public static final String FORMER_RESULT_DIR = "kakehashi.ai.compute.resultDir";
 
     @Setting(key = RESULT_DIR, required = false,
             description = "Directory where the results of this connector's jobs at providers arrive (default: <java.io.tmpdir>/kakehashi-compute-results-<participant id>)")
     private String resultDir;
-    @Setting(key = ComputeJobsExtension.MAX_MODEL_BYTES, defaultValue = "67108864",
+    @Setting(key = MAX_MODEL_BYTES, defaultValue = "67108864",
             description = "The largest ONNX model an evaluation job may bring, in bytes; this connector sends no larger one either")
-    private int maxModelBytes;
+    private String maxModelBytes;
     @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
     private String participantId;
 
@@ -93,15 +100,19 @@ public class RemoteComputeExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        var dir = resultDir == null || resultDir.isBlank()
+        var config = context.getConfig();
+        var configuredDir = renamed(config, RESULT_DIR, FORMER_RESULT_DIR, resultDir, context.getMonitor());
+        var modelLimit = require(integer(MAX_MODEL_BYTES, renamed(config, MAX_MODEL_BYTES, FORMER_MAX_MODEL_BYTES, maxModelBytes,
+                context.getMonitor()), 1, Integer.MAX_VALUE));
+        var dir = configuredDir == null || configuredDir.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "kakehashi-compute-results-" + participantId.replaceAll("[^A-Za-z0-9._-]", "_"))
-                : Path.of(resultDir);
+                : Path.of(configuredDir);
         monitor = context.getMonitor().withPrefix("remote-compute");
         var jobs = new RemoteComputeJobs(store, agreements::findContractAgreement, agreementStatus, () -> sinks, () -> processes, participantContext,
                 participantId, dir, clock, monitor);
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
-        webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs, maxModelBytes));
+        webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs, modelLimit));
         trainingThreads = Executors.newCachedThreadPool(runnable -> {
             var thread = new Thread(runnable, "kakehashi-federated-training");
             thread.setDaemon(true);

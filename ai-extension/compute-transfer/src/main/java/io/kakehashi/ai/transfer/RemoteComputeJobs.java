@@ -93,7 +93,7 @@ public final class RemoteComputeJobs {
      * Reads a submission as the management API receives it:
      * {@code {"agreementId", "counterPartyAddress", "counterPartyId"?, "protocol"?, "job": {"type", "parameters", "model"?}}}.
      * Anything malformed is a failure naming the member; so is a model larger than {@code maxModelBytes} (this
-     * connector's {@code kakehashi.ai.evaluation.maxModelBytes}), or a description too long for a connector with that
+     * connector's {@code kakehashi.ai.evaluation.max-model-bytes}), or a description too long for a connector with that
      * limit to read (see {@link JobDescriptionJson#maxChars}).
      */
     public static Result<Submission> parseSubmission(String body, int maxModelBytes) {

@@ -31,7 +31,7 @@ public class RemoteComputeJobsApiController {
     private final RemoteComputeJobs jobs;
     private final int maxModelBytes;
 
-    /** {@code maxModelBytes}: the largest model a job may carry ({@code kakehashi.ai.evaluation.maxModelBytes}). */
+    /** {@code maxModelBytes}: the largest model a job may carry ({@code kakehashi.ai.evaluation.max-model-bytes}). */
     public RemoteComputeJobsApiController(RemoteComputeJobs jobs, int maxModelBytes) {
         this.jobs = jobs;
         this.maxModelBytes = maxModelBytes;

@@ -45,7 +45,7 @@ public final class ComputeTransportBenchmark {
         // EDC's embedded runtime gives up booting after 30 s, which a loaded machine can take: try again on fresh ports
         for (var attempt = 1; vendorRuntime == null; attempt++) {
             maker = new TestConnector("jp-machine-tool-maker", dir).with("kakehashi.ai.sql.threads", String.valueOf(threads))
-                    .with("kakehashi.ai.jobs.memoryLimit", String.valueOf(4L << 30)).with("kakehashi.ai.jobs.timeLimit", "PT10M");
+                    .with("kakehashi.ai.jobs.memory-limit", String.valueOf(4L << 30)).with("kakehashi.ai.jobs.time-limit", "PT10M");
             vendor = new TestConnector("ai-vendor", dir);
             for (var connector : List.of(maker, vendor)) {
                 connector.with("edc.transfer.state-machine.iteration-wait-millis", String.valueOf(iterationWait))

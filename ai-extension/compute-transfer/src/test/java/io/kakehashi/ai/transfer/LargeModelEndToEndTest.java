@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 13, defect 8: an evaluation job whose ONNX model is larger than the 20,000,000 characters Jackson reads in
  * one string by default (16 MiB is about 22.4 million base64 characters) travels from the vendor's management API
- * over DSP to the maker and runs; a model of exactly {@code kakehashi.ai.evaluation.maxModelBytes} does too, and a
+ * over DSP to the maker and runs; a model of exactly {@code kakehashi.ai.evaluation.max-model-bytes} does too, and a
  * model one byte larger is refused by the vendor with a 400 naming the setting. The limit is set to 24 MiB here (above
  * Jackson's default string length once in base64, below the default 64 MiB to keep the test's memory modest).
  */
@@ -30,9 +30,9 @@ class LargeModelEndToEndTest {
     private static final int LIMIT = 24 << 20;
     private static final Path DIR = directory();
     private static final TestConnector MAKER = new TestConnector("jp-machine-tool-maker", DIR)
-            .with("kakehashi.ai.evaluation.maxModelBytes", String.valueOf(LIMIT));
+            .with("kakehashi.ai.evaluation.max-model-bytes", String.valueOf(LIMIT));
     private static final TestConnector VENDOR = new TestConnector("ai-vendor", DIR)
-            .with("kakehashi.ai.evaluation.maxModelBytes", String.valueOf(LIMIT));
+            .with("kakehashi.ai.evaluation.max-model-bytes", String.valueOf(LIMIT));
 
     @RegisterExtension
     static final RuntimeExtension MAKER_RUNTIME = MAKER.runtime();
@@ -84,7 +84,7 @@ class LargeModelEndToEndTest {
         var response = submit(model(LIMIT + 1));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.body()).contains("kakehashi.ai.evaluation.maxModelBytes").contains(String.valueOf(LIMIT));
+        assertThat(response.body()).contains("kakehashi.ai.evaluation.max-model-bytes").contains(String.valueOf(LIMIT));
         assertThat(VENDOR.get("/v3/kakehashi/compute/remote-jobs").size()).isEqualTo(before);
     }
 

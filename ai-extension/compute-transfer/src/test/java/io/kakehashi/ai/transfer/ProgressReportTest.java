@@ -34,7 +34,7 @@ class ProgressReportTest {
         assertThat(ComputeDataPlaneExtension.progressInterval("PT0.5S")).isEqualTo(Duration.ofMillis(500));
         assertThat(ComputeDataPlaneExtension.progressInterval(null)).isEqualTo(Duration.ofSeconds(2));
         assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("2s")).isInstanceOf(EdcException.class)
-                .hasMessageContaining("kakehashi.ai.compute.progressInterval");
+                .hasMessageContaining("kakehashi.ai.compute.progress-interval");
         assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("PT0.01S")).hasMessageContaining("is not between PT0.1S and PT10M");
         assertThatThrownBy(() -> ComputeDataPlaneExtension.progressInterval("PT1H")).hasMessageContaining("is not between PT0.1S and PT10M");
     }

@@ -42,7 +42,7 @@ class SubmissionTest {
         var submission = RemoteComputeJobs.parseSubmission(evaluation((16 << 20) + 1), 16 << 20);
 
         assertThat(submission.failed()).isTrue();
-        assertThat(submission.getFailureDetail()).contains("kakehashi.ai.evaluation.maxModelBytes").contains(String.valueOf(16 << 20));
+        assertThat(submission.getFailureDetail()).contains("kakehashi.ai.evaluation.max-model-bytes").contains(String.valueOf(16 << 20));
     }
 
     @Test
@@ -54,7 +54,7 @@ class SubmissionTest {
         var submission = RemoteComputeJobs.parseSubmission(body, 1024);
 
         assertThat(submission.failed()).isTrue();
-        assertThat(submission.getFailureDetail()).contains("kakehashi.ai.evaluation.maxModelBytes");
+        assertThat(submission.getFailureDetail()).contains("kakehashi.ai.evaluation.max-model-bytes");
     }
 
     private static String evaluation(int modelBytes) {

@@ -69,9 +69,9 @@ final class TestConnector {
         config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
         config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
         config.put("kakehashi.transfer.grpc.port", String.valueOf(freePort()));
-        config.put("kakehashi.ai.jobs.timeLimit", "PT3M");
-        config.put("kakehashi.ai.jobs.memoryLimit", String.valueOf(256L << 20));
-        config.put("kakehashi.ai.compute.resultDir", resultDir.resolve(id).toString());
+        config.put("kakehashi.ai.jobs.time-limit", "PT3M");
+        config.put("kakehashi.ai.jobs.memory-limit", String.valueOf(256L << 20));
+        config.put("kakehashi.ai.compute.result-dir", resultDir.resolve(id).toString());
         config.put("kakehashi.decisionlog.dir", decisionLogDir(resultDir).toString());
         this.decisionLog = decisionLogDir(resultDir).resolve("decisions.jsonl");
     }

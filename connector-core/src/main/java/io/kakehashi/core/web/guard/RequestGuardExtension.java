@@ -47,8 +47,8 @@ public class RequestGuardExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        var settings = RequestGuardSettings.from(context.getConfig());
         var monitor = context.getMonitor().withPrefix("RequestGuard");
+        var settings = RequestGuardSettings.from(context.getConfig(), monitor);
         var idRule = new IdRule(settings.maxIdLength());
         var classifier = new RequestFailureClassifier();
         DspMessageShapes.register(validatorRegistry);

@@ -1,6 +1,7 @@
 package io.kakehashi.core.web.guard;
 
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.system.configuration.Config;
 
 import java.util.Arrays;
@@ -8,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+
+import static io.kakehashi.core.spi.settings.SettingValues.renamed;
 
 /**
  * The request guard's settings, read and checked once at start: a body limit per HTTP context (with larger limits for
@@ -30,7 +33,9 @@ public record RequestGuardSettings(Map<String, BodyLimit> limits, int maxJsonDep
     public static final String CONTEXT_LARGE_PATHS = "large-body-paths";
     public static final String CONTEXT_LARGE_BYTES = "large-body-bytes";
     /** The compute setting whose models the management context's compute paths must take. */
-    public static final String MAX_MODEL_BYTES = "kakehashi.ai.evaluation.maxModelBytes";
+    public static final String MAX_MODEL_BYTES = "kakehashi.ai.evaluation.max-model-bytes";
+    /** Its former camelCase name, still read (with a warning) when the new key is not set. */
+    public static final String FORMER_MAX_MODEL_BYTES = "kakehashi.ai.evaluation.maxModelBytes";
 
     public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
     public static final int DEFAULT_MAX_JSON_DEPTH = 100;
@@ -53,8 +58,11 @@ public record RequestGuardSettings(Map<String, BodyLimit> limits, int maxJsonDep
         return limits.get(context);
     }
 
-    public static RequestGuardSettings from(Config config) {
+    /** Reads the settings; {@code monitor} hears of a setting still under its former key. */
+    public static RequestGuardSettings from(Config config, Monitor monitor) {
         var general = positive(config, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES);
+        var modelBytes = positive(MAX_MODEL_BYTES, renamed(config, MAX_MODEL_BYTES, FORMER_MAX_MODEL_BYTES, config.getString(MAX_MODEL_BYTES, null), monitor),
+                DEFAULT_MAX_MODEL_BYTES);
         var limits = new LinkedHashMap<String, BodyLimit>();
         for (var context : contexts(config)) {
             var key = PREFIX + context + ".";
@@ -66,7 +74,7 @@ public record RequestGuardSettings(Map<String, BodyLimit> limits, int maxJsonDep
                 default -> "";
             };
             var defaultLarge = defaultLargePaths.isEmpty()
-                    ? max : positive(config, MAX_MODEL_BYTES, DEFAULT_MAX_MODEL_BYTES) / 3 * 4 + 4 + ENVELOPE_BYTES;
+                    ? max : modelBytes / 3 * 4 + 4 + ENVELOPE_BYTES;
             var paths = Arrays.stream(config.getString(key + CONTEXT_LARGE_PATHS, defaultLargePaths).split(","))
                     .map(String::trim).filter(p -> !p.isEmpty()).toList();
             for (var path : paths) {
@@ -96,7 +104,10 @@ public record RequestGuardSettings(Map<String, BodyLimit> limits, int maxJsonDep
     }
 
     private static long positive(Config config, String key, long defaultValue) {
-        var text = config.getString(key, null);
+        return positive(key, config.getString(key, null), defaultValue);
+    }
+
+    private static long positive(String key, String text, long defaultValue) {
         if (text == null || text.isBlank()) {
             return defaultValue;
         }

@@ -1,16 +1,27 @@
 package io.kakehashi.core.web.guard;
 
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequestGuardSettingsTest {
+
+    private final List<String> warnings = new ArrayList<>();
+    private final Monitor monitor = new Monitor() {
+        @Override
+        public void warning(String message, Throwable... errors) {
+            warnings.add(message);
+        }
+    };
 
     private static Map<String, String> contexts() {
         var config = new HashMap<String, String>();
@@ -25,7 +36,7 @@ class RequestGuardSettingsTest {
 
     @Test
     void from_withoutGuardSettings_shouldGuardEveryContextWithTheDefaults() {
-        var settings = RequestGuardSettings.from(ConfigFactory.fromMap(contexts()));
+        var settings = RequestGuardSettings.from(ConfigFactory.fromMap(contexts()), monitor);
 
         assertThat(settings.limits()).containsOnlyKeys("default", "management", "protocol");
         assertThat(settings.limit("protocol").forPath("/2025-1/catalog/request")).isEqualTo(4L * 1024 * 1024);
@@ -47,9 +58,9 @@ class RequestGuardSettingsTest {
         config.put("kakehashi.web.guard.protocol.max-body-bytes", "500");
         config.put("kakehashi.web.guard.management.large-body-paths", "/v3/big/, /v3/bigger/");
         config.put("kakehashi.web.guard.management.large-body-bytes", "9000");
-        config.put("kakehashi.ai.evaluation.maxModelBytes", "1");
+        config.put("kakehashi.ai.evaluation.max-model-bytes", "1");
 
-        var settings = RequestGuardSettings.from(ConfigFactory.fromMap(config));
+        var settings = RequestGuardSettings.from(ConfigFactory.fromMap(config), monitor);
 
         assertThat(settings.limit("default").forPath("/x")).isEqualTo(1000);
         assertThat(settings.limit("protocol").forPath("/x")).isEqualTo(500);
@@ -60,28 +71,40 @@ class RequestGuardSettingsTest {
     @Test
     void from_withTheModelLimitRaised_shouldRaiseTheComputePathsLimit() {
         var config = contexts();
-        config.put("kakehashi.ai.evaluation.maxModelBytes", String.valueOf(300L * 1024 * 1024));
+        config.put("kakehashi.ai.evaluation.max-model-bytes", String.valueOf(300L * 1024 * 1024));
 
-        var settings = RequestGuardSettings.from(ConfigFactory.fromMap(config));
+        var settings = RequestGuardSettings.from(ConfigFactory.fromMap(config), monitor);
 
         assertThat(settings.limit("management").forPath("/v3/kakehashi/compute/remote-jobs")).isGreaterThan(400L * 1024 * 1024);
+    }
+
+    @Test
+    void from_withTheModelLimitUnderItsFormerKey_shouldStillRaiseTheLimit_andWarn() {
+        var config = contexts();
+        config.put("kakehashi.ai.evaluation.maxModelBytes", String.valueOf(300L * 1024 * 1024));
+
+        var settings = RequestGuardSettings.from(ConfigFactory.fromMap(config), monitor);
+
+        assertThat(settings.limit("management").forPath("/v3/kakehashi/compute/remote-jobs")).isGreaterThan(400L * 1024 * 1024);
+        assertThat(warnings).singleElement().asString()
+                .contains("'kakehashi.ai.evaluation.maxModelBytes'", "'kakehashi.ai.evaluation.max-model-bytes'");
     }
 
     @Test
     void from_withABadValue_shouldFailNamingTheKey() {
         var config = contexts();
         config.put("kakehashi.web.guard.protocol.max-body-bytes", "lots");
-        assertThatThrownBy(() -> RequestGuardSettings.from(ConfigFactory.fromMap(config)))
+        assertThatThrownBy(() -> RequestGuardSettings.from(ConfigFactory.fromMap(config), monitor))
                 .isInstanceOf(EdcException.class).hasMessageContaining("kakehashi.web.guard.protocol.max-body-bytes");
 
         var negative = contexts();
         negative.put("kakehashi.web.guard.max-json-depth", "0");
-        assertThatThrownBy(() -> RequestGuardSettings.from(ConfigFactory.fromMap(negative)))
+        assertThatThrownBy(() -> RequestGuardSettings.from(ConfigFactory.fromMap(negative), monitor))
                 .isInstanceOf(EdcException.class).hasMessageContaining("kakehashi.web.guard.max-json-depth");
 
         var relative = contexts();
         relative.put("kakehashi.web.guard.management.large-body-paths", "v3/x");
-        assertThatThrownBy(() -> RequestGuardSettings.from(ConfigFactory.fromMap(relative)))
+        assertThatThrownBy(() -> RequestGuardSettings.from(ConfigFactory.fromMap(relative), monitor))
                 .isInstanceOf(EdcException.class).hasMessageContaining("kakehashi.web.guard.management.large-body-paths");
     }
 }

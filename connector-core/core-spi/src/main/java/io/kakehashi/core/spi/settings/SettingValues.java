@@ -1,7 +1,9 @@
 package io.kakehashi.core.spi.settings;
 
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.system.configuration.Config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -9,7 +11,7 @@ import java.util.Locale;
 
 /**
  * The one reader of setting values that EDC's {@code @Setting} cannot type: durations (ISO-8601), whole numbers in
- * a range, ports and sizes. Every failure has one form, {@code Invalid setting '<key>': <what is wrong>}, naming the
+ * a range, ports and sizes; and the value of a setting whose key was renamed. Every failure has one form, {@code Invalid setting '<key>': <what is wrong>}, naming the
  * key and the value, so that a bad configuration stops the connector at start with a message a person can act on.
  * The {@code Result} methods let a caller add context; {@link #require(Result)} turns a failure into the start-up
  * error. Stateless and thread-safe.
@@ -99,6 +101,26 @@ public final class SettingValues {
             return invalid(key, "%s is not between %d and %d bytes".formatted(value, min, max));
         }
         return Result.success(bytes);
+    }
+
+    /**
+     * The value of a setting whose key was renamed from {@code oldKey} to {@code key}, so that a configuration written
+     * for the old key keeps working. {@code injected} is what EDC's {@code @Setting} on the new key gave (its default
+     * when the new key is not set). When only the old key is set its value is used; when both are set the new one
+     * wins. Either way a warning names both keys (never the value), so the configuration gets renamed.
+     *
+     * @return the value to use: the old key's when only it is set, otherwise {@code injected}
+     */
+    public static String renamed(Config config, String key, String oldKey, String injected, Monitor monitor) {
+        if (!config.hasKey(oldKey)) {
+            return injected;
+        }
+        if (config.hasKey(key)) {
+            monitor.warning("Setting '%s' is ignored: it was renamed to '%s', which is set too; remove '%s'".formatted(oldKey, key, oldKey));
+            return injected;
+        }
+        monitor.warning("Setting '%s' was renamed to '%s'; its value is used for now, rename it in the configuration".formatted(oldKey, key));
+        return config.getString(oldKey);
     }
 
     /** The value, or the start-up error that names the key. */

@@ -1,11 +1,18 @@
 package io.kakehashi.core.spi.settings;
 
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.system.configuration.ConfigFactory;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -71,5 +78,55 @@ class SettingValuesTest {
         assertThat(SettingValues.require(SettingValues.port(KEY, 8080))).isEqualTo(8080);
         assertThatThrownBy(() -> SettingValues.require(SettingValues.port(KEY, 0))).isInstanceOf(EdcException.class)
                 .hasMessage("Invalid setting 'kakehashi.example.wait': 0 is not between 1 and 65535");
+    }
+
+    @Nested
+    class Renamed {
+
+        private static final String NEW = "kakehashi.example.time-limit";
+        private static final String OLD = "kakehashi.example.timeLimit";
+        private final List<String> warnings = new ArrayList<>();
+        private final Monitor monitor = new Monitor() {
+            @Override
+            public void warning(Supplier<String> message, Throwable... errors) {
+                warnings.add(message.get());
+            }
+
+            @Override
+            public void warning(String message, Throwable... errors) {
+                warnings.add(message);
+            }
+        };
+
+        @Test
+        void renamed_whenOnlyTheOldKeyIsSet_shouldUseItsValue_andWarnNamingBothKeys() {
+            var config = ConfigFactory.fromMap(Map.of(OLD, "PT5M"));
+
+            assertThat(SettingValues.renamed(config, NEW, OLD, "PT10M", monitor)).isEqualTo("PT5M");
+            assertThat(warnings).singleElement().asString().contains("'" + OLD + "'", "'" + NEW + "'").doesNotContain("PT5M");
+        }
+
+        @Test
+        void renamed_whenOnlyTheNewKeyIsSet_shouldUseTheInjectedValue_withoutWarning() {
+            var config = ConfigFactory.fromMap(Map.of(NEW, "PT1M"));
+
+            assertThat(SettingValues.renamed(config, NEW, OLD, "PT1M", monitor)).isEqualTo("PT1M");
+            assertThat(warnings).isEmpty();
+        }
+
+        @Test
+        void renamed_whenBothKeysAreSet_shouldLetTheNewOneWin_andWarnThatTheOldOneIsIgnored() {
+            var config = ConfigFactory.fromMap(Map.of(NEW, "PT1M", OLD, "PT5M"));
+
+            assertThat(SettingValues.renamed(config, NEW, OLD, "PT1M", monitor)).isEqualTo("PT1M");
+            assertThat(warnings).singleElement().asString().contains("'" + OLD + "' is ignored", "'" + NEW + "'").doesNotContain("PT5M");
+        }
+
+        @Test
+        void renamed_whenNeitherKeyIsSet_shouldUseTheInjectedDefault_withoutWarning() {
+            assertThat(SettingValues.renamed(ConfigFactory.empty(), NEW, OLD, "PT10M", monitor)).isEqualTo("PT10M");
+            assertThat(SettingValues.renamed(ConfigFactory.empty(), NEW, OLD, null, monitor)).isNull();
+            assertThat(warnings).isEmpty();
+        }
     }
 }
