@@ -201,7 +201,7 @@ abstract class MalformedRequestTestBase {
 
         @Test
         void computeJob_shouldTakeABodyLargerThanTheContextLimit() {
-            // the compute API takes models up to kakehashi.ai.evaluation.maxModelBytes; this job is refused for its content
+            // the compute API takes models up to kakehashi.ai.evaluation.max-model-bytes; this job is refused for its content
             var job = "{\"x\":\"%s\"}".formatted("A".repeat(6 * 1024 * 1024));
             var answer = requests().management("POST", "/v3/kakehashi/compute/remote-jobs", job);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
