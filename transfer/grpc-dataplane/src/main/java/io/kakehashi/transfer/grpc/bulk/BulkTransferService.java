@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kakehashi.transfer.grpc.GrpcStatuses;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.InboundPush;
 import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 
 /**
  * The bulk side of the gRPC endpoint. As a provider it serves {@code Read} (PULL) from the registered
@@ -162,107 +162,74 @@ public final class BulkTransferService extends BulkTransferGrpc.BulkTransferImpl
     /** One PUSH call into a sink; synchronized because suspend/terminate may end it from another thread. */
     private final class WriteObserver implements StreamObserver<BulkMessage> {
         private final ServerCallStreamObserver<WriteResult> response;
-        private final TransferAuthorization.Recheck recheck;
+        private final InboundPush<Path> push;
         private BulkReceiver receiver;
-        private Runnable release = () -> { };
-        private Instant nextRecheck;
-        private boolean ended;
 
         private WriteObserver(ServerCallStreamObserver<WriteResult> response, TransferAuthorization.Recheck recheck) {
             this.response = response;
-            this.recheck = recheck;
-            this.nextRecheck = clock.instant().plus(config.tokenRecheck());
+            this.push = new InboundPush<>(authorization, sinks, recheck, response, clock, config.tokenRecheck());
+            push.onEnd(this::closeQuietly);
         }
 
         @Override
         public synchronized void onNext(BulkMessage message) {
-            if (ended) {
+            if (push.ended()) {
                 return;
             }
             try {
                 if (receiver == null) {
                     if (!message.hasHeader()) {
-                        end(Status.INVALID_ARGUMENT.withDescription("the first message must be the header"));
+                        push.end(Status.INVALID_ARGUMENT.withDescription("the first message must be the header"));
                         return;
                     }
-                    var transferId = message.getHeader().getTransferId();
-                    authorization.requireTransfer(transferId);
-                    var lease = sinks.open(transferId, this::stop);
-                    if (lease.failed()) {
-                        end(GrpcStatuses.of(lease.getFailure()));
+                    if (!push.open(message.getHeader().getTransferId(), this::stop)) {
                         return;
                     }
-                    release = lease.getContent().release();
-                    receiver = BulkReceiver.open(lease.getContent().value());
+                    receiver = BulkReceiver.open(push.sink());
                 }
-                if (!clock.instant().isBefore(nextRecheck)) {
-                    var denied = recheck.check();
-                    if (denied != null) {
-                        end(denied);
-                        return;
-                    }
-                    nextRecheck = clock.instant().plus(config.tokenRecheck());
+                if (!push.tokenStillValid()) {
+                    return;
                 }
                 var refused = receiver.accept(message);
                 if (refused != null) {
                     // a checksum mismatch already removed the partial file; other refusals keep it for a resume
-                    end(refused);
+                    push.end(refused);
                     return;
                 }
                 response.request(1);
-            } catch (StatusException e) {
-                end(e.getStatus());
             } catch (IOException e) {
-                end(Status.INTERNAL.withDescription("writing the destination failed: " + e.getMessage()));
+                push.end(Status.INTERNAL.withDescription("writing the destination failed: " + e.getMessage()));
             }
         }
 
         @Override
         public synchronized void onError(Throwable t) {
             // the sender went away (dropped connection, cancel): keep what is durable for a resume
-            ended = true;
-            closeQuietly();
+            push.abandoned();
         }
 
         @Override
         public synchronized void onCompleted() {
-            if (ended) {
-                return;
-            }
             if (receiver != null && receiver.isComplete()) {
-                ended = true;
-                release.run();
-                response.onNext(WriteResult.newBuilder().setTotalSize(receiver.offset())
-                        .setSha256(com.google.protobuf.ByteString.copyFrom(receiver.sha256())).build());
-                response.onCompleted();
+                push.complete(() -> {
+                    response.onNext(WriteResult.newBuilder().setTotalSize(receiver.offset())
+                            .setSha256(com.google.protobuf.ByteString.copyFrom(receiver.sha256())).build());
+                    response.onCompleted();
+                });
                 return;
             }
-            end(Status.ABORTED.withDescription("the sender ended the call before the trailer"));
+            push.end(Status.ABORTED.withDescription("the sender ended the call before the trailer"));
         }
 
         private synchronized void stop(Status status) {
             // a terminated transfer cannot resume: its partial file goes; a suspended or interrupted one keeps it
-            if (status.getCode() == Status.Code.CANCELLED && receiver != null) {
+            if (status.getCode() == Status.Code.CANCELLED && receiver != null && !push.ended()) {
                 receiver.abandon();
             }
-            end(status);
-        }
-
-        private void end(Status status) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            closeQuietly();
-            try {
-                response.onError(status.asException());
-            } catch (RuntimeException ignored) {
-                // the call is already closed
-            }
+            push.end(status);
         }
 
         private void closeQuietly() {
-            release.run();
             if (receiver != null) {
                 try {
                     receiver.close();

@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kakehashi.transfer.grpc.GrpcStatuses;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
+import io.kakehashi.transfer.grpc.InboundPush;
 import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
@@ -19,7 +20,6 @@ import org.eclipse.edc.spi.monitor.Monitor;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -144,97 +144,62 @@ public final class RecordStreamService extends RecordStreamGrpc.RecordStreamImpl
     /** One PUSH call into a sink; synchronized because suspend/terminate may end it from another thread. */
     private final class DeliverObserver implements StreamObserver<RecordBatch> {
         private final StreamObserver<DeliverResult> response;
-        private final TransferAuthorization.Recheck recheck;
-        private RecordSink sink;
-        private Runnable release = () -> { };
-        private Instant nextRecheck;
-        private boolean ended;
+        private final InboundPush<RecordSink> push;
 
         private DeliverObserver(StreamObserver<DeliverResult> response, TransferAuthorization.Recheck recheck) {
             this.response = response;
-            this.recheck = recheck;
-            this.nextRecheck = clock.instant().plus(config.tokenRecheck());
+            this.push = new InboundPush<>(authorization, sinks, recheck, response, clock, config.tokenRecheck());
         }
 
         @Override
         public synchronized void onNext(RecordBatch batch) {
-            if (ended) {
+            if (push.ended()) {
                 // sent after the transfer was suspended or terminated: dropped, never kept
                 return;
             }
             if (batch.getRecordsCount() == 0) {
-                end(Status.INVALID_ARGUMENT.withDescription("an empty batch arrived (a batch carries at least one record)"));
+                push.end(Status.INVALID_ARGUMENT.withDescription("an empty batch arrived (a batch carries at least one record)"));
                 return;
             }
+            if (push.sink() == null && !push.open(batch.getRecords(0).getTransferId(), this::stop)) {
+                return;
+            }
+            if (!push.tokenStillValid()) {
+                return;
+            }
+            var sink = push.sink();
             try {
-                if (sink == null) {
-                    var transferId = batch.getRecords(0).getTransferId();
-                    authorization.requireTransfer(transferId);
-                    var lease = sinks.open(transferId, this::stop);
-                    if (lease.failed()) {
-                        end(GrpcStatuses.of(lease.getFailure()));
-                        return;
-                    }
-                    release = lease.getContent().release();
-                    sink = lease.getContent().value();
-                }
-                if (!clock.instant().isBefore(nextRecheck)) {
-                    var denied = recheck.check();
-                    if (denied != null) {
-                        end(denied);
-                        return;
-                    }
-                    nextRecheck = clock.instant().plus(config.tokenRecheck());
-                }
                 // checked as a whole before any of it is kept: a refused batch leaves the sink as it was
                 var order = RecordBatchOrder.check(batch, sink.nextSequence());
                 if (order.failed()) {
-                    end(Status.INVALID_ARGUMENT.withDescription(order.getFailureDetail()));
+                    push.end(Status.INVALID_ARGUMENT.withDescription(order.getFailureDetail()));
                     return;
                 }
                 for (var record : batch.getRecordsList()) {
                     sink.accept(record.getSequence(), record.getPayload().toByteArray());
                 }
                 sink.flush();
-            } catch (StatusException e) {
-                end(e.getStatus());
             } catch (IOException e) {
-                end(Status.INTERNAL.withDescription("the sink failed: " + e.getMessage()));
+                push.end(Status.INTERNAL.withDescription("the sink failed: " + e.getMessage()));
             }
         }
 
         @Override
         public synchronized void onError(Throwable t) {
-            ended = true;
-            release.run();
+            push.abandoned();
         }
 
         @Override
         public synchronized void onCompleted() {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            release.run();
-            response.onNext(DeliverResult.newBuilder().setNextSequence(sink == null ? 0 : sink.nextSequence()).build());
-            response.onCompleted();
+            push.complete(() -> {
+                var sink = push.sink();
+                response.onNext(DeliverResult.newBuilder().setNextSequence(sink == null ? 0 : sink.nextSequence()).build());
+                response.onCompleted();
+            });
         }
 
         private synchronized void stop(Status status) {
-            end(status);
-        }
-
-        private void end(Status status) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            release.run();
-            try {
-                response.onError(status.asException());
-            } catch (RuntimeException ignored) {
-                // the call is already closed
-            }
+            push.end(status);
         }
     }
 }
