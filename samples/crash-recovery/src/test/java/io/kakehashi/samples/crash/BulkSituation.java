@@ -88,10 +88,12 @@ final class BulkSituation extends Situation {
     }
 
     @Override
-    void trigger() {
+    boolean trigger() {
         if (moment == Moment.REQUESTED) {
             transferId = dataspace.transfer(agreementId, flow, destination);
+            return true;
         }
+        return false;
     }
 
     @Override

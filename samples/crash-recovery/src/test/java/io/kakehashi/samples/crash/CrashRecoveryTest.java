@@ -1,8 +1,8 @@
 package io.kakehashi.samples.crash;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kakehashi.samples.crash.CrashDataspace.Side;
 import io.kakehashi.samples.crash.Situation.Result;
+import io.kakehashi.samples.support.ManagementClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * Every point runs whatever fails; the summary (target/crash-recovery/summary.txt, also printed) lists each point's
  * state at the kill, outcome and resume time, and the test then fails naming every failed point and why.
- * {@value #ROUNDS_PROPERTY}=N runs every wave N times (default 1: 26 points, 6 kills); {@value #ONLY_PROPERTY}=text
- * keeps only the points whose name contains the text.
+ * {@value #ROUNDS_PROPERTY}=N runs every wave N times (default 1: 28 points, 8 kills); {@value #ONLY_PROPERTY}=text[,text…]
+ * keeps only the points whose name contains one of the texts.
  */
 @Tag("crash")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -88,12 +88,15 @@ class CrashRecoveryTest {
                         () -> new BulkSituation(dataspace, BulkSituation.Moment.STARTED, "PUSH", victim, r),
                         () -> new BulkSituation(dataspace, BulkSituation.Moment.REQUESTED, "PULL", victim, r),
                         () -> new BulkSituation(dataspace, BulkSituation.Moment.REQUESTED, "PUSH", victim, r),
-                        () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.REQUESTED, false, victim, r)));
+                        () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.REQUESTED, false, victim, r),
+                        () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.REQUESTED, true, victim, r),
+                        () -> new ComputeSituation(dataspace, victim, r)));
                 wave("negotiation in flight", victim, bound, List.of(
-                        () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.IN_FLIGHT, false, victim, r),
-                        () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.IN_FLIGHT, true, victim, r)));
+                        () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.IN_FLIGHT, false, victim, r)));
                 wave("after the agreement", victim, bound, List.of(
                         () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.AGREED, false, victim, r)));
+                wave("terminated after the agreement", victim, bound, List.of(
+                        () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.TERMINATED_AFTER_AGREEMENT, false, victim, r)));
             }
         }
         checkAgreements(bound);
@@ -109,11 +112,11 @@ class CrashRecoveryTest {
      * One wave: its situations set up, brought to their points, one side killed and restarted, each settled.
      */
     private void wave(String name, Side victim, Duration bound, List<Supplier<Situation>> kinds) {
-        var only = System.getProperty(ONLY_PROPERTY, "");
+        var only = List.of(System.getProperty(ONLY_PROPERTY, "").split(","));
         var situations = new ArrayList<Situation>();
         for (var kind : kinds) {
             var situation = kind.get();
-            if (situation.result().name().contains(only)) {
+            if (only.stream().anyMatch(text -> situation.result().name().contains(text.trim()))) {
                 situations.add(situation);
                 if (situation instanceof StreamSituation stream) {
                     streams.add(stream);
@@ -135,6 +138,11 @@ class CrashRecoveryTest {
                 entry.getKey().result().outcome = "not run";
             }
         }
+        var fleeting = ready.stream().anyMatch(Situation::fleeting);
+        var logsBefore = new LinkedHashMap<Side, String>();
+        if (fleeting) {
+            exportDecisionLogs(logsBefore);
+        }
         for (var situation : ready) {
             try {
                 situation.begin();
@@ -143,21 +151,25 @@ class CrashRecoveryTest {
             }
         }
         awaitPositions(ready);
-        var logsBefore = new LinkedHashMap<Side, String>();
-        for (var side : Side.values()) {
-            logsBefore.put(side, dataspace.auditor(side).exportDecisions());
-        }
-        for (var situation : ready) {
-            try {
-                situation.trigger();
-            } catch (RuntimeException e) {
-                situation.result().problem("the request before the kill failed: %s", Situation.abbreviate(String.valueOf(e.getMessage()), 200));
-            }
+        if (!fleeting) {
+            exportDecisionLogs(logsBefore);
         }
         for (var situation : ready) {
             situation.result().stateAtKill = situation.describe();
         }
+        var triggered = new LinkedHashMap<Situation, Long>();
+        for (var situation : ready) {
+            try {
+                if (situation.trigger()) {
+                    triggered.put(situation, System.nanoTime());
+                }
+            } catch (RuntimeException e) {
+                situation.result().problem("the request before the kill failed: %s", Situation.abbreviate(String.valueOf(e.getMessage()), 200));
+            }
+        }
+        var killedAt = System.nanoTime();
         dataspace.kill(victim);
+        triggered.forEach((situation, sent) -> situation.result().stateAtKill = "requested %d ms before the kill".formatted((killedAt - sent) / 1_000_000));
         ready.forEach(Situation::afterKill);
         var launched = Instant.now();
         dataspace.restart(victim);
@@ -171,6 +183,12 @@ class CrashRecoveryTest {
             }
         });
         checkDecisionLogs(waveName, logsBefore);
+    }
+
+    private void exportDecisionLogs(Map<Side, String> logs) {
+        for (var side : Side.values()) {
+            logs.put(side, dataspace.auditor(side).exportDecisions());
+        }
     }
 
     /** Polls every situation until each stands at its kill point, for at most {@link #POSITION_TIMEOUT}. */
@@ -234,14 +252,18 @@ class CrashRecoveryTest {
         var check = Result.check("agreements on both sides");
         report.check(check);
         var perSide = new HashMap<Side, Map<String, Integer>>();
-        var negotiations = new HashMap<Side, JsonNode>();
+        // each side's own id of an agreement -> the id both sides share
+        var sharedIds = new HashMap<Side, Map<String, String>>();
         for (var side : Side.values()) {
             var counts = new HashMap<String, Integer>();
+            var shared = new HashMap<String, String>();
             for (var agreement : dataspace.all(side, "/v3/contractagreements/request")) {
-                counts.merge(agreement.path("agreementId").asText(agreement.path("@id").asText()), 1, Integer::sum);
+                var sharedId = agreement.path("agreementId").asText(agreement.path("@id").asText());
+                counts.merge(sharedId, 1, Integer::sum);
+                shared.put(agreement.path("@id").asText(), sharedId);
             }
             perSide.put(side, counts);
-            negotiations.put(side, dataspace.all(side, "/v3/contractnegotiations/request"));
+            sharedIds.put(side, shared);
             counts.forEach((id, count) -> {
                 if (count > 1) {
                     check.problem("agreement %s is held %d times by the %s", id, count, side.label());
@@ -254,23 +276,41 @@ class CrashRecoveryTest {
                 .forEach(id -> check.problem("agreement %s is held by the consumer only", id));
         providerIds.stream().filter(id -> !consumerIds.contains(id))
                 .forEach(id -> check.problem("agreement %s is held by the provider only", id));
-        var terminatedWithAgreement = 0;
-        for (var negotiation : negotiations.get(Side.CONSUMER)) {
-            if ("TERMINATED".equals(negotiation.path("state").asText()) && !negotiation.path("contractAgreementId").asText("").isEmpty()) {
-                terminatedWithAgreement++;
-                checkRefused(check, negotiation.path("contractAgreementId").asText(), negotiation.path("@id").asText(), bound);
+        // an agreement whose negotiation ended TERMINATED on either side, tried by the consumer wherever it holds it
+        var terminated = new LinkedHashMap<String, String>();
+        for (var side : Side.values()) {
+            for (var negotiation : dataspace.all(side, "/v3/contractnegotiations/request")) {
+                var localId = negotiation.path("contractAgreementId").asText("");
+                if ("TERMINATED".equals(negotiation.path("state").asText()) && !localId.isEmpty()) {
+                    terminated.putIfAbsent(sharedIds.get(side).getOrDefault(localId, localId),
+                            "%s negotiation %s".formatted(side.label(), negotiation.path("@id").asText()));
+                }
             }
         }
-        check.outcome = "%d agreements at the consumer, %d at the provider; %d negotiations TERMINATED holding an agreement (each refused for a new transfer)"
-                .formatted(consumerIds.size(), providerIds.size(), terminatedWithAgreement);
+        var consumerLocalIds = new HashMap<String, String>();
+        sharedIds.get(Side.CONSUMER).forEach((local, shared) -> consumerLocalIds.put(shared, local));
+        var tried = 0;
+        for (var entry : terminated.entrySet()) {
+            var consumerLocal = consumerLocalIds.get(entry.getKey());
+            if (consumerLocal != null) {
+                tried++;
+                checkRefused(check, consumerLocal, entry.getValue(), bound);
+            }
+        }
+        check.outcome = "%d agreements at the consumer, %d at the provider; %d agreements of TERMINATED negotiations, %d held by the consumer and tried for a new transfer"
+                .formatted(consumerIds.size(), providerIds.size(), terminated.size(), tried);
     }
 
     /** A new transfer under an agreement whose negotiation ended TERMINATED must be refused, at once or by the provider. */
-    private void checkRefused(Result check, String agreementId, String negotiationId, Duration bound) {
+    private void checkRefused(Result check, String agreementId, String negotiation, Duration bound) {
         String transferId;
         try {
             transferId = dataspace.transfer(agreementId, "PULL", dataspace.inbox().resolve("refused-" + agreementId + ".bin"));
-        } catch (RuntimeException e) {
+        } catch (ManagementClient.ManagementApiException e) {
+            if (e.status() >= 500) {
+                check.problem("a transfer under agreement %s of the TERMINATED %s was answered with %s", agreementId, negotiation,
+                        Situation.abbreviate(e.getMessage(), 200));
+            }
             return;
         }
         var deadline = Instant.now().plus(bound);
@@ -280,14 +320,14 @@ class CrashRecoveryTest {
                 return;
             }
             if ("STARTED".equals(state) || "COMPLETED".equals(state)) {
-                check.problem("agreement %s of TERMINATED negotiation %s was used for transfer %s, which reached %s", agreementId, negotiationId,
+                check.problem("agreement %s of the TERMINATED %s was used for transfer %s, which reached %s", agreementId, negotiation,
                         transferId, state);
                 return;
             }
             CrashDataspace.sleep(250);
         }
-        check.problem("transfer %s under agreement %s of TERMINATED negotiation %s was neither refused nor run within %ds", transferId,
-                agreementId, negotiationId, bound.toSeconds());
+        check.problem("transfer %s under agreement %s of the TERMINATED %s was neither refused nor run within %ds", transferId,
+                agreementId, negotiation, bound.toSeconds());
     }
 
     private <T> Map<T, String> inParallel(List<T> items, java.util.function.Consumer<T> action) {

@@ -47,15 +47,16 @@ final class CrashReport {
     /** The summary table and every problem, as text. */
     synchronized String render() {
         var out = new StringBuilder();
-        var passed = points.stream().filter(Situation.Result::passed).count();
-        out.append("Kakehashi crash suite: %d kill points (SIGKILL, then a restart with the same settings), %d passed, %d failed; %d kills; run took %ds%n"
-                .formatted(points.size(), passed, points.size() - passed, restarts.size(), Duration.between(started, Instant.now()).toSeconds()));
+        var passed = points.stream().filter(point -> "PASS".equals(point.verdict())).count();
+        var skipped = points.stream().filter(point -> "SKIP".equals(point.verdict())).count();
+        out.append("Kakehashi crash suite: %d kill points (SIGKILL, then a restart with the same settings), %d passed, %d failed, %d not exercised; %d kills; run took %ds%n"
+                .formatted(points.size(), passed, points.size() - passed - skipped, skipped, restarts.size(), Duration.between(started, Instant.now()).toSeconds()));
         out.append("resume = from the restarted side's readiness to the final state on both sides (streams: caught up with the producer)%n%n".formatted());
         out.append(row("#", "point", "killed", "state at the kill", "outcome", "resume", "result"));
         var i = 0;
         for (var point : points) {
             out.append(row(String.valueOf(++i), point.point + (point.round > 1 ? " (round " + point.round + ")" : ""), point.victim.label(),
-                    point.stateAtKill, point.outcome, seconds(point.resume), point.passed() ? "PASS" : "FAIL"));
+                    point.stateAtKill, point.outcome, seconds(point.resume), point.verdict()));
         }
         out.append("%nChecks after each kill and at the end:%n".formatted());
         for (var check : checks) {
@@ -65,7 +66,8 @@ final class CrashReport {
         var byVictim = new StringBuilder();
         for (var side : CrashDataspace.Side.values()) {
             var ofSide = points.stream().filter(point -> point.victim == side).toList();
-            byVictim.append("%s killed: %d of %d passed; ".formatted(side.label(), ofSide.stream().filter(Situation.Result::passed).count(), ofSide.size()));
+            byVictim.append("%s killed: %d of %d passed; ".formatted(side.label(), ofSide.stream().filter(point -> "PASS".equals(point.verdict())).count(),
+                    ofSide.size()));
         }
         out.append("%nFigures: %s%n".formatted(byVictim));
         out.append("  resume time: median %s, max %s over the %d points that reached their final state%n"

@@ -45,8 +45,18 @@ abstract class Situation {
         return true;
     }
 
-    /** What is done the moment before the kill (a request just sent). */
-    void trigger() {
+    /** What is done the moment before the kill (a request just sent); returns whether it did anything. */
+    boolean trigger() {
+        return false;
+    }
+
+    /**
+     * Whether its point lasts only a moment (a negotiation between two messages): then the wave kills as soon as it
+     * is seen there, {@link #describe} answers from what {@link #inPosition} saw, and the decision logs are exported
+     * before it begins rather than after.
+     */
+    boolean fleeting() {
+        return false;
     }
 
     /** Both sides' states as seen just before the kill, for the summary. */
@@ -88,6 +98,8 @@ abstract class Situation {
         volatile String outcome = "not settled";
         volatile Duration resume;
         final List<String> problems = new ArrayList<>();
+        /** Why the point was not exercised (the suite missed its moment), or {@code null}; such a point neither passes nor fails. */
+        volatile String skipped;
 
         Result(String point, Side victim, int round) {
             this.point = point;
@@ -101,6 +113,10 @@ abstract class Situation {
 
         synchronized boolean passed() {
             return problems.isEmpty();
+        }
+
+        String verdict() {
+            return !passed() ? "FAIL" : skipped != null ? "SKIP" : "PASS";
         }
 
         /** Marks the moment both sides reached their final state, measured from the restart's readiness. */

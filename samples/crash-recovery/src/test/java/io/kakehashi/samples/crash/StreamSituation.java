@@ -80,10 +80,12 @@ final class StreamSituation extends Situation {
         }
         // the consumer ends the stream; both sides must show it ended, with the reason
         var reason = "crash suite: stream checked after the %s was killed".formatted(result.victim.label());
-        try {
-            dataspace.api(Side.CONSUMER).terminateTransfer(transferId, reason);
-        } catch (RuntimeException e) {
-            result.problem("stream %s: the consumer's terminate was refused: %s", transferId, abbreviate(e.getMessage(), 160));
+        if (!TERMINATED.contains(consumer().path("state").asText())) {
+            try {
+                dataspace.api(Side.CONSUMER).terminateTransfer(transferId, reason);
+            } catch (RuntimeException e) {
+                result.problem("stream %s: the consumer's terminate was refused: %s", transferId, abbreviate(e.getMessage(), 160));
+            }
         }
         var terminateDeadline = Instant.now().plusSeconds(30);
         JsonNode consumer;
@@ -108,8 +110,8 @@ final class StreamSituation extends Situation {
         for (var side : new Object[][]{{"consumer", consumer}, {"provider", provider}}) {
             var process = (JsonNode) side[1];
             if (TERMINATED.contains(process.path("state").asText()) && process.path("errorDetail").asText("").isBlank()) {
-                result.problem("stream %s is %s on the %s side with no reason on its management API", transferId,
-                        process.path("state").asText(), side[0]);
+                result.problem("stream %s is %s on the %s side with no reason on its management API%s", transferId,
+                        process.path("state").asText(), side[0], "DEPROVISIONED".equals(process.path("state").asText()) ? " (deprovisioned after its termination)" : "");
             }
         }
         var errors = RecordProducer.sequenceErrors(received);
