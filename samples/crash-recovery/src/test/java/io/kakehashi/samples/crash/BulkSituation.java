@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +56,7 @@ final class BulkSituation extends Situation {
         super(dataspace, "%s GrpcStream-%s".formatted(moment.label, flow), victim, round);
         this.moment = moment;
         this.flow = flow;
-        this.assetId = "bulk-%s-%s-%s-r%d".formatted(moment.name().toLowerCase(java.util.Locale.ROOT), flow.toLowerCase(java.util.Locale.ROOT),
+        this.assetId = "bulk-%s-%s-%s-r%d".formatted(moment.name().toLowerCase(Locale.ROOT), flow.toLowerCase(Locale.ROOT),
                 victim.label(), round);
         this.destination = dataspace.inbox().resolve(assetId + ".bin");
     }

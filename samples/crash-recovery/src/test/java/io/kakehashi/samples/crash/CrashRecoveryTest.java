@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * launcher jar, PostgreSQL, DCP identity; {@link CrashDataspace}) go through waves of kill points; in each wave one
  * side is killed with SIGKILL while every situation of the wave stands at its point, then restarted with the same
  * settings, and each situation must reach its final state on both sides within a bound ({@value #BOUND_PROPERTY},
- * default 90 s after the restarted side is ready): negotiations and transfers ({@link NegotiationSituation},
- * {@link BulkSituation}, {@link StreamSituation}). After each kill both decision logs must verify and still hold every
+ * default 90 s after the restarted side is ready): negotiations, bulk transfers, record streams and compute jobs
+ * ({@link NegotiationSituation}, {@link BulkSituation}, {@link StreamSituation}, {@link ComputeSituation}). After each kill both decision logs must verify and still hold every
  * decision exported before it; at the end no agreement may be one-sided or duplicated, and an agreement whose
  * negotiation ended TERMINATED must be refused for a new transfer.
  * <p>

@@ -1,19 +1,24 @@
 package io.kakehashi.samples.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.samples.crash.CrashDataspace.Side;
+import io.kakehashi.samples.support.ManagementClient;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A contract negotiation killed at one of its moments: just requested (the consumer's request sent the moment before
- * the kill), in flight (the provider has acknowledged it), or just after the agreement (the consumer holds it, the
- * negotiation is not yet finalized). An offer the consumer satisfies must end FINALIZED on both sides, with the same
- * agreement on both; an offer it does not satisfy (EU/EEA only, the consumer being in Japan) must end TERMINATED on
- * both sides with a reason on both management APIs.
+ * the kill), in flight (the provider has acknowledged it), just after the agreement (the consumer holds it, the
+ * negotiation is not yet finalized), or terminated by the consumer just after the agreement. An offer the consumer
+ * satisfies must end FINALIZED on both sides, with the same agreement on both; an offer it does not satisfy (EU/EEA
+ * only, the consumer being in Japan) must end TERMINATED at the consumer with its reason, and at the provider
+ * TERMINATED with a reason or not at all (it refuses the request at once and keeps nothing); a negotiation the consumer
+ * terminated must end TERMINATED on both sides with a reason on both management APIs.
  */
 final class NegotiationSituation extends Situation {
 
@@ -45,7 +50,7 @@ final class NegotiationSituation extends Situation {
         super(dataspace, (refused ? "refused " : "") + moment.label, victim, round);
         this.moment = moment;
         this.refused = refused;
-        this.assetId = "neg-%s-%s%s-r%d".formatted(moment.name().toLowerCase(java.util.Locale.ROOT), victim.label(), refused ? "-refused" : "", round);
+        this.assetId = "neg-%s-%s%s-r%d".formatted(moment.name().toLowerCase(Locale.ROOT), victim.label(), refused ? "-refused" : "", round);
     }
 
     @Override
@@ -95,7 +100,7 @@ final class NegotiationSituation extends Situation {
             return true;
         }
         if (moment == Moment.TERMINATED_AFTER_AGREEMENT) {
-            var body = io.kakehashi.samples.support.ManagementClient.body("TerminateNegotiation").put("@id", negotiationId)
+            var body = ManagementClient.body("TerminateNegotiation").put("@id", negotiationId)
                     .put("reason", "crash suite: the consumer withdraws after the agreement");
             try {
                 dataspace.api(Side.CONSUMER).post("/v3/contractnegotiations/" + negotiationId + "/terminate", body);
@@ -175,18 +180,18 @@ final class NegotiationSituation extends Situation {
     }
 
     private JsonNode consumer() {
-        return negotiationId == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+        return negotiationId == null ? MissingNode.getInstance()
                 : dataspace.read(Side.CONSUMER, "/v3/contractnegotiations/" + negotiationId);
     }
 
     private JsonNode provider(JsonNode consumer) {
         if (negotiationId == null) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
         try {
             return dataspace.providerCounterpart("/v3/contractnegotiations/request", negotiationId, consumer.path("correlationId").asText(""));
         } catch (RuntimeException e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.kakehashi.samples.crash.CrashDataspace.Side;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,7 +32,7 @@ final class StreamSituation extends Situation {
     StreamSituation(CrashDataspace dataspace, String flow, Side victim, int round) {
         super(dataspace, "live record stream GrpcStream-" + flow, victim, round);
         this.flow = flow;
-        this.assetId = "stream-%s-%s-r%d".formatted(flow.toLowerCase(java.util.Locale.ROOT), victim.label(), round);
+        this.assetId = "stream-%s-%s-r%d".formatted(flow.toLowerCase(Locale.ROOT), victim.label(), round);
         this.received = dataspace.inbox().resolve(assetId + ".jsonl");
     }
 
@@ -98,6 +99,14 @@ final class StreamSituation extends Situation {
                 break;
             }
             CrashDataspace.sleep(250);
+        }
+        // a terminated process may still be deprovisioned: what the management API shows after that is what counts
+        var settled = Instant.now().plusSeconds(5);
+        while (("TERMINATED".equals(consumer.path("state").asText()) || "TERMINATED".equals(provider.path("state").asText()))
+                && !CrashDataspace.past(settled)) {
+            CrashDataspace.sleep(500);
+            consumer = consumer();
+            provider = provider(consumer);
         }
         producer.close();
         var stable = stableLines();
