@@ -82,7 +82,7 @@ abstract class Situation {
             return "absent";
         }
         var detail = process.path("errorDetail").asText("");
-        return process.path("state").asText("?") + (detail.isEmpty() ? "" : " (" + abbreviate(detail, 80) + ")");
+        return process.path("state").asText("?") + (detail.isEmpty() ? "" : " (" + abbreviate(detail, 240) + ")");
     }
 
     static String abbreviate(String text, int length) {
