@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 /**
  * A connector running in its own JVM, started from a runnable jar (and optional extra jars on the class path), with
  * its settings in a file and its vault password in the environment. {@link #start} returns once the runtime reports
- * ready; {@link #close} stops it.
+ * ready; {@link #close} stops it, {@link #kill} ends it as {@code kill -9} would, and {@link #restart} starts it again.
  * <p>
  * Not thread-safe.
  */
@@ -24,11 +24,13 @@ public final class ConnectorProcess implements AutoCloseable {
 
     public static final String MAIN_CLASS = "org.eclipse.edc.boot.system.runtime.BaseRuntime";
 
+    private final List<Path> classPath;
     private final ConnectorSettings settings;
     private final Process process;
     private final Path log;
 
-    private ConnectorProcess(ConnectorSettings settings, Process process, Path log) {
+    private ConnectorProcess(List<Path> classPath, ConnectorSettings settings, Process process, Path log) {
+        this.classPath = List.copyOf(classPath);
         this.settings = settings;
         this.process = process;
         this.log = log;
@@ -101,7 +103,7 @@ public final class ConnectorProcess implements AutoCloseable {
             if (settings.vaultPassword() != null) {
                 builder.environment().put("KAKEHASHI_VAULT_PASSWORD", settings.vaultPassword());
             }
-            return new ConnectorProcess(settings, builder.start(), log);
+            return new ConnectorProcess(classPath, settings, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,6 +151,44 @@ public final class ConnectorProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Ends the runtime at once with SIGKILL ({@link Process#destroyForcibly()} on Linux), as a crash or
+     * {@code kill -9} would: no shutdown hook runs, nothing is flushed or closed. Returns once the process is gone.
+     */
+    public void kill() {
+        try {
+            if (!process.destroyForcibly().waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("connector '%s' still running 30 s after SIGKILL".formatted(settings.name()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts this connector again, stopped or killed, with the same class path and settings (ports, keys, vault
+     * password, database), and waits until it is ready. The log of the run that ended is kept beside the new one as
+     * {@code connector.<n>.log}, numbered from 1.
+     *
+     * @throws IllegalStateException when this runtime is still running, or the new one does not become ready
+     */
+    public ConnectorProcess restart(Duration timeout) {
+        if (process.isAlive()) {
+            throw new IllegalStateException("connector '%s' is still running; stop or kill it first".formatted(settings.name()));
+        }
+        try {
+            var n = 1;
+            while (Files.exists(log.resolveSibling("connector.%d.log".formatted(n)))) {
+                n++;
+            }
+            Files.move(log, log.resolveSibling("connector.%d.log".formatted(n)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return start(classPath, settings, timeout);
     }
 
     /**
