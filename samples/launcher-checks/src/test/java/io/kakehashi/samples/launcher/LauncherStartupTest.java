@@ -3,6 +3,7 @@ package io.kakehashi.samples.launcher;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The production launcher jar as an operator meets it.
  */
+@Tag("EndToEndTest")
 class LauncherStartupTest {
 
     private static final Duration START = Duration.ofSeconds(90);

@@ -6,6 +6,7 @@ import io.kakehashi.samples.support.WorkDirectory;
 import io.kakehashi.testfixtures.PostgresTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
@@ -20,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@link PostgresTestServer}: the configured server, or an embedded one that the connectors' JVMs reach too): an agreement and a finished transfer survive a restart of both
  * connectors, and the agreement still works afterwards.
  */
+@Tag("EndToEndTest")
+@Tag("PostgresqlIntegrationTest")
 class PostgresRestartEndToEndTest {
 
     private static final PostgresTestServer POSTGRES = PostgresTestServer.get();
