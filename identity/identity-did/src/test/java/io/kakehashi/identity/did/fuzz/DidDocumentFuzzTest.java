@@ -7,6 +7,7 @@ import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.WebDid;
 import io.kakehashi.identity.did.WebDidDocumentResolver;
 import org.eclipse.edc.iam.did.resolution.DidResolverRegistryImpl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * document body after. Regression inputs: {@code DidDocumentFuzzTestInputs/} beside this class's package in
  * src/test/resources. Fuzz with {@code JAZZER_FUZZ=1} (docs/security.md).
  */
+@Tag("security")
 class DidDocumentFuzzTest {
 
     private static final Clock CLOCK = Clock.systemUTC();
