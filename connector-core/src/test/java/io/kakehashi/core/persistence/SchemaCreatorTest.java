@@ -1,6 +1,7 @@
 package io.kakehashi.core.persistence;
 
 import io.kakehashi.testfixtures.PostgresTestServer;
+import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.sql.SqlQueryExecutor;
 import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Component test against the tests' PostgreSQL ({@link PostgresTestServer}: the configured server, or an embedded
  * one), in a schema of its own.
  */
+@PostgresqlIntegrationTest
 class SchemaCreatorTest {
 
     private static final String SCHEMA = "schema_creator_test";

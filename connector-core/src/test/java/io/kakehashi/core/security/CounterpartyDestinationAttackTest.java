@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
+import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -52,6 +54,8 @@ import static org.awaitility.Awaitility.await;
  * Every text that leaves (answers, the messages the provider sends, the stored processes, stdout) is scanned for the
  * vault's contents.
  */
+@EndToEndTest
+@PostgresqlIntegrationTest
 class CounterpartyDestinationAttackTest {
 
     /** Everything the runtimes print (their monitor is EDC's console monitor), kept to be scanned; set up first. */

@@ -1,6 +1,7 @@
 package io.kakehashi.testfixtures;
 
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("PostgresqlIntegrationTest")
 class PostgresTestServerTest {
 
     /** Nothing listens on port 1 of the loopback address. */

@@ -12,6 +12,7 @@ import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.Con
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
+import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -52,6 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * decided by the runtime's policy engine in the compute scope (purpose, job count), run, and shown on the
  * management API behind its key.
  */
+@ComponentTest
 class ComputeRuntimeTest {
 
     private static final String API_KEY = "compute-test-key";

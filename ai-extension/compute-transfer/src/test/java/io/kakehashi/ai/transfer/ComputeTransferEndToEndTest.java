@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.spi.entity.StatefulEntity;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * over gRPC — an aggregate under {@code ai.minAggregation}, a raw-row query the output guard refuses, a job the
  * agreement's purpose refuses, and a long job the vendor cancels.
  */
+@EndToEndTest
 class ComputeTransferEndToEndTest {
 
     private static final Path DIR = directory();

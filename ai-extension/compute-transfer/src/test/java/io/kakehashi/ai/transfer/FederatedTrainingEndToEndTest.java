@@ -1,6 +1,7 @@
 package io.kakehashi.ai.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ai.training}; a third agreement (the maker's analytics-only offer) refuses its rounds, and the training goes
  * on without it at a quorum of two, saying why it dropped out.
  */
+@EndToEndTest
 class FederatedTrainingEndToEndTest {
 
     private static final Path DIR = directory();

@@ -1,6 +1,7 @@
 package io.kakehashi.ai.transfer;
 
 import ai.onnx.proto.OnnxMl;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * model one byte larger is refused by the vendor with a 400 naming the setting. The limit is set to 24 MiB here (above
  * Jackson's default string length once in base64, below the default 64 MiB to keep the test's memory modest).
  */
+@EndToEndTest
 class LargeModelEndToEndTest {
 
     private static final int LIMIT = 24 << 20;

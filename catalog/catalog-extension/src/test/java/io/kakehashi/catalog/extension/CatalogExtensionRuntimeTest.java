@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kakehashi.catalog.core.DcatCatalogStore;
+import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -29,6 +30,7 @@ import static io.kakehashi.catalog.extension.CatalogExtensionTestFixtures.manufa
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The catalog extensions booted in a real EDC control plane, driven through its management API on loopback. */
+@ComponentTest
 class CatalogExtensionRuntimeTest {
 
     private static final String API_KEY = "runtime-test-key";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kakehashi.catalog.core.CatalogSearch;
 import io.kakehashi.catalog.core.PeerCatalogStore;
 import io.kakehashi.catalog.core.SearchScope;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * Two connectors over DSP on loopback: a provider publishes an asset with DCAT metadata; a consumer's crawler asks
  * for its catalog with the consumer's identity and finds the dataset with an English search.
  */
+@EndToEndTest
 class FederatedCatalogRuntimeTest {
 
     private static final String API_KEY = "federation-test-key";

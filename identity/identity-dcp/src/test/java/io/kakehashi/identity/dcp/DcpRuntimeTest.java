@@ -7,6 +7,7 @@ import io.kakehashi.identity.credentials.CredentialTestFixtures.Authority;
 import io.kakehashi.identity.credentials.Credentials;
 import io.kakehashi.identity.credentials.StatusEntry;
 import io.kakehashi.identity.did.DidDocumentServer;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -44,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * endpoint is a 401.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EndToEndTest
 class DcpRuntimeTest {
 
     private static final String API_KEY = "dcp-runtime-test-key";

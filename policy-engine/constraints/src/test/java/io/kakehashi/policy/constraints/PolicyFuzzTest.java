@@ -29,6 +29,7 @@ import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.policy.model.Prohibition;
 import org.eclipse.edc.policy.model.XoneConstraint;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -56,6 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (EDC's transformer refuses it before validation). Regression inputs: {@code PolicyFuzzTestInputs/} under this
  * package in src/test/resources. Fuzz with {@code JAZZER_FUZZ=1} (docs/security.md).
  */
+@Tag("security")
 class PolicyFuzzTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

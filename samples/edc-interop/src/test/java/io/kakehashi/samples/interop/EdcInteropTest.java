@@ -9,6 +9,7 @@ import io.kakehashi.samples.support.Sha256;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connectors start once for both directions.
  */
 @DisplayName("Kakehashi and stock EDC 0.15.1 interoperate over DSP 2025-1")
+@Tag("interop")
 class EdcInteropTest {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);

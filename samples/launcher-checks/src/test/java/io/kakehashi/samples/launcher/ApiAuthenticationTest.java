@@ -5,6 +5,7 @@ import io.kakehashi.samples.support.ConnectorSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stock EDC serves open, needs its own key for every resource.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("EndToEndTest")
 class ApiAuthenticationTest {
 
     private static final Duration START = Duration.ofSeconds(90);

@@ -8,6 +8,7 @@ import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.testfixtures.PostgresTestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -36,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@link ComputeSeedExtension}) submits the job to the connector's own job service, so one connector suffices (jobs
  * between two connectors are tested in ai-extension/compute-transfer and the sample).
  */
+@Tag("EndToEndTest")
+@Tag("PostgresqlIntegrationTest")
 class ComputeInLauncherTest {
 
     private static final Duration START = Duration.ofSeconds(120);

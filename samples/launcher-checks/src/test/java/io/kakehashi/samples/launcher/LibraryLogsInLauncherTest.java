@@ -2,6 +2,7 @@ package io.kakehashi.samples.launcher;
 
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JAX-RS stack, through java.util.logging) writes at every start arrives as a monitor line naming its logger, and
  * SLF4J no longer falls back to its no-operation logger.
  */
+@Tag("EndToEndTest")
 class LibraryLogsInLauncherTest {
 
     private static final Duration START = Duration.ofSeconds(120);

@@ -2,6 +2,7 @@ package io.kakehashi.samples.launcher;
 
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * protocol and identity resources are registered, and Jetty's own answers there (405 to a POST, 404 to a GET) made
  * EDC peers give up. Every answer during start-up must be a 503 with Retry-After, until the API's own answers begin.
  */
+@Tag("EndToEndTest")
 class StartupGateTest {
 
     private static final Duration START = Duration.ofSeconds(90);

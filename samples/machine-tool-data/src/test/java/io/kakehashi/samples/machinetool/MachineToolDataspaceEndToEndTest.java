@@ -15,6 +15,7 @@ import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * sample end to end, and the identity checks at the provider's protocol endpoint.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("EndToEndTest")
 class MachineToolDataspaceEndToEndTest {
 
     private static final String CATALOG_REQUEST = """

@@ -6,6 +6,7 @@ import io.kakehashi.samples.support.WorkDirectory;
 import io.kakehashi.testfixtures.PostgresTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
@@ -20,9 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@link PostgresTestServer}: the configured server, or an embedded one that the connectors' JVMs reach too): an agreement and a finished transfer survive a restart of both
  * connectors, and the agreement still works afterwards.
  */
+@Tag("EndToEndTest")
+@Tag("PostgresqlIntegrationTest")
 class PostgresRestartEndToEndTest {
 
     private static final PostgresTestServer POSTGRES = PostgresTestServer.get();
+    /**
+     * The federated rounds before the restart: the sample runs ten, but each round only adds one more job row like
+     * the others, and two already show that more than one round's job outlives the restart (ten took ~40 s).
+     */
+    private static final int ROUNDS = 2;
 
     private final Path workDir = Path.of("target", "e2e", "postgres-restart");
     private MachineToolDataspace dataspace;
@@ -47,7 +55,22 @@ class PostgresRestartEndToEndTest {
 
     @Test
     void agreementAndFinishedTransfer_whenBothConnectorsRestart_shouldSurviveAndStillWork() throws Exception {
-        var outcome = dataspace.run(5_000);
+        // the sample's steps (MachineToolDataspace.run), all of them, with fewer federated rounds
+        var source = dataspace.generateData(5_000);
+        dataspace.startConnectors();
+        dataspace.publish(source);
+        dataspace.publishInspectionRecords();
+        dataspace.findAcrossPeers();
+        var agreementId = dataspace.negotiate(dataspace.discover());
+        var delivery = dataspace.transferGrpc(agreementId, "delivery-1.csv");
+        dataspace.streamTelemetry("use-machine-data");
+        dataspace.negotiateEuOnlyOffer();
+        dataspace.publishHealthRecords();
+        var computeAgreements = dataspace.negotiateHealthRecords();
+        var analysis = dataspace.analyseAtTheMaker(computeAgreements.get(MachineToolDataspace.PROVIDER_NAME));
+        dataspace.askForRawRows(computeAgreements.get(MachineToolDataspace.PROVIDER_NAME));
+        dataspace.trainAcrossHolders(computeAgreements, ROUNDS);
+        dataspace.audit();
 
         dataspace.stopConnectors();
         assertThat(dataspace.provider().isAlive()).isFalse();
@@ -56,26 +79,26 @@ class PostgresRestartEndToEndTest {
 
         var consumerApi = dataspace.consumer().management();
         var providerApi = dataspace.provider().management();
-        var consumerAgreement = consumerApi.get("/v3/contractagreements/" + outcome.agreementId());
+        var consumerAgreement = consumerApi.get("/v3/contractagreements/" + agreementId);
         assertThat(consumerAgreement.path("assetId").asText()).isEqualTo(MachineToolDataspace.ASSET_ID);
         var sharedAgreementId = consumerAgreement.path("agreementId").asText();
         assertThat(Agreements.sharedIdsOf(providerApi)).contains(sharedAgreementId);
-        assertThat(consumerApi.transfer(outcome.transferId()).path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(consumerApi.transfer(delivery.transferId()).path("state").asText()).isEqualTo("COMPLETED");
         // the provider deprovisions a finished push; either way it has ended well
         assertThat(providerTransferStates(providerApi, sharedAgreementId)).singleElement().isIn("COMPLETED", "DEPROVISIONED");
-        // the compute jobs: the maker ran them (SQL analysis, raw rows refused, 10 federated rounds), the AI vendor sent them
+        // the compute jobs: the maker ran them (SQL analysis, raw rows refused, a job per federated round), the AI vendor sent them
         var makerJobs = countRows(MachineToolDataspace.PROVIDER_NAME, "SELECT count(*) FROM kakehashi_compute_job WHERE consumer_id = ?",
                 dataspace.consumerSettings().participantId());
-        assertThat(makerJobs).as("the maker's jobs are rows in its PostgreSQL database").isEqualTo(12);
-        assertThat(consumerApi.computeJob(outcome.compute().analysisJobId()).path("state").asText())
+        assertThat(makerJobs).as("the maker's jobs are rows in its PostgreSQL database").isEqualTo(2 + ROUNDS);
+        assertThat(consumerApi.computeJob(analysis.path("id").asText()).path("state").asText())
                 .as("the AI vendor's job survives its restart").isEqualTo("COMPLETED");
-        assertThat(countRows(MachineToolDataspace.CONSUMER_NAME, "SELECT count(*) FROM edc_contract_agreement WHERE agr_id = ?", outcome.agreementId()))
+        assertThat(countRows(MachineToolDataspace.CONSUMER_NAME, "SELECT count(*) FROM edc_contract_agreement WHERE agr_id = ?", agreementId))
                 .as("the agreement is a row in the consumer's PostgreSQL database").isEqualTo(1);
-        assertThat(countRows(MachineToolDataspace.CONSUMER_NAME, "SELECT count(*) FROM edc_transfer_process WHERE transferprocess_id = ?", outcome.transferId()))
+        assertThat(countRows(MachineToolDataspace.CONSUMER_NAME, "SELECT count(*) FROM edc_transfer_process WHERE transferprocess_id = ?", delivery.transferId()))
                 .as("the transfer is a row in the consumer's PostgreSQL database").isEqualTo(1);
 
-        var afterRestart = dataspace.transfer(outcome.agreementId(), "after-restart.csv");
-        assertThat(Files.mismatch(outcome.received(), afterRestart.file())).isEqualTo(-1L);
+        var afterRestart = dataspace.transfer(agreementId, "after-restart.csv");
+        assertThat(Files.mismatch(delivery.file(), afterRestart.file())).isEqualTo(-1L);
 
         // the maker's decision log is in its database too, one chain across the restart, and the auditor still verifies it
         assertThat(countRows(MachineToolDataspace.PROVIDER_NAME, "SELECT count(*) FROM kakehashi_decision_log WHERE scope = ?", "transfer.process"))

@@ -4,6 +4,7 @@ import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.spi.EpsilonLedgerTestBase;
 import org.eclipse.edc.spi.EdcException;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("PostgresqlIntegrationTest")
 class PostgresEpsilonLedgerTest extends EpsilonLedgerTestBase {
 
     private static final String SCHEMA = "ai_epsilon_ledger_test";

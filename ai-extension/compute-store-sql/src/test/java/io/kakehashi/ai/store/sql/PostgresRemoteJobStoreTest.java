@@ -7,6 +7,7 @@ import io.kakehashi.ai.spi.RemoteJob;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteJobStoreTestBase;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("PostgresqlIntegrationTest")
 class PostgresRemoteJobStoreTest extends RemoteJobStoreTestBase {
 
     private static final String SCHEMA = "ai_remote_job_store_test";

@@ -4,6 +4,7 @@ import io.kakehashi.ai.spi.RemoteTraining;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
 import io.kakehashi.ai.spi.RemoteTrainingStoreTestBase;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("PostgresqlIntegrationTest")
 class PostgresRemoteTrainingStoreTest extends RemoteTrainingStoreTestBase {
 
     private static final String SCHEMA = "ai_remote_training_store_test";

@@ -10,6 +10,7 @@ import io.kakehashi.catalog.core.SparqlQueryService;
 import io.kakehashi.catalog.core.VocabularyGraph;
 import io.kakehashi.catalog.profiles.DataProfiles;
 import org.apache.jena.query.Dataset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * An input is the query or search text as UTF-8. Regression inputs: {@code SparqlFuzzTestInputs/} under this package in
  * src/test/resources. Fuzz with {@code JAZZER_FUZZ=1} (docs/security.md).
  */
+@Tag("security")
 class SparqlFuzzTest {
 
     /** Set by {@link LoadedByName}'s initialiser; kept here so that reading it does not load that class. */

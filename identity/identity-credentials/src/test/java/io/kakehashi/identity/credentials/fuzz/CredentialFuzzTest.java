@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import io.kakehashi.identity.credentials.CredentialVerifier;
 import io.kakehashi.identity.credentials.Jws;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * inputs are in {@code CredentialFuzzTestInputs/} under this package in src/test/resources. Fuzz with
  * {@code JAZZER_FUZZ=1} (docs/security.md).
  */
+@Tag("security")
 class CredentialFuzzTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

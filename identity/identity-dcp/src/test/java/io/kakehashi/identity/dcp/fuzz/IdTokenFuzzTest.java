@@ -16,6 +16,7 @@ import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.WebDid;
 import io.kakehashi.testfixtures.MapVault;
 import org.eclipse.edc.token.InMemoryJtiValidationStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * document) under the victim's key id. Regression inputs: {@code IdTokenFuzzTestInputs/} under this package in
  * src/test/resources. Fuzz with {@code JAZZER_FUZZ=1} (docs/security.md).
  */
+@Tag("security")
 class IdTokenFuzzTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

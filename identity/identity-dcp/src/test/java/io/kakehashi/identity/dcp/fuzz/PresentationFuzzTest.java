@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import io.kakehashi.identity.credentials.Jws;
 import io.kakehashi.identity.credentials.fuzz.FuzzIdentities;
 import io.kakehashi.identity.dcp.verifier.PresentationVerifier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code PresentationFuzzTestInputs/} under this package in src/test/resources. Fuzz with {@code JAZZER_FUZZ=1}
  * (docs/security.md).
  */
+@Tag("security")
 class PresentationFuzzTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -8,6 +8,7 @@ import io.kakehashi.identity.did.WebDid;
 import io.kakehashi.identity.did.WebDidDocumentResolver;
 import io.kakehashi.testfixtures.MapVault;
 import org.eclipse.edc.iam.did.resolution.DidResolverRegistryImpl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * document body after. Regression inputs: {@code DidDocumentFuzzTestInputs/} beside this class's package in
  * src/test/resources. Fuzz with {@code JAZZER_FUZZ=1} (docs/security.md).
  */
+@Tag("security")
 class DidDocumentFuzzTest {
 
     private static final Clock CLOCK = Clock.systemUTC();

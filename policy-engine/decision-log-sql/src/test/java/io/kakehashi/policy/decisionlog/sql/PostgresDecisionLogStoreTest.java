@@ -14,6 +14,7 @@ import io.kakehashi.testfixtures.PostgresTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.sha;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("PostgresqlIntegrationTest")
 class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
 
     private static final PostgresTestServer POSTGRES = PostgresTestServer.get();

@@ -3,8 +3,10 @@ package io.kakehashi.samples.launcher.guard;
 import io.kakehashi.samples.support.ConnectorProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /** {@link MalformedRequestTestBase} against the launcher on the embedded (in-memory) default. */
+@Tag("EndToEndTest")
 class MalformedRequestEmbeddedTest extends MalformedRequestTestBase {
 
     private static ConnectorProcess connector;

@@ -4,6 +4,7 @@ import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.testfixtures.PostgresTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link PostgresTestServer}, created fresh), and what only the SQL stores got wrong: operators, values and concurrent creates
  * that PostgreSQL refuses.
  */
+@Tag("EndToEndTest")
+@Tag("PostgresqlIntegrationTest")
 class MalformedRequestPostgresTest extends MalformedRequestTestBase {
 
     private static final String DATABASE = "kakehashi_launcher_malformed";

@@ -9,6 +9,7 @@ import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
 import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
 import io.kakehashi.transfer.grpc.v1.OffsetRequest;
 import org.eclipse.edc.connector.dataplane.selector.spi.DataPlaneSelectorService;
+import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The extensions booted in a real EDC runtime with a control plane and the embedded data plane, as in the launcher. */
+@ComponentTest
 class GrpcDataPlaneRuntimeTest {
 
     private static final String API_KEY = "runtime-test-key";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.transfer.grpc.TestContent;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * connection once in the middle, so the consumer must resume from its partial file. One real-time asset is a JSON
  * Lines file that a producer appends to while the consumer streams it.
  */
+@EndToEndTest
 class GrpcTransferEndToEndTest {
 
     private static final String API_KEY = "e2e-key";

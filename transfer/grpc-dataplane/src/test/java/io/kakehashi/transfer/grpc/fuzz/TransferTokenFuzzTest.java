@@ -26,6 +26,7 @@ import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.token.JwtGenerationService;
 import org.eclipse.edc.token.TokenValidationServiceImpl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code TransferTokenFuzzTestInputs/} under this package in src/test/resources. Fuzz with {@code JAZZER_FUZZ=1}
  * (docs/security.md).
  */
+@Tag("security")
 class TransferTokenFuzzTest {
 
     /** A fixed test key (it signs nothing outside tests), so that the signed regression inputs keep verifying. */
