@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.kakehashi.testfixtures.PostgresTestServer;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
+import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -51,6 +53,8 @@ import static org.awaitility.Awaitility.await;
  *     <li>A consumer (played by the test) terminates a negotiation: the provider's negotiation shows the reason.</li>
  * </ul>
  */
+@EndToEndTest
+@PostgresqlIntegrationTest
 class TerminationReasonTest {
 
     private static final String API_KEY = "termination-test-management-key";
