@@ -1,5 +1,6 @@
 package io.kakehashi.core.persistence;
 
+import io.kakehashi.testfixtures.Ports;
 import org.eclipse.edc.boot.system.ServiceLocator;
 import org.eclipse.edc.boot.system.ServiceLocatorImpl;
 import org.eclipse.edc.boot.system.runtime.BaseRuntime;
@@ -108,15 +109,15 @@ class SilentDatabaseTest {
                 Map.entry("edc.datasource.default.url", "jdbc:postgresql://127.0.0.1:%d/kakehashi".formatted(silent.getLocalPort())),
                 Map.entry("edc.datasource.default.user", "operator-user-7"),
                 Map.entry("edc.datasource.default.password", "operator-secret-7"),
-                Map.entry("web.http.port", String.valueOf(freePort())),
+                Map.entry("web.http.port", String.valueOf(Ports.freePort())),
                 Map.entry("web.http.path", "/api"),
-                Map.entry("web.http.management.port", String.valueOf(freePort())),
+                Map.entry("web.http.management.port", String.valueOf(Ports.freePort())),
                 Map.entry("web.http.management.path", "/management"),
                 Map.entry("web.http.management.auth.type", "tokenbased"),
                 Map.entry("web.http.management.auth.key", "silent-database-test-key"),
-                Map.entry("web.http.protocol.port", String.valueOf(freePort())),
+                Map.entry("web.http.protocol.port", String.valueOf(Ports.freePort())),
                 Map.entry("web.http.protocol.path", "/protocol"),
-                Map.entry("web.http.control.port", String.valueOf(freePort())),
+                Map.entry("web.http.control.port", String.valueOf(Ports.freePort())),
                 Map.entry("web.http.control.path", "/control"),
                 Map.entry("edc.participant.id", "silent-database-test"),
                 Map.entry("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer"),
@@ -168,14 +169,6 @@ class SilentDatabaseTest {
             all.append(t).append('\n');
         }
         return all.toString();
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String tempVault() {

@@ -1,10 +1,11 @@
 package io.kakehashi.core.security;
 
-import io.kakehashi.testfixtures.PostgresTestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.testfixtures.PostgresTestServer;
+import io.kakehashi.testfixtures.RuntimeSettings;
 import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -245,14 +244,6 @@ class CounterpartyDestinationAttackTest {
         return captured;
     }
 
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Writes to the original stream and keeps a copy. */
     private static final class Tee extends OutputStream {
         private final OutputStream original;
@@ -283,25 +274,11 @@ class CounterpartyDestinationAttackTest {
     /** One runtime's configuration, ports and HTTP calls. */
     private static final class Connector {
         private final String id;
-        private final Map<String, String> config = new HashMap<>();
-        private final int management = freePort();
-        private final int protocol = freePort();
+        private final RuntimeSettings config;
 
         private Connector(String id) {
             this.id = id;
-            config.put("edc.participant.id", id);
-            config.put("edc.component.id", id);
-            config.put("web.http.port", String.valueOf(freePort()));
-            config.put("web.http.path", "/api");
-            config.put("web.http.management.port", String.valueOf(management));
-            config.put("web.http.management.path", "/management");
-            config.put("web.http.management.auth.type", "tokenbased");
-            config.put("web.http.management.auth.key", API_KEY);
-            config.put("web.http.protocol.port", String.valueOf(protocol));
-            config.put("web.http.protocol.path", "/protocol");
-            config.put("web.http.control.port", String.valueOf(freePort()));
-            config.put("web.http.control.path", "/control");
-            config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocol));
+            config = new RuntimeSettings(id, API_KEY);
             config.put("edc.transfer.proxy.token.signer.privatekey.alias", TOKEN_SIGNER);
             config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
             try {
@@ -336,14 +313,13 @@ class CounterpartyDestinationAttackTest {
             }
         }
 
-
         RuntimeExtension runtime() {
             return new RuntimePerClassExtension(new EmbeddedRuntime(id, new URL[0])
-                    .configurationProvider(() -> ConfigFactory.fromMap(config)));
+                    .configurationProvider(() -> ConfigFactory.fromMap(config.asMap())));
         }
 
         String dspBase() {
-            return "http://127.0.0.1:%d/protocol/2025-1".formatted(protocol);
+            return config.protocolUrl() + "/2025-1";
         }
 
         /** Sends a DSP message as the consumer, with the mock identity's token for it. */
@@ -392,7 +368,7 @@ class CounterpartyDestinationAttackTest {
         }
 
         private URI uri(String path) {
-            return URI.create("http://127.0.0.1:%d/management%s".formatted(management, path));
+            return URI.create(config.managementUrl() + path);
         }
 
         private JsonNode management(HttpRequest.Builder request) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.kakehashi.testfixtures.PostgresTestServer;
+import io.kakehashi.testfixtures.RuntimeSettings;
 import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
@@ -31,7 +32,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -247,14 +247,6 @@ class TerminationReasonTest {
         }
     }
 
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A data source that accepts connections and never answers: a transfer from it stays STARTED. */
     private static final class SilentServer implements AutoCloseable {
         private final ServerSocket socket;
@@ -332,27 +324,11 @@ class TerminationReasonTest {
     /** One runtime's configuration, ports and HTTP calls. */
     private static final class Connector {
         private final String id;
-        private final Map<String, String> config = new HashMap<>();
-        private final int management = freePort();
-        private final int protocol = freePort();
+        private final RuntimeSettings config;
 
         private Connector(String id) {
             this.id = id;
-            config.put("edc.participant.id", id);
-            config.put("edc.component.id", id);
-            config.put("web.http.port", String.valueOf(freePort()));
-            config.put("web.http.path", "/api");
-            config.put("web.http.management.port", String.valueOf(management));
-            config.put("web.http.management.path", "/management");
-            config.put("web.http.management.auth.type", "tokenbased");
-            config.put("web.http.management.auth.key", API_KEY);
-            config.put("web.http.protocol.port", String.valueOf(protocol));
-            config.put("web.http.protocol.path", "/protocol");
-            config.put("web.http.control.port", String.valueOf(freePort()));
-            config.put("web.http.control.path", "/control");
-            config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocol));
-            config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
-            config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
+            config = new RuntimeSettings(id, API_KEY).dataPlaneTokenKeys();
             try {
                 config.put("kakehashi.vault.path", Files.createTempDirectory("kakehashi-reasons-" + id).resolve("vault.p12").toString());
             } catch (IOException e) {
@@ -367,11 +343,11 @@ class TerminationReasonTest {
 
         RuntimeExtension runtime() {
             return new RuntimePerClassExtension(new EmbeddedRuntime(id, new URL[0])
-                    .configurationProvider(() -> ConfigFactory.fromMap(config)));
+                    .configurationProvider(() -> ConfigFactory.fromMap(config.asMap())));
         }
 
         String dspBase() {
-            return "http://127.0.0.1:%d/protocol/2025-1".formatted(protocol);
+            return config.protocolUrl() + "/2025-1";
         }
 
         /** Sends a DSP message to this runtime as another participant, with the mock identity's token. */
@@ -415,7 +391,7 @@ class TerminationReasonTest {
         }
 
         private URI uri(String path) {
-            return URI.create("http://127.0.0.1:%d/management%s".formatted(management, path));
+            return URI.create(config.managementUrl() + path);
         }
 
         private JsonNode management(HttpRequest.Builder request) {

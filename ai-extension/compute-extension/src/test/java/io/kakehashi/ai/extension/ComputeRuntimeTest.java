@@ -8,6 +8,7 @@ import io.kakehashi.ai.spi.JobOutput;
 import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.testfixtures.Ports;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ComputeRuntimeTest {
 
     private static final String API_KEY = "compute-test-key";
-    private static final int MANAGEMENT_PORT = freePort();
+    private static final int MANAGEMENT_PORT = Ports.freePort();
     private static final Path DATA = data();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -67,16 +67,16 @@ class ComputeRuntimeTest {
             .configurationProvider(() -> {
                 var config = new HashMap<String, String>();
                 config.put("edc.participant.id", "jp-machine-tool-maker");
-                config.put("web.http.port", String.valueOf(freePort()));
+                config.put("web.http.port", String.valueOf(Ports.freePort()));
                 config.put("web.http.path", "/api");
                 config.put("web.http.management.port", String.valueOf(MANAGEMENT_PORT));
                 config.put("web.http.management.path", "/management");
                 config.put("web.http.management.auth.type", "tokenbased");
                 config.put("web.http.management.auth.key", API_KEY);
-                var protocolPort = freePort();
+                var protocolPort = Ports.freePort();
                 config.put("web.http.protocol.port", String.valueOf(protocolPort));
                 config.put("web.http.protocol.path", "/protocol");
-                config.put("web.http.control.port", String.valueOf(freePort()));
+                config.put("web.http.control.port", String.valueOf(Ports.freePort()));
                 config.put("web.http.control.path", "/control");
                 config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
                 config.put("kakehashi.ai.jobs.time-limit", "PT1M");
@@ -92,14 +92,6 @@ class ComputeRuntimeTest {
                 csv.append(i % 3 == 0 ? "Aichi" : "Osaka").append(',').append(40 + i).append('\n');
             }
             return Files.writeString(dir.resolve("machines.csv"), csv);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

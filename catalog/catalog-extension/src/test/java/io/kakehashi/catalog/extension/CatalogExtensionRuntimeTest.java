@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kakehashi.catalog.core.DcatCatalogStore;
+import io.kakehashi.testfixtures.Ports;
 import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CatalogExtensionRuntimeTest {
 
     private static final String API_KEY = "runtime-test-key";
-    private static final int MANAGEMENT_PORT = freePort();
+    private static final int MANAGEMENT_PORT = Ports.freePort();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -43,30 +43,22 @@ class CatalogExtensionRuntimeTest {
             .configurationProvider(() -> {
                 var config = new HashMap<String, String>();
                 config.put("edc.participant.id", "catalog-test-provider");
-                config.put("web.http.port", String.valueOf(freePort()));
+                config.put("web.http.port", String.valueOf(Ports.freePort()));
                 config.put("web.http.path", "/api");
                 config.put("web.http.management.port", String.valueOf(MANAGEMENT_PORT));
                 config.put("web.http.management.path", "/management");
                 config.put("web.http.management.auth.type", "tokenbased");
                 config.put("web.http.management.auth.key", API_KEY);
-                var protocolPort = freePort();
+                var protocolPort = Ports.freePort();
                 config.put("web.http.protocol.port", String.valueOf(protocolPort));
                 config.put("web.http.protocol.path", "/protocol");
-                config.put("web.http.control.port", String.valueOf(freePort()));
+                config.put("web.http.control.port", String.valueOf(Ports.freePort()));
                 config.put("web.http.control.path", "/control");
                 config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
                 config.put("kakehashi.catalog.storage", "tdb2");
                 config.put("kakehashi.catalog.dir", Path.of("target", "runtime-test-catalog-" + UUID.randomUUID()).toString());
                 return ConfigFactory.fromMap(config);
             }));
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static HttpResponse<String> send(String method, String path, String contentType, String body, boolean authenticated) {
         var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/management%s".formatted(MANAGEMENT_PORT, path)))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kakehashi.catalog.core.CatalogSearch;
 import io.kakehashi.catalog.core.PeerCatalogStore;
 import io.kakehashi.catalog.core.SearchScope;
+import io.kakehashi.testfixtures.Ports;
 import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
@@ -14,8 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -41,16 +40,16 @@ import static org.awaitility.Awaitility.await;
 class FederatedCatalogRuntimeTest {
 
     private static final String API_KEY = "federation-test-key";
-    private static final int PROVIDER_MANAGEMENT = freePort();
-    private static final int PROVIDER_PROTOCOL = freePort();
-    private static final int CONSUMER_MANAGEMENT = freePort();
+    private static final int PROVIDER_MANAGEMENT = Ports.freePort();
+    private static final int PROVIDER_PROTOCOL = Ports.freePort();
+    private static final int CONSUMER_MANAGEMENT = Ports.freePort();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @RegisterExtension
     static final RuntimeExtension PROVIDER = runtime("provider", PROVIDER_MANAGEMENT, PROVIDER_PROTOCOL, Map.of());
 
     @RegisterExtension
-    static final RuntimeExtension CONSUMER = runtime("consumer", CONSUMER_MANAGEMENT, freePort(), Map.of(
+    static final RuntimeExtension CONSUMER = runtime("consumer", CONSUMER_MANAGEMENT, Ports.freePort(), Map.of(
             "kakehashi.catalog.crawler.peers", "provider=http://127.0.0.1:%d/protocol/2025-1".formatted(PROVIDER_PROTOCOL),
             "kakehashi.catalog.crawler.interval", "PT1S",
             "kakehashi.catalog.crawler.timeout", "PT20S"));
@@ -59,7 +58,7 @@ class FederatedCatalogRuntimeTest {
         return new RuntimePerClassExtension(new EmbeddedRuntime(participant, new URL[0]).configurationProvider(() -> {
             var config = new HashMap<String, String>();
             config.put("edc.participant.id", participant);
-            config.put("web.http.port", String.valueOf(freePort()));
+            config.put("web.http.port", String.valueOf(Ports.freePort()));
             config.put("web.http.path", "/api");
             config.put("web.http.management.port", String.valueOf(managementPort));
             config.put("web.http.management.path", "/management");
@@ -67,21 +66,13 @@ class FederatedCatalogRuntimeTest {
             config.put("web.http.management.auth.key", API_KEY);
             config.put("web.http.protocol.port", String.valueOf(protocolPort));
             config.put("web.http.protocol.path", "/protocol");
-            config.put("web.http.control.port", String.valueOf(freePort()));
+            config.put("web.http.control.port", String.valueOf(Ports.freePort()));
             config.put("web.http.control.path", "/control");
             config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
             config.put("kakehashi.catalog.storage", "memory");
             config.putAll(extra);
             return ConfigFactory.fromMap(config);
         }));
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static int post(String path, String body) {

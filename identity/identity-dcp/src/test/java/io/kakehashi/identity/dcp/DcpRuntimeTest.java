@@ -2,11 +2,12 @@ package io.kakehashi.identity.dcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.identity.credentials.CredentialIssuer;
-import io.kakehashi.identity.credentials.CredentialTestFixtures;
 import io.kakehashi.identity.credentials.CredentialTestFixtures.Authority;
+import io.kakehashi.identity.credentials.CredentialTestFixtures;
 import io.kakehashi.identity.credentials.Credentials;
 import io.kakehashi.identity.credentials.StatusEntry;
 import io.kakehashi.identity.did.DidDocumentServer;
+import io.kakehashi.testfixtures.Ports;
 import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -183,20 +182,12 @@ class DcpRuntimeTest {
         }
     }
 
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** One connector's ports, DID and configuration. */
     private static final class Node {
         final String name;
-        final int identityPort = freePort();
-        final int protocolPort = freePort();
-        final int managementPort = freePort();
+        final int identityPort = Ports.freePort();
+        final int protocolPort = Ports.freePort();
+        final int managementPort = Ports.freePort();
         final String did;
         final Path credentials;
 
@@ -211,7 +202,7 @@ class DcpRuntimeTest {
                 var config = new HashMap<String, String>();
                 config.put("edc.participant.id", did);
                 config.put("edc.component.id", name);
-                config.put("web.http.port", String.valueOf(freePort()));
+                config.put("web.http.port", String.valueOf(Ports.freePort()));
                 config.put("web.http.path", "/api");
                 config.put("web.http.management.port", String.valueOf(managementPort));
                 config.put("web.http.management.path", "/management");
@@ -219,7 +210,7 @@ class DcpRuntimeTest {
                 config.put("web.http.management.auth.key", API_KEY);
                 config.put("web.http.protocol.port", String.valueOf(protocolPort));
                 config.put("web.http.protocol.path", "/protocol");
-                config.put("web.http.control.port", String.valueOf(freePort()));
+                config.put("web.http.control.port", String.valueOf(Ports.freePort()));
                 config.put("web.http.control.path", "/control");
                 config.put("web.http.identity.port", String.valueOf(identityPort));
                 config.put("web.http.identity.path", "/identity");

@@ -2,8 +2,8 @@ package io.kakehashi.samples.tck;
 
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
-import io.kakehashi.samples.support.Ports;
 import io.kakehashi.samples.support.WorkDirectory;
+import io.kakehashi.testfixtures.Ports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

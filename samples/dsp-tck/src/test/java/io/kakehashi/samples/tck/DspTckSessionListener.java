@@ -1,6 +1,6 @@
 package io.kakehashi.samples.tck;
 
-import io.kakehashi.samples.support.Ports;
+import io.kakehashi.testfixtures.Ports;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 import org.junit.platform.launcher.TestExecutionListener;

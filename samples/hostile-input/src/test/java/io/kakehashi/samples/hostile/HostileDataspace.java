@@ -1,6 +1,5 @@
 package io.kakehashi.samples.hostile;
 
-import io.kakehashi.testfixtures.PostgresTestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.samples.hostile.rogue.RogueMemberExtension;
@@ -9,8 +8,9 @@ import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.ManagementClient;
-import io.kakehashi.samples.support.Ports;
 import io.kakehashi.samples.support.WorkDirectory;
+import io.kakehashi.testfixtures.Ports;
+import io.kakehashi.testfixtures.PostgresTestServer;
 
 import java.io.IOException;
 import java.io.OutputStream;

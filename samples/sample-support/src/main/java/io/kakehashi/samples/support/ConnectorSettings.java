@@ -1,5 +1,6 @@
 package io.kakehashi.samples.support;
 
+import io.kakehashi.testfixtures.Ports;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -3,6 +3,7 @@ package io.kakehashi.samples.support;
 import io.kakehashi.identity.issuer.Authority;
 import io.kakehashi.identity.issuer.AuthorityFileServer;
 import io.kakehashi.identity.issuer.IssuerTool;
+import io.kakehashi.testfixtures.Ports;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -48,7 +48,7 @@ public final class FileServer implements AutoCloseable {
                     }
                 }
             });
-            server.setExecutor(Executors.newCachedThreadPool(Ports::daemonThread));
+            server.setExecutor(Executors.newCachedThreadPool(DaemonThreads::daemonThread));
             server.start();
             return new FileServer(server);
         } catch (IOException e) {

@@ -81,7 +81,7 @@ public final class HttpSink implements AutoCloseable {
                     sink.future(name).complete(target);
                 }
             });
-            server.setExecutor(Executors.newCachedThreadPool(Ports::daemonThread));
+            server.setExecutor(Executors.newCachedThreadPool(DaemonThreads::daemonThread));
             server.start();
             return sink;
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import io.kakehashi.testfixtures.RuntimeSettings;
 import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -32,9 +32,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -146,36 +144,14 @@ class ConsumerDecisionsRuntimeTest {
         return body;
     }
 
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** One runtime's configuration, ports and management calls. */
     private static final class Connector {
         private final String id;
-        private final Map<String, String> config = new HashMap<>();
-        private final int management = freePort();
-        private final int protocol = freePort();
+        private final RuntimeSettings config;
 
         private Connector(String id) {
             this.id = id;
-            config.put("edc.participant.id", id);
-            config.put("edc.component.id", id);
-            config.put("web.http.port", String.valueOf(freePort()));
-            config.put("web.http.path", "/api");
-            config.put("web.http.management.port", String.valueOf(management));
-            config.put("web.http.management.path", "/management");
-            config.put("web.http.management.auth.type", "tokenbased");
-            config.put("web.http.management.auth.key", API_KEY);
-            config.put("web.http.protocol.port", String.valueOf(protocol));
-            config.put("web.http.protocol.path", "/protocol");
-            config.put("web.http.control.port", String.valueOf(freePort()));
-            config.put("web.http.control.path", "/control");
-            config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocol));
+            config = new RuntimeSettings(id, API_KEY);
             try {
                 config.put("kakehashi.decisionlog.dir", Files.createTempDirectory("kakehashi-consumer-decisions-" + id).toString());
             } catch (IOException e) {
@@ -186,7 +162,7 @@ class ConsumerDecisionsRuntimeTest {
         RuntimeExtension runtime() {
             var key = signingKey();
             return new RuntimePerClassExtension(new EmbeddedRuntime(id, new URL[0])
-                    .configurationProvider(() -> ConfigFactory.fromMap(config))
+                    .configurationProvider(() -> ConfigFactory.fromMap(config.asMap()))
                     .registerServiceMock(ConnectorSigningKey.class, () -> key));
         }
 
@@ -199,7 +175,7 @@ class ConsumerDecisionsRuntimeTest {
         }
 
         String dspBase() {
-            return "http://127.0.0.1:%d/protocol/2025-1".formatted(protocol);
+            return config.protocolUrl() + "/2025-1";
         }
 
         JsonNode post(String path, JsonNode body) {
@@ -220,7 +196,7 @@ class ConsumerDecisionsRuntimeTest {
         }
 
         private URI uri(String path) {
-            return URI.create("http://127.0.0.1:%d/management%s".formatted(management, path));
+            return URI.create(config.managementUrl() + path);
         }
 
         private static JsonNode json(String text) {

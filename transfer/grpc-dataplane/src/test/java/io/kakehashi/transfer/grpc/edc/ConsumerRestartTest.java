@@ -6,11 +6,11 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.kakehashi.testfixtures.Ports;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.InProcessGrpc;
 import io.kakehashi.transfer.grpc.TestContent;
-import io.kakehashi.transfer.grpc.TestPorts;
 import io.kakehashi.transfer.grpc.TestTokens;
 import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
@@ -76,7 +76,7 @@ class ConsumerRestartTest {
     private final TransferMeters providerMeters = new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC());
     private final TransferRegistry<BulkSource> providerSources = new TransferRegistry<>();
     private final TransferRegistry<RecordStream> providerStreams = new TransferRegistry<>();
-    private final int providerPort = TestPorts.free();
+    private final int providerPort = Ports.freePort();
     private Server provider;
     private InProcessGrpc consumerEndpoint;
 

@@ -2,6 +2,7 @@ package io.kakehashi.transfer.grpc.edc;
 
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import io.kakehashi.testfixtures.MapVault;
+import io.kakehashi.testfixtures.Ports;
 import io.kakehashi.transfer.grpc.TestContent;
 import io.kakehashi.transfer.grpc.stream.RecordSource;
 import org.eclipse.edc.boot.system.injection.ObjectFactory;
@@ -98,7 +99,7 @@ class GrpcDataPlaneExtensionTest {
 
     @BeforeEach
     void setUp(ServiceExtensionContext context) throws IOException {
-        var port = io.kakehashi.transfer.grpc.TestPorts.free();
+        var port = Ports.freePort();
         settings = Map.of(
                 GrpcDataPlaneExtension.PORT, String.valueOf(port),
                 GrpcDataPlaneExtension.TOKEN_RECHECK, "PT0.2S",

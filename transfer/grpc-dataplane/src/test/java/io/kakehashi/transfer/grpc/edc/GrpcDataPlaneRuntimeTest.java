@@ -2,9 +2,9 @@ package io.kakehashi.transfer.grpc.edc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.kakehashi.testfixtures.Ports;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.selection.AwaitingDataPlaneSelector;
-import org.eclipse.edc.connector.dataplane.selector.spi.DataPlaneSelectorService;
 import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
 import io.kakehashi.transfer.grpc.v1.BulkTransferGrpc;
 import io.kakehashi.transfer.grpc.v1.OffsetRequest;
@@ -42,9 +42,9 @@ import static org.awaitility.Awaitility.await;
 class GrpcDataPlaneRuntimeTest {
 
     private static final String API_KEY = "runtime-test-key";
-    private static final int MANAGEMENT_PORT = freePort();
-    private static final int GRPC_PORT = freePort();
-    private static final int CONTROL_PORT = freePort();
+    private static final int MANAGEMENT_PORT = Ports.freePort();
+    private static final int GRPC_PORT = Ports.freePort();
+    private static final int CONTROL_PORT = Ports.freePort();
     private static final Path RECORD_FILES = temporaryDirectory("kakehashi-record-files");
 
     @RegisterExtension
@@ -52,13 +52,13 @@ class GrpcDataPlaneRuntimeTest {
             .configurationProvider(() -> {
                 var config = new HashMap<String, String>();
                 config.put("edc.participant.id", "grpc-test-provider");
-                config.put("web.http.port", String.valueOf(freePort()));
+                config.put("web.http.port", String.valueOf(Ports.freePort()));
                 config.put("web.http.path", "/api");
                 config.put("web.http.management.port", String.valueOf(MANAGEMENT_PORT));
                 config.put("web.http.management.path", "/management");
                 config.put("web.http.management.auth.type", "tokenbased");
                 config.put("web.http.management.auth.key", API_KEY);
-                var protocolPort = freePort();
+                var protocolPort = Ports.freePort();
                 config.put("web.http.protocol.port", String.valueOf(protocolPort));
                 config.put("web.http.protocol.path", "/protocol");
                 config.put("web.http.control.port", String.valueOf(CONTROL_PORT));
@@ -71,10 +71,6 @@ class GrpcDataPlaneRuntimeTest {
                 config.put("kakehashi.transfer.stream.state-directory", RECORD_FILES.resolveSibling(RECORD_FILES.getFileName() + "-state").toString());
                 return ConfigFactory.fromMap(config);
             }));
-
-    private static int freePort() {
-        return io.kakehashi.transfer.grpc.TestPorts.free();
-    }
 
     private static Path temporaryDirectory(String prefix) {
         try {

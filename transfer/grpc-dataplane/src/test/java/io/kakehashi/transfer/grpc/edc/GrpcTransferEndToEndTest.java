@@ -3,6 +3,8 @@ package io.kakehashi.transfer.grpc.edc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.testfixtures.Ports;
+import io.kakehashi.testfixtures.RuntimeSettings;
 import io.kakehashi.transfer.grpc.TestContent;
 import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
@@ -24,8 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -259,35 +259,15 @@ class GrpcTransferEndToEndTest {
         return body;
     }
 
-    private static int freePort() {
-        return io.kakehashi.transfer.grpc.TestPorts.free();
-    }
-
     /** One connector's ports and management calls. */
     private static final class Connector {
         private final String id;
-        private final Map<String, String> config = new HashMap<>();
-        private final int management = freePort();
-        private final int protocol = freePort();
-        private final int grpc = freePort();
+        private final RuntimeSettings config;
+        private final int grpc = Ports.freePort();
 
         private Connector(String id) {
             this.id = id;
-            config.put("edc.participant.id", id);
-            config.put("edc.component.id", id);
-            config.put("web.http.port", String.valueOf(freePort()));
-            config.put("web.http.path", "/api");
-            config.put("web.http.management.port", String.valueOf(management));
-            config.put("web.http.management.path", "/management");
-            config.put("web.http.management.auth.type", "tokenbased");
-            config.put("web.http.management.auth.key", API_KEY);
-            config.put("web.http.protocol.port", String.valueOf(protocol));
-            config.put("web.http.protocol.path", "/protocol");
-            config.put("web.http.control.port", String.valueOf(freePort()));
-            config.put("web.http.control.path", "/control");
-            config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocol));
-            config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
-            config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
+            config = new RuntimeSettings(id, API_KEY).dataPlaneTokenKeys();
             config.put("kakehashi.transfer.grpc.port", String.valueOf(grpc));
         }
 
@@ -315,11 +295,11 @@ class GrpcTransferEndToEndTest {
 
         RuntimeExtension runtime() {
             return new RuntimePerClassExtension(new EmbeddedRuntime(id, new URL[0])
-                    .configurationProvider(() -> ConfigFactory.fromMap(config)));
+                    .configurationProvider(() -> ConfigFactory.fromMap(config.asMap())));
         }
 
         String dsp() {
-            return "http://127.0.0.1:%d/protocol/2025-1".formatted(protocol);
+            return config.protocolUrl() + "/2025-1";
         }
 
         JsonNode post(String path, JsonNode body) {
@@ -341,7 +321,7 @@ class GrpcTransferEndToEndTest {
         }
 
         private URI uri(String path) {
-            return URI.create("http://127.0.0.1:%d/management%s".formatted(management, path));
+            return URI.create(config.managementUrl() + path);
         }
 
         private JsonNode send(HttpRequest.Builder request) {

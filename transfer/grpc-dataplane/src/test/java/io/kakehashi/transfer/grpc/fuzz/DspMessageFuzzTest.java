@@ -2,7 +2,7 @@ package io.kakehashi.transfer.grpc.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JacksonException;
-import io.kakehashi.transfer.grpc.TestPorts;
+import io.kakehashi.testfixtures.Ports;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.edc.connector.controlplane.catalog.spi.CatalogError;
@@ -10,25 +10,25 @@ import org.eclipse.edc.connector.controlplane.catalog.spi.CatalogRequestMessage;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationError;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractRequestMessage;
-import org.eclipse.edc.connector.controlplane.transfer.spi.types.protocol.TransferError;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.protocol.TransferError;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.protocol.TransferRequestMessage;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.protocol.TransferTerminationMessage;
-import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.jsonld.spi.JsonLd;
+import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
 import org.eclipse.edc.protocol.dsp.http.spi.message.DspRequestHandler;
 import org.eclipse.edc.protocol.dsp.http.spi.message.PostDspRequest;
-import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.system.configuration.Config;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
 import org.eclipse.edc.spi.types.TypeManager;
 import org.eclipse.edc.spi.types.domain.message.ErrorMessage;
 import org.eclipse.edc.spi.types.domain.message.RemoteMessage;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.AfterAll;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,21 +166,21 @@ class DspMessageFuzzTest {
     private static Config configuration() {
         var config = new HashMap<String, String>();
         config.put("edc.participant.id", "dsp-fuzz-provider");
-        config.put("web.http.port", String.valueOf(TestPorts.free()));
+        config.put("web.http.port", String.valueOf(Ports.freePort()));
         config.put("web.http.path", "/api");
-        config.put("web.http.management.port", String.valueOf(TestPorts.free()));
+        config.put("web.http.management.port", String.valueOf(Ports.freePort()));
         config.put("web.http.management.path", "/management");
         config.put("web.http.management.auth.type", "tokenbased");
         config.put("web.http.management.auth.key", "dsp-fuzz-key");
-        var protocolPort = TestPorts.free();
+        var protocolPort = Ports.freePort();
         config.put("web.http.protocol.port", String.valueOf(protocolPort));
         config.put("web.http.protocol.path", "/protocol");
-        config.put("web.http.control.port", String.valueOf(TestPorts.free()));
+        config.put("web.http.control.port", String.valueOf(Ports.freePort()));
         config.put("web.http.control.path", "/control");
         config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocolPort));
         config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
         config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
-        config.put("kakehashi.transfer.grpc.port", String.valueOf(TestPorts.free()));
+        config.put("kakehashi.transfer.grpc.port", String.valueOf(Ports.freePort()));
         return ConfigFactory.fromMap(config);
     }
 

@@ -9,9 +9,9 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.kakehashi.testfixtures.Ports;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.TestContent;
-import io.kakehashi.transfer.grpc.TestPorts;
 import io.kakehashi.transfer.grpc.TestTokens;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.TransferRegistry;
@@ -64,7 +64,7 @@ class ProviderRestartTest {
     private final TestTokens tokens = new TestTokens();
     private final GrpcTransferConfig config = GrpcTransferConfig.defaults().withChunkSize(CHUNK);
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final int port = TestPorts.free();
+    private final int port = Ports.freePort();
     private final ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     private Server server;
 

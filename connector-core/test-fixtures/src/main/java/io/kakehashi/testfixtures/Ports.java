@@ -1,4 +1,4 @@
-package io.kakehashi.samples.support;
+package io.kakehashi.testfixtures;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,15 +47,6 @@ public final class Ports {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on loopback", e);
         }
-    }
-
-    /**
-     * A daemon thread for the loopback servers of the samples, so that they never keep a JVM alive.
-     */
-    static Thread daemonThread(Runnable runnable) {
-        var thread = new Thread(runnable, "sample-http");
-        thread.setDaemon(true);
-        return thread;
     }
 
     private static boolean isFree(int port) {

@@ -1,4 +1,4 @@
-package io.kakehashi.samples.support;
+package io.kakehashi.testfixtures;
 
 import org.junit.jupiter.api.Test;
 
