@@ -206,7 +206,8 @@ public final class ComputeTransferService implements TransferService {
         if (job.state() == JobState.COMPLETED) {
             var output = jobs.takeResult(job.id());
             if (output.isEmpty()) {
-                var reason = "the result of job %s is no longer kept by the provider".formatted(job.id());
+                var reason = ("the result of job %s is no longer kept by the provider (more results waited than it keeps, or it restarted"
+                        + " before the result was delivered); request the job again").formatted(job.id());
                 deliver(flow, ResultDocument.ended(job.id(), JobState.FAILED, reason), false, reason);
                 return;
             }

@@ -115,6 +115,21 @@ class ComputeTransferServiceRestartTest {
     }
 
     @Test
+    void aFlowWhoseJobCompletedBeforeTheRestart_shouldSayItsResultIsLost() throws Exception {
+        store.create(JobRecord.queued("process-4", agreement.getId(), agreement.getAssetId(), "ai-vendor", SQL, BEFORE));
+        store.update("process-4", j -> j.asAdmitted(BEFORE));
+        store.update("process-4", j -> j.withState(JobState.RUNNING, null, BEFORE));
+        store.update("process-4", j -> j.completed(TABLE.hash(), BEFORE));
+
+        var ended = service.transfer(start("process-4")).get(10, TimeUnit.SECONDS);
+
+        // the document with this reason could not be pushed here: the flow's failure says so, and the job stays as it was
+        assertThat(ended.failed()).isTrue();
+        assertThat(store.findById("process-4").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(runs).isEmpty();
+    }
+
+    @Test
     void aNewFlowAfterARestart_shouldStillNeedTheConsumersVerifiedAgent() throws Exception {
         var flow = service.transfer(start("process-3"));
 
