@@ -57,6 +57,8 @@ public final class ComputeJobService {
     /** Job parameter: {@code true} when a training job asks for its model, not only its metrics. */
     public static final String EXPORT_MODEL = "exportModel";
     private static final String DENIED = "denied by policy";
+    /** How the reason of a job that a restart of the provider ended begins. */
+    public static final String RESTARTED = "the provider restarted while the job ran";
 
     private final ComputeJobStore store;
     private final EpsilonLedger ledger;
@@ -128,6 +130,15 @@ public final class ComputeJobService {
      * or the ε budget refused it, {@code QUEUED} or further when it was admitted.
      */
     public ServiceResult<JobRecord> submit(ParticipantAgent consumer, ContractAgreement agreement, JobDescription description) {
+        return submit(consumer, agreement, description, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Submits a job under the id the caller gives (the transport uses its flow's id, so the job is found again when
+     * the flow is started anew after a restart); as {@link #submit(ParticipantAgent, ContractAgreement, JobDescription)}
+     * otherwise, and {@code conflict} when a job has that id.
+     */
+    public ServiceResult<JobRecord> submit(ParticipantAgent consumer, ContractAgreement agreement, JobDescription description, String jobId) {
         var runner = runners.get(description.type());
         if (runner == null) {
             return ServiceResult.badRequest("no runner for %s jobs on this connector".formatted(description.type().policyName()));
@@ -145,10 +156,11 @@ public final class ComputeJobService {
         }
 
         var now = clock.instant();
-        var job = JobRecord.queued(UUID.randomUUID().toString(), agreement.getId(), agreement.getAssetId(), consumer.getIdentity(), description, now);
+        var job = JobRecord.queued(jobId, agreement.getId(), agreement.getAssetId(), consumer.getIdentity(), description, now);
         var created = store.create(job);
         if (created.failed()) {
-            return ServiceResult.unexpected(created.getFailureDetail());
+            return store.findById(jobId).isPresent() ? ServiceResult.conflict("job %s already exists".formatted(jobId))
+                    : ServiceResult.unexpected(created.getFailureDetail());
         }
 
         var terms = AgreementTerms.of(agreement.getPolicy());
@@ -182,15 +194,120 @@ public final class ComputeJobService {
 
         var signal = new CancellationSignal();
         running.put(job.id(), signal);
-        var run = new JobRun(admitted.getContent(), description, asset.getContent(), limits, terms.minAggregation(),
+        return ServiceResult.success(launch(runner, admitted.getContent(), description, asset.getContent(), terms, exportsModel, signal));
+    }
+
+    /**
+     * Takes up a job the store holds {@code QUEUED} or {@code RUNNING} that no runner of this service owns — after a
+     * restart of the provider, every such job. A job the policy admitted is run again from the start, as it was
+     * admitted: SQL, training and evaluation are deterministic given their description, the asset and the agreement,
+     * so the consumer gets the result the first run would have given. It is the same job: {@code compute.jobCount}
+     * counts it once, and its ε was charged when it was admitted (a charge is per job id) and is not charged again.
+     * A job that cannot run again safely ends {@code FAILED} with a reason starting {@value #RESTARTED}: one not yet
+     * decided (its consumer's verified agent is gone with the process), a federated round (its noise would be drawn
+     * anew, and its round's deadline has passed), one whose model is no longer at hand ({@code description} null
+     * for a job with a model), or one whose {@code description} is not the job's. A final job, or one a runner owns,
+     * is answered as it is.
+     *
+     * @param agreement   the job's agreement (null when this connector no longer knows it: the job fails)
+     * @param description the job's description as the consumer sent it (its flow's destination), or null: then a
+     *                    job without a model is rebuilt from its stored type and parameters
+     */
+    public ServiceResult<JobRecord> resume(ContractAgreement agreement, String jobId, JobDescription description) {
+        var found = store.findById(jobId);
+        if (found.isEmpty()) {
+            return ServiceResult.notFound("job %s not found".formatted(jobId));
+        }
+        var job = found.get();
+        var signal = new CancellationSignal();
+        if (job.state().isFinal() || running.putIfAbsent(jobId, signal) != null) {
+            return ServiceResult.success(job);
+        }
+        var refusal = cannotRunAgain(job, agreement, description);
+        if (refusal != null) {
+            running.remove(jobId, signal);
+            monitor.warning("Compute job %s (%s) was %s when the connector stopped; it ends FAILED: %s"
+                    .formatted(jobId, job.type().policyName(), job.state(), refusal));
+            return ServiceResult.success(fail(jobId, RESTARTED + "; " + refusal));
+        }
+        var again = description != null ? description : JobDescription.of(job.type(), job.parameters());
+        var asset = assets.resolve(agreement.getAssetId());
+        if (asset.failed()) {
+            running.remove(jobId, signal);
+            return ServiceResult.success(fail(jobId, RESTARTED + "; asset %s cannot be computed on: %s".formatted(agreement.getAssetId(), asset.getFailureDetail())));
+        }
+        var terms = AgreementTerms.of(agreement.getPolicy());
+        var exportsModel = job.type() == JobType.TRAINING && again.parameter(EXPORT_MODEL).map("true"::equals).orElse(false);
+        monitor.info("Compute job %s (%s) was %s when the connector stopped; it runs again from the start".formatted(jobId, job.type().policyName(), job.state()));
+        return ServiceResult.success(launch(runners.get(job.type()), job, again, asset.getContent(), terms, exportsModel, signal));
+    }
+
+    /**
+     * Takes up every job the store holds {@code QUEUED} or {@code RUNNING} that no runner owns ({@link #resume}); what
+     * runs at start, once the runtime is ready. Answers how many it took up (run again or failed).
+     *
+     * @param agreements   the agreement of an id, null when unknown
+     * @param descriptions the description of a job as its consumer sent it, null when not at hand
+     */
+    public int resumeUnfinished(java.util.function.Function<String, ContractAgreement> agreements,
+                                java.util.function.Function<String, JobDescription> descriptions) {
+        var taken = 0;
+        for (var job : store.findUnfinished()) {
+            if (running.containsKey(job.id())) {
+                continue;
+            }
+            try {
+                var resumed = resume(agreements.apply(job.agreementId()), job.id(), descriptions.apply(job.id()));
+                if (resumed.succeeded()) {
+                    taken++;
+                }
+            } catch (RuntimeException e) {
+                monitor.severe("Compute job %s could not be taken up after a restart".formatted(job.id()), e);
+            }
+        }
+        return taken;
+    }
+
+    /** Whether a runner of this service owns the job now. */
+    public boolean isRunningHere(String jobId) {
+        return running.containsKey(jobId);
+    }
+
+    /** Why a job left unfinished by a restart cannot run again, or null when it can. */
+    private String cannotRunAgain(JobRecord job, ContractAgreement agreement, JobDescription description) {
+        if (!job.admitted()) {
+            return "it had not been decided yet and nothing ran; request it again";
+        }
+        if (job.type() == JobType.FL_ROUND) {
+            return "a federated round is not run again (its noise would be drawn anew and its round's deadline has passed)";
+        }
+        if (agreement == null || !agreement.getId().equals(job.agreementId())) {
+            return "its agreement %s is no longer known here".formatted(job.agreementId());
+        }
+        if (!runners.containsKey(job.type())) {
+            return "no runner for %s jobs on this connector".formatted(job.type().policyName());
+        }
+        if (description == null) {
+            return job.modelHash() == null ? null : "its model is no longer at hand to run it again; request it again";
+        }
+        if (description.type() != job.type() || !description.descriptionHash().equals(job.descriptionHash())
+                || !java.util.Objects.equals(description.modelHash().orElse(null), job.modelHash())) {
+            return "the description at hand is not the job's";
+        }
+        return null;
+    }
+
+    private JobRecord launch(JobRunner runner, JobRecord job, JobDescription description, io.kakehashi.ai.spi.TabularAsset asset,
+                             AgreementTerms terms, boolean exportsModel, CancellationSignal signal) {
+        var run = new JobRun(job, description, asset, limits, terms.minAggregation(),
                 exportsModel && terms.modelExport().orElse(false), fraction -> progress(job.id(), fraction), signal);
         try {
             executor.execute(() -> execute(runner, run));
         } catch (RejectedExecutionException e) {
-            running.remove(job.id());
-            return ServiceResult.success(fail(job.id(), "the connector is not accepting jobs now"));
+            running.remove(job.id(), signal);
+            return fail(job.id(), "the connector is not accepting jobs now");
         }
-        return ServiceResult.success(store.findById(job.id()).orElseThrow());
+        return store.findById(job.id()).orElseThrow();
     }
 
     /** Cancels a queued or running job; {@code requestedBy} names the side ("consumer", "provider"). */

@@ -40,6 +40,14 @@ public final class InMemoryComputeJobStore implements ComputeJobStore {
     }
 
     @Override
+    public List<JobRecord> findUnfinished() {
+        return jobs.values().stream()
+                .filter(job -> !job.state().isFinal())
+                .sorted(Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::id))
+                .toList();
+    }
+
+    @Override
     public StoreResult<JobRecord> update(String id, UnaryOperator<JobRecord> change) {
         var outcome = new StoreResult<?>[1];
         jobs.computeIfPresent(id, (key, before) -> {

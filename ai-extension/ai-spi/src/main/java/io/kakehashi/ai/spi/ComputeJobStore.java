@@ -22,6 +22,12 @@ public interface ComputeJobStore {
     List<JobRecord> findByAgreement(String agreementId);
 
     /**
+     * The jobs not yet in a final state (QUEUED or RUNNING), oldest first: after a restart of the provider no runner
+     * owns any of them, and the restart recovery looks at these only.
+     */
+    List<JobRecord> findUnfinished();
+
+    /**
      * Applies a change to a job atomically (no other update of the same job in between). {@code notFound} for an
      * unknown id; {@code generalError} when the change would move the job along a
      * transition that {@link JobState#TRANSITIONS} does not have (e.g. out of a final state), or change its identity

@@ -57,6 +57,27 @@ public abstract class ComputeJobStoreTestBase {
         }
 
         @Test
+        void findUnfinished_shouldListOnlyQueuedAndRunningJobsOldestFirst() {
+            var queued = job("agreement-" + UUID.randomUUID());
+            var running = JobRecord.queued(UUID.randomUUID().toString(), "agreement-2", "asset-1", "ai-vendor",
+                    JobDescription.of(JobType.SQL, Map.of("query", "SELECT 1")), T0.plusSeconds(1));
+            var completed = job("agreement-3");
+            var failed = job("agreement-3");
+            for (var created : new JobRecord[]{running, queued, completed, failed}) {
+                store().create(created);
+            }
+            store().update(running.id(), j -> j.withState(JobState.RUNNING, null, T0.plusSeconds(2)));
+            store().update(completed.id(), j -> j.withState(JobState.RUNNING, null, T0.plusSeconds(2)));
+            store().update(completed.id(), j -> j.completed("hash", T0.plusSeconds(3)));
+            store().update(failed.id(), j -> j.withState(JobState.FAILED, "denied by policy", T0.plusSeconds(2)));
+
+            var unfinished = store().findUnfinished();
+
+            assertThat(unfinished).extracting(JobRecord::id).doesNotContain(completed.id(), failed.id()).containsSubsequence(queued.id(), running.id());
+            assertThat(unfinished).allSatisfy(job -> assertThat(job.state().isFinal()).isFalse());
+        }
+
+        @Test
         void findByAgreement_shouldReturnOnlyThatAgreementsJobsOldestFirst() {
             var first = job("agreement-A");
             var other = job("agreement-B");

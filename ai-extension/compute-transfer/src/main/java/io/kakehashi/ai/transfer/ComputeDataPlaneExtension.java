@@ -1,6 +1,7 @@
 package io.kakehashi.ai.transfer;
 
 import io.kakehashi.ai.core.ComputeJobService;
+import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
@@ -54,6 +55,12 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
     static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(100);
     static final Duration MAX_PROGRESS_INTERVAL = Duration.ofMinutes(10);
 
+    /** The gRPC data plane's key: how long a push keeps retrying without progress (the result push outlasts a consumer's restart). */
+    public static final String RETRY_WINDOW = "kakehashi.transfer.grpc.retry-window";
+
+    @Setting(key = RETRY_WINDOW, defaultValue = "PT2M",
+            description = "How long the push of a job's result keeps retrying while the consumer cannot be reached (ISO 8601; the gRPC data plane's setting)")
+    private String retryWindow;
     @Setting(key = PROGRESS_INTERVAL, defaultValue = "PT2S",
             description = "How often a running job's state and progress are looked at and, when they changed, pushed to the consumer (ISO 8601, PT0.1S to PT10M)")
     private String progressInterval;
@@ -83,6 +90,7 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
     private ExecutorService executor;
     private java.util.concurrent.ScheduledExecutorService reporter;
     private ComputeTransferService service;
+    private org.eclipse.edc.spi.monitor.Monitor monitor;
 
     @Override
     public String name() {
@@ -91,6 +99,7 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
+        monitor = context.getMonitor().withPrefix("compute-transfer");
         var agents = new TransferAgents();
         policyEngine.registerPostValidator(TransferProcessPolicyContext.class, agents::remember);
         channels = new GrpcChannels();
@@ -101,8 +110,10 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
         // the data plane's record of the flow knows its agreement; the start message handed to a transfer service does not
         Function<String, ContractAgreement> agreementOfFlow = processId -> Optional.ofNullable(dataFlows.findById(processId))
                 .map(flow -> flow.getAgreementId()).map(agreements::findContractAgreement).orElse(null);
+        var window = SettingValues.require(SettingValues.duration(RETRY_WINDOW, retryWindow == null ? "PT2M" : retryWindow, Duration.ZERO,
+                Duration.ofDays(7)));
         service = new ComputeTransferService(jobs, agreementOfFlow, agents, channels, meters,
-                GrpcTransferConfig.defaults(), executor, reporter, interval, clock, context.getMonitor().withPrefix("compute-transfer"));
+                GrpcTransferConfig.defaults().withRetryWindow(window), executor, reporter, interval, clock, context.getMonitor().withPrefix("compute-transfer"));
         // before GrpcStream-PUSH's service (priority 10): the destination type tells them apart anyway
         transferServices.registerTransferService(20, service);
         pipelineService.registerFactory(new AdvertisedSinkType());
@@ -114,6 +125,35 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
                         : ValidationResult.failure(Violation.violation(parsed.getFailureDetail(), ComputeTransferAddresses.JOB));
             });
         }
+    }
+
+    /**
+     * Takes up the jobs this connector left QUEUED or RUNNING when it stopped ({@link ComputeJobService#resumeUnfinished}):
+     * each runs again from the start, with its description from its flow (the model of an evaluation travels only
+     * there), or ends FAILED with the reason. EDC starts the flows anew and the flow of each job pushes its end.
+     */
+    @Override
+    public void start() {
+        executor.execute(() -> {
+            try {
+                var taken = jobs.resumeUnfinished(agreements::findContractAgreement, this::descriptionOf);
+                if (taken > 0) {
+                    monitor.info("took up %d compute jobs left unfinished when this connector stopped".formatted(taken));
+                }
+            } catch (RuntimeException e) {
+                monitor.warning("cannot take up the compute jobs left unfinished: " + e.getMessage());
+            }
+        });
+    }
+
+    /** The job description a consumer sent in the destination of the flow with the job's id, or null. */
+    private JobDescription descriptionOf(String jobId) {
+        var flow = dataFlows.findById(jobId);
+        if (flow == null || flow.getDestination() == null) {
+            return null;
+        }
+        var destination = ComputeTransferAddresses.parse(flow.getDestination());
+        return destination.succeeded() ? destination.getContent().job() : null;
     }
 
     @Override

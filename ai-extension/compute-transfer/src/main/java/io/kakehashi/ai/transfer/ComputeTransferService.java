@@ -16,6 +16,7 @@ import org.eclipse.edc.connector.dataplane.spi.pipeline.StreamResult;
 import org.eclipse.edc.connector.dataplane.spi.pipeline.TransferService;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
 
 import java.time.Clock;
@@ -39,7 +40,9 @@ import java.util.function.Function;
  * cancelled job fails it with the job's reason (and the document tells the consumer that reason). Terminate or
  * suspend from the control plane cancel the job and stop a running push. While the job runs, and when the consumer
  * sent a progress sink, its state and progress go there as {@link ProgressReport}s whenever they change (looked at
- * every {@code progressInterval}). Thread-safe.
+ * every {@code progressInterval}). A job has its flow's id: when EDC starts a flow anew after this connector
+ * restarted, its job is taken up ({@link ComputeJobService#resume}) rather than submitted again, and its result or the
+ * reason it failed is pushed as for any job. Thread-safe.
  */
 public final class ComputeTransferService implements TransferService {
 
@@ -97,12 +100,20 @@ public final class ComputeTransferService implements TransferService {
         if (agreement == null) {
             return refuse(flow, "transfer %s has no agreement this connector knows".formatted(request.getProcessId()));
         }
-        var agent = agents.agentFor(agreement.getId());
-        if (agent.isEmpty()) {
-            return refuse(flow, "the consumer of agreement %s has not been verified for a transfer since this connector started; request the job again"
-                    .formatted(agreement.getId()));
+        ServiceResult<JobRecord> submitted;
+        if (jobs.find(flow.processId).isPresent()) {
+            // the flow is started anew (this connector restarted while it ran): its job was decided when it was
+            // submitted, with the consumer's verified agent, and is taken up as it stands (run again or failed)
+            submitted = jobs.resume(agreement, flow.processId, flow.destination.job());
+        } else {
+            var agent = agents.agentFor(agreement.getId());
+            if (agent.isEmpty()) {
+                return refuse(flow, "the consumer of agreement %s has not been verified for a transfer since this connector started; request the job again"
+                        .formatted(agreement.getId()));
+            }
+            // the job has the flow's id, so that a flow started anew after a restart finds its job
+            submitted = jobs.submit(agent.get(), agreement, flow.destination.job(), flow.processId);
         }
-        var submitted = jobs.submit(agent.get(), agreement, flow.destination.job());
         if (submitted.failed()) {
             return refuse(flow, submitted.getFailureDetail());
         }
@@ -195,7 +206,8 @@ public final class ComputeTransferService implements TransferService {
         if (job.state() == JobState.COMPLETED) {
             var output = jobs.takeResult(job.id());
             if (output.isEmpty()) {
-                var reason = "the result of job %s is no longer kept by the provider".formatted(job.id());
+                var reason = ("the result of job %s is no longer kept by the provider (more results waited than it keeps, or it restarted"
+                        + " before the result was delivered); request the job again").formatted(job.id());
                 deliver(flow, ResultDocument.ended(job.id(), JobState.FAILED, reason), false, reason);
                 return;
             }

@@ -124,6 +124,19 @@ public class RemoteComputeExtension implements ServiceExtension {
         this.jobs = jobs;
     }
 
+    /**
+     * The sinks of the jobs this connector sent and that have not ended are opened again before the gRPC endpoint
+     * takes calls (it starts in {@code start()}), so a provider that pushes a result while or after this connector
+     * restarted finds where it goes.
+     */
+    @Override
+    public void prepare() {
+        var reopened = jobs.reopenSinks();
+        if (reopened > 0) {
+            monitor.info("opened the result sinks of %d compute jobs sent before this start".formatted(reopened));
+        }
+    }
+
     @Override
     public void start() {
         // a training is not resumed: one that was running when the connector stopped has lost its coordinator

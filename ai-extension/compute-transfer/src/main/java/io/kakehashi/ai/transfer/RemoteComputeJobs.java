@@ -327,6 +327,32 @@ public final class RemoteComputeJobs {
     }
 
     /**
+     * Opens the sinks of the jobs not yet finished (QUEUED, RUNNING) again, as they were opened when each job was
+     * sent: the result sink under the job's id, the progress sink beside it, on the same files. The gRPC endpoint keeps
+     * its sinks in memory and knows {@value ComputeTransferAddresses#PUSH} processes from no other store, so after a
+     * restart of this connector the provider's push of a result would be refused as an unknown transfer. Runs at start,
+     * before the gRPC endpoint takes calls; the provider's token for each sink is the one it was sent (the sink's new
+     * token is not used). Answers how many jobs' sinks it opened.
+     */
+    public int reopenSinks() {
+        var pushSinks = sinks.get();
+        var reopened = 0;
+        for (var job : store.findUnfinished()) {
+            var sink = pushSinks.openBulkSink(job.id(), job.agreementId(), resultFile(job.id()));
+            if (sink.failed()) {
+                monitor.warning("compute job %s: its result sink cannot be opened again: %s".formatted(job.id(), sink.getFailureDetail()));
+                continue;
+            }
+            var progress = pushSinks.openBulkSink(progressTransferId(job.id()), job.agreementId(), progressFile(job.id()));
+            if (progress.failed()) {
+                monitor.debug("compute job %s: its progress sink cannot be opened again: %s".formatted(job.id(), progress.getFailureDetail()));
+            }
+            reopened++;
+        }
+        return reopened;
+    }
+
+    /**
      * Ends the jobs whose result document arrived but whose transfer process has not moved for {@code grace}: EDC
      * 0.15.1 refuses (409) a provider's start message that overtakes the consumer's own "request sent" step, after
      * which the process never moves although the provider ran the job and pushed its document. Such a job takes the

@@ -13,8 +13,9 @@ import java.util.concurrent.ConcurrentMap;
  * the {@code transfer.process} scope with the participant agent built from the consumer's verified token and
  * credentials; the data plane, which runs the job later, gets only the consumer's id. A compute job must be decided
  * with the same agent (jurisdiction, membership), so this post-validator keeps it, for the agreement's consumer
- * only. Kept in memory: after a restart of the provider a job whose agent is not known is refused, not decided
- * with less. Thread-safe.
+ * only. Kept in memory: after a restart of the provider a new job whose agent is not known is refused, not decided
+ * with less; a job submitted before the restart was decided then and is taken up without it
+ * ({@link io.kakehashi.ai.core.ComputeJobService#resume}). Thread-safe.
  */
 public final class TransferAgents {
 

@@ -28,6 +28,8 @@ public final class ComputeSchema {
                 updated_at_nanos BIGINT NOT NULL
             )""",
             "CREATE INDEX IF NOT EXISTS kakehashi_compute_job_agreement ON kakehashi_compute_job (agreement_id, created_at_nanos)",
+            // the restart recovery reads only these
+            "CREATE INDEX IF NOT EXISTS kakehashi_compute_job_unfinished ON kakehashi_compute_job (created_at_nanos) WHERE state IN ('QUEUED', 'RUNNING')",
             """
             CREATE TABLE IF NOT EXISTS kakehashi_epsilon_charge (
                 agreement_id     TEXT NOT NULL,

@@ -71,6 +71,22 @@ public final class PostgresComputeJobStore implements ComputeJobStore {
         });
     }
 
+    @Override
+    public List<JobRecord> findUnfinished() {
+        return database.inTransaction("cannot read the unfinished jobs", connection -> {
+            try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM kakehashi_compute_job WHERE state IN ('QUEUED', 'RUNNING')"
+                    + " ORDER BY created_at_nanos, id")) {
+                try (var rows = select.executeQuery()) {
+                    var jobs = new ArrayList<JobRecord>();
+                    while (rows.next()) {
+                        jobs.add(read(rows));
+                    }
+                    return jobs;
+                }
+            }
+        });
+    }
+
     /**
      * Reads the job under a row lock, applies the change and writes it, in one transaction; a refused change writes
      * nothing, so the commit that ends the transaction only releases the lock.
