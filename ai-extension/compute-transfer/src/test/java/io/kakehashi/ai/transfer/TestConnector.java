@@ -3,6 +3,8 @@ package io.kakehashi.ai.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.testfixtures.Ports;
+import io.kakehashi.testfixtures.RuntimeSettings;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -10,8 +12,6 @@ import org.eclipse.edc.spi.system.configuration.ConfigFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -20,12 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,33 +38,16 @@ final class TestConnector {
     static final String KAKEHASHI = "https://w3id.org/kakehashi/policy/";
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
     final String id;
     /** The connector's decision log (JSON Lines, one entry a line). */
     final Path decisionLog;
-    private final Map<String, String> config = new HashMap<>();
-    private final int management = freePort();
-    private final int protocol = freePort();
+    private final RuntimeSettings config;
 
     TestConnector(String id, Path resultDir) {
         this.id = id;
-        config.put("edc.participant.id", id);
-        config.put("edc.component.id", id);
-        config.put("web.http.port", String.valueOf(freePort()));
-        config.put("web.http.path", "/api");
-        config.put("web.http.management.port", String.valueOf(management));
-        config.put("web.http.management.path", "/management");
-        config.put("web.http.management.auth.type", "tokenbased");
-        config.put("web.http.management.auth.key", API_KEY);
-        config.put("web.http.protocol.port", String.valueOf(protocol));
-        config.put("web.http.protocol.path", "/protocol");
-        config.put("web.http.control.port", String.valueOf(freePort()));
-        config.put("web.http.control.path", "/control");
-        config.put("edc.dsp.callback.address", "http://127.0.0.1:%d/protocol".formatted(protocol));
-        config.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
-        config.put("edc.transfer.proxy.token.verifier.publickey.alias", "dataplane-token-verifier");
-        config.put("kakehashi.transfer.grpc.port", String.valueOf(freePort()));
+        config = new RuntimeSettings(id, API_KEY).dataPlaneTokenKeys();
+        config.put("kakehashi.transfer.grpc.port", String.valueOf(Ports.freePort()));
         config.put("kakehashi.ai.jobs.time-limit", "PT3M");
         config.put("kakehashi.ai.jobs.memory-limit", String.valueOf(256L << 20));
         config.put("kakehashi.ai.compute.result-dir", resultDir.resolve(id).toString());
@@ -109,11 +88,11 @@ final class TestConnector {
 
     /** The runtime itself, for a main class that boots and shuts it down. */
     EmbeddedRuntime embedded() {
-        return new EmbeddedRuntime(id, new URL[0]).configurationProvider(() -> ConfigFactory.fromMap(config));
+        return new EmbeddedRuntime(id, new URL[0]).configurationProvider(() -> ConfigFactory.fromMap(config.asMap()));
     }
 
     String dsp() {
-        return "http://127.0.0.1:%d/protocol/2025-1".formatted(protocol);
+        return config.protocolUrl() + "/2025-1";
     }
 
     /** Publishes a File asset with an offer under a contract policy of these constraints (ODRL terms). */
@@ -206,7 +185,7 @@ final class TestConnector {
     }
 
     HttpResponse<String> raw(String method, String path, String body) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:%d/management%s".formatted(management, path)))
+        var request = HttpRequest.newBuilder(URI.create(config.managementUrl() + path))
                 .header("x-api-key", API_KEY).header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
@@ -234,30 +213,5 @@ final class TestConnector {
         var body = MAPPER.createObjectNode();
         body.putObject("@context").put("@vocab", EDC);
         return body;
-    }
-
-    /** A loopback port below the ephemeral range, never given twice in this JVM. */
-    static int freePort() {
-        int ceiling;
-        try {
-            ceiling = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            ceiling = 32_768;
-        }
-        for (var attempt = 0; attempt < 100 && ceiling > 20_000; attempt++) {
-            var port = ThreadLocalRandom.current().nextInt(20_000, ceiling);
-            if (GIVEN.add(port)) {
-                try (var ignored = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException taken) {
-                    // another one
-                }
-            }
-        }
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
