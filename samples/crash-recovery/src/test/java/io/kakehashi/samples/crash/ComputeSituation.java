@@ -2,6 +2,7 @@ package io.kakehashi.samples.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.kakehashi.ai.spi.ModelWeights;
 import io.kakehashi.samples.crash.CrashDataspace.Side;
 import io.kakehashi.samples.support.ManagementClient;
 
@@ -9,13 +10,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A compute job (SQL at the provider, sent from the consumer's management API) killed while it runs: the consumer
- * shows it RUNNING (the provider's progress report arrived). The query is a cross join heavy enough to run for some
- * seconds. With the consumer killed the holder keeps running it, so the job must end COMPLETED on both sides, its
+ * A compute job (SQL at the provider, or a federated-learning round, sent from the consumer's management API) killed
+ * while it runs: the consumer shows it RUNNING (the provider's progress report arrived). The query is a cross join
+ * heavy enough to run for some seconds; the round trains 100 epochs over 300,000 rows of 12 features. With the consumer killed the holder keeps running it, so the job must end COMPLETED on both sides, its
  * result readable at the consumer with the provider's result hash; with the provider killed it may also end FAILED, on
  * both sides and with a reason on both. Either way it must not stay QUEUED or RUNNING on either side.
  */
@@ -27,6 +29,13 @@ final class ComputeSituation extends Situation {
             SELECT count(*) AS triples, sum((a.x * 31 + b.x * 17 + c.x) % 101) AS checksum
             FROM asset a, asset b, asset c WHERE c.x < 500""";
 
+    /** What the job is. */
+    enum Kind { SQL, FEDERATED_ROUND }
+
+    private static final int ROUND_ROWS = 300_000;
+    private static final int ROUND_FEATURES = 12;
+
+    private final Kind kind;
     private final String assetId;
     private String agreementId;
     /** The provider's own id of the agreement, by which its jobs are listed. */
@@ -36,8 +45,13 @@ final class ComputeSituation extends Situation {
     private volatile int providerJobs = 1;
 
     ComputeSituation(CrashDataspace dataspace, Side victim, int round) {
-        super(dataspace, "compute job RUNNING (SQL)", victim, round);
-        this.assetId = "compute-%s-r%d".formatted(victim.label(), round);
+        this(dataspace, Kind.SQL, victim, round);
+    }
+
+    ComputeSituation(CrashDataspace dataspace, Kind kind, Side victim, int round) {
+        super(dataspace, kind == Kind.SQL ? "compute job RUNNING (SQL)" : "compute job RUNNING (federated round)", victim, round);
+        this.kind = kind;
+        this.assetId = "compute-%s-%s-r%d".formatted(kind == Kind.SQL ? "sql" : "fl", victim.label(), round);
     }
 
     @Override
@@ -45,9 +59,21 @@ final class ComputeSituation extends Situation {
         var file = dataspace.workDir().resolve("provider-backend").resolve(assetId + ".csv");
         try {
             Files.createDirectories(file.getParent());
-            var csv = new StringBuilder("x,y\n");
-            for (var i = 0; i < ROWS; i++) {
-                csv.append(i).append(',').append(i % 13).append('\n');
+            var csv = new StringBuilder(kind == Kind.SQL ? "x,y\n" : featureNames() + ",label\n");
+            if (kind == Kind.SQL) {
+                for (var i = 0; i < ROWS; i++) {
+                    csv.append(i).append(',').append(i % 13).append('\n');
+                }
+            } else {
+                for (var i = 0; i < ROUND_ROWS; i++) {
+                    var sum = 0.0;
+                    for (var f = 0; f < ROUND_FEATURES; f++) {
+                        var value = ((i * (f + 7L)) % 101) / 101.0;
+                        sum += value;
+                        csv.append(value).append(',');
+                    }
+                    csv.append(sum > ROUND_FEATURES / 2.0 ? "yes" : "no").append('\n');
+                }
             }
             Files.writeString(file, csv);
         } catch (IOException e) {
@@ -65,8 +91,16 @@ final class ComputeSituation extends Situation {
 
     @Override
     void begin() {
-        var job = ManagementClient.mapper().createObjectNode().put("type", "sql");
-        job.putObject("parameters").put("query", QUERY);
+        var job = ManagementClient.mapper().createObjectNode();
+        if (kind == Kind.SQL) {
+            job.put("type", "sql").putObject("parameters").put("query", QUERY);
+        } else {
+            job.put("type", "fl-round").putObject("parameters").put("features", featureNames()).put("label", "label").put("positive", "yes")
+                    .put("means", String.join(",", java.util.Collections.nCopies(ROUND_FEATURES, "0.5")))
+                    .put("scales", String.join(",", java.util.Collections.nCopies(ROUND_FEATURES, "0.3")))
+                    .put("epochs", "100").put("learningRate", "0.05").put("round", "1");
+            job.put("model", Base64.getEncoder().encodeToString(ModelWeights.encode(new double[ROUND_FEATURES + 1])));
+        }
         var provider = dataspace.settings(Side.PROVIDER);
         jobId = dataspace.api(Side.CONSUMER).submitComputeJob(provider.dspAddress(), provider.participantId(), agreementId, job);
     }
@@ -121,13 +155,21 @@ final class ComputeSituation extends Situation {
                         consumer.path("resultHash").asText(), resultHash);
             }
             try {
-                var rows = dataspace.api(Side.CONSUMER).computeResult(jobId).at("/result/rows");
-                result.outcome += ", result %s".formatted(rows);
+                var document = dataspace.api(Side.CONSUMER).computeResult(jobId);
+                result.outcome += kind == Kind.SQL ? ", result %s".formatted(document.at("/result/rows")) : ", result document read";
             } catch (RuntimeException e) {
                 result.problem("compute job %s is COMPLETED but its result is not readable at the consumer: %s", jobId,
                         abbreviate(String.valueOf(e.getMessage()), 160));
             }
         }
+    }
+
+    private static String featureNames() {
+        var names = new StringBuilder();
+        for (var f = 0; f < ROUND_FEATURES; f++) {
+            names.append(f == 0 ? "" : ",").append("f").append(f);
+        }
+        return names.toString();
     }
 
     private static String jobState(JsonNode job) {

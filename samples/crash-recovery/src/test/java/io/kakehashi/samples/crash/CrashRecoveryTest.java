@@ -46,6 +46,8 @@ class CrashRecoveryTest {
     static final String ROUNDS_PROPERTY = "kakehashi.crash.rounds";
     static final String ONLY_PROPERTY = "kakehashi.crash.only";
     static final String BOUND_PROPERTY = "kakehashi.crash.bound";
+    /** Adds the points the default run leaves out for time: a federated-learning round killed while it trains. */
+    static final String ALL_PROPERTY = "kakehashi.crash.all";
     private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path workDir = Path.of("target", "crash-recovery").toAbsolutePath();
@@ -79,7 +81,7 @@ class CrashRecoveryTest {
         for (var round = 1; round <= rounds; round++) {
             for (var victim : Side.values()) {
                 var r = round;
-                wave("transfers", victim, bound, List.of(
+                var transfers = new ArrayList<Supplier<Situation>>(List.of(
                         () -> new StreamSituation(dataspace, "PULL", victim, r),
                         () -> new StreamSituation(dataspace, "PUSH", victim, r),
                         () -> new BulkSituation(dataspace, BulkSituation.Moment.MID, "PULL", victim, r),
@@ -91,6 +93,10 @@ class CrashRecoveryTest {
                         () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.REQUESTED, false, victim, r),
                         () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.REQUESTED, true, victim, r),
                         () -> new ComputeSituation(dataspace, victim, r)));
+                if (Boolean.getBoolean(ALL_PROPERTY)) {
+                    transfers.add(() -> new ComputeSituation(dataspace, ComputeSituation.Kind.FEDERATED_ROUND, victim, r));
+                }
+                wave("transfers", victim, bound, transfers);
                 wave("negotiation in flight", victim, bound, List.of(
                         () -> new NegotiationSituation(dataspace, NegotiationSituation.Moment.IN_FLIGHT, false, victim, r)));
                 wave("after the agreement", victim, bound, List.of(
