@@ -4,6 +4,7 @@ import io.kakehashi.ai.core.InMemoryRemoteJobStore;
 import io.kakehashi.ai.core.InMemoryRemoteTrainingStore;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
+import io.kakehashi.core.spi.participant.OwnParticipant;
 import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
 import io.kakehashi.policy.spi.AgreementStatus;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
@@ -60,8 +61,6 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Setting(key = MAX_MODEL_BYTES, defaultValue = "67108864",
             description = "The largest ONNX model an evaluation job may bring, in bytes; this connector sends no larger one either")
     private String maxModelBytes;
-    @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
-    private String participantId;
 
     @Inject
     private RemoteJobStore store;
@@ -104,6 +103,7 @@ public class RemoteComputeExtension implements ServiceExtension {
         var configuredDir = renamed(config, RESULT_DIR, FORMER_RESULT_DIR, resultDir, context.getMonitor());
         var modelLimit = require(integer(MAX_MODEL_BYTES, renamed(config, MAX_MODEL_BYTES, FORMER_MAX_MODEL_BYTES, maxModelBytes,
                 context.getMonitor()), 1, Integer.MAX_VALUE));
+        var participantId = OwnParticipant.id(participantContext, false);
         var dir = configuredDir == null || configuredDir.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "kakehashi-compute-results-" + participantId.replaceAll("[^A-Za-z0-9._-]", "_"))
                 : Path.of(configuredDir);

@@ -2,6 +2,7 @@ package io.kakehashi.transfer.grpc.edc;
 
 import io.grpc.ServerCredentials;
 import io.grpc.Status;
+import io.kakehashi.core.spi.participant.OwnParticipant;
 import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.transfer.grpc.GrpcChannels;
@@ -42,6 +43,7 @@ import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
+import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
@@ -148,11 +150,11 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Setting(key = STREAM_FILE_WATCH, defaultValue = "true",
             description = "Whether a record-file stream is woken by the file system's change notifications besides polling; false on file systems whose notifications miss writes (network file systems)")
     private boolean streamFileWatch;
-    @Setting(key = "edc.participant.id", defaultValue = "anonymous", description = "The participant this connector acts for")
-    private String participantId;
 
     @Inject
     private Vault vault;
+    @Inject
+    private SingleParticipantContextSupplier participantContext;
     @Inject
     private Clock clock;
     @Inject
@@ -222,7 +224,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
             throw new EdcException("%s must be a port number, was %d".formatted(PUBLIC_PORT, advertisedPort));
         }
         var endpoint = new OwnEndpoint(advertisedHost, advertisedPort, fingerprint);
-        var tokens = new TransferTokens(accessTokens, participantId, lifetime, clock);
+        var tokens = new TransferTokens(accessTokens, OwnParticipant.id(participantContext, false), lifetime, clock);
 
         meters = new TransferMeters(agreements == null ? id -> TransferLimits.NONE : new AgreementQuotas(dataFlows, agreements), clock);
         executor = Executors.newCachedThreadPool(daemonThreads());

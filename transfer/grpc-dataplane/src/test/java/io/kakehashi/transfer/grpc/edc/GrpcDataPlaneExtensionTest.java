@@ -25,6 +25,8 @@ import org.eclipse.edc.connector.dataplane.spi.pipeline.TransferService;
 import org.eclipse.edc.connector.dataplane.spi.registry.TransferServiceRegistry;
 import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
 import org.eclipse.edc.junit.extensions.DependencyInjectionExtension;
+import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
+import org.eclipse.edc.participantcontext.spi.types.ParticipantContext;
 import org.eclipse.edc.policy.model.Action;
 import org.eclipse.edc.policy.model.AtomicConstraint;
 import org.eclipse.edc.policy.model.LiteralExpression;
@@ -116,6 +118,8 @@ class GrpcDataPlaneExtensionTest {
         context.registerService(org.eclipse.edc.spi.monitor.Monitor.class,
                 new org.eclipse.edc.spi.monitor.ConsoleMonitor(org.eclipse.edc.spi.monitor.ConsoleMonitor.Level.WARNING, false));
         context.registerService(Vault.class, vault);
+        context.registerService(SingleParticipantContextSupplier.class, () -> ServiceResult.success(
+                ParticipantContext.Builder.newInstance().participantContextId("test-participant").identity("test-participant").build()));
         context.registerService(Clock.class, Clock.systemUTC());
         context.registerService(DataPlaneAccessTokenService.class, tokens);
         context.registerService(DataPlaneStore.class, store);
