@@ -13,6 +13,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.runtime.metamodel.annotation.Settings;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
@@ -39,6 +40,7 @@ public class OwnDidExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi did:web";
     /** The web context that serves the DID document and the credential service. */
     public static final String IDENTITY_CONTEXT = "identity";
+    public static final String HTTP_LOOPBACK = "kakehashi.identity.did.http-loopback";
 
     @Setting(key = "edc.participant.id", description = "This connector's participant id; its DID unless kakehashi.identity.did is set")
     private String participantId;
@@ -59,8 +61,8 @@ public class OwnDidExtension implements ServiceExtension {
             description = "How long a replaced key stays in the DID document; longer than any token it signed lives plus the peers' DID cache")
     private String gracePeriod;
 
-    @Setting(key = "kakehashi.identity.did.http-loopback", defaultValue = "false",
-            description = "Resolve did:web identifiers of loopback hosts (127.0.0.1, localhost) over plain http; for tests and single-machine samples only")
+    @Setting(key = HTTP_LOOPBACK, defaultValue = "false",
+            description = "Resolve did:web identifiers of loopback hosts (127.0.0.1, localhost) over plain http; for tests and single-machine samples only, refused when this connector's DID names another host")
     private boolean httpLoopback;
 
     @Setting(key = "kakehashi.identity.did.refetch-interval", defaultValue = "PT10S",
@@ -103,6 +105,8 @@ public class OwnDidExtension implements ServiceExtension {
         var didText = didSetting == null || didSetting.isBlank() ? participantId : didSetting;
         var did = WebDid.parse(didText)
                 .orElseThrow(failure -> new EdcException("Invalid setting 'kakehashi.identity.did' (or 'edc.participant.id'): " + failure.getFailureDetail()));
+        checkLoopbackShortcut(did, httpLoopback)
+                .orElseThrow(failure -> new EdcException("Invalid setting '%s': %s".formatted(HTTP_LOOPBACK, failure.getFailureDetail())));
         var rotation = require(positiveDuration("kakehashi.identity.did.key.rotate-after", rotateAfter));
         var grace = require(positiveDuration("kakehashi.identity.did.key.grace-period", gracePeriod));
         var refetch = require(positiveDuration("kakehashi.identity.did.refetch-interval", refetchInterval));
@@ -142,6 +146,19 @@ public class OwnDidExtension implements ServiceExtension {
         resolverRegistry.register(resolver);
         context.registerService(DidPublicKeys.class, new DidPublicKeys(resolverRegistry, resolver, clock, refetch, Duration.ofMillis(didCacheExpiryMillis)));
         monitor.info("Identity: DID %s, key %s, document at %s".formatted(did.did(), ring.activeKey().getKeyID(), did.documentUrl(httpLoopback)));
+    }
+
+    /**
+     * The plain-http shortcut is for connectors that all live on one machine's loopback interface. A DID that names
+     * another host is reached by peers over the network, where did:web means HTTPS; a shortcut left on there is a test
+     * setting that leaked into a deployment, so the start is refused.
+     */
+    static Result<Void> checkLoopbackShortcut(WebDid did, boolean httpLoopback) {
+        if (httpLoopback && !did.isLoopback()) {
+            return Result.failure("the plain-http shortcut is for tests on one machine only, and the DID '%s' names the host '%s', which is not a loopback address; remove the setting and serve the DID document over HTTPS (kakehashi.tls.keystore)"
+                    .formatted(did.did(), did.host()));
+        }
+        return Result.success();
     }
 
     @Settings
