@@ -1,16 +1,21 @@
 package io.kakehashi.identity.issuer;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import javax.net.ssl.SSLContext;
 
 /**
  * Serves an authority's public files at its DID's web address: {@code did.json} (or {@code /.well-known/did.json} for a
  * bare host) and {@code status-list.jwt}, read from disk on every request so that a revocation shows at once. Serves
- * nothing else. Plain HTTP: put TLS in front of it outside a single machine. Samples may start it in-process; it binds
- * where it is told (127.0.0.1 in tests and samples). Thread-safe; {@link #close()} stops it.
+ * nothing else. HTTPS (TLS 1.2 or 1.3) when given an SSL context, as did:web requires between hosts; plain HTTP only
+ * for tests and samples on one machine. Samples may start it in-process; it binds where it is told (127.0.0.1 in tests
+ * and samples). Thread-safe; {@link #close()} stops it.
  */
 public final class AuthorityFileServer implements AutoCloseable {
 
@@ -20,9 +25,32 @@ public final class AuthorityFileServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Serves {@code authority}'s public files on {@code host:port} (0 for any free port) until closed. */
+    /** Serves {@code authority}'s public files over plain HTTP on {@code host:port} (0 for any free port) until closed. */
     public static AuthorityFileServer start(Authority authority, String host, int port) throws IOException {
-        var server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        return start(authority, host, port, null);
+    }
+
+    /**
+     * Serves {@code authority}'s public files on {@code host:port} (0 for any free port) until closed, over HTTPS with
+     * the given context's key, or plain HTTP when {@code tls} is null.
+     */
+    public static AuthorityFileServer start(Authority authority, String host, int port, SSLContext tls) throws IOException {
+        var address = new InetSocketAddress(host, port);
+        HttpServer server;
+        if (tls == null) {
+            server = HttpServer.create(address, 0);
+        } else {
+            var https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters parameters) {
+                    var ssl = getSSLContext().getDefaultSSLParameters();
+                    ssl.setProtocols(TlsKeystore.PROTOCOLS);
+                    parameters.setSSLParameters(ssl);
+                }
+            });
+            server = https;
+        }
         var base = authority.webDid().path().isEmpty() ? "" : "/" + authority.webDid().path();
         var didPath = authority.webDid().path().isEmpty() ? "/.well-known/did.json" : base + "/did.json";
         var statusPath = base + "/status-list.jwt";

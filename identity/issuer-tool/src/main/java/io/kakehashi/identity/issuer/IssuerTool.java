@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 
 /**
  * The dataspace authority's command line:
@@ -25,9 +26,11 @@ import java.util.concurrent.CountDownLatch;
  *         [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N]
  * revoke  --dir D --credential FILE|urn:uuid:…|INDEX
  * publish --dir D
- * serve   --dir D --port P [--host 127.0.0.1]
+ * serve   --dir D --port P [--host 127.0.0.1] [--keystore FILE.p12]
  * </pre>
  * Each command prints what it did; a failure prints the reason and exits with status 1 (2 for a usage error).
+ * {@code serve --keystore} serves HTTPS with the PKCS#12 keystore's key; its password is read from the environment
+ * variable {@value TlsKeystore#PASSWORD_ENV}, never from the command line.
  */
 public final class IssuerTool {
 
@@ -162,9 +165,18 @@ public final class IssuerTool {
         } catch (NumberFormatException e) {
             return Result.failure("--port is required");
         }
+        SSLContext tls = null;
+        if (options.containsKey("keystore")) {
+            var context = TlsKeystore.serverContext(Path.of(options.get("keystore")), System.getenv(TlsKeystore.PASSWORD_ENV));
+            if (context.failed()) {
+                return Result.failure("--keystore: " + context.getFailureDetail());
+            }
+            tls = context.getContent();
+        }
         try {
-            var server = AuthorityFileServer.start(authority.getContent(), options.getOrDefault("host", "127.0.0.1"), port);
-            out.println("serving %s for %s on %s:%d".formatted(authority.getContent().publicDirectory(), authority.getContent().did(), options.getOrDefault("host", "127.0.0.1"), server.port()));
+            var server = AuthorityFileServer.start(authority.getContent(), options.getOrDefault("host", "127.0.0.1"), port, tls);
+            out.println("serving %s for %s on %s://%s:%d".formatted(authority.getContent().publicDirectory(), authority.getContent().did(),
+                    tls == null ? "http" : "https", options.getOrDefault("host", "127.0.0.1"), server.port()));
             out.flush();
             new CountDownLatch(1).await();
             return Result.success("stopped");
@@ -212,6 +224,7 @@ public final class IssuerTool {
                           [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N]
                   revoke  --dir D --credential FILE|urn:uuid:...|INDEX
                   publish --dir D
-                  serve   --dir D --port P [--host 127.0.0.1]""";
+                  serve   --dir D --port P [--host 127.0.0.1] [--keystore FILE.p12]
+                          (HTTPS; the keystore password in the environment variable KAKEHASHI_TLS_KEYSTORE_PASSWORD)""";
     }
 }
