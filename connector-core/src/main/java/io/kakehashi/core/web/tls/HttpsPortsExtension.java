@@ -42,6 +42,8 @@ public class HttpsPortsExtension implements ServiceExtension {
     public static final String PLAIN_CONTEXTS = "kakehashi.tls.plain-contexts";
     public static final String RELOAD_INTERVAL = "kakehashi.tls.keystore.reload-interval";
     static final String DSP_CALLBACK = "edc.dsp.callback.address";
+    static final String CONTROL_ENDPOINT = "edc.control.endpoint";
+    static final String CONTROL_CONTEXT = "control";
     /** EDC's own keystore settings; a keystore given there as well would wrap the ports in TLS twice. */
     static final String EDC_KEYSTORE = "edc.web.https.keystore.path";
 
@@ -56,12 +58,15 @@ public class HttpsPortsExtension implements ServiceExtension {
     private String hostName;
     @Setting(key = DSP_CALLBACK, required = false, description = "The address peers send DSP messages to (EDC's)")
     private String callbackAddress;
-    @Setting(key = PLAIN_CONTEXTS, defaultValue = "",
+    @Setting(key = PLAIN_CONTEXTS, required = false,
             description = "Comma-separated web contexts that stay plain HTTP (e.g. management,control behind a private bind address)")
     private String plainContexts;
     @Setting(key = RELOAD_INTERVAL, defaultValue = "PT1M",
             description = "How often the keystore file is checked for a replacement (ISO-8601 duration); PT0S: never")
     private String reloadInterval;
+    @Setting(key = CONTROL_ENDPOINT, required = false,
+            description = "Where the connector's own components reach its control API (EDC's); must be https:// while the control context serves HTTPS")
+    private String controlEndpoint;
     @Setting(key = EDC_KEYSTORE, required = false, description = "EDC's own Jetty keystore; refused in favour of kakehashi.tls.keystore")
     private String edcKeystore;
 
@@ -93,6 +98,7 @@ public class HttpsPortsExtension implements ServiceExtension {
         var path = Path.of(keystorePath.trim());
         var keystore = loadKeystore(path, host);
         var plain = contexts(plainContexts);
+        checkControlEndpoint(plain);
         var connectors = new HttpsConnectors(keystore, password(), plain);
         jettyService.addConnectorConfigurationCallback(connectors::configure);
         context.registerService(HttpsConnectors.class, connectors);
@@ -115,6 +121,21 @@ public class HttpsPortsExtension implements ServiceExtension {
     public void shutdown() {
         if (reloader != null) {
             reloader.shutdownNow();
+        }
+    }
+
+    /**
+     * EDC addresses its own control API as {@code http://<edc.hostname>:<port>} unless told otherwise; once the control
+     * context speaks TLS that address fails at the first data-plane call, so the start stops here and says what to do.
+     */
+    private void checkControlEndpoint(Set<String> plain) {
+        if (plain.contains(CONTROL_CONTEXT)) {
+            return;
+        }
+        if (controlEndpoint == null || !controlEndpoint.trim().startsWith("https://")) {
+            throw new EdcException(("Invalid setting '%s': the control context serves HTTPS, so its address must be an https:// URL naming a host "
+                    + "the certificate covers (e.g. https://localhost:<port>/control with localhost in the certificate), "
+                    + "or add 'control' to '%s' to keep the loopback-bound control API on plain HTTP").formatted(CONTROL_ENDPOINT, PLAIN_CONTEXTS));
         }
     }
 
@@ -156,6 +177,9 @@ public class HttpsPortsExtension implements ServiceExtension {
 
     static Set<String> contexts(String list) {
         var names = new LinkedHashSet<String>();
+        if (list == null) {
+            return names;
+        }
         Arrays.stream(list.split(",")).map(String::trim).filter(name -> !name.isEmpty()).forEach(names::add);
         return names;
     }
