@@ -85,7 +85,7 @@ public final class ConnectorProcess implements AutoCloseable {
                 properties.store(out, "connector " + settings.name());
             }
             var log = settings.directory().resolve("connector.log");
-            var command = new ArrayList<String>();
+            var command = new ArrayList<String>(settings.launchPrefix());
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx512m");
             command.add("-XX:+UseSerialGC");

@@ -27,7 +27,10 @@ public final class ConnectorSettings {
             "edc.transfer", "edc.dataplane", "edc.policy.monitor", "edc.data.plane.selector");
 
     private final String name;
-    private final String did;
+    private String did;
+    private String host = "127.0.0.1";
+    private String scheme = "http";
+    private final List<String> launchPrefix = new ArrayList<>();
     private final Path directory;
     private final int webPort = Ports.freePort();
     private final int managementPort = Ports.freePort();
@@ -61,6 +64,35 @@ public final class ConnectorSettings {
     public ConnectorSettings with(String key, String value) {
         extra.put(key, value);
         return this;
+    }
+
+    /**
+     * Puts this connector on its own network host: its DID, its addresses and its bind address name {@code hostName},
+     * every URL is {@code https}, and the plain-http loopback shortcut is left out. The caller gives the TLS settings
+     * ({@code kakehashi.tls.*}) and the command that runs the JVM on that host ({@link #launchIn}).
+     */
+    public ConnectorSettings onHost(String hostName) {
+        this.host = hostName;
+        this.scheme = "https";
+        this.did = "did:web:" + hostName + "%3A" + identityPort + ":identity";
+        return this;
+    }
+
+    /** The host name this connector's addresses carry ({@code 127.0.0.1} unless {@link #onHost}). */
+    public String host() {
+        return host;
+    }
+
+    /** Runs the connector's JVM through this command, such as {@code ip netns exec <namespace>}. */
+    public ConnectorSettings launchIn(List<String> prefix) {
+        launchPrefix.clear();
+        launchPrefix.addAll(prefix);
+        return this;
+    }
+
+    /** The command the JVM's command line is appended to; empty to run it directly. */
+    public List<String> launchPrefix() {
+        return List.copyOf(launchPrefix);
     }
 
     /** Adds an option to the connector's JVM command line (after the launcher's own), such as a trust store. */
@@ -154,7 +186,7 @@ public final class ConnectorSettings {
     }
 
     public String auditorUrl() {
-        return "http://127.0.0.1:%d/auditor".formatted(auditorPort);
+        return "%s://%s:%d/auditor".formatted(scheme, host, auditorPort);
     }
 
     /** Where the connector keeps its decision log (the embedded default's files). */
@@ -173,7 +205,7 @@ public final class ConnectorSettings {
     }
 
     public String managementUrl() {
-        return "http://127.0.0.1:%d/management".formatted(managementPort);
+        return "%s://%s:%d/management".formatted(scheme, host, managementPort);
     }
 
     /** The control API (data-plane signaling, selector, transfer-process callbacks): loopback, authenticated. */
@@ -183,7 +215,7 @@ public final class ConnectorSettings {
 
     /** The DSP base address; EDC appends the protocol version path. */
     public String protocolUrl() {
-        return "http://127.0.0.1:%d/protocol".formatted(protocolPort);
+        return "%s://%s:%d/protocol".formatted(scheme, host, protocolPort);
     }
 
     /** The address peers use to talk DSP 2025-1 to this connector. */
@@ -214,12 +246,14 @@ public final class ConnectorSettings {
         p.put("kakehashi.identity.did", did);
         p.put("web.http.identity.port", String.valueOf(identityPort));
         p.put("web.http.identity.path", "/identity");
-        // one machine: DID documents, credential services and status lists of 127.0.0.1 over http
-        p.put("kakehashi.identity.did.http-loopback", "true");
+        if (!"https".equals(scheme)) {
+            // one machine: DID documents, credential services and status lists of 127.0.0.1 over http
+            p.put("kakehashi.identity.did.http-loopback", "true");
+        }
         p.put("kakehashi.identity.credentials.dir", credentialsDirectory().toString());
         // a revocation shows at the next request rather than after the default five minutes
         p.put("kakehashi.identity.status-list.cache", "PT1S");
-        p.put("kakehashi.web.host", "127.0.0.1");
+        p.put("kakehashi.web.host", host);
         p.put("web.http.port", String.valueOf(webPort));
         p.put("web.http.path", "/api");
         p.put("web.http.management.port", String.valueOf(managementPort));

@@ -25,8 +25,13 @@ public final class FileServer implements AutoCloseable {
     }
 
     public static FileServer serve(Path directory) {
+        return serve(directory, InetAddress.getLoopbackAddress());
+    }
+
+    /** Serves the directory on a free port of {@code address}, for a backend that another host reads. */
+    public static FileServer serve(Path directory, InetAddress address) {
         try {
-            var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            var server = HttpServer.create(new InetSocketAddress(address, 0), 0);
             server.createContext("/", exchange -> {
                 try (exchange) {
                     var name = exchange.getRequestURI().getPath().substring(1);
@@ -57,7 +62,9 @@ public final class FileServer implements AutoCloseable {
     }
 
     public String urlOf(String fileName) {
-        return "http://127.0.0.1:%d/%s".formatted(server.getAddress().getPort(), fileName);
+        var address = server.getAddress().getAddress();
+        var host = address.isLoopbackAddress() ? "127.0.0.1" : address.getHostAddress();
+        return "http://%s:%d/%s".formatted(host, server.getAddress().getPort(), fileName);
     }
 
     @Override

@@ -36,10 +36,17 @@ public final class ManagementClient {
 
     private final String baseUrl;
     private final String apiKey;
+    private final HttpClient http;
 
     public ManagementClient(String baseUrl, String apiKey) {
+        this(baseUrl, apiKey, null);
+    }
+
+    /** A client of an HTTPS management API whose certificate {@code tls} trusts; null for the JVM's default trust. */
+    public ManagementClient(String baseUrl, String apiKey, javax.net.ssl.SSLContext tls) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
+        this.http = tls == null ? HTTP : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     }
 
     /** A JSON-LD request body with the EDC vocabulary and the ODRL prefix. */
@@ -349,7 +356,7 @@ public final class ManagementClient {
 
     private JsonNode send(HttpRequest.Builder request) {
         try {
-            var response = HTTP.send(request.header("x-api-key", apiKey).timeout(Duration.ofSeconds(30)).build(),
+            var response = http.send(request.header("x-api-key", apiKey).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new ManagementApiException(response.statusCode(), response.request().method() + " " + response.uri() + ": " + response.body());
