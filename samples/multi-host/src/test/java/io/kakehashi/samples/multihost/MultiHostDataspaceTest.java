@@ -1,0 +1,261 @@
+package io.kakehashi.samples.multihost;
+
+import io.kakehashi.identity.issuer.IssuerTool;
+import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.FileServer;
+import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.Sha256;
+import io.kakehashi.samples.support.WorkDirectory;
+import io.kakehashi.testfixtures.Ports;
+import io.kakehashi.testfixtures.TestDataspaceCa;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dataspace across real networks: the authority, a Japanese provider and a German consumer each on its own
+ * network host (a Linux network namespace with its own address on a bridge), addressed by host name through a hosts
+ * file of the test's own, with certificates from a test dataspace CA and HTTPS on every web context. DIDs carry the
+ * host names and resolve as did:web says, over HTTPS with the certificate checked; the loopback shortcut is off. The
+ * consumer reads the provider's catalog, negotiates an agreement and pulls a file over gRPC across the hosts.
+ * Skipped, with the reason, where namespaces cannot be made (not root, no {@code ip}).
+ */
+@Tag("EndToEndTest")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MultiHostDataspaceTest {
+
+    private static final Duration START = Duration.ofSeconds(150);
+    private static final Duration STEP = Duration.ofSeconds(60);
+    private static final String DATASPACE = "multi-host-dataspace";
+    private static final String AUTHORITY_HOST = "authority.dataspace.test";
+    private static final String PROVIDER_HOST = "provider.jp.test";
+    private static final String CONSUMER_HOST = "consumer.de.test";
+    private static final String PASSWORD_ENV = "KAKEHASHI_TLS_KEYSTORE_PASSWORD";
+
+    private final Path workDir = Path.of("target", "multi-host").toAbsolutePath().resolve("run");
+    private final Path hostsFile = Path.of(System.getProperty("kakehashi.multihost.hosts-file", "target/multi-host/hosts")).toAbsolutePath();
+    private final TestDataspaceCa ca = TestDataspaceCa.create("Multi-host Test Dataspace CA");
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    private NetworkHosts network;
+    private String authorityDid;
+    private ConnectorSettings providerSettings;
+    private ConnectorSettings consumerSettings;
+    private ConnectorProcess provider;
+    private ConnectorProcess consumer;
+    private FileServer backend;
+    private Path caPem;
+
+    @BeforeAll
+    void startDataspace() throws Exception {
+        var reason = NetworkHosts.unavailableBecause();
+        assumeTrue(reason == null, () -> "skipped: " + reason);
+        WorkDirectory.clear(workDir);
+        network = new NetworkHosts();
+        try {
+            var authorityHost = network.add(AUTHORITY_HOST);
+            var providerHost = network.add(PROVIDER_HOST);
+            var consumerHost = network.add(CONSUMER_HOST);
+            network.writeHostsFile(hostsFile);
+            caPem = ca.writePem(workDir.resolve("dataspace-ca.pem"));
+
+            authorityDid = startAuthority(authorityHost);
+            providerSettings = connector("provider", providerHost);
+            consumerSettings = connector("consumer", consumerHost);
+            issueMembership(providerSettings);
+            issueMembership(consumerSettings);
+
+            var providerStart = CompletableFuture.supplyAsync(() -> ConnectorProcess.start(providerSettings, START));
+            var consumerStart = CompletableFuture.supplyAsync(() -> ConnectorProcess.start(consumerSettings, START));
+            provider = providerStart.join();
+            toClose.add(provider);
+            consumer = consumerStart.join();
+            toClose.add(consumer);
+
+            // the provider's backend on its private network: the bridge's address, which only the hosts reach
+            backend = FileServer.serve(Files.createDirectories(workDir.resolve("backend")), InetAddress.getByName(network.gatewayAddress()));
+            toClose.add(backend);
+        } catch (Exception | Error e) {
+            stopDataspace();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    void stopDataspace() {
+        var reversed = new ArrayList<>(toClose);
+        java.util.Collections.reverse(reversed);
+        for (var closeable : reversed) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // the namespaces go below regardless
+            }
+        }
+        toClose.clear();
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @Test
+    void catalogNegotiationAndGrpcPull_shouldRunAcrossHostsOverTls() throws Exception {
+        var file = workDir.resolve("backend/spindle-load.bin");
+        var bytes = new byte[6 * 1024 * 1024 + 123];
+        new Random(17).nextBytes(bytes);
+        Files.write(file, bytes);
+        var assetId = "spindle-load-" + UUID.randomUUID();
+        var providerApi = management(providerSettings);
+        providerApi.createOpenPolicy("open");
+        providerApi.createAsset(assetId, Map.of("name", "spindle load, Nagoya plant"),
+                Map.of("type", "HttpData", "baseUrl", backend.urlOf(file.getFileName().toString())));
+        providerApi.createContractDefinition(assetId + "-offer", "open", "open", assetId);
+
+        var consumerApi = management(consumerSettings);
+        var catalog = consumerApi.requestCatalog(providerSettings.dspAddress(), providerSettings.participantId());
+        var dataset = java.util.stream.StreamSupport.stream(ManagementClient.datasets(catalog).spliterator(), false).filter(d -> assetId.equals(d.path("@id").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("the provider's catalog does not list " + assetId + ": " + catalog));
+        var negotiationId = consumerApi.negotiate(providerSettings.dspAddress(), ManagementClient.contractOffer(catalog, dataset));
+        var agreementId = consumerApi.awaitAgreement(negotiationId, STEP).path("contractAgreementId").asText();
+
+        var landed = Files.createDirectories(workDir.resolve("consumer-inbox")).resolve("spindle-load.bin");
+        var transferId = consumerApi.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, landed);
+        consumerApi.awaitCompleted(transferId, STEP);
+
+        assertThat(Sha256.of(landed)).isEqualTo(Sha256.of(file));
+        assertThat(providerSettings.participantId()).startsWith("did:web:" + PROVIDER_HOST + "%3A");
+        assertThat(providerSettings.dspAddress()).startsWith("https://" + PROVIDER_HOST + ":");
+        assertThat(providerSettings.properties()).doesNotContainKey("kakehashi.identity.did.http-loopback");
+        assertThat(provider.logTail(400)).contains("web contexts serve HTTPS");
+        assertThat(consumer.logTail(400)).contains("web contexts serve HTTPS").doesNotContain("is not trusted");
+    }
+
+    @Test
+    void managementApi_whenAskedOverPlainHttp_shouldNotAnswer() {
+        var plain = URI.create(providerSettings.managementUrl().replace("https://", "http://") + "/v3/assets/request");
+        var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(plain).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("x-api-key", providerSettings.managementKey()).build(),
+                HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void didDocument_shouldBeServedOverHttpsUnderTheHostName() throws Exception {
+        var did = providerSettings.did();
+        var url = URI.create("https://%s:%s/identity/did.json".formatted(PROVIDER_HOST, did.split("%3A")[1].split(":")[0]));
+        var client = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+
+        var response = client.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains(did);
+    }
+
+    private ManagementClient management(ConnectorSettings settings) {
+        return new ManagementClient(settings.managementUrl(), settings.managementKey(), ca.clientContext());
+    }
+
+    /** A connector on its own host: hostnames in its DID and addresses, its own certificate, the dataspace CA. */
+    private ConnectorSettings connector(String name, NetworkHosts.Host host) throws Exception {
+        var password = "tls-" + UUID.randomUUID();
+        var directory = workDir.resolve(name);
+        // localhost as well: the connector's own components reach its control API on loopback, over TLS too
+        var keystore = ca.writeServerKeystore(directory.resolve("tls.p12"), password.toCharArray(), host.name(), "localhost");
+        var settings = new ConnectorSettings(name, directory).onHost(host.name())
+                .launchIn(host.run())
+                .jvmOption("-Djdk.net.hosts.file=" + hostsFile)
+                .environment(PASSWORD_ENV, password)
+                .trustIssuer("dataspace", authorityDid)
+                .with("kakehashi.tls.keystore", keystore.toString())
+                .with("kakehashi.tls.trusted-cas", caPem.toString())
+                .stateMachineWait(100);
+        settings.with("edc.control.endpoint", "https://localhost:%d/control".formatted(URI.create(settings.controlUrl()).getPort()));
+        return settings;
+    }
+
+    /** The authority on its host: its DID names the host; {@code issuer-tool serve} speaks HTTPS there. */
+    private String startAuthority(NetworkHosts.Host host) throws Exception {
+        var directory = workDir.resolve("authority");
+        var port = Ports.freePort();
+        var did = "did:web:%s%%3A%d:authority".formatted(host.name(), port);
+        issuerTool("init", "--dir", directory.toString(), "--did", did);
+        var password = "tls-" + UUID.randomUUID();
+        var keystore = ca.writeServerKeystore(workDir.resolve("authority-tls.p12"), password.toCharArray(), host.name());
+        var command = new ArrayList<>(host.run());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-Djdk.net.hosts.file=" + hostsFile, "-cp", System.getProperty("java.class.path"), IssuerTool.class.getName(),
+                "serve", "--dir", directory.toString(), "--port", String.valueOf(port), "--host", host.address(), "--keystore", keystore.toString()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(workDir.resolve("authority.log").toFile());
+        builder.environment().put(PASSWORD_ENV, password);
+        var process = builder.start();
+        toClose.add(() -> {
+            process.destroy();
+            process.waitFor();
+        });
+        awaitDidDocument(URI.create("https://%s:%d/authority/did.json".formatted(host.name(), port)), process);
+        return did;
+    }
+
+    /** Waits until the test reaches the authority's DID document across the bridge, over HTTPS. */
+    private void awaitDidDocument(URI url, Process process) throws Exception {
+        var client = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(2)).build();
+        var deadline = Instant.now().plus(Duration.ofSeconds(60));
+        Exception last = null;
+        while (Instant.now().isBefore(deadline) && process.isAlive()) {
+            try {
+                var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the authority's DID document is not served at %s: %s; log: %s".formatted(url, last,
+                Files.exists(workDir.resolve("authority.log")) ? Files.readString(workDir.resolve("authority.log")) : "(none)"));
+    }
+
+    private void issueMembership(ConnectorSettings holder) {
+        issuerTool("issue", "--dir", workDir.resolve("authority").toString(), "--type", "membership", "--dataspace", DATASPACE,
+                "--holder", holder.participantId(), "--out", holder.credentialsDirectory().resolve("membership.jwt").toString());
+    }
+
+    private static void issuerTool(String... args) {
+        var err = new ByteArrayOutputStream();
+        var status = new IssuerTool(new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        if (status != 0) {
+            throw new IllegalStateException("issuer-tool %s: %s".formatted(args[0], err.toString(StandardCharsets.UTF_8)));
+        }
+    }
+}
