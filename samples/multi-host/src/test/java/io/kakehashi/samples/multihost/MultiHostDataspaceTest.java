@@ -72,6 +72,8 @@ class MultiHostDataspaceTest {
     private ConnectorProcess provider;
     private ConnectorProcess consumer;
     private FileServer backend;
+    private DribblingBackend slowBackend;
+    private NetworkHosts.Host providerHost;
     private Path caPem;
 
     @BeforeAll
@@ -82,7 +84,7 @@ class MultiHostDataspaceTest {
         network = new NetworkHosts();
         try {
             var authorityHost = network.add(AUTHORITY_HOST);
-            var providerHost = network.add(PROVIDER_HOST);
+            providerHost = network.add(PROVIDER_HOST);
             var consumerHost = network.add(CONSUMER_HOST);
             network.writeHostsFile(hostsFile);
             caPem = ca.writePem(workDir.resolve("dataspace-ca.pem"));
@@ -103,6 +105,8 @@ class MultiHostDataspaceTest {
             // the provider's backend on its private network: the bridge's address, which only the hosts reach
             backend = FileServer.serve(Files.createDirectories(workDir.resolve("backend")), InetAddress.getByName(network.gatewayAddress()));
             toClose.add(backend);
+            slowBackend = DribblingBackend.start(InetAddress.getByName(network.gatewayAddress()));
+            toClose.add(slowBackend);
         } catch (Exception | Error e) {
             stopDataspace();
             throw e;
@@ -156,6 +160,61 @@ class MultiHostDataspaceTest {
         assertThat(providerSettings.properties()).doesNotContainKey("kakehashi.identity.did.http-loopback");
         assertThat(provider.logTail(400)).contains("web contexts serve HTTPS");
         assertThat(consumer.logTail(400)).contains("web contexts serve HTTPS").doesNotContain("is not trusted");
+    }
+
+    /**
+     * The provider's host loses its link in the middle of a bulk transfer, and a negotiation is requested while it is
+     * gone: once the link is back, the transfer completes byte-exact and the negotiation, whose DSP request the
+     * consumer retries, ends FINALIZED.
+     */
+    @Test
+    void linkCut_duringBulkTransferAndNegotiation_shouldResumeAndFinalize() throws Exception {
+        var content = new byte[8 * 1024 * 1024 + 7];
+        new Random(29).nextBytes(content);
+        var assetId = "inspection-records-" + UUID.randomUUID();
+        var providerApi = management(providerSettings);
+        providerApi.createOpenPolicy("open-" + assetId);
+        providerApi.createAsset(assetId, Map.of("name", "corrosion inspection records"),
+                Map.of("type", "HttpData", "baseUrl", slowBackend.add(assetId + ".bin", content)));
+        providerApi.createContractDefinition(assetId + "-offer", "open-" + assetId, "open-" + assetId, assetId);
+        var consumerApi = management(consumerSettings);
+        var catalog = consumerApi.requestCatalog(providerSettings.dspAddress(), providerSettings.participantId());
+        var dataset = java.util.stream.StreamSupport.stream(ManagementClient.datasets(catalog).spliterator(), false)
+                .filter(d -> assetId.equals(d.path("@id").asText())).findFirst().orElseThrow();
+        var offer = ManagementClient.contractOffer(catalog, dataset);
+        var agreementId = consumerApi.awaitAgreement(consumerApi.negotiate(providerSettings.dspAddress(), offer), STEP)
+                .path("contractAgreementId").asText();
+
+        var landed = Files.createDirectories(workDir.resolve("consumer-inbox")).resolve(assetId + ".bin");
+        var transferId = consumerApi.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, landed);
+        var deadline = Instant.now().plus(STEP);
+        long moved = 0;
+        while (moved == 0 && Instant.now().isBefore(deadline)) {
+            moved = consumerApi.transferProgress(transferId).path("bytes").asLong(0);
+            Thread.sleep(50);
+        }
+        assertThat(moved).as("the transfer has started moving data").isPositive();
+
+        network.link(providerHost, false);
+        String negotiationDuringCut;
+        try {
+            negotiationDuringCut = consumerApi.negotiate(providerSettings.dspAddress(), offer);
+            // the cut lasts long enough for the stream to stall and the DSP request to fail at least once
+            Thread.sleep(6000);
+            assertThat(consumerApi.transferProgress(transferId).path("bytes").asLong(0)).as("no transfer completes through a cut link")
+                    .isLessThan(content.length);
+        } finally {
+            network.link(providerHost, true);
+        }
+
+        consumerApi.awaitCompleted(transferId, Duration.ofSeconds(120));
+        assertThat(Sha256.of(landed)).isEqualTo(Sha256.of(writeTo(workDir.resolve("expected-" + assetId + ".bin"), content)));
+        assertThat(consumerApi.awaitAgreement(negotiationDuringCut, Duration.ofSeconds(120)).path("state").asText()).isEqualTo("FINALIZED");
+    }
+
+    private static Path writeTo(Path file, byte[] content) throws IOException {
+        Files.write(file, content);
+        return file;
     }
 
     @Test
