@@ -5,13 +5,13 @@ import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.web.jetty.JettyService;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static io.kakehashi.core.spi.settings.SettingValues.nonNegativeDuration;
 import static io.kakehashi.core.spi.settings.SettingValues.require;
@@ -112,8 +113,8 @@ public class HttpsPortsExtension implements ServiceExtension {
                 thread.setDaemon(true);
                 return thread;
             });
-            var watch = new KeystoreWatch(path, host, connectors);
-            reloader.scheduleWithFixedDelay(watch::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+            var reload = new KeystoreReload(path, host, this::password, connectors, monitor);
+            reloader.scheduleWithFixedDelay(reload::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -163,16 +164,22 @@ public class HttpsPortsExtension implements ServiceExtension {
 
     /** The keystore password from the vault, else from the environment; its absence stops the start. */
     char[] password() {
-        var fromVault = vault.resolveSecret(passwordAlias);
+        return keystorePassword(vault, passwordAlias, System::getenv)
+                .orElseThrow(failure -> new EdcException("Setting '%s': %s".formatted(KEYSTORE, failure.getFailureDetail())));
+    }
+
+    /** The vault's entry under {@code alias} when there is one, else the environment variable; never a setting. */
+    static Result<char[]> keystorePassword(Vault vault, String alias, Function<String, String> environment) {
+        var fromVault = vault.resolveSecret(alias);
         if (fromVault != null) {
-            return fromVault.toCharArray();
+            return Result.success(fromVault.toCharArray());
         }
-        var fromEnvironment = System.getenv(PASSWORD_ENV);
+        var fromEnvironment = environment.apply(PASSWORD_ENV);
         if (fromEnvironment != null) {
-            return fromEnvironment.toCharArray();
+            return Result.success(fromEnvironment.toCharArray());
         }
-        throw new EdcException("Setting '%s': no password for the keystore, neither in the vault under '%s' (%s) nor in the environment variable %s"
-                .formatted(KEYSTORE, passwordAlias, PASSWORD_ALIAS, PASSWORD_ENV));
+        return Result.failure("no password for the keystore, neither in the vault under '%s' (%s) nor in the environment variable %s"
+                .formatted(alias, PASSWORD_ALIAS, PASSWORD_ENV));
     }
 
     static Set<String> contexts(String list) {
@@ -182,48 +189,5 @@ public class HttpsPortsExtension implements ServiceExtension {
         }
         Arrays.stream(list.split(",")).map(String::trim).filter(name -> !name.isEmpty()).forEach(names::add);
         return names;
-    }
-
-    /** Swaps the key material when the keystore file changes and the new one passes the same checks. */
-    private final class KeystoreWatch {
-        private final Path path;
-        private final String host;
-        private final HttpsConnectors connectors;
-        private String lastSeen;
-
-        KeystoreWatch(Path path, String host, HttpsConnectors connectors) {
-            this.path = path;
-            this.host = host;
-            this.connectors = connectors;
-            this.lastSeen = stamp();
-        }
-
-        void check() {
-            var now = stamp();
-            if (now == null || now.equals(lastSeen)) {
-                return;
-            }
-            lastSeen = now;
-            try {
-                var password = password();
-                var loaded = ServerKeystore.load(path, password, host);
-                if (loaded.failed()) {
-                    monitor.warning("TLS: the replaced keystore is not used, the previous key stays: " + loaded.getFailureDetail());
-                    return;
-                }
-                connectors.replace(loaded.getContent(), password);
-                monitor.info("TLS: the keystore '%s' was replaced; new connections get the key '%s'".formatted(path, loaded.getContent().alias()));
-            } catch (Exception e) {
-                monitor.warning("TLS: the replaced keystore could not be applied, the previous key stays: " + e.getClass().getSimpleName());
-            }
-        }
-
-        private String stamp() {
-            try {
-                return Files.getLastModifiedTime(path) + "/" + Files.size(path);
-            } catch (Exception e) {
-                return null;
-            }
-        }
     }
 }
