@@ -159,7 +159,8 @@ class MultiHostDataspaceTest {
         assertThat(providerSettings.dspAddress()).startsWith("https://" + PROVIDER_HOST + ":");
         assertThat(providerSettings.properties()).doesNotContainKey("kakehashi.identity.did.http-loopback");
         assertThat(provider.logTail(400)).contains("web contexts serve HTTPS");
-        assertThat(consumer.logTail(400)).contains("web contexts serve HTTPS").doesNotContain("is not trusted");
+        assertThat(consumer.logTail(400)).contains("web contexts serve HTTPS").doesNotContain("is not trusted")
+                .doesNotContain("HTTPS enforcement it not enabled");
     }
 
     /**
@@ -257,6 +258,8 @@ class MultiHostDataspaceTest {
                 .trustIssuer("dataspace", authorityDid)
                 .with("kakehashi.tls.keystore", keystore.toString())
                 .with("kakehashi.tls.trusted-cas", caPem.toString())
+                // EDC's client refuses any http:// URL: every call a connector makes to another party or itself is TLS
+                .with("edc.http.client.https.enforce", "true")
                 .stateMachineWait(100);
         settings.with("edc.control.endpoint", "https://localhost:%d/control".formatted(URI.create(settings.controlUrl()).getPort()));
         return settings;
