@@ -40,6 +40,11 @@ public final class Dcp {
         return credentialTypes.stream().map(Dcp::scope).toList();
     }
 
+    /** The read scopes of the given credential types in the given alias ({@link #SCOPE_PREFIX} or {@link #EDC_SCOPE_PREFIX}). */
+    public static List<String> scopes(List<String> credentialTypes, String alias) {
+        return credentialTypes.stream().map(type -> alias + type + ":read").toList();
+    }
+
     /** The credential type a read scope names. */
     public static Optional<String> credentialType(String scope) {
         if (scope == null) {

@@ -31,7 +31,10 @@ import java.util.stream.Collectors;
  * access token grants (scopes compare by credential type, in DCP's or EDC's alias); a presentation definition is not
  * supported. The answer holds the held credentials of the requested types that are valid now, in one presentation per
  * format, each signed by this connector and addressed to the verifier: VC 1.1 JWT credentials in a VC 1.1 JWT
- * presentation ({@code vp} claim), VC 2.0 ones enveloped in a {@code vp+jwt}. Thread-safe.
+ * presentation ({@code vp} claim), VC 2.0 ones enveloped in a {@code vp+jwt}. A verifier that asks in EDC's scope
+ * alias ({@code org.eclipse.edc.vc.type}) is an EDC: it gets the VC 1.1 credential of a type where one is held
+ * (EDC 0.15.1 verifies no other), and VC 2.0 ones in the {@code EnvelopedVerifiablePresentation} form of EDC's
+ * IdentityHub (docs/decisions/0026). Thread-safe.
  */
 public class PresentationService {
 
@@ -118,19 +121,26 @@ public class PresentationService {
                 .filter(c -> c.types().stream().anyMatch(types::contains))
                 .filter(c -> c.isValidAt(now))
                 .toList();
-        // one presentation per format: VC 1.1 JWT credentials in a VC 1.1 JWT presentation, VC 2.0 ones enveloped in a vp+jwt
+        var edcVerifier = requested.stream().anyMatch(scope -> scope.startsWith(Dcp.EDC_SCOPE_PREFIX));
+        var vc11 = credentials.stream().filter(c -> c.format() == Format.VC11_JWT).toList();
+        var vc11Types = vc11.stream().flatMap(c -> c.types().stream()).filter(types::contains).collect(Collectors.toSet());
+        // EDC 0.15.1 verifies VC 1.1 JWT credentials only: where one of a type is held, its VC 2.0 twin would make EDC
+        // refuse the whole answer (docs/decisions/0026)
+        var vc2 = credentials.stream().filter(c -> c.format() == Format.VC2_JWT)
+                .filter(c -> !edcVerifier || c.types().stream().filter(types::contains).anyMatch(type -> !vc11Types.contains(type)))
+                .map(HeldCredential::jwt).toList();
+        // one presentation per format: VC 1.1 JWT credentials in a VC 1.1 JWT presentation, VC 2.0 ones in a vp+jwt,
+        // or for a verifier that asks in EDC's alias in the EnvelopedVerifiablePresentation EDC's IdentityHub makes
         var presentations = new ArrayList<String>();
-        var vc11 = credentials.stream().filter(c -> c.format() == Format.VC11_JWT).map(HeldCredential::jwt).toList();
-        var vc2 = credentials.stream().filter(c -> c.format() == Format.VC2_JWT).map(HeldCredential::jwt).toList();
         if (!vc11.isEmpty()) {
-            var presentation = vc11Presentation(verifier, vc11);
+            var presentation = vc11Presentation(verifier, vc11.stream().map(HeldCredential::jwt).toList());
             if (presentation.failed()) {
                 return presentation.mapFailure();
             }
             presentations.add(presentation.getContent());
         }
         if (!vc2.isEmpty() || vc11.isEmpty()) {
-            var presentation = presentation(verifier, vc2);
+            var presentation = edcVerifier ? envelopedPresentation(verifier, vc2) : presentation(verifier, vc2);
             if (presentation.failed()) {
                 return presentation.mapFailure();
             }
@@ -161,6 +171,28 @@ public class PresentationService {
         vp.put("exp", now.plus(tokens.lifetime()).getEpochSecond());
         vp.put("jti", UUID.randomUUID().toString());
         return Jws.sign(vp, did.signingKey(), did.methodId(did.signingKey()), Credentials.VP_JWT_TYPE);
+    }
+
+    /**
+     * A VC 2.0 presentation in the enveloped form of EDC's IdentityHub: a JWT of type
+     * {@code EnvelopedVerifiablePresentation} whose {@code id} is the data URL of the signed presentation. Unlike
+     * IdentityHub's, both JWTs also name this connector as issuer and the verifier as audience, and expire.
+     */
+    private Result<String> envelopedPresentation(String verifier, List<String> credentials) {
+        var inner = presentation(verifier, credentials);
+        if (inner.failed()) {
+            return inner;
+        }
+        var now = clock.instant();
+        var envelope = new LinkedHashMap<String, Object>();
+        envelope.put("@context", List.of(Credentials.VC_CONTEXT));
+        envelope.put("type", "EnvelopedVerifiablePresentation");
+        envelope.put("id", "data:application/vp+jwt," + inner.getContent());
+        envelope.put("iss", did.id());
+        envelope.put("aud", verifier);
+        envelope.put("iat", now.getEpochSecond());
+        envelope.put("exp", now.plus(tokens.lifetime()).getEpochSecond());
+        return Jws.sign(envelope, did.signingKey(), did.methodId(did.signingKey()), "JWT");
     }
 
     private Result<String> vc11Presentation(String verifier, List<String> credentials) {

@@ -41,6 +41,9 @@ import java.util.List;
  */
 public class DcpIdentityService implements IdentityService {
 
+    /** Peers whose scope alias is remembered; beyond, the least recently seen starts again from DCP 1.0's alias. */
+    static final int MAX_REMEMBERED_ALIASES = 10_000;
+
     private final OwnDid did;
     private final SelfIssuedTokens tokens;
     private final IdTokenVerifier idTokens;
@@ -51,6 +54,7 @@ public class DcpIdentityService implements IdentityService {
     private final List<String> scopes;
     private final List<String> requiredTypes;
     private final PresentationCache presentationCache;
+    private final ScopeAliases aliases;
     private final Monitor monitor;
 
     /** A service without a presentation cache: every request queries the caller's credential service. */
@@ -73,6 +77,7 @@ public class DcpIdentityService implements IdentityService {
         this.presentationVerifier = presentationVerifier;
         this.seenTokens = seenTokens;
         this.scopes = Dcp.scopes(credentialTypes);
+        this.aliases = new ScopeAliases(credentialTypes, MAX_REMEMBERED_ALIASES);
         this.requiredTypes = List.copyOf(requiredTypes);
         this.monitor = monitor;
     }
@@ -116,11 +121,8 @@ public class DcpIdentityService implements IdentityService {
         if (credentialService.failed()) {
             return credentialService.mapFailure();
         }
-        var queryToken = tokens.idToken(caller, accessToken);
-        if (queryToken.failed()) {
-            return queryToken.mapFailure();
-        }
-        var answer = presentations.query(credentialService.getContent(), queryToken.getContent(), scopes);
+        var alias = aliases.alias(caller);
+        var answer = ask(credentialService.getContent(), caller, accessToken, alias);
         if (answer.failed()) {
             return answer.mapFailure();
         }
@@ -149,6 +151,35 @@ public class DcpIdentityService implements IdentityService {
             presentationCache.put(caller, scopes, verifiedClaims.getContent(), presentationVerifier.reusableUntil(credentials));
         }
         return verifiedClaims;
+    }
+
+    /**
+     * Queries the caller's credential service in the alias remembered for it; a 403 is asked once more in the other
+     * alias, which is remembered when answered (IdentityHub 0.15.1 refuses DCP 1.0's alias, docs/decisions/0026).
+     * Each query carries a fresh ID token of its own.
+     */
+    private Result<List<String>> ask(String credentialService, String caller, String accessToken, String alias) {
+        var queryToken = tokens.idToken(caller, accessToken);
+        if (queryToken.failed()) {
+            return queryToken.mapFailure();
+        }
+        var answer = presentations.ask(credentialService, queryToken.getContent(), aliases.scopes(alias));
+        if (!answer.forbidden()) {
+            return answer.presentations();
+        }
+        var other = ScopeAliases.other(alias);
+        var retryToken = tokens.idToken(caller, accessToken);
+        if (retryToken.failed()) {
+            return retryToken.mapFailure();
+        }
+        var retried = presentations.ask(credentialService, retryToken.getContent(), aliases.scopes(other)).presentations();
+        if (retried.failed()) {
+            // the first refusal is the one to report: the peer refused the alias this connector asked in first
+            return Result.failure(answer.presentations().getFailureDetail() + "; asked again with scope alias '%s': %s"
+                    .formatted(other.substring(0, other.length() - 1), retried.getFailureDetail()));
+        }
+        aliases.accepted(caller, other);
+        return retried;
     }
 
     private Result<ClaimToken> verify(String token) {

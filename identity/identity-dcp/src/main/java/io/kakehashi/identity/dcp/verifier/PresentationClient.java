@@ -45,11 +45,29 @@ public class PresentationClient {
     }
 
     /**
+     * What a query got: the presentations or why not, and whether the credential service answered 403 — which EDC's
+     * IdentityHub 0.15.1 does for a scope alias it does not know (docs/decisions/0026).
+     */
+    public record Answer(Result<List<String>> presentations, boolean forbidden) {
+    }
+
+    /**
      * @param credentialService the holder's credential service base URL (from its DID document)
      * @param idToken           this connector's ID token for the holder, carrying the holder's access token
      * @param scopes            the scopes to ask for
      */
     public Result<List<String>> query(String credentialService, String idToken, List<String> scopes) {
+        return ask(credentialService, idToken, scopes).presentations();
+    }
+
+    /** {@link #query}, telling a 403 apart. */
+    public Answer ask(String credentialService, String idToken, List<String> scopes) {
+        var forbidden = new boolean[1];
+        var result = send(credentialService, idToken, scopes, forbidden);
+        return new Answer(result, forbidden[0]);
+    }
+
+    private Result<List<String>> send(String credentialService, String idToken, List<String> scopes, boolean[] forbidden) {
         var url = credentialService.replaceAll("/+$", "") + Dcp.PRESENTATIONS_QUERY_PATH;
         URI uri;
         try {
@@ -65,6 +83,7 @@ public class PresentationClient {
             var body = MAPPER.writeValueAsString(Map.of("@context", List.of(Dcp.DCP_CONTEXT), "type", Dcp.PRESENTATION_QUERY_MESSAGE, "scope", scopes));
             var request = new Request.Builder().url(url).header("Authorization", "Bearer " + idToken).post(RequestBody.create(body, JSON)).build();
             try (var response = httpClient.execute(request)) {
+                forbidden[0] = response.code() == 403;
                 if (response.code() != 200 || response.body() == null) {
                     return Result.failure("credential service %s answered HTTP %d".formatted(url, response.code()));
                 }
