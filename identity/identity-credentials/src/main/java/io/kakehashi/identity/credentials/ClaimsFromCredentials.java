@@ -29,11 +29,12 @@ public final class ClaimsFromCredentials {
         Optional<RegistryIdentifier> registryId = Optional.empty();
         for (var credential : credentials) {
             var subject = credential.subject();
-            // a VC 1.1 credential of another vocabulary counts for its type but adds only the claims it names
+            // a VC 1.1 credential of another vocabulary counts for its type but adds only the claims it names; one in
+            // Kakehashi's (its @context names it, as the issuer tool's VC 1.1 credentials do) fills them all
             if (credential.hasType(Credentials.MEMBERSHIP) && subject.get(Credentials.MEMBER_OF) instanceof String dataspace) {
                 memberships.add(dataspace);
             }
-            if (credential.format() == VerifiableCredential.Format.VC11_JWT) {
+            if (credential.format() == VerifiableCredential.Format.VC11_JWT && !credential.kakehashiVocabulary()) {
                 continue;
             }
             if (credential.hasType(Credentials.CERTIFICATION)) {

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Issues JWT-secured VC 2.0 credentials and status list credentials, signed with the issuer's key. Every subject is
- * checked by {@link SubjectRules} before anything is signed. Thread-safe.
+ * Issues JWT-secured VC 2.0 credentials (or VC 1.1 JWT credentials, the form EDC 0.15.1 verifies) and status list
+ * credentials, signed with the issuer's key. Every subject is checked by {@link SubjectRules} before anything is
+ * signed. Thread-safe.
  */
 public class CredentialIssuer {
 
@@ -81,6 +82,47 @@ public class CredentialIssuer {
         credential.put("jti", id);
         credential.put("iat", validFrom.getEpochSecond());
         return Jws.sign(credential, key, keyId, Credentials.VC_JWT_TYPE);
+    }
+
+    /**
+     * Issues a VC Data Model 1.1 JWT credential of {@code type} for {@code subject}: the credential in the {@code vc}
+     * claim (contexts VC 1.1 and Kakehashi's, {@code issuanceDate}, {@code expirationDate}, the status entry), and
+     * beside it {@code iss}, {@code sub} (the holder — EDC requires it), {@code jti}, {@code nbf}, {@code iat} and
+     * {@code exp}. The same checks as {@link #issue} apply first.
+     */
+    public Result<String> issueVc11(String type, Map<String, Object> subject, Instant validFrom, Instant validUntil, StatusEntry status) {
+        var check = SubjectRules.check(type, subject);
+        if (check.failed()) {
+            return check.mapFailure();
+        }
+        if (validUntil != null && !validUntil.isAfter(validFrom)) {
+            return Result.failure("validUntil %s is not after validFrom %s".formatted(validUntil, validFrom));
+        }
+        var id = "urn:uuid:" + UUID.randomUUID();
+        var vc = new LinkedHashMap<String, Object>();
+        vc.put("@context", List.of(Credentials.VC11_CONTEXT, Credentials.KAKEHASHI_CONTEXT));
+        vc.put("id", id);
+        vc.put("type", List.of(Credentials.VERIFIABLE_CREDENTIAL, type));
+        vc.put("issuer", issuerDid);
+        vc.put("issuanceDate", validFrom.toString());
+        if (validUntil != null) {
+            vc.put("expirationDate", validUntil.toString());
+        }
+        vc.put("credentialSubject", subject);
+        if (status != null) {
+            vc.put("credentialStatus", status.toJson());
+        }
+        var claims = new LinkedHashMap<String, Object>();
+        claims.put("iss", issuerDid);
+        claims.put("sub", subject.get("id"));
+        claims.put("jti", id);
+        claims.put("nbf", validFrom.getEpochSecond());
+        claims.put("iat", validFrom.getEpochSecond());
+        if (validUntil != null) {
+            claims.put("exp", validUntil.getEpochSecond());
+        }
+        claims.put(VerifiableCredential.VC_CLAIM, vc);
+        return Jws.sign(claims, key, keyId, "JWT");
     }
 
     /** Issues the status list credential published at {@code url}. */

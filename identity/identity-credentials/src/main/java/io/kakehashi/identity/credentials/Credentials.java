@@ -10,6 +10,8 @@ public final class Credentials {
 
     public static final String VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
     /** Names the subject properties below; JWT-secured credentials are not JSON-LD processed, so nothing fetches it. */
+    /** The context of VC Data Model 1.1. */
+    public static final String VC11_CONTEXT = "https://www.w3.org/2018/credentials/v1";
     public static final String KAKEHASHI_CONTEXT = "https://w3id.org/kakehashi/credentials/v1";
     public static final List<String> CONTEXTS = List.of(VC_CONTEXT, KAKEHASHI_CONTEXT);
 

@@ -25,9 +25,13 @@ import java.util.Optional;
  * @param subject    the credential subject's properties
  * @param status     its revocation entries
  * @param format     how it was secured
+ * @param kakehashiVocabulary whether its subject's properties are Kakehashi's: always for VC 2.0 (as before); for a
+ *                   VC 1.1 JWT when its {@code @context} names {@link Credentials#KAKEHASHI_CONTEXT}, as the issuer
+ *                   tool's VC 1.1 credentials do
  */
 public record VerifiableCredential(Optional<String> id, List<String> types, String issuer, String subjectId, Instant validFrom,
-                                   Optional<Instant> validUntil, Map<String, Object> subject, List<StatusEntry> status, Format format) {
+                                   Optional<Instant> validUntil, Map<String, Object> subject, List<StatusEntry> status, Format format,
+                                   boolean kakehashiVocabulary) {
 
     /** How a credential is secured: VC 2.0 as {@code vc+jwt}, or a VC 1.1 JWT with the credential in {@code vc}. */
     public enum Format { VC2_JWT, VC11_JWT }
@@ -100,8 +104,9 @@ public record VerifiableCredential(Optional<String> id, List<String> types, Stri
         var id = vc.get("id") instanceof String text ? Optional.of(text) : Optional.<String>empty();
         var from = validFrom.get();
         var until = validUntil;
+        var kakehashi = strings(vc.get("@context")).contains(Credentials.KAKEHASHI_CONTEXT);
         return subjectAndStatus(vc, (subject, subjectId, status) ->
-                new VerifiableCredential(id, types, issuer, subjectId, from, until, subject, status, Format.VC11_JWT));
+                new VerifiableCredential(id, types, issuer, subjectId, from, until, subject, status, Format.VC11_JWT, kakehashi));
     }
 
     /** Reads a VC Data Model 2.0 credential's fields; a failure says which is missing or malformed. */
@@ -131,7 +136,7 @@ public record VerifiableCredential(Optional<String> id, List<String> types, Stri
         var id = json.get("id") instanceof String text ? Optional.of(text) : Optional.<String>empty();
         var until = validUntil;
         return subjectAndStatus(json, (subject, subjectId, status) ->
-                new VerifiableCredential(id, types, issuerId, subjectId, validFrom.get(), until, subject, status, Format.VC2_JWT));
+                new VerifiableCredential(id, types, issuerId, subjectId, validFrom.get(), until, subject, status, Format.VC2_JWT, true));
     }
 
     private interface Assembly {

@@ -28,8 +28,10 @@ import java.util.Map;
 
 /**
  * A dataspace authority kept in a directory: {@code private/} holds its signing key and its register of issued
- * credentials (never serve it), {@code public/} holds what the web serves at the DID's base address — {@code did.json}
- * and the signed status list {@code status-list.jwt}. Not thread-safe: one command at a time per directory.
+ * credentials (never serve it), {@code public/} holds what the web serves at the DID's base address — {@code did.json},
+ * the signed status list {@code status-list.jwt} and the same status list credential as plain JSON,
+ * {@code status-list.json}, for verifiers that read only that (EDC 0.15.1; see {@link AuthorityFileServer}). Not
+ * thread-safe: one command at a time per directory.
  */
 public class Authority {
 
@@ -107,24 +109,38 @@ public class Authority {
         return statusListUrl;
     }
 
+    /** The data models a credential can be issued in. */
+    public enum Format { VC2, VC11 }
+
     /**
-     * Issues a credential of {@code type} with the next free status-list index and records it in the register.
+     * Issues a VC 2.0 credential of {@code type} with the next free status-list index and records it in the register.
+     */
+    public Result<String> issue(String type, Map<String, Object> subject, Instant validFrom, Instant validUntil) {
+        return issue(type, subject, validFrom, validUntil, Format.VC2);
+    }
+
+    /**
+     * Issues a credential of {@code type} in {@code format} with the next free status-list index and records it in
+     * the register.
      */
     @SuppressWarnings("unchecked")
-    public Result<String> issue(String type, Map<String, Object> subject, Instant validFrom, Instant validUntil) {
+    public Result<String> issue(String type, Map<String, Object> subject, Instant validFrom, Instant validUntil, Format format) {
         var index = ((Number) register.get("nextIndex")).intValue();
         if (index >= StatusList.MINIMUM_BITS) {
             return Result.failure("the status list is full (%d credentials)".formatted(index));
         }
         var status = new StatusEntry(statusListUrl, index, StatusEntry.REVOCATION);
-        var jwt = issuer().issue(type, subject, validFrom, validUntil, status);
+        var jwt = format == Format.VC11
+                ? issuer().issueVc11(type, subject, validFrom, validUntil, status)
+                : issuer().issue(type, subject, validFrom, validUntil, status);
         if (jwt.failed()) {
             return jwt;
         }
-        var id = VerifiableCredential.read(Jws.parse(jwt.getContent(), "credential").getContent().payload()).getContent().id().orElseThrow();
+        var id = VerifiableCredential.fromJwtPayload(Jws.parse(jwt.getContent(), "credential").getContent().payload()).getContent().id().orElseThrow();
         var entry = new LinkedHashMap<String, Object>();
         entry.put("id", id);
         entry.put("type", type);
+        entry.put("format", format.name());
         entry.put("holder", subject.get("id"));
         entry.put("statusListIndex", index);
         entry.put("validFrom", validFrom.toString());
@@ -167,10 +183,22 @@ public class Authority {
             var document = OwnDid.document(did.did(), List.of(key.toPublicJWK()), null);
             writeAtomically(directory.resolve("public/did.json"), MAPPER.writeValueAsString(document));
             writeAtomically(directory.resolve("public/status-list.jwt"), statusList.getContent());
+            writeAtomically(directory.resolve("public/status-list.json"), MAPPER.writeValueAsString(plainCredential(statusList.getContent())));
             return Result.success();
         } catch (IOException e) {
             return Result.failure("cannot publish to %s: %s".formatted(directory.resolve("public"), e.getMessage()));
         }
+    }
+
+    /**
+     * The status list credential of a signed {@code vc+jwt} as a plain JSON credential: its payload without the JWT's
+     * own {@code iss} and {@code iat} (the credential names its issuer and {@code validFrom} itself).
+     */
+    private static Map<String, Object> plainCredential(String jwt) {
+        var payload = new LinkedHashMap<>(Jws.parse(jwt, "status list").getContent().payload());
+        payload.remove("iss");
+        payload.remove("iat");
+        return payload;
     }
 
     /** The directory of the files to serve at the DID's address. */
@@ -188,7 +216,7 @@ public class Authority {
         var issued = (List<Map<String, Object>>) register.get("issued");
         String id = credential.trim();
         if (id.chars().filter(c -> c == '.').count() == 2) {
-            var parsed = Jws.parse(id, "credential").compose(jws -> VerifiableCredential.read(jws.payload()));
+            var parsed = Jws.parse(id, "credential").compose(jws -> VerifiableCredential.fromJwtPayload(jws.payload()));
             if (parsed.failed()) {
                 return parsed.mapFailure();
             }

@@ -23,7 +23,7 @@ import javax.net.ssl.SSLContext;
  * init    --dir D --did did:web:…  [--http-loopback]
  * issue   --dir D --type membership|legal-entity|certification --holder did:web:… [--out FILE]
  *         [--dataspace NAME] [--legal-name NAME --country CC --registry-id JCN:…|LEI:…] [--certification NAME]
- *         [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N]
+ *         [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N] [--format vc2|vc11]
  * revoke  --dir D --credential FILE|urn:uuid:…|INDEX
  * publish --dir D
  * serve   --dir D --port P [--host 127.0.0.1] [--keystore FILE.p12]
@@ -121,7 +121,15 @@ public final class IssuerTool {
         } catch (DateTimeParseException | NumberFormatException e) {
             return Result.failure("--valid-from/--valid-until must be ISO 8601 date-times (e.g. 2027-03-31T00:00:00Z), --valid-days a number");
         }
-        var jwt = authority.getContent().issue(credentialType, subject.getContent(), validFrom, validUntil);
+        var format = switch (options.getOrDefault("format", "vc2")) {
+            case "vc2" -> Authority.Format.VC2;
+            case "vc11" -> Authority.Format.VC11;
+            default -> null;
+        };
+        if (format == null) {
+            return Result.failure("--format must be vc2 (VC Data Model 2.0, the default) or vc11 (VC 1.1 JWT, what EDC 0.15.1 verifies)");
+        }
+        var jwt = authority.getContent().issue(credentialType, subject.getContent(), validFrom, validUntil, format);
         if (jwt.failed() || !options.containsKey("out")) {
             return jwt;
         }
@@ -221,7 +229,7 @@ public final class IssuerTool {
                   init    --dir D --did did:web:... [--http-loopback]
                   issue   --dir D --type membership|legal-entity|certification --holder did:web:... [--out FILE]
                           [--dataspace NAME] [--legal-name NAME --country CC --registry-id JCN:...|LEI:...] [--certification NAME]
-                          [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N]
+                          [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N] [--format vc2|vc11]
                   revoke  --dir D --credential FILE|urn:uuid:...|INDEX
                   publish --dir D
                   serve   --dir D --port P [--host 127.0.0.1] [--keystore FILE.p12]
