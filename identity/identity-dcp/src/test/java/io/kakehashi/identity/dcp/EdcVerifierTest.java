@@ -201,7 +201,7 @@ class EdcVerifierTest {
         Files.writeString(alice.credentials.resolve("membership-vc2.jwt"), issue(Authority.Format.VC2));
 
         // EDC 0.15.1 verifies a JWT only with a vc or vp claim: the enveloped form (EDC's alias) and the vp+jwt
-        // (DCP 1.0's alias) both fail, which is why a connector joining stock EDC needs VC 1.1 credentials (0027)
+        // (DCP 1.0's alias) both fail, which is why a connector joining stock EDC needs VC 1.1 credentials (0030)
         assertThat(edcVerifies(aliceAnswers(EDC_MEMBERSHIP_SCOPE), alice.did.id()).getFailureDetail()).contains("Either 'vp' or 'vc' claim must be present");
         assertThat(edcVerifies(aliceAnswers(Dcp.scope(Credentials.MEMBERSHIP)), alice.did.id()).getFailureDetail()).contains("EnvelopedVerifiablePresentation");
     }

@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  * {@code application/jwt}; otherwise, when it admits JSON ({@code application/json}, {@code application/vc+ld+json},
  * {@code application/vc}, {@code application/ld+json}, {@code application/*} or {@code *}{@code /*} — EDC 0.15.1 sends
  * {@code *}{@code /*} and parses the body only as a JSON credential), the same credential as plain JSON; anything
- * else is a 406 (docs/decisions/0027). HTTPS (TLS 1.2 or 1.3) when given an SSL context, as did:web requires between
+ * else is a 406 (docs/decisions/0030). HTTPS (TLS 1.2 or 1.3) when given an SSL context, as did:web requires between
  * hosts; plain HTTP only for tests and samples on one machine. Samples may start it in-process; it binds where it is
  * told (127.0.0.1 in tests and samples). Thread-safe; {@link #close()} stops it.
  */
