@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
 import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcChannels implements AutoCloseable {
 
     private static final int FLOW_CONTROL_WINDOW = 4 * 1024 * 1024;
+    /** How often a channel with live calls pings its peer; the server permits pings this often. */
+    public static final Duration KEEPALIVE = Duration.ofSeconds(20);
+    /** How long a ping may go unanswered before the connection counts as dead. */
+    public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
     private final Map<GrpcStreamAddresses.Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
 
     public ManagedChannel channelTo(GrpcStreamAddresses.Endpoint endpoint) {
@@ -27,6 +32,10 @@ public final class GrpcChannels implements AutoCloseable {
                             : InsecureChannelCredentials.create();
                     return NettyChannelBuilder.forAddress(key.host(), key.port(), credentials)
                             .flowControlWindow(FLOW_CONTROL_WINDOW)
+                            // a link that dies silently (no RST, no FIN) ends the calls on it within about
+                            // KEEPALIVE + KEEPALIVE_TIMEOUT, so the transfer resumes instead of waiting forever
+                            .keepAliveTime(KEEPALIVE.toSeconds(), TimeUnit.SECONDS)
+                            .keepAliveTimeout(KEEPALIVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                             .build();
                 });
     }

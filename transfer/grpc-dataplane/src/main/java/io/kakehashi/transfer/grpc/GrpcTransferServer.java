@@ -31,7 +31,12 @@ public final class GrpcTransferServer {
                         credentials == null ? InsecureServerCredentials.create() : credentials)
                 .flowControlWindow(FLOW_CONTROL_WINDOW)
                 // a peer that keeps a call open without reading is held by flow control; idle connections go
-                .maxConnectionIdle(10, TimeUnit.MINUTES);
+                .maxConnectionIdle(10, TimeUnit.MINUTES)
+                // clients ping every GrpcChannels.KEEPALIVE while they have calls (allowed, not a ping flood); the
+                // server pings too, so a silently dead link ends its calls here as well
+                .permitKeepAliveTime(GrpcChannels.KEEPALIVE.toSeconds() / 2, TimeUnit.SECONDS)
+                .keepAliveTime(GrpcChannels.KEEPALIVE.toSeconds(), TimeUnit.SECONDS)
+                .keepAliveTimeout(GrpcChannels.KEEPALIVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         services.forEach(service -> builder.addService(ServerInterceptors.intercept(service, authorization)));
         this.server = builder.build();
     }

@@ -13,6 +13,9 @@ import io.kakehashi.transfer.grpc.v1.Trailer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -137,7 +140,7 @@ public final class ChunkPump implements Runnable {
                 digests.offer(offset, totalSize, digest);
             }
         } catch (IOException e) {
-            fail(Status.INTERNAL.withDescription("reading the source failed: " + e.getMessage()));
+            fail(sourceFailure(e));
         } catch (RuntimeException e) {
             // the call went away under us (cancelled by the peer): nothing more to send
             close(Status.CANCELLED.withDescription("call ended: " + e.getMessage()));
@@ -246,5 +249,17 @@ public final class ChunkPump implements Runnable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+    }
+
+    /**
+     * A source that timed out, refused or dropped the connection, or answered "not now" (408, 429, 5xx) may be back
+     * soon: UNAVAILABLE, which the receiver retries from its durable offset. Anything else ends the transfer.
+     */
+    static Status sourceFailure(IOException e) {
+        var mayPass = e instanceof SourceUnavailableException || e instanceof SocketTimeoutException
+                || e instanceof SocketException || e instanceof UnknownHostException;
+        return mayPass
+                ? Status.UNAVAILABLE.withDescription("the source cannot be read now: " + e.getMessage())
+                : Status.INTERNAL.withDescription("reading the source failed: " + e.getMessage());
     }
 }

@@ -76,6 +76,9 @@ public final class HttpBulkSource implements BulkSource {
             error.close();
         }
         connection.disconnect();
+        if (status == 408 || status == 429 || status / 100 == 5) {
+            throw new SourceUnavailableException("the source answered HTTP " + status);
+        }
         throw new IOException("the source answered HTTP " + status);
     }
 

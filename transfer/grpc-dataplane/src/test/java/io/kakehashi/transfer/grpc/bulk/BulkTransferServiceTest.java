@@ -176,6 +176,72 @@ class BulkTransferServiceTest {
         }
 
         @Test
+        void run_whenTheSourceTimesOutMidRead_shouldResumeFromTheDurableOffset() throws Exception {
+            var file = TestContent.file(dir, "source-t10", SIZE, 10);
+            var plain = new FileBulkSource(file, "application/octet-stream");
+            var opens = new java.util.concurrent.atomic.AtomicInteger();
+            sources.register("t10", failingOnce(plain, opens, new java.net.SocketTimeoutException("Read timed out")));
+            start();
+            var destination = dir.resolve("t10.bin");
+
+            var outcome = pull("t10", tokens.issue("t10"), destination);
+
+            assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
+            assertThat(outcome.attempts()).isEqualTo(2);
+            assertThat(TestContent.sha256(destination)).isEqualTo(TestContent.sha256(file));
+        }
+
+        @Test
+        void run_whenTheSourceFailsForGood_shouldEndWithoutRetrying() throws Exception {
+            var file = TestContent.file(dir, "source-t11", SIZE, 11);
+            var plain = new FileBulkSource(file, "application/octet-stream");
+            sources.register("t11", failingOnce(plain, new java.util.concurrent.atomic.AtomicInteger(),
+                    new IOException("the source answered HTTP 404")));
+            start();
+            var destination = dir.resolve("t11.bin");
+
+            var outcome = pull("t11", tokens.issue("t11"), destination);
+
+            assertThat(outcome.status().getCode()).isEqualTo(Status.Code.INTERNAL);
+            assertThat(outcome.status().getDescription()).contains("HTTP 404");
+            assertThat(outcome.attempts()).isEqualTo(1);
+        }
+
+        /** A source whose first opened stream fails with {@code failure} after about 1 MiB; later ones read through. */
+        private BulkSource failingOnce(BulkSource plain, java.util.concurrent.atomic.AtomicInteger opens, IOException failure) {
+            return new BulkSource() {
+                @Override
+                public long size() {
+                    return plain.size();
+                }
+
+                @Override
+                public String contentType() {
+                    return plain.contentType();
+                }
+
+                @Override
+                public java.io.InputStream openAt(long offset) throws IOException {
+                    var first = opens.getAndIncrement() == 0;
+                    var read = new java.util.concurrent.atomic.AtomicLong();
+                    return new java.io.FilterInputStream(plain.openAt(offset)) {
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            if (first && read.get() >= 1024 * 1024) {
+                                throw failure;
+                            }
+                            var n = super.read(b, off, len);
+                            if (n > 0) {
+                                read.addAndGet(n);
+                            }
+                            return n;
+                        }
+                    };
+                }
+            };
+        }
+
+        @Test
         void run_whenEveryAttemptIsCutBeforeAnyData_shouldFailAndLeaveNoFile() throws Exception {
             source("t3");
             // cut before the header: no call makes progress, so the transfer gives up after its attempts

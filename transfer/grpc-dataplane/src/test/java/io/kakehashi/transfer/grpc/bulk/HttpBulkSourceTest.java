@@ -52,6 +52,10 @@ class HttpBulkSourceTest {
                 out.write(CONTENT);
             }
         });
+        server.createContext("/busy", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
         server.createContext("/missing", exchange -> {
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
@@ -98,6 +102,13 @@ class HttpBulkSourceTest {
     @Test
     void openAt_whenTheServerRefuses_shouldSayWhatItAnswered() {
         assertThatThrownBy(() -> source("/missing").openAt(0)).isInstanceOf(IOException.class).hasMessageContaining("HTTP 404");
+    }
+
+    @Test
+    void openAt_whenTheServerIsBusy_shouldSayItMayPassAndAGoneSourceShouldNot() {
+        assertThatThrownBy(() -> source("/busy").openAt(0)).isInstanceOf(SourceUnavailableException.class)
+                .hasMessageContaining("HTTP 503");
+        assertThatThrownBy(() -> source("/missing").openAt(0)).isNotInstanceOf(SourceUnavailableException.class);
     }
 
     @Test
