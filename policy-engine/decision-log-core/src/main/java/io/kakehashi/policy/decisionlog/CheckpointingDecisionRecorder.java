@@ -12,6 +12,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one door through which decisions enter the log, the policy engine's and those recorded directly through
@@ -19,6 +24,10 @@ import java.util.Optional;
  * the {@link CheckpointSchedule} says one is due. A checkpoint that cannot be signed or saved does not undo an
  * appended entry; it is tried again with the next entry or from the timer. {@link #checkpointIfDue()} is also meant to be called from a
  * timer, so that a quiet log still gets its time-based checkpoint.
+ *
+ * <p>No unsigned tail: given a scheduler, the first entry that no checkpoint covers starts a one-shot timer of
+ * {@link CheckpointSchedule#within()}; when it fires the head is signed (and, if that fails, tried again after the same
+ * delay). A quiet log costs nothing. {@link #checkpointNow()} signs the head at once, for a shutdown.
  *
  * <p>Thread-safe. Several replicas sharing one store may each sign a checkpoint at nearly the same time; that
  * costs a redundant checkpoint, never a wrong one.
@@ -30,19 +39,37 @@ public final class CheckpointingDecisionRecorder implements DecisionRecorder {
     private final CheckpointSigner signer;
     private final CheckpointSchedule schedule;
     private final Clock clock;
-    private long lastSequence;
-    private Instant lastTime;
+    private final ScheduledExecutorService tailTimer;
+    private final AtomicBoolean tailPending = new AtomicBoolean();
+    private final AtomicLong highestAppended = new AtomicLong();
+    private volatile long lastSequence;
+    private volatile Instant lastTime;
     private volatile RuntimeException checkpointFailure;
 
     public CheckpointingDecisionRecorder(DecisionLogStore store, CheckpointStore checkpoints, CheckpointSigner signer, CheckpointSchedule schedule, Clock clock) {
+        this(store, checkpoints, signer, schedule, clock, null);
+    }
+
+    /**
+     * @param tailTimer runs the one-shot signing of an unsigned tail ({@link CheckpointSchedule#within()}); {@code null}
+     *                  for none (then only counts and {@link #checkpointIfDue()} sign)
+     */
+    public CheckpointingDecisionRecorder(DecisionLogStore store, CheckpointStore checkpoints, CheckpointSigner signer, CheckpointSchedule schedule, Clock clock,
+                                         ScheduledExecutorService tailTimer) {
         this.store = Objects.requireNonNull(store, "store");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.tailTimer = tailTimer;
         var latest = checkpoints.latest();
         lastSequence = latest.map(Checkpoint::sequence).orElse(0L);
         lastTime = latest.map(Checkpoint::time).orElse(clock.instant());
+        // a log left with an unsigned tail by an earlier run (a crash) is covered within the bound too
+        var head = store.head().sequence();
+        if (head > lastSequence) {
+            noteAppended(head);
+        }
     }
 
     /**
@@ -53,11 +80,15 @@ public final class CheckpointingDecisionRecorder implements DecisionRecorder {
      */
     public StoredDecision append(DecisionEntry entry) {
         var stored = store.append(entry);
-        try {
-            checkpointIfDue();
-        } catch (RuntimeException e) {
-            // the entry is in the chain; the checkpoint is due again at the next entry or tick
-            checkpointFailure = e;
+        noteAppended(stored.sequence());
+        // cheap test first: under concurrent appends only the one that crosses the count (or the interval) signs
+        if (stored.sequence() - lastSequence >= schedule.everyEntries() || !clock.instant().isBefore(lastTime.plus(schedule.every()))) {
+            try {
+                checkpointIfDue();
+            } catch (RuntimeException e) {
+                // the entry is in the chain; the checkpoint is due again at the next entry or tick
+                checkpointFailure = e;
+            }
         }
         return stored;
     }
@@ -91,11 +122,57 @@ public final class CheckpointingDecisionRecorder implements DecisionRecorder {
         if (!dueByCount && !dueByTime) {
             return Optional.empty();
         }
+        return Optional.of(sign(head));
+    }
+
+    /**
+     * Signs and saves a checkpoint of the current head unless the last checkpoint already covers it: what the tail
+     * timer and a shutdown call.
+     *
+     * @throws RuntimeException when the checkpoint cannot be signed or saved
+     */
+    public synchronized Optional<Checkpoint> checkpointNow() {
+        var head = store.head();
+        if (head.sequence() <= lastSequence) {
+            return Optional.empty();
+        }
+        return Optional.of(sign(head));
+    }
+
+    private Checkpoint sign(io.kakehashi.policy.decisionlog.spi.ChainHead head) {
         var checkpoint = signer.sign(head);
         checkpoints.save(checkpoint);
         lastSequence = checkpoint.sequence();
         lastTime = checkpoint.time();
         checkpointFailure = null;
-        return Optional.of(checkpoint);
+        return checkpoint;
+    }
+
+    /**
+     * Starts the tail timer when this entry is the first one since the last checkpoint (or the timer has fired).
+     */
+    private void noteAppended(long sequence) {
+        highestAppended.accumulateAndGet(sequence, Math::max);
+        if (tailTimer != null && sequence > lastSequence && tailPending.compareAndSet(false, true)) {
+            try {
+                tailTimer.schedule(this::signTail, schedule.within().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: the shutdown signs the head
+                tailPending.set(false);
+            }
+        }
+    }
+
+    private void signTail() {
+        try {
+            checkpointNow();
+        } catch (RuntimeException e) {
+            checkpointFailure = e;
+        }
+        tailPending.set(false);
+        // an entry appended while this one signed (or a failed signature) starts the timer again
+        if (highestAppended.get() > lastSequence) {
+            noteAppended(highestAppended.get());
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
@@ -20,7 +21,18 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -224,10 +236,207 @@ class CheckpointingDecisionRecorderTest {
         }
     }
 
+    @Nested
+    class NoUnsignedTail {
+
+        /** A scheduler that keeps what it is given to run, so a test decides when the tail timer fires. */
+        private final class ManualTimer extends ScheduledThreadPoolExecutor {
+            final List<Runnable> tasks = new ArrayList<>();
+            final List<Long> delaysMillis = new ArrayList<>();
+
+            ManualTimer() {
+                super(1);
+            }
+
+            @Override
+            public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                tasks.add(command);
+                delaysMillis.add(unit.toMillis(delay));
+                return null;
+            }
+
+            void fireAll() {
+                var due = List.copyOf(tasks);
+                tasks.clear();
+                due.forEach(Runnable::run);
+            }
+        }
+
+        private final ManualTimer timer = new ManualTimer();
+
+        @AfterEach
+        void stopTimer() {
+            timer.shutdownNow();
+        }
+
+        private CheckpointingDecisionRecorder recorder(ScheduledExecutorService tailTimer, Duration within) {
+            return new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(newKey("k"), clock),
+                    new CheckpointSchedule(1000, Duration.ofHours(1), within), clock, tailTimer);
+        }
+
+        @Test
+        void append_whenTheFirstSinceTheLastCheckpoint_shouldStartOneTimerOfTheBound() {
+            var recorder = recorder(timer, Duration.ofSeconds(2));
+
+            recorder.record(entry(0));
+            recorder.record(entry(1));
+
+            assertThat(timer.delaysMillis).containsExactly(2000L);
+            assertThat(checkpoints.all()).isEmpty();
+
+            timer.fireAll();
+
+            assertThat(checkpoints.all()).extracting(Checkpoint::sequence).containsExactly(2L);
+            assertThat(checkpoints.latest().orElseThrow().headHash()).isEqualTo(store.read(2).getContent().hash());
+        }
+
+        @Test
+        void quietLog_shouldStartNoTimerAndSignNothing() {
+            var recorder = recorder(timer, Duration.ofSeconds(2));
+            recorder.record(entry(0));
+            timer.fireAll();
+
+            assertThat(timer.tasks).isEmpty();
+            assertThat(checkpoints.all()).hasSize(1);
+        }
+
+        @Test
+        void tailTimer_whenSigningFails_shouldTryAgain() {
+            var failures = new int[]{1};
+            var flaky = new DelegatingCheckpoints(checkpoints) {
+                @Override
+                public void save(Checkpoint checkpoint) {
+                    if (failures[0]-- > 0) {
+                        throw new EdcPersistenceException("checkpoint disk full");
+                    }
+                    super.save(checkpoint);
+                }
+            };
+            var recorder = new CheckpointingDecisionRecorder(store, flaky, new CheckpointSigner(newKey("k"), clock),
+                    new CheckpointSchedule(1000, Duration.ofHours(1), Duration.ofSeconds(2)), clock, timer);
+            recorder.record(entry(0));
+
+            timer.fireAll();
+            assertThat(checkpoints.all()).isEmpty();
+            assertThat(timer.tasks).hasSize(1);
+
+            timer.fireAll();
+            assertThat(checkpoints.all()).extracting(Checkpoint::sequence).containsExactly(1L);
+        }
+
+        @Test
+        void recorder_whenOpenedOnALogWithAnUnsignedTail_shouldCoverIt() {
+            recorder(null, Duration.ofSeconds(2)).record(entry(0));
+
+            recorder(timer, Duration.ofSeconds(2));
+            timer.fireAll();
+
+            assertThat(checkpoints.all()).extracting(Checkpoint::sequence).containsExactly(1L);
+        }
+
+        @Test
+        void append_withARealTimer_shouldBeCoveredByACheckpointWithinTheBound() throws InterruptedException {
+            var realTimer = Executors.newSingleThreadScheduledExecutor();
+            try {
+                var recorder = recorder(realTimer, Duration.ofMillis(200));
+
+                var stored = recorder.record(entry(0)).getContent();
+
+                awaitCheckpointAt(stored.sequence());
+                assertThat(checkpoints.latest().orElseThrow().headHash()).isEqualTo(stored.hash());
+
+                var next = recorder.record(entry(1)).getContent();
+                awaitCheckpointAt(next.sequence());
+            } finally {
+                realTimer.shutdownNow();
+            }
+        }
+
+        @Test
+        void checkpointNow_atShutdown_shouldSignTheHeadSoThatAnEditIsFoundOffline() throws IOException {
+            var key = newKey("k");
+            var recorder = new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock),
+                    new CheckpointSchedule(1000, Duration.ofHours(1)), clock);
+            for (int i = 0; i < 3; i++) {
+                recorder.record(entry(i));
+            }
+
+            assertThat(recorder.checkpointNow()).map(Checkpoint::sequence).contains(3L);
+            assertThat(recorder.checkpointNow()).isEmpty();
+            store.close();
+            checkpoints.close();
+
+            // the operator re-chains the last entry after turning it into a PERMIT: the chain alone cannot tell
+            var lines = new ArrayList<>(Files.readAllLines(directory.resolve("decisions.jsonl")));
+            var last = DecisionJson.stored(lines.get(2));
+            var forged = DecisionEntry.builder().time(last.entry().time()).scope(last.entry().scope())
+                    .counterpartyId(last.entry().counterpartyId()).outcome(DecisionOutcome.PERMIT).reasons(List.of()).build();
+            lines.set(2, DecisionJson.storedLine(new StoredDecision(3, last.previousHash(), HashChain.hash(last.previousHash(), 3, forged), forged)));
+            Files.write(directory.resolve("decisions.jsonl"), lines);
+            var publicKey = directory.resolve("key.jwk.json");
+            Files.writeString(publicKey, key.toPublicJWK().toJSONString());
+            var out = new ByteArrayOutputStream();
+
+            var code = OfflineVerifier.run(new String[]{"--log", directory.resolve("decisions.jsonl").toString(), "--checkpoints",
+                    directory.resolve("checkpoints.jsonl").toString(), "--public-key", publicKey.toString()},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+            assertThat(code).isEqualTo(OfflineVerifier.BROKEN);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("position 3").contains("CHECKPOINT_NOT_IN_CHAIN");
+            // reopened for @AfterEach
+            open();
+        }
+
+        private void awaitCheckpointAt(long sequence) throws InterruptedException {
+            var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (checkpoints.latest().map(Checkpoint::sequence).orElse(0L) < sequence) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no checkpoint covers entry " + sequence + " after 30 s; checkpoints: " + checkpoints.all());
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** A checkpoint store passing everything through, for overriding one method. */
+    private static class DelegatingCheckpoints implements CheckpointStore {
+        private final CheckpointStore delegate;
+
+        DelegatingCheckpoints(CheckpointStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void save(Checkpoint checkpoint) {
+            delegate.save(checkpoint);
+        }
+
+        @Override
+        public List<Checkpoint> all() {
+            return delegate.all();
+        }
+
+        @Override
+        public Optional<Checkpoint> latest() {
+            return delegate.latest();
+        }
+
+        @Override
+        public void saveKey(CheckpointKey key) {
+            delegate.saveKey(key);
+        }
+
+        @Override
+        public List<CheckpointKey> keys() {
+            return delegate.keys();
+        }
+    }
+
     @Test
     void schedule_whenNotPositive_shouldRefuse() {
         assertThatThrownBy(() -> new CheckpointSchedule(0, Duration.ofSeconds(1))).hasMessageContaining("everyEntries");
         assertThatThrownBy(() -> new CheckpointSchedule(1, Duration.ZERO)).hasMessageContaining("every");
+        assertThatThrownBy(() -> new CheckpointSchedule(1, Duration.ofSeconds(1), Duration.ZERO)).hasMessageContaining("within");
     }
 
     @Test

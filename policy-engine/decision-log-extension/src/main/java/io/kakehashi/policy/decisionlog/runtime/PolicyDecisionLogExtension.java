@@ -57,6 +57,7 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi policy decision log";
     public static final String CHECKPOINT_ENTRIES_KEY = "kakehashi.decisionlog.checkpoint.entries";
     public static final String CHECKPOINT_INTERVAL_KEY = "kakehashi.decisionlog.checkpoint.interval";
+    public static final String CHECKPOINT_WITHIN_KEY = "kakehashi.decisionlog.checkpoint.within";
 
     @Setting(key = DenialDisclosure.SETTING, defaultValue = "full",
             description = "What a refused peer learns: 'full' (each failed constraint and why), 'constraints' (their names) or 'none'")
@@ -68,6 +69,10 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     @Setting(key = CHECKPOINT_INTERVAL_KEY, defaultValue = "PT5M",
             description = "Sign a checkpoint when this much time (ISO 8601 duration) has passed and the chain has grown")
     private String checkpointInterval;
+
+    @Setting(key = CHECKPOINT_WITHIN_KEY, defaultValue = "PT2S",
+            description = "Sign a checkpoint covering a new entry at most this long (ISO 8601 duration) after it was appended; the head is also signed at shutdown")
+    private String checkpointWithin;
 
     @Inject
     private PolicyEngine policyEngine;
@@ -130,24 +135,36 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
         var key = CheckpointKeyHistory.withKeyId(signingKey());
         takeIntoKeyHistory(key);
         publicKey.set(key.toPublicJWK());
-        recorder.set(new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock), schedule, clock));
-    }
-
-    @Override
-    public void start() {
-        var period = Math.max(1, Math.min(schedule.every().toSeconds(), 60));
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             var thread = new Thread(runnable, "kakehashi-decision-log-checkpoints");
             thread.setDaemon(true);
             return thread;
         });
+        recorder.set(new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(key, clock), schedule, clock, timer));
+    }
+
+    @Override
+    public void start() {
+        var period = Math.max(1, Math.min(schedule.every().toSeconds(), 60));
         timer.scheduleAtFixedRate(this::checkpointIfDue, period, period, TimeUnit.SECONDS);
     }
 
+    /**
+     * Stops the timer and signs the head, so that a stopped connector leaves no entry uncovered by a checkpoint. Runs
+     * before the store's extension closes the store (EDC shuts extensions down in the reverse order of their start).
+     */
     @Override
     public void shutdown() {
         if (timer != null) {
             timer.shutdownNow();
+        }
+        var current = recorder.get();
+        if (current != null) {
+            try {
+                current.checkpointNow().ifPresent(checkpoint -> monitor.info("Decision log: signed the head at shutdown, entry " + checkpoint.sequence()));
+            } catch (RuntimeException e) {
+                monitor.severe("Decision log: could not sign the head at shutdown; the entries after the last checkpoint are unsigned until the next start: " + e.getMessage());
+            }
         }
     }
 
@@ -202,9 +219,10 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     private CheckpointSchedule schedule() {
         try {
             return new CheckpointSchedule(checkpointEntries,
-                    SettingValues.require(SettingValues.nonNegativeDuration(CHECKPOINT_INTERVAL_KEY, checkpointInterval)));
+                    SettingValues.require(SettingValues.nonNegativeDuration(CHECKPOINT_INTERVAL_KEY, checkpointInterval)),
+                    SettingValues.require(SettingValues.positiveDuration(CHECKPOINT_WITHIN_KEY, checkpointWithin)));
         } catch (IllegalArgumentException e) {
-            throw new EdcException("Invalid settings '%s'/'%s': %s".formatted(CHECKPOINT_ENTRIES_KEY, CHECKPOINT_INTERVAL_KEY, e.getMessage()));
+            throw new EdcException("Invalid settings '%s'/'%s'/'%s': %s".formatted(CHECKPOINT_ENTRIES_KEY, CHECKPOINT_INTERVAL_KEY, CHECKPOINT_WITHIN_KEY, e.getMessage()));
         }
     }
 
