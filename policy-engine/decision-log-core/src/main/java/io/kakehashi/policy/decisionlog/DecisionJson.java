@@ -134,6 +134,25 @@ public final class DecisionJson {
         return JsonCanonicalizer.canonicalize(stored(stored));
     }
 
+    /**
+     * The RFC 8785 canonical JSON of the entry: what the chain hashes.
+     */
+    public static String canonicalEntry(DecisionEntry entry) {
+        return JsonCanonicalizer.canonicalize(entry(entry));
+    }
+
+    /**
+     * {@link #storedLine(StoredDecision)} from the entry's canonical JSON, without canonicalising it again: the
+     * members of a stored entry in code-point order ({@code entry}, {@code hash}, {@code previousHash},
+     * {@code sequence}), hashes being lowercase hex that needs no escaping.
+     */
+    public static String storedLine(StoredDecision stored, String canonicalEntry) {
+        return new StringBuilder(canonicalEntry.length() + 180).append("{\"entry\":").append(canonicalEntry)
+                .append(",\"hash\":\"").append(stored.hash())
+                .append("\",\"previousHash\":\"").append(stored.previousHash())
+                .append("\",\"sequence\":").append(stored.sequence()).append('}').toString();
+    }
+
     public static StoredDecision stored(String line) {
         var node = JsonCanonicalizer.parse(line);
         requireMembers(node, STORED_MEMBERS, STORED_MEMBERS, "stored entry");

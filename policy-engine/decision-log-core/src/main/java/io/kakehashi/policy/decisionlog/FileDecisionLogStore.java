@@ -25,6 +25,14 @@ import java.util.List;
  * process. Queries scan the whole file, which suits the embedded default (thousands to a few million entries);
  * production uses the PostgreSQL store.
  *
+ * <p>Group commit: concurrent appends are ordered (sequence, hash, write) under one lock, which holds no flush;
+ * then each waits until a flush that started after its write has returned. One flush at a time: the appends that
+ * arrive while it runs are covered together by the next one, so under concurrent decisions one flush makes many
+ * entries durable, and a single appender still gets one flush per entry. An append is acknowledged only once its
+ * flush has succeeded. When a flush fails, every entry written since the last good flush is cut off, each of those
+ * appends fails, and the chain continues from the last durable entry. Reads and {@link #head()} see durable entries
+ * only, so a checkpoint never signs an entry a crash could take away.
+ *
  * <p>Thread-safe: appends are serialised, reads may run alongside them.
  */
 public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseable {
@@ -32,12 +40,22 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
     private static final int SCAN_PAGE = 4096;
 
     private final JsonLinesFile file;
+    // orders the chain: the next sequence and hash, and the write of the line
     private final Object appendLock = new Object();
+    // one flush at a time; appends waiting behind it share the next one
+    private final Object flushLock = new Object();
+    // guarded by appendLock
+    private ChainHead writtenHead;
+    // guarded by appendLock; changed only while flushLock is held too
+    private int epoch;
+    // for each epoch that ended with a failed flush, the durable line count it ended with (guarded as epoch)
+    private final List<Long> epochEnds = new ArrayList<>();
     private volatile ChainHead head;
 
     private FileDecisionLogStore(JsonLinesFile file, ChainHead head) {
         this.file = file;
         this.head = head;
+        this.writtenHead = head;
     }
 
     /**
@@ -68,13 +86,58 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
 
     @Override
     public StoredDecision append(DecisionEntry entry) {
+        // the costly part, canonical JSON, runs outside the lock, in the appending threads at once
+        var canonical = DecisionJson.canonicalEntry(entry);
+        StoredDecision stored;
+        long line;
+        int writtenIn;
         synchronized (appendLock) {
-            var current = head;
-            var sequence = current.sequence() + 1;
-            var stored = new StoredDecision(sequence, current.hash(), HashChain.hash(current.hash(), sequence, entry), entry);
-            file.append(DecisionJson.storedLine(stored));
-            head = new ChainHead(sequence, stored.hash());
-            return stored;
+            var previous = writtenHead;
+            var sequence = previous.sequence() + 1;
+            stored = new StoredDecision(sequence, previous.hash(), HashChain.hashCanonical(previous.hash(), sequence, canonical), entry);
+            line = file.write(DecisionJson.storedLine(stored, canonical));
+            writtenHead = new ChainHead(sequence, stored.hash());
+            writtenIn = epoch;
+        }
+        awaitDurable(line, writtenIn);
+        return stored;
+    }
+
+    /**
+     * Returns once the line is durable: a flush that started after it was written has returned (this thread's or
+     * another's). Throws when the flush that should have covered it failed, which cut it off.
+     */
+    private void awaitDurable(long line, int writtenIn) {
+        synchronized (flushLock) {
+            if (writtenIn != epoch) {
+                if (line <= epochEnds.get(writtenIn)) {
+                    return;
+                }
+                throw new EdcPersistenceException("cannot append to " + file.path() + ": flushing the entry to the device failed; it was not recorded");
+            }
+            if (line <= file.lineCount()) {
+                return;
+            }
+            long target;
+            ChainHead targetHead;
+            synchronized (appendLock) {
+                target = file.writtenCount();
+                targetHead = writtenHead;
+            }
+            try {
+                file.force();
+            } catch (IOException | RuntimeException e) {
+                synchronized (appendLock) {
+                    file.truncateToDurable();
+                    epochEnds.add((long) file.lineCount());
+                    epoch++;
+                    writtenHead = head;
+                }
+                throw new EdcPersistenceException("cannot append to " + file.path() + ": flushing to the device failed (" + e.getMessage()
+                        + "); the entries written since the last flush were cut off and not recorded", e);
+            }
+            file.markDurable(target);
+            head = targetHead;
         }
     }
 
@@ -125,6 +188,20 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
 
     Path path() {
         return file.path();
+    }
+
+    /**
+     * For tests: lines written, durable or not.
+     */
+    long writtenCount() {
+        return file.writtenCount();
+    }
+
+    /**
+     * For tests: how the file is forced to the device.
+     */
+    void forceWith(JsonLinesFile.Forcing forcing) {
+        file.forceWith(forcing);
     }
 
     @Override

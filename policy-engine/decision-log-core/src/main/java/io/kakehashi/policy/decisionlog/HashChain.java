@@ -29,7 +29,14 @@ public final class HashChain {
     }
 
     public static String hash(String previousHash, long sequence, JsonNode entry) {
-        return sha256Hex(previousHash + "\n" + sequence + "\n" + JsonCanonicalizer.canonicalize(entry));
+        return hashCanonical(previousHash, sequence, JsonCanonicalizer.canonicalize(entry));
+    }
+
+    /**
+     * The hash from the entry's canonical JSON ({@link DecisionJson#canonicalEntry}), already made.
+     */
+    public static String hashCanonical(String previousHash, long sequence, String canonicalEntry) {
+        return sha256Hex(previousHash + "\n" + sequence + "\n" + canonicalEntry);
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>Writable mode: the file is locked against other processes; a last line without its newline is a write
  * that was cut short by a crash (never acknowledged, since acknowledgement follows the fsync) and is cut off on
- * open; every append is forced to the device before it returns. Read-only mode (for offline verification of
+ * open; an {@link #append} is forced to the device before it returns, and {@link #write} / {@link #force()} /
+ * {@link #markDurable} let a caller force many lines with one flush (group commit); reads see durable lines only. Read-only mode (for offline verification of
  * copies) never changes the file and ignores such a torn tail, reporting its size through {@link #tornBytes()}.
  *
  * <p>Thread-safe: appends are serialised; reads use positional reads on a consistent snapshot of the index.
@@ -36,6 +37,10 @@ final class JsonLinesFile implements AutoCloseable {
     // offsets[i] is where line i+1 starts; offsets[count] is the end of the last complete line
     private long[] offsets = new long[1024];
     private int count;
+    // lines 1..durable are on the device; reads see only these
+    private int durable;
+    private String broken;
+    private volatile Forcing forcing = channel -> channel.force(true);
 
     private JsonLinesFile(Path path, boolean writable) throws IOException {
         this.path = path;
@@ -47,6 +52,7 @@ final class JsonLinesFile implements AutoCloseable {
         try {
             lock = writable ? tryLock() : null;
             var end = index();
+            durable = count;
             tornBytes = channel.size() - end;
             if (writable && tornBytes > 0) {
                 channel.truncate(end);
@@ -116,16 +122,50 @@ final class JsonLinesFile implements AutoCloseable {
         return tornBytes;
     }
 
+    /**
+     * Lines that are durable: on open, all complete ones; then those covered by a {@link #force()} that succeeded
+     * ({@link #markDurable}). Reads see only these.
+     */
     synchronized int lineCount() {
+        return durable;
+    }
+
+    /**
+     * Lines written, durable or not.
+     */
+    synchronized int writtenCount() {
         return count;
     }
 
     /**
      * Appends the line (which must not contain a newline) and forces it to the device before returning its number.
+     * Not for use on a file that also has unforced writes ({@link #write}).
      */
     synchronized long append(String line) {
+        var number = write(line);
+        try {
+            force();
+        } catch (IOException e) {
+            truncateToDurable();
+            throw new EdcPersistenceException("cannot append to " + path + ": " + e.getMessage(), e);
+        }
+        markDurable(number);
+        return number;
+    }
+
+    /**
+     * Writes the line (which must not contain a newline) after the last one written, without forcing it to the device:
+     * it is not durable, and reads do not see it, until a {@link #force()} that started after this call has returned
+     * and {@link #markDurable} has been told. A write that fails leaves no part of its line behind.
+     *
+     * @return the line's number
+     */
+    synchronized long write(String line) {
         if (!writable) {
             throw new IllegalStateException(path + " is open read-only");
+        }
+        if (broken != null) {
+            throw new EdcPersistenceException("cannot append to " + path + ": " + broken);
         }
         var bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         var buffer = ByteBuffer.wrap(bytes);
@@ -135,19 +175,64 @@ final class JsonLinesFile implements AutoCloseable {
             while (buffer.hasRemaining()) {
                 position += channel.write(buffer, position);
             }
-            // content and length both: an acknowledged entry must be readable after a power cut
-            channel.force(true);
         } catch (IOException e) {
-            // leave no half line behind for the next append to extend
+            // leave no half line behind for the next write to extend
             try {
                 channel.truncate(start);
-            } catch (IOException ignored) {
-                // the next open cuts it off
+            } catch (IOException cut) {
+                // the next open cuts it off; writing on would extend it
+                broken = "a line that could not be written could not be cut off either (" + cut.getMessage() + "); reopen the log";
             }
             throw new EdcPersistenceException("cannot append to " + path + ": " + e.getMessage(), e);
         }
         addLineEnd(start + bytes.length);
         return count;
+    }
+
+    /**
+     * Forces everything written so far (content and length: an acknowledged entry must be readable after a power cut)
+     * to the device. Not synchronised with {@link #write}: lines written while it runs may or may not be covered, so a
+     * caller marks durable only the lines written before it started.
+     */
+    void force() throws IOException {
+        forcing.force(channel);
+    }
+
+    /**
+     * How lines are forced to the device; replaced by tests to make a flush fail.
+     */
+    @FunctionalInterface
+    interface Forcing {
+        void force(FileChannel channel) throws IOException;
+    }
+
+    void forceWith(Forcing forcing) {
+        this.forcing = forcing;
+    }
+
+    /**
+     * The first {@code lines} lines are durable (a {@link #force()} that started after they were written returned).
+     */
+    synchronized void markDurable(long lines) {
+        if (lines > count) {
+            throw new IllegalStateException("cannot mark " + lines + " lines durable, " + count + " were written");
+        }
+        durable = (int) Math.max(durable, lines);
+    }
+
+    /**
+     * Cuts off every line that is not durable (after a failed {@link #force()}: they may or may not have reached the
+     * device, and none of them was acknowledged).
+     */
+    synchronized void truncateToDurable() {
+        try {
+            channel.truncate(offsets[durable]);
+        } catch (IOException e) {
+            // writing on would leave pieces of the cut lines after the new ones: refuse until the file is reopened,
+            // which cuts off (or keeps, as the chain's valid continuation) what is there
+            broken = "lines that could not be forced could not be cut off either (" + e.getMessage() + "); reopen the log";
+        }
+        count = durable;
     }
 
     /**
@@ -160,11 +245,11 @@ final class JsonLinesFile implements AutoCloseable {
         int last;
         long[] snapshot;
         synchronized (this) {
-            if (from < 1 || from > count || max < 1) {
+            if (from < 1 || from > durable || max < 1) {
                 return List.of();
             }
             first = (int) from;
-            last = (int) Math.min((long) count, from + max - 1);
+            last = (int) Math.min((long) durable, from + max - 1);
             snapshot = offsets;
             start = snapshot[first - 1];
             end = snapshot[last];

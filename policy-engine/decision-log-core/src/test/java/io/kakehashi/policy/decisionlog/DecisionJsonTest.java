@@ -129,4 +129,19 @@ class DecisionJsonTest {
             assertThatThrownBy(() -> DecisionJson.stored("{\"sequence\":1}")).hasMessageContaining("lacks the member");
         }
     }
+
+    @Test
+    void storedLine_fromTheCanonicalEntry_shouldBeByteForByteTheCanonicalStoredEntry() {
+        var previous = HashChain.GENESIS;
+        for (var entry : java.util.List.of(entry(1), denied(2), computeDecision(3, DecisionScope.COMPUTE_RESULT, "a".repeat(64), "b".repeat(64)),
+                DecisionEntry.builder().time(java.time.Instant.parse("2026-11-23T09:00:00.5Z")).scope(DecisionScope.CATALOG)
+                        .counterpartyId("did:web:\u00e9t\u00e9.example \"quoted\" \\ \u2028").outcome(DecisionOutcome.PERMIT).reasons(java.util.List.of()).build())) {
+            var canonical = DecisionJson.canonicalEntry(entry);
+            var stored = new StoredDecision(12345678901L, previous, HashChain.hashCanonical(previous, 12345678901L, canonical), entry);
+
+            assertThat(DecisionJson.storedLine(stored, canonical)).isEqualTo(DecisionJson.storedLine(stored));
+            assertThat(stored.hash()).isEqualTo(HashChain.hash(previous, 12345678901L, entry));
+            previous = stored.hash();
+        }
+    }
 }

@@ -67,11 +67,15 @@ public final class DecisionLogBenchmark {
         var entries = 1_000_000;
         var rounds = 3;
         var appends = 2000;
+        var threads = new int[]{1, 32};
+        var query = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--entries" -> entries = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--appends" -> appends = Integer.parseInt(args[i + 1]);
+                case "--threads" -> threads = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--query" -> query = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -79,10 +83,16 @@ public final class DecisionLogBenchmark {
                 appends, entries, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
         var directory = Files.createTempDirectory("decision-log-benchmark");
         try {
-            fileAppends(directory, appends, rounds);
-            postgresAppends(appends, rounds);
+            for (var count : threads) {
+                fileAppends(directory, appends, rounds, count);
+            }
+            for (var count : threads) {
+                postgresAppends(appends, rounds, count);
+            }
             fileVerify(directory, entries, rounds);
-            postgresQuery(entries, rounds);
+            if (query) {
+                postgresQuery(entries, rounds);
+            }
         } finally {
             try (var files = Files.list(directory)) {
                 for (var file : files.toList()) {
@@ -94,38 +104,166 @@ public final class DecisionLogBenchmark {
         }
     }
 
-    private static void fileAppends(Path directory, int appends, int rounds) {
+    private static void fileAppends(Path directory, int appends, int rounds, int threads) {
         var rates = new double[rounds];
         for (int round = 0; round < rounds; round++) {
-            var file = directory.resolve("append-" + round + ".jsonl");
+            var file = directory.resolve("append-" + threads + "-" + round + ".jsonl");
             try (var store = FileDecisionLogStore.open(file, new Monitor() { })) {
-                rates[round] = appendsPerSecond(appends, store::append);
+                rates[round] = appendsPerSecond(appends, threads, store::append);
+                requireIntact(store, appends);
             }
         }
-        report("file store appends/s (fsync each)", rates);
+        report("file store durable appends/s, " + threads + " appending thread(s)", rates);
     }
 
-    private static void postgresAppends(int appends, int rounds) throws SQLException {
+    private static void postgresAppends(int appends, int rounds, int threads) throws SQLException {
         var rates = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             POSTGRES.recreateSchema(DATABASE, SCHEMA);
-            try (var connection = POSTGRES.dataSource(DATABASE, SCHEMA).getConnection()) {
-                var store = PostgresDecisionLogStore.create(reusing(connection));
-                rates[round] = appendsPerSecond(appends, store::append);
+            try (var pool = new Pool(POSTGRES.dataSource(DATABASE, SCHEMA), Math.min(threads, 8))) {
+                var store = PostgresDecisionLogStore.create(pool);
+                rates[round] = appendsPerSecond(appends, threads, store::append);
+                requireIntact(store, appends);
             }
         }
-        report("PostgreSQL appends/s (one transaction each)", rates);
+        report("PostgreSQL durable appends/s, " + threads + " appending thread(s)", rates);
     }
 
-    private static double appendsPerSecond(int appends, Consumer<DecisionEntry> append) {
+    private static void requireIntact(io.kakehashi.policy.decisionlog.spi.DecisionSource source, int appends) {
+        var result = ChainVerifier.verify(source);
+        var expected = appends + Math.min(200, appends);
+        if (!result.intact() || result.entriesChecked() != expected) {
+            throw new IllegalStateException("after the appends the log does not verify with " + expected + " entries: " + result);
+        }
+    }
+
+    /**
+     * {@code appends} entries appended by {@code threads} threads at once (each its share, one after another, as
+     * concurrent decisions would), after 200 warm-up appends; entries per second from the first start to the last end.
+     */
+    private static double appendsPerSecond(int appends, int threads, Consumer<DecisionEntry> append) {
         for (int i = 0; i < Math.min(200, appends); i++) {
             append.accept(entry(i));
         }
-        var started = System.nanoTime();
-        for (int i = 0; i < appends; i++) {
-            append.accept(entry(i));
+        var executor = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            var ready = new java.util.concurrent.CountDownLatch(threads);
+            var go = new java.util.concurrent.CountDownLatch(1);
+            var futures = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                var from = (int) ((long) appends * t / threads);
+                var to = (int) ((long) appends * (t + 1) / threads);
+                futures.add(executor.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    for (int i = from; i < to; i++) {
+                        append.accept(entry(i));
+                    }
+                    return null;
+                }));
+            }
+            ready.await();
+            var started = System.nanoTime();
+            go.countDown();
+            for (var future : futures) {
+                future.get();
+            }
+            return appends / ((System.nanoTime() - started) / 1e9);
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("appends failed: " + e.getMessage(), e);
+        } finally {
+            executor.shutdownNow();
         }
-        return appends / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * A fixed pool of connections standing in for the connector's pool: {@code getConnection} waits for a free one,
+     * {@code close} hands it back.
+     */
+    private static final class Pool implements DataSource, AutoCloseable {
+        private final java.util.concurrent.BlockingQueue<Connection> free = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final List<Connection> all = new ArrayList<>();
+
+        Pool(DataSource dataSource, int size) throws SQLException {
+            for (int i = 0; i < size; i++) {
+                var connection = dataSource.getConnection();
+                all.add(connection);
+                free.add(connection);
+            }
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection connection;
+            try {
+                connection = free.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted");
+            }
+            connection.setAutoCommit(true);
+            var handedOut = connection;
+            var returned = new java.util.concurrent.atomic.AtomicBoolean();
+            return (Connection) Proxy.newProxyInstance(DecisionLogBenchmark.class.getClassLoader(), new Class<?>[]{ Connection.class },
+                    (proxy, method, arguments) -> {
+                        if (method.getName().equals("close")) {
+                            if (returned.compareAndSet(false, true)) {
+                                free.add(handedOut);
+                            }
+                            return null;
+                        }
+                        try {
+                            return method.invoke(handedOut, arguments);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (var connection : all) {
+                connection.close();
+            }
+        }
     }
 
     private static void fileVerify(Path directory, int entries, int rounds) throws IOException {
