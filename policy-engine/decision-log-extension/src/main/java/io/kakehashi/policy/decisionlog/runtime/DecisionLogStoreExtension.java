@@ -65,8 +65,9 @@ public class DecisionLogStoreExtension implements ServiceExtension {
                 throw new EdcException("Decision log: '%s' is set but the runtime has no data source registry or transaction context".formatted(DATASOURCE_URL_KEY));
             }
             postgres = EdcTransactionalDecisionLog.enlisted(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE);
-            context.registerService(DecisionLogStore.class,
-                    EdcTransactionalDecisionLog.store(new PostgresDecisionLogStore(postgres), transactionContext));
+            // appends are committed in batches on the store's writer thread, each batch in an EDC transaction of its own
+            var store = new PostgresDecisionLogStore(postgres, EdcTransactionalDecisionLog.transactions(transactionContext));
+            context.registerService(DecisionLogStore.class, EdcTransactionalDecisionLog.store(store, transactionContext));
             context.registerService(CheckpointStore.class,
                     EdcTransactionalDecisionLog.checkpoints(new PostgresCheckpointStore(postgres), transactionContext));
             monitor.info("Decision log: PostgreSQL");

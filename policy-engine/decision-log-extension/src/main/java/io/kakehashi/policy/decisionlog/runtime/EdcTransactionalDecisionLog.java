@@ -8,6 +8,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import io.kakehashi.policy.decisionlog.sql.PostgresDecisionLogStore;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.StoreResult;
 import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
@@ -27,7 +28,9 @@ import javax.sql.DataSource;
  * the stores of decision-log-sql manage their own transactions on a plain data source. So each store call runs in
  * one EDC transaction ({@link TransactionContext#execute}), and the stores see connections whose transaction
  * control is left to EDC: the call returns after EDC's commit, and a failure rolls back. The stores' advisory
- * lock is transaction-scoped, so it is held until that commit. Thread-safe.
+ * lock is transaction-scoped, so it is held until that commit. Appends are the exception: the store commits them in
+ * batches on its writer thread, each batch in an EDC transaction of its own (never the caller's), and an append
+ * returns after its batch's commit. Thread-safe.
  */
 final class EdcTransactionalDecisionLog {
 
@@ -66,11 +69,26 @@ final class EdcTransactionalDecisionLog {
         };
     }
 
+    /**
+     * EDC transactions for the PostgreSQL store's batches: each batch runs on the store's writer thread, which has no
+     * ambient transaction, so each is a transaction of its own, committed before its appends return.
+     */
+    static PostgresDecisionLogStore.Transactions transactions(TransactionContext transactions) {
+        return new PostgresDecisionLogStore.Transactions() {
+            @Override
+            public <T> T execute(java.util.function.Supplier<T> work) {
+                return transactions.execute(work::get);
+            }
+        };
+    }
+
     static DecisionLogStore store(DecisionLogStore store, TransactionContext transactions) {
         return new DecisionLogStore() {
             @Override
             public StoredDecision append(DecisionEntry entry) {
-                return transactions.execute(() -> store.append(entry));
+                // not in the caller's transaction: the store commits the entry's batch in one of its own
+                // (transactions(...)), and returns after that commit
+                return store.append(entry);
             }
 
             @Override

@@ -23,32 +23,65 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * The production decision log, in PostgreSQL (tables in {@code decision-log-schema.sql}).
  *
- * <p>Promises: each append is one transaction that first takes an advisory lock of the log, then reads the head,
- * inserts the next entry and commits — so connector replicas sharing the database append one after the other and
- * the chain cannot fork; the append returns after the commit. The entry is stored as the canonical JSON that was
- * hashed; the query columns copied from it are checked against it on every read, and a disagreement is reported
- * as corruption (the named digests' values are such a column, for finding the entries that carry a digest). Positions
- * are sequence numbers. Plain JDBC on the data source given; it does not take part in
- * an ambient EDC transaction.
+ * <p>Promises: appends are written in batches, each batch one transaction that first takes an advisory lock of the
+ * log, then reads the head, inserts the batch's entries in the order they arrived and commits — so connector
+ * replicas sharing the database append one batch after the other and the chain cannot fork; an append returns only
+ * after the commit of its batch, and fails when that batch fails (none of its entries is then in the log).
+ * Group commit: one writer thread takes everything queued while the previous batch committed (up to
+ * {@value #MAX_BATCH} entries), so concurrent decisions share a commit and a single appender still gets one commit
+ * per entry. The entry is stored as the canonical JSON that was hashed; the query columns copied from it are checked
+ * against it on every read, and a disagreement is reported as corruption (the named digests' values are such a
+ * column, for finding the entries that carry a digest). Positions are sequence numbers. Plain JDBC on the data source
+ * given; a batch runs on the writer thread, in the transaction the {@link Transactions} given makes (by default the
+ * store's own), never in a caller's.
  *
  * <p>Thread-safe.
  */
 public final class PostgresDecisionLogStore implements DecisionLogStore {
 
+    /** The most entries one batch (one transaction) holds. */
+    public static final int MAX_BATCH = 512;
+
     private static final String COLUMNS = "sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json, digest_values";
 
+    /**
+     * Runs a batch in a transaction: the default manages it on the connection itself; the connector passes EDC's
+     * transaction context, whose connections leave commit and rollback to it.
+     */
+    @FunctionalInterface
+    public interface Transactions {
+        <T> T execute(Supplier<T> work);
+    }
+
     private final DataSource dataSource;
+    private final Transactions transactions;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    private final Object writerLock = new Object();
+    private Thread writer;
 
     /**
      * A store on the data source, whose tables must exist ({@link DecisionLogSchema#create}).
      */
     public PostgresDecisionLogStore(DataSource dataSource) {
+        this(dataSource, Supplier::get);
+    }
+
+    /**
+     * A store whose batches run in the transactions {@code transactions} makes.
+     */
+    public PostgresDecisionLogStore(DataSource dataSource, Transactions transactions) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
     }
 
     /**
@@ -61,7 +94,78 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
 
     @Override
     public StoredDecision append(DecisionEntry entry) {
-        var entryJson = JsonCanonicalizer.canonicalize(DecisionJson.entry(entry));
+        var pending = new Pending(entry, DecisionJson.canonicalEntry(entry));
+        queue.add(pending);
+        received.incrementAndGet();
+        startWriter();
+        try {
+            return pending.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof EdcPersistenceException persistence) {
+                throw new EdcPersistenceException(persistence.getMessage(), persistence);
+            }
+            throw new EdcPersistenceException("cannot append to the decision log: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * For tests: appends received so far.
+     */
+    long received() {
+        return received.get();
+    }
+
+    private void startWriter() {
+        synchronized (writerLock) {
+            if (writer == null) {
+                writer = new Thread(this::writeBatches, "kakehashi-decision-log-writer");
+                writer.setDaemon(true);
+                writer.start();
+            }
+        }
+    }
+
+    private void writeBatches() {
+        var batch = new ArrayList<Pending>(MAX_BATCH);
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            if (!commit(batch) && batch.size() > 1) {
+                // one entry the database refuses must not take the others down with it: each alone, in order
+                for (var pending : batch) {
+                    commit(List.of(pending));
+                }
+            }
+            batch.clear();
+        }
+    }
+
+    /**
+     * Commits the batch and completes its appends; when it fails, fails them only if it was a single append.
+     *
+     * @return whether the batch was committed
+     */
+    private boolean commit(List<Pending> batch) {
+        try {
+            var stored = transactions.execute(() -> appendBatch(batch));
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result.complete(stored.get(i));
+            }
+            return true;
+        } catch (RuntimeException | Error e) {
+            if (batch.size() == 1) {
+                batch.get(0).result.completeExceptionally(e);
+            }
+            return false;
+        }
+    }
+
+    private List<StoredDecision> appendBatch(List<Pending> batch) {
         try (var connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -71,11 +175,17 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
                      var rows = statement.executeQuery()) {
                     head = rows.next() ? new ChainHead(rows.getLong(1), rows.getString(2)) : new ChainHead(0, HashChain.GENESIS);
                 }
-                var sequence = head.sequence() + 1;
-                var stored = new StoredDecision(sequence, head.hash(), HashChain.hash(head.hash(), sequence, entry), entry);
+                var stored = new ArrayList<StoredDecision>(batch.size());
                 try (var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    bind(connection, statement, stored, entryJson);
-                    statement.executeUpdate();
+                    for (var pending : batch) {
+                        var sequence = head.sequence() + 1;
+                        var next = new StoredDecision(sequence, head.hash(), HashChain.hashCanonical(head.hash(), sequence, pending.canonical), pending.entry);
+                        bind(connection, statement, next, pending.canonical);
+                        statement.addBatch();
+                        stored.add(next);
+                        head = new ChainHead(sequence, next.hash());
+                    }
+                    statement.executeBatch();
                 }
                 connection.commit();
                 return stored;
@@ -85,6 +195,13 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
             }
         } catch (SQLException e) {
             throw new EdcPersistenceException("cannot append to the decision log: " + e.getMessage(), e);
+        }
+    }
+
+    /** An append waiting for its batch. */
+    private record Pending(DecisionEntry entry, String canonical, CompletableFuture<StoredDecision> result) {
+        Pending(DecisionEntry entry, String canonical) {
+            this(entry, canonical, new CompletableFuture<>());
         }
     }
 

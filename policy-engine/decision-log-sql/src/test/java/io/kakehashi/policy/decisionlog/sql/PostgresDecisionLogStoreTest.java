@@ -240,4 +240,87 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
             assertThat(ChainVerifier.verify(other).intact()).isTrue();
         }
     }
+
+    @Nested
+    class GroupCommit {
+
+        private static final int THREADS = 32;
+
+        /** Transactions that count themselves; the first waits until every append has been received (queued behind it). */
+        private final class HeldFirstBatch implements PostgresDecisionLogStore.Transactions {
+            final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+            PostgresDecisionLogStore held;
+
+            @Override
+            public <T> T execute(java.util.function.Supplier<T> work) {
+                if (count.incrementAndGet() == 1) {
+                    var deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                    while (held.received() < THREADS && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                }
+                return work.get();
+            }
+        }
+
+        @Test
+        void concurrentAppends_shouldShareCommitsAndKeepOneVerifiableChain() throws Exception {
+            var transactions = new HeldFirstBatch();
+            var batched = new PostgresDecisionLogStore(dataSource, transactions);
+            transactions.held = batched;
+
+            var results = appendAtOnce(batched, i -> entry(i));
+
+            assertThat(results).allSatisfy(result -> assertThat(result).isInstanceOf(StoredDecision.class));
+            assertThat(transactions.count.get()).as("transactions for %d appends", THREADS).isEqualTo(2);
+            assertThat(ChainVerifier.verify(batched).entriesChecked()).isEqualTo(THREADS);
+            assertThat(ChainVerifier.verify(batched).intact()).isTrue();
+            for (var result : results) {
+                var acknowledged = (StoredDecision) result;
+                assertThat(batched.read(acknowledged.sequence()).getContent()).isEqualTo(acknowledged);
+            }
+        }
+
+        @Test
+        void batch_whenTheDatabaseRefusesOneEntry_shouldFailOnlyThatOne() throws Exception {
+            sql("ALTER TABLE kakehashi_decision_log ADD CONSTRAINT refuses_one CHECK (counterparty_id <> 'did:web:refused.example')");
+            var transactions = new HeldFirstBatch();
+            var batched = new PostgresDecisionLogStore(dataSource, transactions);
+            transactions.held = batched;
+
+            var results = appendAtOnce(batched, i -> i == 7 ? io.kakehashi.policy.decisionlog.spi.DecisionEntry.builder().time(entry(i).time())
+                    .scope(DecisionScope.CATALOG).counterpartyId("did:web:refused.example")
+                    .outcome(io.kakehashi.policy.decisionlog.spi.DecisionOutcome.DENY).reasons(java.util.List.of()).build() : entry(i));
+
+            assertThat(results.get(7)).isInstanceOf(org.eclipse.edc.spi.persistence.EdcPersistenceException.class);
+            assertThat(results).filteredOn(StoredDecision.class::isInstance).hasSize(THREADS - 1);
+            assertThat(ChainVerifier.verify(batched).intact()).isTrue();
+            assertThat(batched.head().sequence()).isEqualTo(THREADS - 1);
+            assertThat(batched.query(DecisionQuery.builder().counterpartyId("did:web:refused.example").build())).isEmpty();
+        }
+
+        private java.util.List<Object> appendAtOnce(PostgresDecisionLogStore target, java.util.function.IntFunction<io.kakehashi.policy.decisionlog.spi.DecisionEntry> entries) throws Exception {
+            var executor = java.util.concurrent.Executors.newFixedThreadPool(THREADS);
+            try {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<Object>>();
+                for (int t = 0; t < THREADS; t++) {
+                    var i = t;
+                    futures.add(executor.submit(() -> {
+                        try {
+                            return target.append(entries.apply(i));
+                        } catch (org.eclipse.edc.spi.persistence.EdcPersistenceException e) {
+                            return e;
+                        }
+                    }));
+                }
+                var results = new java.util.ArrayList<Object>();
+                for (var future : futures) {
+                    results.add(future.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                return results;
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+    }
 }
