@@ -14,6 +14,10 @@ import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult;
 
 import java.text.ParseException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
@@ -35,11 +39,12 @@ import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.SEQ
  * A checkpoint must be an ES256 JWS by the given key, its readable fields must equal its signed payload, and
  * the chain's hash at its sequence must be the signed one — which also catches a log cut short before it.
  *
- * <p>Reads the source page by page; stateless and thread-safe.
+ * <p>Reads the source page by page, in chunks verified on every core at once; stateless and thread-safe.
  */
 public final class ChainVerifier {
 
     private static final int PAGE = 1000;
+    private static final int CHUNK = 16_384;
 
     private ChainVerifier() {
     }
@@ -54,13 +59,25 @@ public final class ChainVerifier {
     /**
      * Verifies positions {@code from} to {@code to} (both inclusive, 1-based); the first one is linked to the
      * stored hash at {@code from - 1}, which is trusted for a range check.
+     *
+     * <p>Uses every core: the range is cut into chunks of {@value #CHUNK} positions verified at once, each linked to
+     * the stored hash before it (as a range check is); since every chunk before a broken one is intact, the first
+     * broken link of the first chunk that has one is the chain's first broken link, the same one a single pass finds.
      */
     public static VerificationResult verify(DecisionSource source, long from, long to) {
+        return verify(source, from, to, CHUNK);
+    }
+
+    /**
+     * {@link #verify(DecisionSource, long, long)} in chunks of {@code chunk} positions (tests use small ones).
+     */
+    static VerificationResult verify(DecisionSource source, long from, long to, int chunk) {
         if (from < 1 || to < from) {
             throw new IllegalArgumentException("range must satisfy 1 <= from <= to: " + from + ".." + to);
         }
+        String previousHash;
         try {
-            var previousHash = HashChain.GENESIS;
+            previousHash = HashChain.GENESIS;
             if (from > 1) {
                 var before = source.readRange(from - 1, 1);
                 if (before.isEmpty()) {
@@ -68,25 +85,125 @@ public final class ChainVerifier {
                 }
                 previousHash = before.get(0).hash();
             }
-            var expected = from;
-            while (expected <= to) {
-                var page = source.readRange(expected, (int) Math.min(PAGE, to - expected + 1));
-                for (var stored : page) {
-                    var problem = check(stored, expected, previousHash);
-                    if (problem != null) {
-                        return problem;
-                    }
-                    previousHash = stored.hash();
-                    expected++;
-                }
-                if (page.size() < PAGE) {
-                    break;
-                }
-            }
-            return VerificationResult.intact(expected - from, 0);
         } catch (DecisionLogCorruptedException e) {
             return VerificationResult.broken(e.position(), MALFORMED_ENTRY, e.getMessage());
         }
+        var threads = Runtime.getRuntime().availableProcessors();
+        if (threads == 1 || to - from < chunk) {
+            var single = scan(source, from, to, previousHash);
+            return single.problem() != null ? single.problem() : VerificationResult.intact(single.checked(), 0);
+        }
+        return verifyInChunks(source, from, to, previousHash, threads, chunk);
+    }
+
+    private static VerificationResult verifyInChunks(DecisionSource source, long from, long to, String firstPreviousHash, int threads, int chunkSize) {
+        var executor = Executors.newFixedThreadPool(threads, runnable -> {
+            var thread = new Thread(runnable, "kakehashi-chain-verifier");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            var inFlight = new ArrayDeque<Future<Chunk>>();
+            var next = from;
+            long checked = 0;
+            while (true) {
+                while (next <= to && inFlight.size() < threads * 4) {
+                    var start = next;
+                    var end = Math.min(to, start + chunkSize - 1);
+                    inFlight.add(executor.submit(() -> start == from ? scan(source, start, end, firstPreviousHash) : scanLinked(source, start, end)));
+                    next = end + 1;
+                }
+                if (inFlight.isEmpty()) {
+                    return VerificationResult.intact(checked, 0);
+                }
+                var chunk = await(inFlight.poll());
+                if (chunk.problem() != null) {
+                    return chunk.problem();
+                }
+                checked += chunk.checked();
+                if (chunk.endOfLog()) {
+                    return VerificationResult.intact(checked, 0);
+                }
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static Chunk await(Future<Chunk> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("verification interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * A chunk that does not start the range: linked to the stored hash of the entry before it, read here.
+     */
+    private static Chunk scanLinked(DecisionSource source, long start, long end) {
+        try {
+            var before = source.readRange(start - 1, 1);
+            if (before.isEmpty()) {
+                return new Chunk(0, null, true);
+            }
+            return scan(source, start, end, before.get(0).hash());
+        } catch (DecisionLogCorruptedException e) {
+            return new Chunk(0, VerificationResult.broken(e.position(), MALFORMED_ENTRY, e.getMessage()), false);
+        }
+    }
+
+    /**
+     * Verifies positions {@code start} to {@code end} in one pass, the first linked to {@code previousHash}.
+     */
+    private static Chunk scan(DecisionSource source, long start, long end, String previousHash) {
+        var expected = start;
+        try {
+            while (expected <= end) {
+                var max = (int) Math.min(PAGE, end - expected + 1);
+                if (source instanceof LineSource lines) {
+                    var page = lines.readLines(expected, max);
+                    for (var line : page) {
+                        var stored = FileDecisionLogStore.parse(expected, line);
+                        var problem = check(stored, line, expected, previousHash);
+                        if (problem != null) {
+                            return new Chunk(expected - start, problem, false);
+                        }
+                        previousHash = stored.hash();
+                        expected++;
+                    }
+                    if (page.size() < max) {
+                        return new Chunk(expected - start, null, true);
+                    }
+                } else {
+                    var page = source.readRange(expected, max);
+                    for (var stored : page) {
+                        var problem = check(stored, null, expected, previousHash);
+                        if (problem != null) {
+                            return new Chunk(expected - start, problem, false);
+                        }
+                        previousHash = stored.hash();
+                        expected++;
+                    }
+                    if (page.size() < max) {
+                        return new Chunk(expected - start, null, true);
+                    }
+                }
+            }
+            return new Chunk(expected - start, null, false);
+        } catch (DecisionLogCorruptedException e) {
+            return new Chunk(expected - start, VerificationResult.broken(e.position(), MALFORMED_ENTRY, e.getMessage()), false);
+        }
+    }
+
+    /** What a chunk found: how many positions were intact, the first broken link if any, whether the log ended. */
+    private record Chunk(long checked, VerificationResult problem, boolean endOfLog) {
     }
 
     /**
@@ -173,7 +290,12 @@ public final class ChainVerifier {
         return VerificationResult.intact(0, checkpoints.size());
     }
 
-    private static VerificationResult check(StoredDecision stored, long expected, String previousHash) {
+    /**
+     * @param line the stored line the entry was read from, when the source has lines: its entry's text is hashed as
+     *             it is (when the line is in the canonical form the stores write, that text is the entry's canonical
+     *             JSON), and only when that does not give the stored hash is the entry canonicalised again
+     */
+    private static VerificationResult check(StoredDecision stored, String line, long expected, String previousHash) {
         if (stored.sequence() != expected) {
             return VerificationResult.broken(expected, SEQUENCE_MISMATCH, "expected sequence " + expected + ", found " + stored.sequence());
         }
@@ -181,12 +303,31 @@ public final class ChainVerifier {
             return VerificationResult.broken(expected, PREVIOUS_HASH_MISMATCH,
                     "previous hash " + stored.previousHash() + " is not the hash of the entry before, " + previousHash);
         }
+        if (line != null) {
+            var canonical = canonicalEntryText(line, stored);
+            if (canonical != null && HashChain.hashCanonical(previousHash, stored.sequence(), canonical).equals(stored.hash())) {
+                return null;
+            }
+        }
         var recomputed = HashChain.hash(previousHash, stored.sequence(), stored.entry());
         if (!recomputed.equals(stored.hash())) {
             return VerificationResult.broken(expected, HASH_MISMATCH,
                     "the entry hashes to " + recomputed + ", not to its stored hash " + stored.hash() + " (its content was changed)");
         }
         return null;
+    }
+
+    /**
+     * The text of the entry in a stored line of exactly the form {@link DecisionJson#storedLine(StoredDecision, String)}
+     * writes for this stored entry, or null when the line has another form.
+     */
+    static String canonicalEntryText(String line, StoredDecision stored) {
+        var prefix = "{\"entry\":";
+        var suffix = ",\"hash\":\"" + stored.hash() + "\",\"previousHash\":\"" + stored.previousHash() + "\",\"sequence\":" + stored.sequence() + "}";
+        if (line.length() <= prefix.length() + suffix.length() || !line.startsWith(prefix) || !line.endsWith(suffix)) {
+            return null;
+        }
+        return line.substring(prefix.length(), line.length() - suffix.length());
     }
 
     private static String keyName(JWSObject jws) {

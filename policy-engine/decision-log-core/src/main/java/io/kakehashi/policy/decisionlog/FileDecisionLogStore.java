@@ -35,7 +35,7 @@ import java.util.List;
  *
  * <p>Thread-safe: appends are serialised, reads may run alongside them.
  */
-public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseable {
+public final class FileDecisionLogStore implements DecisionLogStore, LineSource, AutoCloseable {
 
     private static final int SCAN_PAGE = 4096;
 
@@ -156,6 +156,11 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
     }
 
     @Override
+    public List<String> readLines(long fromPosition, int max) {
+        return file.read(fromPosition, max);
+    }
+
+    @Override
     public ChainHead head() {
         return head;
     }
@@ -225,7 +230,7 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
         return new ReadOnlyLog(JsonLinesFile.openReadOnly(path));
     }
 
-    static final class ReadOnlyLog implements io.kakehashi.policy.decisionlog.spi.DecisionSource, AutoCloseable {
+    static final class ReadOnlyLog implements io.kakehashi.policy.decisionlog.spi.DecisionSource, LineSource, AutoCloseable {
         private final JsonLinesFile file;
 
         private ReadOnlyLog(JsonLinesFile file) {
@@ -239,6 +244,11 @@ public final class FileDecisionLogStore implements DecisionLogStore, AutoCloseab
 
         long tornBytes() {
             return file.tornBytes();
+        }
+
+        @Override
+        public List<String> readLines(long fromPosition, int max) {
+            return file.read(fromPosition, max);
         }
 
         @Override
