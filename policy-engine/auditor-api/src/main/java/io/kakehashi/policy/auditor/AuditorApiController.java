@@ -6,7 +6,9 @@ import io.kakehashi.policy.decisionlog.ChainVerifier;
 import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.DecisionJson;
 import io.kakehashi.policy.decisionlog.DecisionLogExporter;
+import io.kakehashi.policy.decisionlog.DecisionLogTree;
 import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
+import io.kakehashi.policy.decisionlog.MerkleTree;
 import io.kakehashi.policy.decisionlog.runtime.CheckpointVerificationKey;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
@@ -44,11 +46,124 @@ public class AuditorApiController {
     private final DecisionLogStore store;
     private final CheckpointStore checkpoints;
     private final CheckpointVerificationKey key;
+    private final DecisionLogTree tree;
 
     public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key) {
         this.store = store;
         this.checkpoints = checkpoints;
         this.key = key;
+        this.tree = new DecisionLogTree(store);
+    }
+
+    /**
+     * The latest signed tree head: the newest checkpoint that carries the Merkle tree head of the entries up to it
+     * ({@code treeSize} = its sequence), with its JWS, which the auditor verifies with the checkpoint key. 404 while no
+     * checkpoint carries one.
+     */
+    @GET
+    @Path("/tree-head")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response treeHead() {
+        var all = checkpoints.all();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            var checkpoint = all.get(i);
+            if (checkpoint.treeRoot() != null) {
+                var body = JsonNodeFactory.instance.objectNode();
+                body.put("treeSize", checkpoint.sequence());
+                body.put("rootHash", checkpoint.treeRoot());
+                body.set("checkpoint", JsonCanonicalizer.parse(DecisionJson.checkpointLine(checkpoint)));
+                return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+            }
+        }
+        return error(Response.Status.NOT_FOUND, "no checkpoint carries a Merkle tree head yet");
+    }
+
+    /**
+     * The RFC 9162 inclusion proof of entry {@code sequence} in the Merkle tree of the first {@code treeSize} entries
+     * (leaf index {@code sequence - 1}; leaf data the 32 bytes of the entry's chain hash).
+     */
+    @GET
+    @Path("/proofs/inclusion")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response inclusionProof(@Context UriInfo uri) {
+        return inclusionProof(uri.getQueryParameters());
+    }
+
+    Response inclusionProof(Map<String, List<String>> parameters) {
+        var only = AuditQueryParser.only(parameters, Set.of("sequence", "treeSize"));
+        if (only.failed()) {
+            return badRequest(only.getFailureDetail());
+        }
+        var sequence = required(parameters, "sequence");
+        var treeSize = required(parameters, "treeSize");
+        if (sequence.failed() || treeSize.failed()) {
+            return badRequest(sequence.failed() ? sequence.getFailureDetail() : treeSize.getFailureDetail());
+        }
+        if (sequence.getContent() > treeSize.getContent()) {
+            return badRequest("sequence %d is not within a tree of %d entries".formatted(sequence.getContent(), treeSize.getContent()));
+        }
+        var head = store.head().sequence();
+        if (treeSize.getContent() > head) {
+            return badRequest("treeSize %d is beyond the log's %d entries".formatted(treeSize.getContent(), head));
+        }
+        var merkle = tree.upTo(treeSize.getContent());
+        var entry = store.read(sequence.getContent()).getContent();
+        var body = JsonNodeFactory.instance.objectNode();
+        body.put("sequence", sequence.getContent());
+        body.put("treeSize", treeSize.getContent());
+        body.put("leafIndex", sequence.getContent() - 1);
+        body.put("entryHash", entry.hash());
+        body.put("leafHash", MerkleTree.toHex(merkle.leaf(sequence.getContent() - 1)));
+        body.put("rootHash", MerkleTree.toHex(merkle.root(treeSize.getContent())));
+        var path = body.putArray("path");
+        merkle.inclusionProof(sequence.getContent() - 1, treeSize.getContent()).forEach(hash -> path.add(MerkleTree.toHex(hash)));
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The RFC 9162 consistency proof that the tree of the first {@code to} entries extends that of the first
+     * {@code from}: the log only grew between two signed tree heads.
+     */
+    @GET
+    @Path("/proofs/consistency")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response consistencyProof(@Context UriInfo uri) {
+        return consistencyProof(uri.getQueryParameters());
+    }
+
+    Response consistencyProof(Map<String, List<String>> parameters) {
+        var only = AuditQueryParser.only(parameters, RANGE);
+        if (only.failed()) {
+            return badRequest(only.getFailureDetail());
+        }
+        var from = required(parameters, "from");
+        var to = required(parameters, "to");
+        if (from.failed() || to.failed()) {
+            return badRequest(from.failed() ? from.getFailureDetail() : to.getFailureDetail());
+        }
+        if (to.getContent() < from.getContent()) {
+            return badRequest("from must not be after to");
+        }
+        var head = store.head().sequence();
+        if (to.getContent() > head) {
+            return badRequest("to %d is beyond the log's %d entries".formatted(to.getContent(), head));
+        }
+        var merkle = tree.upTo(to.getContent());
+        var body = JsonNodeFactory.instance.objectNode();
+        body.put("from", from.getContent());
+        body.put("to", to.getContent());
+        body.put("fromRoot", MerkleTree.toHex(merkle.root(from.getContent())));
+        body.put("toRoot", MerkleTree.toHex(merkle.root(to.getContent())));
+        var path = body.putArray("path");
+        merkle.consistencyProof(from.getContent(), to.getContent()).forEach(hash -> path.add(MerkleTree.toHex(hash)));
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    private static org.eclipse.edc.spi.result.Result<Long> required(Map<String, List<String>> parameters, String name) {
+        if (!parameters.containsKey(name)) {
+            return org.eclipse.edc.spi.result.Result.failure("the query parameter '%s' is required".formatted(name));
+        }
+        return AuditQueryParser.position(parameters, name, 1);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.CheckpointSigner;
 import io.kakehashi.policy.decisionlog.FileCheckpointStore;
 import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
+import io.kakehashi.policy.decisionlog.MerkleTree;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import jakarta.ws.rs.core.Response;
@@ -289,6 +290,86 @@ class AuditorApiControllerTest {
         lines.set(line, lines.get(line).replace(from, to));
         Files.write(file, lines, StandardCharsets.UTF_8);
         open();
+    }
+
+    @Nested
+    class Proofs {
+
+        /** A 13th entry, and a checkpoint of it that carries the tree head (the one of entry 12 has none). */
+        private void signTreeHead() {
+            store.append(entry(12));
+            checkpoints.save(new CheckpointSigner(KEY, Clock.systemUTC()).sign(store.head(), new io.kakehashi.policy.decisionlog.DecisionLogTree(store).root(13)));
+        }
+
+        private static List<byte[]> path(JsonNode proof) {
+            var result = new java.util.ArrayList<byte[]>();
+            proof.get("path").forEach(hash -> result.add(MerkleTree.fromHex(hash.asText())));
+            return result;
+        }
+
+        @Test
+        void treeHead_whenNoCheckpointCarriesOne_shouldBe404() throws IOException {
+            var response = controller.treeHead();
+
+            assertThat(response.getStatus()).isEqualTo(404);
+            assertThat(body(response).get("message").asText()).contains("tree head");
+        }
+
+        @Test
+        void inclusionProof_shouldProveOneEntryAgainstTheSignedTreeHead_andAForgedOneBeRefused() throws Exception {
+            signTreeHead();
+            var head = body(controller.treeHead());
+            // the auditor checks the signed tree head with the connector's key, and takes the root from the signed payload
+            var jws = com.nimbusds.jose.JWSObject.parse(head.get("checkpoint").get("jws").asText());
+            assertThat(jws.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(KEY.toPublicJWK()))).isTrue();
+            var signedRoot = MAPPER.readTree(jws.getPayload().toString()).get("treeRoot").asText();
+            assertThat(head.get("treeSize").asLong()).isEqualTo(13);
+            assertThat(head.get("rootHash").asText()).isEqualTo(signedRoot);
+
+            var response = controller.inclusionProof(Map.of("sequence", List.of("5"), "treeSize", List.of("13")));
+
+            assertThat(response.getStatus()).isEqualTo(200);
+            var proof = body(response);
+            // the entry, read as any auditor reads it, hashed by the auditor: its chain hash, then its leaf
+            var entry = body(controller.decision("5"));
+            var chainHash = io.kakehashi.policy.decisionlog.HashChain.hash(entry.get("previousHash").asText(), 5, entry.get("entry"));
+            var leaf = MerkleTree.leafHash(MerkleTree.fromHex(chainHash));
+            assertThat(MerkleTree.verifyInclusion(4, 13, leaf, path(proof), MerkleTree.fromHex(signedRoot))).isTrue();
+            assertThat(path(proof)).hasSize(4);
+
+            var forged = path(proof);
+            forged.set(1, MerkleTree.leafHash(new byte[]{1}));
+            assertThat(MerkleTree.verifyInclusion(4, 13, leaf, forged, MerkleTree.fromHex(signedRoot))).isFalse();
+            var otherEntry = MerkleTree.leafHash(MerkleTree.fromHex(store.read(6).getContent().hash()));
+            assertThat(MerkleTree.verifyInclusion(4, 13, otherEntry, path(proof), MerkleTree.fromHex(signedRoot))).isFalse();
+        }
+
+        @Test
+        void consistencyProof_shouldProveTheLogOnlyGrew() throws IOException {
+            var earlier = new io.kakehashi.policy.decisionlog.DecisionLogTree(store).root(5);
+
+            var response = controller.consistencyProof(Map.of("from", List.of("5"), "to", List.of("12")));
+
+            assertThat(response.getStatus()).isEqualTo(200);
+            var proof = body(response);
+            assertThat(proof.get("fromRoot").asText()).isEqualTo(earlier);
+            assertThat(MerkleTree.verifyConsistency(5, 12, MerkleTree.fromHex(earlier), MerkleTree.fromHex(proof.get("toRoot").asText()), path(proof))).isTrue();
+            var rewritten = MerkleTree.leafHash(new byte[]{9});
+            assertThat(MerkleTree.verifyConsistency(5, 12, rewritten, MerkleTree.fromHex(proof.get("toRoot").asText()), path(proof))).isFalse();
+        }
+
+        @Test
+        void proofs_whenAParameterIsMissingMalformedOrOutOfRange_shouldBe400NamingIt() throws IOException {
+            assertThat(body(controller.inclusionProof(Map.of("treeSize", List.of("12")))).get("message").asText()).contains("sequence");
+            assertThat(controller.inclusionProof(Map.of("sequence", List.of("x"), "treeSize", List.of("12"))).getStatus()).isEqualTo(400);
+            assertThat(body(controller.inclusionProof(Map.of("sequence", List.of("13"), "treeSize", List.of("12")))).get("message").asText()).contains("not within");
+            assertThat(body(controller.inclusionProof(Map.of("sequence", List.of("1"), "treeSize", List.of("13")))).get("message").asText()).contains("beyond");
+            assertThat(controller.inclusionProof(Map.of("sequence", List.of("1"), "treeSize", List.of("2"), "leaf", List.of("1"))).getStatus()).isEqualTo(400);
+            assertThat(body(controller.consistencyProof(Map.of("from", List.of("5")))).get("message").asText()).contains("'to'");
+            assertThat(body(controller.consistencyProof(Map.of("from", List.of("6"), "to", List.of("5")))).get("message").asText()).contains("after");
+            assertThat(body(controller.consistencyProof(Map.of("from", List.of("0"), "to", List.of("5")))).get("message").asText()).contains("from");
+            assertThat(body(controller.consistencyProof(Map.of("from", List.of("1"), "to", List.of("99")))).get("message").asText()).contains("beyond");
+        }
     }
 
     private static JsonNode body(Response response) throws IOException {

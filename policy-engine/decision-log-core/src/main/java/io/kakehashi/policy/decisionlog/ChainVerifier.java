@@ -37,7 +37,8 @@ import static io.kakehashi.policy.decisionlog.spi.VerificationResult.Problem.SEQ
  * hash equal to {@link HashChain#hash}. So an edited entry fails on its hash, a deleted, moved or renumbered one on
  * its sequence number, and an inserted one on the sequence number or previous hash of the entry it pushed down.
  * A checkpoint must be an ES256 JWS by the given key, its readable fields must equal its signed payload, and
- * the chain's hash at its sequence must be the signed one — which also catches a log cut short before it.
+ * the chain's hash at its sequence must be the signed one — which also catches a log cut short before it — and, when
+ * it carries a tree head, the RFC 9162 Merkle tree head of the entries up to it must be the signed one.
  *
  * <p>Reads the source page by page, in chunks verified on every core at once; stateless and thread-safe.
  */
@@ -233,8 +234,9 @@ public final class ChainVerifier {
         } catch (JOSEException e) {
             throw new IllegalArgumentException("unusable public key: " + e.getMessage(), e);
         }
+        var tree = new DecisionLogTree(source);
         for (var checkpoint : checkpoints) {
-            var problem = check(checkpoint, verifier, source);
+            var problem = check(checkpoint, verifier, source, tree);
             if (problem != null) {
                 return problem;
             }
@@ -262,6 +264,7 @@ public final class ChainVerifier {
     public static VerificationResult verifyCheckpointsWithHistory(DecisionSource source, List<Checkpoint> checkpoints, List<CheckpointKey> keys) {
         var history = CheckpointKeyHistory.byKeyId(CheckpointKeyHistory.read(keys));
         var verifiers = new HashMap<String, ECDSAVerifier>();
+        var tree = new DecisionLogTree(source);
         for (var checkpoint : checkpoints) {
             var position = checkpoint.sequence();
             var kid = CheckpointKeyHistory.keyId(checkpoint);
@@ -282,7 +285,7 @@ public final class ChainVerifier {
                 return VerificationResult.broken(position, CHECKPOINT_KEY_UNKNOWN, "key '%s' cannot verify: %s".formatted(kid.get(), e.getMessage()));
             }
             verifiers.put(kid.get(), verifier);
-            var problem = check(checkpoint, verifier, source);
+            var problem = check(checkpoint, verifier, source, tree);
             if (problem != null) {
                 return problem;
             }
@@ -334,7 +337,7 @@ public final class ChainVerifier {
         return jws.getHeader().getKeyID() == null ? "" : " '" + jws.getHeader().getKeyID() + "' it names";
     }
 
-    private static VerificationResult check(Checkpoint checkpoint, ECDSAVerifier verifier, DecisionSource source) {
+    private static VerificationResult check(Checkpoint checkpoint, ECDSAVerifier verifier, DecisionSource source, DecisionLogTree tree) {
         var position = checkpoint.sequence();
         JWSObject jws;
         try {
@@ -369,6 +372,18 @@ public final class ChainVerifier {
         if (!entry.get(0).hash().equals(checkpoint.headHash())) {
             return VerificationResult.broken(position, CHECKPOINT_NOT_IN_CHAIN,
                     "the chain's hash at " + position + " is " + entry.get(0).hash() + ", the checkpoint signs " + checkpoint.headHash());
+        }
+        if (checkpoint.treeRoot() != null) {
+            String root;
+            try {
+                root = tree.root(position);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                return VerificationResult.broken(position, CHECKPOINT_NOT_IN_CHAIN, "the Merkle tree of the first " + position + " entries cannot be made: " + e.getMessage());
+            }
+            if (!root.equals(checkpoint.treeRoot())) {
+                return VerificationResult.broken(position, CHECKPOINT_NOT_IN_CHAIN,
+                        "the Merkle tree head of the first " + position + " entries is " + root + ", the checkpoint signs " + checkpoint.treeRoot());
+            }
         }
         return null;
     }

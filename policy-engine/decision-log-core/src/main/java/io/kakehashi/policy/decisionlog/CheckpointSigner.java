@@ -20,7 +20,7 @@ import java.util.Objects;
 /**
  * Signs checkpoints with the connector's identity key: a compact JWS, ES256, header {@code typ}
  * {@value #TYPE} and the key's {@code kid} if it has one, payload the RFC 8785 canonical JSON of
- * {@code {"headHash", "sequence", "time"}}. The key never leaves this object and is never logged. Thread-safe.
+ * {@code {"headHash", "sequence", "time"}} and, when given, {@code "treeRoot"} (the Merkle tree head). The key never leaves this object and is never logged. Thread-safe.
  */
 public final class CheckpointSigner {
 
@@ -48,8 +48,16 @@ public final class CheckpointSigner {
     }
 
     public Checkpoint sign(ChainHead head) {
+        return sign(head, null);
+    }
+
+    /**
+     * Signs the head and, when given, the Merkle tree head of the first {@code head.sequence()} entries (hex): a signed
+     * tree head for inclusion and consistency proofs.
+     */
+    public Checkpoint sign(ChainHead head, String treeRoot) {
         var time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        var payload = JsonCanonicalizer.canonicalize(DecisionJson.checkpointPayload(head.sequence(), head.hash(), time));
+        var payload = JsonCanonicalizer.canonicalize(DecisionJson.checkpointPayload(head.sequence(), head.hash(), time, treeRoot));
         var header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType(TYPE)).keyID(keyId).build();
         var jws = new JWSObject(header, new Payload(payload.getBytes(StandardCharsets.UTF_8)));
         try {
@@ -57,6 +65,6 @@ public final class CheckpointSigner {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a checkpoint: " + e.getMessage(), e);
         }
-        return new Checkpoint(head.sequence(), head.hash(), time, jws.serialize());
+        return new Checkpoint(head.sequence(), head.hash(), time, jws.serialize(), treeRoot);
     }
 }

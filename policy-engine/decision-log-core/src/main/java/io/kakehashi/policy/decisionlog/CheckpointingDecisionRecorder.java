@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link CheckpointSchedule#within()}; when it fires the head is signed (and, if that fails, tried again after the same
  * delay). A quiet log costs nothing. {@link #checkpointNow()} signs the head at once, for a shutdown.
  *
+ * <p>Each checkpoint also signs the RFC 9162 Merkle tree head of the entries up to it ({@link DecisionLogTree}), kept
+ * in memory and extended from the store.
+ *
  * <p>Thread-safe. Several replicas sharing one store may each sign a checkpoint at nearly the same time; that
  * costs a redundant checkpoint, never a wrong one.
  */
@@ -42,6 +45,7 @@ public final class CheckpointingDecisionRecorder implements DecisionRecorder {
     private final ScheduledExecutorService tailTimer;
     private final AtomicBoolean tailPending = new AtomicBoolean();
     private final AtomicLong highestAppended = new AtomicLong();
+    private final DecisionLogTree tree;
     private volatile long lastSequence;
     private volatile Instant lastTime;
     private volatile RuntimeException checkpointFailure;
@@ -62,11 +66,26 @@ public final class CheckpointingDecisionRecorder implements DecisionRecorder {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.tailTimer = tailTimer;
+        this.tree = new DecisionLogTree(store);
         var latest = checkpoints.latest();
         lastSequence = latest.map(Checkpoint::sequence).orElse(0L);
         lastTime = latest.map(Checkpoint::time).orElse(clock.instant());
         // a log left with an unsigned tail by an earlier run (a crash) is covered within the bound too
         var head = store.head().sequence();
+        if (tailTimer != null) {
+            // read the existing log into the Merkle tree off the appending threads, before the first checkpoint needs it
+            try {
+                tailTimer.execute(() -> {
+                    try {
+                        tree.upTo(head);
+                    } catch (RuntimeException e) {
+                        checkpointFailure = e;
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
         if (head > lastSequence) {
             noteAppended(head);
         }
@@ -140,7 +159,8 @@ public final class CheckpointingDecisionRecorder implements DecisionRecorder {
     }
 
     private Checkpoint sign(io.kakehashi.policy.decisionlog.spi.ChainHead head) {
-        var checkpoint = signer.sign(head);
+        // a signed tree head too: the Merkle tree of the entries up to the head, for inclusion and consistency proofs
+        var checkpoint = signer.sign(head, tree.root(head.sequence()));
         checkpoints.save(checkpoint);
         lastSequence = checkpoint.sequence();
         lastTime = checkpoint.time();

@@ -30,8 +30,10 @@ public final class DecisionJson {
             "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons", "digests");
     private static final Set<String> REASON_MEMBERS = Set.of("constraint", "outcome", "reason");
     private static final Set<String> STORED_MEMBERS = Set.of("sequence", "previousHash", "hash", "entry");
-    private static final Set<String> CHECKPOINT_MEMBERS = Set.of("sequence", "headHash", "time", "jws");
-    private static final Set<String> CHECKPOINT_PAYLOAD_MEMBERS = Set.of("sequence", "headHash", "time");
+    private static final Set<String> CHECKPOINT_MEMBERS = Set.of("sequence", "headHash", "time", "jws", "treeRoot");
+    private static final Set<String> CHECKPOINT_REQUIRED = Set.of("sequence", "headHash", "time", "jws");
+    private static final Set<String> CHECKPOINT_PAYLOAD_MEMBERS = Set.of("sequence", "headHash", "time", "treeRoot");
+    private static final Set<String> CHECKPOINT_PAYLOAD_REQUIRED = Set.of("sequence", "headHash", "time");
     private static final Set<String> KEY_MEMBERS = Set.of("kid", "jwk", "added", "endorsement");
     private static final Set<String> KEY_REQUIRED = Set.of("kid", "jwk", "added");
 
@@ -163,28 +165,50 @@ public final class DecisionJson {
      * The signed payload of a checkpoint.
      */
     public static ObjectNode checkpointPayload(long sequence, String headHash, Instant time) {
+        return checkpointPayload(sequence, headHash, time, null);
+    }
+
+    /**
+     * The signed payload of a checkpoint that carries the Merkle tree head of its first {@code sequence} entries
+     * ({@code treeRoot}, omitted when null).
+     */
+    public static ObjectNode checkpointPayload(long sequence, String headHash, Instant time, String treeRoot) {
         var node = NODES.objectNode();
         node.put("sequence", sequence);
         node.put("headHash", headHash);
         node.put("time", time.toString());
+        putIfPresent(node, "treeRoot", treeRoot);
         return node;
     }
 
     public static Checkpoint checkpointFromPayload(JsonNode payload, String jws) {
-        requireMembers(payload, CHECKPOINT_PAYLOAD_MEMBERS, CHECKPOINT_PAYLOAD_MEMBERS, "checkpoint payload");
-        return new Checkpoint(number(payload, "sequence"), text(payload, "headHash"), instant(payload, "time"), jws);
+        requireMembers(payload, CHECKPOINT_PAYLOAD_MEMBERS, CHECKPOINT_PAYLOAD_REQUIRED, "checkpoint payload");
+        return new Checkpoint(number(payload, "sequence"), text(payload, "headHash"), instant(payload, "time"), jws, optionalText(payload, "treeRoot"));
+    }
+
+    /**
+     * The {@code treeRoot} a checkpoint's JWS payload carries, unverified (for a store that keeps only the JWS of it;
+     * the verifier checks the signature), or null when it carries none or is not a JWS.
+     */
+    public static String treeRootOf(String jws) {
+        try {
+            var payload = JsonCanonicalizer.parse(com.nimbusds.jose.JWSObject.parse(jws).getPayload().toString());
+            return optionalText(payload, "treeRoot");
+        } catch (java.text.ParseException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public static String checkpointLine(Checkpoint checkpoint) {
-        var node = checkpointPayload(checkpoint.sequence(), checkpoint.headHash(), checkpoint.time());
+        var node = checkpointPayload(checkpoint.sequence(), checkpoint.headHash(), checkpoint.time(), checkpoint.treeRoot());
         node.put("jws", checkpoint.jws());
         return JsonCanonicalizer.canonicalize(node);
     }
 
     public static Checkpoint checkpoint(String line) {
         var node = JsonCanonicalizer.parse(line);
-        requireMembers(node, CHECKPOINT_MEMBERS, CHECKPOINT_MEMBERS, "checkpoint");
-        return new Checkpoint(number(node, "sequence"), text(node, "headHash"), instant(node, "time"), text(node, "jws"));
+        requireMembers(node, CHECKPOINT_MEMBERS, CHECKPOINT_REQUIRED, "checkpoint");
+        return new Checkpoint(number(node, "sequence"), text(node, "headHash"), instant(node, "time"), text(node, "jws"), optionalText(node, "treeRoot"));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.kakehashi.policy.decisionlog.sql;
 
+import io.kakehashi.policy.decisionlog.DecisionJson;
+
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
 import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
@@ -87,7 +89,9 @@ public final class PostgresCheckpointStore implements CheckpointStore {
         try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(sql); var rows = statement.executeQuery()) {
             var result = new ArrayList<Checkpoint>();
             while (rows.next()) {
-                result.add(new Checkpoint(rows.getLong(1), rows.getString(2), rows.getObject(3, OffsetDateTime.class).toInstant(), rows.getString(4)));
+                // the tree head is kept in the JWS only (the table predates it); the readable copy is taken from there
+                result.add(new Checkpoint(rows.getLong(1), rows.getString(2), rows.getObject(3, OffsetDateTime.class).toInstant(), rows.getString(4),
+                        DecisionJson.treeRootOf(rows.getString(4))));
             }
             return result;
         } catch (SQLException e) {

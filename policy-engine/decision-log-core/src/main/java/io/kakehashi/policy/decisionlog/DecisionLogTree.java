@@ -1,0 +1,65 @@
+package io.kakehashi.policy.decisionlog;
+
+import io.kakehashi.policy.decisionlog.spi.DecisionSource;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+
+import java.util.Objects;
+
+/**
+ * The RFC 9162 Merkle tree of a decision log, kept in memory and extended from its source on demand. Leaf n-1 is
+ * entry n, and its data is the 32 bytes of the entry's chain hash (the lowercase hex {@code hash} decoded), so an
+ * auditor holding an entry recomputes its chain hash from the entry and the previous hash it names, then its leaf
+ * hash {@code SHA-256(0x00 || hash)}, and checks an inclusion proof against a signed tree head.
+ *
+ * <p>Only reads the entries it has not seen; what it has seen it keeps (proofs are about the log as it was read).
+ * Thread-safe.
+ */
+public final class DecisionLogTree {
+
+    private static final int PAGE = 4096;
+
+    private final DecisionSource source;
+    private final MerkleTree tree = new MerkleTree();
+
+    public DecisionLogTree(DecisionSource source) {
+        this.source = Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * The leaf hash of a stored entry: {@code SHA-256(0x00 || bytes(hash))}.
+     */
+    public static byte[] leafHash(StoredDecision stored) {
+        return MerkleTree.leafHash(MerkleTree.fromHex(stored.hash()));
+    }
+
+    /**
+     * The tree, holding at least the first {@code size} entries.
+     *
+     * @throws IllegalArgumentException when the log holds fewer entries
+     * @throws IllegalStateException    when an entry is not at the position its sequence number says (the chain is broken)
+     */
+    public synchronized MerkleTree upTo(long size) {
+        while (tree.size() < size) {
+            var from = tree.size() + 1;
+            var page = source.readRange(from, (int) Math.min(PAGE, size - tree.size()));
+            if (page.isEmpty()) {
+                throw new IllegalArgumentException("the log holds " + tree.size() + " entries, not " + size);
+            }
+            for (var stored : page) {
+                var position = tree.size() + 1;
+                if (stored.sequence() != position) {
+                    throw new IllegalStateException("the log is broken at position " + position + ": it holds sequence " + stored.sequence());
+                }
+                tree.appendLeafHash(leafHash(stored));
+            }
+        }
+        return tree;
+    }
+
+    /**
+     * The tree head of the first {@code size} entries, lowercase hex.
+     */
+    public String root(long size) {
+        return MerkleTree.toHex(upTo(size).root(size));
+    }
+}
