@@ -289,6 +289,42 @@ public final class DecisionLogBenchmark {
         }
         report("file store open (index " + entries + " lines), s", opens);
         report("verify " + entries + " entries (file), s", verifies);
+        merkleProofs(file, entries, rounds);
+    }
+
+    /**
+     * The Merkle tree of the log: the time to read it into memory from the file, and the time an auditor takes to
+     * check one inclusion proof (leaf hash from the entry's chain hash, path, root) at {@code entries} leaves.
+     */
+    private static void merkleProofs(Path file, int entries, int rounds) {
+        var builds = new double[rounds];
+        var checks = new double[rounds];
+        var random = new Random(7);
+        for (int round = 0; round < rounds; round++) {
+            try (var store = FileDecisionLogStore.open(file, new Monitor() { })) {
+                var started = System.nanoTime();
+                var tree = new io.kakehashi.policy.decisionlog.DecisionLogTree(store).upTo(entries);
+                builds[round] = (System.nanoTime() - started) / 1e9;
+                var root = tree.root(entries);
+                var samples = new double[2000];
+                for (int i = 0; i < samples.length; i++) {
+                    var index = random.nextInt(entries);
+                    var proof = tree.inclusionProof(index, entries);
+                    var entryHash = store.read(index + 1).getContent().hash();
+                    started = System.nanoTime();
+                    var leaf = io.kakehashi.policy.decisionlog.MerkleTree.leafHash(io.kakehashi.policy.decisionlog.MerkleTree.fromHex(entryHash));
+                    var ok = io.kakehashi.policy.decisionlog.MerkleTree.verifyInclusion(index, entries, leaf, proof, root);
+                    samples[i] = (System.nanoTime() - started) / 1e6;
+                    if (!ok) {
+                        throw new IllegalStateException("inclusion proof of leaf " + index + " does not verify");
+                    }
+                }
+                Arrays.sort(samples);
+                checks[round] = samples[samples.length / 2];
+            }
+        }
+        report("Merkle tree of " + entries + " entries read from the file, s", builds);
+        report("inclusion proof check at " + entries + " leaves (2,000 proofs), median ms", checks);
     }
 
     private static void postgresQuery(int entries, int rounds) throws SQLException, IOException {
