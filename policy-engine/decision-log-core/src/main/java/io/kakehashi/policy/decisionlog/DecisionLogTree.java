@@ -41,6 +41,26 @@ public final class DecisionLogTree {
     public synchronized MerkleTree upTo(long size) {
         while (tree.size() < size) {
             var from = tree.size() + 1;
+            if (source instanceof LineSource lines) {
+                var page = lines.readLines(from, (int) Math.min(PAGE, size - tree.size()));
+                if (page.isEmpty()) {
+                    throw new IllegalArgumentException("the log holds " + tree.size() + " entries, not " + size);
+                }
+                for (var line : page) {
+                    var position = tree.size() + 1;
+                    var hash = hashOfLine(line, position);
+                    if (hash == null) {
+                        // not the form the store writes: read it as an entry
+                        var stored = FileDecisionLogStore.parse(position, line);
+                        if (stored.sequence() != position) {
+                            throw new IllegalStateException("the log is broken at position " + position + ": it holds sequence " + stored.sequence());
+                        }
+                        hash = stored.hash();
+                    }
+                    tree.appendLeafHash(MerkleTree.leafHash(MerkleTree.fromHex(hash)));
+                }
+                continue;
+            }
             var page = source.readRange(from, (int) Math.min(PAGE, size - tree.size()));
             if (page.isEmpty()) {
                 throw new IllegalArgumentException("the log holds " + tree.size() + " entries, not " + size);
@@ -54,6 +74,28 @@ public final class DecisionLogTree {
             }
         }
         return tree;
+    }
+
+    /**
+     * The {@code hash} of a stored line in the form the store writes ({@code …,"hash":"<64 hex>","previousHash":"<64 hex>",
+     * "sequence":<position>}} at its end), without parsing the entry; null for a line of another form.
+     */
+    static String hashOfLine(String line, long position) {
+        var ending = "\",\"sequence\":" + position + "}";
+        // ,"hash":"<64>","previousHash":"<64><ending>
+        var start = line.length() - ending.length() - 64 - "\",\"previousHash\":\"".length() - 64 - ",\"hash\":\"".length();
+        if (start < 0 || !line.endsWith(ending) || !line.startsWith(",\"hash\":\"", start)
+                || !line.startsWith("\",\"previousHash\":\"", start + 9 + 64)) {
+            return null;
+        }
+        var hash = line.substring(start + 9, start + 9 + 64);
+        for (int i = 0; i < hash.length(); i++) {
+            var c = hash.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return null;
+            }
+        }
+        return hash;
     }
 
     /**

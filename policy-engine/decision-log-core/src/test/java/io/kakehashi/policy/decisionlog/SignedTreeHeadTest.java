@@ -117,4 +117,23 @@ class SignedTreeHeadTest {
         assertThat(DecisionJson.checkpointLine(old)).doesNotContain("treeRoot");
         assertThat(ChainVerifier.verify(store, java.util.List.of(old), KEY.toPublicJWK()).intact()).isTrue();
     }
+
+    @Test
+    void treeFromLines_shouldTakeEachHashFromItsLine_andReadALineOfAnotherFormAsAnEntry() throws Exception {
+        var stored = store.read(3).getContent();
+        var line = DecisionJson.storedLine(stored);
+        assertThat(DecisionLogTree.hashOfLine(line, 3)).isEqualTo(stored.hash());
+        assertThat(DecisionLogTree.hashOfLine(line, 4)).isNull();
+        var reordered = "{\"sequence\":3,\"hash\":\"" + stored.hash() + "\",\"previousHash\":\"" + stored.previousHash() + "\",\"entry\":"
+                + DecisionJson.canonicalEntry(stored.entry()) + "}";
+        assertThat(DecisionLogTree.hashOfLine(reordered, 3)).isNull();
+
+        var lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(directory.resolve("decisions.jsonl")));
+        lines.set(2, reordered);
+        var copy = directory.resolve("copy.jsonl");
+        java.nio.file.Files.write(copy, lines);
+        try (var log = FileDecisionLogStore.openReadOnly(copy)) {
+            assertThat(new DecisionLogTree(log).root(13)).isEqualTo(new DecisionLogTree(store).root(13));
+        }
+    }
 }
