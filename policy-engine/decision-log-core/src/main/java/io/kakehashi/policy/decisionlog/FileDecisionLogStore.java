@@ -46,8 +46,8 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
     private final Object flushLock = new Object();
     // guarded by appendLock
     private ChainHead writtenHead;
-    // guarded by appendLock; changed only while flushLock is held too
-    private int epoch;
+    // changed only while appendLock and flushLock are both held; read without them as below
+    private volatile int epoch;
     // for each epoch that ended with a failed flush, the durable line count it ended with (guarded as epoch)
     private final List<Long> epochEnds = new ArrayList<>();
     private volatile ChainHead head;
@@ -108,6 +108,12 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
      * another's). Throws when the flush that should have covered it failed, which cut it off.
      */
     private void awaitDurable(long line, int writtenIn) {
+        // covered already by a flush another append made: no need to queue for the flush lock. The durable count is read
+        // before the epoch: an epoch still the same afterwards means no flush failed, so the count belongs to it
+        var durable = file.lineCount();
+        if (epoch == writtenIn && line <= durable) {
+            return;
+        }
         synchronized (flushLock) {
             if (writtenIn != epoch) {
                 if (line <= epochEnds.get(writtenIn)) {
