@@ -73,7 +73,7 @@ public final class DecisionLogBenchmark {
             switch (args[i]) {
                 case "--entries" -> entries = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                case "--appends" -> appends = Integer.parseInt(args[i + 1]);
+                case "--appends" -> appends = Integer.parseInt(args[i + 1]); // 0: no append figures
                 case "--threads" -> threads = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--query" -> query = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -83,10 +83,10 @@ public final class DecisionLogBenchmark {
                 appends, entries, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
         var directory = Files.createTempDirectory("decision-log-benchmark");
         try {
-            for (var count : threads) {
+            for (var count : appends > 0 ? threads : new int[0]) {
                 fileAppends(directory, appends, rounds, count);
             }
-            for (var count : threads) {
+            for (var count : appends > 0 ? threads : new int[0]) {
                 postgresAppends(appends, rounds, count);
             }
             fileVerify(directory, entries, rounds);
@@ -314,7 +314,7 @@ public final class DecisionLogBenchmark {
                     started = System.nanoTime();
                     var leaf = io.kakehashi.policy.decisionlog.MerkleTree.leafHash(io.kakehashi.policy.decisionlog.MerkleTree.fromHex(entryHash));
                     var ok = io.kakehashi.policy.decisionlog.MerkleTree.verifyInclusion(index, entries, leaf, proof, root);
-                    samples[i] = (System.nanoTime() - started) / 1e6;
+                    samples[i] = (System.nanoTime() - started) / 1e3;
                     if (!ok) {
                         throw new IllegalStateException("inclusion proof of leaf " + index + " does not verify");
                     }
@@ -324,7 +324,7 @@ public final class DecisionLogBenchmark {
             }
         }
         report("Merkle tree of " + entries + " entries read from the file, s", builds);
-        report("inclusion proof check at " + entries + " leaves (2,000 proofs), median ms", checks);
+        report("inclusion proof check at " + entries + " leaves (2,000 proofs), median µs", checks);
     }
 
     private static void postgresQuery(int entries, int rounds) throws SQLException, IOException {
@@ -369,7 +369,7 @@ public final class DecisionLogBenchmark {
                     var query = DecisionQuery.builder().agreementId("agreement-" + random.nextInt(AGREEMENTS)).limit(50).build();
                     var started = System.nanoTime();
                     var found = store.query(query);
-                    samples[i] = (System.nanoTime() - started) / 1e6;
+                    samples[i] = (System.nanoTime() - started) / 1e3;
                     if (found.isEmpty()) {
                         throw new IllegalStateException("no rows for " + query.agreementId());
                     }
