@@ -1,0 +1,70 @@
+package io.kakehashi.core.statemachine;
+
+import org.eclipse.edc.spi.system.ExecutorInstrumentation;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+/**
+ * Makes EDC's state-machine loops wakeable and wakes them when there is work for them.
+ * <p>
+ * As EDC's {@link ExecutorInstrumentation}, it gives each state-machine loop (recognised by the executor name EDC's
+ * {@code StateMachineManager} passes, see {@link StateMachineKind}) a {@link WakeableScheduledExecutor}; every other
+ * executor is returned unchanged. {@link #wake(Set)} then runs the waiting iteration of each loop of the kinds named.
+ * A loop nobody wakes still finds its work after {@link WakeupTimings#idleWait()}, so correctness never depends on a
+ * wake-up arriving.
+ * <p>
+ * Thread-safe.
+ */
+public final class StateMachineWakeups implements ExecutorInstrumentation {
+
+    private final WakeupTimings timings;
+    private final LongSupplier nanoTime;
+    private final Map<StateMachineKind, List<WakeableScheduledExecutor>> loops = new EnumMap<>(StateMachineKind.class);
+
+    public StateMachineWakeups(WakeupTimings timings) {
+        this(timings, System::nanoTime);
+    }
+
+    StateMachineWakeups(WakeupTimings timings, LongSupplier nanoTime) {
+        this.timings = timings;
+        this.nanoTime = nanoTime;
+        for (var kind : StateMachineKind.values()) {
+            loops.put(kind, new CopyOnWriteArrayList<>());
+        }
+    }
+
+    @Override
+    public ScheduledExecutorService instrument(ScheduledExecutorService target, String name) {
+        return StateMachineKind.ofExecutor(name)
+                .<ScheduledExecutorService>map(kind -> {
+                    var loop = new WakeableScheduledExecutor(target, timings, nanoTime);
+                    loops.get(kind).add(loop);
+                    return loop;
+                })
+                .orElse(target);
+    }
+
+    @Override
+    public ExecutorService instrument(ExecutorService target, String name) {
+        return target;
+    }
+
+    /** Wakes every loop of the kinds given; returns at once. */
+    public void wake(Set<StateMachineKind> kinds) {
+        for (var kind : kinds) {
+            loops.get(kind).forEach(WakeableScheduledExecutor::wake);
+        }
+    }
+
+    /** How many loops of {@code kind} this instrumentation made wakeable. */
+    public int loopCount(StateMachineKind kind) {
+        return loops.get(kind).size();
+    }
+}
