@@ -16,13 +16,17 @@ import java.util.function.LongSupplier;
  * <p>
  * As EDC's {@link ExecutorInstrumentation}, it gives each state-machine loop (recognised by the executor name EDC's
  * {@code StateMachineManager} passes, see {@link StateMachineKind}) a {@link WakeableScheduledExecutor}; every other
- * executor is returned unchanged. {@link #wake(Set)} then runs the waiting iteration of each loop of the kinds named.
+ * executor is returned unchanged, except the data plane's transfer executor, whose tasks wake the data plane's loop
+ * when they end (a finished transfer is work for it). {@link #wake(Set)} then runs the waiting iteration of each loop of the kinds named.
  * A loop nobody wakes still finds its work after {@link WakeupTimings#idleWait()}, so correctness never depends on a
  * wake-up arriving.
  * <p>
  * Thread-safe.
  */
 public final class StateMachineWakeups implements ExecutorInstrumentation {
+
+    /** The name EDC's {@code DataPlaneFrameworkExtension} gives the executor its transfers run on. */
+    static final String DATA_PLANE_TRANSFERS = "Data plane transfers";
 
     private final WakeupTimings timings;
     private final LongSupplier nanoTime;
@@ -51,8 +55,12 @@ public final class StateMachineWakeups implements ExecutorInstrumentation {
                 .orElse(target);
     }
 
+    /** The data plane's transfer executor wakes the data plane's loop after each task; any other is returned unchanged. */
     @Override
     public ExecutorService instrument(ExecutorService target, String name) {
+        if (DATA_PLANE_TRANSFERS.equals(name)) {
+            return new WakingExecutorService(target, () -> wake(Set.of(StateMachineKind.DATA_PLANE)));
+        }
         return target;
     }
 
