@@ -2,6 +2,7 @@ package io.kakehashi.core.statemachine;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The state machines of EDC 0.15.1 that a connector runs, by the name their loop gives its executor (the simple name
@@ -24,6 +25,19 @@ public enum StateMachineKind {
             "DataPlaneManagerImpl", DATA_PLANE,
             "DataPlaneSelectorManagerImpl", DATA_PLANE,
             "PolicyMonitorManagerImpl", POLICY_MONITOR);
+
+    /**
+     * The kinds whose loops may have work once a loop of this kind did some, work that EDC saves through a service
+     * call or an HTTP callback with no event: the data plane tells the control plane that a flow completed or
+     * failed; the control plane starts, suspends and ends flows; the policy monitor terminates transfers.
+     */
+    public Set<StateMachineKind> wokenAfterWork() {
+        return switch (this) {
+            case NEGOTIATION -> Set.of();
+            case TRANSFER -> Set.of(DATA_PLANE, POLICY_MONITOR);
+            case DATA_PLANE, POLICY_MONITOR -> Set.of(TRANSFER);
+        };
+    }
 
     /** The kind of the state machine whose loop named its executor {@code executorName}; empty for any other executor. */
     public static Optional<StateMachineKind> ofExecutor(String executorName) {

@@ -48,7 +48,7 @@ public final class StateMachineWakeups implements ExecutorInstrumentation {
     public ScheduledExecutorService instrument(ScheduledExecutorService target, String name) {
         return StateMachineKind.ofExecutor(name)
                 .<ScheduledExecutorService>map(kind -> {
-                    var loop = new WakeableScheduledExecutor(target, timings, nanoTime);
+                    var loop = new WakeableScheduledExecutor(target, timings, nanoTime, () -> wake(kind.wokenAfterWork()));
                     loops.get(kind).add(loop);
                     return loop;
                 })
