@@ -1,0 +1,248 @@
+package io.kakehashi.samples.interop.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.samples.interop.ConnectorKind;
+import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.FileServer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Measures, in one run on one machine, what waking state machines on work changes at each side's default settings:
+ * contract negotiation latency (request to the consumer seeing FINALIZED) and the CPU a connector uses while idle,
+ * for three pairs: Kakehashi as it ships (state machines woken on work), Kakehashi with
+ * {@code kakehashi.state-machine.wake-on-work=false} (EDC's polling, as before the change) and stock EDC 0.15.1.
+ * Every EDC state machine is left at EDC's default wait of 1000 ms. The pairs negotiate in turns so that the
+ * machine's noise falls on all three; then every connector idles and its CPU time is read from {@code /proc}.
+ * <p>
+ * A benchmark, not a test: it asserts nothing about speed. Options: {@code -Dbenchmark.negotiations} (default 30),
+ * {@code -Dbenchmark.warmup} (5), {@code -Dbenchmark.idle-seconds} (60), {@code -Dbenchmark.poll-millis} (2).
+ */
+public final class StateMachineBenchmark {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(60);
+    private static final long EDC_DEFAULT_WAIT_MILLIS = 1000;
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    private final PrintStream out;
+    private final int negotiations = Integer.getInteger("benchmark.negotiations", 30);
+    private final int warmup = Integer.getInteger("benchmark.warmup", 5);
+    private final int idleSeconds = Integer.getInteger("benchmark.idle-seconds", 60);
+    private final int pollMillis = Integer.getInteger("benchmark.poll-millis", 2);
+    private final List<String> csv = new ArrayList<>();
+
+    private StateMachineBenchmark(PrintStream out) {
+        this.out = out;
+    }
+
+    private record Setup(String name, ConnectorKind kind, List<String> jvmOptions) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        var options = BenchmarkOptions.fromSystemProperties();
+        StopOnExit.install();
+        var started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        var run = Files.createDirectories(options.workDirectory().resolve("state-machines-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started)));
+        try (var file = new PrintStream(Files.newOutputStream(run.resolve("summary.txt")), true, StandardCharsets.UTF_8)) {
+            var out = new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
+            var benchmark = new StateMachineBenchmark(out);
+            benchmark.run(started, run);
+            Files.write(run.resolve("samples.csv"), benchmark.csv, StandardCharsets.UTF_8);
+            out.printf("%nsummary: %s%nsamples: %s%n", run.resolve("summary.txt"), run.resolve("samples.csv"));
+        }
+    }
+
+    private void run(Instant started, Path directory) throws IOException {
+        var setups = List.of(
+                new Setup("Kakehashi, woken on work", ConnectorKind.KAKEHASHI, List.of()),
+                new Setup("Kakehashi, polling", ConnectorKind.KAKEHASHI, List.of("-Dkakehashi.state-machine.wake-on-work=false")),
+                new Setup("stock EDC", ConnectorKind.STOCK_EDC, List.of()));
+        out.println("Kakehashi state machines woken on work vs polling vs stock EDC 0.15.1, each at its default settings");
+        out.printf("started %s; %d CPU(s) seen by the JVM; Java %s%n", started, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        out.printf("every connector its own JVM, in-memory stores, DSP 2025-1 over 127.0.0.1; EDC state machines at %d ms (EDC's default)%n", EDC_DEFAULT_WAIT_MILLIS);
+        out.printf("%d warm-up and %d measured negotiations per pair, one at a time, pairs in turns; state read every %d ms;%n",
+                warmup, negotiations, pollMillis);
+        out.printf("then %d s of idling, CPU time of each connector's JVM from /proc/<pid>/stat%n", idleSeconds);
+        csv.add("pair,operation,sample,millis");
+
+        var sourceDirectory = Files.createDirectories(directory.resolve("source"));
+        Files.writeString(sourceDirectory.resolve("benchmark-asset.csv"), "machine,temperature\nlathe-1,41.5\n");
+        var pairs = new ArrayList<ConnectorPair>();
+        try (var source = FileServer.serve(sourceDirectory)) {
+            for (var i = 0; i < setups.size(); i++) {
+                var setup = setups.get(i);
+                pairs.add(ConnectorPair.start(setup.kind(), "pair" + i, directory, EDC_DEFAULT_WAIT_MILLIS,
+                        source.urlOf("benchmark-asset.csv"), START_TIMEOUT, setup.jvmOptions()));
+            }
+            out.printf("load average before measuring: %s%n", loadAverage());
+            var offers = pairs.stream().map(ConnectorPair::fetchOffer).toList();
+            var samples = new ArrayList<LatencySamples>();
+            for (var ignored : setups) {
+                samples.add(new LatencySamples());
+            }
+            var warm = new ArrayList<LatencySamples>();
+            for (var ignored : setups) {
+                warm.add(new LatencySamples());
+            }
+            for (var i = 0; i < warmup; i++) {
+                for (var p = 0; p < pairs.size(); p++) {
+                    negotiation(pairs.get(p), offers.get(p), warm.get(p));
+                }
+            }
+            for (var i = 0; samples.stream().anyMatch(this::wantsMore); i++) {
+                for (var k = 0; k < pairs.size(); k++) {
+                    var p = (i + k) % pairs.size(); // rotate who goes first
+                    if (wantsMore(samples.get(p))) {
+                        negotiation(pairs.get(p), offers.get(p), samples.get(p));
+                    }
+                }
+            }
+            out.printf("load average after negotiating: %s%n", loadAverage());
+
+            // idle: nothing asked of any connector; settle first so that the last negotiation's work is over
+            sleep(10_000);
+            var pids = new ArrayList<long[]>();
+            for (var pair : pairs) {
+                pids.add(new long[]{pid(pair.provider()), pid(pair.consumer())});
+            }
+            var before = cpuTicks(pids);
+            sleep(idleSeconds * 1000L);
+            var after = cpuTicks(pids);
+            out.printf("load average after idling: %s%n", loadAverage());
+
+            out.printf("%n  %-26s %8s %8s %8s %22s%n", "", "n", "p50 ms", "p95 ms", "idle CPU (cores) p/c");
+            for (var p = 0; p < pairs.size(); p++) {
+                var s = samples.get(p);
+                var provider = cores(before.get(p)[0], after.get(p)[0]);
+                var consumer = cores(before.get(p)[1], after.get(p)[1]);
+                out.printf(Locale.ROOT, "  %-26s %8d %8s %8s %10s / %-10s%n", setups.get(p).name(), s.count(),
+                        millis(s, 50), millis(s, 95), provider, consumer);
+                var values = s.values();
+                for (var i = 0; i < values.size(); i++) {
+                    csv.add(String.format(Locale.ROOT, "%s,negotiation,%d,%.3f", setups.get(p).name(), i, values.get(i)));
+                }
+            }
+            if (samples.get(0).count() > 0 && samples.get(1).count() > 0 && samples.get(2).count() > 0) {
+                out.printf(Locale.ROOT, "  negotiation p50, woken / polling: %.3f; woken / stock EDC: %.3f%n",
+                        samples.get(0).median() / samples.get(1).median(), samples.get(0).median() / samples.get(2).median());
+            }
+            for (var p = 0; p < pairs.size(); p++) {
+                var name = setups.get(p).name();
+                var failures = new java.util.TreeMap<String, Integer>(warm.get(p).failures());
+                samples.get(p).failures().forEach((reason, count) -> failures.merge(reason, count, Integer::sum));
+                failures.forEach((reason, count) -> out.printf("  %s: %d negotiation(s) failed (warm-up included, not in the figures): %s%n", name, count, reason));
+            }
+        } finally {
+            pairs.forEach(ConnectorPair::close);
+        }
+    }
+
+    private boolean wantsMore(LatencySamples samples) {
+        return samples.count() < negotiations && samples.count() + samples.failureCount() < 2 * negotiations;
+    }
+
+    private void negotiation(ConnectorPair pair, ObjectNode offer, LatencySamples samples) {
+        var consumer = pair.consumerManagement();
+        var start = System.nanoTime();
+        var id = consumer.negotiate(pair.providerAddress(), offer);
+        var deadline = start + NEGOTIATION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var state = consumer.get("/v3/contractnegotiations/" + id + "/state").path("state").asText();
+            if ("FINALIZED".equals(state)) {
+                samples.add(System.nanoTime() - start);
+                return;
+            }
+            if ("TERMINATED".equals(state)) {
+                var detail = consumer.get("/v3/contractnegotiations/" + id).path("errorDetail").asText("");
+                var reason = detail.isBlank() ? "TERMINATED, no detail on the consumer's side" : "TERMINATED: " + UUID.matcher(detail).replaceAll("<id>");
+                samples.fail(reason.length() > 300 ? reason.substring(0, 300) + "…" : reason);
+                return;
+            }
+            sleep(pollMillis);
+        }
+        samples.fail("not FINALIZED within " + NEGOTIATION_TIMEOUT);
+    }
+
+    // the connector's JVM is the process whose working directory is the connector's directory
+    private static long pid(ConnectorProcess connector) {
+        var directory = connector.settings().directory().toAbsolutePath().normalize();
+        try (var processes = Files.list(Path.of("/proc"))) {
+            OptionalLong found = processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> {
+                        try {
+                            return Files.readSymbolicLink(p.resolve("cwd")).normalize().equals(directory)
+                                    && Files.readString(p.resolve("cmdline")).contains("java");
+                        } catch (IOException | RuntimeException e) {
+                            return false;
+                        }
+                    })
+                    .mapToLong(p -> Long.parseLong(p.getFileName().toString()))
+                    .findFirst();
+            return found.orElseThrow(() -> new IllegalStateException("no process runs in " + directory));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<long[]> cpuTicks(List<long[]> pids) {
+        var ticks = new ArrayList<long[]>();
+        for (var pair : pids) {
+            ticks.add(new long[]{cpuTicks(pair[0]), cpuTicks(pair[1])});
+        }
+        return ticks;
+    }
+
+    // utime + stime of /proc/<pid>/stat, fields 14 and 15, counted after the command name's closing parenthesis
+    private static long cpuTicks(long pid) {
+        try {
+            var stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String cores(long before, long after) {
+        return String.format(Locale.ROOT, "%.4f", (after - before) / (double) CLOCK_TICKS_PER_SECOND / idleSeconds);
+    }
+
+    private static String millis(LatencySamples samples, double percent) {
+        return samples.count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", samples.percentile(percent));
+    }
+
+    private static String loadAverage() {
+        try {
+            var fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.join(" ", fields[0], fields[1], fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
