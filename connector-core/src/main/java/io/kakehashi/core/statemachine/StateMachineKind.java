@@ -39,6 +39,16 @@ public enum StateMachineKind {
         };
     }
 
+    /**
+     * The kinds woken after an iteration of this kind that found no work. EDC 0.15.1's SQL stores take an entity for
+     * leased while any entity with the same id is leased, whatever its kind (the lease join ignores the kind), and a
+     * transfer's data flow and policy-monitor entry share the transfer's id: while the policy monitor looks at its
+     * entry, the data plane's loop cannot see the flow. So the data plane looks again once the monitor is done.
+     */
+    public Set<StateMachineKind> wokenAfterIdleIteration() {
+        return this == POLICY_MONITOR ? Set.of(DATA_PLANE) : Set.of();
+    }
+
     /** The kind of the state machine whose loop named its executor {@code executorName}; empty for any other executor. */
     public static Optional<StateMachineKind> ofExecutor(String executorName) {
         return Optional.ofNullable(BY_EXECUTOR_NAME.get(executorName));

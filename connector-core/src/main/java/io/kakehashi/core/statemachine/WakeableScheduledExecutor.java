@@ -22,8 +22,8 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
  * schedules the next one after its wait strategy's delay. This executor replaces that delay: {@link WakeupTimings#idleWait()}
  * normally, {@link WakeupTimings#afterWakeWait()} for a while after a wake-up, and none when a wake-up came while the
  * iteration ran (its queries may have missed the work the wake-up announces). A wake-up while the loop waits runs the
- * waiting iteration now; an iteration runs once either way. An iteration that found work (EDC asks for no wait)
- * runs the {@code afterWork} callback. Every other method delegates unchanged.
+ * waiting iteration now; an iteration runs once either way. After each iteration the {@code afterIteration}
+ * callback learns whether it found work (EDC asks for no wait); the first, from {@code start()}, counts as work. Every other method delegates unchanged.
  * <p>
  * Thread-safe.
  */
@@ -32,7 +32,7 @@ final class WakeableScheduledExecutor implements ScheduledExecutorService {
     private final ScheduledExecutorService delegate;
     private final WakeupTimings timings;
     private final LongSupplier nanoTime;
-    private final Runnable afterWork;
+    private final java.util.function.Consumer<Boolean> afterIteration;
     private final Object lock = new Object();
 
     // all guarded by lock
@@ -42,15 +42,16 @@ final class WakeableScheduledExecutor implements ScheduledExecutorService {
     private Iteration waiting;
 
     /**
-     * @param afterWork run after an iteration that found work (EDC's loop then asks for no wait): the work done may
-     *                  have given other state machines work without an event, as the data plane does when it tells the
-     *                  control plane that a transfer completed
+     * @param afterIteration run after each iteration, told whether it found work (EDC's loop then asks for no wait):
+     *                       the work done may have given other state machines work without an event, as the data
+     *                       plane does when it tells the control plane that a transfer completed
      */
-    WakeableScheduledExecutor(ScheduledExecutorService delegate, WakeupTimings timings, LongSupplier nanoTime, Runnable afterWork) {
+    WakeableScheduledExecutor(ScheduledExecutorService delegate, WakeupTimings timings, LongSupplier nanoTime,
+                              java.util.function.Consumer<Boolean> afterIteration) {
         this.delegate = delegate;
         this.timings = timings;
         this.nanoTime = nanoTime;
-        this.afterWork = afterWork;
+        this.afterIteration = afterIteration;
     }
 
     /** Runs the waiting iteration now, or, when one is running, makes the next one follow it without a wait. */
@@ -67,9 +68,7 @@ final class WakeableScheduledExecutor implements ScheduledExecutorService {
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        if (delay <= 0) {
-            afterWork.run();
-        }
+        afterIteration.accept(delay <= 0);
         synchronized (lock) {
             var millis = delay <= 0 ? 0 : waitMillis();
             var iteration = new Iteration(command);
