@@ -31,6 +31,8 @@ public final class StateMachineWakeups implements ExecutorInstrumentation {
     private final WakeupTimings timings;
     private final LongSupplier nanoTime;
     private final Map<StateMachineKind, List<WakeableScheduledExecutor>> loops = new EnumMap<>(StateMachineKind.class);
+    private volatile java.util.function.Consumer<Set<StateMachineKind>> announcer = kinds -> {
+    };
 
     public StateMachineWakeups(WakeupTimings timings) {
         this(timings, System::nanoTime);
@@ -48,7 +50,7 @@ public final class StateMachineWakeups implements ExecutorInstrumentation {
     public ScheduledExecutorService instrument(ScheduledExecutorService target, String name) {
         return StateMachineKind.ofExecutor(name)
                 .<ScheduledExecutorService>map(kind -> {
-                    var loop = new WakeableScheduledExecutor(target, timings, nanoTime, () -> wake(kind.wokenAfterWork()));
+                    var loop = new WakeableScheduledExecutor(target, timings, nanoTime, foundWork -> wakeHere(foundWork ? kind.wokenAfterWork() : kind.wokenAfterIdleIteration()));
                     loops.get(kind).add(loop);
                     return loop;
                 })
@@ -59,16 +61,30 @@ public final class StateMachineWakeups implements ExecutorInstrumentation {
     @Override
     public ExecutorService instrument(ExecutorService target, String name) {
         if (DATA_PLANE_TRANSFERS.equals(name)) {
-            return new WakingExecutorService(target, () -> wake(Set.of(StateMachineKind.DATA_PLANE)));
+            return new WakingExecutorService(target, () -> wakeHere(Set.of(StateMachineKind.DATA_PLANE)));
         }
         return target;
     }
 
-    /** Wakes every loop of the kinds given; returns at once. */
+    /**
+     * Wakes every loop of the kinds given, here and, once {@link #announceTo} was given a channel, in the other
+     * replicas sharing this one's database; returns at once.
+     */
     public void wake(Set<StateMachineKind> kinds) {
+        wakeHere(kinds);
+        announcer.accept(kinds);
+    }
+
+    /** Wakes this replica's loops of the kinds given, for work whose wake-up other replicas need not hear of. */
+    public void wakeHere(Set<StateMachineKind> kinds) {
         for (var kind : kinds) {
             loops.get(kind).forEach(WakeableScheduledExecutor::wake);
         }
+    }
+
+    /** Where {@link #wake} sends wake-ups for the other replicas. */
+    void announceTo(java.util.function.Consumer<Set<StateMachineKind>> announcer) {
+        this.announcer = announcer;
     }
 
     /** How many loops of {@code kind} this instrumentation made wakeable. */
