@@ -110,8 +110,8 @@ class EventDrivenStateMachinesTest {
         var transferId = CONSUMER.post("/v3/transferprocesses", request).path("@id").asText();
 
         CONSUMER.awaitState("/v3/transferprocesses/" + transferId, "STARTED");
-        // the provider's data plane picked the flow up and pushed it (its COMPLETED is left out: EDC 0.15.1 loses
-        // the completion of a transfer that ends before the data plane's loop saved it STARTED, at any wait)
+        // the provider's data plane picked the flow up and pushed it (its COMPLETED is left out: EDC 0.15.1's
+        // completion callback gives up when it cannot lease the flow at that moment, at any wait; decision 0025)
         await().atMost(AWAIT).until(() -> data.received.contains(DataServer.PAYLOAD));
     }
 
