@@ -40,7 +40,7 @@ public enum StateMachineKind {
     }
 
     /**
-     * The kinds woken after an iteration of this kind that found no work. EDC 0.15.1's SQL stores take an entity for
+     * The kinds woken after an iteration of this kind that found no work soon after a wake-up. EDC 0.15.1's SQL stores take an entity for
      * leased while any entity with the same id is leased, whatever its kind (the lease join ignores the kind), and a
      * transfer's data flow and policy-monitor entry share the transfer's id: while the policy monitor looks at its
      * entry, the data plane's loop cannot see the flow. So the data plane looks again once the monitor is done.

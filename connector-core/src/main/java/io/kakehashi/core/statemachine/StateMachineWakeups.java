@@ -50,7 +50,13 @@ public final class StateMachineWakeups implements ExecutorInstrumentation {
     public ScheduledExecutorService instrument(ScheduledExecutorService target, String name) {
         return StateMachineKind.ofExecutor(name)
                 .<ScheduledExecutorService>map(kind -> {
-                    var loop = new WakeableScheduledExecutor(target, timings, nanoTime, foundWork -> wakeHere(foundWork ? kind.wokenAfterWork() : kind.wokenAfterIdleIteration()));
+                    var loop = new WakeableScheduledExecutor(target, timings, nanoTime, (foundWork, recentlyWoken) -> {
+                        if (foundWork) {
+                            wakeHere(kind.wokenAfterWork());
+                        } else if (recentlyWoken) {
+                            wakeHere(kind.wokenAfterIdleIteration());
+                        }
+                    });
                     loops.get(kind).add(loop);
                     return loop;
                 })

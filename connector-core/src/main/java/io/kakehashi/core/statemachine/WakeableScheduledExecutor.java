@@ -22,8 +22,9 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
  * schedules the next one after its wait strategy's delay. This executor replaces that delay: {@link WakeupTimings#idleWait()}
  * normally, {@link WakeupTimings#afterWakeWait()} for a while after a wake-up, and none when a wake-up came while the
  * iteration ran (its queries may have missed the work the wake-up announces). A wake-up while the loop waits runs the
- * waiting iteration now; an iteration runs once either way. After each iteration the {@code afterIteration}
- * callback learns whether it found work (EDC asks for no wait); the first, from {@code start()}, counts as work. Every other method delegates unchanged.
+ * waiting iteration now; an iteration runs once either way. After each iteration an {@link IterationListener}
+ * learns whether it found work (EDC asks for no wait; the first, from {@code start()}, counts as work) and whether a
+ * wake-up came lately. Every other method delegates unchanged.
  * <p>
  * Thread-safe.
  */
@@ -32,7 +33,7 @@ final class WakeableScheduledExecutor implements ScheduledExecutorService {
     private final ScheduledExecutorService delegate;
     private final WakeupTimings timings;
     private final LongSupplier nanoTime;
-    private final java.util.function.Consumer<Boolean> afterIteration;
+    private final IterationListener afterIteration;
     private final Object lock = new Object();
 
     // all guarded by lock
@@ -42,12 +43,13 @@ final class WakeableScheduledExecutor implements ScheduledExecutorService {
     private Iteration waiting;
 
     /**
-     * @param afterIteration run after each iteration, told whether it found work (EDC's loop then asks for no wait):
-     *                       the work done may have given other state machines work without an event, as the data
-     *                       plane does when it tells the control plane that a transfer completed
+     * @param afterIteration told after each iteration whether it found work (EDC's loop then asks for no wait) and
+     *                       whether it ran within the after-wake window: the work done may have given other state
+     *                       machines work without an event, as the data plane does when it tells the control plane
+     *                       that a transfer completed
      */
     WakeableScheduledExecutor(ScheduledExecutorService delegate, WakeupTimings timings, LongSupplier nanoTime,
-                              java.util.function.Consumer<Boolean> afterIteration) {
+                              IterationListener afterIteration) {
         this.delegate = delegate;
         this.timings = timings;
         this.nanoTime = nanoTime;
@@ -68,7 +70,11 @@ final class WakeableScheduledExecutor implements ScheduledExecutorService {
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        afterIteration.accept(delay <= 0);
+        boolean recentlyWoken;
+        synchronized (lock) {
+            recentlyWoken = wakeups > 0 && nanoTime.getAsLong() - lastWakeNanos < timings.afterWakeWindow().toNanos();
+        }
+        afterIteration.ended(delay <= 0, recentlyWoken);
         synchronized (lock) {
             var millis = delay <= 0 ? 0 : waitMillis();
             var iteration = new Iteration(command);
@@ -192,6 +198,12 @@ final class WakeableScheduledExecutor implements ScheduledExecutorService {
     @Override
     public void execute(Runnable command) {
         delegate.execute(command);
+    }
+
+    /** Told when an iteration ended. */
+    @FunctionalInterface
+    interface IterationListener {
+        void ended(boolean foundWork, boolean recentlyWoken);
     }
 
     /** One iteration of the loop, run by whichever comes first: its wait ending or a wake-up. */
