@@ -13,6 +13,7 @@ import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
 import io.kakehashi.transfer.grpc.bulk.BulkSource;
 import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
+import io.kakehashi.transfer.grpc.meter.TransferMeterBinder;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import io.kakehashi.transfer.grpc.stream.RecordFiles;
 import io.kakehashi.transfer.grpc.stream.RecordSink;
@@ -20,6 +21,7 @@ import io.kakehashi.transfer.grpc.stream.RecordSources;
 import io.kakehashi.transfer.grpc.stream.RecordStream;
 import io.kakehashi.transfer.grpc.stream.RecordStreamService;
 import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessObservable;
@@ -183,6 +185,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private TransferProcessService transferProcessService;
     @Inject(required = false)
     private EndpointDataReferenceStore edrStore;
+    @Inject(required = false)
+    private MeterRegistry meterRegistry;
 
     private final RecordSources recordSources = new RecordSources();
     private TransferMeters meters;
@@ -227,6 +231,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         var tokens = new TransferTokens(accessTokens, OwnParticipant.id(participantContext, false), lifetime, clock);
 
         meters = new TransferMeters(agreements == null ? id -> TransferLimits.NONE : new AgreementQuotas(dataFlows, agreements), clock);
+        if (meterRegistry != null) {
+            new TransferMeterBinder(meters).bindTo(meterRegistry);
+        }
         executor = Executors.newCachedThreadPool(daemonThreads());
         channels = new GrpcChannels();
         var recordFiles = recordFiles();

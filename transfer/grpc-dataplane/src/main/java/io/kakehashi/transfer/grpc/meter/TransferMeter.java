@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what one transfer moves and enforces its quota on every message. The sender asks
@@ -23,11 +24,24 @@ public final class TransferMeter {
     private volatile long totalSize = -1;
     private volatile String state = "RUNNING";
 
+    private final LongAdder totalBytes;
+    private final LongAdder totalMessages;
+
     public TransferMeter(String transferId, TransferLimits limits, Clock clock) {
+        this(transferId, limits, clock, new LongAdder(), new LongAdder());
+    }
+
+    /**
+     * @param totalBytes    also gets every admitted message's bytes (the data plane's running total over all transfers)
+     * @param totalMessages also gets every admitted message
+     */
+    public TransferMeter(String transferId, TransferLimits limits, Clock clock, LongAdder totalBytes, LongAdder totalMessages) {
         this.transferId = transferId;
         this.limits = limits;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.totalBytes = totalBytes;
+        this.totalMessages = totalMessages;
     }
 
     /**
@@ -43,6 +57,8 @@ public final class TransferMeter {
         }
         messages.incrementAndGet();
         bytes.addAndGet(size);
+        totalMessages.increment();
+        totalBytes.add(size);
         return Result.success();
     }
 
