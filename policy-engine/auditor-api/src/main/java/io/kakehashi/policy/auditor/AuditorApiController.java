@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The auditor API: read-only access to the policy-decision log. Every resource answers GET only (anything else is
@@ -47,12 +48,22 @@ public class AuditorApiController {
     private final CheckpointStore checkpoints;
     private final CheckpointVerificationKey key;
     private final DecisionLogTree tree;
+    private final Consumer<VerificationResult> verified;
 
     public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key) {
+        this(store, checkpoints, key, result -> { });
+    }
+
+    /**
+     * @param verified told of every verification's result (the metrics' verification counter)
+     */
+    public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key,
+                                Consumer<VerificationResult> verified) {
         this.store = store;
         this.checkpoints = checkpoints;
         this.key = key;
         this.tree = new DecisionLogTree(store);
+        this.verified = verified;
     }
 
     /**
@@ -239,6 +250,7 @@ public class AuditorApiController {
             }
             result = ChainVerifier.verify(store, from.getContent(), to.getContent());
         }
+        verified.accept(result);
         return Response.ok(json(result).toString(), MediaType.APPLICATION_JSON).build();
     }
 

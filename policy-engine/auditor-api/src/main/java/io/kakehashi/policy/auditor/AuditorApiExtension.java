@@ -4,6 +4,8 @@ import io.kakehashi.core.api.ApiAuthRule;
 import io.kakehashi.policy.decisionlog.runtime.CheckpointVerificationKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.VerificationResult;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
@@ -13,6 +15,8 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.web.spi.WebService;
 import org.eclipse.edc.web.spi.configuration.PortMapping;
 import org.eclipse.edc.web.spi.configuration.PortMappingRegistry;
+
+import java.util.function.Consumer;
 
 /**
  * Serves the auditor API on its own web context, {@value #CONTEXT}, with its own port and its own key: EDC's
@@ -43,6 +47,8 @@ public class AuditorApiExtension implements ServiceExtension {
     private CheckpointStore checkpoints;
     @Inject
     private CheckpointVerificationKey key;
+    @Inject(required = false)
+    private MeterRegistry meterRegistry;
 
     @Override
     public String name() {
@@ -56,7 +62,8 @@ public class AuditorApiExtension implements ServiceExtension {
                 .compose(ok -> ApiAuthRule.distinctKeys(config, CONTEXT, MANAGEMENT))
                 .orElseThrow(failure -> new EdcException(failure.getFailureDetail()));
         portMappings.register(new PortMapping(CONTEXT, port, path));
-        webService.registerResource(CONTEXT, new AuditorApiController(store, checkpoints, key));
+        Consumer<VerificationResult> verified = meterRegistry == null ? result -> { } : new VerificationMeter(meterRegistry);
+        webService.registerResource(CONTEXT, new AuditorApiController(store, checkpoints, key, verified));
         webService.registerResource(CONTEXT, new JsonErrorResponseFilter());
         context.getMonitor().info("Auditor API on port %d at %s".formatted(port, path));
     }

@@ -13,6 +13,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -88,7 +89,10 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     private TypeManager typeManager;
     @Inject
     private WebService webService;
+    @Inject(required = false)
+    private MeterRegistry meterRegistry;
 
+    private DecisionLogMeters meters;
     private final AtomicReference<CheckpointingDecisionRecorder> recorder = new AtomicReference<>();
     private final AtomicReference<ECKey> publicKey = new AtomicReference<>();
     private CheckpointSchedule schedule;
@@ -103,6 +107,8 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         monitor = context.getMonitor();
+        // appends counted on the connector's meters when the metrics module provides them
+        meters = meterRegistry == null ? null : new DecisionLogMeters(meterRegistry);
         var disclosure = DenialDisclosure.parse(disclosureSetting).orElseThrow(() -> new EdcException(
                 "Invalid setting '%s': '%s' is not one of full, constraints, none".formatted(DenialDisclosure.SETTING, disclosureSetting)));
         schedule = schedule();
@@ -185,6 +191,13 @@ public class PolicyDecisionLogExtension implements ServiceExtension {
             return Result.failure(DecisionRecorder.NOT_RECORDED + ": the decision log is not ready yet");
         }
         var result = current.record(entry);
+        if (meters != null) {
+            if (result.succeeded()) {
+                meters.appended(entry);
+            } else {
+                meters.failed();
+            }
+        }
         current.lastCheckpointFailure().ifPresent(e -> monitor.warning("Decision log: could not sign a checkpoint: " + e.getMessage()));
         return result;
     }
