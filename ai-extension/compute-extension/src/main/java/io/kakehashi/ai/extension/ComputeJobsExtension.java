@@ -11,6 +11,7 @@ import io.kakehashi.ai.spi.JobLimits;
 import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.ai.sql.SqlJobRunner;
 import io.kakehashi.policy.spi.ComputeJobCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -94,6 +95,8 @@ public class ComputeJobsExtension implements ServiceExtension {
     /** Where result releases are recorded (the decision log's, from the compute transfer module); none without it. */
     @Inject(required = false)
     private ResultReleases releases;
+    @Inject(required = false)
+    private MeterRegistry meterRegistry;
 
     private ExecutorService jobs;
     private ScheduledExecutorService timers;
@@ -113,7 +116,9 @@ public class ComputeJobsExtension implements ServiceExtension {
                 new TrainingJobRunner(),
                 new OnnxEvaluationRunner(limits.maxModelBytes()),
                 new FederatedRoundRunner(SecureRandom::new));
-        var service = new ComputeJobService(store, ledger, policyEngine, new FileAddressAssetResolver(addresses), runners, jobs, timers,
+        // jobs counted by type and outcome on the connector's meters when the metrics module provides them
+        var jobStore = meterRegistry == null ? store : new MeteredComputeJobStore(store, meterRegistry);
+        var service = new ComputeJobService(jobStore, ledger, policyEngine, new FileAddressAssetResolver(addresses), runners, jobs, timers,
                 limits.job(), clock, context.getMonitor().withPrefix("compute"), limits.retainedResults(),
                 releases == null ? ResultReleases.NONE : releases);
         context.registerService(ComputeJobService.class, service);
