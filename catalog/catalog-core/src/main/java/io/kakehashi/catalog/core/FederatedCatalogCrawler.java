@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a copy of each configured peer's DSP catalog in the {@link PeerCatalogStore}.
@@ -47,6 +48,8 @@ public final class FederatedCatalogCrawler {
     private final Monitor monitor;
     private final MetadataParser parser = new MetadataParser();
     private final EmbeddedMetadata embedded = new EmbeddedMetadata();
+    private final AtomicLong succeededCrawls = new AtomicLong();
+    private final AtomicLong failedCrawls = new AtomicLong();
 
     /**
      * @param executor the crawler's own executor; fetches and parsing run on it, never on the caller's thread
@@ -91,6 +94,21 @@ public final class FederatedCatalogCrawler {
             }
         }
         return started;
+    }
+
+    /** Crawls of a peer whose answer was stored, since this crawler was made; only grows. */
+    public long succeededCrawls() {
+        return succeededCrawls.get();
+    }
+
+    /** Crawls of a peer that failed (error, timeout, garbage, not storable); only grows. */
+    public long failedCrawls() {
+        return failedCrawls.get();
+    }
+
+    /** The peers whose last crawl failed. */
+    public synchronized long unreachablePeers() {
+        return peers.values().stream().filter(state -> state.failures > 0).count();
     }
 
     /** Consecutive failures of a peer so far (0 after a good answer). */
@@ -182,6 +200,7 @@ public final class FederatedCatalogCrawler {
             failure = "the answer could not be stored: " + e.getMessage();
             monitor.severe("Catalog of peer %s could not be stored".formatted(state.peer.id()), e);
         }
+        (failure == null ? succeededCrawls : failedCrawls).incrementAndGet();
         synchronized (this) {
             state.inFlight = false;
             state.failures = failure == null ? 0 : state.failures + 1;

@@ -4,6 +4,7 @@ import io.kakehashi.catalog.core.CrawlerSettings;
 import io.kakehashi.catalog.core.FederatedCatalogCrawler;
 import io.kakehashi.catalog.core.PeerCatalogStore;
 import io.kakehashi.core.spi.settings.SettingValues;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.jsonld.spi.JsonLd;
 import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -83,6 +84,8 @@ public class FederatedCatalogExtension implements ServiceExtension {
 
     @Inject
     private Clock clock;
+    @Inject(required = false)
+    private MeterRegistry meterRegistry;
 
     private FederatedCatalogCrawler crawler;
     private Duration tick;
@@ -122,6 +125,9 @@ public class FederatedCatalogExtension implements ServiceExtension {
         }, protocol.strip(), jsonLd);
         workers = Executors.newFixedThreadPool(threadCount, daemon("kakehashi-catalog-crawler"));
         crawler = new FederatedCatalogCrawler(peerList, fetcher, store, settings, workers, clock, monitor);
+        if (meterRegistry != null) {
+            new CrawlerMeterBinder(crawler).bindTo(meterRegistry);
+        }
         tick = settings.interval().compareTo(MAX_TICK) < 0 ? settings.interval() : MAX_TICK;
     }
 
