@@ -13,6 +13,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.edc.spi.monitor.Monitor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -189,6 +190,27 @@ class AuditorApiControllerTest {
             assertThat(result.get("position").asLong()).isEqualTo(13);
             assertThat(result.get("problem").asText()).isEqualTo("CHECKPOINT_KEY_UNKNOWN");
             assertThat(result.get("reason").asText()).contains("forger");
+        }
+    }
+
+    @Nested
+    class Metrics {
+
+        @Test
+        void verify_shouldCountEachResultWithItsKindOfBreakButNoPosition() throws IOException {
+            var registry = new SimpleMeterRegistry();
+            var metered = new AuditorApiController(store, checkpoints, KEY::toPublicJWK, new VerificationMeter(registry));
+
+            metered.verify(Map.of());
+            tamper(5, "did:web:consumer-b.example", "did:web:someone-else.example");
+            metered = new AuditorApiController(store, checkpoints, KEY::toPublicJWK, new VerificationMeter(registry));
+            metered.verify(Map.of());
+            metered.verify(Map.of("from", List.of("0")));
+
+            assertThat(registry.get(VerificationMeter.VERIFICATIONS).tags("result", "intact", "problem", "none").counter().count()).isEqualTo(1.0);
+            assertThat(registry.get(VerificationMeter.VERIFICATIONS).tags("result", "broken", "problem", "hash_mismatch").counter().count())
+                    .isEqualTo(1.0);
+            registry.getMeters().forEach(meter -> assertThat(meter.getId().getTags()).noneMatch(tag -> tag.getValue().equals("6")));
         }
     }
 

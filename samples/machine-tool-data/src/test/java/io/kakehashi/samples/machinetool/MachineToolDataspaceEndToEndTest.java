@@ -11,6 +11,7 @@ import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.ManagementClient;
+import io.kakehashi.samples.support.MetricsScrape;
 import io.kakehashi.samples.support.WorkDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -172,6 +175,72 @@ class MachineToolDataspaceEndToEndTest {
 
         assertThatThrownBy(() -> withoutKey.get("/v3/assets/" + MachineToolDataspace.ASSET_ID))
                 .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+    }
+
+    @Nested
+    class Metrics {
+
+        @Test
+        void providerScrape_afterTheSample_shouldCountTheNegotiationsDspRequestsBytesSentDecisionsAndComputeJobs() {
+            var scrape = MetricsScrape.scrape(dataspace.providerSettings());
+
+            assertThat(scrape.sum("kakehashi_negotiation_transitions_total", Map.of("state", "finalized"))).isGreaterThanOrEqualTo(1);
+            assertThat(scrape.sum("kakehashi_negotiation_duration_seconds_count", Map.of("role", "provider", "outcome", "finalized")))
+                    .isGreaterThanOrEqualTo(1);
+            // the refused EU-only offer
+            assertThat(scrape.sum("kakehashi_negotiation_duration_seconds_count", Map.of("role", "provider", "outcome", "terminated")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(scrape.samples("kakehashi_http_server_requests_seconds_count"))
+                    .anySatisfy(sample -> {
+                        assertThat(sample.labels()).containsEntry("context", "protocol").containsEntry("method", "POST");
+                        assertThat(sample.labels().get("uri")).startsWith(ConnectorSettings.DSP_2025_PATH + "/negotiations");
+                        assertThat(sample.labels().get("status")).startsWith("2");
+                    });
+            assertThat(scrape.sum("kakehashi_transfer_bytes_total")).isGreaterThanOrEqualTo(outcome.bytes());
+            assertThat(scrape.sum("kakehashi_transfer_process_transitions_total", Map.of("state", "completed"))).isGreaterThanOrEqualTo(1);
+            assertThat(scrape.sum("kakehashi_decisionlog_appends_total", Map.of("scope", "contract.negotiation", "outcome", "permit")))
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(scrape.sum("kakehashi_decisionlog_appends_total", Map.of("scope", "contract.negotiation", "outcome", "deny")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(scrape.sum("kakehashi_decisionlog_verifications_total", Map.of("result", "intact"))).isGreaterThanOrEqualTo(1);
+            assertThat(scrape.sum("kakehashi_compute_jobs_finished_total", Map.of("type", "sql", "outcome", "completed"))).isGreaterThanOrEqualTo(1);
+            assertThat(scrape.sum("kakehashi_compute_jobs_finished_total", Map.of("type", "fl-round", "outcome", "completed"))).isGreaterThanOrEqualTo(10);
+            assertThat(scrape.sum("jvm_memory_used_bytes")).isPositive();
+            assertThat(scrape.sum("jvm_threads_live_threads")).isPositive();
+        }
+
+        @Test
+        void consumerScrape_afterTheSample_shouldCountTheReceivedBytesTransfersAndCrawls() {
+            var scrape = MetricsScrape.scrape(dataspace.consumerSettings());
+
+            assertThat(scrape.sum("kakehashi_negotiation_duration_seconds_count", Map.of("role", "consumer", "outcome", "finalized")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(scrape.sum("kakehashi_transfer_bytes_total")).isGreaterThanOrEqualTo(outcome.bytes());
+            assertThat(scrape.sum("kakehashi_transfer_process_duration_seconds_count", Map.of("role", "consumer", "outcome", "completed")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(scrape.sum("kakehashi_catalog_crawls_total", Map.of("result", "success"))).isGreaterThanOrEqualTo(2);
+            assertThat(scrape.sum("kakehashi_catalog_peers")).isGreaterThanOrEqualTo(2);
+        }
+
+        @Test
+        void scrape_shouldNameNoAgreementTransferOrKey() {
+            for (var settings : List.of(dataspace.providerSettings(), dataspace.consumerSettings())) {
+                var text = MetricsScrape.scrape(settings).text();
+
+                assertThat(text).doesNotContain(outcome.agreementId(), outcome.transferId(), settings.managementKey(),
+                        settings.auditorKey(), settings.metricsKey());
+            }
+        }
+
+        @Test
+        void scrape_withoutTheKeyOrWithAnotherContextsKey_shouldBe401() {
+            var settings = dataspace.providerSettings();
+
+            assertThat(MetricsScrape.get(settings.metricsUrl(), null).statusCode()).isEqualTo(401);
+            assertThat(MetricsScrape.get(settings.metricsUrl(), settings.managementKey()).statusCode()).isEqualTo(401);
+            assertThat(MetricsScrape.get(settings.metricsUrl(), settings.metricsKey().toUpperCase(java.util.Locale.ROOT)).statusCode()).isEqualTo(401);
+            assertThat(MetricsScrape.get(settings.metricsUrl(), settings.metricsKey()).statusCode()).isEqualTo(200);
+        }
     }
 
     @Nested

@@ -39,8 +39,10 @@ public final class ConnectorSettings {
     private final int auditorPort = Ports.freePort();
     private final int identityPort = Ports.freePort();
     private final int grpcPort = Ports.freePort();
+    private final int metricsPort = Ports.freePort();
     private final String managementKey = "mgmt-" + UUID.randomUUID();
     private final String auditorKey = "audit-" + UUID.randomUUID();
+    private final String metricsKey = "metrics-" + UUID.randomUUID();
     private String vaultPassword = "vault-" + UUID.randomUUID();
     private final Map<String, String> extra = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
@@ -56,6 +58,8 @@ public final class ConnectorSettings {
         this.name = name;
         this.did = "did:web:127.0.0.1%3A" + identityPort + ":identity";
         this.directory = directory.toAbsolutePath();
+        // the metrics key comes from the environment or the vault only, never the settings file
+        environment.put("WEB_HTTP_METRICS_AUTH_KEY", metricsKey);
     }
 
     /**
@@ -136,6 +140,9 @@ public final class ConnectorSettings {
         }
         without("web.http.identity.port");
         without("web.http.identity.path");
+        without("web.http.metrics.port");
+        without("web.http.metrics.path");
+        environment.remove("WEB_HTTP_METRICS_AUTH_KEY");
         without("kakehashi.transfer.grpc.port");
         return this;
     }
@@ -208,6 +215,16 @@ public final class ConnectorSettings {
         return "%s://%s:%d/management".formatted(scheme, host, managementPort);
     }
 
+    /** The key a scraper sends in {@code x-api-key} to the metrics endpoint (given in the connector's environment). */
+    public String metricsKey() {
+        return metricsKey;
+    }
+
+    /** The Prometheus endpoint: loopback, its own key. */
+    public String metricsUrl() {
+        return "http://127.0.0.1:%d/metrics".formatted(metricsPort);
+    }
+
     /** The control API (data-plane signaling, selector, transfer-process callbacks): loopback, authenticated. */
     public String controlUrl() {
         return "http://127.0.0.1:%d/control".formatted(controlPort);
@@ -268,6 +285,8 @@ public final class ConnectorSettings {
         p.put("web.http.auditor.path", "/auditor");
         p.put("web.http.auditor.auth.type", "tokenbased");
         p.put("web.http.auditor.auth.key", auditorKey);
+        p.put("web.http.metrics.port", String.valueOf(metricsPort));
+        p.put("web.http.metrics.path", "/metrics");
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
         p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
