@@ -2,6 +2,7 @@ package io.kakehashi.ai.extension;
 
 import io.kakehashi.ai.core.ComputeJobService;
 import io.kakehashi.ai.spi.ComputeJobStore;
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.system.ServiceExtension;
@@ -24,6 +25,8 @@ public class ComputeJobsApiExtension implements ServiceExtension {
     private ComputeJobService service;
     @Inject
     private ComputeJobStore store;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     @Override
     public String name() {
@@ -33,5 +36,8 @@ public class ComputeJobsApiExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         webService.registerResource(ApiContext.MANAGEMENT, new ComputeJobsApiController(service, store));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "compute-jobs", ComputeJobsApiExtension.class, "/openapi/compute-jobs.json");
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.kakehashi.ai.core.InMemoryRemoteJobStore;
 import io.kakehashi.ai.core.InMemoryRemoteTrainingStore;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.core.spi.participant.OwnParticipant;
 import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
 import io.kakehashi.policy.spi.AgreementStatus;
@@ -82,6 +83,8 @@ public class RemoteComputeExtension implements ServiceExtension {
     private WebService webService;
     @Inject
     private Clock clock;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     /** How long a job whose result arrived may wait for its transfer process before it is settled from the document. */
     private static final Duration STALLED_AFTER = Duration.ofSeconds(30);
@@ -113,6 +116,9 @@ public class RemoteComputeExtension implements ServiceExtension {
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
         webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs, modelLimit));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "compute-remote-jobs", RemoteComputeExtension.class, "/openapi/compute-remote-jobs.json");
+        }
         trainingThreads = Executors.newCachedThreadPool(runnable -> {
             var thread = new Thread(runnable, "kakehashi-federated-training");
             thread.setDaemon(true);

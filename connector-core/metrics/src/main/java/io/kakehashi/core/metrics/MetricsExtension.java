@@ -1,6 +1,7 @@
 package io.kakehashi.core.metrics;
 
 import io.kakehashi.core.api.ApiKeyAuthenticationService;
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jersey.server.MetricsApplicationEventListener;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -63,6 +64,8 @@ public class MetricsExtension implements ServiceExtension {
     private ContractNegotiationStore negotiations;
     @Inject
     private TransferProcessStore transferProcesses;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     private Optional<MetricsApiKey> key = Optional.empty();
     private boolean typeConfigured;
@@ -95,6 +98,10 @@ public class MetricsExtension implements ServiceExtension {
         }
         portMappings.register(new PortMapping(MetricsApiKey.CONTEXT, port, path));
         webService.registerResource(MetricsApiKey.CONTEXT, new PrometheusScrapeController(prometheus));
+        webService.registerResource(MetricsApiKey.CONTEXT, new JsonErrorBodyFilter());
+        if (openApi != null) {
+            openApi.register(MetricsApiKey.CONTEXT, "metrics", MetricsExtension.class, "/openapi/metrics.json");
+        }
         monitor.info("Metrics endpoint on port %d at %s".formatted(port, path));
     }
 

@@ -1,6 +1,7 @@
 package io.kakehashi.policy.auditor;
 
 import io.kakehashi.core.api.ApiAuthRule;
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.policy.decisionlog.runtime.CheckpointVerificationKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
@@ -49,6 +50,8 @@ public class AuditorApiExtension implements ServiceExtension {
     private CheckpointVerificationKey key;
     @Inject(required = false)
     private MeterRegistry meterRegistry;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     @Override
     public String name() {
@@ -65,6 +68,9 @@ public class AuditorApiExtension implements ServiceExtension {
         Consumer<VerificationResult> verified = meterRegistry == null ? result -> { } : new VerificationMeter(meterRegistry);
         webService.registerResource(CONTEXT, new AuditorApiController(store, checkpoints, key, verified));
         webService.registerResource(CONTEXT, new JsonErrorResponseFilter());
+        if (openApi != null) {
+            openApi.register(CONTEXT, "auditor", AuditorApiExtension.class, "/openapi/auditor.json");
+        }
         context.getMonitor().info("Auditor API on port %d at %s".formatted(port, path));
     }
 }

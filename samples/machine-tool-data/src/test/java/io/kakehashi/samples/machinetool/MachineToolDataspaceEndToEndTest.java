@@ -181,8 +181,9 @@ class MachineToolDataspaceEndToEndTest {
     class Metrics {
 
         @Test
-        void providerScrape_afterTheSample_shouldCountTheNegotiationsDspRequestsBytesSentDecisionsAndComputeJobs() {
+        void providerScrape_afterTheSample_shouldCountTheNegotiationsDspRequestsBytesSentDecisionsAndComputeJobs() throws Exception {
             var scrape = MetricsScrape.scrape(dataspace.providerSettings());
+            Files.writeString(workDir.resolve("maker-metrics.txt"), scrape.text());
 
             assertThat(scrape.sum("kakehashi_negotiation_transitions_total", Map.of("state", "finalized"))).isGreaterThanOrEqualTo(1);
             assertThat(scrape.sum("kakehashi_negotiation_duration_seconds_count", Map.of("role", "provider", "outcome", "finalized")))
@@ -240,6 +241,103 @@ class MachineToolDataspaceEndToEndTest {
             assertThat(MetricsScrape.get(settings.metricsUrl(), settings.managementKey()).statusCode()).isEqualTo(401);
             assertThat(MetricsScrape.get(settings.metricsUrl(), settings.metricsKey().toUpperCase(java.util.Locale.ROOT)).statusCode()).isEqualTo(401);
             assertThat(MetricsScrape.get(settings.metricsUrl(), settings.metricsKey()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * The OpenAPI documents the connectors serve, checked against the same connectors' real endpoints: every documented
+     * operation is called, each answer has the expected status and satisfies the documented schema, and each request
+     * body sent satisfies the documented request schema.
+     */
+    @Nested
+    class OpenApiDocuments {
+
+        @Test
+        void auditorApi_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+            var settings = dataspace.providerSettings();
+            var api = ContractCalls.fetch(settings.auditorUrl(), settings.auditorKey(), "/openapi/auditor.json");
+
+            api.get("/v1/decisions", "/v1/decisions?scope=contract.negotiation&limit=5", 200);
+            api.get("/v1/decisions", "/v1/decisions?outcome=MAYBE", 400);
+            api.get("/v1/decisions/{sequence}", "/v1/decisions/1", 200);
+            api.get("/v1/decisions/{sequence}", "/v1/decisions/0", 400);
+            api.get("/v1/decisions/{sequence}", "/v1/decisions/999999999", 404);
+            api.get("/v1/verify", "/v1/verify", 200);
+            api.get("/v1/verify", "/v1/verify?from=1&to=2", 200);
+            api.get("/v1/verify", "/v1/verify?from=0", 400);
+            api.get("/v1/export/decisions", "/v1/export/decisions", 200);
+            api.get("/v1/export/checkpoints", "/v1/export/checkpoints", 200);
+            api.get("/v1/export/checkpoint-keys", "/v1/export/checkpoint-keys", 200);
+            api.get("/v1/checkpoint-key", "/v1/checkpoint-key", 200);
+            api.get("/v1/checkpoint-keys", "/v1/checkpoint-keys", 200);
+            api.get("/openapi", "/openapi", 200);
+            api.get("/openapi/{name}.json", "/openapi/nothing.json", 404);
+            api.call("GET", "/v1/decisions", "/v1/decisions", null, null, null, 401);
+            api.call("GET", "/v1/export/decisions", "/v1/export/decisions", settings.managementKey(), null, null, 401);
+
+            assertThat(api.called()).containsAll(api.documented());
+        }
+
+        @Test
+        void providerComputeJobs_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() throws Exception {
+            var settings = dataspace.providerSettings();
+            var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/compute-jobs.json");
+
+            var jobs = api.get("/v3/kakehashi/compute/jobs", "/v3/kakehashi/compute/jobs", 200);
+            var firstJob = ManagementClient.mapper().readTree(jobs.body()).path(0).path("id").asText();
+            assertThat(firstJob).isNotBlank();
+            api.get("/v3/kakehashi/compute/jobs", "/v3/kakehashi/compute/jobs?agreementId=no-such-agreement", 200);
+            api.get("/v3/kakehashi/compute/jobs/{id}", "/v3/kakehashi/compute/jobs/" + firstJob, 200);
+            api.get("/v3/kakehashi/compute/jobs/{id}", "/v3/kakehashi/compute/jobs/no-such-job", 404);
+            api.call("POST", "/v3/kakehashi/compute/jobs/{id}/cancel", "/v3/kakehashi/compute/jobs/no-such-job/cancel",
+                    settings.managementKey(), null, null, 404);
+            api.call("GET", "/v3/kakehashi/compute/jobs", "/v3/kakehashi/compute/jobs", settings.auditorKey(), null, null, 401);
+
+            assertThat(api.called()).containsAll(api.documented());
+        }
+
+        @Test
+        void consumerComputeJobs_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() throws Exception {
+            var settings = dataspace.consumerSettings();
+            var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/compute-remote-jobs.json");
+            var analysis = outcome.compute().analysisJobId();
+
+            api.get("/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", 200);
+            api.get("/v3/kakehashi/compute/remote-jobs/{id}", "/v3/kakehashi/compute/remote-jobs/" + analysis, 200);
+            api.get("/v3/kakehashi/compute/remote-jobs/{id}/result", "/v3/kakehashi/compute/remote-jobs/" + analysis + "/result", 200);
+            api.get("/v3/kakehashi/compute/remote-jobs/{id}/result", "/v3/kakehashi/compute/remote-jobs/no-such-job/result", 404);
+            api.get("/v3/kakehashi/compute/remote-jobs/{id}", "/v3/kakehashi/compute/remote-jobs/no-such-job", 404);
+            api.call("POST", "/v3/kakehashi/compute/remote-jobs/{id}/cancel", "/v3/kakehashi/compute/remote-jobs/no-such-job/cancel",
+                    settings.managementKey(), null, null, 404);
+            var providerSettings = dataspace.providerSettings();
+            var submission = ManagementClient.mapper().createObjectNode()
+                    .put("agreementId", outcome.compute().agreements().get(MachineToolDataspace.PROVIDER_NAME))
+                    .put("counterPartyAddress", providerSettings.dspAddress())
+                    .put("counterPartyId", providerSettings.participantId());
+            submission.putObject("job").put("type", "sql").putObject("parameters").put("query", "SELECT plant, count(*) AS machine_days FROM asset GROUP BY plant");
+            api.call("POST", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", settings.managementKey(), null,
+                    submission.toString(), 201);
+            api.call("POST", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", settings.managementKey(), null,
+                    "{\"agreementId\": \"x\"}", 400);
+            api.call("GET", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", null, null, null, 401);
+
+            assertThat(api.called()).containsAll(api.documented());
+        }
+
+        @Test
+        void metricsEndpoint_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+            var settings = dataspace.providerSettings();
+            var api = ContractCalls.fetch(settings.metricsUrl(), settings.metricsKey(), "/openapi/metrics.json");
+
+            api.get("/", "", 200);
+            api.call("GET", "/", "", settings.metricsKey(), "application/openmetrics-text; version=1.0.0, text/plain; q=0.5", null, 200);
+            // what Prometheus sends: a refused key must still be a 401 with a JSON body, not a 500 for want of a text writer
+            api.call("GET", "/", "", null, "application/openmetrics-text; version=1.0.0, text/plain; version=0.0.4; q=0.5", null, 401);
+            api.call("GET", "/", "", settings.managementKey(), null, null, 401);
+            api.get("/openapi", "/openapi", 200);
+            api.get("/openapi/{name}.json", "/openapi/auditor.json", 404);
+
+            assertThat(api.called()).containsAll(api.documented());
         }
     }
 

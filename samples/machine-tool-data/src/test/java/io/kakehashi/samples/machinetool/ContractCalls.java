@@ -1,0 +1,102 @@
+package io.kakehashi.samples.machinetool;
+
+import io.kakehashi.samples.support.OpenApiContract;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Calls a real endpoint of a running connector and checks the answer against the OpenAPI document the connector
+ * serves for it: the expected status, and the body against the documented schema. Remembers which documented
+ * operations were called, so a test can show it called every one.
+ */
+final class ContractCalls {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final OpenApiContract contract;
+    private final String baseUrl;
+    private final String key;
+    private final Set<String> called = new TreeSet<>();
+
+    private ContractCalls(OpenApiContract contract, String baseUrl, String key) {
+        this.contract = contract;
+        this.baseUrl = baseUrl;
+        this.key = key;
+    }
+
+    /** Fetches the document at {@code baseUrl + documentPath} with the key, and checks the answer against the document itself. */
+    static ContractCalls fetch(String baseUrl, String key, String documentPath) {
+        var answer = send("GET", baseUrl + documentPath, key, null, null);
+        assertThat(answer.statusCode()).as("GET %s", documentPath).isEqualTo(200);
+        var calls = new ContractCalls(OpenApiContract.of(answer.body()), baseUrl, key);
+        calls.check("GET", "/openapi/{name}.json", 200, answer);
+        return calls;
+    }
+
+    /** A GET with the context's key; the answer must have the status and satisfy the document. */
+    HttpResponse<String> get(String template, String path, int status) {
+        return call("GET", template, path, key, null, null, status);
+    }
+
+    /** A call with any key (or none) and Accept header. */
+    HttpResponse<String> call(String method, String template, String path, String withKey, String accept, String jsonBody, int status) {
+        if (jsonBody != null && status < 400) {
+            assertThat(contract.checkRequest(method, template, "application/json", jsonBody)).as("request %s %s", method, path).isEmpty();
+        }
+        var answer = send(method, baseUrl + path, withKey, accept, jsonBody);
+        assertThat(answer.statusCode()).as("%s %s: %s", method, path, answer.body()).isEqualTo(status);
+        check(method, template, status, answer);
+        return answer;
+    }
+
+    /** The documented operations, as {@code "GET /v1/decisions"}. */
+    Set<String> documented() {
+        return contract.operations();
+    }
+
+    /** The documented operations this instance called. */
+    Set<String> called() {
+        return called;
+    }
+
+    private void check(String method, String template, int status, HttpResponse<String> answer) {
+        var contentType = answer.headers().firstValue("content-type").orElse(null);
+        List<String> violations = new ArrayList<>(contract.checkResponse(method, template, status, contentType, answer.body()));
+        assertThat(violations).as("%s %s %d", method, template, status).isEmpty();
+        called.add(method + " " + template);
+    }
+
+    private static HttpResponse<String> send(String method, String url, String key, String accept, String jsonBody) {
+        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (key != null) {
+            request.header("x-api-key", key);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
