@@ -266,6 +266,8 @@ class MachineToolDataspaceEndToEndTest {
             api.get("/v1/verify", "/v1/verify?from=1&to=2", 200);
             api.get("/v1/verify", "/v1/verify?from=0", 400);
             api.get("/v1/export/decisions", "/v1/export/decisions", 200);
+            api.get("/v1/export/decisions", "/v1/export/decisions?from=2&to=3", 200);
+            api.get("/v1/export/decisions", "/v1/export/decisions?from=x", 400);
             api.get("/v1/export/checkpoints", "/v1/export/checkpoints", 200);
             api.get("/v1/export/checkpoint-keys", "/v1/export/checkpoint-keys", 200);
             api.get("/v1/checkpoint-key", "/v1/checkpoint-key", 200);
