@@ -55,7 +55,7 @@ class LauncherStartupTest {
                             || e.getKey().equals("kakehashi.transfer.grpc.port"))
                     .map(e -> Integer.parseInt(e.getValue()))
                     .toList();
-            assertThat(ports).hasSize(7);
+            assertThat(ports).hasSize(8);
 
             var listening = listeningSockets();
             for (var port : ports) {
@@ -109,6 +109,17 @@ class LauncherStartupTest {
                     .filteredOn(socket -> socket.port() == port)
                     .isNotEmpty()
                     .allSatisfy(socket -> assertThat(socket.address()).endsWith("0200007F"));
+        }
+
+        @Test
+        @EnabledOnOs(OS.LINUX)
+        void start_withTheWebHostSetToAnotherAddress_shouldKeepTheMetricsEndpointOnLoopback() throws IOException {
+            // the metrics port binds to kakehashi.web.metrics.host (loopback by default), not to kakehashi.web.host
+            var port = Integer.parseInt(settings.properties().get("web.http.metrics.port"));
+            assertThat(listeningSockets()).as("sockets listening on the metrics port %d", port)
+                    .filteredOn(socket -> socket.port() == port)
+                    .isNotEmpty()
+                    .allSatisfy(socket -> assertThat(socket.address()).endsWith("0100007F"));
         }
 
         @Test
