@@ -188,15 +188,16 @@ class MachineToolDataspaceEndToEndTest {
             assertThat(scrape.sum("kakehashi_negotiation_transitions_total", Map.of("state", "finalized"))).isGreaterThanOrEqualTo(1);
             assertThat(scrape.sum("kakehashi_negotiation_duration_seconds_count", Map.of("role", "provider", "outcome", "finalized")))
                     .isGreaterThanOrEqualTo(1);
-            // the refused EU-only offer
-            assertThat(scrape.sum("kakehashi_negotiation_duration_seconds_count", Map.of("role", "provider", "outcome", "terminated")))
+            // DSP requests by URI template and status: the agreed negotiations, and the EU-only offer refused at once (no
+            // negotiation is stored for it, so it has no duration)
+            var dspNegotiations = "/protocol" + ConnectorSettings.DSP_2025_PATH + "/negotiations/request";
+            assertThat(scrape.sum("kakehashi_http_server_requests_seconds_count", Map.of("context", "protocol", "uri", dspNegotiations, "status", "200")))
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(scrape.sum("kakehashi_http_server_requests_seconds_count", Map.of("context", "protocol", "uri", dspNegotiations, "status", "400")))
                     .isGreaterThanOrEqualTo(1);
             assertThat(scrape.samples("kakehashi_http_server_requests_seconds_count"))
-                    .anySatisfy(sample -> {
-                        assertThat(sample.labels()).containsEntry("context", "protocol").containsEntry("method", "POST");
-                        assertThat(sample.labels().get("uri")).startsWith(ConnectorSettings.DSP_2025_PATH + "/negotiations");
-                        assertThat(sample.labels().get("status")).startsWith("2");
-                    });
+                    .anySatisfy(sample -> assertThat(sample.labels()).containsEntry("context", "protocol")
+                            .containsEntry("uri", "/protocol" + ConnectorSettings.DSP_2025_PATH + "/negotiations/{id}/agreement/verification"));
             assertThat(scrape.sum("kakehashi_transfer_bytes_total")).isGreaterThanOrEqualTo(outcome.bytes());
             assertThat(scrape.sum("kakehashi_transfer_process_transitions_total", Map.of("state", "completed"))).isGreaterThanOrEqualTo(1);
             assertThat(scrape.sum("kakehashi_decisionlog_appends_total", Map.of("scope", "contract.negotiation", "outcome", "permit")))
