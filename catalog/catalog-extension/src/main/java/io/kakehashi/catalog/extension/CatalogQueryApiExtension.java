@@ -2,6 +2,7 @@ package io.kakehashi.catalog.extension;
 
 import io.kakehashi.catalog.core.CatalogSearch;
 import io.kakehashi.catalog.core.SparqlQueryService;
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.system.ServiceExtension;
@@ -32,6 +33,9 @@ public class CatalogQueryApiExtension implements ServiceExtension {
     @Inject
     private Clock clock;
 
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
+
     @Override
     public String name() {
         return NAME;
@@ -40,5 +44,8 @@ public class CatalogQueryApiExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         webService.registerResource(ApiContext.MANAGEMENT, new CatalogQueryApiController(sparql, search, clock));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "catalog", CatalogQueryApiExtension.class, "/openapi/catalog.json");
+        }
     }
 }

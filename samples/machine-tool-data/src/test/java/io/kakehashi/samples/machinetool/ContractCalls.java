@@ -38,7 +38,7 @@ final class ContractCalls {
 
     /** Fetches the document at {@code baseUrl + documentPath} with the key, and checks the answer against the document itself. */
     static ContractCalls fetch(String baseUrl, String key, String documentPath) {
-        var answer = send("GET", baseUrl + documentPath, key, null, null);
+        var answer = send("GET", baseUrl + documentPath, key, null, null, null);
         assertThat(answer.statusCode()).as("GET %s", documentPath).isEqualTo(200);
         var calls = new ContractCalls(OpenApiContract.of(answer.body()), baseUrl, key);
         calls.check("GET", "/openapi/{name}.json", 200, answer);
@@ -52,10 +52,20 @@ final class ContractCalls {
 
     /** A call with any key (or none) and Accept header. */
     HttpResponse<String> call(String method, String template, String path, String withKey, String accept, String jsonBody, int status) {
-        if (jsonBody != null && status < 400) {
-            assertThat(contract.checkRequest(method, template, "application/json", jsonBody)).as("request %s %s", method, path).isEmpty();
+        return send(method, template, path, withKey, accept, jsonBody == null ? null : "application/json", jsonBody, status);
+    }
+
+    /** A call with the context's key and a body of any type; a body sent expecting success must satisfy the document. */
+    HttpResponse<String> send(String method, String template, String path, String contentType, String body, int status) {
+        return send(method, template, path, key, null, contentType, body, status);
+    }
+
+    private HttpResponse<String> send(String method, String template, String path, String withKey, String accept, String contentType,
+                                      String body, int status) {
+        if (body != null && status < 400) {
+            assertThat(contract.checkRequest(method, template, contentType, body)).as("request %s %s", method, path).isEmpty();
         }
-        var answer = send(method, baseUrl + path, withKey, accept, jsonBody);
+        var answer = send(method, baseUrl + path, withKey, accept, contentType, body);
         assertThat(answer.statusCode()).as("%s %s: %s", method, path, answer.body()).isEqualTo(status);
         check(method, template, status, answer);
         return answer;
@@ -78,17 +88,17 @@ final class ContractCalls {
         called.add(method + " " + template);
     }
 
-    private static HttpResponse<String> send(String method, String url, String key, String accept, String jsonBody) {
+    private static HttpResponse<String> send(String method, String url, String key, String accept, String contentType, String body) {
         var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("x-api-key", key);
         }
         if (accept != null) {
             request.header("Accept", accept);
         }
-        if (jsonBody != null) {
-            request.header("Content-Type", "application/json");
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
         }
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

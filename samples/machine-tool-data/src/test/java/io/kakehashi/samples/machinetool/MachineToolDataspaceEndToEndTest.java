@@ -23,9 +23,11 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -323,6 +325,50 @@ class MachineToolDataspaceEndToEndTest {
             api.call("POST", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", settings.managementKey(), null,
                     "{\"agreementId\": \"x\"}", 400);
             api.call("GET", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", null, null, null, 401);
+
+            assertThat(api.called()).containsAll(api.documented());
+        }
+
+        @Test
+        void catalogSearchAndSparql_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+            var settings = dataspace.consumerSettings();
+            var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/catalog.json");
+            var select = "SELECT ?dataset WHERE { GRAPH ?g { ?dataset a <http://www.w3.org/ns/dcat#Dataset> } } LIMIT 5";
+
+            var found = api.get("/v3/catalog/search", "/v3/catalog/search?q=machine", 200);
+            assertThat(found.body()).contains("\"count\"");
+            api.get("/v3/catalog/search", "/v3/catalog/search?q=machine&limit=x", 400);
+            api.get("/v3/catalog/sparql", "/v3/catalog/sparql?query=" + URLEncoder.encode(select, StandardCharsets.UTF_8), 200);
+            api.get("/v3/catalog/sparql", "/v3/catalog/sparql?query=" + URLEncoder.encode("ASK { ?s ?p ?o }", StandardCharsets.UTF_8), 200);
+            api.get("/v3/catalog/sparql", "/v3/catalog/sparql?query=" + URLEncoder.encode("SELECT ?x WHERE {", StandardCharsets.UTF_8), 400);
+            api.send("POST", "/v3/catalog/sparql", "/v3/catalog/sparql", "application/sparql-query", select, 200);
+            api.send("POST", "/v3/catalog/sparql", "/v3/catalog/sparql", "application/sparql-query", "DELETE WHERE { ?s ?p ?o }", 400);
+            api.call("GET", "/v3/catalog/search", "/v3/catalog/search?q=machine", null, null, null, 401);
+
+            assertThat(api.called()).containsAll(api.documented());
+        }
+
+        @Test
+        void obligations_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+            var settings = dataspace.consumerSettings();
+            var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/obligations.json");
+
+            api.get("/v3/kakehashi/obligations/{id}", "/v3/kakehashi/obligations/" + outcome.agreementId(), 200);
+            api.get("/v3/kakehashi/obligations/{id}", "/v3/kakehashi/obligations/no-such-agreement", 404);
+            api.call("GET", "/v3/kakehashi/obligations/{id}", "/v3/kakehashi/obligations/" + outcome.agreementId(), null, null, null, 401);
+
+            assertThat(api.called()).containsAll(api.documented());
+        }
+
+        @Test
+        void transferProgress_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+            var settings = dataspace.consumerSettings();
+            var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/transfer-progress.json");
+
+            api.get("/v1/kakehashi/transfers/progress", "/v1/kakehashi/transfers/progress", 200);
+            api.get("/v1/kakehashi/transfers/{id}/progress", "/v1/kakehashi/transfers/" + outcome.transferId() + "/progress", 200);
+            api.get("/v1/kakehashi/transfers/{id}/progress", "/v1/kakehashi/transfers/no-such-transfer/progress", 404);
+            api.call("GET", "/v1/kakehashi/transfers/progress", "/v1/kakehashi/transfers/progress", null, null, null, 401);
 
             assertThat(api.called()).containsAll(api.documented());
         }

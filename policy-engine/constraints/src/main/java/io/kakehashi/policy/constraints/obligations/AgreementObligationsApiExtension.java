@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints.obligations;
 
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import org.eclipse.edc.connector.controlplane.services.spi.contractagreement.ContractAgreementService;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -25,6 +26,8 @@ public class AgreementObligationsApiExtension implements ServiceExtension {
     private WebService webService;
     @Inject
     private ContractAgreementService agreementService;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     @Override
     public String name() {
@@ -34,6 +37,9 @@ public class AgreementObligationsApiExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         webService.registerResource(ApiContext.MANAGEMENT, new AgreementObligationsController(this::find));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "obligations", AgreementObligationsApiExtension.class, "/openapi/obligations.json");
+        }
     }
 
     // each side stores the agreement under its own id; both know the id the protocol carries (agreementId)

@@ -1,5 +1,6 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -20,6 +21,8 @@ public class GrpcTransferProgressApiExtension implements ServiceExtension {
     private WebService webService;
     @Inject
     private TransferMeters meters;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     @Override
     public String name() {
@@ -29,5 +32,8 @@ public class GrpcTransferProgressApiExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         webService.registerResource("management", new TransferProgressApiController(meters));
+        if (openApi != null) {
+            openApi.register("management", "transfer-progress", GrpcTransferProgressApiExtension.class, "/openapi/transfer-progress.json");
+        }
     }
 }
