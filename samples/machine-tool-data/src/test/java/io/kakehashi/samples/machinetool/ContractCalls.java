@@ -41,7 +41,11 @@ final class ContractCalls {
         var answer = send("GET", baseUrl + documentPath, key, null, null, null);
         assertThat(answer.statusCode()).as("GET %s", documentPath).isEqualTo(200);
         var calls = new ContractCalls(OpenApiContract.of(answer.body()), baseUrl, key);
-        calls.check("GET", "/openapi/{name}.json", 200, answer);
+        // the documents of a context's own API describe the document resource too; those of the management context's
+        // additions describe only their endpoints
+        if (calls.documented().contains("GET /openapi/{name}.json")) {
+            calls.check("GET", "/openapi/{name}.json", 200, answer);
+        }
         return calls;
     }
 
