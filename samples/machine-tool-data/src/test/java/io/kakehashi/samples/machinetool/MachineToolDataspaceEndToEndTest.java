@@ -288,11 +288,15 @@ class MachineToolDataspaceEndToEndTest {
             var settings = dataspace.providerSettings();
             var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/compute-jobs.json");
 
-            var jobs = api.get("/v3/kakehashi/compute/jobs", "/v3/kakehashi/compute/jobs", 200);
-            var firstJob = ManagementClient.mapper().readTree(jobs.body()).path(0).path("id").asText();
-            assertThat(firstJob).isNotBlank();
+            // the vendor's SQL analysis, as the maker knows it
+            var providerJob = dataspace.consumer().management().computeJob(outcome.compute().analysisJobId()).path("providerJobId").asText();
+            assertThat(providerJob).isNotBlank();
+            var job = api.get("/v3/kakehashi/compute/jobs/{id}", "/v3/kakehashi/compute/jobs/" + providerJob, 200);
+            var agreement = ManagementClient.mapper().readTree(job.body()).path("agreementId").asText();
+            var jobs = api.get("/v3/kakehashi/compute/jobs", "/v3/kakehashi/compute/jobs?agreementId=" + URLEncoder.encode(agreement, StandardCharsets.UTF_8), 200);
+            assertThat(jobs.body()).contains(providerJob);
             api.get("/v3/kakehashi/compute/jobs", "/v3/kakehashi/compute/jobs?agreementId=no-such-agreement", 200);
-            api.get("/v3/kakehashi/compute/jobs/{id}", "/v3/kakehashi/compute/jobs/" + firstJob, 200);
+            api.get("/v3/kakehashi/compute/jobs", "/v3/kakehashi/compute/jobs", 400);
             api.get("/v3/kakehashi/compute/jobs/{id}", "/v3/kakehashi/compute/jobs/no-such-job", 404);
             api.call("POST", "/v3/kakehashi/compute/jobs/{id}/cancel", "/v3/kakehashi/compute/jobs/no-such-job/cancel",
                     settings.managementKey(), null, null, 404);
