@@ -256,7 +256,7 @@ class MachineToolDataspaceEndToEndTest {
     class OpenApiDocuments {
 
         @Test
-        void auditorApi_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+        void auditorApi_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() throws Exception {
             var settings = dataspace.providerSettings();
             var api = ContractCalls.fetch(settings.auditorUrl(), settings.auditorKey(), "/openapi/auditor.json");
 
@@ -275,6 +275,12 @@ class MachineToolDataspaceEndToEndTest {
             api.get("/v1/export/checkpoint-keys", "/v1/export/checkpoint-keys", 200);
             api.get("/v1/checkpoint-key", "/v1/checkpoint-key", 200);
             api.get("/v1/checkpoint-keys", "/v1/checkpoint-keys", 200);
+            var treeHead = api.get("/v1/tree-head", "/v1/tree-head", 200);
+            var treeSize = ManagementClient.mapper().readTree(treeHead.body()).path("treeSize").asLong();
+            api.get("/v1/proofs/inclusion", "/v1/proofs/inclusion?sequence=1&treeSize=" + treeSize, 200);
+            api.get("/v1/proofs/inclusion", "/v1/proofs/inclusion?sequence=" + (treeSize + 1) + "&treeSize=" + treeSize, 400);
+            api.get("/v1/proofs/consistency", "/v1/proofs/consistency?from=1&to=" + treeSize, 200);
+            api.get("/v1/proofs/consistency", "/v1/proofs/consistency?from=2", 400);
             api.get("/openapi", "/openapi", 200);
             api.get("/openapi/{name}.json", "/openapi/nothing.json", 404);
             api.call("GET", "/v1/decisions", "/v1/decisions", null, null, null, 401);
