@@ -31,6 +31,18 @@ public record DataOffer(String assetId, String policyId, String contractDefiniti
     }
 
     /**
+     * Registers the asset {@code assetId}, served from {@code sourceUrl}, offered under the provider's policy
+     * {@code policyId} as access and contract policy.
+     */
+    public static DataOffer publish(ManagementClient provider, String assetId, String sourceUrl, String policyId) {
+        provider.createAsset(assetId,
+                Map.of("name", assetId, "contenttype", "application/octet-stream"),
+                Map.of("type", "HttpData", "baseUrl", sourceUrl));
+        var contractDefinitionId = provider.createContractDefinition(assetId + "-offer", policyId, policyId, assetId);
+        return new DataOffer(assetId, policyId, contractDefinitionId);
+    }
+
+    /**
      * The dataset {@code datasetId} of a catalog as a consumer's management API returned it, if the catalog has it.
      */
     public static Optional<JsonNode> dataset(JsonNode catalog, String datasetId) {

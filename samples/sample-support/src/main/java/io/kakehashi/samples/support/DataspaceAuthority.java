@@ -72,17 +72,24 @@ public final class DataspaceAuthority implements AutoCloseable {
                 "--valid-from", validFrom.toString(), "--valid-until", validUntil.toString());
     }
 
+    /**
+     * Issues a credential to any holder DID, such as a stock EDC participant's whose credentials live in its
+     * IdentityHub: {@code options} are the issuer tool's {@code issue} options ({@code --type …}, {@code --format vc11}).
+     */
+    public Path issueTo(String holderDid, Path file, String... options) {
+        var args = new ArrayList<>(List.of("issue", "--dir", directory.toString(), "--holder", holderDid, "--out", file.toString()));
+        args.addAll(List.of(options));
+        run(log, args.toArray(String[]::new));
+        return file;
+    }
+
     /** Revokes a credential this authority issued; the connectors see it at their next status-list refresh. */
     public void revoke(Path credential) {
         run(log, "revoke", "--dir", directory.toString(), "--credential", credential.toString());
     }
 
     private Path issue(ConnectorSettings holder, String fileName, String... options) {
-        var file = holder.credentialsDirectory().resolve(fileName);
-        var args = new ArrayList<>(List.of("issue", "--dir", directory.toString(), "--holder", holder.participantId(), "--out", file.toString()));
-        args.addAll(List.of(options));
-        run(log, args.toArray(String[]::new));
-        return file;
+        return issueTo(holder.participantId(), holder.credentialsDirectory().resolve(fileName), options);
     }
 
     private static void run(PrintStream log, String... args) {

@@ -3,12 +3,17 @@ package io.kakehashi.samples.interop.stockdcp;
 import org.eclipse.edc.iam.decentralizedclaims.spi.SecureTokenService;
 import org.eclipse.edc.iam.decentralizedclaims.sts.remote.RemoteSecureTokenService;
 import org.eclipse.edc.iam.decentralizedclaims.sts.remote.StsRemoteClientConfiguration;
+import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
 import org.eclipse.edc.iam.oauth2.spi.client.Oauth2Client;
 import org.eclipse.edc.policy.context.request.spi.RequestCatalogPolicyContext;
 import org.eclipse.edc.policy.context.request.spi.RequestContractNegotiationPolicyContext;
 import org.eclipse.edc.policy.context.request.spi.RequestPolicyContext;
 import org.eclipse.edc.policy.context.request.spi.RequestTransferProcessPolicyContext;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.policy.engine.spi.RuleBindingRegistry;
+import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -33,7 +38,8 @@ import java.util.List;
  *     {@code edc.iam.sts.oauth.client.secret.alias};</li>
  *     <li>default scopes: 0.15.1 registers none, and an outgoing request without a scope fails with "Scope string
  *     invalid"; {@code kakehashi.interop.dcp.default-scopes} (comma-separated) is added to every catalog,
- *     negotiation and transfer request.</li>
+ *     negotiation and transfer request;</li>
+ *     <li>a membership policy function ({@link MembershipFunction}): 0.15.1 ships none for any credential.</li>
  * </ul>
  * It is on the stock DCP runtime's class path only, never on Kakehashi's.
  */
@@ -45,6 +51,8 @@ public class StockDcpGlueExtension implements ServiceExtension {
     static final String CLIENT_SECRET_ALIAS = "edc.iam.sts.oauth.client.secret.alias";
     static final String CLIENT_SECRET = "kakehashi.interop.sts.client-secret";
     static final String DEFAULT_SCOPES = "kakehashi.interop.dcp.default-scopes";
+    /** The left operand a stock provider's membership constraint uses (the same IRI Kakehashi's policies use). */
+    static final String MEMBERSHIP = "https://w3id.org/kakehashi/policy/membership";
 
     @Inject
     private Oauth2Client oauth2Client;
@@ -52,6 +60,8 @@ public class StockDcpGlueExtension implements ServiceExtension {
     private Vault vault;
     @Inject
     private PolicyEngine policyEngine;
+    @Inject
+    private RuleBindingRegistry ruleBindings;
 
     private StsRemoteClientConfiguration stsConfiguration;
 
@@ -72,6 +82,14 @@ public class StockDcpGlueExtension implements ServiceExtension {
         policyEngine.registerPostValidator(RequestCatalogPolicyContext.class, new DefaultScopes<>(scopes));
         policyEngine.registerPostValidator(RequestContractNegotiationPolicyContext.class, new DefaultScopes<>(scopes));
         policyEngine.registerPostValidator(RequestTransferProcessPolicyContext.class, new DefaultScopes<>(scopes));
+
+        for (var scope : List.of(CatalogPolicyContext.CATALOG_SCOPE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE,
+                TransferProcessPolicyContext.TRANSFER_SCOPE)) {
+            ruleBindings.bind(MEMBERSHIP, scope);
+        }
+        policyEngine.registerFunction(CatalogPolicyContext.class, Permission.class, MEMBERSHIP, new MembershipFunction<>());
+        policyEngine.registerFunction(ContractNegotiationPolicyContext.class, Permission.class, MEMBERSHIP, new MembershipFunction<>());
+        policyEngine.registerFunction(TransferProcessPolicyContext.class, Permission.class, MEMBERSHIP, new MembershipFunction<>());
     }
 
     @Provider
