@@ -63,10 +63,11 @@ public final class ConnectorSettings {
     }
 
     /**
-     * Adds or replaces one setting.
+     * Adds or replaces one setting, also one left out before with {@link #without}.
      */
     public ConnectorSettings with(String key, String value) {
         extra.put(key, value);
+        removed.remove(key);
         return this;
     }
 

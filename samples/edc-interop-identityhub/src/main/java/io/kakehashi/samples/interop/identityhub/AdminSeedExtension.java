@@ -62,7 +62,8 @@ public class AdminSeedExtension implements ServiceExtension {
             throw new EdcException("could not seed the admin participant context: " + created.getFailureDetail());
         }
         var alias = participantContexts.getParticipantContext(adminId).getContent().getApiTokenAlias();
-        if (vault.storeSecret(alias, apiKey).failed()) {
+        // IdentityHub reads API keys from the participant's partition of the vault
+        if (vault.storeSecret(adminId, alias, apiKey).failed()) {
             throw new EdcException("could not store the admin API key in the vault");
         }
     }

@@ -64,7 +64,7 @@ class StockDcpInteropTest {
         authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("membership.jwt"),
                 "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");
         authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("legal-entity.jwt"),
-                "--type", "legal-entity", "--legal-name", "Kakehashi Machine Works", "--country", "JP", "--registry-id", "JCN:1234567890123",
+                "--type", "legal-entity", "--legal-name", "Kakehashi Machine Works", "--country", "JP", "--registry-id", "JCN:1180301018771",
                 "--format", "vc11");
         var kakehashiStart = CompletableFuture.supplyAsync(() -> ConnectorKind.KAKEHASHI.start(kakehashiSettings, START_TIMEOUT));
 
@@ -74,7 +74,7 @@ class StockDcpInteropTest {
             stock.storeCredential(authority.issueTo(stock.did(), run.resolve("stock-membership.jwt"),
                     "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11"));
             stock.storeCredential(authority.issueTo(stock.did(), run.resolve("stock-legal-entity.jwt"),
-                    "--type", "legal-entity", "--legal-name", "Stock Anlagenbau GmbH", "--country", "DE", "--registry-id", "LEI:529900T8BM49AURSDO55",
+                    "--type", "legal-entity", "--legal-name", "Stock Anlagenbau GmbH", "--country", "DE", "--registry-id", "LEI:5493001KJTIIGC8Y1R12",
                     "--format", "vc11"));
             stock.startConnector(authority.did(), START_TIMEOUT);
             kakehashi = kakehashiStart.join();
