@@ -94,6 +94,7 @@ public final class ConnectorProcess implements AutoCloseable {
             command.add("-cp");
             command.add(classPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
             command.add(MAIN_CLASS);
+            command.addAll(settings.programArguments());
             var builder = new ProcessBuilder(command)
                     .directory(settings.directory().toFile())
                     .redirectErrorStream(true)

@@ -47,6 +47,7 @@ public final class ConnectorSettings {
     private final Map<String, String> extra = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
     private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> programArguments = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
 
     /**
@@ -115,6 +116,17 @@ public final class ConnectorSettings {
     /** The variables added with {@link #environment(String, String)}. */
     public Map<String, String> environment() {
         return Map.copyOf(environment);
+    }
+
+    /** Adds an argument after the main class, such as EDC's {@code --log-level=DEBUG}. */
+    public ConnectorSettings programArgument(String argument) {
+        programArguments.add(argument);
+        return this;
+    }
+
+    /** The arguments added with {@link #programArgument(String)}, in order. */
+    public List<String> programArguments() {
+        return List.copyOf(programArguments);
     }
 
     /** The options added with {@link #jvmOption(String)}, in order. */

@@ -59,7 +59,8 @@ class StockDcpInteropTest {
 
         var kakehashiSettings = new ConnectorSettings("kakehashi-connector", run.resolve("kakehashi-connector"))
                 .with("edc.hostname", "127.0.0.1")
-                .trustIssuer("authority", authority.did());
+                .trustIssuer("authority", authority.did())
+                .with("kakehashi.identity.dcp.credential-types", String.join(",", StockDcpParticipant.CREDENTIAL_TYPES));
         // stock EDC 0.15.1 verifies VC 1.1 JWT credentials only (README): both sides hold them
         authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("membership.jwt"),
                 "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");

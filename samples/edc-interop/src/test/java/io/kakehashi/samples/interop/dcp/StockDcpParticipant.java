@@ -42,8 +42,14 @@ public final class StockDcpParticipant implements AutoCloseable {
     public static final String IDENTITYHUB_HARNESS_PROPERTY = "kakehashi.interop.identityhub.harness";
     public static final String STOCK_DCP_HARNESS_PROPERTY = "kakehashi.interop.stock-dcp.harness";
 
-    /** What the stock side's STS grants and its verifier asks for: every type a Kakehashi verifier asks for. */
-    public static final List<String> CREDENTIAL_TYPES = List.of("MembershipCredential", "LegalEntityCredential", "CertificationCredential");
+    /**
+     * The credential types of this dataspace: what the stock side's STS grants and its verifier asks for, and what the
+     * Kakehashi side must ask for too ({@code kakehashi.identity.dcp.credential-types}). They must be the same on both
+     * sides and each participant must hold one of each: IdentityHub 0.15.1 answers 403 to a query beyond its access
+     * token's scopes, and stock EDC 0.15.1 refuses a presentation holding fewer credentials than it asked scopes for
+     * ("Number of requested credentials does not match the number of returned credentials").
+     */
+    public static final List<String> CREDENTIAL_TYPES = List.of("MembershipCredential", "LegalEntityCredential");
     private static final String EDC_SCOPE_ALIAS = "org.eclipse.edc.vc.type";
     private static final String ADMIN_ID = "admin";
 
@@ -100,6 +106,7 @@ public final class StockDcpParticipant implements AutoCloseable {
                 .with("edc.iam.did.web.use.https", "false")
                 .with("kakehashi.interop.ih.admin-id", ADMIN_ID)
                 .with("kakehashi.interop.ih.admin-api-key", adminKey);
+        settings.programArgument("--log-level=DEBUG");
         identityHub = ConnectorProcess.start(classPath(IDENTITYHUB_CLASSPATH_PROPERTY, IDENTITYHUB_HARNESS_PROPERTY), settings.vaultPassword(null), timeout);
         return this;
     }
@@ -122,6 +129,8 @@ public final class StockDcpParticipant implements AutoCloseable {
                 .with("kakehashi.interop.sts.client-secret", account.path("clientSecret").asText())
                 .with("kakehashi.interop.dcp.default-scopes", String.join(",",
                         CREDENTIAL_TYPES.stream().map(type -> EDC_SCOPE_ALIAS + ":" + type + ":read").toList()));
+        // EDC logs why it refuses a peer's token only at DEBUG
+        settings.programArgument("--log-level=DEBUG");
         connector = ConnectorProcess.start(classPath(STOCK_DCP_CLASSPATH_PROPERTY, STOCK_DCP_HARNESS_PROPERTY), settings, timeout);
         return this;
     }
