@@ -12,14 +12,18 @@ import io.kakehashi.samples.support.Sha256;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @DisplayName("Kakehashi and a stock EDC 0.15.1 DCP participant with IdentityHub interoperate with real identity")
 @Tag("interop")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StockDcpInteropTest {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -40,6 +45,7 @@ class StockDcpInteropTest {
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(60);
     private static final int ASSET_SIZE = 1024 * 1024;
     private static final String DATASPACE = "interop-dataspace";
+    private static final String JURISDICTION = "https://w3id.org/kakehashi/policy/consumerJurisdiction";
 
     private static Path sourceDirectory;
     private static FileServer source;
@@ -47,6 +53,8 @@ class StockDcpInteropTest {
     private static DataspaceAuthority authority;
     private static StockDcpParticipant stock;
     private static ConnectorProcess kakehashi;
+    private static Path stockMembership;
+    private static Path kakehashiMembership;
 
     @BeforeAll
     static void startParticipants() throws IOException {
@@ -62,7 +70,7 @@ class StockDcpInteropTest {
                 .trustIssuer("authority", authority.did())
                 .with("kakehashi.identity.dcp.credential-types", String.join(",", StockDcpParticipant.CREDENTIAL_TYPES));
         // stock EDC 0.15.1 verifies VC 1.1 JWT credentials only (README): both sides hold them
-        authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("membership.jwt"),
+        kakehashiMembership = authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("membership.jwt"),
                 "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");
         authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("legal-entity.jwt"),
                 "--type", "legal-entity", "--legal-name", "Kakehashi Machine Works", "--country", "JP", "--registry-id", "JCN:1180301018771",
@@ -72,8 +80,9 @@ class StockDcpInteropTest {
         stock = new StockDcpParticipant("stock", run);
         try {
             stock.startIdentityHub(START_TIMEOUT);
-            stock.storeCredential(authority.issueTo(stock.did(), run.resolve("stock-membership.jwt"),
-                    "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11"));
+            stockMembership = authority.issueTo(stock.did(), run.resolve("stock-membership.jwt"),
+                    "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");
+            stock.storeCredential(stockMembership);
             stock.storeCredential(authority.issueTo(stock.did(), run.resolve("stock-legal-entity.jwt"),
                     "--type", "legal-entity", "--legal-name", "Stock Anlagenbau GmbH", "--country", "DE", "--registry-id", "LEI:5493001KJTIIGC8Y1R12",
                     "--format", "vc11"));
@@ -112,6 +121,61 @@ class StockDcpInteropTest {
         var policy = stock.connector().management().createPolicy("members-only",
                 ManagementClient.constraint("https://w3id.org/kakehashi/policy/membership", "eq", DATASPACE));
         exchange(stock.connector(), kakehashi, "stock-machine-log", policy, 2);
+    }
+
+    @Test
+    @DisplayName("Kakehashi provider decides consumerJurisdiction from the stock participant's legal-entity credential (DE): an EU offer is negotiated, a Japan-only one is not offered")
+    void kakehashiProvider_whenJurisdictionConstrained_shouldDecideFromStockLegalEntityCredential() {
+        var provider = kakehashi.management();
+        var eu = provider.createPolicy("eu-only", ManagementClient.constraint(JURISDICTION, "isAnyOf", List.of("DE", "FR", "NL")));
+        var japan = provider.createPolicy("japan-only", ManagementClient.constraint(JURISDICTION, "isAnyOf", List.of("JP")));
+        DataOffer.publish(provider, "eu-machine-log", source.urlOf("unused-eu.bin"), eu);
+        DataOffer.publish(provider, "japan-machine-log", source.urlOf("unused-japan.bin"), japan);
+
+        var buyer = stock.connector().management();
+        var catalog = buyer.requestCatalog(kakehashi.settings().dspAddress(), kakehashi.settings().participantId());
+        assertThat(DataOffer.dataset(catalog, "japan-machine-log")).as("a Japan-only offer to a German consumer").isEmpty();
+        var dataset = DataOffer.dataset(catalog, "eu-machine-log");
+        assertThat(dataset).as("an EU offer to a German consumer: %s", catalog).isPresent();
+        var negotiationId = buyer.negotiate(kakehashi.settings().dspAddress(), ManagementClient.contractOffer(catalog, dataset.get()));
+        assertThat(buyer.awaitAgreement(negotiationId, NEGOTIATION_TIMEOUT).path("contractAgreementId").asText()).isNotBlank();
+    }
+
+    /** Last: it revokes both memberships, which every other test needs. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    @DisplayName("a revoked membership is refused on both sides: neither catalog is served to a peer whose membership the authority revoked")
+    void revokedMembership_shouldBeRefusedOnBothSides() {
+        // both sides served each other before the revocation
+        stock.connector().management().requestCatalog(kakehashi.settings().dspAddress(), kakehashi.settings().participantId());
+        kakehashi.management().requestCatalog(stock.connector().settings().dspAddress(), stock.did());
+
+        authority.revoke(stockMembership);
+        authority.revoke(kakehashiMembership);
+
+        // Kakehashi's status-list cache is 1 s here, the stock connector's revocation cache 1 s (StockDcpParticipant)
+        assertRefusedWithin(() -> stock.connector().management().requestCatalog(kakehashi.settings().dspAddress(), kakehashi.settings().participantId()));
+        assertRefusedWithin(() -> kakehashi.management().requestCatalog(stock.connector().settings().dspAddress(), stock.did()));
+    }
+
+    /** Polls until the peer refuses the catalog request (the caches' bound is a few seconds), for at most 30 s. */
+    private static void assertRefusedWithin(Runnable catalogRequest) {
+        var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                catalogRequest.run();
+            } catch (ManagementClient.ManagementApiException e) {
+                assertThat(e.getMessage()).contains("401");
+                return;
+            }
+            assertThat(System.nanoTime()).as("catalog still served 30 s after the revocation").isLessThan(deadline);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static void exchange(ConnectorProcess provider, ConnectorProcess consumer, String assetId, String contractPolicyId, long seed) throws IOException {

@@ -122,6 +122,8 @@ public final class StockDcpParticipant implements AutoCloseable {
                 .with("edc.participant.id", did)
                 .with("edc.iam.issuer.id", did)
                 .with("edc.iam.did.web.use.https", "false")
+                // a revocation shows within a second, as Kakehashi's status-list cache in ConnectorSettings
+                .with("edc.iam.credential.revocation.cache.validity", "1000")
                 .with("edc.iam.trusted-issuer.authority.id", trustedIssuerDid)
                 .with("edc.iam.sts.oauth.token.url", "http://127.0.0.1:%d/api/sts/token".formatted(stsPort))
                 .with("edc.iam.sts.oauth.client.id", account.path("clientId").asText())
