@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * A Kakehashi connector and a stock EDC 0.15.1 DCP participant (control plane + IdentityHub, {@link StockDcpParticipant})
@@ -54,6 +55,8 @@ class StockDcpInteropTest {
     private static StockDcpParticipant stock;
     private static ConnectorProcess kakehashi;
     private static Path stockMembership;
+    private static DataspaceAuthority rogueAuthority;
+    private static ConnectorProcess outsider;
     private static Path kakehashiMembership;
 
     @BeforeAll
@@ -77,6 +80,20 @@ class StockDcpInteropTest {
                 "--format", "vc11");
         var kakehashiStart = CompletableFuture.supplyAsync(() -> ConnectorKind.KAKEHASHI.start(kakehashiSettings, START_TIMEOUT));
 
+        // an outsider: a Kakehashi connector whose credentials come from an authority nobody else trusts, and which
+        // trusts only that authority
+        rogueAuthority = DataspaceAuthority.start(run.resolve("rogue-authority"), "rogue", new PrintStream(Files.newOutputStream(run.resolve("rogue-authority.log")), true));
+        var outsiderSettings = new ConnectorSettings("kakehashi-outsider", run.resolve("kakehashi-outsider"))
+                .with("edc.hostname", "127.0.0.1")
+                .trustIssuer("rogue", rogueAuthority.did())
+                .with("kakehashi.identity.dcp.credential-types", String.join(",", StockDcpParticipant.CREDENTIAL_TYPES));
+        rogueAuthority.issueTo(outsiderSettings.participantId(), outsiderSettings.credentialsDirectory().resolve("membership.jwt"),
+                "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");
+        rogueAuthority.issueTo(outsiderSettings.participantId(), outsiderSettings.credentialsDirectory().resolve("legal-entity.jwt"),
+                "--type", "legal-entity", "--legal-name", "Outsider KK", "--country", "JP", "--registry-id", "JCN:7010401012347",
+                "--format", "vc11");
+        var outsiderStart = CompletableFuture.supplyAsync(() -> ConnectorKind.KAKEHASHI.start(outsiderSettings, START_TIMEOUT));
+
         stock = new StockDcpParticipant("stock", run);
         try {
             stock.startIdentityHub(START_TIMEOUT);
@@ -88,15 +105,17 @@ class StockDcpInteropTest {
                     "--format", "vc11"));
             stock.startConnector(authority.did(), START_TIMEOUT);
             kakehashi = kakehashiStart.join();
+            outsider = outsiderStart.join();
         } catch (RuntimeException e) {
             kakehashiStart.thenAccept(ConnectorProcess::close);
+            outsiderStart.thenAccept(ConnectorProcess::close);
             throw e;
         }
     }
 
     @AfterAll
     static void stop() {
-        for (var closeable : new AutoCloseable[]{kakehashi, stock, authority, source, sink}) {
+        for (var closeable : new AutoCloseable[]{kakehashi, outsider, stock, authority, rogueAuthority, source, sink}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -139,6 +158,21 @@ class StockDcpInteropTest {
         assertThat(dataset).as("an EU offer to a German consumer: %s", catalog).isPresent();
         var negotiationId = buyer.negotiate(kakehashi.settings().dspAddress(), ManagementClient.contractOffer(catalog, dataset.get()));
         assertThat(buyer.awaitAgreement(negotiationId, NEGOTIATION_TIMEOUT).path("contractAgreementId").asText()).isNotBlank();
+    }
+
+    @Test
+    @DisplayName("credentials from an untrusted issuer are refused on both sides: neither the stock participant nor a Kakehashi outsider serves the other its catalog")
+    void untrustedIssuer_shouldBeRefusedOnBothSides() {
+        var outsiderAddress = outsider.settings().dspAddress();
+        // the stock verifier refuses the outsider's credentials (issuer not in edc.iam.trusted-issuer.*)
+        assertThatCode(() -> outsider.management().requestCatalog(stock.connector().settings().dspAddress(), stock.did()))
+                .isInstanceOf(ManagementClient.ManagementApiException.class).hasMessageContaining("401");
+        // the outsider's verifier refuses the stock participant's credentials (issuer not in its trusted issuers)
+        assertThatCode(() -> stock.connector().management().requestCatalog(outsiderAddress, outsider.settings().participantId()))
+                .isInstanceOf(ManagementClient.ManagementApiException.class).hasMessageContaining("401");
+        // and each is served by a peer that trusts its authority
+        assertThatCode(() -> kakehashi.management().requestCatalog(stock.connector().settings().dspAddress(), stock.did()))
+                .doesNotThrowAnyException();
     }
 
     /** Last: it revokes both memberships, which every other test needs. */
