@@ -1,5 +1,6 @@
 package io.kakehashi.core.security;
 
+import io.kakehashi.core.protocol.AgreementKeepingContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
@@ -14,7 +15,8 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
  * that the detail is redacted as it is saved: whichever store the runtime has (EDC's in-memory default or PostgreSQL),
  * it never holds a secret, the management API never shows one, and no DSP termination message built from it carries
  * one. The same saves give a terminated process the reason its counterparty sent ({@link TerminationReasons}, shared
- * with {@link TerminationReasonsExtension}). Declaring the stores as provided here orders this extension after their own providers and before every user.
+ * with {@link TerminationReasonsExtension}). Under the redaction, a provider's saved agreement is kept through later saves
+ * without it ({@link AgreementKeepingContractNegotiationStore}). Declaring the stores as provided here orders this extension after their own providers and before every user.
  */
 @Extension(RedactingStoresExtension.NAME)
 @Provides({ TransferProcessStore.class, ContractNegotiationStore.class, DataPlaneStore.class, TerminationReasons.class })
@@ -44,7 +46,9 @@ public class RedactingStoresExtension implements ServiceExtension {
             context.registerService(TransferProcessStore.class, new RedactingTransferProcessStore(transferProcesses, redactor, reasons));
         }
         if (negotiations != null && !(negotiations instanceof RedactingContractNegotiationStore)) {
-            context.registerService(ContractNegotiationStore.class, new RedactingContractNegotiationStore(negotiations, redactor, reasons));
+            // a provider's agreement, once saved, outlives later saves without it (decision 0024)
+            var keeping = new AgreementKeepingContractNegotiationStore(negotiations);
+            context.registerService(ContractNegotiationStore.class, new RedactingContractNegotiationStore(keeping, redactor, reasons));
         }
         if (dataFlows != null && !(dataFlows instanceof RedactingDataPlaneStore)) {
             context.registerService(DataPlaneStore.class, new RedactingDataPlaneStore(dataFlows, redactor));
