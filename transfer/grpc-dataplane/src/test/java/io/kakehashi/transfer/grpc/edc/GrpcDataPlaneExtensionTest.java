@@ -118,6 +118,8 @@ class GrpcDataPlaneExtensionTest {
         context.registerService(org.eclipse.edc.spi.monitor.Monitor.class,
                 new org.eclipse.edc.spi.monitor.ConsoleMonitor(org.eclipse.edc.spi.monitor.ConsoleMonitor.Level.WARNING, false));
         context.registerService(Vault.class, vault);
+        // a real registry: the injection extension would otherwise hand the extension a mock without meters
+        context.registerService(io.micrometer.core.instrument.MeterRegistry.class, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         context.registerService(SingleParticipantContextSupplier.class, () -> ServiceResult.success(
                 ParticipantContext.Builder.newInstance().participantContextId("test-participant").identity("test-participant").build()));
         context.registerService(Clock.class, Clock.systemUTC());
