@@ -64,6 +64,8 @@ class ComputeJobsExtensionTest {
         context.registerService(EpsilonLedger.class, new InMemoryEpsilonLedger());
         context.registerService(DataAddressResolver.class, addresses);
         context.registerService(Clock.class, Clock.systemUTC());
+        // a real registry: the injection extension would otherwise hand the extension a mock without meters
+        context.registerService(io.micrometer.core.instrument.MeterRegistry.class, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         // the test context answers a mock for an optional service nobody registered; the connector has none or the decision log's
         context.registerService(ResultReleases.class, ResultReleases.NONE);
     }
