@@ -272,7 +272,9 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
             var results = appendAtOnce(batched, i -> entry(i));
 
             assertThat(results).allSatisfy(result -> assertThat(result).isInstanceOf(StoredDecision.class));
-            assertThat(transactions.count.get()).as("transactions for %d appends", THREADS).isEqualTo(2);
+            // the first commit is held until every append is queued: the queued ones share at most one more (or all
+            // 32 share the first, when they were queued before its leader took its batch)
+            assertThat(transactions.count.get()).as("transactions for %d appends", THREADS).isBetween(1, 2);
             assertThat(ChainVerifier.verify(batched).entriesChecked()).isEqualTo(THREADS);
             assertThat(ChainVerifier.verify(batched).intact()).isTrue();
             for (var result : results) {
