@@ -17,6 +17,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.CriterionOperatorRegistry;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
@@ -70,6 +71,8 @@ public class PostgresPersistenceExtension implements ServiceExtension {
     private SqlLeaseContextBuilderProvider leaseProvider;
 
     private boolean postgres;
+    private String runtimeId;
+    private Monitor monitor;
 
     @Override
     public String name() {
@@ -90,6 +93,8 @@ public class PostgresPersistenceExtension implements ServiceExtension {
             throw new EdcException("Invalid setting '%s': expected a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)".formatted(URL_KEY));
         }
         postgres = true;
+        runtimeId = context.getRuntimeId();
+        monitor = context.getMonitor();
         new PostgresStores(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext, queryExecutor,
                 PostgresStores.withJsonValues(typeManager.getMapper()), clock, leaseProvider, context.getMonitor())
                 .registerAll(context);
@@ -102,6 +107,14 @@ public class PostgresPersistenceExtension implements ServiceExtension {
             new SchemaCreator(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext, queryExecutor)
                     .create(PostgresStores.SCHEMA_RESOURCES)
                     .orElseThrow(failure -> new EdcException("Cannot create the PostgreSQL schema: " + failure.getFailureDetail()));
+        }
+        if (postgres) {
+            // before any state machine starts, and before EDC's one restart of interrupted PUSH flows
+            var released = new PredecessorLeases(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext, queryExecutor)
+                    .release(runtimeId);
+            if (released > 0) {
+                monitor.info("Persistence: released %d lease(s) left by an earlier run of runtime '%s'".formatted(released, runtimeId));
+            }
         }
     }
 }

@@ -1,0 +1,105 @@
+package io.kakehashi.core.persistence;
+
+import io.kakehashi.testfixtures.PostgresTestServer;
+import org.eclipse.edc.connector.dataplane.spi.DataFlow;
+import org.eclipse.edc.connector.dataplane.store.sql.SqlDataPlaneStore;
+import org.eclipse.edc.connector.dataplane.store.sql.schema.postgres.PostgresDataFlowStatements;
+import org.eclipse.edc.json.JacksonTypeManager;
+import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.types.domain.DataAddress;
+import org.eclipse.edc.spi.types.domain.transfer.FlowType;
+import org.eclipse.edc.spi.types.domain.transfer.TransferType;
+import org.eclipse.edc.sql.SqlQueryExecutor;
+import org.eclipse.edc.sql.lease.BaseSqlLeaseStatements;
+import org.eclipse.edc.sql.lease.SqlLeaseContextBuilderProviderImpl;
+import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
+import org.eclipse.edc.transaction.local.LocalTransactionContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.STARTED;
+import static org.eclipse.edc.spi.persistence.StateEntityStore.hasState;
+
+/**
+ * A data flow leased by a run that was then killed, against the tests' PostgreSQL in a schema of its own: EDC's own
+ * store keeps it from a restarted process of the same runtime id until the lease expires; released, it is workable
+ * at once, while another replica's lease stays.
+ */
+@PostgresqlIntegrationTest
+class PredecessorLeasesTest {
+
+    private static final String SCHEMA = "predecessor_leases_test";
+    private static final String RUNTIME = "provider-1";
+
+    private final PostgresTestServer postgres = PostgresTestServer.get();
+    private final String database = postgres.testDatabase();
+    private final LocalTransactionContext trx = new LocalTransactionContext(new Monitor() { });
+    private final LocalDataSourceRegistry registry = new LocalDataSourceRegistry(trx);
+    private final SqlQueryExecutor executor = new SqlQueryExecutor();
+    private final PredecessorLeases leases = new PredecessorLeases(registry, "default", trx, executor);
+
+    @BeforeEach
+    void emptySchema() {
+        postgres.recreateSchema(database, SCHEMA);
+        registry.register("default", postgres.dataSource(database, SCHEMA));
+    }
+
+    @Test
+    void release_whenAKilledRunOfThisRuntimeLeasedAFlow_shouldMakeTheFlowWorkableAtOnce() {
+        createSchema();
+        var killedRun = store(RUNTIME);
+        var flow = startedPushFlow();
+        killedRun.save(flow);
+        assertThat(killedRun.nextNotLeased(5, hasState(STARTED.code()))).hasSize(1); // leased, never saved back: killed
+
+        var restarted = store(RUNTIME);
+        assertThat(restarted.nextNotLeased(5, hasState(STARTED.code()))).as("EDC alone: blocked until the lease expires").isEmpty();
+
+        assertThat(leases.release(RUNTIME)).isEqualTo(1);
+        assertThat(restarted.nextNotLeased(5, hasState(STARTED.code()))).extracting(DataFlow::getId).containsExactly(flow.getId());
+    }
+
+    @Test
+    void release_shouldLeaveTheLeasesOfOtherReplicas() {
+        createSchema();
+        var otherReplica = store("provider-2");
+        otherReplica.save(startedPushFlow());
+        assertThat(otherReplica.nextNotLeased(5, hasState(STARTED.code()))).hasSize(1);
+
+        assertThat(leases.release(RUNTIME)).isZero();
+        assertThat(store(RUNTIME).nextNotLeased(5, hasState(STARTED.code()))).isEmpty();
+    }
+
+    @Test
+    void release_whenTheSchemaHasNoLeaseTable_shouldReleaseNothing() {
+        assertThat(leases.release(RUNTIME)).isZero();
+    }
+
+    private void createSchema() {
+        assertThat(new SchemaCreator(registry, "default", trx, executor).create(PostgresStores.SCHEMA_RESOURCES).succeeded()).isTrue();
+    }
+
+    private SqlDataPlaneStore store(String runtimeId) {
+        var leaseStatements = new BaseSqlLeaseStatements();
+        var statements = new PostgresDataFlowStatements(leaseStatements, Clock.systemUTC());
+        var leaseContexts = new SqlLeaseContextBuilderProviderImpl(trx, leaseStatements, runtimeId, Clock.systemUTC(), executor);
+        return new SqlDataPlaneStore(registry, "default", trx, statements, leaseContexts.createContextBuilder(statements.getDataPlaneTable()),
+                new JacksonTypeManager().getMapper(), executor);
+    }
+
+    private static DataFlow startedPushFlow() {
+        return DataFlow.Builder.newInstance()
+                .source(DataAddress.Builder.newInstance().type("HttpData").property("baseUrl", "http://127.0.0.1:1/data").build())
+                .destination(DataAddress.Builder.newInstance().type("GrpcStream").build())
+                .transferType(new TransferType("GrpcStream", FlowType.PUSH))
+                .runtimeId(RUNTIME)
+                .state(STARTED.code())
+                .properties(Map.of())
+                .build();
+    }
+}
