@@ -1,5 +1,6 @@
 package io.kakehashi.core.web.tls;
 
+import io.kakehashi.core.spi.tls.PeerTls;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
 
@@ -16,9 +17,11 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -29,7 +32,7 @@ import javax.net.ssl.X509TrustManager;
  * dataspace CA bundle the operator configures. The bundle adds to the system trust, it never replaces it. Every
  * refusal is logged with the peer's host and the certificate's subject. Immutable and thread-safe.
  */
-public final class DataspaceTrust {
+public final class DataspaceTrust implements PeerTls {
 
     private final X509ExtendedTrustManager trustManager;
     private final SSLContext sslContext;
@@ -113,6 +116,11 @@ public final class DataspaceTrust {
 
     public SSLContext sslContext() {
         return sslContext;
+    }
+
+    @Override
+    public SSLSocketFactory socketFactory() {
+        return sslContext.getSocketFactory();
     }
 
     /** How many CAs the dataspace bundle added to the system trust. */

@@ -1,5 +1,6 @@
 package io.kakehashi.core.web.tls;
 
+import io.kakehashi.core.spi.tls.PeerTls;
 import okhttp3.ConnectionSpec;
 import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
@@ -29,7 +30,7 @@ import javax.net.ssl.HostnameVerifier;
  * runtime's {@link OkHttpClient} or {@code EdcHttpClient} inherits it. Refusals are logged with the peer's host.
  */
 @Extension(PeerTrustExtension.NAME)
-@Provides(DataspaceTrust.class)
+@Provides({DataspaceTrust.class, PeerTls.class})
 public class PeerTrustExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi peer trust";
@@ -59,6 +60,7 @@ public class PeerTrustExtension implements ServiceExtension {
         trust = DataspaceTrust.create(bundle, monitor)
                 .orElseThrow(failure -> new EdcException("Invalid setting '%s': %s".formatted(TRUSTED_CAS, failure.getFailureDetail())));
         context.registerService(DataspaceTrust.class, trust);
+        context.registerService(PeerTls.class, trust);
         if (bundle != null) {
             monitor.info("TLS: peers' certificates are checked against the JVM's trust store and %d dataspace CA(s) from %s"
                     .formatted(trust.dataspaceCaCount(), bundle));

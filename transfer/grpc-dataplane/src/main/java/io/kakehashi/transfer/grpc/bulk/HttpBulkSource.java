@@ -7,6 +7,9 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * An HTTP resource as bulk content: its size from a HEAD request (-1 when not announced), each open a GET,
  * from an offset with a {@code Range} header; a server that ignores ranges is read from the start and the
@@ -15,21 +18,31 @@ import java.time.Duration;
  * Read with the JDK's blocking {@link HttpURLConnection}: a bulk read is one long sequential body, which it hands
  * from the socket to the caller's array without the asynchronous client's per-buffer hand-offs between threads.
  * Reading 1 GiB over loopback cost about 1.2 CPU seconds with it, 1.8–2.3 with OkHttp and 2.2–3.9 with
- * {@code java.net.http.HttpClient} (file server included, same run; docs/benchmarks.md).
+ * {@code java.net.http.HttpClient} (file server included, same run; docs/benchmarks.md). An {@code https} source is
+ * checked with the socket factory it is given: the connector's peer trust, so a source whose certificate comes from
+ * the dataspace's CA is trusted like a peer.
  */
 public final class HttpBulkSource implements BulkSource {
 
     private final URI uri;
     private final String contentType;
     private final int timeoutMillis;
+    private final SSLSocketFactory tls;
 
+    /** A source whose {@code https} connections trust the JVM's trust store only. */
     public HttpBulkSource(URI uri, String contentType, Duration timeout) {
+        this(uri, contentType, timeout, null);
+    }
+
+    /** A source whose {@code https} connections use the given socket factory (null: the JVM's default). */
+    public HttpBulkSource(URI uri, String contentType, Duration timeout, SSLSocketFactory tls) {
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("not an http(s) address: " + uri);
         }
         this.uri = uri;
         this.contentType = contentType == null ? "application/octet-stream" : contentType;
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.tls = tls;
     }
 
     @Override
@@ -84,6 +97,9 @@ public final class HttpBulkSource implements BulkSource {
 
     private HttpURLConnection open(String method) throws IOException {
         var connection = (HttpURLConnection) uri.toURL().openConnection();
+        if (tls != null && connection instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls);
+        }
         connection.setRequestMethod(method);
         connection.setConnectTimeout(timeoutMillis);
         // between two reads, not for the whole body: a large source takes as long as it takes

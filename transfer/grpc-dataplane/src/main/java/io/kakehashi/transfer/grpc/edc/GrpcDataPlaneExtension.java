@@ -3,6 +3,7 @@ package io.kakehashi.transfer.grpc.edc;
 import io.grpc.ServerCredentials;
 import io.grpc.Status;
 import io.kakehashi.core.spi.participant.OwnParticipant;
+import io.kakehashi.core.spi.tls.PeerTls;
 import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.policy.spi.AgreementStatus;
 import io.kakehashi.transfer.grpc.GrpcChannels;
@@ -187,6 +188,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private EndpointDataReferenceStore edrStore;
     @Inject(required = false)
     private MeterRegistry meterRegistry;
+    @Inject(required = false)
+    private PeerTls peerTls;
 
     private final RecordSources recordSources = new RecordSources();
     private TransferMeters meters;
@@ -237,8 +240,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         executor = Executors.newCachedThreadPool(daemonThreads());
         channels = new GrpcChannels();
         var recordFiles = recordFiles();
-        var flows = new ProviderFlows(dataFlows, recordSources, recordFiles, clock,
-                REPLAY_BYTES);
+        // https sources are trusted like peers: the JVM's trust store plus the dataspace's CAs
+        var flows = new ProviderFlows(dataFlows, recordSources, recordFiles, clock, REPLAY_BYTES,
+                peerTls == null ? null : peerTls.socketFactory());
         var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
         var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);
         // after a restart a PUSH transfer's sink is known only from its process: the loaders find it there

@@ -13,6 +13,7 @@ import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.spi.types.domain.transfer.FlowType;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -38,15 +39,23 @@ public final class ProviderFlows {
     private final RecordFiles recordFiles;
     private final Clock clock;
     private final long replayBytes;
+    private final SSLSocketFactory sourceTls;
     private final Map<String, RecordStream> streams = new ConcurrentHashMap<>();
 
     public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, Clock clock,
                          long replayBytes) {
+        this(store, recordSources, recordFiles, clock, replayBytes, null);
+    }
+
+    /** As above, with the socket factory that {@code https} sources are read with (null: the JVM's default trust). */
+    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, Clock clock,
+                         long replayBytes, SSLSocketFactory sourceTls) {
         this.store = store;
         this.recordSources = recordSources;
         this.recordFiles = recordFiles;
         this.clock = clock;
         this.replayBytes = replayBytes;
+        this.sourceTls = sourceTls;
     }
 
     /** The bulk source of a started PULL flow (the loader of the provider's bulk registry). */
@@ -72,7 +81,7 @@ public final class ProviderFlows {
             }
             try {
                 return Result.success(new HttpBulkSource(URI.create(baseUrl), source.getStringProperty("contentType"),
-                        Duration.ofSeconds(30)));
+                        Duration.ofSeconds(30), sourceTls));
             } catch (IllegalArgumentException e) {
                 return Result.failure("the HttpData source's baseUrl is not an http(s) address: " + e.getMessage());
             }

@@ -1,17 +1,27 @@
 package io.kakehashi.transfer.grpc.bulk;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.kakehashi.testfixtures.TestDataspaceCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,6 +129,40 @@ class HttpBulkSourceTest {
         // the next open still works (the half-read connection was dropped, not reused)
         try (var again = source("/ranged").openAt(299_000)) {
             assertThat(again.readAllBytes()).hasSize(1000);
+        }
+    }
+
+    @Test
+    void openAt_whenAnHttpsSourceHasADataspaceCertificate_shouldTrustItOnlyWithTheConnectorsTrust(@TempDir Path dir) throws Exception {
+        var ca = TestDataspaceCa.create("Bulk source test CA");
+        var password = "source-keystore".toCharArray();
+        var keystore = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(ca.writeServerKeystore(dir.resolve("source.p12"), password, "127.0.0.1"))) {
+            keystore.load(in, password);
+        }
+        var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(keystore, password);
+        var serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(keys.getKeyManagers(), null, null);
+        var https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        https.createContext("/data", exchange -> {
+            exchange.sendResponseHeaders(200, CONTENT.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(CONTENT);
+            }
+        });
+        https.start();
+        try {
+            var uri = URI.create("https://127.0.0.1:%d/data".formatted(https.getAddress().getPort()));
+
+            assertThatThrownBy(() -> new HttpBulkSource(uri, null, Duration.ofSeconds(5)).openAt(0).close())
+                    .as("the JVM's trust store alone does not know the dataspace CA").isInstanceOf(SSLHandshakeException.class);
+            try (var in = new HttpBulkSource(uri, null, Duration.ofSeconds(5), ca.clientContext().getSocketFactory()).openAt(0)) {
+                assertThat(in.readAllBytes()).isEqualTo(CONTENT);
+            }
+        } finally {
+            https.stop(0);
         }
     }
 
