@@ -1,5 +1,6 @@
 package io.kakehashi.core.security;
 
+import io.kakehashi.core.persistence.LeasedAfresh;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 /**
  * EDC's contract-negotiation store with each negotiation's error detail redacted ({@link SecretRedactor}) as it is
  * saved, on the negotiation itself, so neither the store nor the termination message sent from it holds a secret.
+ * Leases hand out the entity as stored once the lease is held ({@link LeasedAfresh}).
  * Thread-safe when the wrapped store is.
  */
 public class RedactingContractNegotiationStore implements ContractNegotiationStore {
@@ -66,11 +68,11 @@ public class RedactingContractNegotiationStore implements ContractNegotiationSto
 
     @Override
     public List<ContractNegotiation> nextNotLeased(int max, Criterion... criteria) {
-        return delegate.nextNotLeased(max, criteria);
+        return LeasedAfresh.nextNotLeased(delegate, max, criteria);
     }
 
     @Override
     public StoreResult<ContractNegotiation> findByIdAndLease(String id) {
-        return delegate.findByIdAndLease(id);
+        return LeasedAfresh.findByIdAndLease(delegate, id);
     }
 }

@@ -1,5 +1,6 @@
 package io.kakehashi.core.security;
 
+import io.kakehashi.core.persistence.LeasedAfresh;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
 import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
 import org.eclipse.edc.spi.query.Criterion;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * EDC's data-flow store with each flow's error detail redacted ({@link SecretRedactor}) as it is saved, on the flow
- * itself, before the data plane reports it to the control plane. Thread-safe when the wrapped store is.
+ * itself, before the data plane reports it to the control plane. Leases hand out the entity as stored once the lease is held ({@link LeasedAfresh}).
+ * Thread-safe when the wrapped store is.
  */
 public class RedactingDataPlaneStore implements DataPlaneStore {
 
@@ -34,11 +36,11 @@ public class RedactingDataPlaneStore implements DataPlaneStore {
 
     @Override
     public List<DataFlow> nextNotLeased(int max, Criterion... criteria) {
-        return delegate.nextNotLeased(max, criteria);
+        return LeasedAfresh.nextNotLeased(delegate, max, criteria);
     }
 
     @Override
     public StoreResult<DataFlow> findByIdAndLease(String id) {
-        return delegate.findByIdAndLease(id);
+        return LeasedAfresh.findByIdAndLease(delegate, id);
     }
 }

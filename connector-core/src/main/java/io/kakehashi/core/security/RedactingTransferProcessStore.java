@@ -1,5 +1,6 @@
 package io.kakehashi.core.security;
 
+import io.kakehashi.core.persistence.LeasedAfresh;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
@@ -13,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * EDC's transfer-process store with each process's error detail redacted ({@link SecretRedactor}) as it is saved, on
  * the process itself: the store never holds a secret, and neither does the {@code TransferTerminationMessage} the
- * state machine builds from that process's error detail for the peer. Thread-safe when the wrapped store is.
+ * state machine builds from that process's error detail for the peer. Leases hand out the entity as stored once the lease is held ({@link LeasedAfresh}).
+ * Thread-safe when the wrapped store is.
  */
 public class RedactingTransferProcessStore implements TransferProcessStore {
 
@@ -60,11 +62,11 @@ public class RedactingTransferProcessStore implements TransferProcessStore {
 
     @Override
     public List<TransferProcess> nextNotLeased(int max, Criterion... criteria) {
-        return delegate.nextNotLeased(max, criteria);
+        return LeasedAfresh.nextNotLeased(delegate, max, criteria);
     }
 
     @Override
     public StoreResult<TransferProcess> findByIdAndLease(String id) {
-        return delegate.findByIdAndLease(id);
+        return LeasedAfresh.findByIdAndLease(delegate, id);
     }
 }

@@ -1,0 +1,55 @@
+package io.kakehashi.core.persistence;
+
+import org.eclipse.edc.spi.entity.StatefulEntity;
+import org.eclipse.edc.spi.persistence.StateEntityStore;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.result.StoreResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Leases that hand out what is stored once the lease is held, not what was read before it. EDC 0.15.1's SQL stores
+ * read an entity and then acquire its lease; when another transaction holds that lease, the acquisition waits until
+ * it commits, and the entity read before is returned although the other transaction changed it. Its caller then
+ * saves the stale copy over the change: a negotiation terminated through the management API went back to VERIFIED,
+ * took the provider's finalization and ended FINALIZED on both sides (issue 14's crash suite, once in 20 rounds).
+ * Once the lease is held nobody else can change the entity, so one read after it is the truth.
+ */
+public final class LeasedAfresh {
+
+    private LeasedAfresh() {
+    }
+
+    /** The entity leased, as stored once the lease is held. */
+    public static <T extends StatefulEntity<T>> StoreResult<T> findByIdAndLease(StateEntityStore<T> store, String id) {
+        var leased = store.findByIdAndLease(id);
+        if (leased.failed()) {
+            return leased;
+        }
+        var fresh = store.findById(id);
+        return fresh == null ? leased : StoreResult.success(fresh);
+    }
+
+    /**
+     * The entities leased for a state machine, each as stored once its lease is held. One whose state changed between
+     * the read and the lease is let go (saved as stored, which changes nothing and ends the lease) and left out: it no
+     * longer matches what the state machine asked for, and it will be found again in its new state.
+     */
+    public static <T extends StatefulEntity<T>> List<T> nextNotLeased(StateEntityStore<T> store, int max, Criterion... criteria) {
+        var leased = store.nextNotLeased(max, criteria);
+        var current = new ArrayList<T>(leased.size());
+        for (var entity : leased) {
+            var fresh = store.findById(entity.getId());
+            if (fresh == null) {
+                continue;
+            }
+            if (fresh.getState() == entity.getState() && fresh.getStateCount() == entity.getStateCount()) {
+                current.add(fresh);
+            } else {
+                store.save(fresh);
+            }
+        }
+        return current;
+    }
+}
