@@ -11,7 +11,7 @@ import org.eclipse.edc.spi.system.configuration.Config;
 public final class ApiAuthRule {
 
     static final String TOKEN_BASED = "tokenbased";
-    static final int MINIMUM_KEY_LENGTH = 16;
+    public static final int MINIMUM_KEY_LENGTH = 16;
 
     private ApiAuthRule() {
     }

@@ -1,7 +1,7 @@
 package io.kakehashi.core.metrics;
 
 import io.kakehashi.core.api.ApiAuthRule;
-import io.kakehashi.core.api.TokenBasedAuthenticationExtension;
+import io.kakehashi.core.api.OwnContextKey;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.configuration.Config;
@@ -21,8 +21,7 @@ public final class MetricsApiKey {
     public static final String TYPE_KEY = ApiAuthRule.typeKey(CONTEXT);
     public static final String KEY = ApiAuthRule.apiKey(CONTEXT);
     public static final String KEY_ALIAS = ApiAuthRule.apiKeyAlias(CONTEXT);
-    public static final String ENVIRONMENT_VARIABLE = "WEB_HTTP_METRICS_AUTH_KEY";
-    private static final int MINIMUM_KEY_LENGTH = 16;
+    public static final String ENVIRONMENT_VARIABLE = OwnContextKey.environmentVariable(CONTEXT);
 
     private final String value;
 
@@ -31,45 +30,14 @@ public final class MetricsApiKey {
     }
 
     /**
-     * The configured key, an empty optional when none is configured (the endpoint is then not served), or a failure
-     * that names the wrong setting and never contains a key.
+     * The configured key ({@link OwnContextKey}), an empty optional when none is configured (the endpoint is then not
+     * served), or a failure that names the wrong setting and never contains a key.
      *
      * @param environment reads an environment variable ({@code System::getenv} outside tests)
      */
     public static Result<Optional<MetricsApiKey>> resolve(Config config, Vault vault, UnaryOperator<String> environment) {
-        var type = config.getString(TYPE_KEY, null);
-        if (!isBlank(type) && !TokenBasedAuthenticationExtension.TYPE.equals(type.trim())) {
-            return Result.failure("Invalid setting '%s': the metrics endpoint is authenticated with '%s' only (its key through %s or '%s')"
-                    .formatted(TYPE_KEY, TokenBasedAuthenticationExtension.TYPE, ENVIRONMENT_VARIABLE, KEY_ALIAS));
-        }
-        for (var other : new String[]{ "management", "auditor", "control" }) {
-            var distinct = ApiAuthRule.distinctKeys(config, CONTEXT, other);
-            if (distinct.failed()) {
-                return Result.failure(distinct.getFailureDetail());
-            }
-        }
-        var alias = config.getString(KEY_ALIAS, null);
-        if (!isBlank(alias)) {
-            var secret = vault.resolveSecret(alias.trim());
-            if (isBlank(secret)) {
-                return Result.failure("Invalid setting '%s': the vault holds no key under that alias".formatted(KEY_ALIAS));
-            }
-            return longEnough(secret, KEY_ALIAS);
-        }
-        var inline = config.getString(KEY, null);
-        if (!isBlank(inline)) {
-            // EDC merges the environment into its configuration; a value that is not the environment's came from a file
-            if (!inline.equals(environment.apply(ENVIRONMENT_VARIABLE))) {
-                return Result.failure("Invalid setting '%s': give the metrics key through the environment (%s) or the vault ('%s'), never in a settings file"
-                        .formatted(KEY, ENVIRONMENT_VARIABLE, KEY_ALIAS));
-            }
-            return longEnough(inline, KEY);
-        }
-        if (!isBlank(type)) {
-            return Result.failure("Missing setting '%s' (or '%s'): with '%s' set, the metrics key must be given"
-                    .formatted(KEY, KEY_ALIAS, TYPE_KEY));
-        }
-        return Result.success(Optional.empty());
+        return OwnContextKey.configured(config, vault, environment, CONTEXT, "the metrics endpoint", "management", "auditor", "control")
+                .map(configured -> configured.map(MetricsApiKey::new));
     }
 
     /** The key; never to be logged or put in a message. */
@@ -80,16 +48,5 @@ public final class MetricsApiKey {
     @Override
     public String toString() {
         return "MetricsApiKey[configured]";
-    }
-
-    private static Result<Optional<MetricsApiKey>> longEnough(String key, String setting) {
-        if (key.trim().length() < MINIMUM_KEY_LENGTH) {
-            return Result.failure("Invalid setting '%s': the metrics key must be at least %d characters".formatted(setting, MINIMUM_KEY_LENGTH));
-        }
-        return Result.success(Optional.of(new MetricsApiKey(key)));
-    }
-
-    private static boolean isBlank(String value) {
-        return value == null || value.isBlank();
     }
 }
