@@ -46,10 +46,16 @@ public class PostgresPersistenceExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi persistence";
     public static final String URL_KEY = "edc.datasource.default.url";
     public static final String SCHEMA_CREATE_KEY = "kakehashi.persistence.schema.create";
+    public static final String REPLICA_ID_KEY = "kakehashi.replica.id";
 
     @Setting(key = URL_KEY, required = false,
             description = "JDBC URL of the PostgreSQL database. When set, every store is PostgreSQL; when absent, state is kept in memory")
     private String url;
+
+    @Setting(key = REPLICA_ID_KEY, required = false,
+            description = "This process's name among the replicas sharing the database, the same across its restarts and unique per replica: "
+                    + "at start it releases the leases its previous run held (EDC's runtime id is new at every start)")
+    private String replicaId;
 
     @Setting(key = SCHEMA_CREATE_KEY, defaultValue = "true",
             description = "Create the tables (if they do not exist) at start. Turn off when a migration tool owns the schema")
@@ -108,12 +114,15 @@ public class PostgresPersistenceExtension implements ServiceExtension {
                     .create(PostgresStores.SCHEMA_RESOURCES)
                     .orElseThrow(failure -> new EdcException("Cannot create the PostgreSQL schema: " + failure.getFailureDetail()));
         }
-        if (postgres) {
+        if (postgres && (replicaId == null || replicaId.isBlank())) {
+            monitor.info("Persistence: '%s' is not set, so a restarted connector waits up to 60 s for the leases its previous run held"
+                    .formatted(REPLICA_ID_KEY));
+        } else if (postgres) {
             // before any state machine starts, and before EDC's one restart of interrupted PUSH flows
-            var released = new PredecessorLeases(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext, queryExecutor)
-                    .release(runtimeId);
+            var released = new PredecessorLeases(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext, queryExecutor, clock)
+                    .release(replicaId.trim(), runtimeId);
             if (released > 0) {
-                monitor.info("Persistence: released %d lease(s) left by an earlier run of runtime '%s'".formatted(released, runtimeId));
+                monitor.info("Persistence: released %d lease(s) left by the previous run of replica '%s'".formatted(released, replicaId.trim()));
             }
         }
     }

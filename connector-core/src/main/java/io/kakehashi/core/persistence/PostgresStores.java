@@ -70,7 +70,8 @@ final class PostgresStores {
             "edr-index-schema.sql",
             "jti-validation-schema.sql",
             "dataplane-schema.sql",
-            "accesstoken-data-schema.sql");
+            "accesstoken-data-schema.sql",
+            "replica-run-schema.sql");
 
     private final DataSourceRegistry registry;
     private final String dataSource;

@@ -26,22 +26,23 @@ import static org.eclipse.edc.connector.dataplane.spi.DataFlowStates.STARTED;
 import static org.eclipse.edc.spi.persistence.StateEntityStore.hasState;
 
 /**
- * A data flow leased by a run that was then killed, against the tests' PostgreSQL in a schema of its own: EDC's own
- * store keeps it from a restarted process of the same runtime id until the lease expires; released, it is workable
- * at once, while another replica's lease stays.
+ * A data flow leased by a run that was then killed, against the tests' PostgreSQL in a schema of its own. EDC 0.15.1
+ * gives every start a new runtime id, so its own store keeps the flow from the restarted process until the lease
+ * expires; the replica's previous run is known from {@code kakehashi_replica_run}, its leases released at start,
+ * and the flow is workable at once, while another replica's lease stays.
  */
 @PostgresqlIntegrationTest
 class PredecessorLeasesTest {
 
     private static final String SCHEMA = "predecessor_leases_test";
-    private static final String RUNTIME = "provider-1";
+    private static final String REPLICA = "provider-1";
 
     private final PostgresTestServer postgres = PostgresTestServer.get();
     private final String database = postgres.testDatabase();
     private final LocalTransactionContext trx = new LocalTransactionContext(new Monitor() { });
     private final LocalDataSourceRegistry registry = new LocalDataSourceRegistry(trx);
     private final SqlQueryExecutor executor = new SqlQueryExecutor();
-    private final PredecessorLeases leases = new PredecessorLeases(registry, "default", trx, executor);
+    private final PredecessorLeases leases = new PredecessorLeases(registry, "default", trx, executor, Clock.systemUTC());
 
     @BeforeEach
     void emptySchema() {
@@ -50,34 +51,38 @@ class PredecessorLeasesTest {
     }
 
     @Test
-    void release_whenAKilledRunOfThisRuntimeLeasedAFlow_shouldMakeTheFlowWorkableAtOnce() {
+    void release_whenTheKilledRunOfThisReplicaLeasedAFlow_shouldMakeTheFlowWorkableAtOnce() {
         createSchema();
-        var killedRun = store(RUNTIME);
+        assertThat(leases.release(REPLICA, "run-1")).as("the first run has no predecessor").isZero();
+        var killedRun = store("run-1");
         var flow = startedPushFlow();
         killedRun.save(flow);
         assertThat(killedRun.nextNotLeased(5, hasState(STARTED.code()))).hasSize(1); // leased, never saved back: killed
 
-        var restarted = store(RUNTIME);
+        var restarted = store("run-2");
         assertThat(restarted.nextNotLeased(5, hasState(STARTED.code()))).as("EDC alone: blocked until the lease expires").isEmpty();
 
-        assertThat(leases.release(RUNTIME)).isEqualTo(1);
+        assertThat(leases.release(REPLICA, "run-2")).isEqualTo(1);
         assertThat(restarted.nextNotLeased(5, hasState(STARTED.code()))).extracting(DataFlow::getId).containsExactly(flow.getId());
     }
 
     @Test
-    void release_shouldLeaveTheLeasesOfOtherReplicas() {
+    void release_shouldLeaveTheLeasesOfOtherReplicasAndOfItsOwnRun() {
         createSchema();
-        var otherReplica = store("provider-2");
+        leases.release("provider-2", "other-run");
+        leases.release(REPLICA, "run-1");
+        var otherReplica = store("other-run");
         otherReplica.save(startedPushFlow());
         assertThat(otherReplica.nextNotLeased(5, hasState(STARTED.code()))).hasSize(1);
 
-        assertThat(leases.release(RUNTIME)).isZero();
-        assertThat(store(RUNTIME).nextNotLeased(5, hasState(STARTED.code()))).isEmpty();
+        assertThat(leases.release(REPLICA, "run-2")).isZero();
+        assertThat(leases.release(REPLICA, "run-2")).as("asked again by the same run").isZero();
+        assertThat(store("run-2").nextNotLeased(5, hasState(STARTED.code()))).isEmpty();
     }
 
     @Test
     void release_whenTheSchemaHasNoLeaseTable_shouldReleaseNothing() {
-        assertThat(leases.release(RUNTIME)).isZero();
+        assertThat(leases.release(REPLICA, "run-1")).isZero();
     }
 
     private void createSchema() {
@@ -97,7 +102,7 @@ class PredecessorLeasesTest {
                 .source(DataAddress.Builder.newInstance().type("HttpData").property("baseUrl", "http://127.0.0.1:1/data").build())
                 .destination(DataAddress.Builder.newInstance().type("GrpcStream").build())
                 .transferType(new TransferType("GrpcStream", FlowType.PUSH))
-                .runtimeId(RUNTIME)
+                .runtimeId("run-1")
                 .state(STARTED.code())
                 .properties(Map.of())
                 .build();

@@ -43,7 +43,7 @@ class SchemaCreatorTest {
         assertThat(creator.create(PostgresStores.SCHEMA_RESOURCES).succeeded()).isTrue();
 
         assertThat(tables()).contains("edc_asset", "edc_contract_definitions", "edc_policydefinitions", "edc_contract_negotiation",
-                "edc_contract_agreement", "edc_transfer_process", "edc_data_plane", "edc_lease", "edc_edr_entry", "edc_jti_validation");
+                "edc_contract_agreement", "edc_transfer_process", "edc_data_plane", "edc_lease", "edc_edr_entry", "edc_jti_validation", "kakehashi_replica_run");
     }
 
     @Test

@@ -271,8 +271,8 @@ public final class ConnectorSettings {
         var p = new LinkedHashMap<String, String>();
         p.put("edc.participant.id", did);
         p.put("edc.component.id", name);
-        // one replica, restarted under the same name: it takes up the leases its previous process held
-        p.put("edc.runtime.id", name + "-1");
+        // one replica, restarted under the same name: it releases the leases its previous process held
+        p.put("kakehashi.replica.id", name + "-1");
         p.put("kakehashi.identity.did", did);
         p.put("web.http.identity.port", String.valueOf(identityPort));
         p.put("web.http.identity.path", "/identity");

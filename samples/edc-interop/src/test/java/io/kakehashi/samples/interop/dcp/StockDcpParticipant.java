@@ -94,7 +94,6 @@ public final class StockDcpParticipant implements AutoCloseable {
         var settings = identityHubSettings;
         settings.properties().keySet().forEach(settings::without);
         settings.with("edc.component.id", settings.name())
-                .with("edc.runtime.id", settings.name() + "-1")
                 .with("edc.participant.id", did)
                 .with("web.http.port", String.valueOf(Ports.freePort())).with("web.http.path", "/api")
                 .with("web.http.identity.port", String.valueOf(identityPort)).with("web.http.identity.path", "/api/identity")
