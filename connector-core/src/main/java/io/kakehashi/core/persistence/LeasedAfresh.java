@@ -3,8 +3,10 @@ package io.kakehashi.core.persistence;
 import org.eclipse.edc.spi.entity.StatefulEntity;
 import org.eclipse.edc.spi.persistence.StateEntityStore;
 import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.result.StoreFailure;
 import org.eclipse.edc.spi.result.StoreResult;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +20,36 @@ import java.util.List;
  */
 public final class LeasedAfresh {
 
+    /** Pause between two attempts at a lease another part of the connector holds. */
+    static final Duration PAUSE = Duration.ofMillis(20);
+
     private LeasedAfresh() {
     }
 
     /** The entity leased, as stored once the lease is held. */
     public static <T extends StatefulEntity<T>> StoreResult<T> findByIdAndLease(StateEntityStore<T> store, String id) {
+        return findByIdAndLease(store, id, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #findByIdAndLease(StateEntityStore, String)}, waiting up to {@code patience} while another part of
+     * this connector holds the lease for a moment. EDC 0.15.1's data plane needs it: when a transfer ends it takes the
+     * flow's lease once to record the end, and drops the end for good if the lease is held at that instant — by its
+     * own state machine, which leases every running flow twice a second to renew it. The flow then stays STARTED on
+     * both sides although every byte arrived (issue 14's crash suite: a PUSH resumed after a provider restart).
+     */
+    public static <T extends StatefulEntity<T>> StoreResult<T> findByIdAndLease(StateEntityStore<T> store, String id, Duration patience) {
+        var deadline = System.nanoTime() + patience.toNanos();
         var leased = store.findByIdAndLease(id);
+        while (leased.failed() && leased.reason() == StoreFailure.Reason.ALREADY_LEASED && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return leased;
+            }
+            leased = store.findByIdAndLease(id);
+        }
         if (leased.failed()) {
             return leased;
         }

@@ -6,6 +6,7 @@ import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.result.StoreResult;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,6 +15,9 @@ import java.util.List;
  * Thread-safe when the wrapped store is.
  */
 public class RedactingDataPlaneStore implements DataPlaneStore {
+
+    /** How long a lease taken by id waits for this connector's own state machine to let go (see {@link LeasedAfresh}). */
+    static final Duration LEASE_PATIENCE = Duration.ofSeconds(2);
 
     private final DataPlaneStore delegate;
     private final SecretRedactor redactor;
@@ -41,6 +45,6 @@ public class RedactingDataPlaneStore implements DataPlaneStore {
 
     @Override
     public StoreResult<DataFlow> findByIdAndLease(String id) {
-        return LeasedAfresh.findByIdAndLease(delegate, id);
+        return LeasedAfresh.findByIdAndLease(delegate, id, LEASE_PATIENCE);
     }
 }

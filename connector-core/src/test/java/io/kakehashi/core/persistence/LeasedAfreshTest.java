@@ -11,6 +11,7 @@ import org.eclipse.edc.json.JacksonTypeManager;
 import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.StoreFailure;
 import org.eclipse.edc.spi.result.StoreResult;
 import org.eclipse.edc.sql.SqlQueryExecutor;
 import org.eclipse.edc.sql.lease.BaseSqlLeaseStatements;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -36,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.AGREED;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.TERMINATING;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.VERIFIED;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.VERIFYING;
 import static org.eclipse.edc.spi.persistence.StateEntityStore.hasState;
 
 /**
@@ -119,6 +122,35 @@ class LeasedAfreshTest {
 
         assertThat(leased).extracting(ContractNegotiation::getId).containsExactly(negotiation.getId());
         assertThat(store.findByIdAndLease(negotiation.getId()).failed()).as("still leased to the caller").isTrue();
+    }
+
+    @Test
+    void findByIdAndLease_whenTheLeaseIsLetGoWithinThePatience_shouldWaitForIt() throws Exception {
+        var negotiation = saved(AGREED);
+        var heldByTheStateMachine = store.nextNotLeased(5, hasState(AGREED.code())).get(0);
+        assertThat(LeasedAfresh.findByIdAndLease(store, negotiation.getId()).reason()).as("no patience")
+                .isEqualTo(StoreFailure.Reason.ALREADY_LEASED);
+
+        var letGo = threads.submit(() -> {
+            Thread.sleep(200);
+            heldByTheStateMachine.transitionVerifying();
+            return store.save(heldByTheStateMachine);
+        });
+        var leased = LeasedAfresh.findByIdAndLease(store, negotiation.getId(), Duration.ofSeconds(5));
+
+        assertThat(letGo.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+        assertThat(leased.succeeded()).isTrue();
+        assertThat(ContractNegotiationStates.from(leased.getContent().getState())).as("what the holder saved").isEqualTo(VERIFYING);
+    }
+
+    @Test
+    void findByIdAndLease_whenTheLeaseOutlastsThePatience_shouldSayItIsLeased() {
+        var negotiation = saved(AGREED);
+        assertThat(store.nextNotLeased(5, hasState(AGREED.code()))).hasSize(1);
+
+        var leased = LeasedAfresh.findByIdAndLease(store, negotiation.getId(), Duration.ofMillis(100));
+
+        assertThat(leased.reason()).isEqualTo(StoreFailure.Reason.ALREADY_LEASED);
     }
 
     /**
