@@ -17,27 +17,21 @@ import java.util.List;
  * The connectors this module runs, each as its own JVM, and the class path each one runs on.
  * <ul>
  *     <li>{@link #KAKEHASHI}: the production launcher jar as built, with its DCP identity (did:web and credentials).</li>
- *     <li>{@link #KAKEHASHI_MOCK_IDENTITY}: the same jar plus EDC's {@code iam-mock}, whose identity service replaces
- *     Kakehashi's default one. Stock EDC can neither make nor check Kakehashi's tokens, so this is the Kakehashi side
- *     of the interoperability test.</li>
  *     <li>{@link #STOCK_EDC}: EDC 0.15.1 as published on Maven Central (control-plane and data-plane base BOMs,
- *     {@code iam-mock}), unmodified; only configured.</li>
+ *     {@code iam-mock}), unmodified; only configured. The benchmarks' stock pair, which talks only to itself; with
+ *     Kakehashi, stock EDC runs as a DCP participant ({@link io.kakehashi.samples.interop.dcp.StockDcpParticipant}).</li>
  * </ul>
- * The build writes the stock class path and the {@code iam-mock} jar's path to files and names them in the system
- * properties {@value #STOCK_EDC_CLASSPATH_PROPERTY} and {@value #IAM_MOCK_CLASSPATH_PROPERTY}.
+ * The build writes the stock class path to a file and names it in the system property
+ * {@value #STOCK_EDC_CLASSPATH_PROPERTY}.
  * <p>
  * Thread-safe.
  */
 public enum ConnectorKind {
 
     KAKEHASHI("Kakehashi (launcher jar, DCP identity)"),
-    KAKEHASHI_MOCK_IDENTITY("Kakehashi (launcher jar + EDC iam-mock)"),
     STOCK_EDC("stock EDC 0.15.1 (Maven Central base BOMs + iam-mock)");
 
-    /** A trust anchor nobody serves, for runtimes whose identity is EDC's iam-mock. */
-    static final String UNUSED_AUTHORITY = "did:web:127.0.0.1%3A9:no-authority";
     public static final String STOCK_EDC_CLASSPATH_PROPERTY = "kakehashi.interop.stock-edc.classpath";
-    public static final String IAM_MOCK_CLASSPATH_PROPERTY = "kakehashi.interop.iam-mock.classpath";
     /** The stock runtime's test harness: the extension that keeps it on loopback, and its registration. */
     public static final String STOCK_EDC_HARNESS_PROPERTY = "kakehashi.interop.stock-edc.harness";
 
@@ -55,12 +49,6 @@ public enum ConnectorKind {
     public List<Path> classPath() {
         return switch (this) {
             case KAKEHASHI -> List.of(ConnectorProcess.launcherJar());
-            case KAKEHASHI_MOCK_IDENTITY -> {
-                var jars = new ArrayList<Path>();
-                jars.add(ConnectorProcess.launcherJar());
-                jars.addAll(classPathFile(IAM_MOCK_CLASSPATH_PROPERTY));
-                yield List.copyOf(jars);
-            }
             case STOCK_EDC -> {
                 var entries = new ArrayList<Path>(classPathFile(STOCK_EDC_CLASSPATH_PROPERTY));
                 entries.addAll(pathList(STOCK_EDC_HARNESS_PROPERTY, System.getProperty(STOCK_EDC_HARNESS_PROPERTY)));
@@ -75,10 +63,6 @@ public enum ConnectorKind {
     public ConnectorProcess start(ConnectorSettings settings, Duration timeout) {
         if (this == STOCK_EDC) {
             settings.withoutKakehashiContexts();
-        }
-        if (this == KAKEHASHI_MOCK_IDENTITY) {
-            // EDC's iam-mock replaces the DCP identity; the DID extensions still start and want one trust anchor
-            settings.trustIssuer("unused", UNUSED_AUTHORITY);
         }
         return ConnectorProcess.start(classPath(), settings, timeout);
     }

@@ -33,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 /**
  * A Kakehashi connector and a stock EDC 0.15.1 DCP participant (control plane + IdentityHub, {@link StockDcpParticipant})
  * with real identity on both sides, no {@code iam-mock} anywhere: both hold VC 1.1 credentials from one dataspace
- * authority made with the issuer tool and trust it. Each direction fetches the catalog, negotiates under a
- * membership-constrained policy and has about 1 MiB pushed (HttpData-PUSH), checked by SHA-256.
+ * authority made with the issuer tool and trust it ({@link DcpMembers}). Each direction fetches the catalog, negotiates
+ * under a membership-constrained policy and has about 1 MiB pushed (HttpData-PUSH), checked by SHA-256, and negotiates
+ * an offer under an open policy.
  */
 @DisplayName("Kakehashi and a stock EDC 0.15.1 DCP participant with IdentityHub interoperate with real identity")
 @Tag("interop")
@@ -68,41 +69,24 @@ class StockDcpInteropTest {
         sink = HttpSink.receiveInto(run.resolve("sink"));
         authority = DataspaceAuthority.start(run.resolve("authority"), "authority", new PrintStream(Files.newOutputStream(run.resolve("authority.log")), true));
 
-        var kakehashiSettings = new ConnectorSettings("kakehashi-connector", run.resolve("kakehashi-connector"))
-                .with("edc.hostname", "127.0.0.1")
-                .trustIssuer("authority", authority.did())
-                .with("kakehashi.identity.dcp.credential-types", String.join(",", StockDcpParticipant.CREDENTIAL_TYPES));
+        var kakehashiSettings = new ConnectorSettings("kakehashi-connector", run.resolve("kakehashi-connector")).with("edc.hostname", "127.0.0.1");
         // stock EDC 0.15.1 verifies VC 1.1 JWT credentials only (README): both sides hold them
-        kakehashiMembership = authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("membership.jwt"),
-                "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");
-        authority.issueTo(kakehashiSettings.participantId(), kakehashiSettings.credentialsDirectory().resolve("legal-entity.jwt"),
-                "--type", "legal-entity", "--legal-name", "Kakehashi Machine Works", "--country", "JP", "--registry-id", "JCN:1180301018771",
-                "--format", "vc11");
+        kakehashiMembership = DcpMembers.kakehashi(kakehashiSettings, "authority", authority, DATASPACE,
+                new DcpMembers.LegalEntity("Kakehashi Machine Works", "JP", "JCN:1180301018771"));
         var kakehashiStart = CompletableFuture.supplyAsync(() -> ConnectorKind.KAKEHASHI.start(kakehashiSettings, START_TIMEOUT));
 
         // an outsider: a Kakehashi connector whose credentials come from an authority nobody else trusts, and which
         // trusts only that authority
         rogueAuthority = DataspaceAuthority.start(run.resolve("rogue-authority"), "rogue", new PrintStream(Files.newOutputStream(run.resolve("rogue-authority.log")), true));
-        var outsiderSettings = new ConnectorSettings("kakehashi-outsider", run.resolve("kakehashi-outsider"))
-                .with("edc.hostname", "127.0.0.1")
-                .trustIssuer("rogue", rogueAuthority.did())
-                .with("kakehashi.identity.dcp.credential-types", String.join(",", StockDcpParticipant.CREDENTIAL_TYPES));
-        rogueAuthority.issueTo(outsiderSettings.participantId(), outsiderSettings.credentialsDirectory().resolve("membership.jwt"),
-                "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");
-        rogueAuthority.issueTo(outsiderSettings.participantId(), outsiderSettings.credentialsDirectory().resolve("legal-entity.jwt"),
-                "--type", "legal-entity", "--legal-name", "Outsider KK", "--country", "JP", "--registry-id", "JCN:7010401012347",
-                "--format", "vc11");
+        var outsiderSettings = new ConnectorSettings("kakehashi-outsider", run.resolve("kakehashi-outsider")).with("edc.hostname", "127.0.0.1");
+        DcpMembers.kakehashi(outsiderSettings, "rogue", rogueAuthority, DATASPACE, new DcpMembers.LegalEntity("Outsider KK", "JP", "JCN:7010401012347"));
         var outsiderStart = CompletableFuture.supplyAsync(() -> ConnectorKind.KAKEHASHI.start(outsiderSettings, START_TIMEOUT));
 
         stock = new StockDcpParticipant("stock", run);
         try {
             stock.startIdentityHub(START_TIMEOUT);
-            stockMembership = authority.issueTo(stock.did(), run.resolve("stock-membership.jwt"),
-                    "--type", "membership", "--dataspace", DATASPACE, "--format", "vc11");
-            stock.storeCredential(stockMembership);
-            stock.storeCredential(authority.issueTo(stock.did(), run.resolve("stock-legal-entity.jwt"),
-                    "--type", "legal-entity", "--legal-name", "Stock Anlagenbau GmbH", "--country", "DE", "--registry-id", "LEI:5493001KJTIIGC8Y1R12",
-                    "--format", "vc11"));
+            stockMembership = DcpMembers.stock(stock, run, authority, DATASPACE,
+                    new DcpMembers.LegalEntity("Stock Anlagenbau GmbH", "DE", "LEI:5493001KJTIIGC8Y1R12"));
             stock.startConnector(authority.did(), START_TIMEOUT);
             kakehashi = kakehashiStart.join();
             outsider = outsiderStart.join();
@@ -129,17 +113,22 @@ class StockDcpInteropTest {
     @Test
     @DisplayName("stock DCP consumer gets Kakehashi provider's catalog, negotiates under a membership constraint and receives the pushed bytes")
     void kakehashiProvider_whenStockDcpConsumerNegotiatesAndTransfers_shouldReceiveIdenticalBytes() throws IOException {
-        var policy = kakehashi.management().createPolicy("members-only",
-                ManagementClient.constraint("https://w3id.org/kakehashi/policy/membership", "eq", DATASPACE));
-        exchange(kakehashi, stock.connector(), "kakehashi-machine-log", policy, 1);
+        exchange(kakehashi, stock.connector(), "kakehashi-machine-log", DcpMembers.membersOnlyPolicy(kakehashi.management(), DATASPACE), 1);
     }
 
     @Test
     @DisplayName("Kakehashi consumer gets stock DCP provider's catalog, negotiates under a membership constraint and receives the pushed bytes")
     void stockDcpProvider_whenKakehashiConsumerNegotiatesAndTransfers_shouldReceiveIdenticalBytes() throws IOException {
-        var policy = stock.connector().management().createPolicy("members-only",
-                ManagementClient.constraint("https://w3id.org/kakehashi/policy/membership", "eq", DATASPACE));
-        exchange(stock.connector(), kakehashi, "stock-machine-log", policy, 2);
+        exchange(stock.connector(), kakehashi, "stock-machine-log", DcpMembers.membersOnlyPolicy(stock.connector().management(), DATASPACE), 2);
+    }
+
+    @Test
+    @DisplayName("an offer under an open policy (no constraint) is negotiated both ways: the agreement names the asset, the provider and the consumer")
+    void openOffer_whenNegotiatedBothWays_shouldAgreeOnTheAsset() {
+        var kakehashiOffer = DataOffer.publish(kakehashi.management(), "kakehashi-open-log", source.urlOf("unused-open.bin"));
+        negotiate(kakehashi, stock.connector(), kakehashiOffer.assetId());
+        var stockOffer = DataOffer.publish(stock.connector().management(), "stock-open-log", source.urlOf("unused-open.bin"));
+        negotiate(stock.connector(), kakehashi, stockOffer.assetId());
     }
 
     @Test
@@ -151,13 +140,10 @@ class StockDcpInteropTest {
         DataOffer.publish(provider, "eu-machine-log", source.urlOf("unused-eu.bin"), eu);
         DataOffer.publish(provider, "japan-machine-log", source.urlOf("unused-japan.bin"), japan);
 
-        var buyer = stock.connector().management();
-        var catalog = buyer.requestCatalog(kakehashi.settings().dspAddress(), kakehashi.settings().participantId());
-        assertThat(DataOffer.dataset(catalog, "japan-machine-log")).as("a Japan-only offer to a German consumer").isEmpty();
-        var dataset = DataOffer.dataset(catalog, "eu-machine-log");
-        assertThat(dataset).as("an EU offer to a German consumer: %s", catalog).isPresent();
-        var negotiationId = buyer.negotiate(kakehashi.settings().dspAddress(), ManagementClient.contractOffer(catalog, dataset.get()));
-        assertThat(buyer.awaitAgreement(negotiationId, NEGOTIATION_TIMEOUT).path("contractAgreementId").asText()).isNotBlank();
+        var catalog = stock.connector().management().requestCatalog(kakehashi.settings().dspAddress(), kakehashi.settings().participantId());
+        assertThat(DataOffer.dataset(catalog, "japan-machine-log")).as("a Japan-only offer to a German consumer: %s", catalog).isEmpty();
+        // an EU offer to a German consumer: in the catalog and negotiated
+        negotiate(kakehashi, stock.connector(), "eu-machine-log");
     }
 
     @Test
@@ -215,10 +201,27 @@ class StockDcpInteropTest {
     private static void exchange(ConnectorProcess provider, ConnectorProcess consumer, String assetId, String contractPolicyId, long seed) throws IOException {
         var sourceFile = sourceDirectory.resolve(assetId + ".bin");
         Files.write(sourceFile, randomBytes(seed));
+        DataOffer.publish(provider.management(), assetId, source.urlOf(sourceFile.getFileName().toString()), contractPolicyId);
+        var agreementId = negotiate(provider, consumer, assetId);
+
+        var buyer = consumer.management();
+        var received = "received-" + assetId + ".bin";
+        var transferId = buyer.transferPush(provider.settings().dspAddress(), provider.settings().participantId(), agreementId, sink.urlFor(received));
+        assertThat(buyer.awaitCompleted(transferId, TRANSFER_TIMEOUT).path("state").asText()).isEqualTo("COMPLETED");
+        var receivedFile = sink.await(received, TRANSFER_TIMEOUT);
+        assertThat(Files.size(receivedFile)).isEqualTo(ASSET_SIZE);
+        assertThat(Sha256.of(receivedFile)).isEqualTo(Sha256.of(sourceFile));
+    }
+
+    /**
+     * The consumer finds {@code assetId} in the provider's catalog and negotiates it to an agreement that names the
+     * asset, the provider and the consumer.
+     *
+     * @return the agreement's id
+     */
+    private static String negotiate(ConnectorProcess provider, ConnectorProcess consumer, String assetId) {
         var providerId = provider.settings().participantId();
         var providerAddress = provider.settings().dspAddress();
-        DataOffer.publish(provider.management(), assetId, source.urlOf(sourceFile.getFileName().toString()), contractPolicyId);
-
         var buyer = consumer.management();
         var catalog = buyer.requestCatalog(providerAddress, providerId);
         var dataset = DataOffer.dataset(catalog, assetId);
@@ -231,13 +234,7 @@ class StockDcpInteropTest {
         assertThat(agreement.path("assetId").asText()).isEqualTo(assetId);
         assertThat(agreement.path("providerId").asText()).isEqualTo(providerId);
         assertThat(agreement.path("consumerId").asText()).isEqualTo(consumer.settings().participantId());
-
-        var received = "received-" + assetId + ".bin";
-        var transferId = buyer.transferPush(providerAddress, providerId, agreementId, sink.urlFor(received));
-        assertThat(buyer.awaitCompleted(transferId, TRANSFER_TIMEOUT).path("state").asText()).isEqualTo("COMPLETED");
-        var receivedFile = sink.await(received, TRANSFER_TIMEOUT);
-        assertThat(Files.size(receivedFile)).isEqualTo(ASSET_SIZE);
-        assertThat(Sha256.of(receivedFile)).isEqualTo(Sha256.of(sourceFile));
+        return agreementId;
     }
 
     private static byte[] randomBytes(long seed) {
