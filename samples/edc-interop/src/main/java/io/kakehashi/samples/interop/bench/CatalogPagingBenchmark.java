@@ -6,7 +6,6 @@ import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.ManagementClient;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,18 +103,18 @@ public final class CatalogPagingBenchmark {
                     offerAll(pair);
                     publish(pair, url, 0, small);
                 }
-                out.printf("load average (1, 5, 15 min) before measuring: %s%n", loadAverage());
+                out.printf("load average (1, 5, 15 min) before measuring: %s%n", LoadAverage.now());
                 measure(pairs, 0, small + 1);
                 for (var pair : pairs) {
                     publish(pair, url, small, assets);
                 }
-                out.printf("load average (1, 5, 15 min) before measuring: %s%n", loadAverage());
+                out.printf("load average (1, 5, 15 min) before measuring: %s%n", LoadAverage.now());
                 measure(pairs, 0, assets + 1);
                 if (deepPage) {
                     // the last full page: offset total - pageSize (the total counts the pair's own benchmark-asset)
                     measure(pairs, assets + 1 - pageSize, assets + 1);
                 }
-                out.printf("load average (1, 5, 15 min) after measuring:  %s%n", loadAverage());
+                out.printf("load average (1, 5, 15 min) after measuring:  %s%n", LoadAverage.now());
             } finally {
                 for (var pair : pairs) {
                     pair.close();
@@ -209,15 +208,6 @@ public final class CatalogPagingBenchmark {
 
     private static String name(ConnectorPair pair) {
         return pair.kind() == ConnectorKind.KAKEHASHI ? "Kakehashi" : "EDC";
-    }
-
-    private static String loadAverage() {
-        try {
-            var fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return String.join(" ", fields[0], fields[1], fields[2]);
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
     }
 
     private static int positive(String key, int defaultValue) {

@@ -129,11 +129,13 @@ final class ConnectorPair implements AutoCloseable {
         return authority;
     }
 
+    /** The consumer and the provider as a benchmark's route named {@code name}. */
+    Route route(String name) {
+        return Route.between(name, consumer, provider);
+    }
+
     /** The provider's offer as the consumer sees it in the catalog it fetches over DSP 2025-1, ready to negotiate. */
     ObjectNode fetchOffer() {
-        var catalog = consumerManagement().requestCatalog(providerAddress(), providerId());
-        var dataset = DataOffer.dataset(catalog, ASSET_ID)
-                .orElseThrow(() -> new IllegalStateException("no dataset %s in the catalog of %s: %s".formatted(ASSET_ID, providerId(), catalog)));
-        return ManagementClient.contractOffer(catalog, dataset);
+        return route(kind.name()).fetchOffer(ASSET_ID);
     }
 }

@@ -3,6 +3,7 @@ package io.kakehashi.samples.interop.bench;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -56,5 +57,15 @@ final class LatencySamples {
 
     double median() {
         return percentile(50);
+    }
+
+    /** The percentile in milliseconds with one decimal, or {@code n/a} without samples. */
+    String formatted(double percent) {
+        return millis.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.1f", percentile(percent));
+    }
+
+    /** The ratio of this median to {@code other}'s with two decimals, or {@code n/a} if either has no samples. */
+    String medianRatio(LatencySamples other) {
+        return millis.isEmpty() || other.millis.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", median() / other.median());
     }
 }

@@ -1,6 +1,5 @@
 package io.kakehashi.samples.interop.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.samples.interop.ConnectorKind;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.FileServer;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 
 /**
  * Measures, in one run on one machine, what waking state machines on work changes at each side's default settings:
@@ -35,9 +33,7 @@ import java.util.regex.Pattern;
 public final class StateMachineBenchmark {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
-    private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(60);
     private static final long EDC_DEFAULT_WAIT_MILLIS = 1000;
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final PrintStream out;
@@ -91,7 +87,11 @@ public final class StateMachineBenchmark {
                 pairs.add(ConnectorPair.start(setup.kind(), "pair" + i, directory, EDC_DEFAULT_WAIT_MILLIS,
                         source.urlOf("benchmark-asset.csv"), START_TIMEOUT, setup.jvmOptions()));
             }
-            out.printf("load average before measuring: %s%n", loadAverage());
+            out.printf("load average before measuring: %s%n", LoadAverage.now());
+            var routes = new ArrayList<Route>();
+            for (var p = 0; p < pairs.size(); p++) {
+                routes.add(pairs.get(p).route(setups.get(p).name()));
+            }
             var offers = pairs.stream().map(ConnectorPair::fetchOffer).toList();
             var samples = new ArrayList<LatencySamples>();
             for (var ignored : setups) {
@@ -103,29 +103,29 @@ public final class StateMachineBenchmark {
             }
             for (var i = 0; i < warmup; i++) {
                 for (var p = 0; p < pairs.size(); p++) {
-                    negotiation(pairs.get(p), offers.get(p), warm.get(p));
+                    routes.get(p).negotiate(offers.get(p), warm.get(p), pollMillis);
                 }
             }
             for (var i = 0; samples.stream().anyMatch(this::wantsMore); i++) {
                 for (var k = 0; k < pairs.size(); k++) {
                     var p = (i + k) % pairs.size(); // rotate who goes first
                     if (wantsMore(samples.get(p))) {
-                        negotiation(pairs.get(p), offers.get(p), samples.get(p));
+                        routes.get(p).negotiate(offers.get(p), samples.get(p), pollMillis);
                     }
                 }
             }
-            out.printf("load average after negotiating: %s%n", loadAverage());
+            out.printf("load average after negotiating: %s%n", LoadAverage.now());
 
             // idle: nothing asked of any connector; settle first so that the last negotiation's work is over
-            sleep(10_000);
+            ConnectorProcess.sleep(10_000);
             var pids = new ArrayList<long[]>();
             for (var pair : pairs) {
                 pids.add(new long[]{pid(pair.provider()), pid(pair.consumer())});
             }
             var before = cpuTicks(pids);
-            sleep(idleSeconds * 1000L);
+            ConnectorProcess.sleep(idleSeconds * 1000L);
             var after = cpuTicks(pids);
-            out.printf("load average after idling: %s%n", loadAverage());
+            out.printf("load average after idling: %s%n", LoadAverage.now());
 
             out.printf("%n  %-26s %8s %8s %8s %22s%n", "", "n", "p50 ms", "p95 ms", "idle CPU (cores) p/c");
             for (var p = 0; p < pairs.size(); p++) {
@@ -133,7 +133,7 @@ public final class StateMachineBenchmark {
                 var provider = cores(before.get(p)[0], after.get(p)[0]);
                 var consumer = cores(before.get(p)[1], after.get(p)[1]);
                 out.printf(Locale.ROOT, "  %-26s %8d %8s %8s %10s / %-10s%n", setups.get(p).name(), s.count(),
-                        millis(s, 50), millis(s, 95), provider, consumer);
+                        s.formatted(50), s.formatted(95), provider, consumer);
                 var values = s.values();
                 for (var i = 0; i < values.size(); i++) {
                     csv.add(String.format(Locale.ROOT, "%s,negotiation,%d,%.3f", setups.get(p).name(), i, values.get(i)));
@@ -156,28 +156,6 @@ public final class StateMachineBenchmark {
 
     private boolean wantsMore(LatencySamples samples) {
         return samples.count() < negotiations && samples.count() + samples.failureCount() < 2 * negotiations;
-    }
-
-    private void negotiation(ConnectorPair pair, ObjectNode offer, LatencySamples samples) {
-        var consumer = pair.consumerManagement();
-        var start = System.nanoTime();
-        var id = consumer.negotiate(pair.providerAddress(), offer);
-        var deadline = start + NEGOTIATION_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            var state = consumer.get("/v3/contractnegotiations/" + id + "/state").path("state").asText();
-            if ("FINALIZED".equals(state)) {
-                samples.add(System.nanoTime() - start);
-                return;
-            }
-            if ("TERMINATED".equals(state)) {
-                var detail = consumer.get("/v3/contractnegotiations/" + id).path("errorDetail").asText("");
-                var reason = detail.isBlank() ? "TERMINATED, no detail on the consumer's side" : "TERMINATED: " + UUID.matcher(detail).replaceAll("<id>");
-                samples.fail(reason.length() > 300 ? reason.substring(0, 300) + "…" : reason);
-                return;
-            }
-            sleep(pollMillis);
-        }
-        samples.fail("not FINALIZED within " + NEGOTIATION_TIMEOUT);
     }
 
     // the connector's JVM is the process whose working directory is the connector's directory
@@ -222,27 +200,5 @@ public final class StateMachineBenchmark {
 
     private String cores(long before, long after) {
         return String.format(Locale.ROOT, "%.4f", (after - before) / (double) CLOCK_TICKS_PER_SECOND / idleSeconds);
-    }
-
-    private static String millis(LatencySamples samples, double percent) {
-        return samples.count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", samples.percentile(percent));
-    }
-
-    private static String loadAverage() {
-        try {
-            var fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return String.join(" ", fields[0], fields[1], fields[2]);
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

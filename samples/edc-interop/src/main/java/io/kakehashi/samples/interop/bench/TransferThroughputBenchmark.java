@@ -139,7 +139,7 @@ public final class TransferThroughputBenchmark {
             out.printf("Bulk transfer throughput, whole connectors on 127.0.0.1: stock EDC 0.15.1 vs Kakehashi (%s)%n", started);
             out.printf("file: %d bytes (%s) in %s; %d measured run(s) per method after %d unmeasured warm-up(s); %d CPU(s); load average %s%n", size,
                     sparse ? "sparse, zeros" : "generated", dataRoot, runs, warmups,
-                    Runtime.getRuntime().availableProcessors(), loadAverage());
+                    Runtime.getRuntime().availableProcessors(), LoadAverage.now());
             var source = Files.createDirectories(data.resolve("source")).resolve("data.bin");
             writeSource(source, size, sparse);
             var expected = Sha256.of(source);
@@ -197,7 +197,7 @@ public final class TransferThroughputBenchmark {
                     out.printf("run %d %-28s %6.2f Gbit/s  heap in use (provider/consumer) %4d/%4d MiB  peak RSS %4d/%4d MiB"
                                     + "  CPU %.2f s/GiB (JIT %.2f)  load %s%n", i + 1, method.label, sample.gbps(), sample.providerHeapMiB(),
                             sample.consumerHeapMiB(), sample.providerRssMiB(), sample.consumerRssMiB(), sample.cpuSecondsPerGiB(),
-                            sample.jitCpuSecondsPerGiB(), loadAverage());
+                            sample.jitCpuSecondsPerGiB(), LoadAverage.now());
                 }
             }
         }
@@ -223,7 +223,7 @@ public final class TransferThroughputBenchmark {
                     list.stream().mapToLong(Sample::providerHeapMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerHeapMiB).max().orElse(0),
                     list.stream().mapToLong(Sample::providerRssMiB).max().orElse(0), list.stream().mapToLong(Sample::consumerRssMiB).max().orElse(0));
         }
-        out.printf("%nload average after the runs: %s%n", loadAverage());
+        out.printf("%nload average after the runs: %s%n", LoadAverage.now());
     }
 
     /** Negotiates the provider's open offer (again when EDC's fast state machines trip over themselves). */
@@ -544,15 +544,6 @@ public final class TransferThroughputBenchmark {
         var sorted = values.stream().sorted().toList();
         var middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
-
-    private static String loadAverage() {
-        try {
-            var fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return String.join(" ", fields[0], fields[1], fields[2]);
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
     }
 
     private static void deleteTree(Path root) throws IOException {
