@@ -126,6 +126,9 @@ public class RemoteComputeExtension implements ServiceExtension {
         });
         trainings = new RemoteTrainings(jobs, trainingStore, trainingThreads, clock, context.getMonitor().withPrefix("federated"));
         webService.registerResource(ApiContext.MANAGEMENT, new RemoteTrainingsApiController(trainings));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "compute-trainings", RemoteComputeExtension.class, "/openapi/compute-trainings.json");
+        }
         context.registerService(RemoteComputeJobs.class, jobs);
         this.jobs = jobs;
     }

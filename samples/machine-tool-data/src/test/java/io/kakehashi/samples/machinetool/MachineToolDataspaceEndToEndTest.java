@@ -340,6 +340,31 @@ class MachineToolDataspaceEndToEndTest {
         }
 
         @Test
+        void federatedTrainings_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+            var settings = dataspace.consumerSettings();
+            var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/compute-trainings.json");
+            var training = outcome.compute().training().id();
+
+            var listed = api.get("/v3/kakehashi/compute/trainings", "/v3/kakehashi/compute/trainings", 200);
+            assertThat(listed.body()).contains(training);
+            api.get("/v3/kakehashi/compute/trainings/{id}", "/v3/kakehashi/compute/trainings/" + training, 200);
+            api.get("/v3/kakehashi/compute/trainings/{id}", "/v3/kakehashi/compute/trainings/no-such-training", 404);
+            var holder = dataspace.providerSettings();
+            var request = ManagementClient.mapper().createObjectNode().put("rounds", 1).put("roundDeadline", "PT1M");
+            request.putArray("participants").addObject().put("agreementId", "no-such-agreement")
+                    .put("counterPartyAddress", holder.dspAddress()).put("counterPartyId", holder.participantId());
+            request.putObject("parameters").put("features", "a,b").put("label", "y").put("positive", "1");
+            // a well-formed request under an agreement this connector does not hold: refused before any round starts
+            api.call("POST", "/v3/kakehashi/compute/trainings", "/v3/kakehashi/compute/trainings", settings.managementKey(), null,
+                    request.toString(), 400);
+            api.call("POST", "/v3/kakehashi/compute/trainings", "/v3/kakehashi/compute/trainings", settings.managementKey(), null,
+                    "{\"rounds\": 0}", 400);
+            api.call("GET", "/v3/kakehashi/compute/trainings", "/v3/kakehashi/compute/trainings", null, null, null, 401);
+
+            assertThat(api.called()).containsAll(api.documented());
+        }
+
+        @Test
         void catalogSearchAndSparql_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
             var settings = dataspace.consumerSettings();
             var api = ContractCalls.fetch(settings.managementUrl(), settings.managementKey(), "/openapi/catalog.json");
