@@ -10,6 +10,7 @@ import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
@@ -20,9 +21,11 @@ import java.util.Set;
 
 /**
  * Adds the consumer-jurisdiction constraint to EDC's policy engine for the catalog, negotiation, transfer and compute scopes,
- * with the country groups defined in configuration.
+ * with the country groups defined in configuration, and provides the groups to the other constraints that name
+ * jurisdictions ({@code onwardTransfer}).
  */
 @Extension(ConsumerJurisdictionConstraintExtension.NAME)
+@Provides(JurisdictionGroups.class)
 public class ConsumerJurisdictionConstraintExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi consumer jurisdiction constraint";
@@ -48,6 +51,7 @@ public class ConsumerJurisdictionConstraintExtension implements ServiceExtension
         context.getConfig(GROUPS_PREFIX).getRelativeEntries().forEach(definitions::put);
         var groups = JurisdictionGroups.of(definitions)
                 .orElseThrow(failure -> new EdcException("Invalid setting '%s.*': %s".formatted(GROUPS_PREFIX, failure.getFailureDetail())));
+        context.registerService(JurisdictionGroups.class, groups);
         var rule = ConsumerJurisdictionConstraintFunction.rule(groups);
         register(CatalogPolicyContext.CATALOG_SCOPE, CatalogPolicyContext.class, rule);
         register(ContractNegotiationPolicyContext.NEGOTIATION_SCOPE, ContractNegotiationPolicyContext.class, rule);

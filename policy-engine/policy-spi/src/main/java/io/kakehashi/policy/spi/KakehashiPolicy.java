@@ -30,6 +30,12 @@ public final class KakehashiPolicy {
     public static final String TRANSFER_MAX_BYTES = NAMESPACE + "transfer.maxBytes";
     /** The most messages (chunks or records) one transfer under an agreement may move; enforced per message. */
     public static final String TRANSFER_MAX_MESSAGES = NAMESPACE + "transfer.maxMessages";
+    /**
+     * Whether and to whom the consumer may pass the data on (and what it derives from it): {@code none}, named
+     * participants' DIDs, members of a dataspace, recipients registered in a jurisdiction. Enforced by the consumer's
+     * own connector when it later acts as a provider.
+     */
+    public static final String ONWARD_TRANSFER = NAMESPACE + "onwardTransfer";
     /** The most compute jobs an agreement allows, counted durably. */
     public static final String COMPUTE_JOB_COUNT = NAMESPACE + "compute.jobCount";
 
