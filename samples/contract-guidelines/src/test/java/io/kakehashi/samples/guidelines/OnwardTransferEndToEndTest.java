@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.ContractCalls;
 import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.ManagementClient;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +51,7 @@ class OnwardTransferEndToEndTest {
     private static final String ONWARD = "https://w3id.org/kakehashi/policy/onwardTransfer";
     private static final String DERIVED_FROM = "https://w3id.org/kakehashi/lineage/derivedFrom";
     private static final String DATASPACE = "connected-industries-manufacturing";
-    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration START = Duration.ofMinutes(4);
     private static final Duration STEP = Duration.ofSeconds(60);
 
     private final Path workDir = Path.of("target", "e2e", "onward-transfer").toAbsolutePath();
@@ -213,6 +216,26 @@ class OnwardTransferEndToEndTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("derivedFrom: 'no-such-transfer' is not a transfer, compute result or model this connector received");
                 });
+    }
+
+    @Test
+    @Order(6)
+    void lineageApi_shouldAnswerEveryDocumentedOperationAsItsDocumentSays() {
+        var api = ContractCalls.fetch(integratorSettings.managementUrl(), integratorSettings.managementKey(), "/openapi/lineage.json");
+
+        var byAgreement = api.get("/v3/kakehashi/lineage", "/v3/kakehashi/lineage?agreementId=" + URLEncoder.encode(agreementAB, StandardCharsets.UTF_8), 200);
+        assertThat(byAgreement.body()).contains(receivedTransferId);
+        api.get("/v3/kakehashi/lineage", "/v3/kakehashi/lineage?agreementId=no-such-agreement", 200);
+        api.get("/v3/kakehashi/lineage", "/v3/kakehashi/lineage", 400);
+        api.get("/v3/kakehashi/lineage/{id}", "/v3/kakehashi/lineage/" + receivedTransferId, 200);
+        api.get("/v3/kakehashi/lineage/{id}", "/v3/kakehashi/lineage/no-such-transfer", 404);
+        var report = api.get("/v3/kakehashi/lineage/assets/{assetId}", "/v3/kakehashi/lineage/assets/spindle-report", 200);
+        assertThat(report.body()).contains(makerSettings.did());
+        api.get("/v3/kakehashi/lineage/assets/{assetId}", "/v3/kakehashi/lineage/assets/no-such-asset", 404);
+        api.call("GET", "/v3/kakehashi/lineage/{id}", "/v3/kakehashi/lineage/" + receivedTransferId, null, null, null, 401);
+        api.call("GET", "/v3/kakehashi/lineage", "/v3/kakehashi/lineage?agreementId=x", integratorSettings.auditorKey(), null, null, 401);
+
+        assertThat(api.called()).containsAll(api.documented());
     }
 
     // the integrator derives a report (the highest spindle speed per machine) from the file it received, and offers it

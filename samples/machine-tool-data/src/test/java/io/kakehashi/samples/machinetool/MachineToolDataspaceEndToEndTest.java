@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.ContractCalls;
 import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.ManagementClient;

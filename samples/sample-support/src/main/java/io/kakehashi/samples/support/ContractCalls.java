@@ -1,6 +1,4 @@
-package io.kakehashi.samples.machinetool;
-
-import io.kakehashi.samples.support.OpenApiContract;
+package io.kakehashi.samples.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,19 +7,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Calls a real endpoint of a running connector and checks the answer against the OpenAPI document the connector
  * serves for it: the expected status, and the body against the documented schema. Remembers which documented
- * operations were called, so a test can show it called every one.
+ * operations were called, so a test can show it called every one. A mismatch is an {@link AssertionError} naming the
+ * call and what differs.
  */
-final class ContractCalls {
+public final class ContractCalls {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -37,9 +33,9 @@ final class ContractCalls {
     }
 
     /** Fetches the document at {@code baseUrl + documentPath} with the key, and checks the answer against the document itself. */
-    static ContractCalls fetch(String baseUrl, String key, String documentPath) {
+    public static ContractCalls fetch(String baseUrl, String key, String documentPath) {
         var answer = send("GET", baseUrl + documentPath, key, null, null, null);
-        assertThat(answer.statusCode()).as("GET %s", documentPath).isEqualTo(200);
+        expectStatus("GET " + documentPath, 200, answer);
         var calls = new ContractCalls(OpenApiContract.of(answer.body()), baseUrl, key);
         // the documents of a context's own API describe the document resource too; those of the management context's
         // additions describe only their endpoints
@@ -50,46 +46,57 @@ final class ContractCalls {
     }
 
     /** A GET with the context's key; the answer must have the status and satisfy the document. */
-    HttpResponse<String> get(String template, String path, int status) {
+    public HttpResponse<String> get(String template, String path, int status) {
         return call("GET", template, path, key, null, null, status);
     }
 
     /** A call with any key (or none) and Accept header. */
-    HttpResponse<String> call(String method, String template, String path, String withKey, String accept, String jsonBody, int status) {
+    public HttpResponse<String> call(String method, String template, String path, String withKey, String accept, String jsonBody, int status) {
         return send(method, template, path, withKey, accept, jsonBody == null ? null : "application/json", jsonBody, status);
     }
 
     /** A call with the context's key and a body of any type; a body sent expecting success must satisfy the document. */
-    HttpResponse<String> send(String method, String template, String path, String contentType, String body, int status) {
+    public HttpResponse<String> send(String method, String template, String path, String contentType, String body, int status) {
         return send(method, template, path, key, null, contentType, body, status);
+    }
+
+    /** The documented operations, as {@code "GET /v1/decisions"}. */
+    public Set<String> documented() {
+        return contract.operations();
+    }
+
+    /** The documented operations this instance called. */
+    public Set<String> called() {
+        return called;
     }
 
     private HttpResponse<String> send(String method, String template, String path, String withKey, String accept, String contentType,
                                       String body, int status) {
         if (body != null && status < 400) {
-            assertThat(contract.checkRequest(method, template, contentType, body)).as("request %s %s", method, path).isEmpty();
+            expectNone("request " + method + " " + path, contract.checkRequest(method, template, contentType, body));
         }
         var answer = send(method, baseUrl + path, withKey, accept, contentType, body);
-        assertThat(answer.statusCode()).as("%s %s: %s", method, path, answer.body()).isEqualTo(status);
+        expectStatus(method + " " + path, status, answer);
         check(method, template, status, answer);
         return answer;
     }
 
-    /** The documented operations, as {@code "GET /v1/decisions"}. */
-    Set<String> documented() {
-        return contract.operations();
-    }
-
-    /** The documented operations this instance called. */
-    Set<String> called() {
-        return called;
-    }
-
     private void check(String method, String template, int status, HttpResponse<String> answer) {
         var contentType = answer.headers().firstValue("content-type").orElse(null);
-        List<String> violations = new ArrayList<>(contract.checkResponse(method, template, status, contentType, answer.body()));
-        assertThat(violations).as("%s %s %d", method, template, status).isEmpty();
+        expectNone(method + " " + template + " " + status, contract.checkResponse(method, template, status, contentType, answer.body()));
         called.add(method + " " + template);
+    }
+
+    private static void expectStatus(String what, int status, HttpResponse<String> answer) {
+        if (answer.statusCode() != status) {
+            throw new AssertionError("[" + what + ": " + answer.body() + "] expected status " + status + " but was " + answer.statusCode());
+        }
+    }
+
+    private static void expectNone(String what, List<String> violations) {
+        if (!violations.isEmpty()) {
+            throw new AssertionError("[" + what + "] does not satisfy the document: " + String.join("; ", violations));
+        }
     }
 
     private static HttpResponse<String> send(String method, String url, String key, String accept, String contentType, String body) {
