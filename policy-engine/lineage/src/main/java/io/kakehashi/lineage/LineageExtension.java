@@ -1,5 +1,6 @@
 package io.kakehashi.lineage;
 
+import io.kakehashi.lineage.spi.ReceivedContents;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.lineage.sql.LineageDatabase;
 import io.kakehashi.lineage.sql.PostgresLineageStore;

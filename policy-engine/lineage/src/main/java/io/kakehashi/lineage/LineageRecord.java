@@ -1,5 +1,7 @@
 package io.kakehashi.lineage;
 
+import io.kakehashi.lineage.spi.LineageKind;
+
 import java.time.Instant;
 import java.util.Objects;
 

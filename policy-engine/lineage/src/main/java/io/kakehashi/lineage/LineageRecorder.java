@@ -1,5 +1,7 @@
 package io.kakehashi.lineage;
 
+import io.kakehashi.lineage.spi.LineageKind;
+import io.kakehashi.lineage.spi.ReceivedContents;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessListener;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;

@@ -1,5 +1,6 @@
 package io.kakehashi.lineage;
 
+import io.kakehashi.lineage.spi.LineageKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -6,6 +6,7 @@ import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.core.spi.participant.OwnParticipant;
+import io.kakehashi.lineage.spi.ReceivedContents;
 import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
 import io.kakehashi.policy.spi.AgreementStatus;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
@@ -42,7 +43,8 @@ import static io.kakehashi.core.spi.settings.SettingValues.require;
  * The consumer's side of compute jobs between connectors: {@link RemoteComputeJobs} (send a job under an agreement as
  * a {@code KakehashiCompute-PUSH} transfer process, follow it, read its result), its listener on the transfer
  * processes, the jobs on the management API ({@code /v3/kakehashi/compute/remote-jobs}) and federated trainings across
- * several holders ({@code /v3/kakehashi/compute/trainings}). The jobs live in a
+ * several holders ({@code /v3/kakehashi/compute/trainings}); with the lineage extension, each result document and
+ * model received goes into the consumer's lineage ({@link ReceivedComputeResults}). The jobs live in a
  * {@link RemoteJobStore}, the trainings in a {@link RemoteTrainingStore} (in memory unless another extension provides
  * them; at start a training left RUNNING is marked FAILED); result documents in
  * {@value #RESULT_DIR}.
@@ -85,6 +87,9 @@ public class RemoteComputeExtension implements ServiceExtension {
     private Clock clock;
     @Inject(required = false)
     private OpenApiDocuments openApi;
+    /** The consumer's lineage (policy-engine/lineage), when the connector has it: results and models are recorded in it. */
+    @Inject(required = false)
+    private ReceivedContents receivedContents;
 
     /** How long a job whose result arrived may wait for its transfer process before it is settled from the document. */
     private static final Duration STALLED_AFTER = Duration.ofSeconds(30);
@@ -116,6 +121,9 @@ public class RemoteComputeExtension implements ServiceExtension {
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
         webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs, modelLimit));
+        if (receivedContents != null) {
+            receivedContents.register(new ReceivedComputeResults(jobs));
+        }
         if (openApi != null) {
             openApi.register(ApiContext.MANAGEMENT, "compute-remote-jobs", RemoteComputeExtension.class, "/openapi/compute-remote-jobs.json");
         }

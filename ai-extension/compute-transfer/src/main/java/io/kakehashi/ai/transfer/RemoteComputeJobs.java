@@ -476,6 +476,11 @@ public final class RemoteComputeJobs {
         return result;
     }
 
+    /** Where the result document of the job {@code id} arrives (an absolute path). */
+    Path resultFileOf(String id) {
+        return resultFile(id).toAbsolutePath().normalize();
+    }
+
     private Path resultFile(String id) {
         return resultDir.resolve(id + ".json");
     }

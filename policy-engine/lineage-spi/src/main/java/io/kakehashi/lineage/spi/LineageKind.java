@@ -1,4 +1,4 @@
-package io.kakehashi.lineage;
+package io.kakehashi.lineage.spi;
 
 /** What a consumer received. */
 public enum LineageKind {

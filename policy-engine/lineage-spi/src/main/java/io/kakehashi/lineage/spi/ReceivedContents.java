@@ -1,4 +1,4 @@
-package io.kakehashi.lineage;
+package io.kakehashi.lineage.spi;
 
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
 
@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Where a completed consumer transfer process left what it received. The default reads the local file a
  * Kakehashi transfer names in its private property {@value #DESTINATION_PATH} (the gRPC data plane's bulk receiver and
  * record sink write there); an extension whose transfers leave content elsewhere (the compute results of remote
- * jobs) adds a {@link Locator}. The first locator that answers wins. Thread-safe.
+ * jobs, the models of federated rounds) adds a {@link Locator}. The first locator that answers wins. Provided as a
+ * service by the lineage extension; an extension injects it optionally and registers its locator. Thread-safe.
  */
 public final class ReceivedContents {
 

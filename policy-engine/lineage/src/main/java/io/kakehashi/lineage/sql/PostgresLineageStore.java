@@ -1,6 +1,6 @@
 package io.kakehashi.lineage.sql;
 
-import io.kakehashi.lineage.LineageKind;
+import io.kakehashi.lineage.spi.LineageKind;
 import io.kakehashi.lineage.LineageRecord;
 import io.kakehashi.lineage.LineageStore;
 
