@@ -1,5 +1,6 @@
 package io.kakehashi.policy.auditor;
 
+import io.kakehashi.identity.spi.RegistryIdentifier;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
@@ -22,8 +23,8 @@ import java.util.stream.Collectors;
  */
 final class AuditQueryParser {
 
-    static final Set<String> PARAMETERS = Set.of("counterparty", "agreement", "asset", "scope", "outcome", "digest", "from", "to", "offset",
-            "limit");
+    static final Set<String> PARAMETERS = Set.of("counterparty", "legalId", "agreement", "asset", "scope", "outcome", "digest", "from", "to",
+            "offset", "limit");
 
     private AuditQueryParser() {
     }
@@ -50,6 +51,15 @@ final class AuditQueryParser {
             var outcome = single(parameters, "outcome");
             if (outcome != null) {
                 builder.outcome(outcome(outcome));
+            }
+            var legalId = single(parameters, "legalId");
+            if (legalId != null) {
+                // checked as the credential's identifier is, so a mistyped number is a 400 rather than an empty page
+                var id = RegistryIdentifier.parse(legalId);
+                if (id.failed()) {
+                    throw new IllegalArgumentException("legalId: " + id.getFailureDetail());
+                }
+                builder.legalId(id.getContent().toString());
             }
             var digest = single(parameters, "digest");
             if (digest != null) {

@@ -128,6 +128,23 @@ class AuditorApiControllerTest {
         }
 
         @Test
+        void query_byLegalId_shouldReturnTheEntriesOfThatCounterpartyWithIt() throws IOException {
+            var base = entry(12);
+            store.append(new io.kakehashi.policy.decisionlog.spi.DecisionEntry(base.time(), base.scope(), base.counterpartyId(), null, null, null,
+                    base.assetId(), null, null, null, base.outcome(), base.reasons(), Map.of(), "JCN:1180301018771"));
+
+            var found = body(controller.query(Map.of("legalId", List.of("jcn:1180301018771"))));
+
+            assertThat(found.get("decisions")).singleElement().satisfies(decision -> {
+                assertThat(decision.get("sequence").asLong()).isEqualTo(13L);
+                assertThat(decision.at("/entry/counterpartyLegalId").asText()).isEqualTo("JCN:1180301018771");
+            });
+            assertThat(body(controller.query(Map.of("legalId", List.of("JCN:7010401012347")))).get("count").asInt()).isZero();
+            assertBadRequest(controller.query(Map.of("legalId", List.of("JCN:2180301018771"))), "legalId: corporate number '2180301018771' has a wrong check digit");
+            assertBadRequest(controller.query(Map.of("legalId", List.of("1180301018771"))), "legalId: registry identifier");
+        }
+
+        @Test
         void query_whenTheDigestIsNotASha256_shouldBeABadRequestNamingIt() throws IOException {
             assertBadRequest(controller.query(Map.of("digest", List.of("abc123"))), "digest");
             assertBadRequest(controller.query(Map.of("digest", List.of("g".repeat(64)))), "digest");

@@ -15,7 +15,8 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import java.time.Clock;
 
 /**
- * Adds the credential constraints, {@code membership} (of a dataspace) and {@code certification} (valid now), to EDC's
+ * Adds the credential constraints, {@code membership} (of a dataspace), {@code certification} (valid now) and
+ * {@code counterpartyLegalId} (a JCN or LEI from the legal-entity credential), to EDC's
  * policy engine for the catalog, negotiation, transfer and compute scopes, decided on the consumer's verified claims.
  */
 @Extension(CredentialConstraintsExtension.NAME)
@@ -50,5 +51,6 @@ public class CredentialConstraintsExtension implements ServiceExtension {
     private static <C extends ParticipantAgentPolicyContext> void register(ConstraintRegistrar registrar, String scope, Class<C> contextType, PolicyTime time) {
         registrar.register(MembershipConstraintFunction.RULE, scope, contextType, Permission.class, new MembershipConstraintFunction<C>());
         registrar.register(CertificationConstraintFunction.RULE, scope, contextType, Permission.class, new CertificationConstraintFunction<C>(time));
+        registrar.register(CounterpartyLegalIdConstraintFunction.RULE, scope, contextType, Permission.class, new CounterpartyLegalIdConstraintFunction<C>());
     }
 }

@@ -116,6 +116,7 @@ class ConstraintRegistrationTest {
                 Arguments.of(KakehashiPolicy.COMPUTE_JOB_COUNT, Operator.GEQ, "3", "compute.jobCount: operator 'gteq' is not allowed"),
                 Arguments.of(KakehashiPolicy.CONSUMER_JURISDICTION, Operator.IS_ANY_OF, List.of("Japan"), "jurisdiction: 'Japan' is neither"),
                 Arguments.of(KakehashiPolicy.ONWARD_TRANSFER, Operator.IS_ANY_OF, List.of("acme-corp"), "onwardTransfer: 'acme-corp' is not 'none', a DID"),
+                Arguments.of(KakehashiPolicy.COUNTERPARTY_LEGAL_ID, Operator.EQ, "jcn:any", "counterpartyLegalId: 'jcn:any' is not 'jcn:*', 'lei:*' or a valid identifier"),
                 Arguments.of(ODRL + "elapsedTime", Operator.LEQ, "30 days", "elapsedTime: '30 days' is not an ISO 8601 duration"),
                 Arguments.of(ODRL + "dateTime", Operator.LEQ, "next spring", "dateTime: 'next spring' is not an ISO 8601 date-time"),
                 Arguments.of(ODRL + "count", Operator.LEQ, 0L, "count: the limit must be at least 1"),
@@ -159,7 +160,7 @@ class ConstraintRegistrationTest {
         assertThat(rules.all()).extracting(OperandRule::leftOperand).contains(KakehashiPolicy.PURPOSE, KakehashiPolicy.MEMBERSHIP,
                 KakehashiPolicy.CERTIFICATION, KakehashiPolicy.TRANSFER_MAX_BYTES, KakehashiPolicy.TRANSFER_MAX_MESSAGES,
                 KakehashiPolicy.COMPUTE_JOB_COUNT, KakehashiPolicy.CONSUMER_JURISDICTION, KakehashiPolicy.AI_MODEL_EXPORT,
-                KakehashiPolicy.AI_MIN_AGGREGATION, KakehashiPolicy.AI_DP_EPSILON, KakehashiPolicy.ONWARD_TRANSFER, ODRL + "dateTime", ODRL + "elapsedTime", ODRL + "count");
+                KakehashiPolicy.AI_MIN_AGGREGATION, KakehashiPolicy.AI_DP_EPSILON, KakehashiPolicy.ONWARD_TRANSFER, KakehashiPolicy.COUNTERPARTY_LEGAL_ID, ODRL + "dateTime", ODRL + "elapsedTime", ODRL + "count");
     }
 
     @Nested

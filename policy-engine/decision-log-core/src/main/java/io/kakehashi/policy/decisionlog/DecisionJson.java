@@ -27,7 +27,7 @@ public final class DecisionJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> ENTRY_MEMBERS = Set.of("time", "scope", "counterpartyId", "negotiationId", "agreementId",
-            "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons", "digests");
+            "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons", "digests", "counterpartyLegalId");
     private static final Set<String> REASON_MEMBERS = Set.of("constraint", "outcome", "reason");
     private static final Set<String> STORED_MEMBERS = Set.of("sequence", "previousHash", "hash", "entry");
     private static final Set<String> CHECKPOINT_MEMBERS = Set.of("sequence", "headHash", "time", "jws", "treeRoot");
@@ -45,6 +45,8 @@ public final class DecisionJson {
         node.put("time", entry.time().toString());
         node.put("scope", entry.scope().wireName());
         node.put("counterpartyId", entry.counterpartyId());
+        // absent when unknown, so an entry without it has the canonical form it had before the field existed
+        putIfPresent(node, "counterpartyLegalId", entry.counterpartyLegalId());
         putIfPresent(node, "negotiationId", entry.negotiationId());
         putIfPresent(node, "agreementId", entry.agreementId());
         putIfPresent(node, "transferId", entry.transferId());
@@ -82,6 +84,7 @@ public final class DecisionJson {
                 .time(instant(node, "time"))
                 .scope(scope)
                 .counterpartyId(text(node, "counterpartyId"))
+                .counterpartyLegalId(optionalText(node, "counterpartyLegalId"))
                 .negotiationId(optionalText(node, "negotiationId"))
                 .agreementId(optionalText(node, "agreementId"))
                 .transferId(optionalText(node, "transferId"))

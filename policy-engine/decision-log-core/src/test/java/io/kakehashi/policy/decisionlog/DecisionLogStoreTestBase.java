@@ -5,6 +5,7 @@ import io.kakehashi.policy.decisionlog.spi.ChainHead;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
 import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
@@ -249,6 +250,33 @@ public abstract class DecisionLogStoreTestBase {
 
         private List<Long> sequences(DecisionQuery query) {
             return store().query(query).stream().map(StoredDecision::sequence).toList();
+        }
+    }
+
+    @Nested
+    class CounterpartyLegalId {
+
+        private DecisionEntry withLegalId(int i, String legalId) {
+            var entry = entry(i);
+            return new DecisionEntry(entry.time(), entry.scope(), entry.counterpartyId(), entry.negotiationId(), entry.agreementId(),
+                    entry.transferId(), entry.assetId(), entry.policyId(), entry.policyHash(), entry.claimsDigest(), entry.outcome(),
+                    entry.reasons(), entry.digests(), legalId);
+        }
+
+        @Test
+        void query_byLegalId_shouldFindTheEntriesOfThatCounterpartyAndReadThemBackWithIt() {
+            store().append(entry(1));
+            store().append(withLegalId(2, "JCN:1180301018771"));
+            store().append(withLegalId(3, "LEI:5493001KJTIIGC8Y1R12"));
+            reopen();
+            var fourth = store().append(withLegalId(4, "JCN:1180301018771"));
+
+            assertThat(store().query(DecisionQuery.builder().legalId("JCN:1180301018771").build())).extracting(StoredDecision::sequence)
+                    .containsExactly(2L, fourth.sequence());
+            assertThat(store().query(DecisionQuery.builder().legalId("JCN:7010401012347").build())).isEmpty();
+            assertThat(store().read(fourth.sequence()).getContent().entry().counterpartyLegalId()).isEqualTo("JCN:1180301018771");
+            assertThat(store().read(1).getContent().entry().counterpartyLegalId()).isNull();
+            assertThat(ChainVerifier.verify(store()).intact()).isTrue();
         }
     }
 

@@ -36,6 +36,12 @@ public final class KakehashiPolicy {
      * own connector when it later acts as a provider.
      */
     public static final String ONWARD_TRANSFER = NAMESPACE + "onwardTransfer";
+    /**
+     * Who the consumer is in a public registry, from its verified legal-entity credential: {@code jcn:*} (any company
+     * with a Japanese corporate number), {@code lei:*} (any holder of an LEI), or named identifiers
+     * ({@code JCN:1180301018771}, {@code LEI:…}).
+     */
+    public static final String COUNTERPARTY_LEGAL_ID = NAMESPACE + "counterpartyLegalId";
     /** The most compute jobs an agreement allows, counted durably. */
     public static final String COMPUTE_JOB_COUNT = NAMESPACE + "compute.jobCount";
 

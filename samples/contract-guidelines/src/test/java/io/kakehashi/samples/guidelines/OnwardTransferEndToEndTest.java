@@ -49,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OnwardTransferEndToEndTest {
 
     private static final String ONWARD = "https://w3id.org/kakehashi/policy/onwardTransfer";
+    private static final String LEGAL_ID = "https://w3id.org/kakehashi/policy/counterpartyLegalId";
     private static final String DERIVED_FROM = "https://w3id.org/kakehashi/lineage/derivedFrom";
     private static final String DATASPACE = "connected-industries-manufacturing";
     private static final Duration START = Duration.ofMinutes(4);
@@ -179,8 +180,12 @@ class OnwardTransferEndToEndTest {
         out.println("integrator's decision log: " + denials);
         assertThat(denials).singleElement().satisfies(decision -> {
             assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(thirdSettings.did());
+            assertThat(decision.at("/entry/counterpartyLegalId").asText()).isEqualTo("JCN:4010001008772");
             assertThat(decision.at("/entry/reasons").toString()).contains("onwardTransfer: asset 'spindle-report' derives from " + receivedTransferId);
         });
+        // the integrator's auditor finds the third party's decisions by its corporate number
+        var byLegalId = auditor.decisions("legalId=JCN:4010001008772&asset=spindle-report").path("decisions");
+        assertThat(byLegalId).isNotEmpty().allSatisfy(decision -> assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(thirdSettings.did()));
         assertThat(auditor.verify().path("intact").asBoolean()).isTrue();
     }
 
@@ -236,6 +241,28 @@ class OnwardTransferEndToEndTest {
         api.call("GET", "/v3/kakehashi/lineage", "/v3/kakehashi/lineage?agreementId=x", integratorSettings.auditorKey(), null, null, 401);
 
         assertThat(api.called()).containsAll(api.documented());
+    }
+
+    @Test
+    @Order(7)
+    void negotiation_whenTheOfferRequiresAnotherRegistry_shouldBeRefusedNamingTheConsumersCorporateNumber() {
+        assertThatThrownBy(() -> maker.management().createPolicy("jcn-typo", constraint(LEGAL_ID, "eq", "JCN:2180301018771")))
+                .isInstanceOfSatisfying(ManagementClient.ManagementApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("counterpartyLegalId: 'JCN:2180301018771' is not 'jcn:*', 'lei:*' or a valid identifier");
+                });
+
+        // only companies with a corporate number: the integrator has one
+        assertThat(agree(maker, makerSettings, "jcn-only-data", "jcn-only", constraint(LEGAL_ID, "eq", "jcn:*"))).isNotBlank();
+
+        var api = maker.management();
+        api.createAsset("lei-only-data", Map.of("name", "For LEI holders"), Map.of("type", "HttpData", "baseUrl", makerBackend.urlOf("operation.csv")));
+        api.createPolicy("lei-only", constraint(LEGAL_ID, "eq", "lei:*"));
+        api.createContractDefinition("lei-only-data-offer", "open-access", "lei-only", "lei-only-data");
+        var negotiationId = integrator.management().negotiate(makerSettings.dspAddress(), offerOf(integrator, makerSettings, "lei-only-data"));
+        var refused = integrator.management().awaitTerminated(negotiationId, STEP);
+        out.println("integrator's negotiation for lei-only-data: " + refused.path("errorDetail").asText());
+        assertThat(refused.path("errorDetail").asText()).contains("counterpartyLegalId: consumer is JCN:7010401012347, not lei:*");
     }
 
     // the integrator derives a report (the highest spindle speed per machine) from the file it received, and offers it

@@ -263,6 +263,10 @@ class MachineToolDataspaceEndToEndTest {
 
             api.get("/v1/decisions", "/v1/decisions?scope=contract.negotiation&limit=5", 200);
             api.get("/v1/decisions", "/v1/decisions?outcome=MAYBE", 400);
+            // the AI vendor's corporate number, from its legal-entity credential, in the maker's entries about it
+            var byLegalId = api.get("/v1/decisions", "/v1/decisions?legalId=JCN:7010401012347&limit=5", 200);
+            assertThat(byLegalId.body()).contains("\"counterpartyLegalId\":\"JCN:7010401012347\"");
+            api.get("/v1/decisions", "/v1/decisions?legalId=JCN:7010401012348", 400);
             api.get("/v1/decisions/{sequence}", "/v1/decisions/1", 200);
             api.get("/v1/decisions/{sequence}", "/v1/decisions/0", 400);
             api.get("/v1/decisions/{sequence}", "/v1/decisions/999999999", 404);

@@ -1,11 +1,13 @@
 package io.kakehashi.policy.decisionlog.runtime;
 
+import io.kakehashi.identity.spi.VerifiedClaims;
 import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.spi.DigestedPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.AgreementPolicyContext;
+import org.eclipse.edc.participant.spi.ParticipantAgent;
 import org.eclipse.edc.participant.spi.ParticipantAgentPolicyContext;
 import org.eclipse.edc.policy.engine.spi.PolicyContext;
 import org.eclipse.edc.policy.model.Policy;
@@ -14,7 +16,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Turns one evaluation into a log entry: who the counterparty was, which agreement and asset it concerned (where
+ * Turns one evaluation into a log entry: who the counterparty was (its DID and, when its verified legal-entity
+ * credential gives one, its JCN or LEI), which agreement and asset it concerned (where
  * the scope has them), digests of the policy and of the claims, the outcome and the per-constraint reasons.
  * A catalog or negotiation evaluation has no agreement yet, and EDC creates the negotiation or transfer only after
  * the decision, so those ids stay empty; the asset of a negotiation is the offer's target. A context that names
@@ -49,6 +52,7 @@ final class DecisionEntryFactory {
                 builder.counterpartyId(agent.getIdentity());
             }
             builder.claimsDigest(digests.claims(agent));
+            builder.counterpartyLegalId(legalId(agent));
         }
         if (context instanceof AgreementPolicyContext agreementContext && agreementContext.contractAgreement() != null) {
             var agreement = agreementContext.contractAgreement();
@@ -58,5 +62,10 @@ final class DecisionEntryFactory {
             builder.digests(digested.decisionDigests());
         }
         return builder.build();
+    }
+
+    /** The agent's registry identifier ({@code JCN:…}, {@code LEI:…}) from its verified legal-entity credential, or null. */
+    static String legalId(ParticipantAgent agent) {
+        return agent == null || agent.getClaims() == null ? null : VerifiedClaims.of(agent).registryId().map(Object::toString).orElse(null);
     }
 }

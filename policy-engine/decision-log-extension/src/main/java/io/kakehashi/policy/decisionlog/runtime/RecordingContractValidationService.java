@@ -56,6 +56,7 @@ final class RecordingContractValidationService implements ContractValidationServ
                 .time(clock.instant())
                 .scope(DecisionScope.CONTRACT_NEGOTIATION)
                 .counterpartyId(counterparty(agent, agreement))
+                .counterpartyLegalId(DecisionEntryFactory.legalId(agent))
                 .agreementId(agreement == null ? null : agreement.getId())
                 .assetId(agreement == null ? null : agreement.getAssetId())
                 .policyHash(agreement == null || agreement.getPolicy() == null ? null : digests.policy(agreement.getPolicy()))

@@ -135,6 +135,18 @@ class RecordingPolicyEngineTest {
         }
 
         @Test
+        void evaluate_whenTheCounterpartysLegalEntityCredentialGivesAJcn_shouldRecordIt() {
+            var engine = recording(DenialDisclosure.FULL);
+            engine.evaluate(regionPolicy("JP"), new CatalogPolicyContext(new ParticipantAgent("ai-vendor",
+                    Map.of("kakehashi:countryOfRegistration", "JP", "kakehashi:registryId", "JCN:1180301018771"), Map.of())));
+            engine.evaluate(regionPolicy("JP"), new CatalogPolicyContext(new ParticipantAgent("ai-vendor",
+                    Map.of("kakehashi:countryOfRegistration", "JP", "kakehashi:registryId", "JCN:2180301018771"), Map.of())));
+            engine.evaluate(regionPolicy("JP"), new CatalogPolicyContext(vendor()));
+
+            assertThat(log).extracting(DecisionEntry::counterpartyLegalId).containsExactly("JCN:1180301018771", null, null);
+        }
+
+        @Test
         void evaluate_whenOnlyTheTokenDiffers_shouldRecordTheSameClaimsDigest() {
             var engine = recording(DenialDisclosure.FULL);
             engine.evaluate(regionPolicy("JP"), new CatalogPolicyContext(new ParticipantAgent("ai-vendor",

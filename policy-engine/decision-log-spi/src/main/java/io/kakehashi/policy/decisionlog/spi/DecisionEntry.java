@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * match {@value #DIGEST_NAME_PATTERN}, values are 64 lowercase hex characters, at most {@value #MAX_DIGESTS} of them;
  * the map iterates in name order. An entry without digests has an empty map, and its canonical form (what the chain
  * hashes) has no {@code digests} member, so entries written before digests existed hash as they always did.
+ * <p>{@code counterpartyLegalId} is the counterparty's identifier in a public registry ({@code JCN:…} or
+ * {@code LEI:…}) when its verified legal-entity credential gave one, else null; like the digests, it is absent from
+ * the canonical form when null, so entries without it hash as they always did.
  * Immutable and thread-safe.
  */
 public record DecisionEntry(Instant time,
@@ -37,7 +40,8 @@ public record DecisionEntry(Instant time,
                             String claimsDigest,
                             DecisionOutcome outcome,
                             List<ConstraintReason> reasons,
-                            Map<String, String> digests) {
+                            Map<String, String> digests,
+                            String counterpartyLegalId) {
 
     public static final String DIGEST_NAME_PATTERN = "[a-z][a-zA-Z0-9._-]{0,63}";
     public static final int MAX_DIGESTS = 16;
@@ -52,6 +56,16 @@ public record DecisionEntry(Instant time,
         time = time.truncatedTo(ChronoUnit.MILLIS);
         reasons = List.copyOf(Objects.requireNonNull(reasons, "reasons"));
         digests = checkedDigests(digests);
+    }
+
+    /**
+     * An entry without the counterparty's legal identifier.
+     */
+    public DecisionEntry(Instant time, DecisionScope scope, String counterpartyId, String negotiationId, String agreementId,
+                         String transferId, String assetId, String policyId, String policyHash, String claimsDigest,
+                         DecisionOutcome outcome, List<ConstraintReason> reasons, Map<String, String> digests) {
+        this(time, scope, counterpartyId, negotiationId, agreementId, transferId, assetId, policyId, policyHash, claimsDigest,
+                outcome, reasons, digests, null);
     }
 
     /**
@@ -112,6 +126,7 @@ public record DecisionEntry(Instant time,
         private DecisionOutcome outcome;
         private List<ConstraintReason> reasons = List.of();
         private final Map<String, String> digests = new TreeMap<>();
+        private String counterpartyLegalId;
 
         private Builder() {
         }
@@ -128,6 +143,12 @@ public record DecisionEntry(Instant time,
 
         public Builder counterpartyId(String counterpartyId) {
             this.counterpartyId = counterpartyId;
+            return this;
+        }
+
+        /** The counterparty's registry identifier ({@code JCN:…}, {@code LEI:…}), or null. */
+        public Builder counterpartyLegalId(String counterpartyLegalId) {
+            this.counterpartyLegalId = counterpartyLegalId;
             return this;
         }
 
@@ -193,7 +214,7 @@ public record DecisionEntry(Instant time,
 
         public DecisionEntry build() {
             return new DecisionEntry(time, scope, counterpartyId, negotiationId, agreementId, transferId, assetId, policyId,
-                    policyHash, claimsDigest, outcome, reasons, digests);
+                    policyHash, claimsDigest, outcome, reasons, digests, counterpartyLegalId);
         }
     }
 }

@@ -6,7 +6,8 @@ import java.time.Instant;
  * Filters for {@link DecisionLogStore#query}: every non-null filter must match (AND); a null filter matches
  * everything. The time range is {@code [from, to)}. Results come in sequence order, {@code offset} entries skipped
  * and at most {@code limit} returned. {@code digest} (64 lowercase hex characters) matches the entries that carry it
- * among their named digests, whatever its name. Immutable and thread-safe.
+ * among their named digests, whatever its name; {@code legalId} the entries whose counterparty's legal identifier
+ * ({@code JCN:…}, {@code LEI:…}) it is. Immutable and thread-safe.
  */
 public record DecisionQuery(String counterpartyId,
                             String agreementId,
@@ -17,7 +18,8 @@ public record DecisionQuery(String counterpartyId,
                             Instant from,
                             Instant to,
                             long offset,
-                            int limit) {
+                            int limit,
+                            String legalId) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 1000;
@@ -37,6 +39,12 @@ public record DecisionQuery(String counterpartyId,
         }
     }
 
+    /** A query without a legal-identifier filter. */
+    public DecisionQuery(String counterpartyId, String agreementId, String assetId, DecisionScope scope, DecisionOutcome outcome, String digest,
+                         Instant from, Instant to, long offset, int limit) {
+        this(counterpartyId, agreementId, assetId, scope, outcome, digest, from, to, offset, limit, null);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -51,6 +59,7 @@ public record DecisionQuery(String counterpartyId,
                 && (scope == null || scope == entry.scope())
                 && (outcome == null || outcome == entry.outcome())
                 && (digest == null || entry.digests().containsValue(digest))
+                && (legalId == null || legalId.equals(entry.counterpartyLegalId()))
                 && (from == null || !entry.time().isBefore(from))
                 && (to == null || entry.time().isBefore(to));
     }
@@ -70,12 +79,19 @@ public record DecisionQuery(String counterpartyId,
         private Instant to;
         private long offset;
         private int limit = DEFAULT_LIMIT;
+        private String legalId;
 
         private Builder() {
         }
 
         public Builder counterpartyId(String counterpartyId) {
             this.counterpartyId = counterpartyId;
+            return this;
+        }
+
+        /** Only the entries whose counterparty has this registry identifier ({@code JCN:…}, {@code LEI:…}). */
+        public Builder legalId(String legalId) {
+            this.legalId = legalId;
             return this;
         }
 
@@ -125,7 +141,7 @@ public record DecisionQuery(String counterpartyId,
         }
 
         public DecisionQuery build() {
-            return new DecisionQuery(counterpartyId, agreementId, assetId, scope, outcome, digest, from, to, offset, limit);
+            return new DecisionQuery(counterpartyId, agreementId, assetId, scope, outcome, digest, from, to, offset, limit, legalId);
         }
     }
 }

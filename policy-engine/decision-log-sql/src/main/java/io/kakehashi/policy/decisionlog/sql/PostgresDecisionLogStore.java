@@ -237,6 +237,8 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
         condition(sql, parameters, "scope = ?", query.scope() == null ? null : query.scope().wireName());
         condition(sql, parameters, "outcome = ?", query.outcome() == null ? null : query.outcome().name());
         condition(sql, parameters, "digest_values @> ARRAY[CAST(? AS VARCHAR(64))]", query.digest());
+        // read from the canonical JSON (no column of its own): an optional member that older entries lack
+        condition(sql, parameters, "CAST(entry_json AS JSONB) ->> 'counterpartyLegalId' = ?", query.legalId());
         condition(sql, parameters, "decided_at >= ?", timestamp(query.from()));
         condition(sql, parameters, "decided_at < ?", timestamp(query.to()));
         sql.append(" ORDER BY sequence LIMIT ? OFFSET ?");
