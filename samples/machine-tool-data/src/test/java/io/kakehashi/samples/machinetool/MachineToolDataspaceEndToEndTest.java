@@ -155,6 +155,22 @@ class MachineToolDataspaceEndToEndTest {
     }
 
     @Test
+    void lineage_shouldRecordTheAnalysisResultAndTheFederatedWeightsTheVendorReceivedWithTheirDigests() {
+        var vendor = dataspace.consumer().management();
+        var analysisId = outcome.compute().analysisJobId();
+        var job = vendor.computeJob(analysisId);
+
+        var record = vendor.get("/v3/kakehashi/lineage/" + analysisId);
+        assertThat(record.path("kind").asText()).isEqualTo("COMPUTE_RESULT");
+        assertThat(record.path("sha256").asText()).isEqualTo(job.path("resultSha256").asText()).matches("[0-9a-f]{64}");
+        assertThat(record.path("providerId").asText()).isEqualTo(job.path("providerId").asText());
+        var agreement = outcome.compute().agreements().get(MachineToolDataspace.PROVIDER_NAME);
+        var received = vendor.get("/v3/kakehashi/lineage?agreementId=" + URLEncoder.encode(agreement, StandardCharsets.UTF_8));
+        // the analysis, and the weights of each federated round at the maker
+        assertThat(received.findValuesAsText("kind")).contains("COMPUTE_RESULT", "MODEL");
+    }
+
+    @Test
     void federatedTraining_acrossAJapaneseAndTwoOverseasHolders_shouldComeWithinOnePointOfCentralTraining() {
         var training = outcome.compute().training();
 
