@@ -8,6 +8,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
+import java.security.KeyStoreException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,6 +71,19 @@ public final class HttpsConnectors {
         password = replacementPassword.clone();
         for (var factory : factories) {
             factory.reload(f -> apply(f, replacement, replacementPassword));
+        }
+    }
+
+    /**
+     * The certificate the HTTPS connectors present to new connections (the replacement's once the keystore was
+     * replaced); the connector's own components that call its ports on loopback pin it.
+     */
+    public X509Certificate certificate() {
+        var current = keystore;
+        try {
+            return (X509Certificate) current.keyStore().getCertificate(current.alias());
+        } catch (KeyStoreException e) {
+            throw new IllegalStateException("the loaded keystore cannot be read", e);
         }
     }
 

@@ -55,7 +55,7 @@ class LauncherStartupTest {
                             || e.getKey().equals("kakehashi.transfer.grpc.port"))
                     .map(e -> Integer.parseInt(e.getValue()))
                     .toList();
-            assertThat(ports).hasSize(8);
+            assertThat(ports).hasSize(9);
 
             var listening = listeningSockets();
             for (var port : ports) {

@@ -58,7 +58,7 @@ class TlsStartupTest {
             var ports = settings.properties().entrySet().stream()
                     .filter(e -> e.getKey().startsWith("web.http.") && e.getKey().endsWith(".port"))
                     .map(e -> Integer.parseInt(e.getValue())).toList();
-            assertThat(ports).as("default, management, protocol, control, auditor, identity, metrics").hasSize(7);
+            assertThat(ports).as("default, management, protocol, control, auditor, identity, metrics, console").hasSize(8);
             for (var port : ports) {
                 try (var socket = (SSLSocket) ca.clientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
                     socket.startHandshake();

@@ -40,6 +40,7 @@ public final class ConnectorSettings {
     private final int identityPort = Ports.freePort();
     private final int grpcPort = Ports.freePort();
     private final int metricsPort = Ports.freePort();
+    private final int consolePort = Ports.freePort();
     private final String managementKey = "mgmt-" + UUID.randomUUID();
     private final String auditorKey = "audit-" + UUID.randomUUID();
     private final String metricsKey = "metrics-" + UUID.randomUUID();
@@ -155,6 +156,8 @@ public final class ConnectorSettings {
         without("web.http.identity.path");
         without("web.http.metrics.port");
         without("web.http.metrics.path");
+        without("web.http.console.port");
+        without("web.http.console.path");
         environment.remove("WEB_HTTP_METRICS_AUTH_KEY");
         without("kakehashi.transfer.grpc.port");
         return this;
@@ -238,6 +241,11 @@ public final class ConnectorSettings {
         return "http://127.0.0.1:%d/metrics".formatted(metricsPort);
     }
 
+    /** The web console (connector-core/console): static files and the same-origin door to the management and auditor APIs. */
+    public String consoleUrl() {
+        return "%s://%s:%d/console/".formatted(scheme, host, consolePort);
+    }
+
     /** The control API (data-plane signaling, selector, transfer-process callbacks): loopback, authenticated. */
     public String controlUrl() {
         return "http://127.0.0.1:%d/control".formatted(controlPort);
@@ -300,6 +308,8 @@ public final class ConnectorSettings {
         p.put("web.http.auditor.auth.key", auditorKey);
         p.put("web.http.metrics.port", String.valueOf(metricsPort));
         p.put("web.http.metrics.path", "/metrics");
+        p.put("web.http.console.port", String.valueOf(consolePort));
+        p.put("web.http.console.path", "/console");
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
         p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
