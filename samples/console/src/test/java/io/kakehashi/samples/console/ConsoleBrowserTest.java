@@ -1,0 +1,325 @@
+package io.kakehashi.samples.console;
+
+import io.kakehashi.samples.support.AuditorClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The console in Debian's headless Chromium, driven by Selenium, on a provider and a consumer that negotiated and
+ * transferred once ({@link ConsoleDataspace}): an operator publishes an asset whose metadata first breaks its profile,
+ * sees the negotiation and the transfer; an auditor filters the decision log, opens an agreement's timeline and
+ * verifies the chain; each role's key is refused for the other. The forwarder's answers are checked over plain HTTP
+ * too, which needs no browser. Screenshots go to {@code target/screenshots/}.
+ * <p>
+ * The browser and its driver come from Debian ({@code chromium}, {@code chromium-driver}; {@code .ci/run} installs
+ * them); both paths are given, so Selenium Manager never looks for, let alone downloads, anything. Without them the
+ * browser tests are skipped.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("EndToEndTest")
+class ConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private ConsoleDataspace dataspace;
+    private ChromeDriver browser;
+
+    @BeforeAll
+    void start() {
+        dataspace = ConsoleDataspace.start(Path.of("target", "console-e2e"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (dataspace != null) {
+            dataspace.close();
+        }
+    }
+
+    // --- the console context over HTTP ---------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void console_shouldServeItsPageWithAPolicyThatKeepsEverythingOnItsOrigin() throws Exception {
+        var console = dataspace.providerSettings.consoleUrl();
+        var page = send("GET", console, null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("js/app.js");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'none'", "script-src 'self'");
+        var withoutSlash = send("GET", console.substring(0, console.length() - 1), null, null);
+        assertThat(withoutSlash.statusCode()).isEqualTo(303);
+        assertThat(send("GET", console + "js/nothing.js", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
+    void forwarder_shouldPassEachKeyToItsOwnApiOnly() throws Exception {
+        var settings = dataspace.providerSettings;
+        var console = settings.consoleUrl();
+        var query = "{\"@context\":{\"@vocab\":\"https://w3id.org/edc/v0.0.1/ns/\"},\"@type\":\"QuerySpec\"}";
+
+        assertThat(send("POST", console + "api/management/v3/assets/request", settings.managementKey(), query).body()).contains(ConsoleDataspace.ASSET);
+        assertThat(send("GET", console + "api/auditor/v1/verify", settings.auditorKey(), null).body()).contains("\"intact\":true");
+        assertThat(send("GET", console + "api/auditor/v1/verify", settings.managementKey(), null).statusCode()).isEqualTo(401);
+        assertThat(send("POST", console + "api/management/v3/assets/request", settings.auditorKey(), query).statusCode()).isEqualTo(401);
+        assertThat(send("POST", console + "api/management/v3/assets/request", null, query).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(3)
+    void forwarder_whenTheRequestIsBad_shouldAnswer4xx() throws Exception {
+        var settings = dataspace.providerSettings;
+        var console = settings.consoleUrl();
+
+        assertThat(send("GET", console + "api/metrics/metrics", settings.managementKey(), null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", console + "api/control/v1/dataflows", settings.managementKey(), null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", console + "api/management/v3/%2e%2e/x", settings.managementKey(), null).statusCode()).isBetween(400, 499);
+        assertThat(send("GET", console + "api/management/v3/a%2Fb", settings.managementKey(), null).statusCode()).isBetween(400, 499);
+        assertThat(send("POST", console + "api/management/v3/assets", settings.managementKey(), "x".repeat(5 * 1024 * 1024)).statusCode()).isEqualTo(413);
+        assertThat(send("PATCH", console + "api/management/v3/assets", settings.managementKey(), "{}").statusCode()).isBetween(400, 499);
+    }
+
+    // --- in the browser -------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(10)
+    void operator_publishesAnAssetThatFirstBreaksItsProfile_shouldSeeTheMessageOnTheFieldThenPublishIt() throws IOException {
+        var settings = dataspace.providerSettings;
+        login(settings.consoleUrl(), "operator", settings.managementKey(), "ja");
+        waitFor(By.id("count-assets"));
+        assertThat(text(By.id("count-assets"))).startsWith("1");
+        assertThat(text(By.id("nav-dashboard"))).isEqualTo("ダッシュボード");
+        screenshot("operator-dashboard-ja");
+        language("en");
+        waitFor(By.id("count-assets"));
+        assertThat(text(By.id("nav-dashboard"))).isEqualTo("Dashboard");
+        screenshot("operator-dashboard-en");
+
+        browser.findElement(By.id("nav-assets")).click();
+        waitFor(By.id("asset-form"));
+        var values = Map.ofEntries(Map.entry("id", "console-spindle-2026"), Map.entry("name", "spindle load 2026"),
+                Map.entry("titleJa", "主軸負荷データ"), Map.entry("descriptionJa", "マシニングセンタ3台の主軸負荷。"),
+                Map.entry("descriptionEn", "Spindle load of three machining centres."), Map.entry("keywords", "主軸負荷, spindle load"),
+                Map.entry("publisher", "Example Machining K.K."), Map.entry("mediaType", "text/csv"), Map.entry("byteSize", "1048576"),
+                Map.entry("machineType", "machining centre"), Map.entry("machineCount", "3"), Map.entry("temporalResolution", "PT1S"),
+                Map.entry("baseUrl", "http://127.0.0.1:9/spindle.csv"));
+        values.forEach((field, value) -> browser.findElement(By.id("asset-" + field)).sendKeys(value));
+        browser.findElement(By.id("asset-submit")).click();
+
+        // no English title: the profile's SHACL message is shown on that field, and nothing else is marked
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElement(By.id("asset-titleEn-error")).getText().isBlank());
+        assertThat(text(By.id("asset-titleEn-error"))).contains("English (@en)");
+        assertThat(browser.findElement(By.id("asset-titleEn-field")).getAttribute("class")).contains("invalid");
+        assertThat(browser.findElements(By.cssSelector("label.field.invalid"))).hasSize(1);
+        screenshot("operator-asset-refused-en");
+        language("ja");
+        waitFor(By.id("asset-form"));
+        values.forEach((field, value) -> browser.findElement(By.id("asset-" + field)).sendKeys(value));
+        browser.findElement(By.id("asset-submit")).click();
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElement(By.id("asset-titleEn-error")).getText().isBlank());
+        assertThat(text(By.id("asset-titleEn-error"))).contains("英語（@en）");
+        assertThat(text(By.id("asset-notice"))).contains("コネクタがメタデータを受け付けませんでした");
+        screenshot("operator-asset-refused-ja");
+        assertThat(dataspace.provider.management().post("/v3/assets/request", io.kakehashi.samples.support.ManagementClient.body("QuerySpec")).toString())
+                .doesNotContain("console-spindle-2026");
+
+        browser.findElement(By.id("asset-titleEn")).sendKeys("Spindle load data");
+        browser.findElement(By.id("asset-submit")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeContains(By.id("asset-notice"), "class", "ok"));
+        waitFor(By.cssSelector("tr[data-asset='console-spindle-2026']"));
+        assertThat(text(By.cssSelector("tr[data-asset='console-spindle-2026']"))).contains("主軸負荷データ");
+        assertThat(browser.findElements(By.cssSelector("label.field.invalid"))).isEmpty();
+        assertThat(dataspace.provider.management().get("/v3/assets/console-spindle-2026").path("@id").asText()).isEqualTo("console-spindle-2026");
+        logout();
+    }
+
+    @Test
+    @Order(11)
+    void operator_shouldSeeTheNegotiationAndTheCompletedTransfer() throws IOException {
+        var settings = dataspace.consumerSettings;
+        login(settings.consoleUrl(), "operator", settings.managementKey(), "en");
+        waitFor(By.id("negotiations-FINALIZED"));
+        assertThat(text(By.id("transfers-COMPLETED"))).startsWith("1");
+
+        browser.findElement(By.id("nav-negotiations")).click();
+        var negotiation = By.cssSelector("tr[data-negotiation='%s']".formatted(dataspace.negotiationId));
+        waitFor(negotiation);
+        assertThat(text(negotiation)).contains("FINALIZED", dataspace.agreementId, "CONSUMER");
+
+        browser.findElement(By.id("nav-transfers")).click();
+        var transfer = By.cssSelector("tr[data-transfer='%s']".formatted(dataspace.transferId));
+        waitFor(transfer);
+        assertThat(text(transfer)).contains("COMPLETED", "GrpcStream-PULL");
+        screenshot("operator-transfers-en");
+        logout();
+    }
+
+    @Test
+    @Order(12)
+    void auditor_filtersTheLogOpensTheTimelineAndVerifiesTheChain() throws IOException {
+        var settings = dataspace.providerSettings;
+        var consumer = dataspace.consumerSettings.participantId();
+        login(settings.consoleUrl(), "auditor", settings.auditorKey(), "en");
+        waitFor(By.id("decisions-today"));
+        assertThat(browser.findElements(By.id("nav-assets"))).as("no operator view for an auditor").isEmpty();
+
+        browser.findElement(By.id("filter-counterparty")).sendKeys(consumer);
+        new Select(browser.findElement(By.id("filter-outcome"))).selectByValue("PERMIT");
+        browser.findElement(By.id("filter-submit")).click();
+        var expected = new AuditorClient(settings.auditorUrl(), settings.auditorKey())
+                .decisions("counterparty=" + java.net.URLEncoder.encode(consumer, java.nio.charset.StandardCharsets.UTF_8) + "&outcome=PERMIT&limit=200");
+        var count = expected.path("count").asInt();
+        assertThat(count).isPositive();
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("decisions-count")).getText().startsWith(count + " "));
+        var rows = browser.findElements(By.cssSelector("#decisions-table tbody tr"));
+        assertThat(rows).hasSize(count).allSatisfy(row -> assertThat(row.getText()).contains(consumer, "permitted"));
+        screenshot("auditor-decisions-en");
+
+        // the transfer's decision names the agreement; its link opens the agreement's timeline
+        var link = browser.findElement(By.cssSelector("#decisions-table a[href^='#/timeline/']"));
+        var agreement = link.getText();
+        assertThat(agreement).isEqualTo(dataspace.providerAgreementId);
+        link.click();
+        waitFor(By.id("timeline-list"));
+        var entries = browser.findElements(By.cssSelector("#timeline-list li"));
+        var forAgreement = new AuditorClient(settings.auditorUrl(), settings.auditorKey()).decisions("agreement=" + agreement);
+        assertThat(entries).hasSize(forAgreement.path("count").asInt()).isNotEmpty();
+        assertThat(text(By.id("timeline-list"))).contains("transfer process");
+        screenshot("auditor-timeline-en");
+        language("ja");
+        waitFor(By.id("timeline-list"));
+        assertThat(text(By.id("timeline-list"))).contains("転送プロセス", "許可");
+        screenshot("auditor-timeline-ja");
+
+        browser.findElement(By.id("nav-verify")).click();
+        waitFor(By.id("verify-run")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("verdict")).isDisplayed());
+        assertThat(browser.findElement(By.id("verdict")).getAttribute("data-intact")).isEqualTo("true");
+        assertThat(text(By.id("verdict"))).startsWith("改ざんなし");
+        screenshot("auditor-verify-ja");
+        logout();
+    }
+
+    @Test
+    @Order(13)
+    void login_whenAKeyOfTheOtherRole_shouldBeRefused() {
+        var settings = dataspace.providerSettings;
+        for (var attempt : Map.of("operator", settings.auditorKey(), "auditor", settings.managementKey()).entrySet()) {
+            login(settings.consoleUrl(), attempt.getKey(), attempt.getValue(), "en");
+            new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("login-error")).isDisplayed());
+            assertThat(text(By.id("login-error"))).isEqualTo("The key was refused for this role.");
+            assertThat(browser.findElements(By.id("nav-dashboard"))).isEmpty();
+            assertThat(browser.findElements(By.id("nav-decisions"))).isEmpty();
+        }
+    }
+
+    // --- helpers --------------------------------------------------------------------------------------------------
+
+    private ChromeDriver browser() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them");
+        if (browser == null) {
+            System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+            try {
+                var profile = Files.createTempDirectory("kakehashi-console-chromium");
+                var options = new ChromeOptions();
+                options.setBinary(CHROMIUM.toFile());
+                options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--disable-dev-shm-usage", "--window-size=1200,860", "--user-data-dir=" + profile);
+                var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                browser = new ChromeDriver(service, options);
+                browser.manage().window().setSize(new Dimension(1200, 860));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return browser;
+    }
+
+    private void login(String consoleUrl, String role, String key, String language) {
+        var driver = browser();
+        driver.get(consoleUrl);
+        waitFor(By.cssSelector("#login-key, #logout:not([hidden])"));
+        if (driver.findElements(By.id("login-key")).isEmpty()) {
+            logout();
+        }
+        language(language);
+        waitFor(By.id("login-role-" + role)).click();
+        driver.findElement(By.id("login-key")).sendKeys(key);
+        driver.findElement(By.id("login-submit")).click();
+    }
+
+    private void logout() {
+        browser.findElement(By.id("logout")).click();
+        waitFor(By.id("login-key"));
+    }
+
+    private void language(String language) {
+        new Select(browser.findElement(By.id("lang-switch"))).selectByValue(language);
+    }
+
+    private WebElement waitFor(By by) {
+        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private String text(By by) {
+        return browser.findElement(by).getText();
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        var file = browser.getScreenshotAs(OutputType.FILE);
+        Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static HttpResponse<String> send(String method, String url, String key, String body) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(url)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("x-api-key", key);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
