@@ -38,9 +38,9 @@ function apiBase() {
  * Calls one of the two APIs. target: 'management' or 'auditor'; path: '/v3/…'; body: an object sent as JSON.
  * Resolves to the parsed JSON (or text for other types); rejects with ApiError.
  */
-export async function call(target, method, path, { body, query, key } = {}) {
+export async function call(target, method, path, { body, query, key, accept } = {}) {
   const s = session();
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: accept || 'application/json' };
   const apiKey = key ?? s?.key;
   if (apiKey) headers['x-api-key'] = apiKey;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -60,7 +60,7 @@ export async function call(target, method, path, { body, query, key } = {}) {
     throw new ApiError(0, [{ message: 'network', type: 'Network' }]);
   }
   const type = response.headers.get('Content-Type') || '';
-  const payload = type.includes('json') ? await response.json().catch(() => null) : await response.text();
+  const payload = /(^|[/+])json\s*(;|$)/i.test(type) ? await response.json().catch(() => null) : await response.text();
   if (!response.ok) {
     let details = Array.isArray(payload) ? payload : payload && payload.message ? [payload] : [];
     if (!details.length && typeof payload === 'string' && payload.trim()) details = [{ message: payload.trim().slice(0, 500) }];

@@ -1,6 +1,6 @@
 // Auditor views, on the auditor API only: the decision log with its filters, a timeline per agreement, the chain's
 // verification verdict and the checkpoint key history.
-import { t, lang, errorMessages, localText } from './i18n.js';
+import { t, lang, errorMessages, localText, stateLabel } from './i18n.js';
 import { auditor } from './api.js';
 import { h, table, badge } from './dom.js';
 
@@ -21,7 +21,7 @@ function decisionRows(decisions) {
     h('td', {}, sequence), h('td', {}, when(entry.time)), h('td', {}, t(`scope.${entry.scope}`)),
     h('td', { class: 'mono' }, entry.counterpartyId ?? ''), h('td', { class: 'mono' }, entry.assetId ?? ''),
     h('td', { class: 'mono' }, entry.agreementId ? h('a', { href: `#/timeline/${encodeURIComponent(entry.agreementId)}` }, entry.agreementId) : ''),
-    h('td', {}, badge(entry.outcome), ' ', t(`outcome.${entry.outcome}`)), h('td', {}, reasons(entry))));
+    h('td', {}, badge(entry.outcome, t(`outcome.${entry.outcome}`))), h('td', {}, reasons(entry))));
 }
 
 function startOfToday() {
@@ -83,7 +83,7 @@ export async function timeline(root, agreement) {
   const page = await auditor('GET', '/v1/decisions', { query: { agreement, limit: 1000 } });
   const entries = [...page.decisions].sort((a, b) => String(a.entry.time).localeCompare(String(b.entry.time)) || a.sequence - b.sequence);
   list.replaceChildren(entries.length ? h('ol', { class: 'timeline', id: 'timeline-list' }, entries.map(({ sequence, entry }) => h('li', { dataset: { sequence } },
-    h('div', {}, h('strong', {}, t(`scope.${entry.scope}`)), ' ', badge(entry.outcome), ' ', t(`outcome.${entry.outcome}`)),
+    h('div', {}, h('strong', {}, t(`scope.${entry.scope}`)), ' ', badge(entry.outcome, t(`outcome.${entry.outcome}`))),
     h('div', { class: 'muted' }, `#${sequence} · ${when(entry.time)} · ${entry.counterpartyId ?? ''}`),
     entry.transferId ? h('div', { class: 'mono' }, `transfer ${entry.transferId}`) : null,
     reasons(entry)))) : h('p', { class: 'muted' }, t('timeline.empty')));
@@ -109,12 +109,37 @@ export async function verify(root) {
     verdict.hidden = false;
     button.disabled = false;
   });
-  root.append(h('h1', {}, t('verify.title')), h('p', { class: 'muted' }, t('verify.explain')), h('p', {}, button), verdict);
+  root.append(h('h1', {}, t('verify.title')), h('p', { class: 'muted' }, t('verify.explain')), h('p', {}, button), verdict,
+    h('h2', {}, t('export.title')), h('p', { class: 'muted' }, t('export.explain')), exports());
+}
+
+/** Evidence for the offline verifier: the log, its checkpoints and the key history as JSON Lines files. */
+function exports() {
+  const status = h('p', { id: 'export-status', class: 'muted' });
+  const files = [['decisions', '/v1/export/decisions', 'decisions.jsonl'], ['checkpoints', '/v1/export/checkpoints', 'checkpoints.jsonl'],
+    ['keys', '/v1/export/checkpoint-keys', 'checkpoint-keys.jsonl']];
+  const buttons = files.map(([name, path, file]) => h('button', {
+    type: 'button', class: 'secondary', id: `export-${name}`, onclick: async () => {
+      try {
+        const text = await auditor('GET', path, { accept: 'application/jsonl' });
+        const lines = String(text).split('\n').filter(line => line.trim()).length;
+        const link = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/jsonl' })), download: file });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        status.textContent = t('export.done', { file, lines });
+        status.dataset.lines = String(lines);
+      } catch (error) {
+        status.textContent = errorMessages(error).join(' ');
+      }
+    },
+  }, t(`export.${name}`)));
+  return h('div', {}, h('div', { class: 'actions' }, buttons), status);
 }
 
 export async function keys(root) {
   const history = await auditor('GET', '/v1/checkpoint-keys');
-  const rows = (history.keys || []).map(key => h('tr', {}, h('td', { class: 'mono' }, key.kid), h('td', {}, badge(key.status)),
+  const rows = (history.keys || []).map(key => h('tr', {}, h('td', { class: 'mono' }, key.kid), h('td', {}, badge(key.status, stateLabel(key.status))),
     h('td', {}, when(key.added)), h('td', {}, key.checkpoints ?? 0)));
   root.append(h('h1', {}, t('keys.title')),
     rows.length ? table([t('col.kid'), t('col.status'), t('col.added'), t('col.checkpoints')], rows, 'keys-table') : h('p', { class: 'muted' }, t('app.none')));

@@ -20,8 +20,8 @@ export function table(headers, rows, id) {
     h('tbody', {}, rows));
 }
 
-export function badge(value) {
-  return h('span', { class: `badge ${value || ''}` }, value || '—');
+export function badge(value, label = value) {
+  return h('span', { class: `badge ${value || ''}` }, label || '—');
 }
 
 export function formatBytes(bytes) {

@@ -122,6 +122,12 @@ const en = {
   'verify.reason': 'Detail: {reason}',
   'verify.explain': 'Recomputes every entry\'s hash link and checks every signed checkpoint with the key its kid names.',
   'keys.title': 'Checkpoint key history',
+  'export.title': 'Evidence export',
+  'export.explain': 'JSON Lines files for the offline verifier (OfflineVerifier --log, --checkpoints, --keys).',
+  'export.decisions': 'Decision log',
+  'export.checkpoints': 'Checkpoints',
+  'export.keys': 'Key history',
+  'export.done': '{file} saved: {lines} lines.',
   'errors.network': 'The connector could not be reached.',
   'errors.401': 'The API key was refused. Log in again with the key of your role.',
   'errors.403': 'This action is not allowed.',
@@ -132,6 +138,8 @@ const en = {
   'errors.exists': 'An entry with this id already exists.',
   'errors.required': 'Required.',
   'errors.generic': 'The request failed (HTTP {status}).',
+  'type.CONSUMER': 'consumer',
+  'type.PROVIDER': 'provider',
 };
 
 const ja = {
@@ -255,6 +263,12 @@ const ja = {
   'verify.reason': '詳細：{reason}',
   'verify.explain': '各エントリのハッシュの連鎖を再計算し、署名付きチェックポイントを kid が示す鍵で検証します。',
   'keys.title': 'チェックポイント鍵の履歴',
+  'export.title': '証跡のエクスポート',
+  'export.explain': 'オフライン検証ツール用の JSON Lines ファイル（OfflineVerifier の --log、--checkpoints、--keys）。',
+  'export.decisions': '判定ログ',
+  'export.checkpoints': 'チェックポイント',
+  'export.keys': '鍵の履歴',
+  'export.done': '{file} を保存しました：{lines} 行。',
   'errors.network': 'コネクタに接続できませんでした。',
   'errors.401': 'API キーが拒否されました。役割のキーで再度ログインしてください。',
   'errors.403': 'この操作は許可されていません。',
@@ -265,7 +279,27 @@ const ja = {
   'errors.exists': 'この ID の項目はすでに存在します。',
   'errors.required': '必須です。',
   'errors.generic': '要求が失敗しました（HTTP {status}）。',
+  'type.CONSUMER': '利用者側',
+  'type.PROVIDER': '提供者側',
 };
+
+// EDC's state names, shown as they are in English and with a Japanese name in front in Japanese
+const STATES_JA = {
+  INITIAL: '初期', REQUESTING: '要求中', REQUESTED: '要求済み', OFFERING: '提示中', OFFERED: '提示済み',
+  ACCEPTING: '受諾中', ACCEPTED: '受諾済み', AGREEING: '合意中', AGREED: '合意済み', VERIFYING: '検証中',
+  VERIFIED: '検証済み', FINALIZING: '確定中', FINALIZED: '確定', TERMINATING: '終了中', TERMINATED: '終了',
+  PROVISIONING: '準備中', PROVISIONING_REQUESTED: '準備要求済み', PROVISIONED: '準備済み', STARTING: '開始中',
+  STARTED: '転送中', SUSPENDING: '一時停止中', SUSPENDED: '一時停止', RESUMING: '再開中', RESUMED: '再開済み',
+  COMPLETING: '完了処理中', COMPLETED: '完了', DEPROVISIONING: '後片付け中', DEPROVISIONING_REQUESTED: '後片付け要求済み',
+  DEPROVISIONED: '後片付け済み',
+  FIRST: '最初の鍵', ENDORSED: '引き継ぎ済み', UNENDORSED: '引き継ぎなし', INVALID: '無効',
+};
+
+/** A state or status name of the APIs in the current language. */
+export function stateLabel(state) {
+  if (!state) return '—';
+  return lang() === 'ja' && STATES_JA[state] ? `${STATES_JA[state]} (${state})` : state;
+}
 
 export const dictionaries = { en, ja };
 

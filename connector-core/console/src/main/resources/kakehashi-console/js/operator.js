@@ -1,5 +1,5 @@
 // Operator views: dashboard, assets (with DCAT metadata checked against its profile), negotiations, transfers.
-import { t, lang, errorMessages, localText } from './i18n.js';
+import { t, lang, errorMessages, localText, stateLabel } from './i18n.js';
 import { management, query, EDC } from './api.js';
 import { h, table, badge, formatBytes } from './dom.js';
 
@@ -36,7 +36,7 @@ export async function dashboard(root) {
   const running = progress.filter(p => p.state === 'RUNNING' || p.state === 'STARTED');
   const rate = running.reduce((sum, p) => sum + (p.bytesPerSecond || 0), 0);
   const byState = (entries, prefix) => Object.entries(countBy(entries, 'state')).sort()
-    .map(([state, count]) => card(`${prefix}-${state}`, count, state));
+    .map(([state, count]) => card(`${prefix}-${state}`, count, stateLabel(state)));
   root.append(
     h('h1', {}, t('dashboard.title')),
     h('div', { class: 'cards' },
@@ -230,8 +230,8 @@ export async function negotiations(root) {
     holder.replaceChildren(all.length ? table(
       [t('col.id'), t('col.type'), t('col.counterparty'), t('col.state'), t('col.agreement'), t('col.reason'), t('col.created')],
       all.map(n => h('tr', { dataset: { negotiation: n['@id'] } },
-        h('td', { class: 'mono' }, n['@id']), h('td', {}, n.type), h('td', { class: 'mono' }, n.counterPartyId),
-        h('td', {}, badge(n.state)), h('td', { class: 'mono' }, n.contractAgreementId ?? ''),
+        h('td', { class: 'mono' }, n['@id']), h('td', {}, t(`type.${n.type}`)), h('td', { class: 'mono' }, n.counterPartyId),
+        h('td', {}, badge(n.state, stateLabel(n.state))), h('td', { class: 'mono' }, n.contractAgreementId ?? ''),
         h('td', {}, n.errorDetail ?? ''), h('td', {}, when(n.createdAt)))), 'negotiations-table') : h('p', { class: 'muted' }, t('app.none')));
   }
   root.append(h('h1', {}, t('negotiations.title')),
@@ -269,17 +269,17 @@ export async function transfers(root) {
       all.map(p => {
         const moved = byId[p['@id']];
         const open = !['COMPLETED', 'TERMINATED', 'DEPROVISIONED', 'DEPROVISIONING'].includes(p.state);
-        return h('tr', { dataset: { transfer: p['@id'] } },
-          h('td', { class: 'mono' }, p['@id']), h('td', {}, p.type), h('td', { class: 'mono' }, p.assetId ?? ''),
-          h('td', {}, badge(p.state)), h('td', {}, p.transferType ?? ''),
+        return h('tr', { dataset: { transfer: p['@id'], state: p.state } },
+          h('td', { class: 'mono' }, p['@id']), h('td', {}, t(`type.${p.type}`)), h('td', { class: 'mono' }, p.assetId ?? ''),
+          h('td', {}, badge(p.state, stateLabel(p.state))), h('td', {}, p.transferType ?? ''),
           h('td', {}, moved ? [
             moved.percentage !== null && moved.percentage !== undefined ? h('progress', { max: 100, value: moved.percentage }) : null,
             ` ${formatBytes(moved.bytes)} · ${formatBytes(moved.bytesPerSecond)}/s`] : '—'),
           h('td', {}, p.errorDetail ?? ''),
-          h('td', { class: 'actions' },
-            p.state === 'STARTED' ? h('button', { type: 'button', class: 'secondary', onclick: () => act(p['@id'], 'suspend') }, t('transfers.suspend')) : null,
-            p.state === 'SUSPENDED' ? h('button', { type: 'button', class: 'secondary', onclick: () => act(p['@id'], 'resume') }, t('transfers.resume')) : null,
-            open ? h('button', { type: 'button', class: 'danger', onclick: () => act(p['@id'], 'terminate') }, t('transfers.terminate')) : null));
+          h('td', {}, h('div', { class: 'actions' },
+            p.state === 'STARTED' ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'suspend' }, onclick: () => act(p['@id'], 'suspend') }, t('transfers.suspend')) : null,
+            p.state === 'SUSPENDED' ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'resume' }, onclick: () => act(p['@id'], 'resume') }, t('transfers.resume')) : null,
+            open ? h('button', { type: 'button', class: 'danger', dataset: { action: 'terminate' }, onclick: () => act(p['@id'], 'terminate') }, t('transfers.terminate')) : null)));
       }), 'transfers-table') : h('p', { class: 'muted' }, t('app.none')));
   }
 

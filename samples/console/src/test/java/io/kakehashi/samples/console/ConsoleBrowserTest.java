@@ -125,7 +125,8 @@ class ConsoleBrowserTest {
         var settings = dataspace.providerSettings;
         login(settings.consoleUrl(), "operator", settings.managementKey(), "ja");
         waitFor(By.id("count-assets"));
-        assertThat(text(By.id("count-assets"))).startsWith("1");
+        var listed = dataspace.provider.management().post("/v3/assets/request", io.kakehashi.samples.support.ManagementClient.body("QuerySpec")).size();
+        assertThat(text(By.id("count-assets"))).startsWith(listed + "\n");
         assertThat(text(By.id("nav-dashboard"))).isEqualTo("ダッシュボード");
         screenshot("operator-dashboard-ja");
         language("en");
@@ -182,13 +183,23 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("nav-negotiations")).click();
         var negotiation = By.cssSelector("tr[data-negotiation='%s']".formatted(dataspace.negotiationId));
         waitFor(negotiation);
-        assertThat(text(negotiation)).contains("FINALIZED", dataspace.agreementId, "CONSUMER");
+        assertThat(text(negotiation)).contains("FINALIZED", dataspace.agreementId, "consumer");
 
         browser.findElement(By.id("nav-transfers")).click();
         var transfer = By.cssSelector("tr[data-transfer='%s']".formatted(dataspace.transferId));
         waitFor(transfer);
         assertThat(text(transfer)).contains("COMPLETED", "GrpcStream-PULL");
+
+        // the live stream: suspended, resumed and terminated from its row, each state seen in the list
+        var stream = "tr[data-transfer='%s']".formatted(dataspace.streamTransferId);
+        waitFor(By.cssSelector(stream + "[data-state='STARTED']"));
         screenshot("operator-transfers-en");
+        for (var step : new String[][]{ { "suspend", "SUSPENDED" }, { "resume", "STARTED" }, { "terminate", "TERMINATED" } }) {
+            click(By.cssSelector(stream + " button[data-action='%s']".formatted(step[0])));
+            waitFor(By.cssSelector(stream + "[data-state='%s']".formatted(step[1])));
+            assertThat(dataspace.consumer.management().transfer(dataspace.streamTransferId).path("state").asText()).isEqualTo(step[1]);
+        }
+        assertThat(browser.findElements(By.cssSelector(stream + " button"))).isEmpty();
         logout();
     }
 
@@ -214,7 +225,9 @@ class ConsoleBrowserTest {
         screenshot("auditor-decisions-en");
 
         // the transfer's decision names the agreement; its link opens the agreement's timeline
-        var link = browser.findElement(By.cssSelector("#decisions-table a[href^='#/timeline/']"));
+        var link = browser.findElements(By.cssSelector("#decisions-table tbody tr")).stream()
+                .filter(row -> row.getText().contains(ConsoleDataspace.ASSET) && !row.findElements(By.cssSelector("a[href^='#/timeline/']")).isEmpty())
+                .findFirst().orElseThrow().findElement(By.cssSelector("a[href^='#/timeline/']"));
         var agreement = link.getText();
         assertThat(agreement).isEqualTo(dataspace.providerAgreementId);
         link.click();
@@ -235,6 +248,13 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.id("verdict")).getAttribute("data-intact")).isEqualTo("true");
         assertThat(text(By.id("verdict"))).startsWith("改ざんなし");
         screenshot("auditor-verify-ja");
+
+        // the evidence export: as many lines as the auditor API's own export
+        browser.findElement(By.id("export-decisions")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("export-status")).getAttribute("data-lines") != null);
+        var exported = new AuditorClient(settings.auditorUrl(), settings.auditorKey()).exportDecisions().lines().filter(line -> !line.isBlank()).count();
+        assertThat(browser.findElement(By.id("export-status")).getAttribute("data-lines")).isEqualTo(String.valueOf(exported));
+        assertThat(text(By.id("export-status"))).contains("decisions.jsonl");
         logout();
     }
 
@@ -249,6 +269,40 @@ class ConsoleBrowserTest {
             assertThat(browser.findElements(By.id("nav-dashboard"))).isEmpty();
             assertThat(browser.findElements(By.id("nav-decisions"))).isEmpty();
         }
+    }
+
+    @Test
+    @Order(20)
+    void auditor_whenAnEntryWasEditedOnDisk_shouldSeeTheChainBrokenAtThatEntry() throws IOException {
+        var settings = dataspace.consumerSettings;
+        var log = settings.decisionLogDirectory().resolve("decisions.jsonl");
+        var lines = Files.readAllLines(log);
+        var position = 0;
+        for (var i = 0; i < lines.size() && position == 0; i++) {
+            if (lines.get(i).contains("\"PERMIT\"")) {
+                position = i + 1;
+            }
+        }
+        assertThat(position).as("a permitted decision in the consumer's log").isPositive();
+        // the same length, in place, as someone editing the file would
+        var edited = lines.get(position - 1).replace("\"PERMIT\"", "\"DENY\"  ");
+        try (var file = new java.io.RandomAccessFile(log.toFile(), "rw")) {
+            long offset = 0;
+            for (var i = 0; i < position - 1; i++) {
+                offset += lines.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            }
+            file.seek(offset);
+            file.write(edited.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        login(settings.consoleUrl(), "auditor", settings.auditorKey(), "en");
+        waitFor(By.id("nav-verify")).click();
+        waitFor(By.id("verify-run")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("verdict")).isDisplayed());
+        assertThat(browser.findElement(By.id("verdict")).getAttribute("data-intact")).isEqualTo("false");
+        assertThat(text(By.id("verdict"))).startsWith("Broken at entry %d: HASH_MISMATCH".formatted(position));
+        screenshot("auditor-verify-broken-en");
+        logout();
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------
@@ -278,10 +332,10 @@ class ConsoleBrowserTest {
     private void login(String consoleUrl, String role, String key, String language) {
         var driver = browser();
         driver.get(consoleUrl);
-        waitFor(By.cssSelector("#login-key, #logout:not([hidden])"));
-        if (driver.findElements(By.id("login-key")).isEmpty()) {
-            logout();
-        }
+        // a fresh session on this origin, whatever a test before left
+        driver.executeScript("sessionStorage.clear()");
+        driver.navigate().refresh();
+        waitFor(By.id("login-key"));
         language(language);
         waitFor(By.id("login-role-" + role)).click();
         driver.findElement(By.id("login-key")).sendKeys(key);
@@ -299,6 +353,19 @@ class ConsoleBrowserTest {
 
     private WebElement waitFor(By by) {
         return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** Clicks once the element is there; the transfers list is drawn again every two seconds, so a stale one is looked up again. */
+    private void click(By by) {
+        new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    var found = d.findElements(by);
+                    if (found.isEmpty()) {
+                        return false;
+                    }
+                    found.get(0).click();
+                    return true;
+                });
     }
 
     private String text(By by) {
