@@ -67,6 +67,9 @@ class TlsStartupTest {
             }
             var management = new ManagementClient(settings.managementUrl().replace("http://", "https://"), settings.managementKey(), ca.clientContext());
             assertThat(management.post("/v3/assets/request", ManagementClient.body("QuerySpec"))).isEmpty();
+            // the console's forwarder reaches the management context over TLS (it pins the connector's own certificate)
+            var console = new ManagementClient(settings.consoleUrl().replace("http://", "https://") + "api/management", settings.managementKey(), ca.clientContext());
+            assertThat(console.post("/v3/assets/request", ManagementClient.body("QuerySpec"))).isEmpty();
             assertThat(connector.logTail(300)).contains("TLS: web contexts serve HTTPS");
         }
     }
