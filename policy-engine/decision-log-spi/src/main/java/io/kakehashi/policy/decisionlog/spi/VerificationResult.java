@@ -30,7 +30,14 @@ public record VerificationResult(boolean intact, long entriesChecked, int checkp
          * the checkpoint names no key id, or one the log's key history does not hold, or one whose record is unusable
          * (not a P-256 public key, or a hand-over from the key before it that does not verify)
          */
-        CHECKPOINT_KEY_UNKNOWN
+        CHECKPOINT_KEY_UNKNOWN,
+        /**
+         * a tree head signed by the log's key and countersigned by a witness is not the log's Merkle tree head at that
+         * size (the log was rewritten after it was witnessed), or the log holds fewer entries than it
+         */
+        WITNESSED_HEAD_NOT_EXTENDED,
+        /** two tree heads signed by the log's key for one tree size with different roots (a forked history) */
+        WITNESSED_HEAD_FORK
     }
 
     public static VerificationResult intact(long entriesChecked, int checkpointsChecked) {
