@@ -20,12 +20,16 @@ import java.util.List;
  *       --log decisions.jsonl [--checkpoints checkpoints.jsonl --public-key connector-key.jwk.json]
  *   java -cp &lt;classpath&gt; io.kakehashi.policy.decisionlog.OfflineVerifier \
  *       --log decisions.jsonl --checkpoints checkpoints.jsonl --keys checkpoint-keys.jsonl [--public-key first-key.jwk.json]
+ *       [--witnessed witnessed-heads.jsonl]
  * </pre>
  * With {@code --keys} (the log's key history) each checkpoint is verified with the key it names; {@code --public-key}
  * is then the key the auditor trusts as the history's first one, and every later key must have been handed over by
  * the key before it or is named in a note as one to check against the connector's published identity.
  * Exit code 0 when the chain (and every checkpoint) is intact, 1 with the position and reason of the first broken
- * link, 2 when the arguments or files cannot be used. Files are only read. Not meant to be shared between threads.
+ * link, 2 when the arguments or files cannot be used. With {@code --witnessed} (witness records, from any witness's
+ * auditor API {@code /v1/export/witnessed-heads} or this connector's own), every tree head in it that a key of the
+ * history signed must be one the log extends, and no two of them may differ at one size ({@link WitnessedHeadVerifier}):
+ * a log rewritten and re-signed with the operator's own key is caught from one witnessed head. Files are only read. Not meant to be shared between threads.
  */
 public final class OfflineVerifier {
 
@@ -45,6 +49,7 @@ public final class OfflineVerifier {
         Path checkpointsFile = null;
         Path keyFile = null;
         Path keysFile = null;
+        Path witnessedFile = null;
         for (int i = 0; i < args.length; i++) {
             var value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -52,6 +57,7 @@ public final class OfflineVerifier {
                 case "--checkpoints" -> checkpointsFile = path(value);
                 case "--public-key" -> keyFile = path(value);
                 case "--keys" -> keysFile = path(value);
+                case "--witnessed" -> witnessedFile = path(value);
                 default -> {
                     return usage(err, "unknown argument " + args[i]);
                 }
@@ -66,6 +72,9 @@ public final class OfflineVerifier {
         }
         if (keysFile != null && checkpointsFile == null) {
             return usage(err, "--keys needs --checkpoints");
+        }
+        if (witnessedFile != null && keysFile == null) {
+            return usage(err, "--witnessed needs --checkpoints and --keys");
         }
         try (var source = FileDecisionLogStore.openReadOnly(log)) {
             if (source.tornBytes() > 0) {
@@ -86,6 +95,18 @@ public final class OfflineVerifier {
                 history.stream().filter(entry -> entry.status() == CheckpointKeyHistory.Status.UNENDORSED).forEach(entry -> err.println(
                         "note: key '" + entry.record().kid() + "' was taken without a hand-over from the key before it; check it against the connector's published identity"));
                 result = ChainVerifier.verifyWithHistory(source, FileCheckpointStore.readFile(checkpointsFile), keys);
+                if (result.intact() && witnessedFile != null) {
+                    var witnessed = WitnessedHeadVerifier.verify(source, FileWitnessStore.readFile(witnessedFile), keys);
+                    if (witnessed.ignored() > 0) {
+                        err.println("note: " + witnessed.ignored() + " tree heads in " + witnessedFile + " are not signed by a key of this log's history; they were not used");
+                    }
+                    if (!witnessed.result().intact()) {
+                        out.println(witnessed.result());
+                        return BROKEN;
+                    }
+                    out.println(result + ", " + witnessed.headsChecked() + " witnessed heads (" + witnessed.cosigned() + " countersigned)");
+                    return INTACT;
+                }
             } else if (checkpointsFile != null) {
                 var key = publicKey(keyFile);
                 List<Checkpoint> checkpoints = FileCheckpointStore.readFile(checkpointsFile);
@@ -119,7 +140,7 @@ public final class OfflineVerifier {
 
     private static int usage(PrintStream err, String problem) {
         err.println(problem);
-        err.println("usage: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> (--public-key <jwk.json> | --keys <checkpoint-keys.jsonl> [--public-key <first-key.jwk.json>])]");
+        err.println("usage: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> (--public-key <jwk.json> | --keys <checkpoint-keys.jsonl> [--public-key <first-key.jwk.json>] [--witnessed <witnessed-heads.jsonl>])]");
         return UNUSABLE;
     }
 }

@@ -122,6 +122,38 @@ class HeadWitnessTest {
     }
 
     @Test
+    void offlineVerifier_whenGivenTheWitnessedHeads_shouldCatchTheRewrittenLog() throws Exception {
+        var original = log("original", 10, PEER_KEY, null);
+        var witnessed = new HeadWitness(WITNESS_KEY).witness("maker", original.peer(), Optional.empty(), NOW).record();
+        var rewritten = log("rewritten", 15, PEER_KEY, 3);
+        var witnessFile = directory.resolve("witnessed-heads.jsonl");
+        java.nio.file.Files.writeString(witnessFile, WitnessJson.line(witnessed) + "\n");
+
+        assertThat(offline("rewritten", null)).as("without the witnessed head").isEqualTo(OfflineVerifier.INTACT);
+        var out = new java.io.ByteArrayOutputStream();
+        assertThat(offline("rewritten", witnessFile, out)).isEqualTo(OfflineVerifier.BROKEN);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("broken at position 10: WITNESSED_HEAD_NOT_EXTENDED");
+        var intact = new java.io.ByteArrayOutputStream();
+        assertThat(offline("original", witnessFile, intact)).isEqualTo(OfflineVerifier.INTACT);
+        assertThat(intact.toString(StandardCharsets.UTF_8)).contains("1 witnessed heads (1 countersigned)");
+    }
+
+    private int offline(String name, Path witnessed) {
+        return offline(name, witnessed, new java.io.ByteArrayOutputStream());
+    }
+
+    private int offline(String name, Path witnessed, java.io.ByteArrayOutputStream out) {
+        var dir = directory.resolve(name);
+        var args = new ArrayList<>(List.of("--log", dir.resolve("decisions.jsonl").toString(), "--checkpoints", dir.resolve("checkpoints.jsonl").toString(),
+                "--keys", dir.resolve("checkpoint-keys.jsonl").toString()));
+        if (witnessed != null) {
+            args.addAll(List.of("--witnessed", witnessed.toString()));
+        }
+        return OfflineVerifier.run(args.toArray(String[]::new), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @Test
     void verify_whenTwoSignedHeadsForOneSizeDiffer_shouldReportAFork() {
         var original = log("original", 10, PEER_KEY, null);
         var forked = log("forked", 10, PEER_KEY, 3);
