@@ -40,3 +40,15 @@ CREATE TABLE IF NOT EXISTS kakehashi_decision_checkpoint_key (
     endorsement TEXT,
     position    BIGSERIAL NOT NULL
 );
+
+-- Witness evidence (decision 0036): heads of peers this connector countersigned or refused as inconsistent, and
+-- countersignatures of its own heads it received; each record as its JSON line, once per evidence_key (kind, peer,
+-- tree size, root and, for a conflict, the earlier head).
+CREATE TABLE IF NOT EXISTS kakehashi_decision_witness (
+    position     BIGSERIAL PRIMARY KEY,
+    evidence_key VARCHAR(64) NOT NULL UNIQUE,
+    kind         VARCHAR(16) NOT NULL,
+    peer         VARCHAR NOT NULL,
+    tree_size    BIGINT NOT NULL,
+    record_json  TEXT NOT NULL
+);
