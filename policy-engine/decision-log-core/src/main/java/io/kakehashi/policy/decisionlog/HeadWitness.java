@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * One witnessing round for one peer, without any I/O of its own: the peer's signed tree head is verified with the
@@ -51,12 +52,22 @@ public final class HeadWitness {
     }
 
     private final ECKey witnessKey;
+    private final BiFunction<String, ECKey, Optional<String>> firstKeyCheck;
 
     /**
      * @param witnessKey the witness's private EC P-256 key with a key id (its checkpoint key)
      */
     public HeadWitness(ECKey witnessKey) {
+        this(witnessKey, (kid, key) -> Optional.empty());
+    }
+
+    /**
+     * @param firstKeyCheck for the key a peer's first witnessed head is signed with (by its key id), why it is not
+     *                      the peer's published key, or empty when it is (or cannot be checked: trust on first use)
+     */
+    public HeadWitness(ECKey witnessKey, BiFunction<String, ECKey, Optional<String>> firstKeyCheck) {
         this.witnessKey = Objects.requireNonNull(witnessKey, "witnessKey");
+        this.firstKeyCheck = Objects.requireNonNull(firstKeyCheck, "firstKeyCheck");
     }
 
     /**
@@ -80,6 +91,12 @@ public final class HeadWitness {
             peerKey = peerKey(keys, kid.get(), last.map(WitnessRecord::peerKey));
         } catch (IllegalArgumentException e) {
             return new Outcome(null, e.getMessage());
+        }
+        if (last.isEmpty()) {
+            var problem = firstKeyCheck.apply(kid.get(), peerKey);
+            if (problem.isPresent()) {
+                return new Outcome(null, problem.get());
+            }
         }
         io.kakehashi.policy.decisionlog.spi.Checkpoint head;
         try {

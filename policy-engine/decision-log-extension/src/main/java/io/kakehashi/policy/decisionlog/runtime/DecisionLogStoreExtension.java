@@ -2,11 +2,14 @@ package io.kakehashi.policy.decisionlog.runtime;
 
 import io.kakehashi.policy.decisionlog.FileCheckpointStore;
 import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
+import io.kakehashi.policy.decisionlog.FileWitnessStore;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.WitnessStore;
 import io.kakehashi.policy.decisionlog.sql.DecisionLogSchema;
 import io.kakehashi.policy.decisionlog.sql.PostgresCheckpointStore;
 import io.kakehashi.policy.decisionlog.sql.PostgresDecisionLogStore;
+import io.kakehashi.policy.decisionlog.sql.PostgresWitnessStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
@@ -27,10 +30,10 @@ import javax.sql.DataSource;
 /**
  * Where the decision log lives. Like the rest of the connector's state it follows the datasource: with
  * {@code edc.datasource.default.url} set, PostgreSQL (tables created at start, shared by replicas); without it, two
- * fsync'd JSON Lines files in {@value #DIRECTORY_KEY}, the embedded default, which survive a restart.
+ * fsync'd JSON Lines files in {@value #DIRECTORY_KEY} (and a third, {@value #WITNESS_FILE}, for witness evidence), the embedded default, which survive a restart.
  */
 @Extension(DecisionLogStoreExtension.NAME)
-@Provides({DecisionLogStore.class, CheckpointStore.class})
+@Provides({DecisionLogStore.class, CheckpointStore.class, WitnessStore.class})
 public class DecisionLogStoreExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi decision log store";
@@ -38,6 +41,7 @@ public class DecisionLogStoreExtension implements ServiceExtension {
     static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
     static final String ENTRIES_FILE = "decisions.jsonl";
     static final String CHECKPOINTS_FILE = "checkpoints.jsonl";
+    static final String WITNESS_FILE = "witness.jsonl";
 
     @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/decision-log",
             description = "Directory of the decision log's files when no PostgreSQL datasource is configured")
@@ -70,6 +74,7 @@ public class DecisionLogStoreExtension implements ServiceExtension {
             context.registerService(DecisionLogStore.class, EdcTransactionalDecisionLog.store(store, transactionContext));
             context.registerService(CheckpointStore.class,
                     EdcTransactionalDecisionLog.checkpoints(new PostgresCheckpointStore(postgres), transactionContext));
+            context.registerService(WitnessStore.class, EdcTransactionalDecisionLog.witness(new PostgresWitnessStore(postgres), transactionContext));
             monitor.info("Decision log: PostgreSQL");
             return;
         }
@@ -85,6 +90,9 @@ public class DecisionLogStoreExtension implements ServiceExtension {
         opened.add(checkpoints);
         context.registerService(DecisionLogStore.class, entries);
         context.registerService(CheckpointStore.class, checkpoints);
+        var witness = FileWitnessStore.open(dir.resolve(WITNESS_FILE), monitor);
+        opened.add(witness);
+        context.registerService(WitnessStore.class, witness);
         monitor.info("Decision log: files in " + dir.toAbsolutePath());
     }
 

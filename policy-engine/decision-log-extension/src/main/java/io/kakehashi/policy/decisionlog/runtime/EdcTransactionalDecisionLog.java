@@ -141,4 +141,18 @@ final class EdcTransactionalDecisionLog {
             }
         };
     }
+
+    static io.kakehashi.policy.decisionlog.spi.WitnessStore witness(io.kakehashi.policy.decisionlog.spi.WitnessStore witness, TransactionContext transactions) {
+        return new io.kakehashi.policy.decisionlog.spi.WitnessStore() {
+            @Override
+            public void save(io.kakehashi.policy.decisionlog.spi.WitnessRecord record) {
+                transactions.execute(() -> witness.save(record));
+            }
+
+            @Override
+            public List<io.kakehashi.policy.decisionlog.spi.WitnessRecord> all() {
+                return transactions.execute(witness::all);
+            }
+        };
+    }
 }

@@ -1,0 +1,97 @@
+package io.kakehashi.policy.decisionlog.runtime;
+
+import io.kakehashi.policy.decisionlog.DecisionJson;
+import io.kakehashi.policy.decisionlog.HeadWitness;
+import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
+import io.kakehashi.policy.decisionlog.MerkleTree;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import org.eclipse.edc.http.spi.EdcHttpClient;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A peer's public decision-log endpoints ({@code <base>/decision-log/v1}, {@link PublicLogController}) reached through
+ * EDC's HTTP client (with the dataspace's trusted CAs). Every answer is read up to {@value #MAX_BYTES} bytes; a
+ * non-200 answer or an unreadable one is an {@link IOException}, so a peer that cannot be checked is never taken for
+ * an inconsistent one. Thread-safe.
+ */
+final class HttpLogPeer implements HeadWitness.Peer {
+
+    static final int MAX_BYTES = 1 << 20;
+
+    private final EdcHttpClient client;
+    private final String base;
+
+    HttpLogPeer(EdcHttpClient client, String peerBaseUrl) {
+        this.client = client;
+        this.base = (peerBaseUrl.endsWith("/") ? peerBaseUrl.substring(0, peerBaseUrl.length() - 1) : peerBaseUrl) + "/decision-log/v1";
+    }
+
+    @Override
+    public String signedTreeHead() throws IOException {
+        var node = JsonCanonicalizer.mapper().readTree(get("/tree-head"));
+        if (!node.path("signedTreeHead").isTextual()) {
+            throw new IOException("the peer's tree head answer carries no signedTreeHead");
+        }
+        return node.get("signedTreeHead").asText();
+    }
+
+    @Override
+    public List<CheckpointKey> keys() throws IOException {
+        var keys = new ArrayList<CheckpointKey>();
+        for (var line : get("/checkpoint-keys").split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    keys.add(DecisionJson.key(line));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("the peer's key history is not readable: " + e.getMessage());
+                }
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public List<byte[]> consistencyProof(long from, long to) throws IOException {
+        var node = JsonCanonicalizer.mapper().readTree(get("/proofs/consistency?from=" + from + "&to=" + to));
+        var proof = new ArrayList<byte[]>();
+        for (var hash : node.path("path")) {
+            try {
+                proof.add(MerkleTree.fromHex(hash.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the peer's consistency proof is not hex");
+            }
+        }
+        return proof;
+    }
+
+    /**
+     * Sends a countersignature to the peer; the peer's answer status (200 when kept).
+     */
+    int send(String cosignature) throws IOException {
+        var body = JsonCanonicalizer.mapper().createObjectNode().put("cosignature", cosignature).toString();
+        var request = new Request.Builder().url(base + "/cosignatures").post(RequestBody.create(body, MediaType.get("application/json"))).build();
+        try (var response = client.execute(request)) {
+            return response.code();
+        }
+    }
+
+    private String get(String path) throws IOException {
+        try (var response = client.execute(new Request.Builder().url(base + path).get().build())) {
+            if (response.code() != 200 || response.body() == null) {
+                throw new IOException("GET " + path + " answered " + response.code());
+            }
+            var bytes = response.body().byteStream().readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new IOException("GET " + path + " answered more than " + MAX_BYTES + " bytes");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+}
