@@ -9,11 +9,15 @@ import io.kakehashi.policy.decisionlog.DecisionLogExporter;
 import io.kakehashi.policy.decisionlog.DecisionLogTree;
 import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
 import io.kakehashi.policy.decisionlog.MerkleTree;
+import io.kakehashi.policy.decisionlog.WitnessJson;
+import io.kakehashi.policy.decisionlog.WitnessedHeadVerifier;
 import io.kakehashi.policy.decisionlog.runtime.CheckpointVerificationKey;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult;
+import io.kakehashi.policy.decisionlog.spi.WitnessRecord;
+import io.kakehashi.policy.decisionlog.spi.WitnessStore;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -49,16 +53,25 @@ public class AuditorApiController {
     private final CheckpointVerificationKey key;
     private final DecisionLogTree tree;
     private final Consumer<VerificationResult> verified;
+    private final WitnessStore witness;
 
     public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key) {
         this(store, checkpoints, key, result -> { });
     }
 
-    /**
-     * @param verified told of every verification's result (the metrics' verification counter)
-     */
     public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key,
                                 Consumer<VerificationResult> verified) {
+        this(store, checkpoints, key, verified, null);
+    }
+
+    /**
+     * @param verified told of every verification's result (the metrics' verification counter)
+     * @param witness  the witness evidence (null when the runtime keeps none): heads of this log that witnesses
+     *                 countersigned, and heads of peers this connector witnessed
+     */
+    public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key,
+                                Consumer<VerificationResult> verified, WitnessStore witness) {
+        this.witness = witness;
         this.store = store;
         this.checkpoints = checkpoints;
         this.key = key;
@@ -221,7 +234,9 @@ public class AuditorApiController {
     }
 
     /**
-     * Verifies the whole chain and every checkpoint with the key of the log's key history it names, or, with {@code from}/{@code to},
+     * Verifies the whole chain and every checkpoint with the key of the log's key history it names, then every
+     * witnessed head of this log the connector keeps (docs/decisions/0036: the log must extend it, and no two may
+     * differ at one size), or, with {@code from}/{@code to},
      * a range of the chain. Answers 200 either way; {@code intact} says whether it held, and if not, where it broke.
      */
     @GET
@@ -237,8 +252,17 @@ public class AuditorApiController {
             return badRequest(only.getFailureDetail());
         }
         VerificationResult result;
+        WitnessedHeadVerifier.Result witnessed = null;
         if (parameters.isEmpty()) {
-            result = ChainVerifier.verifyWithHistory(store, checkpoints.all(), checkpoints.keys());
+            var keys = checkpoints.keys();
+            result = ChainVerifier.verifyWithHistory(store, checkpoints.all(), keys);
+            if (result.intact() && witness != null) {
+                witnessed = WitnessedHeadVerifier.verify(store, witness.all(), keys);
+                if (!witnessed.result().intact()) {
+                    result = witnessed.result();
+                    witnessed = null;
+                }
+            }
         } else {
             var from = AuditQueryParser.position(parameters, "from", 1);
             var to = AuditQueryParser.position(parameters, "to", Math.max(1, store.head().sequence()));
@@ -251,7 +275,54 @@ public class AuditorApiController {
             result = ChainVerifier.verify(store, from.getContent(), to.getContent());
         }
         verified.accept(result);
-        return Response.ok(json(result).toString(), MediaType.APPLICATION_JSON).build();
+        var body = json(result);
+        if (witnessed != null) {
+            body.put("witnessedHeadsChecked", witnessed.headsChecked());
+            body.put("witnessedHeadsCountersigned", witnessed.cosigned());
+        }
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The witness evidence this connector keeps: countersignatures of its own heads that witnesses sent
+     * ({@code RECEIVED}), heads of peers it countersigned ({@code WITNESSED}), and heads of peers it refused as
+     * inconsistent with the one witnessed before ({@code CONFLICT}, with both heads), oldest first, with counts.
+     */
+    @GET
+    @Path("/witnessed-heads")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response witnessedHeads() {
+        var records = witness == null ? List.<WitnessRecord>of() : witness.all();
+        var body = JsonNodeFactory.instance.objectNode();
+        var counts = new java.util.EnumMap<WitnessRecord.Kind, Integer>(WitnessRecord.Kind.class);
+        var array = body.putArray("records");
+        for (var record : records) {
+            array.add(WitnessJson.json(record));
+            counts.merge(record.kind(), 1, Integer::sum);
+        }
+        body.put("received", counts.getOrDefault(WitnessRecord.Kind.RECEIVED, 0));
+        body.put("witnessed", counts.getOrDefault(WitnessRecord.Kind.WITNESSED, 0));
+        body.put("conflicts", counts.getOrDefault(WitnessRecord.Kind.CONFLICT, 0));
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The witness evidence as JSON Lines, for the offline verifier's {@code --witnessed}.
+     */
+    @GET
+    @Path("/export/witnessed-heads")
+    @Produces(JSON_LINES)
+    public Response exportWitnessedHeads() {
+        var records = witness == null ? List.<WitnessRecord>of() : witness.all();
+        StreamingOutput output = stream -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            for (var record : records) {
+                writer.write(WitnessJson.line(record));
+                writer.write('\n');
+            }
+            writer.flush();
+        };
+        return Response.ok(output, JSON_LINES).build();
     }
 
     /**

@@ -411,6 +411,84 @@ class AuditorApiControllerTest {
         }
     }
 
+    /**
+     * Witnessed heads (decision 0036): the verifier takes the heads of this log that the connector keeps as witness
+     * evidence into account, and the evidence is shown and exported.
+     */
+    @Nested
+    class WitnessedHeads {
+
+        private io.kakehashi.policy.decisionlog.FileWitnessStore witness;
+
+        @BeforeEach
+        void openWitness() {
+            witness = io.kakehashi.policy.decisionlog.FileWitnessStore.open(directory.resolve("witness.jsonl"), new Monitor() {
+            });
+            controller = new AuditorApiController(store, checkpoints, KEY::toPublicJWK, result -> { }, witness);
+        }
+
+        @AfterEach
+        void closeWitness() {
+            witness.close();
+        }
+
+        private io.kakehashi.policy.decisionlog.spi.WitnessRecord received(io.kakehashi.policy.decisionlog.spi.Checkpoint head) {
+            var witnessKey = newKey("witness-key");
+            var cosignature = io.kakehashi.policy.decisionlog.Cosignatures.sign(witnessKey, head,
+                    io.kakehashi.policy.decisionlog.SignedTreeHeads.thumbprint(KEY), Clock.systemUTC().instant());
+            return new io.kakehashi.policy.decisionlog.spi.WitnessRecord(io.kakehashi.policy.decisionlog.spi.WitnessRecord.Kind.RECEIVED, "witness-key",
+                    head.sequence(), head.treeRoot(), head.jws(), witnessKey.toPublicJWK().toJSONString(), cosignature, null, Clock.systemUTC().instant(), null);
+        }
+
+        @Test
+        void verify_whenTheLogExtendsTheWitnessedHead_shouldBeIntactAndCountIt() throws IOException {
+            var head = new CheckpointSigner(KEY, Clock.systemUTC()).sign(store.head(), new io.kakehashi.policy.decisionlog.DecisionLogTree(store).root(12));
+            witness.save(received(head));
+
+            var verdict = body(controller.verify(Map.of()));
+            assertThat(verdict.get("intact").asBoolean()).isTrue();
+            assertThat(verdict.get("witnessedHeadsChecked").asInt()).isEqualTo(1);
+            assertThat(verdict.get("witnessedHeadsCountersigned").asInt()).isEqualTo(1);
+
+            var view = body(controller.witnessedHeads());
+            assertThat(view.get("received").asInt()).isEqualTo(1);
+            assertThat(view.get("conflicts").asInt()).isZero();
+            assertThat(view.at("/records/0/kind").asText()).isEqualTo("RECEIVED");
+            assertThat(view.at("/records/0/treeSize").asLong()).isEqualTo(12);
+            assertThat(lines(controller.exportWitnessedHeads())).hasSize(1)
+                    .allSatisfy(line -> assertThat(io.kakehashi.policy.decisionlog.WitnessJson.record(line)).isEqualTo(witness.all().get(0)));
+        }
+
+        @Test
+        void verify_whenAWitnessedHeadSignedByTheLogsKeyIsNotExtended_shouldReportIt() throws IOException {
+            // a head the connector signed before its log was rewritten: same size, another tree
+            var before = new CheckpointSigner(KEY, Clock.systemUTC()).sign(new io.kakehashi.policy.decisionlog.spi.ChainHead(12, sha('e')), sha('a'));
+            witness.save(received(before));
+
+            var verdict = body(controller.verify(Map.of()));
+            assertThat(verdict.get("intact").asBoolean()).isFalse();
+            assertThat(verdict.get("problem").asText()).isEqualTo("WITNESSED_HEAD_NOT_EXTENDED");
+            assertThat(verdict.get("position").asLong()).isEqualTo(12);
+        }
+
+        @Test
+        void verify_whenTwoWitnessedHeadsForOneSizeDiffer_shouldReportAFork() throws IOException {
+            var signer = new CheckpointSigner(KEY, Clock.systemUTC());
+            witness.save(received(signer.sign(new io.kakehashi.policy.decisionlog.spi.ChainHead(5, sha('e')), sha('a'))));
+            witness.save(received(signer.sign(new io.kakehashi.policy.decisionlog.spi.ChainHead(5, sha('f')), sha('b'))));
+
+            var verdict = body(controller.verify(Map.of()));
+            assertThat(verdict.get("problem").asText()).isEqualTo("WITNESSED_HEAD_FORK");
+            assertThat(verdict.get("position").asLong()).isEqualTo(5);
+        }
+
+        @Test
+        void witnessedHeads_whenNoStoreIsThere_shouldBeEmpty() throws IOException {
+            var view = body(new AuditorApiController(store, checkpoints, KEY::toPublicJWK).witnessedHeads());
+            assertThat(view.get("records")).isEmpty();
+        }
+    }
+
     private static JsonNode body(Response response) throws IOException {
         return MAPPER.readTree((String) response.getEntity());
     }
