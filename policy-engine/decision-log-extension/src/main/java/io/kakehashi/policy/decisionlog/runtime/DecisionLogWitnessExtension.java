@@ -15,7 +15,12 @@ import io.kakehashi.policy.decisionlog.spi.WitnessRecord.Kind;
 import io.kakehashi.policy.decisionlog.spi.WitnessStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
 import org.eclipse.edc.http.spi.EdcHttpClient;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -57,11 +62,17 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi decision log witness";
     public static final String PEERS_KEY = "kakehashi.decisionlog.witness.peers";
     public static final String INTERVAL_KEY = "kakehashi.decisionlog.witness.interval";
+    public static final String AGREEMENTS_KEY = "kakehashi.decisionlog.witness.agreements";
     static final String ROUNDS = "kakehashi.decisionlog.witness.rounds";
+    private static final int MAX_AGREEMENT_PEERS = 1000;
 
     @Setting(key = PEERS_KEY, defaultValue = "",
             description = "Comma-separated base URLs of the protocol contexts of the connectors this one witnesses (e.g. https://maker.example:8282/protocol)")
     private String peersSetting;
+
+    @Setting(key = AGREEMENTS_KEY, defaultValue = "false",
+            description = "Also witness the counterparties of this connector's finalized contract negotiations (their DSP address without the version path)")
+    private boolean agreements;
 
     @Setting(key = INTERVAL_KEY, defaultValue = "PT1M", description = "How often (ISO 8601 duration) each peer's signed tree head is witnessed")
     private String intervalSetting;
@@ -84,6 +95,8 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
     private DidResolverRegistry didResolvers;
     @Inject(required = false)
     private MeterRegistry meterRegistry;
+    @Inject(required = false)
+    private ContractNegotiationStore negotiations;
 
     private List<String> peers;
     private Duration interval;
@@ -104,7 +117,7 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
         } catch (IllegalArgumentException e) {
             throw new EdcException("Invalid setting '%s': %s".formatted(INTERVAL_KEY, e.getMessage()));
         }
-        if (!peers.isEmpty() && httpClient == null) {
+        if ((!peers.isEmpty() || agreements) && httpClient == null) {
             throw new EdcException("Decision log witness: '%s' is set but the runtime has no HTTP client".formatted(PEERS_KEY));
         }
         webService.registerResource(ApiContext.PROTOCOL, new PublicLogController(store, checkpoints, witnessStore, this::unknownWitness, clock));
@@ -112,7 +125,7 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
 
     @Override
     public void start() {
-        if (peers.isEmpty()) {
+        if (peers.isEmpty() && !(agreements && negotiations != null)) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -121,7 +134,7 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
             return thread;
         });
         timer.scheduleWithFixedDelay(this::witnessAll, Math.min(interval.toMillis(), 1000), interval.toMillis(), TimeUnit.MILLISECONDS);
-        monitor.info("Decision log witness: witnessing %d peers every %s".formatted(peers.size(), interval));
+        monitor.info("Decision log witness: witnessing %d peers%s every %s".formatted(peers.size(), agreements ? " and the counterparties of finalized negotiations" : "", interval));
     }
 
     @Override
@@ -143,7 +156,15 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
             return;
         }
         var witness = new HeadWitness(key, this::didKeyProblem);
-        for (var peer : peers) {
+        var round = new java.util.LinkedHashSet<>(peers);
+        if (agreements && negotiations != null) {
+            try {
+                round.addAll(agreementPeers());
+            } catch (RuntimeException e) {
+                monitor.warning("Decision log witness: cannot read the counterparties of finalized negotiations: " + e.getMessage());
+            }
+        }
+        for (var peer : round) {
             try {
                 witnessOne(witness, peer);
             } catch (RuntimeException e) {
@@ -185,6 +206,34 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
                 monitor.debug("Decision log witness: could not send a countersignature to %s: %s".formatted(peer, e.getMessage()));
             }
         });
+    }
+
+    /**
+     * The base URLs of the counterparties of finalized negotiations: their DSP address without a trailing version
+     * segment ({@code …/protocol/2025-1} → {@code …/protocol}).
+     */
+    private java.util.Set<String> agreementPeers() {
+        var query = QuerySpec.Builder.newInstance().filter(Criterion.criterion("state", "=", ContractNegotiationStates.FINALIZED.code()))
+                .limit(MAX_AGREEMENT_PEERS).build();
+        try (var found = negotiations.queryNegotiations(query)) {
+            var result = new java.util.LinkedHashSet<String>();
+            found.map(ContractNegotiation::getCounterPartyAddress).filter(java.util.Objects::nonNull).map(DecisionLogWitnessExtension::protocolBase)
+                    .filter(java.util.Objects::nonNull).forEach(result::add);
+            return result;
+        }
+    }
+
+    static String protocolBase(String dspAddress) {
+        var address = dspAddress.endsWith("/") ? dspAddress.substring(0, dspAddress.length() - 1) : dspAddress;
+        var slash = address.lastIndexOf('/');
+        if (slash > "https://".length() && address.substring(slash + 1).matches("\\d{4}-\\d+|v\\d+(\\.\\d+)*")) {
+            address = address.substring(0, slash);
+        }
+        try {
+            return parsePeers(address).stream().findFirst().orElse(null);
+        } catch (EdcException e) {
+            return null;
+        }
     }
 
     static Optional<WitnessRecord> lastWitnessed(List<WitnessRecord> records, String peer) {
