@@ -115,6 +115,10 @@ public final class HeadWitness {
             } catch (IOException e) {
                 return new Outcome(null, "peer unreachable: " + e.getMessage());
             }
+            if (inconsistency == null && head.sequence() < before.treeSize()) {
+                // an older head that the witnessed one extends: stale (a replica behind), not a fork
+                return new Outcome(null, "the peer served a head of %d entries, older than the %d witnessed before".formatted(head.sequence(), before.treeSize()));
+            }
             if (inconsistency != null) {
                 return new Outcome(new WitnessRecord(Kind.CONFLICT, peerName, head.sequence(), head.treeRoot(), headJws, jwk(peerKey), null,
                         before.headJws(), now, inconsistency), inconsistency);
@@ -140,10 +144,10 @@ public final class HeadWitness {
         var proof = peer.consistencyProof(from, to);
         if (!MerkleTree.verifyConsistency(from, to, MerkleTree.fromHex(fromRoot), MerkleTree.fromHex(toRoot), proof)) {
             return newSize < oldSize
-                    ? "the log shrank from %d to %d entries and its head is not a prefix of the one witnessed before".formatted(oldSize, newSize)
+                    ? "the head of %d entries is not a prefix of the one of %d entries witnessed before".formatted(newSize, oldSize)
                     : "the log of %d entries does not extend the one of %d entries witnessed before (consistency proof fails)".formatted(newSize, oldSize);
         }
-        return newSize < oldSize ? "the log shrank from %d to %d entries".formatted(oldSize, newSize) : null;
+        return null;
     }
 
     /**

@@ -170,6 +170,23 @@ class HeadWitnessTest {
     }
 
     @Test
+    void witness_whenThePeerServesAnOlderHead_shouldCountersignNothing_andCallItAConflictOnlyWhenNotAPrefix() {
+        var log = log("a", 15, PEER_KEY, null);
+        var witness = new HeadWitness(WITNESS_KEY);
+        var witnessed = witness.witness("maker", log.peer(), Optional.empty(), NOW).record();
+        assertThat(witnessed.treeSize()).isEqualTo(15);
+
+        var stale = witness.witness("maker", log.serving(log.checkpoints.all().get(1).jws()), Optional.of(witnessed), NOW.plusSeconds(60));
+        assertThat(stale.record()).isNull();
+        assertThat(stale.problem()).contains("older than the 15 witnessed before");
+
+        var rewritten = log("rewritten", 10, PEER_KEY, 3);
+        var shrunk = witness.witness("maker", rewritten.peer(), Optional.of(witnessed), NOW.plusSeconds(120));
+        assertThat(shrunk.conflict()).isTrue();
+        assertThat(shrunk.problem()).contains("not a prefix");
+    }
+
+    @Test
     void verify_whenAHeadIsNotSignedByTheLogsKeys_shouldIgnoreIt() {
         var log = log("a", 10, PEER_KEY, null);
         var stranger = log("stranger", 10, newKey("did:web:stranger.example#k1"), 3);

@@ -96,7 +96,7 @@ class ApiAuthenticationTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys" })
+        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads" })
         void anExportWithoutAKey_shouldBe401NotA500(String export) {
             var response = get(settings.auditorUrl() + export, null);
 
@@ -105,13 +105,13 @@ class ApiAuthenticationTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys" })
+        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads" })
         void anExportWithAWrongKey_shouldBe401NotA500(String export) {
             assertThat(get(settings.auditorUrl() + export, "not-the-auditor-key-0123").statusCode()).isEqualTo(401);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys" })
+        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads" })
         void anExportWithTheManagementKey_shouldBe401NotA500(String export) {
             assertThat(get(settings.auditorUrl() + export, settings.managementKey()).statusCode()).isEqualTo(401);
         }
@@ -186,6 +186,25 @@ class ApiAuthenticationTest {
             request.header("x-api-key", key);
         }
         return send(request);
+    }
+
+    /**
+     * The decision log's public head endpoints (decision 0036) on the protocol context: open to any peer, read-only,
+     * bad input a 4xx.
+     */
+    @Nested
+    class PublicDecisionLog {
+
+        @Test
+        void theHeadEndpoints_shouldAnswerWithoutAKey_andRefuseBadInputAndWrites() {
+            var base = settings.protocolUrl() + "/decision-log/v1";
+            assertThat(get(base + "/tree-head", null).statusCode()).isIn(200, 404);
+            assertThat(get(base + "/checkpoint-keys", null).statusCode()).isEqualTo(200);
+            assertThat(get(base + "/proofs/consistency?from=x&to=1", null).statusCode()).isEqualTo(400);
+            assertThat(get(base + "/proofs/consistency?from=1&to=1000000", null).statusCode()).isEqualTo(400);
+            assertThat(post(base + "/tree-head", "{}", null).statusCode()).isEqualTo(405);
+            assertThat(post(base + "/cosignatures", "{\"cosignature\":\"a.b.c\"}", null).statusCode()).isEqualTo(400);
+        }
     }
 
     private static HttpResponse<String> post(String url, String body, String key) {

@@ -66,7 +66,7 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
     static final String ROUNDS = "kakehashi.decisionlog.witness.rounds";
     private static final int MAX_AGREEMENT_PEERS = 1000;
 
-    @Setting(key = PEERS_KEY, defaultValue = "",
+    @Setting(key = PEERS_KEY, required = false,
             description = "Comma-separated base URLs of the protocol contexts of the connectors this one witnesses (e.g. https://maker.example:8282/protocol)")
     private String peersSetting;
 
