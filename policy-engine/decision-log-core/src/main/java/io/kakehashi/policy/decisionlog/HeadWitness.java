@@ -115,10 +115,6 @@ public final class HeadWitness {
             } catch (IOException e) {
                 return new Outcome(null, "peer unreachable: " + e.getMessage());
             }
-            if (inconsistency == null && head.sequence() < before.treeSize()) {
-                // an older head that the witnessed one extends: stale (a replica behind), not a fork
-                return new Outcome(null, "the peer served a head of %d entries, older than the %d witnessed before".formatted(head.sequence(), before.treeSize()));
-            }
             if (inconsistency != null) {
                 return new Outcome(new WitnessRecord(Kind.CONFLICT, peerName, head.sequence(), head.treeRoot(), headJws, jwk(peerKey), null,
                         before.headJws(), now, inconsistency), inconsistency);
@@ -137,15 +133,13 @@ public final class HeadWitness {
         if (oldSize == newSize) {
             return "two signed tree heads for %d entries with different roots: %s witnessed before, %s now".formatted(oldSize, oldRoot, newRoot);
         }
-        var from = Math.min(oldSize, newSize);
-        var to = Math.max(oldSize, newSize);
-        var fromRoot = oldSize < newSize ? oldRoot : newRoot;
-        var toRoot = oldSize < newSize ? newRoot : oldRoot;
-        var proof = peer.consistencyProof(from, to);
-        if (!MerkleTree.verifyConsistency(from, to, MerkleTree.fromHex(fromRoot), MerkleTree.fromHex(toRoot), proof)) {
-            return newSize < oldSize
-                    ? "the head of %d entries is not a prefix of the one of %d entries witnessed before".formatted(newSize, oldSize)
-                    : "the log of %d entries does not extend the one of %d entries witnessed before (consistency proof fails)".formatted(newSize, oldSize);
+        if (newSize < oldSize) {
+            // a log's latest signed head never goes back (checkpoints are append-only): its log or its checkpoints were cut
+            return "the peer's latest signed tree head has %d entries, fewer than the %d witnessed before".formatted(newSize, oldSize);
+        }
+        var proof = peer.consistencyProof(oldSize, newSize);
+        if (!MerkleTree.verifyConsistency(oldSize, newSize, MerkleTree.fromHex(oldRoot), MerkleTree.fromHex(newRoot), proof)) {
+            return "the log of %d entries does not extend the one of %d entries witnessed before (consistency proof fails)".formatted(newSize, oldSize);
         }
         return null;
     }

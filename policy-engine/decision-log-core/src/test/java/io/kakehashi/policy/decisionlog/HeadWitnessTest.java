@@ -170,20 +170,25 @@ class HeadWitnessTest {
     }
 
     @Test
-    void witness_whenThePeerServesAnOlderHead_shouldCountersignNothing_andCallItAConflictOnlyWhenNotAPrefix() {
+    void witness_whenThePeersLatestHeadIsSmallerThanTheWitnessedOne_shouldKeepItAsAConflict() {
         var log = log("a", 15, PEER_KEY, null);
         var witness = new HeadWitness(WITNESS_KEY);
         var witnessed = witness.witness("maker", log.peer(), Optional.empty(), NOW).record();
         assertThat(witnessed.treeSize()).isEqualTo(15);
 
-        var stale = witness.witness("maker", log.serving(log.checkpoints.all().get(1).jws()), Optional.of(witnessed), NOW.plusSeconds(60));
-        assertThat(stale.record()).isNull();
-        assertThat(stale.problem()).contains("older than the 15 witnessed before");
+        // checkpoints cut back to the one of 10 entries: the signed head went back
+        var cut = witness.witness("maker", log.serving(log.checkpoints.all().get(1).jws()), Optional.of(witnessed), NOW.plusSeconds(60));
+        assertThat(cut.conflict()).isTrue();
+        assertThat(cut.problem()).contains("fewer than the 15 witnessed before");
+        assertThat(cut.record().evidenceJws()).isEqualTo(witnessed.headJws());
+        // both heads signed by the peer; the verifier, given the peer's intact log, finds it extends both
+        assertThat(WitnessedHeadVerifier.verify(log.store, List.of(cut.record()), log.checkpoints.keys()).headsChecked()).isEqualTo(2);
 
         var rewritten = log("rewritten", 10, PEER_KEY, 3);
         var shrunk = witness.witness("maker", rewritten.peer(), Optional.of(witnessed), NOW.plusSeconds(120));
         assertThat(shrunk.conflict()).isTrue();
-        assertThat(shrunk.problem()).contains("not a prefix");
+        assertThat(WitnessedHeadVerifier.verify(rewritten.store, List.of(shrunk.record()), rewritten.checkpoints.keys()).result().problem())
+                .isEqualTo(Problem.WITNESSED_HEAD_NOT_EXTENDED);
     }
 
     @Test
