@@ -52,6 +52,8 @@ public class PublicLogController {
     private final Function<Cosignatures.Cosignature, Optional<String>> knownWitness;
     private final Clock clock;
     private final DecisionLogTree tree;
+    private static final long HEAD_CACHE_NANOS = 1_000_000_000L;
+    private volatile CachedHead latest;
 
     /**
      * @param knownWitness for a verified countersignature, why its witness is not one this connector can name, or
@@ -201,7 +203,28 @@ public class PublicLogController {
         });
     }
 
+    /**
+     * The newest checkpoint with a tree head, read from the store at most once a second (anyone may ask).
+     */
     private Optional<Checkpoint> latestTreeHead() {
+        var cached = latest;
+        var now = System.nanoTime();
+        if (cached != null && now - cached.readAt() < HEAD_CACHE_NANOS) {
+            return cached.head();
+        }
+        var head = readLatestTreeHead();
+        latest = new CachedHead(head, now);
+        return head;
+    }
+
+    private record CachedHead(Optional<Checkpoint> head, long readAt) {
+    }
+
+    private Optional<Checkpoint> readLatestTreeHead() {
+        var newest = checkpoints.latest();
+        if (newest.isPresent() && newest.get().treeRoot() != null) {
+            return newest;
+        }
         var all = checkpoints.all();
         for (int i = all.size() - 1; i >= 0; i--) {
             if (all.get(i).treeRoot() != null) {

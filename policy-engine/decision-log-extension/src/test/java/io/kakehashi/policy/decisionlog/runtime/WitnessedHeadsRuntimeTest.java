@@ -93,7 +93,8 @@ class WitnessedHeadsRuntimeTest {
                 assertThat(record.peer()).isEqualTo(makerSettings.protocolUrl());
                 assertThat(record.treeSize()).isEqualTo(4);
             });
-            assertThat(makerWitness.all()).anySatisfy(record -> {
+            assertThat(makerWitness.all()).as(() -> "vendor checkpoints " + vendor.getService(io.kakehashi.policy.decisionlog.spi.CheckpointStore.class).all().size()
+                    + ", vendor head " + vendor.getService(io.kakehashi.policy.decisionlog.spi.DecisionLogStore.class).head() + ", GET " + status(vendorSettings.protocolUrl() + "/decision-log/v1/tree-head")).anySatisfy(record -> {
                 assertThat(record.kind()).isEqualTo(Kind.RECEIVED);
                 assertThat(record.peer()).isEqualTo("vendor-key");
                 assertThat(record.treeSize()).isEqualTo(4);
@@ -179,6 +180,15 @@ class WitnessedHeadsRuntimeTest {
                 .counterpartyId("did:web:vendor.example").assetId("asset-" + i).outcome(outcome)
                 .reasons(List.of(new ConstraintReason("consumerJurisdiction", outcome, outcome == DecisionOutcome.DENY
                         ? "jurisdiction: consumer country JP is not in EU_EEA" : "jurisdiction: consumer country DE is in EU_EEA"))).build();
+    }
+
+    private static String status(String url) {
+        try {
+            var answer = get(url);
+            return answer.statusCode() + " " + answer.body();
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
