@@ -82,10 +82,26 @@ final class HttpLogPeer implements HeadWitness.Peer {
         }
     }
 
+    /**
+     * The {@code message} of a JSON error answer (ours), at most 200 characters, or nothing.
+     */
+    private static String message(okhttp3.Response response) {
+        try {
+            if (response.body() == null) {
+                return "";
+            }
+            var bytes = response.body().byteStream().readNBytes(4096);
+            var message = JsonCanonicalizer.mapper().readTree(bytes).path("message").asText("");
+            return message.isEmpty() ? "" : ": " + (message.length() > 200 ? message.substring(0, 200) : message);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     private String get(String path) throws IOException {
         try (var response = client.execute(new Request.Builder().url(base + path).get().build())) {
             if (response.code() != 200 || response.body() == null) {
-                throw new IOException("GET " + path + " answered " + response.code());
+                throw new IOException("GET " + path + " answered " + response.code() + message(response));
             }
             var bytes = response.body().byteStream().readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
