@@ -1,0 +1,231 @@
+package io.kakehashi.core.statemachine;
+
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.offer.ContractOffer;
+import org.eclipse.edc.connector.controlplane.defaults.storage.contractnegotiation.InMemoryContractNegotiationStore;
+import org.eclipse.edc.junit.annotations.ComponentTest;
+import org.eclipse.edc.policy.model.Policy;
+import org.eclipse.edc.query.CriterionOperatorRegistryImpl;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.query.Criterion;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation.Type.CONSUMER;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation.Type.PROVIDER;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.ACCEPTED;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.AGREED;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.TERMINATED;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.TERMINATING;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.VERIFIED;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.VERIFYING;
+import static org.eclipse.edc.spi.persistence.StateEntityStore.hasState;
+import static org.eclipse.edc.spi.persistence.StateEntityStore.isNotPending;
+
+/**
+ * The sequence of saves that made the DSP TCK's CN_C:02-03, CN_C:02-06 and CN:02-06 fail once state machines ran on
+ * wake-ups, replayed step by step on EDC's in-memory store. Three writers of one runtime save one negotiation: EDC's
+ * state machine, woken by the event of a state saved by the protocol service, finds it at once in a state the pending
+ * guard holds, marks it pending and leaves a copy with the guard; an event subscriber (100 ms after the event in the
+ * TCK's extension) moves it on; the guard (500 ms after the hold) saves its copy back. Polling at EDC's default 1 s
+ * the state machine rarely looked before the subscriber, so the guard rarely held a copy. No thread, no timing: every
+ * transition reads a clock that ticks once per read.
+ */
+@ComponentTest
+class StaleSaveRefusingContractNegotiationStoreTest {
+
+    private final TickingClock clock = new TickingClock();
+    private final InMemoryContractNegotiationStore edcStore = new InMemoryContractNegotiationStore(clock, CriterionOperatorRegistryImpl.ofDefaults());
+    private final StaleSaveRefusingContractNegotiationStore store = new StaleSaveRefusingContractNegotiationStore(edcStore, new Monitor() { });
+
+    @Nested
+    class WhenAGuardsCopyComesBackAfterAnotherWritersTransition {
+
+        @Test
+        void save_whenTheGuardReleasesItsCopyAfterTheNegotiationWentOn_shouldKeepTheNewerState() {
+            // CN_C:02-06: the consumer is AGREED; the application verifies, the provider terminates; then the guard's copy
+            var id = saved(CONSUMER, AGREED);
+            var guardsCopy = heldByTheGuard(id);
+
+            var subscriber = store.findByIdAndLease(id).getContent();
+            subscriber.transitionVerifying();
+            subscriber.setPending(false);
+            store.save(subscriber);
+            transition(id, ContractNegotiation::transitionVerified);
+            transition(id, ContractNegotiation::transitionTerminated);
+
+            guardsCopy.setPending(false);
+            var result = store.save(guardsCopy);
+
+            assertThat(result.failed()).isTrue();
+            assertThat(result.getFailureDetail()).contains("older than the stored TERMINATED");
+            assertThat(stateOf(id)).isEqualTo(TERMINATED);
+        }
+
+        @Test
+        void save_whenTheSameSequenceMeetsEdcsStoreAlone_shouldLoseTheTransition() {
+            // what the TCK saw: the terminated consumer back in AGREED, so the TCK read AGREED where it expected TERMINATED
+            var id = saved(CONSUMER, AGREED);
+            var guardsCopy = heldByTheGuard(id);
+            transition(id, ContractNegotiation::transitionTerminated);
+
+            guardsCopy.setPending(false);
+            edcStore.save(guardsCopy);
+
+            assertThat(stateOf(id)).isEqualTo(AGREED);
+        }
+
+        @Test
+        void save_whenTheCopyIsRefused_shouldFreeTheLeaseItsWriterHeld() {
+            var id = saved(CONSUMER, AGREED);
+            var leasedCopy = store.nextNotLeased(1, new Criterion("id", "=", id)).get(0);
+            transition(id, ContractNegotiation::transitionTerminated);
+
+            assertThat(store.save(leasedCopy).failed()).isTrue();
+
+            assertThat(store.nextNotLeased(1, new Criterion("id", "=", id))).hasSize(1);
+        }
+    }
+
+    @Nested
+    class WhenAHeldNegotiationIsMovedOn {
+
+        @Test
+        void save_whenAnotherWriterTransitionsAHeldNegotiation_shouldReleaseTheHold() {
+            // CN_C:02-03: the application terminates the held AGREED consumer; EDC's transition keeps the pending flag
+            var id = saved(CONSUMER, AGREED);
+            heldByTheGuard(id);
+
+            var subscriber = store.findByIdAndLease(id).getContent();
+            subscriber.transitionTerminating();
+            assertThat(subscriber.isPending()).isTrue();
+            store.save(subscriber);
+
+            var next = store.nextNotLeased(10, hasState(TERMINATING.code()), isNotPending(), new Criterion("type", "=", CONSUMER.name()));
+            assertThat(next).extracting(ContractNegotiation::getId).containsExactly(id);
+        }
+
+        @Test
+        void save_whenTheProvidersGuardReleasesItsCopyAfterATermination_shouldKeepTheTerminationProcessable() {
+            // CN:02-06: the provider's ACCEPTED is held; the application terminates it; the guard's copy comes back later
+            var id = saved(PROVIDER, ACCEPTED);
+            var guardsCopy = heldByTheGuard(id);
+
+            var subscriber = store.findByIdAndLease(id).getContent();
+            subscriber.transitionTerminating();
+            store.save(subscriber);
+            guardsCopy.setPending(false);
+            store.save(guardsCopy);
+
+            var stored = edcStore.findById(id);
+            assertThat(ContractNegotiationStates.from(stored.getState())).isEqualTo(TERMINATING);
+            assertThat(stored.isPending()).isFalse();
+        }
+
+        @Test
+        void save_whenAHoldIsPlacedInTheStoredState_shouldKeepIt() {
+            var id = saved(CONSUMER, AGREED);
+
+            heldByTheGuard(id);
+
+            assertThat(edcStore.findById(id).isPending()).isTrue();
+        }
+
+        @Test
+        void save_whenAWriterMovesOnAndHoldsANegotiationThatWasNotHeld_shouldKeepTheNewHold() {
+            var id = saved(CONSUMER, AGREED);
+
+            var writer = store.findByIdAndLease(id).getContent();
+            writer.transitionVerifying();
+            writer.setPending(true);
+            store.save(writer);
+
+            var stored = edcStore.findById(id);
+            assertThat(ContractNegotiationStates.from(stored.getState())).isEqualTo(VERIFYING);
+            assertThat(stored.isPending()).isTrue();
+        }
+    }
+
+    @Test
+    void save_whenACopyIsCurrent_shouldSaveItsTransition() {
+        var id = saved(CONSUMER, VERIFYING);
+
+        transition(id, ContractNegotiation::transitionVerified);
+
+        assertThat(stateOf(id)).isEqualTo(VERIFIED);
+    }
+
+    private String saved(ContractNegotiation.Type type, ContractNegotiationStates state) {
+        var negotiation = ContractNegotiation.Builder.newInstance()
+                .id(UUID.randomUUID().toString())
+                .correlationId(UUID.randomUUID().toString())
+                .counterPartyId("did:web:peer.example")
+                .counterPartyAddress("http://peer.example/protocol")
+                .protocol("dataspace-protocol-http:2025-1")
+                .type(type)
+                .participantContextId("stale-save-test")
+                .contractOffer(ContractOffer.Builder.newInstance().id("offer").assetId("asset").policy(Policy.Builder.newInstance().build()).build())
+                .clock(clock)
+                .state(state.code())
+                .build();
+        negotiation.updateStateTimestamp();
+        assertThat(store.save(negotiation).succeeded()).isTrue();
+        return negotiation.getId();
+    }
+
+    /** EDC's state machine meeting the negotiation in a guarded state: pending saved, the same object kept by the guard. */
+    private ContractNegotiation heldByTheGuard(String id) {
+        var leased = store.nextNotLeased(1, new Criterion("id", "=", id), isNotPending());
+        assertThat(leased).hasSize(1);
+        var held = leased.get(0);
+        held.setPending(true);
+        assertThat(store.save(held).succeeded()).isTrue();
+        return held;
+    }
+
+    /** A writer that reads the negotiation afresh, transitions it and saves it, as the protocol service does. */
+    private void transition(String id, java.util.function.Consumer<ContractNegotiation> change) {
+        var negotiation = store.findByIdAndLease(id).getContent();
+        change.accept(negotiation);
+        assertThat(store.save(negotiation).succeeded()).isTrue();
+    }
+
+    private ContractNegotiationStates stateOf(String id) {
+        return ContractNegotiationStates.from(edcStore.findById(id).getState());
+    }
+
+    /** A clock one millisecond later at every read, so each transition is strictly newer than the one before. */
+    private static final class TickingClock extends Clock {
+
+        private final AtomicLong millis = new AtomicLong(1_000_000);
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public long millis() {
+            return millis.incrementAndGet();
+        }
+    }
+}
