@@ -32,7 +32,7 @@ public class ReplicaWakeupsExtension implements ServiceExtension {
     @Setting(key = REPLICA_WAKEUPS_KEY, defaultValue = "true",
             description = "On PostgreSQL with wake-ups on: tell the other replicas sharing the database of new work (LISTEN/NOTIFY)")
     private boolean replicaWakeups;
-    @Setting(key = StateMachineWakeupsExtension.WAKE_ON_WORK_KEY, defaultValue = "false", description = "see " + StateMachineWakeupsExtension.NAME)
+    @Setting(key = StateMachineWakeupsExtension.WAKE_ON_WORK_KEY, defaultValue = "true", description = "see " + StateMachineWakeupsExtension.NAME)
     private boolean wakeOnWork;
 
     @Inject

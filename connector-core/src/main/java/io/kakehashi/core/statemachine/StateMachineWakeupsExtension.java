@@ -26,7 +26,7 @@ public class StateMachineWakeupsExtension implements ServiceExtension {
     public static final String AFTER_WAKE_WINDOW_KEY = "kakehashi.state-machine.after-wake-window";
     public static final String AFTER_WAKE_WAIT_KEY = "kakehashi.state-machine.after-wake-wait";
 
-    @Setting(key = WAKE_ON_WORK_KEY, defaultValue = "false",
+    @Setting(key = WAKE_ON_WORK_KEY, defaultValue = "true",
             description = "Run a state machine as soon as work arrives (DSP message, management request, saved state) and wait "
                     + IDLE_WAIT_KEY + " otherwise; false keeps EDC's polling every edc.*.state-machine.iteration-wait-millis")
     private boolean wakeOnWork;

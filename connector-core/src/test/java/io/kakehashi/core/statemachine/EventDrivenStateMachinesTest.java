@@ -199,7 +199,6 @@ class EventDrivenStateMachinesTest {
                 throw new UncheckedIOException(e);
             }
             config.put("kakehashi.vault.password", "wakeups-test-vault-" + id);
-            config.put(StateMachineWakeupsExtension.WAKE_ON_WORK_KEY, "true");
             config.put(StateMachineWakeupsExtension.IDLE_WAIT_KEY, IDLE_WAIT);
             var database = "events_" + id.replace('-', '_');
             POSTGRES.recreateDatabase(database);

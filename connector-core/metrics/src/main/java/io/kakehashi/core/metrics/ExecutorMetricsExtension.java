@@ -27,7 +27,7 @@ public class ExecutorMetricsExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi executor metrics around state-machine wake-ups";
 
-    @Setting(key = StateMachineWakeupsExtension.WAKE_ON_WORK_KEY, defaultValue = "false",
+    @Setting(key = StateMachineWakeupsExtension.WAKE_ON_WORK_KEY, defaultValue = "true",
             description = "Run a state machine as soon as work arrives; see the state-machine wake-ups extension")
     private boolean wakeOnWork;
     @Setting(key = "edc.metrics.enabled", defaultValue = "true", description = "EDC's Micrometer meters on or off")

@@ -67,7 +67,7 @@ public final class StateMachineBenchmark {
 
     private void run(Instant started, Path directory) throws IOException {
         var setups = List.of(
-                new Setup("Kakehashi, woken on work", ConnectorKind.KAKEHASHI, List.of("-Dkakehashi.state-machine.wake-on-work=true")),
+                new Setup("Kakehashi, woken on work", ConnectorKind.KAKEHASHI, List.of()),
                 new Setup("Kakehashi, polling", ConnectorKind.KAKEHASHI, List.of("-Dkakehashi.state-machine.wake-on-work=false")),
                 new Setup("stock EDC", ConnectorKind.STOCK_EDC, List.of()));
         out.println("Kakehashi state machines woken on work vs polling vs stock EDC 0.15.1, each at its default settings");
