@@ -2,6 +2,7 @@ package io.kakehashi.core.security;
 
 import io.kakehashi.core.protocol.AgreementKeepingContractNegotiationStore;
 import io.kakehashi.core.statemachine.StaleSaveRefusingContractNegotiationStore;
+import io.kakehashi.core.statemachine.StaleSaveRefusingTransferProcessStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
@@ -17,8 +18,8 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
  * it never holds a secret, the management API never shows one, and no DSP termination message built from it carries
  * one. The same saves give a terminated process the reason its counterparty sent ({@link TerminationReasons}, shared
  * with {@link TerminationReasonsExtension}). Under the redaction, a provider's saved agreement is kept through later saves
- * without it ({@link AgreementKeepingContractNegotiationStore}), and a stale copy of a negotiation is not saved over a newer
- * state ({@link StaleSaveRefusingContractNegotiationStore}). Declaring the stores as provided here orders this extension after their own providers and before every user.
+ * without it ({@link AgreementKeepingContractNegotiationStore}), and a stale copy of a negotiation or a transfer process is not
+ * saved over a newer state ({@link StaleSaveRefusingContractNegotiationStore}, {@link StaleSaveRefusingTransferProcessStore}). Declaring the stores as provided here orders this extension after their own providers and before every user.
  */
 @Extension(RedactingStoresExtension.NAME)
 @Provides({ TransferProcessStore.class, ContractNegotiationStore.class, DataPlaneStore.class, TerminationReasons.class })
@@ -45,7 +46,9 @@ public class RedactingStoresExtension implements ServiceExtension {
         var reasons = new TerminationReasons();
         context.registerService(TerminationReasons.class, reasons);
         if (transferProcesses != null && !(transferProcesses instanceof RedactingTransferProcessStore)) {
-            context.registerService(TransferProcessStore.class, new RedactingTransferProcessStore(transferProcesses, redactor, reasons));
+            // a stale copy never undoes another writer's transition (decision 0025, amendment of 2026-12-07)
+            var latest = new StaleSaveRefusingTransferProcessStore(transferProcesses, context.getMonitor().withPrefix("TransferProcesses"));
+            context.registerService(TransferProcessStore.class, new RedactingTransferProcessStore(latest, redactor, reasons));
         }
         if (negotiations != null && !(negotiations instanceof RedactingContractNegotiationStore)) {
             // a provider's agreement, once saved, outlives later saves without it (decision 0024)

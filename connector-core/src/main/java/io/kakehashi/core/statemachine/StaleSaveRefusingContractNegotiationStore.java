@@ -9,8 +9,6 @@ import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.result.StoreResult;
 
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -30,49 +28,24 @@ import java.util.stream.Stream;
  * </ul>
  * Decision record 0025 (amendment of 2026-12-07) tells the sequence that showed both. A writer that transitions a
  * negotiation on a copy it read before another writer's save is not detected (its timestamp is new); EDC's protocol
- * service meets that case through {@code OrderedContractNegotiationProtocolService}.
+ * service meets that case through {@code OrderedContractNegotiationProtocolService}. Transfer processes get the same
+ * rules from {@link StaleSaveRefusingTransferProcessStore}.
  * <p>
  * Thread-safe when the delegate is; the check and the save of one negotiation are serialized within this runtime.
  */
 public class StaleSaveRefusingContractNegotiationStore implements ContractNegotiationStore {
 
-    private static final int STRIPES = 64;
-
     private final ContractNegotiationStore delegate;
-    private final Monitor monitor;
-    private final List<ReentrantLock> locks = IntStream.range(0, STRIPES).mapToObj(i -> new ReentrantLock()).toList();
+    private final StaleSaves<ContractNegotiation> saves;
 
     public StaleSaveRefusingContractNegotiationStore(ContractNegotiationStore delegate, Monitor monitor) {
         this.delegate = delegate;
-        this.monitor = monitor;
+        this.saves = new StaleSaves<>("negotiation", delegate::findById, delegate::save, monitor);
     }
 
     @Override
     public StoreResult<Void> save(ContractNegotiation negotiation) {
-        var lock = locks.get(Math.floorMod(negotiation.getId().hashCode(), STRIPES));
-        lock.lock();
-        try {
-            var stored = delegate.findById(negotiation.getId());
-            if (stored == null) {
-                return delegate.save(negotiation);
-            }
-            if (negotiation.getStateTimestamp() < stored.getStateTimestamp()) {
-                var reason = "negotiation %s: a copy in %s of %d is older than the stored %s of %d and is not saved"
-                        .formatted(negotiation.getId(), negotiation.stateAsString(), negotiation.getStateTimestamp(),
-                                stored.stateAsString(), stored.getStateTimestamp());
-                monitor.debug(() -> reason);
-                delegate.save(stored);
-                return StoreResult.alreadyExists(reason);
-            }
-            if (negotiation.isPending() && stored.isPending() && negotiation.getState() != stored.getState()) {
-                monitor.debug(() -> "negotiation %s: held in %s, saved in %s: released".formatted(
-                        negotiation.getId(), stored.stateAsString(), negotiation.stateAsString()));
-                negotiation.setPending(false);
-            }
-            return delegate.save(negotiation);
-        } finally {
-            lock.unlock();
-        }
+        return saves.save(negotiation);
     }
 
     @Override

@@ -4,6 +4,9 @@ import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.Con
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.offer.ContractOffer;
 import org.eclipse.edc.connector.controlplane.defaults.storage.contractnegotiation.InMemoryContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.defaults.storage.transferprocess.InMemoryTransferProcessStore;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates;
 import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.query.CriterionOperatorRegistryImpl;
@@ -33,7 +36,7 @@ import static org.eclipse.edc.spi.persistence.StateEntityStore.isNotPending;
 
 /**
  * The sequence of saves that made the DSP TCK's CN_C:02-03, CN_C:02-06 and CN:02-06 fail once state machines ran on
- * wake-ups, replayed step by step on EDC's in-memory store. Three writers of one runtime save one negotiation: EDC's
+ * wake-ups (and TP:02-05 now and then), replayed step by step on EDC's in-memory stores. Three writers of one runtime save one negotiation: EDC's
  * state machine, woken by the event of a state saved by the protocol service, finds it at once in a state the pending
  * guard holds, marks it pending and leaves a copy with the guard; an event subscriber (100 ms after the event in the
  * TCK's extension) moves it on; the guard (500 ms after the hold) saves its copy back. Polling at EDC's default 1 s
@@ -41,7 +44,7 @@ import static org.eclipse.edc.spi.persistence.StateEntityStore.isNotPending;
  * transition reads a clock that ticks once per read.
  */
 @ComponentTest
-class StaleSaveRefusingContractNegotiationStoreTest {
+class StaleSaveRefusingStoresTest {
 
     private final TickingClock clock = new TickingClock();
     private final InMemoryContractNegotiationStore edcStore = new InMemoryContractNegotiationStore(clock, CriterionOperatorRegistryImpl.ofDefaults());
@@ -152,6 +155,38 @@ class StaleSaveRefusingContractNegotiationStoreTest {
             var stored = edcStore.findById(id);
             assertThat(ContractNegotiationStates.from(stored.getState())).isEqualTo(VERIFYING);
             assertThat(stored.isPending()).isTrue();
+        }
+    }
+
+    @Nested
+    class ForTransferProcesses {
+
+        private final InMemoryTransferProcessStore edcTransfers = new InMemoryTransferProcessStore(clock, CriterionOperatorRegistryImpl.ofDefaults());
+        private final StaleSaveRefusingTransferProcessStore transfers = new StaleSaveRefusingTransferProcessStore(edcTransfers, new Monitor() { });
+
+        @Test
+        void save_whenTheGuardReleasesItsCopyAfterATermination_shouldKeepTheTransferTerminated() {
+            // TP:02-05: the provider's PROVISIONED is held; the consumer terminates; then the guard saves its copy back
+            var process = TransferProcess.Builder.newInstance()
+                    .id(UUID.randomUUID().toString()).correlationId(UUID.randomUUID().toString())
+                    .type(TransferProcess.Type.PROVIDER).protocol("dataspace-protocol-http:2025-1")
+                    .counterPartyAddress("http://peer.example/protocol").contractId("contract").assetId("asset")
+                    .transferType("HttpData-PULL").participantContextId("stale-save-test")
+                    .clock(clock).state(TransferProcessStates.PROVISIONED.code())
+                    .build();
+            process.updateStateTimestamp();
+            transfers.save(process);
+            var guardsCopy = transfers.nextNotLeased(1, new Criterion("id", "=", process.getId())).get(0);
+            guardsCopy.setPending(true);
+            transfers.save(guardsCopy);
+
+            var protocolService = transfers.findByIdAndLease(process.getId()).getContent();
+            protocolService.transitionTerminated();
+            transfers.save(protocolService);
+            guardsCopy.setPending(false);
+
+            assertThat(transfers.save(guardsCopy).failed()).isTrue();
+            assertThat(TransferProcessStates.from(edcTransfers.findById(process.getId()).getState())).isEqualTo(TransferProcessStates.TERMINATED);
         }
     }
 

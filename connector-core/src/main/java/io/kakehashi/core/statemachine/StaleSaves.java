@@ -1,0 +1,60 @@
+package io.kakehashi.core.statemachine;
+
+import org.eclipse.edc.spi.entity.StatefulEntity;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.StoreResult;
+
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+/**
+ * The two save rules of the stale-save refusing stores, for any of EDC's stateful entities: a save older than the
+ * stored state is refused (and the stored entity saved again, which frees the caller's lease), and a pending hold that
+ * a save carries into another state is released. See {@link StaleSaveRefusingContractNegotiationStore}.
+ * <p>
+ * Thread-safe when the store is; the check and the save of one entity are serialized within this runtime.
+ */
+final class StaleSaves<T extends StatefulEntity<T>> {
+
+    private static final int STRIPES = 64;
+
+    private final String kind;
+    private final Function<String, T> find;
+    private final Function<T, StoreResult<Void>> save;
+    private final Monitor monitor;
+    private final List<ReentrantLock> locks = IntStream.range(0, STRIPES).mapToObj(i -> new ReentrantLock()).toList();
+
+    StaleSaves(String kind, Function<String, T> find, Function<T, StoreResult<Void>> save, Monitor monitor) {
+        this.kind = kind;
+        this.find = find;
+        this.save = save;
+        this.monitor = monitor;
+    }
+
+    StoreResult<Void> save(T entity) {
+        var lock = locks.get(Math.floorMod(entity.getId().hashCode(), STRIPES));
+        lock.lock();
+        try {
+            var stored = find.apply(entity.getId());
+            if (stored == null) {
+                return save.apply(entity);
+            }
+            if (entity.getStateTimestamp() < stored.getStateTimestamp()) {
+                var reason = "%s %s: a copy in %s of %d is older than the stored %s of %d and is not saved".formatted(
+                        kind, entity.getId(), entity.stateAsString(), entity.getStateTimestamp(), stored.stateAsString(), stored.getStateTimestamp());
+                monitor.debug(() -> reason);
+                save.apply(stored);
+                return StoreResult.alreadyExists(reason);
+            }
+            if (entity.isPending() && stored.isPending() && entity.getState() != stored.getState()) {
+                monitor.debug(() -> "%s %s: held in %s, saved in %s: released".formatted(kind, entity.getId(), stored.stateAsString(), entity.stateAsString()));
+                entity.setPending(false);
+            }
+            return save.apply(entity);
+        } finally {
+            lock.unlock();
+        }
+    }
+}
