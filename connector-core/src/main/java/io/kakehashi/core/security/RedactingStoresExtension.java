@@ -46,13 +46,13 @@ public class RedactingStoresExtension implements ServiceExtension {
         var reasons = new TerminationReasons();
         context.registerService(TerminationReasons.class, reasons);
         if (transferProcesses != null && !(transferProcesses instanceof RedactingTransferProcessStore)) {
-            // a stale copy never undoes another writer's transition (decision 0025, amendment of 2026-12-07)
+            // a stale copy never undoes another writer's transition (decision 0025, amendment "the cause found and fixed")
             var latest = new StaleSaveRefusingTransferProcessStore(transferProcesses, context.getMonitor().withPrefix("TransferProcesses"));
             context.registerService(TransferProcessStore.class, new RedactingTransferProcessStore(latest, redactor, reasons));
         }
         if (negotiations != null && !(negotiations instanceof RedactingContractNegotiationStore)) {
             // a provider's agreement, once saved, outlives later saves without it (decision 0024)
-            // and a stale copy never undoes another writer's transition (decision 0025, amendment of 2026-12-07)
+            // and a stale copy never undoes another writer's transition (decision 0025, amendment "the cause found and fixed")
             var latest = new StaleSaveRefusingContractNegotiationStore(negotiations, context.getMonitor().withPrefix("Negotiations"));
             var keeping = new AgreementKeepingContractNegotiationStore(latest);
             context.registerService(ContractNegotiationStore.class, new RedactingContractNegotiationStore(keeping, redactor, reasons));

@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  *   that changes the state of a negotiation stored as held, and carries that hold along, saves it released; the guard
  *   is asked again in the new state.</li>
  * </ul>
- * Decision record 0025 (amendment of 2026-12-07) tells the sequence that showed both. A writer that transitions a
- * negotiation on a copy it read before another writer's save is not detected (its timestamp is new); EDC's protocol
- * service meets that case through {@code OrderedContractNegotiationProtocolService}. Transfer processes get the same
- * rules from {@link StaleSaveRefusingTransferProcessStore}.
+ * Decision record 0025 (its amendment "the cause found and fixed") tells the sequence that showed both. A writer
+ * that transitions a negotiation on a copy it read before another writer's save is not detected (its timestamp is
+ * new); EDC's protocol service meets that case through {@code OrderedContractNegotiationProtocolService}. Transfer
+ * processes get the same rules from {@link StaleSaveRefusingTransferProcessStore}.
  * <p>
  * Thread-safe when the delegate is; the check and the save of one negotiation are serialized within this runtime.
  */
