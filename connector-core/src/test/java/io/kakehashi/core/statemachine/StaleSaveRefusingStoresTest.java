@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation.Type.CONSUMER;
@@ -228,7 +229,7 @@ class StaleSaveRefusingStoresTest {
     }
 
     /** A writer that reads the negotiation afresh, transitions it and saves it, as the protocol service does. */
-    private void transition(String id, java.util.function.Consumer<ContractNegotiation> change) {
+    private void transition(String id, Consumer<ContractNegotiation> change) {
         var negotiation = store.findByIdAndLease(id).getContent();
         change.accept(negotiation);
         assertThat(store.save(negotiation).succeeded()).isTrue();
