@@ -34,6 +34,11 @@ public final class ApiForwarder {
     private static final Set<String> WITH_BODY = Set.of("POST", "PUT");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@%-]+");
     private static final Pattern QUERY = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*");
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    /** A media type as RFC 9110 writes it: {@code type/subtype} and {@code ; name=value} parameters, value a token or quoted. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(TOKEN + "/" + TOKEN
+            + "(?:[ \t]*;[ \t]*" + TOKEN + "=(?:" + TOKEN + "|\"(?:[^\"\\\\]|\\\\.)*\"))*[ \t]*");
+    private static final Pattern CHARSET = Pattern.compile(";[ \t]*charset=\"?([^\";]*)\"?", Pattern.CASE_INSENSITIVE);
     private static final int MAX_PATH = 2048;
     private static final int MAX_HEADER = 1024;
 
@@ -99,6 +104,10 @@ public final class ApiForwarder {
                 return Answer.error(400, "a header (x-api-key, Content-Type or Accept) is too long or holds a control character", "BadRequest");
             }
         }
+        var mediaTypeProblem = mediaTypeProblem(headers.contentType());
+        if (mediaTypeProblem != null) {
+            return Answer.error(415, mediaTypeProblem, "UnsupportedMediaType");
+        }
         var uri = URI.create(base + (rest.isEmpty() ? "" : "/" + rest) + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
 
         HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
@@ -121,7 +130,8 @@ public final class ApiForwarder {
         if (headers.contentType() != null) {
             request.header("Content-Type", headers.contentType());
         }
-        request.header("Accept", headers.accept() == null ? "application/json" : headers.accept());
+        // no Accept is any type, as the API itself would take it: the exports answer JSON Lines, not JSON
+        request.header("Accept", headers.accept() == null ? "*/*" : headers.accept());
         try {
             var response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             return new Answer(response.statusCode(),
@@ -158,6 +168,31 @@ public final class ApiForwarder {
             }
             if (decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 return "the path holds a control character";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code contentType} is not a media type an API could read ({@code type/subtype}, well-formed parameters, a
+     * charset Java knows), or {@code null} when it is one or absent. Checked here because EDC's APIs read a body whose
+     * type they cannot parse as JSON anyway.
+     */
+    static String mediaTypeProblem(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        if (!MEDIA_TYPE.matcher(contentType).matches()) {
+            return "the Content-Type is not a media type (type/subtype; name=value)";
+        }
+        var charset = CHARSET.matcher(contentType);
+        while (charset.find()) {
+            try {
+                if (!java.nio.charset.Charset.isSupported(charset.group(1))) {
+                    return "the Content-Type names a charset that is not known";
+                }
+            } catch (IllegalArgumentException e) {
+                return "the Content-Type names a charset that is not known";
             }
         }
         return null;

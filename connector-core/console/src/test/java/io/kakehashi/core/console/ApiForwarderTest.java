@@ -26,6 +26,7 @@ class ApiForwarderTest {
 
     private static final String KEY = "management-key-0123456789";
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final List<String> accepted = new CopyOnWriteArrayList<>();
     private HttpServer management;
     private ApiForwarder forwarder;
 
@@ -34,6 +35,7 @@ class ApiForwarderTest {
         management = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         management.createContext("/management", exchange -> {
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            accepted.add(String.valueOf(exchange.getRequestHeaders().getFirst("Accept")));
             seen.add("%s %s key=%s type=%s cookie=%s body=%s".formatted(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
                             + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
                     exchange.getRequestHeaders().getFirst("x-api-key"), exchange.getRequestHeaders().getFirst("Content-Type"),
@@ -115,6 +117,34 @@ class ApiForwarderTest {
 
         assertThat(answer.status()).isEqualTo(413);
         assertThat(seen).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "garbage", "application/json;;;", "application/json; charset=", "application/json; charset=nope",
+            "application/json; charset=\"utf-8", "application/json x", "application/" })
+    void forward_whenTheContentTypeIsMalformedOrNamesAnUnknownCharset_shouldAnswer415(String contentType) throws IOException {
+        var answer = forwarder.forward("POST", "management/v3/assets", null, new ApiForwarder.Headers(KEY, contentType, null), body("{}"));
+
+        assertThat(answer.status()).isEqualTo(415);
+        assertThat(new String(answer.body().readAllBytes(), StandardCharsets.UTF_8)).contains("Content-Type").doesNotContain(KEY);
+        assertThat(seen).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "application/json", "application/json; charset=utf-8", "application/ld+json;charset=\"UTF-8\"", "text/plain" })
+    void forward_whenTheContentTypeIsAMediaType_shouldPassItOn(String contentType) {
+        var answer = forwarder.forward("POST", "management/v3/assets", null, new ApiForwarder.Headers(KEY, contentType, null), body("{}"));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(seen).singleElement().asString().contains("type=" + contentType);
+    }
+
+    @Test
+    void forward_whenNoAcceptIsGiven_shouldAcceptAnyTypeAsTheApiWould() {
+        forwarder.forward("GET", "management/v3/x", null, new ApiForwarder.Headers(KEY, null, null), null);
+        forwarder.forward("GET", "management/v3/x", null, new ApiForwarder.Headers(KEY, null, "application/x-ndjson"), null);
+
+        assertThat(accepted).containsExactly("*/*", "application/x-ndjson");
     }
 
     @Test
