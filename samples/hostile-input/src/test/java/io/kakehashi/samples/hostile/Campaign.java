@@ -98,6 +98,57 @@ public final class Campaign {
     }
 
     /**
+     * Sends a request exactly as written, over a socket of its own: a request target that {@link java.net.URI} would
+     * refuse or normalise (backslashes, raw control characters, {@code ..}, double encoding) reaches the connector
+     * unchanged. {@code body} may be null.
+     */
+    public Exchange sendRaw(String family, String probe, int port, String method, String target, Map<String, String> headers, byte[] body) {
+        var url = "http://127.0.0.1:" + port + target;
+        var request = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n").append("Connection: close\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        if (body != null) {
+            request.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        request.append("\r\n");
+        var sent = body == null ? null : Exchange.excerpt(new String(body, 0, Math.min(body.length, 400), StandardCharsets.UTF_8), 160)
+                + (body.length > 400 ? " (" + body.length + " bytes)" : "");
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(90_000);
+            var out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                try {
+                    out.write(body);
+                } catch (IOException refusedEarly) {
+                    // a server may answer (413) and close before it has read the whole body: its answer still counts
+                }
+            }
+            out.flush();
+            var answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            var headEnd = answer.indexOf("\r\n\r\n");
+            var head = headEnd < 0 ? answer : answer.substring(0, headEnd);
+            var lines = head.split("\r\n");
+            var statusLine = lines[0].split(" ");
+            if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+                return new Exchange(family, probe, method, url, sent, 599, Map.of(), "no HTTP answer: " + Exchange.excerpt(answer, 200));
+            }
+            var answerHeaders = new LinkedHashMap<String, List<String>>();
+            for (var i = 1; i < lines.length; i++) {
+                var colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    answerHeaders.computeIfAbsent(lines[i].substring(0, colon).trim(), name -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+                }
+            }
+            var answerBody = headEnd < 0 ? "" : new String(answer.substring(headEnd + 4).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            return new Exchange(family, probe, method, url, sent, Integer.parseInt(statusLine[1]), answerHeaders, answerBody);
+        } catch (IOException | NumberFormatException e) {
+            return new Exchange(family, probe, method, url, sent, 599, Map.of(), "no answer: " + e);
+        }
+    }
+
+    /**
      * Sends a DSP request with a real member's identity: through the rogue-member harness in that member's connector,
      * which adds the connector's own DCP token for {@code audience}.
      */

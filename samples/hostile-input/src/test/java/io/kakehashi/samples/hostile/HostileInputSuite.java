@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
@@ -951,6 +952,203 @@ abstract class HostileInputSuite {
             }
         }
         return consumerPid;
+    }
+
+    // ------------------------------------------------------------------------------------------------------ console
+
+    /**
+     * The web console's port (connector-core/console): its forwarder to the management and auditor APIs with every
+     * wrong key, path tricks sent byte for byte, every method, bodies too large, nested or malformed and a malformed
+     * {@code Content-Type}; its static files asked for names it does not ship or outside its folder. Never a 5xx (the
+     * forwarder's 502/504 would mean an API that does not answer, which none of these requests provokes), never a
+     * secret, never a file from outside the console's folder.
+     */
+    @Test
+    @Order(9)
+    void console_hostilePathsKeysMethodsAndBodiesThroughTheForwarderAndForItsFiles_shouldBe4xxAndRevealNothing() throws Exception {
+        var provider = dataspace.providerSettings();
+        var consumer = dataspace.consumerSettings();
+        var console = java.net.URI.create(provider.consoleUrl());
+        var port = console.getPort();
+        var root = console.getPath().endsWith("/") ? console.getPath().substring(0, console.getPath().length() - 1) : console.getPath();
+        var api = root + "/api";
+        var probes = new ArrayList<Runnable>();
+        var generator = new HostileBodies(HostileBodies.SEED + 9);
+
+        // the forwarder passes the key on and the API decides: no wrong key opens either API through it
+        var wrongManagementKeys = new LinkedHashMap<String, String>();
+        wrongManagementKeys.put("no key", null);
+        wrongManagementKeys.put("a wrong key", "mgmt-00000000-0000-0000-0000-000000000000");
+        wrongManagementKeys.put("the key upper-cased", upper(provider.managementKey()));
+        wrongManagementKeys.put("the key's first 16 characters", provider.managementKey().substring(0, 16));
+        wrongManagementKeys.put("the auditor key", provider.auditorKey());
+        wrongManagementKeys.put("the consumer's key", consumer.managementKey());
+        for (var call : List.of("GET /management/v3/assets/" + HostileDataspace.ASSET_ID, "POST /management/v3/assets/request",
+                "POST /management/v3/policydefinitions/request", "POST /management/v3/transferprocesses/request", "GET /management/v1/kakehashi/transfers/progress",
+                "DELETE /management/v3/assets/" + HostileDataspace.ASSET_ID, "DELETE /management/v3/policydefinitions/" + HostileDataspace.POLICY_ID,
+                "PUT /management/v3/assets")) {
+            var method = call.substring(0, call.indexOf(' '));
+            var path = call.substring(call.indexOf(' ') + 1);
+            var body = method.equals("POST") ? ManagementClient.body("QuerySpec").toString()
+                    : method.equals("PUT") ? ManagementClient.body("Asset").put("@id", HostileDataspace.ASSET_ID).toString() : null;
+            wrongManagementKeys.forEach((name, key) -> probes.add(() -> consoleCall(call + " with " + name, method, api + path, key, body, Expect.REFUSED_CREDENTIAL)));
+        }
+        var wrongAuditorKeys = new LinkedHashMap<String, String>();
+        wrongAuditorKeys.put("no key", null);
+        wrongAuditorKeys.put("a wrong key", "audit-00000000-0000-0000-0000-000000000000");
+        wrongAuditorKeys.put("the management key", provider.managementKey());
+        wrongAuditorKeys.put("the auditor key upper-cased", upper(provider.auditorKey()));
+        wrongAuditorKeys.put("another connector's auditor key", consumer.auditorKey());
+        for (var path : List.of("/auditor/v1/decisions", "/auditor/v1/decisions/1", "/auditor/v1/verify", "/auditor/v1/export/decisions",
+                "/auditor/v1/export/checkpoints", "/auditor/v1/checkpoint-keys")) {
+            wrongAuditorKeys.forEach((name, key) -> probes.add(() -> consoleCall("GET " + path + " with " + name, "GET", api + path, key, null, Expect.REFUSED_CREDENTIAL)));
+        }
+
+        // path tricks, byte for byte: each aims at the API the key does not open, or out of the forwarder altogether
+        var tricks = new ArrayList<String>(List.of(
+                "/management/../auditor/v1/verify", "/management/v3/../../auditor/v1/verify", "/management/%2e%2e/auditor/v1/verify",
+                "/management/%2E%2E/auditor/v1/verify", "/management/.%2e/auditor/v1/verify", "/management/%252e%252e/auditor/v1/verify",
+                "/management/..%2Fauditor/v1/verify", "/management/..%2fauditor%2fv1%2fverify", "/management%2F..%2Fauditor/v1/verify",
+                "/management/..%252Fauditor/v1/verify", "/management/%252F/auditor/v1/verify", "/management/..\\auditor\\v1\\verify",
+                "/management\\..\\auditor/v1/verify", "/management/%5C..%5Cauditor/v1/verify", "/management/./v3/../../auditor/v1/verify",
+                "/management//auditor/v1/verify", "/management/;/../auditor/v1/verify", "/management/..;/auditor/v1/verify",
+                "/management/%c0%ae%c0%ae/auditor/v1/verify", "/management/%u002e%u002e/auditor/v1/verify",
+                "/management/v3/assets/%00", "/management/v3/assets/x%0d%0aX-Injected:%201", "/management/v3/assets/x%09y", "/management/v3/assets/%7f",
+                "/management/v3/assets/%", "/management/v3/assets/%zz", "/management/v3/assets/%e2%80%ae", "/management/v3/assets/%ff%fe",
+                "/management/v3/assets/" + "a".repeat(3_000), "/management/" + "a/".repeat(1_500) + "b", "/management/v3/assets?x=" + "a".repeat(3_000),
+                "/management/v3/assets?%zz", "/management/v3/assets?a=%00", "/management/v3/assets?a=<script>", "/management/v3/assets#fragment",
+                "/metrics/metrics", "/control/v1/dataflows", "/protocol/catalog/request", "/identity/v1alpha/participants", "/api/management/v3/assets",
+                "/MANAGEMENT/v3/assets/" + HostileDataspace.ASSET_ID, "/management;x=1/v3/assets/" + HostileDataspace.ASSET_ID, "/managementx/v3/assets",
+                "/auditor/../management/v3/assets/" + HostileDataspace.ASSET_ID, "/%6danagement/v3/assets/" + HostileDataspace.ASSET_ID,
+                "", "/", "//management/v3/assets", "/http:%2F%2F127.0.0.1/", "/@127.0.0.1/management", "/management@evil.example/v3"));
+        for (var trick : tricks) {
+            // the key of the API the trick does not aim at: through to the other API or a plain path, it must open nothing
+            var otherKey = trick.startsWith("/auditor/..") || trick.startsWith("/%6d") || trick.startsWith("/management;")
+                    ? provider.auditorKey() : provider.managementKey();
+            var keyName = otherKey.equals(provider.managementKey()) ? "the management key" : "the auditor key";
+            var expect = trick.startsWith("/management/v3/assets?x=") || trick.startsWith("/management/v3/assets?a=<") ? Expect.NO_SERVER_ERROR : Expect.CLIENT_ERROR;
+            probes.add(() -> consoleRaw("path " + Exchange.excerpt(trick, 60) + " with " + keyName, port, "GET", api + trick, Map.of("x-api-key", otherKey), null, expect));
+            probes.add(() -> consoleRaw("path " + Exchange.excerpt(trick, 60) + " without a key", port, "GET", api + trick, Map.of(), null, Expect.CLIENT_ERROR));
+        }
+        for (var raw : List.of("/management/v3/assets/a\u0001b", "/management/v3/assets/a\tb", "/management/v3/assets/a b", "/management/v3/assets/\u00e9",
+                "/management/v3/assets/a\u007fb", "/management/v3/assets/" + "a".repeat(70_000))) {
+            probes.add(() -> consoleRaw("raw path " + Exchange.excerpt(raw, 60), port, "GET", api + raw, Map.of("x-api-key", provider.managementKey()), null,
+                    Expect.CLIENT_ERROR));
+        }
+
+        // every method, to the forwarder and to the files
+        var bodyless = ManagementClient.body("QuerySpec").toString().getBytes(StandardCharsets.UTF_8);
+        for (var method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "MKCOL", "LOCK", "FOO", "get")) {
+            var withBody = Set.of("POST", "PUT", "PATCH", "PROPFIND").contains(method);
+            for (var target : List.of(api + "/management/v3/assets/request", api + "/auditor/v1/verify", root + "/", root + "/index.html", root + "/nope.js")) {
+                for (var key : java.util.Arrays.asList(null, "mgmt-00000000-0000-0000-0000-000000000000", provider.managementKey())) {
+                    var legitimate = key != null && key.equals(provider.managementKey()) || !target.startsWith(api);
+                    var expect = legitimate || method.equals("OPTIONS") ? Expect.NO_SERVER_ERROR : Expect.CLIENT_ERROR;
+                    var headers = key == null ? Map.<String, String>of() : Map.of("x-api-key", key);
+                    var contentType = withBody ? Map.of("Content-Type", "application/json") : Map.<String, String>of();
+                    var all = new LinkedHashMap<String, String>(headers);
+                    all.putAll(contentType);
+                    probes.add(() -> consoleRaw(method + " " + target.substring(root.length()) + (key == null ? " without a key" : key.equals(provider.managementKey()) ? " with the key" : " with a wrong key"),
+                            port, method, target, all, withBody ? bodyless : null, expect));
+                }
+            }
+        }
+
+        // bodies to the management API's asset and policy endpoints, through the forwarder with the right key
+        var asset = ManagementClient.body("Asset").put("@id", "hostile-console-asset");
+        asset.putObject("properties").put("name", "probe");
+        asset.putObject("dataAddress").put("@type", "DataAddress").put("type", "HttpData").put("baseUrl", attacker.url("/console-asset"));
+        var policy = policyBody("hostile-console-policy", ManagementClient.constraint("https://w3id.org/kakehashi/policy/ai.minAggregation", "gteq", "10"));
+        for (var endpoint : List.of("/v3/assets", "/v3/policydefinitions")) {
+            var base = endpoint.equals("/v3/assets") ? asset : policy;
+            for (var body : bodies(base, generator)) {
+                probes.add(() -> consoleCreate(provider, endpoint.substring(4) + ", " + body.label(), endpoint, body.text(), Map.of("Content-Type", "application/json"),
+                        Expect.NO_SERVER_ERROR));
+            }
+            probes.add(() -> consoleCreate(provider, endpoint.substring(4) + ", 5 MiB (over the console's limit)", endpoint,
+                    HostileBodies.huge(base, "@id").text().substring(0, 5 * 1024 * 1024), Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+            probes.add(() -> consoleCreate(provider, endpoint.substring(4) + ", an id of 3 MiB", endpoint,
+                    base.deepCopy().put("@id", "A".repeat(3 * 1024 * 1024)).toString(), Map.of("Content-Type", "application/json"), Expect.NO_SERVER_ERROR));
+            probes.add(() -> consoleCreate(provider, endpoint.substring(4) + ", objects nested 100,000 deep", endpoint,
+                    "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000), Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+            probes.add(() -> consoleCreate(provider, endpoint.substring(4) + ", arrays nested 1,000,000 deep", endpoint,
+                    "[".repeat(1_000_000) + "]".repeat(1_000_000), Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+            var contentTypes = List.of("", "garbage", "application/json; charset=nope", "application/json; charset=", "text/plain", "application/xml",
+                    "multipart/form-data; boundary=", "multipart/form-data", "application/x-www-form-urlencoded", "application/json;;;", "*/*",
+                    "application/" + "x".repeat(2_000), "application/json\u0001");
+            for (var i = 0; i < contentTypes.size(); i++) {
+                var contentType = contentTypes.get(i);
+                var body = base.deepCopy().put("@id", "hostile-console-content-type-" + i).toString();
+                probes.add(() -> consoleCreate(provider, endpoint.substring(4) + ", Content-Type " + Exchange.excerpt(contentType, 40), endpoint, body,
+                        Map.of("Content-Type", contentType), Expect.CLIENT_ERROR));
+            }
+            for (var accept : List.of("garbage", "application/xml", "text/html;q=abc", "application/json; charset=nope")) {
+                probes.add(() -> consoleRaw(endpoint.substring(4) + " query, Accept " + accept, port, "POST", api + "/management" + endpoint + "/request",
+                        Map.of("x-api-key", provider.managementKey(), "Content-Type", "application/json", "Accept", accept), bodyless, Expect.NO_SERVER_ERROR));
+            }
+        }
+        // the files: names the console does not ship, and ways out of its folder
+        for (var file : List.of("/nope.js", "/index.htm", "/INDEX.HTML", "/js/", "/js", "/js/nope.js", "/kakehashi-console/index.html",
+                "/../META-INF/MANIFEST.MF", "/%2e%2e/META-INF/MANIFEST.MF", "/%2E%2E/%2E%2E/META-INF/MANIFEST.MF", "/%252e%252e/META-INF/MANIFEST.MF",
+                "/..%2FMETA-INF%2FMANIFEST.MF", "/..%2fMETA-INF/MANIFEST.MF", "/..\\META-INF\\MANIFEST.MF", "/%5c..%5cMETA-INF/MANIFEST.MF",
+                "/js/../../META-INF/MANIFEST.MF", "/js/%2e%2e/%2e%2e/META-INF/MANIFEST.MF", "/./../META-INF/MANIFEST.MF", "/..;/META-INF/MANIFEST.MF",
+                "/%c0%ae%c0%ae/META-INF/MANIFEST.MF", "/META-INF/MANIFEST.MF", "/META-INF/services/org.eclipse.edc.spi.system.ServiceExtension",
+                "/io/kakehashi/core/console/ApiForwarder.class", "/../io/kakehashi/core/console/ApiForwarder.class", "/%2e%2e/", "/%2e%2e",
+                "/../", "/WEB-INF/web.xml", "/index.html%00.js", "/index.html%00", "/index.html/",
+                "/" + "a".repeat(5_000) + ".js", "/" + "a/".repeat(2_000) + "a.js", "/%", "/%zz.js", "/\u0001.js", "/a%0d%0aSet-Cookie:%20x=1.js",
+                "/.env", "/.git/config", "/js/api.js.map", "/file:///etc/passwd", "/%2fetc%2fpasswd", "//etc/passwd", "/C:%5cWindows%5cwin.ini")) {
+            probes.add(() -> consoleRaw("file " + Exchange.excerpt(file, 60), port, "GET", root + file, Map.of(), null, Expect.CLIENT_ERROR));
+        }
+        for (var outside : List.of("/../META-INF/MANIFEST.MF", "/META-INF/MANIFEST.MF", "/x", "/../x")) {
+            probes.add(() -> consoleRaw("outside the console's path " + outside, port, "GET", outside.startsWith("/..") ? root + outside : outside, Map.of(), null,
+                    Expect.CLIENT_ERROR));
+        }
+        run(probes);
+
+        // what a probe created through the forwarder was deleted again; the state test compares the rest
+        System.out.println("hostile-input: console requests: " + campaign.requests("console"));
+        campaign.assertNoFindings("console");
+    }
+
+    private Exchange consoleCall(String probe, String method, String path, String key, String body, Expect expect) {
+        var headers = new LinkedHashMap<String, String>();
+        if (key != null) {
+            headers.put("x-api-key", key);
+        }
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        return consoleRaw(probe, java.net.URI.create(dataspace.providerSettings().consoleUrl()).getPort(), method, path, headers,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), expect);
+    }
+
+    /** A creation through the console; what it created is deleted again through the management API itself. */
+    private Exchange consoleCreate(ConnectorSettings connector, String probe, String path, String body, Map<String, String> extra, Expect expect) {
+        var headers = new LinkedHashMap<String, String>(extra);
+        headers.put("x-api-key", connector.managementKey());
+        var console = java.net.URI.create(connector.consoleUrl());
+        var exchange = consoleRaw(probe, console.getPort(), "POST", console.getPath() + "api/management" + path, headers, body.getBytes(StandardCharsets.UTF_8), expect);
+        if (exchange.status() / 100 == 2) {
+            try {
+                var id = ManagementClient.mapper().readTree(exchange.body()).path("@id").asText();
+                var deleted = campaign.send("cleanup", "delete", "DELETE", connector.managementUrl() + path + "/" + encode(id),
+                        Map.of("x-api-key", connector.managementKey()), null);
+                if (deleted.status() / 100 != 2) {
+                    campaign.finding("console", "could not delete what " + probe + " created (" + Exchange.excerpt(id, 60) + "): " + deleted.status());
+                }
+            } catch (IOException e) {
+                campaign.finding("console", probe + " answered " + exchange.status() + " with a body that is not JSON");
+            }
+        }
+        return exchange;
+    }
+
+    /** One request to the console, byte for byte; an answer that shows a file from outside the console's folder is a finding too. */
+    private Exchange consoleRaw(String probe, int port, String method, String target, Map<String, String> headers, byte[] body, Expect expect) {
+        var exchange = campaign.sendRaw("console", probe, port, method, target, headers, body);
+        var leaked = exchange.body().contains("Manifest-Version") || exchange.body().contains("io.kakehashi.core.console.ConsoleExtension")
+                || exchange.body().contains("ApiForwarder.java") || exchange.body().contains("[core]") || exchange.body().contains("root:x:0:0");
+        return campaign.check(exchange, expect, leaked ? "a file from outside the console's folder in the answer" : null);
     }
 
     // ---------------------------------------------------------------------------------------- the state and the logs
