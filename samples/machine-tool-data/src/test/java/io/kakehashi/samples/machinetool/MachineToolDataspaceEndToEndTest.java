@@ -302,6 +302,10 @@ class MachineToolDataspaceEndToEndTest {
             api.get("/v1/proofs/inclusion", "/v1/proofs/inclusion?sequence=" + (treeSize + 1) + "&treeSize=" + treeSize, 400);
             api.get("/v1/proofs/consistency", "/v1/proofs/consistency?from=1&to=" + treeSize, 200);
             api.get("/v1/proofs/consistency", "/v1/proofs/consistency?from=2", 400);
+            // no witness is configured in the sample: the records are an empty list and an empty export
+            api.get("/v1/witnessed-heads", "/v1/witnessed-heads", 200);
+            api.get("/v1/export/witnessed-heads", "/v1/export/witnessed-heads", 200);
+            api.call("GET", "/v1/witnessed-heads", "/v1/witnessed-heads", null, null, null, 401);
             api.get("/openapi", "/openapi", 200);
             api.get("/openapi/{name}.json", "/openapi/nothing.json", 404);
             api.call("GET", "/v1/decisions", "/v1/decisions", null, null, null, 401);
