@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 /**
  * The two save rules of the stale-save refusing stores, for any of EDC's stateful entities: a save older than the
  * stored state is refused (and the stored entity saved again, which frees the caller's lease), and a pending hold that
- * a save carries into another state is released. See {@link StaleSaveRefusingContractNegotiationStore}.
+ * a save carries into another state is released; a new entity or a new state, once saved, is announced. See
+ * {@link LatestStateContractNegotiationStore}.
  * <p>
  * Thread-safe when the store is; the check and the save of one entity are serialized within this runtime.
  */
@@ -23,13 +24,15 @@ final class StaleSaves<T extends StatefulEntity<T>> {
     private final String kind;
     private final Function<String, T> find;
     private final Function<T, StoreResult<Void>> save;
+    private final Runnable stateChanged;
     private final Monitor monitor;
     private final List<ReentrantLock> locks = IntStream.range(0, STRIPES).mapToObj(i -> new ReentrantLock()).toList();
 
-    StaleSaves(String kind, Function<String, T> find, Function<T, StoreResult<Void>> save, Monitor monitor) {
+    StaleSaves(String kind, Function<String, T> find, Function<T, StoreResult<Void>> save, Runnable stateChanged, Monitor monitor) {
         this.kind = kind;
         this.find = find;
         this.save = save;
+        this.stateChanged = stateChanged;
         this.monitor = monitor;
     }
 
@@ -39,7 +42,7 @@ final class StaleSaves<T extends StatefulEntity<T>> {
         try {
             var stored = find.apply(entity.getId());
             if (stored == null) {
-                return save.apply(entity);
+                return announced(save.apply(entity));
             }
             if (entity.getStateTimestamp() < stored.getStateTimestamp()) {
                 var reason = "%s %s: a copy in %s of %d is older than the stored %s of %d and is not saved".formatted(
@@ -52,9 +55,18 @@ final class StaleSaves<T extends StatefulEntity<T>> {
                 monitor.debug(() -> "%s %s: held in %s, saved in %s: released".formatted(kind, entity.getId(), stored.stateAsString(), entity.stateAsString()));
                 entity.setPending(false);
             }
-            return save.apply(entity);
+            var saved = save.apply(entity);
+            return entity.getState() == stored.getState() ? saved : announced(saved);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A new entity or a new state is work for a state machine: it is told once the save succeeded. */
+    private StoreResult<Void> announced(StoreResult<Void> saved) {
+        if (saved.succeeded()) {
+            stateChanged.run();
+        }
+        return saved;
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.kakehashi.testfixtures.PostgresTestServer;
 import io.kakehashi.testfixtures.RuntimeSettings;
+import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
+import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
@@ -30,6 +32,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,6 +53,7 @@ class EventDrivenStateMachinesTest {
 
     private static final String IDLE_WAIT = "PT60S";
     private static final Duration AWAIT = Duration.ofSeconds(30);
+    private static final Duration AFTER_WAKE_WINDOW = Duration.ofMillis(200);
     private static final String API_KEY = "wakeups-test-management-key";
     private static final String PROTOCOL = "dataspace-protocol-http:2025-1";
     private static final String EDC = "https://w3id.org/edc/v0.0.1/ns/";
@@ -115,6 +120,30 @@ class EventDrivenStateMachinesTest {
         await().atMost(AWAIT).until(() -> data.received.contains(DataServer.PAYLOAD));
     }
 
+    @Test
+    void transferTerminatedInsideTheConnector_withAMinuteOfIdleWait_shouldEndTerminated() throws InterruptedException {
+        var agreementId = negotiate();
+        var request = body().put("@type", "TransferRequest").put("counterPartyAddress", PROVIDER.dspBase())
+                .put("contractId", agreementId).put("protocol", PROTOCOL).put("transferType", "HttpData-PUSH");
+        request.putObject("dataDestination").put("type", "HttpData").put("baseUrl", data.url() + "/held-sink");
+        var transferId = CONSUMER.post("/v3/transferprocesses", request).path("@id").asText();
+        try {
+            CONSUMER.awaitState("/v3/transferprocesses/" + transferId, "STARTED");
+            // past the after-wake window of the STARTED message's wake-up, so only a new wake-up runs the loop again
+            Thread.sleep(AFTER_WAKE_WINDOW.multipliedBy(5).toMillis());
+
+            // as the gRPC data plane does when a stream's agreement ends: the service saves TERMINATING, for which EDC
+            // publishes no event; only the saved state itself can wake the loop that sends the termination
+            var terminated = CONSUMER_RUNTIME.getService(TransferProcessService.class)
+                    .terminate(new TerminateTransferCommand(transferId, "ended inside the connector"));
+
+            assertThat(terminated.succeeded()).as(terminated.getFailureMessages().toString()).isTrue();
+            CONSUMER.awaitState("/v3/transferprocesses/" + transferId, "TERMINATED");
+        } finally {
+            data.release();
+        }
+    }
+
     private static String negotiate() {
         var id = CONSUMER.post("/v3/contractnegotiations", contractRequest()).path("@id").asText();
         return CONSUMER.awaitState("/v3/contractnegotiations/" + id, "FINALIZED").path("contractAgreementId").asText();
@@ -151,6 +180,8 @@ class EventDrivenStateMachinesTest {
     private static final class DataServer implements AutoCloseable {
         static final String PAYLOAD = "machine,temperature\nlathe-1,41.5\n";
         final CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
+        /** Holds a push to {@code /held-sink} until released, so that its transfer stays STARTED. */
+        private final CountDownLatch held = new CountDownLatch(1);
         private final HttpServer server;
 
         DataServer() {
@@ -166,6 +197,14 @@ class EventDrivenStateMachinesTest {
                     exchange.getResponseBody().write(bytes);
                 }
             });
+            server.createContext("/held-sink", exchange -> {
+                try (exchange) {
+                    held.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    exchange.sendResponseHeaders(200, -1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             server.createContext("/sink", exchange -> {
                 try (exchange) {
                     received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -173,6 +212,10 @@ class EventDrivenStateMachinesTest {
                 }
             });
             server.start();
+        }
+
+        void release() {
+            held.countDown();
         }
 
         String url() {
@@ -200,6 +243,7 @@ class EventDrivenStateMachinesTest {
             }
             config.put("kakehashi.vault.password", "wakeups-test-vault-" + id);
             config.put(StateMachineWakeupsExtension.IDLE_WAIT_KEY, IDLE_WAIT);
+            config.put(StateMachineWakeupsExtension.AFTER_WAKE_WINDOW_KEY, AFTER_WAKE_WINDOW.toString());
             var database = "events_" + id.replace('-', '_');
             POSTGRES.recreateDatabase(database);
             config.put("edc.datasource.default.url", POSTGRES.url(database));

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -45,11 +46,13 @@ import static org.eclipse.edc.spi.persistence.StateEntityStore.isNotPending;
  * transition reads a clock that ticks once per read.
  */
 @ComponentTest
-class StaleSaveRefusingStoresTest {
+class LatestStateStoresTest {
 
     private final TickingClock clock = new TickingClock();
     private final InMemoryContractNegotiationStore edcStore = new InMemoryContractNegotiationStore(clock, CriterionOperatorRegistryImpl.ofDefaults());
-    private final StaleSaveRefusingContractNegotiationStore store = new StaleSaveRefusingContractNegotiationStore(edcStore, new Monitor() { });
+    private final AtomicInteger stateChanges = new AtomicInteger();
+    private final LatestStateContractNegotiationStore store = new LatestStateContractNegotiationStore(edcStore, new Monitor() { },
+            stateChanges::incrementAndGet);
 
     @Nested
     class WhenAGuardsCopyComesBackAfterAnotherWritersTransition {
@@ -163,7 +166,8 @@ class StaleSaveRefusingStoresTest {
     class ForTransferProcesses {
 
         private final InMemoryTransferProcessStore edcTransfers = new InMemoryTransferProcessStore(clock, CriterionOperatorRegistryImpl.ofDefaults());
-        private final StaleSaveRefusingTransferProcessStore transfers = new StaleSaveRefusingTransferProcessStore(edcTransfers, new Monitor() { });
+        private final LatestStateTransferProcessStore transfers = new LatestStateTransferProcessStore(edcTransfers, new Monitor() { },
+                stateChanges::incrementAndGet);
 
         @Test
         void save_whenTheGuardReleasesItsCopyAfterATermination_shouldKeepTheTransferTerminated() {
@@ -188,6 +192,42 @@ class StaleSaveRefusingStoresTest {
 
             assertThat(transfers.save(guardsCopy).failed()).isTrue();
             assertThat(TransferProcessStates.from(edcTransfers.findById(process.getId()).getState())).isEqualTo(TransferProcessStates.TERMINATED);
+        }
+    }
+
+    @Nested
+    class StateMachinesAreToldOfWork {
+
+        @Test
+        void save_whenANegotiationIsNewOrChangesState_shouldAnnounceEachOnce() {
+            var id = saved(CONSUMER, VERIFYING);
+            assertThat(stateChanges).as("a new negotiation").hasValue(1);
+
+            transition(id, ContractNegotiation::transitionVerified);
+
+            assertThat(stateChanges).as("VERIFYING to VERIFIED").hasValue(2);
+        }
+
+        @Test
+        void save_whenTheStateStaysTheSame_shouldNotAnnounce() {
+            var id = saved(CONSUMER, VERIFYING);
+
+            transition(id, negotiation -> negotiation.setPending(true));
+
+            assertThat(stateChanges).as("only the creation").hasValue(1);
+        }
+
+        @Test
+        void save_whenAStaleCopyIsRefused_shouldNotAnnounce() {
+            var id = saved(CONSUMER, AGREED);
+            var stale = edcStore.findById(id);
+            stale.transitionVerifying();
+            transition(id, ContractNegotiation::transitionTerminating);
+            var before = stateChanges.get();
+
+            assertThat(store.save(stale).succeeded()).isFalse();
+
+            assertThat(stateChanges).as("nothing new was saved").hasValue(before);
         }
     }
 

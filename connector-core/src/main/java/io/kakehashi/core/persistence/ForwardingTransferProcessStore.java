@@ -1,35 +1,30 @@
-package io.kakehashi.core.statemachine;
+package io.kakehashi.core.persistence;
 
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
-import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.result.StoreResult;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * EDC's transfer-process store with the save rules of {@link StaleSaveRefusingContractNegotiationStore}: a copy older
- * than the stored state is not saved back over it (a guard's copy of PROVISIONED over a TERMINATED transfer), and a
- * pending hold that a save carries into another state is released.
- * <p>
- * Thread-safe when the delegate is.
+ * A transfer-process store that hands every call to another; a decorator extends it and overrides only what it
+ * changes. Thread-safe when the delegate is.
  */
-public class StaleSaveRefusingTransferProcessStore implements TransferProcessStore {
+public abstract class ForwardingTransferProcessStore implements TransferProcessStore {
 
-    private final TransferProcessStore delegate;
-    private final StaleSaves<TransferProcess> saves;
+    protected final TransferProcessStore delegate;
 
-    public StaleSaveRefusingTransferProcessStore(TransferProcessStore delegate, Monitor monitor) {
-        this.delegate = delegate;
-        this.saves = new StaleSaves<>("transfer process", delegate::findById, delegate::save, monitor);
+    protected ForwardingTransferProcessStore(TransferProcessStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
     @Override
     public StoreResult<Void> save(TransferProcess process) {
-        return saves.save(process);
+        return delegate.save(process);
     }
 
     @Override
