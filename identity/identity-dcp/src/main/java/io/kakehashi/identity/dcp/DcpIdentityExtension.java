@@ -104,14 +104,14 @@ public class DcpIdentityExtension implements ServiceExtension {
             description = "How long a fetched status list credential (and a credential schema) is used before it is fetched again (ISO 8601 duration)")
     private String statusListCache;
 
-    @Setting(key = PRESENTATION_CACHE, defaultValue = "PT0S",
-            description = "Longest time the claims of a peer's verified presentation are reused for its next requests (ISO 8601 duration; also "
-                    + "bounded by the credentials' expiry and the status-list cache); PT0S, the default, verifies a fresh presentation "
-                    + "on every request, as DCP's verifier tests expect")
+    @Setting(key = PRESENTATION_CACHE, defaultValue = "PT5M",
+            description = "Longest time the claims of a peer's verified presentation are reused for its next requests that carry the same "
+                    + "access token (ISO 8601 duration; also bounded by the credentials' expiry and the status-list cache); PT0S verifies a "
+                    + "fresh presentation on every request")
     private String presentationCache;
 
     @Setting(key = PRESENTATION_CACHE_ENTRIES, defaultValue = "10000",
-            description = "Most (peer DID, scopes) entries the presentation cache holds; the least recently used goes first")
+            description = "Most (peer DID, scopes, access token) entries the presentation cache holds, and most verifiers this connector reuses an access token for; the least recently used goes first")
     private int presentationCacheEntries;
 
     @Setting(key = PresentationLimits.MAX_PRESENTATIONS, required = false,
@@ -203,7 +203,9 @@ public class DcpIdentityExtension implements ServiceExtension {
         var schemas = new CredentialSchemas(new HttpDocumentFetcher(httpClient, httpLoopback), clock, cache);
         var credentials = new CredentialVerifier(keys, trusted, statusLists, schemas, clock, skew);
         var limits = presentationLimits(types.size(), maxResponseBytes, maxPresentations, maxCredentialsPerPresentation);
-        identityService = new DcpIdentityService(ownDid, tokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback, limits),
+        // the token a verifier's presentation cache keys on: reused while this connector's credentials stay the same (decision 0044)
+        var accessTokens = new ReusedAccessTokens(tokens, store::fingerprint, clock, presentationCacheEntries);
+        identityService = new DcpIdentityService(ownDid, tokens, accessTokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback, limits),
                 new PresentationVerifier(keys, credentials, clock, skew, limits.maxCredentialsPerPresentation()), jtiValidationStore, types, required,
                 presentationCache(presentationCache, presentationCacheEntries, clock), monitor);
         monitor.info("Identity: DCP as %s, holding %d credential(s) from %s, trusting %d issuer(s), requiring %s"

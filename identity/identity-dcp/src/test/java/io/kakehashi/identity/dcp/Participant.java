@@ -77,7 +77,8 @@ public class Participant {
         var skew = Duration.ofSeconds(30);
         tokens = new SelfIssuedTokens(did, clock, Duration.ofMinutes(5));
         var idTokens = new IdTokenVerifier(keys, seenTokens, clock, skew, Duration.ofMinutes(10));
-        var holder = new PresentationService(did, new DirectoryCredentialStore(credentials, did.id(), monitor), tokens, idTokens, seenTokens, clock);
+        var store = new DirectoryCredentialStore(credentials, did.id(), monitor);
+        var holder = new PresentationService(did, store, tokens, idTokens, seenTokens, clock);
         server.onPost("/" + name + Dcp.PRESENTATIONS_QUERY_PATH, (authorization, body) -> {
             presentationQueries.incrementAndGet();
             try {
@@ -91,7 +92,8 @@ public class Participant {
         });
         var statusLists = new StatusListResolver(new HttpDocumentFetcher(DidTestFixtures.httpClient(), true), keys, clock, statusListCache);
         var credentialVerifier = new CredentialVerifier(keys, trusted, statusLists, clock, skew);
-        identity = new DcpIdentityService(did, tokens, idTokens, keys, new PresentationClient(DidTestFixtures.httpClient(), true),
+        identity = new DcpIdentityService(did, tokens, new ReusedAccessTokens(tokens, store::fingerprint, clock, 100), idTokens, keys,
+                new PresentationClient(DidTestFixtures.httpClient(), true),
                 new PresentationVerifier(keys, credentialVerifier, clock, skew), seenTokens,
                 List.of("MembershipCredential", "LegalEntityCredential", "CertificationCredential"), List.of("MembershipCredential"), presentationCache, monitor);
     }
@@ -99,6 +101,17 @@ public class Participant {
     /** Publishes this participant's current DID document. */
     public void publish() {
         server.put("/" + name + "/did.json", did.document(Instant.now()));
+    }
+
+    /** Removes every credential from this participant's credential directory. */
+    public void dropCredentials() {
+        try (var files = Files.list(credentials)) {
+            for (var file : files.toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Keeps a credential in this participant's credential directory. */

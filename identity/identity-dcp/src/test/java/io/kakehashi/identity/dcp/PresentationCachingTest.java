@@ -77,6 +77,35 @@ class PresentationCachingTest {
     }
 
     @Test
+    void verify_whenThePeerSendsANewAccessToken_shouldAskForWhatItPresentsNow() {
+        // the DCP TCK's sequence: one good request, then from the same DID and scopes a request whose presentation is
+        // empty, with a new access token, as every stock EDC and TCK request carries
+        assertThat(bobVerifies(aliceToken()).succeeded()).isTrue();
+        alice.dropCredentials();
+
+        var fresh = alice.tokens.accessToken(bob.did.id(), Dcp.scopes(List.of("MembershipCredential", "LegalEntityCredential", "CertificationCredential")))
+                .compose(accessToken -> alice.tokens.idToken(bob.did.id(), accessToken)).getContent();
+        var refused = bobVerifies(TokenRepresentation.Builder.newInstance().token("Bearer " + fresh).build());
+
+        assertThat(refused.failed()).isTrue();
+        assertThat(refused.getFailureDetail()).contains("MembershipCredential");
+        assertThat(alice.presentationQueries.get()).isEqualTo(2);
+    }
+
+    @Test
+    void verify_whenThePeersCredentialsChanged_shouldAskAgain() {
+        assertThat(bobVerifies(aliceToken()).succeeded()).isTrue();
+
+        alice.hold("legal-entity", japan.issuer.issue(Credentials.LEGAL_ENTITY,
+                CredentialIssuer.legalEntity(alice.did.id(), "Alice K.K.", "JP", "JCN:1180301018771"), Instant.now().minusSeconds(60), null, null).getContent());
+        var second = bobVerifies(aliceToken());
+
+        assertThat(second.succeeded()).as(bob.monitor.warnings.toString()).isTrue();
+        assertThat(alice.presentationQueries.get()).as("a new credential gives a new access token, which is asked with").isEqualTo(2);
+        assertThat(VerifiedClaims.of(alice.did.id(), second.getContent().getClaims()).legalName()).contains("Alice K.K.");
+    }
+
+    @Test
     void verify_whenRevokedAfterTheClaimsWereCached_shouldRefuseOnceTheStatusListCacheHasPassed() {
         assertThat(bobVerifies(aliceToken()).succeeded()).isTrue();
 

@@ -2,6 +2,7 @@ package io.kakehashi.identity.dcp.verifier;
 
 import io.kakehashi.identity.credentials.ClaimsFromCredentials;
 import io.kakehashi.identity.credentials.VerifiableCredential;
+import io.kakehashi.identity.dcp.AccessTokens;
 import io.kakehashi.identity.dcp.Dcp;
 import io.kakehashi.identity.dcp.IdTokenVerifier;
 import io.kakehashi.identity.dcp.SelfIssuedTokens;
@@ -31,8 +32,9 @@ import java.util.List;
  * document) is asked for a presentation with the access token inside; the presentation and every credential in it are
  * verified (signatures, trusted issuers, validity dates, audience, revocation); the required credential types must be
  * there. What one request can make it read and verify is bounded ({@link PresentationLimits}): the answer's size and
- * number of presentations, the credentials in each, all checked before any signature. The claims of an accepted presentation are kept in the {@link PresentationCache} per (caller, scopes), so a
- * burst of requests from one peer costs one presentation query; the ID token is verified in full on every request.
+ * number of presentations, the credentials in each, all checked before any signature. The claims of an accepted presentation are kept in the {@link PresentationCache} per (caller, scopes, access
+ * token), so a burst of requests from one peer that reuses its access token ({@link AccessTokens}) costs one
+ * presentation query; the ID token is verified in full on every request.
  * Only then is the token's {@code jti} recorded, and the claim token carries the caller's DID as participant id
  * and its {@code VerifiedClaims} for policies. Each refusal is one warning naming the failed check (never a token) and
  * a failed result, which the protocol layer answers with 401.
@@ -54,6 +56,7 @@ public class DcpIdentityService implements IdentityService {
     private final List<String> scopes;
     private final List<String> requiredTypes;
     private final PresentationCache presentationCache;
+    private final AccessTokens accessTokens;
     private final ScopeAliases aliases;
     private final Monitor monitor;
 
@@ -64,11 +67,21 @@ public class DcpIdentityService implements IdentityService {
         this(did, tokens, idTokens, keys, presentations, presentationVerifier, seenTokens, credentialTypes, requiredTypes, PresentationCache.disabled(), monitor);
     }
 
+    /** A service whose outgoing requests carry a fresh access token each. */
     public DcpIdentityService(OwnDid did, SelfIssuedTokens tokens, IdTokenVerifier idTokens, DidPublicKeys keys,
                               PresentationClient presentations, PresentationVerifier presentationVerifier,
                               JtiValidationStore seenTokens, List<String> credentialTypes, List<String> requiredTypes,
                               PresentationCache presentationCache, Monitor monitor) {
+        this(did, tokens, AccessTokens.fresh(tokens), idTokens, keys, presentations, presentationVerifier, seenTokens, credentialTypes,
+                requiredTypes, presentationCache, monitor);
+    }
+
+    public DcpIdentityService(OwnDid did, SelfIssuedTokens tokens, AccessTokens accessTokens, IdTokenVerifier idTokens, DidPublicKeys keys,
+                              PresentationClient presentations, PresentationVerifier presentationVerifier,
+                              JtiValidationStore seenTokens, List<String> credentialTypes, List<String> requiredTypes,
+                              PresentationCache presentationCache, Monitor monitor) {
         this.presentationCache = presentationCache;
+        this.accessTokens = accessTokens;
         this.did = did;
         this.tokens = tokens;
         this.idTokens = idTokens;
@@ -88,7 +101,7 @@ public class DcpIdentityService implements IdentityService {
         if (audience == null || !audience.startsWith("did:")) {
             return Result.failure("the counter-party id '%s' is not a DID to address the token to".formatted(audience));
         }
-        return tokens.accessToken(audience, scopes)
+        return accessTokens.accessToken(audience, scopes)
                 .compose(accessToken -> tokens.idToken(audience, accessToken))
                 .map(idToken -> TokenRepresentation.Builder.newInstance()
                         .token("Bearer " + idToken)
@@ -148,7 +161,7 @@ public class DcpIdentityService implements IdentityService {
         }
         var verifiedClaims = ClaimsFromCredentials.claims(caller, credentials);
         if (verifiedClaims.succeeded() && presentationCache.enabled()) {
-            presentationCache.put(caller, scopes, verifiedClaims.getContent(), presentationVerifier.reusableUntil(credentials));
+            presentationCache.put(caller, scopes, accessToken, verifiedClaims.getContent(), presentationVerifier.reusableUntil(credentials));
         }
         return verifiedClaims;
     }
@@ -192,7 +205,7 @@ public class DcpIdentityService implements IdentityService {
         if (!(claims.getClaim(Dcp.TOKEN_CLAIM) instanceof String accessToken) || accessToken.isBlank()) {
             return Result.failure("token of '%s' carries no access token ('token' claim)".formatted(caller));
         }
-        var cached = presentationCache.get(caller, scopes);
+        var cached = presentationCache.get(caller, scopes, accessToken);
         var verifiedClaims = cached.isPresent() ? Result.success(cached.get()) : presentedClaims(caller, accessToken);
         if (verifiedClaims.failed()) {
             return verifiedClaims.mapFailure();

@@ -17,60 +17,70 @@ class PresentationCacheTest {
     private static final List<String> MEMBERSHIP = List.of("org.eclipse.dspace.dcp.vc.type:MembershipCredential:read");
     private static final List<String> LEGAL = List.of("org.eclipse.dspace.dcp.vc.type:LegalEntityCredential:read");
 
+    private static final String TOKEN = "access-token-1";
+
     private final SettableClock clock = new SettableClock();
     private final PresentationCache cache = new PresentationCache(Duration.ofMinutes(1), 3, clock);
 
     @Test
     void get_forOtherScopes_shouldBeASeparateEntry() {
-        cache.put("did:web:a", MEMBERSHIP, claims("did:web:a"), Instant.MAX);
+        cache.put("did:web:a", MEMBERSHIP, TOKEN, claims("did:web:a"), Instant.MAX);
 
-        assertThat(cache.get("did:web:a", MEMBERSHIP)).isPresent();
-        assertThat(cache.get("did:web:a", LEGAL)).isEmpty();
-        assertThat(cache.get("did:web:b", MEMBERSHIP)).isEmpty();
+        assertThat(cache.get("did:web:a", MEMBERSHIP, TOKEN)).isPresent();
+        assertThat(cache.get("did:web:a", LEGAL, TOKEN)).isEmpty();
+        assertThat(cache.get("did:web:b", MEMBERSHIP, TOKEN)).isEmpty();
+    }
+
+    @Test
+    void get_forAnotherAccessToken_shouldBeASeparateEntry() {
+        cache.put("did:web:a", MEMBERSHIP, TOKEN, claims("did:web:a"), Instant.MAX);
+
+        assertThat(cache.get("did:web:a", MEMBERSHIP, "access-token-2")).as("a new token is asked with again").isEmpty();
+        assertThat(cache.get("did:web:a", MEMBERSHIP, TOKEN)).isPresent();
     }
 
     @Test
     void get_afterTheEarlierOfMaxAgeAndReusableUntil_shouldBeEmpty() {
-        cache.put("did:web:a", MEMBERSHIP, claims("did:web:a"), Instant.MAX);
-        cache.put("did:web:b", MEMBERSHIP, claims("did:web:b"), clock.instant().plusSeconds(10));
+        cache.put("did:web:a", MEMBERSHIP, TOKEN, claims("did:web:a"), Instant.MAX);
+        cache.put("did:web:b", MEMBERSHIP, TOKEN, claims("did:web:b"), clock.instant().plusSeconds(10));
 
         clock.advance(Duration.ofSeconds(11));
-        assertThat(cache.get("did:web:a", MEMBERSHIP)).isPresent();
-        assertThat(cache.get("did:web:b", MEMBERSHIP)).as("bounded by its credentials or status lists").isEmpty();
+        assertThat(cache.get("did:web:a", MEMBERSHIP, TOKEN)).isPresent();
+        assertThat(cache.get("did:web:b", MEMBERSHIP, TOKEN)).as("bounded by its credentials or status lists").isEmpty();
         clock.advance(Duration.ofSeconds(50));
-        assertThat(cache.get("did:web:a", MEMBERSHIP)).as("bounded by the setting").isEmpty();
+        assertThat(cache.get("did:web:a", MEMBERSHIP, TOKEN)).as("bounded by the setting").isEmpty();
     }
 
     @Test
     void put_whenReusableUntilHasPassed_shouldKeepNothing() {
-        cache.put("did:web:a", MEMBERSHIP, claims("did:web:a"), clock.instant());
+        cache.put("did:web:a", MEMBERSHIP, TOKEN, claims("did:web:a"), clock.instant());
 
         assertThat(cache.size()).isZero();
     }
 
     @Test
     void put_beyondMaxEntries_shouldDropTheLeastRecentlyUsed() {
-        cache.put("did:web:a", MEMBERSHIP, claims("did:web:a"), Instant.MAX);
-        cache.put("did:web:b", MEMBERSHIP, claims("did:web:b"), Instant.MAX);
-        cache.put("did:web:c", MEMBERSHIP, claims("did:web:c"), Instant.MAX);
-        cache.get("did:web:a", MEMBERSHIP);
+        cache.put("did:web:a", MEMBERSHIP, TOKEN, claims("did:web:a"), Instant.MAX);
+        cache.put("did:web:b", MEMBERSHIP, TOKEN, claims("did:web:b"), Instant.MAX);
+        cache.put("did:web:c", MEMBERSHIP, TOKEN, claims("did:web:c"), Instant.MAX);
+        cache.get("did:web:a", MEMBERSHIP, TOKEN);
 
-        cache.put("did:web:d", MEMBERSHIP, claims("did:web:d"), Instant.MAX);
+        cache.put("did:web:d", MEMBERSHIP, TOKEN, claims("did:web:d"), Instant.MAX);
 
         assertThat(cache.size()).isEqualTo(3);
-        assertThat(cache.get("did:web:b", MEMBERSHIP)).isEmpty();
-        assertThat(cache.get("did:web:a", MEMBERSHIP)).isPresent();
-        assertThat(cache.get("did:web:d", MEMBERSHIP)).isPresent();
+        assertThat(cache.get("did:web:b", MEMBERSHIP, TOKEN)).isEmpty();
+        assertThat(cache.get("did:web:a", MEMBERSHIP, TOKEN)).isPresent();
+        assertThat(cache.get("did:web:d", MEMBERSHIP, TOKEN)).isPresent();
     }
 
     @Test
     void put_whenDisabled_shouldKeepNothing() {
         var disabled = new PresentationCache(Duration.ZERO, 3, clock);
 
-        disabled.put("did:web:a", MEMBERSHIP, claims("did:web:a"), Instant.MAX);
+        disabled.put("did:web:a", MEMBERSHIP, TOKEN, claims("did:web:a"), Instant.MAX);
 
         assertThat(disabled.enabled()).isFalse();
-        assertThat(disabled.get("did:web:a", MEMBERSHIP)).isEmpty();
+        assertThat(disabled.get("did:web:a", MEMBERSHIP, TOKEN)).isEmpty();
     }
 
     @Test
