@@ -4,9 +4,13 @@ import { session, saveSession, clearSession, management, auditor, EDC } from './
 import { h } from './dom.js';
 import * as operatorViews from './operator.js';
 import * as auditorViews from './auditor.js';
+import * as policyViews from './policies.js';
 
 const ROUTES = {
-  operator: { dashboard: operatorViews.dashboard, assets: operatorViews.assets, negotiations: operatorViews.negotiations, transfers: operatorViews.transfers },
+  operator: {
+    dashboard: operatorViews.dashboard, assets: operatorViews.assets, policies: policyViews.policies, definitions: policyViews.definitions,
+    negotiations: operatorViews.negotiations, transfers: operatorViews.transfers,
+  },
   auditor: { decisions: auditorViews.decisions, timeline: auditorViews.timeline, verify: auditorViews.verify, keys: auditorViews.keys },
 };
 const HOME = { operator: 'dashboard', auditor: 'decisions' };

@@ -35,7 +35,8 @@ class ConsoleAssetsTest {
 
     @Test
     void shippedFiles_shouldFetchNothingFromElsewhere() {
-        for (var name : new String[]{ "index.html", "console.css", "js/app.js", "js/api.js", "js/i18n.js", "js/dom.js", "js/operator.js", "js/auditor.js" }) {
+        for (var name : new String[]{ "index.html", "console.css", "js/app.js", "js/api.js", "js/i18n.js", "js/dom.js", "js/operator.js", "js/auditor.js",
+                "js/policies.js" }) {
             var text = new String(assets.find(name).orElseThrow().content(), StandardCharsets.UTF_8);
             assertThat(Pattern.compile("(src|href)=\"(https?:)?//|import[^;]*from\\s*'(https?:)?//|fetch\\('http").matcher(text).find()).as(name).isFalse();
         }
@@ -47,12 +48,58 @@ class ConsoleAssetsTest {
         var english = keys(text.substring(text.indexOf("const en = {"), text.indexOf("const ja = {")));
         var japanese = keys(text.substring(text.indexOf("const ja = {"), text.indexOf("export const dictionaries")));
 
-        assertThat(english).hasSizeGreaterThan(100);
+        assertThat(english).hasSizeGreaterThan(200);
         assertThat(japanese).containsExactlyInAnyOrderElementsOf(english);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "js/app.js", "js/operator.js", "js/auditor.js", "js/policies.js" })
+    void views_whenTheyNameATextByItsKey_shouldFindItInBothDictionaries(String view) {
+        var dictionaries = new String(assets.find("js/i18n.js").orElseThrow().content(), StandardCharsets.UTF_8);
+        var english = keys(dictionaries.substring(dictionaries.indexOf("const en = {"), dictionaries.indexOf("const ja = {")));
+        var japanese = keys(dictionaries.substring(dictionaries.indexOf("const ja = {"), dictionaries.indexOf("export const dictionaries")));
+        var source = new String(assets.find(view).orElseThrow().content(), StandardCharsets.UTF_8);
+        // t('key'), and the fixed part of t(`prefix.${…}`) — some key must start with it
+        var literal = Pattern.compile("\\bt\\('([a-zA-Z0-9.-]+)'").matcher(source);
+        var used = new java.util.ArrayList<String>();
+        while (literal.find()) {
+            used.add(literal.group(1));
+        }
+        var prefixed = Pattern.compile("\\bt\\(`([a-zA-Z0-9.-]+)\\$\\{").matcher(source);
+        var prefixes = new java.util.ArrayList<String>();
+        while (prefixed.find()) {
+            prefixes.add(prefixed.group(1));
+        }
+
+        assertThat(used).as("texts of %s", view).isNotEmpty();
+        assertThat(english).as("English").containsAll(used);
+        assertThat(japanese).as("Japanese").containsAll(used);
+        for (var prefix : prefixes) {
+            assertThat(english).as("a text starting with %s", prefix).anyMatch(key -> key.startsWith(prefix));
+        }
+    }
+
+    @Test
+    void policyBuilder_shouldOfferEveryConstraintTheConnectorKnowsInBothLanguages() {
+        var builder = new String(assets.find("js/policies.js").orElseThrow().content(), StandardCharsets.UTF_8);
+        var dictionaries = new String(assets.find("js/i18n.js").orElseThrow().content(), StandardCharsets.UTF_8);
+        var names = Pattern.compile("\\{ name: '([a-zA-Z.]+)', operand: ").matcher(builder);
+        var found = new java.util.ArrayList<String>();
+        while (names.find()) {
+            found.add(names.group(1));
+        }
+
+        assertThat(found).containsExactlyInAnyOrder("purpose", "jurisdiction", "dateTime", "elapsedTime", "count", "transfer.maxBytes",
+                "transfer.maxMessages", "compute.jobCount", "ai.modelExport", "ai.minAggregation", "ai.dpEpsilon", "membership",
+                "certification", "onwardTransfer", "counterpartyLegalId");
+        for (var name : found) {
+            assertThat(dictionaries.split("'constraint\\." + java.util.regex.Pattern.quote(name) + "':", -1)).as(name).hasSize(3);
+            assertThat(dictionaries.split("'constraintHint\\." + java.util.regex.Pattern.quote(name) + "':", -1)).as(name).hasSize(3);
+        }
+    }
+
     private static java.util.List<String> keys(String block) {
-        var matcher = Pattern.compile("^\\s*'([a-zA-Z0-9.]+)':", Pattern.MULTILINE).matcher(block);
+        var matcher = Pattern.compile("^\\s*'([a-zA-Z0-9.-]+)':", Pattern.MULTILINE).matcher(block);
         var keys = new java.util.ArrayList<String>();
         while (matcher.find()) {
             keys.add(matcher.group(1));
