@@ -246,7 +246,7 @@ export async function definitions(root) {
   });
 
   root.append(h('h1', {}, t('definitions.title')),
-    policyList.length ? [h('h2', {}, t('definitions.create')), form, notice] : h('p', { class: 'notice' }, t('definitions.needPolicy')),
+    ...(policyList.length ? [h('h2', {}, t('definitions.create')), form, notice] : [h('p', { class: 'notice' }, t('definitions.needPolicy'))]),
     h('h2', {}, t('definitions.list')), listing);
   await refresh();
 }

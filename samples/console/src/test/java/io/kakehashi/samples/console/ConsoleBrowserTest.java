@@ -272,6 +272,64 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(14)
+    void operator_buildsAPolicyTheConnectorRefusesThenCreatesItAndOffersAnAssetUnderIt() throws IOException {
+        var settings = dataspace.providerSettings;
+        login(settings.consoleUrl(), "operator", settings.managementKey(), "en");
+        waitFor(By.id("nav-policies")).click();
+        waitFor(By.id("policy-form"));
+        browser.findElement(By.id("policy-id")).sendKeys("console-fy2026");
+        new Select(browser.findElement(By.id("constraint-0-name"))).selectByValue("dateTime");
+        new Select(browser.findElement(By.id("constraint-0-operator"))).selectByValue("lteq");
+        browser.findElement(By.id("constraint-0-value")).sendKeys("next spring");
+        browser.findElement(By.id("policy-add-constraint")).click();
+        new Select(waitFor(By.id("constraint-1-name"))).selectByValue("jurisdiction");
+        new Select(browser.findElement(By.id("constraint-1-operator"))).selectByValue("isAnyOf");
+        browser.findElement(By.id("constraint-1-value")).sendKeys("JP, DE");
+        browser.findElement(By.id("policy-submit")).click();
+
+        // the API's reason is shown on the constraint it names, the other one is not marked
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElement(By.id("constraint-0-error")).getText().isBlank());
+        assertThat(text(By.id("constraint-0-error"))).contains("dateTime: 'next spring' is not an ISO 8601 date-time");
+        assertThat(text(By.id("constraint-1-error"))).isEmpty();
+        assertThat(text(By.id("policy-notice"))).contains("The connector refused the policy");
+        screenshot("operator-policy-refused-en");
+        assertThat(dataspace.provider.management().post("/v3/policydefinitions/request", io.kakehashi.samples.support.ManagementClient.body("QuerySpec")).toString())
+                .doesNotContain("console-fy2026");
+
+        var value = browser.findElement(By.id("constraint-0-value"));
+        value.clear();
+        value.sendKeys("2027-03-31T23:59:59+09:00");
+        browser.findElement(By.id("policy-submit")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeContains(By.id("policy-notice"), "class", "ok"));
+        waitFor(By.cssSelector("tr[data-policy='console-fy2026']"));
+        assertThat(text(By.cssSelector("tr[data-policy='console-fy2026']"))).contains("dateTime", "2027-03-31T23:59:59+09:00", "consumerJurisdiction", "JP", "DE");
+        var stored = dataspace.provider.management().get("/v3/policydefinitions/console-fy2026").toString();
+        assertThat(stored).contains("2027-03-31T23:59:59+09:00", "DE");
+        language("ja");
+        waitFor(By.cssSelector("tr[data-policy='console-fy2026']"));
+        assertThat(text(By.id("policy-add-constraint"))).isEqualTo("制約を追加");
+        screenshot("operator-policies-ja");
+
+        browser.findElement(By.id("nav-definitions")).click();
+        waitFor(By.id("definition-form"));
+        browser.findElement(By.id("definition-id")).sendKeys("console-fy2026-offer");
+        new Select(browser.findElement(By.id("definition-access"))).selectByValue("console-open");
+        new Select(browser.findElement(By.id("definition-contract"))).selectByValue("console-fy2026");
+        new Select(browser.findElement(By.id("definition-asset"))).selectByValue(ConsoleDataspace.ASSET);
+        browser.findElement(By.id("definition-submit")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeContains(By.id("definition-notice"), "class", "ok"));
+        var row = By.cssSelector("tr[data-definition='console-fy2026-offer']");
+        waitFor(row);
+        assertThat(text(row)).contains("console-open", "console-fy2026", ConsoleDataspace.ASSET);
+        screenshot("operator-definitions-ja");
+        var definition = dataspace.provider.management().get("/v3/contractdefinitions/console-fy2026-offer");
+        assertThat(definition.path("contractPolicyId").asText()).isEqualTo("console-fy2026");
+        assertThat(definition.toString()).contains(ConsoleDataspace.ASSET);
+        logout();
+    }
+
+    @Test
     @Order(20)
     void auditor_whenAnEntryWasEditedOnDisk_shouldSeeTheChainBrokenAtThatEntry() throws IOException {
         var settings = dataspace.consumerSettings;
