@@ -36,14 +36,16 @@ function apiBase() {
 
 /**
  * Calls one of the two APIs. target: 'management' or 'auditor'; path: '/v3/…'; body: an object sent as JSON.
- * Resolves to the parsed JSON (or text for other types); rejects with ApiError.
+ * raw: a text body sent as it is with contentType (a SPARQL query). Resolves to the parsed JSON (or text for other
+ * types); rejects with ApiError.
  */
-export async function call(target, method, path, { body, query, key, accept } = {}) {
+export async function call(target, method, path, { body, raw, contentType, query, key, accept } = {}) {
   const s = session();
   const headers = { Accept: accept || 'application/json' };
   const apiKey = key ?? s?.key;
   if (apiKey) headers['x-api-key'] = apiKey;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw !== undefined) headers['Content-Type'] = contentType || 'text/plain';
   let url = apiBase() + target + path;
   if (query) {
     const params = new URLSearchParams();
@@ -55,7 +57,7 @@ export async function call(target, method, path, { body, query, key, accept } = 
   }
   let response;
   try {
-    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    response = await fetch(url, { method, headers, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
   } catch {
     throw new ApiError(0, [{ message: 'network', type: 'Network' }]);
   }

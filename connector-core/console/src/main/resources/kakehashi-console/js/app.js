@@ -5,11 +5,13 @@ import { h } from './dom.js';
 import * as operatorViews from './operator.js';
 import * as auditorViews from './auditor.js';
 import * as policyViews from './policies.js';
+import * as catalogViews from './catalog.js';
 
 const ROUTES = {
   operator: {
     dashboard: operatorViews.dashboard, assets: operatorViews.assets, policies: policyViews.policies, definitions: policyViews.definitions,
-    negotiations: operatorViews.negotiations, transfers: operatorViews.transfers,
+    catalog: catalogViews.catalog, sparql: catalogViews.sparqlConsole, negotiations: operatorViews.negotiations,
+    transfers: operatorViews.transfers,
   },
   auditor: { decisions: auditorViews.decisions, timeline: auditorViews.timeline, verify: auditorViews.verify, keys: auditorViews.keys },
 };

@@ -330,6 +330,71 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(15)
+    void operator_findsADatasetInJapaneseNegotiatesAndWatchesItsTransferToTheEnd() throws IOException {
+        var settings = dataspace.consumerSettings;
+        login(settings.consoleUrl(), "operator", settings.managementKey(), "ja");
+        waitFor(By.id("nav-catalog")).click();
+        var found = search("工作機械稼働", ConsoleDataspace.FOUND);
+        assertThat(found.getText()).contains(ConsoleDataspace.FOUND_TITLE_JA, dataspace.providerSettings.participantId());
+        screenshot("operator-catalog-ja");
+        found.findElement(By.cssSelector("button[data-action='offers']")).click();
+        waitFor(By.id("negotiate-0")).click();
+        new WebDriverWait(browser, WAIT).until(d -> "FINALIZED".equals(d.findElement(By.id("negotiation-status")).getAttribute("data-state")));
+        var negotiationId = browser.findElement(By.id("negotiation-status")).getAttribute("data-negotiation");
+        var agreement = text(By.id("negotiation-agreement"));
+        assertThat(dataspace.consumer.management().negotiation(negotiationId).path("contractAgreementId").asText()).isEqualTo(agreement);
+
+        var destination = Path.of("target", "console-e2e", "found-received.csv").toAbsolutePath();
+        browser.findElement(By.id("transfer-destination")).sendKeys(destination.toString());
+        browser.findElement(By.id("transfer-submit")).click();
+        new WebDriverWait(browser, WAIT).until(d -> "COMPLETED".equals(d.findElement(By.id("transfer-status")).getAttribute("data-state")));
+        assertThat(text(By.id("transfer-status"))).contains("完了");
+        screenshot("operator-catalog-transfer-ja");
+        assertThat(Files.mismatch(dataspace.foundSource, destination)).isEqualTo(-1L);
+        logout();
+    }
+
+    @Test
+    @Order(16)
+    void operator_whenTheProviderRefusesTheNegotiation_shouldSeeItsReason() throws IOException {
+        var settings = dataspace.consumerSettings;
+        login(settings.consoleUrl(), "operator", settings.managementKey(), "en");
+        waitFor(By.id("nav-catalog")).click();
+        var found = search("Members-only", ConsoleDataspace.MEMBERS_ONLY);
+        assertThat(found.getText()).contains(ConsoleDataspace.MEMBERS_ONLY_TITLE_EN);
+        found.findElement(By.cssSelector("button[data-action='offers']")).click();
+        waitFor(By.id("negotiate-0")).click();
+        new WebDriverWait(browser, WAIT).until(d -> "TERMINATED".equals(d.findElement(By.id("negotiation-status")).getAttribute("data-state")));
+        var negotiationId = browser.findElement(By.id("negotiation-status")).getAttribute("data-negotiation");
+        var reason = dataspace.consumer.management().negotiation(negotiationId).path("errorDetail").asText();
+        assertThat(reason).isNotBlank();
+        assertThat(text(By.id("negotiation-status"))).contains("The provider refused the negotiation");
+        assertThat(text(By.id("negotiation-reason"))).isEqualTo(reason).contains("membership");
+        assertThat(browser.findElements(By.id("transfer-form"))).isEmpty();
+        screenshot("operator-negotiation-refused-en");
+        logout();
+    }
+
+    @Test
+    @Order(17)
+    void operator_queriesTheCatalogWithSparql_shouldSeeTheRowsOrTheRefusal() {
+        var settings = dataspace.consumerSettings;
+        login(settings.consoleUrl(), "operator", settings.managementKey(), "en");
+        waitFor(By.id("nav-sparql")).click();
+        waitFor(By.id("sparql-run")).click();
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(By.id("sparql-table")).isEmpty());
+        assertThat(text(By.id("sparql-table"))).contains(ConsoleDataspace.FOUND_TITLE_JA + "@ja", dataspace.providerSettings.participantId());
+        var query = browser.findElement(By.id("sparql-query"));
+        query.clear();
+        query.sendKeys("DELETE WHERE { ?s ?p ?o }");
+        browser.findElement(By.id("sparql-run")).click();
+        waitFor(By.id("sparql-error"));
+        assertThat(browser.findElements(By.id("sparql-table"))).isEmpty();
+        logout();
+    }
+
+    @Test
     @Order(20)
     void auditor_whenAnEntryWasEditedOnDisk_shouldSeeTheChainBrokenAtThatEntry() throws IOException {
         var settings = dataspace.consumerSettings;
@@ -364,6 +429,20 @@ class ConsoleBrowserTest {
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------
+
+    /** Searches the federated catalog until the crawler has brought the dataset (it asks the provider every 2 s). */
+    private WebElement search(String words, String assetId) {
+        var row = By.cssSelector("#catalog-table tr[data-dataset$='/catalog/datasets/%s']".formatted(assetId));
+        waitFor(By.id("catalog-q")).sendKeys(words);
+        return new WebDriverWait(browser, WAIT).pollingEvery(Duration.ofMillis(500)).until(d -> {
+            // each answer is waited for, so the row found is not replaced by an answer still on its way
+            browser.executeScript("document.getElementById('catalog-results').replaceChildren()");
+            d.findElement(By.id("catalog-submit")).click();
+            new WebDriverWait(d, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#catalog-count, #catalog-results .notice")));
+            var rows = d.findElements(row);
+            return rows.isEmpty() ? null : rows.get(0);
+        });
+    }
 
     private ChromeDriver browser() {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),

@@ -30,6 +30,12 @@ final class ConsoleDataspace implements AutoCloseable {
     static final Duration STEP = Duration.ofSeconds(60);
     static final String ASSET = "console-machine-log";
     static final String STREAM = "console-telemetry";
+    /** Found in the consumer's federated catalog, negotiated and pulled from the console. */
+    static final String FOUND = "console-machine-operation";
+    static final String FOUND_TITLE_JA = "工作機械稼働データ（コンソール試験）";
+    /** Offered to the members of another dataspace only: a negotiation from the console is refused. */
+    static final String MEMBERS_ONLY = "console-members-only";
+    static final String MEMBERS_ONLY_TITLE_EN = "Members-only operation data";
 
     private final DataspaceAuthority authority;
     final ConnectorSettings providerSettings;
@@ -42,13 +48,17 @@ final class ConsoleDataspace implements AutoCloseable {
     String providerAgreementId;
     String transferId;
     String streamTransferId;
+    Path foundSource;
 
     private ConsoleDataspace(Path workDir) {
         WorkDirectory.clear(workDir);
         authority = DataspaceAuthority.start(workDir.resolve("authority"), "authority", new PrintStream(OutputStream.nullOutputStream()));
         providerSettings = new ConnectorSettings("console-provider", workDir.resolve("provider")).trustIssuer("console", authority.did()).stateMachineWait(100)
                 .with("kakehashi.transfer.stream.directory", workDir.resolve("streams").toString());
-        consumerSettings = new ConnectorSettings("console-consumer", workDir.resolve("consumer")).trustIssuer("console", authority.did()).stateMachineWait(100);
+        // the consumer's crawler keeps the provider's catalog in its federated catalog (a peer is named by its DID)
+        consumerSettings = new ConnectorSettings("console-consumer", workDir.resolve("consumer")).trustIssuer("console", authority.did()).stateMachineWait(100)
+                .with("kakehashi.catalog.crawler.peers", providerSettings.did() + "=" + providerSettings.dspAddress())
+                .with("kakehashi.catalog.crawler.interval", "PT2S");
     }
 
     static ConsoleDataspace start(Path workDir) {
@@ -93,6 +103,19 @@ final class ConsoleDataspace implements AutoCloseable {
                 Map.of("type", "KakehashiRecordStream", "https://w3id.org/kakehashi/transfer/recordFile", "telemetry.jsonl"));
         api.createContractDefinition(STREAM + "-offer", "console-open", "console-open", STREAM);
 
+        // two datasets with DCAT metadata for the consumer's catalog search: one open, one for another dataspace's members
+        var found = new byte[512 * 1024];
+        new Random(11).nextBytes(found);
+        foundSource = backendDirectory.resolve("machine-operation.csv");
+        Files.write(foundSource, found);
+        api.createAsset(FOUND, Map.of("name", "machine operation", KH_DCAT, dcat(FOUND, FOUND_TITLE_JA, "Machine tool operation data (console test)")),
+                Map.of("type", "HttpData", "baseUrl", backend.urlOf("machine-operation.csv")));
+        api.createContractDefinition(FOUND + "-offer", "console-open", "console-open", FOUND);
+        api.createAsset(MEMBERS_ONLY, Map.of("name", "members-only operation", KH_DCAT, dcat(MEMBERS_ONLY, "会員限定の稼働データ", MEMBERS_ONLY_TITLE_EN)),
+                Map.of("type", "HttpData", "baseUrl", backend.urlOf("machine-operation.csv")));
+        api.createPolicy("console-other-members", ManagementClient.constraint("https://w3id.org/kakehashi/policy/membership", "eq", "other-dataspace"));
+        api.createContractDefinition(MEMBERS_ONLY + "-offer", "console-open", "console-other-members", MEMBERS_ONLY);
+
         var buyer = consumer.management();
         negotiationId = buyer.negotiate(providerSettings.dspAddress(), offer(buyer, ASSET));
         agreementId = buyer.awaitAgreement(negotiationId, STEP).path("contractAgreementId").asText();
@@ -111,6 +134,35 @@ final class ConsoleDataspace implements AutoCloseable {
         streamTransferId = buyer.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), streamAgreement,
                 workDir.resolve("telemetry-received.jsonl"));
         buyer.awaitTransferState(streamTransferId, "STARTED", STEP);
+    }
+
+    static final String KH_DCAT = "https://w3id.org/kakehashi/ns#dcat";
+
+    /** DCAT metadata of the manufacturing profile, as a JSON-LD string, with the given titles. */
+    private static String dcat(String id, String titleJa, String titleEn) {
+        var mapper = ManagementClient.mapper();
+        var dataset = mapper.createObjectNode();
+        dataset.putObject("@context").put("dcat", "http://www.w3.org/ns/dcat#").put("dct", "http://purl.org/dc/terms/")
+                .put("xsd", "http://www.w3.org/2001/XMLSchema#").put("foaf", "http://xmlns.com/foaf/0.1/").put("kh", "https://w3id.org/kakehashi/ns#")
+                .<ObjectNode>set("dcat:byteSize", mapper.createObjectNode().put("@type", "xsd:nonNegativeInteger"))
+                .<ObjectNode>set("dcat:temporalResolution", mapper.createObjectNode().put("@type", "xsd:duration"))
+                .set("dct:conformsTo", mapper.createObjectNode().put("@type", "@id"));
+        dataset.put("@id", "https://console-provider.example.jp/datasets/" + id).put("@type", "dcat:Dataset");
+        var title = dataset.putArray("dct:title");
+        title.addObject().put("@value", titleJa).put("@language", "ja");
+        title.addObject().put("@value", titleEn).put("@language", "en");
+        var description = dataset.putArray("dct:description");
+        description.addObject().put("@value", "マシニングセンタ3台の10秒ごとの稼働記録。").put("@language", "ja");
+        description.addObject().put("@value", "10-second operation records of three machining centres.").put("@language", "en");
+        dataset.putArray("dcat:keyword").add("稼働データ").add("machine operation");
+        dataset.putObject("dct:publisher").put("@type", "foaf:Organization").put("foaf:name", "Console Provider K.K.");
+        dataset.put("dct:conformsTo", "https://w3id.org/kakehashi/profiles/manufacturing/machine-operation/v1");
+        var distribution = dataset.putArray("dcat:distribution").addObject().put("@type", "dcat:Distribution");
+        distribution.putObject("dcat:mediaType").put("@id", "https://www.iana.org/assignments/media-types/text/csv");
+        distribution.put("dcat:byteSize", "524288");
+        dataset.putArray("kh:machineType").add("machining centre");
+        dataset.put("kh:machineCount", 3).put("dcat:temporalResolution", "PT10S");
+        return dataset.toString();
     }
 
     /** The provider's offer for one asset, from its catalog filtered to it. */
