@@ -6,12 +6,13 @@ import * as operatorViews from './operator.js';
 import * as auditorViews from './auditor.js';
 import * as policyViews from './policies.js';
 import * as catalogViews from './catalog.js';
+import * as computeViews from './compute.js';
 
 const ROUTES = {
   operator: {
     dashboard: operatorViews.dashboard, assets: operatorViews.assets, policies: policyViews.policies, definitions: policyViews.definitions,
     catalog: catalogViews.catalog, sparql: catalogViews.sparqlConsole, negotiations: operatorViews.negotiations,
-    transfers: operatorViews.transfers,
+    transfers: operatorViews.transfers, compute: computeViews.compute,
   },
   auditor: { decisions: auditorViews.decisions, timeline: auditorViews.timeline, verify: auditorViews.verify, keys: auditorViews.keys },
 };

@@ -36,7 +36,7 @@ class ConsoleAssetsTest {
     @Test
     void shippedFiles_shouldFetchNothingFromElsewhere() {
         for (var name : new String[]{ "index.html", "console.css", "js/app.js", "js/api.js", "js/i18n.js", "js/dom.js", "js/operator.js", "js/auditor.js",
-                "js/policies.js", "js/catalog.js" }) {
+                "js/policies.js", "js/catalog.js", "js/compute.js" }) {
             var text = new String(assets.find(name).orElseThrow().content(), StandardCharsets.UTF_8);
             assertThat(Pattern.compile("(src|href)=\"(https?:)?//|import[^;]*from\\s*'(https?:)?//|fetch\\('http").matcher(text).find()).as(name).isFalse();
         }
@@ -53,7 +53,7 @@ class ConsoleAssetsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "js/app.js", "js/operator.js", "js/auditor.js", "js/policies.js", "js/catalog.js" })
+    @ValueSource(strings = { "js/app.js", "js/operator.js", "js/auditor.js", "js/policies.js", "js/catalog.js", "js/compute.js" })
     void views_whenTheyNameATextByItsKey_shouldFindItInBothDictionaries(String view) {
         var dictionaries = new String(assets.find("js/i18n.js").orElseThrow().content(), StandardCharsets.UTF_8);
         var english = keys(dictionaries.substring(dictionaries.indexOf("const en = {"), dictionaries.indexOf("const ja = {")));

@@ -395,6 +395,30 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(18)
+    void operator_sendsAComputeJob_shouldSeeItsResult() throws IOException {
+        var settings = dataspace.consumerSettings;
+        login(settings.consoleUrl(), "operator", settings.managementKey(), "en");
+        waitFor(By.id("nav-compute")).click();
+        new Select(waitFor(By.id("compute-agreement"))).selectByValue(dataspace.computeAgreementId);
+        var query = browser.findElement(By.id("compute-query"));
+        query.clear();
+        query.sendKeys("SELECT plant, count(*) AS machines FROM asset GROUP BY plant ORDER BY plant");
+        browser.findElement(By.id("compute-submit")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeContains(By.id("compute-notice"), "class", "ok"));
+        var job = text(By.id("compute-notice")).replaceAll("^Job (\\S+) sent\\.$", "$1");
+        var done = "tr[data-job='%s'][data-state='COMPLETED']".formatted(job);
+        waitFor(By.cssSelector(done));
+        click(By.cssSelector(done + " button[data-action='result']"));
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(By.id("compute-result-table")).isEmpty());
+        assertThat(text(By.id("compute-result-table"))).contains("Nagoya 10", "Osaka 20");
+        var document = dataspace.consumer.management().computeResult(job);
+        assertThat(text(By.id("compute-result"))).contains(document.path("resultHash").asText());
+        screenshot("operator-compute-en");
+        logout();
+    }
+
+    @Test
     @Order(20)
     void auditor_whenAnEntryWasEditedOnDisk_shouldSeeTheChainBrokenAtThatEntry() throws IOException {
         var settings = dataspace.consumerSettings;

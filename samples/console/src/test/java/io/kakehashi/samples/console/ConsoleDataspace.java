@@ -36,6 +36,8 @@ final class ConsoleDataspace implements AutoCloseable {
     /** Offered to the members of another dataspace only: a negotiation from the console is refused. */
     static final String MEMBERS_ONLY = "console-members-only";
     static final String MEMBERS_ONLY_TITLE_EN = "Members-only operation data";
+    /** Computed on at the provider (a local CSV file), under an agreement the consumer made at start. */
+    static final String COMPUTE = "console-health";
 
     private final DataspaceAuthority authority;
     final ConnectorSettings providerSettings;
@@ -48,6 +50,7 @@ final class ConsoleDataspace implements AutoCloseable {
     String providerAgreementId;
     String transferId;
     String streamTransferId;
+    String computeAgreementId;
     Path foundSource;
 
     private ConsoleDataspace(Path workDir) {
@@ -116,7 +119,17 @@ final class ConsoleDataspace implements AutoCloseable {
         api.createPolicy("console-other-members", ManagementClient.constraint("https://w3id.org/kakehashi/policy/membership", "eq", "other-dataspace"));
         api.createContractDefinition(MEMBERS_ONLY + "-offer", "console-open", "console-other-members", MEMBERS_ONLY);
 
+        // machine-health records computed on where they are: a local file only the provider's compute runners read
+        var health = new StringBuilder("machine,plant,temperature\n");
+        for (var i = 0; i < 30; i++) {
+            health.append("mc-%d,%s,%d\n".formatted(i, i % 3 == 0 ? "Nagoya" : "Osaka", 50 + i % 7));
+        }
+        var healthFile = Files.writeString(workDir.resolve("health.csv"), health);
+        api.createAsset(COMPUTE, Map.of("name", "machine health"), Map.of("type", "File", "path", healthFile.toString(), "format", "csv"));
+        api.createContractDefinition(COMPUTE + "-offer", "console-open", "console-open", COMPUTE);
+
         var buyer = consumer.management();
+        var computeNegotiation = buyer.negotiate(providerSettings.dspAddress(), offer(buyer, COMPUTE));
         negotiationId = buyer.negotiate(providerSettings.dspAddress(), offer(buyer, ASSET));
         agreementId = buyer.awaitAgreement(negotiationId, STEP).path("contractAgreementId").asText();
         transferId = buyer.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, workDir.resolve("received.csv"));
@@ -134,6 +147,7 @@ final class ConsoleDataspace implements AutoCloseable {
         streamTransferId = buyer.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), streamAgreement,
                 workDir.resolve("telemetry-received.jsonl"));
         buyer.awaitTransferState(streamTransferId, "STARTED", STEP);
+        computeAgreementId = buyer.awaitAgreement(computeNegotiation, STEP).path("contractAgreementId").asText();
     }
 
     static final String KH_DCAT = "https://w3id.org/kakehashi/ns#dcat";
