@@ -20,6 +20,40 @@ function countText(list) {
   return list.length >= 1000 ? '1000+' : String(list.length);
 }
 
+/** A list from one of Kakehashi's own management endpoints, empty when the connector does not have it (404). */
+async function optionalList(path) {
+  try {
+    const list = await management('GET', path);
+    return Array.isArray(list) ? list : [];
+  } catch (error) {
+    if (error.status === 404) return [];
+    throw error;
+  }
+}
+
+// the crawler's own record of each peer: a peer whose last attempt failed keeps its error until a good answer clears it
+export const PEERS_QUERY = `PREFIX kh: <https://w3id.org/kakehashi/ns#>
+SELECT ?peer ?endpoint ?fetchedAt ?lastError WHERE {
+  GRAPH <urn:kakehashi:catalog:graphs> {
+    ?graph a kh:PeerCatalogGraph ; kh:peerId ?peer .
+    OPTIONAL { ?graph kh:endpoint ?endpoint }
+    OPTIONAL { ?graph kh:fetchedAt ?fetchedAt }
+    OPTIONAL { ?graph kh:lastError ?lastError }
+  }
+} ORDER BY ?peer`;
+
+async function peerList() {
+  try {
+    const answer = await management('POST', '/v3/catalog/sparql', { raw: PEERS_QUERY, contentType: 'application/sparql-query', accept: 'application/sparql-results+json' });
+    return (answer?.results?.bindings || []).map(row => ({
+      peer: row.peer?.value, endpoint: row.endpoint?.value, fetchedAt: row.fetchedAt?.value, error: row.lastError?.value,
+    }));
+  } catch (error) {
+    if (error.status === 404) return [];
+    throw error;
+  }
+}
+
 async function progressList() {
   try {
     return await management('GET', '/v1/kakehashi/transfers/progress');
@@ -30,13 +64,15 @@ async function progressList() {
 }
 
 export async function dashboard(root) {
-  const [assets, policies, definitions, negotiations, transfers, progress] = await Promise.all([
+  const [assets, policies, definitions, negotiations, transfers, progress, jobs, trainings, peers] = await Promise.all([
     query('/v3/assets/request'), query('/v3/policydefinitions/request'), query('/v3/contractdefinitions/request'),
-    query('/v3/contractnegotiations/request'), query('/v3/transferprocesses/request'), progressList()]);
+    query('/v3/contractnegotiations/request'), query('/v3/transferprocesses/request'), progressList(),
+    optionalList('/v3/kakehashi/compute/remote-jobs'), optionalList('/v3/kakehashi/compute/trainings'), peerList()]);
   const running = progress.filter(p => p.state === 'RUNNING' || p.state === 'STARTED');
   const rate = running.reduce((sum, p) => sum + (p.bytesPerSecond || 0), 0);
   const byState = (entries, prefix) => Object.entries(countBy(entries, 'state')).sort()
     .map(([state, count]) => card(`${prefix}-${state}`, count, stateLabel(state)));
+  const states = (entries, id, prefix) => entries.length ? h('div', { class: 'cards', id }, byState(entries, prefix)) : h('p', { class: 'muted' }, t('app.none'));
   root.append(
     h('h1', {}, t('dashboard.title')),
     h('div', { class: 'cards' },
@@ -45,10 +81,16 @@ export async function dashboard(root) {
       card('count-contract-definitions', countText(definitions), t('dashboard.contractDefinitions')),
       card('count-running', running.length, t('dashboard.running')),
       card('count-rate', `${formatBytes(rate)}/s`, t('dashboard.rate'))),
-    h('h2', {}, t('dashboard.negotiations')),
-    negotiations.length ? h('div', { class: 'cards', id: 'negotiation-states' }, byState(negotiations, 'negotiations')) : h('p', { class: 'muted' }, t('app.none')),
-    h('h2', {}, t('dashboard.transfers')),
-    transfers.length ? h('div', { class: 'cards', id: 'transfer-states' }, byState(transfers, 'transfers')) : h('p', { class: 'muted' }, t('app.none')),
+    h('h2', {}, t('dashboard.negotiations')), states(negotiations, 'negotiation-states', 'negotiations'),
+    h('h2', {}, t('dashboard.transfers')), states(transfers, 'transfer-states', 'transfers'),
+    h('h2', {}, t('dashboard.jobs')), states(jobs, 'job-states', 'jobs'),
+    h('h2', {}, t('dashboard.trainings')), states(trainings, 'training-states', 'trainings'),
+    h('h2', {}, t('dashboard.peers')),
+    peers.length ? table([t('dashboard.peer'), t('dashboard.reachable'), t('catalog.fetched'), t('dashboard.lastError')], peers.map(peer =>
+      h('tr', { dataset: { peer: peer.peer, reachable: String(!peer.error && !!peer.fetchedAt) } },
+        h('td', { class: 'mono' }, peer.peer), h('td', {}, !peer.error && peer.fetchedAt ? badge('PERMIT', t('dashboard.yes')) : badge('DENY', t('dashboard.no'))),
+        h('td', {}, peer.fetchedAt ? new Date(peer.fetchedAt).toLocaleString(lang() === 'ja' ? 'ja-JP' : 'en-GB') : '—'),
+        h('td', { class: 'mono' }, peer.error ?? ''))), 'peers-table') : h('p', { class: 'muted' }, t('dashboard.noPeers')),
     h('p', { class: 'muted' }, t('dashboard.decisionsNote')));
 }
 

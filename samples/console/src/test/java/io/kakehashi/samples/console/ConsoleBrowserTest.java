@@ -179,6 +179,9 @@ class ConsoleBrowserTest {
         login(settings.consoleUrl(), "operator", settings.managementKey(), "en");
         waitFor(By.id("negotiations-FINALIZED"));
         assertThat(text(By.id("transfers-COMPLETED"))).startsWith("1");
+        // the crawler's peer, reachable: its catalog was fetched and its last attempt did not fail
+        assertThat(browser.findElement(By.cssSelector("#peers-table tr[data-peer='%s']".formatted(dataspace.providerSettings.did())))
+                .getAttribute("data-reachable")).isEqualTo("true");
 
         browser.findElement(By.id("nav-negotiations")).click();
         var negotiation = By.cssSelector("tr[data-negotiation='%s']".formatted(dataspace.negotiationId));
