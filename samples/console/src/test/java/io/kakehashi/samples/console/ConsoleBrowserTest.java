@@ -421,6 +421,82 @@ class ConsoleBrowserTest {
         logout();
     }
 
+    /**
+     * The usability check: the task list walked through as a user would, each task from where the previous one left
+     * the user, counting the clicks and the fields typed into and measuring the time each took (printed and written to
+     * {@code target/usability.md}; the console's README keeps the figures with their date). Only the outcomes are
+     * asserted.
+     */
+    @Test
+    @Order(19)
+    void usability_theTaskListIsDoneInTheConsole() throws IOException {
+        var provider = dataspace.providerSettings;
+        var consumer = dataspace.consumerSettings;
+        var tasks = new java.util.ArrayList<Task>();
+
+        openLoginPage(provider.consoleUrl(), "en");
+        var publish = start(tasks, "publish an asset (log in, fill the profile's fields, publish)");
+        logIn(publish, "operator", provider.managementKey());
+        publish.tap(By.id("nav-assets"));
+        var values = new java.util.LinkedHashMap<String, String>();
+        values.put("id", "console-usability-asset");
+        values.put("titleJa", "切削条件データ");
+        values.put("titleEn", "Cutting condition data");
+        values.put("descriptionJa", "旋盤2台の切削条件。");
+        values.put("descriptionEn", "Cutting conditions of two lathes.");
+        values.put("keywords", "切削, cutting");
+        values.put("publisher", "Example Machining K.K.");
+        values.put("mediaType", "text/csv");
+        values.put("byteSize", "2048");
+        values.put("machineType", "CNC lathe");
+        values.put("machineCount", "2");
+        values.put("temporalResolution", "PT1S");
+        values.put("baseUrl", "http://127.0.0.1:9/cutting.csv");
+        values.forEach((field, value) -> publish.type(By.id("asset-" + field), value));
+        publish.tap(By.id("asset-submit"));
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.attributeContains(By.id("asset-notice"), "class", "ok"));
+        publish.done();
+        assertThat(dataspace.provider.management().get("/v3/assets/console-usability-asset").path("@id").asText()).isEqualTo("console-usability-asset");
+        logout();
+
+        openLoginPage(consumer.consoleUrl(), "en");
+        var find = start(tasks, "find a dataset (log in, search in English, see the Japanese-titled dataset)");
+        logIn(find, "operator", consumer.managementKey());
+        find.tap(By.id("nav-catalog"));
+        find.type(By.id("catalog-q"), "machine operation");
+        find.tap(By.id("catalog-submit"));
+        var row = By.cssSelector("#catalog-table tr[data-dataset$='/catalog/datasets/%s']".formatted(ConsoleDataspace.FOUND));
+        waitFor(row);
+        find.done();
+
+        var negotiate = start(tasks, "negotiate (open the dataset's offers, negotiate, see the agreement)");
+        negotiate.tap(By.cssSelector("#catalog-table tr[data-dataset$='/catalog/datasets/%s'] button[data-action='offers']".formatted(ConsoleDataspace.FOUND)));
+        negotiate.tap(By.id("negotiate-0"));
+        new WebDriverWait(browser, WAIT).until(d -> "FINALIZED".equals(d.findElement(By.id("negotiation-status")).getAttribute("data-state")));
+        negotiate.done();
+        logout();
+
+        openLoginPage(provider.consoleUrl(), "en");
+        var audit = start(tasks, "audit an agreement (log in, filter the log by asset, open the timeline, verify the chain)");
+        logIn(audit, "auditor", provider.auditorKey());
+        audit.type(By.id("filter-asset"), ConsoleDataspace.ASSET);
+        audit.tap(By.id("filter-submit"));
+        audit.tap(By.cssSelector("#decisions-table a[href='#/timeline/%s']".formatted(java.net.URLEncoder.encode(dataspace.providerAgreementId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))));
+        waitFor(By.id("timeline-list"));
+        audit.tap(By.id("nav-verify"));
+        audit.tap(By.id("verify-run"));
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.id("verdict")).isDisplayed());
+        audit.done();
+        assertThat(browser.findElement(By.id("verdict")).getAttribute("data-intact")).isEqualTo("true");
+        logout();
+
+        var report = new StringBuilder("| task | clicks | fields typed | seconds |\n| --- | ---: | ---: | ---: |\n");
+        tasks.forEach(task -> report.append("| %s | %d | %d | %.1f |%n".formatted(task.name, task.clicks, task.fields, task.seconds)));
+        System.out.print("console usability check, " + java.time.LocalDate.now() + ":\n" + report);
+        Files.writeString(Path.of("target", "usability.md"), report);
+        assertThat(tasks).hasSize(4).allSatisfy(task -> assertThat(task.clicks).isPositive());
+    }
+
     @Test
     @Order(20)
     void auditor_whenAnEntryWasEditedOnDisk_shouldSeeTheChainBrokenAtThatEntry() throws IOException {
@@ -456,6 +532,56 @@ class ConsoleBrowserTest {
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------
+
+    /** One task of the usability check: what the user clicked and typed into, and how long it took. */
+    private final class Task {
+        final String name;
+        final long started = System.nanoTime();
+        int clicks;
+        int fields;
+        double seconds;
+
+        Task(String name) {
+            this.name = name;
+        }
+
+        void tap(By by) {
+            new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(ExpectedConditions.elementToBeClickable(by)).click();
+            clicks++;
+        }
+
+        void type(By by, String text) {
+            waitFor(by).sendKeys(text);
+            fields++;
+        }
+
+        void done() {
+            seconds = (System.nanoTime() - started) / 1e9;
+        }
+    }
+
+    private Task start(java.util.List<Task> tasks, String name) {
+        var task = new Task(name);
+        tasks.add(task);
+        return task;
+    }
+
+    private void openLoginPage(String consoleUrl, String language) {
+        var driver = browser();
+        driver.get(consoleUrl);
+        driver.executeScript("sessionStorage.clear()");
+        driver.navigate().refresh();
+        waitFor(By.id("login-key"));
+        language(language);
+    }
+
+    private void logIn(Task task, String role, String key) {
+        task.tap(By.id("login-role-" + role));
+        task.type(By.id("login-key"), key);
+        task.tap(By.id("login-submit"));
+        waitFor(By.id("logout"));
+    }
 
     /** Searches the federated catalog until the crawler has brought the dataset (it asks the provider every 2 s). */
     private WebElement search(String words, String assetId) {
