@@ -19,6 +19,8 @@ const ROUTES = {
 const HOME = { operator: 'dashboard', auditor: 'decisions' };
 
 let stopView = null;
+// each render counts up; a view that finishes loading after another render began is dropped, not shown over it
+let renders = 0;
 
 function route() {
   const [name, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
@@ -41,6 +43,7 @@ function renderHeader(current) {
 }
 
 async function render() {
+  const current = ++renders;
   if (stopView) {
     stopView();
     stopView = null;
@@ -60,14 +63,20 @@ async function render() {
   renderHeader(name);
   view.replaceChildren(h('p', { class: 'muted' }, t('app.loading')));
   const content = h('section', { id: `view-${name}` });
+  let stop = null;
   try {
-    stopView = (await ROUTES[s.role][name](content, argument)) || null;
+    stop = (await ROUTES[s.role][name](content, argument)) || null;
   } catch (error) {
     content.replaceChildren(...errorMessages(error).map(message => h('div', { class: 'notice error' }, message)));
     if (error?.status === 401) {
       clearSession();
     }
   }
+  if (current !== renders) {
+    if (stop) stop();
+    return;
+  }
+  stopView = stop;
   view.replaceChildren(content);
 }
 
