@@ -296,6 +296,7 @@ class ConsoleBrowserTest {
         assertThat(text(By.id("constraint-0-error"))).contains("dateTime: 'next spring' is not an ISO 8601 date-time");
         assertThat(text(By.id("constraint-1-error"))).isEmpty();
         assertThat(text(By.id("policy-notice"))).contains("The connector refused the policy");
+        scrollTo(By.id("policy-notice"));
         screenshot("operator-policy-refused-en");
         assertThat(dataspace.provider.management().post("/v3/policydefinitions/request", io.kakehashi.samples.support.ManagementClient.body("QuerySpec")).toString())
                 .doesNotContain("console-fy2026");
@@ -353,6 +354,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("transfer-submit")).click();
         new WebDriverWait(browser, WAIT).until(d -> "COMPLETED".equals(d.findElement(By.id("transfer-status")).getAttribute("data-state")));
         assertThat(text(By.id("transfer-status"))).contains("完了");
+        scrollTo(By.id("transfer-status"));
         screenshot("operator-catalog-transfer-ja");
         assertThat(Files.mismatch(dataspace.foundSource, destination)).isEqualTo(-1L);
         logout();
@@ -375,6 +377,7 @@ class ConsoleBrowserTest {
         assertThat(text(By.id("negotiation-status"))).contains("The provider refused the negotiation");
         assertThat(text(By.id("negotiation-reason"))).isEqualTo(reason).contains("membership");
         assertThat(browser.findElements(By.id("transfer-form"))).isEmpty();
+        scrollTo(By.id("negotiation-status"));
         screenshot("operator-negotiation-refused-en");
         logout();
     }
@@ -417,6 +420,7 @@ class ConsoleBrowserTest {
         assertThat(text(By.id("compute-result-table"))).contains("Nagoya 10", "Osaka 20");
         var document = dataspace.consumer.management().computeResult(job);
         assertThat(text(By.id("compute-result"))).contains(document.path("resultHash").asText());
+        scrollTo(By.id("compute-result"));
         screenshot("operator-compute-en");
         logout();
     }
@@ -656,6 +660,11 @@ class ConsoleBrowserTest {
                     found.get(0).click();
                     return true;
                 });
+    }
+
+    /** Brings the element to the middle of the window, so that a screenshot shows it. */
+    private void scrollTo(By by) {
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", browser.findElement(by));
     }
 
     private String text(By by) {
