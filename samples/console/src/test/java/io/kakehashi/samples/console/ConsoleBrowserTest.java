@@ -37,8 +37,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The console in Debian's headless Chromium, driven by Selenium, on a provider and a consumer that negotiated and
  * transferred once ({@link ConsoleDataspace}): an operator publishes an asset whose metadata first breaks its profile,
- * sees the negotiation and the transfer; an auditor filters the decision log, opens an agreement's timeline and
- * verifies the chain; each role's key is refused for the other. The forwarder's answers are checked over plain HTTP
+ * sees the negotiation and the transfer, builds a policy the connector first refuses and a contract definition; the
+ * consumer's operator finds datasets in the federated catalog, negotiates and pulls one, sees another refused with its
+ * reason, queries the catalog with SPARQL and sends a compute job; the usability check times the task list; an auditor
+ * filters the decision log, opens an agreement's timeline and verifies the chain; each role's key is refused for the
+ * other. The forwarder's answers are checked over plain HTTP
  * too, which needs no browser. Screenshots go to {@code target/screenshots/}.
  * <p>
  * The browser and its driver come from Debian ({@code chromium}, {@code chromium-driver}; {@code .ci/run} installs

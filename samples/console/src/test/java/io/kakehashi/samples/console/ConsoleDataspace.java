@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the console tests look at: a provider and a consumer, each the launcher jar in its own JVM with DCP identity
  * from a dataspace authority, after the consumer negotiated two offers, pulled a 2 MiB file over gRPC (COMPLETED) and
- * started pulling a live record stream (STARTED until someone ends it). Not thread-safe.
+ * started pulling a live record stream (STARTED until someone ends it). The provider also offers two datasets with DCAT
+ * metadata, one open and one to another dataspace's members only, which the consumer's crawler keeps in its federated
+ * catalog, and a CSV file for compute jobs, under an agreement the consumer made at start. Not thread-safe.
  */
 final class ConsoleDataspace implements AutoCloseable {
 
