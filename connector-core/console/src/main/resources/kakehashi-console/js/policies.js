@@ -72,14 +72,30 @@ function plain(value) {
   return text.replace(KP, '').replace(ODRL, 'odrl:');
 }
 
-/** The constraints of a stored policy, as "name operator value" lines. */
+// a known constraint or operator in the current language, with the policy's own term in brackets; others as they are
+function operandLabel(term) {
+  const known = CONSTRAINTS.find(c => c.operand === term || c.operand.replace(ODRL, '') === term || c.operand.replace(KP, '') === term
+    || `odrl:${c.operand.replace(ODRL, '')}` === term);
+  const name = plain(term);
+  return known ? `${t(`constraint.${known.name}`)} (${name})` : name;
+}
+
+function operatorLabel(term) {
+  const name = plain(term).replace(/^odrl:/, '');
+  return [...new Set(CONSTRAINTS.flatMap(c => c.operators))].includes(name) ? t(`operator.${name}`) : name;
+}
+
+/** The constraints of a stored policy or an offer, one line each: what is constrained, how, and the value. */
 export function constraintLines(policy) {
   const lines = [];
   for (const permission of [].concat(field(policy, 'permission') || [])) {
     for (const constraint of [].concat(field(permission, 'constraint') || [])) {
       const parts = [].concat(field(constraint, 'and') || field(constraint, 'or') || constraint);
       for (const part of parts) {
-        lines.push(`${plain(field(part, 'leftOperand'))} ${plain(field(part, 'operator'))} ${plain(field(part, 'rightOperand'))}`);
+        const left = field(part, 'leftOperand');
+        const term = left && typeof left === 'object' ? left['@id'] ?? left['@value'] : left;
+        const operator = field(part, 'operator');
+        lines.push(`${operandLabel(term)} ${operatorLabel(operator && typeof operator === 'object' ? operator['@id'] ?? operator['@value'] : operator)} ${plain(field(part, 'rightOperand'))}`);
       }
     }
   }
