@@ -27,7 +27,8 @@ import java.util.function.BooleanSupplier;
 final class ImageRun {
 
     static final Duration START = Duration.ofMinutes(3);
-    static final List<String> HEALTH_PATHS = List.of("/api/check/health", "/api/check/readiness", "/api/check/liveness");
+    static final List<String> HEALTH_PATHS = List.of("/api/check/health", "/api/check/startup", "/api/check/readiness",
+            "/api/check/liveness");
 
     private final ConnectorSettings settings;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
