@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -70,24 +71,10 @@ class ConnectorImageChrootTest {
     void entrypoint_whenRunAsImageUser_shouldAnswerHealthFromImageRuntime() throws Exception {
         var run = new ImageRun("chroot");
         run.writeSettings(ROOT.resolve("etc/kakehashi/connector.properties"));
-        var config = image.containerConfig();
-        var command = new ArrayList<>(List.of(Tools.find("unshare").orElseThrow().toString(), "--mount", "--fork",
-                "--kill-child=SIGTERM", "/bin/sh", "-c",
-                "root=$0; user=$1; shift; "
-                        + Tools.find("mount").orElseThrow() + " -t proc proc \"$root/proc\" && "
-                        + Tools.find("mount").orElseThrow() + " --rbind /dev \"$root/dev\" && "
-                        + "exec " + Tools.find("chroot").orElseThrow() + " --userspec=\"$user\" \"$root\" \"$@\"",
-                ROOT.toString(), config.path("User").asText()));
-        config.path("Entrypoint").forEach(arg -> command.add(arg.asText()));
+        var entrypoint = new ArrayList<String>();
+        image.containerConfig().path("Entrypoint").forEach(arg -> entrypoint.add(arg.asText()));
         var log = WORK.resolve("connector.log");
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().clear();
-        config.path("Env").forEach(entry -> {
-            var pair = entry.asText().split("=", 2);
-            builder.environment().put(pair[0], pair[1]);
-        });
-        builder.environment().putAll(run.environment());
-        var process = builder.start();
+        var process = chroot(entrypoint, run.environment(), log);
         try {
             var health = run.awaitHealth(process::isAlive);
 
@@ -101,15 +88,65 @@ class ConnectorImageChrootTest {
                     .findFirst();
             assertThat(java).isPresent();
             assertThat(Files.readAllLines(Path.of("/proc", String.valueOf(java.get().pid()), "status")))
-                    .filteredOn(line -> line.startsWith("Uid:")).singleElement().asString().matches("Uid:\\s+10001\\s+10001\\s+10001\\s+10001");
+                    .filteredOn(line -> line.startsWith("Uid:")).singleElement().asString()
+                    .matches("Uid:\\s+10001\\s+10001\\s+10001\\s+10001");
             var vault = ROOT.resolve(run.settings().properties().get("kakehashi.vault.path").substring(1));
             assertThat(Files.getAttribute(vault, "unix:uid")).isEqualTo(10001);
         } finally {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor();
-            }
+            stop(process);
+        }
+    }
+
+    @Test
+    void nativeLibraries_whenLoadedInImage_shouldRunDuckDbAndOnnxRuntime() throws Exception {
+        var classFile = NativeLibrariesProbe.class.getName().replace('.', '/') + ".class";
+        var probeDirectory = ROOT.resolve("tmp/probe");
+        Files.createDirectories(probeDirectory.resolve(classFile).getParent());
+        try (var in = NativeLibrariesProbe.class.getClassLoader().getResourceAsStream(classFile)) {
+            Files.copy(in, probeDirectory.resolve(classFile));
+        }
+        var log = WORK.resolve("probe.log");
+        var process = chroot(List.of("/opt/java/bin/java", "-Djava.io.tmpdir=/tmp", "-cp",
+                "/opt/kakehashi/kakehashi-connector.jar:/tmp/probe", NativeLibrariesProbe.class.getName()), Map.of(), log);
+        try {
+            assertThat(process.waitFor(ImageRun.START.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            assertThat(process.exitValue()).as(ImageRun.tail(log)).isZero();
+            assertThat(Files.readString(log)).contains("duckdb answered 42", "onnxruntime environment true");
+        } finally {
+            stop(process);
+        }
+    }
+
+    /**
+     * Runs a command in the unpacked image as its user, in a mount namespace of its own with {@code /proc} and
+     * {@code /dev}, with the image's environment and then {@code environment}.
+     */
+    private static Process chroot(List<String> command, Map<String, String> environment, Path log) throws IOException {
+        var mount = Tools.find("mount").orElseThrow();
+        var full = new ArrayList<>(List.of(Tools.find("unshare").orElseThrow().toString(), "--mount", "--fork",
+                "--kill-child=SIGTERM", "/bin/sh", "-c",
+                "root=$0; user=$1; shift; "
+                        + mount + " -t proc proc \"$root/proc\" && "
+                        + mount + " --rbind /dev \"$root/dev\" && "
+                        + "exec " + Tools.find("chroot").orElseThrow() + " --userspec=\"$user\" \"$root\" \"$@\"",
+                ROOT.toString(), image.containerConfig().path("User").asText()));
+        full.addAll(command);
+        var builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        image.containerConfig().path("Env").forEach(entry -> {
+            var pair = entry.asText().split("=", 2);
+            builder.environment().put(pair[0], pair[1]);
+        });
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
         }
     }
 
