@@ -23,7 +23,7 @@ jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
 fail() {
   echo "ERROR: the connector image cannot be built on this machine: $*" >&2
   echo "ERROR: it needs Linux (x86-64 or arm64) with Debian's openjdk-17-jdk-headless (jlink and jmods), ldd (libc-bin)" >&2
-  echo "ERROR: and GNU tar; see launchers/connector/README.md, 'The image'." >&2
+  echo "ERROR: and GNU tar; see launchers/connector-image/README.md." >&2
   exit 1
 }
 
@@ -71,14 +71,14 @@ needed=$(for object in "${objects[@]}"; do
 done | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | grep -v "^$root" | sort -u)
 missing=$(for object in "${objects[@]}"; do
   LD_LIBRARY_PATH="$root/opt/java/lib:$root/opt/java/lib/server" ldd "$object" 2>/dev/null || true
-done | awk '$3 == "found" { print $1 }' | sort -u)
+done | awk '/=> not found/ { print $1 }' | sort -u)
 [ -z "$missing" ] || fail "these libraries are not installed: $(echo "$missing" | tr '\n' ' ')"
 for library in $needed; do
   cp -L "$library" "$root/$lib_dir/$(basename "$library")"
 done
 cp -L "/$loader" "$root/$loader"
 
-# the user, a resolver configuration for glibc, and the environment
+# the user and a name-service configuration for glibc
 cat > "$root/etc/passwd" <<PASSWD
 root:x:0:0:root:/root:/sbin/nologin
 kakehashi:x:$uid:$uid:Kakehashi connector:/$data_dir:/sbin/nologin

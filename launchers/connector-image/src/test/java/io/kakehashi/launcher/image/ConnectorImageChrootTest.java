@@ -107,7 +107,8 @@ class ConnectorImageChrootTest {
         }
         var log = WORK.resolve("probe.log");
         var process = chroot(List.of("/opt/java/bin/java", "-Djava.io.tmpdir=/tmp", "-cp",
-                "/opt/kakehashi/kakehashi-connector.jar:/tmp/probe", NativeLibrariesProbe.class.getName()), Map.of(), log);
+                        "/opt/kakehashi/kakehashi-connector.jar:/tmp/probe", NativeLibrariesProbe.class.getName()),
+                Map.of(), log);
         try {
             assertThat(process.waitFor(ImageRun.START.toSeconds(), TimeUnit.SECONDS)).isTrue();
 

@@ -71,7 +71,8 @@ class ConnectorImagePodmanTest {
         imageRun.writeSettings(settingsFile);
         var envFile = WORK.resolve("connector.env");
         Files.writeString(envFile, imageRun.environment().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")), StandardCharsets.UTF_8);
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")),
+                StandardCharsets.UTF_8);
         var command = new ArrayList<>(List.of(podman));
         command.addAll(runOptions());
         command.addAll(List.of("-d", "--name", CONTAINER, "--env-file", envFile.toString(),
@@ -90,7 +91,8 @@ class ConnectorImagePodmanTest {
         }
         var user = run(List.of(podman, "top", CONTAINER, "huser"));
         assertThat(user.output().lines().skip(1).toList()).isNotEmpty().allMatch(line -> line.strip().equals("10001"));
-        var javaProperties = run(List.of(podman, "exec", CONTAINER, "/opt/java/bin/java", "-XshowSettings:properties", "-version"));
+        var javaProperties = run(List.of(podman, "exec", CONTAINER, "/opt/java/bin/java",
+                "-XshowSettings:properties", "-version"));
         assertThat(javaProperties.output()).contains("user.name = kakehashi");
     }
 

@@ -67,7 +67,8 @@ class ConnectorImageTest {
         var template = ImageFiles.launcherTemplate();
         var expected = new TreeSet<String>();
         template.stringPropertyNames().stream()
-                .filter(key -> key.matches("web\\.http\\.[a-z]+\\.port|web\\.http\\.port|kakehashi\\.transfer\\.grpc\\.port"))
+                .filter(key -> key.matches(
+                        "web\\.http\\.[a-z]+\\.port|web\\.http\\.port|kakehashi\\.transfer\\.grpc\\.port"))
                 .filter(key -> !key.equals("web.http.control.port"))
                 .forEach(key -> expected.add(template.getProperty(key) + "/tcp"));
         var exposed = new TreeSet<String>();

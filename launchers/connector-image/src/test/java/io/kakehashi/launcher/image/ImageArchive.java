@@ -80,8 +80,9 @@ final class ImageArchive {
                     if (path.isEmpty()) {
                         continue;
                     }
-                    files.put(path, new Entry(path, entry.getMode() & 07777, entry.getLongUserId(), entry.getLongGroupId(),
-                            entry.getSize(), entry.isDirectory(), entry.isSymbolicLink() ? entry.getLinkName() : null));
+                    var link = entry.isSymbolicLink() ? entry.getLinkName() : null;
+                    files.put(path, new Entry(path, entry.getMode() & 07777, entry.getLongUserId(),
+                            entry.getLongGroupId(), entry.getSize(), entry.isDirectory(), link));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -13,7 +13,8 @@ final class ImageFiles {
     }
 
     static Path imageTar() {
-        return Path.of(System.getProperty("kakehashi.image.tar", "target/kakehashi-connector-image.tar")).toAbsolutePath();
+        return Path.of(System.getProperty("kakehashi.image.tar", "target/kakehashi-connector-image.tar"))
+                .toAbsolutePath();
     }
 
     static Path launcherJar() {

@@ -85,8 +85,8 @@ final class ImageRun {
 
     HttpResponse<String> get(String path) throws InterruptedException {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(healthUrl(path))).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var request = HttpRequest.newBuilder(URI.create(healthUrl(path))).timeout(Duration.ofSeconds(10)).build();
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
         }
