@@ -72,7 +72,13 @@ done | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | grep -v "^$root" | sort -u)
 missing=$(for object in "${objects[@]}"; do
   LD_LIBRARY_PATH="$root/opt/java/lib:$root/opt/java/lib/server" ldd "$object" 2>/dev/null || true
 done | awk '/=> not found/ { print $1 }' | sort -u)
-[ -z "$missing" ] || fail "these libraries are not installed: $(echo "$missing" | tr '\n' ' ')"
+# a native library that needs a sibling from the same jar (ONNX Runtime's JNI library needs libonnxruntime.so.1, which
+# the Java side loads first from the same directory) is satisfied by it
+unresolved=""
+for library in $missing; do
+  [ -n "$(find "$natives_dir" -name "${library%%.so*}.so")" ] || unresolved="$unresolved $library"
+done
+[ -z "$unresolved" ] || fail "these libraries are not installed:$unresolved"
 for library in $needed; do
   cp -L "$library" "$root/$lib_dir/$(basename "$library")"
 done
