@@ -93,6 +93,8 @@ public final class OnnxEvaluationRunner implements JobRunner {
         run.progress().accept(0.2);
         var environment = OrtEnvironment.getEnvironment();
         try (var options = new OrtSession.SessionOptions()) {
+            // nothing leaves the connector: ONNX Runtime's own usage telemetry stays off wherever the build has it
+            environment.setTelemetry(false);
             // one thread each: a job shares the machine with the connector and other jobs
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
