@@ -1153,6 +1153,65 @@ abstract class HostileInputSuite {
 
     // ---------------------------------------------------------------------------------------- the state and the logs
 
+    // ------------------------------------------------------------------------------------------------ decision log
+
+    /**
+     * The decision log's public endpoints on the protocol context (decision 0036): anyone on the network reaches them
+     * without a token, so each hostile query, method and body must be a 4xx that keeps nothing.
+     */
+    @Test
+    @Order(10)
+    void decisionLog_hostileQueriesMethodsAndCosignaturesFromAnyone_shouldBe4xxAndKeepNothing() throws Exception {
+        var base = dataspace.providerSettings().protocolUrl() + "/decision-log/v1";
+        var probes = new ArrayList<Runnable>();
+        var paths = List.of("/tree-head", "/proofs/consistency", "/checkpoint-keys", "/cosignatures");
+        for (var path : paths) {
+            for (var method : List.of("PUT", "DELETE", "PATCH")) {
+                probes.add(() -> decisionLog(method + " " + path, method, base + path, "{}", Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+            }
+        }
+        probes.add(() -> decisionLog("GET /cosignatures", "GET", base + "/cosignatures", null, Map.of(), Expect.CLIENT_ERROR));
+        probes.add(() -> decisionLog("POST /tree-head", "POST", base + "/tree-head", "{}", Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+        probes.add(() -> decisionLog("tree-head with a query", "GET", base + "/tree-head?size=" + "9".repeat(40), null, Map.of(), Expect.NO_SERVER_ERROR));
+        var queries = new ArrayList<String>(List.of("from=abc", "to=-1", "from=2&to=1", "to=99999999999999999999", "from=1&from=2", "nosuch=1",
+                "from=" + "9".repeat(64 * 1024), "to=1.5", "from=0&to=1000000000"));
+        for (var id : HostileBodies.HOSTILE_IDS) {
+            queries.add("to=" + encode(id));
+        }
+        for (var query : queries) {
+            probes.add(() -> decisionLog("consistency?" + Exchange.excerpt(query, 40), "GET", base + "/proofs/consistency?" + query, null, Map.of(),
+                    Expect.CLIENT_ERROR));
+        }
+        var cosignature = HostileBodies.object().put("cosignature", "eyJhbGciOiJub25lIn0.eyJ0cmVlU2l6ZSI6MX0.");
+        var bodies = new ArrayList<>(HostileBodies.shapeless(cosignature, "http://127.0.0.1:9/context.jsonld"));
+        bodies.addAll(HostileBodies.typeConfusions(cosignature));
+        bodies.addAll(HostileBodies.hostileIds(cosignature, "cosignature"));
+        bodies.add(HostileBodies.huge(cosignature, "cosignature"));
+        bodies.add(new HostileBodies.Body("an unsigned JWS (alg none)", cosignature.toString()));
+        bodies.add(new HostileBodies.Body("a JWS with a forged signature", HostileBodies.object()
+                .put("cosignature", "eyJhbGciOiJFUzI1NiJ9.eyJ0cmVlU2l6ZSI6MSwicm9vdEhhc2giOiJhYSJ9.AAAA").toString()));
+        bodies.add(new HostileBodies.Body("a second member", cosignature.deepCopy().put("extra", "x").toString()));
+        for (var body : bodies) {
+            probes.add(() -> decisionLog("cosignature, " + body.label(), "POST", base + "/cosignatures", body.text(),
+                    Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+        }
+        for (var contentType : List.of("text/plain", "application/xml", "application/json; charset=ebcdic", "multipart/form-data; boundary=x")) {
+            probes.add(() -> decisionLog("cosignature as " + Exchange.excerpt(contentType, 30), "POST", base + "/cosignatures", cosignature.toString(),
+                    Map.of("Content-Type", contentType), Expect.CLIENT_ERROR));
+        }
+        for (var trick : List.of("/../v1/tree-head", "/%2e%2e/management", "/tree-head/", "/tree-head;x=1", "/checkpoint-keys/../../../api/check/health",
+                "//tree-head", "/TREE-HEAD")) {
+            probes.add(() -> decisionLog("path " + trick, "GET", base + trick, null, Map.of(), Expect.NO_SERVER_ERROR));
+        }
+        run(probes);
+        System.out.println("hostile-input: decision-log requests: " + campaign.requests("decision-log"));
+        campaign.assertNoFindings("decision-log");
+    }
+
+    private Exchange decisionLog(String probe, String method, String url, String body, Map<String, String> headers, Expect expect) {
+        return campaign.check(campaign.send("decision-log", probe, method, url, new LinkedHashMap<>(headers), body), expect);
+    }
+
     @Test
     @Order(100)
     void afterTheCampaign_storedStateShouldBeUnchangedAndNoLogShouldHoldASecret() throws IOException {
