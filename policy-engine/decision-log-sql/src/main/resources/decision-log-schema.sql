@@ -52,3 +52,15 @@ CREATE TABLE IF NOT EXISTS kakehashi_decision_witness (
     tree_size    BIGINT NOT NULL,
     record_json  TEXT NOT NULL
 );
+
+-- receipts counterparties sent, verified (docs/decisions/0039); one per issuer and entry position
+CREATE TABLE IF NOT EXISTS kakehashi_decision_receipt (
+    position     BIGSERIAL PRIMARY KEY,
+    issuer       VARCHAR NOT NULL,
+    sequence     BIGINT NOT NULL,
+    agreement_id VARCHAR,
+    receipt_json TEXT NOT NULL,
+    UNIQUE (issuer, sequence)
+);
+
+CREATE INDEX IF NOT EXISTS kakehashi_decision_receipt_agreement ON kakehashi_decision_receipt (agreement_id);

@@ -2,13 +2,16 @@ package io.kakehashi.policy.decisionlog.runtime;
 
 import io.kakehashi.policy.decisionlog.FileCheckpointStore;
 import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
+import io.kakehashi.policy.decisionlog.FileReceiptStore;
 import io.kakehashi.policy.decisionlog.FileWitnessStore;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
+import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
 import io.kakehashi.policy.decisionlog.spi.WitnessStore;
 import io.kakehashi.policy.decisionlog.sql.DecisionLogSchema;
 import io.kakehashi.policy.decisionlog.sql.PostgresCheckpointStore;
 import io.kakehashi.policy.decisionlog.sql.PostgresDecisionLogStore;
+import io.kakehashi.policy.decisionlog.sql.PostgresReceiptStore;
 import io.kakehashi.policy.decisionlog.sql.PostgresWitnessStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -30,10 +33,10 @@ import javax.sql.DataSource;
 /**
  * Where the decision log lives. Like the rest of the connector's state it follows the datasource: with
  * {@code edc.datasource.default.url} set, PostgreSQL (tables created at start, shared by replicas); without it, two
- * fsync'd JSON Lines files in {@value #DIRECTORY_KEY} (and a third, {@value #WITNESS_FILE}, for witness evidence), the embedded default, which survive a restart.
+ * fsync'd JSON Lines files in {@value #DIRECTORY_KEY} (and {@value #WITNESS_FILE} for witness evidence, {@value #RECEIPTS_FILE} for the receipts counterparties sent), the embedded default, which survive a restart.
  */
 @Extension(DecisionLogStoreExtension.NAME)
-@Provides({DecisionLogStore.class, CheckpointStore.class, WitnessStore.class})
+@Provides({DecisionLogStore.class, CheckpointStore.class, WitnessStore.class, ReceiptStore.class})
 public class DecisionLogStoreExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi decision log store";
@@ -42,6 +45,7 @@ public class DecisionLogStoreExtension implements ServiceExtension {
     static final String ENTRIES_FILE = "decisions.jsonl";
     static final String CHECKPOINTS_FILE = "checkpoints.jsonl";
     static final String WITNESS_FILE = "witness.jsonl";
+    static final String RECEIPTS_FILE = "receipts.jsonl";
 
     @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/decision-log",
             description = "Directory of the decision log's files when no PostgreSQL datasource is configured")
@@ -75,6 +79,7 @@ public class DecisionLogStoreExtension implements ServiceExtension {
             context.registerService(CheckpointStore.class,
                     EdcTransactionalDecisionLog.checkpoints(new PostgresCheckpointStore(postgres), transactionContext));
             context.registerService(WitnessStore.class, EdcTransactionalDecisionLog.witness(new PostgresWitnessStore(postgres), transactionContext));
+            context.registerService(ReceiptStore.class, EdcTransactionalDecisionLog.receipts(new PostgresReceiptStore(postgres), transactionContext));
             monitor.info("Decision log: PostgreSQL");
             return;
         }
@@ -93,6 +98,9 @@ public class DecisionLogStoreExtension implements ServiceExtension {
         var witness = FileWitnessStore.open(dir.resolve(WITNESS_FILE), monitor);
         opened.add(witness);
         context.registerService(WitnessStore.class, witness);
+        var receipts = FileReceiptStore.open(dir.resolve(RECEIPTS_FILE), monitor);
+        opened.add(receipts);
+        context.registerService(ReceiptStore.class, receipts);
         monitor.info("Decision log: files in " + dir.toAbsolutePath());
     }
 

@@ -1,7 +1,6 @@
 package io.kakehashi.policy.decisionlog.runtime;
 
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
 import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
@@ -34,13 +33,11 @@ import org.eclipse.edc.web.spi.configuration.ApiContext;
 
 import java.io.IOException;
 import java.net.URI;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -264,41 +261,14 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
         return Optional.of("the witness is not known: its key is not that of a peer this connector witnesses, and its key id is not a DID URL this connector can resolve");
     }
 
-    /**
-     * For a key id that is a DID URL, why the key is not that verification method of the DID's document; empty when it
-     * is, or when the key id is not a DID URL or no resolver is there (then the key is trusted on first use).
-     */
     private Optional<String> didKeyProblem(String kid, ECKey key) {
-        if (kid == null || !kid.startsWith("did:") || didResolvers == null) {
-            return Optional.empty();
-        }
-        var did = kid.contains("#") ? kid.substring(0, kid.indexOf('#')) : kid;
-        var document = didResolvers.resolve(did);
-        if (document.failed()) {
-            return Optional.of("the DID '%s' cannot be resolved".formatted(did));
-        }
-        for (var method : document.getContent().getVerificationMethod()) {
-            var id = method.getId();
-            var matches = kid.equals(id) || (id != null && id.startsWith("#") && kid.equals(did + id));
-            if (matches && method.getPublicKeyJwk() != null) {
-                try {
-                    var published = JWK.parse((Map<String, Object>) method.getPublicKeyJwk());
-                    if (published instanceof ECKey ec && SignedTreeHeads.thumbprint(ec).equals(SignedTreeHeads.thumbprint(key))) {
-                        return Optional.empty();
-                    }
-                } catch (ParseException e) {
-                    return Optional.of("the DID document's key '%s' is not a JWK".formatted(kid));
-                }
-                return Optional.of("the key is not the DID document's key '%s'".formatted(kid));
-            }
-        }
-        return Optional.of("the DID document of '%s' has no key '%s'".formatted(did, kid));
+        return new DidKeys(didResolvers).problem(kid, key);
     }
 
     private static String thumbprintOf(String jwk) {
         try {
             return SignedTreeHeads.thumbprint(ECKey.parse(jwk));
-        } catch (ParseException | IllegalArgumentException e) {
+        } catch (java.text.ParseException | IllegalArgumentException e) {
             return "";
         }
     }

@@ -155,4 +155,23 @@ final class EdcTransactionalDecisionLog {
             }
         };
     }
+
+    static io.kakehashi.policy.decisionlog.spi.ReceiptStore receipts(io.kakehashi.policy.decisionlog.spi.ReceiptStore receipts, TransactionContext transactions) {
+        return new io.kakehashi.policy.decisionlog.spi.ReceiptStore() {
+            @Override
+            public Saved save(io.kakehashi.policy.decisionlog.spi.Receipt receipt) {
+                return transactions.execute(() -> receipts.save(receipt));
+            }
+
+            @Override
+            public List<io.kakehashi.policy.decisionlog.spi.Receipt> all() {
+                return transactions.execute(receipts::all);
+            }
+
+            @Override
+            public List<io.kakehashi.policy.decisionlog.spi.Receipt> byAgreement(String agreementId) {
+                return transactions.execute(() -> receipts.byAgreement(agreementId));
+            }
+        };
+    }
 }

@@ -83,6 +83,18 @@ final class HttpLogPeer implements HeadWitness.Peer {
     }
 
     /**
+     * Sends a receipt to the peer (docs/decisions/0039); the peer's answer status (200 when kept, 404 when the peer
+     * takes no receipts).
+     */
+    int sendReceipt(String receipt) throws IOException {
+        var body = JsonCanonicalizer.mapper().createObjectNode().put("receipt", receipt).toString();
+        var request = new Request.Builder().url(base + "/receipts").post(RequestBody.create(body, MediaType.get("application/json"))).build();
+        try (var response = client.execute(request)) {
+            return response.code();
+        }
+    }
+
+    /**
      * The {@code message} of a JSON error answer (ours), at most 200 characters, or nothing.
      */
     private static String message(okhttp3.Response response) {

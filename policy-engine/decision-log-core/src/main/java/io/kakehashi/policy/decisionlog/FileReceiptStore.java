@@ -1,0 +1,77 @@
+package io.kakehashi.policy.decisionlog;
+
+import io.kakehashi.policy.decisionlog.spi.Receipt;
+import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Receipts in a JSON Lines file beside the log's ({@code receipts.jsonl}), one {@link Receipts#line} each, with the
+ * log's durability: fsync before {@link #save} returns, a torn last line cut off and reported on open. Reading checks
+ * every receipt again with the key it was kept with; a line that does not verify makes {@link #all()} fail naming it.
+ * Thread-safe.
+ */
+public final class FileReceiptStore implements ReceiptStore, AutoCloseable {
+
+    private final JsonLinesFile file;
+
+    private FileReceiptStore(JsonLinesFile file) {
+        this.file = file;
+    }
+
+    public static FileReceiptStore open(Path path, Monitor monitor) {
+        var file = JsonLinesFile.openWritable(path);
+        if (file.tornBytes() > 0) {
+            monitor.warning("Decision log receipts " + path + ": cut off an incomplete last line of " + file.tornBytes() + " bytes");
+        }
+        return new FileReceiptStore(file);
+    }
+
+    @Override
+    public synchronized Saved save(Receipt receipt) {
+        for (var kept : all()) {
+            if (ReceiptStore.sameName(kept, receipt)) {
+                return ReceiptStore.sameContent(kept, receipt) ? Saved.ALREADY_KEPT : Saved.CONFLICT;
+            }
+        }
+        file.append(Receipts.line(receipt));
+        return Saved.KEPT;
+    }
+
+    @Override
+    public List<Receipt> all() {
+        return read(file);
+    }
+
+    /**
+     * The receipts of a file (the store's own or an export) without changing it.
+     */
+    public static List<Receipt> readFile(Path path) throws IOException {
+        try (var file = JsonLinesFile.openReadOnly(path)) {
+            return read(file);
+        }
+    }
+
+    private static List<Receipt> read(JsonLinesFile file) {
+        var lines = file.read(1, Integer.MAX_VALUE);
+        var result = new ArrayList<Receipt>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                result.add(Receipts.fromLine(lines.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new EdcPersistenceException("receipt line %d of %s does not verify: %s".formatted(i + 1, file.path(), e.getMessage()));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,201 @@
+package io.kakehashi.policy.decisionlog.runtime;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
+import io.kakehashi.policy.decisionlog.ReceiptKeys;
+import io.kakehashi.policy.decisionlog.Receipts;
+import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
+import io.kakehashi.policy.decisionlog.spi.Receipt;
+import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where a counterparty sends the receipt of a decision it made about a process shared with this connector
+ * ({@code POST /decision-log/v1/receipts}, {@code {"receipt": "<compact JWS>"}}, on the protocol context; see
+ * docs/decisions/0039). A receipt is kept only when it names a process of this connector ({@code recipientProcessId})
+ * whose counterparty is the issuer and whose counterparty process id and agreement are the ones it states, and it
+ * verifies with the issuer's key — taken from the key history the issuer serves at the DSP address this connector
+ * holds for the process (never an address the receipt names), pinned from the issuer's earlier receipts, and checked
+ * against the issuer's DID document when its key id is a DID URL — with its entry included in its signed tree head.
+ * Answers: 200 kept (or kept already); 400 malformed, forged or not about the process it names; 403 from someone who
+ * is not the process's counterparty; 409 another receipt for the same position of the issuer's log is kept; 413 over
+ * {@value #MAX_BYTES} bytes; 503 the issuer's key history cannot be read now (the issuer tries again). Thread-safe.
+ */
+@Path("/decision-log/v1/receipts")
+public class ReceiptController {
+
+    static final int MAX_BYTES = 64 * 1024;
+
+    /**
+     * Reads a peer's key history from its protocol base URL.
+     */
+    @FunctionalInterface
+    interface KeyHistories {
+        List<CheckpointKey> keys(String peerBase) throws IOException;
+    }
+
+    private record Process(String counterpartyId, String correlationId, String address, String agreementId) {
+    }
+
+    private final String participantId;
+    private final ContractNegotiationStore negotiations;
+    private final TransferProcessStore transfers;
+    private final KeyHistories histories;
+    private final DidKeys didKeys;
+    private final ReceiptStore receipts;
+    private final Clock clock;
+
+    ReceiptController(String participantId, ContractNegotiationStore negotiations, TransferProcessStore transfers, KeyHistories histories,
+                      DidKeys didKeys, ReceiptStore receipts, Clock clock) {
+        this.participantId = participantId;
+        this.negotiations = negotiations;
+        this.transfers = transfers;
+        this.histories = histories;
+        this.didKeys = didKeys;
+        this.receipts = receipts;
+        this.clock = clock;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receive(InputStream body) {
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            return error(Response.Status.BAD_REQUEST, "the body cannot be read");
+        }
+        if (bytes.length > MAX_BYTES) {
+            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "a receipt is at most %d bytes".formatted(MAX_BYTES));
+        }
+        String jws;
+        try {
+            var node = JsonCanonicalizer.mapper().readTree(new String(bytes, StandardCharsets.UTF_8));
+            if (node == null || !node.isObject() || node.size() != 1 || !node.path("receipt").isTextual()) {
+                return error(Response.Status.BAD_REQUEST, "the body must be {\"receipt\": \"<compact JWS>\"}");
+            }
+            jws = node.get("receipt").asText();
+        } catch (IOException e) {
+            return error(Response.Status.BAD_REQUEST, "the body is not JSON");
+        }
+        try {
+            return accept(jws);
+        } catch (IllegalArgumentException e) {
+            return error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private Response accept(String jws) {
+        var claimed = Receipts.claimed(jws);
+        if (!Receipts.EVENTS.contains(claimed.event())) {
+            return error(Response.Status.BAD_REQUEST, "the receipt's event is not one of " + Receipts.EVENTS);
+        }
+        if (!claimed.recipient().equals(participantId)) {
+            return error(Response.Status.BAD_REQUEST, "the receipt is addressed to another participant");
+        }
+        var process = process(claimed.event(), claimed.recipientProcessId());
+        if (process.isEmpty()) {
+            return error(Response.Status.BAD_REQUEST, "the receipt names no process of this connector (recipientProcessId)");
+        }
+        if (!claimed.issuer().equals(process.get().counterpartyId())) {
+            return error(Response.Status.FORBIDDEN, "the receipt's issuer is not the counterparty of the process it names");
+        }
+        if (!claimed.issuerProcessId().equals(process.get().correlationId())) {
+            return error(Response.Status.BAD_REQUEST, "the receipt's issuerProcessId is not the counterparty's id of the process");
+        }
+        var localAgreement = process.get().agreementId();
+        if (localAgreement != null && claimed.agreementId() != null && !localAgreement.equals(claimed.agreementId())) {
+            return error(Response.Status.BAD_REQUEST, "the receipt's agreementId is not the agreement of the process");
+        }
+        var base = process.get().address() == null ? null : DecisionLogWitnessExtension.protocolBase(process.get().address());
+        if (base == null) {
+            return error(Response.Status.BAD_REQUEST, "the process holds no http(s) address of the issuer to read its keys from");
+        }
+        List<CheckpointKey> history;
+        try {
+            history = histories.keys(base);
+        } catch (IOException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5").type(MediaType.APPLICATION_JSON)
+                    .entity(body(503, "the issuer's key history cannot be read now")).build();
+        }
+        var pinned = receipts.all().stream().filter(kept -> kept.issuer().equals(claimed.issuer())).map(Receipt::issuerKey)
+                .reduce((first, second) -> second);
+        var receipt = Receipts.verify(jws, ReceiptKeys.of(history, pinned), clock.instant());
+        var kid = Receipts.keyId(jws).orElse(null);
+        if (didKeys.canResolve(kid)) {
+            var problem = didKeys.problem(kid, key(receipt.issuerKey()));
+            if (problem.isPresent()) {
+                return error(Response.Status.FORBIDDEN, problem.get());
+            }
+        }
+        var saved = receipts.save(receipt);
+        if (saved == ReceiptStore.Saved.CONFLICT) {
+            return error(Response.Status.CONFLICT, "another receipt for entry %d of the issuer's log is kept".formatted(receipt.sequence()));
+        }
+        var answer = JsonNodeFactory.instance.objectNode();
+        answer.put("kept", true);
+        answer.put("sequence", receipt.sequence());
+        return Response.ok(answer.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    private Optional<Process> process(String event, String id) {
+        if (event.startsWith("negotiation.")) {
+            var negotiation = negotiations == null ? null : negotiations.findById(id);
+            if (negotiation == null) {
+                return Optional.empty();
+            }
+            var agreement = negotiation.getContractAgreement();
+            return Optional.of(new Process(negotiation.getCounterPartyId(), negotiation.getCorrelationId(), negotiation.getCounterPartyAddress(),
+                    agreement == null ? null : ReceiptDecisions.protocolAgreementId(agreement)));
+        }
+        var transfer = transfers == null ? null : transfers.findById(id);
+        if (transfer == null) {
+            return Optional.empty();
+        }
+        var agreement = negotiations == null || transfer.getContractId() == null ? null : negotiations.findContractAgreement(transfer.getContractId());
+        if (agreement == null) {
+            return Optional.empty();
+        }
+        var counterparty = transfer.getType() == org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess.Type.PROVIDER
+                ? agreement.getConsumerId() : agreement.getProviderId();
+        return Optional.of(new Process(counterparty, transfer.getCorrelationId(), transfer.getCounterPartyAddress(),
+                ReceiptDecisions.protocolAgreementId(agreement)));
+    }
+
+    private static ECKey key(String jwk) {
+        try {
+            return ECKey.parse(jwk);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("the issuer's key is not an EC JWK");
+        }
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body(status.getStatusCode(), Objects.requireNonNullElse(message, "invalid"))).build();
+    }
+
+    private static String body(int status, String message) {
+        var body = JsonNodeFactory.instance.objectNode();
+        body.put("status", status);
+        body.put("message", message);
+        return body.toString();
+    }
+}
