@@ -1,0 +1,185 @@
+package io.kakehashi.policy.decisionlog;
+
+import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
+import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
+import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
+import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import io.kakehashi.policy.decisionlog.spi.ReceiptStore.Saved;
+import io.kakehashi.policy.decisionlog.spi.StoredDecision;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.newKey;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Receipts (docs/decisions/0039): signed by the issuer's checkpoint key, carrying the entry, its chain hash and its
+ * inclusion in a signed tree head; a recipient verifies all of it, and refuses a receipt signed by another key, an
+ * entry changed after signing, a proof or head that does not cover it, or one that is not a receipt at all.
+ */
+class ReceiptsTest {
+
+    private static final Monitor MONITOR = new Monitor() { };
+    private static final ECKey KEY = newKey("provider-key");
+    private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
+    private static final Receipts.Subject SUBJECT = new Receipts.Subject("negotiation.agreed", "provider", "consumer", "provider-negotiation-1",
+            "consumer-negotiation-1", "agreement-1");
+
+    @TempDir
+    Path directory;
+    private FileDecisionLogStore store;
+    private FileCheckpointStore checkpoints;
+    private StoredDecision decision;
+    private Checkpoint head;
+
+    @BeforeEach
+    void open() {
+        store = FileDecisionLogStore.open(directory.resolve("decisions.jsonl"), MONITOR);
+        checkpoints = FileCheckpointStore.open(directory.resolve("checkpoints.jsonl"), MONITOR);
+        var recorder = new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(KEY, Clock.systemUTC()),
+                new CheckpointSchedule(5, Duration.ofHours(1)), Clock.systemUTC());
+        for (int i = 0; i < 6; i++) {
+            recorder.record(entry(i));
+        }
+        decision = recorder.record(agreed("provider-negotiation-1", "agreement-1")).getContent();
+        for (int i = 0; i < 3; i++) {
+            recorder.record(entry(10 + i));
+        }
+        head = checkpoints.latest().orElseThrow();
+        assertThat(head.sequence()).isEqualTo(10);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        checkpoints.close();
+    }
+
+    @Test
+    void verify_whenSignedByTheIssuersKey_shouldGiveWhatItStates() {
+        var receipt = Receipts.verify(sign(SUBJECT, decision, head, proof(decision.sequence(), head.sequence())), kid -> Optional.of(KEY.toECKey()), NOW);
+
+        assertThat(receipt.issuer()).isEqualTo("provider");
+        assertThat(receipt.event()).isEqualTo("negotiation.agreed");
+        assertThat(receipt.agreementId()).isEqualTo("agreement-1");
+        assertThat(receipt.issuerProcessId()).isEqualTo("provider-negotiation-1");
+        assertThat(receipt.recipientProcessId()).isEqualTo("consumer-negotiation-1");
+        assertThat(receipt.sequence()).isEqualTo(7);
+        assertThat(receipt.entryHash()).isEqualTo(decision.hash());
+        assertThat(receipt.treeSize()).isEqualTo(10);
+        assertThat(receipt.rootHash()).isEqualTo(head.treeRoot());
+    }
+
+    @Nested
+    class Refused {
+
+        @Test
+        void verify_whenSignedByAnotherKeyUnderTheIssuersKid_shouldRefuse() {
+            var forger = newKey("provider-key");
+            var forged = Receipts.sign(forger, SUBJECT, decision, head, proof(decision.sequence(), head.sequence()), NOW);
+
+            assertThatThrownBy(() -> Receipts.verify(forged, kid -> Optional.of(KEY.toECKey()), NOW))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signature does not verify");
+        }
+
+        @Test
+        void verify_whenTheEntryIsNotTheOneLogged_shouldRefuse() {
+            // signed by the issuer, but the entry was turned from a DENY into a PERMIT after it was chained
+            var edited = new StoredDecision(decision.sequence(), decision.previousHash(), decision.hash(),
+                    agreed("provider-negotiation-1", "agreement-1", DecisionOutcome.DENY));
+
+            assertThatThrownBy(() -> Receipts.verify(sign(SUBJECT, edited, head, proof(decision.sequence(), head.sequence())), kid -> Optional.of(KEY.toECKey()), NOW))
+                    .hasMessageContaining("does not have the entryHash");
+        }
+
+        @Test
+        void verify_whenTheProofDoesNotLeadToTheHead_shouldRefuse() {
+            var wrong = proof(decision.sequence() + 1, head.sequence());
+
+            assertThatThrownBy(() -> Receipts.verify(sign(SUBJECT, decision, head, wrong), kid -> Optional.of(KEY.toECKey()), NOW))
+                    .hasMessageContaining("inclusion proof does not lead");
+        }
+
+        @Test
+        void verify_whenTheHeadDoesNotCoverTheEntry_shouldRefuse() {
+            var earlier = checkpoints.all().get(0);
+
+            assertThatThrownBy(() -> Receipts.verify(sign(SUBJECT, decision, earlier, List.of()), kid -> Optional.of(KEY.toECKey()), NOW))
+                    .hasMessageContaining("does not cover its entry");
+        }
+
+        @Test
+        void verify_whenTheEntryNamesAnotherProcess_shouldRefuse() {
+            var other = new Receipts.Subject("negotiation.agreed", "provider", "consumer", "provider-negotiation-2", "consumer-negotiation-1", "agreement-1");
+
+            assertThatThrownBy(() -> Receipts.verify(sign(other, decision, head, proof(decision.sequence(), head.sequence())), kid -> Optional.of(KEY.toECKey()), NOW))
+                    .hasMessageContaining("does not name the issuer's process");
+        }
+
+        @Test
+        void verify_whenTheIssuerHasNoSuchKey_shouldRefuse() {
+            assertThatThrownBy(() -> Receipts.verify(sign(SUBJECT, decision, head, proof(decision.sequence(), head.sequence())), kid -> Optional.empty(), NOW))
+                    .hasMessageContaining("does not hold");
+        }
+
+        @Test
+        void verify_whenNotAReceipt_shouldRefuse() {
+            assertThatThrownBy(() -> Receipts.verify("not.a.jws", kid -> Optional.of(KEY.toECKey()), NOW)).hasMessageContaining("not a compact JWS");
+            assertThatThrownBy(() -> Receipts.verify(head.jws(), kid -> Optional.of(KEY.toECKey()), NOW)).hasMessageContaining("not an ES256 JWS of type");
+        }
+    }
+
+    @Test
+    void fileStore_shouldKeepOnce_andTellAResendFromAReplayWithOtherContent() {
+        var receipt = Receipts.verify(sign(SUBJECT, decision, head, proof(decision.sequence(), head.sequence())), kid -> Optional.of(KEY.toECKey()), NOW);
+        var later = checkpoints.all().get(1);
+        var other = new Receipts.Subject("negotiation.agreed", "provider", "consumer", "provider-negotiation-1", "consumer-negotiation-9", "agreement-1");
+        var replayed = Receipts.verify(sign(other, decision, later, proof(decision.sequence(), later.sequence())), kid -> Optional.of(KEY.toECKey()), NOW);
+
+        try (var receipts = FileReceiptStore.open(directory.resolve("receipts.jsonl"), MONITOR)) {
+            assertThat(receipts.save(receipt)).isEqualTo(Saved.KEPT);
+            assertThat(receipts.save(receipt)).isEqualTo(Saved.ALREADY_KEPT);
+            assertThat(receipts.save(replayed)).isEqualTo(Saved.CONFLICT);
+            assertThat(receipts.all()).singleElement().satisfies(kept -> {
+                assertThat(kept.jws()).isEqualTo(receipt.jws());
+                assertThat(kept.issuerKey()).isEqualTo(receipt.issuerKey());
+            });
+            assertThat(receipts.byAgreement("agreement-1")).hasSize(1);
+            assertThat(receipts.byAgreement("agreement-2")).isEmpty();
+        }
+    }
+
+    private String sign(Receipts.Subject subject, StoredDecision stored, Checkpoint signedHead, List<byte[]> proof) {
+        return Receipts.sign(KEY, subject, stored, signedHead, proof, NOW);
+    }
+
+    private List<byte[]> proof(long sequence, long size) {
+        return new ArrayList<>(new DecisionLogTree(store).upTo(size).inclusionProof(sequence - 1, size));
+    }
+
+    private static DecisionEntry agreed(String negotiationId, String agreementId) {
+        return agreed(negotiationId, agreementId, DecisionOutcome.PERMIT);
+    }
+
+    private static DecisionEntry agreed(String negotiationId, String agreementId, DecisionOutcome outcome) {
+        return DecisionEntry.builder().time(Instant.parse("2026-12-07T00:00:00Z")).scope(DecisionScope.CONTRACT_NEGOTIATION).counterpartyId("consumer")
+                .negotiationId(negotiationId).agreementId(agreementId).assetId("machine-data").outcome(outcome)
+                .reasons(List.of(new ConstraintReason("negotiation.agreed", outcome, "the provider agreed to the contract request"))).build();
+    }
+}
