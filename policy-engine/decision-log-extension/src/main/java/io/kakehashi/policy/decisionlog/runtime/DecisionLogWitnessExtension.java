@@ -94,6 +94,8 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
     private MeterRegistry meterRegistry;
     @Inject(required = false)
     private ContractNegotiationStore negotiations;
+    @Inject(required = false)
+    private ReceiptEndpoint receiptEndpoint;
 
     private List<String> peers;
     private Duration interval;
@@ -117,7 +119,7 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
         if ((!peers.isEmpty() || agreements) && httpClient == null) {
             throw new EdcException("Decision log witness: '%s' is set but the runtime has no HTTP client".formatted(PEERS_KEY));
         }
-        webService.registerResource(ApiContext.PROTOCOL, new PublicLogController(store, checkpoints, witnessStore, this::unknownWitness, clock));
+        webService.registerResource(ApiContext.PROTOCOL, new PublicLogController(store, checkpoints, witnessStore, this::unknownWitness, clock, receiptEndpoint));
     }
 
     @Override

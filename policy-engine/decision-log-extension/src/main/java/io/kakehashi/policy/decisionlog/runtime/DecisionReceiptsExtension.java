@@ -21,6 +21,7 @@ import org.eclipse.edc.http.spi.EdcHttpClient;
 import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.event.Event;
@@ -44,9 +45,10 @@ import java.util.concurrent.TimeUnit;
  * terminates a negotiation, starts or terminates a transfer, the decision is appended to its log and a receipt
  * signed with its checkpoint key is sent, alongside the DSP message, to the counterparty's
  * {@code <protocol>/decision-log/v1/receipts} ({@link ReceiptIssuer}). Receives: keeps the receipts counterparties
- * send once verified ({@link ReceiptController}) in the {@link ReceiptStore}. {@value #ENABLED_KEY} turns both off.
+ * send once verified ({@link ReceiptController}, reached through {@link PublicLogController}) in the {@link ReceiptStore}. {@value #ENABLED_KEY} turns both off.
  */
 @Extension(DecisionReceiptsExtension.NAME)
+@Provides(ReceiptEndpoint.class)
 public class DecisionReceiptsExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi decision receipts";
@@ -102,6 +104,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
+        context.registerService(ReceiptEndpoint.class, ReceiptEndpoint.none());
         if (!enabled) {
             return;
         }
@@ -114,8 +117,11 @@ public class DecisionReceiptsExtension implements ServiceExtension {
             monitor.info("Decision receipts: off (the runtime has no participant id, HTTP client or contract negotiations)");
             return;
         }
-        webService.registerResource(ApiContext.PROTOCOL, new ReceiptController(participantId, negotiations, transfers,
-                base -> new HttpLogPeer(httpClient, base).keys(), new DidKeys(didResolvers), receipts, clock));
+        var inbound = new InboundProtocolRequests();
+        webService.registerResource(ApiContext.PROTOCOL, inbound);
+        // served under the public log's root resource (PublicLogController), registered by the witness extension
+        context.registerService(ReceiptEndpoint.class, new ReceiptEndpoint(new ReceiptController(participantId, negotiations, transfers,
+                base -> new HttpLogPeer(httpClient, base).keys(), new DidKeys(didResolvers), receipts, clock)));
         if (eventRouter == null) {
             return;
         }
@@ -128,14 +134,17 @@ public class DecisionReceiptsExtension implements ServiceExtension {
                 (base, receipt) -> new HttpLogPeer(httpClient, base).sendReceipt(receipt), executor, clock, monitor, attempts, HEAD_WAIT,
                 (decision, outcome, detail) -> count(outcome));
         var decisions = new ReceiptDecisions(participantId);
-        // synchronous: the process is read as EDC just saved it, in EDC's transaction; the receipt is made later
+        // synchronous: on the thread that changed the state (a counterparty's message is not this connector's decision),
+        // and the process is read as EDC just saved it, in EDC's transaction; the receipt is made later
         eventRouter.registerSync(ContractNegotiationEvent.class, new EventSubscriber() {
             @Override
             public <E extends Event> void on(EventEnvelope<E> envelope) {
                 var event = envelope.getPayload() instanceof ContractNegotiationAgreed ? ReceiptDecisions.AGREED
                         : envelope.getPayload() instanceof ContractNegotiationTerminated ? ReceiptDecisions.NEGOTIATION_TERMINATED : null;
-                if (event != null && envelope.getPayload() instanceof ContractNegotiationEvent payload) {
-                    guarded(() -> decisions.negotiation(event, negotiations.findById(payload.getContractNegotiationId()), clock.instant()).ifPresent(issuer::issue));
+                if (event != null && !inbound.active() && envelope.getPayload() instanceof ContractNegotiationEvent payload) {
+                    if (!inbound.terminatedByCounterparty(payload.getContractNegotiationId())) {
+                        guarded(() -> decisions.negotiation(event, negotiations.findById(payload.getContractNegotiationId()), clock.instant()).ifPresent(issuer::issue));
+                    }
                 }
             }
         });
@@ -145,8 +154,11 @@ public class DecisionReceiptsExtension implements ServiceExtension {
                 public <E extends Event> void on(EventEnvelope<E> envelope) {
                     var event = envelope.getPayload() instanceof TransferProcessStarted ? ReceiptDecisions.STARTED
                             : envelope.getPayload() instanceof TransferProcessTerminated ? ReceiptDecisions.TRANSFER_TERMINATED : null;
-                    if (event != null && envelope.getPayload() instanceof TransferProcessEvent payload) {
+                    if (event != null && !inbound.active() && envelope.getPayload() instanceof TransferProcessEvent payload) {
                         guarded(() -> {
+                            if (inbound.terminatedByCounterparty(payload.getTransferProcessId())) {
+                                return;
+                            }
                             var process = transfers.findById(payload.getTransferProcessId());
                             var agreement = process == null || process.getContractId() == null ? null : negotiations.findContractAgreement(process.getContractId());
                             decisions.transfer(event, process, agreement, clock.instant()).ifPresent(issuer::issue);

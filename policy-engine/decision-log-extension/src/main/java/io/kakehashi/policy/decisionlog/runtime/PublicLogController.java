@@ -51,6 +51,7 @@ public class PublicLogController {
     private final WitnessStore witness;
     private final Function<Cosignatures.Cosignature, Optional<String>> knownWitness;
     private final Clock clock;
+    private final ReceiptEndpoint receipts;
     private final DecisionLogTree tree;
     private static final long HEAD_CACHE_NANOS = 1_000_000_000L;
     private volatile CachedHead latest;
@@ -61,6 +62,15 @@ public class PublicLogController {
      */
     public PublicLogController(DecisionLogStore store, CheckpointStore checkpoints, WitnessStore witness,
                                Function<Cosignatures.Cosignature, Optional<String>> knownWitness, Clock clock) {
+        this(store, checkpoints, witness, knownWitness, clock, ReceiptEndpoint.none());
+    }
+
+    /**
+     * @param receipts where {@code /receipts} goes (docs/decisions/0039)
+     */
+    public PublicLogController(DecisionLogStore store, CheckpointStore checkpoints, WitnessStore witness,
+                               Function<Cosignatures.Cosignature, Optional<String>> knownWitness, Clock clock, ReceiptEndpoint receipts) {
+        this.receipts = receipts == null ? ReceiptEndpoint.none() : receipts;
         this.store = store;
         this.checkpoints = checkpoints;
         this.witness = witness;
@@ -190,6 +200,18 @@ public class PublicLogController {
         answer.put("kept", true);
         answer.put("treeSize", cosignature.treeSize());
         return Response.ok(answer.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * Receipts of counterparties' decisions ({@link ReceiptController}); 404 when this connector takes none.
+     */
+    @Path("/receipts")
+    public ReceiptController receipts() {
+        var controller = receipts.controller();
+        if (controller == null) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        return controller;
     }
 
     private boolean signedByOwnKey(Checkpoint head, String logKey) {

@@ -10,7 +10,6 @@ import io.kakehashi.policy.decisionlog.spi.Receipt;
 import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -38,7 +37,6 @@ import java.util.Optional;
  * is not the process's counterparty; 409 another receipt for the same position of the issuer's log is kept; 413 over
  * {@value #MAX_BYTES} bytes; 503 the issuer's key history cannot be read now (the issuer tries again). Thread-safe.
  */
-@Path("/decision-log/v1/receipts")
 public class ReceiptController {
 
     static final int MAX_BYTES = 64 * 1024;

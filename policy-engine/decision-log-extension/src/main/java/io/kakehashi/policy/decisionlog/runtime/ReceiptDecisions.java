@@ -16,7 +16,8 @@ import java.util.Optional;
  * Which state changes of a process are this connector's decisions about the counterparty, and what their receipt
  * states. Only the side that decided issues: the provider agrees and starts a transfer (the consumer's AGREED and
  * STARTED follow the provider's messages); a termination is this connector's unless the counterparty's termination
- * message caused it (decision 0021 marks those: the error detail begins {@value #BY_COUNTERPARTY}). A process the
+ * message caused it (the caller leaves out changes made while handling a DSP request, {@link InboundProtocolRequests};
+ * an error detail that begins {@value #BY_COUNTERPARTY}, decision 0021, is left out here as well). A process the
  * counterparty has no id for yet (no correlation id) or whose DSP address is not an http(s) URL gets no receipt.
  * Stateless and thread-safe.
  */
