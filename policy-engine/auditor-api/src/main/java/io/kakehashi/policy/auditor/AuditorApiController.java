@@ -18,6 +18,9 @@ import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult;
 import io.kakehashi.policy.decisionlog.spi.WitnessRecord;
 import io.kakehashi.policy.decisionlog.spi.WitnessStore;
+import io.kakehashi.policy.decisionlog.spi.Receipt;
+import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
+import io.kakehashi.policy.decisionlog.Receipts;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -54,6 +57,7 @@ public class AuditorApiController {
     private final DecisionLogTree tree;
     private final Consumer<VerificationResult> verified;
     private final WitnessStore witness;
+    private ReceiptStore receipts;
 
     public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key) {
         this(store, checkpoints, key, result -> { });
@@ -304,6 +308,79 @@ public class AuditorApiController {
         body.put("witnessed", counts.getOrDefault(WitnessRecord.Kind.WITNESSED, 0));
         body.put("conflicts", counts.getOrDefault(WitnessRecord.Kind.CONFLICT, 0));
         return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * Where the receipts counterparties sent are kept (docs/decisions/0039); without it the receipt endpoints list none.
+     */
+    public AuditorApiController receipts(ReceiptStore receipts) {
+        this.receipts = receipts;
+        return this;
+    }
+
+    /**
+     * The receipts counterparties sent of their decisions about processes shared with this connector, verified when
+     * they were kept, oldest first; with {@code agreementId}, those about one DSP agreement. Each carries its JWS, so an
+     * auditor checks it again with the issuer's key.
+     */
+    @GET
+    @Path("/receipts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receipts(@Context UriInfo uri) {
+        return receipts(uri.getQueryParameters());
+    }
+
+    Response receipts(Map<String, List<String>> parameters) {
+        for (var name : parameters.keySet()) {
+            if (!"agreementId".equals(name)) {
+                return error(Response.Status.BAD_REQUEST, "unknown query parameter '%s'; only agreementId is accepted".formatted(name));
+            }
+        }
+        var agreement = parameters.get("agreementId");
+        if (agreement != null && (agreement.size() != 1 || agreement.get(0).isBlank())) {
+            return error(Response.Status.BAD_REQUEST, "the query parameter 'agreementId' must be given once and not be empty");
+        }
+        var kept = receipts == null ? List.<Receipt>of() : agreement == null ? receipts.all() : receipts.byAgreement(agreement.get(0));
+        var body = JsonNodeFactory.instance.objectNode();
+        var array = body.putArray("receipts");
+        for (var receipt : kept) {
+            var node = array.addObject();
+            node.put("issuer", receipt.issuer());
+            node.put("event", receipt.event());
+            if (receipt.agreementId() != null) {
+                node.put("agreementId", receipt.agreementId());
+            }
+            node.put("issuerProcessId", receipt.issuerProcessId());
+            node.put("recipientProcessId", receipt.recipientProcessId());
+            node.put("sequence", receipt.sequence());
+            node.put("entryHash", receipt.entryHash());
+            node.put("treeSize", receipt.treeSize());
+            node.put("rootHash", receipt.rootHash());
+            node.set("issuerKey", io.kakehashi.policy.decisionlog.JsonCanonicalizer.parse(receipt.issuerKey()));
+            node.put("received", receipt.received().toString());
+            node.put("jws", receipt.jws());
+        }
+        body.put("count", kept.size());
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The receipts as JSON Lines, for the offline verifier's {@code --receipts}.
+     */
+    @GET
+    @Path("/export/receipts")
+    @Produces(JSON_LINES)
+    public Response exportReceipts() {
+        var kept = receipts == null ? List.<Receipt>of() : receipts.all();
+        StreamingOutput output = stream -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            for (var receipt : kept) {
+                writer.write(Receipts.line(receipt));
+                writer.write('\n');
+            }
+            writer.flush();
+        };
+        return Response.ok(output, JSON_LINES).build();
     }
 
     /**

@@ -7,6 +7,7 @@ import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.VerificationResult;
 import io.kakehashi.policy.decisionlog.spi.WitnessStore;
+import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -55,6 +56,8 @@ public class AuditorApiExtension implements ServiceExtension {
     private OpenApiDocuments openApi;
     @Inject(required = false)
     private WitnessStore witness;
+    @Inject(required = false)
+    private ReceiptStore receipts;
 
     @Override
     public String name() {
@@ -69,7 +72,7 @@ public class AuditorApiExtension implements ServiceExtension {
                 .orElseThrow(failure -> new EdcException(failure.getFailureDetail()));
         portMappings.register(new PortMapping(CONTEXT, port, path));
         Consumer<VerificationResult> verified = meterRegistry == null ? result -> { } : new VerificationMeter(meterRegistry);
-        webService.registerResource(CONTEXT, new AuditorApiController(store, checkpoints, key, verified, witness));
+        webService.registerResource(CONTEXT, new AuditorApiController(store, checkpoints, key, verified, witness).receipts(receipts));
         webService.registerResource(CONTEXT, new JsonErrorResponseFilter());
         if (openApi != null) {
             openApi.register(CONTEXT, "auditor", AuditorApiExtension.class, "/openapi/auditor.json");

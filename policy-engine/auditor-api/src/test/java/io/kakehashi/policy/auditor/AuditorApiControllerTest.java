@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -486,6 +487,42 @@ class AuditorApiControllerTest {
         void witnessedHeads_whenNoStoreIsThere_shouldBeEmpty() throws IOException {
             var view = body(new AuditorApiController(store, checkpoints, KEY::toPublicJWK).witnessedHeads());
             assertThat(view.get("records")).isEmpty();
+        }
+    }
+
+    @Nested
+    class Receipts {
+
+        @Test
+        void receipts_shouldListTheVerifiedReceiptsByAgreement_andExportThemForTheVerifier() throws Exception {
+            var issuerKey = newKey("provider-key");
+            var issuerLog = FileDecisionLogStore.open(directory.resolve("provider-decisions.jsonl"), new Monitor() { });
+            try (issuerLog; var receipts = io.kakehashi.policy.decisionlog.FileReceiptStore.open(directory.resolve("receipts.jsonl"), new Monitor() { })) {
+                var entry = io.kakehashi.policy.decisionlog.spi.DecisionEntry.builder().time(Instant.parse("2026-12-07T00:00:00Z"))
+                        .scope(io.kakehashi.policy.decisionlog.spi.DecisionScope.CONTRACT_NEGOTIATION).counterpartyId("consumer")
+                        .negotiationId("provider-negotiation").agreementId("agreement-1").outcome(io.kakehashi.policy.decisionlog.spi.DecisionOutcome.PERMIT)
+                        .reasons(List.of()).build();
+                var stored = issuerLog.append(entry);
+                var head = new CheckpointSigner(issuerKey, Clock.systemUTC()).sign(issuerLog.head(), new io.kakehashi.policy.decisionlog.DecisionLogTree(issuerLog).root(1));
+                var subject = new io.kakehashi.policy.decisionlog.Receipts.Subject("negotiation.agreed", "provider", "consumer", "provider-negotiation",
+                        "consumer-negotiation", "agreement-1");
+                var jws = io.kakehashi.policy.decisionlog.Receipts.sign(issuerKey, subject, stored, head, List.of(), Instant.now());
+                receipts.save(io.kakehashi.policy.decisionlog.Receipts.verify(jws, kid -> Optional.of(issuerKey.toPublicJWK()), Instant.now()));
+                controller.receipts(receipts);
+
+                var all = body(controller.receipts(Map.of()));
+                var one = body(controller.receipts(Map.of("agreementId", List.of("agreement-1"))));
+                var none = body(controller.receipts(Map.of("agreementId", List.of("agreement-2"))));
+
+                assertThat(all.get("count").asInt()).isEqualTo(1);
+                assertThat(one.get("receipts").get(0).get("event").asText()).isEqualTo("negotiation.agreed");
+                assertThat(one.get("receipts").get(0).get("jws").asText()).isEqualTo(jws);
+                assertThat(none.get("count").asInt()).isZero();
+                assertBadRequest(controller.receipts(Map.of("agreement", List.of("agreement-1"))), "agreementId");
+                assertBadRequest(controller.receipts(Map.of("agreementId", List.of("a", "b"))), "agreementId");
+                assertThat(lines(controller.exportReceipts())).singleElement()
+                        .satisfies(line -> assertThat(io.kakehashi.policy.decisionlog.Receipts.fromLine(line).jws()).isEqualTo(jws));
+            }
         }
     }
 
