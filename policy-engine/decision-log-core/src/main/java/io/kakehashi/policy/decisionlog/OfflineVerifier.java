@@ -20,7 +20,7 @@ import java.util.List;
  *       --log decisions.jsonl [--checkpoints checkpoints.jsonl --public-key connector-key.jwk.json]
  *   java -cp &lt;classpath&gt; io.kakehashi.policy.decisionlog.OfflineVerifier \
  *       --log decisions.jsonl --checkpoints checkpoints.jsonl --keys checkpoint-keys.jsonl [--public-key first-key.jwk.json]
- *       [--witnessed witnessed-heads.jsonl]
+ *       [--witnessed witnessed-heads.jsonl] [--receipts receipts.jsonl]
  * </pre>
  * With {@code --keys} (the log's key history) each checkpoint is verified with the key it names; {@code --public-key}
  * is then the key the auditor trusts as the history's first one, and every later key must have been handed over by
@@ -29,7 +29,10 @@ import java.util.List;
  * link, 2 when the arguments or files cannot be used. With {@code --witnessed} (witness records, from any witness's
  * auditor API {@code /v1/export/witnessed-heads} or this connector's own), every tree head in it that a key of the
  * history signed must be one the log extends, and no two of them may differ at one size ({@link WitnessedHeadVerifier}):
- * a log rewritten and re-signed with the operator's own key is caught from one witnessed head. Files are only read. Not meant to be shared between threads.
+ * a log rewritten and re-signed with the operator's own key is caught from one witnessed head. With {@code --receipts}
+ * (a counterparty's {@code /v1/export/receipts}: receipts this log's connector sent it, docs/decisions/0039) every
+ * receipt is checked again with the key it was kept with, and the signed tree head it carries is checked the same
+ * way: a log that no longer holds an entry it gave a receipt of is caught. Files are only read. Not meant to be shared between threads.
  */
 public final class OfflineVerifier {
 
@@ -50,6 +53,7 @@ public final class OfflineVerifier {
         Path keyFile = null;
         Path keysFile = null;
         Path witnessedFile = null;
+        Path receiptsFile = null;
         for (int i = 0; i < args.length; i++) {
             var value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -58,6 +62,7 @@ public final class OfflineVerifier {
                 case "--public-key" -> keyFile = path(value);
                 case "--keys" -> keysFile = path(value);
                 case "--witnessed" -> witnessedFile = path(value);
+                case "--receipts" -> receiptsFile = path(value);
                 default -> {
                     return usage(err, "unknown argument " + args[i]);
                 }
@@ -73,8 +78,8 @@ public final class OfflineVerifier {
         if (keysFile != null && checkpointsFile == null) {
             return usage(err, "--keys needs --checkpoints");
         }
-        if (witnessedFile != null && keysFile == null) {
-            return usage(err, "--witnessed needs --checkpoints and --keys");
+        if ((witnessedFile != null || receiptsFile != null) && keysFile == null) {
+            return usage(err, "--witnessed and --receipts need --checkpoints and --keys");
         }
         try (var source = FileDecisionLogStore.openReadOnly(log)) {
             if (source.tornBytes() > 0) {
@@ -95,16 +100,23 @@ public final class OfflineVerifier {
                 history.stream().filter(entry -> entry.status() == CheckpointKeyHistory.Status.UNENDORSED).forEach(entry -> err.println(
                         "note: key '" + entry.record().kid() + "' was taken without a hand-over from the key before it; check it against the connector's published identity"));
                 result = ChainVerifier.verifyWithHistory(source, FileCheckpointStore.readFile(checkpointsFile), keys);
-                if (result.intact() && witnessedFile != null) {
-                    var witnessed = WitnessedHeadVerifier.verify(source, FileWitnessStore.readFile(witnessedFile), keys);
+                if (result.intact() && (witnessedFile != null || receiptsFile != null)) {
+                    var evidence = new java.util.ArrayList<io.kakehashi.policy.decisionlog.spi.WitnessRecord>();
+                    if (witnessedFile != null) {
+                        evidence.addAll(FileWitnessStore.readFile(witnessedFile));
+                    }
+                    var receipts = receiptsFile == null ? List.<io.kakehashi.policy.decisionlog.spi.Receipt>of() : FileReceiptStore.readFile(receiptsFile);
+                    receipts.forEach(receipt -> evidence.add(Receipts.asEvidence(receipt)));
+                    var witnessed = WitnessedHeadVerifier.verify(source, evidence, keys);
                     if (witnessed.ignored() > 0) {
-                        err.println("note: " + witnessed.ignored() + " tree heads in " + witnessedFile + " are not signed by a key of this log's history; they were not used");
+                        err.println("note: " + witnessed.ignored() + " tree heads given are not signed by a key of this log's history; they were not used");
                     }
                     if (!witnessed.result().intact()) {
                         out.println(witnessed.result());
                         return BROKEN;
                     }
-                    out.println(result + ", " + witnessed.headsChecked() + " witnessed heads (" + witnessed.cosigned() + " countersigned)");
+                    out.println(result + ", " + witnessed.headsChecked() + " witnessed heads (" + witnessed.cosigned() + " countersigned)"
+                            + (receiptsFile == null ? "" : ", " + receipts.size() + " receipts"));
                     return INTACT;
                 }
             } else if (checkpointsFile != null) {
@@ -140,7 +152,7 @@ public final class OfflineVerifier {
 
     private static int usage(PrintStream err, String problem) {
         err.println(problem);
-        err.println("usage: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> (--public-key <jwk.json> | --keys <checkpoint-keys.jsonl> [--public-key <first-key.jwk.json>] [--witnessed <witnessed-heads.jsonl>])]");
+        err.println("usage: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> (--public-key <jwk.json> | --keys <checkpoint-keys.jsonl> [--public-key <first-key.jwk.json>] [--witnessed <witnessed-heads.jsonl>] [--receipts <receipts.jsonl>])]");
         return UNUSABLE;
     }
 }

@@ -105,6 +105,24 @@ public final class Receipts {
     }
 
     /**
+     * The issuer's signed tree head the receipt carries, unverified (a verifier checks it with the issuer's keys).
+     */
+    public static String signedTreeHead(String jws) {
+        return text(payload(parse(jws)), "signedTreeHead");
+    }
+
+    /**
+     * What an auditor holding the issuer's log checks a receipt against: its signed tree head, as a witness record
+     * for {@link WitnessedHeadVerifier} (the head binds the issuer's log; the receipt's entry was proved included in it
+     * when the receipt was kept, so a log whose tree head at that size is another one no longer holds the entry).
+     */
+    public static io.kakehashi.policy.decisionlog.spi.WitnessRecord asEvidence(Receipt receipt) {
+        return new io.kakehashi.policy.decisionlog.spi.WitnessRecord(io.kakehashi.policy.decisionlog.spi.WitnessRecord.Kind.RECEIVED,
+                receipt.issuer(), receipt.treeSize(), receipt.rootHash(), signedTreeHead(receipt.jws()), receipt.issuerKey(), null, null,
+                receipt.received(), "receipt of " + receipt.event() + " at entry " + receipt.sequence());
+    }
+
+    /**
      * The key id the receipt's header names, unverified.
      */
     public static Optional<String> keyId(String jws) {

@@ -52,6 +52,7 @@ class ReceiptsTest {
     void open() {
         store = FileDecisionLogStore.open(directory.resolve("decisions.jsonl"), MONITOR);
         checkpoints = FileCheckpointStore.open(directory.resolve("checkpoints.jsonl"), MONITOR);
+        CheckpointKeyHistory.take(checkpoints, KEY, kid -> Optional.empty(), NOW);
         var recorder = new CheckpointingDecisionRecorder(store, checkpoints, new CheckpointSigner(KEY, Clock.systemUTC()),
                 new CheckpointSchedule(5, Duration.ofHours(1)), Clock.systemUTC());
         for (int i = 0; i < 6; i++) {
@@ -163,6 +164,44 @@ class ReceiptsTest {
             assertThat(receipts.byAgreement("agreement-1")).hasSize(1);
             assertThat(receipts.byAgreement("agreement-2")).isEmpty();
         }
+    }
+
+    @Test
+    void offlineVerifier_whenGivenTheCounterpartysReceipts_shouldCatchALogThatNoLongerHoldsTheEntry() throws Exception {
+        var receiptsFile = directory.resolve("receipts.jsonl");
+        try (var receipts = FileReceiptStore.open(receiptsFile, MONITOR)) {
+            receipts.save(Receipts.verify(sign(SUBJECT, decision, head, proof(decision.sequence(), head.sequence())), kid -> Optional.of(KEY.toECKey()), NOW));
+        }
+        var intact = new java.io.ByteArrayOutputStream();
+        assertThat(offline(directory, receiptsFile, intact)).isEqualTo(OfflineVerifier.INTACT);
+        assertThat(intact.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("1 receipts");
+
+        // the provider's operator rewrites its log without the agreement it gave a receipt of, and signs it all again
+        var rewritten = directory.resolve("rewritten");
+        java.nio.file.Files.createDirectories(rewritten);
+        try (var store = FileDecisionLogStore.open(rewritten.resolve("decisions.jsonl"), MONITOR);
+             var signed = FileCheckpointStore.open(rewritten.resolve("checkpoints.jsonl"), MONITOR)) {
+            CheckpointKeyHistory.take(signed, KEY, kid -> Optional.empty(), NOW);
+            var recorder = new CheckpointingDecisionRecorder(store, signed, new CheckpointSigner(KEY, Clock.systemUTC()),
+                    new CheckpointSchedule(5, Duration.ofHours(1)), Clock.systemUTC());
+            for (int i = 0; i < 10; i++) {
+                recorder.record(entry(i));
+            }
+        }
+        assertThat(offline(rewritten, null, new java.io.ByteArrayOutputStream())).as("the rewrite verifies on its own").isEqualTo(OfflineVerifier.INTACT);
+        var broken = new java.io.ByteArrayOutputStream();
+        assertThat(offline(rewritten, receiptsFile, broken)).isEqualTo(OfflineVerifier.BROKEN);
+        assertThat(broken.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("WITNESSED_HEAD_NOT_EXTENDED");
+    }
+
+    private static int offline(Path dir, Path receipts, java.io.ByteArrayOutputStream out) {
+        var args = new ArrayList<>(List.of("--log", dir.resolve("decisions.jsonl").toString(), "--checkpoints", dir.resolve("checkpoints.jsonl").toString(),
+                "--keys", dir.resolve("checkpoint-keys.jsonl").toString()));
+        if (receipts != null) {
+            args.addAll(List.of("--receipts", receipts.toString()));
+        }
+        return OfflineVerifier.run(args.toArray(String[]::new), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private String sign(Receipts.Subject subject, StoredDecision stored, Checkpoint signedHead, List<byte[]> proof) {
