@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * Receipts in a JSON Lines file beside the log's ({@code receipts.jsonl}), one {@link Receipts#line} each, with the
- * log's durability: fsync before {@link #save} returns, a torn last line cut off and reported on open. Reading checks
- * every receipt again with the key it was kept with; a line that does not verify makes {@link #all()} fail naming it.
- * Thread-safe.
+ * log's durability: fsync before {@link #save} returns, a torn last line cut off and reported on open. The store's
+ * reads take what it verified before keeping it ({@link Receipts#readLine}); {@link #readFile} (an export, for the
+ * offline verifier) checks every receipt again with the key it was kept with. A line that is not a receipt makes the
+ * read fail naming it. Thread-safe.
  */
 public final class FileReceiptStore implements ReceiptStore, AutoCloseable {
 
@@ -45,7 +46,7 @@ public final class FileReceiptStore implements ReceiptStore, AutoCloseable {
 
     @Override
     public List<Receipt> all() {
-        return read(file);
+        return read(file, false);
     }
 
     /**
@@ -53,18 +54,18 @@ public final class FileReceiptStore implements ReceiptStore, AutoCloseable {
      */
     public static List<Receipt> readFile(Path path) throws IOException {
         try (var file = JsonLinesFile.openReadOnly(path)) {
-            return read(file);
+            return read(file, true);
         }
     }
 
-    private static List<Receipt> read(JsonLinesFile file) {
+    private static List<Receipt> read(JsonLinesFile file, boolean verify) {
         var lines = file.read(1, Integer.MAX_VALUE);
         var result = new ArrayList<Receipt>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             try {
-                result.add(Receipts.fromLine(lines.get(i)));
+                result.add(verify ? Receipts.fromLine(lines.get(i)) : Receipts.readLine(lines.get(i)));
             } catch (IllegalArgumentException e) {
-                throw new EdcPersistenceException("receipt line %d of %s does not verify: %s".formatted(i + 1, file.path(), e.getMessage()));
+                throw new EdcPersistenceException("receipt line %d of %s is not a verified receipt: %s".formatted(i + 1, file.path(), e.getMessage()));
             }
         }
         return result;

@@ -223,25 +223,53 @@ public final class Receipts {
     }
 
     /**
-     * A kept receipt read back from its line, checked again with the key it was kept with (no key history needed).
+     * A kept receipt read back from its line, checked again in full with the key it was kept with (no key history
+     * needed): what the offline verifier reads.
      *
      * @throws IllegalArgumentException naming what is wrong
      */
     public static Receipt fromLine(String line) {
+        var kept = parseLine(line);
+        try {
+            return verify(kept.jws(), kid -> Optional.of(kept.key()), kept.received());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("receipt line: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A kept receipt read back from its line without checking its signatures again (the store verified it before
+     * keeping it; {@link #fromLine} checks it again): its fields are read from the JWS's payload and signed tree head.
+     *
+     * @throws IllegalArgumentException when the line is not a receipt line
+     */
+    public static Receipt readLine(String line) {
+        var kept = parseLine(line);
+        var payload = payload(parse(kept.jws()));
+        var subject = claimed(kept.jws());
+        var head = JsonCanonicalizer.parse(parse(text(payload, "signedTreeHead")).getPayload().toString());
+        var sequence = payload.path("sequence");
+        if (!sequence.canConvertToLong() || !head.path("sequence").canConvertToLong() || !head.path("treeRoot").isTextual()) {
+            throw new IllegalArgumentException("receipt line: the receipt's sequence or signed tree head is malformed");
+        }
+        return new Receipt(subject.issuer(), subject.event(), subject.agreementId(), subject.issuerProcessId(), subject.recipientProcessId(),
+                sequence.asLong(), text(payload, "entryHash"), head.get("sequence").asLong(), head.get("treeRoot").asText(),
+                JsonCanonicalizer.canonicalize(JsonCanonicalizer.parse(kept.key().toPublicJWK().toJSONString())), kept.jws(), kept.received());
+    }
+
+    private record KeptLine(ECKey key, String jws, Instant received) {
+    }
+
+    private static KeptLine parseLine(String line) {
         var node = JsonCanonicalizer.parse(line);
-        if (!node.path("issuerKey").isObject() || !node.path("jws").isTextual() || !node.path("received").isTextual()) {
+        if (node == null || !node.path("issuerKey").isObject() || !node.path("jws").isTextual() || !node.path("received").isTextual()) {
             throw new IllegalArgumentException("receipt line: needs issuerKey, jws and received");
         }
-        ECKey key;
         try {
-            key = ECKey.parse(JsonCanonicalizer.canonicalize(node.get("issuerKey")));
+            return new KeptLine(ECKey.parse(JsonCanonicalizer.canonicalize(node.get("issuerKey"))), node.get("jws").asText(),
+                    Instant.parse(node.get("received").asText()));
         } catch (ParseException e) {
             throw new IllegalArgumentException("receipt line: issuerKey is not an EC JWK");
-        }
-        try {
-            var received = Instant.parse(node.get("received").asText());
-            var receipt = verify(node.get("jws").asText(), kid -> Optional.of(key), received);
-            return receipt;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("receipt line: received is not an instant");
         }

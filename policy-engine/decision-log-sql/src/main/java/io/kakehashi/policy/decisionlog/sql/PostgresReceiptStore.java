@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 
 /**
  * Receipts in {@code kakehashi_decision_receipt}, each as its {@link Receipts#line}, unique by issuer and entry
- * position; reading checks each again with the key it was kept with. Thread-safe.
+ * position; reads take what was verified before it was kept ({@link Receipts#readLine}). Thread-safe.
  */
 public final class PostgresReceiptStore implements ReceiptStore {
 
@@ -64,9 +64,9 @@ public final class PostgresReceiptStore implements ReceiptStore {
                 var result = new ArrayList<Receipt>();
                 while (rows.next()) {
                     try {
-                        result.add(Receipts.fromLine(rows.getString(1)));
+                        result.add(Receipts.readLine(rows.getString(1)));
                     } catch (IllegalArgumentException e) {
-                        throw new EdcPersistenceException("a kept receipt does not verify: " + e.getMessage());
+                        throw new EdcPersistenceException("a kept receipt is not readable: " + e.getMessage());
                     }
                 }
                 return result;
