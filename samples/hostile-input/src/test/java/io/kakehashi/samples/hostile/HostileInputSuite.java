@@ -1156,7 +1156,7 @@ abstract class HostileInputSuite {
     // ------------------------------------------------------------------------------------------------ decision log
 
     /**
-     * The decision log's public endpoints on the protocol context (decision 0036): anyone on the network reaches them
+     * The decision log's public endpoints on the protocol context (decisions 0036, 0039): anyone on the network reaches them
      * without a token, so each hostile query, method and body must be a 4xx that keeps nothing.
      */
     @Test
@@ -1164,7 +1164,7 @@ abstract class HostileInputSuite {
     void decisionLog_hostileQueriesMethodsAndCosignaturesFromAnyone_shouldBe4xxAndKeepNothing() throws Exception {
         var base = dataspace.providerSettings().protocolUrl() + "/decision-log/v1";
         var probes = new ArrayList<Runnable>();
-        var paths = List.of("/tree-head", "/proofs/consistency", "/checkpoint-keys", "/cosignatures");
+        var paths = List.of("/tree-head", "/proofs/consistency", "/checkpoint-keys", "/cosignatures", "/receipts");
         for (var path : paths) {
             for (var method : List.of("PUT", "DELETE", "PATCH")) {
                 probes.add(() -> decisionLog(method + " " + path, method, base + path, "{}", Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
@@ -1195,6 +1195,20 @@ abstract class HostileInputSuite {
             probes.add(() -> decisionLog("cosignature, " + body.label(), "POST", base + "/cosignatures", body.text(),
                     Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
         }
+        // receipts of a counterparty's decisions (decision 0039): the same bodies, about processes nobody shares with the sender
+        var receipt = HostileBodies.object().put("receipt", "eyJhbGciOiJub25lIn0.eyJzZXF1ZW5jZSI6MX0.");
+        var receiptBodies = new ArrayList<>(HostileBodies.shapeless(receipt, "http://127.0.0.1:9/context.jsonld"));
+        receiptBodies.addAll(HostileBodies.typeConfusions(receipt));
+        receiptBodies.addAll(HostileBodies.hostileIds(receipt, "receipt"));
+        receiptBodies.add(HostileBodies.huge(receipt, "receipt"));
+        receiptBodies.add(new HostileBodies.Body("an unsigned JWS (alg none)", receipt.toString()));
+        receiptBodies.add(new HostileBodies.Body("a JWS with a forged signature", HostileBodies.object()
+                .put("receipt", "eyJhbGciOiJFUzI1NiIsImtpZCI6ImRpZDp3ZWI6MTI3LjAuMC4xI2sifQ.eyJzZXF1ZW5jZSI6MX0.AAAA").toString()));
+        for (var body : receiptBodies) {
+            probes.add(() -> decisionLog("receipt, " + body.label(), "POST", base + "/receipts", body.text(),
+                    Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+        }
+        probes.add(() -> decisionLog("GET /receipts", "GET", base + "/receipts", null, Map.of(), Expect.CLIENT_ERROR));
         for (var contentType : List.of("text/plain", "application/xml", "application/json; charset=ebcdic", "multipart/form-data; boundary=x")) {
             probes.add(() -> decisionLog("cosignature as " + Exchange.excerpt(contentType, 30), "POST", base + "/cosignatures", cosignature.toString(),
                     Map.of("Content-Type", contentType), Expect.CLIENT_ERROR));

@@ -96,7 +96,8 @@ class ApiAuthenticationTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads" })
+        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads",
+                "/v1/export/receipts" })
         void anExportWithoutAKey_shouldBe401NotA500(String export) {
             var response = get(settings.auditorUrl() + export, null);
 
@@ -105,13 +106,15 @@ class ApiAuthenticationTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads" })
+        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads",
+                "/v1/export/receipts" })
         void anExportWithAWrongKey_shouldBe401NotA500(String export) {
             assertThat(get(settings.auditorUrl() + export, "not-the-auditor-key-0123").statusCode()).isEqualTo(401);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads" })
+        @ValueSource(strings = { "/v1/export/decisions", "/v1/export/checkpoints", "/v1/export/checkpoint-keys", "/v1/export/witnessed-heads",
+                "/v1/export/receipts" })
         void anExportWithTheManagementKey_shouldBe401NotA500(String export) {
             assertThat(get(settings.auditorUrl() + export, settings.managementKey()).statusCode()).isEqualTo(401);
         }

@@ -306,6 +306,12 @@ class MachineToolDataspaceEndToEndTest {
             api.get("/v1/witnessed-heads", "/v1/witnessed-heads", 200);
             api.get("/v1/export/witnessed-heads", "/v1/export/witnessed-heads", 200);
             api.call("GET", "/v1/witnessed-heads", "/v1/witnessed-heads", null, null, null, 401);
+            // the receipts counterparties sent of their own decisions (decision 0039)
+            api.get("/v1/receipts", "/v1/receipts", 200);
+            api.get("/v1/receipts", "/v1/receipts?agreementId=no-such-agreement", 200);
+            api.get("/v1/receipts", "/v1/receipts?nosuch=1", 400);
+            api.get("/v1/export/receipts", "/v1/export/receipts", 200);
+            api.call("GET", "/v1/export/receipts", "/v1/export/receipts", null, null, null, 401);
             api.get("/openapi", "/openapi", 200);
             api.get("/openapi/{name}.json", "/openapi/nothing.json", 404);
             api.call("GET", "/v1/decisions", "/v1/decisions", null, null, null, 401);
