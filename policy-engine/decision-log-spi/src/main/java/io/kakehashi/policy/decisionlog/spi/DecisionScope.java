@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * Where a policy was evaluated. The wire name is what the log stores; it matches the EDC policy scope names
  * (plus {@code compute}, the scope the AI extension adds, and {@code compute.result}: the release of a compute job's
- * result, decided by the output guard rather than a policy engine and recorded through {@link DecisionRecorder}).
+ * result, decided by the output guard rather than a policy engine and recorded through {@link DecisionRecorder});
+ * {@code deletion}: the consumer deleted what it received and derived under an agreement and signed a receipt;
+ * {@code deletion.receipt}: the provider verified and kept such a receipt (decision 0040).
  * Immutable and thread-safe.
  */
 public enum DecisionScope {
@@ -14,7 +16,9 @@ public enum DecisionScope {
     CONTRACT_NEGOTIATION("contract.negotiation"),
     TRANSFER_PROCESS("transfer.process"),
     COMPUTE("compute"),
-    COMPUTE_RESULT("compute.result");
+    COMPUTE_RESULT("compute.result"),
+    DELETION("deletion"),
+    DELETION_RECEIPT("deletion.receipt");
 
     private final String wireName;
 

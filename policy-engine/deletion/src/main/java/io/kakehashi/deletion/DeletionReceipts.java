@@ -1,0 +1,222 @@
+package io.kakehashi.deletion;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import org.eclipse.edc.spi.result.Result;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The signed form of a {@link DeletionReceipt}: a compact JWS, ES256, header {@code typ}
+ * {@value #TYPE} and {@code kid} (the consumer's key id — with a DID, its verification method, {@code did:web:…#key}),
+ * payload the receipt as JSON. Reading checks the form and every field and names the first that is wrong; verifying
+ * checks the signature with a key the caller found. Stateless and thread-safe.
+ */
+public final class DeletionReceipts {
+
+    public static final String TYPE = "kakehashi-deletion-receipt+jws";
+    /** The most items a receipt may list. */
+    public static final int MAX_ITEMS = 10_000;
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> KINDS = Set.of("FILE", "COMPUTE_RESULT", "MODEL");
+    private static final int MAX_TEXT = 2048;
+
+    private DeletionReceipts() {
+    }
+
+    /** A receipt as read from its JWS, not yet verified: the key id that should verify it and the parsed JWS. */
+    public record Read(DeletionReceipt receipt, String keyId, JWSObject jws) {
+    }
+
+    /** Signs the receipt with the consumer's private key (its {@code kid} goes into the header). */
+    public static String sign(DeletionReceipt receipt, ECKey key) {
+        var header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType(TYPE)).keyID(key.getKeyID()).build();
+        var jws = new JWSObject(header, new Payload(toJson(receipt)));
+        try {
+            jws.sign(new ECDSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the deletion receipt cannot be signed with key " + key.getKeyID(), e);
+        }
+        return jws.serialize();
+    }
+
+    /** The receipt's fields as JSON-ready maps, in a fixed order. */
+    public static Map<String, Object> toJson(DeletionReceipt receipt) {
+        var json = new LinkedHashMap<String, Object>();
+        json.put("agreementId", receipt.agreementId());
+        json.put("assetId", receipt.assetId());
+        json.put("providerId", receipt.providerId());
+        json.put("consumerId", receipt.consumerId());
+        json.put("cause", receipt.cause());
+        json.put("deadline", receipt.deadline() == null ? null : receipt.deadline().toString());
+        json.put("deletedAt", receipt.deletedAt().toString());
+        var items = new ArrayList<Map<String, Object>>();
+        for (var item : receipt.items()) {
+            var i = new LinkedHashMap<String, Object>();
+            i.put("lineageId", item.lineageId());
+            i.put("kind", item.kind());
+            i.put("sha256", item.sha256());
+            i.put("deleted", item.deleted());
+            items.add(i);
+        }
+        json.put("items", items);
+        return json;
+    }
+
+    /** Reads a receipt's JWS; a failure names what is wrong with it. */
+    public static Result<Read> read(String compact) {
+        if (compact == null || compact.isBlank()) {
+            return Result.failure("the receipt is empty");
+        }
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(compact);
+        } catch (ParseException e) {
+            return Result.failure("the receipt is not a compact JWS");
+        }
+        var header = jws.getHeader();
+        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+            return Result.failure("the receipt is signed with %s, not ES256".formatted(header.getAlgorithm()));
+        }
+        if (header.getType() == null || !TYPE.equals(header.getType().getType())) {
+            return Result.failure("the receipt's typ is not '%s'".formatted(TYPE));
+        }
+        if (header.getKeyID() == null || header.getKeyID().isBlank()) {
+            return Result.failure("the receipt's header names no key (kid)");
+        }
+        Map<String, Object> payload;
+        try {
+            payload = jws.getPayload().toJSONObject();
+        } catch (RuntimeException e) {
+            payload = null;
+        }
+        if (payload == null) {
+            return Result.failure("the receipt's payload is not a JSON object");
+        }
+        return fromJson(payload).map(receipt -> new Read(receipt, header.getKeyID(), jws));
+    }
+
+    /** Whether the receipt's signature verifies with the public key. */
+    public static boolean verifies(Read read, ECKey publicKey) {
+        if (!Curve.P_256.equals(publicKey.getCurve())) {
+            return false;
+        }
+        try {
+            return read.jws().verify(new ECDSAVerifier(publicKey.toPublicJWK()));
+        } catch (JOSEException e) {
+            return false;
+        }
+    }
+
+    /** The SHA-256 of the receipt's compact form, hex: how decision logs name it. */
+    public static String digest(String compact) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(compact.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Result<DeletionReceipt> fromJson(Map<String, Object> json) {
+        var problems = new ArrayList<String>();
+        var agreementId = text(json, "agreementId", true, problems);
+        var assetId = text(json, "assetId", false, problems);
+        var providerId = text(json, "providerId", true, problems);
+        var consumerId = text(json, "consumerId", true, problems);
+        var cause = text(json, "cause", true, problems);
+        if (cause != null && !DeletionReceipt.DEADLINE.equals(cause) && !DeletionReceipt.TERMINATION.equals(cause)) {
+            problems.add("cause '%s' is not '%s' or '%s'".formatted(cause, DeletionReceipt.DEADLINE, DeletionReceipt.TERMINATION));
+        }
+        var deadline = instant(json, "deadline", false, problems);
+        var deletedAt = instant(json, "deletedAt", true, problems);
+        var items = new ArrayList<DeletionReceipt.Item>();
+        if (!(json.get("items") instanceof List<?> list)) {
+            problems.add("items is not a list");
+        } else if (list.size() > MAX_ITEMS) {
+            problems.add("items lists %d items, at most %d are allowed".formatted(list.size(), MAX_ITEMS));
+        } else {
+            for (var i = 0; i < list.size() && problems.isEmpty(); i++) {
+                if (!(list.get(i) instanceof Map<?, ?> raw)) {
+                    problems.add("items[%d] is not an object".formatted(i));
+                    break;
+                }
+                @SuppressWarnings("unchecked") var item = (Map<String, Object>) raw;
+                var prefix = "items[%d].".formatted(i);
+                var itemProblems = new ArrayList<String>();
+                var lineageId = text(item, "lineageId", true, itemProblems);
+                var kind = text(item, "kind", true, itemProblems);
+                if (kind != null && !KINDS.contains(kind)) {
+                    itemProblems.add("kind '%s' is not one of %s".formatted(kind, KINDS));
+                }
+                var sha256 = text(item, "sha256", false, itemProblems);
+                if (sha256 != null && !SHA256.matcher(sha256).matches()) {
+                    itemProblems.add("sha256 is not 64 lowercase hex characters");
+                }
+                var deleted = item.get("deleted") instanceof Boolean flag && flag;
+                if (!(item.get("deleted") instanceof Boolean)) {
+                    itemProblems.add("deleted is not true or false");
+                }
+                itemProblems.forEach(problem -> problems.add(prefix + problem));
+                if (itemProblems.isEmpty()) {
+                    items.add(new DeletionReceipt.Item(lineageId, kind, sha256, deleted));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            return Result.failure("the receipt is malformed: " + String.join("; ", problems));
+        }
+        return Result.success(new DeletionReceipt(agreementId, assetId, providerId, consumerId, cause, deadline, deletedAt, items));
+    }
+
+    private static String text(Map<String, Object> json, String name, boolean required, List<String> problems) {
+        var value = json.get(name);
+        if (value == null) {
+            if (required) {
+                problems.add(name + " is missing");
+            }
+            return null;
+        }
+        if (!(value instanceof String text) || text.isBlank()) {
+            problems.add(name + " is not a non-empty string");
+            return null;
+        }
+        if (text.length() > MAX_TEXT) {
+            problems.add("%s is longer than %d characters".formatted(name, MAX_TEXT));
+            return null;
+        }
+        return text;
+    }
+
+    private static Instant instant(Map<String, Object> json, String name, boolean required, List<String> problems) {
+        var text = text(json, name, required, problems);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            problems.add(name + " is not an ISO 8601 instant");
+            return null;
+        }
+    }
+}
