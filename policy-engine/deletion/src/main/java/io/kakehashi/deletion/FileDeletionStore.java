@@ -55,9 +55,7 @@ public final class FileDeletionStore implements DeletionStore {
         } catch (IOException e) {
             throw new EdcException("The deletion record of agreement %s cannot be written: %s".formatted(record.agreementId(), e.getMessage()));
         }
-        var key = key(record.role(), record.agreementId());
-        latest.remove(key);
-        latest.put(key, record);
+        latest.put(key(record.role(), record.agreementId()), record);
     }
 
     @Override
