@@ -312,6 +312,7 @@ public final class ConnectorSettings {
         p.put("web.http.console.path", "/console");
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
+        p.put("kakehashi.deletion.dir", directory.resolve("data/deletion").toString());
         p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
         p.put("edc.dsp.callback.address", protocolUrl());
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
