@@ -42,6 +42,16 @@ public final class KakehashiPolicy {
      * ({@code JCN:1180301018771}, {@code LEI:…}).
      */
     public static final String COUNTERPARTY_LEGAL_ID = NAMESPACE + "counterpartyLegalId";
+    /**
+     * Whether the consumer may make derived data (a compute job's result: SQL aggregates, evaluation metrics) from the
+     * data, and keep it: {@code none}, {@code use-only} (deleted with the data), {@code keep} (kept after the data is
+     * deleted).
+     */
+    public static final String DERIVED_DATA = NAMESPACE + "derivedData";
+    /** The same for models trained on the data (training jobs, federated rounds): {@code none}, {@code use-only}, {@code keep}. */
+    public static final String DERIVED_MODELS = NAMESPACE + "derivedModels";
+    /** Who holds the rights in a model trained on the data: {@code provider}, {@code consumer} or {@code joint}. */
+    public static final String MODEL_RIGHTS = NAMESPACE + "modelRights";
     /** The most compute jobs an agreement allows, counted durably. */
     public static final String COMPUTE_JOB_COUNT = NAMESPACE + "compute.jobCount";
 

@@ -14,7 +14,7 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
 /**
  * Adds the {@code compute} scope to EDC's policy engine, in which every compute job is decided against its
  * agreement's policy, and the AI-use constraints that only make sense there: {@code ai.modelExport},
- * {@code ai.minAggregation} and {@code ai.dpEpsilon}. They take no part in catalog, negotiation or transfer
+ * {@code ai.minAggregation}, {@code ai.dpEpsilon}, {@code derivedData}, {@code derivedModels} and {@code modelRights}. They take no part in catalog, negotiation or transfer
  * decisions, but a policy that misuses them is refused when it is created.
  */
 @Extension(ComputeScopeExtension.NAME)
@@ -47,5 +47,8 @@ public class ComputeScopeExtension implements ServiceExtension {
         registrar.register(ModelExportConstraintFunction.RULE, scope, ComputePolicyContext.class, Permission.class, new ModelExportConstraintFunction());
         registrar.register(MinAggregationConstraintFunction.RULE, scope, ComputePolicyContext.class, Permission.class, new MinAggregationConstraintFunction());
         registrar.register(DpEpsilonConstraintFunction.RULE, scope, ComputePolicyContext.class, Permission.class, new DpEpsilonConstraintFunction());
+        registrar.register(DerivationConstraintFunction.DERIVED_DATA, scope, ComputePolicyContext.class, Permission.class, DerivationConstraintFunction.derivedData());
+        registrar.register(DerivationConstraintFunction.DERIVED_MODELS, scope, ComputePolicyContext.class, Permission.class, DerivationConstraintFunction.derivedModels());
+        registrar.register(ModelRightsConstraintFunction.RULE, scope, ComputePolicyContext.class, Permission.class, new ModelRightsConstraintFunction());
     }
 }
