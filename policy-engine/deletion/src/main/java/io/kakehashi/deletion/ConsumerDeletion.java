@@ -3,6 +3,8 @@ package io.kakehashi.deletion;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.LineageRecord;
 import io.kakehashi.lineage.LineageStore;
+import io.kakehashi.lineage.spi.LineageKind;
+import io.kakehashi.policy.constraints.ai.DerivationConstraintFunction;
 import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
@@ -25,7 +27,8 @@ import java.util.TreeMap;
  * The consumer's side of a deletion duty: deletes every file, compute result and model its lineage says arrived under
  * the agreement, signs a {@link DeletionReceipt} with the connector's signing key, records a {@code deletion} entry in
  * the decision log (the receipt's digest and those of the items) and keeps the receipt, PENDING delivery. Content that
- * never was at the connector (delivered to an outside endpoint) is listed as not deleted. When a file cannot be
+ * never was at the connector (delivered to an outside endpoint) is listed as not deleted, and so are compute results
+ * under {@code derivedData keep} and models under {@code derivedModels keep}, with that as the reason. When a file cannot be
  * deleted nothing is signed and the failure says which; the next check tries again. Thread-safe.
  */
 public final class ConsumerDeletion {
@@ -56,7 +59,20 @@ public final class ConsumerDeletion {
             return Result.success(known.get());
         }
         var items = new ArrayList<DeletionReceipt.Item>();
+        var keepData = DerivationConstraintFunction.of(agreement.getPolicy(), DerivationConstraintFunction.DERIVED_DATA)
+                .filter(a -> a == DerivationConstraintFunction.Allowance.KEEP).isPresent();
+        var keepModels = DerivationConstraintFunction.of(agreement.getPolicy(), DerivationConstraintFunction.DERIVED_MODELS)
+                .filter(a -> a == DerivationConstraintFunction.Allowance.KEEP).isPresent();
         for (var record : lineage.findByAgreement(agreement.getId())) {
+            // what the agreement lets the consumer keep outlives the data it was made from
+            if (keepData && record.kind() == LineageKind.COMPUTE_RESULT) {
+                items.add(new DeletionReceipt.Item(record.id(), record.kind().name(), record.sha256(), false, "derivedData keep"));
+                continue;
+            }
+            if (keepModels && record.kind() == LineageKind.MODEL) {
+                items.add(new DeletionReceipt.Item(record.id(), record.kind().name(), record.sha256(), false, "derivedModels keep"));
+                continue;
+            }
             var deleted = deleteContent(record);
             if (deleted.failed()) {
                 return deleted.mapFailure();

@@ -40,12 +40,18 @@ public record DeletionReceipt(String agreementId, String assetId, String provide
      * @param lineageId the consumer's lineage id (the transfer process or compute job that delivered it)
      * @param kind      {@code FILE}, {@code COMPUTE_RESULT} or {@code MODEL}
      * @param sha256    its SHA-256 when it arrived, hex; null when the content was never at the connector
-     * @param deleted   whether the connector held the content and deleted it; false for content delivered elsewhere
+     * @param deleted   whether the connector held the content and deleted it; false for content delivered elsewhere and
+     *                  for what the agreement lets the consumer keep
+     * @param retained  why it was kept — {@code derivedData keep} or {@code derivedModels keep} — or null
      */
-    public record Item(String lineageId, String kind, String sha256, boolean deleted) {
+    public record Item(String lineageId, String kind, String sha256, boolean deleted, String retained) {
         public Item {
             Objects.requireNonNull(lineageId, "lineageId");
             Objects.requireNonNull(kind, "kind");
+        }
+
+        public Item(String lineageId, String kind, String sha256, boolean deleted) {
+            this(lineageId, kind, sha256, deleted, null);
         }
     }
 }

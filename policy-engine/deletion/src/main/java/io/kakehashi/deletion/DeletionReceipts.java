@@ -77,6 +77,9 @@ public final class DeletionReceipts {
             i.put("kind", item.kind());
             i.put("sha256", item.sha256());
             i.put("deleted", item.deleted());
+            if (item.retained() != null) {
+                i.put("retained", item.retained());
+            }
             items.add(i);
         }
         json.put("items", items);
@@ -172,13 +175,14 @@ public final class DeletionReceipts {
                 if (sha256 != null && !SHA256.matcher(sha256).matches()) {
                     itemProblems.add("sha256 is not 64 lowercase hex characters");
                 }
+                var retained = text(item, "retained", false, itemProblems);
                 var deleted = item.get("deleted") instanceof Boolean flag && flag;
                 if (!(item.get("deleted") instanceof Boolean)) {
                     itemProblems.add("deleted is not true or false");
                 }
                 itemProblems.forEach(problem -> problems.add(prefix + problem));
                 if (itemProblems.isEmpty()) {
-                    items.add(new DeletionReceipt.Item(lineageId, kind, sha256, deleted));
+                    items.add(new DeletionReceipt.Item(lineageId, kind, sha256, deleted, retained));
                 }
             }
         }

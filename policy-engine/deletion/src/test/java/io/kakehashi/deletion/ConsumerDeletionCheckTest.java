@@ -101,6 +101,32 @@ class ConsumerDeletionCheckTest {
     }
 
     @Test
+    void run_whenTheAgreementLetsTheConsumerKeepModels_shouldDeleteTheFileButKeepTheModel() {
+        agreements.add(agreement("agreement-1", "P30D", "https://w3id.org/kakehashi/policy/derivedModels", "keep"));
+        receive("agreement-1");
+        clock.set(SIGNED.plus(java.time.Duration.ofDays(30)));
+
+        check.run();
+
+        assertThat(received).doesNotExist();
+        assertThat(model).exists();
+        var read = DeletionReceipts.read(store.find(DeletionRecord.Role.CONSUMER, "agreement-1").orElseThrow().receipt()).getContent();
+        assertThat(read.receipt().items()).contains(new DeletionReceipt.Item("job-2", "MODEL", "d".repeat(64), false, "derivedModels keep"),
+                new DeletionReceipt.Item("transfer-1", "FILE", "c".repeat(64), true));
+    }
+
+    @Test
+    void run_whenModelsAreUseOnly_shouldDeleteTheModelToo() {
+        agreements.add(agreement("agreement-1", "P30D", "https://w3id.org/kakehashi/policy/derivedModels", "use-only"));
+        receive("agreement-1");
+        clock.set(SIGNED.plus(java.time.Duration.ofDays(30)));
+
+        check.run();
+
+        assertThat(model).doesNotExist();
+    }
+
+    @Test
     void run_whenTheDeadlineIsAhead_shouldKeepTheFiles() {
         agreements.add(agreement("agreement-1", "P30D"));
         receive("agreement-1");

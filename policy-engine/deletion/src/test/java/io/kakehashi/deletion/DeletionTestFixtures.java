@@ -47,6 +47,16 @@ final class DeletionTestFixtures {
                 .assetId("operation-data").contractSigningDate(SIGNED.getEpochSecond()).policy(policy).build();
     }
 
+    /** As {@link #agreement}, and the permission also carries {@code leftOperand eq value}. */
+    static ContractAgreement agreement(String id, String window, String leftOperand, String value) {
+        var plain = agreement(id, window);
+        var permission = plain.getPolicy().getPermissions().get(0);
+        var withConstraint = Permission.Builder.newInstance().action(permission.getAction()).duties(permission.getDuties())
+                .constraint(AtomicConstraint.Builder.newInstance().leftExpression(new LiteralExpression(leftOperand)).operator(Operator.EQ)
+                        .rightExpression(new LiteralExpression(value)).build()).build();
+        return plain.toBuilder().policy(Policy.Builder.newInstance().permission(withConstraint).build()).build();
+    }
+
     static ContractAgreement agreementWithoutDuty(String id) {
         var policy = Policy.Builder.newInstance()
                 .permission(Permission.Builder.newInstance().action(Action.Builder.newInstance().type("http://www.w3.org/ns/odrl/2/use").build()).build())

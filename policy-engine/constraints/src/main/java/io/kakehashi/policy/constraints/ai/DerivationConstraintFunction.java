@@ -6,7 +6,10 @@ import io.kakehashi.policy.spi.KakehashiPolicy;
 import io.kakehashi.policy.spi.RightOperand;
 import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
+import org.eclipse.edc.policy.model.AtomicConstraint;
+import org.eclipse.edc.policy.model.LiteralExpression;
 import org.eclipse.edc.policy.model.Operator;
+import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.policy.model.Permission;
 import org.eclipse.edc.spi.result.Result;
 
@@ -67,6 +70,20 @@ public final class DerivationConstraintFunction implements AtomicConstraintRuleF
 
     public static DerivationConstraintFunction derivedModels() {
         return new DerivationConstraintFunction(DERIVED_MODELS, "derivedModels", MODEL_JOBS, "a model");
+    }
+
+    /**
+     * What the policy allows for derived data ({@link #DERIVED_DATA}) or models ({@link #DERIVED_MODELS}): the value of
+     * the first such constraint of its permissions that reads; empty when it has none (the guideline's default: made
+     * and used under the agreement, deleted with the data).
+     */
+    public static Optional<Allowance> of(Policy policy, OperandRule<Allowance> rule) {
+        return policy.getPermissions().stream().flatMap(p -> p.getConstraints().stream())
+                .filter(AtomicConstraint.class::isInstance).map(AtomicConstraint.class::cast)
+                .filter(c -> c.getLeftExpression() instanceof LiteralExpression left && rule.leftOperand().equals(left.asString()))
+                .filter(c -> c.getRightExpression() instanceof LiteralExpression)
+                .map(c -> rule.read(c.getOperator(), ((LiteralExpression) c.getRightExpression()).getValue()))
+                .filter(Result::succeeded).map(Result::getContent).findFirst();
     }
 
     @Override
