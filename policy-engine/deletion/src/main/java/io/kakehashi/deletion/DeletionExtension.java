@@ -1,5 +1,6 @@
 package io.kakehashi.deletion;
 
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.LineageStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
@@ -85,6 +86,8 @@ public class DeletionExtension implements ServiceExtension {
     private Clock clock;
     @Inject
     private Monitor monitor;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     private ScheduledExecutorService scheduler;
     private ConsumerDeletionCheck check;
@@ -111,6 +114,10 @@ public class DeletionExtension implements ServiceExtension {
         var statuses = new DeletionStatuses(participantId, this::agreements, store, clock);
         webService.registerResource(ApiContext.MANAGEMENT, new DeletionApiController.Management(statuses, this::find));
         webService.registerResource(AUDITOR_CONTEXT, new DeletionApiController.Auditor(statuses, this::find));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "deletions", DeletionExtension.class, "/openapi/deletions.json");
+            openApi.register(AUDITOR_CONTEXT, "deletions", DeletionExtension.class, "/openapi/deletions-auditor.json");
+        }
     }
 
     @Override

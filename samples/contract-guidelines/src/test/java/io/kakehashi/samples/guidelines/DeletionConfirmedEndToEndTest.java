@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.kakehashi.samples.support.AuditorClient;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.ContractCalls;
 import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.ManagementClient;
@@ -242,6 +243,30 @@ class DeletionConfirmedEndToEndTest {
         assertThat(huge.statusCode()).isEqualTo(413);
 
         assertThat(maker.management().get("/v3/kakehashi/deletions/" + protocolAgreementId).path("state").asText()).isEqualTo("OVERDUE");
+    }
+
+    @Test
+    @Order(4)
+    void deletionsApi_shouldAnswerEveryDocumentedOperationAsItsDocumentsSay() {
+        var protocolAgreementId = laggard.management().get("/v3/kakehashi/deletions/" + agreementAC).path("protocolAgreementId").asText();
+        var api = ContractCalls.fetch(makerSettings.managementUrl(), makerSettings.managementKey(), "/openapi/deletions.json");
+        api.get("/v3/kakehashi/deletions", "/v3/kakehashi/deletions", 200);
+        api.get("/v3/kakehashi/deletions", "/v3/kakehashi/deletions?state=CONFIRMED", 200);
+        api.get("/v3/kakehashi/deletions", "/v3/kakehashi/deletions?state=LATE", 400);
+        api.get("/v3/kakehashi/deletions/{agreementId}", "/v3/kakehashi/deletions/" + protocolAgreementId, 200);
+        api.get("/v3/kakehashi/deletions/{agreementId}", "/v3/kakehashi/deletions/no-such-agreement", 404);
+        api.call("GET", "/v3/kakehashi/deletions", "/v3/kakehashi/deletions", null, null, null, 401);
+        api.call("GET", "/v3/kakehashi/deletions/{agreementId}", "/v3/kakehashi/deletions/x", makerSettings.auditorKey(), null, null, 401);
+        assertThat(api.called()).containsAll(api.documented());
+
+        var auditor = ContractCalls.fetch(makerSettings.auditorUrl(), makerSettings.auditorKey(), "/openapi/deletions.json");
+        auditor.get("/v1/deletions", "/v1/deletions?state=OVERDUE", 200);
+        auditor.get("/v1/deletions", "/v1/deletions?state=LATE", 400);
+        auditor.get("/v1/deletions/{agreementId}", "/v1/deletions/" + protocolAgreementId, 200);
+        auditor.get("/v1/deletions/{agreementId}", "/v1/deletions/no-such-agreement", 404);
+        auditor.call("GET", "/v1/deletions", "/v1/deletions", makerSettings.managementKey(), null, null, 401);
+        auditor.call("GET", "/v1/deletions/{agreementId}", "/v1/deletions/x", null, null, null, 401);
+        assertThat(auditor.called()).containsAll(auditor.documented());
     }
 
     private String receipt(String agreementId, String consumerId, com.nimbusds.jose.jwk.ECKey key) throws Exception {
