@@ -1,5 +1,7 @@
 package io.kakehashi.deletion;
 
+import io.kakehashi.lineage.provenance.DidSignerKeys;
+import io.kakehashi.lineage.provenance.SignerKeys;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.LineageStore;

@@ -1,5 +1,6 @@
 package io.kakehashi.deletion;
 
+import io.kakehashi.lineage.provenance.SignerKeys;
 import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
 import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;

@@ -1,5 +1,6 @@
 package io.kakehashi.deletion;
 
+import io.kakehashi.lineage.provenance.SignerKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.ECKey;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;

@@ -1,6 +1,18 @@
 package io.kakehashi.lineage;
 
+import io.kakehashi.identity.spi.ConnectorSigningKey;
+import io.kakehashi.lineage.provenance.DidSignerKeys;
+import io.kakehashi.lineage.provenance.ProvenanceApiController;
+import io.kakehashi.lineage.provenance.ProvenanceController;
+import io.kakehashi.lineage.provenance.ProvenanceSender;
+import io.kakehashi.lineage.provenance.ProvenanceStore;
+import io.kakehashi.lineage.provenance.SignerKeys;
 import io.kakehashi.lineage.spi.ReceivedContents;
+import org.eclipse.edc.http.spi.EdcHttpClient;
+import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.result.Result;
+import org.eclipse.edc.spi.types.TypeManager;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.lineage.sql.LineageDatabase;
 import io.kakehashi.lineage.sql.PostgresLineageStore;
@@ -65,6 +77,17 @@ public class LineageExtension implements ServiceExtension {
     private Clock clock;
     @Inject(required = false)
     private OpenApiDocuments openApi;
+    @Inject
+    private ConnectorSigningKey signingKey;
+    @Inject
+    private EdcHttpClient httpClient;
+    @Inject(required = false)
+    private DidResolverRegistry didResolvers;
+    @Inject
+    private TypeManager typeManager;
+
+    @Setting(key = "edc.participant.id", description = "This connector's participant id (its DID)")
+    private String participantId;
 
     private PostgresLineageStore postgres;
 
@@ -99,6 +122,15 @@ public class LineageExtension implements ServiceExtension {
         policyEngine.registerPreValidator(TransferProcessPolicyContext.class, new OnwardTransferGuard<TransferProcessPolicyContext>(assets, lineage,
                 (policy, c) -> c.contractAgreement() == null ? null : c.contractAgreement().getAssetId()));
         validators.register(Asset.EDC_ASSET_TYPE, new DerivedAssetValidator(lineage));
+        // provenance statements: sent with what this connector passes on, checked and kept when it receives one
+        var mapper = typeManager.getMapper();
+        transferObservable.registerListener(new ProvenanceSender(participantId, assets, lineage, this::agreement, signingKey, httpClient, mapper, clock,
+                context.getMonitor()));
+        var provenance = new ProvenanceStore();
+        SignerKeys keys = didResolvers != null ? new DidSignerKeys(didResolvers)
+                : (participant, keyId) -> Result.failure("this connector resolves no DIDs, so it cannot verify the provider's key");
+        webService.registerResource(ApiContext.PROTOCOL, new ProvenanceController(participantId, id -> agreement(localAgreementId(id)), keys, provenance, mapper));
+        webService.registerResource(ApiContext.MANAGEMENT, new ProvenanceApiController(provenance, this::localAgreementId));
         webService.registerResource(ApiContext.MANAGEMENT, new LineageApiController(store, assets, lineage, this::localAgreementId));
         if (openApi != null) {
             openApi.register(ApiContext.MANAGEMENT, "lineage", LineageExtension.class, "/openapi/lineage.json");

@@ -1,4 +1,4 @@
-package io.kakehashi.deletion;
+package io.kakehashi.lineage.provenance;
 
 import com.nimbusds.jose.jwk.ECKey;
 import org.eclipse.edc.spi.result.Result;

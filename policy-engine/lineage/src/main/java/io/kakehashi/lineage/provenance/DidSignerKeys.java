@@ -1,4 +1,4 @@
-package io.kakehashi.deletion;
+package io.kakehashi.lineage.provenance;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -12,11 +12,11 @@ import java.util.Map;
  * A participant's keys from its DID document, resolved through EDC's resolver registry (and its cache): the key id
  * must be a verification method of the participant's own DID ({@code did:web:…#key}). Thread-safe.
  */
-final class DidSignerKeys implements SignerKeys {
+public final class DidSignerKeys implements SignerKeys {
 
     private final DidResolverRegistry resolvers;
 
-    DidSignerKeys(DidResolverRegistry resolvers) {
+    public DidSignerKeys(DidResolverRegistry resolvers) {
         this.resolvers = resolvers;
     }
 
@@ -24,14 +24,14 @@ final class DidSignerKeys implements SignerKeys {
     @SuppressWarnings("unchecked")
     public Result<ECKey> find(String participantId, String keyId) {
         if (participantId == null || !participantId.startsWith("did:")) {
-            return Result.failure("the consumer '%s' is not a DID, so its key cannot be found".formatted(participantId));
+            return Result.failure("the signer %s is not a DID, so its key cannot be found".formatted(participantId));
         }
         if (!keyId.startsWith(participantId + "#")) {
-            return Result.failure("the receipt is signed with key '%s', which is not a key of the agreement's consumer %s".formatted(keyId, participantId));
+            return Result.failure("it is signed with key '%s', which is not a key of %s".formatted(keyId, participantId));
         }
         var document = resolvers.resolve(participantId);
         if (document.failed()) {
-            return Result.failure("the consumer's DID %s cannot be resolved".formatted(participantId));
+            return Result.failure("the DID %s cannot be resolved".formatted(participantId));
         }
         for (var method : document.getContent().getVerificationMethod()) {
             var id = method.getId();
