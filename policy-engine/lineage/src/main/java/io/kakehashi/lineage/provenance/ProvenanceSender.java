@@ -45,6 +45,8 @@ public final class ProvenanceSender implements TransferProcessListener {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Monitor monitor;
+    // EDC may tell a listener of one completion more than once; a statement is sent once per process
+    private final java.util.Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ProvenanceSender(String participantId, AssetIndex assets, AssetLineage lineage, Function<String, ContractAgreement> agreements,
                             ConnectorSigningKey signingKey, EdcHttpClient client, ObjectMapper mapper, Clock clock, Monitor monitor) {
@@ -61,7 +63,7 @@ public final class ProvenanceSender implements TransferProcessListener {
 
     @Override
     public void completed(TransferProcess process) {
-        if (process.getType() != TransferProcess.Type.PROVIDER) {
+        if (process.getType() != TransferProcess.Type.PROVIDER || !sent.add(process.getId())) {
             return;
         }
         try {

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The verified provenance statements this connector received as a recipient, by this connector's agreement id.
- * Kept in memory: a restart forgets them (the exporter sends one with every completed transfer). Thread-safe.
+ * The verified provenance statements this connector received as a recipient: the latest per agreement (this
+ * connector's id), since every transfer under it brings one. Kept in memory: a restart forgets them (the exporter
+ * sends one with every completed transfer). Thread-safe.
  */
 public final class ProvenanceStore {
 
@@ -17,13 +18,7 @@ public final class ProvenanceStore {
     private final Map<String, List<Kept>> byAgreement = new ConcurrentHashMap<>();
 
     public void keep(Kept kept) {
-        byAgreement.compute(kept.agreementId(), (id, list) -> {
-            var updated = new java.util.ArrayList<Kept>(list == null ? List.of() : list);
-            if (updated.stream().noneMatch(k -> k.statement().equals(kept.statement()))) {
-                updated.add(kept);
-            }
-            return List.copyOf(updated);
-        });
+        byAgreement.put(kept.agreementId(), List.of(kept));
     }
 
     public List<Kept> byAgreement(String agreementId) {

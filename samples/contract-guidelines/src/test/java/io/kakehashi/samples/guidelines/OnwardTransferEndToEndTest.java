@@ -191,7 +191,7 @@ class OnwardTransferEndToEndTest {
 
     @Test
     @Order(4)
-    void namedParticipant_shouldAgreeAndReceiveTheDerivedAsset() throws IOException {
+    void namedParticipant_shouldAgreeAndReceiveTheDerivedAssetWithItsSignedProvenance() throws IOException {
         var offer = offerOf(maker, integratorSettings, "spindle-report");
         var negotiation = maker.management().awaitAgreement(maker.management().negotiate(integratorSettings.dspAddress(), offer), STEP);
         var agreement = negotiation.path("contractAgreementId").asText();
@@ -200,6 +200,22 @@ class OnwardTransferEndToEndTest {
         maker.management().awaitCompleted(transferId, STEP);
 
         assertThat(Files.readString(report)).startsWith("machine,max_spindle_rpm");
+
+        // the report travelled with the integrator's signed provenance statement, which the maker's connector checked and kept
+        var deadline = System.nanoTime() + STEP.toNanos();
+        var kept = maker.management().get("/v3/kakehashi/provenance?agreementId=" + agreement);
+        while (kept.isEmpty() && System.nanoTime() < deadline) {
+            ConnectorProcess.sleep(200);
+            kept = maker.management().get("/v3/kakehashi/provenance?agreementId=" + agreement);
+        }
+        out.println("maker's provenance of spindle-report: " + kept);
+        assertThat(kept).singleElement().satisfies(statement -> {
+            assertThat(statement.at("/payload/exporterId").asText()).isEqualTo(integratorSettings.did());
+            assertThat(statement.at("/payload/assetId").asText()).isEqualTo("spindle-report");
+            assertThat(statement.at("/payload/sources/0/lineageId").asText()).isEqualTo(receivedTransferId);
+            assertThat(statement.at("/payload/sources/0/sha256").asText()).isEqualTo(Sha256.of(received));
+            assertThat(statement.at("/payload/sources/0/providerId").asText()).isEqualTo(makerSettings.did());
+        });
     }
 
     @Test

@@ -16,9 +16,9 @@ import java.util.Set;
 /**
  * {@code modelRights} (METI's contract guidelines for AI: who holds the rights in a model trained on the data —
  * {@code provider}, {@code consumer} or {@code joint}). It states a right rather than a condition of use: a
- * well-formed value admits every compute job, and a model exported from a job carries it (with {@code derivedModels}
- * and the data's digests) so the recipient knows whose model it is; a value that does not read refuses the job and is
- * refused at policy creation. When {@code derivedModels none} forbids models, rights in one are moot. Thread-safe.
+ * well-formed value admits every compute job, and what the consumer passes on that derives from the data carries it
+ * in its signed provenance statement (with {@code derivedModels} and the data's digests, lineage module) so the
+ * recipient knows whose model it is; a value that does not read refuses the job and is refused at policy creation. When {@code derivedModels none} forbids models, rights in one are moot. Thread-safe.
  */
 public final class ModelRightsConstraintFunction implements AtomicConstraintRuleFunction<Permission, ComputePolicyContext> {
 
