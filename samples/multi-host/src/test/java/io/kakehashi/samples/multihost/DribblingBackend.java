@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -14,7 +16,9 @@ import java.util.regex.Pattern;
 /**
  * A data holder's backend that serves its content slowly (32 KiB every 20 ms), so that a bulk transfer is still under
  * way when the test cuts a link. It answers {@code HEAD} with the size and honours {@code Range: bytes=N-}, as the gRPC
- * data plane's HTTP source expects when it resumes. Thread-safe.
+ * data plane's HTTP source expects when it resumes, and writes one line per request to standard output
+ * ({@code GET /<name> from <offset>}). {@link #main} runs it as a program of its own, so that the test can start it on
+ * a data holder's host, next to its connector. Thread-safe.
  */
 final class DribblingBackend implements AutoCloseable {
 
@@ -26,6 +30,18 @@ final class DribblingBackend implements AutoCloseable {
 
     private DribblingBackend(HttpServer server) {
         this.server = server;
+    }
+
+    /**
+     * Serves one file on a host: {@code <bind address> <name> <file>}. Prints {@code listening on <port>} once it
+     * accepts requests, then a line per request, and runs until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        var backend = start(InetAddress.getByName(args[0]));
+        backend.add(args[1], Files.readAllBytes(Path.of(args[2])));
+        System.out.println("listening on " + backend.server.getAddress().getPort());
+        System.out.flush();
+        Thread.currentThread().join();
     }
 
     static DribblingBackend start(InetAddress address) throws IOException {
@@ -68,6 +84,8 @@ final class DribblingBackend implements AutoCloseable {
                     exchange.getResponseHeaders().add("Content-Range", "bytes %d-%d/%d".formatted(offset, content.length - 1, content.length));
                 }
             }
+            System.out.println("GET " + exchange.getRequestURI().getPath() + " from " + offset);
+            System.out.flush();
             exchange.sendResponseHeaders(offset > 0 ? 206 : 200, content.length - offset);
             var out = exchange.getResponseBody();
             for (var position = offset; position < content.length; position += CHUNK) {

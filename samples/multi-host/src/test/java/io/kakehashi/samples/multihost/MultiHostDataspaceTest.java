@@ -72,7 +72,6 @@ class MultiHostDataspaceTest {
     private ConnectorProcess provider;
     private ConnectorProcess consumer;
     private FileServer backend;
-    private DribblingBackend slowBackend;
     private NetworkHosts.Host providerHost;
     private Path caPem;
 
@@ -105,8 +104,6 @@ class MultiHostDataspaceTest {
             // the provider's backend on its private network: the bridge's address, which only the hosts reach
             backend = FileServer.serve(Files.createDirectories(workDir.resolve("backend")), InetAddress.getByName(network.gatewayAddress()));
             toClose.add(backend);
-            slowBackend = DribblingBackend.start(InetAddress.getByName(network.gatewayAddress()));
-            toClose.add(slowBackend);
         } catch (Exception | Error e) {
             stopDataspace();
             throw e;
@@ -164,53 +161,112 @@ class MultiHostDataspaceTest {
     }
 
     /**
-     * The provider's host loses its link in the middle of a bulk transfer, and a negotiation is requested while it is
-     * gone: once the link is back, the transfer completes byte-exact and the negotiation, whose DSP request the
-     * consumer retries, ends FINALIZED.
+     * The provider's host loses its link in the middle of a bulk transfer, long enough for the consumer's gRPC call to
+     * fail (its keepalive ping, sent after {@code GrpcChannels.KEEPALIVE} without a read, goes unanswered for
+     * {@code KEEPALIVE_TIMEOUT}), and a negotiation is requested while it is gone. The link comes back as soon as the
+     * consumer logged the failed call: the consumer's data plane calls again from the offset it holds durably, the
+     * provider reads its source from there (its backend runs on its own host, so the cut parts only the two
+     * connectors), the file arrives byte-exact, and the negotiation, whose DSP request the consumer retries, ends
+     * FINALIZED.
      */
     @Test
-    void linkCut_duringBulkTransferAndNegotiation_shouldResumeAndFinalize() throws Exception {
+    void linkCut_longerThanKeepalive_shouldResumeFromOffsetAndFinalize() throws Exception {
         var content = new byte[8 * 1024 * 1024 + 7];
         new Random(29).nextBytes(content);
         var assetId = "inspection-records-" + UUID.randomUUID();
-        var providerApi = management(providerSettings);
-        providerApi.createOpenPolicy("open-" + assetId);
-        providerApi.createAsset(assetId, Map.of("name", "corrosion inspection records"),
-                Map.of("type", "HttpData", "baseUrl", slowBackend.add(assetId + ".bin", content)));
-        providerApi.createContractDefinition(assetId + "-offer", "open-" + assetId, "open-" + assetId, assetId);
-        var consumerApi = management(consumerSettings);
-        var catalog = consumerApi.requestCatalog(providerSettings.dspAddress(), providerSettings.participantId());
-        var dataset = java.util.stream.StreamSupport.stream(ManagementClient.datasets(catalog).spliterator(), false)
-                .filter(d -> assetId.equals(d.path("@id").asText())).findFirst().orElseThrow();
-        var offer = ManagementClient.contractOffer(catalog, dataset);
-        var agreementId = consumerApi.awaitAgreement(consumerApi.negotiate(providerSettings.dspAddress(), offer), STEP)
-                .path("contractAgreementId").asText();
-
-        var landed = Files.createDirectories(workDir.resolve("consumer-inbox")).resolve(assetId + ".bin");
-        var transferId = consumerApi.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, landed);
-        var deadline = Instant.now().plus(STEP);
-        long moved = 0;
-        while (moved == 0 && Instant.now().isBefore(deadline)) {
-            moved = consumerApi.transferProgress(transferId).path("bytes").asLong(0);
-            Thread.sleep(50);
-        }
-        assertThat(moved).as("the transfer has started moving data").isPositive();
-
-        network.link(providerHost, false);
-        String negotiationDuringCut;
+        var expected = writeTo(workDir.resolve("expected-" + assetId + ".bin"), content);
+        var backendLog = workDir.resolve("provider-backend-" + assetId + ".log");
+        var backendProcess = startSlowBackendOn(providerHost, assetId + ".bin", expected, backendLog);
         try {
-            negotiationDuringCut = consumerApi.negotiate(providerSettings.dspAddress(), offer);
-            // the cut lasts long enough for the stream to stall and the DSP request to fail at least once
-            Thread.sleep(6000);
-            assertThat(consumerApi.transferProgress(transferId).path("bytes").asLong(0)).as("no transfer completes through a cut link")
-                    .isLessThan(content.length);
-        } finally {
-            network.link(providerHost, true);
-        }
+            var providerApi = management(providerSettings);
+            providerApi.createOpenPolicy("open-" + assetId);
+            providerApi.createAsset(assetId, Map.of("name", "corrosion inspection records"),
+                    Map.of("type", "HttpData", "baseUrl", "http://127.0.0.1:%d/%s.bin".formatted(awaitPort(backendLog, backendProcess), assetId)));
+            providerApi.createContractDefinition(assetId + "-offer", "open-" + assetId, "open-" + assetId, assetId);
+            var consumerApi = management(consumerSettings);
+            var catalog = consumerApi.requestCatalog(providerSettings.dspAddress(), providerSettings.participantId());
+            var dataset = java.util.stream.StreamSupport.stream(ManagementClient.datasets(catalog).spliterator(), false)
+                    .filter(d -> assetId.equals(d.path("@id").asText())).findFirst().orElseThrow();
+            var offer = ManagementClient.contractOffer(catalog, dataset);
+            var agreementId = consumerApi.awaitAgreement(consumerApi.negotiate(providerSettings.dspAddress(), offer), STEP)
+                    .path("contractAgreementId").asText();
 
-        consumerApi.awaitCompleted(transferId, Duration.ofSeconds(120));
-        assertThat(Sha256.of(landed)).isEqualTo(Sha256.of(writeTo(workDir.resolve("expected-" + assetId + ".bin"), content)));
-        assertThat(consumerApi.awaitAgreement(negotiationDuringCut, Duration.ofSeconds(120)).path("state").asText()).isEqualTo("FINALIZED");
+            var landed = Files.createDirectories(workDir.resolve("consumer-inbox")).resolve(assetId + ".bin");
+            var transferId = consumerApi.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, landed);
+            var deadline = Instant.now().plus(STEP);
+            long moved = 0;
+            while (moved == 0 && Instant.now().isBefore(deadline)) {
+                moved = consumerApi.transferProgress(transferId).path("bytes").asLong(0);
+                Thread.sleep(50);
+            }
+            assertThat(moved).as("the transfer has started moving data").isPositive();
+
+            var logBefore = Files.size(consumer.log());
+            network.link(providerHost, false);
+            String negotiationDuringCut;
+            java.util.regex.Matcher interruption;
+            try {
+                negotiationDuringCut = consumerApi.negotiate(providerSettings.dspAddress(), offer);
+                // the cut lasts until the consumer's call failed: about KEEPALIVE + KEEPALIVE_TIMEOUT after the last chunk
+                interruption = awaitLogLine(consumer.log(), logBefore, INTERRUPTED, Duration.ofSeconds(120));
+                assertThat(consumerApi.transferProgress(transferId).path("bytes").asLong(0)).as("no transfer completes through a cut link")
+                        .isLessThan(content.length);
+            } finally {
+                network.link(providerHost, true);
+            }
+            assertThat(interruption).as("the consumer's gRPC call failed during the cut (consumer log)").isNotNull();
+            var resumeOffset = Long.parseLong(interruption.group(2));
+            assertThat(resumeOffset).as("the durable offset the consumer resumes from").isPositive().isLessThan(content.length);
+
+            consumerApi.awaitCompleted(transferId, Duration.ofSeconds(120));
+            assertThat(Sha256.of(landed)).isEqualTo(Sha256.of(expected));
+            // the provider answered the new call from that offset: its backend was asked for the rest from there
+            assertThat(Files.readAllLines(backendLog)).as("the requests the provider's backend received")
+                    .contains("GET /%s.bin from %d".formatted(assetId, resumeOffset));
+            assertThat(consumerApi.awaitAgreement(negotiationDuringCut, Duration.ofSeconds(120)).path("state").asText()).isEqualTo("FINALIZED");
+        } finally {
+            backendProcess.destroy();
+            backendProcess.waitFor();
+        }
+    }
+
+    /** The consumer's data plane's line when a call of a bulk pull fails and it calls again from the durable offset. */
+    private static final java.util.regex.Pattern INTERRUPTED = java.util.regex.Pattern.compile(
+            "bulk pull of \\S+ interrupted \\((\\w+)\\), resuming at (\\d+)");
+
+    /** The first match of {@code pattern} in what the log gained after {@code from} bytes, or null if none in time. */
+    private static java.util.regex.Matcher awaitLogLine(Path log, long from, java.util.regex.Pattern pattern, Duration timeout) throws Exception {
+        var deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            var bytes = Files.readAllBytes(log);
+            var matcher = pattern.matcher(new String(bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from), StandardCharsets.UTF_8));
+            if (matcher.find()) {
+                return matcher;
+            }
+            Thread.sleep(200);
+        }
+        return null;
+    }
+
+    /** Starts {@link DribblingBackend} on {@code host}, serving {@code file} as {@code name} on the host's loopback. */
+    private static Process startSlowBackendOn(NetworkHosts.Host host, String name, Path file, Path log) throws IOException {
+        var command = new ArrayList<>(host.run());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), DribblingBackend.class.getName(), "127.0.0.1", name, file.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int awaitPort(Path log, Process process) throws Exception {
+        var deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline) && process.isAlive()) {
+            for (var line : Files.readAllLines(log)) {
+                if (line.startsWith("listening on ")) {
+                    return Integer.parseInt(line.substring("listening on ".length()).trim());
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the provider's backend did not start: " + Files.readString(log));
     }
 
     private static Path writeTo(Path file, byte[] content) throws IOException {
