@@ -16,6 +16,7 @@ import io.kakehashi.samples.support.WorkDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
 
@@ -95,6 +98,7 @@ public final class MachineToolDataspace implements AutoCloseable {
     private ConnectorProcess sg;
     private ConnectorProcess consumer;
     private FileServer backend;
+    private final InetAddress backendAddress;
     private HttpSink sink;
     private int step;
     /** The connectors that have the access policy {@value #OPEN_ACCESS_POLICY}. */
@@ -104,23 +108,37 @@ public final class MachineToolDataspace implements AutoCloseable {
      * @param configure applied to both connectors' settings (e.g. to keep their state in PostgreSQL)
      */
     public MachineToolDataspace(Path workDir, PrintStream out, UnaryOperator<ConnectorSettings> configure) {
+        this(workDir, out, directory -> DataspaceAuthority.start(directory, "authority", out), (name, settings) -> configure.apply(settings),
+                InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * The dataspace with each party where the caller puts it, such as each company on its own network host.
+     *
+     * @param startAuthority starts the dataspace authority in the directory it is given
+     * @param configure applied to each connector's settings, given the connector's name ({@link #PROVIDER_NAME}, …)
+     * @param backendAddress the address the maker's backend serves on, which its connector must reach
+     */
+    public MachineToolDataspace(Path workDir, PrintStream out, Function<Path, DataspaceAuthority> startAuthority,
+                                BiFunction<String, ConnectorSettings, ConnectorSettings> configure, InetAddress backendAddress) {
         this.workDir = workDir.toAbsolutePath();
         this.out = out;
+        this.backendAddress = backendAddress;
         // EDC's default state-machine pace (1 s idle): faster loops make EDC 0.15.1 answer a quick peer with 409
         // now and then and terminate the negotiation (see docs/benchmarks.md)
         // the dataspace authority both companies trust: the issuer tool, serving its DID document and status list
-        this.authority = DataspaceAuthority.start(this.workDir.resolve("authority"), "authority", out);
-        this.providerSettings = configure.apply(new ConnectorSettings(PROVIDER_NAME, this.workDir.resolve(PROVIDER_NAME))
+        this.authority = startAuthority.apply(this.workDir.resolve("authority"));
+        this.providerSettings = configure.apply(PROVIDER_NAME, new ConnectorSettings(PROVIDER_NAME, this.workDir.resolve(PROVIDER_NAME))
                 .trustIssuer("connected-industries", authority.did())
                 // the directory whose JSON Lines files the maker's assets may stream (its machine gateway writes there)
                 .with("kakehashi.transfer.stream.directory", this.workDir.resolve(PROVIDER_NAME).resolve("streams").toString())
                 .with("kakehashi.policy.jurisdiction.groups.EU_EEA", EU_EEA));
-        this.plantSettings = configure.apply(new ConnectorSettings(PLANT_NAME, this.workDir.resolve(PLANT_NAME))
+        this.plantSettings = configure.apply(PLANT_NAME, new ConnectorSettings(PLANT_NAME, this.workDir.resolve(PLANT_NAME))
                 .trustIssuer("connected-industries", authority.did()));
-        this.sgSettings = configure.apply(new ConnectorSettings(SG_NAME, this.workDir.resolve(SG_NAME))
+        this.sgSettings = configure.apply(SG_NAME, new ConnectorSettings(SG_NAME, this.workDir.resolve(SG_NAME))
                 .trustIssuer("connected-industries", authority.did()));
         // the AI vendor's crawler keeps both holders' catalogs in its federated catalog, refreshed every few seconds here
-        this.consumerSettings = configure.apply(new ConnectorSettings(CONSUMER_NAME, this.workDir.resolve(CONSUMER_NAME))
+        this.consumerSettings = configure.apply(CONSUMER_NAME, new ConnectorSettings(CONSUMER_NAME, this.workDir.resolve(CONSUMER_NAME))
                 .trustIssuer("connected-industries", authority.did())
                 // a peer is named by its DID, which the crawler's DSP requests are addressed to
                 .with("kakehashi.catalog.crawler.peers", providerSettings.did() + "=" + providerSettings.dspAddress() + "," + plantSettings.did() + "=" + plantSettings.dspAddress()
@@ -204,7 +222,7 @@ public final class MachineToolDataspace implements AutoCloseable {
      * Step: an auditor reads the maker's decision log through the auditor API (its own key) and verifies its chain.
      */
     public Audit audit() {
-        var auditor = new AuditorClient(providerSettings.auditorUrl(), providerSettings.auditorKey());
+        var auditor = new AuditorClient(providerSettings.auditorUrl(), providerSettings.auditorKey(), providerSettings.clientTls());
         var counterparty = "counterparty=" + URLEncoder.encode(consumerSettings.participantId(), StandardCharsets.UTF_8);
         var negotiations = auditor.decisions(counterparty + "&scope=contract.negotiation").path("decisions");
         negotiations.forEach(this::reportDecision);
@@ -246,7 +264,7 @@ public final class MachineToolDataspace implements AutoCloseable {
             var dataDir = Files.createDirectories(workDir.resolve("maker-backend"));
             var file = dataDir.resolve(DATA_FILE);
             MachineOperationData.write(file, rows, 20261123L);
-            backend = FileServer.serve(dataDir);
+            backend = FileServer.serve(dataDir, backendAddress);
             report("The machine-tool maker's backend holds %s: %,d rows, %,d bytes, served at %s",
                     DATA_FILE, rows, size(file), backend.urlOf(DATA_FILE));
             return file;

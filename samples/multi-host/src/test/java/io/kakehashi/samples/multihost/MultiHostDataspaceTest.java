@@ -1,24 +1,19 @@
 package io.kakehashi.samples.multihost;
 
-import io.kakehashi.identity.issuer.IssuerTool;
 import io.kakehashi.samples.support.ConnectorProcess;
 import io.kakehashi.samples.support.ConnectorSettings;
+import io.kakehashi.samples.support.DataspaceAuthority;
 import io.kakehashi.samples.support.FileServer;
 import io.kakehashi.samples.support.ManagementClient;
 import io.kakehashi.samples.support.Sha256;
 import io.kakehashi.samples.support.WorkDirectory;
-import io.kakehashi.testfixtures.Ports;
-import io.kakehashi.testfixtures.TestDataspaceCa;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,41 +53,34 @@ class MultiHostDataspaceTest {
     private static final String AUTHORITY_HOST = "authority.dataspace.test";
     private static final String PROVIDER_HOST = "provider.jp.test";
     private static final String CONSUMER_HOST = "consumer.de.test";
-    private static final String PASSWORD_ENV = "KAKEHASHI_TLS_KEYSTORE_PASSWORD";
 
     private final Path workDir = Path.of("target", "multi-host").toAbsolutePath().resolve("run");
     private final Path hostsFile = Path.of(System.getProperty("kakehashi.multihost.hosts-file", "target/multi-host/hosts")).toAbsolutePath();
-    private final TestDataspaceCa ca = TestDataspaceCa.create("Multi-host Test Dataspace CA");
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    private NetworkHosts network;
-    private String authorityDid;
+    private DataspaceNetwork network;
+    private DataspaceAuthority authority;
     private ConnectorSettings providerSettings;
     private ConnectorSettings consumerSettings;
     private ConnectorProcess provider;
     private ConnectorProcess consumer;
     private FileServer backend;
     private NetworkHosts.Host providerHost;
-    private Path caPem;
 
     @BeforeAll
     void startDataspace() throws Exception {
         var reason = NetworkHosts.unavailableBecause();
         assumeTrue(reason == null, () -> "skipped: " + reason);
         WorkDirectory.clear(workDir);
-        network = new NetworkHosts();
+        network = new DataspaceNetwork(workDir, hostsFile, "Multi-host Test Dataspace CA", List.of(AUTHORITY_HOST, PROVIDER_HOST, CONSUMER_HOST));
         try {
-            var authorityHost = network.add(AUTHORITY_HOST);
-            providerHost = network.add(PROVIDER_HOST);
-            var consumerHost = network.add(CONSUMER_HOST);
-            network.writeHostsFile(hostsFile);
-            caPem = ca.writePem(workDir.resolve("dataspace-ca.pem"));
-
-            authorityDid = startAuthority(authorityHost);
-            providerSettings = connector("provider", providerHost);
-            consumerSettings = connector("consumer", consumerHost);
-            issueMembership(providerSettings);
-            issueMembership(consumerSettings);
+            providerHost = network.host(PROVIDER_HOST);
+            authority = network.authority(AUTHORITY_HOST, workDir.resolve("authority"), "authority", System.out);
+            toClose.add(authority);
+            providerSettings = connector("provider", PROVIDER_HOST);
+            consumerSettings = connector("consumer", CONSUMER_HOST);
+            authority.issueMembership(providerSettings, DATASPACE);
+            authority.issueMembership(consumerSettings, DATASPACE);
 
             var providerStart = CompletableFuture.supplyAsync(() -> ConnectorProcess.start(providerSettings, START));
             var consumerStart = CompletableFuture.supplyAsync(() -> ConnectorProcess.start(consumerSettings, START));
@@ -202,7 +190,7 @@ class MultiHostDataspaceTest {
             assertThat(moved).as("the transfer has started moving data").isPositive();
 
             var logBefore = Files.size(consumer.log());
-            network.link(providerHost, false);
+            network.hosts().link(providerHost, false);
             String negotiationDuringCut;
             java.util.regex.Matcher interruption;
             try {
@@ -212,7 +200,7 @@ class MultiHostDataspaceTest {
                 assertThat(consumerApi.transferProgress(transferId).path("bytes").asLong(0)).as("no transfer completes through a cut link")
                         .isLessThan(content.length);
             } finally {
-                network.link(providerHost, true);
+                network.hosts().link(providerHost, true);
             }
             assertThat(interruption).as("the consumer's gRPC call failed during the cut (consumer log)").isNotNull();
             var resumeOffset = Long.parseLong(interruption.group(2));
@@ -289,7 +277,7 @@ class MultiHostDataspaceTest {
     void didDocument_shouldBeServedOverHttpsUnderTheHostName() throws Exception {
         var did = providerSettings.did();
         var url = URI.create("https://%s:%s/identity/did.json".formatted(PROVIDER_HOST, did.split("%3A")[1].split(":")[0]));
-        var client = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        var client = HttpClient.newBuilder().sslContext(network.ca().clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
 
         var response = client.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
 
@@ -298,82 +286,13 @@ class MultiHostDataspaceTest {
     }
 
     private ManagementClient management(ConnectorSettings settings) {
-        return new ManagementClient(settings.managementUrl(), settings.managementKey(), ca.clientContext());
+        return new ManagementClient(settings.managementUrl(), settings.managementKey(), network.ca().clientContext());
     }
 
-    /** A connector on its own host: hostnames in its DID and addresses, its own certificate, the dataspace CA. */
-    private ConnectorSettings connector(String name, NetworkHosts.Host host) throws Exception {
-        var password = "tls-" + UUID.randomUUID();
-        var directory = workDir.resolve(name);
-        // localhost as well: the connector's own components reach its control API on loopback, over TLS too
-        var keystore = ca.writeServerKeystore(directory.resolve("tls.p12"), password.toCharArray(), host.name(), "localhost");
-        var settings = new ConnectorSettings(name, directory).onHost(host.name())
-                .launchIn(host.run())
-                .jvmOption("-Djdk.net.hosts.file=" + hostsFile)
-                .environment(PASSWORD_ENV, password)
-                .trustIssuer("dataspace", authorityDid)
-                .with("kakehashi.tls.keystore", keystore.toString())
-                .with("kakehashi.tls.trusted-cas", caPem.toString())
-                // EDC's client refuses any http:// URL: every call a connector makes to another party or itself is TLS
-                .with("edc.http.client.https.enforce", "true")
+    /** A connector on its own host (see {@link DataspaceNetwork#connector}), trusting the authority's credentials. */
+    private ConnectorSettings connector(String name, String hostName) {
+        return network.connector(hostName, new ConnectorSettings(name, workDir.resolve(name)))
+                .trustIssuer("dataspace", authority.did())
                 .stateMachineWait(100);
-        settings.with("edc.control.endpoint", "https://localhost:%d/control".formatted(URI.create(settings.controlUrl()).getPort()));
-        return settings;
-    }
-
-    /** The authority on its host: its DID names the host; {@code issuer-tool serve} speaks HTTPS there. */
-    private String startAuthority(NetworkHosts.Host host) throws Exception {
-        var directory = workDir.resolve("authority");
-        var port = Ports.freePort();
-        var did = "did:web:%s%%3A%d:authority".formatted(host.name(), port);
-        issuerTool("init", "--dir", directory.toString(), "--did", did);
-        var password = "tls-" + UUID.randomUUID();
-        var keystore = ca.writeServerKeystore(workDir.resolve("authority-tls.p12"), password.toCharArray(), host.name());
-        var command = new ArrayList<>(host.run());
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-Djdk.net.hosts.file=" + hostsFile, "-cp", System.getProperty("java.class.path"), IssuerTool.class.getName(),
-                "serve", "--dir", directory.toString(), "--port", String.valueOf(port), "--host", host.address(), "--keystore", keystore.toString()));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(workDir.resolve("authority.log").toFile());
-        builder.environment().put(PASSWORD_ENV, password);
-        var process = builder.start();
-        toClose.add(() -> {
-            process.destroy();
-            process.waitFor();
-        });
-        awaitDidDocument(URI.create("https://%s:%d/authority/did.json".formatted(host.name(), port)), process);
-        return did;
-    }
-
-    /** Waits until the test reaches the authority's DID document across the bridge, over HTTPS. */
-    private void awaitDidDocument(URI url, Process process) throws Exception {
-        var client = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(2)).build();
-        var deadline = Instant.now().plus(Duration.ofSeconds(60));
-        Exception last = null;
-        while (Instant.now().isBefore(deadline) && process.isAlive()) {
-            try {
-                var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                last = e;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the authority's DID document is not served at %s: %s; log: %s".formatted(url, last,
-                Files.exists(workDir.resolve("authority.log")) ? Files.readString(workDir.resolve("authority.log")) : "(none)"));
-    }
-
-    private void issueMembership(ConnectorSettings holder) {
-        issuerTool("issue", "--dir", workDir.resolve("authority").toString(), "--type", "membership", "--dataspace", DATASPACE,
-                "--holder", holder.participantId(), "--out", holder.credentialsDirectory().resolve("membership.jwt").toString());
-    }
-
-    private static void issuerTool(String... args) {
-        var err = new ByteArrayOutputStream();
-        var status = new IssuerTool(new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        if (status != 0) {
-            throw new IllegalStateException("issuer-tool %s: %s".formatted(args[0], err.toString(StandardCharsets.UTF_8)));
-        }
     }
 }

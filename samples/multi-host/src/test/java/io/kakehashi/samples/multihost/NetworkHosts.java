@@ -91,9 +91,14 @@ final class NetworkHosts implements AutoCloseable {
 
     /** Writes the hosts file every JVM of the test resolves names with: loopback plus each host's address. */
     void writeHostsFile(Path file) throws IOException {
+        writeHostsFile(file, Map.of());
+    }
+
+    /** As {@link #writeHostsFile(Path)}, with the hosts named in {@code addresses} at the addresses given there. */
+    void writeHostsFile(Path file, Map<String, String> addresses) throws IOException {
         var lines = new StringBuilder("127.0.0.1 localhost\n::1 localhost\n");
         lines.append(gatewayAddress()).append(" gateway.test\n");
-        hosts.values().forEach(host -> lines.append(host.address()).append(' ').append(host.name()).append('\n'));
+        hosts.values().forEach(host -> lines.append(addresses.getOrDefault(host.name(), host.address())).append(' ').append(host.name()).append('\n'));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, lines, StandardCharsets.US_ASCII);
     }

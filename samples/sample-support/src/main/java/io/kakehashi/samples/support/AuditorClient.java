@@ -19,10 +19,17 @@ public final class AuditorClient {
 
     private final String baseUrl;
     private final String apiKey;
+    private final HttpClient http;
 
     public AuditorClient(String baseUrl, String apiKey) {
+        this(baseUrl, apiKey, null);
+    }
+
+    /** A client of an HTTPS auditor API whose certificate {@code tls} trusts; null for the JVM's default trust. */
+    public AuditorClient(String baseUrl, String apiKey, javax.net.ssl.SSLContext tls) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
+        this.http = tls == null ? HTTP : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     }
 
     /** The decisions matching a query string such as {@code counterparty=ai-vendor&outcome=DENY}. */
@@ -61,7 +68,7 @@ public final class AuditorClient {
             request.header("x-api-key", key);
         }
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

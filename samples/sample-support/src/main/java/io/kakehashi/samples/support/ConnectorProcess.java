@@ -115,7 +115,7 @@ public final class ConnectorProcess implements AutoCloseable {
     }
 
     public ManagementClient management() {
-        return new ManagementClient(settings.managementUrl(), settings.managementKey());
+        return new ManagementClient(settings.managementUrl(), settings.managementKey(), settings.clientTls());
     }
 
     public Path log() {

@@ -50,6 +50,7 @@ public final class ConnectorSettings {
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> programArguments = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private javax.net.ssl.SSLContext clientTls;
 
     /**
      * @param name      a short name for the connector (its component id and log name); its participant id is its DID,
@@ -83,6 +84,20 @@ public final class ConnectorSettings {
         this.scheme = "https";
         this.did = "did:web:" + hostName + "%3A" + identityPort + ":identity";
         return this;
+    }
+
+    /**
+     * The TLS context the sample's own clients ({@link ConnectorProcess#management()}, {@link AuditorClient}) trust
+     * this connector's certificate with, such as a test dataspace CA's; unset, the JVM's default trust.
+     */
+    public ConnectorSettings clientTls(javax.net.ssl.SSLContext tls) {
+        this.clientTls = tls;
+        return this;
+    }
+
+    /** The context set with {@link #clientTls(javax.net.ssl.SSLContext)}, or null for the JVM's default trust. */
+    public javax.net.ssl.SSLContext clientTls() {
+        return clientTls;
     }
 
     /** The host name this connector's addresses carry ({@code 127.0.0.1} unless {@link #onHost}). */

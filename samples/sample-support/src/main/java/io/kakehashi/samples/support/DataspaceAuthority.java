@@ -26,9 +26,9 @@ public final class DataspaceAuthority implements AutoCloseable {
     private final Path directory;
     private final String did;
     private final PrintStream log;
-    private final AuthorityFileServer server;
+    private final AutoCloseable server;
 
-    private DataspaceAuthority(Path directory, String did, PrintStream log, AuthorityFileServer server) {
+    private DataspaceAuthority(Path directory, String did, PrintStream log, AutoCloseable server) {
         this.directory = directory;
         this.did = did;
         this.log = log;
@@ -49,6 +49,16 @@ public final class DataspaceAuthority implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve the authority " + did, e);
         }
+    }
+
+    /**
+     * Creates an authority with {@code did} in {@code directory} (which must not hold one yet) and has {@code serve}
+     * serve its public files from that directory, such as {@code issuer-tool serve} over HTTPS on the authority's own
+     * host; {@link #close} closes what {@code serve} returned.
+     */
+    public static DataspaceAuthority start(Path directory, String did, PrintStream log, java.util.function.Function<Path, AutoCloseable> serve) {
+        run(log, "init", "--dir", directory.toString(), "--did", did);
+        return new DataspaceAuthority(directory, did, log, serve.apply(directory));
     }
 
     public String did() {
@@ -108,6 +118,10 @@ public final class DataspaceAuthority implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop serving the authority " + did, e);
+        }
     }
 }
