@@ -31,6 +31,7 @@ final class DelayProxy implements AutoCloseable {
     private final List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile long delayNanos;
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
 
     /** A chunk read at one side, due at the other at {@code due} (System.nanoTime); an empty one is the end of stream. */
     private record Chunk(byte[] data, long due) { }
@@ -42,6 +43,11 @@ final class DelayProxy implements AutoCloseable {
     /** Sets the one-way delay for chunks read from now on. */
     void delay(long millis) {
         delayNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** How many connections it accepted so far. */
+    long accepted() {
+        return accepted.get();
     }
 
     long delayMillis() {
@@ -58,6 +64,7 @@ final class DelayProxy implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     var client = server.accept();
+                    accepted.incrementAndGet();
                     var upstream = new Socket();
                     sockets.add(client);
                     sockets.add(upstream);
