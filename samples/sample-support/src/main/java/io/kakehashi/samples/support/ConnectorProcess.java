@@ -126,6 +126,11 @@ public final class ConnectorProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The operating system's id of the JVM, e.g. to read its CPU time from {@code /proc/<pid>/stat}. */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * The last lines the runtime wrote.
      */

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -33,6 +34,7 @@ public final class HttpSink implements AutoCloseable {
     private final HttpServer server;
     private final Path directory;
     private final Map<String, CompletableFuture<Path>> received = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
 
     private HttpSink(HttpServer server, Path directory) {
         this.server = server;
@@ -77,6 +79,7 @@ public final class HttpSink implements AutoCloseable {
                         Files.deleteIfExists(partial);
                         throw e;
                     }
+                    sink.deliveries.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
                     exchange.sendResponseHeaders(200, -1);
                     sink.future(name).complete(target);
                 }
@@ -112,6 +115,15 @@ public final class HttpSink implements AutoCloseable {
 
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * How many bodies have arrived whole for {@code name}: a transfer delivered twice counts 2 (the file holds the
+     * last one).
+     */
+    public int deliveries(String name) {
+        var count = deliveries.get(name);
+        return count == null ? 0 : count.get();
     }
 
     private CompletableFuture<Path> future(String name) {
