@@ -21,6 +21,7 @@ import org.jetbrains.annotations.NotNull;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -69,15 +70,27 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     private final PendingTransitions pending;
     private final BiPredicate<ContractAgreement, ContractAgreement> sameAgreement;
     private final Monitor monitor;
+    private final Consumer<TokenRepresentation> releaseForRetry;
 
     public OrderedContractNegotiationProtocolService(ContractNegotiationProtocolService delegate, ContractNegotiationStore store,
                                                      PendingTransitions pending, BiPredicate<ContractAgreement, ContractAgreement> sameAgreement,
                                                      Monitor monitor) {
+        this(delegate, store, pending, sameAgreement, monitor, token -> { });
+    }
+
+    /**
+     * @param releaseForRetry forgets the token of a message answered {@link PeerRetryLater} after its sender was checked,
+     *                        so that the peer's retry with the same token is not refused as a replay ({@link RetriedTokenRelease})
+     */
+    public OrderedContractNegotiationProtocolService(ContractNegotiationProtocolService delegate, ContractNegotiationStore store,
+                                                     PendingTransitions pending, BiPredicate<ContractAgreement, ContractAgreement> sameAgreement,
+                                                     Monitor monitor, Consumer<TokenRepresentation> releaseForRetry) {
         this.delegate = delegate;
         this.store = store;
         this.pending = pending;
         this.sameAgreement = sameAgreement;
         this.monitor = monitor;
+        this.releaseForRetry = releaseForRetry;
     }
 
     @Override
@@ -171,6 +184,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
                 }
                 monitor.debug(() -> "%s for negotiation %s arrived while it is still %s after %s: the peer is asked to retry"
                         .formatted(type, negotiationId, before, pending.bound()));
+                releaseForRetry.accept(token);
                 throw new PeerRetryLater(type, PendingTransitions.POLL);
             }
             var after = negotiation == null ? "gone" : stateOf(negotiation).name();

@@ -17,6 +17,7 @@ import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.message.ProcessRemoteMessage;
 import org.jetbrains.annotations.NotNull;
 
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -51,13 +52,24 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
     private final TransferProcessStore store;
     private final PendingTransitions pending;
     private final Monitor monitor;
+    private final Consumer<TokenRepresentation> releaseForRetry;
 
     public OrderedTransferProcessProtocolService(TransferProcessProtocolService delegate, TransferProcessStore store, PendingTransitions pending,
                                                  Monitor monitor) {
+        this(delegate, store, pending, monitor, token -> { });
+    }
+
+    /**
+     * @param releaseForRetry forgets the token of a message answered {@link PeerRetryLater} after its sender was checked,
+     *                        so that the peer's retry with the same token is not refused as a replay ({@link RetriedTokenRelease})
+     */
+    public OrderedTransferProcessProtocolService(TransferProcessProtocolService delegate, TransferProcessStore store, PendingTransitions pending,
+                                                 Monitor monitor, Consumer<TokenRepresentation> releaseForRetry) {
         this.delegate = delegate;
         this.store = store;
         this.pending = pending;
         this.monitor = monitor;
+        this.releaseForRetry = releaseForRetry;
     }
 
     @Override
@@ -129,6 +141,7 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
                 }
                 monitor.debug(() -> "%s for transfer %s arrived while it is still %s after %s: the peer is asked to retry"
                         .formatted(type, processId, before, pending.bound()));
+                releaseForRetry.accept(token);
                 throw new PeerRetryLater(type, PendingTransitions.POLL);
             }
             var after = process == null ? "gone" : stateOf(process).name();

@@ -3,21 +3,25 @@ package io.kakehashi.core.security;
 import io.kakehashi.core.protocol.OrderedContractNegotiationProtocolService;
 import io.kakehashi.core.protocol.OrderedTransferProcessProtocolService;
 import io.kakehashi.core.protocol.PendingTransitions;
+import io.kakehashi.core.protocol.RetriedTokenRelease;
 import io.kakehashi.core.protocol.SameAgreement;
 import io.kakehashi.core.spi.settings.SettingValues;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.services.spi.contractnegotiation.ContractNegotiationProtocolService;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessProtocolService;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.iam.TokenRepresentation;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Wraps EDC's DSP protocol services for transfers and negotiations, twice: inside, so that a counterparty's
@@ -54,6 +58,8 @@ public class TerminationReasonsExtension implements ServiceExtension {
     private ContractNegotiationStore negotiationStore;
     @Inject
     private TypeManager typeManager;
+    @Inject(required = false)
+    private JtiValidationStore seenTokens;
 
     @Override
     public String name() {
@@ -68,7 +74,7 @@ public class TerminationReasonsExtension implements ServiceExtension {
                 && !(transfers instanceof ReasonKeepingTransferProcessProtocolService)) {
             TransferProcessProtocolService wrapped = new ReasonKeepingTransferProcessProtocolService(transfers, reasons);
             if (transferStore != null) {
-                wrapped = new OrderedTransferProcessProtocolService(wrapped, transferStore, pending, monitor);
+                wrapped = new OrderedTransferProcessProtocolService(wrapped, transferStore, pending, monitor, releaseForRetry());
             }
             context.registerService(TransferProcessProtocolService.class, wrapped);
         }
@@ -76,10 +82,16 @@ public class TerminationReasonsExtension implements ServiceExtension {
                 && !(negotiations instanceof ReasonKeepingContractNegotiationProtocolService)) {
             ContractNegotiationProtocolService wrapped = new ReasonKeepingContractNegotiationProtocolService(negotiations, reasons);
             if (negotiationStore != null) {
-                wrapped = new OrderedContractNegotiationProtocolService(wrapped, negotiationStore, pending, new SameAgreement(typeManager.getMapper()), monitor);
+                wrapped = new OrderedContractNegotiationProtocolService(wrapped, negotiationStore, pending, new SameAgreement(typeManager.getMapper()), monitor,
+                        releaseForRetry());
             }
             context.registerService(ContractNegotiationProtocolService.class, wrapped);
         }
+    }
+
+    /** A message answered 503 after its sender was checked leaves its token usable for the peer's retry. */
+    private Consumer<TokenRepresentation> releaseForRetry() {
+        return seenTokens == null ? token -> { } : new RetriedTokenRelease(seenTokens, typeManager.getMapper());
     }
 
     static Duration parseWait(String value) {

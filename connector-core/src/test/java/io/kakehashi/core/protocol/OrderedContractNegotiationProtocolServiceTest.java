@@ -21,12 +21,22 @@ import org.eclipse.edc.spi.result.ServiceFailure;
 import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.telemetry.Telemetry;
 import org.eclipse.edc.transaction.spi.NoopTransactionContext;
+import org.eclipse.edc.connector.controlplane.services.spi.protocol.ProtocolTokenValidator;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
+import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
+import org.eclipse.edc.participant.spi.ParticipantAgent;
+import org.eclipse.edc.spi.iam.TokenRepresentation;
+import org.eclipse.edc.spi.result.StoreResult;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import static io.kakehashi.core.protocol.MessageOrderFixtures.PEER_TOKEN;
@@ -145,6 +155,50 @@ class OrderedContractNegotiationProtocolServiceTest {
                         assertThat(e.getResponse().getHeaderString("Retry-After")).isEqualTo("1");
                     });
             assertThat(stateOf(provider.getId())).isEqualTo(AGREEING);
+        }
+
+        @Test
+        void verification_whenAgreeingOutlastsTheBound_retriedWithTheSameToken_shouldBeVerifiedOnceAgreed() {
+            var provider = saved(negotiation(PROVIDER, AGREEING, agreement("shared-1", "use")));
+            var seen = new SeenTokens();
+            var edcRecordingTokens = new ContractNegotiationProtocolServiceImpl(store, new NoopTransactionContext(), MessageOrderFixtures.validation(),
+                    offerId -> ServiceResult.notFound("no offers here"), seen.validator(), new ContractNegotiationObservableImpl(), new Monitor() { },
+                    new Telemetry());
+            var message = verification(provider);
+            var token = SeenTokens.token("jti-of-the-first-send");
+            var wrapper = new OrderedContractNegotiationProtocolService(edcRecordingTokens, store,
+                    ScriptedWait.neverSaved(new MutableClock()).transitions(Duration.ofSeconds(2)), new SameAgreement(new ObjectMapper()),
+                    new Monitor() { }, new RetriedTokenRelease(seen, new ObjectMapper()));
+
+            assertThatThrownBy(() -> wrapper.notifyVerified(context(), message, token)).isInstanceOf(PeerRetryLater.class);
+            stateMachineSaves(provider.getId(), ContractNegotiation::transitionAgreed).run();
+            // EDC's dispatcher retries the same request: the same token
+            var retried = wrapper.notifyVerified(context(), message, token);
+
+            assertThat(retried.succeeded()).as("the retry, %s", retried.getFailureMessages()).isTrue();
+            assertThat(stateOf(provider.getId())).isEqualTo(VERIFIED);
+            assertThat(seen.findById("jti-of-the-first-send")).as("recorded again by the retry").isNotNull();
+        }
+
+        @Test
+        void verification_whenAgreeingOutlastsTheBound_retriedWithTheSameToken_withoutTheRelease_isRefusedAsAReplay() {
+            var provider = saved(negotiation(PROVIDER, AGREEING, agreement("shared-1", "use")));
+            var seen = new SeenTokens();
+            var edcRecordingTokens = new ContractNegotiationProtocolServiceImpl(store, new NoopTransactionContext(), MessageOrderFixtures.validation(),
+                    offerId -> ServiceResult.notFound("no offers here"), seen.validator(), new ContractNegotiationObservableImpl(), new Monitor() { },
+                    new Telemetry());
+            var message = verification(provider);
+            var token = SeenTokens.token("jti-of-the-first-send");
+            var wrapper = new OrderedContractNegotiationProtocolService(edcRecordingTokens, store,
+                    ScriptedWait.neverSaved(new MutableClock()).transitions(Duration.ofSeconds(2)), new SameAgreement(new ObjectMapper()), new Monitor() { });
+
+            assertThatThrownBy(() -> wrapper.notifyVerified(context(), message, token)).isInstanceOf(PeerRetryLater.class);
+            stateMachineSaves(provider.getId(), ContractNegotiation::transitionAgreed).run();
+            var retried = wrapper.notifyVerified(context(), message, token);
+
+            assertThat(retried.failed()).as("decision 0024's 503 alone: the retry is a replay (401), the peer terminates").isTrue();
+            assertThat(retried.getFailure().getReason()).isEqualTo(ServiceFailure.Reason.UNAUTHORIZED);
+            assertThat(stateOf(provider.getId())).isEqualTo(AGREED);
         }
 
         @Test
@@ -277,4 +331,51 @@ class OrderedContractNegotiationProtocolServiceTest {
         }
     }
 
+
+    /**
+     * A token store as the DCP verifier keeps it: a token whose {@code jti} was seen is refused as a replay, a new one is
+     * recorded once it verified.
+     */
+    static final class SeenTokens implements JtiValidationStore {
+
+        private final Map<String, JtiValidationEntry> entries = new ConcurrentHashMap<>();
+
+        static TokenRepresentation token(String jti) {
+            var encoder = Base64.getUrlEncoder().withoutPadding();
+            var payload = encoder.encodeToString(("{\"iss\":\"" + MessageOrderFixtures.PEER + "\",\"jti\":\"" + jti + "\"}").getBytes(StandardCharsets.UTF_8));
+            return TokenRepresentation.Builder.newInstance().token(encoder.encodeToString("{\"alg\":\"ES256\"}".getBytes(StandardCharsets.UTF_8))
+                    + "." + payload + ".c2ln").build();
+        }
+
+        ProtocolTokenValidator validator() {
+            return (participantContext, token, policyContextProvider, policy, message) -> {
+                var jti = RetriedTokenRelease.jti(token.getToken(), new ObjectMapper()).orElse("");
+                if (entries.containsKey(jti)) {
+                    return ServiceResult.unauthorized("token jti '%s' was already used (replay)".formatted(jti));
+                }
+                entries.put(jti, new JtiValidationEntry(jti, Long.MAX_VALUE));
+                return ServiceResult.success(new ParticipantAgent(MessageOrderFixtures.PEER, Map.of(), Map.of()));
+            };
+        }
+
+        @Override
+        public StoreResult<Void> storeEntry(JtiValidationEntry entry) {
+            return entries.putIfAbsent(entry.tokenId(), entry) == null ? StoreResult.success() : StoreResult.alreadyExists(entry.tokenId());
+        }
+
+        @Override
+        public JtiValidationEntry findById(String id, boolean autoCleanup) {
+            return entries.get(id);
+        }
+
+        @Override
+        public StoreResult<Void> deleteById(String id) {
+            return entries.remove(id) != null ? StoreResult.success() : StoreResult.notFound(id);
+        }
+
+        @Override
+        public StoreResult<Integer> deleteExpired() {
+            return StoreResult.success(0);
+        }
+    }
 }
