@@ -152,7 +152,13 @@ class ReplicatedProviderTest {
         var soft = new SoftAssertions();
         soft.assertThat(outcomes).as("negotiations that did not end FINALIZED with an agreement")
                 .filteredOn(o -> !"FINALIZED".equals(o.state()) || o.agreementId().isEmpty()).isEmpty();
-        var consumerAgreements = outcomes.stream().map(Outcome::agreementId).filter(id -> !id.isEmpty()).toList();
+        // each side keeps an agreement under an id of its own; both know it by the agreement id of the DSP message
+        var consumerShared = new HashMap<String, String>();
+        for (var consumer = 0; consumer < CONSUMERS; consumer++) {
+            consumerShared.putAll(sharedAgreementIds(dataspace.consumerApi(consumer)));
+        }
+        var consumerAgreements = outcomes.stream().map(Outcome::agreementId).filter(id -> !id.isEmpty())
+                .map(id -> consumerShared.getOrDefault(id, "(none for " + id + ")")).toList();
         soft.assertThat(new HashSet<>(consumerAgreements)).as("distinct agreements at the consumers").hasSize(consumerAgreements.size());
         for (var consumer = 0; consumer < CONSUMERS; consumer++) {
             var mine = consumer;
@@ -162,6 +168,7 @@ class ReplicatedProviderTest {
         }
         // the provider's side, read through one replica (they share the database)
         var provider = dataspace.replicaApi(0);
+        var providerShared = sharedAgreementIds(provider);
         var byConsumerId = new HashMap<String, List<JsonNode>>();
         for (var negotiation : ReplicatedDataspace.all(provider, "/v3/contractnegotiations/request")) {
             byConsumerId.computeIfAbsent(negotiation.path("correlationId").asText(), k -> new ArrayList<>()).add(negotiation);
@@ -172,13 +179,11 @@ class ReplicatedProviderTest {
             soft.assertThat(counterparts).as("the provider's negotiations for consumer negotiation %s", outcome.id()).hasSize(1);
             if (counterparts.size() == 1) {
                 soft.assertThat(counterparts.get(0).path("state").asText()).as("provider state of %s", outcome.id()).isEqualTo("FINALIZED");
-                soft.assertThat(counterparts.get(0).path("contractAgreementId").asText()).as("provider agreement of %s", outcome.id())
-                        .isEqualTo(outcome.agreementId());
+                soft.assertThat(providerShared.get(counterparts.get(0).path("contractAgreementId").asText()))
+                        .as("provider agreement of %s", outcome.id()).isEqualTo(consumerShared.get(outcome.agreementId()));
             }
         }
-        var providerAgreements = new ArrayList<String>();
-        ReplicatedDataspace.all(provider, "/v3/contractagreements/request").forEach(a -> providerAgreements.add(a.path("@id").asText()));
-        soft.assertThat(providerAgreements).as("the provider's agreements").hasSize(NEGOTIATIONS)
+        soft.assertThat(providerShared.values()).as("the provider's agreements").hasSize(NEGOTIATIONS)
                 .containsExactlyInAnyOrderElementsOf(consumerAgreements);
         assertNoRefusals(soft);
         soft.assertAll();
@@ -319,6 +324,14 @@ class ReplicatedProviderTest {
         soft.assertThat(dataspace.dspProxy().refusals()).as("DSP answers of 400 or more the consumers saw").isEmpty();
         soft.assertThat(dataspace.identityProxy().refusals()).as("identity answers of 400 or more the consumers saw").isEmpty();
         soft.assertThat(dataspace.dspProxy().statuses()).as("replicas that answered DSP requests").hasSize(REPLICAS);
+    }
+
+    /** Every agreement a connector holds: its own id → the agreement id both sides know it by. */
+    private static Map<String, String> sharedAgreementIds(ManagementClient api) {
+        var ids = new HashMap<String, String>();
+        ReplicatedDataspace.all(api, "/v3/contractagreements/request")
+                .forEach(agreement -> ids.put(agreement.path("@id").asText(), agreement.path("agreementId").asText()));
+        return ids;
     }
 
     private static String sinkName(int consumer, int index) {
