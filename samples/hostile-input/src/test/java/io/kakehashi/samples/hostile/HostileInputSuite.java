@@ -1204,11 +1204,19 @@ abstract class HostileInputSuite {
         receiptBodies.add(new HostileBodies.Body("an unsigned JWS (alg none)", receipt.toString()));
         receiptBodies.add(new HostileBodies.Body("a JWS with a forged signature", HostileBodies.object()
                 .put("receipt", "eyJhbGciOiJFUzI1NiIsImtpZCI6ImRpZDp3ZWI6MTI3LjAuMC4xI2sifQ.eyJzZXF1ZW5jZSI6MX0.AAAA").toString()));
-        for (var body : receiptBodies) {
-            probes.add(() -> decisionLog("receipt, " + body.label(), "POST", base + "/receipts", body.text(),
-                    Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
-        }
-        probes.add(() -> decisionLog("GET /receipts", "GET", base + "/receipts", null, Map.of(), Expect.CLIENT_ERROR));
+        // and deletion receipts (decision 0040), which take the same shape on their own path
+        var receiptEndpoints = Map.of("receipt", base + "/receipts",
+                "deletion receipt", dataspace.providerSettings().protocolUrl() + "/kakehashi/deletion/v1/receipts");
+        receiptEndpoints.forEach((kind, url) -> {
+            for (var body : receiptBodies) {
+                probes.add(() -> decisionLog(kind + ", " + body.label(), "POST", url, body.text(), Map.of("Content-Type", "application/json"),
+                        Expect.CLIENT_ERROR));
+            }
+            for (var method : List.of("GET", "PUT", "DELETE")) {
+                probes.add(() -> decisionLog(method + " " + kind, method, url, method.equals("GET") ? null : "{}",
+                        Map.of("Content-Type", "application/json"), Expect.CLIENT_ERROR));
+            }
+        });
         for (var contentType : List.of("text/plain", "application/xml", "application/json; charset=ebcdic", "multipart/form-data; boundary=x")) {
             probes.add(() -> decisionLog("cosignature as " + Exchange.excerpt(contentType, 30), "POST", base + "/cosignatures", cosignature.toString(),
                     Map.of("Content-Type", contentType), Expect.CLIENT_ERROR));
