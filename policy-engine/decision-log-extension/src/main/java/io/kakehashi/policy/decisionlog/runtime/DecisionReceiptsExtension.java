@@ -134,6 +134,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
                 (base, receipt) -> new HttpLogPeer(httpClient, base).sendReceipt(receipt), executor, clock, monitor, attempts, HEAD_WAIT,
                 (decision, outcome, detail) -> count(outcome));
         var decisions = new ReceiptDecisions(participantId);
+        var issued = new SeenRecently(10_000);
         // synchronous: on the thread that changed the state (a counterparty's message is not this connector's decision),
         // and the process is read as EDC just saved it, in EDC's transaction; the receipt is made later
         eventRouter.registerSync(ContractNegotiationEvent.class, new EventSubscriber() {
@@ -157,6 +158,10 @@ public class DecisionReceiptsExtension implements ServiceExtension {
                     if (event != null && !inbound.active() && envelope.getPayload() instanceof TransferProcessEvent payload) {
                         guarded(() -> {
                             if (inbound.terminatedByCounterparty(payload.getTransferProcessId())) {
+                                return;
+                            }
+                            // EDC 0.15.1 publishes a provider's TransferProcessStarted more than once for one start: one decision, one entry
+                            if (!issued.firstTime(payload.getTransferProcessId() + " " + event)) {
                                 return;
                             }
                             var process = transfers.findById(payload.getTransferProcessId());
@@ -194,6 +199,26 @@ public class DecisionReceiptsExtension implements ServiceExtension {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The keys seen lately, at most {@code capacity}, the oldest forgotten first. Thread-safe. */
+    static final class SeenRecently {
+
+        private final java.util.Map<String, Boolean> seen;
+
+        SeenRecently(int capacity) {
+            this.seen = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > capacity;
+                }
+            });
+        }
+
+        /** True the first time {@code key} is given (while it is remembered), false after. */
+        boolean firstTime(String key) {
+            return seen.putIfAbsent(key, Boolean.TRUE) == null;
         }
     }
 }
