@@ -165,8 +165,9 @@ public final class MachineToolDataspace implements AutoCloseable {
             System.out.printf("Computed at the holders: an SQL analysis at %s; raw rows refused (%s); federated training across %s, accuracy %.3f (central %.3f).%n",
                     PROVIDER_NAME, outcome.compute().rawRowsRefusal(), outcome.compute().agreements().keySet(),
                     outcome.compute().training().federatedAccuracy(), outcome.compute().training().centralAccuracy());
-            System.out.printf("Audit: %d negotiation and %d compute decisions about %s in the maker's log (%d compute refusals), chain %s.%n",
-                    outcome.audit().negotiationDecisions(), outcome.audit().computeDecisions(), CONSUMER_NAME, outcome.audit().computeRefusals(),
+            System.out.printf("Audit: %d negotiation decisions (%d agreements made) and %d compute decisions about %s in the maker's log (%d compute refusals), chain %s.%n",
+                    outcome.audit().negotiationDecisions(), outcome.audit().agreements(), outcome.audit().computeDecisions(), CONSUMER_NAME,
+                    outcome.audit().computeRefusals(),
                     outcome.audit().intact() ? "intact" : "BROKEN");
             System.out.printf("Logs: %s%n", dir.toAbsolutePath());
         }
@@ -224,7 +225,11 @@ public final class MachineToolDataspace implements AutoCloseable {
     public Audit audit() {
         var auditor = new AuditorClient(providerSettings.auditorUrl(), providerSettings.auditorKey(), providerSettings.clientTls());
         var counterparty = "counterparty=" + URLEncoder.encode(consumerSettings.participantId(), StandardCharsets.UTF_8);
-        var negotiations = auditor.decisions(counterparty + "&scope=contract.negotiation").path("decisions");
+        // a negotiation is the policy's decision on the request and, once agreed, the agreement itself (decision 0039)
+        var negotiations = new ArrayList<JsonNode>();
+        var agreements = new ArrayList<JsonNode>();
+        auditor.decisions(counterparty + "&scope=contract.negotiation").path("decisions")
+                .forEach(decision -> (isAgreement(decision) ? agreements : negotiations).add(decision));
         negotiations.forEach(this::reportDecision);
         // a compute job is two decisions: the job (its description's and model's digests) and its result's release
         var compute = new TreeMap<Long, JsonNode>();
@@ -241,7 +246,17 @@ public final class MachineToolDataspace implements AutoCloseable {
         report("Auditor: the maker's decision log is %s (%d entries checked)",
                 verification.path("intact").asBoolean() ? "intact" : "BROKEN at " + verification.path("position").asLong(),
                 verification.path("entriesChecked").asLong());
-        return new Audit(negotiations.size(), compute.size(), (int) refusals, verification.path("intact").asBoolean());
+        return new Audit(negotiations.size(), agreements.size(), compute.size(), (int) refusals, verification.path("intact").asBoolean());
+    }
+
+    /** The maker's record of an agreement it made, which the AI vendor holds as a signed receipt. */
+    private static boolean isAgreement(JsonNode decision) {
+        for (var reason : decision.at("/entry/reasons")) {
+            if ("negotiation.agreed".equals(reason.path("constraint").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reportDecision(JsonNode decision) {
@@ -914,10 +929,11 @@ public final class MachineToolDataspace implements AutoCloseable {
     }
 
     /**
-     * What the auditor found about the AI vendor in the maker's log: its negotiation decisions, its compute decisions
-     * (jobs and the release of their results), how many of those refused, and whether the chain held.
+     * What the auditor found about the AI vendor in the maker's log: the policy's decisions on its contract requests,
+     * the agreements made, its compute decisions (jobs and the release of their results), how many of those refused,
+     * and whether the chain held.
      */
-    public record Audit(int negotiationDecisions, int computeDecisions, int computeRefusals, boolean intact) {
+    public record Audit(int negotiationDecisions, int agreements, int computeDecisions, int computeRefusals, boolean intact) {
     }
 
     /** A federated training: its id, rounds run, and accuracy of the federated and the central model on the same data. */

@@ -124,6 +124,8 @@ class MachineToolDataspaceEndToEndTest {
         assertThat(outcome.refusal()).contains("denied by policy").contains("EU_EEA");
         // the data, the telemetry, the refused EU-only offer and the compute agreement, each recorded once
         assertThat(outcome.audit().negotiationDecisions()).isEqualTo(4);
+        // the three granted requests are agreements, each recorded as the maker's own decision
+        assertThat(outcome.audit().agreements()).isEqualTo(3);
         assertThat(outcome.audit().intact()).isTrue();
     }
 

@@ -227,8 +227,12 @@ class UsageConstraintsEndToEndTest {
             });
         });
         var permits = auditor.decisions("asset=machine-data-audited-open&scope=contract.negotiation&outcome=PERMIT").path("decisions");
-        assertThat(permits).singleElement().satisfies(decision ->
+        // the policy's PERMIT of the request, then the agreement the maker made on it (decision 0039)
+        assertThat(permits).hasSize(2).allSatisfy(decision ->
                 assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(dataspace.consumerSettings().participantId()));
+        assertThat(permits.get(0).at("/entry/policyHash").asText()).hasSize(64);
+        assertThat(permits.get(1).at("/entry/reasons/0/constraint").asText()).isEqualTo("negotiation.agreed");
+        assertThat(permits.get(1).at("/entry/agreementId").asText()).isNotBlank();
         var verification = auditor.verify();
         assertThat(verification.path("intact").asBoolean()).isTrue();
         assertThat(verification.path("checkpointsChecked").asInt()).isPositive();

@@ -153,6 +153,7 @@ class MachineToolDataspaceAcrossHostsTest {
 
         // the bulk offer, the live stream and the machine-health records
         assertThat(audit.negotiationDecisions()).isEqualTo(3);
+        assertThat(audit.agreements()).as("each granted request's agreement, the maker's own decision").isEqualTo(3);
         // each job and the release of its result: the analysis, the raw rows (refused) and one job a round
         assertThat(audit.computeDecisions()).isEqualTo(2 * (2 + ROUNDS));
         assertThat(audit.computeRefusals()).isEqualTo(1);
