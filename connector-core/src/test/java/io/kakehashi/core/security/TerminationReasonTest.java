@@ -1,5 +1,6 @@
 package io.kakehashi.core.security;
 
+import io.kakehashi.core.AvailableDataPlanes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +98,7 @@ class TerminationReasonTest {
         var definition = body().put("@id", "all").put("accessPolicyId", "open").put("contractPolicyId", "open");
         definition.putArray("assetsSelector");
         PROVIDER.post("/v3/contractdefinitions", definition);
+        AvailableDataPlanes.await(PROVIDER_RUNTIME);
     }
 
     @AfterAll
