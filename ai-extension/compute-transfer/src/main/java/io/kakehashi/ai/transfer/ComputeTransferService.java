@@ -8,6 +8,7 @@ import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.TransferOutcome;
 import io.kakehashi.transfer.grpc.bulk.BulkPush;
+import io.kakehashi.transfer.grpc.edc.FlowStarts;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
@@ -42,7 +43,8 @@ import java.util.function.Function;
  * sent a progress sink, its state and progress go there as {@link ProgressReport}s whenever they change (looked at
  * every {@code progressInterval}). A job has its flow's id: when EDC starts a flow anew after this connector
  * restarted, its job is taken up ({@link ComputeJobService#resume}) rather than submitted again, and its result or the
- * reason it failed is pushed as for any job. Thread-safe.
+ * reason it failed is pushed as for any job. A start repeated by the control plane joins the flow's run or gets its end
+ * ({@link FlowStarts}). Thread-safe.
  */
 public final class ComputeTransferService implements TransferService {
 
@@ -59,6 +61,7 @@ public final class ComputeTransferService implements TransferService {
     private final Clock clock;
     private final Monitor monitor;
     private final Map<String, Flow> flows = new ConcurrentHashMap<>();
+    private final FlowStarts starts = new FlowStarts();
 
     public ComputeTransferService(ComputeJobService jobs, Function<String, ContractAgreement> agreements, TransferAgents agents,
                                   GrpcChannels channels, TransferMeters meters, GrpcTransferConfig config, ExecutorService executor,
@@ -89,6 +92,12 @@ public final class ComputeTransferService implements TransferService {
 
     @Override
     public CompletableFuture<StreamResult<Object>> transfer(DataFlowStartMessage request) {
+        // a start the control plane repeats joins the flow it started before: a second follower of the same job
+        // would race the first for its one result and tell the consumer it is no longer kept (FlowStarts)
+        return starts.start(request.getProcessId(), () -> run(request));
+    }
+
+    private CompletableFuture<StreamResult<Object>> run(DataFlowStartMessage request) {
         var destination = ComputeTransferAddresses.parse(request.getDestinationDataAddress());
         if (destination.failed()) {
             // no sink to tell: the flow's failure is all there is
@@ -133,6 +142,7 @@ public final class ComputeTransferService implements TransferService {
 
     @Override
     public StreamResult<Void> terminate(DataFlow dataFlow) {
+        starts.stopped(dataFlow.getId());
         var flow = flows.remove(dataFlow.getId());
         if (flow == null) {
             return StreamResult.notFound();

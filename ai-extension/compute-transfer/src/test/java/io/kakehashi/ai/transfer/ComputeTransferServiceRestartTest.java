@@ -38,10 +38,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -71,9 +73,17 @@ class ComputeTransferServiceRestartTest {
             assetId -> Result.success(new TabularAsset(Path.of("/data/" + assetId + ".csv"), TabularAsset.Format.CSV)),
             List.of(new RecordingRunner()), executor, timers, new JobLimits(Duration.ofSeconds(30), 64L << 20), Clock.systemUTC(),
             new ConsoleMonitor());
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    /** What a run waits for before it returns its result; open unless a test holds the runs. */
+    private volatile CountDownLatch holdRuns = new CountDownLatch(0);
     private final ComputeTransferService service = new ComputeTransferService(jobs, processId -> agreement, new TransferAgents(), channels,
             new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC()), GrpcTransferConfig.defaults().withMaxAttempts(1),
-            executor, timers, Duration.ofSeconds(1), Clock.systemUTC(), new ConsoleMonitor());
+            executor, timers, Duration.ofSeconds(1), Clock.systemUTC(), new ConsoleMonitor() {
+                @Override
+                public void warning(Supplier<String> supplier, Throwable... errors) {
+                    warnings.add(supplier.get());
+                }
+            });
 
     @AfterEach
     void stop() {
@@ -100,6 +110,32 @@ class ComputeTransferServiceRestartTest {
         assertThat(ended.getFailureDetail()).contains("the result could not be delivered to the consumer");
         assertThat(jobs.result("process-1")).isEmpty();
         assertThat(store.countAdmitted(agreement.getId())).isEqualTo(1);
+    }
+
+    @Test
+    void aStartRepeatedWhileTheJobRuns_shouldFollowTheJobOnceAndPushOneDocument() throws Exception {
+        var blocked = new CountDownLatch(1);
+        store.create(JobRecord.queued("process-5", agreement.getId(), agreement.getAssetId(), "ai-vendor", SQL, BEFORE));
+        store.update("process-5", j -> j.asAdmitted(BEFORE));
+        store.update("process-5", j -> j.withState(JobState.RUNNING, null, BEFORE));
+        holdRuns = blocked;
+
+        var first = service.transfer(start("process-5"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.size() == 1);
+        // the control plane's TransferStartMessage failed and STARTING ran again: EDC hands the same flow over again
+        var repeated = service.transfer(start("process-5"));
+        blocked.countDown();
+
+        var firstEnd = first.get(10, TimeUnit.SECONDS);
+        var repeatedEnd = repeated.get(10, TimeUnit.SECONDS);
+        assertThat(runs).hasSize(1);
+        // one document was pushed (to no consumer here), the result's; none says the result is no longer kept
+        assertThat(warnings).filteredOn(w -> w.contains("could not be delivered")).hasSize(1);
+        assertThat(repeatedEnd.getFailureDetail()).isEqualTo(firstEnd.getFailureDetail()).doesNotContain("no longer kept");
+
+        var afterTheEnd = service.transfer(start("process-5")).get(10, TimeUnit.SECONDS);
+        assertThat(afterTheEnd.getFailureDetail()).isEqualTo(firstEnd.getFailureDetail());
+        assertThat(warnings).filteredOn(w -> w.contains("could not be delivered")).hasSize(1);
     }
 
     @Test
@@ -182,6 +218,14 @@ class ComputeTransferServiceRestartTest {
         @Override
         public Result<JobOutput> run(JobRun run) {
             runs.add(run);
+            try {
+                if (!holdRuns.await(10, TimeUnit.SECONDS)) {
+                    return Result.failure("the test did not let the run finish");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Result.failure("interrupted");
+            }
             return Result.success(TABLE);
         }
     }

@@ -39,6 +39,7 @@ public final class GrpcPushTransferService implements TransferService {
     private final Clock clock;
     private final Monitor monitor;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final FlowStarts starts = new FlowStarts();
 
     public GrpcPushTransferService(ProviderFlows flows, GrpcChannels channels, TransferMeters meters, GrpcTransferConfig config,
                                    ExecutorService executor, Clock clock, Monitor monitor) {
@@ -76,6 +77,11 @@ public final class GrpcPushTransferService implements TransferService {
 
     @Override
     public CompletableFuture<StreamResult<Object>> transfer(DataFlowStartMessage request) {
+        // a start the control plane repeats joins the push it started before (FlowStarts)
+        return starts.start(request.getProcessId(), () -> push(request));
+    }
+
+    private CompletableFuture<StreamResult<Object>> push(DataFlowStartMessage request) {
         var valid = validate(request);
         if (valid.failed()) {
             return CompletableFuture.completedFuture(StreamResult.error(valid.getFailureDetail()));
@@ -131,6 +137,7 @@ public final class GrpcPushTransferService implements TransferService {
 
     @Override
     public StreamResult<Void> terminate(DataFlow dataFlow) {
+        starts.stopped(dataFlow.getId());
         var handle = running.remove(dataFlow.getId());
         if (handle == null) {
             return StreamResult.notFound();
