@@ -2,6 +2,7 @@ package io.kakehashi.transfer.grpc.selection;
 
 import org.eclipse.edc.connector.dataplane.selector.spi.DataPlaneSelectorService;
 import org.eclipse.edc.connector.dataplane.selector.spi.instance.DataPlaneInstance;
+import org.eclipse.edc.connector.dataplane.selector.spi.instance.DataPlaneInstanceStates;
 import org.eclipse.edc.spi.result.ServiceFailure;
 import org.eclipse.edc.spi.result.ServiceResult;
 
@@ -17,10 +18,13 @@ import java.util.function.Predicate;
  * runtime. At start EDC's transfer state machine may pick up a stored transfer before the embedded data plane has
  * registered and been found available; EDC's selector then answers "No dataplane found", which the transfer manager
  * treats as fatal and terminates the transfer (issue 14, defect 4). Within {@code registrationWait} of this
- * selector's creation a selection that finds no data plane is retried every {@code poll} until one is available or
- * the window closes; after the window a selection answers at once, as EDC's does. A wait blocks the caller (the state
- * machine's thread), and only during start-up. Every other operation is the delegate's. Thread-safe when the
- * delegate is.
+ * selector's creation, and only while no data plane at all is available, a selection that finds none is retried every
+ * {@code poll} until one is available or the window closes. Once any data plane has been available a selection that
+ * finds none answers at once, as EDC's does: none of the registered ones matches, and waiting would not change that.
+ * (Every consumer's transfer asks for a consumer-side data plane that a Kakehashi connector does not have, and EDC
+ * goes on without one; waiting out the window there held the first transfers after a start for up to 30 s.) A wait
+ * blocks the caller (the state machine's thread), and only during start-up. Every other operation is the delegate's.
+ * Thread-safe when the delegate is.
  */
 public final class AwaitingDataPlaneSelector implements DataPlaneSelectorService {
 
@@ -30,6 +34,8 @@ public final class AwaitingDataPlaneSelector implements DataPlaneSelectorService
     private final Duration registrationWait;
     private final Duration poll;
     private final Pause pause;
+    /** Set once a data plane has been seen available; from then on nothing waits. */
+    private volatile boolean registered;
 
     public AwaitingDataPlaneSelector(DataPlaneSelectorService delegate, Clock clock, Duration registrationWait, Duration poll, Pause pause) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -44,7 +50,7 @@ public final class AwaitingDataPlaneSelector implements DataPlaneSelectorService
     public ServiceResult<DataPlaneInstance> select(String selectionStrategy, Predicate<DataPlaneInstance> filter) {
         var selected = delegate.select(selectionStrategy, filter);
         var waited = false;
-        while (isMissing(selected) && clock.instant().isBefore(waitUntil)) {
+        while (isMissing(selected) && clock.instant().isBefore(waitUntil) && !anyAvailable()) {
             waited = true;
             if (!pause.pause(poll)) {
                 break;
@@ -56,6 +62,14 @@ public final class AwaitingDataPlaneSelector implements DataPlaneSelectorService
                     .formatted(selected.getFailureDetail(), registrationWait));
         }
         return selected;
+    }
+
+    private boolean anyAvailable() {
+        if (!registered) {
+            var all = delegate.getAll();
+            registered = all.succeeded() && all.getContent().stream().anyMatch(instance -> instance.getState() == DataPlaneInstanceStates.AVAILABLE.code());
+        }
+        return registered;
     }
 
     private static boolean isMissing(ServiceResult<DataPlaneInstance> selected) {

@@ -82,6 +82,23 @@ class AwaitingDataPlaneSelectorTest {
     }
 
     @Test
+    void select_whenADataPlaneIsAvailableButNoneMatches_shouldAnswerAtOnce() {
+        // a consumer's transfer asks for a consumer-side data plane for its type, which the connector does not have
+        instances.save(dataPlane(AVAILABLE.code()));
+        var selector = selector(duration -> {
+            clock.advance(duration);
+            pauses.incrementAndGet();
+            return true;
+        });
+
+        var selected = selector.select(null, instance -> instance.getAllowedTransferTypes().contains("HttpData-PULL"));
+
+        assertThat(selected.reason()).isEqualTo(ServiceFailure.Reason.NOT_FOUND);
+        assertThat(selected.getFailureDetail()).isEqualTo(edcSelector.select(null, instance -> false).getFailureDetail());
+        assertThat(pauses).hasValue(0);
+    }
+
+    @Test
     void select_afterTheWindow_shouldAnswerAtOnceAsEdcDoes() {
         var selector = selector(duration -> {
             pauses.incrementAndGet();
