@@ -19,7 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * EDC keeps one {@link ExecutorInstrumentation}, and two extensions want it: the state-machine wake-ups (decision 0025),
  * which must see every loop's schedule, and EDC's Micrometer extension, which counts executor tasks. Both register one;
  * which would win depends on the order EDC happens to initialise them in. This extension depends on both, so it comes
- * after them and registers the one that is used: the wake-ups inside, Micrometer's executor meters around them.
+ * after them and registers the one that is used: Micrometer's executor meters on EDC's own executor, the wake-ups
+ * around them. Micrometer binds pool meters only to the JDK's executors: given a wake-up wrapper it warned "Failed to
+ * bind … is unsupported" for each state machine at every start.
  */
 @Extension(ExecutorMetricsExtension.NAME)
 @Provides(ExecutorInstrumentation.class)
@@ -48,11 +50,11 @@ public class ExecutorMetricsExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         context.registerService(ExecutorInstrumentation.class,
-                compose(wakeOnWork ? wakeups : ExecutorInstrumentation.noop(),
-                        metrics && executorMetrics ? new MicrometerExecutorInstrumentation(registry) : ExecutorInstrumentation.noop()));
+                compose(metrics && executorMetrics ? new MicrometerExecutorInstrumentation(registry) : ExecutorInstrumentation.noop(),
+                        wakeOnWork ? wakeups : ExecutorInstrumentation.noop()));
     }
 
-    /** {@code inner} instruments the executor first, so {@code outer}'s wrapper hands every schedule to it unchanged. */
+    /** {@code inner} instruments the executor first; {@code outer} wraps what it made and hands every schedule to it. */
     static ExecutorInstrumentation compose(ExecutorInstrumentation inner, ExecutorInstrumentation outer) {
         return new ExecutorInstrumentation() {
             @Override

@@ -36,7 +36,7 @@ class ExecutorMetricsExtensionTest {
         var work = new AtomicInteger();
         var processed = new AtomicInteger();
         var iterations = new AtomicInteger();
-        var instrumentation = ExecutorMetricsExtension.compose(wakeups, new MicrometerExecutorInstrumentation(registry));
+        var instrumentation = ExecutorMetricsExtension.compose(new MicrometerExecutorInstrumentation(registry), wakeups);
         loop = StateMachineManager.Builder.newInstance("TransferProcessManagerImpl", new ConsoleMonitor(), instrumentation, () -> 1000L)
                 .processor(() -> {
                     iterations.incrementAndGet();
@@ -48,7 +48,7 @@ class ExecutorMetricsExtensionTest {
         loop.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> iterations.get() >= 1);
 
-        // the loop now waits an hour unless woken: only the wake-ups inside the meters can make it run
+        // the loop now waits an hour unless woken: only the wake-ups around the meters can make it run
         work.set(1);
         wakeups.wake(Set.of(StateMachineKind.TRANSFER));
 
