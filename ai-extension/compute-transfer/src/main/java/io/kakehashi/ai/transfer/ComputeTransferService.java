@@ -142,10 +142,11 @@ public final class ComputeTransferService implements TransferService {
 
     @Override
     public StreamResult<Void> terminate(DataFlow dataFlow) {
-        starts.stopped(dataFlow.getId());
+        var known = starts.stopped(dataFlow.getId());
         var flow = flows.remove(dataFlow.getId());
         if (flow == null) {
-            return StreamResult.notFound();
+            // EDC terminates a flow after it failed (a refused job): one that ended here has nothing left to stop
+            return known ? StreamResult.success() : StreamResult.notFound();
         }
         // suspend and terminate look alike here; a job cannot pause, so both cancel it
         flow.stoppedByControlPlane = true;

@@ -18,6 +18,8 @@ import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.connector.dataplane.spi.DataFlow;
+import org.eclipse.edc.connector.dataplane.spi.pipeline.StreamFailure;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.monitor.ConsoleMonitor;
@@ -136,6 +138,10 @@ class ComputeTransferServiceRestartTest {
         var afterTheEnd = service.transfer(start("process-5")).get(10, TimeUnit.SECONDS);
         assertThat(afterTheEnd.getFailureDetail()).isEqualTo(firstEnd.getFailureDetail());
         assertThat(warnings).filteredOn(w -> w.contains("could not be delivered")).hasSize(1);
+        // EDC terminates the failed flow: it ended here and has nothing left to stop, which is not "not found"
+        assertThat(service.terminate(DataFlow.Builder.newInstance().id("process-5").build()).succeeded()).isTrue();
+        assertThat(service.terminate(DataFlow.Builder.newInstance().id("never-started").build()).reason())
+                .isEqualTo(StreamFailure.Reason.NOT_FOUND);
     }
 
     @Test

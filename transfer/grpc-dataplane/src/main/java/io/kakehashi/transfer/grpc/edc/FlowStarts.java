@@ -84,11 +84,15 @@ public final class FlowStarts {
         return end;
     }
 
-    /** The control plane stopped the flow (suspended or terminated it): its next start runs it. */
-    public void stopped(String processId) {
+    /**
+     * The control plane stopped the flow (suspended or terminated it): its next start runs it. Answers whether the flow
+     * ran or ended here: EDC terminates a flow that failed, and one that ended has nothing left to stop.
+     */
+    public boolean stopped(String processId) {
         synchronized (running) {
-            running.remove(processId);
-            ended.remove(processId);
+            var wasRunning = running.remove(processId) != null;
+            var hadEnded = ended.remove(processId) != null;
+            return wasRunning || hadEnded;
         }
     }
 

@@ -137,10 +137,11 @@ public final class GrpcPushTransferService implements TransferService {
 
     @Override
     public StreamResult<Void> terminate(DataFlow dataFlow) {
-        starts.stopped(dataFlow.getId());
+        var known = starts.stopped(dataFlow.getId());
         var handle = running.remove(dataFlow.getId());
         if (handle == null) {
-            return StreamResult.notFound();
+            // EDC terminates a flow after it failed: one that ended here has nothing left to stop
+            return known ? StreamResult.success() : StreamResult.notFound();
         }
         handle.stoppedByControlPlane = true;
         // suspend and terminate look alike here; the consumer's sink learns which from its own control plane

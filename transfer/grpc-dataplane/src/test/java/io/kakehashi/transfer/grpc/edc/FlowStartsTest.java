@@ -36,12 +36,16 @@ class FlowStartsTest {
         assertThat(runs).hasValue(1);
         assertThat(repeated.getFailureDetail()).endsWith("the sink refused the content");
         assertThat(starts.isRunning("p1")).isFalse();
+        // EDC terminates the failed flow: it ended here, and is then forgotten
+        assertThat(starts.stopped("p1")).isTrue();
+        assertThat(starts.stopped("p1")).isFalse();
+        assertThat(starts.stopped("never-started")).isFalse();
     }
 
     @Test
     void start_afterTheControlPlaneStoppedTheFlow_shouldRunItAgain() {
         var suspended = starts.start("p1", this::run);
-        starts.stopped("p1");
+        assertThat(starts.stopped("p1")).isTrue();
 
         var resumed = starts.start("p1", () -> CompletableFuture.completedFuture(StreamResult.success()));
         // the stopped run ends late (a push noticing its cancellation): it neither ends the resumed run nor is remembered
