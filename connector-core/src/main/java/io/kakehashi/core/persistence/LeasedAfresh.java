@@ -3,6 +3,8 @@ package io.kakehashi.core.persistence;
 import org.eclipse.edc.spi.entity.StatefulEntity;
 import org.eclipse.edc.spi.persistence.StateEntityStore;
 import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.result.ServiceFailure;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.result.StoreFailure;
 import org.eclipse.edc.spi.result.StoreResult;
 
@@ -22,6 +24,12 @@ public final class LeasedAfresh {
 
     /** Pause between two attempts at a lease another part of the connector holds. */
     static final Duration PAUSE = Duration.ofMillis(20);
+
+    /**
+     * Ends the reason of a lease taken with patience that another writer held for all of it: the caller may try
+     * again ({@link #stillLeased}). EDC answers a failed lease as a conflict, which a peer takes as final.
+     */
+    public static final String STILL_LEASED = "is being changed by another writer of this connector; try again";
 
     private LeasedAfresh() {
     }
@@ -51,10 +59,18 @@ public final class LeasedAfresh {
             leased = store.findByIdAndLease(id);
         }
         if (leased.failed()) {
+            if (leased.reason() == StoreFailure.Reason.ALREADY_LEASED && !patience.isZero()) {
+                return StoreResult.alreadyLeased("%s %s".formatted(id, STILL_LEASED));
+            }
             return leased;
         }
         var fresh = store.findById(id);
         return fresh == null ? leased : StoreResult.success(fresh);
+    }
+
+    /** Whether a service's failure is a lease that another writer held for all of the caller's patience. */
+    public static boolean stillLeased(ServiceResult<?> result) {
+        return result.failed() && result.reason() == ServiceFailure.Reason.CONFLICT && result.getFailureDetail().endsWith(STILL_LEASED);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.kakehashi.core.protocol;
 
+import io.kakehashi.core.persistence.LeasedAfresh;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreementMessage;
@@ -171,7 +172,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
         }
         var negotiation = store.findById(negotiationId);
         if (negotiation == null || !rule.appliesTo(negotiation)) {
-            return handling.get();
+            return handled(participantContext, message, negotiationId, token, handling);
         }
         var type = message.getClass().getSimpleName();
         if (rule.early(negotiation)) {
@@ -198,7 +199,28 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
             }
             return sender;
         }
-        return handling.get();
+        return handled(participantContext, message, negotiationId, token, handling);
+    }
+
+    /**
+     * EDC's handling of the message; when the process stayed leased by another writer for all of the store's patience
+     * (this connector's state machine while it sends, or another replica), the peer is asked to retry, after EDC's
+     * check of the sender, instead of getting EDC's 409, which would end its process.
+     */
+    private ServiceResult<ContractNegotiation> handled(ParticipantContext participantContext, ProcessRemoteMessage message, String negotiationId,
+                                                     TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
+        var result = handling.get();
+        if (!LeasedAfresh.stillLeased(result)) {
+            return result;
+        }
+        var sender = checkSender(participantContext, message, negotiationId, token);
+        if (sender.failed()) {
+            return sender;
+        }
+        var type = message.getClass().getSimpleName();
+        monitor.debug(() -> "%s for negotiation %s found it leased by another writer: the peer is asked to retry".formatted(type, negotiationId));
+        releaseForRetry.accept(token);
+        throw new PeerRetryLater(type, PendingTransitions.POLL);
     }
 
     /** EDC's own check that the sender may read the negotiation: the token, the policy scope, the counterparty. */

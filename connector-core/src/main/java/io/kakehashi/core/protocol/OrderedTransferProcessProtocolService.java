@@ -1,5 +1,6 @@
 package io.kakehashi.core.protocol;
 
+import io.kakehashi.core.persistence.LeasedAfresh;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessProtocolService;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
@@ -128,7 +129,7 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
         }
         var process = store.findById(processId);
         if (process == null) {
-            return handling.get();
+            return handled(participantContext, message, processId, token, handling);
         }
         var type = message.getClass().getSimpleName();
         if (early.test(process)) {
@@ -155,7 +156,28 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
             }
             return sender;
         }
-        return handling.get();
+        return handled(participantContext, message, processId, token, handling);
+    }
+
+    /**
+     * EDC's handling of the message; when the process stayed leased by another writer for all of the store's patience
+     * (this connector's state machine while it sends, or another replica), the peer is asked to retry, after EDC's
+     * check of the sender, instead of getting EDC's 409, which would end its process.
+     */
+    private ServiceResult<TransferProcess> handled(ParticipantContext participantContext, ProcessRemoteMessage message, String processId,
+                                                     TokenRepresentation token, Supplier<ServiceResult<TransferProcess>> handling) {
+        var result = handling.get();
+        if (!LeasedAfresh.stillLeased(result)) {
+            return result;
+        }
+        var sender = checkSender(participantContext, message, processId, token);
+        if (sender.failed()) {
+            return sender;
+        }
+        var type = message.getClass().getSimpleName();
+        monitor.debug(() -> "%s for transfer %s found it leased by another writer: the peer is asked to retry".formatted(type, processId));
+        releaseForRetry.accept(token);
+        throw new PeerRetryLater(type, PendingTransitions.POLL);
     }
 
     /** EDC's own check that the sender may read the process: the token, the agreement's policy, the counterparty. */

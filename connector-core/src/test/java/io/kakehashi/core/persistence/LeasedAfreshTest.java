@@ -11,6 +11,7 @@ import org.eclipse.edc.json.JacksonTypeManager;
 import org.eclipse.edc.junit.annotations.PostgresqlIntegrationTest;
 import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.result.StoreFailure;
 import org.eclipse.edc.spi.result.StoreResult;
 import org.eclipse.edc.sql.SqlQueryExecutor;
@@ -151,6 +152,10 @@ class LeasedAfreshTest {
         var leased = LeasedAfresh.findByIdAndLease(store, negotiation.getId(), Duration.ofMillis(100));
 
         assertThat(leased.reason()).isEqualTo(StoreFailure.Reason.ALREADY_LEASED);
+        // which the protocol services turn into "retry later" for the peer rather than EDC's final 409
+        assertThat(LeasedAfresh.stillLeased(ServiceResult.from(leased))).isTrue();
+        assertThat(LeasedAfresh.stillLeased(ServiceResult.from(LeasedAfresh.findByIdAndLease(store, negotiation.getId()))))
+                .as("without patience: EDC's own answer").isFalse();
     }
 
     /**

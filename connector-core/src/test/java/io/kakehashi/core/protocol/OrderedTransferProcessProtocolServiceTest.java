@@ -1,5 +1,7 @@
 package io.kakehashi.core.protocol;
 
+import io.kakehashi.core.persistence.ForwardingTransferProcessStore;
+import io.kakehashi.core.persistence.LeasedAfresh;
 import io.kakehashi.core.protocol.MessageOrderFixtures.MutableClock;
 import io.kakehashi.core.protocol.MessageOrderFixtures.ScriptedWait;
 import org.eclipse.edc.connector.controlplane.defaults.storage.contractnegotiation.InMemoryContractNegotiationStore;
@@ -16,6 +18,7 @@ import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.query.CriterionOperatorRegistryImpl;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.ServiceFailure;
+import org.eclipse.edc.spi.result.StoreResult;
 import org.eclipse.edc.spi.telemetry.Telemetry;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.transaction.spi.NoopTransactionContext;
@@ -187,5 +190,33 @@ class OrderedTransferProcessProtocolServiceTest {
 
         assertThat(result.reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
         assertThat(stateOf(completed.getId())).isEqualTo(COMPLETED);
+    }
+
+    @Test
+    void completion_whenAnotherWriterHoldsTheLeaseThroughThePatience_shouldAskThePeerToRetry() {
+        var provider = saved(TransferProcess.Type.PROVIDER, STARTED);
+        // another replica's state machine holds the process: EDC's SQL lease refuses every other holder until it is let go
+        var heldElsewhere = new ForwardingTransferProcessStore(store) {
+            @Override
+            public StoreResult<TransferProcess> findByIdAndLease(String id) {
+                return StoreResult.alreadyLeased("Entity %s of kind TransferProcess is currently leased!".formatted(id));
+            }
+        };
+        var patient = new ForwardingTransferProcessStore(store) {
+            @Override
+            public StoreResult<TransferProcess> findByIdAndLease(String id) {
+                return LeasedAfresh.findByIdAndLease(heldElsewhere, id, Duration.ofMillis(50));
+            }
+        };
+        var edcOnThePatientStore = new TransferProcessProtocolServiceImpl(patient, new NoopTransactionContext(), negotiations,
+                MessageOrderFixtures.validation(), MessageOrderFixtures.tokens(), null, new TransferProcessObservableImpl(), Clock.systemUTC(),
+                new Monitor() { }, new Telemetry(), null);
+
+        assertThat(edcOnThePatientStore.notifyCompleted(context(), completion(provider), PEER_TOKEN).reason())
+                .as("EDC alone: a conflict, which ends the peer's transfer").isEqualTo(ServiceFailure.Reason.CONFLICT);
+        assertThatThrownBy(() -> new OrderedTransferProcessProtocolService(edcOnThePatientStore, store, new PendingTransitions(Duration.ofSeconds(5)),
+                new Monitor() { }).notifyCompleted(context(), completion(provider), PEER_TOKEN))
+                .isInstanceOfSatisfying(PeerRetryLater.class, e -> assertThat(e.getResponse().getStatus()).isEqualTo(503));
+        assertThat(stateOf(provider.getId())).isEqualTo(STARTED);
     }
 }
