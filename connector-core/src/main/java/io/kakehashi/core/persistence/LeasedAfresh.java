@@ -26,8 +26,8 @@ public final class LeasedAfresh {
     static final Duration PAUSE = Duration.ofMillis(20);
 
     /**
-     * Ends the reason of a lease taken with patience that another writer held for all of it: the caller may try
-     * again ({@link #stillLeased}). EDC answers a failed lease as a conflict, which a peer takes as final.
+     * Ends the reason of a lease taken by id that another writer held (for all of the patience, if any): the caller
+     * may try again ({@link #stillLeased}). EDC answers a failed lease as a conflict, which a peer takes as final.
      */
     public static final String STILL_LEASED = "is being changed by another writer of this connector; try again";
 
@@ -59,7 +59,7 @@ public final class LeasedAfresh {
             leased = store.findByIdAndLease(id);
         }
         if (leased.failed()) {
-            if (leased.reason() == StoreFailure.Reason.ALREADY_LEASED && !patience.isZero()) {
+            if (leased.reason() == StoreFailure.Reason.ALREADY_LEASED) {
                 return StoreResult.alreadyLeased("%s %s".formatted(id, STILL_LEASED));
             }
             return leased;
@@ -68,7 +68,7 @@ public final class LeasedAfresh {
         return fresh == null ? leased : StoreResult.success(fresh);
     }
 
-    /** Whether a service's failure is a lease that another writer held for all of the caller's patience. */
+    /** Whether a service's failure is a lease taken by id that another writer held. */
     public static boolean stillLeased(ServiceResult<?> result) {
         return result.failed() && result.reason() == ServiceFailure.Reason.CONFLICT && result.getFailureDetail().endsWith(STILL_LEASED);
     }

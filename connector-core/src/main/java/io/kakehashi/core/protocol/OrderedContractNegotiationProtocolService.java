@@ -22,6 +22,7 @@ import org.jetbrains.annotations.NotNull;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -203,22 +204,27 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     }
 
     /**
-     * EDC's handling of the message; when the process stayed leased by another writer for all of the store's patience
-     * (this connector's state machine while it sends, or another replica), the peer is asked to retry, after EDC's
-     * check of the sender, instead of getting EDC's 409, which would end its process.
+     * EDC's handling of the message, tried again while another writer holds the process's lease (this connector's
+     * state machine while it sends, or another replica's) up to the bound of the early-message wait; still held then,
+     * the peer is asked to retry instead of getting EDC's 409, which would end its process. Each try is EDC's own
+     * transaction: a wait inside one would hold the lease row's lock and keep the holder from letting go. EDC verified
+     * the sender's token before it tried the lease, so the token is released before each try and before the 503.
      */
     private ServiceResult<ContractNegotiation> handled(ParticipantContext participantContext, ProcessRemoteMessage message, String negotiationId,
                                                      TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
-        var result = handling.get();
+        var tries = new AtomicInteger();
+        var result = pending.awaitLeft(() -> {
+            if (tries.getAndIncrement() > 0) {
+                releaseForRetry.accept(token);
+            }
+            return handling.get();
+        }, LeasedAfresh::stillLeased);
         if (!LeasedAfresh.stillLeased(result)) {
             return result;
         }
-        var sender = checkSender(participantContext, message, negotiationId, token);
-        if (sender.failed()) {
-            return sender;
-        }
         var type = message.getClass().getSimpleName();
-        monitor.debug(() -> "%s for negotiation %s found it leased by another writer: the peer is asked to retry".formatted(type, negotiationId));
+        monitor.debug(() -> "%s for negotiation %s found it leased by another writer for %s: the peer is asked to retry"
+                .formatted(type, negotiationId, pending.bound()));
         releaseForRetry.accept(token);
         throw new PeerRetryLater(type, PendingTransitions.POLL);
     }

@@ -18,6 +18,7 @@ import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.message.ProcessRemoteMessage;
 import org.jetbrains.annotations.NotNull;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -160,22 +161,27 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
     }
 
     /**
-     * EDC's handling of the message; when the process stayed leased by another writer for all of the store's patience
-     * (this connector's state machine while it sends, or another replica), the peer is asked to retry, after EDC's
-     * check of the sender, instead of getting EDC's 409, which would end its process.
+     * EDC's handling of the message, tried again while another writer holds the process's lease (this connector's
+     * state machine while it sends, or another replica's) up to the bound of the early-message wait; still held then,
+     * the peer is asked to retry instead of getting EDC's 409, which would end its process. Each try is EDC's own
+     * transaction: a wait inside one would hold the lease row's lock and keep the holder from letting go. EDC verified
+     * the sender's token before it tried the lease, so the token is released before each try and before the 503.
      */
     private ServiceResult<TransferProcess> handled(ParticipantContext participantContext, ProcessRemoteMessage message, String processId,
                                                      TokenRepresentation token, Supplier<ServiceResult<TransferProcess>> handling) {
-        var result = handling.get();
+        var tries = new AtomicInteger();
+        var result = pending.awaitLeft(() -> {
+            if (tries.getAndIncrement() > 0) {
+                releaseForRetry.accept(token);
+            }
+            return handling.get();
+        }, LeasedAfresh::stillLeased);
         if (!LeasedAfresh.stillLeased(result)) {
             return result;
         }
-        var sender = checkSender(participantContext, message, processId, token);
-        if (sender.failed()) {
-            return sender;
-        }
         var type = message.getClass().getSimpleName();
-        monitor.debug(() -> "%s for transfer %s found it leased by another writer: the peer is asked to retry".formatted(type, processId));
+        monitor.debug(() -> "%s for transfer %s found it leased by another writer for %s: the peer is asked to retry"
+                .formatted(type, processId, pending.bound()));
         releaseForRetry.accept(token);
         throw new PeerRetryLater(type, PendingTransitions.POLL);
     }

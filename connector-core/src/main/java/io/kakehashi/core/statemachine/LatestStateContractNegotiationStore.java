@@ -8,7 +8,6 @@ import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.result.StoreResult;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -40,12 +39,6 @@ import java.util.List;
  */
 public class LatestStateContractNegotiationStore extends ForwardingContractNegotiationStore {
 
-    /**
-     * How long a lease taken by id (a peer's DSP message, a management command) waits for another writer to let go:
-     * this connector's state machine while it sends, or another replica's. EDC's SQL lease refuses even its own
-     * runtime, and answered the peer 409, which ends its process; after the wait the peer is asked to retry.
-     */
-    static final Duration LEASE_PATIENCE = Duration.ofSeconds(5);
 
     private final StaleSaves<ContractNegotiation> saves;
 
@@ -66,6 +59,6 @@ public class LatestStateContractNegotiationStore extends ForwardingContractNegot
 
     @Override
     public StoreResult<ContractNegotiation> findByIdAndLease(String id) {
-        return LeasedAfresh.findByIdAndLease(delegate, id, LEASE_PATIENCE);
+        return LeasedAfresh.findByIdAndLease(delegate, id);
     }
 }

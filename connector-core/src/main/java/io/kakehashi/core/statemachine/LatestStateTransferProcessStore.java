@@ -8,7 +8,6 @@ import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.result.StoreResult;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,12 +22,6 @@ import java.util.List;
  */
 public class LatestStateTransferProcessStore extends ForwardingTransferProcessStore {
 
-    /**
-     * How long a lease taken by id (a peer's DSP message, a management command) waits for another writer to let go:
-     * this connector's state machine while it sends, or another replica's. EDC's SQL lease refuses even its own
-     * runtime, and answered the peer 409, which ends its process; after the wait the peer is asked to retry.
-     */
-    static final Duration LEASE_PATIENCE = Duration.ofSeconds(5);
 
     private final StaleSaves<TransferProcess> saves;
 
@@ -49,6 +42,6 @@ public class LatestStateTransferProcessStore extends ForwardingTransferProcessSt
 
     @Override
     public StoreResult<TransferProcess> findByIdAndLease(String id) {
-        return LeasedAfresh.findByIdAndLease(delegate, id, LEASE_PATIENCE);
+        return LeasedAfresh.findByIdAndLease(delegate, id);
     }
 }

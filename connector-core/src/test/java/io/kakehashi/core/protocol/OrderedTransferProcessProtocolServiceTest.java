@@ -22,11 +22,14 @@ import org.eclipse.edc.spi.result.StoreResult;
 import org.eclipse.edc.spi.telemetry.Telemetry;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.transaction.spi.NoopTransactionContext;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static io.kakehashi.core.protocol.MessageOrderFixtures.CONTEXT_ID;
@@ -192,31 +195,59 @@ class OrderedTransferProcessProtocolServiceTest {
         assertThat(stateOf(completed.getId())).isEqualTo(COMPLETED);
     }
 
-    @Test
-    void completion_whenAnotherWriterHoldsTheLeaseThroughThePatience_shouldAskThePeerToRetry() {
-        var provider = saved(TransferProcess.Type.PROVIDER, STARTED);
-        // another replica's state machine holds the process: EDC's SQL lease refuses every other holder until it is let go
-        var heldElsewhere = new ForwardingTransferProcessStore(store) {
-            @Override
-            public StoreResult<TransferProcess> findByIdAndLease(String id) {
-                return StoreResult.alreadyLeased("Entity %s of kind TransferProcess is currently leased!".formatted(id));
-            }
-        };
-        var patient = new ForwardingTransferProcessStore(store) {
-            @Override
-            public StoreResult<TransferProcess> findByIdAndLease(String id) {
-                return LeasedAfresh.findByIdAndLease(heldElsewhere, id, Duration.ofMillis(50));
-            }
-        };
-        var edcOnThePatientStore = new TransferProcessProtocolServiceImpl(patient, new NoopTransactionContext(), negotiations,
-                MessageOrderFixtures.validation(), MessageOrderFixtures.tokens(), null, new TransferProcessObservableImpl(), Clock.systemUTC(),
-                new Monitor() { }, new Telemetry(), null);
+    @Nested
+    class WhenAnotherWriterHoldsTheLease {
 
-        assertThat(edcOnThePatientStore.notifyCompleted(context(), completion(provider), PEER_TOKEN).reason())
-                .as("EDC alone: a conflict, which ends the peer's transfer").isEqualTo(ServiceFailure.Reason.CONFLICT);
-        assertThatThrownBy(() -> new OrderedTransferProcessProtocolService(edcOnThePatientStore, store, new PendingTransitions(Duration.ofSeconds(5)),
-                new Monitor() { }).notifyCompleted(context(), completion(provider), PEER_TOKEN))
-                .isInstanceOfSatisfying(PeerRetryLater.class, e -> assertThat(e.getResponse().getStatus()).isEqualTo(503));
-        assertThat(stateOf(provider.getId())).isEqualTo(STARTED);
+        private final AtomicBoolean held = new AtomicBoolean(true);
+        private final AtomicInteger released = new AtomicInteger();
+        /** Another replica's state machine holds the process: EDC's SQL lease refuses every other holder meanwhile. */
+        private final TransferProcessProtocolService edcBehindTheLease = new TransferProcessProtocolServiceImpl(new ForwardingTransferProcessStore(store) {
+            @Override
+            public StoreResult<TransferProcess> findByIdAndLease(String id) {
+                var other = new ForwardingTransferProcessStore(store) {
+                    @Override
+                    public StoreResult<TransferProcess> findByIdAndLease(String leased) {
+                        return held.get() ? StoreResult.alreadyLeased("Entity %s of kind TransferProcess is currently leased!".formatted(leased))
+                                : delegate.findByIdAndLease(leased);
+                    }
+                };
+                return LeasedAfresh.findByIdAndLease(other, id);
+            }
+        }, new NoopTransactionContext(), negotiations, MessageOrderFixtures.validation(), MessageOrderFixtures.tokens(), null,
+                new TransferProcessObservableImpl(), Clock.systemUTC(), new Monitor() { }, new Telemetry(), null);
+
+        private TransferProcessProtocolService ordered(ScriptedWait wait) {
+            return new OrderedTransferProcessProtocolService(edcBehindTheLease, store, wait.transitions(Duration.ofSeconds(1)), new Monitor() { },
+                    token -> released.incrementAndGet());
+        }
+
+        @Test
+        void completion_withoutTheWrapper_isAConflictWhichEndsThePeersTransfer() {
+            var provider = saved(TransferProcess.Type.PROVIDER, STARTED);
+
+            assertThat(edcBehindTheLease.notifyCompleted(context(), completion(provider), PEER_TOKEN).reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
+        }
+
+        @Test
+        void completion_whenTheLeaseIsLetGoWithinTheBound_shouldBeHandledOnceItIs() {
+            var provider = saved(TransferProcess.Type.PROVIDER, STARTED);
+            var wait = ScriptedWait.savingOnFirstPause(() -> held.set(false));
+
+            var result = ordered(wait).notifyCompleted(context(), completion(provider), PEER_TOKEN);
+
+            assertThat(result.succeeded()).as("%s", result.getFailureMessages()).isTrue();
+            assertThat(stateOf(provider.getId())).isEqualTo(COMPLETING_REQUESTED);
+            assertThat(released).as("the token EDC verified before the first try, for the second").hasValue(1);
+        }
+
+        @Test
+        void completion_whenTheLeaseOutlastsTheBound_shouldAskThePeerToRetry() {
+            var provider = saved(TransferProcess.Type.PROVIDER, STARTED);
+
+            assertThatThrownBy(() -> ordered(ScriptedWait.neverSaved(new MutableClock())).notifyCompleted(context(), completion(provider), PEER_TOKEN))
+                    .isInstanceOfSatisfying(PeerRetryLater.class, e -> assertThat(e.getResponse().getStatus()).isEqualTo(503));
+            assertThat(stateOf(provider.getId())).isEqualTo(STARTED);
+            assertThat(released.get()).as("released for every try after the first and for the peer's retry").isGreaterThan(1);
+        }
     }
 }
