@@ -95,7 +95,8 @@ final class HttpLogPeer implements HeadWitness.Peer {
     }
 
     /**
-     * The {@code message} of a JSON error answer (ours), at most 200 characters, or nothing.
+     * The {@code message} of a JSON error answer, at most 200 characters, or nothing: EDC's shape
+     * ({@code [{"message": …}]}) or the {@code {"status", "message"}} object connectors before it answered.
      */
     private static String message(okhttp3.Response response) {
         try {
@@ -103,7 +104,8 @@ final class HttpLogPeer implements HeadWitness.Peer {
                 return "";
             }
             var bytes = response.body().byteStream().readNBytes(4096);
-            var message = JsonCanonicalizer.mapper().readTree(bytes).path("message").asText("");
+            var node = JsonCanonicalizer.mapper().readTree(bytes);
+            var message = (node.isArray() && !node.isEmpty() ? node.get(0) : node).path("message").asText("");
             return message.isEmpty() ? "" : ": " + (message.length() > 200 ? message.substring(0, 200) : message);
         } catch (IOException | RuntimeException e) {
             return "";

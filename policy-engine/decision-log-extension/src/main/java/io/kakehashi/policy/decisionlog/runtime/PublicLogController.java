@@ -1,6 +1,8 @@
 package io.kakehashi.policy.decisionlog.runtime;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.kakehashi.core.spi.web.HttpProblem;
+import io.kakehashi.core.spi.web.JwsBodyReader;
 import io.kakehashi.policy.decisionlog.Cosignatures;
 import io.kakehashi.policy.decisionlog.DecisionJson;
 import io.kakehashi.policy.decisionlog.DecisionLogTree;
@@ -22,9 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +38,13 @@ import java.util.function.Function;
  * history that verifies them — nothing about any entry, only how many there are. And where a witness sends its
  * countersignature of one of these heads, which is kept only when it is a countersignature of a head this connector
  * signed, by a witness this connector can name (see docs/decisions/0036). The reads answer GET only (405 otherwise);
- * bad parameters are a 400 naming them. Thread-safe.
+ * bad parameters are a 400 naming them. Every refusal has EDC's error shape ({@link HttpProblem}). Thread-safe.
  */
 @Path("/decision-log/v1")
 public class PublicLogController {
 
     static final int MAX_COSIGNATURE_BYTES = 16 * 1024;
+    private static final JwsBodyReader COSIGNATURE_BODY = new JwsBodyReader("cosignature", MAX_COSIGNATURE_BYTES);
     private static final Set<String> RANGE = Set.of("from", "to");
 
     private final DecisionLogStore store;
@@ -158,25 +159,11 @@ public class PublicLogController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(InputStream body) {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(MAX_COSIGNATURE_BYTES + 1);
-        } catch (IOException e) {
-            return badRequest("the body cannot be read");
+        var read = COSIGNATURE_BODY.read(body);
+        if (read.failed()) {
+            return answer(read.problem());
         }
-        if (bytes.length > MAX_COSIGNATURE_BYTES) {
-            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "a countersignature is at most %d bytes".formatted(MAX_COSIGNATURE_BYTES));
-        }
-        String jws;
-        try {
-            var node = JsonCanonicalizer.mapper().readTree(new String(bytes, StandardCharsets.UTF_8));
-            if (node == null || !node.isObject() || node.size() != 1 || !node.path("cosignature").isTextual()) {
-                return badRequest("the body must be {\"cosignature\": \"<compact JWS>\"}");
-            }
-            jws = node.get("cosignature").asText();
-        } catch (IOException e) {
-            return badRequest("the body is not JSON");
-        }
+        var jws = read.jws();
         Cosignatures.Cosignature cosignature;
         try {
             cosignature = Cosignatures.verify(jws);
@@ -276,13 +263,14 @@ public class PublicLogController {
     }
 
     private static Response badRequest(String message) {
-        return error(Response.Status.BAD_REQUEST, message);
+        return answer(HttpProblem.badRequest(message));
     }
 
     private static Response error(Response.Status status, String message) {
-        var body = JsonNodeFactory.instance.objectNode();
-        body.put("status", status.getStatusCode());
-        body.put("message", message);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
+        return answer(HttpProblem.of(status.getStatusCode(), message));
+    }
+
+    static Response answer(HttpProblem problem) {
+        return Response.status(problem.status()).type(MediaType.APPLICATION_JSON).entity(problem.body()).build();
     }
 }

@@ -2,7 +2,8 @@ package io.kakehashi.policy.decisionlog.runtime;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.nimbusds.jose.jwk.ECKey;
-import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
+import io.kakehashi.core.spi.web.HttpProblem;
+import io.kakehashi.core.spi.web.JwsBodyReader;
 import io.kakehashi.policy.decisionlog.ReceiptKeys;
 import io.kakehashi.policy.decisionlog.Receipts;
 import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
@@ -18,11 +19,9 @@ import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcess
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,11 +34,13 @@ import java.util.Optional;
  * against the issuer's DID document when its key id is a DID URL — with its entry included in its signed tree head.
  * Answers: 200 kept (or kept already); 400 malformed, forged or not about the process it names; 403 from someone who
  * is not the process's counterparty; 409 another receipt for the same position of the issuer's log is kept; 413 over
- * {@value #MAX_BYTES} bytes; 503 the issuer's key history cannot be read now (the issuer tries again). Thread-safe.
+ * {@value #MAX_BYTES} bytes; 503 the issuer's key history cannot be read now (the issuer tries again). Every refusal has
+ * EDC's error shape ({@link HttpProblem}). Thread-safe.
  */
 public class ReceiptController {
 
     static final int MAX_BYTES = 64 * 1024;
+    private static final JwsBodyReader RECEIPT_BODY = new JwsBodyReader("receipt", MAX_BYTES);
 
     /**
      * Reads a peer's key history from its protocol base URL.
@@ -75,25 +76,11 @@ public class ReceiptController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(InputStream body) {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(MAX_BYTES + 1);
-        } catch (IOException e) {
-            return error(Response.Status.BAD_REQUEST, "the body cannot be read");
+        var read = RECEIPT_BODY.read(body);
+        if (read.failed()) {
+            return PublicLogController.answer(read.problem());
         }
-        if (bytes.length > MAX_BYTES) {
-            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "a receipt is at most %d bytes".formatted(MAX_BYTES));
-        }
-        String jws;
-        try {
-            var node = JsonCanonicalizer.mapper().readTree(new String(bytes, StandardCharsets.UTF_8));
-            if (node == null || !node.isObject() || node.size() != 1 || !node.path("receipt").isTextual()) {
-                return error(Response.Status.BAD_REQUEST, "the body must be {\"receipt\": \"<compact JWS>\"}");
-            }
-            jws = node.get("receipt").asText();
-        } catch (IOException e) {
-            return error(Response.Status.BAD_REQUEST, "the body is not JSON");
-        }
+        var jws = read.jws();
         try {
             return accept(jws);
         } catch (IllegalArgumentException e) {
@@ -131,8 +118,8 @@ public class ReceiptController {
         try {
             history = histories.keys(base);
         } catch (IOException e) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5").type(MediaType.APPLICATION_JSON)
-                    .entity(body(503, "the issuer's key history cannot be read now")).build();
+            var problem = HttpProblem.unavailable("the issuer's key history cannot be read now");
+            return Response.status(problem.status()).header("Retry-After", "5").type(MediaType.APPLICATION_JSON).entity(problem.body()).build();
         }
         var pinned = receipts.all().stream().filter(kept -> kept.issuer().equals(claimed.issuer())).map(Receipt::issuerKey)
                 .reduce((first, second) -> second);
@@ -187,13 +174,6 @@ public class ReceiptController {
     }
 
     private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body(status.getStatusCode(), Objects.requireNonNullElse(message, "invalid"))).build();
-    }
-
-    private static String body(int status, String message) {
-        var body = JsonNodeFactory.instance.objectNode();
-        body.put("status", status);
-        body.put("message", message);
-        return body.toString();
+        return PublicLogController.answer(HttpProblem.of(status.getStatusCode(), message));
     }
 }

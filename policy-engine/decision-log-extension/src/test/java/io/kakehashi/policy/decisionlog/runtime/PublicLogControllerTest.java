@@ -107,6 +107,17 @@ class PublicLogControllerTest {
     }
 
     @Test
+    void treeHead_whenNoHeadIsSignedYet_shouldBe404InEdcsErrorShape() throws Exception {
+        var empty = FileCheckpointStore.open(directory.resolve("none.jsonl"), MONITOR);
+        try {
+            var fresh = new PublicLogController(store, empty, witness, cosignature -> Optional.empty(), Clock.systemUTC());
+            assertRefused(fresh.treeHead(), 404, "ObjectNotFound", "no signed tree head yet");
+        } finally {
+            empty.close();
+        }
+    }
+
+    @Test
     void receive_whenAKnownWitnessCountersignsOwnHead_shouldKeepItOnce() throws Exception {
         var head = checkpoints.latest().orElseThrow();
         var cosignature = Cosignatures.sign(witnessKey, head, SignedTreeHeads.thumbprint(key), Instant.now());
@@ -123,8 +134,8 @@ class PublicLogControllerTest {
     void receive_whenNotACountersignatureOfOwnHeadByAKnownWitness_shouldRefuseAndKeepNothing() throws Exception {
         var head = checkpoints.latest().orElseThrow();
         var stranger = new ECKeyGenerator(Curve.P_256).keyID("stranger").generate();
-        assertThat(receive("{\"cosignature\":\"" + Cosignatures.sign(stranger, head, SignedTreeHeads.thumbprint(key), Instant.now()) + "\"}").getStatus())
-                .isEqualTo(403);
+        assertRefused(receive("{\"cosignature\":\"" + Cosignatures.sign(stranger, head, SignedTreeHeads.thumbprint(key), Instant.now()) + "\"}"),
+                403, "Forbidden", "the witness is not known");
         var otherLog = Cosignatures.sign(witnessKey, head, SignedTreeHeads.thumbprint(stranger), Instant.now());
         assertBadRequest(receive("{\"cosignature\":\"" + otherLog + "\"}"), "names no tree head this connector signed");
         var notOurs = new CheckpointSigner(key, Clock.systemUTC()).sign(new io.kakehashi.policy.decisionlog.spi.ChainHead(8, "e".repeat(64)), "a".repeat(64));
@@ -133,7 +144,13 @@ class PublicLogControllerTest {
         assertBadRequest(receive("{\"cosignature\":\"a.b.c\"}"), "countersignature");
         assertBadRequest(receive("{\"cosignature\":1}"), "must be");
         assertBadRequest(receive("not json"), "not JSON");
-        assertThat(receive("{\"cosignature\":\"" + "a".repeat(PublicLogController.MAX_COSIGNATURE_BYTES) + "\"}").getStatus()).isEqualTo(413);
+        assertRefused(receive("{\"cosignature\":\"" + "a".repeat(PublicLogController.MAX_COSIGNATURE_BYTES) + "\"}"), 413, "PayloadTooLarge",
+                "larger than 16384 bytes");
+        var genuine = Cosignatures.sign(witnessKey, head, SignedTreeHeads.thumbprint(key), Instant.now());
+        assertBadRequest(receive("{\"cosignature\":\"" + genuine + "\",\"cosignature\":\"" + genuine + "\"}"), "more than once");
+        assertBadRequest(receive("{\"cosignature\":\"" + genuine + "\",\"extra\":1}"), "another member");
+        assertBadRequest(receive("{\"cosignature\":\"" + genuine + "\"} {}"), "more than one JSON value");
+        assertBadRequest(receive("{\"cosignature\":\" " + genuine + "\"}"), "not a compact JWS");
         assertThat(witness.all()).isEmpty();
     }
 
@@ -146,7 +163,17 @@ class PublicLogControllerTest {
     }
 
     private static void assertBadRequest(Response response, String mentioning) throws Exception {
-        assertThat(response.getStatus()).isEqualTo(400);
-        assertThat(body(response).get("message").asText()).contains(mentioning);
+        assertRefused(response, 400, "BadRequest", mentioning);
+    }
+
+    /** Every refusal of the public log has EDC's error shape, {@code [{"message", "type"}]}, as DSP's have. */
+    private static void assertRefused(Response response, int status, String type, String mentioning) throws Exception {
+        assertThat(response.getStatus()).isEqualTo(status);
+        assertThat(response.getMediaType()).hasToString("application/json");
+        var body = body(response);
+        assertThat(body.isArray()).as("an array: %s", body).isTrue();
+        assertThat(body).hasSize(1);
+        assertThat(body.get(0).get("type").asText()).isEqualTo(type);
+        assertThat(body.get(0).get("message").asText()).contains(mentioning);
     }
 }

@@ -138,11 +138,16 @@ class ReceiptsRuntimeTest {
         assertThat(post(url, "{\"receipt\":\"" + forged + "\"}")).satisfies(answer -> {
             assertThat(answer.statusCode()).isEqualTo(400);
             assertThat(answer.body()).contains("signature does not verify");
+            assertErrorShape(answer, "BadRequest");
         });
         assertThat(post(url, "{\"receipt\":\"not.a.jws\"}").statusCode()).isEqualTo(400);
         assertThat(post(url, "{\"receipt\":1}").statusCode()).isEqualTo(400);
         assertThat(post(url, "[").statusCode()).isEqualTo(400);
-        assertThat(post(url, "{\"receipt\":\"" + "a".repeat(70_000) + "\"}").statusCode()).isEqualTo(413);
+        assertThat(post(url, "{\"receipt\":\"" + "a".repeat(70_000) + "\"}")).satisfies(answer -> {
+            assertThat(answer.statusCode()).isEqualTo(413);
+            assertErrorShape(answer, "PayloadTooLarge");
+        });
+        assertThat(post(url, "{\"receipt\":\"" + genuine.jws() + "\",\"receipt\":\"" + genuine.jws() + "\"}").statusCode()).isEqualTo(400);
         // the genuine receipt for a process of another participant: not the consumer's process
         var elsewhere = new Receipts.Subject("negotiation.agreed", "provider", "consumer", genuine.issuerProcessId(), "no-such-negotiation", genuine.agreementId());
         assertThat(post(url, "{\"receipt\":\"" + Receipts.sign(PROVIDER.key, elsewhere, entry, head, proof, Instant.now()) + "\"}").statusCode()).isEqualTo(400);
@@ -200,6 +205,14 @@ class ReceiptsRuntimeTest {
                 .put("contractId", agreementId).put("protocol", PROTOCOL).put("transferType", "HttpData-PUSH");
         request.putObject("dataDestination").put("type", "HttpData").put("baseUrl", "http://127.0.0.1:1/sink");
         return request;
+    }
+
+    /** A refusal in EDC's error shape, {@code [{"message", "type"}]}, as DSP's and the other public endpoints' are. */
+    private static void assertErrorShape(HttpResponse<String> answer, String type) throws Exception {
+        var body = MAPPER.readTree(answer.body());
+        assertThat(body.isArray()).as(answer.body()).isTrue();
+        assertThat(body.get(0).path("type").asText()).isEqualTo(type);
+        assertThat(body.get(0).path("message").asText()).isNotBlank();
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
