@@ -1,6 +1,8 @@
 package io.kakehashi.lineage.provenance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.spi.web.HttpProblem;
+import io.kakehashi.core.spi.web.JwsBodyReader;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -9,21 +11,21 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
  * Receives provenance statements on the protocol context: {@code POST /kakehashi/provenance/v1/statements} with
  * {@code {"statement": "<compact JWS>"}}. Kept (200) only when it reads, names an agreement under which this connector
  * is the consumer and the signer the provider, for that agreement's asset, and verifies with the key the provider's
- * DID document publishes; 400 / 403 naming the problem otherwise, 413 over 1 MiB. Thread-safe.
+ * DID document publishes; 400 / 403 naming the problem otherwise, 413 over 1 MiB, each in EDC's error shape
+ * ({@link HttpProblem}). Thread-safe.
  */
 @Path(ProvenanceSender.PATH)
 public class ProvenanceController {
 
     static final int MAX_BYTES = 1 << 20;
+    private static final JwsBodyReader STATEMENT_BODY = new JwsBodyReader("statement", MAX_BYTES);
 
     private final String participantId;
     private final Function<String, ContractAgreement> agreements;
@@ -44,20 +46,11 @@ public class ProvenanceController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(InputStream body) {
-        String statement;
-        try {
-            var bytes = body.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                return error(413, "a provenance statement is at most %d bytes".formatted(MAX_BYTES));
-            }
-            var node = mapper.readTree(new String(bytes, StandardCharsets.UTF_8));
-            if (node == null || !node.isObject() || node.size() != 1 || !node.path("statement").isTextual()) {
-                return error(400, "the body must be {\"statement\": \"<compact JWS>\"}");
-            }
-            statement = node.get("statement").asText();
-        } catch (IOException e) {
-            return error(400, "the body is not JSON");
+        var received = STATEMENT_BODY.read(body);
+        if (received.failed()) {
+            return answer(received.problem());
         }
+        var statement = received.jws();
         var read = ProvenanceStatements.read(statement);
         if (read.failed()) {
             return error(400, read.getFailureDetail());
@@ -80,9 +73,11 @@ public class ProvenanceController {
         return Response.ok(mapper.createObjectNode().put("kept", true).toString(), MediaType.APPLICATION_JSON).build();
     }
 
-    private Response error(int status, String message) {
-        var body = mapper.createArrayNode();
-        body.addObject().put("message", message);
-        return Response.status(status).entity(body.toString()).type(MediaType.APPLICATION_JSON).build();
+    private static Response error(int status, String message) {
+        return answer(HttpProblem.of(status, message));
+    }
+
+    private static Response answer(HttpProblem problem) {
+        return Response.status(problem.status()).type(MediaType.APPLICATION_JSON).entity(problem.body()).build();
     }
 }

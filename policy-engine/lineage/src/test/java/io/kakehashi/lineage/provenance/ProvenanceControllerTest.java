@@ -77,4 +77,25 @@ class ProvenanceControllerTest {
 
         assertThat(store.byAgreement("local-1")).isEmpty();
     }
+
+    @Test
+    void receive_whenTheBodyIsMalformedOrTooLarge_shouldAnswerInEdcsErrorShape() throws Exception {
+        var genuine = ProvenanceStatements.sign(payload("shared-1"), exporterKey);
+
+        assertRefused("{\"statement\":\"" + genuine + "\",\"statement\":\"" + genuine + "\"}", 400, "BadRequest", "more than once");
+        assertRefused("{\"statement\":\"" + genuine + "\",\"extra\":1}", 400, "BadRequest", "another member");
+        assertRefused("[]", 400, "BadRequest", "it is an array");
+        assertRefused("{\"statement\":\"" + "a".repeat(ProvenanceController.MAX_BYTES) + "\"}", 413, "PayloadTooLarge", "larger than");
+        assertRefused("{\"statement\":\"" + ProvenanceStatements.sign(payload("shared-1"), key(EXPORTER)) + "\"}", 403, "Forbidden", "does not verify");
+        assertThat(store.byAgreement("local-1")).isEmpty();
+    }
+
+    private void assertRefused(String body, int status, String type, String mentioning) throws Exception {
+        var response = controller.receive(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(response.getStatus()).isEqualTo(status);
+        var answer = MAPPER.readTree((String) response.getEntity());
+        assertThat(answer.isArray()).as("an array: %s", answer).isTrue();
+        assertThat(answer.get(0).get("type").asText()).isEqualTo(type);
+        assertThat(answer.get(0).get("message").asText()).contains(mentioning);
+    }
 }
