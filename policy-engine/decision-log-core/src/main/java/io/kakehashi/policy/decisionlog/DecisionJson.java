@@ -27,7 +27,8 @@ public final class DecisionJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> ENTRY_MEMBERS = Set.of("time", "scope", "counterpartyId", "negotiationId", "agreementId",
-            "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons", "digests", "counterpartyLegalId");
+            "transferId", "assetId", "policyId", "policyHash", "claimsDigest", "outcome", "reasons", "digests", "counterpartyLegalId",
+            "localAgreementId");
     private static final Set<String> REASON_MEMBERS = Set.of("constraint", "outcome", "reason");
     private static final Set<String> STORED_MEMBERS = Set.of("sequence", "previousHash", "hash", "entry");
     private static final Set<String> CHECKPOINT_MEMBERS = Set.of("sequence", "headHash", "time", "jws", "treeRoot");
@@ -49,6 +50,8 @@ public final class DecisionJson {
         putIfPresent(node, "counterpartyLegalId", entry.counterpartyLegalId());
         putIfPresent(node, "negotiationId", entry.negotiationId());
         putIfPresent(node, "agreementId", entry.agreementId());
+        // absent when the agreement has one id, so entries without it have the canonical form they had before it existed
+        putIfPresent(node, "localAgreementId", entry.localAgreementId());
         putIfPresent(node, "transferId", entry.transferId());
         putIfPresent(node, "assetId", entry.assetId());
         putIfPresent(node, "policyId", entry.policyId());
@@ -87,6 +90,7 @@ public final class DecisionJson {
                 .counterpartyLegalId(optionalText(node, "counterpartyLegalId"))
                 .negotiationId(optionalText(node, "negotiationId"))
                 .agreementId(optionalText(node, "agreementId"))
+                .localAgreementId(optionalText(node, "localAgreementId"))
                 .transferId(optionalText(node, "transferId"))
                 .assetId(optionalText(node, "assetId"))
                 .policyId(optionalText(node, "policyId"))

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.computeDecision;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.denied;
+import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.START;
 import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,6 +38,32 @@ class DecisionJsonTest {
             var node = DecisionJson.entry(denied(1)).put("time", "2026-11-23T09:00:01.000123Z");
 
             assertThatThrownBy(() -> DecisionJson.entry(node)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("canonical");
+        }
+
+        @Test
+        void entry_withALocalAgreementId_shouldWriteItReadItBackAndChangeTheHash_andWithoutIt_shouldHashAsBefore() {
+            var oneId = DecisionEntry.builder().time(START).scope(DecisionScope.TRANSFER_PROCESS).counterpartyId("consumer")
+                    .agreement("dsp-agreement", "dsp-agreement").outcome(DecisionOutcome.PERMIT).build();
+            var twoIds = DecisionEntry.builder().time(START).scope(DecisionScope.TRANSFER_PROCESS).counterpartyId("consumer")
+                    .agreement("dsp-agreement", "local-agreement").outcome(DecisionOutcome.PERMIT).build();
+            var written = DecisionEntry.builder().time(START).scope(DecisionScope.TRANSFER_PROCESS).counterpartyId("consumer")
+                    .agreementId("dsp-agreement").outcome(DecisionOutcome.PERMIT).build();
+
+            assertThat(oneId.localAgreementId()).isNull();
+            // an entry of one id is the entry the code before the member existed wrote: same canonical form, same hash
+            assertThat(DecisionJson.canonicalEntry(oneId)).isEqualTo(DecisionJson.canonicalEntry(written)).doesNotContain("localAgreementId");
+            assertThat(DecisionJson.canonicalEntry(twoIds)).contains("\"agreementId\":\"dsp-agreement\"", "\"localAgreementId\":\"local-agreement\"");
+            assertThat(DecisionJson.entry(DecisionJson.entry(twoIds))).isEqualTo(twoIds);
+            assertThat(HashChain.hash(HashChain.GENESIS, 1, twoIds)).isNotEqualTo(HashChain.hash(HashChain.GENESIS, 1, oneId));
+        }
+
+        @Test
+        void agreement_whenTheAgreementHasNoDspId_shouldNameItByItsLocalIdAlone() {
+            var entry = DecisionEntry.builder().time(START).scope(DecisionScope.TRANSFER_PROCESS).counterpartyId("consumer")
+                    .agreement(null, "local-agreement").outcome(DecisionOutcome.PERMIT).build();
+
+            assertThat(entry.agreementId()).isEqualTo("local-agreement");
+            assertThat(entry.localAgreementId()).isNull();
         }
 
         @Test

@@ -281,6 +281,36 @@ public abstract class DecisionLogStoreTestBase {
     }
 
     @Nested
+    class AgreementIds {
+
+        private DecisionEntry about(int i, String protocolId, String localId) {
+            return DecisionEntry.builder().time(START.plus(Duration.ofMinutes(i))).scope(DecisionScope.TRANSFER_PROCESS).counterpartyId(CONSUMER_A)
+                    .agreement(protocolId, localId).outcome(DecisionOutcome.PERMIT).build();
+        }
+
+        @Test
+        void query_byAgreement_shouldFindItsEntriesByTheDspIdAndByTheLocalId_andReadTheLocalIdBack() {
+            // an entry written before entries carried a local id names the provider's agreement by that id alone
+            store().append(about(1, null, "local-1"));
+            store().append(about(2, "dsp-1", "local-1"));
+            store().append(about(3, "dsp-2", "local-2"));
+            reopen();
+            store().append(about(4, "dsp-1", "dsp-1"));
+            store().append(about(5, "dsp-1", "local-1"));
+
+            assertThat(store().query(DecisionQuery.builder().agreementId("dsp-1").build())).extracting(StoredDecision::sequence)
+                    .containsExactly(2L, 4L, 5L);
+            assertThat(store().query(DecisionQuery.builder().agreementId("local-1").build())).extracting(StoredDecision::sequence)
+                    .containsExactly(1L, 2L, 5L);
+            assertThat(store().query(DecisionQuery.builder().agreementId("local-1").scope(DecisionScope.CATALOG).build())).isEmpty();
+            assertThat(store().read(5).getContent().entry().localAgreementId()).isEqualTo("local-1");
+            assertThat(store().read(4).getContent().entry().localAgreementId()).isNull();
+            assertThat(store().read(1).getContent().entry().agreementId()).isEqualTo("local-1");
+            assertThat(ChainVerifier.verify(store()).intact()).isTrue();
+        }
+    }
+
+    @Nested
     class Reopen {
 
         @Test

@@ -72,6 +72,17 @@ class DecisionQueryTest {
         }
 
         @Test
+        void matches_byAgreement_shouldMatchTheDspIdAndTheLocalId_andNeitherAnotherAgreement() {
+            var twoIds = io.kakehashi.policy.decisionlog.spi.DecisionEntry.builder().time(START).scope(DecisionScope.TRANSFER_PROCESS)
+                    .counterpartyId("consumer").agreement("dsp-agreement", "local-agreement").outcome(DecisionOutcome.PERMIT).build();
+
+            assertThat(DecisionQuery.builder().agreementId("dsp-agreement").build().matches(twoIds)).isTrue();
+            assertThat(DecisionQuery.builder().agreementId("local-agreement").build().matches(twoIds)).isTrue();
+            assertThat(DecisionQuery.builder().agreementId("other-agreement").build().matches(twoIds)).isFalse();
+            assertThat(DecisionQuery.builder().agreementId("dsp-agreement").build().matches(entry(0))).isFalse();
+        }
+
+        @Test
         void matches_whenOneOfSeveralFiltersFails_shouldNotMatch() {
             var query = DecisionQuery.builder().scope(DecisionScope.CATALOG).outcome(DecisionOutcome.DENY).build();
 

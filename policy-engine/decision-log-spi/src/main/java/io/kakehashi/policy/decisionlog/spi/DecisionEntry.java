@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
  * <p>{@code counterpartyLegalId} is the counterparty's identifier in a public registry ({@code JCN:…} or
  * {@code LEI:…}) when its verified legal-entity credential gave one, else null; like the digests, it is absent from
  * the canonical form when null, so entries without it hash as they always did.
+ *
+ * <p>An entry names an agreement by the id both parties share, the DSP agreement id ({@code agreementId}); EDC's own
+ * id of the agreement at this connector ({@code ContractAgreement.getId()}), when it differs, is
+ * {@code localAgreementId} — null otherwise, and then absent from the canonical form (decision XXXX). Entries written
+ * before that named an agreement by whichever id their writer used, with no {@code localAgreementId}; the
+ * {@link DecisionQuery} agreement filter matches either member. {@link Builder#agreement(String, String)} sets both.
  * Immutable and thread-safe.
  */
 public record DecisionEntry(Instant time,
@@ -41,7 +47,8 @@ public record DecisionEntry(Instant time,
                             DecisionOutcome outcome,
                             List<ConstraintReason> reasons,
                             Map<String, String> digests,
-                            String counterpartyLegalId) {
+                            String counterpartyLegalId,
+                            String localAgreementId) {
 
     public static final String DIGEST_NAME_PATTERN = "[a-z][a-zA-Z0-9._-]{0,63}";
     public static final int MAX_DIGESTS = 16;
@@ -56,6 +63,16 @@ public record DecisionEntry(Instant time,
         time = time.truncatedTo(ChronoUnit.MILLIS);
         reasons = List.copyOf(Objects.requireNonNull(reasons, "reasons"));
         digests = checkedDigests(digests);
+    }
+
+    /**
+     * An entry without a local agreement id (the agreement, if any, is named by one id only).
+     */
+    public DecisionEntry(Instant time, DecisionScope scope, String counterpartyId, String negotiationId, String agreementId,
+                         String transferId, String assetId, String policyId, String policyHash, String claimsDigest,
+                         DecisionOutcome outcome, List<ConstraintReason> reasons, Map<String, String> digests, String counterpartyLegalId) {
+        this(time, scope, counterpartyId, negotiationId, agreementId, transferId, assetId, policyId, policyHash, claimsDigest,
+                outcome, reasons, digests, counterpartyLegalId, null);
     }
 
     /**
@@ -118,6 +135,7 @@ public record DecisionEntry(Instant time,
         private String counterpartyId;
         private String negotiationId;
         private String agreementId;
+        private String localAgreementId;
         private String transferId;
         private String assetId;
         private String policyId;
@@ -157,8 +175,29 @@ public record DecisionEntry(Instant time,
             return this;
         }
 
+        /** The agreement's id as the entry names it; prefer {@link #agreement(String, String)} for an EDC agreement. */
         public Builder agreementId(String agreementId) {
             this.agreementId = agreementId;
+            return this;
+        }
+
+        /** EDC's own id of the agreement at this connector, when it is not the {@code agreementId}. */
+        public Builder localAgreementId(String localAgreementId) {
+            this.localAgreementId = localAgreementId;
+            return this;
+        }
+
+        /**
+         * Names an agreement the one way every entry does: by the DSP agreement id both parties share
+         * ({@code ContractAgreement.getAgreementId()}), with EDC's local id ({@code getId()}) kept beside it when it
+         * differs. An agreement without a DSP id (made before EDC had one) is named by its local id alone.
+         *
+         * @param protocolId the DSP agreement id, or null when the agreement has none
+         * @param localId    EDC's id of the agreement at this connector, or null
+         */
+        public Builder agreement(String protocolId, String localId) {
+            this.agreementId = protocolId != null ? protocolId : localId;
+            this.localAgreementId = localId != null && !localId.equals(this.agreementId) ? localId : null;
             return this;
         }
 
@@ -214,7 +253,7 @@ public record DecisionEntry(Instant time,
 
         public DecisionEntry build() {
             return new DecisionEntry(time, scope, counterpartyId, negotiationId, agreementId, transferId, assetId, policyId,
-                    policyHash, claimsDigest, outcome, reasons, digests, counterpartyLegalId);
+                    policyHash, claimsDigest, outcome, reasons, digests, counterpartyLegalId, localAgreementId);
         }
     }
 }

@@ -7,7 +7,9 @@ import java.time.Instant;
  * everything. The time range is {@code [from, to)}. Results come in sequence order, {@code offset} entries skipped
  * and at most {@code limit} returned. {@code digest} (64 lowercase hex characters) matches the entries that carry it
  * among their named digests, whatever its name; {@code legalId} the entries whose counterparty's legal identifier
- * ({@code JCN:…}, {@code LEI:…}) it is. Immutable and thread-safe.
+ * ({@code JCN:…}, {@code LEI:…}) it is. {@code agreementId} matches an entry whose {@code agreementId} or
+ * {@code localAgreementId} it is, so an agreement is found by the DSP id both parties share and by EDC's local id
+ * alike. Immutable and thread-safe.
  */
 public record DecisionQuery(String counterpartyId,
                             String agreementId,
@@ -54,7 +56,7 @@ public record DecisionQuery(String counterpartyId,
      */
     public boolean matches(DecisionEntry entry) {
         return (counterpartyId == null || counterpartyId.equals(entry.counterpartyId()))
-                && (agreementId == null || agreementId.equals(entry.agreementId()))
+                && (agreementId == null || agreementId.equals(entry.agreementId()) || agreementId.equals(entry.localAgreementId()))
                 && (assetId == null || assetId.equals(entry.assetId()))
                 && (scope == null || scope == entry.scope())
                 && (outcome == null || outcome == entry.outcome())

@@ -51,7 +51,7 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
     /** The most entries one batch (one transaction) holds. */
     public static final int MAX_BATCH = 512;
 
-    private static final String COLUMNS = "sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json, digest_values";
+    private static final String COLUMNS = "sequence, previous_hash, hash, decided_at, scope, counterparty_id, agreement_id, asset_id, outcome, entry_json, digest_values, local_agreement_id";
 
     /**
      * Runs a batch in a transaction: the default manages it on the connection itself; the connector passes EDC's
@@ -176,7 +176,7 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
                     head = rows.next() ? new ChainHead(rows.getLong(1), rows.getString(2)) : new ChainHead(0, HashChain.GENESIS);
                 }
                 var stored = new ArrayList<StoredDecision>(batch.size());
-                try (var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                try (var statement = connection.prepareStatement("INSERT INTO kakehashi_decision_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (var pending : batch) {
                         var sequence = head.sequence() + 1;
                         var next = new StoredDecision(sequence, head.hash(), HashChain.hashCanonical(head.hash(), sequence, pending.canonical), pending.entry);
@@ -232,7 +232,12 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
         var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM kakehashi_decision_log WHERE TRUE");
         var parameters = new ArrayList<Object>();
         condition(sql, parameters, "counterparty_id = ?", query.counterpartyId());
-        condition(sql, parameters, "agreement_id = ?", query.agreementId());
+        if (query.agreementId() != null) {
+            // either id of the agreement, as DecisionQuery#matches; each column has its index (a bitmap OR of the two)
+            sql.append(" AND (agreement_id = ? OR local_agreement_id = ?)");
+            parameters.add(query.agreementId());
+            parameters.add(query.agreementId());
+        }
         condition(sql, parameters, "asset_id = ?", query.assetId());
         condition(sql, parameters, "scope = ?", query.scope() == null ? null : query.scope().wireName());
         condition(sql, parameters, "outcome = ?", query.outcome() == null ? null : query.outcome().name());
@@ -291,6 +296,7 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
                 && entry.scope().wireName().equals(rows.getString("scope"))
                 && entry.counterpartyId().equals(rows.getString("counterparty_id"))
                 && Objects.equals(entry.agreementId(), rows.getString("agreement_id"))
+                && Objects.equals(entry.localAgreementId(), rows.getString("local_agreement_id"))
                 && Objects.equals(entry.assetId(), rows.getString("asset_id"))
                 && entry.outcome().name().equals(rows.getString("outcome"))
                 && List.copyOf(entry.digests().values()).equals(digestValues(rows));
@@ -329,5 +335,6 @@ public final class PostgresDecisionLogStore implements DecisionLogStore {
         } else {
             statement.setArray(11, connection.createArrayOf("varchar", entry.digests().values().toArray()));
         }
+        statement.setString(12, entry.localAgreementId());
     }
 }

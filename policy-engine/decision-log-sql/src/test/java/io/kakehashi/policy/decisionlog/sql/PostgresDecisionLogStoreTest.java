@@ -142,6 +142,22 @@ class PostgresDecisionLogStoreTest extends DecisionLogStoreTestBase {
             assertThat(result.position()).isEqualTo(3);
             assertThat(result.problem()).isEqualTo(Problem.MALFORMED_ENTRY);
         }
+
+        @Test
+        void verify_whenOnlyTheLocalAgreementColumnWasChanged_shouldReportTheEntryAsCorrupted() {
+            store.append(entry(0));
+            store.append(io.kakehashi.policy.decisionlog.spi.DecisionEntry.builder().time(entry(1).time()).scope(DecisionScope.TRANSFER_PROCESS)
+                    .counterpartyId("consumer").agreement("dsp-agreement", "local-agreement").outcome(io.kakehashi.policy.decisionlog.spi.DecisionOutcome.PERMIT)
+                    .build());
+
+            // an id planted in the column would make the entry answer for another agreement
+            sql("UPDATE kakehashi_decision_log SET local_agreement_id = 'local-agreement' WHERE sequence = 1");
+            var result = ChainVerifier.verify(store);
+
+            assertThat(result.intact()).isFalse();
+            assertThat(result.position()).isEqualTo(1);
+            assertThat(result.problem()).isEqualTo(Problem.MALFORMED_ENTRY);
+        }
     }
 
     @Nested
