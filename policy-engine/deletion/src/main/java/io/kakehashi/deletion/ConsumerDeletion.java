@@ -108,7 +108,7 @@ public final class ConsumerDeletion {
         var reason = "deleted %d of %d items received under agreement %s (%s%s); receipt signed for %s".formatted(deleted, receipt.items().size(),
                 receipt.agreementId(), receipt.cause(), receipt.deadline() == null ? "" : ", deadline " + receipt.deadline(), receipt.providerId());
         return DecisionEntry.builder().time(receipt.deletedAt()).scope(DecisionScope.DELETION).counterpartyId(agreement.getProviderId())
-                .agreementId(agreement.getId()).assetId(agreement.getAssetId()).outcome(DecisionOutcome.PERMIT)
+                .agreement(agreement.getAgreementId(), agreement.getId()).assetId(agreement.getAssetId()).outcome(DecisionOutcome.PERMIT)
                 .reasons(List.of(new ConstraintReason("deletion", DecisionOutcome.PERMIT, reason))).digests(digests).build();
     }
 

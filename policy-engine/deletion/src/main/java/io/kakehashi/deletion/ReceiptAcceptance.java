@@ -95,7 +95,8 @@ public final class ReceiptAcceptance {
 
     private DecisionEntry entry(ContractAgreement agreement, DeletionReceipt receipt, String digest) {
         var builder = DecisionEntry.builder().time(clock.instant()).scope(DecisionScope.DELETION_RECEIPT).counterpartyId(agreement.getConsumerId())
-                .agreementId(agreement.getId()).assetId(agreement.getAssetId()).outcome(DecisionOutcome.PERMIT).digest("receipt", digest);
+                .agreement(agreement.getAgreementId(), agreement.getId()).assetId(agreement.getAssetId()).outcome(DecisionOutcome.PERMIT)
+                .digest("receipt", digest);
         var n = 0;
         for (var item : receipt.items()) {
             if (item.sha256() != null && n < DecisionEntry.MAX_DIGESTS - 1) {

@@ -95,6 +95,8 @@ class ConsumerDeletionCheckTest {
         assertThat(decisions.entries).singleElement().satisfies(entry -> {
             assertThat(entry.scope()).isEqualTo(DecisionScope.DELETION);
             assertThat(entry.counterpartyId()).isEqualTo(PROVIDER);
+            assertThat(entry.agreementId()).isEqualTo("shared-agreement-1");
+            assertThat(entry.localAgreementId()).isEqualTo("agreement-1");
             assertThat(entry.digests()).containsEntry("receipt", record.receiptSha256()).containsValues("c".repeat(64), "d".repeat(64));
             assertThat(entry.reasons().get(0).reason()).startsWith("deleted 2 of 3 items received under agreement shared-agreement-1 (deadline");
         });

@@ -66,6 +66,8 @@ class ReceiptAcceptanceTest {
         assertThat(decisions.entries).singleElement().satisfies(entry -> {
             assertThat(entry.scope()).isEqualTo(DecisionScope.DELETION_RECEIPT);
             assertThat(entry.outcome()).isEqualTo(DecisionOutcome.PERMIT);
+            assertThat(entry.agreementId()).isEqualTo("shared-agreement-1");
+            assertThat(entry.localAgreementId()).isEqualTo("agreement-1");
             assertThat(entry.counterpartyId()).isEqualTo(CONSUMER);
             assertThat(entry.digests()).containsEntry("receipt", DeletionReceipts.digest(signed)).containsEntry("item-1", "b".repeat(64));
         });

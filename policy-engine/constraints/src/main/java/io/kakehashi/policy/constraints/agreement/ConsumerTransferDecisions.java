@@ -50,7 +50,8 @@ public final class ConsumerTransferDecisions {
                 .time(clock.instant())
                 .scope(DecisionScope.TRANSFER_PROCESS)
                 .counterpartyId(agreement != null && agreement.getProviderId() != null ? agreement.getProviderId() : UNKNOWN_COUNTERPARTY)
-                .agreementId(agreementId)
+                // an agreement it holds by the DSP id both sides share; an id it does not hold, as the request gave it
+                .agreement(agreement == null ? null : agreement.getAgreementId(), agreementId)
                 .assetId(agreement == null ? null : agreement.getAssetId())
                 .outcome(outcome)
                 .reasons(List.of(new ConstraintReason(CONSTRAINT, outcome, reason)))

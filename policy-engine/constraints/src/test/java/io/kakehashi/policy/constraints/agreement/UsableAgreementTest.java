@@ -173,7 +173,7 @@ class UsableAgreementTest {
         }
 
         @Test
-        void validate_withADecisionLog_shouldRecordThePermitWithTheProviderAndTheAsset() {
+        void validate_withADecisionLog_shouldRecordThePermitWithTheProviderTheSharedAgreementIdAndTheAsset() {
             var recorded = new ArrayList<DecisionEntry>();
             finalizedNegotiation();
 
@@ -184,7 +184,8 @@ class UsableAgreementTest {
                 assertThat(entry.scope()).isEqualTo(DecisionScope.TRANSFER_PROCESS);
                 assertThat(entry.outcome()).isEqualTo(DecisionOutcome.PERMIT);
                 assertThat(entry.counterpartyId()).isEqualTo("jp-machine-tool-maker");
-                assertThat(entry.agreementId()).isEqualTo("agreement-1");
+                assertThat(entry.agreementId()).isEqualTo("shared-agreement-1");
+                assertThat(entry.localAgreementId()).isEqualTo("agreement-1");
                 assertThat(entry.assetId()).isEqualTo("machine-operation-data");
                 assertThat(entry.time()).isEqualTo(NOW);
             });
@@ -262,7 +263,8 @@ class UsableAgreementTest {
 
     private static ContractAgreement agreement(String id) {
         return ContractAgreement.Builder.newInstance()
-                .id(id).agreementId(id)
+                // the consumer's own id of its copy, and the DSP agreement id both sides share
+                .id(id).agreementId("shared-" + id)
                 .providerId("jp-machine-tool-maker").consumerId("ai-vendor")
                 .assetId("machine-operation-data")
                 .contractSigningDate(NOW.getEpochSecond())

@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * Turns one evaluation into a log entry: who the counterparty was (its DID and, when its verified legal-entity
- * credential gives one, its JCN or LEI), which agreement and asset it concerned (where
- * the scope has them), digests of the policy and of the claims, the outcome and the per-constraint reasons.
+ * credential gives one, its JCN or LEI), which agreement (by the DSP agreement id, with EDC's local id beside it) and
+ * asset it concerned (where the scope has them), digests of the policy and of the claims, the outcome and the per-constraint reasons.
  * A catalog or negotiation evaluation has no agreement yet, and EDC creates the negotiation or transfer only after
  * the decision, so those ids stay empty; the asset of a negotiation is the offer's target. A context that names
  * digests of what it decides on ({@link DigestedPolicyContext}, e.g. a compute job's {@code job} and {@code model})
@@ -56,7 +56,7 @@ final class DecisionEntryFactory {
         }
         if (context instanceof AgreementPolicyContext agreementContext && agreementContext.contractAgreement() != null) {
             var agreement = agreementContext.contractAgreement();
-            builder.agreementId(agreement.getId()).assetId(agreement.getAssetId());
+            builder.agreement(agreement.getAgreementId(), agreement.getId()).assetId(agreement.getAssetId());
         }
         if (context instanceof DigestedPolicyContext digested) {
             builder.digests(digested.decisionDigests());

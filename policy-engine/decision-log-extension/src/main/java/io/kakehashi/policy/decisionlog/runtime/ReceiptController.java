@@ -106,8 +106,8 @@ public class ReceiptController {
         if (!claimed.issuerProcessId().equals(process.get().correlationId())) {
             return error(Response.Status.BAD_REQUEST, "the receipt's issuerProcessId is not the counterparty's id of the process");
         }
-        var localAgreement = process.get().agreementId();
-        if (localAgreement != null && claimed.agreementId() != null && !localAgreement.equals(claimed.agreementId())) {
+        var agreement = process.get().agreementId();
+        if (agreement != null && claimed.agreementId() != null && !agreement.equals(claimed.agreementId())) {
             return error(Response.Status.BAD_REQUEST, "the receipt's agreementId is not the agreement of the process");
         }
         var base = process.get().address() == null ? null : DecisionLogWitnessExtension.protocolBase(process.get().address());

@@ -64,7 +64,7 @@ final class ReceiptDecisions {
         }
         var agreementId = agreement == null ? null : protocolAgreementId(agreement);
         var entry = DecisionEntry.builder().time(now).scope(DecisionScope.CONTRACT_NEGOTIATION).counterpartyId(negotiation.getCounterPartyId())
-                .negotiationId(negotiation.getId()).agreementId(agreementId).assetId(agreement == null ? assetOf(negotiation) : agreement.getAssetId())
+                .negotiationId(negotiation.getId()).agreement(agreementId, agreement == null ? null : agreement.getId()).assetId(agreement == null ? assetOf(negotiation) : agreement.getAssetId())
                 .outcome(outcome).reasons(java.util.List.of(new ConstraintReason(event, outcome, reason))).build();
         return decision(event, negotiation.getCounterPartyId(), negotiation.getId(), negotiation.getCorrelationId(), agreementId,
                 negotiation.getCounterPartyAddress(), entry);
@@ -102,7 +102,7 @@ final class ReceiptDecisions {
         }
         var agreementId = protocolAgreementId(agreement);
         var entry = DecisionEntry.builder().time(now).scope(DecisionScope.TRANSFER_PROCESS).counterpartyId(counterparty)
-                .transferId(process.getId()).agreementId(agreementId).assetId(agreement.getAssetId())
+                .transferId(process.getId()).agreement(agreementId, agreement.getId()).assetId(agreement.getAssetId())
                 .outcome(outcome).reasons(java.util.List.of(new ConstraintReason(event, outcome, reason))).build();
         return decision(event, counterparty, process.getId(), process.getCorrelationId(), agreementId, process.getCounterPartyAddress(), entry);
     }

@@ -57,7 +57,7 @@ final class RecordingContractValidationService implements ContractValidationServ
                 .scope(DecisionScope.CONTRACT_NEGOTIATION)
                 .counterpartyId(counterparty(agent, agreement))
                 .counterpartyLegalId(DecisionEntryFactory.legalId(agent))
-                .agreementId(agreement == null ? null : agreement.getId())
+                .agreement(agreement == null ? null : agreement.getAgreementId(), agreement == null ? null : agreement.getId())
                 .assetId(agreement == null ? null : agreement.getAssetId())
                 .policyHash(agreement == null || agreement.getPolicy() == null ? null : digests.policy(agreement.getPolicy()))
                 .claimsDigest(agent == null ? null : digests.claims(agent))

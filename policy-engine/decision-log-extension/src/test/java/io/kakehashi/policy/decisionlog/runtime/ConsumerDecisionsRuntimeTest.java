@@ -14,6 +14,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import io.kakehashi.testfixtures.RuntimeSettings;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
@@ -87,6 +88,9 @@ class ConsumerDecisionsRuntimeTest {
         assertThat(requested.statusCode()).as(requested.body()).isEqualTo(200);
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
         assertThat(refused.body()).contains("an-agreement-the-consumer-does-not-hold is not known");
+        // the consumer keeps the provider's agreement under an id of its own; its log names it by the DSP id both share
+        var sharedId = CONSUMER_RUNTIME.getService(ContractNegotiationStore.class).findContractAgreement(agreementId).getAgreementId();
+        assertThat(sharedId).isNotEqualTo(agreementId);
         var consumerEntries = entries(CONSUMER_RUNTIME).subList(consumerLogBefore, entries(CONSUMER_RUNTIME).size()).stream()
                 .map(StoredDecision::entry).toList();
         assertThat(consumerEntries).filteredOn(entry -> entry.scope() == DecisionScope.CONTRACT_NEGOTIATION)
@@ -94,14 +98,15 @@ class ConsumerDecisionsRuntimeTest {
                     assertThat(entry.outcome()).isEqualTo(DecisionOutcome.PERMIT);
                     assertThat(entry.counterpartyId()).isEqualTo("provider");
                     assertThat(entry.assetId()).isEqualTo("machine-data");
-                    assertThat(entry.agreementId()).isNotBlank();
+                    assertThat(entry.agreementId()).isEqualTo(sharedId);
+                    assertThat(entry.localAgreementId()).isEqualTo(agreementId);
                     assertThat(entry.reasons()).extracting(reason -> reason.constraint()).containsExactly(RecordingContractValidationService.CONSTRAINT);
                 });
         assertThat(consumerEntries).filteredOn(entry -> entry.scope() == DecisionScope.TRANSFER_PROCESS)
-                .extracting(DecisionEntry::outcome, DecisionEntry::agreementId, DecisionEntry::counterpartyId)
+                .extracting(DecisionEntry::outcome, DecisionEntry::agreementId, DecisionEntry::localAgreementId, DecisionEntry::counterpartyId)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(DecisionOutcome.PERMIT, agreementId, "provider"),
-                        org.assertj.core.groups.Tuple.tuple(DecisionOutcome.DENY, "an-agreement-the-consumer-does-not-hold", "unknown"));
+                        org.assertj.core.groups.Tuple.tuple(DecisionOutcome.PERMIT, sharedId, agreementId, "provider"),
+                        org.assertj.core.groups.Tuple.tuple(DecisionOutcome.DENY, "an-agreement-the-consumer-does-not-hold", null, "unknown"));
         assertThat(ChainVerifier.verify(CONSUMER_RUNTIME.getService(DecisionLogStore.class)).intact()).isTrue();
         // the provider's log has its own decisions as before: the negotiation it granted
         assertThat(entries(PROVIDER_RUNTIME)).extracting(stored -> stored.entry().scope()).contains(DecisionScope.CONTRACT_NEGOTIATION);

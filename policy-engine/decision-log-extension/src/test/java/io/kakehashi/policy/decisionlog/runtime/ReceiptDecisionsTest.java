@@ -37,6 +37,7 @@ class ReceiptDecisionsTest {
             assertThat(decision.entry().scope()).isEqualTo(DecisionScope.CONTRACT_NEGOTIATION);
             assertThat(decision.entry().negotiationId()).isEqualTo("own-negotiation");
             assertThat(decision.entry().agreementId()).isEqualTo("dsp-agreement");
+            assertThat(decision.entry().localAgreementId()).isEqualTo("local-copy-id");
             assertThat(decision.entry().outcome()).isEqualTo(DecisionOutcome.PERMIT);
         }
 
@@ -86,6 +87,7 @@ class ReceiptDecisionsTest {
                         assertThat(decision.subject().recipient()).isEqualTo("consumer");
                         assertThat(decision.entry().transferId()).isEqualTo("own-transfer");
                         assertThat(decision.entry().agreementId()).isEqualTo("dsp-agreement");
+                        assertThat(decision.entry().localAgreementId()).isEqualTo("local-copy-id");
                     });
             assertThat(decisions.transfer(ReceiptDecisions.STARTED, transfer(TransferProcess.Type.CONSUMER, null), agreement(), NOW)).isEmpty();
         }

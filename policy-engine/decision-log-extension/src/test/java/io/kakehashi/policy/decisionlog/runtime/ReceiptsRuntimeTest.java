@@ -11,8 +11,11 @@ import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.policy.decisionlog.DecisionLogTree;
 import io.kakehashi.policy.decisionlog.Receipts;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
+import io.kakehashi.policy.decisionlog.spi.ConstraintReason;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
+import io.kakehashi.policy.decisionlog.spi.DecisionQuery;
+import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.Receipt;
 import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
@@ -37,6 +40,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,6 +120,38 @@ class ReceiptsRuntimeTest {
         // the consumer issued none for the termination it received
         assertThat(PROVIDER_RUNTIME.getService(ReceiptStore.class).all()).isEmpty();
         assertThat(receipts.byAgreement(agreed.agreementId())).extracting(Receipt::event).contains("negotiation.agreed", "transfer.terminated");
+    }
+
+    @Test
+    void providersLog_shouldNameTheAgreementByTheDspIdInPolicyDecisionsAndReceiptEntriesAlike() {
+        var negotiation = negotiate(CONSUMER);
+        var transferId = CONSUMER.post("/v3/transferprocesses", transferRequest(PROVIDER, negotiation.agreementId())).path("@id").asText();
+        var receipts = CONSUMER_RUNTIME.getService(ReceiptStore.class);
+        var terminated = await().atMost(Duration.ofSeconds(60)).until(() -> find(receipts, "transfer.terminated", transferId), Optional::isPresent).orElseThrow();
+        var sharedId = terminated.agreementId();
+        var providerAgreement = PROVIDER_RUNTIME.getService(ContractNegotiationStore.class)
+                .findById(find(receipts, "negotiation.agreed", negotiation.id()).orElseThrow().issuerProcessId()).getContractAgreement();
+        // EDC keeps the agreement at the provider under an id of its own: the case where one agreement had two names
+        assertThat(providerAgreement.getId()).isNotEqualTo(sharedId);
+        assertThat(providerAgreement.getAgreementId()).isEqualTo(sharedId);
+
+        // what an auditor's agreement=<id> asks the provider's log
+        var log = PROVIDER_RUNTIME.getService(DecisionLogStore.class);
+        var byDspId = log.query(DecisionQuery.builder().agreementId(sharedId).limit(DecisionQuery.MAX_LIMIT).build());
+
+        assertThat(byDspId).extracting(StoredDecision::entry).allSatisfy(entry -> {
+            assertThat(entry.agreementId()).isEqualTo(sharedId);
+            assertThat(entry.localAgreementId()).isEqualTo(providerAgreement.getId());
+        });
+        var constraints = byDspId.stream().map(stored -> stored.entry().reasons().stream().map(ConstraintReason::constraint).toList()).toList();
+        // the receipt entries of the agreement and of the transfer's end ...
+        assertThat(constraints).contains(List.of("negotiation.agreed"), List.of("transfer.terminated"));
+        // ... and the policy engine's decision on the transfer request
+        assertThat(byDspId).filteredOn(stored -> stored.entry().scope() == DecisionScope.TRANSFER_PROCESS && stored.entry().reasons().stream()
+                .noneMatch(reason -> reason.constraint().equals("transfer.terminated"))).isNotEmpty();
+        // the provider's own id finds the same entries
+        assertThat(log.query(DecisionQuery.builder().agreementId(providerAgreement.getId()).limit(DecisionQuery.MAX_LIMIT).build()))
+                .isEqualTo(byDspId);
     }
 
     @Test

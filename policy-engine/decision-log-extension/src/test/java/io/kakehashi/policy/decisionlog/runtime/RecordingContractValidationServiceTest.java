@@ -39,7 +39,7 @@ class RecordingContractValidationServiceTest {
         return Result.success(null);
     };
     private final ContractAgreement agreement = ContractAgreement.Builder.newInstance()
-            .id("agreement-1").agreementId("agreement-1").providerId("maker").consumerId("vendor").assetId("machine-data")
+            .id("consumers-agreement-1").agreementId("agreement-1").providerId("maker").consumerId("vendor").assetId("machine-data")
             .contractSigningDate(NOW.getEpochSecond())
             .policy(Policy.Builder.newInstance().permission(Permission.Builder.newInstance().build()).build())
             .build();
@@ -56,7 +56,9 @@ class RecordingContractValidationServiceTest {
             assertThat(entry.scope()).isEqualTo(DecisionScope.CONTRACT_NEGOTIATION);
             assertThat(entry.outcome()).isEqualTo(DecisionOutcome.PERMIT);
             assertThat(entry.counterpartyId()).isEqualTo("maker");
+            // the DSP agreement id both sides share, and the consumer's own id of its copy beside it
             assertThat(entry.agreementId()).isEqualTo("agreement-1");
+            assertThat(entry.localAgreementId()).isEqualTo("consumers-agreement-1");
             assertThat(entry.assetId()).isEqualTo("machine-data");
             assertThat(entry.policyHash()).matches("[0-9a-f]{64}");
             assertThat(entry.claimsDigest()).matches("[0-9a-f]{64}");

@@ -108,8 +108,8 @@ class RecordingPolicyEngineTest {
         }
 
         @Test
-        void evaluate_inTheTransferScope_shouldNameTheAgreementAndItsAsset() {
-            var agreement = ContractAgreement.Builder.newInstance().id("agreement-7").agreementId("agreement-7")
+        void evaluate_inTheTransferScope_shouldNameTheAgreementByItsDspIdWithTheLocalIdBeside_andItsAsset() {
+            var agreement = ContractAgreement.Builder.newInstance().id("local-agreement-7").agreementId("agreement-7")
                     .providerId("jp-machine-tool-maker").consumerId("ai-vendor").assetId("machine-operation-data")
                     .contractSigningDate(NOW.getEpochSecond()).policy(regionPolicy("JP")).build();
 
@@ -118,6 +118,7 @@ class RecordingPolicyEngineTest {
             assertThat(log).singleElement().satisfies(entry -> {
                 assertThat(entry.scope()).isEqualTo(DecisionScope.TRANSFER_PROCESS);
                 assertThat(entry.agreementId()).isEqualTo("agreement-7");
+                assertThat(entry.localAgreementId()).isEqualTo("local-agreement-7");
                 assertThat(entry.assetId()).isEqualTo("machine-operation-data");
             });
         }
@@ -220,6 +221,7 @@ class RecordingPolicyEngineTest {
             assertThat(log).singleElement().satisfies(entry -> {
                 assertThat(entry.scope()).isEqualTo(DecisionScope.COMPUTE);
                 assertThat(entry.agreementId()).isEqualTo("agreement-7");
+                assertThat(entry.localAgreementId()).isNull();
                 assertThat(entry.digests()).containsExactly(Map.entry("job", JOB), Map.entry("model", MODEL));
             });
         }
