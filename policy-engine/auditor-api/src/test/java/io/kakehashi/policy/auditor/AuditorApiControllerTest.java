@@ -146,6 +146,23 @@ class AuditorApiControllerTest {
         }
 
         @Test
+        void query_byAgreement_shouldFindItsEntriesByTheDspIdOrTheLocalId_andShowBoth() throws IOException {
+            var base = entry(12);
+            for (var i = 0; i < 2; i++) {
+                store.append(io.kakehashi.policy.decisionlog.spi.DecisionEntry.builder().time(base.time().plusSeconds(i)).scope(base.scope())
+                        .counterpartyId(base.counterpartyId()).agreement("dsp-agreement", "local-agreement").outcome(base.outcome()).build());
+            }
+
+            var byDspId = body(controller.query(Map.of("agreement", List.of("dsp-agreement"))));
+            var byLocalId = body(controller.query(Map.of("agreement", List.of("local-agreement"))));
+
+            assertThat(byDspId.get("decisions")).extracting(decision -> decision.get("sequence").asLong()).containsExactly(13L, 14L);
+            assertThat(byLocalId).isEqualTo(byDspId);
+            assertThat(byDspId.at("/decisions/0/entry/agreementId").asText()).isEqualTo("dsp-agreement");
+            assertThat(byDspId.at("/decisions/0/entry/localAgreementId").asText()).isEqualTo("local-agreement");
+        }
+
+        @Test
         void query_whenTheDigestIsNotASha256_shouldBeABadRequestNamingIt() throws IOException {
             assertBadRequest(controller.query(Map.of("digest", List.of("abc123"))), "digest");
             assertBadRequest(controller.query(Map.of("digest", List.of("g".repeat(64)))), "digest");
