@@ -2,10 +2,12 @@ package io.kakehashi.ai.transfer;
 
 import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.transaction.spi.TransactionContext;
 
 import java.time.Clock;
 
@@ -22,6 +24,10 @@ public class ComputeResultLogExtension implements ServiceExtension {
     @Inject(required = false)
     private DecisionRecorder recorder;
     @Inject
+    private ContractNegotiationStore agreements;
+    @Inject
+    private TransactionContext transactions;
+    @Inject
     private Clock clock;
 
     @Override
@@ -31,6 +37,7 @@ public class ComputeResultLogExtension implements ServiceExtension {
 
     @Provider
     public ResultReleases resultReleases() {
-        return recorder == null ? ResultReleases.NONE : new DecisionLogResultReleases(recorder, clock);
+        return recorder == null ? ResultReleases.NONE : new DecisionLogResultReleases(recorder,
+                id -> transactions.execute(() -> agreements.findContractAgreement(id)), clock);
     }
 }

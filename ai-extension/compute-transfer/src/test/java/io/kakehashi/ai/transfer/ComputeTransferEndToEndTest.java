@@ -114,6 +114,12 @@ class ComputeTransferEndToEndTest {
         assertThat(release.path("outcome").asText()).isEqualTo("PERMIT");
         assertThat(release.path("digests").path("result").asText()).isEqualTo(job.path("resultHash").asText());
         assertThat(release.path("counterpartyId").asText()).isEqualTo("ai-vendor");
+        // both name the agreement by the DSP agreement id both sides share, the maker's own id beside it
+        var shared = VENDOR.get("/v3/contractagreements/" + guarded).path("agreementId").asText();
+        for (var decision : java.util.List.of(makerDecision("compute", jobDigest), release)) {
+            assertThat(decision.path("agreementId").asText()).isEqualTo(shared);
+            assertThat(decision.path("localAgreementId").asText()).isEqualTo(providerAgreement(guarded)).isNotEqualTo(shared);
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.kakehashi.policy.decisionlog.spi.DecisionEntry;
 import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.result.Result;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +30,11 @@ class DecisionLogResultReleasesTest {
         entries.add(entry);
         return Result.success(null);
     };
-    private final DecisionLogResultReleases releases = new DecisionLogResultReleases(recorder, Clock.fixed(NOW, ZoneOffset.UTC));
+    // the provider keeps the agreement under its own id; the DSP agreement id is the one both parties share
+    private static final ContractAgreement AGREEMENT = ContractAgreement.Builder.newInstance().id("agreement-1").agreementId("dsp-agreement-1")
+            .providerId("provider").consumerId("ai-vendor").assetId("machines").policy(Policy.Builder.newInstance().build()).build();
+    private final DecisionLogResultReleases releases = new DecisionLogResultReleases(recorder,
+            id -> AGREEMENT.getId().equals(id) ? AGREEMENT : null, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static JobRecord job() {
         var description = new JobDescription(JobType.EVALUATION, Map.of("label", "failed"), new byte[]{1, 2, 3});
@@ -46,7 +52,8 @@ class DecisionLogResultReleasesTest {
             assertThat(entry.scope()).isEqualTo(DecisionScope.COMPUTE_RESULT);
             assertThat(entry.outcome()).isEqualTo(DecisionOutcome.PERMIT);
             assertThat(entry.counterpartyId()).isEqualTo("ai-vendor");
-            assertThat(entry.agreementId()).isEqualTo("agreement-1");
+            assertThat(entry.agreementId()).isEqualTo("dsp-agreement-1");
+            assertThat(entry.localAgreementId()).isEqualTo("agreement-1");
             assertThat(entry.assetId()).isEqualTo("machines");
             assertThat(entry.time()).isEqualTo(NOW);
             assertThat(entry.digests()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -67,8 +74,20 @@ class DecisionLogResultReleasesTest {
     }
 
     @Test
+    void refused_whenTheAgreementIsNoLongerFound_shouldNameItByTheJobsId() {
+        var releasesWithoutAgreements = new DecisionLogResultReleases(recorder, id -> null, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        releasesWithoutAgreements.refused(job(), "no result");
+
+        assertThat(entries).singleElement().satisfies(entry -> {
+            assertThat(entry.agreementId()).isEqualTo("agreement-1");
+            assertThat(entry.localAgreementId()).isNull();
+        });
+    }
+
+    @Test
     void released_whenTheLogCannotRecord_shouldFail() {
-        var broken = new DecisionLogResultReleases(entry -> Result.failure(DecisionRecorder.NOT_RECORDED), Clock.systemUTC());
+        var broken = new DecisionLogResultReleases(entry -> Result.failure(DecisionRecorder.NOT_RECORDED), id -> null, Clock.systemUTC());
 
         assertThat(broken.released(job(), Sha256.hex("result")).failed()).isTrue();
     }
