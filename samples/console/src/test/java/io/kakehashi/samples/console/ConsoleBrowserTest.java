@@ -230,20 +230,31 @@ class ConsoleBrowserTest {
         assertThat(rows).hasSize(count).allSatisfy(row -> assertThat(row.getText()).contains(consumer, "permitted"));
         screenshot("auditor-decisions-en");
 
-        // the transfer's policy decision names the agreement by the provider's id; its link opens the agreement's
-        // timeline (the provider's receipt entries name it by the DSP agreement id, decision 0039, which may differ)
-        var link = browser.findElements(By.cssSelector("#decisions-table tbody tr")).stream()
+        // every decision about the agreement names it by the DSP agreement id both parties share, the policy's and the
+        // receipts' (decision 0039) alike; its link opens the agreement's timeline
+        var links = browser.findElements(By.cssSelector("#decisions-table tbody tr")).stream()
                 .filter(row -> row.getText().contains(ConsoleDataspace.ASSET))
-                .flatMap(row -> row.findElements(By.cssSelector("a[href^='#/timeline/']")).stream())
-                .filter(candidate -> candidate.getText().equals(dataspace.providerAgreementId))
-                .findFirst().orElseThrow();
-        var agreement = link.getText();
-        link.click();
+                .flatMap(row -> row.findElements(By.cssSelector("a[href^='#/timeline/']")).stream()).toList();
+        assertThat(links).isNotEmpty().allSatisfy(candidate -> assertThat(candidate.getText()).isEqualTo(dataspace.sharedAgreementId));
+        links.get(0).click();
         waitFor(By.id("timeline-list"));
         var entries = browser.findElements(By.cssSelector("#timeline-list li"));
-        var forAgreement = new AuditorClient(settings.auditorUrl(), settings.auditorKey()).decisions("agreement=" + agreement);
+        var auditor = new AuditorClient(settings.auditorUrl(), settings.auditorKey());
+        var forAgreement = auditor.decisions("agreement=" + dataspace.sharedAgreementId + "&limit=1000");
         assertThat(entries).hasSize(forAgreement.path("count").asInt()).isNotEmpty();
-        assertThat(text(By.id("timeline-list"))).contains("transfer process");
+        // the transfer's policy decision and the receipt entry of its start, under the one id
+        var transferEntries = new java.util.ArrayList<String>();
+        forAgreement.path("decisions").forEach(decision -> {
+            if ("transfer.process".equals(decision.at("/entry/scope").asText())) {
+                transferEntries.add(decision.at("/entry/reasons").toString());
+            }
+        });
+        assertThat(transferEntries).anySatisfy(reasons -> assertThat(reasons).contains("transfer.started"))
+                .anySatisfy(reasons -> assertThat(reasons).doesNotContain("transfer.started"));
+        // the provider's own id of the agreement finds the same entries
+        assertThat(auditor.decisions("agreement=" + dataspace.providerAgreementId + "&limit=1000").path("count").asInt())
+                .isEqualTo(forAgreement.path("count").asInt());
+        assertThat(text(By.id("timeline-list"))).contains("transfer process", "negotiation.agreed");
         screenshot("auditor-timeline-en");
         language("ja");
         waitFor(By.id("timeline-list"));
@@ -490,7 +501,7 @@ class ConsoleBrowserTest {
         logIn(audit, "auditor", provider.auditorKey());
         audit.type(By.id("filter-asset"), ConsoleDataspace.ASSET);
         audit.tap(By.id("filter-submit"));
-        audit.tap(By.cssSelector("#decisions-table a[href='#/timeline/%s']".formatted(java.net.URLEncoder.encode(dataspace.providerAgreementId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))));
+        audit.tap(By.cssSelector("#decisions-table a[href='#/timeline/%s']".formatted(java.net.URLEncoder.encode(dataspace.sharedAgreementId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))));
         waitFor(By.id("timeline-list"));
         audit.tap(By.id("nav-verify"));
         audit.tap(By.id("verify-run"));

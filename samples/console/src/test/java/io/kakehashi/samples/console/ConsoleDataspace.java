@@ -50,6 +50,7 @@ final class ConsoleDataspace implements AutoCloseable {
     String negotiationId;
     String agreementId;
     String providerAgreementId;
+    String sharedAgreementId;
     String transferId;
     String streamTransferId;
     String computeAgreementId;
@@ -136,13 +137,15 @@ final class ConsoleDataspace implements AutoCloseable {
         agreementId = buyer.awaitAgreement(negotiationId, STEP).path("contractAgreementId").asText();
         transferId = buyer.transferGrpcPull(providerSettings.dspAddress(), providerSettings.participantId(), agreementId, workDir.resolve("received.csv"));
         buyer.awaitCompleted(transferId, STEP);
-        // the agreement as the provider's store holds it (the one its decision log names)
+        // the agreement as the provider's store holds it: its own id, and the DSP agreement id its decision log names it by
         for (var agreement : api.post("/v3/contractagreements/request", ManagementClient.body("QuerySpec"))) {
             if (ASSET.equals(agreement.path("assetId").asText())) {
                 providerAgreementId = agreement.path("@id").asText();
+                sharedAgreementId = agreement.path("agreementId").asText();
             }
         }
-        System.out.printf("console sample: the consumer's agreement %s, the provider's %s%n", agreementId, providerAgreementId);
+        System.out.printf("console sample: the consumer's agreement %s, the provider's %s, shared as %s%n", agreementId, providerAgreementId,
+                sharedAgreementId);
 
         var streamAgreement = buyer.awaitAgreement(buyer.negotiate(providerSettings.dspAddress(), offer(buyer, STREAM)), STEP)
                 .path("contractAgreementId").asText();
