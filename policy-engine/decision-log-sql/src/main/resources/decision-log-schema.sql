@@ -31,7 +31,7 @@ ALTER TABLE kakehashi_decision_log ADD COLUMN IF NOT EXISTS digest_values VARCHA
 CREATE INDEX IF NOT EXISTS kakehashi_decision_log_digests_idx ON kakehashi_decision_log USING GIN (digest_values);
 
 -- EDC's own id of the agreement where the entry's agreement_id is the DSP agreement id and the two differ
--- (docs/decisions/XXXX); NULL otherwise. Added after receipts (decision 0039): a log created before gets the column
+-- (docs/decisions/0035); NULL otherwise. Added after receipts (decision 0039): a log created before gets the column
 -- empty, which is right for its entries (they name an agreement by one id).
 ALTER TABLE kakehashi_decision_log ADD COLUMN IF NOT EXISTS local_agreement_id VARCHAR;
 CREATE INDEX IF NOT EXISTS kakehashi_decision_log_local_agreement_idx ON kakehashi_decision_log (local_agreement_id, sequence);

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *
  * <p>An entry names an agreement by the id both parties share, the DSP agreement id ({@code agreementId}); EDC's own
  * id of the agreement at this connector ({@code ContractAgreement.getId()}), when it differs, is
- * {@code localAgreementId} — null otherwise, and then absent from the canonical form (decision XXXX). Entries written
+ * {@code localAgreementId} — null otherwise, and then absent from the canonical form (decision 0035). Entries written
  * before that named an agreement by whichever id their writer used, with no {@code localAgreementId}; the
  * {@link DecisionQuery} agreement filter matches either member. {@link Builder#agreement(String, String)} sets both.
  * Immutable and thread-safe.
