@@ -2,11 +2,11 @@ package io.kakehashi.identity.credentials;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import io.kakehashi.core.spi.json.JsonCodec;
 import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;
@@ -25,12 +25,12 @@ import java.util.stream.Collectors;
  * loopback hosts when allowed), kept for {@code cacheValidity}, and the {@code credentialSubject} must satisfy it. A
  * schema that cannot be fetched or read, or one of another type, refuses the credential — a verifier that names no
  * check it cannot make. The schema's own {@code $ref}s are never fetched (a credential must not make the verifier
- * call arbitrary addresses); JSON Schema drafts 4, 6, 7, 2019-09 and 2020-12 are understood. Thread-safe.
+ * call arbitrary addresses); JSON Schema drafts 4, 6, 7, 2019-09 and 2020-12 are understood. JSON is read with
+ * {@link JsonCodec}, as the rest of the credentials library (which the issuer tool uses outside a runtime). Thread-safe.
  */
 public class CredentialSchemas {
 
     static final Set<String> TYPES = Set.of("JsonSchema", "JsonSchemaValidator2018");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private record Cached(Schema schema, Instant expires) {
     }
@@ -68,8 +68,8 @@ public class CredentialSchemas {
             if (schema.failed()) {
                 return schema.mapFailure();
             }
-            var subject = MAPPER.valueToTree(credential.get("credentialSubject"));
-            List<Error> errors = schema.getContent().validate((JsonNode) subject);
+            JsonNode subject = JsonCodec.toTree(credential.get("credentialSubject"));
+            List<Error> errors = schema.getContent().validate(subject);
             if (!errors.isEmpty()) {
                 return Result.failure("credentialSubject does not satisfy the credential schema %s: %s"
                         .formatted(url, errors.stream().map(Error::toString).limit(3).collect(Collectors.joining("; "))));
@@ -89,7 +89,7 @@ public class CredentialSchemas {
             return Result.failure("credential schema %s cannot be fetched: %s".formatted(url, body.getFailureDetail()));
         }
         try {
-            var node = MAPPER.readTree(body.getContent());
+            var node = JsonCodec.reader().readTree(body.getContent());
             if (node == null || !node.isObject()) {
                 return Result.failure("credential schema %s is not a JSON object".formatted(url));
             }

@@ -2,7 +2,6 @@ package io.kakehashi.identity.credentials;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -12,17 +11,19 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.core.spi.json.JsonCodec;
 import org.eclipse.edc.spi.result.Result;
 
 import java.text.ParseException;
 import java.util.Map;
 
 /**
- * Compact ES256 JWS of JSON objects, with Nimbus. Thread-safe.
+ * Compact ES256 JWS of JSON objects, with Nimbus. The payload is written and read by {@link JsonCodec} (the issuer tool
+ * signs with it outside a runtime): what is signed is a map's entries in its order, as plain Jackson writes them.
+ * Thread-safe.
  */
 public final class Jws {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -51,7 +52,7 @@ public final class Jws {
     public static Result<String> sign(Map<String, Object> payload, ECKey key, String keyId, String type) {
         try {
             var header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keyId).type(new JOSEObjectType(type)).build();
-            var jws = new JWSObject(header, new Payload(MAPPER.writeValueAsString(payload)));
+            var jws = new JWSObject(header, new Payload(JsonCodec.writer().writeValueAsString(payload)));
             jws.sign(new ECDSASigner(key));
             return Result.success(jws.serialize());
         } catch (JOSEException | JsonProcessingException e) {
@@ -66,7 +67,7 @@ public final class Jws {
         }
         try {
             var jws = JWSObject.parse(compact.trim());
-            return Result.success(new Parsed(jws, MAPPER.readValue(jws.getPayload().toString(), MAP)));
+            return Result.success(new Parsed(jws, JsonCodec.reader().forType(MAP).readValue(jws.getPayload().toString())));
         } catch (ParseException | JsonProcessingException | RuntimeException e) {
             return Result.failure("%s is not a JWS with a JSON payload".formatted(what));
         }

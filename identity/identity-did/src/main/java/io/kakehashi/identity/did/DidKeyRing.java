@@ -1,9 +1,9 @@
 package io.kakehashi.identity.did;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.core.spi.json.JsonCodec;
 import io.kakehashi.identity.keys.VaultKeyPairs;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
@@ -24,11 +24,11 @@ import java.util.Optional;
  * signed just before the rotation.
  * <p>
  * The vault entry is a JSON object {@code {"active":{"key":<JWK>,"created":<instant>},"retired":[{"key":<JWK>,
- * "created":…,"publishedUntil":<instant>}]}}. Thread-safe: every read-modify-write is serialised per instance.
+ * "created":…,"publishedUntil":<instant>}]}}, written and read by {@link JsonCodec}: the entry's format is this class's
+ * own and reads back the same whatever a runtime does to its {@code TypeManager} mapper. Thread-safe: every
+ * read-modify-write is serialised per instance.
  */
 public class DidKeyRing {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Vault vault;
     private final String alias;
@@ -136,7 +136,7 @@ public class DidKeyRing {
             var json = new LinkedHashMap<String, Object>();
             json.put("active", toJson(next.active()));
             json.put("retired", next.retired().stream().map(DidKeyRing::toJson).toList());
-            var stored = vault.storeSecret(alias, MAPPER.writeValueAsString(json));
+            var stored = vault.storeSecret(alias, JsonCodec.writer().writeValueAsString(json));
             if (stored.succeeded()) {
                 state = next;
             }
@@ -157,7 +157,7 @@ public class DidKeyRing {
     @SuppressWarnings("unchecked")
     private Result<State> parse(String stored) {
         try {
-            var json = MAPPER.readValue(stored, Map.class);
+            Map<String, Object> json = JsonCodec.reader().forType(Map.class).readValue(stored);
             var active = ringKey((Map<String, Object>) json.get("active"));
             var retired = new ArrayList<RingKey>();
             for (var entry : (List<Map<String, Object>>) json.getOrDefault("retired", List.of())) {

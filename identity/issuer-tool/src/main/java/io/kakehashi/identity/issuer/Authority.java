@@ -1,8 +1,7 @@
 package io.kakehashi.identity.issuer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.core.spi.json.JsonCodec;
 import io.kakehashi.identity.credentials.CredentialIssuer;
 import io.kakehashi.identity.credentials.Jws;
 import io.kakehashi.identity.credentials.StatusEntry;
@@ -30,14 +29,14 @@ import java.util.Map;
  * A dataspace authority kept in a directory: {@code private/} holds its signing key and its register of issued
  * credentials (never serve it), {@code public/} holds what the web serves at the DID's base address — {@code did.json},
  * the signed status list {@code status-list.jwt} and the same status list credential as plain JSON,
- * {@code status-list.json}, for verifiers that read only that (EDC 0.15.1; see {@link AuthorityFileServer}). Not
- * thread-safe: one command at a time per directory.
+ * {@code status-list.json}, for verifiers that read only that (EDC 0.15.1; see {@link AuthorityFileServer}). Its files
+ * are written indented and read with {@link JsonCodec}, the mapper of the credentials library it signs with (the tool
+ * runs without a connector runtime). Not thread-safe: one command at a time per directory.
  */
 public class Authority {
 
     /** How long a published status list credential is valid; re-publish (any command does) before it ends. */
     static final Duration STATUS_LIST_VALIDITY = Duration.ofDays(30);
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path directory;
     private final WebDid did;
@@ -89,7 +88,7 @@ public class Authority {
     @SuppressWarnings("unchecked")
     public static Result<Authority> open(Path directory) {
         try {
-            var register = (Map<String, Object>) MAPPER.readValue(directory.resolve("private/authority.json").toFile(), LinkedHashMap.class);
+            var register = (Map<String, Object>) JsonCodec.reader().forType(LinkedHashMap.class).readValue(directory.resolve("private/authority.json").toFile());
             var key = ECKey.parse(Files.readString(directory.resolve("private/key.jwk.json")));
             var did = WebDid.parse((String) register.get("did"));
             if (did.failed()) {
@@ -181,9 +180,9 @@ public class Authority {
         }
         try {
             var document = OwnDid.document(did.did(), List.of(key.toPublicJWK()), null);
-            writeAtomically(directory.resolve("public/did.json"), MAPPER.writeValueAsString(document));
+            writeAtomically(directory.resolve("public/did.json"), JsonCodec.prettyWriter().writeValueAsString(document));
             writeAtomically(directory.resolve("public/status-list.jwt"), statusList.getContent());
-            writeAtomically(directory.resolve("public/status-list.json"), MAPPER.writeValueAsString(plainCredential(statusList.getContent())));
+            writeAtomically(directory.resolve("public/status-list.json"), JsonCodec.prettyWriter().writeValueAsString(plainCredential(statusList.getContent())));
             return Result.success();
         } catch (IOException e) {
             return Result.failure("cannot publish to %s: %s".formatted(directory.resolve("public"), e.getMessage()));
@@ -240,7 +239,7 @@ public class Authority {
 
     private Result<Void> save() {
         try {
-            writeAtomically(directory.resolve("private/authority.json"), MAPPER.writeValueAsString(register));
+            writeAtomically(directory.resolve("private/authority.json"), JsonCodec.prettyWriter().writeValueAsString(register));
             return Result.success();
         } catch (IOException e) {
             return Result.failure("cannot write the register: " + e.getMessage());
