@@ -39,6 +39,7 @@ import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.Config;
+import org.eclipse.edc.spi.types.TypeManager;
 import org.eclipse.edc.web.spi.WebService;
 
 import java.nio.file.Path;
@@ -161,6 +162,8 @@ public class DcpIdentityExtension implements ServiceExtension {
     private Clock clock;
     @Inject
     private Monitor monitor;
+    @Inject
+    private TypeManager typeManager;
 
     private DcpIdentityService identityService;
 
@@ -205,7 +208,7 @@ public class DcpIdentityExtension implements ServiceExtension {
         var limits = presentationLimits(types.size(), maxResponseBytes, maxPresentations, maxCredentialsPerPresentation);
         // the token a verifier's presentation cache keys on: reused while this connector's credentials stay the same (decision 0044)
         var accessTokens = new ReusedAccessTokens(tokens, store::fingerprint, clock, presentationCacheEntries);
-        identityService = new DcpIdentityService(ownDid, tokens, accessTokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback, limits),
+        identityService = new DcpIdentityService(ownDid, tokens, accessTokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback, limits, typeManager.getMapper()),
                 new PresentationVerifier(keys, credentials, clock, skew, limits.maxCredentialsPerPresentation()), jtiValidationStore, types, required,
                 presentationCache(presentationCache, presentationCacheEntries, clock), monitor);
         monitor.info("Identity: DCP as %s, holding %d credential(s) from %s, trusting %d issuer(s), requiring %s"

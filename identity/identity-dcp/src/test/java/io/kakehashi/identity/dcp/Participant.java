@@ -93,7 +93,7 @@ public class Participant {
         var statusLists = new StatusListResolver(new HttpDocumentFetcher(DidTestFixtures.httpClient(), true), keys, clock, statusListCache);
         var credentialVerifier = new CredentialVerifier(keys, trusted, statusLists, clock, skew);
         identity = new DcpIdentityService(did, tokens, new ReusedAccessTokens(tokens, store::fingerprint, clock, 100), idTokens, keys,
-                new PresentationClient(DidTestFixtures.httpClient(), true),
+                new PresentationClient(DidTestFixtures.httpClient(), true, DidTestFixtures.typeManagerMapper()),
                 new PresentationVerifier(keys, credentialVerifier, clock, skew), seenTokens,
                 List.of("MembershipCredential", "LegalEntityCredential", "CertificationCredential"), List.of("MembershipCredential"), presentationCache, monitor);
     }

@@ -206,7 +206,7 @@ class PresentationBoundsTest {
         var clock = Clock.systemUTC();
         var skew = Duration.ofSeconds(30);
         var keys = DidTestFixtures.publicKeys(clock);
-        var resolver = new WebDidDocumentResolver(DidTestFixtures.httpClient(), true);
+        var resolver = new WebDidDocumentResolver(DidTestFixtures.httpClient(), true, DidTestFixtures.typeManagerMapper());
         var registry = new DidResolverRegistryImpl(clock, Duration.ofMinutes(5).toMillis());
         registry.register(resolver);
         var presentationKeys = new DidPublicKeys(registry, resolver, clock, Duration.ofSeconds(10), Duration.ofMinutes(5)) {
@@ -228,7 +228,7 @@ class PresentationBoundsTest {
         var seen = new InMemoryJtiValidationStore();
         var tokens = new SelfIssuedTokens(bob, clock, Duration.ofMinutes(5));
         return new DcpIdentityService(bob, tokens, new IdTokenVerifier(keys, seen, clock, skew, Duration.ofMinutes(10)), keys,
-                new PresentationClient(DidTestFixtures.httpClient(), true, limits),
+                new PresentationClient(DidTestFixtures.httpClient(), true, limits, DidTestFixtures.typeManagerMapper()),
                 new PresentationVerifier(presentationKeys, credentials, clock, skew, limits.maxCredentialsPerPresentation()),
                 seen, TYPES, List.of(Credentials.MEMBERSHIP), PresentationCache.disabled(), new RecordingMonitor());
     }

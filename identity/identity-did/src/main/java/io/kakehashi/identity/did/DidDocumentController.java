@@ -16,14 +16,17 @@ import java.time.Clock;
 @Path("/")
 public class DidDocumentController {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final OwnDid did;
     private final Clock clock;
+    private final ObjectMapper mapper;
 
-    public DidDocumentController(OwnDid did, Clock clock) {
+    /**
+     * @param mapper the runtime's {@code TypeManager} mapper
+     */
+    public DidDocumentController(OwnDid did, Clock clock, ObjectMapper mapper) {
         this.did = did;
         this.clock = clock;
+        this.mapper = mapper;
     }
 
     @GET
@@ -31,7 +34,7 @@ public class DidDocumentController {
     @Produces("application/did+json")
     public Response document() {
         try {
-            return Response.ok(MAPPER.writeValueAsString(did.document(clock.instant())), "application/did+json").build();
+            return Response.ok(mapper.writeValueAsString(did.document(clock.instant())), "application/did+json").build();
         } catch (JsonProcessingException e) {
             return Response.serverError().build();
         }

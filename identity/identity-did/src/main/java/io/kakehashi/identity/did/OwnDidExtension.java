@@ -17,6 +17,7 @@ import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.types.TypeManager;
 import org.eclipse.edc.web.spi.WebService;
 import org.eclipse.edc.web.spi.configuration.PortMapping;
 import org.eclipse.edc.web.spi.configuration.PortMappingRegistry;
@@ -94,6 +95,8 @@ public class OwnDidExtension implements ServiceExtension {
     private OkHttpClient okHttpClient;
     @Inject
     private DidResolverRegistry resolverRegistry;
+    @Inject
+    private TypeManager typeManager;
 
     @Override
     public String name() {
@@ -139,10 +142,10 @@ public class OwnDidExtension implements ServiceExtension {
                     .formatted(did.did(), path, apiConfiguration.path()));
         }
         portMappingRegistry.register(new PortMapping(IDENTITY_CONTEXT, apiConfiguration.port(), apiConfiguration.path()));
-        webService.registerResource(IDENTITY_CONTEXT, new DidDocumentController(own, clock));
+        webService.registerResource(IDENTITY_CONTEXT, new DidDocumentController(own, clock, typeManager.getMapper()));
 
         var httpClient = FailFastHttpClient.create(okHttpClient, require(positiveDuration("kakehashi.identity.http.timeout", httpTimeout)), monitor);
-        var resolver = new WebDidDocumentResolver(httpClient, httpLoopback);
+        var resolver = new WebDidDocumentResolver(httpClient, httpLoopback, typeManager.getMapper());
         resolverRegistry.register(resolver);
         context.registerService(DidPublicKeys.class, new DidPublicKeys(resolverRegistry, resolver, clock, refetch, Duration.ofMillis(didCacheExpiryMillis)));
         monitor.info("Identity: DID %s, key %s, document at %s".formatted(did.did(), ring.activeKey().getKeyID(), did.documentUrl(httpLoopback)));

@@ -1,6 +1,5 @@
 package io.kakehashi.identity.did;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.Request;
 import org.eclipse.edc.http.spi.EdcHttpClient;
@@ -15,7 +14,9 @@ import java.io.IOException;
  * Resolves {@code did:web} identifiers by fetching their DID document over HTTPS ({@code http} only for loopback hosts,
  * and only when allowed). The document must name the DID it was fetched for and be at most
  * {@link BoundedBody#MAX_DID_DOCUMENT_BYTES} long. Registered into EDC's
- * {@code DidResolverRegistry}, which caches what it returns. Thread-safe.
+ * {@code DidResolverRegistry}, which caches what it returns. The document is read into EDC's {@link DidDocument} with
+ * the runtime's {@code TypeManager} mapper, which ignores what EDC's model does not hold ({@code assertionMethod},
+ * {@code @context}, …). Thread-safe.
  */
 public class WebDidDocumentResolver implements DidResolver {
 
@@ -23,11 +24,13 @@ public class WebDidDocumentResolver implements DidResolver {
     private final boolean allowHttpForLoopback;
     private final ObjectMapper mapper;
 
-    public WebDidDocumentResolver(EdcHttpClient httpClient, boolean allowHttpForLoopback) {
+    /**
+     * @param mapper the runtime's {@code TypeManager} mapper; it must not fail on unknown properties, as EDC's does not
+     */
+    public WebDidDocumentResolver(EdcHttpClient httpClient, boolean allowHttpForLoopback, ObjectMapper mapper) {
         this.httpClient = httpClient;
         this.allowHttpForLoopback = allowHttpForLoopback;
-        // DID documents carry more than EDC's model holds (assertionMethod, @context, …)
-        this.mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.mapper = mapper;
     }
 
     @Override

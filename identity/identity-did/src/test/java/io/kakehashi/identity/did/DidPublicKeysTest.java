@@ -28,7 +28,7 @@ class DidPublicKeysTest {
     void setUp() throws IOException {
         server = new DidDocumentServer();
         var http = new EdcHttpClientImpl(new OkHttpClient(), RetryPolicy.<okhttp3.Response>builder().withMaxRetries(0).build(), new ConsoleMonitor());
-        var resolver = new WebDidDocumentResolver(http, true);
+        var resolver = new WebDidDocumentResolver(http, true, DidTestFixtures.typeManagerMapper());
         var registry = new DidResolverRegistryImpl(Clock.systemUTC(), Duration.ofMinutes(5).toMillis());
         registry.register(resolver);
         keys = new DidPublicKeys(registry, resolver, Clock.systemUTC(), Duration.ofSeconds(10), Duration.ofMinutes(5));

@@ -54,7 +54,7 @@ class OversizedDidDocumentTest {
         declareLength = declared;
         var did = "did:web:127.0.0.1%3A" + peer.getAddress().getPort() + ":alice";
 
-        var resolved = new WebDidDocumentResolver(DidTestFixtures.httpClient(), true).resolve(did);
+        var resolved = new WebDidDocumentResolver(DidTestFixtures.httpClient(), true, DidTestFixtures.typeManagerMapper()).resolve(did);
 
         assertThat(resolved.failed()).isTrue();
         assertThat(resolved.getFailureDetail()).contains("longer than " + BoundedBody.MAX_DID_DOCUMENT_BYTES + " bytes");

@@ -75,7 +75,7 @@ class RedirectRefusalTest {
         internalDocument = new com.fasterxml.jackson.databind.ObjectMapper()
                 .writeValueAsString(new OwnDid(WebDid.parse(did).getContent(), ring, "http://127.0.0.1/cs").document(Instant.now()));
 
-        var resolved = new WebDidDocumentResolver(client(), true).resolve(did);
+        var resolved = new WebDidDocumentResolver(client(), true, DidTestFixtures.typeManagerMapper()).resolve(did);
 
         assertThat(resolved.failed()).isTrue();
         assertThat(resolved.getFailureDetail()).contains("HTTP " + status);

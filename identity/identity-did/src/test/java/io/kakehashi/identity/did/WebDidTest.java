@@ -42,6 +42,6 @@ class WebDidTest {
     @ValueSource(strings = { "did:web:%zz:alice", "did:web:host:%4", "did:web:a b^c:alice", "did:web:%3A8080", "did:web:127.0.0.1%00%E2%80%AE:x" })
     void parse_whenNoValidWebAddress_shouldFailInsteadOfThrowing(String text) {
         assertThat(WebDid.parse(text).failed()).isTrue();
-        assertThat(new WebDidDocumentResolver(DidTestFixtures.httpClient(), true).resolve(text).failed()).isTrue();
+        assertThat(new WebDidDocumentResolver(DidTestFixtures.httpClient(), true, DidTestFixtures.typeManagerMapper()).resolve(text).failed()).isTrue();
     }
 }

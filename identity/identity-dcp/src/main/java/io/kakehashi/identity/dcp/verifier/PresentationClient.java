@@ -21,27 +21,32 @@ import java.util.Set;
  * Sends a DCP presentation query to a holder's credential service and returns the presentations of its answer. Over
  * https only; plain http only for loopback hosts when allowed. An answer longer than
  * {@link PresentationLimits#maxResponseBytes()} is refused without reading the rest, one with more than
- * {@link PresentationLimits#maxPresentations()} presentations before any is looked at. Thread-safe.
+ * {@link PresentationLimits#maxPresentations()} presentations before any is looked at. JSON is written and read with
+ * the runtime's {@code TypeManager} mapper. Thread-safe.
  */
 public class PresentationClient {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final MediaType JSON = MediaType.get("application/json");
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
     private final EdcHttpClient httpClient;
     private final boolean allowHttpForLoopback;
     private final PresentationLimits limits;
+    private final ObjectMapper mapper;
 
     /** A client with the limits a query of DCP's three default credential types needs. */
-    public PresentationClient(EdcHttpClient httpClient, boolean allowHttpForLoopback) {
-        this(httpClient, allowHttpForLoopback, PresentationLimits.forScopes(3));
+    public PresentationClient(EdcHttpClient httpClient, boolean allowHttpForLoopback, ObjectMapper mapper) {
+        this(httpClient, allowHttpForLoopback, PresentationLimits.forScopes(3), mapper);
     }
 
-    public PresentationClient(EdcHttpClient httpClient, boolean allowHttpForLoopback, PresentationLimits limits) {
+    /**
+     * @param mapper the runtime's {@code TypeManager} mapper
+     */
+    public PresentationClient(EdcHttpClient httpClient, boolean allowHttpForLoopback, PresentationLimits limits, ObjectMapper mapper) {
         this.httpClient = httpClient;
         this.allowHttpForLoopback = allowHttpForLoopback;
         this.limits = limits;
+        this.mapper = mapper;
     }
 
     /**
@@ -80,7 +85,7 @@ public class PresentationClient {
             return Result.failure("credential service '%s' is not an https URL".formatted(credentialService));
         }
         try {
-            var body = MAPPER.writeValueAsString(Map.of("@context", List.of(Dcp.DCP_CONTEXT), "type", Dcp.PRESENTATION_QUERY_MESSAGE, "scope", scopes));
+            var body = mapper.writeValueAsString(Map.of("@context", List.of(Dcp.DCP_CONTEXT), "type", Dcp.PRESENTATION_QUERY_MESSAGE, "scope", scopes));
             var request = new Request.Builder().url(url).header("Authorization", "Bearer " + idToken).post(RequestBody.create(body, JSON)).build();
             try (var response = httpClient.execute(request)) {
                 forbidden[0] = response.code() == 403;
@@ -92,7 +97,7 @@ public class PresentationClient {
                 if (text.failed()) {
                     return Result.failure("credential service %s answered with more than %d bytes (%s)".formatted(url, max, PresentationLimits.MAX_RESPONSE_BYTES));
                 }
-                var answer = MAPPER.readValue(text.getContent(), new TypeReference<Map<String, Object>>() {
+                var answer = mapper.readValue(text.getContent(), new TypeReference<Map<String, Object>>() {
                 });
                 if (!Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("type")) && !Dcp.PRESENTATION_RESPONSE_MESSAGE.equals(answer.get("@type"))) {
                     return Result.failure("credential service %s did not answer with a PresentationResponseMessage".formatted(url));

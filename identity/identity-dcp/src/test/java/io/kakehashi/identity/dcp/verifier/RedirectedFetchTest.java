@@ -55,7 +55,7 @@ class RedirectedFetchTest {
 
     @Test
     void query_whenTheCredentialServiceRedirects_shouldFailWithoutReachingTheTarget() {
-        var client = new PresentationClient(DidTestFixtures.httpClient(), true);
+        var client = new PresentationClient(DidTestFixtures.httpClient(), true, DidTestFixtures.typeManagerMapper());
 
         var answer = client.query("http://127.0.0.1:%d/alice".formatted(peer.getAddress().getPort()), "id-token", List.of("scope"));
 

@@ -3,6 +3,7 @@ package io.kakehashi.identity.did.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.kakehashi.identity.did.DidKeyRing;
 import io.kakehashi.identity.did.DidPublicKeys;
+import io.kakehashi.identity.did.DidTestFixtures;
 import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.WebDid;
 import io.kakehashi.identity.did.WebDidDocumentResolver;
@@ -42,7 +43,7 @@ class DidDocumentFuzzTest {
         WebDid.parse(did);
         var http = new CannedHttpClient();
         http.answer(200, body.getBytes(StandardCharsets.UTF_8));
-        var resolver = new WebDidDocumentResolver(http, true);
+        var resolver = new WebDidDocumentResolver(http, true, DidTestFixtures.typeManagerMapper());
 
         var document = resolver.resolve(did);
         if (document.succeeded()) {
@@ -69,7 +70,7 @@ class DidDocumentFuzzTest {
         var document = OwnDid.document(did, List.of(ring.activeKey()), "http://127.0.0.1:8080/cs");
         var http = new CannedHttpClient();
         http.answer(200, json(document).getBytes(StandardCharsets.UTF_8));
-        var resolver = new WebDidDocumentResolver(http, true);
+        var resolver = new WebDidDocumentResolver(http, true, DidTestFixtures.typeManagerMapper());
         var registry = new DidResolverRegistryImpl(CLOCK, Duration.ofMinutes(5).toMillis());
         registry.register(resolver);
         var keys = new DidPublicKeys(registry, resolver, CLOCK, Duration.ofSeconds(10), Duration.ofMinutes(5));
