@@ -17,14 +17,18 @@ import java.util.regex.Pattern;
 
 /**
  * {@link OpenApiDocuments} read from the class path at registration, so a missing or malformed document stops the
- * connector at start rather than answering 500 later. Thread-safe.
+ * connector at start rather than answering 500 later. A document is checked with the runtime's {@code TypeManager}
+ * mapper. Thread-safe.
  */
 public final class ClasspathOpenApiDocuments implements OpenApiDocuments {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final Map<String, Map<String, String>> byContext = new LinkedHashMap<>();
+    private final ObjectMapper mapper;
+
+    public ClasspathOpenApiDocuments(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     @Override
     public synchronized void register(String context, String name, Class<?> owner, String resource) {
@@ -53,13 +57,13 @@ public final class ClasspathOpenApiDocuments implements OpenApiDocuments {
         return Set.copyOf(byContext.keySet());
     }
 
-    private static String read(Class<?> owner, String resource) {
+    private String read(Class<?> owner, String resource) {
         try (var in = owner.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("OpenAPI document %s is not on the class path of %s".formatted(resource, owner.getName()));
             }
             var text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            var tree = MAPPER.readTree(text);
+            var tree = mapper.readTree(text);
             if (tree == null || !tree.isObject() || !tree.path("openapi").asText().startsWith("3.1")) {
                 throw new IllegalArgumentException("OpenAPI document %s is not an OpenAPI 3.1 JSON object".formatted(resource));
             }

@@ -5,6 +5,8 @@ import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.types.TypeManager;
 import org.eclipse.edc.web.spi.WebService;
 import org.eclipse.edc.web.spi.configuration.PortMappingRegistry;
 
@@ -21,12 +23,19 @@ public class OpenApiExtension implements ServiceExtension {
     private WebService webService;
     @Inject
     private PortMappingRegistry portMappings;
+    @Inject
+    private TypeManager typeManager;
 
-    private final ClasspathOpenApiDocuments documents = new ClasspathOpenApiDocuments();
+    private ClasspathOpenApiDocuments documents;
 
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        documents = new ClasspathOpenApiDocuments(typeManager.getMapper());
     }
 
     @Provider

@@ -1,7 +1,7 @@
 package io.kakehashi.core.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.spi.json.JsonCodec;
 
 import java.util.ArrayList;
 
@@ -11,14 +11,13 @@ import java.util.ArrayList;
  * are taken out of it ({@code [{"@value":"No dataplane found"}]} becomes {@code No dataplane found}). Control and
  * format characters (line breaks, NUL, bidirectional overrides) are dropped, and a text longer than
  * {@link #MAX_LENGTH} characters is cut, with a marker saying how long it was. Redaction of secrets is the stores'
- * ({@link SecretRedactor}), as for every error detail. Stateless.
+ * ({@link SecretRedactor}), as for every error detail. The reason's JSON is read with {@link JsonCodec} (Jackson's
+ * limits: nested deeper than 1000 levels, it is kept as text). Stateless.
  */
 final class CounterpartyReason {
 
     static final int MAX_LENGTH = 1000;
     static final String CUT_MARKER = " [cut: %d characters in all]";
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private CounterpartyReason() {
     }
@@ -48,7 +47,7 @@ final class CounterpartyReason {
             return reason;
         }
         try {
-            var parsed = MAPPER.readTree(trimmed);
+            var parsed = JsonCodec.reader().readTree(trimmed);
             if (!parsed.isArray()) {
                 return reason;
             }

@@ -1,5 +1,6 @@
 package io.kakehashi.core.openapi;
 
+import org.eclipse.edc.json.JacksonTypeManager;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClasspathOpenApiDocumentsTest {
 
-    private final ClasspathOpenApiDocuments documents = new ClasspathOpenApiDocuments();
+    private final ClasspathOpenApiDocuments documents = new ClasspathOpenApiDocuments(new JacksonTypeManager().getMapper());
 
     @Test
     void register_shouldKeepTheDocumentByContextAndName() {

@@ -22,6 +22,16 @@ class CounterpartyReasonTest {
     }
 
     @Test
+    void describe_whenTheReasonIsNestedDeeperThanJsonIsRead_shouldKeepItAsText() {
+        var reason = "[ ".repeat(2000) + "]".repeat(2000);
+
+        var detail = CounterpartyReason.describe(reason, null);
+
+        assertThat(detail).startsWith("Terminated by the counterparty: [ [ [ ")
+                .endsWith(CounterpartyReason.CUT_MARKER.formatted(reason.length()));
+    }
+
+    @Test
     void describe_whenTheReasonIsLong_shouldCutItWithAMarker() {
         var detail = CounterpartyReason.describe("x".repeat(5000), null);
 
