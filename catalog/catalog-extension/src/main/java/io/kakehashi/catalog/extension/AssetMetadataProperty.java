@@ -1,7 +1,7 @@
 package io.kakehashi.catalog.extension;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.spi.json.JsonCodec;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -17,7 +17,8 @@ import java.util.Optional;
  * Where an asset carries its DCAT metadata: the asset property {@value #KEY} (compacted {@code kh:dcat}), whose value
  * is the metadata as a JSON-LD document — either a JSON string holding the document, or the document itself as a
  * JSON literal ({@code {"@type": "@json", "@value": {…}}}), which EDC stores as a map. The document must carry its
- * {@code @context} inline. Stateless; thread-safe.
+ * {@code @context} inline. A stored map is written back to JSON text with {@link JsonCodec}, in its own order.
+ * Stateless; thread-safe.
  */
 public final class AssetMetadataProperty {
 
@@ -26,7 +27,6 @@ public final class AssetMetadataProperty {
 
     private static final String EDC_PROPERTIES = Asset.EDC_ASSET_PROPERTIES;
     private static final String VALUE = "@value";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private AssetMetadataProperty() {
     }
@@ -69,7 +69,7 @@ public final class AssetMetadataProperty {
         }
         if (value instanceof Map<?, ?> || value instanceof List<?>) {
             try {
-                return Optional.of(Result.success(MAPPER.writeValueAsString(value)));
+                return Optional.of(Result.success(JsonCodec.writer().writeValueAsString(value)));
             } catch (JsonProcessingException e) {
                 return Optional.of(Result.failure(shapeMessage()));
             }
