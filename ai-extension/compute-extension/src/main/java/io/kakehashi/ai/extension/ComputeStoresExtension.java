@@ -20,6 +20,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.types.TypeManager;
 import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
 import org.eclipse.edc.transaction.spi.TransactionContext;
 
@@ -46,6 +47,8 @@ public class ComputeStoresExtension implements ServiceExtension {
     private TransactionContext transactionContext;
     @Inject
     private Clock clock;
+    @Inject
+    private TypeManager typeManager;
 
     private ComputeDatabase postgres;
 
@@ -63,10 +66,10 @@ public class ComputeStoresExtension implements ServiceExtension {
                         .formatted(DATASOURCE_URL_KEY));
             }
             postgres = new ComputeDatabase(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext);
-            context.registerService(ComputeJobStore.class, new PostgresComputeJobStore(postgres));
+            context.registerService(ComputeJobStore.class, new PostgresComputeJobStore(postgres, typeManager.getMapper()));
             context.registerService(EpsilonLedger.class, new PostgresEpsilonLedger(postgres, clock));
-            context.registerService(RemoteJobStore.class, new PostgresRemoteJobStore(postgres));
-            context.registerService(RemoteTrainingStore.class, new PostgresRemoteTrainingStore(postgres));
+            context.registerService(RemoteJobStore.class, new PostgresRemoteJobStore(postgres, typeManager.getMapper()));
+            context.registerService(RemoteTrainingStore.class, new PostgresRemoteTrainingStore(postgres, typeManager.getMapper()));
             context.getMonitor().info("Compute jobs and ε ledger: PostgreSQL");
             return;
         }

@@ -29,14 +29,18 @@ import java.util.function.UnaryOperator;
  */
 public final class PostgresComputeJobStore implements ComputeJobStore {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String COLUMNS = "id, agreement_id, asset_id, consumer_id, type, parameters, description_hash, model_hash, state, "
             + "progress, reason, result_hash, admitted, created_at_nanos, updated_at_nanos";
 
     private final ComputeDatabase database;
+    private final ObjectMapper mapper;
 
-    public PostgresComputeJobStore(ComputeDatabase database) {
+    /**
+     * @param mapper the runtime's {@code TypeManager} mapper, which writes and reads the JSON columns
+     */
+    public PostgresComputeJobStore(ComputeDatabase database, ObjectMapper mapper) {
         this.database = database;
+        this.mapper = mapper;
     }
 
     @Override
@@ -132,7 +136,7 @@ public final class PostgresComputeJobStore implements ComputeJobStore {
         });
     }
 
-    private static Optional<JobRecord> find(Connection connection, String id, boolean lock) throws SQLException {
+    private Optional<JobRecord> find(Connection connection, String id, boolean lock) throws SQLException {
         try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM kakehashi_compute_job WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
             select.setString(1, id);
             try (var rows = select.executeQuery()) {
@@ -141,7 +145,7 @@ public final class PostgresComputeJobStore implements ComputeJobStore {
         }
     }
 
-    private static void bind(PreparedStatement statement, JobRecord job) throws SQLException {
+    private void bind(PreparedStatement statement, JobRecord job) throws SQLException {
         statement.setString(1, job.id());
         statement.setString(2, job.agreementId());
         statement.setString(3, job.assetId());
@@ -159,10 +163,10 @@ public final class PostgresComputeJobStore implements ComputeJobStore {
         statement.setLong(15, nanos(job.updatedAt()));
     }
 
-    private static JobRecord read(ResultSet rows) throws SQLException {
+    private JobRecord read(ResultSet rows) throws SQLException {
         Map<String, String> parameters;
         try {
-            parameters = MAPPER.readValue(rows.getString("parameters"), new TypeReference<Map<String, String>>() { });
+            parameters = mapper.readValue(rows.getString("parameters"), new TypeReference<Map<String, String>>() { });
         } catch (JsonProcessingException e) {
             throw new EdcPersistenceException("job %s: unreadable parameters".formatted(rows.getString("id")), e);
         }
@@ -172,9 +176,9 @@ public final class PostgresComputeJobStore implements ComputeJobStore {
                 rows.getBoolean("admitted"), instant(rows.getLong("created_at_nanos")), instant(rows.getLong("updated_at_nanos")));
     }
 
-    private static String json(Map<String, String> parameters) {
+    private String json(Map<String, String> parameters) {
         try {
-            return MAPPER.writeValueAsString(new java.util.TreeMap<>(parameters));
+            return mapper.writeValueAsString(new java.util.TreeMap<>(parameters));
         } catch (JsonProcessingException e) {
             throw new EdcPersistenceException(e);
         }

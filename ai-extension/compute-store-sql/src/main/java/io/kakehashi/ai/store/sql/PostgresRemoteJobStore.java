@@ -29,14 +29,18 @@ import java.util.function.UnaryOperator;
  */
 public final class PostgresRemoteJobStore implements RemoteJobStore {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String COLUMNS = "id, agreement_id, asset_id, provider_id, counter_party_address, type, parameters, description_hash, "
             + "model_hash, state, progress, reason, provider_job_id, result_hash, result_sha256, created_at_nanos, updated_at_nanos";
 
     private final ComputeDatabase database;
+    private final ObjectMapper mapper;
 
-    public PostgresRemoteJobStore(ComputeDatabase database) {
+    /**
+     * @param mapper the runtime's {@code TypeManager} mapper, which writes and reads the JSON columns
+     */
+    public PostgresRemoteJobStore(ComputeDatabase database, ObjectMapper mapper) {
         this.database = database;
+        this.mapper = mapper;
     }
 
     @Override
@@ -117,7 +121,7 @@ public final class PostgresRemoteJobStore implements RemoteJobStore {
         });
     }
 
-    private static Optional<RemoteJob> find(Connection connection, String id, boolean lock) throws SQLException {
+    private Optional<RemoteJob> find(Connection connection, String id, boolean lock) throws SQLException {
         try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM kakehashi_compute_remote_job WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
             select.setString(1, id);
             try (var rows = select.executeQuery()) {
@@ -126,7 +130,7 @@ public final class PostgresRemoteJobStore implements RemoteJobStore {
         }
     }
 
-    private static void bind(PreparedStatement statement, RemoteJob job) throws SQLException {
+    private void bind(PreparedStatement statement, RemoteJob job) throws SQLException {
         statement.setString(1, job.id());
         statement.setString(2, job.agreementId());
         statement.setString(3, job.assetId());
@@ -146,10 +150,10 @@ public final class PostgresRemoteJobStore implements RemoteJobStore {
         statement.setLong(17, PostgresComputeJobStore.nanos(job.updatedAt()));
     }
 
-    private static RemoteJob read(ResultSet rows) throws SQLException {
+    private RemoteJob read(ResultSet rows) throws SQLException {
         Map<String, String> parameters;
         try {
-            parameters = MAPPER.readValue(rows.getString("parameters"), new TypeReference<Map<String, String>>() { });
+            parameters = mapper.readValue(rows.getString("parameters"), new TypeReference<Map<String, String>>() { });
         } catch (JsonProcessingException e) {
             throw new EdcPersistenceException("remote job %s: unreadable parameters".formatted(rows.getString("id")), e);
         }
@@ -161,9 +165,9 @@ public final class PostgresRemoteJobStore implements RemoteJobStore {
                 PostgresComputeJobStore.instant(rows.getLong("updated_at_nanos")));
     }
 
-    private static String json(Map<String, String> parameters) {
+    private String json(Map<String, String> parameters) {
         try {
-            return MAPPER.writeValueAsString(new TreeMap<>(parameters));
+            return mapper.writeValueAsString(new TreeMap<>(parameters));
         } catch (JsonProcessingException e) {
             throw new EdcPersistenceException(e);
         }

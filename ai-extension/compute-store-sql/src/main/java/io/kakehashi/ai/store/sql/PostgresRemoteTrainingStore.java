@@ -27,13 +27,17 @@ import java.util.function.UnaryOperator;
  */
 public final class PostgresRemoteTrainingStore implements RemoteTrainingStore {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String COLUMNS = "id, state, document, created_at_nanos, updated_at_nanos";
 
     private final ComputeDatabase database;
+    private final ObjectMapper mapper;
 
-    public PostgresRemoteTrainingStore(ComputeDatabase database) {
+    /**
+     * @param mapper the runtime's {@code TypeManager} mapper, which writes and reads the JSON columns
+     */
+    public PostgresRemoteTrainingStore(ComputeDatabase database, ObjectMapper mapper) {
         this.database = database;
+        this.mapper = mapper;
     }
 
     @Override
@@ -105,7 +109,7 @@ public final class PostgresRemoteTrainingStore implements RemoteTrainingStore {
         });
     }
 
-    private static Optional<RemoteTraining> find(Connection connection, String id, boolean lock) throws SQLException {
+    private Optional<RemoteTraining> find(Connection connection, String id, boolean lock) throws SQLException {
         try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM kakehashi_compute_remote_training WHERE id = ?"
                 + (lock ? " FOR UPDATE" : ""))) {
             select.setString(1, id);
@@ -115,8 +119,8 @@ public final class PostgresRemoteTrainingStore implements RemoteTrainingStore {
         }
     }
 
-    private static String document(RemoteTraining training) {
-        var root = MAPPER.createObjectNode();
+    private String document(RemoteTraining training) {
+        var root = mapper.createObjectNode();
         root.put("rounds", training.rounds());
         training.participants().forEach(root.putArray("participants")::add);
         root.put("quorum", training.quorum());
@@ -140,11 +144,11 @@ public final class PostgresRemoteTrainingStore implements RemoteTrainingStore {
         new TreeMap<>(values).forEach(node::put);
     }
 
-    private static RemoteTraining read(ResultSet rows) throws SQLException {
+    private RemoteTraining read(ResultSet rows) throws SQLException {
         var id = rows.getString("id");
         JsonNode root;
         try {
-            root = MAPPER.readTree(rows.getString("document"));
+            root = mapper.readTree(rows.getString("document"));
         } catch (JsonProcessingException e) {
             throw new EdcPersistenceException("training %s: unreadable document".formatted(id), e);
         }

@@ -1,6 +1,8 @@
 package io.kakehashi.ai.store.sql;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.testfixtures.PostgresTestServer;
+import org.eclipse.edc.json.JacksonTypeManager;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
 import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
@@ -18,6 +20,9 @@ final class ComputeTestDatabase {
 
     private static final PostgresTestServer POSTGRES = PostgresTestServer.get();
     private static final String DATABASE = POSTGRES.testDatabase();
+
+    /** The mapper the stores get in a runtime: its {@code TypeManager}'s. */
+    static final ObjectMapper MAPPER = new JacksonTypeManager().getMapper();
 
     final TransactionContext transactions;
     final ComputeDatabase database;

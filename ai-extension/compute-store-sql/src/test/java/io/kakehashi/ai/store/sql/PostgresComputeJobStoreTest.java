@@ -33,7 +33,7 @@ class PostgresComputeJobStoreTest extends ComputeJobStoreTestBase {
     @BeforeEach
     void database() throws Exception {
         test = ComputeTestDatabase.freshSchema(SCHEMA);
-        store = new PostgresComputeJobStore(test.database);
+        store = new PostgresComputeJobStore(test.database, ComputeTestDatabase.MAPPER);
     }
 
     @Override
@@ -54,7 +54,7 @@ class PostgresComputeJobStoreTest extends ComputeJobStoreTestBase {
 
         var restarted = ComputeTestDatabase.reopen(SCHEMA);
         ComputeSchema.create(restarted.database);
-        var again = new PostgresComputeJobStore(restarted.database);
+        var again = new PostgresComputeJobStore(restarted.database, ComputeTestDatabase.MAPPER);
 
         assertThat(again.findById(job.id())).contains(job.asAdmitted(NOW.plusNanos(1)));
         assertThat(again.countAdmitted("agreement-1")).isEqualTo(1);
@@ -90,7 +90,7 @@ class PostgresComputeJobStoreTest extends ComputeJobStoreTestBase {
         void aCall_whenTheDataSourceIsNotRegistered_shouldSaySo() {
             var context = new LocalTransactionContext(new org.eclipse.edc.spi.monitor.Monitor() { });
             var unregistered = new PostgresComputeJobStore(new ComputeDatabase(new org.eclipse.edc.transaction.local.LocalDataSourceRegistry(context),
-                    DataSourceRegistry.DEFAULT_DATASOURCE, context));
+                    DataSourceRegistry.DEFAULT_DATASOURCE, context), ComputeTestDatabase.MAPPER);
 
             assertThatThrownBy(() -> unregistered.findById("job")).isInstanceOf(EdcPersistenceException.class)
                     .hasMessageContaining("no data source named 'default'");

@@ -24,7 +24,7 @@ class PostgresRemoteJobStoreTest extends RemoteJobStoreTestBase {
 
     @BeforeEach
     void database() throws Exception {
-        store = new PostgresRemoteJobStore(ComputeTestDatabase.freshSchema(SCHEMA).database);
+        store = new PostgresRemoteJobStore(ComputeTestDatabase.freshSchema(SCHEMA).database, ComputeTestDatabase.MAPPER);
     }
 
     @Override
@@ -43,7 +43,7 @@ class PostgresRemoteJobStoreTest extends RemoteJobStoreTestBase {
 
         var restarted = ComputeTestDatabase.reopen(SCHEMA);
         ComputeSchema.create(restarted.database);
-        var again = new PostgresRemoteJobStore(restarted.database).findById(job.id()).orElseThrow();
+        var again = new PostgresRemoteJobStore(restarted.database, ComputeTestDatabase.MAPPER).findById(job.id()).orElseThrow();
 
         assertThat(again).isEqualTo(job.withState(JobState.RUNNING, null, now.plusNanos(1))
                 .ended(JobState.COMPLETED, null, "provider-job-7", "ab".repeat(32), "cd".repeat(32), now.plusNanos(2)));

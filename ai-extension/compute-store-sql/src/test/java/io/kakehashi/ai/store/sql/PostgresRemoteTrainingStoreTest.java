@@ -21,7 +21,7 @@ class PostgresRemoteTrainingStoreTest extends RemoteTrainingStoreTestBase {
 
     @BeforeEach
     void database() throws Exception {
-        store = new PostgresRemoteTrainingStore(ComputeTestDatabase.freshSchema(SCHEMA).database);
+        store = new PostgresRemoteTrainingStore(ComputeTestDatabase.freshSchema(SCHEMA).database, ComputeTestDatabase.MAPPER);
     }
 
     @Override
@@ -40,7 +40,7 @@ class PostgresRemoteTrainingStoreTest extends RemoteTrainingStoreTestBase {
 
         var restarted = ComputeTestDatabase.reopen(SCHEMA);
         ComputeSchema.create(restarted.database);
-        var again = new PostgresRemoteTrainingStore(restarted.database).findById(training.id()).orElseThrow();
+        var again = new PostgresRemoteTrainingStore(restarted.database, ComputeTestDatabase.MAPPER).findById(training.id()).orElseThrow();
 
         assertThat(again).isEqualTo(store.findById(training.id()).orElseThrow());
         assertThat(again.weights()).containsExactly(-0.125, 1.0E-12, 3.141592653589793);
