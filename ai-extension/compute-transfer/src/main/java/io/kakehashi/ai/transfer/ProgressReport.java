@@ -1,7 +1,7 @@
 package io.kakehashi.ai.transfer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.ai.spi.JobState;
+import io.kakehashi.core.spi.json.JsonCodec;
 import org.eclipse.edc.spi.result.Result;
 
 import java.io.IOException;
@@ -11,11 +11,9 @@ import java.util.LinkedHashMap;
 /**
  * What a provider reports of a running job before its result document: the provider's job id, its state (QUEUED or
  * RUNNING) and its progress (0–1). JSON: {@code {"jobId", "state", "progress"}}. Pushed to the consumer's progress
- * sink, each report replacing the last. Immutable and thread-safe.
+ * sink, each report replacing the last. Written and read with {@link JsonCodec}. Immutable and thread-safe.
  */
 public record ProgressReport(String jobId, JobState state, double progress) {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public byte[] write() {
         var json = new LinkedHashMap<String, Object>();
@@ -23,7 +21,7 @@ public record ProgressReport(String jobId, JobState state, double progress) {
         json.put("state", state.name());
         json.put("progress", progress);
         try {
-            return MAPPER.writeValueAsBytes(json);
+            return JsonCodec.writer().writeValueAsBytes(json);
         } catch (IOException e) {
             throw new IllegalStateException("a progress report is always writable", e);
         }
@@ -32,7 +30,7 @@ public record ProgressReport(String jobId, JobState state, double progress) {
     /** Reads a report; a malformed one (or one that claims a final state: the result document says the end) fails. */
     public static Result<ProgressReport> parse(byte[] bytes) {
         try {
-            var root = MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            var root = JsonCodec.reader().readTree(new String(bytes, StandardCharsets.UTF_8));
             if (root == null || !root.isObject() || !root.path("jobId").isTextual() || !root.path("state").isTextual()
                     || !root.path("progress").isNumber()) {
                 return Result.failure("a progress report needs jobId, state and progress");

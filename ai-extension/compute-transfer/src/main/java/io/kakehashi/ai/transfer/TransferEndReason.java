@@ -2,7 +2,7 @@ package io.kakehashi.ai.transfer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.spi.json.JsonCodec;
 
 import java.util.ArrayList;
 
@@ -17,11 +17,10 @@ import java.util.ArrayList;
  *   that is known is who ended it;</li>
  *   <li>anything else (a local failure to send the request): the detail as it is.</li>
  * </ul>
- * Stateless and thread-safe.
+ * The error body is read with {@link JsonCodec}. Stateless and thread-safe.
  */
 public final class TransferEndReason {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** A reason shown to the vendor is bounded: an error body could be long. */
     private static final int MAX_LENGTH = 2000;
 
@@ -46,7 +45,7 @@ public final class TransferEndReason {
         }
         JsonNode error;
         try {
-            error = MAPPER.readTree(detail);
+            error = JsonCodec.reader().readTree(detail);
         } catch (JsonProcessingException e) {
             return null;
         }
