@@ -31,6 +31,8 @@ public final class ManagementClient {
     public static final String MANAGEMENT_CONTEXT = "https://w3id.org/edc/connector/management/v0.0.1";
     /** ODRL's JSON-LD context; EDC resolves it from its own cache. */
     public static final String ODRL_CONTEXT = "http://www.w3.org/ns/odrl.jsonld";
+    // a client's own mapper, not the connector's (no runtime here, so no TypeManager) and not core-spi's JsonCodec:
+    // mapper() hands it to the samples and their tests, which build and read bodies with it as they need
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -59,6 +61,7 @@ public final class ManagementClient {
         return node;
     }
 
+    /** The mapper this client builds and reads bodies with, for the samples' own bodies; plain Jackson defaults. */
     public static ObjectMapper mapper() {
         return MAPPER;
     }

@@ -2,13 +2,13 @@ package io.kakehashi.samples.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import io.kakehashi.core.spi.json.JsonCodec;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,11 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * checked against the schema the document gives for that operation and status, with JSON Schema 2020-12 (OpenAPI
  * 3.1's dialect) and {@code #/components/...} references resolved inside the document; a request body likewise
  * against the operation's {@code requestBody}. An answer the document does not describe (an undocumented status or
- * content type) is a violation too. Thread-safe.
+ * content type) is a violation too. Documents and bodies are read with {@link JsonCodec}. Thread-safe.
  */
 public final class OpenApiContract {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     private final JsonNode document;
@@ -43,7 +42,7 @@ public final class OpenApiContract {
     /** Reads a document; fails unless it is an OpenAPI 3.1 object with paths. */
     public static OpenApiContract of(String json) {
         try {
-            var node = MAPPER.readTree(json);
+            var node = JsonCodec.reader().readTree(json);
             if (node == null || !node.path("openapi").asText().startsWith("3.1") || !node.path("paths").isObject()) {
                 throw new IllegalArgumentException("not an OpenAPI 3.1 document with paths");
             }
@@ -106,7 +105,7 @@ public final class OpenApiContract {
         JsonNode instance;
         if (mediaType.endsWith("json")) {
             try {
-                instance = MAPPER.readTree(body);
+                instance = JsonCodec.reader().readTree(body);
             } catch (JsonProcessingException e) {
                 return List.of("%s: the body is not JSON: %s".formatted(what, e.getOriginalMessage()));
             }
