@@ -1,6 +1,5 @@
 package io.kakehashi.core.protocol;
 
-import io.kakehashi.core.persistence.LeasedAfresh;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreementMessage;
@@ -22,7 +21,6 @@ import org.jetbrains.annotations.NotNull;
 
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -173,7 +171,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
         }
         var negotiation = store.findById(negotiationId);
         if (negotiation == null || !rule.appliesTo(negotiation)) {
-            return handled(participantContext, message, negotiationId, token, handling);
+            return handled(message, token, handling);
         }
         var type = message.getClass().getSimpleName();
         if (rule.early(negotiation)) {
@@ -200,33 +198,12 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
             }
             return sender;
         }
-        return handled(participantContext, message, negotiationId, token, handling);
+        return handled(message, token, handling);
     }
 
-    /**
-     * EDC's handling of the message, tried again while another writer holds the process's lease (this connector's
-     * state machine while it sends, or another replica's) up to the bound of the early-message wait; still held then,
-     * the peer is asked to retry instead of getting EDC's 409, which would end its process. Each try is EDC's own
-     * transaction: a wait inside one would hold the lease row's lock and keep the holder from letting go. EDC verified
-     * the sender's token before it tried the lease, so the token is released before each try and before the 503.
-     */
-    private ServiceResult<ContractNegotiation> handled(ParticipantContext participantContext, ProcessRemoteMessage message, String negotiationId,
-                                                     TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
-        var tries = new AtomicInteger();
-        var result = pending.awaitLeft(() -> {
-            if (tries.getAndIncrement() > 0) {
-                releaseForRetry.accept(token);
-            }
-            return handling.get();
-        }, LeasedAfresh::stillLeased);
-        if (!LeasedAfresh.stillLeased(result)) {
-            return result;
-        }
-        var type = message.getClass().getSimpleName();
-        monitor.debug(() -> "%s for negotiation %s found it leased by another writer for %s: the peer is asked to retry"
-                .formatted(type, negotiationId, pending.bound()));
-        releaseForRetry.accept(token);
-        throw new PeerRetryLater(type, PendingTransitions.POLL);
+    /** EDC's handling, tried again while another writer holds the lease ({@link PendingTransitions#handleOnceLetGo}). */
+    private ServiceResult<ContractNegotiation> handled(ProcessRemoteMessage message, TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
+        return pending.handleOnceLetGo(message.getClass().getSimpleName(), handling, () -> releaseForRetry.accept(token));
     }
 
     /** EDC's own check that the sender may read the negotiation: the token, the policy scope, the counterparty. */

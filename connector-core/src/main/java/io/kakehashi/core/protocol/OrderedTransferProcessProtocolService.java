@@ -1,6 +1,5 @@
 package io.kakehashi.core.protocol;
 
-import io.kakehashi.core.persistence.LeasedAfresh;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessProtocolService;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
@@ -18,7 +17,6 @@ import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.message.ProcessRemoteMessage;
 import org.jetbrains.annotations.NotNull;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -130,7 +128,7 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
         }
         var process = store.findById(processId);
         if (process == null) {
-            return handled(participantContext, message, processId, token, handling);
+            return handled(message, token, handling);
         }
         var type = message.getClass().getSimpleName();
         if (early.test(process)) {
@@ -157,33 +155,12 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
             }
             return sender;
         }
-        return handled(participantContext, message, processId, token, handling);
+        return handled(message, token, handling);
     }
 
-    /**
-     * EDC's handling of the message, tried again while another writer holds the process's lease (this connector's
-     * state machine while it sends, or another replica's) up to the bound of the early-message wait; still held then,
-     * the peer is asked to retry instead of getting EDC's 409, which would end its process. Each try is EDC's own
-     * transaction: a wait inside one would hold the lease row's lock and keep the holder from letting go. EDC verified
-     * the sender's token before it tried the lease, so the token is released before each try and before the 503.
-     */
-    private ServiceResult<TransferProcess> handled(ParticipantContext participantContext, ProcessRemoteMessage message, String processId,
-                                                     TokenRepresentation token, Supplier<ServiceResult<TransferProcess>> handling) {
-        var tries = new AtomicInteger();
-        var result = pending.awaitLeft(() -> {
-            if (tries.getAndIncrement() > 0) {
-                releaseForRetry.accept(token);
-            }
-            return handling.get();
-        }, LeasedAfresh::stillLeased);
-        if (!LeasedAfresh.stillLeased(result)) {
-            return result;
-        }
-        var type = message.getClass().getSimpleName();
-        monitor.debug(() -> "%s for transfer %s found it leased by another writer for %s: the peer is asked to retry"
-                .formatted(type, processId, pending.bound()));
-        releaseForRetry.accept(token);
-        throw new PeerRetryLater(type, PendingTransitions.POLL);
+    /** EDC's handling, tried again while another writer holds the lease ({@link PendingTransitions#handleOnceLetGo}). */
+    private ServiceResult<TransferProcess> handled(ProcessRemoteMessage message, TokenRepresentation token, Supplier<ServiceResult<TransferProcess>> handling) {
+        return pending.handleOnceLetGo(message.getClass().getSimpleName(), handling, () -> releaseForRetry.accept(token));
     }
 
     /** EDC's own check that the sender may read the process: the token, the agreement's policy, the counterparty. */

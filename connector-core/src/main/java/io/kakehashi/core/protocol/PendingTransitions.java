@@ -1,8 +1,12 @@
 package io.kakehashi.core.protocol;
 
+import io.kakehashi.core.persistence.LeasedAfresh;
+import org.eclipse.edc.spi.result.ServiceResult;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -49,6 +53,31 @@ public final class PendingTransitions {
             current = read.get();
         }
         return current;
+    }
+
+    /**
+     * EDC's handling of a peer's message, tried again while another writer holds the process's lease
+     * ({@link LeasedAfresh#stillLeased}: this connector's state machine while it sends, or another replica's), every
+     * {@link #POLL} up to the bound; still held then, the peer is asked to retry ({@link PeerRetryLater}) instead of
+     * getting EDC's 409, which would end its process. Each try is EDC's own transaction: a wait inside one would hold
+     * the lease row's lock and keep the holder from letting go.
+     *
+     * @param releaseToken forgets the sender's token, which EDC verified (and recorded as used) before it tried the
+     *                     lease: run before each new try and before the answer that asks for a retry
+     */
+    public <T> ServiceResult<T> handleOnceLetGo(String messageType, Supplier<ServiceResult<T>> handling, Runnable releaseToken) {
+        var tries = new AtomicInteger();
+        var result = awaitLeft(() -> {
+            if (tries.getAndIncrement() > 0) {
+                releaseToken.run();
+            }
+            return handling.get();
+        }, LeasedAfresh::stillLeased);
+        if (LeasedAfresh.stillLeased(result)) {
+            releaseToken.run();
+            throw new PeerRetryLater(messageType, POLL);
+        }
+        return result;
     }
 
     /** How the wait pauses; a test substitutes one that makes the awaited save happen. */
