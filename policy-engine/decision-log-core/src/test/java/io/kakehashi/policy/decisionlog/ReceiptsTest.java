@@ -162,6 +162,14 @@ class ReceiptsTest {
             assertThat(FileReceiptStore.readFile(directory.resolve("receipts.jsonl"))).containsExactly(receipt);
             assertThat(receipts.byAgreement("agreement-1")).hasSize(1);
             assertThat(receipts.byAgreement("agreement-2")).isEmpty();
+            assertThat(receipts.lastOf("provider")).contains(receipt);
+            assertThat(receipts.lastOf("consumer")).isEmpty();
+        }
+        // the indexes a save and lastOf read are built again from the file when it is opened again
+        try (var reopened = FileReceiptStore.open(directory.resolve("receipts.jsonl"), MONITOR)) {
+            assertThat(reopened.lastOf("provider")).contains(receipt);
+            assertThat(reopened.save(replayed)).isEqualTo(Saved.CONFLICT);
+            assertThat(reopened.save(receipt)).isEqualTo(Saved.ALREADY_KEPT);
         }
     }
 

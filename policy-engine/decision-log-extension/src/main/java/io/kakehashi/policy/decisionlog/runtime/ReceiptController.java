@@ -121,8 +121,7 @@ public class ReceiptController {
             var problem = HttpProblem.unavailable("the issuer's key history cannot be read now");
             return Response.status(problem.status()).header("Retry-After", "5").type(MediaType.APPLICATION_JSON).entity(problem.body()).build();
         }
-        var pinned = receipts.all().stream().filter(kept -> kept.issuer().equals(claimed.issuer())).map(Receipt::issuerKey)
-                .reduce((first, second) -> second);
+        var pinned = receipts.lastOf(claimed.issuer()).map(Receipt::issuerKey);
         var receipt = Receipts.verify(jws, ReceiptKeys.of(history, pinned), clock.instant());
         var kid = Receipts.keyId(jws).orElse(null);
         if (didKeys.canResolve(kid)) {

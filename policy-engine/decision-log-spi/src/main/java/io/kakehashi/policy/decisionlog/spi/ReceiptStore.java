@@ -1,6 +1,7 @@
 package io.kakehashi.policy.decisionlog.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the receipts counterparties sent are kept, once verified. Append-only and durable before {@link #save}
@@ -27,6 +28,20 @@ public interface ReceiptStore {
      */
     default List<Receipt> byAgreement(String agreementId) {
         return all().stream().filter(receipt -> agreementId.equals(receipt.agreementId())).toList();
+    }
+
+    /**
+     * The receipt of {@code issuer} kept last, if any: the issuer key a new receipt of that issuer is checked against.
+     * A store answers it without reading every receipt; this default, for a store that cannot, reads them all.
+     */
+    default Optional<Receipt> lastOf(String issuer) {
+        var all = all();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).issuer().equals(issuer)) {
+                return Optional.of(all.get(i));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -54,9 +55,19 @@ public final class PostgresReceiptStore implements ReceiptStore {
         return query("WHERE agreement_id = ?", agreementId);
     }
 
+    @Override
+    public Optional<Receipt> lastOf(String issuer) {
+        // the unique index on (issuer, sequence) finds the issuer's receipts; only theirs are ordered
+        return select("WHERE issuer = ?", " DESC LIMIT 1", issuer).stream().findFirst();
+    }
+
     private List<Receipt> query(String where, Object... parameters) {
+        return select(where, "", parameters);
+    }
+
+    private List<Receipt> select(String where, String orderTail, Object... parameters) {
         try (var connection = dataSource.getConnection();
-             var statement = connection.prepareStatement("SELECT receipt_json FROM kakehashi_decision_receipt " + where + " ORDER BY position")) {
+             var statement = connection.prepareStatement("SELECT receipt_json FROM kakehashi_decision_receipt " + where + " ORDER BY position" + orderTail)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }

@@ -74,5 +74,7 @@ class PostgresReceiptStoreTest {
         assertThat(replica.all()).singleElement().satisfies(kept -> assertThat(kept.jws()).isEqualTo(receipt.jws()));
         assertThat(replica.byAgreement("agreement-1")).hasSize(1);
         assertThat(replica.byAgreement("agreement-2")).isEmpty();
+        assertThat(replica.lastOf("provider")).hasValueSatisfying(kept -> assertThat(kept.jws()).isEqualTo(receipt.jws()));
+        assertThat(replica.lastOf("consumer")).isEmpty();
     }
 }
