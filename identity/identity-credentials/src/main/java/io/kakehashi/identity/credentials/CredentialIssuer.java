@@ -48,6 +48,11 @@ public class CredentialIssuer {
         return subject(holderDid, Map.of(Credentials.CERTIFICATION_NAME, certification));
     }
 
+    /** An auditor subject: the participant ids or DIDs whose decision logs the auditor may read, or {@code *}. */
+    public static Map<String, Object> auditor(String holderDid, List<String> auditScope) {
+        return subject(holderDid, Map.of(Credentials.AUDIT_SCOPE, List.copyOf(auditScope)));
+    }
+
     /**
      * Issues a credential of {@code type} for {@code subject} (which holds the holder's DID as {@code id}).
      *

@@ -1,5 +1,7 @@
 package io.kakehashi.identity.credentials;
 
+import io.kakehashi.identity.spi.AuditorCredential;
+
 import java.util.List;
 
 /**
@@ -19,6 +21,8 @@ public final class Credentials {
     public static final String MEMBERSHIP = "MembershipCredential";
     public static final String LEGAL_ENTITY = "LegalEntityCredential";
     public static final String CERTIFICATION = "CertificationCredential";
+    /** An auditor's credential: which participants' decision logs it may read ({@link AuditorCredential}). */
+    public static final String AUDITOR = AuditorCredential.TYPE;
     public static final String STATUS_LIST = "BitstringStatusListCredential";
     /** The credential types a connector's holder and verifier know. */
     public static final List<String> PARTICIPANT_TYPES = List.of(MEMBERSHIP, LEGAL_ENTITY, CERTIFICATION);
@@ -38,6 +42,8 @@ public final class Credentials {
     public static final String REGISTRY_ID = "registryId";
     /** CertificationCredential: the certification's name, e.g. {@code ISO27001}. */
     public static final String CERTIFICATION_NAME = "certification";
+    /** AuditorCredential: the participant ids or DIDs it may audit, or {@code *}. */
+    public static final String AUDIT_SCOPE = AuditorCredential.AUDIT_SCOPE;
 
     private Credentials() {
     }

@@ -3,6 +3,7 @@ package io.kakehashi.identity.credentials;
 import io.kakehashi.identity.spi.RegistryIdentifier;
 import org.eclipse.edc.spi.result.Result;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * What each Kakehashi credential type's subject must hold, checked by the issuer before signing and by the verifier
  * after: a membership names its dataspace; a legal entity has a legal name, an ISO 3166-1 alpha-2 country and a
- * registry identifier whose check digits verify (Japanese corporate number or LEI); a certification names itself.
+ * registry identifier whose check digits verify (Japanese corporate number or LEI); a certification names itself; an
+ * auditor credential lists the participants it may audit ({@code auditScope}: non-empty text entries, {@code *} for all).
  * Thread-safe.
  */
 public final class SubjectRules {
@@ -30,6 +32,7 @@ public final class SubjectRules {
                     .compose(ignored -> text(subject, Credentials.REGISTRY_ID, type))
                     .compose(id -> RegistryIdentifier.parse(id).mapEmpty());
             case Credentials.CERTIFICATION -> text(subject, Credentials.CERTIFICATION_NAME, type).mapEmpty();
+            case Credentials.AUDITOR -> auditScope(subject);
             default -> Result.success();
         };
     }
@@ -56,6 +59,15 @@ public final class SubjectRules {
     public static Result<Void> country(String code) {
         return code != null && code.length() == 2 && COUNTRIES.contains(code) ? Result.success()
                 : Result.failure("country of registration '%s' is not an ISO 3166-1 alpha-2 code".formatted(code));
+    }
+
+    private static Result<Void> auditScope(Map<String, Object> subject) {
+        if (!(subject.get(Credentials.AUDIT_SCOPE) instanceof List<?> scope) || scope.isEmpty()
+                || scope.stream().anyMatch(entry -> !(entry instanceof String text) || text.isBlank())) {
+            return Result.failure("%s subject has no '%s' (a non-empty list of participant ids or DIDs, or \"*\")"
+                    .formatted(Credentials.AUDITOR, Credentials.AUDIT_SCOPE));
+        }
+        return Result.success();
     }
 
     private static Result<String> text(Map<String, Object> subject, String key, String type) {

@@ -15,6 +15,7 @@ import io.kakehashi.identity.dcp.holder.PresentationService;
 import io.kakehashi.identity.dcp.holder.SecureTokenController;
 import io.kakehashi.identity.dcp.holder.SecureTokenService;
 import io.kakehashi.identity.dcp.verifier.DcpIdentityService;
+import io.kakehashi.identity.dcp.verifier.DcpSignedRequestVerifier;
 import io.kakehashi.identity.dcp.verifier.PresentationCache;
 import io.kakehashi.identity.dcp.verifier.PresentationClient;
 import io.kakehashi.identity.dcp.verifier.PresentationLimits;
@@ -23,6 +24,7 @@ import io.kakehashi.identity.did.DidPublicKeys;
 import io.kakehashi.identity.did.FailFastHttpClient;
 import io.kakehashi.identity.did.OwnDid;
 import io.kakehashi.identity.did.OwnDidExtension;
+import io.kakehashi.identity.spi.SignedRequestVerifier;
 import okhttp3.OkHttpClient;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.protocol.spi.DefaultParticipantIdExtractionFunction;
@@ -166,6 +168,7 @@ public class DcpIdentityExtension implements ServiceExtension {
     private TypeManager typeManager;
 
     private DcpIdentityService identityService;
+    private SignedRequestVerifier signedRequestVerifier;
 
     @Override
     public String name() {
@@ -208,9 +211,14 @@ public class DcpIdentityExtension implements ServiceExtension {
         var limits = presentationLimits(types.size(), maxResponseBytes, maxPresentations, maxCredentialsPerPresentation);
         // the token a verifier's presentation cache keys on: reused while this connector's credentials stay the same (decision 0044)
         var accessTokens = new ReusedAccessTokens(tokens, store::fingerprint, clock, presentationCacheEntries);
+        var presentationVerifier = new PresentationVerifier(keys, credentials, clock, skew, limits.maxCredentialsPerPresentation());
         identityService = new DcpIdentityService(ownDid, tokens, accessTokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback, limits, typeManager.getMapper()),
-                new PresentationVerifier(keys, credentials, clock, skew, limits.maxCredentialsPerPresentation()), jtiValidationStore, types, required,
+                presentationVerifier, jtiValidationStore, types, required,
                 presentationCache(presentationCache, presentationCacheEntries, clock), monitor);
+        // a signed request (an auditor's, docs/decisions/XXXX) authorises one request: a shorter lifetime than a DSP token's
+        var requestLifetime = maximum.compareTo(DcpSignedRequestVerifier.MAXIMUM_LIFETIME) < 0 ? maximum : DcpSignedRequestVerifier.MAXIMUM_LIFETIME;
+        signedRequestVerifier = new DcpSignedRequestVerifier(ownDid, new IdTokenVerifier(keys, jtiValidationStore, clock, skew, requestLifetime),
+                presentationVerifier, jtiValidationStore);
         monitor.info("Identity: DCP as %s, holding %d credential(s) from %s, trusting %d issuer(s), requiring %s"
                 .formatted(ownDid.id(), held.size(), credentialsDirectory, trusted.size(), required));
     }
@@ -220,6 +228,12 @@ public class DcpIdentityExtension implements ServiceExtension {
     @Provider(isDefault = true)
     public IdentityService identityService() {
         return identityService;
+    }
+
+    /** Verifies requests signed by a caller's DID key that present its credentials (the auditor API's). */
+    @Provider
+    public SignedRequestVerifier signedRequestVerifier() {
+        return signedRequestVerifier;
     }
 
     @Provider(isDefault = true)
