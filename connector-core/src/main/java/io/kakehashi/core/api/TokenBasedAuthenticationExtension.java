@@ -5,6 +5,7 @@ import org.eclipse.edc.api.auth.spi.registry.ApiAuthenticationProviderRegistry;
 import org.eclipse.edc.api.auth.spi.registry.ApiAuthenticationRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
@@ -19,7 +20,8 @@ import java.util.stream.Collectors;
  * Kakehashi's {@value #TYPE} API authentication: the same settings as EDC's ({@code web.http.<context>.auth.key}
  * or {@code .key.alias}, the alias resolved in the vault), checked by {@link ApiKeyAuthenticationService}
  * (case-sensitive, constant time). The launcher leaves EDC's {@code auth-tokenbased} module out, whose service
- * compares keys ignoring case; EDC's authentication configuration then finds this provider under the same type.
+ * compares keys ignoring case; EDC's authentication configuration then finds this provider under the same type. A
+ * context may accept another authentication besides its key ({@link ApiKeyAlternatives}, which this extension provides).
  */
 @Extension(TokenBasedAuthenticationExtension.NAME)
 public class TokenBasedAuthenticationExtension implements ServiceExtension {
@@ -36,6 +38,7 @@ public class TokenBasedAuthenticationExtension implements ServiceExtension {
     @Inject
     private Vault vault;
 
+    private final ApiKeyAlternatives alternatives = new ApiKeyAlternatives();
     private Map<String, Config> tokenBasedContexts = Map.of();
 
     @Override
@@ -59,8 +62,17 @@ public class TokenBasedAuthenticationExtension implements ServiceExtension {
      */
     @Override
     public void start() {
-        tokenBasedContexts.forEach((context, authConfig) -> services.register(context, provide(authConfig)
-                .orElseThrow(failure -> new EdcException("Failed to configure authentication for context %s: %s".formatted(context, failure.getFailureDetail())))));
+        tokenBasedContexts.forEach((context, authConfig) -> {
+            var key = provide(authConfig)
+                    .orElseThrow(failure -> new EdcException("Failed to configure authentication for context %s: %s".formatted(context, failure.getFailureDetail())));
+            services.register(context, alternatives.forContext(context).map(other -> ApiKeyAlternatives.either(key, other)).orElse(key));
+        });
+    }
+
+    /** The authentications token-based contexts accept besides their keys; registered while extensions initialize. */
+    @Provider
+    public ApiKeyAlternatives apiKeyAlternatives() {
+        return alternatives;
     }
 
     /**
