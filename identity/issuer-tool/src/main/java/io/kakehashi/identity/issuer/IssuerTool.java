@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,8 +22,9 @@ import javax.net.ssl.SSLContext;
  * The dataspace authority's command line:
  * <pre>
  * init    --dir D --did did:web:…  [--http-loopback]
- * issue   --dir D --type membership|legal-entity|certification --holder did:web:… [--out FILE]
+ * issue   --dir D --type membership|legal-entity|certification|auditor --holder did:web:… [--out FILE]
  *         [--dataspace NAME] [--legal-name NAME --country CC --registry-id JCN:…|LEI:…] [--certification NAME]
+ *         [--audit-scope PARTICIPANT,…|*]
  *         [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N] [--format vc2|vc11]
  * revoke  --dir D --credential FILE|urn:uuid:…|INDEX
  * publish --dir D
@@ -102,7 +104,10 @@ public final class IssuerTool {
                     .compose(country -> required(options, "registry-id")
                             .map(id -> CredentialIssuer.legalEntity(holder.getContent(), name, country, id))));
             case "certification" -> required(options, "certification").map(name -> CredentialIssuer.certification(holder.getContent(), name));
-            default -> Result.failure("--type must be membership, legal-entity or certification");
+            // the participants (ids or DIDs) whose connectors the auditor may audit, or * for all
+            case "auditor" -> required(options, "audit-scope").map(scope -> CredentialIssuer.auditor(holder.getContent(),
+                    Arrays.stream(scope.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList()));
+            default -> Result.failure("--type must be membership, legal-entity, certification or auditor");
         };
         if (subject.failed()) {
             return subject.mapFailure();
@@ -110,6 +115,7 @@ public final class IssuerTool {
         var credentialType = switch (type.getContent()) {
             case "membership" -> Credentials.MEMBERSHIP;
             case "legal-entity" -> Credentials.LEGAL_ENTITY;
+            case "auditor" -> Credentials.AUDITOR;
             default -> Credentials.CERTIFICATION;
         };
         Instant validFrom;
@@ -227,8 +233,9 @@ public final class IssuerTool {
         return """
                 usage: issuer-tool <command> [options]
                   init    --dir D --did did:web:... [--http-loopback]
-                  issue   --dir D --type membership|legal-entity|certification --holder did:web:... [--out FILE]
+                  issue   --dir D --type membership|legal-entity|certification|auditor --holder did:web:... [--out FILE]
                           [--dataspace NAME] [--legal-name NAME --country CC --registry-id JCN:...|LEI:...] [--certification NAME]
+                          [--audit-scope PARTICIPANT,...|*]
                           [--valid-from ISO-8601] [--valid-until ISO-8601 | --valid-days N] [--format vc2|vc11]
                   revoke  --dir D --credential FILE|urn:uuid:...|INDEX
                   publish --dir D

@@ -98,6 +98,31 @@ class IssuerToolTest {
     }
 
     @Test
+    void issue_whenAuditor_shouldCarryTheAuditScope() throws Exception {
+        var dir = work.resolve("authority").toString();
+        tool.run("init", "--dir", dir, "--did", authorityDid);
+        var credential = work.resolve("auditor.jwt");
+
+        var status = tool.run("issue", "--dir", dir, "--type", "auditor", "--holder", holder, "--audit-scope", "maker-jp, did:web:plant.example.de",
+                "--format", "vc11", "--out", credential.toString());
+
+        assertThat(status).as(err.toString()).isZero();
+        var payload = io.kakehashi.identity.credentials.Jws.parse(Files.readString(credential), "credential").getContent().payload();
+        var read = io.kakehashi.identity.credentials.VerifiableCredential.fromJwtPayload(payload).getContent();
+        assertThat(read.types()).contains("AuditorCredential");
+        assertThat(read.subject().get("auditScope")).isEqualTo(List.of("maker-jp", "did:web:plant.example.de"));
+    }
+
+    @Test
+    void issue_whenAuditorWithoutScope_shouldFailNamingTheOption() {
+        var dir = work.resolve("authority").toString();
+        tool.run("init", "--dir", dir, "--did", authorityDid);
+
+        assertThat(tool.run("issue", "--dir", dir, "--type", "auditor", "--holder", holder)).isEqualTo(1);
+        assertThat(err.toString()).contains("audit-scope");
+    }
+
+    @Test
     void init_whenAlreadyAnAuthority_shouldRefuse() {
         var dir = work.resolve("authority").toString();
         tool.run("init", "--dir", dir, "--did", authorityDid);
