@@ -17,6 +17,7 @@ import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.Config;
@@ -110,25 +111,29 @@ public class AuditorApiExtension implements ServiceExtension {
 
     /** Whether auditors may come with credentials; a setting asking for it where it cannot be done fails the start. */
     private boolean auditorCredentials(Config config, Monitor monitor) {
-        var setting = credentialsEnabled == null ? "" : credentialsEnabled.trim();
-        if (!setting.isEmpty() && !setting.equals("true") && !setting.equals("false")) {
-            throw new EdcException("Invalid setting '%s': true or false, not '%s'".formatted(CREDENTIALS_ENABLED, setting));
-        }
-        if (setting.equals("false")) {
-            return false;
-        }
         var problem = signedRequests == null ? "the connector's identity verifies no credentials (use the DCP identity)"
                 : apiKeyAlternatives == null ? "the runtime has no Kakehashi token-based authentication"
                 : !TokenBasedAuthenticationExtension.TYPE.equals(config.getString(ApiAuthRule.typeKey(CONTEXT), "").trim())
                 ? "'%s' is not '%s'".formatted(ApiAuthRule.typeKey(CONTEXT), TokenBasedAuthenticationExtension.TYPE) : null;
-        if (problem == null) {
-            monitor.info("Auditor API: auditors may also come with an auditor credential (%s)".formatted(CREDENTIALS_ENABLED));
-            return true;
-        }
-        if (setting.equals("true")) {
-            throw new EdcException("Invalid setting '%s': auditor credentials cannot be verified: %s".formatted(CREDENTIALS_ENABLED, problem));
-        }
-        monitor.info("Auditor API: the API key only, %s".formatted(problem));
-        return false;
+        var enabled = credentialsEnabled(credentialsEnabled, problem).orElseThrow(failure -> new EdcException(failure.getFailureDetail()));
+        monitor.info(enabled ? "Auditor API: auditors may also come with an auditor credential (%s)".formatted(CREDENTIALS_ENABLED)
+                : "Auditor API: the API key only (%s)".formatted(problem == null ? CREDENTIALS_ENABLED + " is false" : problem));
+        return enabled;
+    }
+
+    /**
+     * The {@value #CREDENTIALS_ENABLED} rule: unset is on where nothing stands in the way ({@code problem} null) and
+     * off where something does; {@code true} where something does is a failure naming the setting and the problem;
+     * {@code false} is off; any other value a failure.
+     */
+    static Result<Boolean> credentialsEnabled(String setting, String problem) {
+        var value = setting == null ? "" : setting.trim();
+        return switch (value) {
+            case "false" -> Result.success(false);
+            case "" -> Result.success(problem == null);
+            case "true" -> problem == null ? Result.success(true)
+                    : Result.failure("Invalid setting '%s': auditor credentials cannot be verified: %s".formatted(CREDENTIALS_ENABLED, problem));
+            default -> Result.failure("Invalid setting '%s': true or false, not '%s'".formatted(CREDENTIALS_ENABLED, value));
+        };
     }
 }
