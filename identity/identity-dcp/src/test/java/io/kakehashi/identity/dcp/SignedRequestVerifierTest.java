@@ -89,6 +89,18 @@ class SignedRequestVerifierTest {
     }
 
     @Test
+    void verify_whenTheCredentialIsAVc11Jwt_shouldAcceptItToo() {
+        var credential = authority.issuer.issueVc11(Credentials.AUDITOR, CredentialIssuer.auditor(auditor.id(), List.of("*")),
+                Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), authority.nextStatus()).getContent();
+
+        var result = verifier.verify(bearer(tokens.token(connector.id(), "GET", TARGET, List.of(credential)).getContent()), "GET", TARGET);
+
+        assertThat(result.succeeded()).as(String.valueOf(result.getFailureMessages())).isTrue();
+        assertThat(result.getContent().credentials()).singleElement()
+                .satisfies(presented -> assertThat(presented.subject().get(AuditorCredential.AUDIT_SCOPE)).isEqualTo(List.of("*")));
+    }
+
+    @Test
     void verify_whenTheSameTokenComesAgain_shouldRefuseTheReplay() {
         var token = bearer(tokens.token(connector.id(), "GET", TARGET, List.of(auditorCredential())).getContent());
         assertThat(verifier.verify(token, "GET", TARGET).succeeded()).isTrue();
