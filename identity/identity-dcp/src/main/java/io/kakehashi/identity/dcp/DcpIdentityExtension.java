@@ -215,7 +215,7 @@ public class DcpIdentityExtension implements ServiceExtension {
         identityService = new DcpIdentityService(ownDid, tokens, accessTokens, idTokens, keys, new PresentationClient(httpClient, httpLoopback, limits, typeManager.getMapper()),
                 presentationVerifier, jtiValidationStore, types, required,
                 presentationCache(presentationCache, presentationCacheEntries, clock), monitor);
-        // a signed request (an auditor's, docs/decisions/XXXX) authorises one request: a shorter lifetime than a DSP token's
+        // a signed request (an auditor's, docs/decisions/0042) authorises one request: a shorter lifetime than a DSP token's
         var requestLifetime = maximum.compareTo(DcpSignedRequestVerifier.MAXIMUM_LIFETIME) < 0 ? maximum : DcpSignedRequestVerifier.MAXIMUM_LIFETIME;
         signedRequestVerifier = new DcpSignedRequestVerifier(ownDid, new IdTokenVerifier(keys, jtiValidationStore, clock, skew, requestLifetime),
                 presentationVerifier, jtiValidationStore);

@@ -40,7 +40,7 @@ import static io.kakehashi.policy.decisionlog.DecisionLogTestFixtures.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Auditors with credentials (issue 21, item 4; docs/decisions/XXXX) in a real runtime — EDC's control plane with the
+ * Auditors with credentials (issue 21, item 4; docs/decisions/0042) in a real runtime — EDC's control plane with the
  * DCP identity, the decision log and the auditor API — with the dataspace authority, a second (untrusted) authority and
  * the auditor on the DID test server. An auditor whose auditor credential covers this connector (by DID, participant
  * id or {@code *}) reads the log with a signed request; without one, with a membership only, with a revoked one, one
