@@ -21,7 +21,12 @@ import java.util.List;
  *   java -cp &lt;classpath&gt; io.kakehashi.policy.decisionlog.OfflineVerifier \
  *       --log decisions.jsonl --checkpoints checkpoints.jsonl --keys checkpoint-keys.jsonl [--public-key first-key.jwk.json]
  *       [--witnessed witnessed-heads.jsonl] [--receipts receipts.jsonl]
+ *   java -cp &lt;classpath&gt; io.kakehashi.policy.decisionlog.OfflineVerifier \
+ *       --bundle evidence-bundle.json [--public-key first-key.jwk.json]
  * </pre>
+ * With {@code --bundle} (an agreement's evidence bundle, {@link EvidenceBundle}) everything in it is checked and, only
+ * then, its plain-words summary printed in English and Japanese; a bundle that fails any check is refused (exit 1) with
+ * what failed.
  * With {@code --keys} (the log's key history) each checkpoint is verified with the key it names; {@code --public-key}
  * is then the key the auditor trusts as the history's first one, and every later key must have been handed over by
  * the key before it or is named in a note as one to check against the connector's published identity.
@@ -54,6 +59,7 @@ public final class OfflineVerifier {
         Path keysFile = null;
         Path witnessedFile = null;
         Path receiptsFile = null;
+        Path bundleFile = null;
         for (int i = 0; i < args.length; i++) {
             var value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -63,11 +69,18 @@ public final class OfflineVerifier {
                 case "--keys" -> keysFile = path(value);
                 case "--witnessed" -> witnessedFile = path(value);
                 case "--receipts" -> receiptsFile = path(value);
+                case "--bundle" -> bundleFile = path(value);
                 default -> {
                     return usage(err, "unknown argument " + args[i]);
                 }
             }
             i++;
+        }
+        if (bundleFile != null) {
+            if (log != null || checkpointsFile != null || keysFile != null || witnessedFile != null || receiptsFile != null) {
+                return usage(err, "--bundle is checked on its own (with --public-key at most)");
+            }
+            return verifyBundle(bundleFile, keyFile, out, err);
         }
         if (log == null) {
             return usage(err, "--log is required");
@@ -134,6 +147,36 @@ public final class OfflineVerifier {
         }
     }
 
+    /**
+     * Checks an evidence bundle ({@link EvidenceBundle}) in full and prints its plain-words summary, English then
+     * Japanese, only when everything in it verified.
+     */
+    private static int verifyBundle(Path bundleFile, Path keyFile, PrintStream out, PrintStream err) {
+        String json;
+        java.util.Optional<ECKey> trusted;
+        try {
+            json = Files.readString(bundleFile, StandardCharsets.UTF_8);
+            trusted = keyFile == null ? java.util.Optional.empty() : java.util.Optional.of(publicKey(keyFile));
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot verify: " + e.getMessage());
+            return UNUSABLE;
+        }
+        var verification = EvidenceBundle.verify(json, trusted);
+        if (!verification.intact()) {
+            out.println("evidence bundle refused: " + verification.problem());
+            return BROKEN;
+        }
+        verification.notes().forEach(note -> err.println("note: " + note));
+        var content = verification.content();
+        out.println("intact: evidence bundle of agreement %s: %d entries, signed tree head of %d entries, %d witnessed heads, %d receipts"
+                .formatted(content.agreementId(), content.entries().size(), content.head().sequence(), content.witnesses().size(), content.receipts().size()));
+        out.println();
+        verification.summary().english().forEach(out::println);
+        out.println();
+        verification.summary().japanese().forEach(out::println);
+        return INTACT;
+    }
+
     private static Path path(String value) {
         return value == null ? null : Path.of(value);
     }
@@ -152,7 +195,8 @@ public final class OfflineVerifier {
 
     private static int usage(PrintStream err, String problem) {
         err.println(problem);
-        err.println("usage: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> (--public-key <jwk.json> | --keys <checkpoint-keys.jsonl> [--public-key <first-key.jwk.json>] [--witnessed <witnessed-heads.jsonl>] [--receipts <receipts.jsonl>])]");
+        err.println("usage: OfflineVerifier --bundle <evidence-bundle.json> [--public-key <first-key.jwk.json>]");
+        err.println("   or: OfflineVerifier --log <entries.jsonl> [--checkpoints <checkpoints.jsonl> (--public-key <jwk.json> | --keys <checkpoint-keys.jsonl> [--public-key <first-key.jwk.json>] [--witnessed <witnessed-heads.jsonl>] [--receipts <receipts.jsonl>])]");
         return UNUSABLE;
     }
 }

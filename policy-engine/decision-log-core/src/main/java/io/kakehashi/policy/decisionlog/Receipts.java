@@ -123,6 +123,20 @@ public final class Receipts {
     }
 
     /**
+     * The issuer's entry the receipt carries, read without checking anything (call {@link #verify} or
+     * {@link #fromLine} first).
+     *
+     * @throws IllegalArgumentException when the receipt carries no entry
+     */
+    public static DecisionEntry entry(String jws) {
+        var payload = payload(parse(jws));
+        if (!payload.path("entry").isObject()) {
+            throw new IllegalArgumentException("the receipt carries no entry");
+        }
+        return DecisionJson.entry(payload.get("entry"));
+    }
+
+    /**
      * The key id the receipt's header names, unverified.
      */
     public static Optional<String> keyId(String jws) {
