@@ -95,7 +95,8 @@ public final class EvidenceBundle {
     /**
      * Builds the bundle of the agreement named by its DSP id or this connector's local id (as the auditor API's
      * {@code agreement} filter matches): not found when no entry names it; a conflict when no signed tree head with a
-     * Merkle root covers any of its entries yet.
+     * Merkle root covers any of its entries yet, or when what the log holds about it does not verify (the bundle is
+     * checked as the offline verifier checks it before it is given out).
      *
      * @param witness  the witness evidence, or null when the runtime keeps none
      * @param receipts the receipts kept from counterparties, or null
@@ -166,7 +167,8 @@ public final class EvidenceBundle {
         // the summary is made by the verifier's own path, so what is written is what an auditor's check makes again
         var verified = check(bundle, Optional.empty());
         if (!verified.intact()) {
-            throw new IllegalStateException("the evidence bundle of agreement '%s' does not verify: %s".formatted(agreement, verified.problem()));
+            // the log itself is broken (an entry, a head or a witnessed head of it does not verify): no bundle vouches for it
+            return ServiceResult.conflict("the evidence of agreement '%s' does not verify: %s; check the log with /v1/verify".formatted(agreement, verified.problem()));
         }
         var summary = bundle.putObject("summary");
         strings(summary.putArray("en"), verified.summary().english());
@@ -290,8 +292,7 @@ public final class EvidenceBundle {
                 throw new IllegalArgumentException(what + ": its content does not hash to its stored hash (the entry was changed)");
             }
             var entry = stored.entry();
-            var names = Set.of(agreementId, Optional.ofNullable(localId).orElse(agreementId));
-            if (!names.contains(entry.agreementId()) && (entry.localAgreementId() == null || !names.contains(entry.localAgreementId()))) {
+            if (!names(entry, agreementId, localId)) {
                 throw new IllegalArgumentException(what + ": it does not name the agreement " + agreementId);
             }
             var proof = proof(proofNode, what + ": inclusion proof");
@@ -383,6 +384,14 @@ public final class EvidenceBundle {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether the entry names the agreement by either of its ids, in either member.
+     */
+    private static boolean names(DecisionEntry entry, String agreementId, String localId) {
+        return agreementId.equals(entry.agreementId()) || agreementId.equals(entry.localAgreementId())
+                || localId != null && (localId.equals(entry.agreementId()) || localId.equals(entry.localAgreementId()));
     }
 
     private static String receiptEvent(DecisionEntry entry) {
