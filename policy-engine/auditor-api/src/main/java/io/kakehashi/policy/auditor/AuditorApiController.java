@@ -7,6 +7,7 @@ import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.DecisionJson;
 import io.kakehashi.policy.decisionlog.DecisionLogExporter;
 import io.kakehashi.policy.decisionlog.DecisionLogTree;
+import io.kakehashi.policy.decisionlog.EvidenceBundle;
 import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
 import io.kakehashi.policy.decisionlog.MerkleTree;
 import io.kakehashi.policy.decisionlog.WitnessJson;
@@ -30,10 +31,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.edc.spi.result.ServiceFailure;
 
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +53,7 @@ public class AuditorApiController {
 
     static final String JSON_LINES = "application/jsonl";
     private static final Set<String> RANGE = Set.of("from", "to");
+    private static final int MAX_AGREEMENT_ID = 512;
 
     private final DecisionLogStore store;
     private final CheckpointStore checkpoints;
@@ -58,6 +62,7 @@ public class AuditorApiController {
     private final Consumer<VerificationResult> verified;
     private final WitnessStore witness;
     private ReceiptStore receipts;
+    private final Clock clock = Clock.systemUTC();
 
     public AuditorApiController(DecisionLogStore store, CheckpointStore checkpoints, CheckpointVerificationKey key) {
         this(store, checkpoints, key, result -> { });
@@ -381,6 +386,30 @@ public class AuditorApiController {
             writer.flush();
         };
         return Response.ok(output, JSON_LINES).build();
+    }
+
+    /**
+     * The evidence bundle of one agreement (docs/decisions/XXXX), named by its DSP id or this connector's own id of it
+     * (as the {@code agreement} filter of {@code /v1/decisions}): its entries with inclusion proofs to the newest signed
+     * tree head, that head, the key history, the witnesses' countersigned heads, the counterparty's receipts and a
+     * summary in English and Japanese, as one JSON document for the offline verifier's {@code --bundle}. 404 when no
+     * entry names the agreement; 409 while no signed tree head covers its entries yet (one is signed within seconds).
+     */
+    @GET
+    @Path("/export/agreements/{agreementId}/bundle")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response exportBundle(@PathParam("agreementId") String agreementId) {
+        if (agreementId == null || agreementId.isBlank() || agreementId.length() > MAX_AGREEMENT_ID) {
+            return badRequest("the agreement id must be given and at most %d characters".formatted(MAX_AGREEMENT_ID));
+        }
+        var built = EvidenceBundle.build(store, checkpoints, witness, receipts, agreementId, clock.instant());
+        if (built.failed()) {
+            var status = built.reason() == ServiceFailure.Reason.NOT_FOUND ? Response.Status.NOT_FOUND : Response.Status.CONFLICT;
+            return error(status, built.getFailureDetail());
+        }
+        return Response.ok(built.getContent(), MediaType.APPLICATION_JSON)
+                .header("Content-Disposition", "attachment; filename=\"evidence-bundle-%s.json\"".formatted(agreementId.replaceAll("[^A-Za-z0-9._-]", "_")))
+                .build();
     }
 
     /**
