@@ -314,6 +314,14 @@ class MachineToolDataspaceEndToEndTest {
             api.get("/v1/receipts", "/v1/receipts?nosuch=1", 400);
             api.get("/v1/export/receipts", "/v1/export/receipts", 200);
             api.call("GET", "/v1/export/receipts", "/v1/export/receipts", null, null, null, 401);
+            // the evidence bundle of the agreement the vendor's SQL analysis ran under (decision XXXX)
+            var providerJob = dataspace.consumer().management().computeJob(outcome.compute().analysisJobId()).path("providerJobId").asText();
+            var agreement = dataspace.provider().management().computeJob(providerJob).path("agreementId").asText();
+            var bundlePath = "/v1/export/agreements/" + URLEncoder.encode(agreement, StandardCharsets.UTF_8).replace("+", "%20") + "/bundle";
+            var bundle = api.get("/v1/export/agreements/{agreementId}/bundle", bundlePath, 200);
+            assertThat(ManagementClient.mapper().readTree(bundle.body()).path("agreementId").asText()).isNotBlank();
+            api.get("/v1/export/agreements/{agreementId}/bundle", "/v1/export/agreements/no-such-agreement/bundle", 404);
+            api.call("GET", "/v1/export/agreements/{agreementId}/bundle", bundlePath, null, null, null, 401);
             api.get("/openapi", "/openapi", 200);
             api.get("/openapi/{name}.json", "/openapi/nothing.json", 404);
             api.call("GET", "/v1/decisions", "/v1/decisions", null, null, null, 401);
