@@ -337,7 +337,8 @@ public final class EvidenceBundle {
             if (!MerkleTree.verifyConsistency(witnessedHead.sequence(), head.sequence(), MerkleTree.fromHex(witnessedHead.treeRoot()), root, consistency)) {
                 throw new IllegalArgumentException(what + ": its consistency proof does not show the bundle's signed tree head extending it");
             }
-            witnesses.add(new VerifiedWitness(cosignature.witnessKid(), witnessedHead.sequence(), cosignature.time()));
+            var witnessName = cosignature.witnessKid() != null ? cosignature.witnessKid() : "with key thumbprint " + SignedTreeHeads.thumbprint(cosignature.witnessKey());
+            witnesses.add(new VerifiedWitness(witnessName, witnessedHead.sequence(), cosignature.time()));
         }
 
         // the counterparty's receipts

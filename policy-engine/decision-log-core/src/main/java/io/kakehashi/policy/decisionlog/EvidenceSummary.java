@@ -31,11 +31,11 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
         var agreementJa = content.agreementId() + (content.localAgreementId() == null ? "" : "（ローカルID " + content.localAgreementId() + "）");
         en.add("Agreement %s: %d decisions of the connector whose log key is %s, each proved included in its log's tree head of %d entries signed at %s%s; %d receipts signed by the counterparty."
                 .formatted(agreement, content.entries().size(), content.logKid(), head.sequence(), head.time(),
-                        content.witnesses().isEmpty() ? "" : ", countersigned by %d witness head(s)".formatted(content.witnesses().size()),
+                        content.witnesses().isEmpty() ? "" : ", extending %d head(s) countersigned by the witness(es) %s".formatted(content.witnesses().size(), witnesses(content)),
                         content.receipts().size()));
         ja.add("契約 %s：ログ鍵 %s のコネクタによる判断 %d 件。各判断は %s に署名された %d 件のツリーヘッドに含まれることを証明済み%s。相手方が署名した受領証 %d 件。"
                 .formatted(agreementJa, content.logKid(), content.entries().size(), head.time(), head.sequence(),
-                        content.witnesses().isEmpty() ? "" : "（立会人による副署 %d 件）".formatted(content.witnesses().size()),
+                        content.witnesses().isEmpty() ? "" : "（立会人 %s が副署したツリーヘッド %d 件を継承）".formatted(witnesses(content), content.witnesses().size()),
                         content.receipts().size()));
         for (var verified : content.entries()) {
             var stored = verified.stored();
@@ -59,6 +59,10 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
                     .formatted(entry.time(), receipt.issuer(), receiptEventJa(receipt.event()), receipt.sequence(), receipt.treeSize()));
         }
         return new EvidenceSummary(en, ja);
+    }
+
+    private static String witnesses(EvidenceBundle.Content content) {
+        return content.witnesses().stream().map(EvidenceBundle.VerifiedWitness::witnessKid).distinct().collect(Collectors.joining(", "));
     }
 
     private static String counterpartyEn(DecisionEntry entry) {

@@ -121,6 +121,7 @@ class EvidenceBundleTest {
                 .contains("started the data transfer maker-transfer-1 to " + VENDOR)
                 .contains("refused to release a compute job's result to " + VENDOR, "refused by: minimumGroupSize")
                 .contains("the counterparty " + VENDOR + " terminated the data transfer, and signed a receipt of it")
+                .contains("countersigned by the witness(es) did:web:witness.example#key-1")
                 .doesNotContain("agreement-b");
         var japanese = String.join("\n", verification.summary().japanese());
         assertThat(japanese).contains("契約 agreement-a（ローカルID local-a）", "の契約申込みを許可した", "との契約に合意した",
@@ -177,6 +178,14 @@ class EvidenceBundleTest {
             });
 
             assertRefused(tampered, "entry at sequence 6: its inclusion proof does not lead to the signed tree head's root");
+        }
+
+        @Test
+        void verify_whenAnEntryOfAnotherAgreementIsSlippedIn_shouldRefuseItThoughItsProofHolds() {
+            var other = JsonCanonicalizer.parse(build("agreement-b")).get("entries").get(0);
+            var tampered = tamper(build("agreement-a"), bundle -> bundle.withArray("entries").insert(0, other));
+
+            assertRefused(tampered, "entry at sequence 1: it does not name the agreement agreement-a");
         }
 
         @Test
