@@ -158,6 +158,20 @@ class EvidenceBundleTest {
         assertThat(result.reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
     }
 
+    @Test
+    void build_whenAWitnessedHeadIsNotOneTheLogExtends_shouldBeAConflictNamingIt() {
+        // the operator's key signed another tree of 3 entries, and a witness countersigned it: the log was rewritten
+        var forked = new CheckpointSigner(MAKER_KEY, Clock.systemUTC()).sign(
+                new io.kakehashi.policy.decisionlog.spi.ChainHead(3, store.read(3).getContent().hash()), "00".repeat(32));
+        witness.save(new WitnessRecord(WitnessRecord.Kind.RECEIVED, WITNESS_KEY.getKeyID(), 3, forked.treeRoot(), forked.jws(),
+                WITNESS_KEY.toPublicJWK().toJSONString(), Cosignatures.sign(WITNESS_KEY, forked, SignedTreeHeads.thumbprint(MAKER_KEY), NOW), null, NOW, null));
+
+        var result = EvidenceBundle.build(store, checkpoints, witness, receipts, "agreement-a", NOW);
+
+        assertThat(result.reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
+        assertThat(result.getFailureDetail()).contains("witnessed head 2: its consistency proof does not show the bundle's signed tree head extending it");
+    }
+
     @Nested
     class Refused {
 
@@ -301,6 +315,14 @@ class EvidenceBundleTest {
             assertThat(exit).isEqualTo(OfflineVerifier.BROKEN);
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("evidence bundle refused: entry at sequence 2: its content does not hash")
                     .doesNotContain("agreed to the contract");
+        }
+
+        @Test
+        void run_whenTheBundleCannotBeRead_shouldBeUnusable() {
+            var exit = OfflineVerifier.run(new String[]{"--bundle", directory.resolve("missing.json").toString()}, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(new ByteArrayOutputStream()));
+
+            assertThat(exit).isEqualTo(OfflineVerifier.UNUSABLE);
         }
 
         @Test
