@@ -402,7 +402,7 @@ public class AuditorApiController {
         if (agreementId == null || agreementId.isBlank() || agreementId.length() > MAX_AGREEMENT_ID) {
             return badRequest("the agreement id must be given and at most %d characters".formatted(MAX_AGREEMENT_ID));
         }
-        var built = EvidenceBundle.build(store, checkpoints, witness, receipts, agreementId, clock.instant());
+        var built = EvidenceBundle.build(store, tree, checkpoints, witness, receipts, agreementId, clock.instant());
         if (built.failed()) {
             var status = built.reason() == ServiceFailure.Reason.NOT_FOUND ? Response.Status.NOT_FOUND : Response.Status.CONFLICT;
             return error(status, built.getFailureDetail());

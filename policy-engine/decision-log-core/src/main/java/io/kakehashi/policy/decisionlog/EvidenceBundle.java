@@ -98,11 +98,13 @@ public final class EvidenceBundle {
      * Merkle root covers any of its entries yet, or when what the log holds about it does not verify (the bundle is
      * checked as the offline verifier checks it before it is given out).
      *
-     * @param witness  the witness evidence, or null when the runtime keeps none
+     * @param tree     the log's Merkle tree (the caller's, kept between requests so the log is read once)
+     * @param witness  the witness evidence, or null when the runtime keeps none; countersignatures of heads that no key
+     *                 of the log's history signed are left out, as {@link WitnessedHeadVerifier} ignores them
      * @param receipts the receipts kept from counterparties, or null
      */
-    public static ServiceResult<String> build(DecisionLogStore store, CheckpointStore checkpoints, WitnessStore witness, ReceiptStore receipts,
-                                              String agreement, Instant now) {
+    public static ServiceResult<String> build(DecisionLogStore store, DecisionLogTree tree, CheckpointStore checkpoints, WitnessStore witness,
+                                              ReceiptStore receipts, String agreement, Instant now) {
         Objects.requireNonNull(agreement, "agreement");
         var matching = new ArrayList<StoredDecision>();
         for (long offset = 0; ; offset += DecisionQuery.MAX_LIMIT) {
@@ -128,7 +130,14 @@ public final class EvidenceBundle {
         var localId = agreement.equals(dspId) ? covered.stream().map(stored -> stored.entry().localAgreementId()).filter(Objects::nonNull).findFirst().orElse(null)
                 : agreement;
         var keys = checkpoints.keys();
-        var tree = new DecisionLogTree(store).upTo(size);
+        MerkleTree merkle;
+        try {
+            merkle = tree.upTo(size);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return ServiceResult.conflict("the log does not hold the %d entries its newest signed tree head covers: %s; check the log with /v1/verify"
+                    .formatted(size, e.getMessage()));
+        }
+        var history = CheckpointKeyHistory.byKeyId(CheckpointKeyHistory.read(keys));
 
         var bundle = JsonCanonicalizer.mapper().createObjectNode();
         bundle.put("type", TYPE);
@@ -146,17 +155,18 @@ public final class EvidenceBundle {
         var entries = bundle.putArray("entries");
         for (var stored : covered) {
             var node = DecisionJson.stored(stored);
-            hexes(node.putArray("inclusionProof"), tree.inclusionProof(stored.sequence() - 1, size));
+            hexes(node.putArray("inclusionProof"), merkle.inclusionProof(stored.sequence() - 1, size));
             entries.add(node);
         }
         var witnessed = bundle.putArray("witnessedHeads");
         if (witness != null) {
             var first = covered.get(0).sequence();
             for (var record : witness.all()) {
-                if (record.kind() == WitnessRecord.Kind.RECEIVED && record.cosignature() != null && record.treeSize() >= first && record.treeSize() <= size) {
+                if (record.kind() == WitnessRecord.Kind.RECEIVED && record.cosignature() != null && record.treeSize() >= first && record.treeSize() <= size
+                        && signedByTheLog(record.headJws(), history)) {
                     var node = witnessed.addObject();
                     node.set("record", JsonCanonicalizer.parse(WitnessJson.line(record)));
-                    hexes(node.putArray("consistencyProof"), tree.consistencyProof(record.treeSize(), size));
+                    hexes(node.putArray("consistencyProof"), merkle.consistencyProof(record.treeSize(), size));
                 }
             }
         }
@@ -218,7 +228,7 @@ public final class EvidenceBundle {
                 throw new IllegalArgumentException("the bundle has an unknown member '%s'".formatted(name.length() > 64 ? name.substring(0, 64) : name));
             }
         });
-        if (!TYPE.equals(bundle.path("type").asText()) || bundle.path("version").asInt() != VERSION) {
+        if (!TYPE.equals(bundle.path("type").textValue()) || !bundle.path("version").isIntegralNumber() || bundle.get("version").asLong() != VERSION) {
             throw new IllegalArgumentException("the document is not a %s of version %d".formatted(TYPE, VERSION));
         }
         var agreementId = text(bundle, "agreementId", "the bundle");
@@ -372,6 +382,15 @@ public final class EvidenceBundle {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean signedByTheLog(String jws, Map<String, CheckpointKeyHistory.Entry> history) {
+        try {
+            verifiedHead(jws, history, "witnessed head");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Checkpoint verifiedHead(String jws, Map<String, CheckpointKeyHistory.Entry> byKid, String what) {

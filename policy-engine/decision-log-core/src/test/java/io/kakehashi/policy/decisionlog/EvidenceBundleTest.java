@@ -141,7 +141,7 @@ class EvidenceBundleTest {
 
     @Test
     void build_whenNoEntryNamesTheAgreement_shouldBeNotFound() {
-        var result = EvidenceBundle.build(store, checkpoints, witness, receipts, "no-such-agreement", NOW);
+        var result = EvidenceBundle.build(store, new DecisionLogTree(store), checkpoints, witness, receipts, "no-such-agreement", NOW);
 
         assertThat(result.failed()).isTrue();
         assertThat(result.reason()).isEqualTo(ServiceFailure.Reason.NOT_FOUND);
@@ -153,9 +153,23 @@ class EvidenceBundleTest {
                 new CheckpointSchedule(1000, Duration.ofHours(1)), Clock.systemUTC());
         recorder.record(negotiation(9, "agreement-c", null, DecisionOutcome.PERMIT));
 
-        var result = EvidenceBundle.build(store, checkpoints, witness, receipts, "agreement-c", NOW);
+        var result = EvidenceBundle.build(store, new DecisionLogTree(store), checkpoints, witness, receipts, "agreement-c", NOW);
 
         assertThat(result.reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
+    }
+
+    @Test
+    void build_whenAWitnessRecordHoldsAHeadNoKeyOfTheLogSigned_shouldLeaveItOut() {
+        var stranger = newKey(MAKER + "#key-1");
+        var foreign = new CheckpointSigner(stranger, Clock.systemUTC()).sign(
+                new io.kakehashi.policy.decisionlog.spi.ChainHead(3, store.read(3).getContent().hash()), "00".repeat(32));
+        witness.save(new WitnessRecord(WitnessRecord.Kind.RECEIVED, WITNESS_KEY.getKeyID(), 3, foreign.treeRoot(), foreign.jws(),
+                WITNESS_KEY.toPublicJWK().toJSONString(), Cosignatures.sign(WITNESS_KEY, foreign, SignedTreeHeads.thumbprint(stranger), NOW), null, NOW, null));
+
+        var verification = EvidenceBundle.verify(build("agreement-a"), Optional.empty());
+
+        assertThat(verification.intact()).isTrue();
+        assertThat(verification.content().witnesses()).hasSize(1);
     }
 
     @Test
@@ -166,7 +180,7 @@ class EvidenceBundleTest {
         witness.save(new WitnessRecord(WitnessRecord.Kind.RECEIVED, WITNESS_KEY.getKeyID(), 3, forked.treeRoot(), forked.jws(),
                 WITNESS_KEY.toPublicJWK().toJSONString(), Cosignatures.sign(WITNESS_KEY, forked, SignedTreeHeads.thumbprint(MAKER_KEY), NOW), null, NOW, null));
 
-        var result = EvidenceBundle.build(store, checkpoints, witness, receipts, "agreement-a", NOW);
+        var result = EvidenceBundle.build(store, new DecisionLogTree(store), checkpoints, witness, receipts, "agreement-a", NOW);
 
         assertThat(result.reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
         assertThat(result.getFailureDetail()).contains("witnessed head 2: its consistency proof does not show the bundle's signed tree head extending it");
@@ -335,7 +349,7 @@ class EvidenceBundleTest {
     }
 
     private String build(String agreement) {
-        var result = EvidenceBundle.build(store, checkpoints, witness, receipts, agreement, NOW);
+        var result = EvidenceBundle.build(store, new DecisionLogTree(store), checkpoints, witness, receipts, agreement, NOW);
         assertThat(result.succeeded()).as(String.valueOf(result.getFailureMessages())).isTrue();
         return result.getContent();
     }
