@@ -389,7 +389,7 @@ public class AuditorApiController {
     }
 
     /**
-     * The evidence bundle of one agreement (docs/decisions/XXXX), named by its DSP id or this connector's own id of it
+     * The evidence bundle of one agreement (docs/decisions/0043), named by its DSP id or this connector's own id of it
      * (as the {@code agreement} filter of {@code /v1/decisions}): its entries with inclusion proofs to the newest signed
      * tree head, that head, the key history, the witnesses' countersigned heads, the counterparty's receipts and a
      * summary in English and Japanese, as one JSON document for the offline verifier's {@code --bundle}. 404 when no

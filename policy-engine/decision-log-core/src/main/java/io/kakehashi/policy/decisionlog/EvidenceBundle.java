@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The evidence bundle of one agreement (docs/decisions/XXXX): one JSON document holding everything an auditor needs to
+ * The evidence bundle of one agreement (docs/decisions/0043): one JSON document holding everything an auditor needs to
  * check, with no connector running, what this connector decided about the agreement — the entries that name it, each
  * with its position, chain hash and RFC 9162 inclusion proof to one signed tree head; that head; the log's checkpoint
  * key history; the witnesses' countersignatures of heads that cover the entries, each with a consistency proof to the

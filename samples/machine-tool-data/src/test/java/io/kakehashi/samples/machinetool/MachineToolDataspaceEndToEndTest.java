@@ -314,7 +314,7 @@ class MachineToolDataspaceEndToEndTest {
             api.get("/v1/receipts", "/v1/receipts?nosuch=1", 400);
             api.get("/v1/export/receipts", "/v1/export/receipts", 200);
             api.call("GET", "/v1/export/receipts", "/v1/export/receipts", null, null, null, 401);
-            // the evidence bundle of the agreement the vendor's SQL analysis ran under (decision XXXX)
+            // the evidence bundle of the agreement the vendor's SQL analysis ran under (decision 0043)
             var providerJob = dataspace.consumer().management().computeJob(outcome.compute().analysisJobId()).path("providerJobId").asText();
             var agreement = dataspace.provider().management().computeJob(providerJob).path("agreementId").asText();
             var bundlePath = "/v1/export/agreements/" + URLEncoder.encode(agreement, StandardCharsets.UTF_8).replace("+", "%20") + "/bundle";
