@@ -81,6 +81,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
                 case "negotiation.agreed" -> "agreed to the contract with " + who;
                 case "negotiation.terminated" -> "terminated the contract negotiation with " + who;
                 case "transfer.started" -> "started the data transfer " + entry.transferId() + " to " + who;
+                case "transfer.suspended" -> "suspended the data transfer " + entry.transferId() + " with " + who;
                 default -> "terminated the data transfer " + entry.transferId() + " with " + who;
             };
         }
@@ -103,6 +104,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
                 case "negotiation.agreed" -> who + " との契約に合意した";
                 case "negotiation.terminated" -> who + " との契約交渉を終了した";
                 case "transfer.started" -> who + " へのデータ転送 " + entry.transferId() + " を開始した";
+                case "transfer.suspended" -> who + " とのデータ転送 " + entry.transferId() + " を一時停止した";
                 default -> who + " とのデータ転送 " + entry.transferId() + " を終了した";
             };
         }
@@ -163,6 +165,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
             case "negotiation.agreed" -> "agreed to the contract";
             case "negotiation.terminated" -> "terminated the contract negotiation";
             case "transfer.started" -> "started the data transfer";
+            case "transfer.suspended" -> "suspended the data transfer";
             default -> "terminated the data transfer";
         };
     }
@@ -172,6 +175,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
             case "negotiation.agreed" -> "契約に合意し";
             case "negotiation.terminated" -> "契約交渉を終了し";
             case "transfer.started" -> "データ転送を開始し";
+            case "transfer.suspended" -> "データ転送を一時停止し";
             default -> "データ転送を終了し";
         };
     }

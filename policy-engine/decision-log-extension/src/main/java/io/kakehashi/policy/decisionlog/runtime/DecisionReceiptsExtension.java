@@ -15,6 +15,7 @@ import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotia
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessEvent;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessStarted;
+import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessSuspended;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessTerminated;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.http.spi.EdcHttpClient;
@@ -154,17 +155,20 @@ public class DecisionReceiptsExtension implements ServiceExtension {
                 @Override
                 public <E extends Event> void on(EventEnvelope<E> envelope) {
                     var event = envelope.getPayload() instanceof TransferProcessStarted ? ReceiptDecisions.STARTED
-                            : envelope.getPayload() instanceof TransferProcessTerminated ? ReceiptDecisions.TRANSFER_TERMINATED : null;
+                            : envelope.getPayload() instanceof TransferProcessTerminated ? ReceiptDecisions.TRANSFER_TERMINATED
+                            : envelope.getPayload() instanceof TransferProcessSuspended ? ReceiptDecisions.TRANSFER_SUSPENDED : null;
                     if (event != null && !inbound.active() && envelope.getPayload() instanceof TransferProcessEvent payload) {
                         guarded(() -> {
                             if (inbound.terminatedByCounterparty(payload.getTransferProcessId())) {
                                 return;
                             }
-                            // EDC 0.15.1 publishes a provider's TransferProcessStarted more than once for one start: one decision, one entry
-                            if (!issued.firstTime(payload.getTransferProcessId() + " " + event)) {
+                            var process = transfers.findById(payload.getTransferProcessId());
+                            // EDC 0.15.1 publishes a provider's TransferProcessStarted more than once for one start: one decision,
+                            // one entry; a transfer may be suspended, resumed and suspended again, each suspension a decision
+                            var occasion = ReceiptDecisions.TRANSFER_SUSPENDED.equals(event) && process != null ? " " + process.getStateTimestamp() : "";
+                            if (!issued.firstTime(payload.getTransferProcessId() + " " + event + occasion)) {
                                 return;
                             }
-                            var process = transfers.findById(payload.getTransferProcessId());
                             var agreement = process == null || process.getContractId() == null ? null : negotiations.findContractAgreement(process.getContractId());
                             decisions.transfer(event, process, agreement, clock.instant()).ifPresent(issuer::issue);
                         });

@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Which state changes of a process are this connector's decisions about the counterparty, and what their receipt
  * states. Only the side that decided issues: the provider agrees and starts a transfer (the consumer's AGREED and
- * STARTED follow the provider's messages); a termination is this connector's unless the counterparty's termination
+ * STARTED follow the provider's messages); a suspension or a termination is this connector's unless the counterparty's
  * message caused it (the caller leaves out changes made while handling a DSP request, {@link InboundProtocolRequests};
  * an error detail that begins {@value #BY_COUNTERPARTY}, decision 0021, is left out here as well). A process the
  * counterparty has no id for yet (no correlation id) or whose DSP address is not an http(s) URL gets no receipt.
@@ -28,6 +28,7 @@ final class ReceiptDecisions {
     static final String NEGOTIATION_TERMINATED = "negotiation.terminated";
     static final String STARTED = "transfer.started";
     static final String TRANSFER_TERMINATED = "transfer.terminated";
+    static final String TRANSFER_SUSPENDED = "transfer.suspended";
     private static final int MAX_REASON = 500;
 
     private final String participantId;
@@ -95,6 +96,10 @@ final class ReceiptDecisions {
                 }
                 outcome = DecisionOutcome.DENY;
                 reason = reason("the transfer was terminated", process.getErrorDetail());
+            }
+            case TRANSFER_SUSPENDED -> {
+                outcome = DecisionOutcome.DENY;
+                reason = reason("the transfer was suspended", process.getErrorDetail());
             }
             default -> {
                 return Optional.empty();

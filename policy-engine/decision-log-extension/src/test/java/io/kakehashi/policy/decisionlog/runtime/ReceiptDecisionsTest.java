@@ -99,6 +99,20 @@ class ReceiptDecisionsTest {
             assertThat(decisions.transfer(ReceiptDecisions.TRANSFER_TERMINATED, transfer(TransferProcess.Type.CONSUMER, "Terminated by the counterparty, no reason given"),
                     agreement(), NOW)).isEmpty();
         }
+
+        @Test
+        void suspended_byEitherSide_shouldBeAReceiptToTheOther() {
+            assertThat(decisions.transfer(ReceiptDecisions.TRANSFER_SUSPENDED, transfer(TransferProcess.Type.PROVIDER, "the policy monitor paused it"), agreement(), NOW))
+                    .hasValueSatisfying(decision -> {
+                        assertThat(decision.subject().event()).isEqualTo("transfer.suspended");
+                        assertThat(decision.subject().recipient()).isEqualTo("consumer");
+                        assertThat(decision.entry().outcome()).isEqualTo(DecisionOutcome.DENY);
+                        assertThat(decision.entry().reasons()).singleElement()
+                                .satisfies(reason -> assertThat(reason.reason()).isEqualTo("the transfer was suspended: the policy monitor paused it"));
+                    });
+            assertThat(decisions.transfer(ReceiptDecisions.TRANSFER_SUSPENDED, transfer(TransferProcess.Type.CONSUMER, null), agreement(), NOW))
+                    .hasValueSatisfying(decision -> assertThat(decision.subject().recipient()).isEqualTo("provider"));
+        }
     }
 
     private static ContractAgreement agreement() {
