@@ -79,6 +79,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
         if (event != null) {
             return switch (event) {
                 case "negotiation.agreed" -> "agreed to the contract with " + who;
+                case "negotiation.verified" -> "accepted the agreement of " + who;
                 case "negotiation.terminated" -> "terminated the contract negotiation with " + who;
                 case "transfer.started" -> "started the data transfer " + entry.transferId() + " to " + who;
                 case "transfer.suspended" -> "suspended the data transfer " + entry.transferId() + " with " + who;
@@ -102,6 +103,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
         if (event != null) {
             return switch (event) {
                 case "negotiation.agreed" -> who + " との契約に合意した";
+                case "negotiation.verified" -> who + " の契約の合意内容を承認した";
                 case "negotiation.terminated" -> who + " との契約交渉を終了した";
                 case "transfer.started" -> who + " へのデータ転送 " + entry.transferId() + " を開始した";
                 case "transfer.suspended" -> who + " とのデータ転送 " + entry.transferId() + " を一時停止した";
@@ -163,6 +165,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
     private static String receiptEventEn(String event) {
         return switch (event) {
             case "negotiation.agreed" -> "agreed to the contract";
+            case "negotiation.verified" -> "accepted the agreement";
             case "negotiation.terminated" -> "terminated the contract negotiation";
             case "transfer.started" -> "started the data transfer";
             case "transfer.suspended" -> "suspended the data transfer";
@@ -173,6 +176,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
     private static String receiptEventJa(String event) {
         return switch (event) {
             case "negotiation.agreed" -> "契約に合意し";
+            case "negotiation.verified" -> "契約の合意内容を承認し";
             case "negotiation.terminated" -> "契約交渉を終了し";
             case "transfer.started" -> "データ転送を開始し";
             case "transfer.suspended" -> "データ転送を一時停止し";

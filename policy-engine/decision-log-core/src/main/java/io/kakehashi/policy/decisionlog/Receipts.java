@@ -43,8 +43,8 @@ import java.util.function.Function;
 public final class Receipts {
 
     public static final String TYPE = "kakehashi-decision-receipt+jws";
-    public static final Set<String> EVENTS = Set.of("negotiation.agreed", "negotiation.terminated", "transfer.started", "transfer.suspended",
-            "transfer.terminated");
+    public static final Set<String> EVENTS = Set.of("negotiation.agreed", "negotiation.verified", "negotiation.terminated", "transfer.started",
+            "transfer.suspended", "transfer.terminated");
     private static final Set<String> MEMBERS = Set.of("agreementId", "entry", "entryHash", "event", "inclusionProof", "issuer", "issuerProcessId",
             "previousHash", "recipient", "recipientProcessId", "sequence", "signedTreeHead", "time");
     private static final int MAX_PROOF = 64;

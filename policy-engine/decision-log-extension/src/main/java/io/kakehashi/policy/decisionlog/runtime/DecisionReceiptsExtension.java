@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationAgreed;
 import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationEvent;
 import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationTerminated;
+import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationVerified;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessEvent;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessStarted;
@@ -142,6 +143,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
             @Override
             public <E extends Event> void on(EventEnvelope<E> envelope) {
                 var event = envelope.getPayload() instanceof ContractNegotiationAgreed ? ReceiptDecisions.AGREED
+                        : envelope.getPayload() instanceof ContractNegotiationVerified ? ReceiptDecisions.VERIFIED
                         : envelope.getPayload() instanceof ContractNegotiationTerminated ? ReceiptDecisions.NEGOTIATION_TERMINATED : null;
                 if (event != null && !inbound.active() && envelope.getPayload() instanceof ContractNegotiationEvent payload) {
                     if (!inbound.terminatedByCounterparty(payload.getContractNegotiationId())) {

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Which state changes of a process are this connector's decisions about the counterparty, and what their receipt
  * states. Only the side that decided issues: the provider agrees and starts a transfer (the consumer's AGREED and
- * STARTED follow the provider's messages); a suspension or a termination is this connector's unless the counterparty's
+ * STARTED follow the provider's messages), the consumer accepts the agreement (its VERIFIED; the provider's follows the
+ * consumer's message); a suspension or a termination is this connector's unless the counterparty's
  * message caused it (the caller leaves out changes made while handling a DSP request, {@link InboundProtocolRequests};
  * an error detail that begins {@value #BY_COUNTERPARTY}, decision 0021, is left out here as well). A process the
  * counterparty has no id for yet (no correlation id) or whose DSP address is not an http(s) URL gets no receipt.
@@ -26,6 +27,7 @@ final class ReceiptDecisions {
     static final String BY_COUNTERPARTY = "Terminated by the counterparty";
     static final String AGREED = "negotiation.agreed";
     static final String NEGOTIATION_TERMINATED = "negotiation.terminated";
+    static final String VERIFIED = "negotiation.verified";
     static final String STARTED = "transfer.started";
     static final String TRANSFER_TERMINATED = "transfer.terminated";
     static final String TRANSFER_SUSPENDED = "transfer.suspended";
@@ -51,6 +53,13 @@ final class ReceiptDecisions {
                 }
                 outcome = DecisionOutcome.PERMIT;
                 reason = "the provider agreed to the contract request";
+            }
+            case VERIFIED -> {
+                if (negotiation.getType() != ContractNegotiation.Type.CONSUMER || agreement == null) {
+                    return Optional.empty();
+                }
+                outcome = DecisionOutcome.PERMIT;
+                reason = "the consumer accepted the provider's agreement";
             }
             case NEGOTIATION_TERMINATED -> {
                 if (byCounterparty(negotiation.getErrorDetail())) {

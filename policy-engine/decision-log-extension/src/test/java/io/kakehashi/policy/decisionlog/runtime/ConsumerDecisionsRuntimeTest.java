@@ -93,7 +93,12 @@ class ConsumerDecisionsRuntimeTest {
         assertThat(sharedId).isNotEqualTo(agreementId);
         var consumerEntries = entries(CONSUMER_RUNTIME).subList(consumerLogBefore, entries(CONSUMER_RUNTIME).size()).stream()
                 .map(StoredDecision::entry).toList();
+        // its acceptance of the agreement, as a policy decision and as the receipt it sent the provider (decision 0039)
         assertThat(consumerEntries).filteredOn(entry -> entry.scope() == DecisionScope.CONTRACT_NEGOTIATION)
+                .extracting(entry -> entry.reasons().get(0).constraint()).containsExactly(RecordingContractValidationService.CONSTRAINT, "negotiation.verified");
+        assertThat(consumerEntries).filteredOn(entry -> entry.scope() == DecisionScope.CONTRACT_NEGOTIATION)
+                .allSatisfy(entry -> assertThat(entry.agreementId()).isEqualTo(sharedId))
+                .filteredOn(entry -> entry.reasons().get(0).constraint().equals(RecordingContractValidationService.CONSTRAINT))
                 .singleElement().satisfies(entry -> {
                     assertThat(entry.outcome()).isEqualTo(DecisionOutcome.PERMIT);
                     assertThat(entry.counterpartyId()).isEqualTo("provider");

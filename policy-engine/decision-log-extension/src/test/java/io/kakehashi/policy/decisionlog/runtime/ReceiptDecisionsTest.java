@@ -42,6 +42,17 @@ class ReceiptDecisionsTest {
         }
 
         @Test
+        void verified_atTheConsumer_shouldBeItsAcceptanceToTheProvider_andAtTheProviderNone() {
+            assertThat(decisions.negotiation(ReceiptDecisions.VERIFIED, negotiation(ContractNegotiation.Type.CONSUMER, null), NOW))
+                    .hasValueSatisfying(decision -> {
+                        assertThat(decision.subject().event()).isEqualTo("negotiation.verified");
+                        assertThat(decision.entry().outcome()).isEqualTo(DecisionOutcome.PERMIT);
+                        assertThat(decision.entry().agreementId()).isEqualTo("dsp-agreement");
+                    });
+            assertThat(decisions.negotiation(ReceiptDecisions.VERIFIED, negotiation(ContractNegotiation.Type.PROVIDER, null), NOW)).isEmpty();
+        }
+
+        @Test
         void agreed_atTheConsumer_shouldBeNone() {
             assertThat(decisions.negotiation(ReceiptDecisions.AGREED, negotiation(ContractNegotiation.Type.CONSUMER, null), NOW)).isEmpty();
         }

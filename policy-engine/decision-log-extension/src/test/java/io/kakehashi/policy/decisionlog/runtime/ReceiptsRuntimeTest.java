@@ -117,8 +117,15 @@ class ReceiptsRuntimeTest {
         var terminatedEntry = PROVIDER_RUNTIME.getService(DecisionLogStore.class).read(terminated.sequence()).getContent().entry();
         assertThat(terminatedEntry.outcome()).isEqualTo(DecisionOutcome.DENY);
         assertThat(terminatedEntry.transferId()).isEqualTo(terminated.issuerProcessId());
-        // the consumer issued none for the termination it received
-        assertThat(PROVIDER_RUNTIME.getService(ReceiptStore.class).all()).isEmpty();
+        // the consumer issued none for the termination it received; the one it issued is its acceptance of the agreement
+        var accepted = await().atMost(Duration.ofSeconds(30)).until(() -> find(PROVIDER_RUNTIME.getService(ReceiptStore.class), "negotiation.verified",
+                agreed.issuerProcessId()), Optional::isPresent).orElseThrow();
+        assertThat(accepted.issuer()).isEqualTo("consumer");
+        assertThat(accepted.issuerProcessId()).isEqualTo(negotiation.id());
+        assertThat(accepted.agreementId()).isEqualTo(agreed.agreementId());
+        assertThat(CONSUMER_RUNTIME.getService(DecisionLogStore.class).read(accepted.sequence()).getContent().entry().outcome()).isEqualTo(DecisionOutcome.PERMIT);
+        assertThat(PROVIDER_RUNTIME.getService(ReceiptStore.class).all()).filteredOn(receipt -> receipt.agreementId().equals(agreed.agreementId()))
+                .extracting(Receipt::event).containsExactly("negotiation.verified");
         assertThat(receipts.byAgreement(agreed.agreementId())).extracting(Receipt::event).contains("negotiation.agreed", "transfer.terminated");
     }
 
