@@ -120,6 +120,10 @@ class ComputeTransferEndToEndTest {
             assertThat(decision.path("agreementId").asText()).isEqualTo(shared);
             assertThat(decision.path("localAgreementId").asText()).isEqualTo(providerAgreement(guarded)).isNotEqualTo(shared);
         }
+        // the release travelled to the vendor as the maker's receipt of the completed transfer (decision 0039)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> MAKER.decisions().stream()
+                .map(line -> line.path("entry")).anyMatch(entry -> entry.path("reasons").path(0).path("constraint").asText().equals("transfer.completed")
+                        && entry.path("agreementId").asText().equals(shared) && entry.path("counterpartyId").asText().equals("ai-vendor")));
     }
 
     @Test

@@ -83,6 +83,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
                 case "negotiation.terminated" -> "terminated the contract negotiation with " + who;
                 case "transfer.started" -> "started the data transfer " + entry.transferId() + " to " + who;
                 case "transfer.suspended" -> "suspended the data transfer " + entry.transferId() + " with " + who;
+                case "transfer.completed" -> "completed the data transfer " + entry.transferId() + " to " + who;
                 default -> "terminated the data transfer " + entry.transferId() + " with " + who;
             };
         }
@@ -107,6 +108,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
                 case "negotiation.terminated" -> who + " との契約交渉を終了した";
                 case "transfer.started" -> who + " へのデータ転送 " + entry.transferId() + " を開始した";
                 case "transfer.suspended" -> who + " とのデータ転送 " + entry.transferId() + " を一時停止した";
+                case "transfer.completed" -> who + " へのデータ転送 " + entry.transferId() + " を完了した";
                 default -> who + " とのデータ転送 " + entry.transferId() + " を終了した";
             };
         }
@@ -169,6 +171,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
             case "negotiation.terminated" -> "terminated the contract negotiation";
             case "transfer.started" -> "started the data transfer";
             case "transfer.suspended" -> "suspended the data transfer";
+            case "transfer.completed" -> "completed the data transfer";
             default -> "terminated the data transfer";
         };
     }
@@ -180,6 +183,7 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
             case "negotiation.terminated" -> "契約交渉を終了し";
             case "transfer.started" -> "データ転送を開始し";
             case "transfer.suspended" -> "データ転送を一時停止し";
+            case "transfer.completed" -> "データ転送を完了し";
             default -> "データ転送を終了し";
         };
     }

@@ -44,7 +44,7 @@ public final class Receipts {
 
     public static final String TYPE = "kakehashi-decision-receipt+jws";
     public static final Set<String> EVENTS = Set.of("negotiation.agreed", "negotiation.verified", "negotiation.terminated", "transfer.started",
-            "transfer.suspended", "transfer.terminated");
+            "transfer.suspended", "transfer.completed", "transfer.terminated");
     private static final Set<String> MEMBERS = Set.of("agreementId", "entry", "entryHash", "event", "inclusionProof", "issuer", "issuerProcessId",
             "previousHash", "recipient", "recipientProcessId", "sequence", "signedTreeHead", "time");
     private static final int MAX_PROOF = 64;

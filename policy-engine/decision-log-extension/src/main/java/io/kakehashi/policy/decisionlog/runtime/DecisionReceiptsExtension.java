@@ -15,6 +15,7 @@ import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotia
 import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationVerified;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessEvent;
+import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessCompleted;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessStarted;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessSuspended;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessTerminated;
@@ -158,7 +159,8 @@ public class DecisionReceiptsExtension implements ServiceExtension {
                 public <E extends Event> void on(EventEnvelope<E> envelope) {
                     var event = envelope.getPayload() instanceof TransferProcessStarted ? ReceiptDecisions.STARTED
                             : envelope.getPayload() instanceof TransferProcessTerminated ? ReceiptDecisions.TRANSFER_TERMINATED
-                            : envelope.getPayload() instanceof TransferProcessSuspended ? ReceiptDecisions.TRANSFER_SUSPENDED : null;
+                            : envelope.getPayload() instanceof TransferProcessSuspended ? ReceiptDecisions.TRANSFER_SUSPENDED
+                            : envelope.getPayload() instanceof TransferProcessCompleted ? ReceiptDecisions.TRANSFER_COMPLETED : null;
                     if (event != null && !inbound.active() && envelope.getPayload() instanceof TransferProcessEvent payload) {
                         guarded(() -> {
                             if (inbound.terminatedByCounterparty(payload.getTransferProcessId())) {

@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * Which state changes of a process are this connector's decisions about the counterparty, and what their receipt
- * states. Only the side that decided issues: the provider agrees and starts a transfer (the consumer's AGREED and
- * STARTED follow the provider's messages), the consumer accepts the agreement (its VERIFIED; the provider's follows the
+ * states. Only the side that decided issues: the provider agrees, starts a transfer and completes one it pushed — for
+ * a compute job, the release of its result (the consumer's AGREED, STARTED and COMPLETED follow the provider's
+ * messages, and a pull is completed by the consumer's), the consumer accepts the agreement (its VERIFIED; the provider's follows the
  * consumer's message); a suspension or a termination is this connector's unless the counterparty's
  * message caused it (the caller leaves out changes made while handling a DSP request, {@link InboundProtocolRequests};
  * an error detail that begins {@value #BY_COUNTERPARTY}, decision 0021, is left out here as well). A process the
@@ -31,6 +32,7 @@ final class ReceiptDecisions {
     static final String STARTED = "transfer.started";
     static final String TRANSFER_TERMINATED = "transfer.terminated";
     static final String TRANSFER_SUSPENDED = "transfer.suspended";
+    static final String TRANSFER_COMPLETED = "transfer.completed";
     private static final int MAX_REASON = 500;
 
     private final String participantId;
@@ -105,6 +107,14 @@ final class ReceiptDecisions {
                 }
                 outcome = DecisionOutcome.DENY;
                 reason = reason("the transfer was terminated", process.getErrorDetail());
+            }
+            case TRANSFER_COMPLETED -> {
+                // a pushed transfer is completed by the provider's data plane; a pull by the consumer's message
+                if (!provider || process.getTransferType() == null || !process.getTransferType().endsWith("-PUSH")) {
+                    return Optional.empty();
+                }
+                outcome = DecisionOutcome.PERMIT;
+                reason = "the provider completed the transfer";
             }
             case TRANSFER_SUSPENDED -> {
                 outcome = DecisionOutcome.DENY;

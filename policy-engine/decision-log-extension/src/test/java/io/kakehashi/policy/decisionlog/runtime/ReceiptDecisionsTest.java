@@ -112,6 +112,20 @@ class ReceiptDecisionsTest {
         }
 
         @Test
+        void completed_byTheProvider_shouldBeAReceipt_andAtTheConsumerNone() {
+            // for a compute job the provider's completion is the release of the result (a withheld one ends terminated)
+            assertThat(decisions.transfer(ReceiptDecisions.TRANSFER_COMPLETED, transfer(TransferProcess.Type.PROVIDER, null), agreement(), NOW))
+                    .hasValueSatisfying(decision -> {
+                        assertThat(decision.subject().event()).isEqualTo("transfer.completed");
+                        assertThat(decision.entry().outcome()).isEqualTo(DecisionOutcome.PERMIT);
+                        assertThat(decision.entry().transferId()).isEqualTo("own-transfer");
+                    });
+            assertThat(decisions.transfer(ReceiptDecisions.TRANSFER_COMPLETED, transfer(TransferProcess.Type.CONSUMER, null), agreement(), NOW)).isEmpty();
+            var pulled = transfer(TransferProcess.Type.PROVIDER, null).toBuilder().transferType("HttpData-PULL").build();
+            assertThat(decisions.transfer(ReceiptDecisions.TRANSFER_COMPLETED, pulled, agreement(), NOW)).as("completed by the consumer's message").isEmpty();
+        }
+
+        @Test
         void suspended_byEitherSide_shouldBeAReceiptToTheOther() {
             assertThat(decisions.transfer(ReceiptDecisions.TRANSFER_SUSPENDED, transfer(TransferProcess.Type.PROVIDER, "the policy monitor paused it"), agreement(), NOW))
                     .hasValueSatisfying(decision -> {
@@ -140,6 +154,6 @@ class ReceiptDecisionsTest {
     private static TransferProcess transfer(TransferProcess.Type type, String errorDetail) {
         return TransferProcess.Builder.newInstance().id("own-transfer").type(type).correlationId("peer-transfer")
                 .counterPartyAddress("http://127.0.0.1:9/protocol/2025-1").contractId("local-copy-id").protocol("dataspace-protocol-http:2025-1")
-                .errorDetail(errorDetail).build();
+                .transferType("KakehashiCompute-PUSH").errorDetail(errorDetail).build();
     }
 }
