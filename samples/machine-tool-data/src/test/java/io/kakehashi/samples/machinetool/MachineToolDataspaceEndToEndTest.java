@@ -316,7 +316,8 @@ class MachineToolDataspaceEndToEndTest {
             api.call("GET", "/v1/export/receipts", "/v1/export/receipts", null, null, null, 401);
             // the evidence bundle of the agreement the vendor's SQL analysis ran under (decision 0043)
             var providerJob = dataspace.consumer().management().computeJob(outcome.compute().analysisJobId()).path("providerJobId").asText();
-            var agreement = dataspace.provider().management().computeJob(providerJob).path("agreementId").asText();
+            // the maker's own job (its compute-jobs API), not a job it sent: it names the agreement the job ran under
+            var agreement = dataspace.provider().management().get("/v3/kakehashi/compute/jobs/" + providerJob).path("agreementId").asText();
             var bundlePath = "/v1/export/agreements/" + URLEncoder.encode(agreement, StandardCharsets.UTF_8).replace("+", "%20") + "/bundle";
             var bundle = api.get("/v1/export/agreements/{agreementId}/bundle", bundlePath, 200);
             assertThat(ManagementClient.mapper().readTree(bundle.body()).path("agreementId").asText()).isNotBlank();
