@@ -171,7 +171,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
         }
         var negotiation = store.findById(negotiationId);
         if (negotiation == null || !rule.appliesTo(negotiation)) {
-            return handled(message, token, handling);
+            return handled(token, handling);
         }
         var type = message.getClass().getSimpleName();
         if (rule.early(negotiation)) {
@@ -198,12 +198,12 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
             }
             return sender;
         }
-        return handled(message, token, handling);
+        return handled(token, handling);
     }
 
     /** EDC's handling, tried again while another writer holds the lease ({@link PendingTransitions#handleOnceLetGo}). */
-    private ServiceResult<ContractNegotiation> handled(ProcessRemoteMessage message, TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
-        return pending.handleOnceLetGo(message.getClass().getSimpleName(), handling, () -> releaseForRetry.accept(token));
+    private ServiceResult<ContractNegotiation> handled(TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
+        return pending.handleOnceLetGo(handling, () -> releaseForRetry.accept(token));
     }
 
     /** EDC's own check that the sender may read the negotiation: the token, the policy scope, the counterparty. */

@@ -21,6 +21,9 @@ public final class PendingTransitions {
     /** Pause between two reads; a local save lands within milliseconds of the peer's answer. */
     static final Duration POLL = Duration.ofMillis(25);
 
+    /** How long a message waits for another writer's lease on its process: a local send or save takes less. */
+    static final Duration LEASE_BOUND = Duration.ofSeconds(2);
+
     private final Duration bound;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -44,7 +47,11 @@ public final class PendingTransitions {
      * last read, {@code null} when the process is gone.
      */
     public <T> T awaitLeft(Supplier<T> read, Predicate<T> pending) {
-        var deadline = clock.millis() + bound.toMillis();
+        return awaitLeft(read, pending, bound);
+    }
+
+    private <T> T awaitLeft(Supplier<T> read, Predicate<T> pending, Duration within) {
+        var deadline = clock.millis() + within.toMillis();
         var current = read.get();
         while (current != null && pending.test(current) && clock.millis() < deadline) {
             if (!sleeper.sleep(POLL)) {
@@ -58,26 +65,22 @@ public final class PendingTransitions {
     /**
      * EDC's handling of a peer's message, tried again while another writer holds the process's lease
      * ({@link LeasedAfresh#stillLeased}: this connector's state machine while it sends, or another replica's), every
-     * {@link #POLL} up to the bound; still held then, the peer is asked to retry ({@link PeerRetryLater}) instead of
-     * getting EDC's 409, which would end its process. Each try is EDC's own transaction: a wait inside one would hold
-     * the lease row's lock and keep the holder from letting go.
+     * {@link #POLL} up to {@link #LEASE_BOUND} (or the bound, if shorter). Each try is EDC's own transaction: a wait
+     * inside one would hold the lease row's lock and keep the holder from letting go. Still held then, EDC's answer
+     * (409) stands: EDC 0.15.1 also leaves leases behind on some of its failure paths (a request refused after the
+     * lease was taken keeps it until it expires), and a message meeting such a lease is not one to ask back for.
      *
      * @param releaseToken forgets the sender's token, which EDC verified (and recorded as used) before it tried the
-     *                     lease: run before each new try and before the answer that asks for a retry
+     *                     lease: run before each new try
      */
-    public <T> ServiceResult<T> handleOnceLetGo(String messageType, Supplier<ServiceResult<T>> handling, Runnable releaseToken) {
+    public <T> ServiceResult<T> handleOnceLetGo(Supplier<ServiceResult<T>> handling, Runnable releaseToken) {
         var tries = new AtomicInteger();
-        var result = awaitLeft(() -> {
+        return awaitLeft(() -> {
             if (tries.getAndIncrement() > 0) {
                 releaseToken.run();
             }
             return handling.get();
-        }, LeasedAfresh::stillLeased);
-        if (LeasedAfresh.stillLeased(result)) {
-            releaseToken.run();
-            throw new PeerRetryLater(messageType, POLL);
-        }
-        return result;
+        }, LeasedAfresh::stillLeased, bound.compareTo(LEASE_BOUND) < 0 ? bound : LEASE_BOUND);
     }
 
     /** How the wait pauses; a test substitutes one that makes the awaited save happen. */

@@ -59,8 +59,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnabledIfSystemProperty(named = "kakehashi.replicas.run", matches = "true", disabledReason = "defects this test found, not fixed yet"
         + " (samples/replicas/README.md, 'Known defects'): a DSP message re-sent with its first token after a read"
         + " timeout is refused as a replay (401) and ends the negotiation; a slow replica's HttpData-PUSH may be restarted by"
-        + " another replica's data plane and delivered twice; the 409 on a held lease is answered 503 now, not yet run at"
-        + " loads above 50; run it with -Dkakehashi.replicas.run=true")
+        + " another replica's data plane and delivered twice; a lease another replica holds for more than 2 s is still"
+        + " answered 409; run it with -Dkakehashi.replicas.run=true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicatedProviderTest {
