@@ -75,7 +75,8 @@ public class AuditorCredentialFilter implements ContainerRequestFilter {
     }
 
     private void refuse(ContainerRequestContext request, Response.Status status, String message) {
-        monitor.warning("Auditor API: refused %s %s (%d): %s".formatted(request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
+        // debug, not warning: anyone who reaches the port can send refused requests, and a log line each would be theirs to multiply
+        monitor.debug(() -> "Auditor API: refused %s %s (%d): %s".formatted(request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
                 status.getStatusCode(), message));
         var type = status == Response.Status.FORBIDDEN ? "NotAuthorized" : "AuthenticationFailed";
         var answer = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(List.of(Map.of("message", message, "type", type)));
