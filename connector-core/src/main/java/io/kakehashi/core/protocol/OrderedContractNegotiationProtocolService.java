@@ -1,5 +1,6 @@
 package io.kakehashi.core.protocol;
 
+import io.kakehashi.core.persistence.UnsavedLeases;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreementMessage;
@@ -98,7 +99,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
                                                                       TokenRepresentation tokenRepresentation) {
         Supplier<ServiceResult<ContractNegotiation>> handling = () -> delegate.notifyRequested(participantContext, message, tokenRepresentation);
         if (message.getProviderPid() == null) {
-            return handling.get();
+            return UnsavedLeases.letGoAfter(handling);
         }
         return ordered(participantContext, message, message.getProviderPid(), tokenRepresentation,
                 new Rule(PROVIDER, EnumSet.of(OFFERING), negotiation -> false), handling);
@@ -109,7 +110,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
                                                                     TokenRepresentation tokenRepresentation) {
         Supplier<ServiceResult<ContractNegotiation>> handling = () -> delegate.notifyOffered(participantContext, message, tokenRepresentation);
         if (message.getConsumerPid() == null) {
-            return handling.get();
+            return UnsavedLeases.letGoAfter(handling);
         }
         return ordered(participantContext, message, message.getConsumerPid(), tokenRepresentation,
                 new Rule(CONSUMER, EnumSet.of(REQUESTING), negotiation -> false), handling);
@@ -167,7 +168,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     private ServiceResult<ContractNegotiation> ordered(ParticipantContext participantContext, ProcessRemoteMessage message, String negotiationId,
                                                        TokenRepresentation token, Rule rule, Supplier<ServiceResult<ContractNegotiation>> handling) {
         if (negotiationId == null) {
-            return handling.get();
+            return UnsavedLeases.letGoAfter(handling);
         }
         var negotiation = store.findById(negotiationId);
         if (negotiation == null || !rule.appliesTo(negotiation)) {

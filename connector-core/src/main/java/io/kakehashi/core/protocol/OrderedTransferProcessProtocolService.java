@@ -1,5 +1,6 @@
 package io.kakehashi.core.protocol;
 
+import io.kakehashi.core.persistence.UnsavedLeases;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessProtocolService;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess;
@@ -124,7 +125,7 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
                                                    Supplier<ServiceResult<TransferProcess>> handling) {
         var processId = message.getProcessId();
         if (processId == null) {
-            return handling.get();
+            return UnsavedLeases.letGoAfter(handling);
         }
         var process = store.findById(processId);
         if (process == null) {

@@ -1,6 +1,7 @@
 package io.kakehashi.core.protocol;
 
 import io.kakehashi.core.persistence.LeasedAfresh;
+import io.kakehashi.core.persistence.UnsavedLeases;
 import org.eclipse.edc.spi.result.ServiceResult;
 
 import java.time.Clock;
@@ -67,8 +68,9 @@ public final class PendingTransitions {
      * ({@link LeasedAfresh#stillLeased}: this connector's state machine while it sends, or another replica's), every
      * {@link #POLL} up to {@link #LEASE_BOUND} (or the bound, if shorter). Each try is EDC's own transaction: a wait
      * inside one would hold the lease row's lock and keep the holder from letting go. Still held then, EDC's answer
-     * (409) stands: EDC 0.15.1 also leaves leases behind on some of its failure paths (a request refused after the
-     * lease was taken keeps it until it expires), and a message meeting such a lease is not one to ask back for.
+     * (409) stands. A lease EDC's handling took by id and left behind unsaved (a message refused after the lease was
+     * taken, or one already applied) is let go after each try ({@link UnsavedLeases}), so that it does not hold the
+     * process until it expires.
      *
      * @param releaseToken forgets the sender's token, which EDC verified (and recorded as used) before it tried the
      *                     lease: run before each new try
@@ -79,7 +81,7 @@ public final class PendingTransitions {
             if (tries.getAndIncrement() > 0) {
                 releaseToken.run();
             }
-            return handling.get();
+            return UnsavedLeases.letGoAfter(handling);
         }, LeasedAfresh::stillLeased, bound.compareTo(LEASE_BOUND) < 0 ? bound : LEASE_BOUND);
     }
 

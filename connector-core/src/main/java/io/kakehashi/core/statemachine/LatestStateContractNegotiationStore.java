@@ -26,6 +26,8 @@ import java.util.List;
  *   that changes the state of a negotiation stored as held, and carries that hold along, saves it released; the guard
  *   is asked again in the new state;</li>
  *   <li><b>a lease hands out what is stored once it is held</b>, not what was read before it ({@link LeasedAfresh});</li>
+ *   <li><b>a lease taken by id to apply a peer's message is let go</b> when EDC's handling neither saved the
+ *   negotiation nor let it go ({@link io.kakehashi.core.persistence.UnsavedLeases});</li>
  *   <li><b>a saved change of state wakes the negotiation state machines</b> ({@code stateChanged}): EDC publishes no
  *   event for some transitions that give a state machine work (a requested termination, a consumer's verification),
  *   which the state machine would otherwise find only after its idle wait.</li>
@@ -59,6 +61,6 @@ public class LatestStateContractNegotiationStore extends ForwardingContractNegot
 
     @Override
     public StoreResult<ContractNegotiation> findByIdAndLease(String id) {
-        return LeasedAfresh.findByIdAndLease(delegate, id);
+        return saves.leasedById(id, LeasedAfresh.findByIdAndLease(delegate, id));
     }
 }

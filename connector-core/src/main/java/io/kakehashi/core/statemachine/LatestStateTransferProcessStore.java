@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * EDC's transfer-process store with the rules of {@link LatestStateContractNegotiationStore}: a copy older than the
  * stored state is not saved back over it (a guard's copy of PROVISIONED over a TERMINATED transfer), a pending hold
- * that a save carries into another state is released, a lease hands out what is stored once it is held, and a saved
+ * that a save carries into another state is released, a lease hands out what is stored once it is held, a lease taken
+ * by id to apply a peer's message and not saved is let go afterwards, and a saved
  * change of state wakes the transfer state machines — a finished pull sets its process COMPLETING, for which EDC
  * publishes no event, and the process waited for the next idle iteration to be completed (1.8 s of a 4.3 s sample
  * transfer).
@@ -42,6 +43,6 @@ public class LatestStateTransferProcessStore extends ForwardingTransferProcessSt
 
     @Override
     public StoreResult<TransferProcess> findByIdAndLease(String id) {
-        return LeasedAfresh.findByIdAndLease(delegate, id);
+        return saves.leasedById(id, LeasedAfresh.findByIdAndLease(delegate, id));
     }
 }

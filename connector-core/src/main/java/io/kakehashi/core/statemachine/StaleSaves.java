@@ -1,5 +1,6 @@
 package io.kakehashi.core.statemachine;
 
+import io.kakehashi.core.persistence.UnsavedLeases;
 import org.eclipse.edc.spi.entity.StatefulEntity;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.StoreResult;
@@ -37,7 +38,53 @@ final class StaleSaves<T extends StatefulEntity<T>> {
     }
 
     StoreResult<Void> save(T entity) {
-        var lock = locks.get(Math.floorMod(entity.getId().hashCode(), STRIPES));
+        var saved = saveChecked(entity);
+        UnsavedLeases.saved(key(entity.getId()));
+        return saved;
+    }
+
+    /**
+     * A lease taken by id: let go when the work it was taken for ends without saving the entity
+     * ({@link UnsavedLeases#letGoAfter}).
+     */
+    StoreResult<T> leasedById(String id, StoreResult<T> leased) {
+        if (leased.succeeded()) {
+            UnsavedLeases.leased(key(id), () -> letGo(id));
+        }
+        return leased;
+    }
+
+    /** Ends a lease this runtime holds by saving the stored entity as it is. */
+    private void letGo(String id) {
+        var lock = lockOf(id);
+        lock.lock();
+        try {
+            var stored = find.apply(id);
+            if (stored != null) {
+                var saved = save.apply(stored);
+                if (saved.succeeded()) {
+                    monitor.debug(() -> "%s %s: leased to apply a message and not saved: let go".formatted(kind, id));
+                } else {
+                    monitor.warning("%s %s: a lease not saved could not be let go (%s); it ends when it expires".formatted(kind, id, saved.getFailureDetail()));
+                }
+            }
+        } catch (RuntimeException e) {
+            monitor.warning("%s %s: a lease not saved could not be let go; it ends when it expires".formatted(kind, id), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String key(String id) {
+        return kind + " " + id;
+    }
+
+    private ReentrantLock lockOf(String id) {
+        return locks.get(Math.floorMod(id.hashCode(), STRIPES));
+    }
+
+    private StoreResult<Void> saveChecked(T entity) {
+        var lock = lockOf(entity.getId());
         lock.lock();
         try {
             var stored = find.apply(entity.getId());
