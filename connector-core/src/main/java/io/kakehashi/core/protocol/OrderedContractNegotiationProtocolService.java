@@ -16,11 +16,14 @@ import org.eclipse.edc.connector.controlplane.services.spi.contractnegotiation.C
 import org.eclipse.edc.participantcontext.spi.types.ParticipantContext;
 import org.eclipse.edc.spi.iam.TokenRepresentation;
 import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.message.ProcessRemoteMessage;
 import org.jetbrains.annotations.NotNull;
 
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.BiPredicate;
@@ -59,6 +62,10 @@ import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiat
  *   with nothing changed, after EDC's own check of the sender (its {@code findById});</li>
  *   <li>everything else, a conflicting message included, goes to EDC as it is.</li>
  * </ul>
+ * An initial contract request for a consumer process and asset this connector already negotiates is answered with
+ * that negotiation, after EDC's check of the sender, instead of a second one; a message sent again with the token it
+ * was first sent with is verified again rather than refused as a replay ({@link RepeatedMessages}); a lease EDC's
+ * handling took and left unsaved is let go ({@link UnsavedLeases}).
  * Thread-safe when the delegate and the store are.
  */
 public class OrderedContractNegotiationProtocolService implements ContractNegotiationProtocolService {
@@ -72,6 +79,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     private final BiPredicate<ContractAgreement, ContractAgreement> sameAgreement;
     private final Monitor monitor;
     private final Consumer<TokenRepresentation> releaseForRetry;
+    private final RepeatedMessages repeats;
 
     public OrderedContractNegotiationProtocolService(ContractNegotiationProtocolService delegate, ContractNegotiationStore store,
                                                      PendingTransitions pending, BiPredicate<ContractAgreement, ContractAgreement> sameAgreement,
@@ -86,6 +94,17 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     public OrderedContractNegotiationProtocolService(ContractNegotiationProtocolService delegate, ContractNegotiationStore store,
                                                      PendingTransitions pending, BiPredicate<ContractAgreement, ContractAgreement> sameAgreement,
                                                      Monitor monitor, Consumer<TokenRepresentation> releaseForRetry) {
+        this(delegate, store, pending, sameAgreement, monitor, releaseForRetry, RepeatedMessages.NONE);
+    }
+
+    /**
+     * @param repeats recognises a message sent again with its first token, which is then verified again instead of
+     *                refused as a replay ({@link RepeatedMessages})
+     */
+    public OrderedContractNegotiationProtocolService(ContractNegotiationProtocolService delegate, ContractNegotiationStore store,
+                                                     PendingTransitions pending, BiPredicate<ContractAgreement, ContractAgreement> sameAgreement,
+                                                     Monitor monitor, Consumer<TokenRepresentation> releaseForRetry, RepeatedMessages repeats) {
+        this.repeats = repeats;
         this.delegate = delegate;
         this.store = store;
         this.pending = pending;
@@ -98,28 +117,38 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     public @NotNull ServiceResult<ContractNegotiation> notifyRequested(ParticipantContext participantContext, ContractRequestMessage message,
                                                                       TokenRepresentation tokenRepresentation) {
         Supplier<ServiceResult<ContractNegotiation>> handling = () -> delegate.notifyRequested(participantContext, message, tokenRepresentation);
-        if (message.getProviderPid() == null) {
-            return UnsavedLeases.letGoAfter(handling);
-        }
-        return ordered(participantContext, message, message.getProviderPid(), tokenRepresentation,
-                new Rule(PROVIDER, EnumSet.of(OFFERING), negotiation -> false), handling);
+        return repeats.handle(message, tokenRepresentation, () -> {
+            if (message.getProviderPid() == null) {
+                var created = requestedBefore(message);
+                if (created != null) {
+                    var sender = checkSender(participantContext, message, created.getId(), tokenRepresentation);
+                    if (sender.succeeded()) {
+                        monitor.debug(() -> "ContractRequestMessage for consumer process %s repeats the request of negotiation %s: answered without a new one"
+                                .formatted(message.getConsumerPid(), created.getId()));
+                    }
+                    return sender;
+                }
+                return UnsavedLeases.letGoAfter(handling);
+            }
+            return ordered(participantContext, message, message.getProviderPid(), tokenRepresentation,
+                    new Rule(PROVIDER, EnumSet.of(OFFERING), negotiation -> false), handling);
+        });
     }
 
     @Override
     public @NotNull ServiceResult<ContractNegotiation> notifyOffered(ParticipantContext participantContext, ContractOfferMessage message,
                                                                     TokenRepresentation tokenRepresentation) {
         Supplier<ServiceResult<ContractNegotiation>> handling = () -> delegate.notifyOffered(participantContext, message, tokenRepresentation);
-        if (message.getConsumerPid() == null) {
-            return UnsavedLeases.letGoAfter(handling);
-        }
-        return ordered(participantContext, message, message.getConsumerPid(), tokenRepresentation,
-                new Rule(CONSUMER, EnumSet.of(REQUESTING), negotiation -> false), handling);
+        return repeats.handle(message, tokenRepresentation, () -> message.getConsumerPid() == null
+                ? UnsavedLeases.letGoAfter(handling)
+                : ordered(participantContext, message, message.getConsumerPid(), tokenRepresentation,
+                        new Rule(CONSUMER, EnumSet.of(REQUESTING), negotiation -> false), handling));
     }
 
     @Override
     public @NotNull ServiceResult<ContractNegotiation> notifyAccepted(ParticipantContext participantContext, ContractNegotiationEventMessage message,
                                                                      TokenRepresentation tokenRepresentation) {
-        return ordered(participantContext, message, message.getProcessId(), tokenRepresentation,
+        return inOrder(participantContext, message, message.getProcessId(), tokenRepresentation,
                 new Rule(PROVIDER, EnumSet.of(OFFERING), negotiation -> false),
                 () -> delegate.notifyAccepted(participantContext, message, tokenRepresentation));
     }
@@ -127,7 +156,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     @Override
     public @NotNull ServiceResult<ContractNegotiation> notifyAgreed(ParticipantContext participantContext, ContractAgreementMessage message,
                                                                    TokenRepresentation tokenRepresentation) {
-        return ordered(participantContext, message, message.getProcessId(), tokenRepresentation,
+        return inOrder(participantContext, message, message.getProcessId(), tokenRepresentation,
                 new Rule(CONSUMER, EnumSet.of(REQUESTING, ACCEPTING),
                         negotiation -> AGREEMENT_HELD.contains(stateOf(negotiation)) && negotiation.getContractAgreement() != null
                                 && message.getContractAgreement() != null
@@ -138,7 +167,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     @Override
     public @NotNull ServiceResult<ContractNegotiation> notifyVerified(ParticipantContext participantContext, ContractAgreementVerificationMessage message,
                                                                      TokenRepresentation tokenRepresentation) {
-        return ordered(participantContext, message, message.getProcessId(), tokenRepresentation,
+        return inOrder(participantContext, message, message.getProcessId(), tokenRepresentation,
                 new Rule(PROVIDER, EnumSet.of(AGREEING), negotiation -> VERIFICATION_APPLIED.contains(stateOf(negotiation))),
                 () -> delegate.notifyVerified(participantContext, message, tokenRepresentation));
     }
@@ -146,7 +175,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     @Override
     public @NotNull ServiceResult<ContractNegotiation> notifyFinalized(ParticipantContext participantContext, ContractNegotiationEventMessage message,
                                                                       TokenRepresentation tokenRepresentation) {
-        return ordered(participantContext, message, message.getProcessId(), tokenRepresentation,
+        return inOrder(participantContext, message, message.getProcessId(), tokenRepresentation,
                 new Rule(CONSUMER, EnumSet.of(VERIFYING), negotiation -> stateOf(negotiation) == FINALIZED),
                 () -> delegate.notifyFinalized(participantContext, message, tokenRepresentation));
     }
@@ -154,7 +183,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     @Override
     public @NotNull ServiceResult<ContractNegotiation> notifyTerminated(ParticipantContext participantContext, ContractNegotiationTerminationMessage message,
                                                                        TokenRepresentation tokenRepresentation) {
-        return ordered(participantContext, message, message.getProcessId(), tokenRepresentation,
+        return inOrder(participantContext, message, message.getProcessId(), tokenRepresentation,
                 new Rule(null, EnumSet.noneOf(ContractNegotiationStates.class), negotiation -> stateOf(negotiation) == TERMINATED),
                 () -> delegate.notifyTerminated(participantContext, message, tokenRepresentation));
     }
@@ -163,6 +192,12 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     public @NotNull ServiceResult<ContractNegotiation> findById(ParticipantContext participantContext, ContractNegotiationRequestMessage message,
                                                                TokenRepresentation tokenRepresentation) {
         return delegate.findById(participantContext, message, tokenRepresentation);
+    }
+
+    /** A message about an existing negotiation, with its repeat recognised ({@link RepeatedMessages}) and in order. */
+    private ServiceResult<ContractNegotiation> inOrder(ParticipantContext participantContext, ProcessRemoteMessage message, String negotiationId,
+                                                       TokenRepresentation token, Rule rule, Supplier<ServiceResult<ContractNegotiation>> handling) {
+        return repeats.handle(message, token, () -> ordered(participantContext, message, negotiationId, token, rule, handling));
     }
 
     private ServiceResult<ContractNegotiation> ordered(ParticipantContext participantContext, ProcessRemoteMessage message, String negotiationId,
@@ -205,6 +240,25 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
     /** EDC's handling, tried again while another writer holds the lease ({@link PendingTransitions#handleOnceLetGo}). */
     private ServiceResult<ContractNegotiation> handled(TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
         return pending.handleOnceLetGo(handling, () -> releaseForRetry.accept(token));
+    }
+
+    /**
+     * The provider's negotiation an initial contract request created before: one for the same consumer process
+     * ({@code consumerPid}) and the same asset. EDC 0.15.1 creates a negotiation for every initial request, so a
+     * request sent again — after a lost answer, or by the consumer's state machine retrying — would make a second
+     * one, whose agreement the consumer then refuses. The sender is checked against it as for any other message.
+     */
+    private ContractNegotiation requestedBefore(ContractRequestMessage message) {
+        if (message.getConsumerPid() == null || message.getContractOffer() == null) {
+            return null;
+        }
+        var query = QuerySpec.Builder.newInstance().filter(Criterion.criterion("correlationId", "=", message.getConsumerPid())).build();
+        try (var found = store.queryNegotiations(query)) {
+            return found.filter(negotiation -> negotiation.getType() == PROVIDER)
+                    .filter(negotiation -> negotiation.getLastContractOffer() != null
+                            && Objects.equals(negotiation.getLastContractOffer().getAssetId(), message.getContractOffer().getAssetId()))
+                    .findFirst().orElse(null);
+        }
     }
 
     /** EDC's own check that the sender may read the negotiation: the token, the policy scope, the counterparty. */

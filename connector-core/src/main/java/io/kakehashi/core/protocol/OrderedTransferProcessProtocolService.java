@@ -45,6 +45,8 @@ import static org.eclipse.edc.connector.controlplane.transfer.spi.types.Transfer
  *   <li>everything else goes to EDC as it is (EDC already takes a repeated start at a STARTED consumer and a repeated
  *   request for a consumer process it knows).</li>
  * </ul>
+ * A message sent again with the token it was first sent with is verified again rather than refused as a replay
+ * ({@link RepeatedMessages}), and a lease EDC's handling took and left unsaved is let go ({@link UnsavedLeases}).
  * Thread-safe when the delegate and the store are.
  */
 public class OrderedTransferProcessProtocolService implements TransferProcessProtocolService {
@@ -54,6 +56,7 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
     private final PendingTransitions pending;
     private final Monitor monitor;
     private final Consumer<TokenRepresentation> releaseForRetry;
+    private final RepeatedMessages repeats;
 
     public OrderedTransferProcessProtocolService(TransferProcessProtocolService delegate, TransferProcessStore store, PendingTransitions pending,
                                                  Monitor monitor) {
@@ -66,6 +69,16 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
      */
     public OrderedTransferProcessProtocolService(TransferProcessProtocolService delegate, TransferProcessStore store, PendingTransitions pending,
                                                  Monitor monitor, Consumer<TokenRepresentation> releaseForRetry) {
+        this(delegate, store, pending, monitor, releaseForRetry, RepeatedMessages.NONE);
+    }
+
+    /**
+     * @param repeats recognises a message sent again with its first token, which is then verified again instead of
+     *                refused as a replay ({@link RepeatedMessages})
+     */
+    public OrderedTransferProcessProtocolService(TransferProcessProtocolService delegate, TransferProcessStore store, PendingTransitions pending,
+                                                 Monitor monitor, Consumer<TokenRepresentation> releaseForRetry, RepeatedMessages repeats) {
+        this.repeats = repeats;
         this.delegate = delegate;
         this.store = store;
         this.pending = pending;
@@ -76,7 +89,8 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
     @Override
     public @NotNull ServiceResult<TransferProcess> notifyRequested(ParticipantContext participantContext, TransferRequestMessage message,
                                                                   TokenRepresentation tokenRepresentation) {
-        return delegate.notifyRequested(participantContext, message, tokenRepresentation);
+        return repeats.handle(message, tokenRepresentation, () -> UnsavedLeases.letGoAfter(
+                () -> delegate.notifyRequested(participantContext, message, tokenRepresentation)));
     }
 
     @Override
@@ -120,6 +134,13 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
     }
 
     private ServiceResult<TransferProcess> ordered(ParticipantContext participantContext, ProcessRemoteMessage message, TokenRepresentation token,
+                                                   Predicate<TransferProcess> early,
+                                                   Predicate<TransferProcess> alreadyApplied,
+                                                   Supplier<ServiceResult<TransferProcess>> handling) {
+        return repeats.handle(message, token, () -> inOrder(participantContext, message, token, early, alreadyApplied, handling));
+    }
+
+    private ServiceResult<TransferProcess> inOrder(ParticipantContext participantContext, ProcessRemoteMessage message, TokenRepresentation token,
                                                    Predicate<TransferProcess> early,
                                                    Predicate<TransferProcess> alreadyApplied,
                                                    Supplier<ServiceResult<TransferProcess>> handling) {

@@ -1,5 +1,6 @@
 package io.kakehashi.core.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.spi.iam.TokenRepresentation;
@@ -36,6 +37,17 @@ public final class RetriedTokenRelease implements Consumer<TokenRepresentation> 
 
     /** The {@code jti} claim of a compact JWS ({@code Bearer } prefix allowed), if it has one. */
     static Optional<String> jti(String token, ObjectMapper mapper) {
+        return claims(token, mapper).flatMap(RetriedTokenRelease::jti);
+    }
+
+    /** The {@code jti} claim among a token's claims, if it has one. */
+    static Optional<String> jti(JsonNode claims) {
+        var jti = claims.path("jti");
+        return jti.isTextual() && !jti.asText().isBlank() ? Optional.of(jti.asText()) : Optional.empty();
+    }
+
+    /** The claims of a compact JWS ({@code Bearer } prefix allowed), read without verifying it; empty when unreadable. */
+    static Optional<JsonNode> claims(String token, ObjectMapper mapper) {
         if (token == null) {
             return Optional.empty();
         }
@@ -45,9 +57,7 @@ public final class RetriedTokenRelease implements Consumer<TokenRepresentation> 
             return Optional.empty();
         }
         try {
-            var claims = mapper.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            var jti = claims.path("jti");
-            return jti.isTextual() && !jti.asText().isBlank() ? Optional.of(jti.asText()) : Optional.empty();
+            return Optional.of(mapper.readTree(Base64.getUrlDecoder().decode(parts[1])));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package io.kakehashi.core.security;
 import io.kakehashi.core.protocol.OrderedContractNegotiationProtocolService;
 import io.kakehashi.core.protocol.OrderedTransferProcessProtocolService;
 import io.kakehashi.core.protocol.PendingTransitions;
+import io.kakehashi.core.protocol.RepeatedMessages;
 import io.kakehashi.core.protocol.RetriedTokenRelease;
 import io.kakehashi.core.protocol.SameAgreement;
 import io.kakehashi.core.spi.settings.SettingValues;
@@ -74,7 +75,7 @@ public class TerminationReasonsExtension implements ServiceExtension {
                 && !(transfers instanceof ReasonKeepingTransferProcessProtocolService)) {
             TransferProcessProtocolService wrapped = new ReasonKeepingTransferProcessProtocolService(transfers, reasons);
             if (transferStore != null) {
-                wrapped = new OrderedTransferProcessProtocolService(wrapped, transferStore, pending, monitor, releaseForRetry());
+                wrapped = new OrderedTransferProcessProtocolService(wrapped, transferStore, pending, monitor, releaseForRetry(), repeats());
             }
             context.registerService(TransferProcessProtocolService.class, wrapped);
         }
@@ -83,7 +84,7 @@ public class TerminationReasonsExtension implements ServiceExtension {
             ContractNegotiationProtocolService wrapped = new ReasonKeepingContractNegotiationProtocolService(negotiations, reasons);
             if (negotiationStore != null) {
                 wrapped = new OrderedContractNegotiationProtocolService(wrapped, negotiationStore, pending, new SameAgreement(typeManager.getMapper()), monitor,
-                        releaseForRetry());
+                        releaseForRetry(), repeats());
             }
             context.registerService(ContractNegotiationProtocolService.class, wrapped);
         }
@@ -92,6 +93,11 @@ public class TerminationReasonsExtension implements ServiceExtension {
     /** A message answered 503 after its sender was checked leaves its token usable for the peer's retry. */
     private Consumer<TokenRepresentation> releaseForRetry() {
         return seenTokens == null ? token -> { } : new RetriedTokenRelease(seenTokens, typeManager.getMapper());
+    }
+
+    /** A message sent again with its first token is verified again, not refused as a replay. */
+    private RepeatedMessages repeats() {
+        return seenTokens == null ? RepeatedMessages.NONE : new RepeatedMessages(seenTokens, typeManager.getMapper());
     }
 
     static Duration parseWait(String value) {

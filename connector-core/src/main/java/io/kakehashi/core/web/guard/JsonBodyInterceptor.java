@@ -20,9 +20,16 @@ import java.io.IOException;
 public final class JsonBodyInterceptor implements ReaderInterceptor {
 
     private final JsonBodyScanner scanner;
+    private final boolean digest;
 
     public JsonBodyInterceptor(JsonBodyScanner scanner) {
+        this(scanner, false);
+    }
+
+    /** @param digest whether the body's SHA-256 is kept for the request ({@link RequestBodyDigest}): on the DSP context */
+    public JsonBodyInterceptor(JsonBodyScanner scanner, boolean digest) {
         this.scanner = scanner;
+        this.digest = digest;
     }
 
     @Override
@@ -37,6 +44,9 @@ public final class JsonBodyInterceptor implements ReaderInterceptor {
             scanner.scan(body, objectExpected).ifPresent(problem -> {
                 throw RequestProblem.badRequest(problem).exception();
             });
+            if (digest) {
+                RequestBodyDigest.of(body);
+            }
         }
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();

@@ -30,6 +30,7 @@ public final class RequestEnvelopeFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        RequestBodyDigest.clear();
         var uri = request.getUriInfo();
         var problem = controlCharacterIn("the path", List.of(uri.getPath(true)))
                 .or(() -> controlCharacterIn(uri.getQueryParameters(true)));

@@ -40,6 +40,9 @@ public class RequestGuardExtension implements ServiceExtension {
     @Inject
     private TypeManager typeManager;
 
+    /** The DSP context: its requests' bodies are digested for {@link RequestBodyDigest}. */
+    static final String PROTOCOL_CONTEXT = "protocol";
+
     @Override
     public String name() {
         return NAME;
@@ -56,7 +59,8 @@ public class RequestGuardExtension implements ServiceExtension {
         for (var entry : settings.limits().entrySet()) {
             var limit = entry.getValue();
             webService.registerResource(entry.getKey(), new RequestEnvelopeFilter(limit));
-            webService.registerResource(entry.getKey(), new JsonBodyInterceptor(new JsonBodyScanner(settings.maxJsonDepth(), limit.largest())));
+            webService.registerResource(entry.getKey(), new JsonBodyInterceptor(new JsonBodyScanner(settings.maxJsonDepth(), limit.largest()),
+                    PROTOCOL_CONTEXT.equals(entry.getKey())));
             webService.registerResource(entry.getKey(), new ExpandedBodyInterceptor(idRule, () -> typeManager.getMapper(JSON_LD), validatorRegistry));
             webService.registerResource(entry.getKey(), new RequestFailureExceptionMapper(classifier, monitor));
         }
