@@ -18,14 +18,19 @@ import java.util.Map;
 public final class PeerRetryLater extends WebApplicationException {
 
     public PeerRetryLater(String messageType, Duration retryAfter) {
-        super("%s arrived before the process saved its preceding transition".formatted(messageType), response(messageType, retryAfter));
+        this(messageType, "arrived before this connector saved its preceding transition", retryAfter);
     }
 
-    private static Response response(String messageType, Duration retryAfter) {
+    /** @param why what keeps the message from being handled now, after the message type ("… arrived before …") */
+    public PeerRetryLater(String messageType, String why, Duration retryAfter) {
+        super("%s %s".formatted(messageType, why), response("%s %s; retry".formatted(messageType, why), retryAfter));
+    }
+
+    private static Response response(String message, Duration retryAfter) {
         var seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         var body = List.of(Map.of(
                 "type", "ServiceUnavailable",
-                "message", "%s arrived before this connector saved its preceding transition; retry".formatted(messageType)));
+                "message", message));
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
                 .type(MediaType.APPLICATION_JSON_TYPE)

@@ -5,6 +5,7 @@ import io.kakehashi.core.web.guard.RequestBodyDigest;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationStore;
 import org.eclipse.edc.spi.iam.TokenRepresentation;
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.ServiceFailure;
 import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.message.ProcessRemoteMessage;
@@ -25,16 +26,16 @@ import java.util.function.Supplier;
  * the first time and refuses the copy as a replay ({@code 401}), which is final: the peer's negotiation or transfer
  * ends although this connector applied the message (samples/replicas, defect 1).
  * <p>
- * A repeat is the same token carrying the same message: the token's {@code jti} with the message's type, its
- * {@code @id} and the SHA-256 of the request body ({@link RequestBodyDigest}: byte for byte the same request). Before a message is handled, a mark of that pair is stored in the store the verifier records tokens in
- * (shared by the replicas of a connector on PostgreSQL), expiring with the token; finding the mark already there
- * means the message comes again with its first token, and the token's {@code jti} is forgotten, so that the token is
- * verified in full once more (signature, expiry, audience, the presentation) instead of being refused as a replay.
- * The same token with another message — another id, another type, or the same id in another body — is still a
- * replay. EDC applies a
- * message {@code @id} once (a repeat is answered as a success, nothing changed); a repeated initial contract request
- * is answered with the negotiation it created ({@link OrderedContractNegotiationProtocolService}). A mark whose
- * message was refused as unauthorized is removed, so that a flood of refused tokens leaves nothing behind.
+ * A repeat is the same token carrying the same request: the token's {@code jti} with the message's type, its
+ * {@code @id} and the SHA-256 of the request body ({@link RequestBodyDigest}). Before a message is handled, a mark of
+ * that pair is stored in the store the verifier records tokens in (shared by the replicas of a connector on
+ * PostgreSQL), expiring with the token, and a second mark once it was handled. Finding the first mark already there
+ * means the request comes again; once its first sending is handled, the token's {@code jti} is forgotten, so that the
+ * token is verified in full once more (signature, expiry, audience, the presentation) instead of being refused as a
+ * replay. The same token with another request — another id, another type, or the same id in another body — is still
+ * a replay. EDC applies a message {@code @id} once (a repeat is answered as a success, nothing changed); a repeated
+ * initial contract request is answered with the negotiation it created ({@link OrderedContractNegotiationProtocolService}).
+ * A mark whose request was refused as unauthorized is removed, so that refused tokens leave nothing behind.
  * <p>
  * Thread-safe when the store is.
  */
@@ -43,57 +44,95 @@ public final class RepeatedMessages {
     /** What marks differ from the {@code jti} entries of the verifier by. */
     static final String MARK_PREFIX = "kakehashi-repeat:";
 
+    /** What the mark of a first sending that was handled differs by. */
+    static final String DONE_PREFIX = "kakehashi-repeat-done:";
+
     /** The longest a mark is kept, whatever the token's {@code exp} says (the mark is stored before verification). */
     static final Duration MARK_MAX_LIFETIME = Duration.ofMinutes(10);
 
     /** Does nothing: a connector without a {@code jti} store refuses no repeat. */
-    public static final RepeatedMessages NONE = new RepeatedMessages(null, null, Clock.systemUTC());
+    public static final RepeatedMessages NONE = new RepeatedMessages(null, null, null, Clock.systemUTC());
 
     private final JtiValidationStore seenTokens;
     private final ObjectMapper mapper;
+    private final PendingTransitions firstHandled;
     private final Clock clock;
 
-    public RepeatedMessages(JtiValidationStore seenTokens, ObjectMapper mapper) {
-        this(seenTokens, mapper, Clock.systemUTC());
+    /**
+     * @param firstHandled how long a repeat waits for its first sending to be handled, when it arrives while that one
+     *                     still is (the sender's read timed out first); it is answered 503 to retry after that
+     */
+    public RepeatedMessages(JtiValidationStore seenTokens, ObjectMapper mapper, PendingTransitions firstHandled) {
+        this(seenTokens, mapper, firstHandled, Clock.systemUTC());
     }
 
-    RepeatedMessages(JtiValidationStore seenTokens, ObjectMapper mapper, Clock clock) {
+    RepeatedMessages(JtiValidationStore seenTokens, ObjectMapper mapper, PendingTransitions firstHandled, Clock clock) {
         this.seenTokens = seenTokens;
         this.mapper = mapper;
+        this.firstHandled = firstHandled;
         this.clock = clock;
     }
 
     /**
-     * Handles a message with its repeat recognised: marked before, its token's {@code jti} forgotten when the mark was
-     * there already, the mark removed when the handling refused the token.
+     * Handles a message with its repeat recognised. The first sending is marked before it is handled and marked done
+     * after (unless it was refused as unauthorized: then its mark is removed). A repeat waits until its first sending
+     * is done — it may arrive while that one is still handled, when the sender's read timed out first — and then has
+     * its token's {@code jti} forgotten, so that the verifier takes the token again; still not done after the wait,
+     * it is answered {@link PeerRetryLater}.
      */
     public <T> ServiceResult<T> handle(ProcessRemoteMessage message, TokenRepresentation token, Supplier<ServiceResult<T>> handling) {
-        var mark = mark(message, token);
-        if (mark.isEmpty()) {
+        var claims = seenTokens == null || token == null || message.getId() == null ? Optional.<Claims>empty() : claims(token.getToken());
+        if (claims.isEmpty()) {
             return handling.get();
         }
-        if (mark.get().repeat()) {
-            seenTokens.deleteById(mark.get().jti());
+        var jti = claims.get().jti();
+        var begun = markId(jti, message);
+        var done = DONE_PREFIX + begun.substring(MARK_PREFIX.length());
+        var expires = expiry(claims.get());
+        var first = storedFirst(begun, expires);
+        if (!first) {
+            var firstMark = firstHandled.awaitLeft(() -> seenTokens.findById(done, false) != null ? FirstSending.DONE
+                    : seenTokens.findById(begun, false) != null ? FirstSending.BEING_HANDLED : FirstSending.REFUSED, FirstSending.BEING_HANDLED::equals);
+            switch (firstMark) {
+                case DONE -> seenTokens.deleteById(jti);
+                case REFUSED -> first = storedFirst(begun, expires);
+                default -> throw new PeerRetryLater(message.getClass().getSimpleName(), "was sent again while its first sending is still handled",
+                        PendingTransitions.POLL);
+            }
         }
-        var result = handling.get();
-        if (result.failed() && result.reason() == ServiceFailure.Reason.UNAUTHORIZED && !mark.get().repeat()) {
-            seenTokens.deleteById(mark.get().id());
+        ServiceResult<T> result = null;
+        try {
+            result = handling.get();
+            return result;
+        } finally {
+            if (first && result != null && result.failed() && result.reason() == ServiceFailure.Reason.UNAUTHORIZED) {
+                seenTokens.deleteById(begun);
+            } else {
+                // a second "done" (a repeat's) is refused by the store and changes nothing
+                storedFirst(done, expires);
+            }
         }
-        return result;
     }
 
-    private Optional<Mark> mark(ProcessRemoteMessage message, TokenRepresentation token) {
-        if (seenTokens == null || token == null || message.getId() == null) {
-            return Optional.empty();
+    /**
+     * Stores a mark; false when it is there already. EDC's SQL store checks and inserts in two statements, so two
+     * sendings at once can meet the table's key instead of the check: that too means the mark is there.
+     */
+    private boolean storedFirst(String id, long expires) {
+        try {
+            return seenTokens.storeEntry(new JtiValidationEntry(id, expires)).succeeded();
+        } catch (EdcPersistenceException e) {
+            if (seenTokens.findById(id, false) != null) {
+                return false;
+            }
+            throw e;
         }
-        return claims(token.getToken()).map(claims -> {
-            var id = markId(claims.jti(), message);
-            var now = clock.millis();
-            var latest = now + MARK_MAX_LIFETIME.toMillis();
-            var expires = claims.expiresAt() == null ? latest : Math.max(now, Math.min(latest, claims.expiresAt()));
-            var stored = seenTokens.storeEntry(new JtiValidationEntry(id, expires));
-            return new Mark(claims.jti(), id, stored.failed());
-        });
+    }
+
+    private long expiry(Claims claims) {
+        var now = clock.millis();
+        var latest = now + MARK_MAX_LIFETIME.toMillis();
+        return claims.expiresAt() == null ? latest : Math.max(now, Math.min(latest, claims.expiresAt()));
     }
 
     /** The mark of a token's {@code jti} with a message: its type, {@code @id} and the request body's digest, hashed. */
@@ -119,6 +158,6 @@ public final class RepeatedMessages {
     private record Claims(String jti, Long expiresAt) {
     }
 
-    private record Mark(String jti, String id, boolean repeat) {
-    }
+    /** Where the first sending of a repeated message is. */
+    private enum FirstSending { BEING_HANDLED, DONE, REFUSED }
 }

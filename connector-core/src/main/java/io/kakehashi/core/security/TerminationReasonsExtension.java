@@ -75,7 +75,7 @@ public class TerminationReasonsExtension implements ServiceExtension {
                 && !(transfers instanceof ReasonKeepingTransferProcessProtocolService)) {
             TransferProcessProtocolService wrapped = new ReasonKeepingTransferProcessProtocolService(transfers, reasons);
             if (transferStore != null) {
-                wrapped = new OrderedTransferProcessProtocolService(wrapped, transferStore, pending, monitor, releaseForRetry(), repeats());
+                wrapped = new OrderedTransferProcessProtocolService(wrapped, transferStore, pending, monitor, releaseForRetry(), repeats(pending));
             }
             context.registerService(TransferProcessProtocolService.class, wrapped);
         }
@@ -84,7 +84,7 @@ public class TerminationReasonsExtension implements ServiceExtension {
             ContractNegotiationProtocolService wrapped = new ReasonKeepingContractNegotiationProtocolService(negotiations, reasons);
             if (negotiationStore != null) {
                 wrapped = new OrderedContractNegotiationProtocolService(wrapped, negotiationStore, pending, new SameAgreement(typeManager.getMapper()), monitor,
-                        releaseForRetry(), repeats());
+                        releaseForRetry(), repeats(pending));
             }
             context.registerService(ContractNegotiationProtocolService.class, wrapped);
         }
@@ -96,8 +96,8 @@ public class TerminationReasonsExtension implements ServiceExtension {
     }
 
     /** A message sent again with its first token is verified again, not refused as a replay. */
-    private RepeatedMessages repeats() {
-        return seenTokens == null ? RepeatedMessages.NONE : new RepeatedMessages(seenTokens, typeManager.getMapper());
+    private RepeatedMessages repeats(PendingTransitions pending) {
+        return seenTokens == null ? RepeatedMessages.NONE : new RepeatedMessages(seenTokens, typeManager.getMapper(), pending);
     }
 
     static Duration parseWait(String value) {

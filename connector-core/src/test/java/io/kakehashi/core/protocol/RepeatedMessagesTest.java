@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A DSP message sent again with the token it was first sent with is verified again; the same token with another
@@ -32,7 +34,18 @@ class RepeatedMessagesTest {
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     private final InMemoryJtiValidationStore seen = new InMemoryJtiValidationStore();
-    private final RepeatedMessages repeats = new RepeatedMessages(seen, new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RepeatedMessages repeats = new RepeatedMessages(seen, new ObjectMapper(), new PendingTransitions(Duration.ofMillis(200)),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private RepeatedMessages waitingWith(MessageOrderFixtures.ScriptedWait wait) {
+        return new RepeatedMessages(seen, new ObjectMapper(), wait.transitions(Duration.ofSeconds(5)), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    /** A first sending as it stands while it is handled: marked, its token verified (jti recorded), not yet done. */
+    private void firstSendingBeingHandled(String jti, ProcessRemoteMessage message) {
+        seen.storeEntry(new JtiValidationEntry(RepeatedMessages.markId(jti, message), NOW.plusSeconds(300).toEpochMilli()));
+        seen.storeEntry(new JtiValidationEntry(jti, NOW.plusSeconds(300).toEpochMilli()));
+    }
 
     private static TokenRepresentation token(String jti, Instant expires) {
         var encoder = Base64.getUrlEncoder().withoutPadding();
@@ -109,7 +122,7 @@ class RepeatedMessagesTest {
         var refused = repeats.handle(message, token, () -> ServiceResult.unauthorized("signature does not verify"));
 
         assertThat(refused.reason()).isEqualTo(ServiceFailure.Reason.UNAUTHORIZED);
-        assertThat(seen.findById(RepeatedMessages.markId(jti, message))).isNull();
+        assertThat(seen.findById(RepeatedMessages.markId(jti, message), false)).isNull();
         // nothing of the refused one is taken for a first sending: the next use of the token is verified as new
         assertThat(repeats.handle(message, token, verifying(jti)).succeeded()).isTrue();
         assertThat(repeats.handle(completion("message-2"), token, verifying(jti)).reason()).isEqualTo(ServiceFailure.Reason.UNAUTHORIZED);
@@ -126,7 +139,7 @@ class RepeatedMessagesTest {
         var marks = new java.util.ArrayList<Long>();
         for (var jti : new String[] { shortLived, longLived }) {
             for (var id : new String[] { "message-1", "message-2" }) {
-                var entry = seen.findById(RepeatedMessages.markId(jti, completion(id)));
+                var entry = seen.findById(RepeatedMessages.markId(jti, completion(id)), false);
                 if (entry != null) {
                     marks.add(entry.expirationTimestamp());
                 }
@@ -134,5 +147,33 @@ class RepeatedMessagesTest {
         }
         assertThat(marks).containsExactlyInAnyOrder(NOW.plusSeconds(120).toEpochMilli(),
                 NOW.plus(RepeatedMessages.MARK_MAX_LIFETIME).toEpochMilli());
+    }
+
+    @Test
+    void aRepeatArrivingWhileItsFirstSendingIsHandled_waitsForItAndIsVerifiedAgain() {
+        var jti = UUID.randomUUID().toString();
+        var message = completion("message-1");
+        firstSendingBeingHandled(jti, message);
+        var done = "kakehashi-repeat-done:" + RepeatedMessages.markId(jti, message).substring(RepeatedMessages.MARK_PREFIX.length());
+        var wait = MessageOrderFixtures.ScriptedWait.savingOnFirstPause(
+                () -> seen.storeEntry(new JtiValidationEntry(done, NOW.plusSeconds(300).toEpochMilli())));
+
+        var repeat = waitingWith(wait).handle(message, token(jti, NOW.plusSeconds(300)), verifying(jti));
+
+        assertThat(repeat.succeeded()).as("%s", repeat.getFailureMessages()).isTrue();
+        assertThat(wait.pauses()).isOne();
+    }
+
+    @Test
+    void aRepeatWhoseFirstSendingIsStillHandledAfterTheWait_isAskedToRetry() {
+        var jti = UUID.randomUUID().toString();
+        var message = completion("message-1");
+        firstSendingBeingHandled(jti, message);
+        var wait = MessageOrderFixtures.ScriptedWait.neverSaved(new MessageOrderFixtures.MutableClock());
+
+        assertThatThrownBy(() -> waitingWith(wait).handle(message, token(jti, NOW.plusSeconds(300)), verifying(jti)))
+                .isInstanceOf(PeerRetryLater.class)
+                .hasMessageContaining("still handled");
+        assertThat(seen.findById(jti, false)).as("the first sending's token stays recorded").isNotNull();
     }
 }

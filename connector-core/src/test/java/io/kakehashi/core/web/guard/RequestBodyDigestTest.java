@@ -1,6 +1,7 @@
 package io.kakehashi.core.web.guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.protocol.PendingTransitions;
 import io.kakehashi.core.protocol.RepeatedMessages;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.protocol.TransferCompletionMessage;
 import org.eclipse.edc.jwt.validation.jti.JtiValidationEntry;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestBodyDigestTest {
 
     private final InMemoryJtiValidationStore seen = new InMemoryJtiValidationStore();
-    private final RepeatedMessages repeats = new RepeatedMessages(seen, new ObjectMapper());
+    private final RepeatedMessages repeats = new RepeatedMessages(seen, new ObjectMapper(), new PendingTransitions(Duration.ofMillis(200)));
     private final String jti = UUID.randomUUID().toString();
     private final TransferCompletionMessage message = TransferCompletionMessage.Builder.newInstance().id("message-1")
             .providerPid("provider-1").consumerPid("consumer-1").processId("provider-1")
