@@ -25,9 +25,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import static io.kakehashi.core.spi.settings.SettingValues.positiveDuration;
 import static io.kakehashi.core.spi.settings.SettingValues.require;
@@ -78,7 +75,6 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
     private Monitor monitor;
 
     private SelfIssuedTokenService identityService;
-    private ScheduledExecutorService cleaner;
     private ServiceExtensionContext context;
 
     @Override
@@ -126,26 +122,6 @@ public class SelfIssuedIdentityExtension implements ServiceExtension {
         if (active != identityService) {
             monitor.warning("Identity: another module's %s replaces the self-issued identity; this runtime does not check peers' tokens against the trust list"
                     .formatted(active.getClass().getName()));
-        }
-        cleaner = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            var thread = new Thread(runnable, "kakehashi-jti-cleanup");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // seen token ids only matter until the tokens expire
-        cleaner.scheduleWithFixedDelay(() -> {
-            try {
-                jtiValidationStore.deleteExpired();
-            } catch (RuntimeException e) {
-                monitor.warning("Cannot purge expired token ids: " + e.getMessage());
-            }
-        }, 1, 1, TimeUnit.MINUTES);
-    }
-
-    @Override
-    public void shutdown() {
-        if (cleaner != null) {
-            cleaner.shutdownNow();
         }
     }
 
