@@ -53,6 +53,7 @@ public final class HostileDataspace implements AutoCloseable {
     private final List<String> databases = new ArrayList<>();
     private final int roguePort = Ports.freePort();
     private DataspaceAuthority authority;
+    private Auditors auditors;
     private FileServer backend;
     private ConnectorProcess provider;
     private ConnectorProcess consumer;
@@ -96,6 +97,7 @@ public final class HostileDataspace implements AutoCloseable {
         authority.issueLegalEntity(consumerSettings, "Hostile Input Consumer K.K.", "JP", "JCN:7010401012347");
         authority.issueMembership(bystanderSettings, DATASPACE);
         authority.issueLegalEntity(bystanderSettings, "Bystander GmbH", "DE", "LEI:529900ABCDEF12345X72");
+        auditors = Auditors.start(authority, workDir.resolve("auditors"), providerSettings.participantId(), consumerSettings.participantId());
         var rogueClassPath = List.of(ConnectorProcess.launcherJar(), testClasses(), rogueServices());
         // three JVMs start faster side by side than one after another, even on two cores
         var providerStart = CompletableFuture.supplyAsync(() -> ConnectorProcess.start(providerSettings, START));
@@ -318,6 +320,11 @@ public final class HostileDataspace implements AutoCloseable {
         return bystander.settings();
     }
 
+    /** The auditors with credentials from the dataspace's authority, and a stranger. */
+    public Auditors auditors() {
+        return auditors;
+    }
+
     /** The rogue member's relay, in the consumer's JVM. */
     public String rogueUrl() {
         return "http://127.0.0.1:%d/dispatch".formatted(roguePort);
@@ -403,6 +410,9 @@ public final class HostileDataspace implements AutoCloseable {
         }
         if (backend != null) {
             backend.close();
+        }
+        if (auditors != null) {
+            auditors.close();
         }
         if (authority != null) {
             authority.close();

@@ -520,6 +520,67 @@ abstract class HostileInputSuite {
         campaign.assertNoFindings("auditor");
     }
 
+    /**
+     * Auditors with credentials (decision 0042): a request signed by an auditor the authority accredited for the
+     * provider opens the provider's auditor API; every change to it — the token replayed, bound to another path or
+     * method, for another connector, expired, signed by someone else; a credential for another participant, revoked,
+     * of another type, or none; a malformed Authorization — is refused with 401 or 403 and no decision in the answer.
+     */
+    @Test
+    @Order(3)
+    void auditor_withSignedRequests_onlyTheAccreditedAuditorsOwnRequestOpens() throws Exception {
+        var provider = dataspace.providerSettings();
+        var auditors = dataspace.auditors();
+        var did = provider.did();
+        var path = "/v1/decisions?limit=5";
+        var target = java.net.URI.create(provider.auditorUrl()).getRawPath() + path;
+        var credential = List.of(auditors.forProvider());
+
+        var opened = signedAuditor("signed with the provider's auditor credential", path, auditors.signed(did, "GET", target, credential),
+                Expect.NO_SERVER_ERROR);
+        assertThat(opened.status()).as("the accredited auditor's own request: %s", opened.body()).isEqualTo(200);
+        assertThat(opened.body()).contains("\"sequence\"");
+
+        var token = auditors.signed(did, "GET", target, credential);
+        assertThat(signedAuditor("a signed request, first use", path, token, Expect.NO_SERVER_ERROR).status()).isEqualTo(200);
+        signedAuditor("the same signed request replayed", path, token, Expect.REFUSED_CREDENTIAL);
+
+        var otherTarget = java.net.URI.create(provider.auditorUrl()).getRawPath() + "/v1/verify";
+        var probes = new ArrayList<Runnable>();
+        var refused = new LinkedHashMap<String, java.util.function.Supplier<String>>();
+        refused.put("a token bound to another path", () -> auditors.signed(did, "GET", otherTarget, credential));
+        refused.put("a token bound to another method", () -> auditors.signed(did, "POST", target, credential));
+        refused.put("a token for another connector", () -> auditors.signed(dataspace.consumerSettings().did(), "GET", target, credential));
+        refused.put("a token signed an hour ago", () -> auditors.signedAnHourAgo(did, "GET", target, credential));
+        refused.put("a credential for the consumer only", () -> auditors.signed(did, "GET", target, List.of(auditors.forConsumerOnly())));
+        refused.put("a revoked auditor credential", () -> auditors.signed(did, "GET", target, List.of(auditors.revoked())));
+        refused.put("a membership instead of an auditor credential", () -> auditors.signed(did, "GET", target, List.of(auditors.membership())));
+        refused.put("no credential", () -> auditors.signed(did, "GET", target, List.of()));
+        refused.put("a stranger presenting the auditor's credential", () -> auditors.signedByStranger(did, "GET", target, credential));
+        refused.forEach((name, signed) -> probes.add(() -> signedAuditor(name, path, signed.get(), Expect.REFUSED_CREDENTIAL)));
+        var malformed = new LinkedHashMap<String, String>();
+        malformed.put("Bearer with nothing", "Bearer ");
+        malformed.put("Bearer with one part", "Bearer abc");
+        malformed.put("Bearer with three empty parts", "Bearer ..");
+        malformed.put("Bearer with garbage parts", "Bearer a.b.c");
+        malformed.put("Bearer with a 64 KiB token", "Bearer " + "A".repeat(64 * 1024));
+        malformed.put("the signed token under Basic", "Basic " + auditors.signed(did, "GET", target, credential));
+        malformed.put("the signed token twice", "Bearer " + auditors.signed(did, "GET", target, credential) + " " + auditors.signed(did, "GET", target, credential));
+        malformed.forEach((name, header) -> probes.add(() -> campaign.check(campaign.send("auditor-signed", name, "GET", provider.auditorUrl() + path,
+                Map.of("Authorization", header), null), Expect.CLIENT_ERROR)));
+        run(probes);
+        campaign.assertNoFindings("auditor-signed");
+    }
+
+    private Exchange signedAuditor(String probe, String path, String token, Expect expect) {
+        var exchange = campaign.check(campaign.send("auditor-signed", probe, "GET", dataspace.providerSettings().auditorUrl() + path,
+                Map.of("Authorization", "Bearer " + token), null), expect);
+        if (expect == Expect.REFUSED_CREDENTIAL) {
+            assertThat(exchange.body()).as("%s: nothing of the log in a refusal", probe).doesNotContain("\"sequence\"");
+        }
+        return exchange;
+    }
+
     private Exchange auditor(String probe, String method, String path, String key, Expect expect) {
         var headers = new LinkedHashMap<String, String>();
         if (key != null) {
