@@ -98,6 +98,7 @@ public class AuditorApiExtension implements ServiceExtension {
         Consumer<VerificationResult> verified = meterRegistry == null ? result -> { } : new VerificationMeter(meterRegistry);
         webService.registerResource(CONTEXT, new AuditorApiController(store, checkpoints, key, verified, witness).receipts(receipts));
         webService.registerResource(CONTEXT, new JsonErrorResponseFilter());
+        webService.registerResource(CONTEXT, new AuditorReadsLog(context.getMonitor().withPrefix("Auditor reads")));
         if (auditorCredentials(config, context.getMonitor())) {
             var admitted = new AdmittedAuditorRequests(clock);
             apiKeyAlternatives.register(CONTEXT, admitted);
