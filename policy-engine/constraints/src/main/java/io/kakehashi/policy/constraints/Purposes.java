@@ -40,13 +40,13 @@ public final class Purposes {
 
     /**
      * The purpose a compute job serves, from its type: {@code training} and {@code fl-round} train a model,
-     * {@code evaluation} evaluates one, {@code inference} runs one, {@code sql} is analytics. Empty for another type.
+     * {@code evaluation} evaluates one, {@code inference} and {@code predict} run one, {@code sql} is analytics. Empty for another type.
      */
     public static Optional<String> ofJobType(String jobType) {
         return Optional.ofNullable(switch (jobType) {
             case "training", "fl-round" -> "ai.training";
             case "evaluation" -> "ai.evaluation";
-            case "inference" -> "ai.inference";
+            case "inference", "predict" -> "ai.inference";
             case "sql", "analytics" -> "analytics";
             default -> null;
         });

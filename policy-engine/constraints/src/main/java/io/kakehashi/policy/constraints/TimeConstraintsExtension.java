@@ -2,6 +2,7 @@ package io.kakehashi.policy.constraints;
 
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.KakehashiPolicy;
+import io.kakehashi.policy.spi.ModelRunPolicyContext;
 import io.kakehashi.policy.validation.ConstraintRegistrar;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
@@ -20,8 +21,8 @@ import java.time.Clock;
 /**
  * Adds ODRL's time constraints, {@code dateTime} and {@code elapsedTime}, to EDC's policy engine in every scope
  * where a use window matters: catalog (offers outside their window are not shown), contract negotiation, transfer
- * start, the policy monitor (a running transfer is stopped when its window closes) and compute (no job runs outside
- * the window).
+ * start, the policy monitor (a running transfer is stopped when its window closes), compute (no job runs outside
+ * the window) and model run (a vendor's model received for inference is not run outside the window).
  */
 @Extension(TimeConstraintsExtension.NAME)
 public class TimeConstraintsExtension implements ServiceExtension {
@@ -58,6 +59,7 @@ public class TimeConstraintsExtension implements ServiceExtension {
         register(registrar, TransferProcessPolicyContext.TRANSFER_SCOPE, TransferProcessPolicyContext.class, time);
         register(registrar, PolicyMonitorContext.POLICY_MONITOR_SCOPE, PolicyMonitorContext.class, time);
         register(registrar, ComputePolicyContext.COMPUTE_SCOPE, ComputePolicyContext.class, time);
+        register(registrar, ModelRunPolicyContext.MODEL_RUN_SCOPE, ModelRunPolicyContext.class, time);
     }
 
     private static <C extends PolicyContext> void register(ConstraintRegistrar registrar, String scope, Class<C> contextType, PolicyTime time) {

@@ -95,6 +95,8 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
             case COMPUTE_RESULT -> (permit ? "released a compute job's result to " : "refused to release a compute job's result to ") + who;
             case DELETION -> (permit ? "deleted what it had received and derived under the agreement from " : "failed to delete what it had received under the agreement from ") + who;
             case DELETION_RECEIPT -> (permit ? "kept the signed deletion receipt of " : "refused the deletion receipt of ") + who;
+            case MODEL_RUN -> (permit ? "permitted a run of the model received from " : "refused a run of the model received from ") + who;
+            case MODEL_RUN_REPORT -> (permit ? "kept the signed model-run report of " : "refused the model-run report of ") + who;
         };
     }
 
@@ -120,6 +122,8 @@ public record EvidenceSummary(List<String> english, List<String> japanese) {
             case COMPUTE_RESULT -> who + (permit ? " へ計算結果を開示した" : " への計算結果の開示を拒否した");
             case DELETION -> who + (permit ? " から本契約に基づき受領したデータと派生物を削除した" : " から本契約に基づき受領したデータを削除できなかった");
             case DELETION_RECEIPT -> who + (permit ? " の署名付き削除証明を受領し保管した" : " の削除証明を拒否した");
+            case MODEL_RUN -> who + (permit ? " から受領したモデルの実行を許可した" : " から受領したモデルの実行を拒否した");
+            case MODEL_RUN_REPORT -> who + (permit ? " の署名付きモデル実行報告を受領し保管した" : " のモデル実行報告を拒否した");
         };
     }
 

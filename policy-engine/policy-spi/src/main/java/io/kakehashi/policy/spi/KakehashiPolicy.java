@@ -54,6 +54,12 @@ public final class KakehashiPolicy {
     public static final String MODEL_RIGHTS = NAMESPACE + "modelRights";
     /** The most compute jobs an agreement allows, counted durably. */
     public static final String COMPUTE_JOB_COUNT = NAMESPACE + "compute.jobCount";
+    /**
+     * The most runs of a vendor's model an agreement allows the holder's connector to make on the holder's own data
+     * (inference only: the weights never leave the connector), counted by the holder's connector and reported to the
+     * vendor as signed counts.
+     */
+    public static final String AI_INFERENCE_RUNS = NAMESPACE + "ai.inferenceRuns";
 
     private KakehashiPolicy() {
     }

@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * {@code derivedData} and {@code derivedModels} (METI's contract guidelines: whether the recipient may make derived
  * data and models from the data, and keep them): {@code none} refuses every compute job that would make one —
- * {@code sql} and {@code evaluation} jobs make derived data, {@code training} and {@code fl-round} jobs make models;
+ * {@code sql}, {@code evaluation} and {@code predict} jobs make derived data, {@code training} and {@code fl-round} jobs make models;
  * {@code use-only} and {@code keep} let it be made. {@code use-only} results are deleted with the data at its deletion
  * deadline, {@code keep} results stay (the consumer's deletion reads {@link #of}). Thread-safe.
  */
@@ -49,7 +49,7 @@ public final class DerivationConstraintFunction implements AtomicConstraintRuleF
     public static final OperandRule<Allowance> DERIVED_DATA = rule(KakehashiPolicy.DERIVED_DATA, "derivedData");
     public static final OperandRule<Allowance> DERIVED_MODELS = rule(KakehashiPolicy.DERIVED_MODELS, "derivedModels");
 
-    private static final Set<String> DATA_JOBS = Set.of("sql", "evaluation");
+    private static final Set<String> DATA_JOBS = Set.of("sql", "evaluation", "predict");
     private static final Set<String> MODEL_JOBS = Set.of("training", "fl-round");
 
     private final OperandRule<Allowance> rule;
