@@ -41,16 +41,21 @@ public record AssetColumns(double[][] features, String[] labels) {
         return Result.success(names);
     }
 
+    /**
+     * Reads the features and, as text, the label — or any other column a job carries along with each row (a grouping
+     * column, a row key). With a null {@code label} only the features are read and every label is null.
+     */
     public static Result<AssetColumns> read(TabularAsset asset, List<String> features, String label, long memoryLimitBytes) {
         var select = new StringBuilder("SELECT ");
         for (var feature : features) {
             select.append("CAST(").append(quote(feature)).append(" AS DOUBLE), ");
         }
-        select.append("CAST(").append(quote(label)).append(" AS VARCHAR) FROM ").append(reader(asset)).append(" WHERE ");
+        select.append(label == null ? "CAST(NULL AS VARCHAR)" : "CAST(" + quote(label) + " AS VARCHAR)")
+                .append(" FROM ").append(reader(asset)).append(" WHERE ");
         for (var feature : features) {
             select.append(quote(feature)).append(" IS NOT NULL AND ");
         }
-        select.append(quote(label)).append(" IS NOT NULL");
+        select.append(label == null ? "true" : quote(label) + " IS NOT NULL");
         var settings = new Properties();
         settings.setProperty("memory_limit", Math.max(1, memoryLimitBytes / 1024) + "KiB");
         settings.setProperty("autoinstall_known_extensions", "false");

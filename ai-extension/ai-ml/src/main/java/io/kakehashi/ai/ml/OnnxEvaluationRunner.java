@@ -1,11 +1,5 @@
 package io.kakehashi.ai.ml;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.ai.spi.JobOutput;
 import io.kakehashi.ai.spi.JobRun;
@@ -77,10 +71,6 @@ public final class OnnxEvaluationRunner implements JobRunner {
         }
         var description = run.description();
         var bytes = description.model().orElseThrow();
-        var checked = OnnxModelCheck.check(bytes);
-        if (checked.failed()) {
-            return Result.failure(checked.getFailureDetail());
-        }
         var features = AssetColumns.names(FEATURES, description.parameter(FEATURES).orElseThrow()).getContent();
         var data = AssetColumns.read(run.asset(), features, description.parameter(LABEL).orElseThrow().strip(), run.limits().memoryLimitBytes());
         if (data.failed()) {
@@ -91,75 +81,16 @@ public final class OnnxEvaluationRunner implements JobRunner {
                     .formatted(run.minimumGroupSize().getAsLong(), data.getContent().rows()));
         }
         run.progress().accept(0.2);
-        var environment = OrtEnvironment.getEnvironment();
-        try (var options = new OrtSession.SessionOptions()) {
-            // nothing leaves the connector: ONNX Runtime's own usage telemetry stays off wherever the build has it
-            environment.setTelemetry(false);
-            // one thread each: a job shares the machine with the connector and other jobs
-            options.setIntraOpNumThreads(1);
-            options.setInterOpNumThreads(1);
-            try (var session = environment.createSession(bytes, options)) {
-                var input = input(session, features.size());
-                if (input.failed()) {
-                    return Result.failure(input.getFailureDetail());
-                }
-                var outputs = predict(environment, session, input.getContent(), data.getContent().features(), run);
-                if (outputs.failed()) {
-                    return Result.failure(outputs.getFailureDetail());
-                }
-                run.progress().accept(0.9);
-                return "regression".equals(description.parameter(TASK).orElseThrow())
-                        ? regression(data.getContent().labels(), outputs.getContent())
-                        : classification(data.getContent().labels(), outputs.getContent(),
-                        ClassificationMetrics.labels(description.parameter(LABELS).orElseThrow()));
-            }
-        } catch (OrtException e) {
-            return Result.failure("the model cannot be run: " + firstLine(e.getMessage()));
+        var outputs = OnnxScoring.score(bytes, features.size(), data.getContent().features(), run.cancellation()::isCancelled,
+                done -> run.progress().accept(0.2 + 0.7 * done));
+        if (outputs.failed()) {
+            return Result.failure(outputs.getFailureDetail());
         }
-    }
-
-    private static Result<String> input(OrtSession session, int featureCount) throws OrtException {
-        var inputs = session.getInputInfo();
-        if (inputs.size() != 1) {
-            return Result.failure("the model asks for %d inputs %s; it must take one tensor of the job's features".formatted(inputs.size(), inputs.keySet()));
-        }
-        var entry = inputs.entrySet().iterator().next();
-        if (!(entry.getValue().getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
-            return Result.failure("the model's input '%s' is not a float tensor".formatted(entry.getKey()));
-        }
-        var shape = tensor.getShape();
-        if (shape.length != 2 || (shape[1] != -1 && shape[1] != featureCount)) {
-            return Result.failure("the model's input '%s' has shape %s; the job gives %d features"
-                    .formatted(entry.getKey(), java.util.Arrays.toString(shape), featureCount));
-        }
-        return Result.success(entry.getKey());
-    }
-
-    private static Result<float[][]> predict(OrtEnvironment environment, OrtSession session, String input, double[][] rows, JobRun run)
-            throws OrtException {
-        var outputs = new float[rows.length][];
-        var batch = 1024;
-        for (var start = 0; start < rows.length; start += batch) {
-            if (run.cancellation().isCancelled()) {
-                return Result.failure("the job was cancelled");
-            }
-            var end = Math.min(rows.length, start + batch);
-            var values = new float[end - start][];
-            for (var i = start; i < end; i++) {
-                values[i - start] = new float[rows[i].length];
-                for (var j = 0; j < rows[i].length; j++) {
-                    values[i - start][j] = (float) rows[i][j];
-                }
-            }
-            try (var tensor = OnnxTensor.createTensor(environment, values); var result = session.run(Map.of(input, tensor))) {
-                if (!(result.get(0).getValue() instanceof float[][] scores) || scores.length != values.length) {
-                    return Result.failure("the model's first output is not one row of float scores per example");
-                }
-                System.arraycopy(scores, 0, outputs, start, scores.length);
-            }
-            run.progress().accept(0.2 + 0.7 * end / rows.length);
-        }
-        return Result.success(outputs);
+        run.progress().accept(0.9);
+        return "regression".equals(description.parameter(TASK).orElseThrow())
+                ? regression(data.getContent().labels(), outputs.getContent())
+                : classification(data.getContent().labels(), outputs.getContent(),
+                ClassificationMetrics.labels(description.parameter(LABELS).orElseThrow()));
     }
 
     private static Result<JobOutput> classification(String[] actual, float[][] scores, List<String> labels) {
@@ -167,14 +98,11 @@ public final class OnnxEvaluationRunner implements JobRunner {
         var binary = labels.size() == 2;
         var positive = binary ? new double[actual.length] : null;
         for (var i = 0; i < actual.length; i++) {
-            if (scores[i].length != labels.size()) {
-                return Result.failure("the model scores %d classes; the job names %d".formatted(scores[i].length, labels.size()));
+            var label = OnnxScoring.argmax(scores[i], labels);
+            if (label.failed()) {
+                return Result.failure(label.getFailureDetail());
             }
-            var best = 0;
-            for (var c = 1; c < scores[i].length; c++) {
-                best = scores[i][c] > scores[i][best] ? c : best;
-            }
-            predicted[i] = labels.get(best);
+            predicted[i] = label.getContent();
             if (binary) {
                 positive[i] = scores[i][1];
             }
@@ -206,7 +134,4 @@ public final class OnnxEvaluationRunner implements JobRunner {
         return Result.success(new JobOutput.Metrics(values, Map.of()));
     }
 
-    private static String firstLine(String message) {
-        return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
-    }
 }

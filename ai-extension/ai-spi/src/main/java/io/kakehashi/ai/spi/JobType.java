@@ -15,7 +15,12 @@ public enum JobType {
     /** Evaluating the vendor's ONNX model on the asset; purpose {@code ai.evaluation}. */
     EVALUATION("evaluation"),
     /** One provider's local step of a federated-learning round; purpose {@code ai.training}. */
-    FL_ROUND("fl-round");
+    FL_ROUND("fl-round"),
+    /**
+     * Running the vendor's ONNX model on the asset and returning only counts of its predictions per class (and per
+     * group), never a row's prediction; purpose {@code ai.inference}.
+     */
+    PREDICT("predict");
 
     private final String policyName;
 

@@ -4,6 +4,7 @@ import io.kakehashi.ai.core.ComputeJobService;
 import io.kakehashi.ai.core.StoreComputeJobCounter;
 import io.kakehashi.ai.ml.FederatedRoundRunner;
 import io.kakehashi.ai.ml.OnnxEvaluationRunner;
+import io.kakehashi.ai.ml.PredictionJobRunner;
 import io.kakehashi.ai.ml.TrainingJobRunner;
 import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
@@ -38,7 +39,7 @@ import static io.kakehashi.core.spi.settings.SettingValues.renamed;
 import static io.kakehashi.core.spi.settings.SettingValues.require;
 
 /**
- * Puts the compute job service in the connector: the job runners (SQL, training, evaluation, federated round) with
+ * Puts the compute job service in the connector: the job runners (SQL, training, evaluation, prediction counts, federated round) with
  * their limits, each job decided in the {@code compute} scope through the connector's {@link PolicyEngine} (the
  * decision log's, so every decision is recorded), assets resolved from {@code File} data addresses, and the job
  * store as the durable counter of {@code compute.jobCount}. Settings are checked at start; a bad one stops the
@@ -115,6 +116,7 @@ public class ComputeJobsExtension implements ServiceExtension {
                 new SqlJobRunner(timers, sqlThreads, limits.maxResultRows()),
                 new TrainingJobRunner(),
                 new OnnxEvaluationRunner(limits.maxModelBytes()),
+                new PredictionJobRunner(limits.maxModelBytes()),
                 new FederatedRoundRunner(SecureRandom::new));
         // jobs counted by type and outcome on the connector's meters when the metrics module provides them
         var jobStore = meterRegistry == null ? store : new MeteredComputeJobStore(store, meterRegistry);

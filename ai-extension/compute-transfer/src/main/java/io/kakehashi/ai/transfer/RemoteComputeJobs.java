@@ -510,7 +510,7 @@ public final class RemoteComputeJobs {
         if (job.type() == JobType.SQL && job.parameter("query").filter(q -> !q.isBlank()).isEmpty()) {
             return Result.failure("job: an sql job needs the parameter 'query'");
         }
-        if ((job.type() == JobType.EVALUATION || job.type() == JobType.FL_ROUND) && job.model().isEmpty()) {
+        if ((job.type() == JobType.EVALUATION || job.type() == JobType.FL_ROUND || job.type() == JobType.PREDICT) && job.model().isEmpty()) {
             return Result.failure("job: a %s job needs a base64 model".formatted(job.type().policyName()));
         }
         return Result.success();

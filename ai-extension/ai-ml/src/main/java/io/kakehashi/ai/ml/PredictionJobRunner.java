@@ -1,0 +1,119 @@
+package io.kakehashi.ai.ml;
+
+import io.kakehashi.ai.spi.JobDescription;
+import io.kakehashi.ai.spi.JobOutput;
+import io.kakehashi.ai.spi.JobRun;
+import io.kakehashi.ai.spi.JobRunner;
+import io.kakehashi.ai.spi.JobType;
+import org.eclipse.edc.spi.result.Result;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs the vendor's ONNX classifier (the job's model) on the asset and returns only how many rows it puts in each
+ * class — per class, or per class and value of a grouping column — never a row's prediction. Parameters:
+ * {@code features} (the model's inputs, in order), {@code labels} (the classes in the model's output order), optional
+ * {@code groupBy} (one column of the asset; rows where it is empty are left out). The result is a table
+ * {@code prediction[, <groupBy>], rows}.
+ *
+ * <p>Under {@code ai.minAggregation = k} the output guard's rule applies to every released row: a row counts at least
+ * k source rows. Rows under k are suppressed — left out of the table; no total is released, so a suppressed count
+ * cannot be read off as a difference within one result (across results it can: {@code compute.jobCount} limits
+ * that, as for SQL jobs). The whole job needs at least k rows. Thread-safe.
+ */
+public final class PredictionJobRunner implements JobRunner {
+
+    public static final String FEATURES = "features";
+    public static final String LABELS = "labels";
+    public static final String GROUP_BY = "groupBy";
+
+    private final int maxModelBytes;
+
+    public PredictionJobRunner(int maxModelBytes) {
+        this.maxModelBytes = maxModelBytes;
+    }
+
+    @Override
+    public JobType type() {
+        return JobType.PREDICT;
+    }
+
+    @Override
+    public Result<Void> validate(JobDescription description) {
+        var model = description.model();
+        if (model.isEmpty() || model.get().length == 0) {
+            return Result.failure("model: a predict job needs the ONNX model");
+        }
+        if (model.get().length > maxModelBytes) {
+            return Result.failure("model: larger than %d bytes".formatted(maxModelBytes));
+        }
+        var features = AssetColumns.names(FEATURES, description.parameter(FEATURES).orElse(null));
+        if (features.failed()) {
+            return Result.failure(features.getFailureDetail());
+        }
+        var groupBy = description.parameter(GROUP_BY);
+        if (groupBy.isPresent()) {
+            var group = AssetColumns.names(GROUP_BY, groupBy.get());
+            if (group.failed() || group.getContent().size() != 1) {
+                return Result.failure("groupBy: name one column");
+            }
+        }
+        return ClassificationMetrics.labels(description.parameter(LABELS).orElse("")).size() >= 2 ? Result.success()
+                : Result.failure("labels: name the model's classes in its output order");
+    }
+
+    @Override
+    public Result<JobOutput> run(JobRun run) {
+        var valid = validate(run.description());
+        if (valid.failed()) {
+            return Result.failure(valid.getFailureDetail());
+        }
+        var description = run.description();
+        var features = AssetColumns.names(FEATURES, description.parameter(FEATURES).orElseThrow()).getContent();
+        var groupBy = description.parameter(GROUP_BY).map(String::strip).orElse(null);
+        var labels = ClassificationMetrics.labels(description.parameter(LABELS).orElseThrow());
+        var data = AssetColumns.read(run.asset(), features, groupBy, run.limits().memoryLimitBytes());
+        if (data.failed()) {
+            return Result.failure(data.getFailureDetail());
+        }
+        var k = run.minimumGroupSize();
+        if (k.isPresent() && data.getContent().rows() < k.getAsLong()) {
+            return Result.failure("output guard (ai.minAggregation = %d): the predictions would cover %d rows"
+                    .formatted(k.getAsLong(), data.getContent().rows()));
+        }
+        run.progress().accept(0.1);
+        var scores = OnnxScoring.score(description.model().orElseThrow(), features.size(), data.getContent().features(),
+                run.cancellation()::isCancelled, done -> run.progress().accept(0.1 + 0.8 * done));
+        if (scores.failed()) {
+            return Result.failure(scores.getFailureDetail());
+        }
+        // counted here, inside the connector; only the counts are ever put into the result
+        var counts = new TreeMap<List<String>, Long>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
+        for (var i = 0; i < scores.getContent().length; i++) {
+            var label = OnnxScoring.argmax(scores.getContent()[i], labels);
+            if (label.failed()) {
+                return Result.failure(label.getFailureDetail());
+            }
+            var key = groupBy == null ? List.of(label.getContent()) : List.of(label.getContent(), data.getContent().labels()[i]);
+            counts.merge(key, 1L, Long::sum);
+        }
+        return Result.success(table(counts, groupBy, k.isPresent() ? k.getAsLong() : 1));
+    }
+
+    private static JobOutput.Table table(Map<List<String>, Long> counts, String groupBy, long k) {
+        var columns = groupBy == null ? List.of("prediction", "rows") : List.of("prediction", groupBy, "rows");
+        var rows = new ArrayList<List<Object>>();
+        for (var entry : counts.entrySet()) {
+            if (entry.getValue() < k) {
+                continue;
+            }
+            var row = new ArrayList<Object>(entry.getKey());
+            row.add(entry.getValue());
+            rows.add(row);
+        }
+        return new JobOutput.Table(columns, rows);
+    }
+}

@@ -1,0 +1,101 @@
+package io.kakehashi.ai.ml;
+
+import ai.onnx.proto.OnnxMl;
+import io.kakehashi.ai.spi.JobDescription;
+import io.kakehashi.ai.spi.JobOutput;
+import io.kakehashi.ai.spi.JobType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+
+import static io.kakehashi.ai.ml.MlTestFixtures.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PredictionJobRunnerTest {
+
+    private static final String FEATURES = "temperature,vibration,spindle_hours";
+
+    @TempDir
+    Path dir;
+    private final PredictionJobRunner runner = new PredictionJobRunner(10 << 20);
+    private byte[] vendorModel;
+    private String labels;
+    private Path holderData;
+
+    @BeforeEach
+    void vendorModelAndHolderData() throws Exception {
+        var vendorData = MlTestFixtures.machineCsv(dir.resolve("vendor.csv"), 2000, 11, 0);
+        var training = JobDescription.of(JobType.TRAINING, Map.of("features", FEATURES, "label", "failure", "epochs", "20"));
+        vendorModel = ((JobOutput.Model) new TrainingJobRunner().run(run(vendorData, training, OptionalLong.empty(), true)).getContent()).onnx();
+        labels = OnnxMl.ModelProto.parseFrom(vendorModel).getMetadataPropsList().stream()
+                .filter(entry -> entry.getKey().equals(TrainingJobRunner.LABELS_METADATA)).findFirst().orElseThrow().getValue();
+        // 400 machines in Kanto, 3 in Okinawa: any class of Okinawa is a group under k = 5
+        var random = new Random(5);
+        var csv = new StringBuilder("id,temperature,vibration,spindle_hours,region\n");
+        for (var i = 0; i < 403; i++) {
+            csv.append(i).append(',').append("%.3f".formatted(50 + random.nextGaussian() * 10)).append(',')
+                    .append("%.3f".formatted(random.nextGaussian() * 2)).append(',').append("%.3f".formatted(random.nextDouble() * 10)).append(',')
+                    .append(i < 400 ? "kanto" : "okinawa").append('\n');
+        }
+        holderData = Files.writeString(dir.resolve("holder.csv"), csv);
+    }
+
+    private JobDescription predict(Map<String, String> parameters) {
+        var all = new HashMap<>(parameters);
+        all.putIfAbsent("labels", labels);
+        all.putIfAbsent("features", FEATURES);
+        return new JobDescription(JobType.PREDICT, all, vendorModel);
+    }
+
+    @Test
+    void run_withoutGroups_shouldReturnCountsPerClassOnly() {
+        var table = (JobOutput.Table) runner.run(run(holderData, predict(Map.of()), OptionalLong.empty(), false)).getContent();
+
+        assertThat(table.columns()).containsExactly("prediction", "rows");
+        assertThat(table.rows()).allSatisfy(row -> assertThat(List.of("yes", "no")).contains((String) row.get(0)));
+        assertThat(table.rows().stream().mapToLong(row -> (Long) row.get(1)).sum()).isEqualTo(403);
+    }
+
+    @Test
+    void run_whenAGroupIsUnderK_shouldSuppressItAndReleaseTheOthers() {
+        var table = (JobOutput.Table) runner.run(run(holderData, predict(Map.of("groupBy", "region")), OptionalLong.of(5), false)).getContent();
+
+        assertThat(table.columns()).containsExactly("prediction", "region", "rows");
+        assertThat(table.rows()).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.get(1)).isEqualTo("kanto");
+            assertThat((Long) row.get(2)).isGreaterThanOrEqualTo(5);
+        });
+        assertThat(table.rows().stream().mapToLong(row -> (Long) row.get(2)).sum()).isEqualTo(400);
+    }
+
+    @Test
+    void run_withoutAGuard_shouldStillReleaseCountsNotRows() {
+        var table = (JobOutput.Table) runner.run(run(holderData, predict(Map.of("groupBy", "region")), OptionalLong.empty(), false)).getContent();
+
+        assertThat(table.rows()).anySatisfy(row -> assertThat(row.get(1)).isEqualTo("okinawa"));
+        assertThat(table.rows().size()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void run_whenTheAssetHasFewerRowsThanK_shouldRefuse() {
+        var result = runner.run(run(holderData, predict(Map.of()), OptionalLong.of(1000), false));
+
+        assertThat(result.getFailureDetail()).isEqualTo("output guard (ai.minAggregation = 1000): the predictions would cover 403 rows");
+    }
+
+    @Test
+    void validate_whenParametersAreMissing_shouldSayWhich() {
+        assertThat(runner.validate(new JobDescription(JobType.PREDICT, Map.of("features", FEATURES, "labels", labels), null)).getFailureDetail())
+                .startsWith("model:");
+        assertThat(runner.validate(predict(Map.of("groupBy", "a,b"))).getFailureDetail()).isEqualTo("groupBy: name one column");
+        assertThat(runner.validate(predict(Map.of("labels", "yes"))).getFailureDetail()).startsWith("labels:");
+    }
+}
