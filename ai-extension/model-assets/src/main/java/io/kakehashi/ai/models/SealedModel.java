@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param localAgreementId this connector's id of the agreement the model was received under
  * @param agreementId      the agreement's DSP id, the one the vendor knows
  * @param vendorId         the vendor (the agreement's provider)
+ * @param vendorAddress    the vendor's DSP address, where the run reports go (the transfer's counterparty address)
  * @param assetId          the vendor's model asset
  * @param sha256           the SHA-256 of the model as received
  * @param size             its size in bytes
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param features         the input columns the model names in its metadata ({@code kakehashi.features}), empty if none
  * @param labels           the classes it names in its metadata ({@code kakehashi.labels}), empty if none
  */
-public record SealedModel(String localAgreementId, String agreementId, String vendorId, String assetId, String sha256, long size,
+public record SealedModel(String localAgreementId, String agreementId, String vendorId, String vendorAddress, String assetId, String sha256, long size,
                           Instant receivedAt, List<String> features, List<String> labels) {
 
     public SealedModel {

@@ -54,14 +54,22 @@ public final class SealedModelStore {
 
     /** Whether {@code path} names something inside the store (a model's weights or its run ledger). */
     public boolean holds(Path path) {
-        return path.toAbsolutePath().normalize().startsWith(directory);
+        if (path.toAbsolutePath().normalize().startsWith(directory)) {
+            return true;
+        }
+        try {
+            // a link elsewhere that leads into the store is the store too
+            return Files.exists(path) && path.toRealPath().startsWith(directory.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
      * Moves a received model into the store under its agreement, deleting {@code received}. A file that is not an ONNX
      * model is refused (and deleted).
      */
-    public synchronized Result<SealedModel> seal(ContractAgreement agreement, Path received, Instant now) {
+    public synchronized Result<SealedModel> seal(ContractAgreement agreement, String vendorAddress, Path received, Instant now) {
         try {
             var bytes = Files.readAllBytes(received);
             OnnxMl.ModelProto proto;
@@ -78,7 +86,7 @@ public final class SealedModelStore {
             }
             createPrivateDirectory(home);
             var model = new SealedModel(agreement.getId(), agreement.getAgreementId() == null ? agreement.getId() : agreement.getAgreementId(),
-                    agreement.getProviderId(), agreement.getAssetId(), Sha256.hex(bytes), bytes.length, now,
+                    agreement.getProviderId(), vendorAddress, agreement.getAssetId(), Sha256.hex(bytes), bytes.length, now,
                     metadata(proto, TrainingJobRunner.FEATURES_METADATA), metadata(proto, TrainingJobRunner.LABELS_METADATA));
             var target = home.resolve(MODEL);
             try {

@@ -77,7 +77,7 @@ class ModelRunsTest {
         var store = new SealedModelStore(dir.resolve("holder/models"), ModelAssetsTestFixtures.mapper());
         if (store.find(HOLDER_LOCAL).isEmpty()) {
             var received = Files.write(dir.resolve("received.onnx"), model);
-            assertThat(store.seal(agreement, received, SIGNED).succeeded()).isTrue();
+            assertThat(store.seal(agreement, "http://127.0.0.1:1/protocol/2025-1", received, SIGNED).succeeded()).isTrue();
         }
         var clock = Clock.fixed(now, ZoneOffset.UTC);
         RunReportDelivery delivery = (sealed, report) -> {
