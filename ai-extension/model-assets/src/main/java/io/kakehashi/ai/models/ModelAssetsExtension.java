@@ -4,6 +4,8 @@ import io.kakehashi.ai.extension.FileAddressAssetResolver;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.provenance.DidSignerKeys;
 import io.kakehashi.lineage.provenance.SignerKeys;
+import io.kakehashi.lineage.spi.LineageKind;
+import io.kakehashi.lineage.spi.ReceivedContents;
 import io.kakehashi.policy.constraints.ai.InferenceRunsConstraintFunction;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.spi.AgreementStatus;
@@ -38,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,6 +93,12 @@ public class ModelAssetsExtension implements ServiceExtension {
     private EdcHttpClient httpClient;
     @Inject(required = false)
     private DidResolverRegistry didResolvers;
+    // where holders' keys come from when the runtime provides its own way; their DID documents otherwise
+    @Inject(required = false)
+    private SignerKeys signerKeys;
+    // the lineage's record of what arrived: a sealed model is recorded as a MODEL received under its agreement
+    @Inject(required = false)
+    private ReceivedContents receivedContents;
     @Inject(required = false)
     private DecisionRecorder recorder;
     @Inject
@@ -127,11 +136,15 @@ public class ModelAssetsExtension implements ServiceExtension {
                 MEMORY_LIMIT_BYTES, mapper);
         var intake = new SealedModelIntake(participantId, this::agreement, store, this::initiate, clock, context.getMonitor());
         transferObservable.registerListener(intake);
+        if (receivedContents != null) {
+            receivedContents.register(process -> intake.receives(process)
+                    ? Optional.of(new ReceivedContents.Received(LineageKind.MODEL, intake.intakeFile(process.getId()))) : Optional.empty());
+        }
         validators.register(Asset.EDC_ASSET_TYPE, SealedModelGuards.assets(store));
         validators.register(TransferRequest.TRANSFER_REQUEST_TYPE, SealedModelGuards.transferRequests(this::agreement));
 
         var reports = new ReceivedRunReports(reportsFile != null ? Path.of(reportsFile) : tmp.resolve("kakehashi-model-run-reports-" + safeId + ".jsonl"), mapper);
-        SignerKeys keys = didResolvers != null ? new DidSignerKeys(didResolvers)
+        SignerKeys keys = signerKeys != null ? signerKeys : didResolvers != null ? new DidSignerKeys(didResolvers)
                 : (participant, keyId) -> Result.failure("this connector resolves no DIDs, so it cannot verify the holder's key");
         var receiver = new RunReportReceiver(participantId, this::agreement, keys, reports, recorder, clock);
         webService.registerResource(ApiContext.PROTOCOL, new RunReportsController(receiver));

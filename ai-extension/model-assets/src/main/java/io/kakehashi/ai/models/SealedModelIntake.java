@@ -114,6 +114,11 @@ public final class SealedModelIntake implements TransferProcessListener {
         return store.directory().resolve("intake").resolve(io.kakehashi.ai.spi.Sha256.hex(transferId) + ".onnx");
     }
 
+    /** Whether the process brings a model into the sealed store. */
+    public boolean receives(TransferProcess process) {
+        return ours(process);
+    }
+
     private static boolean ours(TransferProcess process) {
         return process.getType() == TransferProcess.Type.CONSUMER && TRANSFER_TYPE.equals(process.getTransferType())
                 && process.getPrivateProperties() != null && "true".equals(process.getPrivateProperties().get(SEALED));
