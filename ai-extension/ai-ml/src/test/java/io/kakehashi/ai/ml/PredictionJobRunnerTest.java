@@ -1,21 +1,38 @@
 package io.kakehashi.ai.ml;
 
 import ai.onnx.proto.OnnxMl;
+import io.kakehashi.ai.core.ComputeJobService;
+import io.kakehashi.ai.core.ComputeTestFixtures;
+import io.kakehashi.ai.core.InMemoryComputeJobStore;
+import io.kakehashi.ai.core.InMemoryEpsilonLedger;
 import io.kakehashi.ai.spi.JobDescription;
+import io.kakehashi.ai.spi.JobLimits;
 import io.kakehashi.ai.spi.JobOutput;
+import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.ai.spi.TabularAsset;
+import io.kakehashi.policy.spi.KakehashiPolicy;
+import org.eclipse.edc.policy.model.Operator;
+import org.eclipse.edc.spi.monitor.ConsoleMonitor;
+import org.eclipse.edc.spi.result.Result;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
+import static io.kakehashi.ai.core.ComputeTestFixtures.constraint;
+import static io.kakehashi.ai.core.ComputeTestFixtures.useOnlyIf;
 import static io.kakehashi.ai.ml.MlTestFixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +106,41 @@ class PredictionJobRunnerTest {
         var result = runner.run(run(holderData, predict(Map.of()), OptionalLong.of(1000), false));
 
         assertThat(result.getFailureDetail()).isEqualTo("output guard (ai.minAggregation = 1000): the predictions would cover 403 rows");
+    }
+
+    /** The job as the holder's job service runs it: decided in the compute scope, the guard's k from the agreement. */
+    @Test
+    void submit_underTheAgreement_shouldBeDecidedAndGuardedByTheJobService() throws Exception {
+        var store = new InMemoryComputeJobStore();
+        var executor = Executors.newSingleThreadExecutor();
+        var watchdog = Executors.newSingleThreadScheduledExecutor();
+        try {
+            var service = new ComputeJobService(store, new InMemoryEpsilonLedger(),
+                    ComputeTestFixtures.engine(store),
+                    assetId -> Result.success(new TabularAsset(holderData, TabularAsset.Format.CSV)),
+                    List.of(runner), executor, watchdog, new JobLimits(Duration.ofSeconds(60), 256L << 20),
+                    Clock.systemUTC(), new ConsoleMonitor());
+            var inference = ComputeTestFixtures.agreement(useOnlyIf(
+                    constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "ai.inference"),
+                    constraint(KakehashiPolicy.AI_MIN_AGGREGATION, Operator.GEQ, "5")));
+            var analyticsOnly = ComputeTestFixtures.agreement(useOnlyIf(
+                    constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics")));
+
+            var job = service.submit(ComputeTestFixtures.VENDOR, inference, predict(Map.of("groupBy", "region"))).getContent();
+            var done = service.whenFinished(job.id()).orElseThrow().get(60, TimeUnit.SECONDS);
+            var refused = service.submit(ComputeTestFixtures.VENDOR, analyticsOnly, predict(Map.of())).getContent();
+            var refusedDone = service.whenFinished(refused.id()).orElseThrow().get(60, TimeUnit.SECONDS);
+
+            assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+            var table = (JobOutput.Table) service.result(job.id()).orElseThrow();
+            assertThat(table.rows()).isNotEmpty().allSatisfy(row -> assertThat((Long) row.get(2)).isGreaterThanOrEqualTo(5))
+                    .noneSatisfy(row -> assertThat(row.get(1)).isEqualTo("okinawa"));
+            assertThat(refusedDone.state()).isEqualTo(JobState.FAILED);
+            assertThat(refusedDone.reason()).startsWith("denied by policy: ").contains("purpose' EQ 'analytics'");
+        } finally {
+            executor.shutdownNow();
+            watchdog.shutdownNow();
+        }
     }
 
     @Test
