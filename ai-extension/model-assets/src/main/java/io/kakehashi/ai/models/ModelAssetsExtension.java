@@ -131,9 +131,14 @@ public class ModelAssetsExtension implements ServiceExtension {
         var mapper = typeManager.getMapper();
         var store = new SealedModelStore(storeDir != null ? Path.of(storeDir) : tmp.resolve("kakehashi-models-" + safeId), mapper);
         var delivery = new HttpRunReportDelivery(httpClient, mapper);
+        retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "kakehashi-model-run-reports");
+            thread.setDaemon(true);
+            return thread;
+        });
         var runs = new ModelRuns(participantId, this::agreement, store, policyEngine, agreementStatus, new FileAddressAssetResolver(addresses),
-                predictionsDir != null ? Path.of(predictionsDir) : tmp.resolve("kakehashi-predictions-" + safeId), signingKey, delivery, clock,
-                MEMORY_LIMIT_BYTES, mapper);
+                predictionsDir != null ? Path.of(predictionsDir) : tmp.resolve("kakehashi-predictions-" + safeId), signingKey, delivery,
+                retries::execute, clock, MEMORY_LIMIT_BYTES, mapper);
         var intake = new SealedModelIntake(participantId, this::agreement, store, this::initiate, clock, context.getMonitor());
         transferObservable.registerListener(intake);
         if (receivedContents != null) {
@@ -151,11 +156,6 @@ public class ModelAssetsExtension implements ServiceExtension {
         webService.registerResource(ApiContext.MANAGEMENT, new ModelsApiController(() -> intake, store, runs, reports, this::limit,
                 this::dspAgreementId, mapper));
 
-        retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            var thread = new Thread(runnable, "kakehashi-model-run-reports");
-            thread.setDaemon(true);
-            return thread;
-        });
         retries.scheduleWithFixedDelay(() -> {
             try {
                 runs.deliverAllPending();

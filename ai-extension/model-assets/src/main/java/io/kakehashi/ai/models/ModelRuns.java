@@ -31,9 +31,9 @@ import java.util.function.Function;
  * the time window, whether the agreement is still usable — which puts the decision in the decision log; an admitted
  * run is written to the durable ledger before the model runs. The model runs inside the connector ({@link OnnxScoring});
  * its predictions go to a file in the holder's predictions directory and nowhere else; the vendor gets a signed
- * report of the count (run number, time, model digest). Reports go out in order; one the vendor's connector did not
- * take is offered again before the next ({@link #deliverPending}). Thread-safe: runs under one agreement are decided
- * one at a time.
+ * report of the count (run number, time, model digest). Reports go out in order, on the {@code deliveries} executor
+ * after each run; one the vendor's connector did not take is offered again before the next ({@link #deliverPending}).
+ * Thread-safe: runs under one agreement are decided one at a time.
  */
 public final class ModelRuns {
 
@@ -61,6 +61,7 @@ public final class ModelRuns {
     private final RunReportDelivery delivery;
     private final Clock clock;
     private final long memoryLimitBytes;
+    private final java.util.concurrent.Executor deliveries;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
@@ -69,7 +70,8 @@ public final class ModelRuns {
      */
     public ModelRuns(String participantId, Function<String, ContractAgreement> agreements, SealedModelStore store, PolicyEngine policyEngine,
                      AgreementStatus agreementStatus, AssetResolver assets, Path predictionsDirectory, ConnectorSigningKey signingKey,
-                     RunReportDelivery delivery, Clock clock, long memoryLimitBytes, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+                     RunReportDelivery delivery, java.util.concurrent.Executor deliveries, Clock clock, long memoryLimitBytes,
+                     com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.participantId = Objects.requireNonNull(participantId, "participantId");
         this.agreements = agreements;
         this.store = store;
@@ -80,6 +82,7 @@ public final class ModelRuns {
         this.predictionsDirectory = predictionsDirectory.toAbsolutePath().normalize();
         this.signingKey = signingKey;
         this.delivery = delivery;
+        this.deliveries = deliveries;
         this.clock = clock;
         this.memoryLimitBytes = memoryLimitBytes;
         try {
@@ -132,7 +135,8 @@ public final class ModelRuns {
         var run = admitted.getContent();
         run = score(model, run, data.getContent(), checked.getContent().size(), labels, request.idColumn());
         ledger.write(run);
-        deliverPending(model);
+        // the report goes out off the request's thread: a vendor that is slow or down does not hold the holder's answer
+        deliveries.execute(() -> deliverPending(model));
         var latest = run;
         return ServiceResult.success(ledger.runs(model.localAgreementId()).stream().filter(r -> r.run() == latest.run()).findFirst().orElse(run));
     }

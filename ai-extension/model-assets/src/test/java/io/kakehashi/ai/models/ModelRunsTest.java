@@ -90,7 +90,7 @@ class ModelRunsTest {
         return new ModelRuns(HOLDER, id -> HOLDER_LOCAL.equals(id) || DSP_AGREEMENT.equals(id) ? agreement : null, store,
                 ModelAssetsTestFixtures.engine(clock), null,
                 assetId -> "machines".equals(assetId) ? Result.success(new TabularAsset(holderData, TabularAsset.Format.CSV)) : Result.failure("the asset is unknown"),
-                dir.resolve("holder/predictions"), () -> holderKey, delivery, clock, 256L << 20, ModelAssetsTestFixtures.mapper());
+                dir.resolve("holder/predictions"), () -> holderKey, delivery, Runnable::run, clock, 256L << 20, ModelAssetsTestFixtures.mapper());
     }
 
     private static ModelRuns.RunRequest onMachines() {

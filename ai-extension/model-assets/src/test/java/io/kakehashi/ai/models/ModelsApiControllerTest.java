@@ -59,7 +59,7 @@ class ModelsApiControllerTest {
                     var answer = vendorProtocol.receive(new ByteArrayInputStream(mapper.createObjectNode().put("report", report).toString()
                             .getBytes(StandardCharsets.UTF_8)));
                     return answer.getStatus() == 200 ? Result.success() : Result.failure("answered " + answer.getStatus());
-                }, clock, 64L << 20, mapper);
+                }, Runnable::run, clock, 64L << 20, mapper);
         holderApi = new ModelsApiController(() -> new SealedModelIntake(HOLDER, id -> null, store, r -> ServiceResult.success("t"), clock, null),
                 store, runs, null, id -> OptionalLong.empty(), id -> id, mapper);
     }
