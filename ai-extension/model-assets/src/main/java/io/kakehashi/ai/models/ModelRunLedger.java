@@ -59,8 +59,15 @@ final class ModelRunLedger {
         return runs(localAgreementId).size();
     }
 
-    /** Writes a run's new state; durable when it returns. */
-    synchronized void write(ModelRun run) {
+    /**
+     * Writes a run's new state; durable when it returns. That the vendor took the run's report is never undone by a
+     * later state written from an older copy of the run.
+     */
+    synchronized void write(ModelRun state) {
+        var run = state;
+        if (!run.reported() && runs(run.localAgreementId()).stream().anyMatch(r -> r.run() == state.run() && r.reported())) {
+            run = run.reportedToVendor();
+        }
         var file = homes.apply(run.localAgreementId()).resolve(FILE);
         try {
             var line = mapper.writeValueAsString(run) + "\n";
@@ -68,7 +75,7 @@ final class ModelRunLedger {
                     StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             SealedModelStore.restrict(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("run %d of agreement %s cannot be written".formatted(run.run(), run.localAgreementId()), e);
+            throw new UncheckedIOException("run %d of agreement %s cannot be written".formatted(state.run(), state.localAgreementId()), e);
         }
     }
 

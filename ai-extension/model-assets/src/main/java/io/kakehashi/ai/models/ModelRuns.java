@@ -1,5 +1,6 @@
 package io.kakehashi.ai.models;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.ai.ml.AssetColumns;
 import io.kakehashi.ai.ml.OnnxScoring;
 import io.kakehashi.ai.spi.AssetResolver;
@@ -9,6 +10,7 @@ import io.kakehashi.policy.spi.DigestedPolicyContext;
 import io.kakehashi.policy.spi.ModelRunPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
 
 import java.io.IOException;
@@ -63,6 +65,8 @@ public final class ModelRuns {
     private final long memoryLimitBytes;
     private final java.util.concurrent.Executor deliveries;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    // reports go out under a lock of their own, so that a slow vendor never holds up the next run's decision
+    private final Map<String, Object> deliveryLocks = new ConcurrentHashMap<>();
 
     /**
      * @param agreements      an agreement by this connector's or the protocol's id, null when there is none
@@ -71,7 +75,7 @@ public final class ModelRuns {
     public ModelRuns(String participantId, Function<String, ContractAgreement> agreements, SealedModelStore store, PolicyEngine policyEngine,
                      AgreementStatus agreementStatus, AssetResolver assets, Path predictionsDirectory, ConnectorSigningKey signingKey,
                      RunReportDelivery delivery, java.util.concurrent.Executor deliveries, Clock clock, long memoryLimitBytes,
-                     com.fasterxml.jackson.databind.ObjectMapper mapper) {
+                     ObjectMapper mapper) {
         this.participantId = Objects.requireNonNull(participantId, "participantId");
         this.agreements = agreements;
         this.store = store;
@@ -133,7 +137,12 @@ public final class ModelRuns {
             return admitted;
         }
         var run = admitted.getContent();
-        run = score(model, run, data.getContent(), checked.getContent().size(), labels, request.idColumn());
+        try {
+            run = score(model, run, data.getContent(), checked.getContent().size(), labels, request.idColumn());
+        } catch (RuntimeException e) {
+            // the sealed file unreadable or changed: the run was admitted and counts, it failed
+            run = run.failed("the model could not be run: " + e.getMessage());
+        }
         ledger.write(run);
         // the report goes out off the request's thread: a vendor that is slow or down does not hold the holder's answer
         deliveries.execute(() -> deliverPending(model));
@@ -150,7 +159,7 @@ public final class ModelRuns {
 
     /** Offers the vendor, in order, every report it has not taken; stops at the first it does not take. */
     public void deliverPending(SealedModel model) {
-        synchronized (lock(model.localAgreementId())) {
+        synchronized (deliveryLocks.computeIfAbsent(model.localAgreementId(), id -> new Object())) {
             for (var run : ledger.unreported(model.localAgreementId())) {
                 var report = RunReports.sign(RunReports.payload(model, participantId, run), signingKey.current());
                 if (delivery.deliver(model, report).failed()) {
@@ -228,13 +237,13 @@ public final class ModelRuns {
     private record Found(ContractAgreement agreement, SealedModel model) {
     }
 
-    private org.eclipse.edc.spi.result.Result<Found> model(String agreementId) {
+    private Result<Found> model(String agreementId) {
         var agreement = agreementId == null ? null : agreements.apply(agreementId);
         if (agreement == null || !participantId.equals(agreement.getConsumerId())) {
-            return org.eclipse.edc.spi.result.Result.failure("agreement '%s' is not an agreement under which this connector received a model".formatted(agreementId));
+            return Result.failure("agreement '%s' is not an agreement under which this connector received a model".formatted(agreementId));
         }
-        return store.find(agreement.getId()).map(model -> org.eclipse.edc.spi.result.Result.success(new Found(agreement, model)))
-                .orElseGet(() -> org.eclipse.edc.spi.result.Result.failure("no model has been received under agreement '%s'".formatted(agreementId)));
+        return store.find(agreement.getId()).map(model -> Result.success(new Found(agreement, model)))
+                .orElseGet(() -> Result.failure("no model has been received under agreement '%s'".formatted(agreementId)));
     }
 
     private Object lock(String localAgreementId) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,7 +43,7 @@ public class ModelsApiController {
     private final SealedModelStore store;
     private final ModelRuns runs;
     private final ReceivedRunReports reports;
-    private final Function<String, java.util.OptionalLong> limits;
+    private final Function<String, OptionalLong> limits;
     private final Function<String, String> dspAgreementId;
     private final ObjectMapper mapper;
 
@@ -51,7 +52,7 @@ public class ModelsApiController {
      * @param dspAgreementId the DSP id of an agreement named by either id (the id itself when unknown)
      */
     public ModelsApiController(Supplier<SealedModelIntake> intake, SealedModelStore store, ModelRuns runs, ReceivedRunReports reports,
-                               Function<String, java.util.OptionalLong> limits, Function<String, String> dspAgreementId, ObjectMapper mapper) {
+                               Function<String, OptionalLong> limits, Function<String, String> dspAgreementId, ObjectMapper mapper) {
         this.intake = intake;
         this.store = store;
         this.runs = runs;

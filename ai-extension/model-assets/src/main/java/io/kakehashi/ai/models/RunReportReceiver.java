@@ -18,7 +18,8 @@ import java.util.function.Function;
  * The vendor's side of run reports: checks a holder's signed report and keeps it. A report is kept only when it reads
  * ({@link RunReports}), names an agreement under which this connector is the provider and the signer the consumer,
  * for that agreement's model asset, verifies with the key the holder's DID document publishes, and is the next run —
- * run n + 1 after n kept, with the model digest the earlier reports gave. The same report again is answered as kept;
+ * run n + 1 after n kept, with the model digest the earlier reports gave. The same report again (the same payload,
+ * signed again or not) is answered as kept;
  * a report that skips a run, repeats a number with other content, or gives another model digest is refused (conflict)
  * and the refusal is a DENY in the decision log ({@code model.run.report}), as evidence of a holder's connector that
  * does not count as it should. A run past the agreement's {@code ai.inferenceRuns} limit is kept (it happened) and
@@ -79,7 +80,9 @@ public final class RunReportReceiver {
         var run = report.run();
         if (run <= kept.size()) {
             var earlier = kept.get((int) run - 1);
-            if (earlier.report().equals(compact)) {
+            // an ES256 signature differs each time it is made: the same report signed again is the same report
+            var again = RunReports.read(earlier.report());
+            if (again.succeeded() && again.getContent().payload().equals(report.payload())) {
                 return ServiceResult.success(earlier);
             }
             return refuse(agreement, report, "run %d of agreement %s was reported already, with other content: a replayed or forged count"

@@ -1,5 +1,6 @@
 package io.kakehashi.ai.models;
 
+import io.kakehashi.ai.spi.Sha256;
 import io.kakehashi.lineage.spi.ReceivedContents;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessListener;
@@ -111,7 +112,7 @@ public final class SealedModelIntake implements TransferProcessListener {
 
     Path intakeFile(String transferId) {
         // a digest of the id: the process id never becomes a path of its own
-        return store.directory().resolve("intake").resolve(io.kakehashi.ai.spi.Sha256.hex(transferId) + ".onnx");
+        return store.directory().resolve("intake").resolve(Sha256.hex(transferId) + ".onnx");
     }
 
     /** Whether the process brings a model into the sealed store. */

@@ -238,6 +238,17 @@ class ModelRunsTest {
         }
 
         @Test
+        void receive_theSameReportSignedAgain_shouldKeepItOnce() {
+            assertThat(vendor.receive(report(1, "r-1", digest, holderKey)).succeeded()).isTrue();
+
+            var again = vendor.receive(report(1, "r-1", digest, holderKey));
+
+            assertThat(again.succeeded()).isTrue();
+            assertThat(vendorReports.of(DSP_AGREEMENT)).hasSize(1);
+            assertThat(vendorLog).hasSize(1);
+        }
+
+        @Test
         void receive_aReportSignedByAnotherKey_shouldBeRefused() {
             var forger = ModelAssetsTestFixtures.key(HOLDER);
 
