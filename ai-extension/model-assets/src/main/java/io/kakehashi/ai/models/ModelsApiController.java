@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceFailure;
 import org.eclipse.edc.spi.result.ServiceResult;
 
@@ -66,11 +67,11 @@ public class ModelsApiController {
     @Path("models")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response receive(String body) {
-        var json = object(body, RECEIVE_MEMBERS);
-        if (json instanceof Response refused) {
-            return refused;
+        var read = object(body, RECEIVE_MEMBERS);
+        if (read.failed()) {
+            return problem(400, read.getFailureDetail());
         }
-        var request = (JsonNode) json;
+        var request = read.getContent();
         var started = intake.get().request(text(request, "agreementId"), text(request, "counterPartyAddress"));
         if (started.failed()) {
             return problem(started);
@@ -88,11 +89,11 @@ public class ModelsApiController {
     @Path("models/{agreementId}/runs")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response run(@PathParam("agreementId") String agreementId, String body) {
-        var json = object(body, RUN_MEMBERS);
-        if (json instanceof Response refused) {
-            return refused;
+        var read = object(body, RUN_MEMBERS);
+        if (read.failed()) {
+            return problem(400, read.getFailureDetail());
         }
-        var request = (JsonNode) json;
+        var request = read.getContent();
         var features = list(request, "features");
         var labels = list(request, "labels");
         if (features == BAD || labels == BAD) {
@@ -131,28 +132,26 @@ public class ModelsApiController {
 
     private static final List<String> BAD = List.of();
 
-    private Object object(String body, Set<String> members) {
+    /** The body as a JSON object with only these members, each text, a list or null; a failure says what is wrong. */
+    private Result<JsonNode> object(String body, Set<String> members) {
         JsonNode json;
         try {
             json = body == null || body.isBlank() ? null : mapper.readTree(body);
         } catch (IOException e) {
-            return problem(400, "the body is not JSON");
+            return Result.failure("the body is not JSON");
         }
         if (json == null || !json.isObject()) {
-            return problem(400, "the body must be a JSON object with %s".formatted(members.stream().sorted().toList()));
-        }
-        for (var names = json.fieldNames(); names.hasNext(); ) {
-            var name = names.next();
-            if (!members.contains(name)) {
-                return problem(400, "'%s' is not one of %s".formatted(name, members.stream().sorted().toList()));
-            }
+            return Result.failure("the body must be a JSON object with %s".formatted(members.stream().sorted().toList()));
         }
         for (var entry : json.properties()) {
+            if (!members.contains(entry.getKey())) {
+                return Result.failure("'%s' is not one of %s".formatted(entry.getKey(), members.stream().sorted().toList()));
+            }
             if (!entry.getValue().isTextual() && !entry.getValue().isArray() && !entry.getValue().isNull()) {
-                return problem(400, "%s: give text".formatted(entry.getKey()));
+                return Result.failure("%s: give text".formatted(entry.getKey()));
             }
         }
-        return json;
+        return Result.success(json);
     }
 
     private static String text(JsonNode json, String name) {
