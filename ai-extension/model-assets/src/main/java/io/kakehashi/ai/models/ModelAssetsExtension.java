@@ -1,6 +1,7 @@
 package io.kakehashi.ai.models;
 
 import io.kakehashi.ai.extension.FileAddressAssetResolver;
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.provenance.DidSignerKeys;
 import io.kakehashi.lineage.provenance.SignerKeys;
@@ -115,6 +116,8 @@ public class ModelAssetsExtension implements ServiceExtension {
     private SingleParticipantContextSupplier participantContext;
     @Inject
     private JsonObjectValidatorRegistry validators;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
 
     private ScheduledExecutorService retries;
 
@@ -155,6 +158,9 @@ public class ModelAssetsExtension implements ServiceExtension {
         webService.registerResource(ApiContext.PROTOCOL, new RunReportsController(receiver));
         webService.registerResource(ApiContext.MANAGEMENT, new ModelsApiController(() -> intake, store, runs, reports, this::limit,
                 this::dspAgreementId, mapper));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "models", ModelAssetsExtension.class, "/openapi/models.json");
+        }
 
         retries.scheduleWithFixedDelay(() -> {
             try {
