@@ -1,6 +1,7 @@
 package io.kakehashi.policy.constraints;
 
 import io.kakehashi.policy.spi.ComputePolicyContext;
+import io.kakehashi.policy.spi.ModelRunPolicyContext;
 import io.kakehashi.policy.validation.ConstraintRegistrar;
 import org.eclipse.edc.connector.controlplane.catalog.spi.policy.CatalogPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
@@ -50,7 +51,8 @@ public class DeletionDutyExtension implements ServiceExtension {
         var time = new PolicyTime(clock);
         // a rule whose action is not bound to a scope is dropped from its evaluations, and refused at creation
         for (var scope : List.of(CatalogPolicyContext.CATALOG_SCOPE, ContractNegotiationPolicyContext.NEGOTIATION_SCOPE,
-                TransferProcessPolicyContext.TRANSFER_SCOPE, PolicyMonitorContext.POLICY_MONITOR_SCOPE, ComputePolicyContext.COMPUTE_SCOPE)) {
+                TransferProcessPolicyContext.TRANSFER_SCOPE, PolicyMonitorContext.POLICY_MONITOR_SCOPE, ComputePolicyContext.COMPUTE_SCOPE,
+                ModelRunPolicyContext.MODEL_RUN_SCOPE)) {
             ruleBindingRegistry.bind(DeletionDeadlines.ODRL_DELETE, scope);
         }
         // EDC has no default for a duty's constraint: without a function it is evaluated to nothing and fails
@@ -59,6 +61,8 @@ public class DeletionDutyExtension implements ServiceExtension {
         register(registrar, TransferProcessPolicyContext.TRANSFER_SCOPE, TransferProcessPolicyContext.class, time);
         register(registrar, PolicyMonitorContext.POLICY_MONITOR_SCOPE, PolicyMonitorContext.class, time);
         register(registrar, ComputePolicyContext.COMPUTE_SCOPE, ComputePolicyContext.class, time);
+        // a vendor's model received for inference is not run once it was due for deletion
+        register(registrar, ModelRunPolicyContext.MODEL_RUN_SCOPE, ModelRunPolicyContext.class, time);
     }
 
     private static <C extends PolicyContext> void register(ConstraintRegistrar registrar, String scope, Class<C> contextType, PolicyTime time) {

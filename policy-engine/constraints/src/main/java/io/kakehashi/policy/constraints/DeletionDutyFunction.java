@@ -9,8 +9,8 @@ import org.eclipse.edc.spi.result.Result;
 /**
  * The deadline of a deletion duty: an {@code odrl:delete} duty with {@code elapsedTime lteq P90D} obliges the consumer
  * to delete the data within 90 days of signing. The duty does not stand in the way of an agreement or of use before
- * its deadline; once the deadline has passed the data should be gone, so a transfer, a compute job or a running
- * transfer (policy monitor) under the agreement is refused. Before there is an agreement nothing is due. Thread-safe.
+ * its deadline; once the deadline has passed the data should be gone, so a transfer, a compute job, a running
+ * transfer (policy monitor) or a run of a vendor's model received under the agreement is refused. Before there is an agreement nothing is due. Thread-safe.
  */
 public final class DeletionDutyFunction<C extends PolicyContext> implements AtomicConstraintRuleFunction<Duty, C> {
 

@@ -1,5 +1,6 @@
 package io.kakehashi.policy.constraints.ai;
 
+import io.kakehashi.policy.constraints.DeletionDutyExtension;
 import io.kakehashi.policy.constraints.TimeConstraintsExtension;
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import io.kakehashi.policy.spi.ModelRunPolicyContext;
@@ -50,6 +51,7 @@ class ModelRunScopeTest {
         ComputeScopeExtension.register(engine, bindings, registrar);
         ModelRunScopeExtension.register(engine, bindings, registrar);
         TimeConstraintsExtension.register(bindings, registrar, Clock.fixed(SIGNED, ZoneOffset.UTC));
+        DeletionDutyExtension.register(bindings, registrar, Clock.fixed(SIGNED, ZoneOffset.UTC));
         return engine;
     }
 
@@ -120,6 +122,28 @@ class ModelRunScopeTest {
         @Test
         void evaluate_whenTheWindowHasClosed_shouldDeny() {
             assertThat(problems(thirtyDays, 0, SIGNED.plus(Duration.ofDays(31)))).singleElement().asString().startsWith("elapsedTime: ");
+        }
+    }
+
+    @Nested
+    class DeletionDuty {
+
+        private final Policy deleteWithin90Days = Policy.Builder.newInstance().permission(Permission.Builder.newInstance()
+                .action(Action.Builder.newInstance().type(KakehashiPolicy.ODRL_USE).build())
+                .duty(org.eclipse.edc.policy.model.Duty.Builder.newInstance()
+                        .action(Action.Builder.newInstance().type("http://www.w3.org/ns/odrl/2/delete").build())
+                        .constraint(constraint("http://www.w3.org/ns/odrl/2/elapsedTime", Operator.LEQ, "P90D")).build())
+                .build()).build();
+
+        @Test
+        void evaluate_beforeTheDeadline_shouldPermit() {
+            assertThat(run(deleteWithin90Days, 0, SIGNED.plus(Duration.ofDays(89))).succeeded()).isTrue();
+        }
+
+        @Test
+        void evaluate_afterTheDeadline_shouldDenyTheRun() {
+            assertThat(problems(deleteWithin90Days, 0, SIGNED.plus(Duration.ofDays(91)))).singleElement().asString()
+                    .startsWith("duty: the data was due for deletion by 2027-01-30T00:00:00Z");
         }
     }
 
