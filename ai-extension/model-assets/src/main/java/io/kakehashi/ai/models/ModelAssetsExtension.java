@@ -146,7 +146,8 @@ public class ModelAssetsExtension implements ServiceExtension {
         transferObservable.registerListener(intake);
         if (receivedContents != null) {
             receivedContents.register(process -> intake.receives(process)
-                    ? Optional.of(new ReceivedContents.Received(LineageKind.MODEL, intake.intakeFile(process.getId()))) : Optional.empty());
+                    && intake.destination(process) != null
+                    ? Optional.of(new ReceivedContents.Received(LineageKind.MODEL, intake.destination(process))) : Optional.empty());
         }
         validators.register(Asset.EDC_ASSET_TYPE, SealedModelGuards.assets(store));
         validators.register(TransferRequest.TRANSFER_REQUEST_TYPE, SealedModelGuards.transferRequests(this::agreement));

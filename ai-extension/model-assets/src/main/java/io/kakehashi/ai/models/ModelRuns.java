@@ -108,6 +108,9 @@ public final class ModelRuns {
         }
         var agreement = found.getContent().agreement();
         var model = found.getContent().model();
+        if (!store.held(model)) {
+            return ServiceResult.notFound("the model received under agreement '%s' is no longer held: it was deleted".formatted(agreementId));
+        }
         if (request == null || request.assetId() == null || request.assetId().isBlank()) {
             return ServiceResult.badRequest("assetId: name one of this connector's assets to run the model on");
         }

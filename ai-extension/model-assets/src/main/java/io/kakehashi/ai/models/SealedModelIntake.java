@@ -1,6 +1,5 @@
 package io.kakehashi.ai.models;
 
-import io.kakehashi.ai.spi.Sha256;
 import io.kakehashi.lineage.spi.ReceivedContents;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProcessListener;
@@ -19,9 +18,10 @@ import java.util.function.Function;
 
 /**
  * Brings a vendor's model into the sealed store: the holder asks for it under an agreement, this connector requests
- * the model asset as a gRPC bulk pull ({@value #TRANSFER_TYPE}) whose local destination it chooses itself — a file
- * under the store's {@code intake} directory, never a path the operator names — and when the transfer completes the
- * file is sealed under the agreement ({@link SealedModelStore#seal}). A transfer that ends otherwise leaves nothing.
+ * the model asset as a gRPC bulk pull ({@value #TRANSFER_TYPE}) whose local destination it chooses itself — the
+ * model's own place in the store, never a path the operator names — and when the transfer completes the file is
+ * sealed under the agreement ({@link SealedModelStore#seal}). The lineage records it there, as a {@code MODEL}, so a
+ * deletion at the agreement's deadline removes the weights themselves. A transfer that ends otherwise leaves nothing.
  * Thread-safe.
  */
 public final class SealedModelIntake implements TransferProcessListener {
@@ -73,10 +73,15 @@ public final class SealedModelIntake implements TransferProcessListener {
         if (store.find(agreement.getId()).isPresent()) {
             return ServiceResult.conflict("a model was received under agreement '%s' already".formatted(agreementId));
         }
-        var id = UUID.randomUUID().toString();
-        var request = TransferRequest.Builder.newInstance().id(id).protocol(PROTOCOL).counterPartyAddress(counterPartyAddress)
-                .contractId(agreement.getId()).transferType(TRANSFER_TYPE)
-                .privateProperties(Map.of(ReceivedContents.DESTINATION_PATH, intakeFile(id).toString(), SEALED, "true")).build();
+        Path destination;
+        try {
+            destination = store.modelFile(agreement.getId());
+        } catch (IOException e) {
+            return ServiceResult.unexpected("the sealed model store cannot take the model");
+        }
+        var request = TransferRequest.Builder.newInstance().id(UUID.randomUUID().toString()).protocol(PROTOCOL)
+                .counterPartyAddress(counterPartyAddress).contractId(agreement.getId()).transferType(TRANSFER_TYPE)
+                .privateProperties(Map.of(ReceivedContents.DESTINATION_PATH, destination.toString(), SEALED, "true")).build();
         return transfers.initiate(request);
     }
 
@@ -86,8 +91,8 @@ public final class SealedModelIntake implements TransferProcessListener {
             return;
         }
         var agreement = agreements.apply(process.getContractId());
-        var file = intakeFile(process.getId());
-        if (agreement == null || !Files.isRegularFile(file)) {
+        var file = destination(process);
+        if (agreement == null || file == null || !Files.isRegularFile(file)) {
             monitor.warning("Model of transfer %s not sealed: %s".formatted(process.getId(), agreement == null ? "its agreement is gone" : "nothing arrived"));
             return;
         }
@@ -101,18 +106,22 @@ public final class SealedModelIntake implements TransferProcessListener {
 
     @Override
     public void terminated(TransferProcess process) {
-        if (ours(process)) {
+        // the data plane removes its partial file; a model not sealed is not kept either
+        var file = ours(process) ? destination(process) : null;
+        if (file != null && store.find(process.getContractId()).isEmpty()) {
             try {
-                Files.deleteIfExists(intakeFile(process.getId()));
+                Files.deleteIfExists(file);
             } catch (IOException e) {
-                monitor.warning("The partial model of transfer %s could not be removed".formatted(process.getId()));
+                monitor.warning("The model of transfer %s could not be removed".formatted(process.getId()));
             }
         }
     }
 
-    Path intakeFile(String transferId) {
-        // a digest of the id: the process id never becomes a path of its own
-        return store.directory().resolve("intake").resolve(Sha256.hex(transferId) + ".onnx");
+    /** Where the process writes the model: its private destination, which this connector set inside the store. */
+    Path destination(TransferProcess process) {
+        var path = process.getPrivateProperties().get(ReceivedContents.DESTINATION_PATH);
+        var file = path instanceof String text ? Path.of(text) : null;
+        return file != null && store.holds(file) ? file : null;
     }
 
     /** Whether the process brings a model into the sealed store. */

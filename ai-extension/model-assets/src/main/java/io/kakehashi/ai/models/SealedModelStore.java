@@ -66,8 +66,8 @@ public final class SealedModelStore {
     }
 
     /**
-     * Moves a received model into the store under its agreement, deleting {@code received}. A file that is not an ONNX
-     * model is refused (and deleted).
+     * Seals a received model under its agreement: records its digest and metadata, moving it into place when it
+     * arrived elsewhere. A file that is not an ONNX model is refused (and deleted).
      */
     public synchronized Result<SealedModel> seal(ContractAgreement agreement, String vendorAddress, Path received, Instant now) {
         try {
@@ -89,11 +89,13 @@ public final class SealedModelStore {
                     agreement.getProviderId(), vendorAddress, agreement.getAssetId(), Sha256.hex(bytes), bytes.length, now,
                     metadata(proto, TrainingJobRunner.FEATURES_METADATA), metadata(proto, TrainingJobRunner.LABELS_METADATA));
             var target = home.resolve(MODEL);
-            try {
-                Files.move(received, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.write(target, bytes);
-                Files.delete(received);
+            if (!received.toAbsolutePath().normalize().equals(target)) {
+                try {
+                    Files.move(received, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.write(target, bytes);
+                    Files.delete(received);
+                }
             }
             restrict(target);
             var metadata = home.resolve(METADATA);
@@ -103,6 +105,21 @@ public final class SealedModelStore {
         } catch (IOException e) {
             return Result.failure("the model of agreement %s cannot be sealed: %s".formatted(agreement.getId(), e.getClass().getSimpleName()));
         }
+    }
+
+    /**
+     * Where the model of an agreement is written when it arrives, and stays: the gRPC data plane writes the transfer
+     * beside it and moves it into place when its size and SHA-256 match; {@link #seal} then records it.
+     */
+    public Path modelFile(String localAgreementId) throws IOException {
+        var home = home(localAgreementId);
+        createPrivateDirectory(home);
+        return home.resolve(MODEL);
+    }
+
+    /** Whether the sealed weights are still there (a deletion at the agreement's deadline removes them). */
+    public boolean held(SealedModel model) {
+        return Files.isRegularFile(home(model.localAgreementId()).resolve(MODEL));
     }
 
     /** The model received under the agreement with this connector's id {@code localAgreementId}. */

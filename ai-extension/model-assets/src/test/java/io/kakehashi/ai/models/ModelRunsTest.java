@@ -202,6 +202,20 @@ class ModelRunsTest {
         }
 
         @Test
+        void run_whenTheModelWasDeleted_shouldBeNotFound() throws Exception {
+            var holder = holder(ModelAssetsTestFixtures.inferenceOnly(5), SIGNED.plus(Duration.ofDays(1)));
+            // what the deletion at the agreement's deadline does with the lineage record's file
+            Files.delete(new SealedModelStore(dir.resolve("holder/models"), ModelAssetsTestFixtures.mapper()).home(HOLDER_LOCAL)
+                    .resolve(SealedModelStore.MODEL));
+
+            var result = holder.run(DSP_AGREEMENT, onMachines());
+
+            assertThat(result.getFailure().getReason()).isEqualTo(ServiceFailure.Reason.NOT_FOUND);
+            assertThat(result.getFailureDetail()).contains("is no longer held: it was deleted");
+            assertThat(holder.runs(DSP_AGREEMENT).getContent()).isEmpty();
+        }
+
+        @Test
         void run_underAnAgreementWithoutAModel_shouldBeNotFound() throws Exception {
             var holder = holder(ModelAssetsTestFixtures.inferenceOnly(1), SIGNED.plus(Duration.ofDays(1)));
 

@@ -77,7 +77,7 @@ class SealedModelTest {
             assertThat(sealed.vendorAddress()).isEqualTo("https://vendor.example/protocol/2025-1");
             assertThat(sealed.features()).containsExactly("temperature", "vibration", "spindle_hours");
             assertThat(sealed.labels()).hasSize(2);
-            assertThat(destination).doesNotExist();
+            assertThat(destination).isEqualTo(store.home(LOCAL).resolve(SealedModelStore.MODEL));
             assertThat(Files.getPosixFilePermissions(store.home(LOCAL).resolve(SealedModelStore.MODEL)))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
             assertThat(Files.getPosixFilePermissions(store.directory())).doesNotContain(PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_READ);
@@ -97,6 +97,7 @@ class SealedModelTest {
 
             assertThat(store.find(LOCAL)).isEmpty();
             assertThat(destination).doesNotExist();
+            assertThat(intake.request(DSP_AGREEMENT, "https://vendor.example/protocol/2025-1").succeeded()).isTrue();
         }
 
         @Test
