@@ -23,7 +23,8 @@ import java.util.function.Function;
  * a report that skips a run, repeats a number with other content, or gives another model digest is refused (conflict)
  * and the refusal is a DENY in the decision log ({@code model.run.report}), as evidence of a holder's connector that
  * does not count as it should. A run past the agreement's {@code ai.inferenceRuns} limit is kept (it happened) and
- * flagged, with a DENY entry. Every kept report is a PERMIT entry. Thread-safe: reports are taken one at a time.
+ * flagged, with a DENY entry. Every kept report is a PERMIT entry. Thread-safe: reports are checked concurrently and
+ * taken into the sequence one at a time.
  */
 public final class RunReportReceiver {
 
@@ -55,7 +56,7 @@ public final class RunReportReceiver {
      * signer or signature), conflict (a skipped or repeated run, another model digest), unexpected (it could not be
      * kept or logged).
      */
-    public synchronized ServiceResult<ReceivedRunReport> receive(String compact) {
+    public ServiceResult<ReceivedRunReport> receive(String compact) {
         var read = RunReports.read(compact);
         if (read.failed()) {
             return ServiceResult.badRequest(read.getFailureDetail());
@@ -75,6 +76,13 @@ public final class RunReportReceiver {
         if (!RunReports.verifies(report, key.getContent())) {
             return ServiceResult.unauthorized("the report's signature does not verify with the holder's key '%s'".formatted(report.keyId()));
         }
+        // the key is found (perhaps over the network) before, the sequence decided after taking the lock
+        synchronized (this) {
+            return keep(agreement, report, compact);
+        }
+    }
+
+    private ServiceResult<ReceivedRunReport> keep(ContractAgreement agreement, RunReports.Read report, String compact) {
         var dspId = agreement.getAgreementId() == null ? agreement.getId() : agreement.getAgreementId();
         var kept = reports.of(dspId);
         var run = report.run();

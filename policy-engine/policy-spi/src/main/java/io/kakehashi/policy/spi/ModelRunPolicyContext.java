@@ -17,7 +17,8 @@ import java.util.Objects;
  * policy is evaluated with the agreement, the time, and how many runs were admitted under it before this one; the
  * model's digest ({@link DigestedPolicyContext#MODEL}) goes into the decision's log entry. Unlike the {@code compute}
  * scope there is no counterparty to check here (the vendor checked the holder when it agreed), so only the
- * constraints about the use itself are bound to this scope: {@code ai.inferenceRuns} and the time window. Not
+ * constraints about the use itself are bound to this scope: {@code ai.inferenceRuns}, the time window and the
+ * deletion duty. Not
  * thread-safe, like every policy context: one per evaluation.
  */
 public class ModelRunPolicyContext extends PolicyContextImpl implements AgreementPolicyContext, ParticipantAgentPolicyContext,
