@@ -128,7 +128,7 @@ public final class ModelRuns {
         }
         var asset = assets.resolve(request.assetId());
         if (asset.failed()) {
-            return ServiceResult.badRequest(asset.getFailureDetail());
+            return ServiceResult.badRequest("assetId '%s': %s".formatted(request.assetId(), asset.getFailureDetail()));
         }
         // read before the decision, so that a request the data cannot serve does not use up a run
         var data = AssetColumns.read(asset.getContent(), checked.getContent(), request.idColumn(), memoryLimitBytes);
