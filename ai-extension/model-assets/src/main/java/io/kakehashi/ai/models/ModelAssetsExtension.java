@@ -67,11 +67,13 @@ public class ModelAssetsExtension implements ServiceExtension {
     static final long MEMORY_LIMIT_BYTES = 1L << 30;
 
     @Setting(key = STORE_DIR, description = "Where the sealed models and their run ledgers are kept (readable by the connector's user only)",
-            required = false)
+            defaultValue = "kakehashi-data/models/sealed")
     private String storeDir;
-    @Setting(key = PREDICTIONS_DIR, description = "Where the holder's predictions of each model run are written", required = false)
+    @Setting(key = PREDICTIONS_DIR, description = "Where the holder's predictions of each model run are written",
+            defaultValue = "kakehashi-data/models/predictions")
     private String predictionsDir;
-    @Setting(key = REPORTS_FILE, description = "Where the vendor keeps the holders' run reports (JSON Lines)", required = false)
+    @Setting(key = REPORTS_FILE, description = "Where the vendor keeps the holders' run reports (JSON Lines)",
+            defaultValue = "kakehashi-data/models/run-reports.jsonl")
     private String reportsFile;
     @Setting(key = REPORT_RETRY, description = "How often run reports the vendor did not take are offered again (ISO 8601)", defaultValue = "PT30S")
     private String reportRetry;
@@ -129,10 +131,8 @@ public class ModelAssetsExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         var retry = duration(REPORT_RETRY, reportRetry);
-        var tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        var safeId = participantId.replaceAll("[^A-Za-z0-9._-]", "_");
         var mapper = typeManager.getMapper();
-        var store = new SealedModelStore(storeDir != null ? Path.of(storeDir) : tmp.resolve("kakehashi-models-" + safeId), mapper);
+        var store = new SealedModelStore(Path.of(storeDir), mapper);
         var delivery = new HttpRunReportDelivery(httpClient, mapper);
         retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
             var thread = new Thread(runnable, "kakehashi-model-run-reports");
@@ -140,7 +140,7 @@ public class ModelAssetsExtension implements ServiceExtension {
             return thread;
         });
         var runs = new ModelRuns(participantId, this::agreement, store, policyEngine, agreementStatus, new FileAddressAssetResolver(addresses),
-                predictionsDir != null ? Path.of(predictionsDir) : tmp.resolve("kakehashi-predictions-" + safeId), signingKey, delivery,
+                Path.of(predictionsDir), signingKey, delivery,
                 retries::execute, clock, MEMORY_LIMIT_BYTES, mapper);
         var intake = new SealedModelIntake(participantId, this::agreement, store, this::initiate, clock, context.getMonitor());
         transferObservable.registerListener(intake);
@@ -152,7 +152,7 @@ public class ModelAssetsExtension implements ServiceExtension {
         validators.register(Asset.EDC_ASSET_TYPE, SealedModelGuards.assets(store));
         validators.register(TransferRequest.TRANSFER_REQUEST_TYPE, SealedModelGuards.transferRequests(this::agreement));
 
-        var reports = new ReceivedRunReports(reportsFile != null ? Path.of(reportsFile) : tmp.resolve("kakehashi-model-run-reports-" + safeId + ".jsonl"), mapper);
+        var reports = new ReceivedRunReports(Path.of(reportsFile), mapper);
         SignerKeys keys = signerKeys != null ? signerKeys : didResolvers != null ? new DidSignerKeys(didResolvers)
                 : (participant, keyId) -> Result.failure("this connector resolves no DIDs, so it cannot verify the holder's key");
         var receiver = new RunReportReceiver(participantId, this::agreement, keys, reports, recorder, clock);

@@ -328,6 +328,9 @@ public final class ConnectorSettings {
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
         p.put("kakehashi.deletion.dir", directory.resolve("data/deletion").toString());
+        p.put("kakehashi.ai.models.store-dir", directory.resolve("data/models/sealed").toString());
+        p.put("kakehashi.ai.models.predictions-dir", directory.resolve("data/models/predictions").toString());
+        p.put("kakehashi.ai.models.run-reports-file", directory.resolve("data/models/run-reports.jsonl").toString());
         p.put("kakehashi.transfer.grpc.port", String.valueOf(grpcPort));
         p.put("edc.dsp.callback.address", protocolUrl());
         p.put("edc.transfer.proxy.token.signer.privatekey.alias", "dataplane-token-signer");
