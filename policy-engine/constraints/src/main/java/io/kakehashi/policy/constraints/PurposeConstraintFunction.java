@@ -6,12 +6,16 @@ import io.kakehashi.policy.spi.RightOperand;
 import io.kakehashi.policy.validation.OperandRule;
 import org.eclipse.edc.policy.engine.spi.AtomicConstraintRuleFunction;
 import org.eclipse.edc.policy.engine.spi.PolicyContext;
+import org.eclipse.edc.policy.model.AtomicConstraint;
+import org.eclipse.edc.policy.model.LiteralExpression;
 import org.eclipse.edc.policy.model.Operator;
 import org.eclipse.edc.policy.model.Permission;
+import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.spi.result.Result;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,6 +67,29 @@ public final class PurposeConstraintFunction<C extends PolicyContext> implements
             context.reportProblem("purpose: requested %s is %s %s".formatted(requested.get(), within ? "in" : "not in", named));
         }
         return admitted;
+    }
+
+    /**
+     * The purposes an agreement's policy grants: those that every readable purpose constraint of its permissions grants
+     * (constraints are conjoined, so the grant is their intersection); empty when it has no purpose constraint.
+     */
+    public static Optional<Set<String>> grantedBy(Policy policy) {
+        Set<String> granted = null;
+        for (var constraint : policy.getPermissions().stream().flatMap(p -> p.getConstraints().stream()).toList()) {
+            if (constraint instanceof AtomicConstraint atomic && atomic.getLeftExpression() instanceof LiteralExpression left
+                    && LEFT_OPERAND.equals(left.asString()) && atomic.getRightExpression() instanceof LiteralExpression right) {
+                var named = RULE.read(atomic.getOperator(), right.getValue());
+                if (named.succeeded()) {
+                    var these = granted(atomic.getOperator(), named.getContent());
+                    if (granted == null) {
+                        granted = these;
+                    } else {
+                        granted.retainAll(these);
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(granted);
     }
 
     /** The purposes a constraint grants. */

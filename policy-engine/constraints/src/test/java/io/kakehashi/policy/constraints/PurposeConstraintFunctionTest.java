@@ -2,7 +2,13 @@ package io.kakehashi.policy.constraints;
 
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.ContractNegotiationPolicyContext;
+import io.kakehashi.policy.spi.KakehashiPolicy;
+import org.eclipse.edc.policy.model.Action;
+import org.eclipse.edc.policy.model.AtomicConstraint;
+import org.eclipse.edc.policy.model.LiteralExpression;
 import org.eclipse.edc.policy.model.Operator;
+import org.eclipse.edc.policy.model.Permission;
+import org.eclipse.edc.policy.model.Policy;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static io.kakehashi.policy.constraints.PolicyContextTestFixtures.PERMISSION;
 import static io.kakehashi.policy.constraints.PolicyContextTestFixtures.compute;
@@ -129,6 +136,37 @@ class PurposeConstraintFunctionTest {
             assertThat(atNegotiation.validate(Operator.EQ, List.of("ai", "research"), PERMISSION).getFailureDetail()).contains("'eq' takes one purpose");
             assertThat(atNegotiation.validate(Operator.LEQ, "ai", PERMISSION).getFailureDetail())
                     .isEqualTo("purpose: operator 'lteq' is not allowed (eq, isAnyOf, isNoneOf)");
+        }
+    }
+
+    @Nested
+    class GrantedBy {
+
+        private static Policy policy(AtomicConstraint... constraints) {
+            var permission = Permission.Builder.newInstance().action(Action.Builder.newInstance().type(KakehashiPolicy.ODRL_USE).build());
+            for (var constraint : constraints) {
+                permission.constraint(constraint);
+            }
+            return Policy.Builder.newInstance().permission(permission.build()).build();
+        }
+
+        private static AtomicConstraint purpose(Operator operator, Object value) {
+            return AtomicConstraint.Builder.newInstance().leftExpression(new LiteralExpression(KakehashiPolicy.PURPOSE)).operator(operator)
+                    .rightExpression(new LiteralExpression(value)).build();
+        }
+
+        @Test
+        void grantedBy_shouldExpandParentsAndIntersectConstraints() {
+            assertThat(PurposeConstraintFunction.grantedBy(policy(purpose(Operator.IS_ANY_OF, List.of("ai", "analytics")))))
+                    .hasValue(Set.of("ai", "ai.training", "ai.inference", "ai.evaluation", "analytics"));
+            assertThat(PurposeConstraintFunction.grantedBy(policy(purpose(Operator.IS_ANY_OF, List.of("ai", "analytics")),
+                    purpose(Operator.IS_NONE_OF, List.of("ai.training", "analytics"))))).hasValue(Set.of("ai", "ai.inference", "ai.evaluation"));
+        }
+
+        @Test
+        void grantedBy_whenThePolicyNamesNoPurpose_shouldBeEmpty() {
+            assertThat(PurposeConstraintFunction.grantedBy(policy())).isEmpty();
+            assertThat(PurposeConstraintFunction.grantedBy(policy(purpose(Operator.EQ, "marketing")))).isEmpty();
         }
     }
 }

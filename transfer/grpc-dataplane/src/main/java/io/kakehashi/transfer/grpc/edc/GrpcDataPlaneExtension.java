@@ -6,12 +6,14 @@ import io.kakehashi.core.spi.participant.OwnParticipant;
 import io.kakehashi.core.spi.tls.PeerTls;
 import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.policy.spi.AgreementStatus;
+import io.kakehashi.policy.spi.ConsentFilter;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
 import io.kakehashi.transfer.grpc.GrpcTransferServer;
 import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
 import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.grpc.bulk.ConsentNarrowedSources;
 import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
 import io.kakehashi.transfer.grpc.meter.TransferMeterBinder;
@@ -97,6 +99,7 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     static final String STREAM_DIRECTORY = "kakehashi.transfer.stream.directory";
     static final String STREAM_STATE_DIRECTORY = "kakehashi.transfer.stream.state-directory";
     static final String STREAM_FILE_POLL = "kakehashi.transfer.stream.file-poll";
+    static final String NARROWED_DIRECTORY = "kakehashi.transfer.narrowed-directory";
     static final String STREAM_FILE_WATCH = "kakehashi.transfer.stream.file-watch";
 
     @Setting(key = HOST, required = false,
@@ -147,6 +150,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     @Setting(key = STREAM_STATE_DIRECTORY, defaultValue = "kakehashi-data/record-streams",
             description = "Where each record-file transfer's positions are kept, so its numbering survives a restart")
     private String streamStateDirectory;
+    @Setting(key = NARROWED_DIRECTORY, defaultValue = "kakehashi-data/narrowed-sources",
+            description = "Where a bulk transfer of an asset that holds personal data keeps its source narrowed to the consented records, until it ends")
+    private String narrowedDirectory;
     @Setting(key = STREAM_FILE_POLL, defaultValue = "PT0.01S",
             description = "How often a record-file stream that has read everything looks for new lines (ISO-8601 duration)")
     private String streamFilePoll;
@@ -188,6 +194,9 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
     private EndpointDataReferenceStore edrStore;
     @Inject(required = false)
     private MeterRegistry meterRegistry;
+    /** The consent register's filter (policy-engine/consent); without it every source is sent as it is. */
+    @Inject(required = false)
+    private ConsentFilter consentFilter;
     @Inject(required = false)
     private PeerTls peerTls;
 
@@ -242,7 +251,8 @@ public class GrpcDataPlaneExtension implements ServiceExtension {
         var recordFiles = recordFiles();
         // https sources are trusted like peers: the JVM's trust store plus the dataspace's CAs
         var flows = new ProviderFlows(dataFlows, recordSources, recordFiles, clock, REPLAY_BYTES,
-                peerTls == null ? null : peerTls.socketFactory());
+                peerTls == null ? null : peerTls.socketFactory(),
+                consentFilter == null ? null : new ConsentNarrowedSources(consentFilter, Path.of(narrowedDirectory)));
         var bulkSources = new TransferRegistry<BulkSource>(flows::pullBulkSource);
         var recordStreams = new TransferRegistry<RecordStream>(flows::pullRecordStream);
         // after a restart a PUSH transfer's sink is known only from its process: the loaders find it there

@@ -71,7 +71,8 @@ public final class GrpcPushTransferService implements TransferService {
             return Result.failure("the GrpcStream destination needs an authorization and a transfer id");
         }
         var source = request.getSourceDataAddress();
-        return GrpcStreamAddresses.isStream(source) ? flows.recordStreamOf(request.getProcessId(), source).mapEmpty()
+        return GrpcStreamAddresses.isStream(source)
+                ? flows.personalStreamRefusal(request.getAssetId()).compose(x -> flows.recordStreamOf(request.getProcessId(), source)).mapEmpty()
                 : flows.bulkSourceOf(source).mapEmpty();
     }
 
@@ -104,7 +105,12 @@ public final class GrpcPushTransferService implements TransferService {
             run = push::run;
             stop = push::stop;
         } else {
-            var push = new BulkPush(channel, sinkTransferId, () -> token, flows.bulkSourceOf(source).getContent(), meter,
+            // an asset that holds personal data is sent narrowed to its consented records, or not at all
+            var bulk = flows.bulkSourceOf(request.getProcessId(), request.getAgreementId(), request.getAssetId(), source);
+            if (bulk.failed()) {
+                return CompletableFuture.completedFuture(StreamResult.error(bulk.getFailureDetail()));
+            }
+            var push = new BulkPush(channel, sinkTransferId, () -> token, bulk.getContent(), meter,
                     config, clock, monitor);
             run = push::run;
             stop = push::stop;

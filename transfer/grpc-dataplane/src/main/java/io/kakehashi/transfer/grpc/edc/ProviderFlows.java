@@ -1,6 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
 import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.grpc.bulk.ConsentNarrowedSources;
 import io.kakehashi.transfer.grpc.bulk.HttpBulkSource;
 import io.kakehashi.transfer.grpc.stream.RecordFiles;
 import io.kakehashi.transfer.grpc.stream.RecordSource;
@@ -40,6 +41,7 @@ public final class ProviderFlows {
     private final Clock clock;
     private final long replayBytes;
     private final SSLSocketFactory sourceTls;
+    private final ConsentNarrowedSources consent;
     private final Map<String, RecordStream> streams = new ConcurrentHashMap<>();
 
     public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, Clock clock,
@@ -50,6 +52,16 @@ public final class ProviderFlows {
     /** As above, with the socket factory that {@code https} sources are read with (null: the JVM's default trust). */
     public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, Clock clock,
                          long replayBytes, SSLSocketFactory sourceTls) {
+        this(store, recordSources, recordFiles, clock, replayBytes, sourceTls, null);
+    }
+
+    /**
+     * As above, with the narrowing of assets that hold personal data to their consented records (null: none; every
+     * source is sent as it is).
+     */
+    public ProviderFlows(DataPlaneStore store, RecordSources recordSources, RecordFiles recordFiles, Clock clock,
+                         long replayBytes, SSLSocketFactory sourceTls, ConsentNarrowedSources consent) {
+        this.consent = consent;
         this.store = store;
         this.recordSources = recordSources;
         this.recordFiles = recordFiles;
@@ -62,13 +74,13 @@ public final class ProviderFlows {
     public ServiceResult<BulkSource> pullBulkSource(String flowId) {
         return pullFlow(flowId).compose(flow -> GrpcStreamAddresses.isStream(flow.getSource())
                 ? ServiceResult.notFound("transfer %s is a real-time stream, not a bulk transfer".formatted(flowId))
-                : ServiceResult.from(bulkSourceOf(flow.getSource())));
+                : ServiceResult.from(bulkSourceOf(flowId, flow.getAgreementId(), flow.getAssetId(), flow.getSource())));
     }
 
     /** The record stream of a started PULL flow (the loader of the provider's stream registry). */
     public ServiceResult<RecordStream> pullRecordStream(String flowId) {
         return pullFlow(flowId).compose(flow -> GrpcStreamAddresses.isStream(flow.getSource())
-                ? ServiceResult.from(recordStreamOf(flowId, flow.getSource()))
+                ? ServiceResult.from(personalStreamRefusal(flow.getAssetId()).compose(x -> recordStreamOf(flowId, flow.getSource())))
                 : ServiceResult.notFound("transfer %s is a bulk transfer, not a real-time stream".formatted(flowId)));
     }
 
@@ -87,6 +99,41 @@ public final class ProviderFlows {
             }
         }
         return Result.failure("no gRPC bulk source for data-address type " + source.getType());
+    }
+
+    /**
+     * The bulk source a transfer sends: the address's, narrowed to the records whose data subjects consented when the
+     * asset holds personal data.
+     */
+    public Result<BulkSource> bulkSourceOf(String flowId, String agreementId, String assetId, DataAddress source) {
+        var plain = bulkSourceOf(source);
+        if (plain.failed() || consent == null) {
+            return plain;
+        }
+        sweepNarrowed(flowId);
+        return consent.sourceOf(flowId, agreementId, assetId, plain.getContent());
+    }
+
+    /**
+     * Refuses a real-time stream of an asset that holds personal data: consent is decided on a transfer's whole content
+     * (docs/decisions/0045), which an unbounded stream never has.
+     */
+    public Result<Void> personalStreamRefusal(String assetId) {
+        if (consent != null && assetId != null && consent.appliesTo(assetId)) {
+            return Result.failure("consent: asset %s holds personal data, which is transferred in bulk only, never as a real-time stream".formatted(assetId));
+        }
+        return Result.success();
+    }
+
+    /** Deletes the narrowed copies of transfers that have ended (not started, suspended or received, or gone). */
+    private void sweepNarrowed(String current) {
+        for (var flowId : consent.transfers()) {
+            var flow = flowId.equals(current) ? null : store.findById(flowId);
+            if (!flowId.equals(current) && (flow == null || (flow.getState() != STARTED.code() && flow.getState() != SUSPENDED.code()
+                    && flow.getState() != RECEIVED.code()))) {
+                consent.forget(flowId);
+            }
+        }
     }
 
     /** The flow's record stream, made at its first start and kept until {@link #ended(String)}. */

@@ -1,17 +1,30 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import com.sun.net.httpserver.HttpServer;
+import io.kakehashi.policy.spi.ConsentFilter;
+import io.kakehashi.transfer.grpc.bulk.ConsentNarrowedSources;
 import io.kakehashi.transfer.grpc.stream.RecordFiles;
 import io.kakehashi.transfer.grpc.stream.RecordSource;
 import io.kakehashi.transfer.grpc.stream.RecordSources;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
 import org.eclipse.edc.connector.dataplane.spi.DataFlowStates;
 import org.eclipse.edc.connector.dataplane.spi.store.DataPlaneStore;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceFailure;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.spi.types.domain.transfer.FlowType;
 import org.eclipse.edc.spi.types.domain.transfer.TransferType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,5 +131,94 @@ class ProviderFlowsTest {
         assertThat(providerFlows.bulkSourceOf(DataAddress.Builder.newInstance().type("HttpData")
                 .property("baseUrl", "file:///etc/passwd").build()).getFailureDetail())
                 .contains("not an http(s) address");
+    }
+
+    @Nested
+    class PersonalData {
+
+        @TempDir
+        Path narrowed;
+        private HttpServer server;
+        private ProviderFlows personalFlows;
+
+        @BeforeEach
+        void start() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/receipts.csv", exchange -> {
+                var body = "id,subject\n1,alice\n2,bob\n".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/csv");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            DataPlaneStore store = mock();
+            when(store.findById(anyString())).thenAnswer(call -> flows.get(call.<String>getArgument(0)));
+            // a filter for asset "receipts" that lets alice's records through
+            var filter = new ConsentFilter() {
+                @Override
+                public boolean appliesTo(String assetId) {
+                    return "receipts".equals(assetId);
+                }
+
+                @Override
+                public Result<Narrowed> narrow(Use use, InputStream content, String format, OutputStream out) throws IOException {
+                    for (var line : new String(content.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        if (!line.contains("bob")) {
+                            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                    return Result.success(new Narrowed(1, 1));
+                }
+            };
+            personalFlows = new ProviderFlows(store, sources, new RecordFiles(null, Path.of("unused"), Duration.ofMillis(10), "directory"),
+                    Clock.systemUTC(), 1024, null, new ConsentNarrowedSources(filter, narrowed));
+        }
+
+        @AfterEach
+        void stop() {
+            server.stop(0);
+        }
+
+        private void personalFlow(String id, DataAddress source, DataFlowStates state) {
+            flows.put(id, DataFlow.Builder.newInstance().id(id).source(source).assetId("receipts").agreementId("agreement-1")
+                    .destination(DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).build())
+                    .transferType(new TransferType(GrpcStreamAddresses.TYPE, FlowType.PULL)).state(state.code()).build());
+        }
+
+        @Test
+        void pullBulkSource_ofAPersonalAsset_shouldServeOnlyTheConsentedRecords() throws IOException {
+            personalFlow("p", DataAddress.Builder.newInstance().type("HttpData").property("baseUrl", "http://127.0.0.1:%d/receipts.csv"
+                    .formatted(server.getAddress().getPort())).property("contentType", "text/csv").build(), DataFlowStates.STARTED);
+
+            var source = personalFlows.pullBulkSource("p");
+
+            try (var in = source.getContent().openAt(0)) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("id,subject\n1,alice\n");
+            }
+        }
+
+        @Test
+        void pullBulkSource_whenTheFlowHasEnded_shouldDeleteItsNarrowedCopyAtTheNextStart() {
+            var address = DataAddress.Builder.newInstance().type("HttpData").property("baseUrl", "http://127.0.0.1:%d/receipts.csv"
+                    .formatted(server.getAddress().getPort())).property("contentType", "text/csv").build();
+            personalFlow("first", address, DataFlowStates.STARTED);
+            personalFlows.pullBulkSource("first");
+            assertThat(narrowed.resolve("first.narrowed")).exists();
+
+            personalFlow("first", address, DataFlowStates.COMPLETED);
+            personalFlow("second", address, DataFlowStates.STARTED);
+            personalFlows.pullBulkSource("second");
+
+            assertThat(narrowed.resolve("first.narrowed")).doesNotExist();
+            assertThat(narrowed.resolve("second.narrowed")).exists();
+        }
+
+        @Test
+        void pullRecordStream_ofAPersonalAsset_shouldBeRefusedWithTheReason() {
+            personalFlow("s", stream(), DataFlowStates.STARTED);
+
+            assertThat(personalFlows.pullRecordStream("s").getFailureDetail()).contains("holds personal data", "bulk only");
+        }
     }
 }

@@ -1,0 +1,138 @@
+package io.kakehashi.consent;
+
+import io.kakehashi.lineage.sql.LineageDatabase;
+import io.kakehashi.consent.sql.PostgresConsentStore;
+import io.kakehashi.core.spi.openapi.OpenApiDocuments;
+import io.kakehashi.policy.constraints.JurisdictionGroups;
+import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
+import io.kakehashi.policy.spi.ComputePolicyContext;
+import io.kakehashi.policy.spi.ConsentFilter;
+import io.kakehashi.policy.spi.RightOperand;
+import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
+import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
+import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import org.eclipse.edc.runtime.metamodel.annotation.Inject;
+import org.eclipse.edc.runtime.metamodel.annotation.Provides;
+import org.eclipse.edc.runtime.metamodel.annotation.Setting;
+import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import org.eclipse.edc.spi.system.ServiceExtensionContext;
+import org.eclipse.edc.spi.types.TypeManager;
+import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
+import org.eclipse.edc.transaction.spi.TransactionContext;
+import org.eclipse.edc.web.spi.WebService;
+import org.eclipse.edc.web.spi.configuration.ApiContext;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Consent for personal data (issue 20 item 5, docs/decisions/0045), at the holder: the consent register (a JSON Lines
+ * file in the embedded default, PostgreSQL when the connector has a default data source) and its management API;
+ * the {@link ConsentFilter} the data plane and the compute extension pass an asset's content through; and the
+ * pre-validator of the transfer and compute scopes that keeps consumers' verified claims and refuses a personal-data
+ * asset under an agreement without a purpose.
+ */
+@Extension(ConsentExtension.NAME)
+@Provides({ConsentFilter.class, ConsentStore.class})
+public class ConsentExtension implements ServiceExtension {
+
+    public static final String NAME = "Kakehashi consent for personal data";
+    static final String DIRECTORY_KEY = "kakehashi.consent.dir";
+    static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
+
+    @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/consent",
+            description = "Directory of the consent register in the embedded default (consents.jsonl); unused with PostgreSQL")
+    private String directory;
+
+    @Inject
+    private AssetIndex assets;
+    @Inject
+    private ContractNegotiationStore negotiations;
+    @Inject
+    private TransactionContext transactions;
+    @Inject(required = false)
+    private DataSourceRegistry dataSourceRegistry;
+    @Inject
+    private PolicyEngine policyEngine;
+    @Inject
+    private JurisdictionGroups groups;
+    @Inject
+    private DecisionRecorder decisions;
+    @Inject
+    private WebService webService;
+    @Inject
+    private TypeManager typeManager;
+    @Inject
+    private Clock clock;
+    @Inject(required = false)
+    private OpenApiDocuments openApi;
+
+    private PostgresConsentStore postgres;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(ServiceExtensionContext context) {
+        var mapper = typeManager.getMapper();
+        ConsentStore store;
+        var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
+        if (url != null && !url.isBlank()) {
+            if (dataSourceRegistry == null) {
+                throw new EdcException("Consent: '%s' is set but the runtime has no data source registry".formatted(DATASOURCE_URL_KEY));
+            }
+            postgres = new PostgresConsentStore(new LineageDatabase(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactions));
+            store = postgres;
+        } else {
+            store = new FileConsentStore(Path.of(directory), mapper);
+        }
+        context.registerService(ConsentStore.class, store);
+
+        var rules = new ConsentRules(groups);
+        var claims = ConsentUseRule.claimsMap();
+        var filter = new ConsentNarrowing(this::subjectField, this::agreement, claims::get, store, rules, new PersonalRecords(mapper), decisions, clock);
+        context.registerService(ConsentFilter.class, filter);
+        policyEngine.registerPreValidator(TransferProcessPolicyContext.class,
+                new ConsentUseRule<TransferProcessPolicyContext>(filter::appliesTo, claims));
+        policyEngine.registerPreValidator(ComputePolicyContext.class, new ConsentUseRule<ComputePolicyContext>(filter::appliesTo, claims));
+
+        webService.registerResource(ApiContext.MANAGEMENT, new ConsentApiController(store, rules, id -> assets.findById(id) != null, consent -> { },
+                mapper, clock));
+        if (openApi != null) {
+            openApi.register(ApiContext.MANAGEMENT, "consents", ConsentExtension.class, "/openapi/consents.json");
+        }
+    }
+
+    @Override
+    public void prepare() {
+        if (postgres != null) {
+            // the pool registers the data source during initialisation, so the tables are made once it is there
+            postgres.createSchema();
+        }
+    }
+
+    /** The data-subject field an asset declares; empty for an asset without one, or one this connector does not hold. */
+    private Optional<String> subjectField(String assetId) {
+        var asset = assetId == null ? null : assets.findById(assetId);
+        if (asset == null) {
+            return Optional.empty();
+        }
+        var value = asset.getProperty(ConsentNarrowing.SUBJECT_FIELD);
+        if (value == null) {
+            return Optional.empty();
+        }
+        // a declaration that does not read as text still declares personal data: its records then match no field and none leaves
+        return Optional.of(RightOperand.text(value).map(String::trim).orElse(String.valueOf(value)));
+    }
+
+    private ContractAgreement agreement(String id) {
+        return transactions.execute(() -> negotiations.findContractAgreement(id));
+    }
+}

@@ -1,0 +1,217 @@
+package io.kakehashi.consent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.edc.spi.result.Result;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Copies the records of tabular content whose data subject a selector admits, each record byte for byte as it was (so a
+ * consumer receives the provider's own form, less the records left out). Two formats have records: CSV with a header
+ * row (RFC 4180: quoted fields may hold commas, quotes and line breaks; the subject is the value in the named column)
+ * and JSON Lines (one object per line; the subject is the named member, a string or a number). A record without a
+ * subject is never copied. Stateless; thread-safe.
+ */
+public final class PersonalRecords {
+
+    /** The formats that have records. */
+    public enum Format { CSV, JSON_LINES }
+
+    /** What a selector says about one subject: copy its records, or leave them out for a reason. */
+    @FunctionalInterface
+    public interface Selector {
+        /** @param subjectId the subject, null when the record names none */
+        ConsentRules.Verdict verdict(String subjectId);
+    }
+
+    private final ObjectMapper mapper;
+
+    public PersonalRecords(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The format a media type or file name says, if it says one that has records. */
+    public static Optional<Format> formatOf(String hint) {
+        if (hint == null) {
+            return Optional.empty();
+        }
+        var h = hint.toLowerCase(Locale.ROOT);
+        if (h.contains("csv")) {
+            return Optional.of(Format.CSV);
+        }
+        if (h.contains("ndjson") || h.contains("jsonl") || h.contains("json-lines") || h.contains("jsonlines") || h.contains("json-seq")) {
+            return Optional.of(Format.JSON_LINES);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Copies the admitted records; the tally counts every record by its verdict.
+     *
+     * @return the tally, or a failure when the content lacks the subject field (a CSV header without the column)
+     */
+    public Result<Tally> copy(InputStream in, OutputStream out, Format format, String subjectField, Selector selector) throws IOException {
+        var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        var writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        var tally = new Tally();
+        var result = format == Format.CSV ? copyCsv(reader, writer, subjectField, selector, tally)
+                : copyJsonLines(reader, writer, subjectField, selector, tally);
+        writer.flush();
+        return result;
+    }
+
+    private Result<Tally> copyCsv(BufferedReader reader, Writer writer, String field, Selector selector, Tally tally) throws IOException {
+        var header = nextCsvRecord(reader);
+        if (header == null) {
+            return Result.success(tally);
+        }
+        var names = fields(header);
+        var column = names.indexOf(field);
+        if (column < 0) {
+            return Result.failure("the content has no column '%s' (its columns: %s)".formatted(field, names));
+        }
+        writer.write(header);
+        for (var record = nextCsvRecord(reader); record != null; record = nextCsvRecord(reader)) {
+            if (record.isBlank()) {
+                continue;
+            }
+            var values = fields(record);
+            var subject = column < values.size() ? values.get(column).trim() : "";
+            keep(record, subject.isEmpty() ? null : subject, writer, selector, tally);
+        }
+        return Result.success(tally);
+    }
+
+    private Result<Tally> copyJsonLines(BufferedReader reader, Writer writer, String field, Selector selector, Tally tally) throws IOException {
+        for (var line = reader.readLine(); line != null; line = reader.readLine()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String subject = null;
+            try {
+                var node = mapper.readTree(line).get(field);
+                if (node != null && (node.isTextual() || node.isNumber()) && !node.asText().isBlank()) {
+                    subject = node.asText().trim();
+                }
+            } catch (IOException e) {
+                subject = null;
+            }
+            keep(line + "\n", subject, writer, selector, tally);
+        }
+        return Result.success(tally);
+    }
+
+    private static void keep(String record, String subject, Writer writer, Selector selector, Tally tally) throws IOException {
+        var verdict = subject == null ? ConsentRules.Verdict.NO_SUBJECT : selector.verdict(subject);
+        tally.count(verdict, subject);
+        if (verdict == ConsentRules.Verdict.ADMITTED) {
+            writer.write(record);
+        }
+    }
+
+    /** The next CSV record with its line break, or null at the end: a line break inside quotes belongs to the record. */
+    private static String nextCsvRecord(BufferedReader reader) throws IOException {
+        var record = new StringBuilder();
+        var quoted = false;
+        int c;
+        while ((c = reader.read()) != -1) {
+            record.append((char) c);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\n' && !quoted) {
+                return record.toString();
+            }
+        }
+        if (record.isEmpty()) {
+            return null;
+        }
+        // the last record may end without a line break; the copy gets one so that records stay apart
+        return record.append('\n').toString();
+    }
+
+    /** The fields of one CSV record (quotes removed, doubled quotes undone). */
+    static List<String> fields(String record) {
+        var fields = new ArrayList<String>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < record.length(); i++) {
+            var c = record.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < record.length() && record.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else if (c != '\r' && c != '\n') {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+
+    /** Records counted by verdict, and the subjects whose records were copied. Not thread-safe: one per copy. */
+    public static final class Tally {
+        private final EnumMap<ConsentRules.Verdict, Long> counts = new EnumMap<>(ConsentRules.Verdict.class);
+        private final Set<String> delivered = new TreeSet<>();
+
+        void count(ConsentRules.Verdict verdict, String subject) {
+            counts.merge(verdict, 1L, Long::sum);
+            if (verdict == ConsentRules.Verdict.ADMITTED) {
+                delivered.add(subject);
+            }
+        }
+
+        public long count(ConsentRules.Verdict verdict) {
+            return counts.getOrDefault(verdict, 0L);
+        }
+
+        public long delivered() {
+            return count(ConsentRules.Verdict.ADMITTED);
+        }
+
+        public long leftOut() {
+            return counts.entrySet().stream().filter(e -> e.getKey() != ConsentRules.Verdict.ADMITTED).mapToLong(Map.Entry::getValue).sum();
+        }
+
+        /** The subjects whose records were copied, in order. */
+        public Set<String> deliveredSubjects() {
+            return Collections.unmodifiableSet(delivered);
+        }
+
+        /** The records left out, by reason, in words: {@code 3 no consent, 1 expired}; "none" when none was. */
+        public String leftOutInWords() {
+            var parts = new ArrayList<String>();
+            counts.forEach((verdict, n) -> {
+                if (verdict != ConsentRules.Verdict.ADMITTED) {
+                    parts.add(n + " " + verdict.words());
+                }
+            });
+            return parts.isEmpty() ? "none" : String.join(", ", parts);
+        }
+    }
+}
