@@ -9,9 +9,11 @@ import io.kakehashi.ai.ml.TrainingJobRunner;
 import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.spi.JobLimits;
+import io.kakehashi.ai.spi.JobRunner;
 import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.ai.sql.SqlJobRunner;
 import io.kakehashi.policy.spi.ComputeJobCounter;
+import io.kakehashi.policy.spi.ConsentFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
@@ -24,6 +26,7 @@ import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.system.configuration.Config;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -59,6 +62,7 @@ public class ComputeJobsExtension implements ServiceExtension {
     public static final String SQL_MAX_ROWS = "kakehashi.ai.sql.max-result-rows";
     public static final String MAX_MODEL_BYTES = "kakehashi.ai.evaluation.max-model-bytes";
     public static final String RETAINED_RESULTS = "kakehashi.ai.jobs.retained-results";
+    public static final String CONSENTED_DIRECTORY = "kakehashi.ai.jobs.consented-directory";
     /** The keys' former camelCase names, still read (with a warning) when the new key is not set. */
     public static final String FORMER_TIME_LIMIT = "kakehashi.ai.jobs.timeLimit";
     public static final String FORMER_MEMORY_LIMIT = "kakehashi.ai.jobs.memoryLimit";
@@ -99,6 +103,13 @@ public class ComputeJobsExtension implements ServiceExtension {
     @Inject(required = false)
     private MeterRegistry meterRegistry;
 
+    /** The consent register's filter (policy-engine/consent); without it every asset is computed on as it is. */
+    @Inject(required = false)
+    private ConsentFilter consentFilter;
+    @Setting(key = CONSENTED_DIRECTORY, defaultValue = "kakehashi-data/consented-inputs",
+            description = "Where a job on an asset that holds personal data reads its copy narrowed to the consented records (owner-only, deleted when the job ends)")
+    private String consentedDirectory;
+
     private ExecutorService jobs;
     private ScheduledExecutorService timers;
 
@@ -120,11 +131,20 @@ public class ComputeJobsExtension implements ServiceExtension {
                 new FederatedRoundRunner(SecureRandom::new));
         // jobs counted by type and outcome on the connector's meters when the metrics module provides them
         var jobStore = meterRegistry == null ? store : new MeteredComputeJobStore(store, meterRegistry);
-        var service = new ComputeJobService(jobStore, ledger, policyEngine, new FileAddressAssetResolver(addresses), runners, jobs, timers,
+        var service = new ComputeJobService(jobStore, ledger, policyEngine, new FileAddressAssetResolver(addresses), consented(runners), jobs, timers,
                 limits.job(), clock, context.getMonitor().withPrefix("compute"), limits.retainedResults(),
                 releases == null ? ResultReleases.NONE : releases);
         context.registerService(ComputeJobService.class, service);
         context.registerService(ComputeJobCounter.class, new StoreComputeJobCounter(store));
+    }
+
+    /** Each runner, given only consented records of an asset that holds personal data (docs/decisions/0045). */
+    private List<JobRunner> consented(List<? extends JobRunner> runners) {
+        if (consentFilter == null) {
+            return List.copyOf(runners);
+        }
+        var directory = Path.of(consentedDirectory);
+        return runners.stream().<JobRunner>map(runner -> new ConsentNarrowedRunner(runner, consentFilter, directory)).toList();
     }
 
     @Override
