@@ -18,6 +18,7 @@ import org.eclipse.edc.web.spi.exception.ObjectNotFoundException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +30,10 @@ import java.util.function.Predicate;
  * The holder's consent register on the management API (behind the management key like every Kakehashi management
  * endpoint): {@code POST /v3/kakehashi/consents} records a consent, {@code GET /v3/kakehashi/consents?subjectId=…} or
  * {@code ?assetId=…} lists them, {@code GET /v3/kakehashi/consents/{id}} reads one,
- * {@code POST /v3/kakehashi/consents/{id}/withdraw} withdraws it (now; withdrawing again answers the consent as it is),
- * and {@code GET /v3/kakehashi/consents/deliveries?subjectId=…} lists the uses that delivered a subject's records.
+ * {@code POST /v3/kakehashi/consents/{id}/withdraw} withdraws it (now) and tells the consumers that received the
+ * subject's records (withdrawing again keeps the time and sends the notices not yet confirmed),
+ * {@code GET /v3/kakehashi/consents/{id}/notices} says what became of those notices, and
+ * {@code GET /v3/kakehashi/consents/deliveries?subjectId=…} lists the uses that delivered a subject's records.
  * Bad input is a 400 naming the member that is wrong, in EDC's error shape. Times are ISO 8601 instants. Thread-safe.
  */
 @Path("/v3/kakehashi/consents")
@@ -70,6 +73,10 @@ public class ConsentApiController {
         }
     }
 
+    /** What became of telling one consumer of a withdrawal. */
+    public record NoticeView(String agreementId, String consumerId, String state, String detail, String receipt, String at) {
+    }
+
     /** A use that delivered a subject's records. */
     public record DeliveryView(String agreementId, String consumerId, String assetId, String useId, String kind, String at) {
     }
@@ -100,7 +107,7 @@ public class ConsentApiController {
         }
         var grantedAt = instant(json, "grantedAt");
         if (grantedAt == null) {
-            grantedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            grantedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         }
         var expiresAt = instant(json, "expiresAt");
         if (expiresAt != null && !expiresAt.isAfter(grantedAt)) {
@@ -140,13 +147,22 @@ public class ConsentApiController {
     @Path("{id}/withdraw")
     public View withdraw(@PathParam("id") String id) {
         var consent = store.find(id).orElseThrow(() -> new ObjectNotFoundException(Consent.class, id));
-        if (consent.withdrawnAt() != null) {
-            return View.of(consent);
+        var done = consent;
+        if (consent.withdrawnAt() == null) {
+            done = consent.withdrawn(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            store.save(done);
         }
-        var done = consent.withdrawn(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        store.save(done);
+        // again: the notices that were not confirmed are sent again
         withdrawn.accept(done);
         return View.of(done);
+    }
+
+    @GET
+    @Path("{id}/notices")
+    public List<NoticeView> notices(@PathParam("id") String id) {
+        store.find(id).orElseThrow(() -> new ObjectNotFoundException(Consent.class, id));
+        return store.notices(id).stream().map(n -> new NoticeView(n.agreementId(), n.consumerId(), n.state().name(), n.detail(), n.receipt(),
+                n.at().toString())).toList();
     }
 
     private JsonNode object(String body) {

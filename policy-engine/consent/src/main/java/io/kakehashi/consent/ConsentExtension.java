@@ -1,5 +1,14 @@
 package io.kakehashi.consent;
 
+import io.kakehashi.consent.withdrawal.HttpNoticeSender;
+import io.kakehashi.consent.withdrawal.SubjectRecordsDeletion;
+import io.kakehashi.consent.withdrawal.WithdrawalController;
+import io.kakehashi.consent.withdrawal.WithdrawalNotifier;
+import io.kakehashi.deletion.DeletionExtension;
+import io.kakehashi.identity.spi.ConnectorSigningKey;
+import io.kakehashi.lineage.LineageStore;
+import io.kakehashi.lineage.provenance.DidSignerKeys;
+import io.kakehashi.lineage.provenance.SignerKeys;
 import io.kakehashi.lineage.sql.LineageDatabase;
 import io.kakehashi.consent.sql.PostgresConsentStore;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
@@ -12,12 +21,19 @@ import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
+import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
+import org.eclipse.edc.http.spi.EdcHttpClient;
+import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.EdcException;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.query.QuerySpec;
+import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
@@ -35,7 +51,9 @@ import java.util.Optional;
  * file in the embedded default, PostgreSQL when the connector has a default data source) and its management API;
  * the {@link ConsentFilter} the data plane and the compute extension pass an asset's content through; and the
  * pre-validator of the transfer and compute scopes that keeps consumers' verified claims and refuses a personal-data
- * asset under an agreement without a purpose.
+ * asset under an agreement without a purpose. A withdrawal is sent to every consumer of the subject's records (as
+ * provider), and a provider's withdrawal notice is received on the protocol context, the subject's records deleted from
+ * what arrived and a signed deletion receipt answered (as consumer).
  */
 @Extension(ConsentExtension.NAME)
 @Provides({ConsentFilter.class, ConsentStore.class})
@@ -71,6 +89,19 @@ public class ConsentExtension implements ServiceExtension {
     private Clock clock;
     @Inject(required = false)
     private OpenApiDocuments openApi;
+    @Inject
+    private LineageStore lineage;
+    @Inject
+    private ConnectorSigningKey signingKey;
+    @Inject
+    private EdcHttpClient httpClient;
+    @Inject(required = false)
+    private DidResolverRegistry didResolvers;
+    @Inject
+    private Monitor monitor;
+
+    @Setting(key = "edc.participant.id", description = "This connector's participant id (its DID)")
+    private String participantId;
 
     private PostgresConsentStore postgres;
 
@@ -103,8 +134,16 @@ public class ConsentExtension implements ServiceExtension {
                 new ConsentUseRule<TransferProcessPolicyContext>(filter::appliesTo, claims));
         policyEngine.registerPreValidator(ComputePolicyContext.class, new ConsentUseRule<ComputePolicyContext>(filter::appliesTo, claims));
 
-        webService.registerResource(ApiContext.MANAGEMENT, new ConsentApiController(store, rules, id -> assets.findById(id) != null, consent -> { },
+        // a withdrawal: the provider tells each consumer of the subject's records; the consumer deletes them and signs a receipt
+        SignerKeys keys = didResolvers != null ? new DidSignerKeys(didResolvers)
+                : (participant, keyId) -> Result.failure("this connector resolves no DIDs, so it cannot verify the counterparty's key");
+        var notifier = new WithdrawalNotifier(participantId, store, rules, this::agreement, this::subjectField, claims::get, this::consumerAddress,
+                new HttpNoticeSender(httpClient, mapper), signingKey, keys, decisions, clock, monitor.withPrefix("consent"));
+        webService.registerResource(ApiContext.MANAGEMENT, new ConsentApiController(store, rules, id -> assets.findById(id) != null, notifier::withdrawn,
                 mapper, clock));
+        var deletion = new SubjectRecordsDeletion(participantId, this::agreementByAnyId, keys, lineage, new PersonalRecords(mapper), signingKey, decisions,
+                clock);
+        webService.registerResource(ApiContext.PROTOCOL, new WithdrawalController(deletion, mapper));
         if (openApi != null) {
             openApi.register(ApiContext.MANAGEMENT, "consents", ConsentExtension.class, "/openapi/consents.json");
         }
@@ -134,5 +173,30 @@ public class ConsentExtension implements ServiceExtension {
 
     private ContractAgreement agreement(String id) {
         return transactions.execute(() -> negotiations.findContractAgreement(id));
+    }
+
+    // this connector's or the protocol's id of an agreement
+    private ContractAgreement agreementByAnyId(String id) {
+        return transactions.execute(() -> {
+            var local = negotiations.findContractAgreement(id);
+            if (local != null) {
+                return local;
+            }
+            var query = QuerySpec.Builder.newInstance().filter(Criterion.criterion("agreementId", "=", id)).limit(1).build();
+            try (var found = negotiations.queryAgreements(query)) {
+                return found.findFirst().orElse(null);
+            }
+        });
+    }
+
+    // the consumer's protocol context: the negotiation's counterparty address without its DSP version segment
+    private String consumerAddress(String agreementId) {
+        var query = QuerySpec.Builder.newInstance().filter(Criterion.criterion("contractAgreement.id", "=", agreementId)).limit(1).build();
+        var address = transactions.execute(() -> {
+            try (var found = negotiations.queryNegotiations(query)) {
+                return found.findFirst().map(ContractNegotiation::getCounterPartyAddress).orElse(null);
+            }
+        });
+        return address == null ? null : DeletionExtension.protocolBase(address);
     }
 }

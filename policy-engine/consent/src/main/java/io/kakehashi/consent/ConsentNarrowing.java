@@ -94,8 +94,8 @@ public final class ConsentNarrowing implements ConsentFilter {
         var now = clock.instant();
         var bySubject = store.findByAsset(use.assetId()).stream().collect(Collectors.groupingBy(Consent::subjectId));
         var verdicts = new HashMap<String, ConsentRules.Verdict>();
-        var copied = records.copy(content, out, parsed.get(), field.get(), subject -> verdicts.computeIfAbsent(subject,
-                s -> rules.verdict(bySubject.getOrDefault(s, List.of()), purposes.getContent(), claims, now)));
+        var copied = records.copy(content, out, parsed.get(), field.get(), subject -> subject == null ? ConsentRules.Verdict.NO_SUBJECT
+                : verdicts.computeIfAbsent(subject, s -> rules.verdict(bySubject.getOrDefault(s, List.of()), purposes.getContent(), claims, now)));
         if (copied.failed()) {
             return refuse(use, agreement, "asset %s: %s".formatted(use.assetId(), copied.getFailureDetail()));
         }

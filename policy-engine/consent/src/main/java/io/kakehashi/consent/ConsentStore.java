@@ -30,6 +30,37 @@ public interface ConsentStore {
     /** The uses that delivered a subject's records, oldest first. */
     List<Delivery> deliveriesOf(String subjectId);
 
+    /** Keeps what became of a withdrawal notice to one agreement's consumer, replacing the one kept before. */
+    void noticed(Notice notice);
+
+    /** The notices a withdrawn consent led to, one per agreement. */
+    List<Notice> notices(String consentId);
+
+    /**
+     * What became of telling an agreement's consumer that a subject withdrew its consent.
+     *
+     * @param consentId   the withdrawn consent
+     * @param agreementId this connector's id of the agreement that delivered the subject's records
+     * @param consumerId  the consumer
+     * @param state       what the consumer answered
+     * @param detail      the consumer's reason when it refused, or why it could not be reached; null when confirmed
+     * @param receipt     the consumer's signed deletion receipt (compact JWS) when confirmed
+     * @param at          when
+     */
+    record Notice(String consentId, String agreementId, String consumerId, State state, String detail, String receipt, Instant at) {
+
+        public enum State {
+            /** The consumer deleted the subject's records and its signed receipt verified. */
+            CONFIRMED,
+            /** Not delivered yet (no answer, a 5xx, or no address): sent again when the consent is withdrawn again. */
+            PENDING,
+            /** The consumer's connector has no withdrawal endpoint (404). */
+            NOT_CONFIRMING,
+            /** The consumer refused the notice, or answered with a receipt that does not verify. */
+            REFUSED
+        }
+    }
+
     /**
      * A use of an asset that delivered data subjects' records.
      *

@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The embedded default: consents and deliveries in a JSON Lines file ({@value #FILE_NAME} in the configured
- * directory), one line per saved consent or delivery, forced to disk before the call returns, read back at start (the
+ * The embedded default: consents, deliveries and withdrawal notices in a JSON Lines file ({@value #FILE_NAME} in the configured
+ * directory), one line per saved consent, delivery or notice, forced to disk before the call returns, read back at start (the
  * last line of a consent's id wins). A torn last line (a crash mid-write) is skipped. Thread-safe (one writer at a time).
  */
 public final class FileConsentStore implements ConsentStore {
@@ -34,6 +34,7 @@ public final class FileConsentStore implements ConsentStore {
     private final ObjectMapper mapper;
     private final Map<String, Consent> consents = new LinkedHashMap<>();
     private final List<Delivery> deliveries = new ArrayList<>();
+    private final Map<String, Notice> notices = new LinkedHashMap<>();
 
     public FileConsentStore(Path directory, ObjectMapper mapper) {
         this.mapper = mapper;
@@ -82,6 +83,17 @@ public final class FileConsentStore implements ConsentStore {
         return deliveries.stream().filter(d -> d.subjects().contains(subjectId)).toList();
     }
 
+    @Override
+    public synchronized void noticed(Notice notice) {
+        append(noticeJson(notice), "notice of consent " + notice.consentId());
+        notices.put(notice.consentId() + " " + notice.agreementId(), notice);
+    }
+
+    @Override
+    public synchronized List<Notice> notices(String consentId) {
+        return notices.values().stream().filter(n -> n.consentId().equals(consentId)).toList();
+    }
+
     private void append(ObjectNode node, String what) {
         var line = node + "\n";
         try (var channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -108,6 +120,12 @@ public final class FileConsentStore implements ConsentStore {
         return node;
     }
 
+    private ObjectNode noticeJson(Notice n) {
+        return mapper.createObjectNode().put("type", "notice").put("consentId", n.consentId()).put("agreementId", n.agreementId())
+                .put("consumerId", n.consumerId()).put("state", n.state().name()).put("detail", n.detail()).put("receipt", n.receipt())
+                .put("at", n.at().toString());
+    }
+
     private void read(String line) {
         if (line.isBlank()) {
             return;
@@ -125,6 +143,10 @@ public final class FileConsentStore implements ConsentStore {
                 n.path("subjects").forEach(s -> subjects.add(s.asText()));
                 deliveries.add(new Delivery(n.path("agreementId").asText(), optional(n.get("consumerId")), optional(n.get("assetId")),
                         n.path("useId").asText(), n.path("kind").asText(), subjects, instant(n.get("at"))));
+            } else if ("notice".equals(n.path("type").asText())) {
+                var notice = new Notice(n.path("consentId").asText(), n.path("agreementId").asText(), optional(n.get("consumerId")),
+                        Notice.State.valueOf(n.path("state").asText()), optional(n.get("detail")), optional(n.get("receipt")), instant(n.get("at")));
+                notices.put(notice.consentId() + " " + notice.agreementId(), notice);
             }
         } catch (IOException | RuntimeException e) {
             // a torn last line: what it would have said was not acknowledged to anyone

@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * Copies the records of tabular content whose data subject a selector admits, each record byte for byte as it was (so a
  * consumer receives the provider's own form, less the records left out). Two formats have records: CSV with a header
  * row (RFC 4180: quoted fields may hold commas, quotes and line breaks; the subject is the value in the named column)
- * and JSON Lines (one object per line; the subject is the named member, a string or a number). A record without a
- * subject is never copied. Stateless; thread-safe.
+ * and JSON Lines (one object per line; the subject is the named member, a string or a number). The selector decides
+ * also on a record without a subject (it gets null). Stateless; thread-safe.
  */
 public final class PersonalRecords {
 
@@ -44,6 +44,19 @@ public final class PersonalRecords {
 
     public PersonalRecords(ObjectMapper mapper) {
         this.mapper = mapper;
+    }
+
+    /** The format of a file's content: JSON Lines when its first non-blank character opens an object, else CSV. */
+    public static Format sniff(java.nio.file.Path file) throws IOException {
+        try (var in = new BufferedReader(new InputStreamReader(java.nio.file.Files.newInputStream(file), StandardCharsets.UTF_8))) {
+            int c;
+            while ((c = in.read()) != -1) {
+                if (!Character.isWhitespace(c) && c != '\uFEFF') {
+                    return c == '{' ? Format.JSON_LINES : Format.CSV;
+                }
+            }
+            return Format.CSV;
+        }
     }
 
     /** The format a media type or file name says, if it says one that has records. */
@@ -118,7 +131,7 @@ public final class PersonalRecords {
     }
 
     private static void keep(String record, String subject, Writer writer, Selector selector, Tally tally) throws IOException {
-        var verdict = subject == null ? ConsentRules.Verdict.NO_SUBJECT : selector.verdict(subject);
+        var verdict = selector.verdict(subject);
         tally.count(verdict, subject);
         if (verdict == ConsentRules.Verdict.ADMITTED) {
             writer.write(record);
@@ -181,7 +194,7 @@ public final class PersonalRecords {
 
         void count(ConsentRules.Verdict verdict, String subject) {
             counts.merge(verdict, 1L, Long::sum);
-            if (verdict == ConsentRules.Verdict.ADMITTED) {
+            if (verdict == ConsentRules.Verdict.ADMITTED && subject != null) {
                 delivered.add(subject);
             }
         }

@@ -67,4 +67,17 @@ public abstract class ConsentStoreTestBase {
         assertThat(reopened().deliveriesOf("subject-2")).extracting(ConsentStore.Delivery::useId).containsExactly("transfer-1", "job-1");
         assertThat(reopened().deliveriesOf("subject-3")).isEmpty();
     }
+
+    @Test
+    void noticed_shouldKeepTheLatestPerAgreementAfterARestart() {
+        var at = Instant.parse("2026-12-05T00:00:00Z");
+        store().noticed(new ConsentStore.Notice("c1", "agreement-1", CONSUMER, ConsentStore.Notice.State.PENDING, "no answer", null, at));
+        store().noticed(new ConsentStore.Notice("c1", "agreement-2", CONSUMER, ConsentStore.Notice.State.REFUSED, "not ours", null, at));
+        var confirmed = new ConsentStore.Notice("c1", "agreement-1", CONSUMER, ConsentStore.Notice.State.CONFIRMED, null, "a.b.c", at.plusSeconds(5));
+        store().noticed(confirmed);
+
+        assertThat(reopened().notices("c1")).hasSize(2).contains(confirmed)
+                .anySatisfy(n -> assertThat(n.state()).isEqualTo(ConsentStore.Notice.State.REFUSED));
+        assertThat(reopened().notices("c2")).isEmpty();
+    }
 }

@@ -193,7 +193,8 @@ public class DeletionExtension implements ServiceExtension {
         return address == null ? null : protocolBase(address);
     }
 
-    static String protocolBase(String dspAddress) {
+    /** A DSP address without its version segment: the protocol context that Kakehashi's own paths sit beside. */
+    public static String protocolBase(String dspAddress) {
         var address = dspAddress.endsWith("/") ? dspAddress.substring(0, dspAddress.length() - 1) : dspAddress;
         var slash = address.lastIndexOf('/');
         if (slash > "https://".length() && address.substring(slash + 1).matches("\\d{4}-\\d+|v\\d+(\\.\\d+)*")) {

@@ -39,6 +39,7 @@ public final class DeletionReceipts {
     public static final int MAX_ITEMS = 10_000;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> KINDS = Set.of("FILE", "COMPUTE_RESULT", "MODEL");
+    private static final List<String> CAUSES = List.of(DeletionReceipt.DEADLINE, DeletionReceipt.TERMINATION, DeletionReceipt.CONSENT_WITHDRAWN);
     private static final int MAX_TEXT = 2048;
 
     private DeletionReceipts() {
@@ -83,6 +84,9 @@ public final class DeletionReceipts {
             items.add(i);
         }
         json.put("items", items);
+        if (receipt.subject() != null) {
+            json.put("subject", receipt.subject());
+        }
         return json;
     }
 
@@ -147,8 +151,14 @@ public final class DeletionReceipts {
         var providerId = text(json, "providerId", true, problems);
         var consumerId = text(json, "consumerId", true, problems);
         var cause = text(json, "cause", true, problems);
-        if (cause != null && !DeletionReceipt.DEADLINE.equals(cause) && !DeletionReceipt.TERMINATION.equals(cause)) {
-            problems.add("cause '%s' is not '%s' or '%s'".formatted(cause, DeletionReceipt.DEADLINE, DeletionReceipt.TERMINATION));
+        if (cause != null && !CAUSES.contains(cause)) {
+            problems.add("cause '%s' is not one of %s".formatted(cause, CAUSES));
+        }
+        var subject = text(json, "subject", false, problems);
+        if (DeletionReceipt.CONSENT_WITHDRAWN.equals(cause) != (subject != null)) {
+            problems.add("subject is given exactly when the cause is '%s'".formatted(DeletionReceipt.CONSENT_WITHDRAWN));
+        } else if (subject != null && !SHA256.matcher(subject).matches()) {
+            problems.add("subject is not 64 lowercase hex characters");
         }
         var deadline = instant(json, "deadline", false, problems);
         var deletedAt = instant(json, "deletedAt", true, problems);
@@ -189,7 +199,7 @@ public final class DeletionReceipts {
         if (!problems.isEmpty()) {
             return Result.failure("the receipt is malformed: " + String.join("; ", problems));
         }
-        return Result.success(new DeletionReceipt(agreementId, assetId, providerId, consumerId, cause, deadline, deletedAt, items));
+        return Result.success(new DeletionReceipt(agreementId, assetId, providerId, consumerId, cause, deadline, deletedAt, items, subject));
     }
 
     private static String text(Map<String, Object> json, String name, boolean required, List<String> problems) {

@@ -58,6 +58,10 @@ public final class ReceiptAcceptance {
             return Outcome.refused(400, read.getFailureDetail());
         }
         var receipt = read.getContent().receipt();
+        if (DeletionReceipt.CONSENT_WITHDRAWN.equals(receipt.cause())) {
+            // it answers the provider's withdrawal notice (the consent module), which verifies and keeps it there
+            return Outcome.refused(400, "a '%s' receipt answers a withdrawal notice and is not received here".formatted(receipt.cause()));
+        }
         var agreement = agreements.apply(receipt.agreementId());
         if (agreement == null || !participantId.equals(agreement.getProviderId())) {
             return Outcome.refused(400, "agreement '%s' is not an agreement this connector provides".formatted(receipt.agreementId()));

@@ -42,6 +42,27 @@ class DeletionReceiptsTest {
     }
 
     @Test
+    void read_aConsentWithdrawnReceipt_shouldGiveItsSubjectBack() {
+        var receipt = new DeletionReceipt("shared-1", "e-receipts", PROVIDER, CONSUMER, DeletionReceipt.CONSENT_WITHDRAWN, null,
+                Instant.parse("2026-12-31T00:00:05Z"), List.of(new DeletionReceipt.Item("transfer-1", "FILE", DIGEST, true)), "b".repeat(64));
+
+        var read = DeletionReceipts.read(DeletionReceipts.sign(receipt, key(CONSUMER)));
+
+        assertThat(read.getContent().receipt()).isEqualTo(receipt);
+    }
+
+    @Test
+    void read_whenTheSubjectDoesNotGoWithTheCause_shouldSaySo() {
+        var withSubject = new LinkedHashMap<>(DeletionReceipts.toJson(receipt()));
+        withSubject.put("subject", "b".repeat(64));
+        var withoutSubject = new LinkedHashMap<>(DeletionReceipts.toJson(receipt()));
+        withoutSubject.put("cause", DeletionReceipt.CONSENT_WITHDRAWN);
+
+        assertThat(DeletionReceipts.read(signed(withSubject)).getFailureDetail()).contains("subject is given exactly when the cause is 'consent-withdrawn'");
+        assertThat(DeletionReceipts.read(signed(withoutSubject)).getFailureDetail()).contains("subject is given exactly when");
+    }
+
+    @Test
     void verifies_whenSignedWithAnotherKeyUnderTheConsumersKeyId_shouldBeFalse() {
         var forged = DeletionReceipts.sign(receipt(), key(CONSUMER));
 
@@ -70,7 +91,7 @@ class DeletionReceiptsTest {
 
         var read = DeletionReceipts.read(signed(json));
 
-        assertThat(read.getFailureDetail()).contains("agreementId is missing").contains("cause 'whim' is not 'deadline' or 'termination'")
+        assertThat(read.getFailureDetail()).contains("agreementId is missing").contains("cause 'whim' is not one of [deadline, termination, consent-withdrawn]")
                 .contains("deletedAt is not an ISO 8601 instant");
     }
 

@@ -115,6 +115,20 @@ class ReceiptAcceptanceTest {
     }
 
     @Test
+    void accept_aConsentWithdrawnReceipt_shouldBeA400AndNotCountAsTheAgreementsDeletion() {
+        start();
+        var signed = DeletionReceipts.sign(new DeletionReceipt("shared-agreement-1", "operation-data", PROVIDER, CONSUMER,
+                DeletionReceipt.CONSENT_WITHDRAWN, null, Instant.parse("2026-12-31T00:00:05Z"), List.of(), "c".repeat(64)), consumerKey);
+
+        var outcome = acceptance.accept(signed);
+
+        assertThat(outcome.refusal().status()).isEqualTo(400);
+        assertThat(outcome.refusal().message()).contains("answers a withdrawal notice");
+        assertThat(store.find(DeletionRecord.Role.PROVIDER, "agreement-1")).isEmpty();
+        assertThat(decisions.entries).isEmpty();
+    }
+
+    @Test
     void accept_whenMalformed_shouldBeA400() {
         start();
 

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link ConsentStore} on PostgreSQL (tables {@code kakehashi_consent} and {@code kakehashi_consent_delivery}): the
+ * {@link ConsentStore} on PostgreSQL (tables {@code kakehashi_consent}, {@code kakehashi_consent_delivery} and
+ * {@code kakehashi_consent_notice}): the
  * register survives a restart and is shared by replicas. Each call is one EDC transaction on the default data source
  * (the same {@link LineageDatabase} access the lineage store uses). A delivery is one row per use and subject, so a
  * withdrawal finds its consumers through an index. Thread-safe.
@@ -49,7 +50,18 @@ public final class PostgresConsentStore implements ConsentStore {
                 at           TIMESTAMPTZ NOT NULL,
                 PRIMARY KEY (use_id, subject_id)
             )""",
-            "CREATE INDEX IF NOT EXISTS kakehashi_consent_delivery_subject ON kakehashi_consent_delivery (subject_id, at)"
+            "CREATE INDEX IF NOT EXISTS kakehashi_consent_delivery_subject ON kakehashi_consent_delivery (subject_id, at)",
+            """
+            CREATE TABLE IF NOT EXISTS kakehashi_consent_notice (
+                consent_id   TEXT NOT NULL,
+                agreement_id TEXT NOT NULL,
+                consumer_id  TEXT,
+                state        TEXT NOT NULL,
+                detail       TEXT,
+                receipt      TEXT,
+                at           TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (consent_id, agreement_id)
+            )"""
     };
 
     private final LineageDatabase database;
@@ -136,6 +148,43 @@ public final class PostgresConsentStore implements ConsentStore {
                     while (rows.next()) {
                         found.add(new Delivery(rows.getString("agreement_id"), rows.getString("consumer_id"), rows.getString("asset_id"),
                                 rows.getString("use_id"), rows.getString("kind"), java.util.Set.of(subjectId), rows.getTimestamp("at").toInstant()));
+                    }
+                    return found;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void noticed(Notice n) {
+        database.inTransaction("cannot store the notice of consent " + n.consentId(), connection -> {
+            try (var upsert = connection.prepareStatement("INSERT INTO kakehashi_consent_notice (consent_id, agreement_id, consumer_id, state, detail, "
+                    + "receipt, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (consent_id, agreement_id) DO UPDATE SET consumer_id = EXCLUDED.consumer_id, "
+                    + "state = EXCLUDED.state, detail = EXCLUDED.detail, receipt = EXCLUDED.receipt, at = EXCLUDED.at")) {
+                upsert.setString(1, n.consentId());
+                upsert.setString(2, n.agreementId());
+                upsert.setString(3, n.consumerId());
+                upsert.setString(4, n.state().name());
+                upsert.setString(5, n.detail());
+                upsert.setString(6, n.receipt());
+                upsert.setTimestamp(7, timestamp(n.at()));
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<Notice> notices(String consentId) {
+        return database.inTransaction("cannot read notices", connection -> {
+            try (var select = connection.prepareStatement("SELECT consent_id, agreement_id, consumer_id, state, detail, receipt, at "
+                    + "FROM kakehashi_consent_notice WHERE consent_id = ? ORDER BY at, agreement_id")) {
+                select.setString(1, consentId);
+                try (var rows = select.executeQuery()) {
+                    var found = new ArrayList<Notice>();
+                    while (rows.next()) {
+                        found.add(new Notice(rows.getString("consent_id"), rows.getString("agreement_id"), rows.getString("consumer_id"),
+                                Notice.State.valueOf(rows.getString("state")), rows.getString("detail"), rows.getString("receipt"),
+                                rows.getTimestamp("at").toInstant()));
                     }
                     return found;
                 }
