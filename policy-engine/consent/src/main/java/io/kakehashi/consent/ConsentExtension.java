@@ -128,7 +128,7 @@ public class ConsentExtension implements ServiceExtension {
 
         var rules = new ConsentRules(groups);
         var claims = ConsentUseRule.claimsMap();
-        var filter = new ConsentNarrowing(this::subjectField, this::agreement, claims::get, store, rules, new PersonalRecords(mapper), decisions, clock);
+        var filter = new ConsentNarrowing(this::subjectField, this::agreementByAnyId, claims::get, store, rules, new PersonalRecords(mapper), decisions, clock);
         context.registerService(ConsentFilter.class, filter);
         policyEngine.registerPreValidator(TransferProcessPolicyContext.class,
                 new ConsentUseRule<TransferProcessPolicyContext>(filter::appliesTo, claims));
@@ -171,6 +171,7 @@ public class ConsentExtension implements ServiceExtension {
         return Optional.of(RightOperand.text(value).map(String::trim).orElse(String.valueOf(value)));
     }
 
+    // this connector's id of an agreement: deliveries keep it
     private ContractAgreement agreement(String id) {
         return transactions.execute(() -> negotiations.findContractAgreement(id));
     }

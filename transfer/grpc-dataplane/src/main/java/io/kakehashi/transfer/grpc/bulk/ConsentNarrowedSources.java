@@ -41,12 +41,18 @@ public final class ConsentNarrowedSources {
         return filter.appliesTo(assetId);
     }
 
+    /** As {@link #sourceOf(String, String, String, BulkSource, String)}, its records read as the source's media type says. */
+    public Result<BulkSource> sourceOf(String transferId, String agreementId, String assetId, BulkSource source) {
+        return sourceOf(transferId, agreementId, assetId, source, source.contentType());
+    }
+
     /**
      * The source a transfer sends: the asset's own, or its narrowed copy.
      *
+     * @param format how its records are read: a media type or a file name ({@link ConsentFilter#narrow})
      * @return the source, or a failure saying why the asset's content may not be sent (from the consent filter)
      */
-    public synchronized Result<BulkSource> sourceOf(String transferId, String agreementId, String assetId, BulkSource source) {
+    public synchronized Result<BulkSource> sourceOf(String transferId, String agreementId, String assetId, BulkSource source, String format) {
         if (!filter.appliesTo(assetId)) {
             return Result.success(source);
         }
@@ -60,7 +66,7 @@ public final class ConsentNarrowedSources {
             try {
                 Result<ConsentFilter.Narrowed> narrowed;
                 try (var in = source.openAt(0); var out = Files.newOutputStream(partial)) {
-                    narrowed = filter.narrow(ConsentFilter.Use.transfer(agreementId, assetId, transferId), in, source.contentType(), out);
+                    narrowed = filter.narrow(ConsentFilter.Use.transfer(agreementId, assetId, transferId), in, format, out);
                 }
                 if (narrowed.failed()) {
                     return Result.failure(narrowed.getFailureDetail());

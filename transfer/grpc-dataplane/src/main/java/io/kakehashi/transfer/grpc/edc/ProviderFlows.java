@@ -111,7 +111,9 @@ public final class ProviderFlows {
             return plain;
         }
         sweepNarrowed(flowId);
-        return consent.sourceOf(flowId, agreementId, assetId, plain.getContent());
+        // the address's content type says how records are read; without one, the file name in its URL
+        var format = source.getStringProperty("contentType") != null ? source.getStringProperty("contentType") : source.getStringProperty("baseUrl");
+        return consent.sourceOf(flowId, agreementId, assetId, plain.getContent(), format);
     }
 
     /**
