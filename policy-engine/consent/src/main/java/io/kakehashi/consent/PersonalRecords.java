@@ -9,14 +9,14 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -90,7 +90,8 @@ public final class PersonalRecords {
     }
 
     private Result<Tally> copyCsv(BufferedReader reader, Writer writer, String field, Selector selector, Tally tally) throws IOException {
-        var header = nextCsvRecord(reader);
+        var records = new CsvRecords(reader);
+        var header = records.next();
         if (header == null) {
             return Result.success(tally);
         }
@@ -100,12 +101,11 @@ public final class PersonalRecords {
             return Result.failure("the content has no column '%s' (its columns: %s)".formatted(field, names));
         }
         writer.write(header);
-        for (var record = nextCsvRecord(reader); record != null; record = nextCsvRecord(reader)) {
+        for (var record = records.next(); record != null; record = records.next()) {
             if (record.isBlank()) {
                 continue;
             }
-            var values = fields(record);
-            var subject = column < values.size() ? values.get(column).trim() : "";
+            var subject = field(record, column).trim();
             keep(record, subject.isEmpty() ? null : subject, writer, selector, tally);
         }
         return Result.success(tally);
@@ -138,24 +138,78 @@ public final class PersonalRecords {
         }
     }
 
-    /** The next CSV record with its line break, or null at the end: a line break inside quotes belongs to the record. */
-    private static String nextCsvRecord(BufferedReader reader) throws IOException {
-        var record = new StringBuilder();
-        var quoted = false;
-        int c;
-        while ((c = reader.read()) != -1) {
-            record.append((char) c);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '\n' && !quoted) {
-                return record.toString();
+    /**
+     * CSV records, each with its line break, read through a buffer of its own: a line break inside quotes belongs to the
+     * record. Not thread-safe.
+     */
+    private static final class CsvRecords {
+        private final Reader reader;
+        private final char[] buffer = new char[1 << 16];
+        private final StringBuilder record = new StringBuilder(256);
+        private int position;
+        private int limit;
+
+        CsvRecords(Reader reader) {
+            this.reader = reader;
+        }
+
+        /** The next record, or null at the end; the last one gets a line break if it had none, so records stay apart. */
+        String next() throws IOException {
+            record.setLength(0);
+            var quoted = false;
+            while (true) {
+                if (position == limit) {
+                    limit = Math.max(0, reader.read(buffer, 0, buffer.length));
+                    position = 0;
+                    if (limit == 0) {
+                        return record.isEmpty() ? null : record.append('\n').toString();
+                    }
+                }
+                var start = position;
+                while (position < limit) {
+                    var c = buffer[position++];
+                    if (c == '"') {
+                        quoted = !quoted;
+                    } else if (c == '\n' && !quoted) {
+                        return record.append(buffer, start, position - start).toString();
+                    }
+                }
+                record.append(buffer, start, position - start);
             }
         }
-        if (record.isEmpty()) {
-            return null;
+    }
+
+    /** The value in one column of a CSV record (quotes removed, doubled quotes undone); empty when the record is shorter. */
+    static String field(String record, int column) {
+        var start = 0;
+        for (var index = 0; index < column; index++) {
+            var quoted = false;
+            var i = start;
+            for (; i < record.length(); i++) {
+                var c = record.charAt(i);
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (c == ',' && !quoted) {
+                    break;
+                }
+            }
+            if (i >= record.length()) {
+                return "";
+            }
+            start = i + 1;
         }
-        // the last record may end without a line break; the copy gets one so that records stay apart
-        return record.append('\n').toString();
+        var quoted = false;
+        var end = start;
+        for (; end < record.length(); end++) {
+            var c = record.charAt(end);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if ((c == ',' || c == '\n' || c == '\r') && !quoted) {
+                break;
+            }
+        }
+        var raw = record.substring(start, end);
+        return raw.indexOf('"') < 0 ? raw : fields(raw).get(0);
     }
 
     /** The fields of one CSV record (quotes removed, doubled quotes undone). */
@@ -189,18 +243,19 @@ public final class PersonalRecords {
 
     /** Records counted by verdict, and the subjects whose records were copied. Not thread-safe: one per copy. */
     public static final class Tally {
-        private final EnumMap<ConsentRules.Verdict, Long> counts = new EnumMap<>(ConsentRules.Verdict.class);
-        private final Set<String> delivered = new TreeSet<>();
+        private static final ConsentRules.Verdict[] VERDICTS = ConsentRules.Verdict.values();
+        private final long[] counts = new long[VERDICTS.length];
+        private final Set<String> delivered = new HashSet<>();
 
         void count(ConsentRules.Verdict verdict, String subject) {
-            counts.merge(verdict, 1L, Long::sum);
+            counts[verdict.ordinal()]++;
             if (verdict == ConsentRules.Verdict.ADMITTED && subject != null) {
                 delivered.add(subject);
             }
         }
 
         public long count(ConsentRules.Verdict verdict) {
-            return counts.getOrDefault(verdict, 0L);
+            return counts[verdict.ordinal()];
         }
 
         public long delivered() {
@@ -208,22 +263,28 @@ public final class PersonalRecords {
         }
 
         public long leftOut() {
-            return counts.entrySet().stream().filter(e -> e.getKey() != ConsentRules.Verdict.ADMITTED).mapToLong(Map.Entry::getValue).sum();
+            var sum = 0L;
+            for (var verdict : VERDICTS) {
+                if (verdict != ConsentRules.Verdict.ADMITTED) {
+                    sum += counts[verdict.ordinal()];
+                }
+            }
+            return sum;
         }
 
         /** The subjects whose records were copied, in order. */
         public Set<String> deliveredSubjects() {
-            return Collections.unmodifiableSet(delivered);
+            return Collections.unmodifiableSet(new TreeSet<>(delivered));
         }
 
         /** The records left out, by reason, in words: {@code 3 no consent, 1 expired}; "none" when none was. */
         public String leftOutInWords() {
             var parts = new ArrayList<String>();
-            counts.forEach((verdict, n) -> {
-                if (verdict != ConsentRules.Verdict.ADMITTED) {
-                    parts.add(n + " " + verdict.words());
+            for (var verdict : VERDICTS) {
+                if (verdict != ConsentRules.Verdict.ADMITTED && counts[verdict.ordinal()] > 0) {
+                    parts.add(counts[verdict.ordinal()] + " " + verdict.words());
                 }
-            });
+            }
             return parts.isEmpty() ? "none" : String.join(", ", parts);
         }
     }
