@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -20,8 +21,8 @@ import java.util.regex.Pattern;
  * whose data subjects' consent covers the transfer: the source is read once, at the transfer's first start, into a
  * copy of its own (one file per transfer in the configured directory), and that copy is what the transfer sends and
  * resumes from — also after a restart, so a resumed transfer continues the same content. An asset without personal
- * data keeps its source as it is. A transfer's copy is deleted ({@link #forget(String)}) once the transfer has ended. Thread-safe
- * (a transfer's copy is written once, under a lock per directory).
+ * data keeps its source as it is. A transfer's copy is deleted ({@link #forget(String)}) once the transfer has ended.
+ * Thread-safe: a transfer's copy is made once, under a lock of that transfer, while other transfers start.
  */
 public final class ConsentNarrowedSources {
 
@@ -30,6 +31,7 @@ public final class ConsentNarrowedSources {
 
     private final ConsentFilter filter;
     private final Path directory;
+    private final ConcurrentHashMap<String, Object> making = new ConcurrentHashMap<>();
 
     public ConsentNarrowedSources(ConsentFilter filter, Path directory) {
         this.filter = filter;
@@ -52,10 +54,23 @@ public final class ConsentNarrowedSources {
      * @param format how its records are read: a media type or a file name ({@link ConsentFilter#narrow})
      * @return the source, or a failure saying why the asset's content may not be sent (from the consent filter)
      */
-    public synchronized Result<BulkSource> sourceOf(String transferId, String agreementId, String assetId, BulkSource source, String format) {
+    public Result<BulkSource> sourceOf(String transferId, String agreementId, String assetId, BulkSource source, String format) {
         if (!filter.appliesTo(assetId)) {
             return Result.success(source);
         }
+        // kept until the transfer is forgotten: a start racing another of the same transfer waits for its copy
+        Result<BulkSource> result;
+        synchronized (making.computeIfAbsent(transferId, id -> new Object())) {
+            result = copied(transferId, agreementId, assetId, source, format);
+        }
+        if (result.failed()) {
+            // no copy was made, so there is nothing to wait for
+            making.remove(transferId);
+        }
+        return result;
+    }
+
+    private Result<BulkSource> copied(String transferId, String agreementId, String assetId, BulkSource source, String format) {
         var copy = copyOf(transferId);
         if (Files.isRegularFile(copy)) {
             return Result.success(new FileBulkSource(copy, source.contentType()));
@@ -84,6 +99,7 @@ public final class ConsentNarrowedSources {
 
     /** Deletes a transfer's narrowed copy, if it has one. */
     public void forget(String transferId) {
+        making.remove(transferId);
         try {
             Files.deleteIfExists(copyOf(transferId));
         } catch (IOException ignored) {
