@@ -12,6 +12,7 @@ import io.kakehashi.lineage.provenance.SignerKeys;
 import io.kakehashi.lineage.sql.LineageDatabase;
 import io.kakehashi.consent.sql.PostgresConsentStore;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
+import io.kakehashi.core.spi.settings.SettingValues;
 import io.kakehashi.policy.constraints.JurisdictionGroups;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.spi.ComputePolicyContext;
@@ -44,7 +45,11 @@ import org.eclipse.edc.web.spi.configuration.ApiContext;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Consent for personal data (issue 20 item 5, docs/decisions/0045), at the holder: the consent register (a JSON Lines
@@ -62,10 +67,14 @@ public class ConsentExtension implements ServiceExtension {
     public static final String NAME = "Kakehashi consent for personal data";
     static final String DIRECTORY_KEY = "kakehashi.consent.dir";
     static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
+    static final String RETRY_KEY = "kakehashi.consent.notice-retry";
 
     @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/consent",
             description = "Directory of the consent register in the embedded default (consents.jsonl); unused with PostgreSQL")
     private String directory;
+    @Setting(key = RETRY_KEY, defaultValue = "PT1M",
+            description = "How often (ISO 8601 duration) withdrawal notices that could not be delivered are sent again")
+    private String retry;
 
     @Inject
     private AssetIndex assets;
@@ -104,6 +113,9 @@ public class ConsentExtension implements ServiceExtension {
     private String participantId;
 
     private PostgresConsentStore postgres;
+    private WithdrawalNotifier notifier;
+    private Duration retryPeriod;
+    private ScheduledExecutorService scheduler;
 
     @Override
     public String name() {
@@ -112,6 +124,7 @@ public class ConsentExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
+        retryPeriod = SettingValues.require(SettingValues.positiveDuration(RETRY_KEY, retry));
         var mapper = typeManager.getMapper();
         ConsentStore store;
         var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
@@ -137,7 +150,7 @@ public class ConsentExtension implements ServiceExtension {
         // a withdrawal: the provider tells each consumer of the subject's records; the consumer deletes them and signs a receipt
         SignerKeys keys = didResolvers != null ? new DidSignerKeys(didResolvers)
                 : (participant, keyId) -> Result.failure("this connector resolves no DIDs, so it cannot verify the counterparty's key");
-        var notifier = new WithdrawalNotifier(participantId, store, rules, this::agreement, this::subjectField, claims::get, this::consumerAddress,
+        notifier = new WithdrawalNotifier(participantId, store, rules, this::agreement, this::subjectField, claims::get, this::consumerAddress,
                 new HttpNoticeSender(httpClient, mapper), signingKey, keys, decisions, clock, monitor.withPrefix("consent"));
         webService.registerResource(ApiContext.MANAGEMENT, new ConsentApiController(store, rules, id -> assets.findById(id) != null, notifier::withdrawn,
                 mapper, clock));
@@ -154,6 +167,32 @@ public class ConsentExtension implements ServiceExtension {
         if (postgres != null) {
             // the pool registers the data source during initialisation, so the tables are made once it is there
             postgres.createSchema();
+        }
+    }
+
+    @Override
+    public void start() {
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "kakehashi-consent-notices");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::resendPending, retryPeriod.toMillis(), retryPeriod.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void shutdown() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private void resendPending() {
+        try {
+            notifier.resendPending();
+        } catch (RuntimeException e) {
+            // the next round tries again; a store or peer failure must not end the schedule
+            monitor.warning("Withdrawal notices could not be sent again: " + e.getClass().getSimpleName());
         }
     }
 

@@ -36,6 +36,9 @@ public interface ConsentStore {
     /** The notices a withdrawn consent led to, one per agreement. */
     List<Notice> notices(String consentId);
 
+    /** Every notice not yet delivered ({@link Notice.State#PENDING}), oldest first. */
+    List<Notice> pendingNotices();
+
     /**
      * What became of telling an agreement's consumer that a subject withdrew its consent.
      *
@@ -52,7 +55,7 @@ public interface ConsentStore {
         public enum State {
             /** The consumer deleted the subject's records and its signed receipt verified. */
             CONFIRMED,
-            /** Not delivered yet (no answer, a 5xx, or no address): sent again when the consent is withdrawn again. */
+            /** Not delivered yet (no answer, a 5xx, or no address): sent again at the next retry or withdrawal. */
             PENDING,
             /** The consumer's connector has no withdrawal endpoint (404). */
             NOT_CONFIRMING,

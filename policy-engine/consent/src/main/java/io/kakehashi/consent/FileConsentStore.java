@@ -94,6 +94,11 @@ public final class FileConsentStore implements ConsentStore {
         return notices.values().stream().filter(n -> n.consentId().equals(consentId)).toList();
     }
 
+    @Override
+    public synchronized List<Notice> pendingNotices() {
+        return notices.values().stream().filter(n -> n.state() == Notice.State.PENDING).sorted(Comparator.comparing(Notice::at)).toList();
+    }
+
     private void append(ObjectNode node, String what) {
         var line = node + "\n";
         try (var channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {

@@ -79,5 +79,16 @@ public abstract class ConsentStoreTestBase {
         assertThat(reopened().notices("c1")).hasSize(2).contains(confirmed)
                 .anySatisfy(n -> assertThat(n.state()).isEqualTo(ConsentStore.Notice.State.REFUSED));
         assertThat(reopened().notices("c2")).isEmpty();
+        assertThat(reopened().pendingNotices()).isEmpty();
+    }
+
+    @Test
+    void pendingNotices_shouldListOnlyThoseNotDeliveredOldestFirst() {
+        var at = Instant.parse("2026-12-05T00:00:00Z");
+        store().noticed(new ConsentStore.Notice("c2", "agreement-2", CONSUMER, ConsentStore.Notice.State.PENDING, "no answer", null, at.plusSeconds(1)));
+        store().noticed(new ConsentStore.Notice("c1", "agreement-1", CONSUMER, ConsentStore.Notice.State.PENDING, "no answer", null, at));
+        store().noticed(new ConsentStore.Notice("c1", "agreement-3", CONSUMER, ConsentStore.Notice.State.NOT_CONFIRMING, null, null, at));
+
+        assertThat(reopened().pendingNotices()).extracting(ConsentStore.Notice::agreementId).containsExactly("agreement-1", "agreement-2");
     }
 }

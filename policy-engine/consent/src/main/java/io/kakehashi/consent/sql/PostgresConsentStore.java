@@ -175,10 +175,19 @@ public final class PostgresConsentStore implements ConsentStore {
 
     @Override
     public List<Notice> notices(String consentId) {
+        return selectNotices("consent_id = ?", consentId);
+    }
+
+    @Override
+    public List<Notice> pendingNotices() {
+        return selectNotices("state = ?", Notice.State.PENDING.name());
+    }
+
+    private List<Notice> selectNotices(String where, String value) {
         return database.inTransaction("cannot read notices", connection -> {
             try (var select = connection.prepareStatement("SELECT consent_id, agreement_id, consumer_id, state, detail, receipt, at "
-                    + "FROM kakehashi_consent_notice WHERE consent_id = ? ORDER BY at, agreement_id")) {
-                select.setString(1, consentId);
+                    + "FROM kakehashi_consent_notice WHERE " + where + " ORDER BY at, agreement_id")) {
+                select.setString(1, value);
                 try (var rows = select.executeQuery()) {
                     var found = new ArrayList<Notice>();
                     while (rows.next()) {

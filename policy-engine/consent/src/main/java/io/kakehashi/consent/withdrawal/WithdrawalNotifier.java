@@ -35,8 +35,8 @@ import java.util.function.Function;
  * with its deletion receipt (cause {@code consent-withdrawn}), which is kept only if it reads, names the agreement,
  * the consumer, this provider and the notice's subject, and verifies with a key the consumer's DID document publishes;
  * it is then recorded in the decision log ({@code deletion.receipt}). Compute jobs delivered results, not records, and
- * are not notified. What became of each notice is kept ({@link ConsentStore.Notice}); a notice not confirmed is sent
- * again when the consent is withdrawn again. Thread-safe.
+ * are not notified. What became of each notice is kept ({@link ConsentStore.Notice}); a notice not delivered is sent
+ * again by {@link #resendPending()} and when the consent is withdrawn again. Thread-safe.
  */
 public final class WithdrawalNotifier {
 
@@ -96,6 +96,24 @@ public final class WithdrawalNotifier {
             store.noticed(notify(consent, agreement));
         }
         return store.notices(consent.id());
+    }
+
+    /**
+     * Sends again every notice not yet delivered (the connector's periodic retry).
+     *
+     * @return how many withdrawn consents had one
+     */
+    public int resendPending() {
+        var consentIds = store.pendingNotices().stream().map(ConsentStore.Notice::consentId).distinct().toList();
+        var resent = 0;
+        for (var consentId : consentIds) {
+            var consent = store.find(consentId);
+            if (consent.isPresent() && consent.get().withdrawnAt() != null) {
+                withdrawn(consent.get());
+                resent++;
+            }
+        }
+        return resent;
     }
 
     private boolean stillCovered(String subjectId, ContractAgreement agreement) {

@@ -148,5 +148,10 @@ public final class NarrowingBenchmark {
         public List<Notice> notices(String consentId) {
             return List.of();
         }
+
+        @Override
+        public List<Notice> pendingNotices() {
+            return List.of();
+        }
     }
 }

@@ -90,6 +90,7 @@ class WithdrawalTest {
     private ConsentApiController api;
     private WithdrawalController consumerEndpoint;
     private NoticeSender network;
+    private WithdrawalNotifier notifier;
     private Path received;
 
     private static ECKey key(String did) {
@@ -155,7 +156,7 @@ class WithdrawalTest {
                 NOW));
         lineage.save(new LineageRecord("job-9", LineageKind.COMPUTE_RESULT, "c-agreement", PROVIDER, ASSET, null, "e".repeat(64), NOW));
 
-        var notifier = new WithdrawalNotifier(PROVIDER, register, rules, providerAgreements, fields, id -> null, id -> "http://127.0.0.1:8002/protocol",
+        notifier = new WithdrawalNotifier(PROVIDER, register, rules, providerAgreements, fields, id -> null, id -> "http://127.0.0.1:8002/protocol",
                 (base, notice) -> network.send(base, notice), () -> providerKey, keys(), into(providerLog), clock, new Monitor() { });
         api = new ConsentApiController(register, rules, ASSET::equals, notifier::withdrawn, MAPPER, clock);
         providerLog.clear();
@@ -242,6 +243,24 @@ class WithdrawalTest {
             // confirmed once: a third withdrawal sends nothing
             api.withdraw("c-alice");
             assertThat(consumerLog).hasSize(1);
+        }
+
+        @Test
+        void resendPending_whenTheConsumerIsBack_shouldDeliverWhatWasPending() throws IOException {
+            var real = network;
+            network = (base, notice) -> new NoticeSender.Answer(503, null, "starting");
+            api.withdraw("c-alice");
+            assertThat(register.notices("c-alice")).singleElement().satisfies(n -> {
+                assertThat(n.state()).isEqualTo(ConsentStore.Notice.State.PENDING);
+                assertThat(n.detail()).contains("503");
+            });
+
+            network = real;
+            assertThat(notifier.resendPending()).isEqualTo(1);
+
+            assertThat(register.notices("c-alice")).singleElement().satisfies(n -> assertThat(n.state()).isEqualTo(ConsentStore.Notice.State.CONFIRMED));
+            assertThat(Files.readString(received)).doesNotContain("alice");
+            assertThat(notifier.resendPending()).isZero();
         }
 
         @Test
