@@ -47,6 +47,9 @@ public final class RepeatedMessages {
     /** What the mark of a first sending that was handled differs by. */
     static final String DONE_PREFIX = "kakehashi-repeat-done:";
 
+    /** What the mark of a repeat being handled differs by: repeats of one request are handled one at a time. */
+    static final String CLAIM_PREFIX = "kakehashi-repeat-claim:";
+
     /** The longest a mark is kept, whatever the token's {@code exp} says (the mark is stored before verification). */
     static final Duration MARK_MAX_LIFETIME = Duration.ofMinutes(10);
 
@@ -76,9 +79,10 @@ public final class RepeatedMessages {
     /**
      * Handles a message with its repeat recognised. The first sending is marked before it is handled and marked done
      * after (unless it was refused as unauthorized: then its mark is removed). A repeat waits until its first sending
-     * is done — it may arrive while that one is still handled, when the sender's read timed out first — and then has
-     * its token's {@code jti} forgotten, so that the verifier takes the token again; still not done after the wait,
-     * it is answered {@link PeerRetryLater}.
+     * is done — it may arrive while that one is still handled, when the sender's read timed out first — and then,
+     * one repeat of the request at a time (a sender whose reads keep timing out sends several), has its token's
+     * {@code jti} forgotten, so that the verifier takes the token again; still not done, or another repeat still
+     * handled, after the wait, it is answered {@link PeerRetryLater}.
      */
     public <T> ServiceResult<T> handle(ProcessRemoteMessage message, TokenRepresentation token, Supplier<ServiceResult<T>> handling) {
         var claims = seenTokens == null || token == null || message.getId() == null ? Optional.<Claims>empty() : claims(token.getToken());
@@ -90,14 +94,23 @@ public final class RepeatedMessages {
         var done = DONE_PREFIX + begun.substring(MARK_PREFIX.length());
         var expires = expiry(claims.get());
         var first = storedFirst(begun, expires);
+        String claim = null;
         if (!first) {
+            var type = message.getClass().getSimpleName();
             var firstMark = firstHandled.awaitLeft(() -> seenTokens.findById(done, false) != null ? FirstSending.DONE
                     : seenTokens.findById(begun, false) != null ? FirstSending.BEING_HANDLED : FirstSending.REFUSED, FirstSending.BEING_HANDLED::equals);
             switch (firstMark) {
-                case DONE -> seenTokens.deleteById(jti);
+                case DONE -> {
+                    // one repeat at a time: each forgets the jti that the verification of the one before recorded
+                    claim = CLAIM_PREFIX + begun.substring(MARK_PREFIX.length());
+                    var claimId = claim;
+                    if (!firstHandled.awaitLeft(() -> storedFirst(claimId, expires), claimed -> !claimed)) {
+                        throw new PeerRetryLater(type, "was sent again while another repeat of it is still handled", PendingTransitions.POLL);
+                    }
+                    seenTokens.deleteById(jti);
+                }
                 case REFUSED -> first = storedFirst(begun, expires);
-                default -> throw new PeerRetryLater(message.getClass().getSimpleName(), "was sent again while its first sending is still handled",
-                        PendingTransitions.POLL);
+                default -> throw new PeerRetryLater(type, "was sent again while its first sending is still handled", PendingTransitions.POLL);
             }
         }
         ServiceResult<T> result = null;
@@ -110,6 +123,9 @@ public final class RepeatedMessages {
             } else {
                 // a second "done" (a repeat's) is refused by the store and changes nothing
                 storedFirst(done, expires);
+            }
+            if (claim != null) {
+                seenTokens.deleteById(claim);
             }
         }
     }

@@ -176,4 +176,39 @@ class RepeatedMessagesTest {
                 .hasMessageContaining("still handled");
         assertThat(seen.findById(jti, false)).as("the first sending's token stays recorded").isNotNull();
     }
+
+    @Test
+    void twoRepeatsAtOnce_areHandledOneAfterTheOtherAndBothVerified() throws Exception {
+        var jti = UUID.randomUUID().toString();
+        var message = completion("message-1");
+        var repeats = new RepeatedMessages(seen, new ObjectMapper(), new PendingTransitions(Duration.ofSeconds(5)), Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(repeats.handle(message, token(jti, NOW.plusSeconds(300)), verifying(jti)).succeeded()).isTrue();
+        // each repeat's verification takes a while: without one-at-a-time, both forget the jti before either records it again
+        Supplier<ServiceResult<String>> slowVerifying = () -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return verifying(jti).get();
+        };
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<ServiceResult<String>>>();
+            for (var i = 0; i < 2; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return repeats.handle(message, token(jti, NOW.plusSeconds(300)), slowVerifying);
+                }));
+            }
+            start.countDown();
+            for (var result : results) {
+                var answered = result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(answered.succeeded()).as("%s", answered.getFailureMessages()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
