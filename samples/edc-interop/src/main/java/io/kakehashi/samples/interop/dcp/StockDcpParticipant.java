@@ -233,6 +233,14 @@ public final class StockDcpParticipant implements AutoCloseable {
         return Base64.getUrlEncoder().encodeToString(id.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The class path of the stock DCP control plane with its embedded data plane, glue and loopback harness, for
+     * starting it without this class (the start-up benchmark starts it alone, without an IdentityHub).
+     */
+    public static List<Path> connectorClassPath() {
+        return classPath(STOCK_DCP_CLASSPATH_PROPERTY, STOCK_DCP_HARNESS_PROPERTY);
+    }
+
     private static List<Path> classPath(String classPathFileProperty, String harnessProperty) {
         var file = System.getProperty(classPathFileProperty);
         var harness = System.getProperty(harnessProperty);
