@@ -62,6 +62,32 @@ class KeystoreVaultTest {
         assertThat(open().resolveSecret("a")).isNull();
     }
 
+    @Test
+    void storeSecret_whenKeyWasReadBefore_shouldAnswerTheNewValue() {
+        var vault = open();
+        vault.storeSecret("token-key", "first");
+        assertThat(vault.resolveSecret("token-key")).isEqualTo("first");
+
+        vault.storeSecret("token-key", "second");
+
+        assertThat(vault.resolveSecret("token-key")).isEqualTo("second");
+        assertThat(vault.secrets()).containsExactly("second");
+        assertThat(open().resolveSecret("token-key")).isEqualTo("second");
+    }
+
+    @Test
+    void deleteSecret_whenKeyWasReadBefore_shouldNoLongerAnswerIt() {
+        var vault = open();
+        vault.storeSecret("kept", "kept-value");
+        vault.storeSecret("gone", "gone-value");
+        assertThat(vault.secrets()).containsExactlyInAnyOrder("kept-value", "gone-value");
+
+        vault.deleteSecret("gone");
+
+        assertThat(vault.resolveSecret("gone")).isNull();
+        assertThat(vault.secrets()).containsExactly("kept-value");
+    }
+
     @Nested
     class BadInput {
 

@@ -38,17 +38,24 @@ public class CredentialSchemas {
     private final DocumentFetcher fetcher;
     private final Clock clock;
     private final Duration cacheValidity;
-    private final SchemaRegistry registry;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Built at the first schema a credential names: building it loads about 200 classes, which start-up need not pay. */
+    private SchemaRegistry registry;
 
     public CredentialSchemas(DocumentFetcher fetcher, Clock clock, Duration cacheValidity) {
         this.fetcher = fetcher;
         this.clock = clock;
         this.cacheValidity = cacheValidity;
-        this.registry = SchemaRegistry.withDialects(
-                List.of(Dialects.getDraft4(), Dialects.getDraft6(), Dialects.getDraft7(), Dialects.getDraft201909(), Dialects.getDraft202012()),
-                builder -> builder.defaultDialectId(Dialects.getDraft202012().getId())
-                        .schemaLoader(loader -> loader.fetchRemoteResources(false)));
+    }
+
+    private synchronized SchemaRegistry registry() {
+        if (registry == null) {
+            registry = SchemaRegistry.withDialects(
+                    List.of(Dialects.getDraft4(), Dialects.getDraft6(), Dialects.getDraft7(), Dialects.getDraft201909(), Dialects.getDraft202012()),
+                    builder -> builder.defaultDialectId(Dialects.getDraft202012().getId())
+                            .schemaLoader(loader -> loader.fetchRemoteResources(false)));
+        }
+        return registry;
     }
 
     /** Checks the {@code credentialSubject} of {@code credential} (the credential's JSON) against each schema it names. */
@@ -93,7 +100,7 @@ public class CredentialSchemas {
             if (node == null || !node.isObject()) {
                 return Result.failure("credential schema %s is not a JSON object".formatted(url));
             }
-            var schema = registry.getSchema(body.getContent());
+            var schema = registry().getSchema(body.getContent());
             schema.initializeValidators();
             cache.put(url, new Cached(schema, now.plus(cacheValidity)));
             return Result.success(schema);

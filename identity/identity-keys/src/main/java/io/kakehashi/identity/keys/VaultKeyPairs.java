@@ -3,7 +3,6 @@ package io.kakehashi.identity.keys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.security.Vault;
 
@@ -16,12 +15,10 @@ import java.security.spec.ECGenParameterSpec;
 import java.text.ParseException;
 
 /**
- * Finds an EC P-256 key pair in the vault by alias, or makes one with Bouncy Castle and stores it there as a JWK,
- * so the same key is used after every restart. Thread-safe: creation is serialised per instance.
+ * Finds an EC P-256 key pair in the vault by alias, or makes one with the JDK's EC provider and stores it there as a
+ * JWK, so the same key is used after every restart. Thread-safe: creation is serialised per instance.
  */
 public class VaultKeyPairs {
-
-    private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
 
     private final Vault vault;
 
@@ -54,10 +51,12 @@ public class VaultKeyPairs {
         return vault.storeSecret(alias, publicJwk);
     }
 
-    /** Makes a fresh EC P-256 key pair with Bouncy Castle; its key id is its RFC 7638 thumbprint. */
+    /** Makes a fresh EC P-256 key pair; its key id is its RFC 7638 thumbprint. */
     public static Result<ECKey> generate() {
         try {
-            var generator = KeyPairGenerator.getInstance("EC", BOUNCY_CASTLE);
+            // the JVM's EC provider (SunEC on a stock JDK): the same P-256 keys Bouncy Castle's made, without building Bouncy
+            // Castle's provider, which loads a few hundred classes and cost about 0.4 CPU-s of every start (docs/benchmarks.md)
+            var generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             var pair = generator.generateKeyPair();
             var key = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
