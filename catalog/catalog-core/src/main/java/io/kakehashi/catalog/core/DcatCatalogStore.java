@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import static io.kakehashi.catalog.core.CatalogNames.iri;
 
@@ -46,14 +47,26 @@ import static io.kakehashi.catalog.core.CatalogNames.iri;
 public final class DcatCatalogStore {
 
     private final Dataset dataset;
-    private final DataProfiles profiles;
+    private final Supplier<DataProfiles> profiles;
     private final MetadataParser parser = new MetadataParser();
     private final Clock clock;
 
     public DcatCatalogStore(Dataset dataset, DataProfiles profiles, Clock clock) {
+        this(dataset, constant(Objects.requireNonNull(profiles, "profiles")), clock);
+    }
+
+    /**
+     * With the profiles asked of {@code profiles} at the first metadata that claims one: the runtime passes
+     * {@code DataProfiles::shipped}, so that parsing the SHACL shapes waits for first use instead of start-up.
+     */
+    public DcatCatalogStore(Dataset dataset, Supplier<DataProfiles> profiles, Clock clock) {
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private static Supplier<DataProfiles> constant(DataProfiles profiles) {
+        return () -> profiles;
     }
 
     /** Checks JSON-LD metadata as {@link #put(String, String)} would, without storing anything. */
@@ -189,7 +202,7 @@ public final class DcatCatalogStore {
                     .formatted(datasets.size()));
         }
         if (claimsProfile(datasets.get(0))) {
-            return profiles.validate(model);
+            return profiles.get().validate(model);
         }
         return Result.success(new ValidatedMetadata(List.of(), model));
     }

@@ -102,7 +102,7 @@ public class CatalogStoreExtension implements ServiceExtension {
             default -> throw new EdcException("Catalog: setting '%s' must be 'tdb2' or 'memory', was '%s'".formatted(STORAGE_KEY, storage));
         }
         VocabularyGraph.install(dataset);
-        context.registerService(DcatCatalogStore.class, new DcatCatalogStore(dataset, DataProfiles.shipped(), clock));
+        context.registerService(DcatCatalogStore.class, new DcatCatalogStore(dataset, DataProfiles::shipped, clock));
         context.registerService(PeerCatalogStore.class, new PeerCatalogStore(dataset));
         context.registerService(SparqlQueryService.class, new SparqlQueryService(dataset, limits));
         context.registerService(CatalogSearch.class, new CatalogSearch(dataset, limits));
