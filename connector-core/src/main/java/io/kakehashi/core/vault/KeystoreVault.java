@@ -30,9 +30,10 @@ import javax.crypto.spec.SecretKeySpec;
  * leaves either the old or the new vault, never a torn one.
  * <p>
  * Each entry is decrypted once and its value kept in memory: a PKCS#12 entry costs a password-based key derivation
- * (thousands of HMAC rounds) every time it is read, and the secret redactor reads every secret again after each write,
- * which at start-up, when the connector stores its keys one after another, cost about a tenth of the start-up CPU.
- * The values are in memory anyway, in the secret redactor's index.
+ * (thousands of HMAC rounds) every time it is read, and the secret redactor reads every secret again after each write:
+ * at a first start, when the connector stores its keys one after another, that was about 5 % of the start-up's sampled
+ * Java time (docs/benchmarks.md, "Start-up next to stock EDC"). The values are in memory anyway, in the secret
+ * redactor's index.
  * <p>
  * Thread-safe: every operation holds the instance lock.
  */
