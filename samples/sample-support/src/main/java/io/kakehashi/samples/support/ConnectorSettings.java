@@ -328,6 +328,9 @@ public final class ConnectorSettings {
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
         p.put("kakehashi.deletion.dir", directory.resolve("data/deletion").toString());
+        p.put("kakehashi.consent.dir", directory.resolve("data/consent").toString());
+        p.put("kakehashi.transfer.narrowed-directory", directory.resolve("data/narrowed-sources").toString());
+        p.put("kakehashi.ai.jobs.consented-directory", directory.resolve("data/consented-inputs").toString());
         p.put("kakehashi.ai.models.store-dir", directory.resolve("data/models/sealed").toString());
         p.put("kakehashi.ai.models.predictions-dir", directory.resolve("data/models/predictions").toString());
         p.put("kakehashi.ai.models.run-reports-file", directory.resolve("data/models/run-reports.jsonl").toString());
