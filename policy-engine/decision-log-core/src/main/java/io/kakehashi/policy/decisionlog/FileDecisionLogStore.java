@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The embedded default decision log: a JSON Lines file, one canonical stored entry per line (format in the
@@ -42,8 +43,11 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
     private final JsonLinesFile file;
     // orders the chain: the next sequence and hash, and the write of the line
     private final Object appendLock = new Object();
-    // one flush at a time; appends waiting behind it share the next one
+    // one flush at a time (flushing); the appends that arrive while it runs wait in waiters and share the next one
     private final Object flushLock = new Object();
+    // guarded by flushLock
+    private boolean flushing;
+    private final List<Waiter> waiters = new ArrayList<>();
     // guarded by appendLock
     private ChainHead writtenHead;
     // changed only while appendLock and flushLock are both held; read without them as below
@@ -106,6 +110,11 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
     /**
      * Returns once the line is durable: a flush that started after it was written has returned (this thread's or
      * another's). Throws when the flush that should have covered it failed, which cut it off.
+     *
+     * <p>An append that finds a flush running parks until that flush has ended and woken it by name: then its line is
+     * durable, or failed, or it is the one waiter chosen to run the next flush, which covers every line written
+     * meanwhile. (Queueing on a lock the flush held let each woken waiter in only after the one before, and let an
+     * uncovered one start a flush before the covered ones had got through: batches stayed at two entries.)
      */
     private void awaitDurable(long line, int writtenIn) {
         // covered already by a flush another append made: no need to queue for the flush lock. The durable count is read
@@ -114,36 +123,120 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
         if (epoch == writtenIn && line <= durable) {
             return;
         }
+        Waiter waiter = null;
         synchronized (flushLock) {
             if (writtenIn != epoch) {
                 if (line <= epochEnds.get(writtenIn)) {
                     return;
                 }
-                throw new EdcPersistenceException("cannot append to " + file.path() + ": flushing the entry to the device failed; it was not recorded");
+                throw notRecorded();
             }
             if (line <= file.lineCount()) {
                 return;
             }
-            long target;
-            ChainHead targetHead;
-            synchronized (appendLock) {
-                target = file.writtenCount();
-                targetHead = writtenHead;
+            if (flushing) {
+                waiter = new Waiter(line, writtenIn);
+                waiters.add(waiter);
+            } else {
+                flushing = true;
             }
-            try {
-                file.force();
-            } catch (IOException | RuntimeException e) {
+        }
+        if (waiter != null) {
+            int state;
+            while ((state = waiter.state) == Waiter.WAITING) {
+                LockSupport.park(this);
+            }
+            if (state == Waiter.DURABLE) {
+                return;
+            }
+            if (state == Waiter.FAILED) {
+                throw notRecorded();
+            }
+        }
+        flush();
+    }
+
+    private EdcPersistenceException notRecorded() {
+        return new EdcPersistenceException("cannot append to " + file.path() + ": flushing the entry to the device failed; it was not recorded");
+    }
+
+    /**
+     * Forces every line written so far to the device, as the one flush running (the caller set {@link #flushing}); then
+     * settles the waiters it covered (or, when it failed, cut off), hands the next flush to one of the others, and wakes
+     * them.
+     */
+    private void flush() {
+        long target;
+        ChainHead targetHead;
+        synchronized (appendLock) {
+            target = file.writtenCount();
+            targetHead = writtenHead;
+        }
+        Exception failure = null;
+        try {
+            file.force();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        var wake = new ArrayList<Waiter>();
+        synchronized (flushLock) {
+            if (failure == null) {
+                file.markDurable(target);
+                head = targetHead;
+            } else {
                 synchronized (appendLock) {
                     file.truncateToDurable();
                     epochEnds.add((long) file.lineCount());
                     epoch++;
                     writtenHead = head;
                 }
-                throw new EdcPersistenceException("cannot append to " + file.path() + ": flushing to the device failed (" + e.getMessage()
-                        + "); the entries written since the last flush were cut off and not recorded", e);
             }
-            file.markDurable(target);
-            head = targetHead;
+            var durable = file.lineCount();
+            for (var it = waiters.iterator(); it.hasNext(); ) {
+                var waiter = it.next();
+                var settled = waiter.epoch != epoch ? (waiter.line <= epochEnds.get(waiter.epoch) ? Waiter.DURABLE : Waiter.FAILED)
+                        : waiter.line <= durable ? Waiter.DURABLE : Waiter.WAITING;
+                if (settled != Waiter.WAITING) {
+                    waiter.state = settled;
+                    wake.add(waiter);
+                    it.remove();
+                }
+            }
+            if (waiters.isEmpty()) {
+                flushing = false;
+            } else {
+                var next = waiters.remove(0);
+                next.state = Waiter.LEAD;
+                wake.add(next);
+            }
+        }
+        for (var waiter : wake) {
+            LockSupport.unpark(waiter.thread);
+        }
+        if (failure != null) {
+            throw new EdcPersistenceException("cannot append to " + file.path() + ": flushing to the device failed (" + failure.getMessage()
+                    + "); the entries written since the last flush were cut off and not recorded", failure);
+        }
+    }
+
+    /**
+     * An append parked until a flush settles its line (guarded by flushLock but for {@code state}, which the parked
+     * thread reads).
+     */
+    private static final class Waiter {
+        static final int WAITING = 0;
+        static final int DURABLE = 1;
+        static final int FAILED = 2;
+        static final int LEAD = 3;
+
+        final long line;
+        final int epoch;
+        final Thread thread = Thread.currentThread();
+        volatile int state = WAITING;
+
+        Waiter(long line, int epoch) {
+            this.line = line;
+            this.epoch = epoch;
         }
     }
 
