@@ -26,8 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * process. Queries scan the whole file, which suits the embedded default (thousands to a few million entries);
  * production uses the PostgreSQL store.
  *
- * <p>Group commit: concurrent appends are ordered (sequence, hash, write) under one lock, which holds no flush;
- * then each waits until a flush that started after its write has returned. One flush at a time: the appends that
+ * <p>Group commit: concurrent appends are ordered (sequence, hash, line added to a buffer in memory) under one lock,
+ * which holds no I/O; then each waits until a flush that started after its write has returned (a flush hands every
+ * buffered line to the file with one write, then forces it). One flush at a time: the appends that
  * arrive while it runs are covered together by the next one, so under concurrent decisions one flush makes many
  * entries durable, and a single appender still gets one flush per entry. An append is acknowledged only once its
  * flush has succeeded. When a flush fails, every entry written since the last good flush is cut off, each of those
@@ -41,7 +42,7 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
     private static final int SCAN_PAGE = 4096;
 
     private final JsonLinesFile file;
-    // orders the chain: the next sequence and hash, and the write of the line
+    // orders the chain: the next sequence and hash, and the write of the line (to the file's buffer)
     private final Object appendLock = new Object();
     // one flush at a time (flushing); the appends that arrive while it runs wait in waiters and share the next one
     private final Object flushLock = new Object();

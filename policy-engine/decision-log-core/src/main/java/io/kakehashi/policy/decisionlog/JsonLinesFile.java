@@ -20,8 +20,10 @@ import java.util.List;
  * <p>Writable mode: the file is locked against other processes; a last line without its newline is a write
  * that was cut short by a crash (never acknowledged, since acknowledgement follows the fsync) and is cut off on
  * open; an {@link #append} is forced to the device before it returns, and {@link #write} / {@link #force()} /
- * {@link #markDurable} let a caller force many lines with one flush (group commit); reads see durable lines only. Read-only mode (for offline verification of
- * copies) never changes the file and ignores such a torn tail, reporting its size through {@link #tornBytes()}.
+ * {@link #markDurable} let a caller force many lines with one flush (group commit): {@link #write} only adds the line to
+ * a buffer in memory, and {@link #force()} hands everything buffered to the file with one write before it forces it;
+ * reads see durable lines only. Read-only mode (for offline verification of copies) never changes the file and ignores
+ * such a torn tail, reporting its size through {@link #tornBytes()}.
  *
  * <p>Thread-safe: appends are serialised; reads use positional reads on a consistent snapshot of the index.
  */
@@ -40,6 +42,11 @@ final class JsonLinesFile implements AutoCloseable {
     // lines 1..durable are on the device; reads see only these
     private int durable;
     private String broken;
+    // lines written (indexed in offsets) but not yet handed to the channel: the last unwrittenLength bytes before
+    // offsets[count]; force() swaps the buffer with spare and writes it
+    private byte[] unwritten = new byte[0];
+    private int unwrittenLength;
+    private byte[] spare = new byte[0];
     private volatile Forcing forcing = channel -> channel.force(true);
 
     private JsonLinesFile(Path path, boolean writable) throws IOException {
@@ -156,45 +163,64 @@ final class JsonLinesFile implements AutoCloseable {
     /**
      * Writes the line (which must not contain a newline) after the last one written, without forcing it to the device:
      * it is not durable, and reads do not see it, until a {@link #force()} that started after this call has returned
-     * and {@link #markDurable} has been told. A write that fails leaves no part of its line behind.
+     * and {@link #markDurable} has been told. The line is only buffered in memory; the next {@link #force()} hands it
+     * to the file.
      *
      * @return the line's number
      */
     synchronized long write(String line) {
+        return write(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@link #write(String)} of a line given as its UTF-8 bytes (without the newline).
+     */
+    synchronized long write(byte[] line) {
         if (!writable) {
             throw new IllegalStateException(path + " is open read-only");
         }
         if (broken != null) {
             throw new EdcPersistenceException("cannot append to " + path + ": " + broken);
         }
-        var bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        var buffer = ByteBuffer.wrap(bytes);
-        var start = offsets[count];
-        try {
-            var position = start;
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
-            }
-        } catch (IOException e) {
-            // leave no half line behind for the next write to extend
-            try {
-                channel.truncate(start);
-            } catch (IOException cut) {
-                // the next open cuts it off; writing on would extend it
-                broken = "a line that could not be written could not be cut off either (" + cut.getMessage() + "); reopen the log";
-            }
-            throw new EdcPersistenceException("cannot append to " + path + ": " + e.getMessage(), e);
+        var needed = unwrittenLength + line.length + 1;
+        if (needed > unwritten.length) {
+            unwritten = Arrays.copyOf(unwritten, Math.max(needed, Math.max(4096, unwritten.length * 2)));
         }
-        addLineEnd(start + bytes.length);
+        System.arraycopy(line, 0, unwritten, unwrittenLength, line.length);
+        unwritten[unwrittenLength + line.length] = '\n';
+        unwrittenLength = needed;
+        addLineEnd(offsets[count] + line.length + 1);
         return count;
     }
 
     /**
-     * Forces everything written so far (content and length: an acknowledged entry must be readable after a power cut)
-     * to the device. Not synchronised with {@link #write}: lines written while it runs may or may not be covered, so a
-     * caller marks durable only the lines written before it started.
+     * Writes every line written so far ({@link #write}) to the file, with one write, and forces the file (content and
+     * length: an acknowledged entry must be readable after a power cut) to the device. Not synchronised with
+     * {@link #write}: lines written while it runs may or may not be covered, so a caller marks durable only the lines
+     * written before it started. One at a time. When it fails, the caller cuts off what is not durable
+     * ({@link #truncateToDurable()}).
      */
     void force() throws IOException {
+        byte[] data;
+        int length;
+        long position;
+        synchronized (this) {
+            data = unwritten;
+            length = unwrittenLength;
+            position = offsets[count] - length;
+            unwritten = spare;
+            unwrittenLength = 0;
+        }
+        try {
+            var buffer = ByteBuffer.wrap(data, 0, length);
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+        } finally {
+            synchronized (this) {
+                spare = data;
+            }
+        }
         forcing.force(channel);
     }
 
@@ -233,6 +259,7 @@ final class JsonLinesFile implements AutoCloseable {
             broken = "lines that could not be forced could not be cut off either (" + e.getMessage() + "); reopen the log";
         }
         count = durable;
+        unwrittenLength = 0;
     }
 
     /**
