@@ -11,6 +11,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionOutcome;
 import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ public final class DecisionJson {
     private static final Set<String> CHECKPOINT_PAYLOAD_REQUIRED = Set.of("sequence", "headHash", "time");
     private static final Set<String> KEY_MEMBERS = Set.of("kid", "jwk", "added", "endorsement");
     private static final Set<String> KEY_REQUIRED = Set.of("kid", "jwk", "added");
+
+    private static final byte[] STORED_LINE_HEAD = "{\"entry\":".getBytes(StandardCharsets.US_ASCII);
 
     private DecisionJson() {
     }
@@ -144,10 +147,69 @@ public final class DecisionJson {
     }
 
     /**
-     * The RFC 8785 canonical JSON of the entry: what the chain hashes.
+     * The RFC 8785 canonical JSON of the entry: what the chain hashes. The same text as
+     * {@code JsonCanonicalizer.canonicalize(entry(entry))}, written straight from the entry (no tree, no sort): the
+     * members in code-point order of their names, the optional ones omitted when absent.
      */
     public static String canonicalEntry(DecisionEntry entry) {
-        return JsonCanonicalizer.canonicalize(entry(entry));
+        var out = new StringBuilder(512).append('{');
+        member(out, "agreementId", entry.agreementId());
+        member(out, "assetId", entry.assetId());
+        member(out, "claimsDigest", entry.claimsDigest());
+        member(out, "counterpartyId", entry.counterpartyId());
+        member(out, "counterpartyLegalId", entry.counterpartyLegalId());
+        if (!entry.digests().isEmpty()) {
+            // the entry's digests iterate in name order, which is code-point order
+            name(out, "digests").append('{');
+            var first = true;
+            for (var digest : entry.digests().entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                JsonCanonicalizer.writeString(digest.getKey(), out);
+                out.append(':');
+                JsonCanonicalizer.writeString(digest.getValue(), out);
+            }
+            out.append('}');
+        }
+        member(out, "localAgreementId", entry.localAgreementId());
+        member(out, "negotiationId", entry.negotiationId());
+        member(out, "outcome", entry.outcome().name());
+        member(out, "policyHash", entry.policyHash());
+        member(out, "policyId", entry.policyId());
+        name(out, "reasons").append('[');
+        var first = true;
+        for (var reason : entry.reasons()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append("{\"constraint\":");
+            JsonCanonicalizer.writeString(reason.constraint(), out);
+            out.append(",\"outcome\":\"").append(reason.outcome().name()).append("\",\"reason\":");
+            JsonCanonicalizer.writeString(reason.reason(), out);
+            out.append('}');
+        }
+        out.append(']');
+        member(out, "scope", entry.scope().wireName());
+        member(out, "time", entry.time().toString());
+        member(out, "transferId", entry.transferId());
+        return out.append('}').toString();
+    }
+
+    private static StringBuilder name(StringBuilder out, String name) {
+        if (out.length() > 1) {
+            out.append(',');
+        }
+        return out.append('"').append(name).append("\":");
+    }
+
+    /** The member, unless the value is null (absent). */
+    private static void member(StringBuilder out, String name, String value) {
+        if (value != null) {
+            JsonCanonicalizer.writeString(value, name(out, name));
+        }
     }
 
     /**
@@ -160,6 +222,18 @@ public final class DecisionJson {
                 .append(",\"hash\":\"").append(stored.hash())
                 .append("\",\"previousHash\":\"").append(stored.previousHash())
                 .append("\",\"sequence\":").append(stored.sequence()).append('}').toString();
+    }
+
+    /**
+     * The UTF-8 bytes of {@link #storedLine(StoredDecision, String)}, from the UTF-8 bytes of the entry's canonical JSON.
+     */
+    static byte[] storedLine(byte[] canonicalEntry, String hash, String previousHash, long sequence) {
+        var tail = (",\"hash\":\"" + hash + "\",\"previousHash\":\"" + previousHash + "\",\"sequence\":" + sequence + "}").getBytes(StandardCharsets.UTF_8);
+        var line = new byte[STORED_LINE_HEAD.length + canonicalEntry.length + tail.length];
+        System.arraycopy(STORED_LINE_HEAD, 0, line, 0, STORED_LINE_HEAD.length);
+        System.arraycopy(canonicalEntry, 0, line, STORED_LINE_HEAD.length, canonicalEntry.length);
+        System.arraycopy(tail, 0, line, STORED_LINE_HEAD.length + canonicalEntry.length, tail.length);
+        return line;
     }
 
     public static StoredDecision stored(String line) {

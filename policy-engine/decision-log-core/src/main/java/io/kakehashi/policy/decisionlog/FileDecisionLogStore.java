@@ -11,6 +11,7 @@ import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.StoreResult;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
     @Override
     public StoredDecision append(DecisionEntry entry) {
         // the costly part, canonical JSON, runs outside the lock, in the appending threads at once
-        var canonical = DecisionJson.canonicalEntry(entry);
+        var canonical = DecisionJson.canonicalEntry(entry).getBytes(StandardCharsets.UTF_8);
         StoredDecision stored;
         long line;
         int writtenIn;
@@ -100,7 +101,7 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
             var previous = writtenHead;
             var sequence = previous.sequence() + 1;
             stored = new StoredDecision(sequence, previous.hash(), HashChain.hashCanonical(previous.hash(), sequence, canonical), entry);
-            line = file.write(DecisionJson.storedLine(stored, canonical));
+            line = file.write(DecisionJson.storedLine(canonical, stored.hash(), stored.previousHash(), sequence));
             writtenHead = new ChainHead(sequence, stored.hash());
             writtenIn = epoch;
         }

@@ -20,12 +20,15 @@ import java.util.HexFormat;
 public final class HashChain {
 
     public static final String GENESIS = "0".repeat(64);
+    private static final HexFormat HEX = HexFormat.of();
+    // one per thread: looking the algorithm up again for every entry cost more than hashing it; digest() resets it
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(HashChain::newSha256);
 
     private HashChain() {
     }
 
     public static String hash(String previousHash, long sequence, DecisionEntry entry) {
-        return hash(previousHash, sequence, DecisionJson.entry(entry));
+        return hashCanonical(previousHash, sequence, DecisionJson.canonicalEntry(entry));
     }
 
     public static String hash(String previousHash, long sequence, JsonNode entry) {
@@ -36,7 +39,21 @@ public final class HashChain {
      * The hash from the entry's canonical JSON ({@link DecisionJson#canonicalEntry}), already made.
      */
     public static String hashCanonical(String previousHash, long sequence, String canonicalEntry) {
-        return sha256Hex(previousHash + "\n" + sequence + "\n" + canonicalEntry);
+        return hashCanonical(previousHash, sequence, canonicalEntry.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The hash from the UTF-8 bytes of the entry's canonical JSON: the digest is fed the pieces one after another, which
+     * gives the bytes of the joined text (the newlines keep every piece whole).
+     */
+    static String hashCanonical(String previousHash, long sequence, byte[] canonicalEntry) {
+        var digest = SHA_256.get();
+        digest.update(previousHash.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) '\n');
+        digest.update(Long.toString(sequence).getBytes(StandardCharsets.US_ASCII));
+        digest.update((byte) '\n');
+        digest.update(canonicalEntry);
+        return HEX.formatHex(digest.digest());
     }
 
     /**
@@ -48,8 +65,12 @@ public final class HashChain {
     }
 
     static String sha256Hex(String text) {
+        return HEX.formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

@@ -128,7 +128,12 @@ public final class JsonCanonicalizer {
         throw new IllegalArgumentException("number " + number.asText() + " is not an integer; the decision log canonicalizes integers only");
     }
 
-    private static void writeString(String s, StringBuilder out) {
+    /**
+     * Appends the JCS form of the string (quoted, escaped as RFC 8785 says).
+     *
+     * @throws IllegalArgumentException when the string holds a lone surrogate
+     */
+    static void writeString(String s, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

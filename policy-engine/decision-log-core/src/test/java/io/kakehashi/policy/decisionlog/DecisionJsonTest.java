@@ -171,4 +171,38 @@ class DecisionJsonTest {
             previous = stored.hash();
         }
     }
+
+    @Test
+    void canonicalEntry_shouldBeTheCanonicalFormOfTheEntrysJsonTree() {
+        var random = new java.util.Random(21);
+        var texts = new String[]{"", "plain", "\u00e9t\u00e9", "\u5de5\u4f5c\ud83d\ude80", "quote \" backslash \\ / \t\n\r\b\f \u0000\u001f\u007f\u2028",
+                "did:web:consumer.example", "z", "\uffff"};
+        var scopes = DecisionScope.values();
+        for (int i = 0; i < 2000; i++) {
+            var builder = DecisionEntry.builder()
+                    .time(START.plusMillis(random.nextInt(1 << 30) * (random.nextBoolean() ? 1000L : 1L)))
+                    .scope(scopes[random.nextInt(scopes.length)])
+                    .counterpartyId(texts[random.nextInt(texts.length)])
+                    .outcome(random.nextBoolean() ? DecisionOutcome.PERMIT : DecisionOutcome.DENY);
+            var optional = new java.util.ArrayList<java.util.function.Consumer<String>>(java.util.List.of(builder::counterpartyLegalId, builder::negotiationId,
+                    builder::agreementId, builder::localAgreementId, builder::transferId, builder::assetId, builder::policyId, builder::policyHash,
+                    builder::claimsDigest));
+            for (var setter : optional) {
+                if (random.nextBoolean()) {
+                    setter.accept(texts[random.nextInt(texts.length)]);
+                }
+            }
+            var reasons = new java.util.ArrayList<io.kakehashi.policy.decisionlog.spi.ConstraintReason>();
+            for (int r = random.nextInt(3); r > 0; r--) {
+                reasons.add(new io.kakehashi.policy.decisionlog.spi.ConstraintReason(texts[random.nextInt(texts.length)], DecisionOutcome.DENY, texts[random.nextInt(texts.length)]));
+            }
+            builder.reasons(reasons);
+            for (int d = random.nextInt(4); d > 0; d--) {
+                builder.digest(new String[]{"job", "model", "result", "a-b_c", "result.v2"}[random.nextInt(5)], Integer.toHexString(d).repeat(64));
+            }
+            var entry = builder.build();
+
+            assertThat(DecisionJson.canonicalEntry(entry)).isEqualTo(JsonCanonicalizer.canonicalize(DecisionJson.entry(entry)));
+        }
+    }
 }
