@@ -169,10 +169,21 @@ public final class ChainVerifier {
             while (expected <= end) {
                 var max = (int) Math.min(PAGE, end - expected + 1);
                 if (source instanceof LineSource lines) {
-                    var page = lines.readLines(expected, max);
-                    for (var line : page) {
-                        var stored = FileDecisionLogStore.parse(expected, line);
-                        var problem = check(stored, line, expected, previousHash);
+                    var page = lines.readPage(expected, max);
+                    for (int i = 0; i < page.size(); i++) {
+                        // a line in the canonical form the stores write is read and hashed from its bytes; any other
+                        // goes through the strict tree parse, which finds what is wrong with it
+                        var parsed = CanonicalStoredLine.parse(page.bytes(), page.start(i), page.end(i));
+                        StoredDecision stored;
+                        VerificationResult problem;
+                        if (parsed != null) {
+                            stored = parsed.stored();
+                            problem = check(stored, expected, previousHash, page.bytes(), parsed.entryStart(), parsed.entryEnd());
+                        } else {
+                            var line = page.line(i);
+                            stored = FileDecisionLogStore.parse(expected, line);
+                            problem = check(stored, line, expected, previousHash);
+                        }
                         if (problem != null) {
                             return new Chunk(expected - start, problem, false);
                         }
@@ -299,12 +310,9 @@ public final class ChainVerifier {
      *             JSON), and only when that does not give the stored hash is the entry canonicalised again
      */
     private static VerificationResult check(StoredDecision stored, String line, long expected, String previousHash) {
-        if (stored.sequence() != expected) {
-            return VerificationResult.broken(expected, SEQUENCE_MISMATCH, "expected sequence " + expected + ", found " + stored.sequence());
-        }
-        if (!stored.previousHash().equals(previousHash)) {
-            return VerificationResult.broken(expected, PREVIOUS_HASH_MISMATCH,
-                    "previous hash " + stored.previousHash() + " is not the hash of the entry before, " + previousHash);
+        var link = checkLink(stored, expected, previousHash);
+        if (link != null) {
+            return link;
         }
         if (line != null) {
             var canonical = canonicalEntryText(line, stored);
@@ -312,6 +320,36 @@ public final class ChainVerifier {
                 return null;
             }
         }
+        return checkRecomputed(stored, expected, previousHash);
+    }
+
+    /**
+     * {@link #check(StoredDecision, String, long, String)} of an entry read by {@link CanonicalStoredLine} from a stored
+     * line: its canonical JSON, at {@code bytes[entryStart, entryEnd)}, is hashed as it sits in the bytes.
+     */
+    private static VerificationResult check(StoredDecision stored, long expected, String previousHash, byte[] bytes, int entryStart, int entryEnd) {
+        var link = checkLink(stored, expected, previousHash);
+        if (link != null) {
+            return link;
+        }
+        if (HashChain.hashCanonical(previousHash, stored.sequence(), bytes, entryStart, entryEnd).equals(stored.hash())) {
+            return null;
+        }
+        return checkRecomputed(stored, expected, previousHash);
+    }
+
+    private static VerificationResult checkLink(StoredDecision stored, long expected, String previousHash) {
+        if (stored.sequence() != expected) {
+            return VerificationResult.broken(expected, SEQUENCE_MISMATCH, "expected sequence " + expected + ", found " + stored.sequence());
+        }
+        if (!stored.previousHash().equals(previousHash)) {
+            return VerificationResult.broken(expected, PREVIOUS_HASH_MISMATCH,
+                    "previous hash " + stored.previousHash() + " is not the hash of the entry before, " + previousHash);
+        }
+        return null;
+    }
+
+    private static VerificationResult checkRecomputed(StoredDecision stored, long expected, String previousHash) {
         var recomputed = HashChain.hash(previousHash, stored.sequence(), stored.entry());
         if (!recomputed.equals(stored.hash())) {
             return VerificationResult.broken(expected, HASH_MISMATCH,

@@ -262,6 +262,11 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
     }
 
     @Override
+    public Page readPage(long fromPosition, int max) {
+        return file.readPage(fromPosition, max);
+    }
+
+    @Override
     public ChainHead head() {
         return head;
     }
@@ -350,6 +355,11 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
         @Override
         public List<String> readLines(long fromPosition, int max) {
             return file.read(fromPosition, max);
+        }
+
+        @Override
+        public Page readPage(long fromPosition, int max) {
+            return file.readPage(fromPosition, max);
         }
 
         @Override

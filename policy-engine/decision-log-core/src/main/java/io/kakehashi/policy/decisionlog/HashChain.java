@@ -47,12 +47,20 @@ public final class HashChain {
      * gives the bytes of the joined text (the newlines keep every piece whole).
      */
     static String hashCanonical(String previousHash, long sequence, byte[] canonicalEntry) {
+        return hashCanonical(previousHash, sequence, canonicalEntry, 0, canonicalEntry.length);
+    }
+
+    /**
+     * The hash from the UTF-8 bytes of the entry's canonical JSON at {@code bytes[from, to)} (a stored line's entry, as
+     * it sits in the bytes read from the file).
+     */
+    static String hashCanonical(String previousHash, long sequence, byte[] bytes, int from, int to) {
         var digest = SHA_256.get();
         digest.update(previousHash.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) '\n');
         digest.update(Long.toString(sequence).getBytes(StandardCharsets.US_ASCII));
         digest.update((byte) '\n');
-        digest.update(canonicalEntry);
+        digest.update(bytes, from, to - from);
         return HEX.formatHex(digest.digest());
     }
 

@@ -266,6 +266,18 @@ final class JsonLinesFile implements AutoCloseable {
      * Lines {@code from} (1-based) on, at most {@code max}, without their newlines.
      */
     List<String> read(long from, int max) {
+        var page = readPage(from, max);
+        var lines = new ArrayList<String>(page.size());
+        for (int i = 0; i < page.size(); i++) {
+            lines.add(page.line(i));
+        }
+        return lines;
+    }
+
+    /**
+     * Lines {@code from} (1-based) on, at most {@code max}, as one read of the bytes on file.
+     */
+    LineSource.Page readPage(long from, int max) {
         long start;
         long end;
         int first;
@@ -273,7 +285,7 @@ final class JsonLinesFile implements AutoCloseable {
         long[] snapshot;
         synchronized (this) {
             if (from < 1 || from > durable || max < 1) {
-                return List.of();
+                return new LineSource.Page(new byte[0], new int[0]);
             }
             first = (int) from;
             last = (int) Math.min((long) durable, from + max - 1);
@@ -282,13 +294,11 @@ final class JsonLinesFile implements AutoCloseable {
             end = snapshot[last];
         }
         var bytes = readBytes(start, end);
-        var lines = new ArrayList<String>(last - first + 1);
+        var ends = new int[last - first + 1];
         for (int line = first; line <= last; line++) {
-            var lineStart = (int) (snapshot[line - 1] - start);
-            var lineEnd = (int) (snapshot[line] - start) - 1;
-            lines.add(new String(bytes, lineStart, lineEnd - lineStart, StandardCharsets.UTF_8));
+            ends[line - first] = (int) (snapshot[line] - start);
         }
-        return lines;
+        return new LineSource.Page(bytes, ends);
     }
 
     private byte[] readBytes(long start, long end) {
