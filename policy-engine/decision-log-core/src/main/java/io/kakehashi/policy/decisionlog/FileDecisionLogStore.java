@@ -145,8 +145,15 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
         }
         if (waiter != null) {
             int state;
+            // an interrupt does not end the wait (the entry may be durable already), nor may it make park return at once
+            // forever: it is kept aside and restored
+            var interrupted = false;
             while ((state = waiter.state) == Waiter.WAITING) {
                 LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (state == Waiter.DURABLE) {
                 return;
@@ -175,10 +182,17 @@ public final class FileDecisionLogStore implements DecisionLogStore, LineSource,
             targetHead = writtenHead;
         }
         Exception failure = null;
+        // an interrupt of the appending thread would close the channel (it is interruptible), and with it the log:
+        // kept aside while the file is written and forced, then restored
+        var interrupted = Thread.interrupted();
         try {
             file.force();
         } catch (IOException | RuntimeException e) {
             failure = e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         var wake = new ArrayList<Waiter>();
         synchronized (flushLock) {

@@ -141,6 +141,62 @@ class FileGroupCommitTest {
     }
 
     @Test
+    void append_whenInterruptedWhileWaitingForAFlush_shouldWaitOnWithoutSpinningAndKeepTheInterrupt() throws Exception {
+        var release = new CountDownLatch(1);
+        var flushing = new CountDownLatch(1);
+        store.forceWith(channel -> {
+            flushing.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            channel.force(true);
+        });
+        var executor = Executors.newSingleThreadExecutor();
+        try {
+            var leader = executor.submit(() -> store.append(entry(0)));
+            assertThat(flushing.await(30, TimeUnit.SECONDS)).isTrue();
+            var result = new java.util.concurrent.atomic.AtomicReference<StoredDecision>();
+            var interruptedAfter = new java.util.concurrent.atomic.AtomicBoolean();
+            var waiting = new Thread(() -> {
+                result.set(store.append(entry(1)));
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+            waiting.start();
+            awaitWritten(2);
+            awaitState(waiting, Thread.State.WAITING);
+
+            waiting.interrupt();
+            Thread.sleep(50);
+            var runnable = 0;
+            for (int i = 0; i < 50; i++) {
+                runnable += waiting.getState() == Thread.State.RUNNABLE ? 1 : 0;
+                Thread.sleep(2);
+            }
+
+            // parked again, not returning from park over and over
+            assertThat(runnable).as("samples of the interrupted waiter found running").isLessThanOrEqualTo(2);
+            assertThat(result.get()).isNull();
+            release.countDown();
+            assertThat(leader.get(30, TimeUnit.SECONDS).sequence()).isEqualTo(1);
+            waiting.join(30_000);
+            assertThat(result.get().sequence()).isEqualTo(2);
+            assertThat(interruptedAfter.get()).isTrue();
+        } finally {
+            release.countDown();
+            executor.shutdownNow();
+        }
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) {
+        var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (thread.getState() != state && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void processKilledMidBatch_shouldLeaveAVerifiableChainHoldingEveryAcknowledgedEntry() throws Exception {
         store.close();
         var file = directory.resolve("decisions.jsonl");
