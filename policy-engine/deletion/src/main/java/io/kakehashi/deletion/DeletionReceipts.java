@@ -1,12 +1,8 @@
 package io.kakehashi.deletion;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
+import io.kakehashi.core.spi.jws.SignedStatement;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -15,7 +11,6 @@ import org.eclipse.edc.spi.result.Result;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.text.ParseException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -41,6 +36,7 @@ public final class DeletionReceipts {
     private static final Set<String> KINDS = Set.of("FILE", "COMPUTE_RESULT", "MODEL");
     private static final List<String> CAUSES = List.of(DeletionReceipt.DEADLINE, DeletionReceipt.TERMINATION, DeletionReceipt.CONSENT_WITHDRAWN);
     private static final int MAX_TEXT = 2048;
+    private static final String NOUN = "the receipt";
 
     private DeletionReceipts() {
     }
@@ -51,14 +47,7 @@ public final class DeletionReceipts {
 
     /** Signs the receipt with the consumer's private key (its {@code kid} goes into the header). */
     public static String sign(DeletionReceipt receipt, ECKey key) {
-        var header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType(TYPE)).keyID(key.getKeyID()).build();
-        var jws = new JWSObject(header, new Payload(toJson(receipt)));
-        try {
-            jws.sign(new ECDSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the deletion receipt cannot be signed with key " + key.getKeyID(), e);
-        }
-        return jws.serialize();
+        return SignedStatement.sign(TYPE, toJson(receipt), key, NOUN);
     }
 
     /** The receipt's fields as JSON-ready maps, in a fixed order. */
@@ -92,35 +81,8 @@ public final class DeletionReceipts {
 
     /** Reads a receipt's JWS; a failure names what is wrong with it. */
     public static Result<Read> read(String compact) {
-        if (compact == null || compact.isBlank()) {
-            return Result.failure("the receipt is empty");
-        }
-        JWSObject jws;
-        try {
-            jws = JWSObject.parse(compact);
-        } catch (ParseException e) {
-            return Result.failure("the receipt is not a compact JWS");
-        }
-        var header = jws.getHeader();
-        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-            return Result.failure("the receipt is signed with %s, not ES256".formatted(header.getAlgorithm()));
-        }
-        if (header.getType() == null || !TYPE.equals(header.getType().getType())) {
-            return Result.failure("the receipt's typ is not '%s'".formatted(TYPE));
-        }
-        if (header.getKeyID() == null || header.getKeyID().isBlank()) {
-            return Result.failure("the receipt's header names no key (kid)");
-        }
-        Map<String, Object> payload;
-        try {
-            payload = jws.getPayload().toJSONObject();
-        } catch (RuntimeException e) {
-            payload = null;
-        }
-        if (payload == null) {
-            return Result.failure("the receipt's payload is not a JSON object");
-        }
-        return fromJson(payload).map(receipt -> new Read(receipt, header.getKeyID(), jws));
+        return SignedStatement.open(compact, TYPE, NOUN)
+                .compose(opened -> fromJson(opened.payload()).map(receipt -> new Read(receipt, opened.keyId(), opened.jws())));
     }
 
     /** Whether the receipt's signature verifies with the public key. */

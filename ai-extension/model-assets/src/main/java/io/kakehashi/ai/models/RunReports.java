@@ -1,18 +1,13 @@
 package io.kakehashi.ai.models;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
+import io.kakehashi.core.spi.jws.SignedStatement;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import org.eclipse.edc.spi.result.Result;
 
-import java.text.ParseException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -31,6 +26,7 @@ import java.util.regex.Pattern;
 public final class RunReports {
 
     public static final String TYPE = "kakehashi-model-run+jws";
+    private static final String NOUN = "the run report";
     private static final Set<String> MEMBERS = Set.of("agreementId", "vendorId", "holderId", "assetId", "run", "runId", "time", "modelSha256");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -66,39 +62,17 @@ public final class RunReports {
     }
 
     public static String sign(Map<String, Object> payload, ECKey key) {
-        var jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType(TYPE)).keyID(key.getKeyID()).build(), new Payload(payload));
-        try {
-            jws.sign(new ECDSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the run report cannot be signed with key " + key.getKeyID(), e);
-        }
-        return jws.serialize();
+        return SignedStatement.sign(TYPE, payload, key, NOUN);
     }
 
     /** Reads a report; a failure names what is wrong with it. */
     public static Result<Read> read(String compact) {
-        JWSObject jws;
-        try {
-            jws = JWSObject.parse(compact == null ? "" : compact);
-        } catch (ParseException e) {
-            return Result.failure("the run report is not a compact JWS");
+        var opened = SignedStatement.open(compact, TYPE, NOUN);
+        if (opened.failed()) {
+            return opened.mapFailure();
         }
-        var header = jws.getHeader();
-        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || header.getType() == null || !TYPE.equals(header.getType().getType())) {
-            return Result.failure("the run report is not an ES256 JWS of type '%s'".formatted(TYPE));
-        }
-        if (header.getKeyID() == null) {
-            return Result.failure("the run report names no key (kid)");
-        }
-        Map<String, Object> payload;
-        try {
-            payload = jws.getPayload().toJSONObject();
-        } catch (RuntimeException e) {
-            payload = null;
-        }
-        if (payload == null) {
-            return Result.failure("the run report's payload is not a JSON object");
-        }
+        var payload = opened.getContent().payload();
+        var jws = opened.getContent().jws();
         for (var name : payload.keySet()) {
             if (!MEMBERS.contains(name)) {
                 return Result.failure("the run report holds '%s', which a run report does not carry".formatted(name));
@@ -123,7 +97,7 @@ public final class RunReports {
         } catch (DateTimeParseException e) {
             return Result.failure("the run report is malformed: time must be an ISO 8601 instant");
         }
-        return Result.success(new Read(payload, header.getKeyID(), jws));
+        return Result.success(new Read(payload, opened.getContent().keyId(), jws));
     }
 
     public static boolean verifies(Read read, ECKey publicKey) {

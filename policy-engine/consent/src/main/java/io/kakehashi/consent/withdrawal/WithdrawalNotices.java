@@ -1,18 +1,13 @@
 package io.kakehashi.consent.withdrawal;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
+import io.kakehashi.core.spi.jws.SignedStatement;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import org.eclipse.edc.spi.result.Result;
 
-import java.text.ParseException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -30,6 +25,7 @@ import java.util.regex.Pattern;
 public final class WithdrawalNotices {
 
     public static final String TYPE = "kakehashi-consent-withdrawal+jws";
+    private static final String NOUN = "the notice";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
     private static final int MAX_TEXT = 2048;
@@ -42,14 +38,7 @@ public final class WithdrawalNotices {
     }
 
     public static String sign(WithdrawalNotice notice, ECKey key) {
-        var header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType(TYPE)).keyID(key.getKeyID()).build();
-        var jws = new JWSObject(header, new Payload(toJson(notice)));
-        try {
-            jws.sign(new ECDSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the withdrawal notice cannot be signed with key " + key.getKeyID(), e);
-        }
-        return jws.serialize();
+        return SignedStatement.sign(TYPE, toJson(notice), key, NOUN);
     }
 
     public static Map<String, Object> toJson(WithdrawalNotice n) {
@@ -66,34 +55,12 @@ public final class WithdrawalNotices {
     }
 
     public static Result<Read> read(String compact) {
-        if (compact == null || compact.isBlank()) {
-            return Result.failure("the notice is empty");
+        var opened = SignedStatement.open(compact, TYPE, NOUN);
+        if (opened.failed()) {
+            return opened.mapFailure();
         }
-        JWSObject jws;
-        try {
-            jws = JWSObject.parse(compact);
-        } catch (ParseException e) {
-            return Result.failure("the notice is not a compact JWS");
-        }
-        var header = jws.getHeader();
-        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-            return Result.failure("the notice is signed with %s, not ES256".formatted(header.getAlgorithm()));
-        }
-        if (header.getType() == null || !TYPE.equals(header.getType().getType())) {
-            return Result.failure("the notice's typ is not '%s'".formatted(TYPE));
-        }
-        if (header.getKeyID() == null || header.getKeyID().isBlank()) {
-            return Result.failure("the notice's header names no key (kid)");
-        }
-        Map<String, Object> payload;
-        try {
-            payload = jws.getPayload().toJSONObject();
-        } catch (RuntimeException e) {
-            payload = null;
-        }
-        if (payload == null) {
-            return Result.failure("the notice's payload is not a JSON object");
-        }
+        var payload = opened.getContent().payload();
+        var jws = opened.getContent().jws();
         var problems = new ArrayList<String>();
         var agreementId = text(payload, "agreementId", true, problems);
         var assetId = text(payload, "assetId", false, problems);
@@ -121,7 +88,7 @@ public final class WithdrawalNotices {
             return Result.failure("the notice is malformed: " + String.join("; ", problems));
         }
         return Result.success(new Read(new WithdrawalNotice(agreementId, assetId, providerId, consumerId, subjectField, salt, subject, at),
-                header.getKeyID(), jws));
+                opened.getContent().keyId(), jws));
     }
 
     public static boolean verifies(Read read, ECKey publicKey) {

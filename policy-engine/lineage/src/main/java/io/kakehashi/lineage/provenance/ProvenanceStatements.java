@@ -1,18 +1,14 @@
 package io.kakehashi.lineage.provenance;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
+import io.kakehashi.core.spi.jws.SignedStatement;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import org.eclipse.edc.spi.result.Result;
 
-import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +24,7 @@ import java.util.Map;
 public final class ProvenanceStatements {
 
     public static final String TYPE = "kakehashi-provenance+jws";
+    private static final String NOUN = "the provenance statement";
     static final int MAX_SOURCES = 1_000;
 
     private ProvenanceStatements() {
@@ -46,39 +43,17 @@ public final class ProvenanceStatements {
     }
 
     public static String sign(Map<String, Object> payload, ECKey key) {
-        var jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType(TYPE)).keyID(key.getKeyID()).build(), new Payload(payload));
-        try {
-            jws.sign(new ECDSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the provenance statement cannot be signed with key " + key.getKeyID(), e);
-        }
-        return jws.serialize();
+        return SignedStatement.sign(TYPE, payload, key, NOUN);
     }
 
     /** Reads a statement; a failure names what is wrong with it. */
     public static Result<Read> read(String compact) {
-        JWSObject jws;
-        try {
-            jws = JWSObject.parse(compact == null ? "" : compact);
-        } catch (ParseException e) {
-            return Result.failure("the provenance statement is not a compact JWS");
+        var opened = SignedStatement.open(compact, TYPE, NOUN);
+        if (opened.failed()) {
+            return opened.mapFailure();
         }
-        var header = jws.getHeader();
-        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || header.getType() == null || !TYPE.equals(header.getType().getType())) {
-            return Result.failure("the provenance statement is not an ES256 JWS of type '%s'".formatted(TYPE));
-        }
-        if (header.getKeyID() == null) {
-            return Result.failure("the provenance statement names no key (kid)");
-        }
-        Map<String, Object> payload;
-        try {
-            payload = jws.getPayload().toJSONObject();
-        } catch (RuntimeException e) {
-            payload = null;
-        }
-        if (payload == null) {
-            return Result.failure("the provenance statement's payload is not a JSON object");
-        }
+        var payload = opened.getContent().payload();
+        var jws = opened.getContent().jws();
         for (var name : List.of("assetId", "exporterId", "recipientId", "agreementId", "issuedAt")) {
             if (!(payload.get(name) instanceof String value) || value.isBlank()) {
                 return Result.failure("the provenance statement is malformed: %s is missing".formatted(name));
@@ -89,7 +64,7 @@ public final class ProvenanceStatements {
             return Result.failure("the provenance statement is malformed: sources must be a list of at most %d objects with lineageId and agreementId"
                     .formatted(MAX_SOURCES));
         }
-        return Result.success(new Read(payload, header.getKeyID(), jws));
+        return Result.success(new Read(payload, opened.getContent().keyId(), jws));
     }
 
     public static boolean verifies(Read read, ECKey publicKey) {
