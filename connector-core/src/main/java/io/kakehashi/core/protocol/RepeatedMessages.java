@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * the first time and refuses the copy as a replay ({@code 401}), which is final: the peer's negotiation or transfer
  * ends although this connector applied the message (samples/replicas, defect 1).
  * <p>
- * A repeat is the same token carrying the same request: the token's {@code jti} with the message's type, its
- * {@code @id} and the SHA-256 of the request body ({@link RequestBodyDigest}). Before a message is handled, a mark of
+ * A repeat is the same token carrying the same request: the token's {@code jti} with the message's type and the
+ * SHA-256 of the request body ({@link RequestBodyDigest}) — not the message's {@code @id}, which a DSP 2025-1 message
+ * may leave out and EDC then makes up afresh at each reading. Before a message is handled, a mark of
  * that pair is stored in the store the verifier records tokens in (shared by the replicas of a connector on
  * PostgreSQL), expiring with the token, and a second mark once it was handled. Finding the first mark already there
  * means the request comes again; once its first sending is handled, the token's {@code jti} is forgotten, so that the
@@ -85,7 +86,8 @@ public final class RepeatedMessages {
      * handled, after the wait, it is answered {@link PeerRetryLater}.
      */
     public <T> ServiceResult<T> handle(ProcessRemoteMessage message, TokenRepresentation token, Supplier<ServiceResult<T>> handling) {
-        var claims = seenTokens == null || token == null || message.getId() == null ? Optional.<Claims>empty() : claims(token.getToken());
+        var claims = seenTokens == null || token == null || (message.getId() == null && RequestBodyDigest.current().isEmpty())
+                ? Optional.<Claims>empty() : claims(token.getToken());
         if (claims.isEmpty()) {
             return handling.get();
         }
@@ -151,11 +153,16 @@ public final class RepeatedMessages {
         return claims.expiresAt() == null ? latest : Math.max(now, Math.min(latest, claims.expiresAt()));
     }
 
-    /** The mark of a token's {@code jti} with a message: its type, {@code @id} and the request body's digest, hashed. */
+    /**
+     * The mark of a token's {@code jti} with a request: the message type and the body's digest ({@link RequestBodyDigest});
+     * without a body digest (a call from within the connector), the message's {@code @id}.
+     */
     static String markId(String jti, ProcessRemoteMessage message) {
         try {
-            var body = RequestBodyDigest.current().orElse("");
-            var digest = MessageDigest.getInstance("SHA-256").digest((jti + "\n" + message.getClass().getName() + "\n" + message.getId() + "\n" + body)
+            // the body's digest when the request had one: a DSP 2025-1 message may carry no @id, and EDC then gives
+            // each reading of it a random one, so the id alone would never match a repeat
+            var request = RequestBodyDigest.current().orElseGet(() -> "id " + message.getId());
+            var digest = MessageDigest.getInstance("SHA-256").digest((jti + "\n" + message.getClass().getName() + "\n" + request)
                     .getBytes(StandardCharsets.UTF_8));
             return MARK_PREFIX + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {

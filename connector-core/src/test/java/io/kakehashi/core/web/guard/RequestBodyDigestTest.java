@@ -64,4 +64,22 @@ class RequestBodyDigestTest {
         RequestBodyDigest.of("{\"@id\":\"message-1\",\"reason\":\"first\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(repeats.handle(message, token(), verifying()).succeeded()).isTrue();
     }
+
+    @Test
+    void theSameBodyReadAgain_isARepeatEvenWhenEachReadingGotAnotherMessageId() {
+        // a DSP 2025-1 message may carry no @id; EDC then makes one up at each reading of the body
+        var body = "{\"@type\":\"ContractAgreementMessage\",\"consumerPid\":\"consumer-1\"}".getBytes(StandardCharsets.UTF_8);
+        RequestBodyDigest.of(body);
+        assertThat(repeats.handle(withId("read-1"), token(), verifying()).succeeded()).isTrue();
+
+        RequestBodyDigest.of(body);
+        var again = repeats.handle(withId("read-2"), token(), verifying());
+
+        assertThat(again.succeeded()).as("%s", again.getFailureMessages()).isTrue();
+    }
+
+    private static TransferCompletionMessage withId(String id) {
+        return TransferCompletionMessage.Builder.newInstance().id(id).providerPid("provider-1").consumerPid("consumer-1").processId("provider-1")
+                .protocol("dataspace-protocol-http:2025-1").counterPartyId("did:web:peer.example").build();
+    }
 }
