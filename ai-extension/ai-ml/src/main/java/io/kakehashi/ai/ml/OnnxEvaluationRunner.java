@@ -40,12 +40,9 @@ public final class OnnxEvaluationRunner implements JobRunner {
 
     @Override
     public Result<Void> validate(JobDescription description) {
-        var model = description.model();
-        if (model.isEmpty() || model.get().length == 0) {
-            return Result.failure("model: an evaluation job needs the ONNX model");
-        }
-        if (model.get().length > maxModelBytes) {
-            return Result.failure("model: larger than %d bytes".formatted(maxModelBytes));
+        var model = OnnxModelCheck.given(description.model(), maxModelBytes, "an evaluation job");
+        if (model.failed()) {
+            return model.mapFailure();
         }
         var features = AssetColumns.names(FEATURES, description.parameter(FEATURES).orElse(null));
         if (features.failed()) {

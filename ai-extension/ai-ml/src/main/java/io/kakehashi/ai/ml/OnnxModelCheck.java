@@ -15,6 +15,20 @@ final class OnnxModelCheck {
     private OnnxModelCheck() {
     }
 
+    /**
+     * The ONNX model a job description carries, present and at most {@code maxModelBytes} long; a failure names the
+     * {@code model} parameter and says what is wrong ({@code job}: "a predict job", "an evaluation job").
+     */
+    static Result<byte[]> given(java.util.Optional<byte[]> model, int maxModelBytes, String job) {
+        if (model.isEmpty() || model.get().length == 0) {
+            return Result.failure("model: %s needs the ONNX model".formatted(job));
+        }
+        if (model.get().length > maxModelBytes) {
+            return Result.failure("model: larger than %d bytes".formatted(maxModelBytes));
+        }
+        return Result.success(model.get());
+    }
+
     static Result<OnnxMl.ModelProto> check(byte[] bytes) {
         OnnxMl.ModelProto model;
         try {

@@ -43,12 +43,9 @@ public final class PredictionJobRunner implements JobRunner {
 
     @Override
     public Result<Void> validate(JobDescription description) {
-        var model = description.model();
-        if (model.isEmpty() || model.get().length == 0) {
-            return Result.failure("model: a predict job needs the ONNX model");
-        }
-        if (model.get().length > maxModelBytes) {
-            return Result.failure("model: larger than %d bytes".formatted(maxModelBytes));
+        var model = OnnxModelCheck.given(description.model(), maxModelBytes, "a predict job");
+        if (model.failed()) {
+            return model.mapFailure();
         }
         var features = AssetColumns.names(FEATURES, description.parameter(FEATURES).orElse(null));
         if (features.failed()) {
