@@ -200,6 +200,26 @@ public final class ManagementClient {
     }
 
     /**
+     * The offer of {@code assetId} in the catalog of the peer at {@code counterPartyAddress}, as this connector sees
+     * it (see {@link #contractOffer}); fails when the catalog does not list the asset.
+     */
+    public ObjectNode offerOf(String counterPartyAddress, String counterPartyId, String assetId) {
+        var catalog = requestCatalog(counterPartyAddress, counterPartyId);
+        for (var dataset : datasets(catalog)) {
+            if (assetId.equals(dataset.path("@id").asText())) {
+                return contractOffer(catalog, dataset);
+            }
+        }
+        throw new IllegalStateException(counterPartyId + "'s catalog does not list " + assetId + ": " + catalog);
+    }
+
+    /** Negotiates the offer of {@code assetId} in the peer's catalog until agreed; returns the agreement id. */
+    public String agree(String counterPartyAddress, String counterPartyId, String assetId, Duration timeout) {
+        var negotiation = awaitAgreement(negotiate(counterPartyAddress, offerOf(counterPartyAddress, counterPartyId, assetId)), timeout);
+        return negotiation.path("contractAgreementId").asText();
+    }
+
+    /**
      * Starts a negotiation for {@code offer} (see {@link #contractOffer}) with the connector at
      * {@code counterPartyAddress}; returns the negotiation id. The request uses EDC's management JSON-LD context, in
      * which a contract request's policy is read with ODRL's context.
@@ -341,6 +361,24 @@ public final class ManagementClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v3/catalog/sparql"))
                 .header("Content-Type", "application/sparql-query")
                 .POST(HttpRequest.BodyPublishers.ofString(query)));
+    }
+
+    /**
+     * Reads {@code path} every half second until {@code done} holds for the answer, and returns it; fails after
+     * {@code timeout}, naming {@code what} and the last answer. For what a connector does on its own time (a
+     * withdrawal notice answered, a provenance statement kept).
+     */
+    public JsonNode awaitGet(String path, java.util.function.Predicate<JsonNode> done, Duration timeout, String what) {
+        var deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = get(path);
+            if (done.test(last)) {
+                return last;
+            }
+            ConnectorProcess.sleep(500);
+        }
+        throw new IllegalStateException("waited %s for %s; last seen: %s".formatted(timeout, what, last));
     }
 
     public JsonNode get(String path) {
