@@ -1,6 +1,6 @@
 package io.kakehashi.ai.transfer;
 
-import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.spi.BulkSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

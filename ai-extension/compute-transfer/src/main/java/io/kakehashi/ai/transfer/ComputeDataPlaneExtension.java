@@ -3,9 +3,8 @@ package io.kakehashi.ai.transfer;
 import io.kakehashi.ai.core.ComputeJobService;
 import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.core.spi.settings.SettingValues;
-import io.kakehashi.transfer.grpc.GrpcChannels;
-import io.kakehashi.transfer.grpc.GrpcTransferConfig;
-import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.spi.BulkPushes;
+import io.kakehashi.transfer.spi.PushRetry;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
 import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSink;
@@ -31,7 +30,6 @@ import org.jetbrains.annotations.NotNull;
 
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -72,7 +70,7 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
     @Inject
     private ContractNegotiationStore agreements;
     @Inject
-    private TransferMeters meters;
+    private BulkPushes pushes;
     @Inject
     private DataPlaneStore dataFlows;
     @Inject
@@ -83,10 +81,7 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
     private PolicyEngine policyEngine;
     @Inject(required = false)
     private DataAddressValidatorRegistry addressValidators;
-    @Inject
-    private Clock clock;
 
-    private GrpcChannels channels;
     private ExecutorService executor;
     private java.util.concurrent.ScheduledExecutorService reporter;
     private ComputeTransferService service;
@@ -102,7 +97,6 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
         monitor = context.getMonitor().withPrefix("compute-transfer");
         var agents = new TransferAgents();
         policyEngine.registerPostValidator(TransferProcessPolicyContext.class, agents::remember);
-        channels = new GrpcChannels();
         var interval = progressInterval(SettingValues.renamed(context.getConfig(), PROGRESS_INTERVAL, FORMER_PROGRESS_INTERVAL, progressInterval,
                 context.getMonitor()));
         executor = Executors.newCachedThreadPool(daemon());
@@ -112,8 +106,8 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
                 .map(flow -> flow.getAgreementId()).map(agreements::findContractAgreement).orElse(null);
         var window = SettingValues.require(SettingValues.duration(RETRY_WINDOW, retryWindow == null ? "PT2M" : retryWindow, Duration.ZERO,
                 Duration.ofDays(7)));
-        service = new ComputeTransferService(jobs, agreementOfFlow, agents, channels, meters,
-                GrpcTransferConfig.defaults().withRetryWindow(window), executor, reporter, interval, clock, context.getMonitor().withPrefix("compute-transfer"));
+        service = new ComputeTransferService(jobs, agreementOfFlow, agents, pushes,
+                PushRetry.dataPlaneSettings().withWindow(window), executor, reporter, interval, context.getMonitor().withPrefix("compute-transfer"));
         // before GrpcStream-PUSH's service (priority 10): the destination type tells them apart anyway
         transferServices.registerTransferService(20, service);
         pipelineService.registerFactory(new AdvertisedSinkType());
@@ -160,9 +154,6 @@ public class ComputeDataPlaneExtension implements ServiceExtension {
     public void shutdown() {
         if (service != null) {
             service.closeAll();
-        }
-        if (channels != null) {
-            channels.close();
         }
         if (executor != null) {
             executor.shutdownNow();

@@ -1,7 +1,7 @@
 package io.kakehashi.ai.transfer;
 
-import io.kakehashi.transfer.grpc.edc.DestinationPropertyAllowList;
-import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
+import io.kakehashi.transfer.spi.DestinationPropertyAllowList;
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.system.ServiceExtension;

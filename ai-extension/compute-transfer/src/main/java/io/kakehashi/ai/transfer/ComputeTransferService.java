@@ -1,15 +1,13 @@
 package io.kakehashi.ai.transfer;
 
-import io.grpc.Status;
 import io.kakehashi.ai.core.ComputeJobService;
 import io.kakehashi.ai.spi.JobRecord;
 import io.kakehashi.ai.spi.JobState;
-import io.kakehashi.transfer.grpc.GrpcChannels;
-import io.kakehashi.transfer.grpc.GrpcTransferConfig;
-import io.kakehashi.transfer.grpc.TransferOutcome;
-import io.kakehashi.transfer.grpc.bulk.BulkPush;
-import io.kakehashi.transfer.grpc.edc.FlowStarts;
-import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.spi.BulkPushes;
+import io.kakehashi.transfer.spi.FlowStarts;
+import io.kakehashi.transfer.spi.OutboundPush;
+import io.kakehashi.transfer.spi.PushOutcome;
+import io.kakehashi.transfer.spi.PushRetry;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
 import org.eclipse.edc.connector.dataplane.spi.pipeline.DataSink;
@@ -20,7 +18,6 @@ import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.types.domain.transfer.DataFlowStartMessage;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -52,30 +49,26 @@ public final class ComputeTransferService implements TransferService {
     /** The agreement of a flow, by process id (EDC's start message to a transfer service carries none). */
     private final Function<String, ContractAgreement> agreements;
     private final TransferAgents agents;
-    private final GrpcChannels channels;
-    private final TransferMeters meters;
-    private final GrpcTransferConfig config;
+    private final BulkPushes pushes;
+    private final PushRetry retry;
     private final ExecutorService executor;
     private final ScheduledExecutorService reporter;
     private final Duration progressInterval;
-    private final Clock clock;
     private final Monitor monitor;
     private final Map<String, Flow> flows = new ConcurrentHashMap<>();
     private final FlowStarts starts = new FlowStarts();
 
     public ComputeTransferService(ComputeJobService jobs, Function<String, ContractAgreement> agreements, TransferAgents agents,
-                                  GrpcChannels channels, TransferMeters meters, GrpcTransferConfig config, ExecutorService executor,
-                                  ScheduledExecutorService reporter, Duration progressInterval, Clock clock, Monitor monitor) {
+                                  BulkPushes pushes, PushRetry retry, ExecutorService executor,
+                                  ScheduledExecutorService reporter, Duration progressInterval, Monitor monitor) {
         this.jobs = jobs;
         this.agreements = agreements;
         this.agents = agents;
-        this.channels = channels;
-        this.meters = meters;
-        this.config = config;
+        this.pushes = pushes;
+        this.retry = retry;
         this.executor = executor;
         this.reporter = reporter;
         this.progressInterval = progressInterval;
-        this.clock = clock;
         this.monitor = monitor;
     }
 
@@ -154,7 +147,7 @@ public final class ComputeTransferService implements TransferService {
         if (flow.jobId != null) {
             jobs.cancel(flow.jobId, "the transfer's termination");
         }
-        Optional.ofNullable(flow.push).ifPresent(push -> push.stop(Status.CANCELLED.withDescription("transfer %s was stopped".formatted(flow.processId))));
+        Optional.ofNullable(flow.push).ifPresent(push -> push.stop("transfer %s was stopped".formatted(flow.processId)));
         return StreamResult.success();
     }
 
@@ -198,9 +191,9 @@ public final class ComputeTransferService implements TransferService {
         if (report.equals(flow.lastReport)) {
             return;
         }
-        var push = new BulkPush(channels.channelTo(flow.destination.endpoint()), flow.destination.progressTransferId(),
-                flow.destination::progressToken, new BytesBulkSource(report.write()), meters.start(flow.destination.progressTransferId()),
-                config.withMaxAttempts(1), clock, monitor);
+        var push = pushes.push(flow.destination.endpoint(), flow.destination.progressTransferId(),
+                flow.destination::progressToken, new BytesBulkSource(report.write()), flow.destination.progressTransferId(),
+                retry.withMaxAttempts(1));
         var outcome = push.run();
         if (outcome.succeeded()) {
             flow.lastReport = report;
@@ -230,11 +223,10 @@ public final class ComputeTransferService implements TransferService {
     }
 
     private void deliver(Flow flow, byte[] document, boolean completed, String reason) {
-        var channel = channels.channelTo(flow.destination.endpoint());
-        var push = new BulkPush(channel, flow.destination.sinkTransferId(), flow.destination::token, new BytesBulkSource(document),
-                meters.start(flow.processId), config, clock, monitor);
+        var push = pushes.push(flow.destination.endpoint(), flow.destination.sinkTransferId(), flow.destination::token,
+                new BytesBulkSource(document), flow.processId, retry);
         flow.push = push;
-        TransferOutcome outcome = flow.stoppedByControlPlane ? null : push.run();
+        PushOutcome outcome = flow.stoppedByControlPlane ? null : push.run();
         flows.remove(flow.processId, flow);
         if (flow.stoppedByControlPlane) {
             // the control plane set the process's state itself; an answer could mark the flow FAILED first
@@ -254,7 +246,7 @@ public final class ComputeTransferService implements TransferService {
         private final ComputeTransferAddresses.Destination destination;
         private final CompletableFuture<StreamResult<Object>> result = new CompletableFuture<>();
         private volatile String jobId;
-        private volatile BulkPush push;
+        private volatile OutboundPush push;
         private volatile boolean stoppedByControlPlane;
         private volatile ScheduledFuture<?> reports;
         private volatile ProgressReport lastReport;

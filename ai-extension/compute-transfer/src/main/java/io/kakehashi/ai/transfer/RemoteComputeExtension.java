@@ -7,7 +7,7 @@ import io.kakehashi.ai.spi.RemoteTrainingStore;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.core.spi.participant.OwnParticipant;
 import io.kakehashi.lineage.spi.ReceivedContents;
-import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
+import io.kakehashi.transfer.spi.PushSinks;
 import io.kakehashi.policy.spi.AgreementStatus;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
@@ -74,7 +74,7 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Inject
     private AgreementStatus agreementStatus;
     @Inject
-    private GrpcPushSinks sinks;
+    private PushSinks sinks;
     @Inject
     private TransferProcessService processes;
     @Inject

@@ -11,7 +11,7 @@ import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.ai.spi.RemoteJob;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.Sha256;
-import io.kakehashi.transfer.grpc.edc.GrpcPushSinks;
+import io.kakehashi.transfer.spi.PushSinks;
 import io.kakehashi.policy.spi.AgreementStatus;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.controlplane.services.spi.transferprocess.TransferProcessService;
@@ -61,7 +61,7 @@ public final class RemoteComputeJobs {
     private final RemoteJobStore store;
     private final Function<String, ContractAgreement> agreements;
     private final AgreementStatus agreementStatus;
-    private final Supplier<GrpcPushSinks> sinks;
+    private final Supplier<PushSinks> sinks;
     private final Supplier<TransferProcessService> processes;
     private final SingleParticipantContextSupplier participantContext;
     private final String ownParticipantId;
@@ -71,7 +71,7 @@ public final class RemoteComputeJobs {
     private final ConcurrentMap<String, CompletableFuture<RemoteJob>> finished = new ConcurrentHashMap<>();
 
     public RemoteComputeJobs(RemoteJobStore store, Function<String, ContractAgreement> agreements, AgreementStatus agreementStatus,
-                             Supplier<GrpcPushSinks> sinks,
+                             Supplier<PushSinks> sinks,
                              Supplier<TransferProcessService> processes, SingleParticipantContextSupplier participantContext,
                              String ownParticipantId, Path resultDir, Clock clock, Monitor monitor) {
         this.store = store;

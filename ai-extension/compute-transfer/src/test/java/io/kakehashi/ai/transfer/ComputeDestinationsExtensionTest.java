@@ -1,6 +1,6 @@
 package io.kakehashi.ai.transfer;
 
-import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,7 +2,7 @@ package io.kakehashi.ai.transfer;
 
 import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.ai.spi.JobType;
-import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.junit.jupiter.api.Test;
 

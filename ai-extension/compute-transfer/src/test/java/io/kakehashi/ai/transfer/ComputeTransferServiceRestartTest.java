@@ -14,9 +14,11 @@ import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.ai.spi.TabularAsset;
 import io.kakehashi.transfer.grpc.GrpcChannels;
 import io.kakehashi.transfer.grpc.GrpcTransferConfig;
-import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
+import io.kakehashi.transfer.grpc.bulk.GrpcBulkPushes;
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;
 import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.spi.PushRetry;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
 import org.eclipse.edc.connector.dataplane.spi.pipeline.StreamFailure;
@@ -78,9 +80,10 @@ class ComputeTransferServiceRestartTest {
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     /** What a run waits for before it returns its result; open unless a test holds the runs. */
     private volatile CountDownLatch holdRuns = new CountDownLatch(0);
-    private final ComputeTransferService service = new ComputeTransferService(jobs, processId -> agreement, new TransferAgents(), channels,
-            new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC()), GrpcTransferConfig.defaults().withMaxAttempts(1),
-            executor, timers, Duration.ofSeconds(1), Clock.systemUTC(), new ConsoleMonitor() {
+    private final ComputeTransferService service = new ComputeTransferService(jobs, processId -> agreement, new TransferAgents(),
+            new GrpcBulkPushes(channels, new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC()), GrpcTransferConfig.defaults(),
+                    Clock.systemUTC(), new ConsoleMonitor()), PushRetry.dataPlaneSettings().withMaxAttempts(1),
+            executor, timers, Duration.ofSeconds(1), new ConsoleMonitor() {
                 @Override
                 public void warning(Supplier<String> supplier, Throwable... errors) {
                     warnings.add(supplier.get());

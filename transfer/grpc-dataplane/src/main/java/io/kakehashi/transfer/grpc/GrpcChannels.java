@@ -3,7 +3,7 @@ package io.kakehashi.transfer.grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.kakehashi.transfer.grpc.edc.GrpcStreamAddresses;
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
 import io.kakehashi.transfer.grpc.tls.GrpcTlsIdentity;
 
 import java.time.Duration;

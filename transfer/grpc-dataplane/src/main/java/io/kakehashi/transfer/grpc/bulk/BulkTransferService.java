@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.bulk;
 
+import io.kakehashi.transfer.spi.BulkSource;
+
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.bulk;
 
+import io.kakehashi.transfer.spi.BulkSource;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.bulk;
 
+import io.kakehashi.transfer.spi.BulkSource;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;

@@ -25,7 +25,7 @@ final class GrpcBindHost {
      */
     static Result<String> resolve(String grpcHost, String webHost, String publicHost) {
         var own = grpcHost != null && !grpcHost.isBlank();
-        var setting = own ? GrpcDataPlaneExtension.HOST : WEB_HOST;
+        var setting = own ? GrpcEndpointSettings.HOST : WEB_HOST;
         var value = (own ? grpcHost : webHost == null ? "" : webHost).trim();
         if (value.isEmpty()) {
             return Result.failure("Invalid setting '%s': the address is empty".formatted(setting));
@@ -41,7 +41,7 @@ final class GrpcBindHost {
         }
         if (address.isAnyLocalAddress() && (publicHost == null || publicHost.isBlank())) {
             return Result.failure("Missing setting '%s': the gRPC endpoint binds to the wildcard address %s (from '%s'), so peers need the host to reach it at"
-                    .formatted(GrpcDataPlaneExtension.PUBLIC_HOST, value, setting));
+                    .formatted(GrpcEndpointSettings.PUBLIC_HOST, value, setting));
         }
         return Result.success(value);
     }

@@ -1,8 +1,10 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import io.grpc.Status;
 import io.kakehashi.transfer.grpc.TransferRegistry;
-import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.spi.BulkSource;
 import io.kakehashi.transfer.grpc.stream.RecordStream;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
 import org.eclipse.edc.connector.dataplane.spi.edr.EndpointDataReferenceService;

@@ -1,5 +1,8 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.PushSinks;
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import io.kakehashi.transfer.grpc.TransferRegistry;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.types.domain.DataAddress;
@@ -13,7 +16,7 @@ import java.nio.file.Path;
  * consumer side does it for its own processes. The sink follows the consumer's transfer process like those:
  * terminated or completed, it takes nothing more. Thread-safe.
  */
-public final class GrpcPushSinks {
+public final class GrpcPushSinks implements PushSinks {
 
     private final TransferRegistry<Path> bulkSinks;
     private final TransferTokens tokens;
@@ -30,6 +33,7 @@ public final class GrpcPushSinks {
      * {@code GrpcStream} address with {@link GrpcStreamAddresses#ENDPOINT}, {@link GrpcStreamAddresses#AUTHORIZATION}
      * and {@link GrpcStreamAddresses#TRANSFER_ID}, which carries no local path.
      */
+    @Override
     public Result<DataAddress> openBulkSink(String transferId, String agreementId, Path file) {
         var local = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).property("path", file.toString()).build();
         var token = tokens.issue(transferId, agreementId, null, local);
@@ -46,6 +50,7 @@ public final class GrpcPushSinks {
     }
 
     /** Ends a sink for good: live calls end, later ones are refused, and its tokens are revoked. */
+    @Override
     public void close(String transferId) {
         bulkSinks.terminate(transferId);
         tokens.revoke(transferId, "sink closed");

@@ -1,7 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
-import io.kakehashi.transfer.grpc.meter.TransferMeters;
+import io.kakehashi.transfer.spi.TransferProgressService;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.system.ServiceExtension;
@@ -20,7 +20,7 @@ public class GrpcTransferProgressApiExtension implements ServiceExtension {
     @Inject
     private WebService webService;
     @Inject
-    private TransferMeters meters;
+    private TransferProgressService meters;
     @Inject(required = false)
     private OpenApiDocuments openApi;
 

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import org.eclipse.edc.spi.types.domain.DataAddress;
 
 /**

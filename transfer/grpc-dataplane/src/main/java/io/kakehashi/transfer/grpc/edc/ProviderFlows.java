@@ -1,10 +1,12 @@
 package io.kakehashi.transfer.grpc.edc;
 
-import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
+import io.kakehashi.transfer.spi.BulkSource;
 import io.kakehashi.transfer.grpc.bulk.ConsentNarrowedSources;
 import io.kakehashi.transfer.grpc.bulk.HttpBulkSource;
 import io.kakehashi.transfer.grpc.stream.RecordFiles;
-import io.kakehashi.transfer.grpc.stream.RecordSource;
+import io.kakehashi.transfer.spi.RecordSource;
 import io.kakehashi.transfer.grpc.stream.RecordSources;
 import io.kakehashi.transfer.grpc.stream.RecordStream;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;

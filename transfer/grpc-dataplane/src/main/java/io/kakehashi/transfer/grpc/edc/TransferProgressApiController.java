@@ -1,7 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
-import io.kakehashi.transfer.grpc.meter.TransferMeters;
-import io.kakehashi.transfer.grpc.meter.TransferProgress;
+import io.kakehashi.transfer.spi.TransferProgressService;
+import io.kakehashi.transfer.spi.TransferProgress;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,9 +21,9 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class TransferProgressApiController {
 
-    private final TransferMeters meters;
+    private final TransferProgressService meters;
 
-    public TransferProgressApiController(TransferMeters meters) {
+    public TransferProgressApiController(TransferProgressService meters) {
         this.meters = meters;
     }
 

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.meter;
 
+import io.kakehashi.transfer.spi.TransferProgress;
+
 import org.eclipse.edc.spi.result.Result;
 
 import java.time.Clock;

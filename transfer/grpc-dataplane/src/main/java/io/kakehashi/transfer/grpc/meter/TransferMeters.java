@@ -1,5 +1,8 @@
 package io.kakehashi.transfer.grpc.meter;
 
+import io.kakehashi.transfer.spi.TransferProgressService;
+import io.kakehashi.transfer.spi.TransferProgress;
+
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -13,7 +16,7 @@ import java.util.function.Function;
  * stays readable after its transfer ends until it is replaced by a new start of the same transfer.
  * Thread-safe.
  */
-public final class TransferMeters {
+public final class TransferMeters implements TransferProgressService {
 
     private final ConcurrentHashMap<String, TransferMeter> meters = new ConcurrentHashMap<>();
     private final Function<String, TransferLimits> limitsByTransfer;
@@ -44,10 +47,12 @@ public final class TransferMeters {
         return meters.computeIfAbsent(transferId, id -> new TransferMeter(id, limitsByTransfer.apply(id), clock, totalBytes, totalMessages));
     }
 
+    @Override
     public Optional<TransferProgress> progress(String transferId) {
         return Optional.ofNullable(meters.get(transferId)).map(TransferMeter::snapshot);
     }
 
+    @Override
     public List<TransferProgress> all() {
         return meters.values().stream().map(TransferMeter::snapshot)
                 .sorted(Comparator.comparing(TransferProgress::startedAt)).toList();

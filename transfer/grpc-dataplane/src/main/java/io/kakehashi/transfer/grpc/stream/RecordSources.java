@@ -1,5 +1,8 @@
 package io.kakehashi.transfer.grpc.stream;
 
+import io.kakehashi.transfer.spi.RecordSourceRegistry;
+import io.kakehashi.transfer.spi.RecordSource;
+
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 
@@ -12,11 +15,12 @@ import java.util.function.Function;
  * for one) registers a factory; an asset's data address of type {@code KakehashiRecordStream} names it.
  * Thread-safe.
  */
-public final class RecordSources {
+public final class RecordSources implements RecordSourceRegistry {
 
     private final Map<String, Function<DataAddress, RecordSource>> factories = new ConcurrentHashMap<>();
 
     /** Registers (or replaces) the factory of a named source; it gets the asset's data address. */
+    @Override
     public void register(String name, Function<DataAddress, RecordSource> factory) {
         factories.put(name, factory);
     }

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.stream;
 
+import io.kakehashi.transfer.spi.RecordSource;
+
 import io.grpc.Status;
 import io.kakehashi.transfer.grpc.v1.Record;
 import com.google.protobuf.ByteString;

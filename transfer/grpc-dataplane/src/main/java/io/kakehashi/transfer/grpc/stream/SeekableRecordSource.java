@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.stream;
 
+import io.kakehashi.transfer.spi.RecordSource;
+
 import org.eclipse.edc.spi.result.Result;
 
 /**

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.bulk;
 
+import io.kakehashi.transfer.spi.BulkSource;
+
 import io.kakehashi.policy.spi.ConsentFilter;
 import org.eclipse.edc.spi.result.Result;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -16,7 +18,7 @@ import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
 import io.kakehashi.transfer.grpc.bulk.BulkPush;
 import io.kakehashi.transfer.grpc.bulk.BulkReceiver;
-import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.spi.BulkSource;
 import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
 import io.kakehashi.transfer.grpc.bulk.FileBulkSource;
 import io.kakehashi.transfer.grpc.meter.TransferLimits;

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

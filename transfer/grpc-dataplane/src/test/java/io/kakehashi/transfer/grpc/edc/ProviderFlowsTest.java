@@ -1,10 +1,12 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import com.sun.net.httpserver.HttpServer;
 import io.kakehashi.policy.spi.ConsentFilter;
 import io.kakehashi.transfer.grpc.bulk.ConsentNarrowedSources;
 import io.kakehashi.transfer.grpc.stream.RecordFiles;
-import io.kakehashi.transfer.grpc.stream.RecordSource;
+import io.kakehashi.transfer.spi.RecordSource;
 import io.kakehashi.transfer.grpc.stream.RecordSources;
 import org.eclipse.edc.connector.dataplane.spi.DataFlow;
 import org.eclipse.edc.connector.dataplane.spi.DataFlowStates;

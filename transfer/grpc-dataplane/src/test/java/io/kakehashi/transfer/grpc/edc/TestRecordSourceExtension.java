@@ -1,7 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
-import io.kakehashi.transfer.grpc.stream.RecordSource;
-import io.kakehashi.transfer.grpc.stream.RecordSources;
+import io.kakehashi.transfer.spi.RecordSource;
+import io.kakehashi.transfer.spi.RecordSourceRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.spi.system.ServiceExtension;
@@ -18,7 +18,7 @@ public class TestRecordSourceExtension implements ServiceExtension {
     public static final String NAME = "e2e-telemetry";
 
     @Inject
-    private RecordSources recordSources;
+    private RecordSourceRegistry recordSources;
 
     @Override
     public void initialize(ServiceExtensionContext context) {

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.stream;
 
+import io.kakehashi.transfer.spi.RecordSource;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -18,7 +18,7 @@ import io.kakehashi.transfer.grpc.TransferRegistry;
 import io.kakehashi.transfer.grpc.auth.TransferAuthorization;
 import io.kakehashi.transfer.grpc.bulk.BulkPull;
 import io.kakehashi.transfer.grpc.bulk.BulkReceiver;
-import io.kakehashi.transfer.grpc.bulk.BulkSource;
+import io.kakehashi.transfer.spi.BulkSource;
 import io.kakehashi.transfer.grpc.bulk.BulkTransferService;
 import io.kakehashi.transfer.grpc.bulk.FileBulkSource;
 import io.kakehashi.transfer.grpc.bulk.GatedBulkSource;

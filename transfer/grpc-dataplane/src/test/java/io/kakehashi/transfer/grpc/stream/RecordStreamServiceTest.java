@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.stream;
 
+import io.kakehashi.transfer.spi.RecordSource;
+
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;

@@ -1,4 +1,4 @@
-package io.kakehashi.transfer.grpc.meter;
+package io.kakehashi.transfer.spi;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.kakehashi.transfer.grpc.bulk;
+package io.kakehashi.transfer.spi;
 
 import java.io.IOException;
 import java.io.InputStream;

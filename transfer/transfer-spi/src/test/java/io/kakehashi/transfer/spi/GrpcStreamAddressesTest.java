@@ -1,4 +1,4 @@
-package io.kakehashi.transfer.grpc.edc;
+package io.kakehashi.transfer.spi;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.kakehashi.transfer.grpc.edc;
+package io.kakehashi.transfer.spi;
 
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.eclipse.edc.validator.spi.ValidationResult;

@@ -1,4 +1,4 @@
-package io.kakehashi.transfer.grpc.edc;
+package io.kakehashi.transfer.spi;
 
 import org.eclipse.edc.connector.dataplane.spi.pipeline.StreamResult;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.kakehashi.transfer.grpc.stream;
+package io.kakehashi.transfer.spi;
 
 import java.time.Duration;
 

@@ -1,5 +1,7 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -7,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class GrpcStreamDestinationsExtensionTest {
+class GrpcStreamValidatorsExtensionTest {
 
     private static final String EDC = "https://w3id.org/edc/v0.0.1/ns/";
 
@@ -19,21 +21,21 @@ class GrpcStreamDestinationsExtensionTest {
                 .property(GrpcStreamAddresses.TRANSFER_ID, "t-1")
                 .build();
 
-        assertThat(GrpcStreamDestinationsExtension.ALLOW_LIST.validate(destination).succeeded()).isTrue();
+        assertThat(GrpcStreamValidatorsExtension.ALLOW_LIST.validate(destination).succeeded()).isTrue();
     }
 
     @Test
     void allowList_whenThePullDestinationIsTheTypeAlone_shouldPass() {
         var destination = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).build();
 
-        assertThat(GrpcStreamDestinationsExtension.ALLOW_LIST.validate(destination).succeeded()).isTrue();
+        assertThat(GrpcStreamValidatorsExtension.ALLOW_LIST.validate(destination).succeeded()).isTrue();
     }
 
     @Test
     void allowList_whenAnEdcPropertyIsSpelledWithoutItsNamespace_shouldPass() {
         var destination = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).property("endpoint", "grpc://127.0.0.1:9/bulk").build();
 
-        assertThat(GrpcStreamDestinationsExtension.ALLOW_LIST.validate(destination).succeeded()).isTrue();
+        assertThat(GrpcStreamValidatorsExtension.ALLOW_LIST.validate(destination).succeeded()).isTrue();
     }
 
     @ParameterizedTest
@@ -41,7 +43,7 @@ class GrpcStreamDestinationsExtensionTest {
     void allowList_whenAnyOtherProperty_shouldRefuseNamingIt(String key) {
         var destination = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).property(key, "kakehashi-did-keys").build();
 
-        var result = GrpcStreamDestinationsExtension.ALLOW_LIST.validate(destination);
+        var result = GrpcStreamValidatorsExtension.ALLOW_LIST.validate(destination);
 
         assertThat(result.failed()).isTrue();
         assertThat(result.getFailureDetail()).contains(key).doesNotContain("kakehashi-did-keys");

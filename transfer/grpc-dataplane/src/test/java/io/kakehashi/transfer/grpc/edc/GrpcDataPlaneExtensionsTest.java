@@ -1,10 +1,12 @@
 package io.kakehashi.transfer.grpc.edc;
 
+import io.kakehashi.transfer.spi.GrpcStreamAddresses;
+
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import io.kakehashi.testfixtures.MapVault;
 import io.kakehashi.testfixtures.Ports;
 import io.kakehashi.transfer.grpc.TestContent;
-import io.kakehashi.transfer.grpc.stream.RecordSource;
+import io.kakehashi.transfer.spi.RecordSource;
 import org.eclipse.edc.boot.system.injection.ObjectFactory;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
@@ -45,6 +47,11 @@ import org.eclipse.edc.spi.types.domain.transfer.TransferType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.kakehashi.transfer.spi.RecordSourceRegistry;
+import io.kakehashi.transfer.spi.TransferProgressService;
+import org.eclipse.edc.spi.system.ServiceExtension;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.mockito.ArgumentCaptor;
@@ -73,12 +80,12 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /**
- * The extension in a dependency-injection context with EDC's data-plane and control-plane services mocked: one
+ * The data plane's extensions (server, PULL, PUSH, consumer, validators) in a dependency-injection context with EDC's data-plane and control-plane services mocked: one
  * runtime plays provider and consumer against its own TLS gRPC endpoint, driven the way EDC drives it (EDR creation
  * and revocation, the transfer-service registry, transfer-process events).
  */
 @ExtendWith(DependencyInjectionExtension.class)
-class GrpcDataPlaneExtensionTest {
+class GrpcDataPlaneExtensionsTest {
 
     private static final long SIZE = 2L * 1024 * 1024 + 7;
 
@@ -95,7 +102,8 @@ class GrpcDataPlaneExtensionTest {
     private final TransferProcessService processes = mock();
     private final ContractNegotiationStore agreements = mock();
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
-    private GrpcDataPlaneExtension extension;
+    private final List<ServiceExtension> started = new ArrayList<>();
+    private ServiceExtensionContext context;
     private RangeFileServer backend;
     private Map<String, String> settings;
 
@@ -103,8 +111,8 @@ class GrpcDataPlaneExtensionTest {
     void setUp(ServiceExtensionContext context) throws IOException {
         var port = Ports.freePort();
         settings = Map.of(
-                GrpcDataPlaneExtension.PORT, String.valueOf(port),
-                GrpcDataPlaneExtension.TOKEN_RECHECK, "PT0.2S",
+                GrpcEndpointSettings.PORT, String.valueOf(port),
+                GrpcTransferSettings.TOKEN_RECHECK, "PT0.2S",
                 "edc.participant.id", "test-participant");
         when(context.getConfig()).thenReturn(ConfigFactory.fromMap(settings));
         when(store.findById(anyString())).thenAnswer(call -> flows.get(call.<String>getArgument(0)));
@@ -138,18 +146,37 @@ class GrpcDataPlaneExtensionTest {
 
     @AfterEach
     void tearDown() {
-        if (extension != null) {
-            extension.shutdown();
+        // in reverse, as the runtime shuts its extensions down
+        for (var i = started.size() - 1; i >= 0; i--) {
+            started.get(i).shutdown();
         }
         if (backend != null) {
             backend.close();
         }
     }
 
-    private void start(ServiceExtensionContext context, GrpcDataPlaneExtension extension) {
-        this.extension = extension;
-        extension.initialize(context);
-        extension.start();
+    /** Constructs and initializes each extension in the runtime's order, each seeing what the earlier ones provide, then starts them. */
+    private void start(ServiceExtensionContext context, ObjectFactory factory) {
+        this.context = context;
+        var extensions = new ArrayList<ServiceExtension>();
+        for (var type : List.of(GrpcTransferServerExtension.class, GrpcPullExtension.class, GrpcPushExtension.class,
+                GrpcConsumerTransfersExtension.class, GrpcStreamValidatorsExtension.class)) {
+            var extension = factory.constructInstance(type);
+            extension.initialize(context);
+            extensions.add(extension);
+        }
+        extensions.forEach(extension -> {
+            extension.start();
+            started.add(extension);
+        });
+    }
+
+    private TransferProgressService progress() {
+        return context.getService(TransferProgressService.class);
+    }
+
+    private RecordSourceRegistry recordSources() {
+        return context.getService(RecordSourceRegistry.class);
     }
 
     private EndpointDataReferenceService edrService() {
@@ -192,33 +219,33 @@ class GrpcDataPlaneExtensionTest {
 
     @Test
     void initialize_whenSettingInvalid_shouldFailNamingTheKey(ServiceExtensionContext context, ObjectFactory factory) {
-        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcDataPlaneExtension.TOKEN_LIFETIME, "1h")));
-        var badLifetime = factory.constructInstance(GrpcDataPlaneExtension.class);
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcTransferSettings.TOKEN_LIFETIME, "1h")));
+        var badLifetime = factory.constructInstance(GrpcTransferServerExtension.class);
         assertThatThrownBy(() -> badLifetime.initialize(context)).isInstanceOf(EdcException.class)
-                .hasMessageContaining(GrpcDataPlaneExtension.TOKEN_LIFETIME);
+                .hasMessageContaining(GrpcTransferSettings.TOKEN_LIFETIME);
 
-        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcDataPlaneExtension.CHUNK_SIZE, "16")));
-        var badChunk = factory.constructInstance(GrpcDataPlaneExtension.class);
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcTransferSettings.CHUNK_SIZE, "16")));
+        var badChunk = factory.constructInstance(GrpcTransferServerExtension.class);
         assertThatThrownBy(() -> badChunk.initialize(context)).isInstanceOf(EdcException.class)
-                .hasMessageContaining(GrpcDataPlaneExtension.CHUNK_SIZE);
+                .hasMessageContaining(GrpcTransferSettings.CHUNK_SIZE);
 
-        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcDataPlaneExtension.PORT, "70000")));
-        var badPort = factory.constructInstance(GrpcDataPlaneExtension.class);
+        when(context.getConfig()).thenReturn(ConfigFactory.fromMap(Map.of(GrpcEndpointSettings.PORT, "70000")));
+        var badPort = factory.constructInstance(GrpcTransferServerExtension.class);
         assertThatThrownBy(() -> badPort.initialize(context)).isInstanceOf(EdcException.class)
-                .hasMessageContaining(GrpcDataPlaneExtension.PORT);
+                .hasMessageContaining(GrpcEndpointSettings.PORT);
     }
 
     @Test
-    void initialize_shouldMakeTlsIdentityOnceAndKeepItInTheVault(ServiceExtensionContext context, GrpcDataPlaneExtension extension) {
-        start(context, extension);
+    void initialize_shouldMakeTlsIdentityOnceAndKeepItInTheVault(ServiceExtensionContext context, ObjectFactory factory) {
+        start(context, factory);
 
         assertThat(vault.secrets).containsKeys("kakehashi-grpc-tls-key", "kakehashi-grpc-tls-cert");
     }
 
     @Test
     void pull_whenConsumerProcessStarts_shouldPullOverTlsAndCompleteTheProcess(ServiceExtensionContext context,
-                                                                               GrpcDataPlaneExtension extension) throws Exception {
-        start(context, extension);
+                                                                               ObjectFactory factory) throws Exception {
+        start(context, factory);
         var file = TestContent.file(dir, "asset.bin", SIZE, 1);
         var flow = flow("provider-1", httpSource(file), FlowType.PULL, DataFlowStates.STARTED.code());
         var edr = edrService().createEndpointDataReference(flow).orElseThrow(f -> new AssertionError(f.getFailureDetail()));
@@ -230,9 +257,9 @@ class GrpcDataPlaneExtensionTest {
 
         verify(processes, timeout(10_000)).complete("consumer-1");
         assertThat(TestContent.sha256(destination)).isEqualTo(TestContent.sha256(file));
-        assertThat(extension.transferMeters().progress("provider-1")).get()
+        assertThat(progress().progress("provider-1")).get()
                 .satisfies(progress -> assertThat(progress.percentage()).isEqualTo(100.0));
-        assertThat(extension.transferMeters().progress("consumer-1")).get().satisfies(progress -> {
+        assertThat(progress().progress("consumer-1")).get().satisfies(progress -> {
             assertThat(progress.state()).isEqualTo("COMPLETED");
             assertThat(progress.bytes()).isEqualTo(SIZE);
             assertThat(progress.percentage()).isEqualTo(100.0);
@@ -241,8 +268,8 @@ class GrpcDataPlaneExtensionTest {
 
     @Test
     void pull_whenTokenRevokedBeforeTheCall_shouldTerminateTheConsumerProcess(ServiceExtensionContext context,
-                                                                             GrpcDataPlaneExtension extension) throws Exception {
-        start(context, extension);
+                                                                             ObjectFactory factory) throws Exception {
+        start(context, factory);
         var file = TestContent.file(dir, "asset.bin", SIZE, 2);
         var flow = flow("provider-2", httpSource(file), FlowType.PULL, DataFlowStates.STARTED.code());
         var edr = edrService().createEndpointDataReference(flow).orElseThrow(f -> new AssertionError(f.getFailureDetail()));
@@ -259,8 +286,8 @@ class GrpcDataPlaneExtensionTest {
 
     @Test
     void push_whenConsumerCreatesProcess_shouldGiveProviderASinkAndDeliverIdenticalFile(ServiceExtensionContext context,
-                                                                                        GrpcDataPlaneExtension extension) throws Exception {
-        start(context, extension);
+                                                                                        ObjectFactory factory) throws Exception {
+        start(context, factory);
         var destination = dir.resolve("pushed/asset.bin");
         var process = consumerProcess("consumer-3", GrpcStreamAddresses.PUSH, "provider-3", destination);
         process.updateDestination(DataAddress.Builder.newInstance().type(GrpcStreamAddresses.TYPE).build());
@@ -286,10 +313,10 @@ class GrpcDataPlaneExtensionTest {
 
     @Test
     void pullStream_whenSuspendedAndResumed_shouldContinueWithNoLossAndStopWhenTerminated(ServiceExtensionContext context,
-                                                                                           GrpcDataPlaneExtension extension) throws Exception {
-        start(context, extension);
+                                                                                           ObjectFactory factory) throws Exception {
+        start(context, factory);
         var produced = new AtomicLong();
-        extension.recordSources().register("telemetry", address -> new CountingTelemetry(produced));
+        recordSources().register("telemetry", address -> new CountingTelemetry(produced));
         var source = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE)
                 .property(GrpcStreamAddresses.RECORD_SOURCE, "telemetry").build();
         var flow = flow("provider-4", source, FlowType.PULL, DataFlowStates.STARTED.code());
@@ -327,14 +354,14 @@ class GrpcDataPlaneExtensionTest {
 
     @Test
     void pullStream_whenAgreementLimitsMessages_shouldEndWithQuotaAndTerminate(ServiceExtensionContext context,
-                                                                              GrpcDataPlaneExtension extension) throws Exception {
-        start(context, extension);
+                                                                              ObjectFactory factory) throws Exception {
+        start(context, factory);
         policies.put("agreement-provider-5", Policy.Builder.newInstance().permission(Permission.Builder.newInstance()
                 .action(Action.Builder.newInstance().type("use").build())
                 .constraint(AtomicConstraint.Builder.newInstance().leftExpression(new LiteralExpression(KakehashiPolicy.TRANSFER_MAX_MESSAGES))
                         .operator(Operator.LEQ).rightExpression(new LiteralExpression("40")).build())
                 .build()).build());
-        extension.recordSources().register("telemetry", address -> new CountingTelemetry(new AtomicLong()));
+        recordSources().register("telemetry", address -> new CountingTelemetry(new AtomicLong()));
         var source = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE)
                 .property(GrpcStreamAddresses.RECORD_SOURCE, "telemetry").build();
         var flow = flow("provider-5", source, FlowType.PULL, DataFlowStates.STARTED.code());
@@ -352,8 +379,8 @@ class GrpcDataPlaneExtensionTest {
     private Path serveRecordFiles(ServiceExtensionContext context) throws IOException {
         var served = Files.createDirectories(dir.resolve("served"));
         var withFiles = new java.util.HashMap<>(settings);
-        withFiles.put(GrpcDataPlaneExtension.STREAM_DIRECTORY, served.toString());
-        withFiles.put(GrpcDataPlaneExtension.STREAM_STATE_DIRECTORY, dir.resolve("state").toString());
+        withFiles.put(RecordFileSettings.STREAM_DIRECTORY, served.toString());
+        withFiles.put(RecordFileSettings.STREAM_STATE_DIRECTORY, dir.resolve("state").toString());
         when(context.getConfig()).thenReturn(ConfigFactory.fromMap(withFiles));
         return served;
     }
@@ -369,7 +396,7 @@ class GrpcDataPlaneExtensionTest {
         var served = serveRecordFiles(context);
         var file = served.resolve("machines.jsonl");
         Files.writeString(file, "{\"seq\":0}\n{\"seq\":1}\n");
-        start(context, factory.constructInstance(GrpcDataPlaneExtension.class));
+        start(context, factory);
         var flow = flow("provider-6", recordFile("machines.jsonl"), FlowType.PULL, DataFlowStates.STARTED.code());
         var destination = dir.resolve("received.jsonl");
         var process = consumerProcess("consumer-6", GrpcStreamAddresses.PULL, "provider-6", destination);
@@ -393,7 +420,7 @@ class GrpcDataPlaneExtensionTest {
     void createEndpointDataReference_whenRecordFileMissing_shouldRefuseTheStartNamingIt(ServiceExtensionContext context,
                                                                                        ObjectFactory factory) throws IOException {
         serveRecordFiles(context);
-        start(context, factory.constructInstance(GrpcDataPlaneExtension.class));
+        start(context, factory);
         var flow = flow("provider-7", recordFile("not-yet.jsonl"), FlowType.PULL, DataFlowStates.STARTED.code());
 
         var edr = edrService().createEndpointDataReference(flow);
@@ -408,7 +435,7 @@ class GrpcDataPlaneExtensionTest {
         serveRecordFiles(context);
         var validators = mock(org.eclipse.edc.validator.spi.DataAddressValidatorRegistry.class);
         context.registerService(org.eclipse.edc.validator.spi.DataAddressValidatorRegistry.class, validators);
-        start(context, factory.constructInstance(GrpcDataPlaneExtension.class));
+        start(context, factory);
         @SuppressWarnings("unchecked")
         ArgumentCaptor<org.eclipse.edc.validator.spi.Validator<DataAddress>> captor =
                 ArgumentCaptor.forClass(org.eclipse.edc.validator.spi.Validator.class);
@@ -418,7 +445,7 @@ class GrpcDataPlaneExtensionTest {
         assertThat(validator.validate(recordFile("line-1/machines.jsonl")).succeeded()).isTrue();
         var outside = validator.validate(recordFile("../../etc/passwd"));
         assertThat(outside.failed()).isTrue();
-        assertThat(outside.getFailureMessages().toString()).contains("outside").contains(GrpcDataPlaneExtension.STREAM_DIRECTORY);
+        assertThat(outside.getFailureMessages().toString()).contains("outside").contains(RecordFileSettings.STREAM_DIRECTORY);
         var both = DataAddress.Builder.newInstance().type(GrpcStreamAddresses.RECORD_STREAM_TYPE)
                 .property(GrpcStreamAddresses.RECORD_FILE, "a.jsonl").property(GrpcStreamAddresses.RECORD_SOURCE, "gen").build();
         assertThat(validator.validate(both).failed()).isTrue();
@@ -427,11 +454,11 @@ class GrpcDataPlaneExtensionTest {
     @Test
     void initialize_whenRecordFileDirectoryMissing_shouldFailNamingTheKey(ServiceExtensionContext context, ObjectFactory factory) {
         var withMissing = new java.util.HashMap<>(settings);
-        withMissing.put(GrpcDataPlaneExtension.STREAM_DIRECTORY, dir.resolve("no-such-directory").toString());
+        withMissing.put(RecordFileSettings.STREAM_DIRECTORY, dir.resolve("no-such-directory").toString());
         when(context.getConfig()).thenReturn(ConfigFactory.fromMap(withMissing));
 
-        assertThatThrownBy(() -> factory.constructInstance(GrpcDataPlaneExtension.class).initialize(context))
-                .isInstanceOf(EdcException.class).hasMessageContaining(GrpcDataPlaneExtension.STREAM_DIRECTORY);
+        assertThatThrownBy(() -> factory.constructInstance(GrpcTransferServerExtension.class).initialize(context))
+                .isInstanceOf(EdcException.class).hasMessageContaining(RecordFileSettings.STREAM_DIRECTORY);
     }
 
     /** Waits until the file stops growing and answers its line count. */
