@@ -138,4 +138,21 @@ final class ConnectorPair implements AutoCloseable {
     ObjectNode fetchOffer() {
         return route(kind.name()).fetchOffer(ASSET_ID);
     }
+
+    /**
+     * Negotiates the provider's open offer and answers the agreement's id; again, up to three attempts, when a
+     * negotiation fails (EDC's state machines at short waits can terminate one, see docs/benchmarks.md).
+     */
+    String agree() {
+        RuntimeException last = null;
+        for (var attempt = 0; attempt < 3; attempt++) {
+            try {
+                var id = consumerManagement().negotiate(providerAddress(), fetchOffer());
+                return consumerManagement().awaitAgreement(id, Route.NEGOTIATION_TIMEOUT).path("contractAgreementId").asText();
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
 }

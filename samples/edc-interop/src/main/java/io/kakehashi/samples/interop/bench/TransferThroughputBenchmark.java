@@ -65,26 +65,7 @@ public final class TransferThroughputBenchmark {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(20);
-    private static final String DESTINATION_PATH = "https://w3id.org/kakehashi/transfer/destinationPath";
     private static final int BLOCK = 8 * 1024 * 1024;
-
-    enum Method {
-        STOCK_EDC_HTTP_PUSH("stock EDC HttpData-PUSH"),
-        STOCK_EDC_HTTPS_PUSH("stock EDC HttpData-PUSH, TLS"),
-        KAKEHASHI_HTTP_PUSH("Kakehashi HttpData-PUSH"),
-        KAKEHASHI_GRPC_PULL("Kakehashi GrpcStream-PULL"),
-        KAKEHASHI_GRPC_PUSH("Kakehashi GrpcStream-PUSH");
-
-        private final String label;
-
-        Method(String label) {
-            this.label = label;
-        }
-
-        boolean stock() {
-            return this == STOCK_EDC_HTTP_PUSH || this == STOCK_EDC_HTTPS_PUSH;
-        }
-    }
 
     /**
      * One transfer: its throughput, the peaks of both connector JVMs, and the CPU seconds per GiB that the provider,
@@ -121,7 +102,7 @@ public final class TransferThroughputBenchmark {
         var runs = Integer.parseInt(System.getProperty("benchmark.transfer.runs", "3"));
         var methods = Arrays.stream(System.getProperty("benchmark.transfer.methods",
                         "STOCK_EDC_HTTP_PUSH,STOCK_EDC_HTTPS_PUSH,KAKEHASHI_HTTP_PUSH,KAKEHASHI_GRPC_PULL,KAKEHASHI_GRPC_PUSH").split(","))
-                .map(String::trim).filter(m -> !m.isEmpty()).map(Method::valueOf).toList();
+                .map(String::trim).filter(m -> !m.isEmpty()).map(TransferMethod::valueOf).toList();
         var sparse = Boolean.parseBoolean(System.getProperty("benchmark.transfer.sparse", "false"));
         // unmeasured transfers per method before the runs (benchmark.transfer.warmup=false is the same as 0)
         var warmups = Boolean.parseBoolean(System.getProperty("benchmark.transfer.warmup", "true"))
@@ -156,11 +137,11 @@ public final class TransferThroughputBenchmark {
         System.exit(0);
     }
 
-    private void measure(Path run, String sourceUrl, List<Method> methods, int runs, int warmups, List<String> trustOptions)
+    private void measure(Path run, String sourceUrl, List<TransferMethod> methods, int runs, int warmups, List<String> trustOptions)
             throws Exception {
         var iperfBefore = iperf3();
-        var samples = new EnumMap<Method, List<Sample>>(Method.class);
-        var needsStock = methods.stream().anyMatch(Method::stock);
+        var samples = new EnumMap<TransferMethod, List<Sample>>(TransferMethod.class);
+        var needsStock = methods.stream().anyMatch(TransferMethod::stock);
         var needsKakehashi = methods.stream().anyMatch(m -> !m.stock());
         // stock EDC's HTTP client (OkHttp, the JDK's TLS) trusts the TLS sink's certificate through its JVM's trust store
         try (var stock = needsStock ? ConnectorPair.start(ConnectorKind.STOCK_EDC, "edc", run, 10, sourceUrl, START_TIMEOUT, trustOptions) : null;
@@ -168,14 +149,14 @@ public final class TransferThroughputBenchmark {
             var agreements = new java.util.HashMap<ConnectorPair, String>();
             for (var pair : Arrays.asList(stock, kakehashi)) {
                 if (pair != null) {
-                    agreements.put(pair, agree(pair));
+                    agreements.put(pair, pair.agree());
                 }
             }
             for (var i = 0; i < warmups; i++) {
                 for (var method : methods) {
                     var pair = method.stock() ? stock : kakehashi;
                     var warm = transfer(pair, agreements.get(pair), method);
-                    out.printf("warm-up %-26s %6.2f Gbit/s  CPU %.2f s/GiB, of it JIT compiling %.2f s%n", method.label, warm.gbps(),
+                    out.printf("warm-up %-26s %6.2f Gbit/s  CPU %.2f s/GiB, of it JIT compiling %.2f s%n", method.label(), warm.gbps(),
                             warm.cpuSecondsPerGiB(), warm.jitCpuSecondsPerGiB());
                 }
             }
@@ -195,7 +176,7 @@ public final class TransferThroughputBenchmark {
                     var sample = transfer(pair, agreements.get(pair), method);
                     samples.computeIfAbsent(method, m -> new ArrayList<>()).add(sample);
                     out.printf("run %d %-28s %6.2f Gbit/s  heap in use (provider/consumer) %4d/%4d MiB  peak RSS %4d/%4d MiB"
-                                    + "  CPU %.2f s/GiB (JIT %.2f)  load %s%n", i + 1, method.label, sample.gbps(), sample.providerHeapMiB(),
+                                    + "  CPU %.2f s/GiB (JIT %.2f)  load %s%n", i + 1, method.label(), sample.gbps(), sample.providerHeapMiB(),
                             sample.consumerHeapMiB(), sample.providerRssMiB(), sample.consumerRssMiB(), sample.cpuSecondsPerGiB(),
                             sample.jitCpuSecondsPerGiB(), LoadAverage.now());
                 }
@@ -208,14 +189,14 @@ public final class TransferThroughputBenchmark {
         out.println();
         out.println("| method | median | runs (Gbit/s) | of iperf3 | vs stock EDC HttpData-PUSH | vs the same over TLS | CPU per GiB (median; of it JIT compiling; idle polling) | peak heap in use, provider / consumer | peak RSS, provider / consumer |");
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        var stockMedian = samples.containsKey(Method.STOCK_EDC_HTTP_PUSH)
-                ? median(samples.get(Method.STOCK_EDC_HTTP_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
-        var stockTlsMedian = samples.containsKey(Method.STOCK_EDC_HTTPS_PUSH)
-                ? median(samples.get(Method.STOCK_EDC_HTTPS_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
+        var stockMedian = samples.containsKey(TransferMethod.STOCK_EDC_HTTP_PUSH)
+                ? median(samples.get(TransferMethod.STOCK_EDC_HTTP_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
+        var stockTlsMedian = samples.containsKey(TransferMethod.STOCK_EDC_HTTPS_PUSH)
+                ? median(samples.get(TransferMethod.STOCK_EDC_HTTPS_PUSH).stream().map(Sample::gbps).toList()) : Double.NaN;
         for (var entry : samples.entrySet()) {
             var list = entry.getValue();
             var median = median(list.stream().map(Sample::gbps).toList());
-            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | ×%.2f | %.2f s (%.2f s; %.2f s) | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label, median,
+            out.printf(Locale.ROOT, "| %s | %.2f Gbit/s | %s | %.0f %% | ×%.2f | ×%.2f | %.2f s (%.2f s; %.2f s) | %d / %d MiB | %d / %d MiB |%n", entry.getKey().label(), median,
                     list.stream().map(s -> String.format(Locale.ROOT, "%.2f", s.gbps())).toList(), 100 * median / iperf,
                     median / stockMedian, median / stockTlsMedian, median(list.stream().map(Sample::cpuSecondsPerGiB).toList()),
                     median(list.stream().map(Sample::jitCpuSecondsPerGiB).toList()),
@@ -226,40 +207,18 @@ public final class TransferThroughputBenchmark {
         out.printf("%nload average after the runs: %s%n", LoadAverage.now());
     }
 
-    /** Negotiates the provider's open offer (again when EDC's fast state machines trip over themselves). */
-    private String agree(ConnectorPair pair) {
-        RuntimeException last = null;
-        for (var attempt = 0; attempt < 3; attempt++) {
-            try {
-                var offer = pair.fetchOffer();
-                var id = pair.consumerManagement().negotiate(pair.providerAddress(), offer);
-                return pair.consumerManagement().awaitAgreement(id, Duration.ofMinutes(1)).path("contractAgreementId").asText();
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw last;
-    }
-
     /** A transfer, again (up to 3 times) when EDC's transfer start races with the consumer's own state (409). */
-    private Sample transfer(ConnectorPair pair, String agreementId, Method method) throws Exception {
+    private Sample transfer(ConnectorPair pair, String agreementId, TransferMethod method) throws Exception {
         for (var attempt = 1; ; attempt++) {
             try {
                 return transferOnce(pair, agreementId, method);
-            } catch (StartRace race) {
-                out.printf("  %s: %s; waiting for the machine to go quiet, then again%n", method.label, race.getMessage());
+            } catch (TransferMethod.Terminated race) {
+                out.printf("  %s: %s; waiting for the machine to go quiet, then again%n", method.label(), race.getMessage());
                 awaitQuiet();
                 if (attempt == 3) {
                     throw race;
                 }
             }
-        }
-    }
-
-    /** A transfer that ended TERMINATED before its file arrived. */
-    private static final class StartRace extends IllegalStateException {
-        StartRace(String message) {
-            super(message);
         }
     }
 
@@ -280,7 +239,7 @@ public final class TransferThroughputBenchmark {
         }
     }
 
-    private Sample transferOnce(ConnectorPair pair, String agreementId, Method method) throws Exception {
+    private Sample transferOnce(ConnectorPair pair, String agreementId, TransferMethod method) throws Exception {
         var name = "transfer-" + (++transfers) + ".bin";
         var consumer = pair.consumerManagement();
         Path landed;
@@ -292,67 +251,27 @@ public final class TransferThroughputBenchmark {
             var cpuBefore = Cpu.of(providerPid).plus(Cpu.of(consumerPid)).plus(Cpu.of(ProcessHandle.current().pid()));
             var begin = System.nanoTime();
             String transferId;
-            switch (method) {
-                case STOCK_EDC_HTTP_PUSH, KAKEHASHI_HTTP_PUSH -> {
-                    landed = sink.directory().resolve(name);
-                    transferId = consumer.transferPush(pair.providerAddress(), pair.providerId(), agreementId, sink.urlFor(name));
-                }
-                case STOCK_EDC_HTTPS_PUSH -> {
-                    landed = tlsSink.directory().resolve(name);
-                    transferId = consumer.transferPush(pair.providerAddress(), pair.providerId(), agreementId, tlsSink.urlFor(name));
-                }
-                case KAKEHASHI_GRPC_PULL -> {
-                    landed = Files.createDirectories(data.resolve("grpc")).resolve(name);
-                    transferId = consumer.transferGrpcPull(pair.providerAddress(), pair.providerId(), agreementId, landed);
-                }
-                case KAKEHASHI_GRPC_PUSH -> {
-                    landed = Files.createDirectories(data.resolve("grpc")).resolve(name);
-                    var body = ManagementClient.body("TransferRequest")
-                            .put("counterPartyAddress", pair.providerAddress())
-                            .put("connectorId", pair.providerId())
-                            .put("contractId", agreementId)
-                            .put("protocol", "dataspace-protocol-http:2025-1")
-                            .put("transferType", "GrpcStream-PUSH");
-                    body.putObject("dataDestination").put("@type", "DataAddress").put("type", "GrpcStream");
-                    body.putObject("privateProperties").put(DESTINATION_PATH, landed.toString());
-                    transferId = consumer.post("/v3/transferprocesses", body).path("@id").asText();
-                }
-                default -> throw new IllegalArgumentException(method.name());
+            if (method.pushesToHttp()) {
+                var target = method == TransferMethod.STOCK_EDC_HTTPS_PUSH ? tlsSink : sink;
+                landed = target.directory().resolve(name);
+                transferId = method.start(pair, agreementId, target.urlFor(name), landed);
+            } else {
+                landed = Files.createDirectories(data.resolve("grpc")).resolve(name);
+                transferId = method.start(pair, agreementId, null, landed);
             }
-            awaitFile(consumer, transferId, landed);
+            TransferMethod.awaitLanded(consumer, transferId, landed, TRANSFER_TIMEOUT);
             var seconds = (System.nanoTime() - begin) / 1e9;
             var cpu = Cpu.of(providerPid).plus(Cpu.of(consumerPid)).plus(Cpu.of(ProcessHandle.current().pid())).minus(cpuBefore);
             var gib = size / (double) (1L << 30);
             var sample = new Sample(size * 8 / seconds / 1e9, providerHeap.peakMiB(), consumerHeap.peakMiB(), peakRssMiB(providerPid),
                     peakRssMiB(consumerPid), cpu.total() / gib, cpu.jit() / gib, idleCores.getOrDefault(pair, 0.0) * seconds / gib);
             if (!expected.equals(Sha256.of(landed))) {
-                throw new IllegalStateException(method.label + ": the received file differs from the source");
+                throw new IllegalStateException(method.label() + ": the received file differs from the source");
             }
             consumer.awaitCompleted(transferId, Duration.ofMinutes(2));
             Files.delete(landed);
             return sample;
         }
-    }
-
-    /** Waits for the whole file at its place (neither sink puts it there before it is complete). */
-    private void awaitFile(ManagementClient consumer, String transferId, Path landed) {
-        var deadline = System.nanoTime() + TRANSFER_TIMEOUT.toNanos();
-        var nextStateCheck = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(landed)) {
-                return;
-            }
-            if (System.nanoTime() > nextStateCheck) {
-                var state = consumer.transfer(transferId).path("state").asText();
-                if ("TERMINATED".equals(state)) {
-                    throw new StartRace("transfer %s ended TERMINATED (%s)".formatted(transferId,
-                            consumer.transfer(transferId).path("errorDetail").asText("no detail")));
-                }
-                nextStateCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            }
-            ConnectorProcess.sleep(2);
-        }
-        throw new IllegalStateException("transfer %s: no file at %s within %s".formatted(transferId, landed, TRANSFER_TIMEOUT));
     }
 
     private static void writeSource(Path file, long size, boolean sparse) throws IOException {
