@@ -106,7 +106,8 @@ final class LatencyRound {
         return order;
     }
 
-    private static void record(List<String> csv, long iterationWait, String route, String operation, LatencySamples samples) {
+    /** Adds every sample to {@code csv} as {@code iteration_wait_ms,pair,operation,sample,millis}. */
+    static void record(List<String> csv, long iterationWait, String route, String operation, LatencySamples samples) {
         var values = samples.values();
         for (var i = 0; i < values.size(); i++) {
             csv.add(String.format(Locale.ROOT, "%d,%s,%s,%d,%.3f", iterationWait, route, operation, i, values.get(i)));

@@ -26,6 +26,12 @@ final class LatencySamples {
         failures.merge(reason, 1, Integer::sum);
     }
 
+    /** Adds {@code other}'s latencies and failures to these (to merge what several threads measured apart). */
+    void addAll(LatencySamples other) {
+        millis.addAll(other.millis);
+        other.failures.forEach((reason, count) -> failures.merge(reason, count, Integer::sum));
+    }
+
     int count() {
         return millis.size();
     }

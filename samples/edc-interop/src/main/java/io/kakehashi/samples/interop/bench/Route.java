@@ -67,12 +67,29 @@ record Route(String name, ManagementClient consumer, String providerAddress, Str
         samples.fail("not FINALIZED within " + NEGOTIATION_TIMEOUT);
     }
 
+    /**
+     * Negotiates as {@link #negotiate} does, and counts an error of the consumer's management API (a refused request,
+     * a timeout) as a failed negotiation instead of throwing it: under concurrent load such an error is a result.
+     */
+    void negotiateCountingErrors(ObjectNode offer, LatencySamples samples, long pollMillis) {
+        try {
+            negotiate(offer, samples, pollMillis);
+        } catch (RuntimeException e) {
+            samples.fail(failureReason("error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
     // one line per kind of failure: ids differ from one negotiation to the next
     private static String reason(String errorDetail) {
         if (errorDetail.isBlank()) {
             return "TERMINATED by the provider, no detail on the consumer's side (the provider's log has the cause)";
         }
-        var reason = "TERMINATED: " + UUID.matcher(errorDetail).replaceAll("<id>");
-        return reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) + "…" : reason;
+        return failureReason("TERMINATED: " + errorDetail);
+    }
+
+    /** {@code reason} as one line per kind of failure: ids masked, at most 300 characters. */
+    static String failureReason(String reason) {
+        var masked = UUID.matcher(reason).replaceAll("<id>");
+        return masked.length() > MAX_REASON_LENGTH ? masked.substring(0, MAX_REASON_LENGTH) + "…" : masked;
     }
 }
