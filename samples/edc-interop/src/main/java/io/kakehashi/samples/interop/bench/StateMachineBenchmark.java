@@ -17,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalLong;
 
 /**
  * Measures, in one run on one machine, what waking state machines on work changes at each side's default settings:
@@ -34,7 +33,6 @@ public final class StateMachineBenchmark {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static final long EDC_DEFAULT_WAIT_MILLIS = 1000;
-    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final PrintStream out;
     private final int negotiations = Integer.getInteger("benchmark.negotiations", 30);
@@ -120,11 +118,11 @@ public final class StateMachineBenchmark {
             ConnectorProcess.sleep(10_000);
             var pids = new ArrayList<long[]>();
             for (var pair : pairs) {
-                pids.add(new long[]{pid(pair.provider()), pid(pair.consumer())});
+                pids.add(new long[]{ConnectorCpu.pid(pair.provider()), ConnectorCpu.pid(pair.consumer())});
             }
-            var before = cpuTicks(pids);
+            var before = cpuSeconds(pids);
             ConnectorProcess.sleep(idleSeconds * 1000L);
-            var after = cpuTicks(pids);
+            var after = cpuSeconds(pids);
             out.printf("load average after idling: %s%n", LoadAverage.now());
 
             out.printf("%n  %-26s %8s %8s %8s %22s%n", "", "n", "p50 ms", "p95 ms", "idle CPU (cores) p/c");
@@ -158,47 +156,15 @@ public final class StateMachineBenchmark {
         return samples.count() < negotiations && samples.count() + samples.failureCount() < 2 * negotiations;
     }
 
-    // the connector's JVM is the process whose working directory is the connector's directory
-    private static long pid(ConnectorProcess connector) {
-        var directory = connector.settings().directory().toAbsolutePath().normalize();
-        try (var processes = Files.list(Path.of("/proc"))) {
-            OptionalLong found = processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> {
-                        try {
-                            return Files.readSymbolicLink(p.resolve("cwd")).normalize().equals(directory)
-                                    && Files.readString(p.resolve("cmdline")).contains("java");
-                        } catch (IOException | RuntimeException e) {
-                            return false;
-                        }
-                    })
-                    .mapToLong(p -> Long.parseLong(p.getFileName().toString()))
-                    .findFirst();
-            return found.orElseThrow(() -> new IllegalStateException("no process runs in " + directory));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<long[]> cpuTicks(List<long[]> pids) {
-        var ticks = new ArrayList<long[]>();
+    private static List<double[]> cpuSeconds(List<long[]> pids) {
+        var seconds = new ArrayList<double[]>();
         for (var pair : pids) {
-            ticks.add(new long[]{cpuTicks(pair[0]), cpuTicks(pair[1])});
+            seconds.add(new double[]{ConnectorCpu.seconds(pair[0]), ConnectorCpu.seconds(pair[1])});
         }
-        return ticks;
+        return seconds;
     }
 
-    // utime + stime of /proc/<pid>/stat, fields 14 and 15, counted after the command name's closing parenthesis
-    private static long cpuTicks(long pid) {
-        try {
-            var stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String cores(long before, long after) {
-        return String.format(Locale.ROOT, "%.4f", (after - before) / (double) CLOCK_TICKS_PER_SECOND / idleSeconds);
+    private String cores(double before, double after) {
+        return String.format(Locale.ROOT, "%.4f", (after - before) / idleSeconds);
     }
 }
