@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     byte and its last arrive together; the time is an upper bound of the time to the first byte;</li>
  *     <li><b>negotiations per second at a concurrency of 32</b>: 32 client threads each negotiating the provider's offer
  *     back to back ({@code POST /v3/contractnegotiations}, then the state read until FINALIZED) until the pair has
- *     made its count; completed negotiations per second of wall time, their p50 and p95, and every failure
- *     (TERMINATED, an error of the management API, a timeout) counted by reason. Each pair's count is made in two
+ *     made its count; completed negotiations per second of wall time, their p50 and p95, the CPU seconds the
+ *     provider and consumer used per completed negotiation, and every failure (TERMINATED, an error of the management
+ *     API, a timeout) counted by reason. Each pair's count is made in two
  *     halves, in the order Kakehashi, stock, stock, Kakehashi, so that the machine's noise falls on both.</li>
  * </ul>
  * Rounds: at {@value #EDC_DEFAULT_WAIT_MILLIS} ms, EDC's default, each side runs at its defaults (Kakehashi's state
@@ -48,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * state, 100: 32 clients reading every 20 ms would ask 1,600 times a second, a load of its own),
  * {@code benchmark.transfers} (measured transfers per method and round, 20), {@code benchmark.transfer.warmup} (3),
  * {@code benchmark.transfer.bytes} (1024), {@code benchmark.transfer.methods} (the four above, by {@link TransferMethod}
- * name), {@code kakehashi.interop.work-dir}.
+ * name; none skips the transfers), {@code kakehashi.interop.work-dir}.
  */
 public final class ConcurrencyAndFirstByteBenchmark {
 
@@ -108,9 +109,11 @@ public final class ConcurrencyAndFirstByteBenchmark {
              var edc = ConnectorPair.start(ConnectorKind.STOCK_EDC, "edc", directory, iterationWait,
                      source.urlOf(PAYLOAD), START_TIMEOUT)) {
             out.printf("  load average (1, 5, 15 min) before the transfers: %s%n", LoadAverage.now());
-            measureTransfers(kakehashi, edc, sink, received, iterationWait, out, csv);
+            if (!methods.isEmpty()) {
+                measureTransfers(kakehashi, edc, sink, received, iterationWait, out, csv);
+            }
             out.printf("  load average (1, 5, 15 min) before the concurrent negotiations: %s%n", LoadAverage.now());
-            measureRate(List.of(kakehashi.route("Kakehashi"), edc.route("stock EDC")), iterationWait, out, csv);
+            measureRate(List.of(kakehashi, edc), List.of("Kakehashi", "stock EDC"), iterationWait, out, csv);
             out.printf("  load average (1, 5, 15 min) after the round: %s%n", LoadAverage.now());
         }
     }
@@ -200,11 +203,17 @@ public final class ConcurrencyAndFirstByteBenchmark {
         }
     }
 
-    private void measureRate(List<Route> routes, long iterationWait, PrintStream out, List<String> csv) {
+    private void measureRate(List<ConnectorPair> pairs, List<String> names, long iterationWait, PrintStream out, List<String> csv) {
+        var routes = new ArrayList<Route>();
+        for (var r = 0; r < pairs.size(); r++) {
+            routes.add(pairs.get(r).route(names.get(r)));
+        }
         var offers = routes.stream().map(route -> route.fetchOffer(ConnectorPair.ASSET_ID)).toList();
+        var pids = pairs.stream().map(pair -> new long[]{ConnectorCpu.pid(pair.provider()), ConnectorCpu.pid(pair.consumer())}).toList();
         var warm = new ArrayList<LatencySamples>();
         var measured = new ArrayList<LatencySamples>();
         var seconds = new double[routes.size()];
+        var cpuSeconds = new double[routes.size()];
         for (var r = 0; r < routes.size(); r++) {
             warm.add(new LatencySamples());
             measured.add(new LatencySamples());
@@ -218,20 +227,24 @@ public final class ConcurrencyAndFirstByteBenchmark {
         for (var half : halves) {
             for (var r : order) {
                 var burst = new LatencySamples();
+                var cpuBefore = cpuSeconds(pids.get(r));
                 var took = burst(routes.get(r), offers.get(r), half, burst);
+                var cpu = cpuSeconds(pids.get(r)) - cpuBefore;
                 seconds[r] += took;
-                out.printf(Locale.ROOT, "    %s: %d negotiations in %.1f s, %d completed (%.2f per s), %d failed; load %s%n",
-                        routes.get(r).name(), half, took, burst.count(), burst.count() / took, burst.failureCount(), LoadAverage.now());
+                cpuSeconds[r] += cpu;
+                out.printf(Locale.ROOT, "    %s: %d negotiations in %.1f s, %d completed (%.2f per s), %d failed; provider and consumer used %.1f CPU-s; load %s%n",
+                        routes.get(r).name(), half, took, burst.count(), burst.count() / took, burst.failureCount(), cpu, LoadAverage.now());
                 measured.get(r).addAll(burst);
             }
             java.util.Collections.reverse(order);
         }
         out.printf("  negotiations at concurrency %d (latency in ms, request to FINALIZED):%n", concurrency);
-        out.printf("    %-12s %9s %9s %9s %9s %9s %9s%n", "", "asked", "completed", "failed", "per s", "p50", "p95");
+        out.printf("    %-12s %9s %9s %9s %9s %9s %9s %14s%n", "", "asked", "completed", "failed", "per s", "p50", "p95", "CPU-s each");
         for (var r = 0; r < routes.size(); r++) {
             var samples = measured.get(r);
-            out.printf(Locale.ROOT, "    %-12s %9d %9d %9d %9.2f %9s %9s%n", routes.get(r).name(), rateNegotiations, samples.count(),
-                    samples.failureCount(), samples.count() / seconds[r], samples.formatted(50), samples.formatted(95));
+            out.printf(Locale.ROOT, "    %-12s %9d %9d %9d %9.2f %9s %9s %14.3f%n", routes.get(r).name(), rateNegotiations, samples.count(),
+                    samples.failureCount(), samples.count() / seconds[r], samples.formatted(50), samples.formatted(95),
+                    cpuSeconds[r] / Math.max(1, samples.count()));
             LatencyRound.record(csv, iterationWait, routes.get(r).name(), "negotiation-at-" + concurrency, samples);
         }
         for (var r = 1; r < routes.size(); r++) {
@@ -239,6 +252,11 @@ public final class ConcurrencyAndFirstByteBenchmark {
                     (measured.get(0).count() / seconds[0]) / (measured.get(r).count() / seconds[r]), measured.get(0).medianRatio(measured.get(r)));
         }
         reportFailures(out, "negotiation(s)", routes.stream().map(Route::name).toList(), warm, measured);
+    }
+
+    // CPU seconds a pair's provider and consumer have used so far
+    private static double cpuSeconds(long[] pids) {
+        return ConnectorCpu.seconds(pids[0]) + ConnectorCpu.seconds(pids[1]);
     }
 
     /** {@code count} negotiations on {@code concurrency} threads; answers the wall time in seconds. */
