@@ -30,8 +30,9 @@ import org.eclipse.edc.transaction.spi.TransactionContext;
 import java.time.Clock;
 
 /**
- * Chooses where the connector keeps its state. Without a datasource URL nothing is registered here and EDC's
- * in-memory stores apply (the embedded default). When {@code edc.datasource.default.url} is set, every EDC store of
+ * Chooses where the connector keeps its state. Without a datasource URL state is kept in memory (the embedded
+ * default): EDC's in-memory stores, except the asset index and the stores of stateful entities, which are indexed
+ * ({@link IndexedInMemoryAssetIndex}, {@link IndexedInMemoryStateStore}). When {@code edc.datasource.default.url} is set, every EDC store of
  * the control plane and the embedded data plane is EDC's PostgreSQL implementation on that datasource, and the
  * schema is created at start.
  */
@@ -88,10 +89,16 @@ public class PostgresPersistenceExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         if (url == null || url.isBlank()) {
-            // EDC's in-memory stores, but an asset index whose lookup by id does not scan every asset
+            // EDC's in-memory stores, but an asset index whose lookup by id does not scan every asset, and stateful
+            // entities indexed by state, so that a state machine's iteration does not test every process ever held
             var assetIndex = new IndexedInMemoryAssetIndex(criterionOperatorRegistry);
             context.registerService(AssetIndex.class, assetIndex);
             context.registerService(DataAddressResolver.class, assetIndex);
+            var leaseHolder = context.getRuntimeId();
+            context.registerService(ContractNegotiationStore.class, new IndexedInMemoryContractNegotiationStore(leaseHolder, clock, criterionOperatorRegistry));
+            context.registerService(TransferProcessStore.class, new IndexedInMemoryTransferProcessStore(leaseHolder, clock, criterionOperatorRegistry));
+            context.registerService(DataPlaneStore.class, new IndexedInMemoryDataPlaneStore(leaseHolder, clock, criterionOperatorRegistry));
+            context.registerService(PolicyMonitorStore.class, new IndexedInMemoryPolicyMonitorStore(leaseHolder, clock, criterionOperatorRegistry));
             context.getMonitor().info("Persistence: in memory (set '%s' to use PostgreSQL)".formatted(URL_KEY));
             return;
         }
