@@ -22,6 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import io.kakehashi.identity.dcp.verifier.CredentialServiceUnavailable;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two connectors' identities talking DCP over loopback: Alice (the caller, holding credentials) and Bob (the verifier),
@@ -285,6 +289,45 @@ class DcpIdentityServiceTest {
 
             assertRefused(bobVerifies(bearer(alice.tokens.idToken(bob.did.id(), accessToken).getContent())), "answered HTTP 401");
             assertThat(alice.monitor.warnings).anyMatch(w -> w.contains("was granted to"));
+        }
+    }
+
+    @Nested
+    class NotYetVerifiable {
+
+        @BeforeEach
+        void aliceIsAMember() {
+            alice.hold("membership", japan.issue(Credentials.MEMBERSHIP, CredentialIssuer.membership(alice.did.id(), "manufacturing-x")));
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = { 429, 502, 503, 504 })
+        void verify_whenTheCallersCredentialServiceIsUnavailable_shouldAskForARetryAndNotRefuse(int status) {
+            server.onPost("/alice" + Dcp.PRESENTATIONS_QUERY_PATH, (authorization, body) -> new DidDocumentServer.Answer(status, null));
+
+            assertThatThrownBy(() -> bobVerifies(aliceToken(bob.did.id())))
+                    .isInstanceOfSatisfying(CredentialServiceUnavailable.class, e -> {
+                        assertThat(e.getResponse().getStatus()).isEqualTo(503);
+                        assertThat(e.getResponse().getHeaderString("Retry-After")).isEqualTo("2");
+                        assertThat(e.getMessage()).contains("answered HTTP " + status);
+                    });
+            assertThat(bob.monitor.warnings).noneMatch(w -> w.startsWith("Refused a DSP request token"));
+        }
+
+        @Test
+        void verify_whenTheCallersCredentialServiceCannotBeReached_shouldAskForARetry() {
+            server.onPost("/alice" + Dcp.PRESENTATIONS_QUERY_PATH, (authorization, body) -> {
+                throw new IllegalStateException("the connection drops without an answer");
+            });
+
+            assertThatThrownBy(() -> bobVerifies(aliceToken(bob.did.id()))).isInstanceOf(CredentialServiceUnavailable.class);
+        }
+
+        @Test
+        void verify_whenTheCredentialServiceRefuses_shouldStillRefuse() {
+            server.onPost("/alice" + Dcp.PRESENTATIONS_QUERY_PATH, (authorization, body) -> new DidDocumentServer.Answer(500, null));
+
+            assertRefused(bobVerifies(aliceToken(bob.did.id())), "answered HTTP 500");
         }
     }
 

@@ -114,6 +114,11 @@ public class DcpIdentityService implements IdentityService {
         Result<ClaimToken> result;
         try {
             result = verify(tokenRepresentation.getToken());
+        } catch (CredentialServiceUnavailable e) {
+            // not a refusal: the caller's credential service could not be asked just now, and EDC's dispatcher
+            // sends the request again on a 503 (decision 0020), where a 401 would end the caller's process
+            monitor.warning("Did not verify a DSP request token yet: " + e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
             // a refusal, never a 500: an unexpected failure in a check still denies the request
             monitor.severe("Identity: verification failed unexpectedly", e);
@@ -177,6 +182,9 @@ public class DcpIdentityService implements IdentityService {
             return queryToken.mapFailure();
         }
         var answer = presentations.ask(credentialService, queryToken.getContent(), aliases.scopes(alias));
+        if (answer.unavailable()) {
+            throw new CredentialServiceUnavailable(answer.presentations().getFailureDetail());
+        }
         if (!answer.forbidden()) {
             return answer.presentations();
         }

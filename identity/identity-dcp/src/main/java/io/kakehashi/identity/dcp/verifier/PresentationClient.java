@@ -50,11 +50,14 @@ public class PresentationClient {
     }
 
     /**
-     * What a query got: the presentations or why not, and whether the credential service answered 403 — which EDC's
-     * IdentityHub 0.15.1 does for a scope alias it does not know (docs/decisions/0026).
+     * What a query got: the presentations or why not; whether the credential service answered 403 — which EDC's
+     * IdentityHub 0.15.1 does for a scope alias it does not know (docs/decisions/0026); and whether it could not be
+     * asked just now (no connection, a timeout, or 429, 502, 503, 504), which a later try may not meet.
      */
-    public record Answer(Result<List<String>> presentations, boolean forbidden) {
+    public record Answer(Result<List<String>> presentations, boolean forbidden, boolean unavailable) {
     }
+
+    private static final Set<Integer> UNAVAILABLE = Set.of(429, 502, 503, 504);
 
     /**
      * @param credentialService the holder's credential service base URL (from its DID document)
@@ -67,12 +70,13 @@ public class PresentationClient {
 
     /** {@link #query}, telling a 403 apart. */
     public Answer ask(String credentialService, String idToken, List<String> scopes) {
-        var forbidden = new boolean[1];
-        var result = send(credentialService, idToken, scopes, forbidden);
-        return new Answer(result, forbidden[0]);
+        var status = new boolean[2];
+        var result = send(credentialService, idToken, scopes, status);
+        return new Answer(result, status[0], status[1]);
     }
 
-    private Result<List<String>> send(String credentialService, String idToken, List<String> scopes, boolean[] forbidden) {
+    /** @param status set to {forbidden, unavailable} as the answer shows */
+    private Result<List<String>> send(String credentialService, String idToken, List<String> scopes, boolean[] status) {
         var url = credentialService.replaceAll("/+$", "") + Dcp.PRESENTATIONS_QUERY_PATH;
         URI uri;
         try {
@@ -88,7 +92,8 @@ public class PresentationClient {
             var body = mapper.writeValueAsString(Map.of("@context", List.of(Dcp.DCP_CONTEXT), "type", Dcp.PRESENTATION_QUERY_MESSAGE, "scope", scopes));
             var request = new Request.Builder().url(url).header("Authorization", "Bearer " + idToken).post(RequestBody.create(body, JSON)).build();
             try (var response = httpClient.execute(request)) {
-                forbidden[0] = response.code() == 403;
+                status[0] = response.code() == 403;
+                status[1] = UNAVAILABLE.contains(response.code());
                 if (response.code() != 200 || response.body() == null) {
                     return Result.failure("credential service %s answered HTTP %d".formatted(url, response.code()));
                 }
@@ -112,7 +117,10 @@ public class PresentationClient {
                 }
                 return Result.success(list.stream().map(String.class::cast).toList());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            status[1] = true;
+            return Result.failure("credential service %s cannot be reached: %s".formatted(url, e.getClass().getSimpleName()));
+        } catch (RuntimeException e) {
             return Result.failure("credential service %s cannot be reached: %s".formatted(url, e.getClass().getSimpleName()));
         }
     }
