@@ -317,8 +317,13 @@ class ReplicatedProviderTest {
         dspRefusalsNoted = dsp.size();
         identityRefusalsNoted = identity.size();
         note("%n");
-        soft.assertThat(dataspace.dspProxy().refusals()).as("DSP answers of 400 or more the consumers saw").isEmpty();
-        soft.assertThat(dataspace.identityProxy().refusals()).as("identity answers of 400 or more the consumers saw").isEmpty();
+        // a 503 asks the sender to send again (decision 0020): a message that overtook the transition before it, or a
+        // token whose issuer's credential service did not answer in time; the sender retries and the process goes on,
+        // which the outcomes above assert. Every other answer of 400 or more is a refusal the consumers saw.
+        soft.assertThat(dataspace.dspProxy().refusals()).as("DSP answers of 400 or more, other than 503, the consumers saw")
+                .filteredOn(refusal -> refusal.status() != 503).isEmpty();
+        soft.assertThat(dataspace.identityProxy().refusals()).as("identity answers of 400 or more, other than 503, the consumers saw")
+                .filteredOn(refusal -> refusal.status() != 503).isEmpty();
         soft.assertThat(dataspace.dspProxy().statuses()).as("replicas that answered DSP requests").hasSize(REPLICAS);
     }
 
