@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import static org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess.Type.CONSUMER;
 import static org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcess.Type.PROVIDER;
 import static org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates.COMPLETED;
+import static org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates.COMPLETING;
 import static org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates.COMPLETING_REQUESTED;
 import static org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates.REQUESTING;
 import static org.eclipse.edc.connector.controlplane.transfer.spi.types.TransferProcessStates.RESUMING;
@@ -41,7 +42,8 @@ import static org.eclipse.edc.connector.controlplane.transfer.spi.types.Transfer
  *   consumer finished before the provider saved STARTED); a consumer's resumption (a start) reaching a provider still
  *   SUSPENDING: waits until the state is left, then EDC handles it; still unsaved after the bound, {@code 503};</li>
  *   <li><b>already applied</b>: a completion at a process COMPLETING_REQUESTED or COMPLETED, a termination at a
- *   TERMINATED one: answered as a success with nothing changed, after EDC's check of the sender;</li>
+ *   TERMINATED one, a start at a consumer that already completed (COMPLETING, COMPLETING_REQUESTED, COMPLETED):
+ *   answered as a success with nothing changed, after EDC's check of the sender;</li>
  *   <li>everything else goes to EDC as it is (EDC already takes a repeated start at a STARTED consumer and a repeated
  *   request for a consumer process it knows).</li>
  * </ul>
@@ -99,7 +101,11 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
         return ordered(participantContext, message, tokenRepresentation, process -> switch (process.getType()) {
             case CONSUMER -> is(process, REQUESTING, RESUMING);
             case PROVIDER -> is(process, SUSPENDING);
-        }, process -> false, () -> delegate.notifyStarted(participantContext, message, tokenRepresentation));
+            // a provider that sends its start again after the consumer finished its side (a start whose answer the
+            // provider did not get, sent anew when it takes STARTING up again): EDC's 409 would terminate the
+            // provider's transfer after the data arrived; the consumer already took the step and beyond
+        }, process -> process.getType() == CONSUMER && is(process, COMPLETING, COMPLETING_REQUESTED, COMPLETED),
+                () -> delegate.notifyStarted(participantContext, message, tokenRepresentation));
     }
 
     @Override

@@ -186,6 +186,19 @@ class OrderedTransferProcessProtocolServiceTest {
     }
 
     @Test
+    void start_whenTheConsumerAlreadyCompleted_shouldSucceedWithoutChange() {
+        var completed = saved(TransferProcess.Type.CONSUMER, COMPLETED);
+        var terminated = saved(TransferProcess.Type.CONSUMER, TERMINATED);
+        var service = ordered(new PendingTransitions(Duration.ofSeconds(5)));
+
+        assertThat(edc.notifyStarted(context(), start(completed), PEER_TOKEN).reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
+        assertThat(service.notifyStarted(context(), start(completed), PEER_TOKEN).succeeded()).isTrue();
+        assertThat(stateOf(completed.getId())).isEqualTo(COMPLETED);
+        assertThat(service.notifyStarted(context(), start(terminated), PEER_TOKEN).reason())
+                .as("a terminated consumer still refuses a start").isEqualTo(ServiceFailure.Reason.CONFLICT);
+    }
+
+    @Test
     void termination_whenCompleted_shouldStayAConflict() {
         var completed = saved(TransferProcess.Type.PROVIDER, COMPLETED);
 
