@@ -52,6 +52,7 @@ final class TestConnector {
         config.put("kakehashi.ai.jobs.memory-limit", String.valueOf(256L << 20));
         config.put("kakehashi.ai.compute.result-dir", resultDir.resolve(id).toString());
         config.put("kakehashi.decisionlog.dir", decisionLogDir(resultDir).toString());
+        config.put("kakehashi.outbox.dir", decisionLogDir(resultDir).resolve("outbox").toString());
         this.decisionLog = decisionLogDir(resultDir).resolve("decisions.jsonl");
     }
 

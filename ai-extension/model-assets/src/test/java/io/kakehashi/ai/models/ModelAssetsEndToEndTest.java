@@ -207,6 +207,7 @@ class ModelAssetsEndToEndTest {
             config = new RuntimeSettings(id, API_KEY).dataPlaneTokenKeys();
             config.put("kakehashi.transfer.grpc.port", String.valueOf(Ports.freePort()));
             config.put("kakehashi.decisionlog.dir", DIR.resolve(id).resolve("decision-log").toString());
+            config.put("kakehashi.outbox.dir", DIR.resolve(id).resolve("outbox").toString());
             config.put("kakehashi.ai.compute.result-dir", DIR.resolve(id).resolve("results").toString());
             config.put("kakehashi.ai.models.store-dir", storeDir.toString());
             config.put("kakehashi.ai.models.predictions-dir", DIR.resolve(id).resolve("predictions").toString());

@@ -257,6 +257,7 @@ class AuditorCredentialRuntimeTest {
             // the revocation test must see the status list as it is now
             settings.put("kakehashi.identity.status-list.cache", "PT0.001S");
             settings.put("kakehashi.decisionlog.dir", Files.createTempDirectory("auditor-credentials-log").toString());
+            settings.put("kakehashi.outbox.dir", Files.createTempDirectory("auditor-credentials-outbox").toString());
             settings.put("web.http.auditor.port", String.valueOf(AUDITOR_PORT));
             settings.put("web.http.auditor.path", "/auditor");
             settings.put("web.http.auditor.auth.type", "tokenbased");

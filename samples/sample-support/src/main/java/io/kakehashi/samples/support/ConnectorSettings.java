@@ -326,6 +326,7 @@ public final class ConnectorSettings {
         p.put("web.http.console.port", String.valueOf(consolePort));
         p.put("web.http.console.path", "/console");
         p.put("kakehashi.decisionlog.dir", decisionLogDirectory().toString());
+        p.put("kakehashi.outbox.dir", directory.resolve("data/outbox").toString());
         p.put("kakehashi.catalog.dir", directory.resolve("data/catalog").toString());
         p.put("kakehashi.deletion.dir", directory.resolve("data/deletion").toString());
         p.put("kakehashi.consent.dir", directory.resolve("data/consent").toString());

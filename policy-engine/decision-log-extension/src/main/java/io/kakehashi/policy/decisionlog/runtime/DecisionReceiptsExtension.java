@@ -1,5 +1,7 @@
 package io.kakehashi.policy.decisionlog.runtime;
 
+import io.kakehashi.core.spi.outbox.OutboxDelivery;
+import io.kakehashi.core.spi.outbox.StatementOutbox;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.policy.decisionlog.CheckpointKeyHistory;
 import io.kakehashi.policy.decisionlog.DecisionLogTree;
@@ -67,7 +69,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
     private boolean enabled;
 
     @Setting(key = ATTEMPTS_KEY, defaultValue = "8",
-            description = "How many times a receipt is sent to a counterparty that cannot be reached or answers 5xx (1 s, 2 s, 4 s … apart, at most 5 min)")
+            description = "How many times a receipt is sent to a counterparty that cannot be reached or answers 5xx (1 s, 2 s, 4 s … apart, at most 5 min), counted across restarts")
     private int attempts;
 
     @Inject
@@ -80,6 +82,8 @@ public class DecisionReceiptsExtension implements ServiceExtension {
     private ReceiptStore receipts;
     @Inject
     private ConnectorSigningKey signingKey;
+    @Inject
+    private StatementOutbox outbox;
     @Inject
     private WebService webService;
     @Inject
@@ -98,6 +102,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
     private MeterRegistry meterRegistry;
 
     private ScheduledExecutorService executor;
+    private OutboxDelivery delivery;
     private Monitor monitor;
 
     @Override
@@ -133,11 +138,13 @@ public class DecisionReceiptsExtension implements ServiceExtension {
             thread.setDaemon(true);
             return thread;
         });
+        // receipts wait in the outbox until done: those an earlier run could not deliver are sent once this one starts
         var issuer = new ReceiptIssuer(recorder, checkpoints, new DecisionLogTree(store), () -> CheckpointKeyHistory.withKeyId(signingKey.current()),
-                (base, receipt) -> new HttpLogPeer(httpClient, base).sendReceipt(receipt), executor, clock, monitor, attempts, HEAD_WAIT,
-                (decision, outcome, detail) -> count(outcome));
+                (base, receipt) -> delivery.submit(base, receipt), executor, clock, monitor, HEAD_WAIT, (outcome, detail) -> count(outcome));
+        delivery = new OutboxDelivery(outbox, ReceiptIssuer.KIND, (base, receipt) -> new HttpLogPeer(httpClient, base).sendReceipt(receipt),
+                OutboxDelivery.Settings.attempts(attempts), clock, monitor, issuer::delivered);
         var decisions = new ReceiptDecisions(participantId);
-        var issued = new SeenRecently(10_000);
+        var seen = new SeenRecently(10_000);
         // synchronous: on the thread that changed the state (a counterparty's message is not this connector's decision),
         // and the process is read as EDC just saved it, in EDC's transaction; the receipt is made later
         eventRouter.registerSync(ContractNegotiationEvent.class, new EventSubscriber() {
@@ -170,7 +177,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
                             // EDC 0.15.1 publishes a provider's TransferProcessStarted more than once for one start: one decision,
                             // one entry; a transfer may be suspended, resumed and suspended again, each suspension a decision
                             var occasion = ReceiptDecisions.TRANSFER_SUSPENDED.equals(event) && process != null ? " " + process.getStateTimestamp() : "";
-                            if (!issued.firstTime(payload.getTransferProcessId() + " " + event + occasion)) {
+                            if (!seen.firstTime(payload.getTransferProcessId() + " " + event + occasion)) {
                                 return;
                             }
                             var agreement = process == null || process.getContractId() == null ? null : negotiations.findContractAgreement(process.getContractId());
@@ -199,7 +206,17 @@ public class DecisionReceiptsExtension implements ServiceExtension {
     }
 
     @Override
+    public void start() {
+        if (delivery != null) {
+            delivery.start();
+        }
+    }
+
+    @Override
     public void shutdown() {
+        if (delivery != null) {
+            delivery.close();
+        }
         if (executor != null) {
             executor.shutdownNow();
             try {

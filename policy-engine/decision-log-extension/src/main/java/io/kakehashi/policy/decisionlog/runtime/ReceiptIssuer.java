@@ -1,6 +1,9 @@
 package io.kakehashi.policy.decisionlog.runtime;
 
 import com.nimbusds.jose.jwk.ECKey;
+import io.kakehashi.core.spi.jws.SignedStatement;
+import io.kakehashi.core.spi.outbox.OutboxDelivery;
+import io.kakehashi.core.spi.outbox.StatementOutbox;
 import io.kakehashi.policy.decisionlog.DecisionLogTree;
 import io.kakehashi.policy.decisionlog.Receipts;
 import io.kakehashi.policy.decisionlog.spi.Checkpoint;
@@ -10,7 +13,6 @@ import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import org.eclipse.edc.spi.monitor.Monitor;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,21 +24,18 @@ import java.util.function.Supplier;
 /**
  * Issues receipts (docs/decisions/0039): a decision that affects the counterparty is appended to the log, and once a
  * signed tree head covers it, a receipt — the entry, its position and hash, the head and the inclusion proof, signed
- * with the checkpoint key — is sent to the counterparty's {@code <protocol>/decision-log/v1/receipts}. Nothing of
- * this runs on the thread that made the decision: the DSP message it belongs to goes out as before, whatever the
- * counterparty does with the receipt. A peer answering 404 does not take receipts and is left alone; any other 4xx
- * refused this receipt (logged once); a 5xx, 503 or an unreachable peer is tried again, backing off, up to the
- * attempts set. Receipts waiting to be sent are held in memory only. Thread-safe.
+ * with the checkpoint key — is kept in the connector's outbox and sent from there ({@link OutboxDelivery}, kind
+ * {@value #KIND}) to the counterparty's {@code <protocol>/decision-log/v1/receipts}. Nothing of this runs on the thread
+ * that made the decision: the DSP message it belongs to goes out as before, whatever the counterparty does with the
+ * receipt. A peer answering 404 does not take receipts and is left alone; any other 4xx refused this receipt (logged
+ * once); a 5xx, 503 or an unreachable peer is tried again, backing off, up to the attempts set — across restarts of
+ * the connector, since the receipt waits in the outbox, not in memory. Until the receipt is signed (at most the
+ * head wait after the decision) the decision is in the log only. Thread-safe.
  */
 final class ReceiptIssuer {
 
-    /**
-     * Sends a receipt to a peer's protocol base URL and returns the answer's status.
-     */
-    @FunctionalInterface
-    interface Sender {
-        int send(String peerBase, String receipt) throws IOException;
-    }
+    /** The outbox kind of decision receipts. */
+    static final String KIND = "decision-receipt";
 
     /**
      * A decision to issue: what the receipt states, where the counterparty's protocol context is, and the log entry.
@@ -48,36 +47,42 @@ final class ReceiptIssuer {
     enum Outcome { SENT, NOT_TAKEN, REFUSED, GAVE_UP, NOT_RECORDED }
 
     interface Listener {
-        void finished(Decision decision, Outcome outcome, String detail);
+        void finished(Outcome outcome, String detail);
+    }
+
+    /** Keeps a signed receipt in the outbox, to be sent to the peer's protocol base URL. */
+    @FunctionalInterface
+    interface Outbox {
+        void keep(String peerBase, String receipt);
     }
 
     private static final Duration HEAD_POLL = Duration.ofMillis(200);
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    private static final Duration LAST_RETRY = Duration.ofMinutes(5);
 
     private final DecisionRecorder recorder;
     private final CheckpointStore checkpoints;
     private final DecisionLogTree tree;
     private final Supplier<ECKey> key;
-    private final Sender sender;
+    private final Outbox outbox;
     private final ScheduledExecutorService executor;
     private final Clock clock;
     private final Monitor monitor;
-    private final int attempts;
     private final Duration headWait;
     private final Listener listener;
 
-    ReceiptIssuer(DecisionRecorder recorder, CheckpointStore checkpoints, DecisionLogTree tree, Supplier<ECKey> key, Sender sender,
-                  ScheduledExecutorService executor, Clock clock, Monitor monitor, int attempts, Duration headWait, Listener listener) {
+    /**
+     * @param outbox where a signed receipt is kept: the {@link OutboxDelivery} of kind {@value #KIND}, whose listener is
+     *               {@link #delivered}
+     */
+    ReceiptIssuer(DecisionRecorder recorder, CheckpointStore checkpoints, DecisionLogTree tree, Supplier<ECKey> key, Outbox outbox,
+                  ScheduledExecutorService executor, Clock clock, Monitor monitor, Duration headWait, Listener listener) {
         this.recorder = recorder;
         this.checkpoints = checkpoints;
         this.tree = tree;
         this.key = key;
-        this.sender = sender;
+        this.outbox = outbox;
         this.executor = executor;
         this.clock = clock;
         this.monitor = monitor;
-        this.attempts = attempts;
         this.headWait = headWait;
         this.listener = listener;
     }
@@ -92,7 +97,7 @@ final class ReceiptIssuer {
     private void record(Decision decision) {
         var recorded = recorder.record(decision.entry());
         if (recorded.failed()) {
-            finish(decision, Outcome.NOT_RECORDED, recorded.getFailureDetail());
+            finish(decision.subject(), Outcome.NOT_RECORDED, recorded.getFailureDetail());
             return;
         }
         awaitHead(decision, recorded.getContent(), clock.millis() + headWait.toMillis());
@@ -107,7 +112,7 @@ final class ReceiptIssuer {
         }
         if (head.isEmpty()) {
             if (clock.millis() > deadline) {
-                finish(decision, Outcome.GAVE_UP, "no signed tree head covered entry %d within %s".formatted(stored.sequence(), headWait));
+                finish(decision.subject(), Outcome.GAVE_UP, "no signed tree head covered entry %d within %s".formatted(stored.sequence(), headWait));
                 return;
             }
             submit(() -> awaitHead(decision, stored, deadline), HEAD_POLL);
@@ -116,39 +121,33 @@ final class ReceiptIssuer {
         var size = head.get().sequence();
         var proof = tree.upTo(size).inclusionProof(stored.sequence() - 1, size);
         var receipt = Receipts.sign(key.get(), decision.subject(), stored, head.get(), proof, clock.instant());
-        send(decision, receipt, 1);
+        // kept before the first attempt: from here on the receipt survives a restart
+        outbox.keep(decision.peerBase(), receipt);
     }
 
-    private void send(Decision decision, String receipt, int attempt) {
-        String problem;
-        try {
-            var status = sender.send(decision.peerBase(), receipt);
-            if (status == 200) {
-                finish(decision, Outcome.SENT, null);
-                return;
-            }
-            if (status == 404) {
-                finish(decision, Outcome.NOT_TAKEN, "the peer has no receipts endpoint");
-                return;
-            }
-            if (status / 100 == 4) {
-                finish(decision, Outcome.REFUSED, "the peer answered " + status);
-                return;
-            }
-            problem = "the peer answered " + status;
-        } catch (IOException | RuntimeException e) {
-            problem = "the peer cannot be reached: " + e.getMessage();
-        }
-        if (attempt >= attempts) {
-            finish(decision, Outcome.GAVE_UP, problem + " (after %d attempts)".formatted(attempt));
-            return;
-        }
-        var delay = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 20));
-        submit(() -> send(decision, receipt, attempt + 1), delay.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay);
+    /** What the outbox delivery made of a receipt, this run's or an earlier one's. */
+    void delivered(StatementOutbox.Pending statement, StatementOutbox.Outcome outcome, String detail) {
+        var subject = subjectOf(statement.statement());
+        finish(subject, switch (outcome) {
+            case DELIVERED -> Outcome.SENT;
+            case NOT_TAKEN -> Outcome.NOT_TAKEN;
+            case REFUSED -> Outcome.REFUSED;
+            case GAVE_UP -> Outcome.GAVE_UP;
+        }, detail);
     }
 
-    private void finish(Decision decision, Outcome outcome, String detail) {
-        var subject = decision.subject();
+    // the names the log lines give a receipt, read back from the receipt itself (one of an earlier run has no Decision)
+    private static Receipts.Subject subjectOf(String receipt) {
+        var opened = SignedStatement.open(receipt, Receipts.TYPE, "the receipt");
+        if (opened.failed()) {
+            return new Receipts.Subject("a decision", "this connector", "the counterparty", "a process", "a process", null);
+        }
+        var payload = opened.getContent().payload();
+        return new Receipts.Subject(String.valueOf(payload.get("event")), String.valueOf(payload.get("issuer")), String.valueOf(payload.get("recipient")),
+                String.valueOf(payload.get("issuerProcessId")), String.valueOf(payload.get("recipientProcessId")), (String) payload.get("agreementId"));
+    }
+
+    private void finish(Receipts.Subject subject, Outcome outcome, String detail) {
         switch (outcome) {
             case SENT -> monitor.debug("Decision receipts: %s of %s sent to %s".formatted(subject.event(), subject.issuerProcessId(), subject.recipient()));
             case NOT_TAKEN -> monitor.debug("Decision receipts: %s takes no receipts (%s)".formatted(subject.recipient(), detail));
@@ -156,7 +155,7 @@ final class ReceiptIssuer {
                     .formatted(subject.event(), subject.issuerProcessId(), subject.recipient(), detail));
         }
         if (listener != null) {
-            listener.finished(decision, outcome, detail);
+            listener.finished(outcome, detail);
         }
     }
 
@@ -171,7 +170,7 @@ final class ReceiptIssuer {
         try {
             executor.schedule(guarded, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // shutting down: receipts waiting are held in memory only
+            // shutting down: a decision whose receipt is not signed yet stays in the log only
         }
     }
 }

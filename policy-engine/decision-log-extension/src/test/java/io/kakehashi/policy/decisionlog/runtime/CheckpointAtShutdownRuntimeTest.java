@@ -45,6 +45,7 @@ class CheckpointAtShutdownRuntimeTest {
     void shutdown_shouldSignTheHead_soThatAnEditedLastEntryIsFound() throws Exception {
         var settings = new RuntimeSettings("shutdown-signs", "checkpoint-at-shutdown-test-key");
         settings.put("kakehashi.decisionlog.dir", directory.toString());
+        settings.put("kakehashi.outbox.dir", directory.resolve("outbox").toString());
         settings.put("kakehashi.decisionlog.checkpoint.within", "PT1H");
         var key = new ECKeyGenerator(Curve.P_256).keyID("test-key").generate();
         var runtime = new EmbeddedRuntime("shutdown-signs", new URL[0])

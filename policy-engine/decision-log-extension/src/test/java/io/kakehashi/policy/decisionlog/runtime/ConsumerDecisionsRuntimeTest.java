@@ -164,6 +164,7 @@ class ConsumerDecisionsRuntimeTest {
             config = new RuntimeSettings(id, API_KEY);
             try {
                 config.put("kakehashi.decisionlog.dir", Files.createTempDirectory("kakehashi-consumer-decisions-" + id).toString());
+                config.put("kakehashi.outbox.dir", Files.createTempDirectory("kakehashi-consumer-outbox-" + id).toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

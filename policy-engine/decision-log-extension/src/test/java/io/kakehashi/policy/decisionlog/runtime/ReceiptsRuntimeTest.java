@@ -280,6 +280,7 @@ class ReceiptsRuntimeTest {
             config = new RuntimeSettings(id, API_KEY);
             try {
                 config.put("kakehashi.decisionlog.dir", Files.createTempDirectory("kakehashi-receipts-" + id).toString());
+                config.put("kakehashi.outbox.dir", Files.createTempDirectory("kakehashi-outbox-" + id).toString());
                 key = new ECKeyGenerator(Curve.P_256).keyID(id + "-key").generate();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -160,6 +160,7 @@ class WitnessedHeadsRuntimeTest {
 
     private static void settings(RuntimeSettings settings, Path dir, String peer) {
         settings.put("kakehashi.decisionlog.dir", dir.toString());
+        settings.put("kakehashi.outbox.dir", dir.resolve("outbox").toString());
         // every append signs the head at once: no timer between a decision and the head a witness fetches
         settings.put("kakehashi.decisionlog.checkpoint.entries", "1");
         settings.put("kakehashi.decisionlog.witness.peers", peer);
