@@ -118,22 +118,25 @@ class OutboxDeliveryTest {
 
     @Test
     void aConnectorStartedAgain_shouldSendWhatTheLastRunCouldNot_andCountItsAttempts() throws Exception {
-        start(8, (address, statement) -> {
+        // unreachable twice, then the connector stops during the third attempt
+        var stopping = new StoppedDuringAttempt(2, () -> {
             throw new ConnectException("Connection refused");
         });
+        start(8, stopping);
         delivery.submit("https://peer.example", "a.b.c");
-        await().atMost(WAIT).until(() -> outbox.pending(KIND).stream().mapToInt(Pending::attempts).sum() >= 2);
+        stopping.awaitLastAttempt();
         delivery.close();
         outbox.close();
-        var attemptsBefore = sent.get("a.b.c").get();
 
         outbox = FileStatementOutbox.open(directory.resolve("outbox.jsonl"), monitor);
-        assertThat(outbox.pending(KIND)).singleElement().satisfies(statement -> assertThat(statement.attempts()).isEqualTo(attemptsBefore));
+        // the attempt the stop cut short is not counted
+        assertThat(outbox.pending(KIND)).singleElement().satisfies(statement -> assertThat(statement.attempts()).isEqualTo(2));
+        sent.clear();
         start(8, (address, statement) -> 200);
 
         await().atMost(WAIT).until(() -> outcomes.size() == 1);
         assertThat(outcomes).containsExactly("a.b.c DELIVERED");
-        assertThat(sent.get("a.b.c")).hasValue(attemptsBefore + 1);
+        assertThat(sent.get("a.b.c")).hasValue(1);
         assertThat(outbox.pending(KIND)).isEmpty();
         // and not again on the start after that
         delivery.close();
@@ -144,19 +147,58 @@ class OutboxDeliveryTest {
 
     @Test
     void attempts_shouldBeCountedAcrossRestarts() throws Exception {
-        start(3, (address, statement) -> 503);
+        var stopping = new StoppedDuringAttempt(2, () -> 503);
+        start(3, stopping);
         delivery.submit("https://peer.example", "a.b.c");
-        await().atMost(WAIT).until(() -> outbox.pending(KIND).stream().mapToInt(Pending::attempts).sum() >= 2);
+        stopping.awaitLastAttempt();
         delivery.close();
         outbox.close();
 
         outbox = FileStatementOutbox.open(directory.resolve("outbox.jsonl"), monitor);
+        sent.clear();
         start(3, (address, statement) -> {
             throw new IOException("unreachable");
         });
 
         await().atMost(WAIT).until(() -> outcomes.size() == 1);
         assertThat(outcomes).containsExactly("a.b.c GAVE_UP: the peer cannot be reached: unreachable (after 3 attempts)");
-        assertThat(sent.get("a.b.c")).hasValue(3);
+        // two attempts before the stop, the third and last after it
+        assertThat(sent.get("a.b.c")).hasValue(1);
+    }
+
+    /** A transport that answers {@code answered} times as told, then holds the next attempt until the delivery stops. */
+    static final class StoppedDuringAttempt implements OutboxDelivery.Transport {
+
+        interface Answer {
+            int status() throws IOException;
+        }
+
+        private final int answered;
+        private final Answer answer;
+        private final AtomicInteger calls = new AtomicInteger();
+        private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+
+        StoppedDuringAttempt(int answered, Answer answer) {
+            this.answered = answered;
+            this.answer = answer;
+        }
+
+        @Override
+        public int send(String address, String statement) throws IOException {
+            if (calls.incrementAndGet() <= answered) {
+                return answer.status();
+            }
+            held.countDown();
+            try {
+                new java.util.concurrent.CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("interrupted");
+        }
+
+        void awaitLastAttempt() throws InterruptedException {
+            assertThat(held.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
     }
 }

@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
  * is sent — those of an earlier run of the connector included. An answer 2xx delivered it; 404 means the peer takes
  * none of this kind; another 4xx refused this one; a 5xx or an unreachable peer is tried again after 1, 2, 4 … s (at
  * most {@link Settings#lastRetry()} apart) up to {@link Settings#attempts()} attempts in all, counted across
- * restarts. A statement is claimed only for its attempt; a replica that dies while sending leaves a claim that runs
- * out after {@link Settings#lease()}, and the statement is then sent by whichever replica claims it, so a peer may
- * receive a statement twice (at least once, never lost) and must take the same statement again as a success.
+ * restarts; an attempt cut short because the delivery is closing is not counted. A statement is claimed only for its
+ * attempt; a replica that dies while sending leaves a claim that runs out after {@link Settings#lease()}, and the
+ * statement is then sent by whichever replica claims it, so a peer may receive a statement twice (at least once,
+ * never lost) and must take the same statement again as a success.
  * Thread-safe.
  */
 public final class OutboxDelivery implements AutoCloseable {
@@ -201,6 +202,11 @@ public final class OutboxDelivery implements AutoCloseable {
             }
             problem = "the peer answered " + status;
         } catch (IOException | RuntimeException e) {
+            if (closing()) {
+                // cut short by the connector stopping: not an attempt; let it go at once for the next start
+                outbox.retry(statement.id(), holder, statement.attempts(), statement.due());
+                return;
+            }
             problem = "the peer cannot be reached: " + e.getMessage();
         }
         var attempts = statement.attempts() + 1;
@@ -210,6 +216,10 @@ public final class OutboxDelivery implements AutoCloseable {
         }
         var wait = settings.firstRetry().multipliedBy(1L << Math.min(attempts - 1, 20));
         outbox.retry(statement.id(), holder, attempts, clock.instant().plus(wait.compareTo(settings.lastRetry()) > 0 ? settings.lastRetry() : wait));
+    }
+
+    private synchronized boolean closing() {
+        return closed;
     }
 
     private void finish(Pending statement, Outcome outcome, String detail) {
