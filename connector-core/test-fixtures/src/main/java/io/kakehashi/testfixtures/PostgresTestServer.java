@@ -1,5 +1,10 @@
 package io.kakehashi.testfixtures;
 
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
+import org.eclipse.edc.spi.monitor.Monitor;
+import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
+import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
+import org.eclipse.edc.transaction.local.LocalTransactionContext;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
@@ -192,6 +197,18 @@ public final class PostgresTestServer {
         dataSource.setUrl(url(database) + "?currentSchema=" + identifier(schema));
         dataSource.setUser(user);
         return dataSource;
+    }
+
+    /**
+     * {@code schema} in {@code database} as one connector (or one replica of it) reaches its own tables: through a
+     * local EDC transaction context and data source registry of its own, whose connections refuse
+     * {@code setAutoCommit}, {@code commit} and {@code rollback}. Two calls are two replicas on one database.
+     */
+    public TransactionalDatabase transactionalDatabase(String database, String schema) {
+        var transactions = new LocalTransactionContext(new Monitor() { });
+        var registry = new LocalDataSourceRegistry(transactions);
+        registry.register(DataSourceRegistry.DEFAULT_DATASOURCE, dataSource(database, schema));
+        return new TransactionalDatabase(registry, DataSourceRegistry.DEFAULT_DATASOURCE, transactions);
     }
 
     /**

@@ -4,12 +4,12 @@ import io.kakehashi.consent.withdrawal.HttpNoticeSender;
 import io.kakehashi.consent.withdrawal.SubjectRecordsDeletion;
 import io.kakehashi.consent.withdrawal.WithdrawalController;
 import io.kakehashi.consent.withdrawal.WithdrawalNotifier;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import io.kakehashi.deletion.DeletionExtension;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.LineageStore;
 import io.kakehashi.lineage.provenance.DidSignerKeys;
 import io.kakehashi.lineage.provenance.SignerKeys;
-import io.kakehashi.lineage.sql.LineageDatabase;
 import io.kakehashi.consent.sql.PostgresConsentStore;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
 import io.kakehashi.core.spi.settings.SettingValues;
@@ -30,7 +30,6 @@ import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
 import org.eclipse.edc.runtime.metamodel.annotation.Setting;
-import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
@@ -66,7 +65,6 @@ public class ConsentExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi consent for personal data";
     static final String DIRECTORY_KEY = "kakehashi.consent.dir";
-    static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
     static final String RETRY_KEY = "kakehashi.consent.notice-retry";
 
     @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/consent",
@@ -126,17 +124,9 @@ public class ConsentExtension implements ServiceExtension {
     public void initialize(ServiceExtensionContext context) {
         retryPeriod = SettingValues.require(SettingValues.positiveDuration(RETRY_KEY, retry));
         var mapper = typeManager.getMapper();
-        ConsentStore store;
-        var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
-        if (url != null && !url.isBlank()) {
-            if (dataSourceRegistry == null) {
-                throw new EdcException("Consent: '%s' is set but the runtime has no data source registry".formatted(DATASOURCE_URL_KEY));
-            }
-            postgres = new PostgresConsentStore(new LineageDatabase(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactions));
-            store = postgres;
-        } else {
-            store = new FileConsentStore(Path.of(directory), mapper);
-        }
+        postgres = TransactionalDatabase.ofDefaultDataSource(context.getConfig(), dataSourceRegistry, transactions, "Consent")
+                .map(PostgresConsentStore::new).orElse(null);
+        ConsentStore store = postgres != null ? postgres : new FileConsentStore(Path.of(directory), mapper);
         context.registerService(ConsentStore.class, store);
 
         var rules = new ConsentRules(groups);

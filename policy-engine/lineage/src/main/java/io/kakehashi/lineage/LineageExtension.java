@@ -1,5 +1,6 @@
 package io.kakehashi.lineage;
 
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.provenance.DidSignerKeys;
 import io.kakehashi.lineage.provenance.ProvenanceApiController;
@@ -14,7 +15,6 @@ import org.eclipse.edc.runtime.metamodel.annotation.Setting;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.types.TypeManager;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
-import io.kakehashi.lineage.sql.LineageDatabase;
 import io.kakehashi.lineage.sql.PostgresLineageStore;
 import io.kakehashi.policy.constraints.onward.OnwardTransferRule;
 import org.eclipse.edc.connector.controlplane.asset.spi.domain.Asset;
@@ -28,7 +28,6 @@ import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
-import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.spi.system.ServiceExtension;
@@ -53,7 +52,7 @@ import java.time.Clock;
 public class LineageExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi lineage and onward transfer";
-    static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
+    static final String DATASOURCE_URL_KEY = TransactionalDatabase.DEFAULT_DATASOURCE_URL;
 
     @Inject(required = false)
     private DataSourceRegistry dataSourceRegistry;
@@ -99,12 +98,9 @@ public class LineageExtension implements ServiceExtension {
     @Override
     public void initialize(ServiceExtensionContext context) {
         LineageStore store;
-        var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
-        if (url != null && !url.isBlank()) {
-            if (dataSourceRegistry == null) {
-                throw new EdcException("Lineage: '%s' is set but the runtime has no data source registry".formatted(DATASOURCE_URL_KEY));
-            }
-            postgres = new PostgresLineageStore(new LineageDatabase(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactions));
+        postgres = TransactionalDatabase.ofDefaultDataSource(context.getConfig(), dataSourceRegistry, transactions, "Lineage")
+                .map(PostgresLineageStore::new).orElse(null);
+        if (postgres != null) {
             store = postgres;
             context.getMonitor().info("Lineage: PostgreSQL");
         } else {

@@ -8,16 +8,15 @@ import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.EpsilonLedger;
 import io.kakehashi.ai.spi.RemoteJobStore;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
-import io.kakehashi.ai.store.sql.ComputeDatabase;
 import io.kakehashi.ai.store.sql.ComputeSchema;
 import io.kakehashi.ai.store.sql.PostgresComputeJobStore;
 import io.kakehashi.ai.store.sql.PostgresEpsilonLedger;
 import io.kakehashi.ai.store.sql.PostgresRemoteJobStore;
 import io.kakehashi.ai.store.sql.PostgresRemoteTrainingStore;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
-import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
@@ -39,7 +38,7 @@ import java.time.Clock;
 public class ComputeStoresExtension implements ServiceExtension {
 
     public static final String NAME = "Kakehashi compute job store and ε ledger";
-    static final String DATASOURCE_URL_KEY = "edc.datasource.default.url";
+    static final String DATASOURCE_URL_KEY = TransactionalDatabase.DEFAULT_DATASOURCE_URL;
 
     @Inject(required = false)
     private DataSourceRegistry dataSourceRegistry;
@@ -50,7 +49,7 @@ public class ComputeStoresExtension implements ServiceExtension {
     @Inject
     private TypeManager typeManager;
 
-    private ComputeDatabase postgres;
+    private TransactionalDatabase postgres;
 
     @Override
     public String name() {
@@ -59,13 +58,8 @@ public class ComputeStoresExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        var url = context.getConfig().getString(DATASOURCE_URL_KEY, null);
-        if (url != null && !url.isBlank()) {
-            if (dataSourceRegistry == null || transactionContext == null) {
-                throw new EdcException("Compute jobs: '%s' is set but the runtime has no data source registry or transaction context"
-                        .formatted(DATASOURCE_URL_KEY));
-            }
-            postgres = new ComputeDatabase(dataSourceRegistry, DataSourceRegistry.DEFAULT_DATASOURCE, transactionContext);
+        postgres = TransactionalDatabase.ofDefaultDataSource(context.getConfig(), dataSourceRegistry, transactionContext, "Compute jobs").orElse(null);
+        if (postgres != null) {
             context.registerService(ComputeJobStore.class, new PostgresComputeJobStore(postgres, typeManager.getMapper()));
             context.registerService(EpsilonLedger.class, new PostgresEpsilonLedger(postgres, clock));
             context.registerService(RemoteJobStore.class, new PostgresRemoteJobStore(postgres, typeManager.getMapper()));

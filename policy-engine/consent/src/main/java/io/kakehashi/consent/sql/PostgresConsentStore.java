@@ -2,7 +2,7 @@ package io.kakehashi.consent.sql;
 
 import io.kakehashi.consent.Consent;
 import io.kakehashi.consent.ConsentStore;
-import io.kakehashi.lineage.sql.LineageDatabase;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@link ConsentStore} on PostgreSQL (tables {@code kakehashi_consent}, {@code kakehashi_consent_delivery} and
  * {@code kakehashi_consent_notice}): the
  * register survives a restart and is shared by replicas. Each call is one EDC transaction on the default data source
- * (the same {@link LineageDatabase} access the lineage store uses). A delivery is one row per use and subject, so a
+ * (the same {@link TransactionalDatabase} access the lineage store uses). A delivery is one row per use and subject, so a
  * withdrawal finds its consumers through an index. Thread-safe.
  */
 public final class PostgresConsentStore implements ConsentStore {
@@ -64,23 +64,15 @@ public final class PostgresConsentStore implements ConsentStore {
             )"""
     };
 
-    private final LineageDatabase database;
+    private final TransactionalDatabase database;
 
-    public PostgresConsentStore(LineageDatabase database) {
+    public PostgresConsentStore(TransactionalDatabase database) {
         this.database = database;
     }
 
     /** Creates the tables if they are missing, under an advisory lock so replicas that start together do not race. */
     public void createSchema() {
-        database.inTransaction("cannot create the consent tables", connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-                for (var sql : SCHEMA) {
-                    statement.execute(sql);
-                }
-            }
-            return null;
-        });
+        database.createSchema("the consent tables", LOCK, List.of(SCHEMA));
     }
 
     @Override

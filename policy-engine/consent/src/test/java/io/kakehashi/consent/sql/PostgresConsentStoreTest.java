@@ -2,12 +2,7 @@ package io.kakehashi.consent.sql;
 
 import io.kakehashi.consent.ConsentStore;
 import io.kakehashi.consent.ConsentStoreTestBase;
-import io.kakehashi.lineage.sql.LineageDatabase;
 import io.kakehashi.testfixtures.PostgresTestServer;
-import org.eclipse.edc.spi.monitor.Monitor;
-import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
-import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
-import org.eclipse.edc.transaction.local.LocalTransactionContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 
@@ -21,10 +16,7 @@ class PostgresConsentStoreTest extends ConsentStoreTestBase {
     private PostgresConsentStore store;
 
     private static PostgresConsentStore open() {
-        var context = new LocalTransactionContext(new Monitor() { });
-        var registry = new LocalDataSourceRegistry(context);
-        registry.register(DataSourceRegistry.DEFAULT_DATASOURCE, POSTGRES.dataSource(DATABASE, SCHEMA));
-        var opened = new PostgresConsentStore(new LineageDatabase(registry, DataSourceRegistry.DEFAULT_DATASOURCE, context));
+        var opened = new PostgresConsentStore(POSTGRES.transactionalDatabase(DATABASE, SCHEMA));
         opened.createSchema();
         return opened;
     }

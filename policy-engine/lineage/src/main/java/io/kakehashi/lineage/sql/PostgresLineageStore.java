@@ -1,5 +1,6 @@
 package io.kakehashi.lineage.sql;
 
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import io.kakehashi.lineage.spi.LineageKind;
 import io.kakehashi.lineage.LineageRecord;
 import io.kakehashi.lineage.LineageStore;
@@ -37,23 +38,15 @@ public final class PostgresLineageStore implements LineageStore {
             "CREATE INDEX IF NOT EXISTS kakehashi_lineage_destination ON kakehashi_lineage (destination)"
     };
 
-    private final LineageDatabase database;
+    private final TransactionalDatabase database;
 
-    public PostgresLineageStore(LineageDatabase database) {
+    public PostgresLineageStore(TransactionalDatabase database) {
         this.database = database;
     }
 
     /** Creates the table if it is missing, under an advisory lock so replicas that start together do not race. */
     public void createSchema() {
-        database.inTransaction("cannot create the lineage table", connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-                for (var sql : SCHEMA) {
-                    statement.execute(sql);
-                }
-            }
-            return null;
-        });
+        database.createSchema("the lineage table", LOCK, List.of(SCHEMA));
     }
 
     @Override

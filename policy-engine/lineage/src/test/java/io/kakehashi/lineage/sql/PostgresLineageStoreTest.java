@@ -5,10 +5,6 @@ import io.kakehashi.lineage.LineageRecord;
 import io.kakehashi.lineage.LineageStore;
 import io.kakehashi.lineage.LineageStoreTestBaseAccess;
 import io.kakehashi.testfixtures.PostgresTestServer;
-import org.eclipse.edc.spi.monitor.Monitor;
-import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
-import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
-import org.eclipse.edc.transaction.local.LocalTransactionContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,10 +23,7 @@ class PostgresLineageStoreTest extends LineageStoreTestBaseAccess {
     private PostgresLineageStore store;
 
     private static PostgresLineageStore open() {
-        var context = new LocalTransactionContext(new Monitor() { });
-        var registry = new LocalDataSourceRegistry(context);
-        registry.register(DataSourceRegistry.DEFAULT_DATASOURCE, POSTGRES.dataSource(DATABASE, SCHEMA));
-        var opened = new PostgresLineageStore(new LineageDatabase(registry, DataSourceRegistry.DEFAULT_DATASOURCE, context));
+        var opened = new PostgresLineageStore(POSTGRES.transactionalDatabase(DATABASE, SCHEMA));
         opened.createSchema();
         return opened;
     }

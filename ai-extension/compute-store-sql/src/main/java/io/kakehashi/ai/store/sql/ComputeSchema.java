@@ -1,5 +1,9 @@
 package io.kakehashi.ai.store.sql;
 
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
+
+import java.util.List;
+
 /**
  * Creates the compute tables (the provider's jobs, the ε charges, the consumer's jobs at providers and its federated trainings) if they are missing, in one transaction under an advisory lock so replicas that start
  * together do not race. Running it again changes nothing.
@@ -8,7 +12,7 @@ public final class ComputeSchema {
 
     private static final long LOCK = 0x4B48_4149_0001L; // "KHAI" 1
 
-    private static final String[] STATEMENTS = {
+    private static final List<String> STATEMENTS = List.of(
             """
             CREATE TABLE IF NOT EXISTS kakehashi_compute_job (
                 id               TEXT PRIMARY KEY,
@@ -70,8 +74,7 @@ public final class ComputeSchema {
                 updated_at_nanos  BIGINT NOT NULL
             )""",
             "CREATE INDEX IF NOT EXISTS kakehashi_compute_remote_job_unfinished ON kakehashi_compute_remote_job (created_at_nanos)"
-                    + " WHERE state IN ('QUEUED', 'RUNNING')"
-    };
+                    + " WHERE state IN ('QUEUED', 'RUNNING')");
 
     private ComputeSchema() {
     }
@@ -79,15 +82,7 @@ public final class ComputeSchema {
     /**
      * @throws org.eclipse.edc.spi.persistence.EdcPersistenceException when the database refuses; nothing is created then
      */
-    public static void create(ComputeDatabase database) {
-        database.inTransaction("cannot create the compute tables", connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-                for (var sql : STATEMENTS) {
-                    statement.execute(sql);
-                }
-            }
-            return null;
-        });
+    public static void create(TransactionalDatabase database) {
+        database.createSchema("the compute tables", LOCK, STATEMENTS);
     }
 }

@@ -7,6 +7,7 @@ import io.kakehashi.ai.spi.ComputeJobStore;
 import io.kakehashi.ai.spi.JobRecord;
 import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.StoreResult;
 
@@ -23,7 +24,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * {@link ComputeJobStore} on PostgreSQL (table {@code kakehashi_compute_job}, see {@link ComputeSchema}): shared by
- * the control-plane replicas and kept across restarts. Each call is one EDC transaction ({@link ComputeDatabase}). An
+ * the control-plane replicas and kept across restarts. Each call is one EDC transaction ({@link TransactionalDatabase}). An
  * update locks the job's row ({@code SELECT … FOR UPDATE}) for its transaction, so it is atomic across replicas. Times are kept as nanoseconds since the epoch, so a job reads
  * back exactly as it was written. Thread-safe.
  */
@@ -32,13 +33,13 @@ public final class PostgresComputeJobStore implements ComputeJobStore {
     private static final String COLUMNS = "id, agreement_id, asset_id, consumer_id, type, parameters, description_hash, model_hash, state, "
             + "progress, reason, result_hash, admitted, created_at_nanos, updated_at_nanos";
 
-    private final ComputeDatabase database;
+    private final TransactionalDatabase database;
     private final ObjectMapper mapper;
 
     /**
      * @param mapper the runtime's {@code TypeManager} mapper, which writes and reads the JSON columns
      */
-    public PostgresComputeJobStore(ComputeDatabase database, ObjectMapper mapper) {
+    public PostgresComputeJobStore(TransactionalDatabase database, ObjectMapper mapper) {
         this.database = database;
         this.mapper = mapper;
     }

@@ -1,6 +1,7 @@
 package io.kakehashi.ai.store.sql;
 
 import io.kakehashi.ai.spi.EpsilonLedger;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import org.eclipse.edc.spi.result.Result;
 
 import java.sql.Connection;
@@ -9,16 +10,16 @@ import java.time.Clock;
 
 /**
  * {@link EpsilonLedger} on PostgreSQL (table {@code kakehashi_epsilon_charge}, one row per charge): the ε spent under
- * an agreement survives restarts and is shared by replicas. Each call is one EDC transaction ({@link ComputeDatabase}).
+ * an agreement survives restarts and is shared by replicas. Each call is one EDC transaction ({@link TransactionalDatabase}).
  * A charge takes a transaction-scoped advisory lock on its
  * agreement, so concurrent charges on any replica are serialised and cannot together exceed the budget. Thread-safe.
  */
 public final class PostgresEpsilonLedger implements EpsilonLedger {
 
-    private final ComputeDatabase database;
+    private final TransactionalDatabase database;
     private final Clock clock;
 
-    public PostgresEpsilonLedger(ComputeDatabase database, Clock clock) {
+    public PostgresEpsilonLedger(TransactionalDatabase database, Clock clock) {
         this.database = database;
         this.clock = clock;
     }

@@ -7,6 +7,7 @@ import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.ai.spi.RemoteJob;
 import io.kakehashi.ai.spi.RemoteJobStore;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.StoreResult;
 
@@ -24,7 +25,7 @@ import java.util.function.UnaryOperator;
 /**
  * {@link RemoteJobStore} on PostgreSQL (table {@code kakehashi_compute_remote_job}, see {@link ComputeSchema}): the
  * jobs a consumer's connector asked providers to run survive its restart and are shared by its replicas. Each call is
- * one EDC transaction ({@link ComputeDatabase}); an update locks the job's row for its transaction, so it is atomic
+ * one EDC transaction ({@link TransactionalDatabase}); an update locks the job's row for its transaction, so it is atomic
  * across replicas. Times are kept as nanoseconds since the epoch, so a job reads back exactly. Thread-safe.
  */
 public final class PostgresRemoteJobStore implements RemoteJobStore {
@@ -32,13 +33,13 @@ public final class PostgresRemoteJobStore implements RemoteJobStore {
     private static final String COLUMNS = "id, agreement_id, asset_id, provider_id, counter_party_address, type, parameters, description_hash, "
             + "model_hash, state, progress, reason, provider_job_id, result_hash, result_sha256, created_at_nanos, updated_at_nanos";
 
-    private final ComputeDatabase database;
+    private final TransactionalDatabase database;
     private final ObjectMapper mapper;
 
     /**
      * @param mapper the runtime's {@code TypeManager} mapper, which writes and reads the JSON columns
      */
-    public PostgresRemoteJobStore(ComputeDatabase database, ObjectMapper mapper) {
+    public PostgresRemoteJobStore(TransactionalDatabase database, ObjectMapper mapper) {
         this.database = database;
         this.mapper = mapper;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.ai.spi.RemoteTraining;
 import io.kakehashi.ai.spi.RemoteTrainingStore;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.StoreResult;
 
@@ -22,20 +23,20 @@ import java.util.function.UnaryOperator;
  * {@link RemoteTrainingStore} on PostgreSQL (table {@code kakehashi_compute_remote_training}, see {@link ComputeSchema}):
  * the trainings a vendor's connector coordinates, with their round reports and weights, survive its restart. The
  * state and times are columns; what was asked, the reports and the weights are one JSON document per training (a
- * training is read and written whole). Each call is one EDC transaction ({@link ComputeDatabase}); an update locks the
+ * training is read and written whole). Each call is one EDC transaction ({@link TransactionalDatabase}); an update locks the
  * training's row. Thread-safe.
  */
 public final class PostgresRemoteTrainingStore implements RemoteTrainingStore {
 
     private static final String COLUMNS = "id, state, document, created_at_nanos, updated_at_nanos";
 
-    private final ComputeDatabase database;
+    private final TransactionalDatabase database;
     private final ObjectMapper mapper;
 
     /**
      * @param mapper the runtime's {@code TypeManager} mapper, which writes and reads the JSON columns
      */
-    public PostgresRemoteTrainingStore(ComputeDatabase database, ObjectMapper mapper) {
+    public PostgresRemoteTrainingStore(TransactionalDatabase database, ObjectMapper mapper) {
         this.database = database;
         this.mapper = mapper;
     }

@@ -1,13 +1,9 @@
 package io.kakehashi.ai.store.sql;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import io.kakehashi.testfixtures.PostgresTestServer;
 import org.eclipse.edc.json.JacksonTypeManager;
-import org.eclipse.edc.spi.monitor.Monitor;
-import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
-import org.eclipse.edc.transaction.local.LocalDataSourceRegistry;
-import org.eclipse.edc.transaction.local.LocalTransactionContext;
-import org.eclipse.edc.transaction.spi.TransactionContext;
 
 /**
  * The tests' PostgreSQL ({@link PostgresTestServer}: the configured server, or an embedded one); each test class
@@ -24,15 +20,10 @@ final class ComputeTestDatabase {
     /** The mapper the stores get in a runtime: its {@code TypeManager}'s. */
     static final ObjectMapper MAPPER = new JacksonTypeManager().getMapper();
 
-    final TransactionContext transactions;
-    final ComputeDatabase database;
+    final TransactionalDatabase database;
 
     private ComputeTestDatabase(String schema) {
-        var context = new LocalTransactionContext(new Monitor() { });
-        var registry = new LocalDataSourceRegistry(context);
-        registry.register(DataSourceRegistry.DEFAULT_DATASOURCE, POSTGRES.dataSource(DATABASE, schema));
-        transactions = context;
-        database = new ComputeDatabase(registry, DataSourceRegistry.DEFAULT_DATASOURCE, context);
+        database = POSTGRES.transactionalDatabase(DATABASE, schema);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.ai.spi.JobRecord;
 import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import org.eclipse.edc.spi.EdcException;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
@@ -65,7 +66,7 @@ class PostgresComputeJobStoreTest extends ComputeJobStoreTestBase {
 
         @Test
         void create_whenTheCallersTransactionRollsBack_shouldLeaveNoJob() {
-            assertThatThrownBy(() -> test.transactions.execute(() -> {
+            assertThatThrownBy(() -> test.database.inTransaction("store the job", connection -> {
                 store.create(evaluationJob("job-rolled-back"));
                 throw new IllegalStateException("the caller fails after storing");
             })).isInstanceOf(EdcException.class);
@@ -89,7 +90,7 @@ class PostgresComputeJobStoreTest extends ComputeJobStoreTestBase {
         @Test
         void aCall_whenTheDataSourceIsNotRegistered_shouldSaySo() {
             var context = new LocalTransactionContext(new org.eclipse.edc.spi.monitor.Monitor() { });
-            var unregistered = new PostgresComputeJobStore(new ComputeDatabase(new org.eclipse.edc.transaction.local.LocalDataSourceRegistry(context),
+            var unregistered = new PostgresComputeJobStore(new TransactionalDatabase(new org.eclipse.edc.transaction.local.LocalDataSourceRegistry(context),
                     DataSourceRegistry.DEFAULT_DATASOURCE, context), ComputeTestDatabase.MAPPER);
 
             assertThatThrownBy(() -> unregistered.findById("job")).isInstanceOf(EdcPersistenceException.class)

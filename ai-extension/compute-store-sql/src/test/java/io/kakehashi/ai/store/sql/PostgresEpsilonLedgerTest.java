@@ -43,7 +43,7 @@ class PostgresEpsilonLedgerTest extends EpsilonLedgerTestBase {
 
     @Test
     void charge_whenTheCallersTransactionRollsBack_shouldSpendNothing() {
-        assertThatThrownBy(() -> test.transactions.execute(() -> {
+        assertThatThrownBy(() -> test.database.inTransaction("queue the job", connection -> {
             ledger.charge("agreement-1", "round-1", 0.5, 1.0);
             throw new IllegalStateException("the job could not be queued");
         })).isInstanceOf(EdcException.class);
