@@ -90,8 +90,8 @@ public final class ConsumerDeletion {
         }
         var kept = new DeletionRecord(DeletionRecord.Role.CONSUMER, agreement.getId(), protocolId, agreement.getProviderId(), agreement.getAssetId(),
                 signed, digest, now, now, DeletionRecord.Delivery.PENDING, null);
-        store.save(kept);
-        return Result.success(kept);
+        // a replica that deleted under the same agreement at the same moment may have kept its receipt first: that one is sent
+        return Result.success(store.keep(kept));
     }
 
     private DecisionEntry entry(ContractAgreement agreement, DeletionReceipt receipt, String receiptDigest) {

@@ -3,6 +3,8 @@ package io.kakehashi.deletion;
 import io.kakehashi.lineage.provenance.DidSignerKeys;
 import io.kakehashi.lineage.provenance.SignerKeys;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
+import io.kakehashi.deletion.sql.PostgresDeletionStore;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.LineageStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
@@ -23,6 +25,7 @@ import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
+import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
 import org.eclipse.edc.transaction.spi.TransactionContext;
 import org.eclipse.edc.web.spi.WebService;
 import org.eclipse.edc.web.spi.configuration.ApiContext;
@@ -44,7 +47,8 @@ import java.util.stream.Stream;
  * says arrived under it is deleted, a receipt signed with the connector's signing key (its DID key) is recorded in the
  * decision log and sent to the provider's protocol address. As a provider: receipts are received beside DSP, verified
  * against the consumer's DID document, kept and recorded; deletions past their deadline without a receipt show as
- * OVERDUE on the management and auditor APIs.
+ * OVERDUE on the management and auditor APIs. The records are a JSON Lines file in the embedded default, PostgreSQL
+ * when the connector has a default data source (shared by its replicas).
  */
 @Extension(DeletionExtension.NAME)
 public class DeletionExtension implements ServiceExtension {
@@ -58,7 +62,7 @@ public class DeletionExtension implements ServiceExtension {
     @Setting(key = "edc.participant.id", description = "This connector's participant id (its DID)")
     private String participantId;
     @Setting(key = DIRECTORY_KEY, defaultValue = "kakehashi-data/deletion",
-            description = "Directory of the deletion receipts this connector signed or kept (deletions.jsonl)")
+            description = "Directory of the deletion receipts this connector signed or kept (deletions.jsonl); unused with PostgreSQL")
     private String directory;
     @Setting(key = INTERVAL_KEY, defaultValue = "PT1M",
             description = "How often (ISO 8601 duration) the consumer checks its deletion deadlines and sends receipts not yet delivered")
@@ -74,6 +78,8 @@ public class DeletionExtension implements ServiceExtension {
     private ContractNegotiationStore negotiations;
     @Inject
     private TransactionContext transactions;
+    @Inject(required = false)
+    private DataSourceRegistry dataSourceRegistry;
     @Inject
     private AgreementStatus agreementStatus;
     @Inject
@@ -92,6 +98,7 @@ public class DeletionExtension implements ServiceExtension {
     private OpenApiDocuments openApi;
 
     private ScheduledExecutorService scheduler;
+    private PostgresDeletionStore postgres;
     private ConsumerDeletionCheck check;
     private Duration period;
 
@@ -104,7 +111,9 @@ public class DeletionExtension implements ServiceExtension {
     public void initialize(ServiceExtensionContext context) {
         period = parseInterval(interval);
         var mapper = typeManager.getMapper();
-        var store = new FileDeletionStore(Path.of(directory), mapper);
+        postgres = TransactionalDatabase.ofDefaultDataSource(context.getConfig(), dataSourceRegistry, transactions, "Deletion")
+                .map(PostgresDeletionStore::new).orElse(null);
+        DeletionStore store = postgres != null ? postgres : new FileDeletionStore(Path.of(directory), mapper);
         SignerKeys keys = didResolvers != null ? new DidSignerKeys(didResolvers)
                 : (participant, keyId) -> Result.failure("this connector resolves no DIDs, so it cannot verify the consumer's key");
 
@@ -119,6 +128,14 @@ public class DeletionExtension implements ServiceExtension {
         if (openApi != null) {
             openApi.register(ApiContext.MANAGEMENT, "deletions", DeletionExtension.class, "/openapi/deletions.json");
             openApi.register(AUDITOR_CONTEXT, "deletions", DeletionExtension.class, "/openapi/deletions-auditor.json");
+        }
+    }
+
+    @Override
+    public void prepare() {
+        if (postgres != null) {
+            // the pool registers the data source during initialisation, so the table is made once it is there
+            postgres.createSchema();
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Deletion records in a JSON Lines file ({@value #FILE_NAME} in the configured directory), one line per record,
  * forced to disk before {@link #save} returns; read back at start, the last line per role and agreement winning. A
- * torn last line (a crash mid-write) is skipped. Thread-safe (one writer at a time).
+ * torn last line (a crash mid-write) is skipped. The embedded default: one process owns the file, so replicas need the
+ * PostgreSQL store. Thread-safe (one writer at a time).
  */
 public final class FileDeletionStore implements DeletionStore {
 
@@ -56,6 +57,16 @@ public final class FileDeletionStore implements DeletionStore {
             throw new EdcException("The deletion record of agreement %s cannot be written: %s".formatted(record.agreementId(), e.getMessage()));
         }
         latest.put(key(record.role(), record.agreementId()), record);
+    }
+
+    @Override
+    public synchronized DeletionRecord keep(DeletionRecord record) {
+        var earlier = latest.get(key(record.role(), record.agreementId()));
+        if (earlier != null) {
+            return earlier;
+        }
+        save(record);
+        return record;
     }
 
     @Override

@@ -93,8 +93,12 @@ public final class ReceiptAcceptance {
         }
         var kept = new DeletionRecord(DeletionRecord.Role.PROVIDER, agreement.getId(), receipt.agreementId(), agreement.getConsumerId(),
                 agreement.getAssetId(), compact, digest, receipt.deletedAt(), clock.instant(), DeletionRecord.Delivery.KEPT, null);
-        store.save(kept);
-        return new Outcome(kept, null);
+        // another replica may have kept a receipt for the agreement since the check above: the first one kept stands
+        var first = store.keep(kept);
+        if (!digest.equals(first.receiptSha256())) {
+            return Outcome.refused(409, "a deletion receipt for agreement '%s' is already kept".formatted(receipt.agreementId()));
+        }
+        return new Outcome(first, null);
     }
 
     private DecisionEntry entry(ContractAgreement agreement, DeletionReceipt receipt, String digest) {

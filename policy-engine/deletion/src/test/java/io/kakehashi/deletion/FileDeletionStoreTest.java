@@ -8,34 +8,36 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class FileDeletionStoreTest {
+class FileDeletionStoreTest extends DeletionStoreTestBase {
 
     @TempDir
     Path dir;
 
-    private static DeletionRecord record(String agreementId, DeletionRecord.Delivery delivery) {
-        var at = Instant.parse("2026-12-31T00:00:00Z");
-        return new DeletionRecord(DeletionRecord.Role.CONSUMER, agreementId, "shared-" + agreementId, "did:web:p", "asset", "jws", "f".repeat(64), at, at,
-                delivery, null);
+    @Override
+    protected DeletionStore open() {
+        return new FileDeletionStore(dir, new ObjectMapper());
+    }
+
+    // one process owns the file
+    @Override
+    protected DeletionStore replica() {
+        return store();
     }
 
     @Test
-    void find_whenReopened_shouldGiveTheLatestRecordPerAgreement() throws IOException {
-        var store = new FileDeletionStore(dir, new ObjectMapper());
-        store.save(record("a-1", DeletionRecord.Delivery.PENDING));
-        store.save(record("a-2", DeletionRecord.Delivery.PENDING));
-        store.save(record("a-1", DeletionRecord.Delivery.CONFIRMED));
+    void find_whenReopenedAfterATornLine_shouldGiveTheLatestRecordPerAgreement() throws IOException {
+        store().save(record(DeletionRecord.Role.CONSUMER, "a-1", "a", DeletionRecord.Delivery.PENDING));
+        store().save(record(DeletionRecord.Role.CONSUMER, "a-2", "b", DeletionRecord.Delivery.PENDING));
+        store().save(record(DeletionRecord.Role.CONSUMER, "a-1", "a", DeletionRecord.Delivery.CONFIRMED));
         // a crash in the middle of a line
         Files.writeString(dir.resolve(FileDeletionStore.FILE_NAME), "{\"role\":\"CONS", StandardOpenOption.APPEND);
 
-        var reopened = new FileDeletionStore(dir, new ObjectMapper());
+        var reopened = open();
 
-        assertThat(reopened.find(DeletionRecord.Role.CONSUMER, "a-1")).contains(record("a-1", DeletionRecord.Delivery.CONFIRMED));
-        assertThat(reopened.find(DeletionRecord.Role.PROVIDER, "a-1")).isEmpty();
+        assertThat(reopened.find(DeletionRecord.Role.CONSUMER, "a-1")).contains(record(DeletionRecord.Role.CONSUMER, "a-1", "a", DeletionRecord.Delivery.CONFIRMED));
         assertThat(reopened.all()).extracting(DeletionRecord::agreementId).containsExactly("a-1", "a-2");
     }
 }
