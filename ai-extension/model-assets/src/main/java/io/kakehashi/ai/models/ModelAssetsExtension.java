@@ -1,7 +1,11 @@
 package io.kakehashi.ai.models;
 
 import io.kakehashi.ai.extension.FileAddressAssetResolver;
+import io.kakehashi.ai.models.sql.ModelAssetsTables;
+import io.kakehashi.ai.models.sql.PostgresModelRunLedger;
+import io.kakehashi.ai.models.sql.PostgresReceivedRunReports;
 import io.kakehashi.core.spi.openapi.OpenApiDocuments;
+import io.kakehashi.core.spi.sql.TransactionalDatabase;
 import io.kakehashi.identity.spi.ConnectorSigningKey;
 import io.kakehashi.lineage.provenance.DidSignerKeys;
 import io.kakehashi.lineage.provenance.SignerKeys;
@@ -32,6 +36,7 @@ import org.eclipse.edc.spi.result.ServiceResult;
 import org.eclipse.edc.spi.system.ServiceExtension;
 import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import org.eclipse.edc.spi.types.TypeManager;
+import org.eclipse.edc.transaction.datasource.spi.DataSourceRegistry;
 import org.eclipse.edc.transaction.spi.TransactionContext;
 import org.eclipse.edc.validator.spi.JsonObjectValidatorRegistry;
 import org.eclipse.edc.web.spi.WebService;
@@ -53,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * the holders' reports verified and kept. Also the guards that keep sealed weights in the connector (assets naming
  * the store, transfer requests under inference-only agreements). Needs the policy-engine constraints
  * ({@code model.run} scope), the control plane with the gRPC data plane, the connector's signing key and, to verify
- * holders' keys, a DID resolver.
+ * holders' keys, a DID resolver. The run ledger and the kept reports are files in the embedded default, PostgreSQL when
+ * the connector has a default data source (shared by its replicas, so the run count holds across them).
  */
 @Extension(ModelAssetsExtension.NAME)
 public class ModelAssetsExtension implements ServiceExtension {
@@ -66,13 +72,13 @@ public class ModelAssetsExtension implements ServiceExtension {
     // what one run may read of the holder's asset into the engine that reads it, as a compute job's default
     static final long MEMORY_LIMIT_BYTES = 1L << 30;
 
-    @Setting(key = STORE_DIR, description = "Where the sealed models and their run ledgers are kept (readable by the connector's user only)",
+    @Setting(key = STORE_DIR, description = "Where the sealed models (and, without PostgreSQL, their run ledgers) are kept (readable by the connector's user only)",
             defaultValue = "kakehashi-data/models/sealed")
     private String storeDir;
     @Setting(key = PREDICTIONS_DIR, description = "Where the holder's predictions of each model run are written",
             defaultValue = "kakehashi-data/models/predictions")
     private String predictionsDir;
-    @Setting(key = REPORTS_FILE, description = "Where the vendor keeps the holders' run reports (JSON Lines)",
+    @Setting(key = REPORTS_FILE, description = "Where the vendor keeps the holders' run reports (JSON Lines); unused with PostgreSQL",
             defaultValue = "kakehashi-data/models/run-reports.jsonl")
     private String reportsFile;
     @Setting(key = REPORT_RETRY, description = "How often run reports the vendor did not take are offered again (ISO 8601)", defaultValue = "PT30S")
@@ -84,6 +90,8 @@ public class ModelAssetsExtension implements ServiceExtension {
     private ContractNegotiationStore negotiations;
     @Inject
     private TransactionContext transactions;
+    @Inject(required = false)
+    private DataSourceRegistry dataSourceRegistry;
     @Inject
     private PolicyEngine policyEngine;
     @Inject(required = false)
@@ -122,6 +130,7 @@ public class ModelAssetsExtension implements ServiceExtension {
     private OpenApiDocuments openApi;
 
     private ScheduledExecutorService retries;
+    private TransactionalDatabase database;
 
     @Override
     public String name() {
@@ -133,6 +142,8 @@ public class ModelAssetsExtension implements ServiceExtension {
         var retry = duration(REPORT_RETRY, reportRetry);
         var mapper = typeManager.getMapper();
         var store = new SealedModelStore(Path.of(storeDir), mapper);
+        database = TransactionalDatabase.ofDefaultDataSource(context.getConfig(), dataSourceRegistry, transactions, "Models as assets").orElse(null);
+        ModelRunLedger ledger = database != null ? new PostgresModelRunLedger(database) : new FileModelRunLedger(store::home, mapper);
         var delivery = new HttpRunReportDelivery(httpClient, mapper);
         retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
             var thread = new Thread(runnable, "kakehashi-model-run-reports");
@@ -141,7 +152,7 @@ public class ModelAssetsExtension implements ServiceExtension {
         });
         var runs = new ModelRuns(participantId, this::agreement, store, policyEngine, agreementStatus, new FileAddressAssetResolver(addresses),
                 Path.of(predictionsDir), signingKey, delivery,
-                retries::execute, clock, MEMORY_LIMIT_BYTES, mapper);
+                retries::execute, clock, MEMORY_LIMIT_BYTES, ledger);
         var intake = new SealedModelIntake(participantId, this::agreement, store, this::initiate, clock, context.getMonitor());
         transferObservable.registerListener(intake);
         if (receivedContents != null) {
@@ -152,7 +163,7 @@ public class ModelAssetsExtension implements ServiceExtension {
         validators.register(Asset.EDC_ASSET_TYPE, SealedModelGuards.assets(store));
         validators.register(TransferRequest.TRANSFER_REQUEST_TYPE, SealedModelGuards.transferRequests(this::agreement));
 
-        var reports = new ReceivedRunReports(Path.of(reportsFile), mapper);
+        ReceivedRunReports reports = database != null ? new PostgresReceivedRunReports(database) : new FileReceivedRunReports(Path.of(reportsFile), mapper);
         SignerKeys keys = signerKeys != null ? signerKeys : didResolvers != null ? new DidSignerKeys(didResolvers)
                 : (participant, keyId) -> Result.failure("this connector resolves no DIDs, so it cannot verify the holder's key");
         var receiver = new RunReportReceiver(participantId, this::agreement, keys, reports, recorder, clock);
@@ -170,6 +181,14 @@ public class ModelAssetsExtension implements ServiceExtension {
                 context.getMonitor().warning("Model run reports: offering them again failed: " + e.getMessage());
             }
         }, retry.toMillis(), retry.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void prepare() {
+        if (database != null) {
+            // the pool registers the data source during initialisation, so the tables are made once it is there
+            ModelAssetsTables.create(database);
+        }
     }
 
     @Override

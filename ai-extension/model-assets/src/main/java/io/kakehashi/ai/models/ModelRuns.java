@@ -10,6 +10,7 @@ import io.kakehashi.policy.spi.DigestedPolicyContext;
 import io.kakehashi.policy.spi.ModelRunPolicyContext;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreement;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
+import org.eclipse.edc.spi.persistence.EdcPersistenceException;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
 
@@ -35,7 +36,8 @@ import java.util.function.Function;
  * its predictions go to a file in the holder's predictions directory and nowhere else; the vendor gets a signed
  * report of the count (run number, time, model digest). Reports go out in order, on the {@code deliveries} executor
  * after each run; one the vendor's connector did not take is offered again before the next ({@link #deliverPending}).
- * Thread-safe: runs under one agreement are decided one at a time.
+ * Thread-safe: runs under one agreement are decided one at a time, by the ledger ({@link ModelRunLedger#admit}), across
+ * the replicas that share it.
  */
 public final class ModelRuns {
 
@@ -64,7 +66,6 @@ public final class ModelRuns {
     private final Clock clock;
     private final long memoryLimitBytes;
     private final java.util.concurrent.Executor deliveries;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     // reports go out under a lock of their own, so that a slow vendor never holds up the next run's decision
     private final Map<String, Object> deliveryLocks = new ConcurrentHashMap<>();
 
@@ -76,10 +77,21 @@ public final class ModelRuns {
                      AgreementStatus agreementStatus, AssetResolver assets, Path predictionsDirectory, ConnectorSigningKey signingKey,
                      RunReportDelivery delivery, java.util.concurrent.Executor deliveries, Clock clock, long memoryLimitBytes,
                      ObjectMapper mapper) {
+        this(participantId, agreements, store, policyEngine, agreementStatus, assets, predictionsDirectory, signingKey, delivery, deliveries, clock,
+                memoryLimitBytes, new FileModelRunLedger(store::home, mapper));
+    }
+
+    /**
+     * @param ledger where the runs are counted: the file ledger beside each model, or the PostgreSQL one replicas share
+     */
+    public ModelRuns(String participantId, Function<String, ContractAgreement> agreements, SealedModelStore store, PolicyEngine policyEngine,
+                     AgreementStatus agreementStatus, AssetResolver assets, Path predictionsDirectory, ConnectorSigningKey signingKey,
+                     RunReportDelivery delivery, java.util.concurrent.Executor deliveries, Clock clock, long memoryLimitBytes,
+                     ModelRunLedger ledger) {
         this.participantId = Objects.requireNonNull(participantId, "participantId");
         this.agreements = agreements;
         this.store = store;
-        this.ledger = new ModelRunLedger(store::home, mapper);
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.policyEngine = policyEngine;
         this.agreementStatus = agreementStatus;
         this.assets = assets;
@@ -179,29 +191,27 @@ public final class ModelRuns {
     }
 
     private ServiceResult<ModelRun> admit(ContractAgreement agreement, SealedModel model, String assetId) {
-        synchronized (lock(model.localAgreementId())) {
-            if (agreementStatus != null) {
-                var usable = agreementStatus.usable(agreement.getId());
-                if (usable.failed()) {
-                    return ServiceResult.unauthorized(usable.getFailureDetail());
+        // the ledger decides the runs of one agreement one at a time, in every replica that shares it
+        try {
+            return ledger.admit(model.localAgreementId(), soFar -> {
+                if (agreementStatus != null) {
+                    var usable = agreementStatus.usable(agreement.getId());
+                    if (usable.failed()) {
+                        return ServiceResult.unauthorized(usable.getFailureDetail());
+                    }
                 }
-            }
-            var soFar = ledger.admitted(model.localAgreementId());
-            var now = clock.instant();
-            var context = new ModelRunPolicyContext(agreement, now, soFar, Map.of(DigestedPolicyContext.MODEL, model.sha256()));
-            var decision = policyEngine.evaluate(agreement.getPolicy(), context);
-            if (decision.failed()) {
-                var reasons = context.getProblems().isEmpty() ? decision.getFailureDetail() : String.join("; ", context.getProblems());
-                return ServiceResult.unauthorized("denied by policy: " + reasons);
-            }
-            var run = new ModelRun(model.localAgreementId(), soFar + 1, UUID.randomUUID().toString(), now, assetId, model.sha256(),
-                    ModelRun.State.ADMITTED, 0, null, null, false);
-            try {
-                ledger.write(run);
-            } catch (UncheckedIOException e) {
-                return ServiceResult.unexpected("the run could not be recorded, so it was not made");
-            }
-            return ServiceResult.success(run);
+                var now = clock.instant();
+                var context = new ModelRunPolicyContext(agreement, now, soFar, Map.of(DigestedPolicyContext.MODEL, model.sha256()));
+                var decision = policyEngine.evaluate(agreement.getPolicy(), context);
+                if (decision.failed()) {
+                    var reasons = context.getProblems().isEmpty() ? decision.getFailureDetail() : String.join("; ", context.getProblems());
+                    return ServiceResult.unauthorized("denied by policy: " + reasons);
+                }
+                return ServiceResult.success(new ModelRun(model.localAgreementId(), soFar + 1, UUID.randomUUID().toString(), now, assetId,
+                        model.sha256(), ModelRun.State.ADMITTED, 0, null, null, false));
+            });
+        } catch (UncheckedIOException | EdcPersistenceException e) {
+            return ServiceResult.unexpected("the run could not be recorded, so it was not made");
         }
     }
 
@@ -247,10 +257,6 @@ public final class ModelRuns {
         }
         return store.find(agreement.getId()).map(model -> Result.success(new Found(agreement, model)))
                 .orElseGet(() -> Result.failure("no model has been received under agreement '%s'".formatted(agreementId)));
-    }
-
-    private Object lock(String localAgreementId) {
-        return locks.computeIfAbsent(localAgreementId, id -> new Object());
     }
 
     private static String csvField(String value) {

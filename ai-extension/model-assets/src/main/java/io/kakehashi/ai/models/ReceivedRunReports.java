@@ -1,65 +1,27 @@
 package io.kakehashi.ai.models;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.edc.spi.result.ServiceResult;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * The vendor's kept run reports, per agreement in run order: a JSON Lines file, each report appended and forced to
- * disk before it is acknowledged, read back at start (a line torn by a crash is ignored). Thread-safe.
+ * The vendor's kept run reports, per agreement (its DSP id) in run order. Every instance that shares them (replicas on
+ * one PostgreSQL database) takes the reports of one agreement into the sequence one at a time. Thread-safe.
  */
-public final class ReceivedRunReports {
-
-    private final Path file;
-    private final ObjectMapper mapper;
-    private final Map<String, List<ReceivedRunReport>> byAgreement = new ConcurrentHashMap<>();
-
-    public ReceivedRunReports(Path file, ObjectMapper mapper) {
-        this.file = file.toAbsolutePath().normalize();
-        this.mapper = mapper;
-        try {
-            Files.createDirectories(this.file.getParent());
-            if (Files.isRegularFile(this.file)) {
-                for (var line : Files.readAllLines(this.file, StandardCharsets.UTF_8)) {
-                    try {
-                        var kept = mapper.readValue(line, ReceivedRunReport.class);
-                        byAgreement.computeIfAbsent(kept.agreementId(), id -> new ArrayList<>()).add(kept);
-                    } catch (IOException torn) {
-                        // the last line of a write a crash cut short: that report was never acknowledged
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the run reports %s cannot be read".formatted(this.file), e);
-        }
-    }
+public interface ReceivedRunReports {
 
     /** The reports kept under an agreement (DSP id), in run order. */
-    public synchronized List<ReceivedRunReport> of(String agreementId) {
-        return List.copyOf(byAgreement.getOrDefault(agreementId, List.of()));
-    }
+    List<ReceivedRunReport> of(String agreementId);
 
     /** Every agreement with a kept report. */
-    public synchronized List<String> agreements() {
-        return byAgreement.keySet().stream().sorted().toList();
-    }
+    List<String> agreements();
 
-    synchronized void keep(ReceivedRunReport report) {
-        try {
-            Files.write(file, (mapper.writeValueAsString(report) + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the run report cannot be kept", e);
-        }
-        byAgreement.computeIfAbsent(report.agreementId(), id -> new ArrayList<>()).add(report);
-    }
+    /**
+     * Decides on a report with the reports kept so far under the agreement, before any other decision under it (in any
+     * instance sharing the reports) is taken. A success naming the next run (one more than those kept) is kept,
+     * durably, before this returns; a success naming a run kept already (the same report again) and a failure keep
+     * nothing.
+     */
+    ServiceResult<ReceivedRunReport> next(String agreementId, Function<List<ReceivedRunReport>, ServiceResult<ReceivedRunReport>> decide);
 }

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * and the refusal is a DENY in the decision log ({@code model.run.report}), as evidence of a holder's connector that
  * does not count as it should. A run past the agreement's {@code ai.inferenceRuns} limit is kept (it happened) and
  * flagged, with a DENY entry. Every kept report is a PERMIT entry. Thread-safe: reports are checked concurrently and
- * taken into the sequence one at a time.
+ * taken into the sequence one at a time per agreement ({@link ReceivedRunReports#next}), across replicas too.
  */
 public final class RunReportReceiver {
 
@@ -76,15 +76,14 @@ public final class RunReportReceiver {
         if (!RunReports.verifies(report, key.getContent())) {
             return ServiceResult.unauthorized("the report's signature does not verify with the holder's key '%s'".formatted(report.keyId()));
         }
-        // the key is found (perhaps over the network) before, the sequence decided after taking the lock
-        synchronized (this) {
-            return keep(agreement, report, compact);
-        }
+        // the key is found (perhaps over the network) before; the sequence is decided one report at a time per agreement,
+        // in every replica that shares the reports
+        var dspId = agreement.getAgreementId() == null ? agreement.getId() : agreement.getAgreementId();
+        return reports.next(dspId, kept -> keep(agreement, dspId, report, compact, kept));
     }
 
-    private ServiceResult<ReceivedRunReport> keep(ContractAgreement agreement, RunReports.Read report, String compact) {
-        var dspId = agreement.getAgreementId() == null ? agreement.getId() : agreement.getAgreementId();
-        var kept = reports.of(dspId);
+    private ServiceResult<ReceivedRunReport> keep(ContractAgreement agreement, String dspId, RunReports.Read report, String compact,
+                                                  List<ReceivedRunReport> kept) {
         var run = report.run();
         if (run <= kept.size()) {
             var earlier = kept.get((int) run - 1);
@@ -116,7 +115,7 @@ public final class RunReportReceiver {
         if (!logged) {
             return ServiceResult.unexpected(DecisionRecorder.NOT_RECORDED);
         }
-        reports.keep(received);
+        // the next run: the reports keep it before the next decision
         return ServiceResult.success(received);
     }
 

@@ -56,7 +56,7 @@ class ModelRunsTest {
     void vendorAndHolder() throws Exception {
         model = ModelAssetsTestFixtures.vendorModel(dir);
         holderData = ModelAssetsTestFixtures.machineCsv(dir.resolve("holder-machines.csv"), 300, 12);
-        vendorReports = new ReceivedRunReports(dir.resolve("vendor/run-reports.jsonl"), ModelAssetsTestFixtures.mapper());
+        vendorReports = new FileReceivedRunReports(dir.resolve("vendor/run-reports.jsonl"), ModelAssetsTestFixtures.mapper());
         vendor = vendor(ModelAssetsTestFixtures.inferenceOnly(2));
     }
 
@@ -329,7 +329,7 @@ class ModelRunsTest {
         @Test
         void receive_afterARestart_shouldContinueTheCount() {
             vendor.receive(report(1, "r-1", digest, holderKey));
-            vendorReports = new ReceivedRunReports(dir.resolve("vendor/run-reports.jsonl"), ModelAssetsTestFixtures.mapper());
+            vendorReports = new FileReceivedRunReports(dir.resolve("vendor/run-reports.jsonl"), ModelAssetsTestFixtures.mapper());
             vendor = vendor(ModelAssetsTestFixtures.inferenceOnly(2));
 
             assertThat(vendor.receive(report(1, "r-1-again", digest, holderKey)).failed()).isTrue();

@@ -43,7 +43,7 @@ class ModelsApiControllerTest {
         var data = ModelAssetsTestFixtures.machineCsv(dir.resolve("machines.csv"), 50, 3);
         // vendor
         var vendorAgreement = ModelAssetsTestFixtures.agreement("vendor-local", ModelAssetsTestFixtures.inferenceOnly(1));
-        var reports = new ReceivedRunReports(dir.resolve("vendor/reports.jsonl"), mapper);
+        var reports = new FileReceivedRunReports(dir.resolve("vendor/reports.jsonl"), mapper);
         var receiver = new RunReportReceiver(VENDOR, id -> DSP_AGREEMENT.equals(id) ? vendorAgreement : null,
                 (participant, keyId) -> Result.success(holderKey.toPublicJWK()), reports, null, Clock.systemUTC());
         vendorProtocol = new RunReportsController(receiver);
