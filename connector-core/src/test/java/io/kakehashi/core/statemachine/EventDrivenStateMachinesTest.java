@@ -52,8 +52,8 @@ import static org.awaitility.Awaitility.await;
 @PostgresqlIntegrationTest
 class EventDrivenStateMachinesTest {
 
-    private static final String IDLE_WAIT = "PT60S";
-    private static final Duration AWAIT = Duration.ofSeconds(30);
+    private static final String IDLE_WAIT = "PT1H";
+    private static final Duration AWAIT = Duration.ofSeconds(120);
     private static final Duration AFTER_WAKE_WINDOW = Duration.ofMillis(200);
     private static final String API_KEY = "wakeups-test-management-key";
     private static final String PROTOCOL = "dataspace-protocol-http:2025-1";
@@ -108,7 +108,7 @@ class EventDrivenStateMachinesTest {
     }
 
     @Test
-    void negotiationAndPushTransfer_withAMinuteOfIdleWait_shouldFinishAsTheirMessagesArrive() {
+    void negotiationAndPushTransfer_withAnHourOfIdleWait_shouldFinishAsTheirMessagesArrive() {
         var agreementId = negotiate();
 
         var request = body().put("@type", "TransferRequest").put("counterPartyAddress", PROVIDER.dspBase())
@@ -123,7 +123,7 @@ class EventDrivenStateMachinesTest {
     }
 
     @Test
-    void transferTerminatedInsideTheConnector_withAMinuteOfIdleWait_shouldEndTerminated() throws InterruptedException {
+    void transferTerminatedInsideTheConnector_withAnHourOfIdleWait_shouldEndTerminated() throws InterruptedException {
         var agreementId = negotiate();
         var request = body().put("@type", "TransferRequest").put("counterPartyAddress", PROVIDER.dspBase())
                 .put("contractId", agreementId).put("protocol", PROTOCOL).put("transferType", "HttpData-PUSH");
