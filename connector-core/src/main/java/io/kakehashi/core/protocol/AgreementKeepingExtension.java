@@ -11,7 +11,8 @@ import org.eclipse.edc.transaction.spi.TransactionContext;
 
 /**
  * Wraps EDC's {@link RemoteMessageDispatcherRegistry} so that a provider's agreement is saved before it is sent
- * ({@link AgreementRecordingDispatcherRegistry}); the store side, which keeps it through later saves, is
+ * ({@link AgreementRecordingDispatcherRegistry}) and a peer's 409 to a message that overtook its own save is sent again
+ * ({@link ConflictRetryingDispatcherRegistry}); the store side, which keeps it through later saves, is
  * {@link AgreementKeepingContractNegotiationStore}, wrapped by the stores' extension. EDC provides the registry with
  * a non-default provider; declaring it provided here orders this extension before the state machines that inject it.
  */
@@ -35,9 +36,10 @@ public class AgreementKeepingExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        if (negotiations != null && !(dispatchers instanceof AgreementRecordingDispatcherRegistry)) {
+        if (negotiations != null && !(dispatchers instanceof ConflictRetryingDispatcherRegistry)) {
+            var recording = new AgreementRecordingDispatcherRegistry(dispatchers, negotiations, transactions, context.getMonitor().withPrefix("Agreements"));
             context.registerService(RemoteMessageDispatcherRegistry.class,
-                    new AgreementRecordingDispatcherRegistry(dispatchers, negotiations, transactions, context.getMonitor().withPrefix("Agreements")));
+                    new ConflictRetryingDispatcherRegistry(recording, context.getMonitor().withPrefix("Dispatch")));
         }
     }
 }
