@@ -22,7 +22,6 @@ import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.spi.result.ServiceResult;
-import org.eclipse.edc.spi.result.StoreResult;
 
 import java.time.Clock;
 import java.util.EnumMap;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -48,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * and nothing runs; the reason is the engine's message, which in the connector the decision log's engine shapes as
  * {@code kakehashi.policy.denial.disclosure} allows (the log keeps the full reasons). An admitted job charges its ε, runs on the executor on the agreement's asset only, reports
  * progress, is stopped at its time limit ({@code FAILED}) or when either side cancels it ({@code CANCELLED}), and ends
- * {@code COMPLETED} with the hash of its result, or {@code FAILED} with a reason. Thread-safe.
+ * {@code COMPLETED} with the hash of its result, or {@code FAILED} with a reason. Every move of a job's state goes
+ * through one {@link JobLifecycle}, which checks it against {@link JobState#TRANSITIONS}. Thread-safe.
  */
 public final class ComputeJobService {
 
@@ -72,7 +71,7 @@ public final class ComputeJobService {
     private final Monitor monitor;
     private final ConcurrentMap<String, CancellationSignal> running = new ConcurrentHashMap<>();
     private final Map<String, JobOutput> results;
-    private final ConcurrentMap<String, CompletableFuture<JobRecord>> finished = new ConcurrentHashMap<>();
+    private final JobLifecycle<JobRecord> lifecycle;
     private final ResultReleases releases;
 
     /** How many results wait to be taken when no other number is given. */
@@ -121,6 +120,7 @@ public final class ComputeJobService {
         this.clock = clock;
         this.monitor = monitor;
         this.releases = releases == null ? ResultReleases.NONE : releases;
+        this.lifecycle = JobLifecycle.of(store, job -> { }, monitor);
     }
 
     /**
@@ -186,7 +186,7 @@ public final class ComputeJobService {
                 return ServiceResult.success(fail(job.id(), charge.getFailureDetail()));
             }
         }
-        var admitted = update(job.id(), j -> j.asAdmitted(clock.instant()));
+        var admitted = lifecycle.amend(job.id(), j -> j.asAdmitted(clock.instant()));
         var asset = assets.resolve(agreement.getAssetId());
         if (asset.failed()) {
             return ServiceResult.success(fail(job.id(), "asset %s cannot be computed on: %s".formatted(agreement.getAssetId(), asset.getFailureDetail())));
@@ -312,7 +312,7 @@ public final class ComputeJobService {
 
     /** Cancels a queued or running job; {@code requestedBy} names the side ("consumer", "provider"). */
     public ServiceResult<JobRecord> cancel(String jobId, String requestedBy) {
-        var result = update(jobId, j -> j.withState(JobState.CANCELLED, "cancelled by " + requestedBy, clock.instant()));
+        var result = lifecycle.transition(jobId, JobState.CANCELLED, j -> j.withState(JobState.CANCELLED, "cancelled by " + requestedBy, clock.instant()));
         if (result.failed()) {
             return store.findById(jobId).isEmpty()
                     ? ServiceResult.notFound("job %s not found".formatted(jobId))
@@ -331,20 +331,7 @@ public final class ComputeJobService {
      * empty for an unknown job. This is what the transport waits on before streaming a result back.
      */
     public Optional<CompletableFuture<JobRecord>> whenFinished(String jobId) {
-        var job = store.findById(jobId);
-        if (job.isEmpty()) {
-            return Optional.empty();
-        }
-        if (job.get().state().isFinal()) {
-            return Optional.of(CompletableFuture.completedFuture(job.get()));
-        }
-        var future = finished.computeIfAbsent(jobId, id -> new CompletableFuture<>());
-        // the job may have ended between the read and the registration
-        store.findById(jobId).filter(j -> j.state().isFinal()).ifPresent(j -> {
-            finished.remove(jobId);
-            future.complete(j);
-        });
-        return Optional.of(future);
+        return lifecycle.whenFinished(jobId);
     }
 
     /** The result of a completed job, what may leave the provider, while it is kept. */
@@ -359,9 +346,9 @@ public final class ComputeJobService {
 
     private void execute(JobRunner runner, JobRun run) {
         var id = run.job().id();
-        var started = update(id, j -> j.withState(JobState.RUNNING, null, clock.instant()));
-        if (started.failed()) {
-            // cancelled while queued
+        // a job taken up after a restart may have been RUNNING already; any other refusal means it was cancelled while queued
+        var started = lifecycle.transition(id, JobState.RUNNING, j -> j.withState(JobState.RUNNING, null, clock.instant()));
+        if (started.failed() && store.findById(id).map(j -> j.state() != JobState.RUNNING).orElse(true)) {
             running.remove(id);
             return;
         }
@@ -382,7 +369,7 @@ public final class ComputeJobService {
                 }
                 // the result is in place before anyone waiting for the job's end hears of it
                 results.put(id, value);
-                var completed = update(id, j -> j.completed(value.hash(), clock.instant()));
+                var completed = lifecycle.transition(id, JobState.COMPLETED, j -> j.completed(value.hash(), clock.instant()));
                 if (completed.failed()) {
                     // cancelled or timed out meanwhile: nothing leaves
                     results.remove(id);
@@ -400,16 +387,9 @@ public final class ComputeJobService {
         }
     }
 
-    private StoreResult<JobRecord> update(String id, UnaryOperator<JobRecord> change) {
-        var result = store.update(id, change);
-        if (result.succeeded() && result.getContent().state().isFinal()) {
-            Optional.ofNullable(finished.remove(id)).ifPresent(future -> future.complete(result.getContent()));
-        }
-        return result;
-    }
-
     private void timeOut(String id) {
-        var failed = update(id, j -> j.withState(JobState.FAILED, "time limit of %s exceeded".formatted(limits.timeLimit()), clock.instant()));
+        var failed = lifecycle.transition(id, JobState.FAILED,
+                j -> j.withState(JobState.FAILED, "time limit of %s exceeded".formatted(limits.timeLimit()), clock.instant()));
         if (failed.succeeded()) {
             Optional.ofNullable(running.remove(id)).ifPresent(CancellationSignal::cancel);
         }
@@ -417,11 +397,11 @@ public final class ComputeJobService {
 
     private void progress(String id, double fraction) {
         var bounded = Math.max(0, Math.min(1, fraction));
-        update(id, j -> j.state() == JobState.RUNNING && bounded > j.progress() ? j.withProgress(bounded, clock.instant()) : j);
+        lifecycle.amend(id, j -> j.state() == JobState.RUNNING && bounded > j.progress() ? j.withProgress(bounded, clock.instant()) : j);
     }
 
     private JobRecord fail(String id, String reason) {
-        var failed = update(id, j -> j.withState(JobState.FAILED, reason, clock.instant()));
+        var failed = lifecycle.transition(id, JobState.FAILED, j -> j.withState(JobState.FAILED, reason, clock.instant()));
         return failed.succeeded() ? failed.getContent() : store.findById(id).orElseThrow();
     }
 

@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * The life of a compute job: {@code QUEUED → RUNNING → COMPLETED | FAILED | CANCELLED}; a queued job may also fail
  * (a policy denial: nothing runs) or be cancelled. The final states have no way out. The whole state table is
- * {@link #TRANSITIONS}; stores refuse any other move.
+ * {@link #TRANSITIONS}; stores refuse any other move, and every move of a job on either side goes through
+ * {@code io.kakehashi.ai.core.JobLifecycle}. The names are what the stores persist: never rename one.
  */
 public enum JobState {
     QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
@@ -20,7 +21,7 @@ public enum JobState {
             FAILED, EnumSet.noneOf(JobState.class),
             CANCELLED, EnumSet.noneOf(JobState.class));
 
-    public boolean canMoveTo(JobState next) {
+    public boolean canTransitionTo(JobState next) {
         return TRANSITIONS.get(this).contains(next);
     }
 

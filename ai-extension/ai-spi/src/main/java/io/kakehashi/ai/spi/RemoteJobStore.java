@@ -44,7 +44,7 @@ public interface RemoteJobStore {
                 || !Objects.equals(before.modelHash(), after.modelHash()) || !before.createdAt().equals(after.createdAt())) {
             return StoreResult.generalError("job %s: its identity cannot change".formatted(before.id()));
         }
-        if (before.state() != after.state() && !before.state().canMoveTo(after.state())) {
+        if (before.state() != after.state() && !before.state().canTransitionTo(after.state())) {
             return StoreResult.generalError("job %s: cannot move from %s to %s".formatted(before.id(), before.state(), after.state()));
         }
         if (before.state().isFinal() && !before.equals(after)) {

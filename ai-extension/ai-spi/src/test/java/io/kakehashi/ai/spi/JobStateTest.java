@@ -9,21 +9,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobStateTest {
 
     @Test
-    void canMoveTo_shouldFollowTheLifeCycle() {
-        assertThat(JobState.QUEUED.canMoveTo(JobState.RUNNING)).isTrue();
-        assertThat(JobState.QUEUED.canMoveTo(JobState.FAILED)).isTrue();
-        assertThat(JobState.QUEUED.canMoveTo(JobState.CANCELLED)).isTrue();
-        assertThat(JobState.QUEUED.canMoveTo(JobState.COMPLETED)).isFalse();
-        assertThat(JobState.RUNNING.canMoveTo(JobState.COMPLETED)).isTrue();
-        assertThat(JobState.RUNNING.canMoveTo(JobState.QUEUED)).isFalse();
+    void canTransitionTo_shouldFollowTheLifeCycle() {
+        assertThat(JobState.QUEUED.canTransitionTo(JobState.RUNNING)).isTrue();
+        assertThat(JobState.QUEUED.canTransitionTo(JobState.FAILED)).isTrue();
+        assertThat(JobState.QUEUED.canTransitionTo(JobState.CANCELLED)).isTrue();
+        assertThat(JobState.QUEUED.canTransitionTo(JobState.COMPLETED)).isFalse();
+        assertThat(JobState.RUNNING.canTransitionTo(JobState.COMPLETED)).isTrue();
+        assertThat(JobState.RUNNING.canTransitionTo(JobState.QUEUED)).isFalse();
     }
 
     @ParameterizedTest
     @EnumSource(value = JobState.class, names = {"COMPLETED", "FAILED", "CANCELLED"})
-    void canMoveTo_fromAFinalState_shouldAllowNothing(JobState state) {
+    void canTransitionTo_fromAFinalState_shouldAllowNothing(JobState state) {
         assertThat(state.isFinal()).isTrue();
         for (var next : JobState.values()) {
-            assertThat(state.canMoveTo(next)).isFalse();
+            assertThat(state.canTransitionTo(next)).isFalse();
         }
     }
 }

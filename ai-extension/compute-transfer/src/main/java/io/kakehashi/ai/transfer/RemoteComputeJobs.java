@@ -3,6 +3,7 @@ package io.kakehashi.ai.transfer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.ai.core.JobLifecycle;
 import io.kakehashi.ai.spi.InMemoryJsonMapper;
 import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.ai.spi.JobDescriptionJson;
@@ -35,8 +36,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -49,7 +48,8 @@ import static io.kakehashi.ai.extension.ComputeJobsExtension.MAX_MODEL_BYTES;
  * connector's gRPC endpoint for the result; the process's events move the job ({@code started} → RUNNING,
  * {@code completed} → COMPLETED with the result document read from the sink's file, {@code terminated} → FAILED or
  * CANCELLED with the reason the provider's document gives). While the job runs the provider pushes its state and
- * progress to a second sink ({@link ProgressReport}s), taken in when the job is read. Thread-safe.
+ * progress to a second sink ({@link ProgressReport}s), taken in when the job is read. Every move of a job's state goes
+ * through one {@link JobLifecycle}, which checks it against {@link JobState#TRANSITIONS}. Thread-safe.
  */
 public final class RemoteComputeJobs {
 
@@ -68,7 +68,7 @@ public final class RemoteComputeJobs {
     private final Path resultDir;
     private final Clock clock;
     private final Monitor monitor;
-    private final ConcurrentMap<String, CompletableFuture<RemoteJob>> finished = new ConcurrentHashMap<>();
+    private final JobLifecycle<RemoteJob> lifecycle;
 
     public RemoteComputeJobs(RemoteJobStore store, Function<String, ContractAgreement> agreements, AgreementStatus agreementStatus,
                              Supplier<PushSinks> sinks,
@@ -84,6 +84,7 @@ public final class RemoteComputeJobs {
         this.resultDir = resultDir;
         this.clock = clock;
         this.monitor = monitor;
+        this.lifecycle = JobLifecycle.of(store, job -> closeProgressSink(job.id()), monitor);
     }
 
     /** A job to send: under which agreement, to which provider, what. */
@@ -204,7 +205,7 @@ public final class RemoteComputeJobs {
         if (initiated.failed()) {
             sinks.get().close(id);
             sinks.get().close(progressTransferId(id));
-            var failed = update(id, j -> j.withState(JobState.FAILED, "the transfer could not be requested: " + initiated.getFailureDetail(), clock.instant()));
+            var failed = moveTo(id, JobState.FAILED, "the transfer could not be requested: " + initiated.getFailureDetail());
             return ServiceResult.badRequest(failed.succeeded() ? failed.getContent().reason() : initiated.getFailureDetail());
         }
         return ServiceResult.success(store.findById(id).orElseThrow());
@@ -237,7 +238,7 @@ public final class RemoteComputeJobs {
 
     /** Cancels a queued or running job: the job is CANCELLED and its transfer process terminated (the provider cancels its job). */
     public ServiceResult<RemoteJob> cancel(String id) {
-        var cancelled = update(id, j -> j.withState(JobState.CANCELLED, "cancelled by consumer", clock.instant()));
+        var cancelled = moveTo(id, JobState.CANCELLED, "cancelled by consumer");
         if (cancelled.failed()) {
             return store.findById(id).isEmpty() ? ServiceResult.notFound("job %s not found".formatted(id))
                     : ServiceResult.conflict(cancelled.getFailureDetail());
@@ -283,13 +284,10 @@ public final class RemoteComputeJobs {
         if (!running && reported.progress() <= job.progress() && reported.jobId().equals(job.providerJobId())) {
             return job;
         }
-        var updated = update(job.id(), j -> {
-            if (j.state().isFinal()) {
-                return j;
-            }
-            var moved = running && j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j;
-            return moved.progressed(reported.progress(), reported.jobId(), clock.instant());
-        });
+        UnaryOperator<RemoteJob> progressed = j -> j.progressed(reported.progress(), reported.jobId(), clock.instant());
+        var updated = running
+                ? lifecycle.transition(job.id(), JobState.RUNNING, j -> progressed.apply(j.withState(JobState.RUNNING, null, clock.instant())))
+                : lifecycle.amend(job.id(), progressed);
         return updated.succeeded() ? updated.getContent() : store.findById(job.id()).orElse(job);
     }
 
@@ -311,19 +309,7 @@ public final class RemoteComputeJobs {
 
     /** Completes when the job reaches a final state; empty for an unknown job. */
     public Optional<CompletableFuture<RemoteJob>> whenFinished(String id) {
-        var job = store.findById(id);
-        if (job.isEmpty()) {
-            return Optional.empty();
-        }
-        if (job.get().state().isFinal()) {
-            return Optional.of(CompletableFuture.completedFuture(job.get()));
-        }
-        var future = finished.computeIfAbsent(id, key -> new CompletableFuture<>());
-        store.findById(id).filter(j -> j.state().isFinal()).ifPresent(j -> {
-            finished.remove(id);
-            future.complete(j);
-        });
-        return Optional.of(future);
+        return lifecycle.whenFinished(id);
     }
 
     /**
@@ -373,18 +359,11 @@ public final class RemoteComputeJobs {
                 }
                 continue;
             }
-            var doc = document.getContent();
-            if (doc.document().state() == JobState.COMPLETED) {
-                // the provider ran it: it was running, whatever the process said
-                update(job.id(), j -> j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j);
-            }
-            var ended = update(job.id(), j -> j.ended(doc.document().state(), doc.document().reason(), doc.document().jobId(),
-                    doc.document().state() == JobState.COMPLETED ? doc.document().resultHash() : null,
-                    doc.document().state() == JobState.COMPLETED ? doc.sha256() : null, clock.instant()));
+            var ended = endAsDocumented(job.id(), document.getContent(), false);
             if (ended.succeeded()) {
                 settled++;
                 monitor.warning("compute job %s: its result document arrived but its transfer process did not move for %s; the job ends %s"
-                        .formatted(job.id(), grace, doc.document().state()));
+                        .formatted(job.id(), grace, ended.getContent().state()));
                 var terminated = processes.get().terminate(new TerminateTransferCommand(job.id(), "the job's result arrived; the transfer process did not follow"));
                 if (terminated.failed()) {
                     monitor.warning("compute job %s: cannot terminate its transfer process: %s".formatted(job.id(), terminated.getFailureDetail()));
@@ -422,21 +401,32 @@ public final class RemoteComputeJobs {
     // the transfer process's events, from RemoteComputeTransfers
 
     void started(String id) {
-        update(id, j -> j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j);
+        // refused when the job already runs (a progress report came first) or has ended: nothing to do then
+        moveTo(id, JobState.RUNNING, null);
     }
 
     void completed(String id) {
         var document = readDocument(id);
         if (document.failed()) {
-            update(id, j -> j.withState(JobState.FAILED, "the provider completed the transfer but " + document.getFailureDetail(), clock.instant()));
+            moveTo(id, JobState.FAILED, "the provider completed the transfer but " + document.getFailureDetail());
             return;
         }
-        var doc = document.getContent();
-        if (doc.document().state() == JobState.COMPLETED) {
-            update(id, j -> j.state() == JobState.QUEUED ? j.withState(JobState.RUNNING, null, clock.instant()) : j);
+        endAsDocumented(id, document.getContent(), true);
+    }
+
+    /**
+     * Ends a job as the provider's result document says; a completed job ran, whatever the process said. The hashes
+     * are kept for a completed job, and for any job whose transfer completed ({@code hashesAlways}).
+     */
+    private StoreResult<RemoteJob> endAsDocumented(String id, Received received, boolean hashesAlways) {
+        var doc = received.document();
+        var completed = doc.state() == JobState.COMPLETED;
+        if (completed) {
+            moveTo(id, JobState.RUNNING, null);
         }
-        update(id, j -> j.ended(doc.document().state(), doc.document().reason(), doc.document().jobId(), doc.document().resultHash(),
-                doc.sha256(), clock.instant()));
+        var hashes = completed || hashesAlways;
+        return lifecycle.transition(id, doc.state(), j -> j.ended(doc.state(), doc.reason(), doc.jobId(),
+                hashes ? doc.resultHash() : null, hashes ? received.sha256() : null, clock.instant()));
     }
 
     void ended(String id, String processErrorDetail) {
@@ -446,12 +436,10 @@ public final class RemoteComputeJobs {
         }
         var document = readDocument(id);
         if (document.succeeded() && document.getContent().document().state() != JobState.COMPLETED) {
-            var doc = document.getContent().document();
-            update(id, j -> j.ended(doc.state(), doc.reason(), doc.jobId(), null, null, clock.instant()));
+            endAsDocumented(id, document.getContent(), false);
             return;
         }
-        var reason = TransferEndReason.of(processErrorDetail);
-        update(id, j -> j.withState(JobState.FAILED, reason, clock.instant()));
+        moveTo(id, JobState.FAILED, TransferEndReason.of(processErrorDetail));
     }
 
     private Result<Received> readDocument(String id) {
@@ -467,13 +455,8 @@ public final class RemoteComputeJobs {
 
     private record Received(ResultDocument document, String sha256) { }
 
-    private StoreResult<RemoteJob> update(String id, UnaryOperator<RemoteJob> change) {
-        var result = store.update(id, change);
-        if (result.succeeded() && result.getContent().state().isFinal()) {
-            closeProgressSink(id);
-            Optional.ofNullable(finished.remove(id)).ifPresent(future -> future.complete(result.getContent()));
-        }
-        return result;
+    private StoreResult<RemoteJob> moveTo(String id, JobState target, String reason) {
+        return lifecycle.transition(id, target, j -> j.withState(target, reason, clock.instant()));
     }
 
     /** Where the result document of the job {@code id} arrives (an absolute path). */
