@@ -25,6 +25,8 @@ public class ComputeJobsApiExtension implements ServiceExtension {
     private ComputeJobService service;
     @Inject
     private ComputeJobStore store;
+    @Inject
+    private ComputeRequestReader requests;
     @Inject(required = false)
     private OpenApiDocuments openApi;
 
@@ -35,7 +37,7 @@ public class ComputeJobsApiExtension implements ServiceExtension {
 
     @Override
     public void initialize(ServiceExtensionContext context) {
-        webService.registerResource(ApiContext.MANAGEMENT, new ComputeJobsApiController(service, store));
+        webService.registerResource(ApiContext.MANAGEMENT, new ComputeJobsApiController(service, store, requests));
         if (openApi != null) {
             openApi.register(ApiContext.MANAGEMENT, "compute-jobs", ComputeJobsApiExtension.class, "/openapi/compute-jobs.json");
         }

@@ -18,6 +18,7 @@ import org.eclipse.edc.spi.result.Result;
 import org.eclipse.edc.web.spi.exception.InvalidRequestException;
 import org.eclipse.edc.web.spi.exception.ObjectConflictException;
 import org.eclipse.edc.web.spi.exception.ObjectNotFoundException;
+import org.eclipse.edc.web.spi.exception.ValidationFailureException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class ComputeJobsApiControllerTest {
     private final ComputeJobService service = new ComputeJobService(store, new InMemoryEpsilonLedger(), ComputeTestFixtures.engine(store),
             assetId -> Result.success(new TabularAsset(Path.of("/data/a.csv"), TabularAsset.Format.CSV)), List.of(new WaitingRunner()),
             executor, timer, new JobLimits(Duration.ofSeconds(30), 64L << 20), Clock.systemUTC(), new ConsoleMonitor());
-    private final ComputeJobsApiController controller = new ComputeJobsApiController(service, store);
+    private final ComputeJobsApiController controller = new ComputeJobsApiController(service, store, ComputeRequestReaderTest.reader());
 
     @AfterEach
     void stop() {
@@ -119,17 +120,66 @@ class ComputeJobsApiControllerTest {
         var job = service.submit(ComputeTestFixtures.VENDOR, agreement, SQL).getContent();
         await().atMost(Duration.ofSeconds(10)).until(() -> "RUNNING".equals(controller.job(job.id()).state()));
 
-        var cancelled = controller.cancel(job.id());
+        var cancelled = controller.cancel(job.id(), null);
 
         assertThat(cancelled.state()).isEqualTo("CANCELLED");
         assertThat(cancelled.reason()).isEqualTo("cancelled by provider");
-        assertThatThrownBy(() -> controller.cancel(job.id())).isInstanceOf(ObjectConflictException.class);
+        assertThatThrownBy(() -> controller.cancel(job.id(), null)).isInstanceOf(ObjectConflictException.class)
+                .hasMessageContaining("is CANCELLED");
+    }
+
+    @Test
+    void cancel_withAJsonLdBody_shouldKeepItsReason() {
+        var agreement = ComputeTestFixtures.agreement(useOnlyIf(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics")));
+        var job = service.submit(ComputeTestFixtures.VENDOR, agreement, SQL).getContent();
+
+        var cancelled = controller.cancel(job.id(), """
+                { "@context": { "@vocab": "https://w3id.org/kakehashi/ns#" }, "@type": "ComputeJobCancellation", "reason": "maintenance window" }
+                """);
+
+        assertThat(cancelled.state()).isEqualTo("CANCELLED");
+        assertThat(cancelled.reason()).isEqualTo("cancelled by provider: maintenance window");
+    }
+
+    @Test
+    void cancel_withAPlainBody_shouldKeepItsReason() {
+        var agreement = ComputeTestFixtures.agreement(useOnlyIf(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics")));
+        var job = service.submit(ComputeTestFixtures.VENDOR, agreement, SQL).getContent();
+
+        var cancelled = controller.cancel(job.id(), "{\"reason\": \"maintenance window\"}");
+
+        assertThat(cancelled.reason()).isEqualTo("cancelled by provider: maintenance window");
+    }
+
+    @Test
+    void cancel_withABadBody_shouldBe400AndCancelNothing() {
+        var agreement = ComputeTestFixtures.agreement(useOnlyIf(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics")));
+        var job = service.submit(ComputeTestFixtures.VENDOR, agreement, SQL).getContent();
+
+        assertThatThrownBy(() -> controller.cancel(job.id(), """
+                { "@context": { "@vocab": "https://w3id.org/kakehashi/ns#" }, "@type": "ComputeJobCancellation", "why": "x" }
+                """)).isInstanceOf(ValidationFailureException.class).hasMessageContaining("why: unknown member");
+        assertThatThrownBy(() -> controller.cancel(job.id(), "{\"reason\": 42}")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("reason");
+        assertThat(store.findById(job.id())).get().extracting(j -> j.state().isFinal()).isEqualTo(false);
+    }
+
+    @Test
+    void job_shouldBeCompactedJsonLdWithTypeAndId() {
+        var agreement = ComputeTestFixtures.agreement(useOnlyIf(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics")));
+        var job = service.submit(ComputeTestFixtures.VENDOR, agreement, SQL).getContent();
+
+        var view = controller.job(job.id());
+
+        assertThat(view.jsonLdId()).isEqualTo(job.id()).isEqualTo(view.id());
+        assertThat(view.jsonLdType()).isEqualTo("ComputeJob");
+        assertThat(view.context()).isEqualTo(ComputeJsonLd.CONTEXT);
     }
 
     @Test
     void unknownJobsAndMissingAgreements_shouldBe404And400() {
         assertThatThrownBy(() -> controller.job("nope")).isInstanceOf(ObjectNotFoundException.class);
-        assertThatThrownBy(() -> controller.cancel("nope")).isInstanceOf(ObjectNotFoundException.class);
+        assertThatThrownBy(() -> controller.cancel("nope", null)).isInstanceOf(ObjectNotFoundException.class);
         assertThatThrownBy(() -> controller.jobs(" ")).isInstanceOf(InvalidRequestException.class);
     }
 }

@@ -15,6 +15,7 @@ import org.eclipse.edc.connector.controlplane.transfer.spi.observe.TransferProce
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.command.TerminateTransferCommand;
 import org.eclipse.edc.participantcontext.single.spi.SingleParticipantContextSupplier;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
+import io.kakehashi.ai.extension.ComputeRequestReader;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
 import org.eclipse.edc.runtime.metamodel.annotation.Provider;
 import org.eclipse.edc.runtime.metamodel.annotation.Provides;
@@ -84,6 +85,8 @@ public class RemoteComputeExtension implements ServiceExtension {
     @Inject
     private WebService webService;
     @Inject
+    private ComputeRequestReader requests;
+    @Inject
     private Clock clock;
     @Inject(required = false)
     private OpenApiDocuments openApi;
@@ -120,7 +123,10 @@ public class RemoteComputeExtension implements ServiceExtension {
                 participantId, dir, clock, monitor);
         observable.registerListener(new RemoteComputeTransfers(jobs,
                 id -> processes.terminate(new TerminateTransferCommand(id, "a compute job cannot be suspended"))));
-        webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs, modelLimit));
+        requests.register(RemoteComputeJobs.SUBMISSION_SHAPE, RemoteComputeJobs.Submission.class,
+                body -> RemoteComputeJobs.parseSubmission(body, modelLimit));
+        requests.register(RemoteTrainings.REQUEST_SHAPE, RemoteTrainings.Request.class, RemoteTrainings::parse);
+        webService.registerResource(ApiContext.MANAGEMENT, new RemoteComputeJobsApiController(jobs, requests));
         if (receivedContents != null) {
             receivedContents.register(new ReceivedComputeResults(jobs));
         }
@@ -133,7 +139,7 @@ public class RemoteComputeExtension implements ServiceExtension {
             return thread;
         });
         trainings = new RemoteTrainings(jobs, trainingStore, trainingThreads, clock, context.getMonitor().withPrefix("federated"));
-        webService.registerResource(ApiContext.MANAGEMENT, new RemoteTrainingsApiController(trainings));
+        webService.registerResource(ApiContext.MANAGEMENT, new RemoteTrainingsApiController(trainings, requests));
         if (openApi != null) {
             openApi.register(ApiContext.MANAGEMENT, "compute-trainings", RemoteComputeExtension.class, "/openapi/compute-trainings.json");
         }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kakehashi.ai.core.JobLifecycle;
+import io.kakehashi.ai.extension.Cancellation;
+import io.kakehashi.ai.extension.ComputeJsonLd;
+import io.kakehashi.ai.extension.ComputeRequestShape;
 import io.kakehashi.ai.spi.InMemoryJsonMapper;
 import io.kakehashi.ai.spi.JobDescription;
 import io.kakehashi.ai.spi.JobDescriptionJson;
@@ -32,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -89,6 +93,15 @@ public final class RemoteComputeJobs {
 
     /** A job to send: under which agreement, to which provider, what. */
     public record Submission(String agreementId, String counterPartyAddress, String counterPartyId, String protocol, JobDescription job) { }
+
+    /**
+     * A submission's JSON-LD form (type {@code kh:RemoteComputeJobRequest}), read into the plain form's members and
+     * then by {@link #parseSubmission}.
+     */
+    public static final ComputeRequestShape SUBMISSION_SHAPE = new ComputeRequestShape(ComputeJsonLd.REMOTE_JOB_REQUEST, true,
+            Set.of("agreementId", "counterPartyAddress", "job"), Set.of("counterPartyId", "protocol"), Set.of(),
+            Map.of("job", new ComputeRequestShape(ComputeJsonLd.JOB_DESCRIPTION, false, Set.of("type"), Set.of("parameters", "model"),
+                    Set.of(), Map.of())));
 
     /**
      * Reads a submission as the management API receives it:
@@ -238,7 +251,12 @@ public final class RemoteComputeJobs {
 
     /** Cancels a queued or running job: the job is CANCELLED and its transfer process terminated (the provider cancels its job). */
     public ServiceResult<RemoteJob> cancel(String id) {
-        var cancelled = moveTo(id, JobState.CANCELLED, "cancelled by consumer");
+        return cancel(id, Cancellation.NONE);
+    }
+
+    /** As {@link #cancel(String)}, the cancellation's reason kept in the job's. */
+    public ServiceResult<RemoteJob> cancel(String id, Cancellation cancellation) {
+        var cancelled = moveTo(id, JobState.CANCELLED, cancellation.reasonOf("consumer"));
         if (cancelled.failed()) {
             return store.findById(id).isEmpty() ? ServiceResult.notFound("job %s not found".formatted(id))
                     : ServiceResult.conflict(cancelled.getFailureDetail());

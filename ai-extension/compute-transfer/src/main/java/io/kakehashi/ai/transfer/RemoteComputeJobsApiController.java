@@ -1,5 +1,10 @@
 package io.kakehashi.ai.transfer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.kakehashi.ai.extension.Cancellation;
+import io.kakehashi.ai.extension.ComputeJsonLd;
+import io.kakehashi.ai.extension.ComputeRequestReader;
 import io.kakehashi.ai.spi.RemoteJob;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,6 +23,7 @@ import org.eclipse.edc.web.spi.exception.ObjectNotFoundException;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The compute jobs this connector asks providers to run, on its management API: submit one under an agreement,
@@ -29,22 +35,30 @@ import java.util.List;
 public class RemoteComputeJobsApiController {
 
     private final RemoteComputeJobs jobs;
-    private final int maxModelBytes;
+    private final ComputeRequestReader requests;
 
-    /** {@code maxModelBytes}: the largest model a job may carry ({@code kakehashi.ai.evaluation.max-model-bytes}). */
-    public RemoteComputeJobsApiController(RemoteComputeJobs jobs, int maxModelBytes) {
+    /**
+     * {@code requests}: reads a submission in either form, {@link RemoteComputeJobs#SUBMISSION_SHAPE} registered with
+     * the largest model a job may carry ({@code kakehashi.ai.evaluation.max-model-bytes}).
+     */
+    public RemoteComputeJobsApiController(RemoteComputeJobs jobs, ComputeRequestReader requests) {
         this.jobs = jobs;
-        this.maxModelBytes = maxModelBytes;
+        this.requests = requests;
     }
 
-    /** A job as the consumer's management API shows it; its id is also its transfer process's id. */
-    public record RemoteJobView(String id, String transferProcessId, String agreementId, String assetId, String providerId,
+    /**
+     * A job as the consumer's management API shows it, compacted JSON-LD ({@link ComputeJsonLd#CONTEXT}; {@code id}
+     * repeats {@code @id} for clients of the plain form); its id is also its transfer process's id.
+     */
+    @JsonPropertyOrder({"@context", "@type", "@id"})
+    public record RemoteJobView(@JsonProperty("@context") Map<String, Object> context, @JsonProperty("@type") String jsonLdType,
+                                @JsonProperty("@id") String jsonLdId, String id, String transferProcessId, String agreementId, String assetId, String providerId,
                                 String counterPartyAddress, String type, String state, double progress, String reason,
                                 String descriptionHash, String modelHash, String providerJobId, String resultHash,
                                 String resultSha256, String createdAt, String updatedAt) {
 
         static RemoteJobView of(RemoteJob job) {
-            return new RemoteJobView(job.id(), job.id(), job.agreementId(), job.assetId(), job.providerId(), job.counterPartyAddress(),
+            return new RemoteJobView(ComputeJsonLd.CONTEXT, ComputeJsonLd.REMOTE_JOB, job.id(), job.id(), job.id(), job.agreementId(), job.assetId(), job.providerId(), job.counterPartyAddress(),
                     job.type().policyName(), job.state().name(), job.progress(), job.reason(), job.descriptionHash(), job.modelHash(),
                     job.providerJobId(), job.resultHash(), job.resultSha256(), job.createdAt().toString(), job.updatedAt().toString());
         }
@@ -53,11 +67,8 @@ public class RemoteComputeJobsApiController {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(String body) {
-        var submission = RemoteComputeJobs.parseSubmission(body, maxModelBytes);
-        if (submission.failed()) {
-            throw new InvalidRequestException(submission.getFailureDetail());
-        }
-        var job = orThrow(jobs.submit(submission.getContent()), null);
+        var submission = requests.read(body, ComputeJsonLd.REMOTE_JOB_REQUEST, RemoteComputeJobs.Submission.class);
+        var job = orThrow(jobs.submit(submission), null);
         return Response.created(URI.create("v3/kakehashi/compute/remote-jobs/" + job.id())).entity(RemoteJobView.of(job)).build();
     }
 
@@ -80,10 +91,12 @@ public class RemoteComputeJobsApiController {
         return Response.ok(document, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    /** Cancels a job; the body is optional: a {@link Cancellation} in either form, its reason kept in the job's. */
     @POST
     @Path("{id}/cancel")
-    public RemoteJobView cancel(@PathParam("id") String id) {
-        return RemoteJobView.of(orThrow(jobs.cancel(id), id));
+    public RemoteJobView cancel(@PathParam("id") String id, String body) {
+        var cancellation = requests.readOptional(body, ComputeJsonLd.CANCELLATION, Cancellation.class, Cancellation.NONE);
+        return RemoteJobView.of(orThrow(jobs.cancel(id, cancellation), id));
     }
 
     private static <T> T orThrow(ServiceResult<T> result, String id) {

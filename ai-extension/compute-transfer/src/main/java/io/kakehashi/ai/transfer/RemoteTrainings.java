@@ -3,7 +3,11 @@ package io.kakehashi.ai.transfer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.kakehashi.ai.core.federated.FederatedAveraging;
+import io.kakehashi.ai.extension.ComputeJsonLd;
+import io.kakehashi.ai.extension.ComputeRequestShape;
 import io.kakehashi.ai.core.federated.RoundReport;
 import io.kakehashi.ai.spi.InMemoryJsonMapper;
 import io.kakehashi.ai.spi.FederatedParticipant;
@@ -72,12 +76,29 @@ public final class RemoteTrainings {
     public record Round(int round, List<String> answered, Map<String, String> dropped, long samples, long bytesSent,
                         long bytesReceived, long durationMillis, Map<String, String> jobs) { }
 
-    /** A training as the management API shows it. */
-    public record Training(String id, State state, int rounds, List<String> participants, int quorum, String roundDeadline,
+    /**
+     * A training request's JSON-LD form (type {@code kh:FederatedTrainingRequest}), read into the plain form's members
+     * and then by {@link #parse}.
+     */
+    public static final ComputeRequestShape REQUEST_SHAPE = new ComputeRequestShape(ComputeJsonLd.TRAINING_REQUEST, true,
+            Set.of("participants", "rounds", "roundDeadline", "parameters"), Set.of("quorum", "initialWeights"),
+            Set.of("participants", "initialWeights"),
+            Map.of("participants", new ComputeRequestShape(ComputeJsonLd.TRAINING_PARTICIPANT, false, Set.of("agreementId", "counterPartyAddress"),
+                    Set.of("counterPartyId"), Set.of(), Map.of())));
+
+    /**
+     * A training as the management API shows it, compacted JSON-LD ({@link ComputeJsonLd#CONTEXT}; {@code id} repeats
+     * {@code @id} for clients of the plain form).
+     */
+    @JsonPropertyOrder({"@context", "@type", "@id"})
+    public record Training(@JsonProperty("@context") Map<String, Object> context, @JsonProperty("@type") String jsonLdType,
+                           @JsonProperty("@id") String jsonLdId,
+                           String id, State state, int rounds, List<String> participants, int quorum, String roundDeadline,
                            List<Round> reports, double[] weights, String reason, String createdAt, String updatedAt) {
 
         static Training of(RemoteTraining stored) {
-            return new Training(stored.id(), State.valueOf(stored.state().name()), stored.rounds(), stored.participants(), stored.quorum(),
+            return new Training(ComputeJsonLd.CONTEXT, ComputeJsonLd.TRAINING, stored.id(),
+                    stored.id(), State.valueOf(stored.state().name()), stored.rounds(), stored.participants(), stored.quorum(),
                     stored.roundDeadline(), stored.reports().stream().map(r -> new Round(r.round(), r.answered(), r.dropped(), r.samples(),
                     r.bytesSent(), r.bytesReceived(), r.durationMillis(), r.jobs())).toList(),
                     stored.weights().stream().mapToDouble(Double::doubleValue).toArray(), stored.reason(), stored.createdAt().toString(),

@@ -1,5 +1,7 @@
 package io.kakehashi.ai.transfer;
 
+import io.kakehashi.ai.extension.ComputeJsonLd;
+import io.kakehashi.ai.extension.ComputeRequestReader;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,19 +25,19 @@ import java.util.List;
 public class RemoteTrainingsApiController {
 
     private final RemoteTrainings trainings;
+    private final ComputeRequestReader requests;
 
-    public RemoteTrainingsApiController(RemoteTrainings trainings) {
+    /** {@code requests}: reads a training request in either form ({@link RemoteTrainings#REQUEST_SHAPE} registered). */
+    public RemoteTrainingsApiController(RemoteTrainings trainings, ComputeRequestReader requests) {
         this.trainings = trainings;
+        this.requests = requests;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(String body) {
-        var request = RemoteTrainings.parse(body);
-        if (request.failed()) {
-            throw new InvalidRequestException(request.getFailureDetail());
-        }
-        var started = trainings.start(request.getContent());
+        var request = requests.read(body, ComputeJsonLd.TRAINING_REQUEST, RemoteTrainings.Request.class);
+        var started = trainings.start(request);
         if (started.failed()) {
             throw new InvalidRequestException(started.getFailureDetail());
         }

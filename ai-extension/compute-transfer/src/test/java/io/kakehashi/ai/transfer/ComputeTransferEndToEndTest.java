@@ -185,10 +185,12 @@ class ComputeTransferEndToEndTest {
         assertThat(progressing.path("progress").asDouble()).isGreaterThan(0).isLessThan(1);
         assertThat(progressing.path("providerJobId").asText()).isEqualTo(providerJobId);
 
-        var cancelled = ok(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs/" + id + "/cancel", null));
+        assertBadRequest(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs/" + id + "/cancel", "{\"reason\": 7}"), "reason");
+        var cancelled = ok(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs/" + id + "/cancel",
+                "{ \"@context\": { \"@vocab\": \"https://w3id.org/kakehashi/ns#\" }, \"@type\": \"ComputeJobCancellation\", \"reason\": \"too slow\" }"));
 
         assertThat(cancelled.path("state").asText()).isEqualTo("CANCELLED");
-        assertThat(cancelled.path("reason").asText()).isEqualTo("cancelled by consumer");
+        assertThat(cancelled.path("reason").asText()).isEqualTo("cancelled by consumer: too slow");
         var providerJob = MAKER.awaitField("/v3/kakehashi/compute/jobs/" + providerJobId, "state", "CANCELLED");
         assertThat(providerJob.path("reason").asText()).contains("termination");
         VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
@@ -208,6 +210,48 @@ class ComputeTransferEndToEndTest {
         assertThat(job.path("reason").asText()).isEqualTo("cancelled by provider");
         assertThat(job.path("providerJobId").asText()).isEqualTo(providerJobId);
         VENDOR.awaitField("/v3/transferprocesses/" + id, "state", "TERMINATED");
+    }
+
+    /** The JSON-LD form of a submission (decision 0050): Kakehashi's terms under {@code @vocab}, parameters a JSON literal. */
+    private static String jsonLdSubmission(String agreementId, String members) {
+        return """
+                { "@context": { "@vocab": "https://w3id.org/kakehashi/ns#", "parameters": { "@type": "@json" } },
+                  "@type": "RemoteComputeJobRequest", "agreementId": "%s", "counterPartyAddress": "%s", "counterPartyId": "%s", %s }
+                """.formatted(agreementId, MAKER.dsp(), MAKER.id, members);
+    }
+
+    @Test
+    void aJsonLdSubmission_shouldRunAsThePlainFormAndAnswerJsonLd() {
+        var response = VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs", jsonLdSubmission(guarded,
+                "\"job\": { \"@type\": \"ComputeJobDescription\", \"type\": \"sql\", "
+                        + "\"parameters\": { \"query\": \"SELECT region, count(*) AS machines FROM asset GROUP BY region ORDER BY region\" } }"));
+        var created = ok(response);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(created.path("@type").asText()).isEqualTo("RemoteComputeJob");
+        assertThat(created.path("@id").asText()).isEqualTo(created.path("id").asText());
+        assertThat(created.path("@context").path("@vocab").asText()).isEqualTo("https://w3id.org/kakehashi/ns#");
+        VENDOR.awaitField("/v3/kakehashi/compute/remote-jobs/" + created.path("id").asText(), "state", "COMPLETED");
+        var rows = VENDOR.get("/v3/kakehashi/compute/remote-jobs/" + created.path("id").asText() + "/result").path("result").path("rows");
+        assertThat(rows).hasSize(2);
+    }
+
+    @Test
+    void badJsonLdSubmissions_shouldBe400NamingTheMemberAndStoreNothing() {
+        var before = VENDOR.get("/v3/kakehashi/compute/remote-jobs").size();
+
+        var missing = VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs",
+                jsonLdSubmission(guarded, "\"priority\": \"high\", \"job\": { \"parameters\": { \"query\": \"SELECT 1\" } }"));
+        assertBadRequest(missing, "job.type: mandatory, missing");
+        assertThat(missing.body()).contains("priority: unknown member").contains("\"path\":\"job.type\"");
+        assertBadRequest(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs", jsonLdSubmission(guarded,
+                "\"job\": { \"type\": \"mining\", \"parameters\": {} }")), "type must be one of");
+        assertBadRequest(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs",
+                "{ \"@context\": \"https://w3id.org/kakehashi/nowhere\", \"@type\": \"RemoteComputeJobRequest\" }"), "not JSON-LD that expands");
+        assertBadRequest(VENDOR.raw("POST", "/v3/kakehashi/compute/remote-jobs",
+                "{ \"@context\": { \"@vocab\": \"https://w3id.org/kakehashi/ns#\" }, \"@type\": \"Asset\" }"), "must be kh:RemoteComputeJobRequest");
+
+        assertThat(VENDOR.get("/v3/kakehashi/compute/remote-jobs").size()).isEqualTo(before);
     }
 
     @Test
