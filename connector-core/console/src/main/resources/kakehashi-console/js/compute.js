@@ -4,6 +4,8 @@ import { management, query } from './api.js';
 import { h, table, badge } from './dom.js';
 
 const JOBS = '/v3/kakehashi/compute/remote-jobs';
+// Kakehashi's terms as the vocabulary, the job's parameters a JSON literal (their keys are free)
+const COMPUTE_CONTEXT = { '@vocab': 'https://w3id.org/kakehashi/ns#', parameters: { '@type': '@json' } };
 const TYPES = ['sql', 'training', 'evaluation'];
 
 function when(text) {
@@ -91,8 +93,11 @@ export async function compute(root) {
       return;
     }
     try {
+      // the JSON-LD form, as the rest of the management API (the plain form is an alias the connector keeps)
       const sent = await management('POST', JOBS, { body: {
-        agreementId: chosen.value, counterPartyAddress: chosen.dataset.address, counterPartyId: chosen.dataset.provider, job,
+        '@context': COMPUTE_CONTEXT, '@type': 'RemoteComputeJobRequest',
+        agreementId: chosen.value, counterPartyAddress: chosen.dataset.address, counterPartyId: chosen.dataset.provider,
+        job: { '@type': 'ComputeJobDescription', ...job },
       } });
       notice.className = 'notice ok';
       notice.textContent = t('compute.sent', { id: sent.id });
