@@ -466,7 +466,7 @@ public final class MachineToolDataspace implements AutoCloseable {
      * AI vendor, can read — on validation data from the three holders' distributions.
      */
     public Training trainAcrossHolders(Map<String, String> agreements, int rounds) {
-        var request = ManagementClient.mapper().createObjectNode().put("rounds", rounds).put("roundDeadline", "PT2M");
+        var request = ManagementClient.computeBody("FederatedTrainingRequest").put("rounds", rounds).put("roundDeadline", "PT2M");
         var participants = request.putArray("participants");
         agreements.forEach((holder, agreementId) -> participants.addObject()
                 .put("agreementId", agreementId)

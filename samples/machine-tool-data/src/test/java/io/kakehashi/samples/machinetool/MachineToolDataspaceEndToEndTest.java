@@ -372,10 +372,21 @@ class MachineToolDataspaceEndToEndTest {
                     .put("counterPartyAddress", providerSettings.dspAddress())
                     .put("counterPartyId", providerSettings.participantId());
             submission.putObject("job").put("type", "sql").putObject("parameters").put("query", "SELECT plant, count(*) AS machine_days FROM asset GROUP BY plant");
+            // the plain form, the alias kept for existing clients
             api.call("POST", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", settings.managementKey(), null,
                     submission.toString(), 201);
             api.call("POST", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", settings.managementKey(), null,
                     "{\"agreementId\": \"x\"}", 400);
+            // the JSON-LD form: the same job, and one without its agreement, refused naming the member
+            var jsonLd = ManagementClient.computeBody("RemoteComputeJobRequest");
+            jsonLd.setAll(submission);
+            var created = api.call("POST", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", settings.managementKey(),
+                    null, jsonLd.toString(), 201);
+            assertThat(ManagementClient.mapper().readTree(created.body()).path("@type").asText()).isEqualTo("RemoteComputeJob");
+            jsonLd.remove("agreementId");
+            var refused = api.call("POST", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", settings.managementKey(),
+                    null, jsonLd.toString(), 400);
+            assertThat(refused.body()).contains("agreementId: mandatory, missing");
             api.call("GET", "/v3/kakehashi/compute/remote-jobs", "/v3/kakehashi/compute/remote-jobs", null, null, null, 401);
 
             assertThat(api.called()).containsAll(api.documented());

@@ -52,6 +52,20 @@ public final class ManagementClient {
     }
 
     /** A JSON-LD request body with the EDC vocabulary and the ODRL prefix. */
+    /**
+     * A body of Kakehashi's compute API in its JSON-LD form: the compute context (Kakehashi's namespace as
+     * {@code @vocab}, free-keyed {@code parameters} a JSON literal, ordered lists) and the {@code @type}.
+     */
+    public static ObjectNode computeBody(String type) {
+        var node = MAPPER.createObjectNode();
+        var context = node.putObject("@context").put("@vocab", "https://w3id.org/kakehashi/ns#");
+        context.putObject("parameters").put("@type", "@json");
+        context.putObject("participants").put("@container", "@list");
+        context.putObject("initialWeights").put("@container", "@list");
+        node.put("@type", type);
+        return node;
+    }
+
     public static ObjectNode body(String type) {
         var node = MAPPER.createObjectNode();
         node.putObject("@context").put("@vocab", EDC_NAMESPACE).put("odrl", ODRL_NAMESPACE);
@@ -333,7 +347,8 @@ public final class ManagementClient {
      * where the data lives and only its result comes back. Returns the job's id.
      */
     public String submitComputeJob(String counterPartyAddress, String counterPartyId, String agreementId, ObjectNode job) {
-        var body = MAPPER.createObjectNode()
+        // the JSON-LD form (decision 0050); the compute context keeps the members' plain names
+        var body = computeBody("RemoteComputeJobRequest")
                 .put("agreementId", agreementId)
                 .put("counterPartyAddress", counterPartyAddress)
                 .put("counterPartyId", counterPartyId);
