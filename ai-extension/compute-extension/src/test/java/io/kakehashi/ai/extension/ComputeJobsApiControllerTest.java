@@ -125,7 +125,7 @@ class ComputeJobsApiControllerTest {
         assertThat(cancelled.state()).isEqualTo("CANCELLED");
         assertThat(cancelled.reason()).isEqualTo("cancelled by provider");
         assertThatThrownBy(() -> controller.cancel(job.id(), null)).isInstanceOf(ObjectConflictException.class)
-                .hasMessageContaining("is CANCELLED");
+                .hasMessageContaining("cannot move from CANCELLED to CANCELLED");
     }
 
     @Test
