@@ -54,7 +54,8 @@ public final class JobLifecycle<J> {
         this.jobs = jobs;
         this.onEnd = onEnd;
         this.side = side;
-        this.monitor = monitor;
+        // the services took no monitor as given before they moved states through here; a job must not stop on logging
+        this.monitor = monitor == null ? new Monitor() { } : monitor;
     }
 
     /** The provider's jobs in {@code store}. */
