@@ -29,10 +29,9 @@ public final class IndexedInMemoryContractNegotiationStore extends IndexedInMemo
 
     @Override
     public @Nullable ContractAgreement findContractAgreement(String contractId) {
-        return snapshot().stream()
+        return findFirst(negotiation -> negotiation.getContractAgreement() != null
+                && Objects.equals(contractId, negotiation.getContractAgreement().getId()))
                 .map(ContractNegotiation::getContractAgreement)
-                .filter(agreement -> agreement != null && Objects.equals(contractId, agreement.getId()))
-                .findFirst()
                 .orElse(null);
     }
 

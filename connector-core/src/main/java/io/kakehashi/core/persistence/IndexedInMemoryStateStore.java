@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -146,7 +147,17 @@ public class IndexedInMemoryStateStore<T extends StatefulEntity<T>> implements S
         return queryResolver.query(snapshot().stream(), querySpec);
     }
 
-    /** Copies of every entity, for lookups by a property this store does not index. */
+    /** A copy of the first entity that matches, for lookups by a property this store does not index: only it is copied. */
+    protected synchronized Optional<T> findFirst(Predicate<T> match) {
+        for (var entity : byId.values()) {
+            if (match.test(entity)) {
+                return Optional.of(entity.copy());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Copies of every entity, for queries that filter, sort and page them. */
     protected synchronized List<T> snapshot() {
         var copies = new ArrayList<T>(byId.size());
         for (var entity : byId.values()) {

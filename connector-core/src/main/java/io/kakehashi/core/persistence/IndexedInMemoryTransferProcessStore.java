@@ -21,10 +21,7 @@ public final class IndexedInMemoryTransferProcessStore extends IndexedInMemorySt
 
     @Override
     public @Nullable TransferProcess findForCorrelationId(String correlationId) {
-        return snapshot().stream()
-                .filter(process -> Objects.equals(correlationId, process.getCorrelationId()))
-                .findFirst()
-                .orElse(null);
+        return findFirst(process -> Objects.equals(correlationId, process.getCorrelationId())).orElse(null);
     }
 
     @Override
