@@ -1,7 +1,7 @@
 package io.kakehashi.core.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.spi.json.JsonCodec;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractAgreementMessage;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.agreement.ContractNegotiationEventMessage;
 import org.eclipse.edc.connector.controlplane.transfer.spi.types.protocol.TransferCompletionMessage;
@@ -31,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
  * {@link OrderedTransferProcessProtocolService}); this is for peers that do. Thread-safe when the delegate is.
  */
 public class ConflictRetryingDispatcherRegistry implements RemoteMessageDispatcherRegistry {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final RemoteMessageDispatcherRegistry delegate;
     private final Monitor monitor;
@@ -75,7 +73,7 @@ public class ConflictRetryingDispatcherRegistry implements RemoteMessageDispatch
             return false;
         }
         try {
-            JsonNode error = MAPPER.readTree(body);
+            JsonNode error = JsonCodec.reader().readTree(body);
             return error != null && error.isObject() && "409".equals(error.path("code").asText());
         } catch (IOException e) {
             return false;
