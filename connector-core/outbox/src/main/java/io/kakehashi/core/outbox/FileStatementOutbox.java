@@ -1,7 +1,8 @@
 package io.kakehashi.core.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.kakehashi.core.spi.json.JsonCodec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.core.spi.outbox.StatementOutbox;
 import org.eclipse.edc.spi.monitor.Monitor;
@@ -36,7 +37,6 @@ import java.util.UUID;
  */
 public final class FileStatementOutbox implements StatementOutbox, AutoCloseable {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path path;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
@@ -98,7 +98,7 @@ public final class FileStatementOutbox implements StatementOutbox, AutoCloseable
                 continue;
             }
             try {
-                apply(MAPPER.readTree(line));
+                apply(JsonCodec.reader().readTree(line));
             } catch (IOException | RuntimeException e) {
                 throw new EdcPersistenceException("outbox %s, line %d is not an outbox record".formatted(path, number));
             }
@@ -144,7 +144,7 @@ public final class FileStatementOutbox implements StatementOutbox, AutoCloseable
     }
 
     private static String putLine(Pending statement) {
-        return MAPPER.createObjectNode().put("op", "put").put("id", statement.id()).put("kind", statement.kind()).put("address", statement.address())
+        return JsonNodeFactory.instance.objectNode().put("op", "put").put("id", statement.id()).put("kind", statement.kind()).put("address", statement.address())
                 .put("statement", statement.statement()).put("created", statement.created().toString()).put("attempts", statement.attempts())
                 .put("due", statement.due().toString()).toString();
     }
@@ -189,7 +189,7 @@ public final class FileStatementOutbox implements StatementOutbox, AutoCloseable
         if (!holds(id, holder)) {
             return false;
         }
-        append(MAPPER.createObjectNode().put("op", "retry").put("id", id).put("attempts", attempts).put("due", due.toString()).toString());
+        append(JsonNodeFactory.instance.objectNode().put("op", "retry").put("id", id).put("attempts", attempts).put("due", due.toString()).toString());
         var kept = pending.get(id);
         pending.put(id, new Pending(id, kept.kind(), kept.address(), kept.statement(), kept.created(), attempts, due));
         claims.remove(id);
@@ -201,7 +201,7 @@ public final class FileStatementOutbox implements StatementOutbox, AutoCloseable
         if (!holds(id, holder)) {
             return false;
         }
-        ObjectNode line = MAPPER.createObjectNode().put("op", "done").put("id", id).put("outcome", outcome.name()).put("at", now.toString());
+        ObjectNode line = JsonNodeFactory.instance.objectNode().put("op", "done").put("id", id).put("outcome", outcome.name()).put("at", now.toString());
         if (detail != null) {
             line.put("detail", detail);
         }
