@@ -60,12 +60,17 @@ public final class LeasedAfresh {
         }
         if (leased.failed()) {
             if (leased.reason() == StoreFailure.Reason.ALREADY_LEASED) {
-                return StoreResult.alreadyLeased("%s %s".formatted(id, STILL_LEASED));
+                return stillLeasedFailure(id);
             }
             return leased;
         }
         var fresh = store.findById(id);
         return fresh == null ? leased : StoreResult.success(fresh);
+    }
+
+    /** The answer to a lease taken by id while another writer of this connector holds it ({@link #STILL_LEASED}). */
+    public static <T> StoreResult<T> stillLeasedFailure(String id) {
+        return StoreResult.alreadyLeased("%s %s".formatted(id, STILL_LEASED));
     }
 
     /** Whether a service's failure is a lease taken by id that another writer held. */

@@ -69,7 +69,7 @@ public class RedactingStoresExtension implements ServiceExtension {
             context.registerService(ContractNegotiationStore.class, new RedactingContractNegotiationStore(keeping, redactor, reasons));
         }
         if (dataFlows != null && !(dataFlows instanceof RedactingDataPlaneStore)) {
-            context.registerService(DataPlaneStore.class, new RedactingDataPlaneStore(new LatestStateDataPlaneStore(dataFlows), redactor));
+            context.registerService(DataPlaneStore.class, new RedactingDataPlaneStore(new LatestStateDataPlaneStore(dataFlows, waking(StateMachineKind.DATA_PLANE)), redactor));
         }
     }
 

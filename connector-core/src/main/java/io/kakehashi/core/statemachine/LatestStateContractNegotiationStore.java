@@ -43,6 +43,7 @@ public class LatestStateContractNegotiationStore extends ForwardingContractNegot
 
 
     private final StaleSaves<ContractNegotiation> saves;
+    private final StateMachineLeases stateMachineLeases = new StateMachineLeases(StateMachineLeases.PATIENCE);
 
     public LatestStateContractNegotiationStore(ContractNegotiationStore delegate, Monitor monitor, Runnable stateChanged) {
         super(delegate);
@@ -51,16 +52,25 @@ public class LatestStateContractNegotiationStore extends ForwardingContractNegot
 
     @Override
     public StoreResult<Void> save(ContractNegotiation negotiation) {
-        return saves.save(negotiation);
+        try {
+            return saves.save(negotiation);
+        } finally {
+            stateMachineLeases.released(negotiation.getId());
+        }
     }
 
     @Override
     public List<ContractNegotiation> nextNotLeased(int max, Criterion... criteria) {
-        return LeasedAfresh.nextNotLeased(delegate, max, criteria);
+        var leased = LeasedAfresh.nextNotLeased(delegate, max, criteria);
+        stateMachineLeases.leased(leased.stream().map(ContractNegotiation::getId).toList());
+        return leased;
     }
 
     @Override
     public StoreResult<ContractNegotiation> findByIdAndLease(String id) {
+        if (!stateMachineLeases.awaitReleased(id)) {
+            return LeasedAfresh.stillLeasedFailure(id);
+        }
         return saves.leasedById(id, LeasedAfresh.findByIdAndLease(delegate, id));
     }
 }

@@ -25,6 +25,7 @@ public class LatestStateTransferProcessStore extends ForwardingTransferProcessSt
 
 
     private final StaleSaves<TransferProcess> saves;
+    private final StateMachineLeases stateMachineLeases = new StateMachineLeases(StateMachineLeases.PATIENCE);
 
     public LatestStateTransferProcessStore(TransferProcessStore delegate, Monitor monitor, Runnable stateChanged) {
         super(delegate);
@@ -33,16 +34,25 @@ public class LatestStateTransferProcessStore extends ForwardingTransferProcessSt
 
     @Override
     public StoreResult<Void> save(TransferProcess process) {
-        return saves.save(process);
+        try {
+            return saves.save(process);
+        } finally {
+            stateMachineLeases.released(process.getId());
+        }
     }
 
     @Override
     public List<TransferProcess> nextNotLeased(int max, Criterion... criteria) {
-        return LeasedAfresh.nextNotLeased(delegate, max, criteria);
+        var leased = LeasedAfresh.nextNotLeased(delegate, max, criteria);
+        stateMachineLeases.leased(leased.stream().map(TransferProcess::getId).toList());
+        return leased;
     }
 
     @Override
     public StoreResult<TransferProcess> findByIdAndLease(String id) {
+        if (!stateMachineLeases.awaitReleased(id)) {
+            return LeasedAfresh.stillLeasedFailure(id);
+        }
         return saves.leasedById(id, LeasedAfresh.findByIdAndLease(delegate, id));
     }
 }

@@ -12,14 +12,20 @@ import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.query.CriterionOperatorRegistryImpl;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.Criterion;
+import io.kakehashi.core.persistence.LeasedAfresh;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -192,6 +198,80 @@ class LatestStateStoresTest {
 
             assertThat(transfers.save(guardsCopy).failed()).isTrue();
             assertThat(TransferProcessStates.from(edcTransfers.findById(process.getId()).getState())).isEqualTo(TransferProcessStates.TERMINATED);
+        }
+    }
+
+    /**
+     * The provider's transfer whose compute job ended before the consumer had answered its start (the sample's round 8
+     * of 2026-12-07): the data plane's completion took, by id, the lease the state machine held while it sent the
+     * start, was refused in STARTING and let go — and the woken state machine started the transfer a second time.
+     */
+    @Nested
+    class WhileTheStateMachineHoldsALease {
+
+        private final InMemoryTransferProcessStore edcTransfers = new InMemoryTransferProcessStore(clock, CriterionOperatorRegistryImpl.ofDefaults());
+        private final LatestStateTransferProcessStore transfers = new LatestStateTransferProcessStore(edcTransfers, new Monitor() { },
+                stateChanges::incrementAndGet);
+        private final ExecutorService otherWriter = Executors.newSingleThreadExecutor();
+
+        @AfterEach
+        void stopTheOtherWriter() {
+            otherWriter.shutdownNow();
+        }
+
+        @Test
+        void findByIdAndLease_whenTheStateMachineSavesItsStep_shouldHandOutTheSavedState() throws Exception {
+            var id = savedTransfer(TransferProcessStates.STARTING);
+            var starting = transfers.nextNotLeased(1, new Criterion("id", "=", id)).get(0);
+
+            var completion = otherWriter.submit(() -> transfers.findByIdAndLease(id));
+            Thread.sleep(200);
+            assertThat(completion).as("the completion waits while the start is being sent").isNotDone();
+
+            starting.transitionStarted();
+            assertThat(transfers.save(starting).succeeded()).isTrue();
+
+            var leased = completion.get(5, TimeUnit.SECONDS);
+            assertThat(leased.succeeded()).isTrue();
+            assertThat(TransferProcessStates.from(leased.getContent().getState())).isEqualTo(TransferProcessStates.STARTED);
+            assertThat(transfers.nextNotLeased(1, new Criterion("id", "=", id)))
+                    .as("the state machine does not get the transfer again while the completion holds it").isEmpty();
+        }
+
+        @Test
+        void findByIdAndLease_whenTheStateMachineDoesNotLetGo_shouldAnswerStillLeasedAndLeaveItsLease() throws Exception {
+            var id = savedTransfer(TransferProcessStates.STARTING);
+            transfers.nextNotLeased(1, new Criterion("id", "=", id));
+
+            var completion = otherWriter.submit(() -> transfers.findByIdAndLease(id)).get(10, TimeUnit.SECONDS);
+
+            assertThat(completion.failed()).isTrue();
+            assertThat(completion.getFailureDetail()).endsWith(LeasedAfresh.STILL_LEASED);
+            assertThat(transfers.nextNotLeased(1, new Criterion("id", "=", id)))
+                    .as("the state machine's lease still stands: it is not handed the transfer a second time").isEmpty();
+        }
+
+        @Test
+        void findByIdAndLease_onTheStateMachinesOwnThread_shouldNotWaitForItself() {
+            var id = savedTransfer(TransferProcessStates.STARTING);
+            transfers.nextNotLeased(1, new Criterion("id", "=", id));
+
+            var started = System.nanoTime();
+            assertThat(transfers.findByIdAndLease(id).succeeded()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(StateMachineLeases.PATIENCE);
+        }
+
+        private String savedTransfer(TransferProcessStates state) {
+            var process = TransferProcess.Builder.newInstance()
+                    .id(UUID.randomUUID().toString()).correlationId(UUID.randomUUID().toString())
+                    .type(TransferProcess.Type.PROVIDER).protocol("dataspace-protocol-http:2025-1")
+                    .counterPartyAddress("http://peer.example/protocol").contractId("contract").assetId("asset")
+                    .transferType("HttpData-PULL").participantContextId("lease-test")
+                    .clock(clock).state(state.code())
+                    .build();
+            process.updateStateTimestamp();
+            assertThat(transfers.save(process).succeeded()).isTrue();
+            return process.getId();
         }
     }
 
