@@ -497,10 +497,13 @@ public final class MachineToolDataspace implements AutoCloseable {
                 var answered = new ArrayList<String>();
                 // a holder is named "<participant id> (<agreement id>)"
                 round.path("answered").forEach(holder -> answered.add(names.getOrDefault(holder.asText().split(" ")[0], holder.asText())));
-                out.printf("      round %d: %d holders answered (%s), %,d rows, %,d bytes out, %,d bytes back, %d ms%s%n",
+                var roundMillis = round.path("durationMillis").asLong();
+                var holdersMillis = longestHolderJobMillis(round.path("jobs"), names);
+                out.printf("      round %d: %d holders answered (%s), %,d rows, %,d bytes out, %,d bytes back, %d ms"
+                                + " (the longest holder's job %d ms, the rest %d ms)%s%n",
                         round.path("round").asInt(), answered.size(), String.join(", ", answered), round.path("samples").asLong(),
-                        round.path("bytesSent").asLong(), round.path("bytesReceived").asLong(), round.path("durationMillis").asLong(),
-                        round.path("dropped").isEmpty() ? "" : "; dropped: " + round.path("dropped"));
+                        round.path("bytesSent").asLong(), round.path("bytesReceived").asLong(), roundMillis, holdersMillis,
+                        roundMillis - holdersMillis, round.path("dropped").isEmpty() ? "" : "; dropped: " + round.path("dropped"));
             }
             if (!"RUNNING".equals(training.path("state").asText())) {
                 break;
@@ -571,6 +574,29 @@ public final class MachineToolDataspace implements AutoCloseable {
         if (openAccess.add(connector)) {
             connector(connector).management().createOpenPolicy(OPEN_ACCESS_POLICY);
         }
+    }
+
+    /**
+     * How long the longest of a round's holder jobs took at its holder, from the holder's receiving the request to the
+     * job's completion (reading its records and training its epoch): what a round costs beyond this is the connectors'
+     * share. The round report names the vendor's remote job of each holder; the remote job names the holder's own job,
+     * which the sample reads from the holder's management API.
+     */
+    private long longestHolderJobMillis(JsonNode jobsOfRound, Map<String, String> holderNames) {
+        var longest = 0L;
+        for (var holderJobs = jobsOfRound.fields(); holderJobs.hasNext(); ) {
+            var entry = holderJobs.next();
+            var holder = holderNames.get(entry.getKey().split(" ")[0]);
+            var remote = consumer.management().get("/v3/kakehashi/compute/remote-jobs/" + entry.getValue().asText());
+            var providerJobId = remote.path("providerJobId").asText("");
+            if (holder == null || providerJobId.isEmpty()) {
+                continue;
+            }
+            var job = connector(holder).management().get("/v3/kakehashi/compute/jobs/" + providerJobId);
+            longest = Math.max(longest, Duration.between(Instant.parse(job.path("createdAt").asText()),
+                    Instant.parse(job.path("updatedAt").asText())).toMillis());
+        }
+        return longest;
     }
 
     private ConnectorProcess connector(String name) {
