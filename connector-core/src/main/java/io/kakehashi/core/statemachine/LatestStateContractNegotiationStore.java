@@ -52,10 +52,11 @@ public class LatestStateContractNegotiationStore extends ForwardingContractNegot
 
     @Override
     public StoreResult<Void> save(ContractNegotiation negotiation) {
+        var hold = stateMachineLeases.holdOf(negotiation.getId());
         try {
             return saves.save(negotiation);
         } finally {
-            stateMachineLeases.released(negotiation.getId());
+            stateMachineLeases.released(negotiation.getId(), hold);
         }
     }
 

@@ -38,11 +38,12 @@ public class LatestStateDataPlaneStore extends ForwardingDataPlaneStore {
 
     @Override
     public StoreResult<Void> save(DataFlow flow) {
+        var hold = stateMachineLeases.holdOf(flow.getId());
         StoreResult<Void> saved;
         try {
             saved = delegate.save(flow);
         } finally {
-            stateMachineLeases.released(flow.getId());
+            stateMachineLeases.released(flow.getId(), hold);
         }
         if (saved.succeeded() && flow.getState() != DataFlowStates.STARTED.code()) {
             stateChanged.run();

@@ -34,10 +34,11 @@ public class LatestStateTransferProcessStore extends ForwardingTransferProcessSt
 
     @Override
     public StoreResult<Void> save(TransferProcess process) {
+        var hold = stateMachineLeases.holdOf(process.getId());
         try {
             return saves.save(process);
         } finally {
-            stateMachineLeases.released(process.getId());
+            stateMachineLeases.released(process.getId(), hold);
         }
     }
 

@@ -46,9 +46,18 @@ final class StateMachineLeases {
         ids.forEach(id -> holds.put(id, new Hold(owner, now)));
     }
 
-    /** The entity was saved or its lease broken: whoever waits for it may go on. */
-    synchronized void released(String id) {
-        if (holds.remove(id) != null) {
+    /** The hold on {@code id} as it stands, to be given to {@link #released} after a save; {@code null} for none. */
+    synchronized Object holdOf(String id) {
+        return holds.get(id);
+    }
+
+    /**
+     * The entity was saved (which ends its lease in EDC's stores): the hold that stood when the save began ends, and
+     * whoever waits for it may go on. A hold taken while the save ran — the state machine woken by this very save and
+     * leasing the entity in its new state before the saving thread got here — is not that hold and stays.
+     */
+    synchronized void released(String id, Object holdBeforeSave) {
+        if (holdBeforeSave != null && holds.remove(id, holdBeforeSave)) {
             notifyAll();
         }
     }

@@ -12,6 +12,7 @@ import org.eclipse.edc.policy.model.Policy;
 import org.eclipse.edc.query.CriterionOperatorRegistryImpl;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.query.Criterion;
+import org.eclipse.edc.spi.result.StoreResult;
 import io.kakehashi.core.persistence.LeasedAfresh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -261,17 +263,57 @@ class LatestStateStoresTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(StateMachineLeases.PATIENCE);
         }
 
+        @Test
+        void save_whenTheStateMachineLeasesTheProcessWhileTheSaveRuns_shouldKeepItsHold() throws Exception {
+            // the protocol service's creation save wakes the state machine, which leases the new process and starts
+            // it before the saving thread is done with its save: that late end of the save must not end the new hold
+            var duringSave = new AtomicReference<Runnable>(() -> { });
+            var edcStore = new InMemoryTransferProcessStore(clock, CriterionOperatorRegistryImpl.ofDefaults()) {
+                @Override
+                public StoreResult<Void> save(TransferProcess process) {
+                    var saved = super.save(process);
+                    duringSave.getAndSet(() -> { }).run();
+                    return saved;
+                }
+            };
+            var store = new LatestStateTransferProcessStore(edcStore, new Monitor() { }, () -> { });
+            var id = UUID.randomUUID().toString();
+            var stateMachine = Executors.newSingleThreadExecutor();
+            try {
+                duringSave.set(() -> {
+                    try {
+                        stateMachine.submit(() -> store.nextNotLeased(1, new Criterion("id", "=", id))).get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThat(store.save(process(id, TransferProcessStates.STARTING)).succeeded()).isTrue();
+
+                var completion = otherWriter.submit(() -> store.findByIdAndLease(id));
+                Thread.sleep(200);
+
+                assertThat(completion).as("the state machine's hold outlived the save that woke it").isNotDone();
+            } finally {
+                stateMachine.shutdownNow();
+            }
+        }
+
         private String savedTransfer(TransferProcessStates state) {
+            var process = process(UUID.randomUUID().toString(), state);
+            assertThat(transfers.save(process).succeeded()).isTrue();
+            return process.getId();
+        }
+
+        private TransferProcess process(String id, TransferProcessStates state) {
             var process = TransferProcess.Builder.newInstance()
-                    .id(UUID.randomUUID().toString()).correlationId(UUID.randomUUID().toString())
+                    .id(id).correlationId(UUID.randomUUID().toString())
                     .type(TransferProcess.Type.PROVIDER).protocol("dataspace-protocol-http:2025-1")
                     .counterPartyAddress("http://peer.example/protocol").contractId("contract").assetId("asset")
                     .transferType("HttpData-PULL").participantContextId("lease-test")
                     .clock(clock).state(state.code())
                     .build();
             process.updateStateTimestamp();
-            assertThat(transfers.save(process).succeeded()).isTrue();
-            return process.getId();
+            return process;
         }
     }
 
