@@ -54,6 +54,8 @@ public final class RepeatedMessages {
     /** The longest a mark is kept, whatever the token's {@code exp} says (the mark is stored before verification). */
     static final Duration MARK_MAX_LIFETIME = Duration.ofMinutes(10);
 
+    private static final Object[] MARK_LOCKS = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+
     /** Does nothing: a connector without a {@code jti} store refuses no repeat. */
     public static final RepeatedMessages NONE = new RepeatedMessages(null, null, null, Clock.systemUTC());
 
@@ -134,11 +136,16 @@ public final class RepeatedMessages {
 
     /**
      * Stores a mark; false when it is there already. EDC's SQL store checks and inserts in two statements, so two
-     * sendings at once can meet the table's key instead of the check: that too means the mark is there.
+     * sendings at once can meet the table's key instead of the check: that too means the mark is there. EDC's
+     * in-memory store checks and puts without a lock, so two repeats at once could both store the same claim (and the
+     * second be refused as a replay once the first had its token recorded again); marks of one id are therefore stored
+     * one at a time within this runtime.
      */
     private boolean storedFirst(String id, long expires) {
         try {
-            return seenTokens.storeEntry(new JtiValidationEntry(id, expires)).succeeded();
+            synchronized (MARK_LOCKS[Math.floorMod(id.hashCode(), MARK_LOCKS.length)]) {
+                return seenTokens.storeEntry(new JtiValidationEntry(id, expires)).succeeded();
+            }
         } catch (EdcPersistenceException e) {
             if (seenTokens.findById(id, false) != null) {
                 return false;
