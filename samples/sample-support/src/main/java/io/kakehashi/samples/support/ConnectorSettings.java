@@ -48,7 +48,7 @@ public final class ConnectorSettings {
     private final Map<String, String> extra = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
     private final List<String> jvmOptions = new ArrayList<>();
-    private final List<String> programArguments = new ArrayList<>();
+    private final List<String> programArguments = new ArrayList<>(logLevelArgument());
     private final Map<String, String> environment = new LinkedHashMap<>();
     private javax.net.ssl.SSLContext clientTls;
 
@@ -132,6 +132,24 @@ public final class ConnectorSettings {
     /** The variables added with {@link #environment(String, String)}. */
     public Map<String, String> environment() {
         return Map.copyOf(environment);
+    }
+
+    /** The environment variable that sets every sample connector's log level (EDC's DEBUG, INFO, WARNING, SEVERE). */
+    public static final String LOG_LEVEL_VARIABLE = "KAKEHASHI_SAMPLE_LOG_LEVEL";
+
+    /**
+     * EDC's {@code --log-level} for every connector a sample, test or benchmark starts, from {@value #LOG_LEVEL_VARIABLE}:
+     * DEBUG shows each state transition with its time, which is how a slow or stuck step is found.
+     */
+    private static List<String> logLevelArgument() {
+        var level = System.getenv(LOG_LEVEL_VARIABLE);
+        if (level == null || level.isBlank()) {
+            return List.of();
+        }
+        if (!Set.of("DEBUG", "INFO", "WARNING", "SEVERE").contains(level.trim().toUpperCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("%s must be DEBUG, INFO, WARNING or SEVERE, not %s".formatted(LOG_LEVEL_VARIABLE, level));
+        }
+        return List.of("--log-level=" + level.trim().toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Adds an argument after the main class, such as EDC's {@code --log-level=DEBUG}. */
