@@ -29,10 +29,11 @@ import java.util.UUID;
 
 /**
  * The outbox in an append-only JSON Lines file ({@code outbox.jsonl}), one line per change — a statement kept
- * ({@code put}), a failed attempt ({@code retry}), a statement done ({@code done}) — each fsync'd before the call
- * returns. On open, an incomplete last line (a write the process did not finish) is cut off and reported, the lines
- * are replayed, and the file is written again, atomically, with only the statements not done, so it holds at most
- * what one run of the connector added. The file is locked while open: one process per file, whose claims are kept in
+ * ({@code put}, also for {@link #hold}), a draft replaced by its signed statement ({@code complete}), a failed attempt
+ * ({@code retry}), a statement done ({@code done}) — each fsync'd before the call returns; a change is one line, so
+ * it is in the file whole or, cut off on open, not at all. On open, an incomplete last line (a write the process did
+ * not finish) is cut off and reported, the lines are replayed, and the file is written again, atomically, with only
+ * the statements not done, so it holds at most what one run of the connector added. The file is locked while open: one process per file, whose claims are kept in
  * memory. Thread-safe.
  */
 public final class FileStatementOutbox implements StatementOutbox, AutoCloseable {
@@ -111,6 +112,13 @@ public final class FileStatementOutbox implements StatementOutbox, AutoCloseable
         switch (line.get("op").asText()) {
             case "put" -> pending.put(id, new Pending(id, line.get("kind").asText(), line.get("address").asText(), line.get("statement").asText(),
                     Instant.parse(line.get("created").asText()), line.get("attempts").asInt(), Instant.parse(line.get("due").asText())));
+            case "complete" -> {
+                var kept = pending.get(id);
+                if (kept != null) {
+                    pending.put(id, new Pending(id, line.get("kind").asText(), kept.address(), line.get("statement").asText(), kept.created(), 0,
+                            Instant.parse(line.get("due").asText())));
+                }
+            }
             case "retry" -> {
                 var kept = pending.get(id);
                 if (kept != null) {
@@ -167,6 +175,27 @@ public final class FileStatementOutbox implements StatementOutbox, AutoCloseable
         append(putLine(kept));
         pending.put(kept.id(), kept);
         return kept;
+    }
+
+    @Override
+    public synchronized Pending hold(String kind, String address, String statement, String holder, Instant now, Instant until) {
+        var kept = put(kind, address, statement, now);
+        // claims live in memory: the file has one process, and a restarted one may take up the draft at once
+        claims.put(kept.id(), new Claim(holder, until));
+        return kept;
+    }
+
+    @Override
+    public synchronized boolean complete(String id, String holder, String kind, String statement, Instant now) {
+        if (!holds(id, holder)) {
+            return false;
+        }
+        append(JsonNodeFactory.instance.objectNode().put("op", "complete").put("id", id).put("kind", kind).put("statement", statement)
+                .put("due", now.toString()).toString());
+        var kept = pending.get(id);
+        pending.put(id, new Pending(id, kind, kept.address(), statement, kept.created(), 0, now));
+        claims.remove(id);
+        return true;
     }
 
     @Override

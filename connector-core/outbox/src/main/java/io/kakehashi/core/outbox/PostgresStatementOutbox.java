@@ -51,6 +51,21 @@ public final class PostgresStatementOutbox implements StatementOutbox {
     }
 
     @Override
+    public Pending hold(String kind, String address, String statement, String holder, Instant now, Instant until) {
+        var kept = new Pending(UUID.randomUUID().toString(), kind, address, statement, now, 0, now);
+        update("INSERT INTO " + TABLE + " (id, kind, address, statement, created_at, attempts, due_at, claimed_by, claimed_until) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                kept.id(), kind, address, statement, now.toEpochMilli(), now.toEpochMilli(), holder, until.toEpochMilli());
+        return kept;
+    }
+
+    @Override
+    public boolean complete(String id, String holder, String kind, String statement, Instant now) {
+        // one row changed in one statement: the draft and its signed statement never both wait, nor neither
+        return update("UPDATE " + TABLE + " SET kind = ?, statement = ?, attempts = 0, due_at = ?, claimed_by = NULL, claimed_until = NULL"
+                + " WHERE id = ? AND claimed_by = ? AND done_at IS NULL", kind, statement, now.toEpochMilli(), id, holder) == 1;
+    }
+
+    @Override
     public List<Pending> claim(String kind, String holder, Instant now, Instant until, int max) {
         var sql = "UPDATE " + TABLE + " SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM " + TABLE
                 + " WHERE kind = ? AND done_at IS NULL AND due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"

@@ -111,6 +111,16 @@ public class StatementOutboxExtension implements ServiceExtension {
             }
 
             @Override
+            public Pending hold(String kind, String address, String statement, String holder, Instant now, Instant until) {
+                return transactions.execute(() -> outbox.hold(kind, address, statement, holder, now, until));
+            }
+
+            @Override
+            public boolean complete(String id, String holder, String kind, String statement, Instant now) {
+                return transactions.execute(() -> outbox.complete(id, holder, kind, statement, now));
+            }
+
+            @Override
             public List<Pending> claim(String kind, String holder, Instant now, Instant until, int max) {
                 return transactions.execute(() -> outbox.claim(kind, holder, now, until, max));
             }

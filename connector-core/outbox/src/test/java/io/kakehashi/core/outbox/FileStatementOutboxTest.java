@@ -127,4 +127,19 @@ class FileStatementOutboxTest extends StatementOutboxTestBase {
                 .hasMessageContaining("line 2 is not an outbox record");
         outbox = FileStatementOutbox.open(directory.resolve("another.jsonl"), monitor);
     }
+
+    @Test
+    void open_whenTheCompletionOfADraftWasTorn_shouldKeepTheDraft() throws Exception {
+        var draft = outbox.hold("decision-receipt-draft", "https://peer.example", "{\"entry\":1}", "run-1", T0, T0.plus(LEASE));
+        outbox.close();
+        Files.writeString(file(), "{\"op\":\"complete\",\"id\":\"" + draft.id() + "\",\"kind\":\"decision-rec", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+
+        outbox = FileStatementOutbox.open(file(), monitor);
+
+        assertThat(outbox.pending("decision-receipt")).isEmpty();
+        assertThat(outbox.pending("decision-receipt-draft")).extracting(Pending::statement).containsExactly("{\"entry\":1}");
+        // the claim of the run before is gone with it: the new run takes the draft up at once
+        assertThat(outbox.claim("decision-receipt-draft", "run-2", T0, T0.plus(LEASE), 10)).hasSize(1);
+    }
 }

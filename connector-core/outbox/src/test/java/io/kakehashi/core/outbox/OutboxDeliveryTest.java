@@ -77,6 +77,21 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void wake_whenADraftWasCompletedIntoThisKind_shouldSendItWithoutWaitingForThePass() throws InterruptedException {
+        start(8, (address, statement) -> 200);
+        // the first pass found nothing; the next is a claim's length (2 min) away
+        Thread.sleep(200);
+        var draft = outbox.hold("decision-receipt-draft", "https://peer.example/protocol", "{\"entry\":1}", "issuer", java.time.Instant.now(),
+                java.time.Instant.now().plusSeconds(60));
+        outbox.complete(draft.id(), "issuer", KIND, "a.b.c", java.time.Instant.now());
+
+        delivery.wake();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
+        assertThat(outcomes).containsExactly("a.b.c DELIVERED");
+    }
+
+    @Test
     void submit_whenThePeerTakesNoneOrRefuses_shouldStopAfterOneAttempt() {
         start(8, (address, statement) -> statement.equals("none") ? 404 : 400);
 

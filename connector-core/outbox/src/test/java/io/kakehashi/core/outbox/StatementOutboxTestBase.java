@@ -94,4 +94,56 @@ abstract class StatementOutboxTestBase {
         assertThat(outbox().claim("decision-receipt", "replica-1", T0.plusSeconds(10), T0.plus(LEASE), 2)).extracting(Pending::id)
                 .containsExactly(earlier.id(), later.id());
     }
+
+    @Test
+    void hold_shouldKeepTheDraftClaimedByItsHolder_untilTheClaimEnds() {
+        var draft = outbox().hold("decision-receipt-draft", "https://peer.example/protocol", "{\"entry\":1}", "replica-1", T0, T0.plus(LEASE));
+
+        assertThat(outbox().claim("decision-receipt-draft", "replica-2", T0.plusSeconds(1), T0.plus(LEASE), 10)).isEmpty();
+        assertThat(outbox().nextDue("decision-receipt-draft")).contains(T0.plus(LEASE));
+        // a draft is not a statement to send
+        assertThat(outbox().claim("decision-receipt", "replica-2", T0.plusSeconds(1), T0.plus(LEASE), 10)).isEmpty();
+        assertThat(outbox().claim("decision-receipt-draft", "replica-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE), 10))
+                .extracting(Pending::id).containsExactly(draft.id());
+        assertThat(reopened().pending("decision-receipt-draft")).singleElement().satisfies(kept -> {
+            assertThat(kept.id()).isEqualTo(draft.id());
+            assertThat(kept.statement()).isEqualTo("{\"entry\":1}");
+        });
+    }
+
+    @Test
+    void complete_shouldReplaceTheDraftByTheSignedStatement_dueAtOnceAndUnclaimed() {
+        var draft = outbox().hold("decision-receipt-draft", "https://peer.example/protocol", "{\"entry\":1}", "replica-1", T0, T0.plus(LEASE));
+        outbox().retry(draft.id(), "replica-1", 2, T0);
+        outbox().claim("decision-receipt-draft", "replica-1", T0, T0.plus(LEASE), 10);
+
+        assertThat(outbox().complete(draft.id(), "replica-1", "decision-receipt", "a.b.c", T0.plusSeconds(3))).isTrue();
+
+        // completed once: the holder's claim went with the draft
+        assertThat(outbox().complete(draft.id(), "replica-1", "decision-receipt", "d.e.f", T0.plusSeconds(4))).isFalse();
+        assertThat(outbox().pending("decision-receipt-draft")).isEmpty();
+        assertThat(outbox().claim("decision-receipt", "replica-2", T0.plusSeconds(3), T0.plus(LEASE), 10)).extracting(Pending::statement)
+                .containsExactly("a.b.c");
+        var restarted = reopened();
+        assertThat(restarted.pending("decision-receipt-draft")).isEmpty();
+        assertThat(restarted.pending("decision-receipt")).singleElement().satisfies(statement -> {
+            assertThat(statement.id()).isEqualTo(draft.id());
+            assertThat(statement.statement()).isEqualTo("a.b.c");
+            assertThat(statement.address()).isEqualTo("https://peer.example/protocol");
+            assertThat(statement.attempts()).isZero();
+            assertThat(statement.due()).isEqualTo(T0.plusSeconds(3));
+        });
+    }
+
+    @Test
+    void complete_byAHolderWhoseClaimWasTaken_shouldChangeNothing() {
+        var draft = outbox().hold("decision-receipt-draft", "https://peer.example", "{\"entry\":1}", "stalled", T0, T0.plus(LEASE));
+        outbox().claim("decision-receipt-draft", "survivor", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE), 10);
+
+        assertThat(outbox().complete(draft.id(), "stalled", "decision-receipt", "a.b.c", T0.plus(LEASE))).isFalse();
+
+        assertThat(outbox().pending("decision-receipt")).isEmpty();
+        assertThat(outbox().complete(draft.id(), "survivor", "decision-receipt", "d.e.f", T0.plus(LEASE))).isTrue();
+        assertThat(outbox().pending("decision-receipt")).extracting(Pending::statement).containsExactly("d.e.f");
+    }
 }

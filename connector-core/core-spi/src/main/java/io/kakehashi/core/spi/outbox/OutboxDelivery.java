@@ -119,6 +119,18 @@ public final class OutboxDelivery implements AutoCloseable {
         return pending;
     }
 
+    /**
+     * Sends soon what is due: for a statement put in the outbox by other means than {@link #submit} (a draft
+     * {@link StatementOutbox#complete}d into this kind); without it, such a statement waits for the next pass.
+     */
+    public void wake() {
+        synchronized (this) {
+            if (started) {
+                schedule(Duration.ZERO);
+            }
+        }
+    }
+
     /** The holder name of this delivery's claims (one per run of the connector). */
     public String holder() {
         return holder;
