@@ -61,8 +61,12 @@ public class DecisionReceiptsExtension implements ServiceExtension {
     public static final String ATTEMPTS_KEY = "kakehashi.decisionlog.receipts.attempts";
     static final String PARTICIPANT_KEY = "edc.participant.id";
     static final String RECEIPTS = "kakehashi.decisionlog.receipts";
-    // a checkpoint covers a new entry within kakehashi.decisionlog.checkpoint.within (2 s by default)
-    private static final Duration HEAD_WAIT = Duration.ofMinutes(2);
+    // a checkpoint covers a new entry within kakehashi.decisionlog.checkpoint.within (2 s by default); past this wait
+    // the draft is left to the passes, which try again, backing off
+    private static final Duration HEAD_WAIT = Duration.ofSeconds(30);
+    // longer than the head wait (with room for a slow append): a dead replica's drafts, or a restarted one's on
+    // PostgreSQL (a new holder), are taken up this long after they were made
+    private static final Duration DRAFT_LEASE = Duration.ofMinutes(1);
 
     @Setting(key = ENABLED_KEY, defaultValue = "true",
             description = "Send receipts of this connector's decisions to counterparties and keep the receipts they send")
@@ -103,6 +107,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
 
     private ScheduledExecutorService executor;
     private OutboxDelivery delivery;
+    private ReceiptIssuer issuer;
     private Monitor monitor;
 
     @Override
@@ -138,9 +143,10 @@ public class DecisionReceiptsExtension implements ServiceExtension {
             thread.setDaemon(true);
             return thread;
         });
-        // receipts wait in the outbox until done: those an earlier run could not deliver are sent once this one starts
-        var issuer = new ReceiptIssuer(recorder, checkpoints, new DecisionLogTree(store), () -> CheckpointKeyHistory.withKeyId(signingKey.current()),
-                (base, receipt) -> delivery.submit(base, receipt), executor, clock, monitor, HEAD_WAIT, (outcome, detail) -> count(outcome));
+        // receipts wait in the outbox until done: those an earlier run could not deliver are sent once this one starts,
+        // and those it could not sign (a crash between the decision and the signed head) are signed then
+        issuer = new ReceiptIssuer(recorder, store, checkpoints, new DecisionLogTree(store), () -> CheckpointKeyHistory.withKeyId(signingKey.current()),
+                outbox, () -> delivery.wake(), executor, clock, monitor, new ReceiptIssuer.Timing(HEAD_WAIT, DRAFT_LEASE), (outcome, detail) -> count(outcome));
         delivery = new OutboxDelivery(outbox, ReceiptIssuer.KIND, (base, receipt) -> new HttpLogPeer(httpClient, base).sendReceipt(receipt),
                 OutboxDelivery.Settings.attempts(attempts), clock, monitor, issuer::delivered);
         var decisions = new ReceiptDecisions(participantId);
@@ -209,6 +215,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
     public void start() {
         if (delivery != null) {
             delivery.start();
+            issuer.start();
         }
     }
 
