@@ -166,7 +166,33 @@ final class NegotiationSituation extends Situation {
             if (consumerAgreement.isEmpty() || !consumerAgreement.equals(providerAgreement)) {
                 result.problem("negotiation %s FINALIZED with different agreements: consumer '%s', provider '%s'", negotiationId,
                         consumerAgreement, providerAgreement);
+            } else if (moment == Moment.AGREED && result.victim == Side.PROVIDER) {
+                agreementReceiptAtTheConsumer(consumerAgreement, deadline);
             }
+        }
+    }
+
+    /**
+     * The provider agreed just before it was killed, likely before a signed tree head covered the decision: its
+     * receipt must still reach the consumer (docs/decisions/0039, "no receipt lost between the decision and its signed
+     * head"), signed and sent by the restarted provider.
+     */
+    private void agreementReceiptAtTheConsumer(String agreementId, Instant deadline) {
+        while (true) {
+            try {
+                for (var receipt : dataspace.auditor(Side.CONSUMER).receipts(agreementId).path("receipts")) {
+                    if ("negotiation.agreed".equals(receipt.path("event").asText()) && negotiationId.equals(receipt.path("recipientProcessId").asText())) {
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the consumer's auditor API is not answering yet: asked again until the deadline
+            }
+            if (CrashDataspace.past(deadline)) {
+                result.problem("negotiation %s: the consumer holds no receipt of the provider's agreement %s within the bound", negotiationId, agreementId);
+                return;
+            }
+            CrashDataspace.sleep(500);
         }
     }
 

@@ -42,6 +42,11 @@ public final class AuditorClient {
         return json(call("GET", "/v1/verify"));
     }
 
+    /** The receipts counterparties sent about an agreement (its DSP id), verified when they were kept. */
+    public JsonNode receipts(String agreementId) {
+        return json(call("GET", "/v1/receipts?agreementId=" + java.net.URLEncoder.encode(agreementId, java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** The exported entries, one JSON object per line. */
     public String exportDecisions() {
         return ok(call("GET", "/v1/export/decisions")).body();
