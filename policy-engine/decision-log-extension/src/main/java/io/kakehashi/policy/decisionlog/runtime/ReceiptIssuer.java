@@ -17,6 +17,7 @@ import org.eclipse.edc.spi.monitor.Monitor;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -182,6 +183,9 @@ final class ReceiptIssuer {
                 } else {
                     monitor.warning("Decision receipts: %s; the receipt of %s of %s is signed once one does".formatted(problem, decision.subject().event(),
                             decision.subject().issuerProcessId()));
+                    // let go at once, to the passes, knowing where its entry is
+                    narrow(draftId, new ReceiptDraft(decision.subject(), decision.entry(), stored.sequence() - 1), clock.instant());
+                    schedulePass(Duration.ZERO);
                 }
                 return;
             }
@@ -277,7 +281,12 @@ final class ReceiptIssuer {
         }
         var head = covering(stored.get());
         if (head.isEmpty()) {
-            later(draft, "no signed tree head covers entry %d yet".formatted(stored.get().sequence()));
+            var at = stored.get().sequence() - 1;
+            if (at > parsed.after()) {
+                narrow(draft.id(), new ReceiptDraft(parsed.subject(), parsed.entry(), at), clock.instant().plus(FIRST_RETRY));
+            } else {
+                later(draft, "no signed tree head covers entry %d yet".formatted(stored.get().sequence()));
+            }
             return;
         }
         var receipt = sign(parsed.subject(), stored.get(), head.get());
@@ -304,6 +313,12 @@ final class ReceiptIssuer {
             }
             position += page.size();
         }
+    }
+
+    // the draft rewritten to name the position just before its entry: the passes that wait for a head then read one
+    // entry, not every entry appended since the decision
+    private void narrow(String draftId, ReceiptDraft narrowed, Instant due) {
+        outbox.complete(draftId, holder, DRAFT_KIND, narrowed.json(), due);
     }
 
     private void later(StatementOutbox.Pending draft, String problem) {

@@ -163,6 +163,29 @@ abstract class ReceiptIssuerCrashTestBase {
     }
 
     @Test
+    void aHeadLaterThanTheWait_shouldLeaveTheDraftNamingItsEntry_andSignItOnceAHeadComes() {
+        var slow = run(open(), false);
+        slow.recordUnrelated(2);
+        slow.interleaved = 3;
+        slow.delivery.start();
+        slow.issuer.start();
+
+        slow.issuer.issue(decision());
+
+        // the wait for a head (1 s) is over: the draft names the position before its entry (6), not the head before
+        // the decision (2), so the passes that wait for a head read one entry
+        await().atMost(WAIT).until(() -> slow.stores.outbox().pending(ReceiptIssuer.DRAFT_KIND).stream()
+                .anyMatch(draft -> ReceiptDraft.parse(draft.statement()).after() == 5));
+        assertThat(received).isEmpty();
+        slow.recorder.checkpointNow();
+
+        await().atMost(WAIT).until(() -> received.size() == 1);
+        var receipt = Receipts.verify(received.get(0), kid -> Optional.of(KEY.toPublicJWK()), Instant.now());
+        assertThat(receipt.sequence()).isEqualTo(6);
+        assertThat(slow.stores.log().head().sequence()).isEqualTo(6);
+    }
+
+    @Test
     void withoutACrash_shouldCompleteTheDraftInto_theOneReceiptSent() {
         var live = run(open(), true);
 
@@ -212,6 +235,8 @@ abstract class ReceiptIssuerCrashTestBase {
         final CheckpointingDecisionRecorder recorder;
         final OutboxDelivery delivery;
         final ReceiptIssuer issuer;
+        /** How many other decisions land between a receipt's draft and its entry's append. */
+        volatile int interleaved;
         private boolean stopped;
 
         Run(Stores stores, boolean signs, boolean appends) {
@@ -224,7 +249,13 @@ abstract class ReceiptIssuerCrashTestBase {
                 received.add(statement);
                 return 200;
             }, OutboxDelivery.Settings.attempts(3), clock, monitor, null);
-            DecisionRecorder issuing = appends ? recorder : entry -> Result.failure(DecisionRecorder.NOT_RECORDED + ": the disk is full");
+            DecisionRecorder issuing = entry -> {
+                if (!appends) {
+                    return Result.failure(DecisionRecorder.NOT_RECORDED + ": the disk is full");
+                }
+                recordUnrelated(interleaved);
+                return recorder.record(entry);
+            };
             issuer = new ReceiptIssuer(issuing, stores.log(), stores.checkpoints(), new DecisionLogTree(stores.log()), () -> KEY, stores.outbox(),
                     delivery::wake, executor, clock, monitor, TIMING, null);
             if (signs) {
