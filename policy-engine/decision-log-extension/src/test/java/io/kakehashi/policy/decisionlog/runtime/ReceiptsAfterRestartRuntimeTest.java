@@ -86,6 +86,40 @@ class ReceiptsAfterRestartRuntimeTest {
         aReceiptNotDeliveredBeforeARestart_shouldBeDeliveredAfterIt(settings);
     }
 
+    @Test
+    void aReceiptNotSignedBeforeAStop_shouldBeSignedAndSentOnceByTheNextStart() throws Exception {
+        var settings = settings();
+        settings.put("kakehashi.decisionlog.dir", directory.resolve("decision-log").toString());
+        settings.put("kakehashi.outbox.dir", directory.resolve("outbox").toString());
+        // no head before the stop: the receipt waits as a draft (the stop signs the head, after the issuer stopped)
+        settings.put("kakehashi.decisionlog.checkpoint.entries", "1000");
+        settings.put("kakehashi.decisionlog.checkpoint.within", "PT10M");
+        boot(settings);
+        var negotiation = agreed();
+        var outbox = runtime.getService(StatementOutbox.class);
+        await().atMost(WAIT).until(() -> outbox.pending(ReceiptIssuer.DRAFT_KIND).size() == 1
+                && runtime.getService(DecisionLogStore.class).head().sequence() >= 1);
+        assertThat(outbox.pending(ReceiptIssuer.KIND)).isEmpty();
+        runtime.shutdown();
+
+        startConsumer();
+        boot(settings);
+
+        await().atMost(WAIT).until(() -> received.size() >= 1);
+        var receipt = Receipts.verify(MAPPER.readTree(received.get(0)).path("receipt").asText(), kid -> Optional.of(key.toPublicJWK()), Instant.now());
+        assertThat(receipt.event()).isEqualTo("negotiation.agreed");
+        assertThat(receipt.issuerProcessId()).isEqualTo(negotiation.getId());
+        assertThat(runtime.getService(DecisionLogStore.class).read(receipt.sequence()).getContent().hash()).isEqualTo(receipt.entryHash());
+        await().atMost(WAIT).until(() -> runtime.getService(StatementOutbox.class).pending(ReceiptIssuer.KIND).isEmpty());
+        assertThat(runtime.getService(StatementOutbox.class).pending(ReceiptIssuer.DRAFT_KIND)).isEmpty();
+        runtime.shutdown();
+
+        boot(settings);
+        // the start's passes run at once; give them time to do what they (wrongly) would
+        Thread.sleep(1500);
+        assertThat(received).hasSize(1);
+    }
+
     @Nested
     @Tag("PostgresqlIntegrationTest")
     class OnPostgresql {
@@ -124,14 +158,7 @@ class ReceiptsAfterRestartRuntimeTest {
         });
         runtime.shutdown();
 
-        consumer = HttpServer.create(new InetSocketAddress("127.0.0.1", consumerPort), 0);
-        consumer.createContext("/", exchange -> {
-            paths.add(exchange.getRequestURI().getPath());
-            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        consumer.start();
+        startConsumer();
         boot(settings);
 
         await().atMost(WAIT).until(() -> received.size() >= 1);
@@ -153,6 +180,17 @@ class ReceiptsAfterRestartRuntimeTest {
         boot(settings);
         assertThat(runtime.getService(StatementOutbox.class).pending(ReceiptIssuer.KIND)).isEmpty();
         assertThat(received).hasSize(1);
+    }
+
+    private void startConsumer() throws java.io.IOException {
+        consumer = HttpServer.create(new InetSocketAddress("127.0.0.1", consumerPort), 0);
+        consumer.createContext("/", exchange -> {
+            paths.add(exchange.getRequestURI().getPath());
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        consumer.start();
     }
 
     private RuntimeSettings settings() {
