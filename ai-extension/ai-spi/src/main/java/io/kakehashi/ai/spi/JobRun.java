@@ -13,7 +13,9 @@ import java.util.function.DoubleConsumer;
  * @param description      the job's description, with its model if any
  * @param asset            the agreement's asset
  * @param limits           time and memory limits
- * @param minimumGroupSize the output guard's k (from {@code ai.minAggregation}), empty when the agreement sets none
+ * @param minimumGroupSize the output guard's k (from {@code ai.minAggregation}), empty when the agreement sets none;
+ *                         counted in distinct data subjects when the asset names its subject field
+ *                         ({@link TabularAsset#subjectField()}), in rows otherwise
  * @param modelMayLeave    whether a trained model may be returned ({@code ai.modelExport} and the job asked for it)
  * @param progress         takes the fraction done, within [0, 1]
  * @param cancellation     set when either side cancels the job

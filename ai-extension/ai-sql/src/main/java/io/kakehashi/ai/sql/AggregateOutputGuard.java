@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The output guard of {@code ai.minAggregation = k}: a result may only report aggregates over groups of at least k
- * source rows. It does not trust the query to say so; it makes the engine count.
+ * source rows — or, when the asset holds personal data and names its data-subject column, of at least k distinct data
+ * subjects. It does not trust the query to say so; it makes the engine count.
  *
  * <ol>
  * <li>{@link #rewrite} takes DuckDB's own syntax tree of the query and admits only the shape of a grouped aggregate
@@ -23,17 +25,20 @@ import java.util.Set;
  * {@code list}, {@code first}, {@code quantile}…: they return one row's value), without {@code FILTER} or
  * {@code DISTINCT} (but in {@code count}), and whose
  * arguments are plain columns (no {@code CASE} that singles a row out inside a large group). It then appends to the
- * select list {@code count(*)} and {@code count(c)} for every column c an aggregate reads.</li>
- * <li>The engine runs the rewritten tree, so each output row carries the number of source rows of its own group
- * (after {@code WHERE}) and the number of non-null values each aggregate saw, computed by the engine over exactly
- * the rows that made the row.</li>
- * <li>{@link #check} refuses the whole result when any row's {@code count(*)} is below k, or any {@code count(c)} is
- * between 1 and k−1 (an average over one non-null salary in a group of ten is that salary), and strips the added
- * columns.</li>
+ * select list the group's size and, for every column c an aggregate reads, how much of the group c's non-null values
+ * cover: {@code count(*)} and {@code count(c)} counting rows; with a subject column s,
+ * {@code count(DISTINCT s)} and {@code count(DISTINCT s) FILTER (WHERE c IS NOT NULL)}.</li>
+ * <li>The engine runs the rewritten tree, so each output row carries these counts for its own group (after
+ * {@code WHERE}), computed by the engine over exactly the rows that made the row.</li>
+ * <li>{@link #check} refuses the whole result when any row's group size is below k, or any column count is between 1
+ * and k−1 (an average over one non-null salary in a group of ten is that salary; an average over ten fares of one
+ * passenger is that passenger's), and strips the added columns.</li>
  * </ol>
- * Raw rows ({@code SELECT *}, {@code LIMIT 1}) have no aggregate and are refused; {@code GROUP BY} a unique key makes
- * groups of one and is refused by the count; {@code HAVING count(*) < k} only selects the rows the count then refuses.
- * Stateless and thread-safe.
+ * Raw rows ({@code SELECT *}, {@code LIMIT 1}) have no aggregate and are refused; {@code GROUP BY} a unique key — or
+ * the subject column — makes groups of one and is refused by the count; {@code HAVING count(*) < k} only selects the
+ * rows the count then refuses. Over personal data, an aggregate of the subject column other than {@code count} is
+ * refused (a sum of identifiers gives away the one a consumer does not already know), and renaming the asset's columns
+ * in {@code FROM} is refused (it would make the guard count another column). Stateless and thread-safe.
  */
 final class AggregateOutputGuard {
 
@@ -43,14 +48,26 @@ final class AggregateOutputGuard {
 
     private static final Set<String> ALLOWED_MODIFIERS = Set.of("ORDER_MODIFIER", "LIMIT_MODIFIER");
 
-    /** A checked and rewritten query: its tree and how many count columns were appended. */
-    record Rewritten(JsonObject statement, int addedColumns) {
+    /** Aggregates that may read the subject column of personal data: they say how many, never who. */
+    private static final Set<String> SUBJECT_AGGREGATES = Set.of("count", "count_star");
+
+    /**
+     * A checked and rewritten query: its tree, how many count columns were appended, and the subject column they
+     * count (null when they count rows).
+     */
+    record Rewritten(JsonObject statement, int addedColumns, String subjectColumn) {
     }
 
     private AggregateOutputGuard() {
     }
 
-    static Result<Rewritten> rewrite(JsonObject statement, Set<String> aggregateFunctions, long k) {
+    /**
+     * Checks the query's shape and appends the counts {@link #check} reads.
+     *
+     * @param subjectColumn the asset's data-subject column, empty for an asset without personal data (rows are counted)
+     */
+    static Result<Rewritten> rewrite(JsonObject statement, Set<String> aggregateFunctions, long k, Optional<String> subjectColumn) {
+        var subject = subjectColumn.orElse(null);
         var node = statement.getJsonObject("node");
         if (!"SELECT_NODE".equals(JsonTree.text(node, "type"))) {
             return refuse(k, "set operations (UNION, EXCEPT, INTERSECT) are not allowed");
@@ -61,6 +78,10 @@ final class AggregateOutputGuard {
         var from = node.getJsonObject("from_table");
         if (!"BASE_TABLE".equals(JsonTree.text(from, "type")) || !AssetOnlyCheck.ASSET_TABLE.equalsIgnoreCase(JsonTree.text(from, "table_name"))) {
             return refuse(k, "the query must read the table 'asset' alone (no join, subquery or table function)");
+        }
+        if (subject != null && from.get("column_name_alias") instanceof JsonArray renamed && !renamed.isEmpty()) {
+            // asset t(a, b, …) renames columns by position: another column could be named like the subject column
+            return refuse(k, "the asset holds personal data; its columns may not be renamed in FROM");
         }
         if (isSet(from, "sample") || isSet(node, "sample")) {
             return refuse(k, "TABLESAMPLE is not allowed");
@@ -103,6 +124,8 @@ final class AggregateOutputGuard {
                         var column = plainColumn(argument.asJsonObject());
                         if (column == null) {
                             problems.add("the argument of '%s' must be a column (an expression could single out a row)".formatted(name));
+                        } else if (subject != null && !SUBJECT_AGGREGATES.contains(name) && names(column, subject)) {
+                            problems.add("the aggregate '%s' reads the data-subject column '%s'; only count may".formatted(name, subject));
                         } else {
                             aggregatedColumns.putIfAbsent(column.getJsonArray("column_names").toString(), column);
                         }
@@ -117,34 +140,49 @@ final class AggregateOutputGuard {
             return refuse(k, "the query returns raw rows; only aggregates (count, sum, avg, …) over groups may leave");
         }
         var selectList = Json.createArrayBuilder(node.getJsonArray("select_list"));
-        selectList.add(countStar());
-        aggregatedColumns.values().forEach(column -> selectList.add(count(column)));
+        if (subject == null) {
+            selectList.add(countStar());
+            aggregatedColumns.values().forEach(column -> selectList.add(count(column)));
+        } else {
+            var subjectRef = columnRef(subject);
+            selectList.add(countDistinct(subjectRef, null));
+            aggregatedColumns.values().forEach(column -> selectList.add(countDistinct(subjectRef, column)));
+        }
         var rewrittenNode = Json.createObjectBuilder(node).add("select_list", selectList).build();
         var rewritten = Json.createObjectBuilder(statement).add("node", rewrittenNode).build();
-        return Result.success(new Rewritten(rewritten, 1 + aggregatedColumns.size()));
+        return Result.success(new Rewritten(rewritten, 1 + aggregatedColumns.size(), subject));
     }
 
     /**
      * Checks the engine's counts at the end of each row and strips them. Refuses the whole result, with the reason,
      * when a group is smaller than k.
      */
-    static Result<List<List<Object>>> check(List<List<Object>> rows, int addedColumns, long k) {
+    static Result<List<List<Object>>> check(List<List<Object>> rows, Rewritten rewritten, long k) {
+        var addedColumns = rewritten.addedColumns();
+        var subject = rewritten.subjectColumn();
         var kept = new ArrayList<List<Object>>(rows.size());
         for (var row : rows) {
             var first = row.size() - addedColumns;
-            var groupRows = ((Number) row.get(first)).longValue();
-            if (groupRows < k) {
-                return refuse(k, "a result row reports a group of %d source rows".formatted(groupRows));
+            var group = ((Number) row.get(first)).longValue();
+            if (group < k) {
+                return refuse(k, subject == null ? "a result row reports a group of %d source rows".formatted(group)
+                        : "a group covers %s (%s); ai.minAggregation requires at least %d".formatted(subjects(group), subject, k));
             }
             for (var i = first + 1; i < row.size(); i++) {
                 var values = ((Number) row.get(i)).longValue();
                 if (values > 0 && values < k) {
-                    return refuse(k, "a result row aggregates %d non-null values of a column".formatted(values));
+                    return refuse(k, subject == null ? "a result row aggregates %d non-null values of a column".formatted(values)
+                            : "a result row aggregates the non-null values of a column of %s (%s); ai.minAggregation requires at least %d"
+                            .formatted(subjects(values), subject, k));
                 }
             }
             kept.add(new ArrayList<>(row.subList(0, first)));
         }
         return Result.success(kept);
+    }
+
+    private static String subjects(long count) {
+        return count == 1 ? "1 data subject" : count + " data subjects";
     }
 
     private static <T> Result<T> refuse(long k, String why) {
@@ -166,6 +204,31 @@ final class AggregateOutputGuard {
             return child;
         }
         return null;
+    }
+
+    /** Whether a column reference names the subject column (its last part; DuckDB's identifiers ignore case). */
+    private static boolean names(JsonObject column, String subject) {
+        var parts = column.getJsonArray("column_names");
+        return !parts.isEmpty() && parts.getString(parts.size() - 1).equalsIgnoreCase(subject);
+    }
+
+    private static JsonObject columnRef(String name) {
+        return Json.createObjectBuilder()
+                .add("class", "COLUMN_REF").add("type", "COLUMN_REF").add("alias", "").add("query_location", 0)
+                .add("column_names", Json.createArrayBuilder().add(name))
+                .build();
+    }
+
+    /** {@code count(DISTINCT subject)}, with {@code FILTER (WHERE column IS NOT NULL)} when a column is given. */
+    private static JsonObject countDistinct(JsonObject subject, JsonObject nonNull) {
+        var count = Json.createObjectBuilder(function("count", Json.createArrayBuilder().add(subject).build())).add("distinct", true);
+        if (nonNull != null) {
+            var plain = Json.createObjectBuilder(nonNull).add("alias", "").build();
+            count.add("filter", Json.createObjectBuilder()
+                    .add("class", "OPERATOR").add("type", "OPERATOR_IS_NOT_NULL").add("alias", "").add("query_location", 0)
+                    .add("children", Json.createArrayBuilder().add(plain)));
+        }
+        return count.build();
     }
 
     private static JsonObject countStar() {

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs an SQL job ({@code query} parameter) on its asset in a {@link LockedDownDuckDb}. The query is parsed by
  * DuckDB's own parser and must be a single {@code SELECT} reading only the table {@code asset}
  * ({@link AssetOnlyCheck}); under {@code ai.minAggregation} it must be a grouped aggregate that the
- * {@link AggregateOutputGuard} rewrites and checks on its result. What runs is the SQL rendered from the checked tree.
+ * {@link AggregateOutputGuard} rewrites and checks on its result — counting distinct data subjects when the asset names
+ * its subject column, rows otherwise. What runs is the SQL rendered from the checked tree.
  * A statement running past the job's time limit, or whose job is cancelled, is cancelled in the engine; a result of
  * more than {@code maxResultRows} rows is refused. Thread-safe: each run has its own database.
  */
@@ -81,15 +82,17 @@ public final class SqlJobRunner implements JobRunner {
             return Result.failure(scope.getFailureDetail());
         }
         var statement = parsed.getContent();
-        var added = 0;
+        AggregateOutputGuard.Rewritten guard = null;
         if (run.minimumGroupSize().isPresent()) {
-            var guarded = AggregateOutputGuard.rewrite(statement, parser.aggregateFunctions(), run.minimumGroupSize().getAsLong());
+            var guarded = AggregateOutputGuard.rewrite(statement, parser.aggregateFunctions(), run.minimumGroupSize().getAsLong(),
+                    run.asset().subjectField());
             if (guarded.failed()) {
                 return Result.failure(guarded.getFailureDetail());
             }
-            statement = guarded.getContent().statement();
-            added = guarded.getContent().addedColumns();
+            guard = guarded.getContent();
+            statement = guard.statement();
         }
+        var added = guard == null ? 0 : guard.addedColumns();
         var sql = parser.render(statement);
         if (sql.failed()) {
             return Result.failure(sql.getFailureDetail());
@@ -101,8 +104,8 @@ public final class SqlJobRunner implements JobRunner {
             return Result.failure(rows.getFailureDetail());
         }
         var table = rows.getContent();
-        if (run.minimumGroupSize().isPresent()) {
-            var checked = AggregateOutputGuard.check(table.rows(), added, run.minimumGroupSize().getAsLong());
+        if (guard != null) {
+            var checked = AggregateOutputGuard.check(table.rows(), guard, run.minimumGroupSize().getAsLong());
             if (checked.failed()) {
                 return Result.failure(checked.getFailureDetail());
             }

@@ -284,4 +284,126 @@ class SqlJobRunnerTest {
             assertThat(table("SELECT region, count(*) FROM asset GROUP BY region HAVING count(*) > 1000", k).rows()).isEmpty();
         }
     }
+
+    /** Under a k guard on personal data (trips naming their passenger) groups are counted in distinct passengers. */
+    @Nested
+    class OutputGuardOverPersonalData {
+
+        private static final String SUBJECT = "passenger";
+        private final OptionalLong k = OptionalLong.of(10);
+        private Path trips;
+
+        @BeforeEach
+        void trips() throws Exception {
+            trips = SqlTestFixtures.tripsCsv(dir);
+        }
+
+        private JobOutput.Table personal(String query) {
+            var result = runner.run(run(trips, SUBJECT, query, k));
+            assertThat(result.succeeded()).as(result.succeeded() ? "" : result.getFailureDetail()).isTrue();
+            return (JobOutput.Table) result.getContent();
+        }
+
+        private String refusedOverPersonal(String query) {
+            var result = runner.run(run(trips, SUBJECT, query, k));
+            assertThat(result.failed()).as("query should be refused: " + query).isTrue();
+            return result.getFailureDetail();
+        }
+
+        private JobOutput.Table withoutSubjectField(String query) {
+            var result = runner.run(run(trips, query, k));
+            assertThat(result.succeeded()).as(result.succeeded() ? "" : result.getFailureDetail()).isTrue();
+            return (JobOutput.Table) result.getContent();
+        }
+
+        @Test
+        void run_tenTripsOfOnePassenger_shouldBeRefusedNamingTheRule_butPassAsRowsWithoutASubjectField() {
+            var query = "SELECT zone, count(*) AS trips, avg(fare) AS mean_fare FROM asset WHERE zone = 'Solo' GROUP BY zone";
+
+            assertThat(refusedOverPersonal(query)).isEqualTo(
+                    "output guard (ai.minAggregation = 10): a group covers 1 data subject (passenger); ai.minAggregation requires at least 10");
+            assertThat(withoutSubjectField(query).rows()).singleElement().satisfies(row -> assertThat(row.subList(0, 2)).containsExactly("Solo", 10L));
+        }
+
+        @Test
+        void run_tenPassengers_shouldPassWithoutTheGuardsColumns() {
+            var table = personal("SELECT zone, count(*) AS trips, count(DISTINCT passenger) AS passengers, avg(fare) AS mean_fare FROM asset "
+                    + "WHERE zone = 'Crowd' GROUP BY zone");
+
+            assertThat(table.columns()).containsExactly("zone", "trips", "passengers", "mean_fare");
+            assertThat(table.rows()).singleElement().satisfies(row -> assertThat(row.subList(0, 3)).containsExactly("Crowd", 30L, 10L));
+        }
+
+        @Test
+        void run_groupByTheSubject_shouldBeRefusedByTheCount() {
+            // each group holds ten trips, which a count of rows lets through
+            var query = "SELECT passenger, avg(fare) FROM asset WHERE zone = 'Solo' GROUP BY passenger";
+
+            assertThat(refusedOverPersonal(query)).contains("a group covers 1 data subject (passenger)");
+            assertThat(withoutSubjectField(query).rows()).hasSize(1);
+        }
+
+        @Test
+        void run_aWhereThatNarrowsAGroupToOnePassenger_shouldBeRefused() {
+            // ten tipped trips in Crowd, all of C01
+            var query = "SELECT zone, count(*), avg(fare) FROM asset WHERE tip IS NOT NULL GROUP BY zone";
+
+            assertThat(refusedOverPersonal(query)).contains("a group covers 1 data subject");
+            assertThat(withoutSubjectField(query).rows()).hasSize(1);
+        }
+
+        @Test
+        void run_anAggregateOverOnePassengersNonNullValues_shouldBeRefused() {
+            // thirty trips of ten passengers, but every tip is C01's: the mean tip is C01's
+            var query = "SELECT zone, count(*), avg(tip) FROM asset WHERE zone = 'Crowd' GROUP BY zone";
+
+            assertThat(refusedOverPersonal(query)).isEqualTo("output guard (ai.minAggregation = 10): a result row aggregates the non-null values "
+                    + "of a column of 1 data subject (passenger); ai.minAggregation requires at least 10");
+            assertThat(withoutSubjectField(query).rows()).hasSize(1);
+        }
+
+        @Test
+        void run_rollupOverPersonalData_shouldCountSubjectsPerOutputRow() {
+            assertThat(refusedOverPersonal("SELECT zone, count(*) FROM asset GROUP BY ROLLUP (zone)")).contains("a group covers 1 data subject");
+            assertThat(personal("SELECT band, count(*) FROM asset WHERE zone = 'Crowd' GROUP BY ROLLUP (band)").rows()).hasSize(3);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"SELECT zone, sum(passenger) FROM asset GROUP BY zone", "SELECT avg(CAST(passenger AS INTEGER)) FROM asset",
+                "SELECT zone, stddev(asset.passenger) FROM asset GROUP BY zone"})
+        void run_anAggregateOfTheSubjectColumnOtherThanCount_shouldBeRefused(String sql) {
+            assertThat(refusedOverPersonal(sql)).contains("reads the data-subject column 'passenger'; only count may");
+        }
+
+        @Test
+        void run_countingTheSubjects_shouldPassOnlyWhereTheGuardAllows() {
+            assertThat(personal("SELECT count(DISTINCT passenger) AS passengers, count(passenger) AS trips FROM asset").rows())
+                    .containsExactly(List.of(11L, 40L));
+            assertThat(refusedOverPersonal("SELECT zone, count(DISTINCT passenger) FROM asset GROUP BY zone")).contains("a group covers 1 data subject");
+        }
+
+        @Test
+        void run_renamingTheAssetsColumns_shouldBeRefused() {
+            // t(passenger) would name trip_id 'passenger', and the guard would count trips as passengers
+            assertThat(refusedOverPersonal("SELECT zone, count(*) FROM asset AS t(passenger, trip_id) GROUP BY zone"))
+                    .contains("its columns may not be renamed");
+            assertThat(personal("SELECT t.zone, count(*) FROM asset AS t WHERE t.zone = 'Crowd' GROUP BY t.zone").rows()).hasSize(1);
+        }
+
+        @Test
+        void run_anAliasNamedLikeTheSubjectColumn_shouldNotChangeWhatIsCounted() {
+            // if the guard's count bound to the alias it would count one value per group; it counts the passengers
+            assertThat(personal("SELECT zone AS passenger, count(*) FROM asset WHERE zone = 'Crowd' GROUP BY zone").rows()).hasSize(1);
+            assertThat(refusedOverPersonal("SELECT band AS passenger, count(*) FROM asset WHERE zone = 'Solo' GROUP BY band"))
+                    .contains("a group covers 1 data subject");
+        }
+
+        @Test
+        void run_whenTheAssetLacksItsSubjectColumn_shouldFailRatherThanCountRows() {
+            var result = runner.run(run(trips, "customer_id", "SELECT zone, count(*) FROM asset GROUP BY zone", k));
+
+            assertThat(result.failed()).isTrue();
+            assertThat(result.getFailureDetail()).contains("customer_id");
+        }
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** A generated machine-operation CSV and SQL job runs over it. */
@@ -46,6 +47,35 @@ final class SqlTestFixtures {
         var file = dir.resolve("machine-operation.csv");
         Files.writeString(file, csv);
         return file;
+    }
+
+    /**
+     * Personal data: taxi trips naming their passenger. Zone {@code Solo}: 10 trips of the one passenger S01.
+     * Zone {@code Crowd}: a day and a night trip of each of C01…C10, and 10 more day trips of C01, the only trips with
+     * a {@code tip} — so 30 trips of 10 passengers, whose tips are one passenger's.
+     */
+    static Path tripsCsv(Path dir) throws IOException {
+        var csv = new StringBuilder("trip_id,passenger,zone,band,fare,tip\n");
+        var trip = 0;
+        for (var i = 0; i < 10; i++) {
+            csv.append("T%03d,S01,Solo,night,%d,\n".formatted(++trip, 1000 + i));
+        }
+        for (var c = 1; c <= 10; c++) {
+            csv.append("T%03d,C%02d,Crowd,day,%d,\n".formatted(++trip, c, 800 + c));
+            csv.append("T%03d,C%02d,Crowd,night,%d,\n".formatted(++trip, c, 1200 + c));
+        }
+        for (var i = 0; i < 10; i++) {
+            csv.append("T%03d,C01,Crowd,day,%d,%d\n".formatted(++trip, 900 + i, 100 + i));
+        }
+        var file = dir.resolve("trips.csv");
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    /** A job on an asset that holds personal data, whose subject column is {@code subjectField}. */
+    static JobRun run(Path asset, String subjectField, String query, OptionalLong k) {
+        return run(new TabularAsset(asset, TabularAsset.Format.CSV, Optional.of(subjectField)), query, k, Duration.ofSeconds(30), 256L << 20,
+                new CancellationSignal());
     }
 
     static JobRun run(Path asset, String query, OptionalLong k) {
