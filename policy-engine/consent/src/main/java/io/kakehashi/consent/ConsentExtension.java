@@ -17,7 +17,6 @@ import io.kakehashi.policy.constraints.JurisdictionGroups;
 import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.spi.ComputePolicyContext;
 import io.kakehashi.policy.spi.ConsentFilter;
-import io.kakehashi.policy.spi.RightOperand;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.policy.TransferProcessPolicyContext;
@@ -192,12 +191,8 @@ public class ConsentExtension implements ServiceExtension {
         if (asset == null) {
             return Optional.empty();
         }
-        var value = asset.getProperty(ConsentNarrowing.SUBJECT_FIELD);
-        if (value == null) {
-            return Optional.empty();
-        }
         // a declaration that does not read as text still declares personal data: its records then match no field and none leaves
-        return Optional.of(RightOperand.text(value).map(String::trim).orElse(String.valueOf(value)));
+        return ConsentFilter.declaredSubjectField(asset.getProperty(ConsentNarrowing.SUBJECT_FIELD));
     }
 
     // this connector's id of an agreement: deliveries keep it

@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 public final class ConsentNarrowing implements ConsentFilter {
 
     /** The asset property naming the field (CSV column, JSON member) that holds a record's data subject. */
-    public static final String SUBJECT_FIELD = "https://w3id.org/kakehashi/consent/dataSubjectField";
+    public static final String SUBJECT_FIELD = ConsentFilter.SUBJECT_FIELD;
     static final String SHORT_NAME = "consent";
 
     private final Function<String, Optional<String>> subjectFields;

@@ -15,6 +15,7 @@ import io.kakehashi.ai.sql.SqlJobRunner;
 import io.kakehashi.policy.spi.ComputeJobCounter;
 import io.kakehashi.policy.spi.ConsentFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +46,8 @@ import static io.kakehashi.core.spi.settings.SettingValues.require;
 /**
  * Puts the compute job service in the connector: the job runners (SQL, training, evaluation, prediction counts, federated round) with
  * their limits, each job decided in the {@code compute} scope through the connector's {@link PolicyEngine} (the
- * decision log's, so every decision is recorded), assets resolved from {@code File} data addresses, and the job
+ * decision log's, so every decision is recorded), assets resolved from {@code File} data addresses (with the
+ * data-subject field of an asset that holds personal data, which the output guard counts), and the job
  * store as the durable counter of {@code compute.jobCount}. Settings are checked at start; a bad one stops the
  * connector with a message naming its key. A key renamed to kebab-case is still read under its former camelCase name
  * (with a warning) while the new one is not set.
@@ -95,6 +98,9 @@ public class ComputeJobsExtension implements ServiceExtension {
     private EpsilonLedger ledger;
     @Inject
     private DataAddressResolver addresses;
+    /** The assets, for the data-subject field an asset holding personal data declares. */
+    @Inject
+    private AssetIndex assets;
     @Inject
     private Clock clock;
     /** Where result releases are recorded (the decision log's, from the compute transfer module); none without it. */
@@ -131,11 +137,20 @@ public class ComputeJobsExtension implements ServiceExtension {
                 new FederatedRoundRunner(SecureRandom::new));
         // jobs counted by type and outcome on the connector's meters when the metrics module provides them
         var jobStore = meterRegistry == null ? store : new MeteredComputeJobStore(store, meterRegistry);
-        var service = new ComputeJobService(jobStore, ledger, policyEngine, new FileAddressAssetResolver(addresses), consented(runners), jobs, timers,
+        var service = new ComputeJobService(jobStore, ledger, policyEngine, new FileAddressAssetResolver(addresses, this::subjectField), consented(runners), jobs, timers,
                 limits.job(), clock, context.getMonitor().withPrefix("compute"), limits.retainedResults(),
                 releases == null ? ResultReleases.NONE : releases);
         context.registerService(ComputeJobService.class, service);
         context.registerService(ComputeJobCounter.class, new StoreComputeJobCounter(store));
+    }
+
+    /**
+     * The data-subject field an asset declares, read from the asset itself rather than from the consent register, so
+     * that the output guard counts subjects whether or not the register is installed.
+     */
+    private Optional<String> subjectField(String assetId) {
+        var asset = assets.findById(assetId);
+        return asset == null ? Optional.empty() : ConsentFilter.declaredSubjectField(asset.getProperty(ConsentFilter.SUBJECT_FIELD));
     }
 
     /** Each runner, given only consented records of an asset that holds personal data (docs/decisions/0045). */

@@ -65,7 +65,8 @@ final class ConsentNarrowedRunner implements JobRunner {
             if (narrowed.failed()) {
                 return Result.failure(narrowed.getFailureDetail());
             }
-            return runner.run(new JobRun(job, run.description(), new TabularAsset(copy, TabularAsset.Format.CSV), run.limits(), run.minimumGroupSize(),
+            // the copy keeps the asset's subject field: the output guard counts the subjects left in it
+            return runner.run(new JobRun(job, run.description(), run.asset().withFile(copy), run.limits(), run.minimumGroupSize(),
                     run.modelMayLeave(), run.progress(), run.cancellation()));
         } catch (IOException e) {
             return Result.failure("consent: the personal data of asset %s cannot be narrowed to its consented records (%s)".formatted(job.assetId(),

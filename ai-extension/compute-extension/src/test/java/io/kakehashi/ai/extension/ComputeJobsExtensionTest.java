@@ -12,8 +12,11 @@ import io.kakehashi.ai.spi.JobState;
 import io.kakehashi.ai.spi.JobType;
 import io.kakehashi.ai.spi.ResultReleases;
 import io.kakehashi.policy.spi.ComputeJobCounter;
+import io.kakehashi.policy.spi.ConsentFilter;
 import io.kakehashi.policy.spi.KakehashiPolicy;
 import org.eclipse.edc.boot.system.injection.ObjectFactory;
+import org.eclipse.edc.connector.controlplane.asset.spi.domain.Asset;
+import org.eclipse.edc.connector.controlplane.asset.spi.index.AssetIndex;
 import org.eclipse.edc.connector.controlplane.asset.spi.index.DataAddressResolver;
 import org.eclipse.edc.junit.extensions.DependencyInjectionExtension;
 import org.eclipse.edc.policy.engine.spi.PolicyEngine;
@@ -42,6 +45,7 @@ import static io.kakehashi.ai.core.ComputeTestFixtures.useOnlyIf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -56,13 +60,15 @@ class ComputeJobsExtensionTest {
 
     @BeforeEach
     void services(ServiceExtensionContext context) throws Exception {
-        var csv = Files.writeString(dir.resolve("machines.csv"), "region,temperature\nAichi,40\nAichi,42\nOsaka,50\n");
+        var csv = Files.writeString(dir.resolve("machines.csv"), "region,operator,temperature\nAichi,alice,40\nAichi,alice,42\nOsaka,bob,50\n");
         DataAddressResolver addresses = assetId -> "machine-operation-data".equals(assetId)
                 ? DataAddress.Builder.newInstance().type("File").property("path", csv.toString()).build() : null;
         context.registerService(PolicyEngine.class, ComputeTestFixtures.engine(store));
         context.registerService(ComputeJobStore.class, store);
         context.registerService(EpsilonLedger.class, new InMemoryEpsilonLedger());
         context.registerService(DataAddressResolver.class, addresses);
+        // no asset declares personal data unless a test says so
+        context.registerService(AssetIndex.class, mock(AssetIndex.class));
         context.registerService(Clock.class, Clock.systemUTC());
         // a real registry: the injection extension would otherwise hand the extension a mock without meters
         context.registerService(io.micrometer.core.instrument.MeterRegistry.class, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
@@ -96,6 +102,29 @@ class ComputeJobsExtensionTest {
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
         assertThat(((JobOutput.Table) service.result(job.id()).orElseThrow()).rows()).containsExactly(List.of("Aichi", 2L), List.of("Osaka", 1L));
         assertThat(context.getService(ComputeJobCounter.class).jobsSoFar(agreement)).isEqualTo(1);
+    }
+
+    @Test
+    void initialize_whenTheAssetNamesItsDataSubjectField_shouldGuardByDistinctSubjects(ServiceExtensionContext context, ObjectFactory factory)
+            throws Exception {
+        var assets = mock(AssetIndex.class);
+        when(assets.findById("machine-operation-data")).thenReturn(Asset.Builder.newInstance().id("machine-operation-data")
+                .property(ConsentFilter.SUBJECT_FIELD, "operator").build());
+        context.registerService(AssetIndex.class, assets);
+        configure(context, Map.of());
+        extension = factory.constructInstance(ComputeJobsExtension.class);
+        extension.initialize(context);
+        var service = context.getService(ComputeJobService.class);
+        var agreement = ComputeTestFixtures.agreement(useOnlyIf(constraint(KakehashiPolicy.PURPOSE, Operator.EQ, "analytics"),
+                constraint(KakehashiPolicy.AI_MIN_AGGREGATION, Operator.GEQ, "2")));
+
+        // two rows of Aichi, both alice's
+        var job = service.submit(ComputeTestFixtures.VENDOR, agreement,
+                JobDescription.of(JobType.SQL, Map.of("query", "SELECT region, count(*) AS n FROM asset WHERE region = 'Aichi' GROUP BY region"))).getContent();
+        var done = service.whenFinished(job.id()).orElseThrow().get(30, TimeUnit.SECONDS);
+
+        assertThat(done.state()).isEqualTo(JobState.FAILED);
+        assertThat(done.reason()).contains("a group covers 1 data subject (operator); ai.minAggregation requires at least 2");
     }
 
     @ParameterizedTest

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -111,6 +112,20 @@ class ConsentNarrowedRunnerTest {
         assertThat(onlyValue(run(ASSET, "SELECT count(*) FROM asset"))).isEqualTo(2L);
         assertThat(onlyValue(run(ASSET, "SELECT CAST(sum(amount) AS BIGINT) FROM asset"))).isEqualTo(1500L);
         assertThat(uses.get(0)).isEqualTo(ConsentFilter.Use.compute("agreement-1", ASSET, "job-1", "sql"));
+    }
+
+    @Test
+    void run_underAGuard_shouldCountTheConsentedSubjectsOfTheNarrowedCopy() {
+        // four receipts of three customers; after narrowing two receipts of alice alone
+        var description = JobDescription.of(JobType.SQL, Map.of(SqlJobRunner.QUERY, "SELECT count(*) AS receipts FROM asset"));
+        var job = JobRecord.queued("job-1", "agreement-1", ASSET, CONSUMER, description, NOW);
+        var personal = new TabularAsset(receipts, TabularAsset.Format.CSV, Optional.of("customer_id"));
+
+        var result = runner.run(new JobRun(job, description, personal, new JobLimits(Duration.ofMinutes(1), 256L << 20), OptionalLong.of(2), false,
+                fraction -> { }, new CancellationSignal()));
+
+        assertThat(result.getFailureDetail()).isEqualTo(
+                "output guard (ai.minAggregation = 2): a group covers 1 data subject (customer_id); ai.minAggregation requires at least 2");
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,5 +57,23 @@ class FileAddressAssetResolverTest {
         assertThat(resolver.resolve("http").getFailureDetail()).contains("HttpData");
         assertThat(resolver.resolve("missing").getFailureDetail()).contains("cannot be read");
         assertThat(resolver.resolve("no-path").getFailureDetail()).contains("no path");
+    }
+
+    @Test
+    void resolve_anAssetThatNamesItsDataSubjectField_shouldCarryIt() throws Exception {
+        var csv = Files.writeString(dir.resolve("trips.csv"), "trip_id,passenger_id\nT1,P-001\n");
+        var resolver = new FileAddressAssetResolver(Map.of("trips", file(csv, null), "machines", file(csv, null))::get,
+                id -> "trips".equals(id) ? Optional.of("passenger_id") : Optional.empty());
+
+        assertThat(resolver.resolve("trips").getContent()).isEqualTo(new TabularAsset(csv, TabularAsset.Format.CSV, Optional.of("passenger_id")));
+        assertThat(resolver.resolve("machines").getContent().subjectField()).isEmpty();
+    }
+
+    @Test
+    void resolve_personalDataWhoseSubjectFieldIsBlank_shouldBeRefused() throws Exception {
+        var csv = Files.writeString(dir.resolve("trips.csv"), "trip_id,passenger_id\nT1,P-001\n");
+        var resolver = new FileAddressAssetResolver(Map.of("trips", file(csv, null))::get, id -> Optional.of(" "));
+
+        assertThat(resolver.resolve("trips").getFailureDetail()).contains("data-subject field names no column");
     }
 }

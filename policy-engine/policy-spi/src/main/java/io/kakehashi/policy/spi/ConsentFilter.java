@@ -5,6 +5,7 @@ import org.eclipse.edc.spi.result.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * Narrows the content of an asset that holds personal data to the records of the data subjects whose consent covers
@@ -13,6 +14,13 @@ import java.io.OutputStream;
  * as it is. Implementations are thread-safe.
  */
 public interface ConsentFilter {
+
+    /**
+     * The asset property naming the field (CSV column, JSON member) that holds a record's data subject: an asset that
+     * declares it holds personal data. The compute output guard reads it too: {@code ai.minAggregation} then counts
+     * distinct data subjects.
+     */
+    String SUBJECT_FIELD = "https://w3id.org/kakehashi/consent/dataSubjectField";
 
     /** No consent register: every asset is used as it is. */
     ConsentFilter NONE = new ConsentFilter() {
@@ -73,4 +81,16 @@ public interface ConsentFilter {
      * @throws IOException when the content cannot be read or the copy written
      */
     Result<Narrowed> narrow(Use use, InputStream content, String format, OutputStream out) throws IOException;
+
+    /**
+     * The data-subject field an asset's {@value #SUBJECT_FIELD} property declares, trimmed; empty when the property is
+     * absent (null). A value that does not read as text still declares personal data: it is taken as its text, so its
+     * records match no field and nothing is let through.
+     */
+    static Optional<String> declaredSubjectField(Object property) {
+        if (property == null) {
+            return Optional.empty();
+        }
+        return Optional.of(RightOperand.text(property).map(String::trim).orElse(String.valueOf(property)));
+    }
 }
