@@ -7,24 +7,62 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
  * Reads the columns a model job names — numeric features and a label — from its asset (CSV or Parquet), with the
  * engine the SQL jobs use. Column names are quoted identifiers, never SQL; rows where a feature or the label is
- * missing are left out. Thread-safe: each read opens its own in-memory database.
+ * missing are left out. When the asset holds personal data, each row's data subject is read along (from the subject
+ * column the asset names), so that the output guard counts distinct subjects instead of rows ({@link #coverage}).
+ * Immutable once read; thread-safe: each read opens its own in-memory database.
  *
- * @param features one row of feature values per example
- * @param labels   the label of each example, as text
+ * @param features     one row of feature values per example
+ * @param labels       the label of each example, as text
+ * @param subjectField the asset's data-subject column, null when it names none
+ * @param subjects     each example's data subject (null where the row has none), null when the asset names no subject
+ *                     column
  */
-public record AssetColumns(double[][] features, String[] labels) {
+public record AssetColumns(double[][] features, String[] labels, String subjectField, String[] subjects) {
 
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}_ .\\-]{1,128}");
 
+    /** Columns of an asset without personal data. */
+    public AssetColumns(double[][] features, String[] labels) {
+        this(features, labels, null, null);
+    }
+
     public int rows() {
         return labels.length;
+    }
+
+    /** Whether the guard counts data subjects (the asset holds personal data) rather than rows. */
+    public boolean countsSubjects() {
+        return subjects != null;
+    }
+
+    /** What the output guard counts over all rows: distinct data subjects over personal data, rows otherwise. */
+    public long coverage() {
+        return subjects == null ? rows() : Arrays.stream(subjects).filter(Objects::nonNull).distinct().count();
+    }
+
+    /** What the output guard counts over the given rows: distinct data subjects over personal data, rows otherwise. */
+    public long coverage(Collection<Integer> rows) {
+        if (subjects == null) {
+            return rows.size();
+        }
+        return rows.stream().map(row -> subjects[row]).filter(Objects::nonNull).distinct().count();
+    }
+
+    /** A coverage in words, for a refusal: {@code 12 rows} or {@code 3 data subjects (passenger_id)}. */
+    public String inWords(long coverage) {
+        if (subjects == null) {
+            return coverage + " rows";
+        }
+        return "%d data %s (%s)".formatted(coverage, coverage == 1 ? "subject" : "subjects", subjectField);
     }
 
     /** The job's comma-separated column list, each name checked. */
@@ -46,12 +84,16 @@ public record AssetColumns(double[][] features, String[] labels) {
      * column, a row key). With a null {@code label} only the features are read and every label is null.
      */
     public static Result<AssetColumns> read(TabularAsset asset, List<String> features, String label, long memoryLimitBytes) {
+        var subjectField = asset.subjectField().orElse(null);
         var select = new StringBuilder("SELECT ");
         for (var feature : features) {
             select.append("CAST(").append(quote(feature)).append(" AS DOUBLE), ");
         }
-        select.append(label == null ? "CAST(NULL AS VARCHAR)" : "CAST(" + quote(label) + " AS VARCHAR)")
-                .append(" FROM ").append(reader(asset)).append(" WHERE ");
+        select.append(label == null ? "CAST(NULL AS VARCHAR)" : "CAST(" + quote(label) + " AS VARCHAR)");
+        if (subjectField != null) {
+            select.append(", CAST(").append(quote(subjectField)).append(" AS VARCHAR)");
+        }
+        select.append(" FROM ").append(reader(asset)).append(" WHERE ");
         for (var feature : features) {
             select.append(quote(feature)).append(" IS NOT NULL AND ");
         }
@@ -65,6 +107,7 @@ public record AssetColumns(double[][] features, String[] labels) {
              var result = statement.executeQuery(select.toString())) {
             var rows = new ArrayList<double[]>();
             var labels = new ArrayList<String>();
+            var subjects = new ArrayList<String>();
             while (result.next()) {
                 var row = new double[features.size()];
                 for (var i = 0; i < row.length; i++) {
@@ -72,8 +115,14 @@ public record AssetColumns(double[][] features, String[] labels) {
                 }
                 rows.add(row);
                 labels.add(result.getString(features.size() + 1));
+                if (subjectField != null) {
+                    var subject = result.getString(features.size() + 2);
+                    // a row without a subject is no one's: it counts towards no subject
+                    subjects.add(subject == null || subject.isBlank() ? null : subject);
+                }
             }
-            return Result.success(new AssetColumns(rows.toArray(double[][]::new), labels.toArray(String[]::new)));
+            return Result.success(new AssetColumns(rows.toArray(double[][]::new), labels.toArray(String[]::new), subjectField,
+                    subjectField == null ? null : subjects.toArray(String[]::new)));
         } catch (SQLException e) {
             var message = String.valueOf(e.getMessage());
             var missing = java.util.regex.Pattern.compile("Referenced column \"?([^\" ]+)\"? not found").matcher(message);

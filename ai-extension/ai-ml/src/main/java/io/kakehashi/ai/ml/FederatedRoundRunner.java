@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * {@code learningRate} (default 0.05), and for a differentially private update {@code epsilon} with {@code clip}
  * (default 1.0), {@code delta} (default 1e-5) and {@code mechanism} ({@code gaussian} or {@code laplace}). The job's
  * ε is charged against the agreement's {@code ai.dpEpsilon} budget by the job service before the round runs. Under
- * {@code ai.minAggregation = k} the holder must train on at least k rows. Thread-safe.
+ * {@code ai.minAggregation = k} the holder must train on at least k rows — over personal data, the rows of at least
+ * k distinct data subjects. Thread-safe.
  */
 public final class FederatedRoundRunner implements JobRunner {
 
@@ -97,9 +98,9 @@ public final class FederatedRoundRunner implements JobRunner {
         if (rows.rows() == 0) {
             return Result.failure("the asset has no complete rows for these columns");
         }
-        if (run.minimumGroupSize().isPresent() && rows.rows() < run.minimumGroupSize().getAsLong()) {
-            return Result.failure("output guard (ai.minAggregation = %d): the update would come from %d rows"
-                    .formatted(run.minimumGroupSize().getAsLong(), rows.rows()));
+        var refused = Coverage.refusal(run.minimumGroupSize(), rows, "the update would come from");
+        if (refused.isPresent()) {
+            return Result.failure(refused.get());
         }
         var x = rows.features();
         LogisticRegression.standardise(x, numbers(description, "means", features.size(), 0), numbers(description, "scales", features.size(), 1));

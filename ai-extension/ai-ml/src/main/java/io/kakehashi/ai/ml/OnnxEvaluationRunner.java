@@ -17,8 +17,8 @@ import java.util.Map;
  * ({@code classification}: accuracy, confusion matrix and, for two classes, AUC — the model's output is one score per
  * class in the order of {@code labels}; {@code regression}: RMSE and MAE of a one-value output). The model must be a
  * self-contained ONNX model ({@link OnnxModelCheck}) with one float input of shape [n, features]; a model that asks
- * for other inputs is refused. Under {@code ai.minAggregation = k} the metrics must cover at least k rows.
- * Thread-safe.
+ * for other inputs is refused. Under {@code ai.minAggregation = k} the metrics must cover at least k rows — over
+ * personal data, at least k distinct data subjects. Thread-safe.
  */
 public final class OnnxEvaluationRunner implements JobRunner {
 
@@ -73,9 +73,9 @@ public final class OnnxEvaluationRunner implements JobRunner {
         if (data.failed()) {
             return Result.failure(data.getFailureDetail());
         }
-        if (run.minimumGroupSize().isPresent() && data.getContent().rows() < run.minimumGroupSize().getAsLong()) {
-            return Result.failure("output guard (ai.minAggregation = %d): the metrics would cover %d rows"
-                    .formatted(run.minimumGroupSize().getAsLong(), data.getContent().rows()));
+        var refused = Coverage.refusal(run.minimumGroupSize(), data.getContent(), "the metrics would cover");
+        if (refused.isPresent()) {
+            return Result.failure(refused.get());
         }
         run.progress().accept(0.2);
         var outputs = OnnxScoring.score(bytes, features.size(), data.getContent().features(), run.cancellation()::isCancelled,

@@ -8,9 +8,13 @@ import io.kakehashi.ai.spi.JobType;
 import org.eclipse.edc.spi.result.Result;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs the vendor's ONNX classifier (the job's model) on the asset and returns only how many rows it puts in each
@@ -20,9 +24,11 @@ import java.util.TreeMap;
  * {@code prediction[, <groupBy>], rows}.
  *
  * <p>Under {@code ai.minAggregation = k} the output guard's rule applies to every released row: a row counts at least
- * k source rows. Rows under k are suppressed — left out of the table; no total is released, so a suppressed count
- * cannot be read off as a difference within one result (across results it can: {@code compute.jobCount} limits
- * that, as for SQL jobs). The whole job needs at least k rows. Thread-safe.
+ * k source rows — over personal data (an asset that names its data-subject column), the rows of at least k distinct
+ * data subjects; the count it reports stays a count of rows. Rows under k are suppressed — left out of the table; no
+ * total is released, so a suppressed count cannot be read off as a difference within one result (across results it
+ * can: {@code compute.jobCount} limits that, as for SQL jobs). The whole job needs at least k rows (k subjects over
+ * personal data). Thread-safe.
  */
 public final class PredictionJobRunner implements JobRunner {
 
@@ -77,9 +83,9 @@ public final class PredictionJobRunner implements JobRunner {
             return Result.failure(data.getFailureDetail());
         }
         var k = run.minimumGroupSize();
-        if (k.isPresent() && data.getContent().rows() < k.getAsLong()) {
-            return Result.failure("output guard (ai.minAggregation = %d): the predictions would cover %d rows"
-                    .formatted(k.getAsLong(), data.getContent().rows()));
+        var refused = Coverage.refusal(k, data.getContent(), "the predictions would cover");
+        if (refused.isPresent()) {
+            return Result.failure(refused.get());
         }
         run.progress().accept(0.1);
         var scores = OnnxScoring.score(description.model().orElseThrow(), features.size(), data.getContent().features(),
@@ -89,6 +95,9 @@ public final class PredictionJobRunner implements JobRunner {
         }
         // counted here, inside the connector; only the counts are ever put into the result
         var counts = new TreeMap<List<String>, Long>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
+        // over personal data, the distinct subjects of each cell too: the guard counts them, the table the rows
+        var subjects = data.getContent().subjects();
+        var cellSubjects = subjects == null ? null : new HashMap<List<String>, Set<String>>();
         for (var i = 0; i < scores.getContent().length; i++) {
             var label = OnnxScoring.argmax(scores.getContent()[i], labels);
             if (label.failed()) {
@@ -96,15 +105,20 @@ public final class PredictionJobRunner implements JobRunner {
             }
             var key = groupBy == null ? List.of(label.getContent()) : List.of(label.getContent(), data.getContent().labels()[i]);
             counts.merge(key, 1L, Long::sum);
+            if (cellSubjects != null && subjects[i] != null) {
+                cellSubjects.computeIfAbsent(key, cell -> new HashSet<>()).add(subjects[i]);
+            }
         }
-        return Result.success(table(counts, groupBy, k.isPresent() ? k.getAsLong() : 1));
+        ToLongFunction<List<String>> coverage = cellSubjects == null ? counts::get : cell -> cellSubjects.getOrDefault(cell, Set.of()).size();
+        return Result.success(table(counts, coverage, groupBy, k.isPresent() ? k.getAsLong() : 1));
     }
 
-    private static JobOutput.Table table(Map<List<String>, Long> counts, String groupBy, long k) {
+    /** One row per cell that covers at least k (rows, or distinct data subjects over personal data); the rest left out. */
+    private static JobOutput.Table table(Map<List<String>, Long> counts, ToLongFunction<List<String>> coverage, String groupBy, long k) {
         var columns = groupBy == null ? List.of("prediction", "rows") : List.of("prediction", groupBy, "rows");
         var rows = new ArrayList<List<Object>>();
         for (var entry : counts.entrySet()) {
-            if (entry.getValue() < k) {
+            if (coverage.applyAsLong(entry.getKey()) < k) {
                 continue;
             }
             var row = new ArrayList<Object>(entry.getKey());

@@ -30,7 +30,7 @@ import java.util.Random;
  * rows is used for the metrics (accuracy, AUC for two classes, confusion matrix). The model leaves as ONNX — with the
  * feature and label order in its metadata — only when the run says it may ({@code ai.modelExport} and the job asked
  * for it); otherwise only the metrics do. Under {@code ai.minAggregation = k} both the training and the test part must
- * have at least k rows. Thread-safe.
+ * have at least k rows — over personal data, at least k distinct data subjects each. Thread-safe.
  */
 public final class TrainingJobRunner implements JobRunner {
 
@@ -85,9 +85,15 @@ public final class TrainingJobRunner implements JobRunner {
         var split = split(data.getContent(), description.parameter("testFraction").map(TrainingJobRunner::fraction).orElse(0.2), seed);
         if (run.minimumGroupSize().isPresent()) {
             var k = run.minimumGroupSize().getAsLong();
-            if (split.train().size() < k || split.test().size() < k) {
-                return Result.failure("output guard (ai.minAggregation = %d): training on %d rows and testing on %d reveals groups under k"
-                        .formatted(k, split.train().size(), split.test().size()));
+            var columns = data.getContent();
+            var train = columns.coverage(split.train());
+            var test = columns.coverage(split.test());
+            if (train < k || test < k) {
+                return Result.failure(columns.countsSubjects()
+                        ? ("output guard (ai.minAggregation = %d): training covers %d and testing %d data subjects (%s); "
+                        + "ai.minAggregation requires at least %d in each").formatted(k, train, test, columns.subjectField(), k)
+                        : "output guard (ai.minAggregation = %d): training on %d rows and testing on %d reveals groups under k"
+                        .formatted(k, train, test));
             }
         }
         if (split.train().isEmpty() || split.test().isEmpty()) {

@@ -60,6 +60,16 @@ class FederatedRoundRunnerTest {
     }
 
     @Test
+    void run_overPersonalDataOfFewerSubjectsThanK_shouldBeRefused() throws Exception {
+        var asset = MlTestFixtures.withSubjects(MlTestFixtures.machineCsv(dir.resolve("holder.csv"), 500, 1, 0), dir.resolve("personal.csv"), 8);
+
+        assertThat(runner.run(run(asset, round(ROUND, new double[4]), OptionalLong.of(10), false)).succeeded()).isTrue();
+        assertThat(runner.run(MlTestFixtures.runOnPersonalData(asset, round(ROUND, new double[4]), OptionalLong.of(10), false)).getFailureDetail())
+                .isEqualTo("output guard (ai.minAggregation = 10): the update would come from 8 data subjects (operator_id); "
+                        + "ai.minAggregation requires at least 10");
+    }
+
+    @Test
     void validate_shouldRefuseMalformedRounds() {
         assertThat(runner.validate(new JobDescription(JobType.FL_ROUND, ROUND, new byte[]{1, 2})).getFailureDetail()).startsWith("model");
         assertThat(runner.validate(round(ROUND, new double[3])).getFailureDetail()).contains("3 weights for 3 features");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 
@@ -43,9 +44,34 @@ public final class MlTestFixtures {
         return file;
     }
 
+    /**
+     * The rows of {@code csv} as personal data: a column {@value #SUBJECT} appended, row i belonging to operator
+     * {@code OP-(i mod subjects)}.
+     */
+    public static Path withSubjects(Path csv, Path file, int subjects) throws IOException {
+        var lines = Files.readAllLines(csv);
+        var out = new StringBuilder(lines.get(0)).append(',').append(SUBJECT).append('\n');
+        for (var i = 1; i < lines.size(); i++) {
+            out.append(lines.get(i)).append(",OP-%02d".formatted((i - 1) % subjects)).append('\n');
+        }
+        return Files.writeString(file, out);
+    }
+
+    /** The column {@link #withSubjects} names each row's data subject in. */
+    public static final String SUBJECT = "operator_id";
+
     public static JobRun run(Path asset, JobDescription description, OptionalLong k, boolean modelMayLeave) {
+        return run(new TabularAsset(asset, TabularAsset.Format.CSV), description, k, modelMayLeave);
+    }
+
+    /** A run on an asset that holds personal data, whose data subject is in column {@value #SUBJECT}. */
+    public static JobRun runOnPersonalData(Path asset, JobDescription description, OptionalLong k, boolean modelMayLeave) {
+        return run(new TabularAsset(asset, TabularAsset.Format.CSV, Optional.of(SUBJECT)), description, k, modelMayLeave);
+    }
+
+    private static JobRun run(TabularAsset asset, JobDescription description, OptionalLong k, boolean modelMayLeave) {
         var job = JobRecord.queued("job-1", "agreement-1", "machine-operation-data", "ai-vendor", description, Instant.now());
-        return new JobRun(job, description, new TabularAsset(asset, TabularAsset.Format.CSV), new JobLimits(Duration.ofSeconds(60), 256L << 20),
-                k, modelMayLeave, fraction -> { }, new CancellationSignal());
+        return new JobRun(job, description, asset, new JobLimits(Duration.ofSeconds(60), 256L << 20), k, modelMayLeave, fraction -> { },
+                new CancellationSignal());
     }
 }

@@ -108,6 +108,32 @@ class PredictionJobRunnerTest {
         assertThat(result.getFailureDetail()).isEqualTo("output guard (ai.minAggregation = 1000): the predictions would cover 403 rows");
     }
 
+    @Test
+    void run_groupedByTheDataSubject_overPersonalData_shouldReleaseNoCell() throws Exception {
+        // 403 rows of 8 operators: every cell of prediction × operator holds dozens of rows, but one operator
+        var personal = MlTestFixtures.withSubjects(holderData, dir.resolve("personal.csv"), 8);
+        var byOperator = predict(Map.of("groupBy", MlTestFixtures.SUBJECT));
+
+        var asRows = (JobOutput.Table) runner.run(run(personal, byOperator, OptionalLong.of(5), false)).getContent();
+        var asSubjects = (JobOutput.Table) runner.run(MlTestFixtures.runOnPersonalData(personal, byOperator, OptionalLong.of(5), false)).getContent();
+
+        assertThat(asRows.rows()).isNotEmpty();
+        assertThat(asSubjects.rows()).isEmpty();
+    }
+
+    @Test
+    void run_overPersonalDataCountingSubjects_shouldReleaseCellsOfAtLeastKSubjectsWithTheirRowCounts() throws Exception {
+        var personal = MlTestFixtures.withSubjects(holderData, dir.resolve("personal.csv"), 8);
+
+        var table = (JobOutput.Table) runner.run(MlTestFixtures.runOnPersonalData(personal, predict(Map.of()), OptionalLong.of(5), false)).getContent();
+
+        assertThat(table.rows()).isNotEmpty();
+        assertThat(table.rows().stream().mapToLong(row -> (Long) row.get(1)).sum()).isLessThanOrEqualTo(403).isGreaterThan(8);
+        assertThat(runner.run(MlTestFixtures.runOnPersonalData(personal, predict(Map.of()), OptionalLong.of(10), false)).getFailureDetail())
+                .isEqualTo("output guard (ai.minAggregation = 10): the predictions would cover 8 data subjects (operator_id); "
+                        + "ai.minAggregation requires at least 10");
+    }
+
     /** The job as the holder's job service runs it: decided in the compute scope, the guard's k from the agreement. */
     @Test
     void submit_underTheAgreement_shouldBeDecidedAndGuardedByTheJobService() throws Exception {

@@ -64,6 +64,27 @@ class TrainingJobRunnerTest {
     }
 
     @Test
+    void run_overPersonalDataOfFewerSubjectsThanK_shouldBeRefused_thoughItsRowsWouldPass() throws Exception {
+        // 2,000 rows of 5 operators: each part of the split has hundreds of rows but the same 5 people
+        var personal = MlTestFixtures.withSubjects(asset, dir.resolve("operators.csv"), 5);
+
+        assertThat(runner.run(run(personal, TRAINING, OptionalLong.of(10), false)).succeeded()).isTrue();
+        assertThat(runner.run(MlTestFixtures.runOnPersonalData(personal, TRAINING, OptionalLong.of(10), false)).getFailureDetail())
+                .isEqualTo("output guard (ai.minAggregation = 10): training covers 5 and testing 5 data subjects (operator_id); "
+                        + "ai.minAggregation requires at least 10 in each");
+    }
+
+    @Test
+    void run_overPersonalDataOfAtLeastKSubjects_shouldTrain() throws Exception {
+        var personal = MlTestFixtures.withSubjects(asset, dir.resolve("operators.csv"), 40);
+
+        var result = runner.run(MlTestFixtures.runOnPersonalData(personal, TRAINING, OptionalLong.of(10), false));
+
+        assertThat(result.succeeded()).as(result.succeeded() ? "" : result.getFailureDetail()).isTrue();
+        assertThat(result.getContent()).isInstanceOf(JobOutput.Metrics.class);
+    }
+
+    @Test
     void run_whenAFeatureIsNotInTheAsset_shouldNameIt() {
         var description = JobDescription.of(JobType.TRAINING, Map.of("features", "temperature,pressure", "label", "failure"));
 
