@@ -37,10 +37,10 @@ import java.util.TreeSet;
  * <ul>
  *   <li><b>Mobility</b>: a Tokyo taxi operator holds its probe data (trips naming the passenger) and a register of
  *   its passengers' consents. A city planner gets k-anonymised aggregates (SQL jobs run at the operator under
- *   {@code ai.minAggregation}), reading only the trips of passengers whose consent covers analytics by the planner,
- *   and the trip records of the same passengers for its origin–destination panel. A passenger withdraws; the planner's
- *   connector deletes that passenger's trips and answers with a signed deletion receipt, which the operator's
- *   connector verifies and records.</li>
+ *   {@code ai.minAggregation}, each group covering at least k distinct passengers), reading only the trips of
+ *   passengers whose consent covers analytics by the planner, and the trip records of the same passengers for its
+ *   origin–destination panel. A passenger withdraws; the planner's connector deletes that passenger's trips and
+ *   answers with a signed deletion receipt, which the operator's connector verifies and records.</li>
  *   <li><b>Plant safety</b>: a Japanese plant operator offers its corrosion inspection records for training a
  *   maintenance model whose rights are held jointly ({@code modelRights joint}); a German plant operator trains it at
  *   the Japanese operator's connector and exports it, publishes the model, and the Japanese operator receives it with
@@ -57,7 +57,10 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
     public static final String MOBILITY_DATASPACE = "tokyo-mobility";
     public static final String PLANT_DATASPACE = "plant-safety";
 
-    /** The smallest group of trips an aggregate may describe ({@code ai.minAggregation}). */
+    /**
+     * The fewest distinct passengers a group in an aggregate may cover ({@code ai.minAggregation}): the trips are
+     * personal data naming their passenger, so the operator's output guard counts passengers, not trips.
+     */
     public static final int K = 10;
     public static final int PASSENGERS = 40;
     public static final int TRIPS_PER_PASSENGER = 24;
@@ -120,9 +123,11 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
             var mobility = outcome.mobility();
             var plant = outcome.plantSafety();
             System.out.printf("%nDone in %d s.%n", outcome.seconds());
-            System.out.printf("Mobility: the planner's aggregates read %,d of %,d trips (%s); a finer query refused (%s);%n"
+            System.out.printf("Mobility: the planner's aggregates read %,d of %,d trips (%s), each group of ≥ %d passengers; a finer query refused (%s);%n"
+                            + "  fares per passenger refused (%s);%n"
                             + "  %s withdrew: %,d of their trips deleted at the planner, receipt %s at the taxi operator; aggregates now over %,d trips.%n",
-                    mobility.aggregatedTrips(), mobility.allTrips(), mobility.consentReason(), mobility.refusal(), WITHDRAWING_PASSENGER,
+                    mobility.aggregatedTrips(), mobility.allTrips(), mobility.consentReason(), mobility.aggregateFewestPassengers(), mobility.refusal(),
+                    mobility.perPassengerRefusal(), WITHDRAWING_PASSENGER,
                     mobility.panelTripsBefore() - mobility.panelTripsAfter(), mobility.receiptVerified() ? "verified" : "NOT VERIFIED",
                     mobility.aggregatedTripsAfter());
             System.out.printf("Plant safety: model %s (accuracy %.3f) trained at %s, rights %s; %s kept its signed provenance naming %s.%n",
@@ -178,16 +183,18 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
         var trips = publishProbeData();
         recordConsents();
         var aggregateAgreement = planner.management().agree(taxiSettings.dspAddress(), taxiSettings.participantId(), TRIPS_COMPUTE_ASSET, STEP_TIMEOUT);
-        report("The city planner agrees to '%s' (agreement %s): purpose analytics, groups of ≥ %d trips, computed at the taxi operator",
+        report("The city planner agrees to '%s' (agreement %s): purpose analytics, groups of ≥ %d passengers, computed at the taxi operator",
                 TRIPS_COMPUTE_ASSET, aggregateAgreement, K);
         var aggregates = aggregateTrips(aggregateAgreement, "before the withdrawal");
         var consentReason = consentDecision("compute");
         report("The taxi operator's decision log on that job: %s", consentReason);
         var refusal = askForFineGrainedTrips(aggregateAgreement);
+        var perPassengerRefusal = askForFaresPerPassenger(aggregateAgreement);
         var panel = receivePanel();
         var withdrawal = withdraw(panel);
         var after = aggregateTrips(aggregateAgreement, "after the withdrawal");
-        return new Mobility(trips, aggregates.trips(), aggregates.rows(), consentReason, refusal, panel.trips(), panel.passengers(),
+        return new Mobility(trips, aggregates.trips(), aggregates.rows(), aggregates.fewestPassengers(), consentReason, refusal, perPassengerRefusal,
+                panel.trips(), panel.passengers(),
                 withdrawal.tripsLeft(), withdrawal.passengerGone(), withdrawal.receipt(), withdrawal.receiptVerified(),
                 withdrawal.providerLogReason(), withdrawal.consumerLogReason(), after.trips());
     }
@@ -195,7 +202,7 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
     /**
      * Step: the taxi operator generates a month of probe data and offers it twice, both as personal data whose
      * column {@code passenger_id} names the data subject, for analytics only: for SQL jobs at its connector whose
-     * results must cover at least {@value #K} trips per group, and as records for the planner's panel.
+     * results must cover at least {@value #K} passengers per group, and as records for the planner's panel.
      */
     public int publishProbeData() {
         var backend = workDir.resolve("taxi-backend");
@@ -219,8 +226,8 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
                         "sector", "mobility", SUBJECT_FIELD, TaxiProbeData.SUBJECT_COLUMN),
                 Map.of("type", "HttpData", "baseUrl", server.urlOf(TRIPS_FILE)));
         api.createContractDefinition(TRIPS_PANEL_ASSET + "-offer", OPEN, "analytics-only", TRIPS_PANEL_ASSET);
-        report("The taxi operator offers '%s' for SQL jobs on site (purpose analytics, ai.minAggregation ≥ %d) and '%s' as records (purpose analytics); both name '%s' as the data subject",
-                TRIPS_COMPUTE_ASSET, K, TRIPS_PANEL_ASSET, TaxiProbeData.SUBJECT_COLUMN);
+        report("The taxi operator offers '%s' for SQL jobs on site (purpose analytics, ai.minAggregation ≥ %d, counted in distinct '%s') and '%s' as records (purpose analytics); both name '%s' as the data subject",
+                TRIPS_COMPUTE_ASSET, K, TaxiProbeData.SUBJECT_COLUMN, TRIPS_PANEL_ASSET, TaxiProbeData.SUBJECT_COLUMN);
         return trips;
     }
 
@@ -261,8 +268,9 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
 
     /**
      * Step: the planner's SQL job at the taxi operator: trips, passengers and mean fare per pick-up ward and band
-     * of the day. Only consented passengers' trips are read; every group covers at least {@value #K} trips, which
-     * the operator's output guard checks on the result.
+     * of the day. Only consented passengers' trips are read; every group covers at least {@value #K} distinct
+     * passengers (every passenger rides from every ward in every band), which the operator's output guard counts on
+     * the result.
      */
     public Aggregates aggregateTrips(String agreementId, String when) {
         var begin = System.nanoTime();
@@ -274,20 +282,20 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
         }
         var rows = planner.management().computeResult(done.path("id").asText()).path("result").path("rows");
         var trips = 0L;
-        var smallest = Long.MAX_VALUE;
+        var fewestPassengers = Long.MAX_VALUE;
         for (var row : rows) {
             trips += row.get(2).asLong();
-            smallest = Math.min(smallest, row.get(2).asLong());
+            fewestPassengers = Math.min(fewestPassengers, row.get(3).asLong());
         }
-        report("The planner's SQL job %s (%s) COMPLETED in %d ms at the taxi operator: %d groups (ward × band of the day) over %,d trips, the smallest %d trips (≥ k = %d); first rows:",
-                done.path("id").asText(), when, millisSince(begin), rows.size(), trips, smallest, K);
+        report("The planner's SQL job %s (%s) COMPLETED in %d ms at the taxi operator: %d groups (ward × band of the day) over %,d trips, the smallest of %d passengers (≥ k = %d); first rows:",
+                done.path("id").asText(), when, millisSince(begin), rows.size(), trips, fewestPassengers, K);
         out.printf("      %-9s %-8s %6s %11s %14s%n", "ward", "band", "trips", "passengers", "mean fare JPY");
         for (var i = 0; i < Math.min(4, rows.size()); i++) {
             var row = rows.get(i);
             out.printf(Locale.ROOT, "      %-9s %-8s %6d %11d %14.0f%n", row.get(0).asText(), row.get(1).asText(), row.get(2).asLong(),
                     row.get(3).asLong(), row.get(4).asDouble());
         }
-        return new Aggregates(done.path("id").asText(), rows.size(), trips);
+        return new Aggregates(done.path("id").asText(), rows.size(), trips, fewestPassengers);
     }
 
     /**
@@ -303,6 +311,24 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
         }
         var reason = done.path("reason").asText();
         report("The planner asks for trips per origin, destination and hour (job %s): FAILED, nothing released — %s", done.path("id").asText(), reason);
+        return reason;
+    }
+
+    /**
+     * Step: the planner asks for the mean fare per passenger — {@value #TRIPS_PER_PASSENGER} trips in every group, more
+     * than k trips, but each group is one person's. A guard counting trips would let every passenger's own mean fare
+     * through; the operator's guard counts passengers and refuses the result, so nothing leaves; returns the reason.
+     */
+    public String askForFaresPerPassenger(String agreementId) {
+        var done = runJob(agreementId, sqlJob("""
+                SELECT passenger_id, count(*) AS trips, round(avg(fare_jpy)) AS mean_fare_jpy
+                FROM asset GROUP BY passenger_id"""));
+        if (!"FAILED".equals(done.path("state").asText())) {
+            throw new IllegalStateException("the taxi operator released one passenger's aggregate: " + done);
+        }
+        var reason = done.path("reason").asText();
+        report("The planner asks for the mean fare per passenger (job %s; %d trips per group, ≥ k, but one passenger each): FAILED, nothing released — %s",
+                done.path("id").asText(), TRIPS_PER_PASSENGER, reason);
         return reason;
     }
 
@@ -660,19 +686,20 @@ public final class MobilityPlantSafetyDataspace implements AutoCloseable {
     }
 
     /**
-     * The mobility scenario: trips generated; trips and groups the first aggregate read and returned; the consent
-     * reason the taxi operator logged for it; the refusal of the fine-grained job; the panel as received (trips,
-     * passengers) and after the withdrawal; the receipt and whether the operator verified it; both logs' reasons; the
-     * trips the aggregate read after the withdrawal.
+     * The mobility scenario: trips generated; trips, groups and the fewest passengers of a group the first aggregate
+     * read and returned; the consent reason the taxi operator logged for it; the refusals of the fine-grained job and of
+     * the per-passenger job; the panel as received (trips, passengers) and after the withdrawal; the receipt and
+     * whether the operator verified it; both logs' reasons; the trips the aggregate read after the withdrawal.
      */
-    public record Mobility(int allTrips, long aggregatedTrips, int aggregateGroups, String consentReason, String refusal,
+    public record Mobility(int allTrips, long aggregatedTrips, int aggregateGroups, long aggregateFewestPassengers, String consentReason,
+                           String refusal, String perPassengerRefusal,
                            long panelTripsBefore, TreeSet<String> panelPassengers, long panelTripsAfter, boolean withdrawnPassengerGone,
                            String receipt, boolean receiptVerified, String providerDeletionReason, String consumerDeletionReason,
                            long aggregatedTripsAfter) {
     }
 
-    /** An aggregate job: its id, the groups returned and the trips they cover. */
-    public record Aggregates(String jobId, int rows, long trips) {
+    /** An aggregate job: its id, the groups returned, the trips they cover and the passengers of its smallest group. */
+    public record Aggregates(String jobId, int rows, long trips, long fewestPassengers) {
     }
 
     /** The panel the planner received: agreement, transfer, file, trips and passengers in it. */

@@ -45,7 +45,8 @@ public final class TaxiProbeData {
         var trip = 0;
         for (var p = 1; p <= passengers; p++) {
             for (var t = 0; t < tripsPerPassenger; t++) {
-                // every passenger rides from every ward in every band, so the planner's coarse groups stay large
+                // trips 0…19 give every (ward, band) pair once: each of the planner's coarse groups holds every passenger,
+                // so it covers as many distinct passengers as consented, which is what ai.minAggregation counts here
                 var pickup = WARDS.get((p + t) % WARDS.size());
                 var dropoff = WARDS.get(random.nextInt(WARDS.size()));
                 var band = t % 4;

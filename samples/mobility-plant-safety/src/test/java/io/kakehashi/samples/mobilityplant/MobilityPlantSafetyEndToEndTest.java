@@ -63,8 +63,9 @@ class MobilityPlantSafetyEndToEndTest {
         void aggregates_shouldReadOnlyTheTripsOfPassengersWhoseConsentCoversThePlanner() {
             assertThat(mobility.allTrips()).isEqualTo(MobilityPlantSafetyDataspace.PASSENGERS * TRIPS);
             assertThat(mobility.aggregatedTrips()).isEqualTo(CONSENTED * TRIPS);
-            // 5 wards × 4 bands of the day
+            // 5 wards × 4 bands of the day, each ridden by every consenting passenger: k-anonymous over passengers
             assertThat(mobility.aggregateGroups()).isEqualTo(20);
+            assertThat(mobility.aggregateFewestPassengers()).isEqualTo(CONSENTED).isGreaterThanOrEqualTo(K);
             // the taxi operator's log says how many were left out and why, never who
             assertThat(mobility.consentReason())
                     .contains("%d of %d records delivered (%d data subjects) for analytics".formatted(CONSENTED * TRIPS, mobility.allTrips(), CONSENTED))
@@ -74,11 +75,21 @@ class MobilityPlantSafetyEndToEndTest {
 
         @Test
         void aggregate_whoseGroupsFallUnderK_shouldBeRefusedWithNothingReleased() {
-            assertThat(mobility.refusal()).contains("output guard (ai.minAggregation = " + K + ")");
+            assertThat(mobility.refusal()).startsWith("output guard (ai.minAggregation = " + K + "): a group covers ")
+                    .contains("(passenger_id); ai.minAggregation requires at least " + K);
+            // the fine-grained job and the per-passenger job: both refused, neither result released
             var releases = new AuditorClient(dataspace.taxiSettings().auditorUrl(), dataspace.taxiSettings().auditorKey())
                     .decisions("scope=compute.result&outcome=DENY").path("decisions");
-            assertThat(releases).singleElement().satisfies(decision ->
+            assertThat(releases).hasSize(2).allSatisfy(decision ->
                     assertThat(decision.at("/entry/counterpartyId").asText()).isEqualTo(dataspace.plannerSettings().did()));
+        }
+
+        @Test
+        void aggregate_whoseGroupsHoldMoreThanKTripsOfOnePassenger_shouldBeRefusedCountingPassengers() {
+            // every group holds 24 trips (≥ k), so a guard counting trips would release each passenger's own mean fare
+            assertThat(TRIPS).isGreaterThanOrEqualTo(K);
+            assertThat(mobility.perPassengerRefusal()).isEqualTo("output guard (ai.minAggregation = %d): a group covers 1 data subject (passenger_id); "
+                    .formatted(K) + "ai.minAggregation requires at least " + K);
         }
 
         @Test
