@@ -114,8 +114,11 @@ final class ConnectorPair implements AutoCloseable {
     }
 
     private static ConnectorSettings settings(String participantId, Path directory, long iterationWaitMillis) {
+        // the connector's own status-list cache (5 min), not the samples' 1 s: the presentation cache is bounded by it, and
+        // at 1 s every negotiation's first request of each side asked the peer for a presentation again
         return new ConnectorSettings(participantId, directory.resolve(participantId))
                 .with("edc.hostname", "127.0.0.1")
+                .without("kakehashi.identity.status-list.cache")
                 .stateMachineWait(iterationWaitMillis);
     }
 
