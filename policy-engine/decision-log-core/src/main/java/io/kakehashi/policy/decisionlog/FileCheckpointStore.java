@@ -19,13 +19,23 @@ import java.util.function.Function;
  * fsync before acknowledging, a torn last line cut off and reported on open. A line that is not a checkpoint makes
  * {@link #all()} fail naming it, rather than be skipped. The keys the checkpoints are signed with are kept the same
  * way in a second file beside it ({@link #keysPath}: {@code checkpoints.jsonl} → {@code checkpoint-keys.jsonl}).
- * Thread-safe.
+ *
+ * <p>{@link #latest()} and the duplicate check of {@link #save} are answered from the newest checkpoint, read once (at
+ * their first use) and kept with every save, not from the whole file: the file gains a line with every checkpoint
+ * (every {@code kakehashi.decisionlog.checkpoint.within} while decisions come in), and a receipt waiting for its head
+ * asks for the latest one every 200 ms. Only a checkpoint older than the newest (saved out of order) is checked
+ * against every line.
+ *
+ * <p>Thread-safe.
  */
 public final class FileCheckpointStore implements CheckpointStore, AutoCloseable {
 
     private final JsonLinesFile file;
     private final JsonLinesFile keyFile;
     private final Object saveLock = new Object();
+    // the checkpoint with the highest sequence, once read (guarded by saveLock); the file is locked against other
+    // processes, so only this store's saves change it
+    private Optional<Checkpoint> newest;
 
     private FileCheckpointStore(JsonLinesFile file, JsonLinesFile keyFile) {
         this.file = file;
@@ -108,10 +118,16 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     @Override
     public void save(Checkpoint checkpoint) {
         synchronized (saveLock) {
-            if (all().stream().anyMatch(existing -> existing.sequence() == checkpoint.sequence())) {
+            var current = newest();
+            var newer = current.isEmpty() || checkpoint.sequence() > current.get().sequence();
+            if (!newer && (checkpoint.sequence() == current.get().sequence()
+                    || all().stream().anyMatch(existing -> existing.sequence() == checkpoint.sequence()))) {
                 return;
             }
             file.append(DecisionJson.checkpointLine(checkpoint));
+            if (newer) {
+                newest = Optional.of(checkpoint);
+            }
         }
     }
 
@@ -122,8 +138,18 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
 
     @Override
     public Optional<Checkpoint> latest() {
-        var all = all();
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        synchronized (saveLock) {
+            return newest();
+        }
+    }
+
+    // guarded by saveLock; a file whose lines do not parse fails here as all() does, and is read again at the next call
+    private Optional<Checkpoint> newest() {
+        if (newest == null) {
+            var all = all();
+            newest = all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        }
+        return newest;
     }
 
     /**

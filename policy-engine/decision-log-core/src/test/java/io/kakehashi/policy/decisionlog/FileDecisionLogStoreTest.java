@@ -1,5 +1,7 @@
 package io.kakehashi.policy.decisionlog;
 
+import io.kakehashi.policy.decisionlog.spi.ChainHead;
+import io.kakehashi.policy.decisionlog.spi.Checkpoint;
 import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
 import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
@@ -170,6 +172,59 @@ class FileDecisionLogStoreTest extends DecisionLogStoreTestBase {
             assertThat(result.intact()).isFalse();
             assertThat(result.position()).isEqualTo(2);
             assertThat(result.reason()).contains("unknown member: note");
+        }
+    }
+
+    /**
+     * The checkpoint file answers its newest checkpoint and its duplicate check from what it read once and kept since,
+     * not from every line: the same answers as reading the whole file.
+     */
+    @Nested
+    class Checkpoints {
+
+        @Test
+        void latest_whenAnOlderCheckpointIsSavedAfterANewerOne_shouldStillAnswerTheNewer() {
+            var newer = signer().sign(new ChainHead(5, "ff".repeat(32)));
+            var older = signer().sign(new ChainHead(3, "ee".repeat(32)));
+
+            checkpoints.save(newer);
+            checkpoints.save(older);
+
+            assertThat(checkpoints.latest()).contains(newer);
+            assertThat(checkpoints.all()).extracting(Checkpoint::sequence).containsExactly(3L, 5L);
+        }
+
+        @Test
+        void save_whenAnOlderCheckpointOfTheSameSequenceIsKept_shouldKeepTheFirst() {
+            var older = signer().sign(new ChainHead(3, "ee".repeat(32)));
+            var newer = signer().sign(new ChainHead(5, "ff".repeat(32)));
+            checkpoints.save(older);
+            checkpoints.save(newer);
+
+            checkpoints.save(new Checkpoint(older.sequence(), older.headHash(), older.time().plusSeconds(1), older.jws()));
+
+            assertThat(checkpoints.all()).containsExactly(older, newer);
+        }
+
+        @Test
+        void latest_afterReopen_shouldAnswerTheNewestOfTheFile() {
+            var newest = signer().sign(new ChainHead(4, "dd".repeat(32)));
+            checkpoints.save(signer().sign(new ChainHead(2, "cc".repeat(32))));
+            checkpoints.save(newest);
+
+            reopen();
+
+            assertThat(checkpoints.latest()).contains(newest);
+        }
+
+        @Test
+        void latest_whenALineIsNotACheckpoint_shouldFailNamingIt() throws IOException {
+            checkpoints.save(signer().sign(new ChainHead(2, "cc".repeat(32))));
+            close();
+            Files.writeString(directory.resolve("checkpoints.jsonl"), "{\"not\":\"a checkpoint\"}\n", StandardOpenOption.APPEND);
+            open();
+
+            assertThatThrownBy(() -> checkpoints.latest()).isInstanceOf(EdcPersistenceException.class).hasMessageContaining("line 2");
         }
     }
 }
