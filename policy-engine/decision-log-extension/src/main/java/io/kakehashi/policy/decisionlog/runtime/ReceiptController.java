@@ -30,7 +30,8 @@ import java.util.Optional;
  * docs/decisions/0039). A receipt is kept only when it names a process of this connector ({@code recipientProcessId})
  * whose counterparty is the issuer and whose counterparty process id and agreement are the ones it states, and it
  * verifies with the issuer's key — taken from the key history the issuer serves at the DSP address this connector
- * holds for the process (never an address the receipt names), pinned from the issuer's earlier receipts, and checked
+ * holds for the process (never an address the receipt names; read again only for a key it has not served before,
+ * {@link KnownKeyHistories}), pinned from the issuer's earlier receipts, and checked
  * against the issuer's DID document when its key id is a DID URL — with its entry included in its signed tree head.
  * Answers: 200 kept (or kept already); 400 malformed, forged or not about the process it names; 403 from someone who
  * is not the process's counterparty; 409 another receipt for the same position of the issuer's log is kept; 413 over
@@ -40,6 +41,8 @@ import java.util.Optional;
 public class ReceiptController {
 
     static final int MAX_BYTES = 64 * 1024;
+    /** Counterparties whose key history is kept between their receipts ({@link KnownKeyHistories}). */
+    static final int KEPT_KEY_HISTORIES = 1_000;
     private static final JwsBodyReader RECEIPT_BODY = new JwsBodyReader("receipt", MAX_BYTES);
 
     /**
@@ -56,7 +59,7 @@ public class ReceiptController {
     private final String participantId;
     private final ContractNegotiationStore negotiations;
     private final TransferProcessStore transfers;
-    private final KeyHistories histories;
+    private final KnownKeyHistories histories;
     private final DidKeys didKeys;
     private final ReceiptStore receipts;
     private final Clock clock;
@@ -66,7 +69,7 @@ public class ReceiptController {
         this.participantId = participantId;
         this.negotiations = negotiations;
         this.transfers = transfers;
-        this.histories = histories;
+        this.histories = new KnownKeyHistories(histories, KEPT_KEY_HISTORIES);
         this.didKeys = didKeys;
         this.receipts = receipts;
         this.clock = clock;
@@ -114,16 +117,16 @@ public class ReceiptController {
         if (base == null) {
             return error(Response.Status.BAD_REQUEST, "the process holds no http(s) address of the issuer to read its keys from");
         }
+        var kid = Receipts.keyId(jws).orElse(null);
         List<CheckpointKey> history;
         try {
-            history = histories.keys(base);
+            history = histories.holding(base, kid);
         } catch (IOException e) {
             var problem = HttpProblem.unavailable("the issuer's key history cannot be read now");
             return Response.status(problem.status()).header("Retry-After", "5").type(MediaType.APPLICATION_JSON).entity(problem.body()).build();
         }
         var pinned = receipts.lastOf(claimed.issuer()).map(Receipt::issuerKey);
         var receipt = Receipts.verify(jws, ReceiptKeys.of(history, pinned), clock.instant());
-        var kid = Receipts.keyId(jws).orElse(null);
         if (didKeys.canResolve(kid)) {
             var problem = didKeys.problem(kid, key(receipt.issuerKey()));
             if (problem.isPresent()) {
