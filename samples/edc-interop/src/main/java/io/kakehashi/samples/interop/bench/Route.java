@@ -1,11 +1,16 @@
 package io.kakehashi.samples.interop.bench;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kakehashi.samples.interop.DataOffer;
 import io.kakehashi.samples.support.ConnectorProcess;
+import io.kakehashi.samples.support.ConnectorSettings;
 import io.kakehashi.samples.support.ManagementClient;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +27,8 @@ import java.util.regex.Pattern;
 record Route(String name, ManagementClient consumer, String providerAddress, String providerId) {
 
     static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a negotiation may go unreported before its state is read once: far above any negotiation's time. */
+    private static final Duration UNREPORTED_CHECK = Duration.ofSeconds(5);
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int MAX_REASON_LENGTH = 300;
 
@@ -65,6 +72,62 @@ record Route(String name, ManagementClient consumer, String providerAddress, Str
             ConnectorProcess.sleep(pollMillis);
         }
         samples.fail("not FINALIZED within " + NEGOTIATION_TIMEOUT);
+    }
+
+    /**
+     * Negotiates {@code offer} once and adds the time from the request to the consumer's report that the negotiation
+     * is FINALIZED ({@link NegotiationCallbacks}), or the reason it failed, to {@code samples}. Nothing asks the
+     * consumer for the state meanwhile.
+     */
+    void negotiate(ObjectNode offer, LatencySamples samples, NegotiationCallbacks callbacks) {
+        var start = System.nanoTime();
+        var id = consumer.post("/v3/contractnegotiations", contractRequest(offer, callbacks.uri())).path("@id").asText();
+        var deadline = start + NEGOTIATION_TIMEOUT.toNanos();
+        try {
+            while (true) {
+                try {
+                    var end = callbacks.end(id).get(UNREPORTED_CHECK.toNanos(), TimeUnit.NANOSECONDS);
+                    if (NegotiationCallbacks.FINALIZED.equals(end)) {
+                        samples.add(System.nanoTime() - start);
+                    } else {
+                        samples.fail(reason(consumer.get("/v3/contractnegotiations/" + id).path("errorDetail").asText("")));
+                    }
+                    return;
+                } catch (TimeoutException e) {
+                    // a callback that never comes must not hold the run for the whole timeout: the state tells
+                    var state = consumer.get("/v3/contractnegotiations/" + id + "/state").path("state").asText();
+                    if ("FINALIZED".equals(state) || "TERMINATED".equals(state)) {
+                        samples.fail("%s but not reported by the consumer's callback within %s".formatted(state, UNREPORTED_CHECK));
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        samples.fail("not FINALIZED within " + NEGOTIATION_TIMEOUT);
+                        return;
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            samples.fail(failureReason("error: " + e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while negotiating", e);
+        } finally {
+            callbacks.forget(id);
+        }
+    }
+
+    /** The management API's contract request for {@code offer}, whose negotiation events are posted to {@code callbackUri}. */
+    private ObjectNode contractRequest(ObjectNode offer, String callbackUri) {
+        var body = JsonNodeFactory.instance.objectNode();
+        body.putArray("@context").add(ManagementClient.MANAGEMENT_CONTEXT);
+        body.put("@type", "ContractRequest")
+                .put("counterPartyAddress", providerAddress)
+                .put("protocol", ConnectorSettings.DSP_2025_PROTOCOL);
+        body.set("policy", offer);
+        var callback = body.putArray("callbackAddresses").addObject();
+        callback.put("transactional", false).put("uri", callbackUri);
+        callback.putArray("events").add("contract.negotiation");
+        return body;
     }
 
     /**

@@ -26,8 +26,14 @@ import java.util.Locale;
  * Every EDC state machine is left at EDC's default wait of 1000 ms. The pairs negotiate in turns so that the
  * machine's noise falls on all three; then every connector idles and its CPU time is read from {@code /proc}.
  * <p>
+ * A negotiation ends when the consumer reports FINALIZED through an EDC callback ({@link NegotiationCallbacks});
+ * {@code -Dbenchmark.completion=poll} instead reads the consumer's state every {@code poll-millis}, as the benchmark
+ * did before 2026-12-07 (each read a management request the consumer answers on the CPUs the negotiation needs), and
+ * {@code both} measures each pair both ways, in turns.
+ * <p>
  * A benchmark, not a test: it asserts nothing about speed. Options: {@code -Dbenchmark.negotiations} (default 30),
- * {@code -Dbenchmark.warmup} (5), {@code -Dbenchmark.idle-seconds} (60), {@code -Dbenchmark.poll-millis} (2).
+ * {@code -Dbenchmark.warmup} (5), {@code -Dbenchmark.idle-seconds} (60), {@code -Dbenchmark.poll-millis} (2),
+ * {@code -Dbenchmark.completion} ({@code callback}, {@code poll} or {@code both}).
  */
 public final class StateMachineBenchmark {
 
@@ -39,6 +45,7 @@ public final class StateMachineBenchmark {
     private final int warmup = Integer.getInteger("benchmark.warmup", 5);
     private final int idleSeconds = Integer.getInteger("benchmark.idle-seconds", 60);
     private final int pollMillis = Integer.getInteger("benchmark.poll-millis", 2);
+    private final List<String> completions = completions(System.getProperty("benchmark.completion", "callback"));
     private final List<String> csv = new ArrayList<>();
 
     private StateMachineBenchmark(PrintStream out) {
@@ -46,6 +53,15 @@ public final class StateMachineBenchmark {
     }
 
     private record Setup(String name, ConnectorKind kind, List<String> jvmOptions) {
+    }
+
+    private static List<String> completions(String option) {
+        return switch (option) {
+            case "callback" -> List.of("callback");
+            case "poll" -> List.of("poll");
+            case "both" -> List.of("callback", "poll");
+            default -> throw new IllegalArgumentException("benchmark.completion: callback, poll or both, not '%s'".formatted(option));
+        };
     }
 
     public static void main(String[] args) throws IOException {
@@ -71,15 +87,17 @@ public final class StateMachineBenchmark {
         out.println("Kakehashi state machines woken on work vs polling vs stock EDC 0.15.1, each at its default settings");
         out.printf("started %s; %d CPU(s) seen by the JVM; Java %s%n", started, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         out.printf("every connector its own JVM, in-memory stores, DSP 2025-1 over 127.0.0.1; EDC state machines at %d ms (EDC's default)%n", EDC_DEFAULT_WAIT_MILLIS);
-        out.printf("%d warm-up and %d measured negotiations per pair, one at a time, pairs in turns; state read every %d ms;%n",
-                warmup, negotiations, pollMillis);
+        out.printf("%d warm-up and %d measured negotiations per pair and way of learning the end, one at a time, pairs in turns;%n",
+                warmup, negotiations);
+        out.printf("the end learnt by %s%n", String.join(" and, in turns, by ", completions.stream()
+                .map(c -> c.equals("poll") ? "reading the consumer's state every %d ms".formatted(pollMillis) : "the consumer's callback").toList()));
         out.printf("then %d s of idling, CPU time of each connector's JVM from /proc/<pid>/stat%n", idleSeconds);
         csv.add("pair,operation,sample,millis");
 
         var sourceDirectory = Files.createDirectories(directory.resolve("source"));
         Files.writeString(sourceDirectory.resolve("benchmark-asset.csv"), "machine,temperature\nlathe-1,41.5\n");
         var pairs = new ArrayList<ConnectorPair>();
-        try (var source = FileServer.serve(sourceDirectory)) {
+        try (var source = FileServer.serve(sourceDirectory); var callbacks = NegotiationCallbacks.start()) {
             for (var i = 0; i < setups.size(); i++) {
                 var setup = setups.get(i);
                 pairs.add(ConnectorPair.start(setup.kind(), "pair" + i, directory, EDC_DEFAULT_WAIT_MILLIS,
@@ -91,24 +109,26 @@ public final class StateMachineBenchmark {
                 routes.add(pairs.get(p).route(setups.get(p).name()));
             }
             var offers = pairs.stream().map(ConnectorPair::fetchOffer).toList();
+            // one series per pair and way of learning the end: index pair * completions + completion
+            var series = pairs.size() * completions.size();
             var samples = new ArrayList<LatencySamples>();
-            for (var ignored : setups) {
-                samples.add(new LatencySamples());
-            }
             var warm = new ArrayList<LatencySamples>();
-            for (var ignored : setups) {
+            for (var s = 0; s < series; s++) {
+                samples.add(new LatencySamples());
                 warm.add(new LatencySamples());
             }
             for (var i = 0; i < warmup; i++) {
-                for (var p = 0; p < pairs.size(); p++) {
-                    routes.get(p).negotiate(offers.get(p), warm.get(p), pollMillis);
+                for (var s = 0; s < series; s++) {
+                    negotiate(routes.get(s / completions.size()), offers.get(s / completions.size()), completions.get(s % completions.size()),
+                            warm.get(s), callbacks);
                 }
             }
             for (var i = 0; samples.stream().anyMatch(this::wantsMore); i++) {
-                for (var k = 0; k < pairs.size(); k++) {
-                    var p = (i + k) % pairs.size(); // rotate who goes first
-                    if (wantsMore(samples.get(p))) {
-                        routes.get(p).negotiate(offers.get(p), samples.get(p), pollMillis);
+                for (var k = 0; k < series; k++) {
+                    var s = (i + k) % series; // rotate who goes first
+                    if (wantsMore(samples.get(s))) {
+                        negotiate(routes.get(s / completions.size()), offers.get(s / completions.size()), completions.get(s % completions.size()),
+                                samples.get(s), callbacks);
                     }
                 }
             }
@@ -125,31 +145,52 @@ public final class StateMachineBenchmark {
             var after = cpuSeconds(pids);
             out.printf("load average after idling: %s%n", LoadAverage.now());
 
-            out.printf("%n  %-26s %8s %8s %8s %22s%n", "", "n", "p50 ms", "p95 ms", "idle CPU (cores) p/c");
-            for (var p = 0; p < pairs.size(); p++) {
-                var s = samples.get(p);
+            out.printf("%n  %-36s %8s %8s %8s %22s%n", "", "n", "p50 ms", "p95 ms", "idle CPU (cores) p/c");
+            for (var s = 0; s < series; s++) {
+                var p = s / completions.size();
+                var name = seriesName(setups.get(p), completions.get(s % completions.size()));
+                var latencies = samples.get(s);
                 var provider = cores(before.get(p)[0], after.get(p)[0]);
                 var consumer = cores(before.get(p)[1], after.get(p)[1]);
-                out.printf(Locale.ROOT, "  %-26s %8d %8s %8s %10s / %-10s%n", setups.get(p).name(), s.count(),
-                        s.formatted(50), s.formatted(95), provider, consumer);
-                var values = s.values();
+                out.printf(Locale.ROOT, "  %-36s %8d %8s %8s %10s / %-10s%n", name, latencies.count(),
+                        latencies.formatted(50), latencies.formatted(95), provider, consumer);
+                var values = latencies.values();
                 for (var i = 0; i < values.size(); i++) {
-                    csv.add(String.format(Locale.ROOT, "%s,negotiation,%d,%.3f", setups.get(p).name(), i, values.get(i)));
+                    csv.add(String.format(Locale.ROOT, "%s,negotiation,%d,%.3f", name, i, values.get(i)));
                 }
             }
-            if (samples.get(0).count() > 0 && samples.get(1).count() > 0 && samples.get(2).count() > 0) {
-                out.printf(Locale.ROOT, "  negotiation p50, woken / polling: %.3f; woken / stock EDC: %.3f%n",
-                        samples.get(0).median() / samples.get(1).median(), samples.get(0).median() / samples.get(2).median());
+            for (var c = 0; c < completions.size(); c++) {
+                var woken = samples.get(c);
+                var polling = samples.get(completions.size() + c);
+                var stock = samples.get(2 * completions.size() + c);
+                if (woken.count() > 0 && polling.count() > 0 && stock.count() > 0) {
+                    out.printf(Locale.ROOT, "  negotiation p50%s, woken / polling: %.3f; woken / stock EDC: %.3f%n",
+                            completions.size() > 1 ? " (" + completions.get(c) + ")" : "",
+                            woken.median() / polling.median(), woken.median() / stock.median());
+                }
             }
-            for (var p = 0; p < pairs.size(); p++) {
-                var name = setups.get(p).name();
-                var failures = new java.util.TreeMap<String, Integer>(warm.get(p).failures());
-                samples.get(p).failures().forEach((reason, count) -> failures.merge(reason, count, Integer::sum));
+            for (var s = 0; s < series; s++) {
+                var name = seriesName(setups.get(s / completions.size()), completions.get(s % completions.size()));
+                var failures = new java.util.TreeMap<String, Integer>(warm.get(s).failures());
+                samples.get(s).failures().forEach((reason, count) -> failures.merge(reason, count, Integer::sum));
                 failures.forEach((reason, count) -> out.printf("  %s: %d negotiation(s) failed (warm-up included, not in the figures): %s%n", name, count, reason));
             }
         } finally {
             pairs.forEach(ConnectorPair::close);
         }
+    }
+
+    private void negotiate(Route route, com.fasterxml.jackson.databind.node.ObjectNode offer, String completion, LatencySamples samples,
+                           NegotiationCallbacks callbacks) {
+        if (completion.equals("poll")) {
+            route.negotiate(offer, samples, pollMillis);
+        } else {
+            route.negotiate(offer, samples, callbacks);
+        }
+    }
+
+    private String seriesName(Setup setup, String completion) {
+        return completions.size() > 1 ? setup.name() + " (" + completion + ")" : setup.name();
     }
 
     private boolean wantsMore(LatencySamples samples) {
