@@ -13,7 +13,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -116,37 +118,26 @@ public final class SqlJobRunner implements JobRunner {
 
     private Result<JobOutput.Table> execute(JobRun run, String sql, int added) {
         var stopped = new AtomicReference<String>();
+        var ended = new AtomicBoolean();
         try (var database = LockedDownDuckDb.open(run.asset(), run.limits(), threads)) {
             run.progress().accept(0.3);
             try (var statement = database.connection().createStatement()) {
                 run.cancellation().onCancel(() -> {
                     stopped.compareAndSet(null, "the job was cancelled");
-                    cancel(statement);
+                    cancelUntilEnded(statement, ended);
                 });
                 var deadline = timer.schedule(() -> {
                     stopped.compareAndSet(null, "time limit of %s exceeded".formatted(run.limits().timeLimit()));
-                    cancel(statement);
+                    cancelUntilEnded(statement, ended);
                 }, run.limits().timeLimit().toMillis(), TimeUnit.MILLISECONDS);
-                try (var result = statement.executeQuery(sql)) {
-                    var meta = result.getMetaData();
-                    var columns = new ArrayList<String>();
-                    for (var i = 1; i <= meta.getColumnCount(); i++) {
-                        columns.add(meta.getColumnLabel(i));
+                try {
+                    if (stopped.get() != null) {
+                        // cancelled while the asset was loading: the statement is never started
+                        return Result.failure(stopped.get());
                     }
-                    var rows = new ArrayList<List<Object>>();
-                    while (result.next()) {
-                        if (rows.size() == maxResultRows) {
-                            return Result.failure("the result has more than %d rows".formatted(maxResultRows));
-                        }
-                        var row = new ArrayList<>(columns.size());
-                        for (var i = 1; i <= columns.size(); i++) {
-                            row.add(plain(result.getObject(i)));
-                        }
-                        rows.add(row);
-                    }
-                    run.progress().accept(0.9);
-                    return Result.success(new JobOutput.Table(columns, rows));
+                    return rows(run, statement.executeQuery(sql));
                 } finally {
+                    ended.set(true);
                     deadline.cancel(false);
                 }
             }
@@ -157,6 +148,45 @@ public final class SqlJobRunner implements JobRunner {
             return Result.failure(added > 0 && String.valueOf(e.getMessage()).contains("GROUP BY")
                     ? "output guard: the query returns raw rows; only aggregates over groups may leave (%s)".formatted(SqlErrors.describe(e))
                     : "the query failed: " + SqlErrors.describe(e));
+        }
+    }
+
+    private Result<JobOutput.Table> rows(JobRun run, java.sql.ResultSet query) throws SQLException {
+        try (var result = query) {
+            var meta = result.getMetaData();
+            var columns = new ArrayList<String>();
+            for (var i = 1; i <= meta.getColumnCount(); i++) {
+                columns.add(meta.getColumnLabel(i));
+            }
+            var rows = new ArrayList<List<Object>>();
+            while (result.next()) {
+                if (rows.size() == maxResultRows) {
+                    return Result.failure("the result has more than %d rows".formatted(maxResultRows));
+                }
+                var row = new ArrayList<>(columns.size());
+                for (var i = 1; i <= columns.size(); i++) {
+                    row.add(plain(result.getObject(i)));
+                }
+                rows.add(row);
+            }
+            run.progress().accept(0.9);
+            return Result.success(new JobOutput.Table(columns, rows));
+        }
+    }
+
+    /**
+     * Cancels the statement, and again every 100 ms until it has ended: DuckDB forgets a cancel that comes before the
+     * statement has started executing, which left a job cancelled during its start running to its time limit.
+     */
+    private void cancelUntilEnded(java.sql.Statement statement, AtomicBoolean ended) {
+        if (ended.get()) {
+            return;
+        }
+        cancel(statement);
+        try {
+            timer.schedule(() -> cancelUntilEnded(statement, ended), 100, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the runner is shutting down; the cancel above is the last one
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import static io.kakehashi.ai.sql.SqlTestFixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class SqlJobRunnerTest {
 
@@ -146,6 +147,18 @@ class SqlJobRunnerTest {
 
             var result = runner.run(run(new TabularAsset(asset, TabularAsset.Format.CSV),
                     "SELECT sum(a.id * b.id * c.id) FROM asset a, asset b, asset c, asset d", NO_GUARD, Duration.ofSeconds(60), 256L << 20, signal));
+
+            assertThat(result.getFailureDetail()).isEqualTo("the job was cancelled");
+        }
+
+        @Test
+        void run_whenCancelledBeforeTheStatementStarts_shouldNotRunIt() {
+            var signal = new CancellationSignal();
+            signal.cancel();
+
+            // the bound only catches a statement left running to the job's time limit (10 minutes)
+            var result = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> runner.run(run(new TabularAsset(asset, TabularAsset.Format.CSV),
+                    "SELECT sum(a.id * b.id * c.id) FROM asset a, asset b, asset c, asset d", NO_GUARD, Duration.ofMinutes(10), 256L << 20, signal)));
 
             assertThat(result.getFailureDetail()).isEqualTo("the job was cancelled");
         }
