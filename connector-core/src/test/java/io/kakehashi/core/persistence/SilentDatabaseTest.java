@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /**
  * A PostgreSQL that accepts connections and never answers (a loopback socket that reads nothing and writes nothing):
  * the connection fails within the connect bound, and the failure names the address and the setting, never the user or
- * the password. The bound asserted (60 s) only catches a hang; the connection fails after the 5 s default.
+ * the password. The bound asserted (60 s) only catches a hang; the connection fails after the connect timeout, set to
+ * 1 s here so that the tests wait 1 s rather than the setting's 5 s default.
  */
 class SilentDatabaseTest {
 
@@ -66,7 +67,7 @@ class SilentDatabaseTest {
     @Test
     void create_whenTheServerNeverAnswers_shouldFailNamingTheAddressAndTheSetting() {
         var url = "jdbc:postgresql://127.0.0.1:%d/kakehashi?password=url-secret-1".formatted(silent.getLocalPort());
-        var factory = new BoundedConnectionFactory(Map.of(url, "edc.datasource.default.url"), "fallback", 5, 60);
+        var factory = new BoundedConnectionFactory(Map.of(url, "edc.datasource.default.url"), "fallback", 1, 60);
         var properties = new Properties();
         properties.put("user", "operator-user-7");
         properties.put("password", "operator-secret-7");
@@ -109,6 +110,7 @@ class SilentDatabaseTest {
                 Map.entry("edc.datasource.default.url", "jdbc:postgresql://127.0.0.1:%d/kakehashi".formatted(silent.getLocalPort())),
                 Map.entry("edc.datasource.default.user", "operator-user-7"),
                 Map.entry("edc.datasource.default.password", "operator-secret-7"),
+                Map.entry(BoundedConnectionsExtension.CONNECT_TIMEOUT_KEY, "1"),
                 Map.entry("web.http.port", String.valueOf(Ports.freePort())),
                 Map.entry("web.http.path", "/api"),
                 Map.entry("web.http.management.port", String.valueOf(Ports.freePort())),
@@ -147,6 +149,7 @@ class SilentDatabaseTest {
         assertThat(messages(failure))
                 .contains("127.0.0.1:" + silent.getLocalPort())
                 .contains("'edc.datasource.default.url'")
+                .contains("connect timeout 1 s")
                 .doesNotContain("operator-user-7").doesNotContain("operator-secret-7");
     }
 
