@@ -15,7 +15,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionScope;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import io.kakehashi.testfixtures.RuntimeSettings;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
-import org.eclipse.edc.junit.annotations.ComponentTest;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * it; a transfer request under an agreement it does not hold is refused. The consumer's log then holds its
  * acceptance (PERMIT), the transfer request (PERMIT) and the refusal (DENY, with the reason), and it verifies.
  */
-@ComponentTest
+@EndToEndTest
 class ConsumerDecisionsRuntimeTest {
 
     private static final String API_KEY = "consumer-decisions-test-key";

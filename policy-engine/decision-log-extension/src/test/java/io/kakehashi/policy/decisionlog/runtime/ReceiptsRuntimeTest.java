@@ -21,7 +21,7 @@ import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
 import io.kakehashi.policy.decisionlog.spi.StoredDecision;
 import io.kakehashi.testfixtures.RuntimeSettings;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
-import org.eclipse.edc.junit.annotations.ComponentTest;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.junit.extensions.RuntimeExtension;
 import org.eclipse.edc.junit.extensions.RuntimePerClassExtension;
@@ -54,7 +54,7 @@ import static org.awaitility.Awaitility.await;
  * agreement id; the consumer refuses a forged receipt, a malformed and an oversized one with 4xx and keeps none of
  * them; and the consumer without the endpoint negotiates as before.
  */
-@ComponentTest
+@EndToEndTest
 class ReceiptsRuntimeTest {
 
     private static final String API_KEY = "receipts-test-key";

@@ -22,7 +22,7 @@ import io.kakehashi.policy.decisionlog.spi.WitnessRecord;
 import io.kakehashi.policy.decisionlog.spi.WitnessRecord.Kind;
 import io.kakehashi.policy.decisionlog.spi.WitnessStore;
 import io.kakehashi.testfixtures.RuntimeSettings;
-import org.eclipse.edc.junit.annotations.ComponentTest;
+import org.eclipse.edc.junit.annotations.EndToEndTest;
 import org.eclipse.edc.junit.extensions.EmbeddedRuntime;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.system.configuration.ConfigFactory;
@@ -54,7 +54,7 @@ import static org.awaitility.Awaitility.await;
  * signed again with the maker's own key, the received countersignatures deleted — the vendor refuses to countersign
  * the new head and keeps both heads, from which the verifier finds the rewrite.
  */
-@ComponentTest
+@EndToEndTest
 class WitnessedHeadsRuntimeTest {
 
     private static final Monitor MONITOR = new Monitor() { };
