@@ -13,10 +13,13 @@ import java.util.List;
 
 /**
  * EDC's data-flow store whose leases hand out what is stored once they are held ({@link LeasedAfresh}); a lease
- * taken by id waits up to {@link #LEASE_PATIENCE} for this connector's own state machine to let go
- * ({@link StateMachineLeases}), so that the end of a transfer is never dropped because the flow-lease renewal held the
- * lease at that instant. A flow saved in a state other than STARTED (received, completed, failed, terminated) is work
- * for the data plane's state machine, which is woken ({@code stateChanged}): EDC publishes no event for a flow whose
+ * taken by id waits up to {@link #LEASE_PATIENCE} while another writer holds it, so that the end of a transfer is never
+ * dropped because the flow-lease renewal held the lease at that instant. Unlike the transfer-process and negotiation
+ * stores it does not keep this runtime's writers apart ({@link StateMachineLeases}): the control plane starts, suspends
+ * and resumes flows from its own state machine's thread, and a start refused there ends the transfer (the DSP TCK's
+ * TP:01-04 failed once at load 15, a resumed flow's start fatal, while this store kept them apart). A flow saved in a
+ * state other than STARTED (received, completed, failed, terminated) is work for the data plane's state machine, which
+ * is woken ({@code stateChanged}): EDC publishes no event for a flow whose
  * transfer ended, and its completion waited for the next idle iteration to be told to the control plane (1.9 s of a
  * federated round in the sample). STARTED saves are the renewals of running flows, twice a second each, and wake
  * nothing.
@@ -29,7 +32,6 @@ public class LatestStateDataPlaneStore extends ForwardingDataPlaneStore {
     static final Duration LEASE_PATIENCE = StateMachineLeases.PATIENCE;
 
     private final Runnable stateChanged;
-    private final StateMachineLeases stateMachineLeases = new StateMachineLeases(LEASE_PATIENCE);
 
     public LatestStateDataPlaneStore(DataPlaneStore delegate, Runnable stateChanged) {
         super(delegate);
@@ -38,13 +40,7 @@ public class LatestStateDataPlaneStore extends ForwardingDataPlaneStore {
 
     @Override
     public StoreResult<Void> save(DataFlow flow) {
-        var hold = stateMachineLeases.holdOf(flow.getId());
-        StoreResult<Void> saved;
-        try {
-            saved = delegate.save(flow);
-        } finally {
-            stateMachineLeases.released(flow.getId(), hold);
-        }
+        var saved = delegate.save(flow);
         if (saved.succeeded() && flow.getState() != DataFlowStates.STARTED.code()) {
             stateChanged.run();
         }
@@ -53,16 +49,11 @@ public class LatestStateDataPlaneStore extends ForwardingDataPlaneStore {
 
     @Override
     public List<DataFlow> nextNotLeased(int max, Criterion... criteria) {
-        var leased = LeasedAfresh.nextNotLeased(delegate, max, criteria);
-        stateMachineLeases.leased(leased.stream().map(DataFlow::getId).toList());
-        return leased;
+        return LeasedAfresh.nextNotLeased(delegate, max, criteria);
     }
 
     @Override
     public StoreResult<DataFlow> findByIdAndLease(String id) {
-        if (!stateMachineLeases.awaitReleased(id)) {
-            return LeasedAfresh.stillLeasedFailure(id);
-        }
         return LeasedAfresh.findByIdAndLease(delegate, id, LEASE_PATIENCE);
     }
 }

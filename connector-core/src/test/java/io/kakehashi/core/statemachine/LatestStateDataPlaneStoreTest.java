@@ -5,14 +5,11 @@ import org.eclipse.edc.connector.dataplane.spi.DataFlow;
 import org.eclipse.edc.connector.dataplane.spi.DataFlowStates;
 import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.eclipse.edc.query.CriterionOperatorRegistryImpl;
-import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.types.domain.DataAddress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,25 +44,6 @@ class LatestStateDataPlaneStoreTest {
         store.save(flowIn(DataFlowStates.RECEIVED));
 
         assertThat(wakeUps).hasValue(1);
-    }
-
-    @Test
-    void findByIdAndLease_whileTheRenewalHoldsTheFlow_shouldWaitForItsSave() throws Exception {
-        var flow = flowIn(DataFlowStates.STARTED);
-        store.save(flow);
-        var renewal = store.nextNotLeased(1, new Criterion("id", "=", flow.getId())).get(0);
-        var end = Executors.newSingleThreadExecutor();
-        try {
-            var leased = end.submit(() -> store.findByIdAndLease(flow.getId()));
-            Thread.sleep(200);
-            assertThat(leased).as("the end waits for the renewal").isNotDone();
-
-            store.save(renewal);
-
-            assertThat(leased.get(5, TimeUnit.SECONDS).succeeded()).isTrue();
-        } finally {
-            end.shutdownNow();
-        }
     }
 
     private static DataFlow flowIn(DataFlowStates state) {
