@@ -26,6 +26,10 @@ import java.util.List;
  *   that changes the state of a negotiation stored as held, and carries that hold along, saves it released; the guard
  *   is asked again in the new state;</li>
  *   <li><b>a lease hands out what is stored once it is held</b>, not what was read before it ({@link LeasedAfresh});</li>
+ *   <li><b>a lease the state machine holds is not handed to another writer</b> of the runtime: a lease taken by id
+ *   waits until the state machine saved what it leased with {@code nextNotLeased}, or is answered "still leased"
+ *   ({@link StateMachineLeases}; a refused command used to end the state machine's lease, which then did its step
+ *   twice);</li>
  *   <li><b>a lease taken by id to apply a peer's message is let go</b> when EDC's handling neither saved the
  *   negotiation nor let it go ({@link io.kakehashi.core.persistence.UnsavedLeases});</li>
  *   <li><b>a saved change of state wakes the negotiation state machines</b> ({@code stateChanged}): EDC publishes no
@@ -43,7 +47,6 @@ public class LatestStateContractNegotiationStore extends ForwardingContractNegot
 
 
     private final StaleSaves<ContractNegotiation> saves;
-    private final StateMachineLeases stateMachineLeases = new StateMachineLeases(StateMachineLeases.PATIENCE);
 
     public LatestStateContractNegotiationStore(ContractNegotiationStore delegate, Monitor monitor, Runnable stateChanged) {
         super(delegate);
@@ -52,26 +55,16 @@ public class LatestStateContractNegotiationStore extends ForwardingContractNegot
 
     @Override
     public StoreResult<Void> save(ContractNegotiation negotiation) {
-        var hold = stateMachineLeases.holdOf(negotiation.getId());
-        try {
-            return saves.save(negotiation);
-        } finally {
-            stateMachineLeases.released(negotiation.getId(), hold);
-        }
+        return saves.save(negotiation);
     }
 
     @Override
     public List<ContractNegotiation> nextNotLeased(int max, Criterion... criteria) {
-        var leased = LeasedAfresh.nextNotLeased(delegate, max, criteria);
-        stateMachineLeases.leased(leased.stream().map(ContractNegotiation::getId).toList());
-        return leased;
+        return saves.heldByStateMachine(LeasedAfresh.nextNotLeased(delegate, max, criteria));
     }
 
     @Override
     public StoreResult<ContractNegotiation> findByIdAndLease(String id) {
-        if (!stateMachineLeases.awaitReleased(id)) {
-            return LeasedAfresh.stillLeasedFailure(id);
-        }
-        return saves.leasedById(id, LeasedAfresh.findByIdAndLease(delegate, id));
+        return saves.leasedById(id, () -> LeasedAfresh.findByIdAndLease(delegate, id));
     }
 }

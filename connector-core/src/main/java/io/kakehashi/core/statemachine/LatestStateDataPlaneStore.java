@@ -29,7 +29,7 @@ import java.util.List;
 public class LatestStateDataPlaneStore extends ForwardingDataPlaneStore {
 
     /** How long a lease taken by id waits for this connector's own state machine to let go. */
-    static final Duration LEASE_PATIENCE = StateMachineLeases.PATIENCE;
+    static final Duration LEASE_PATIENCE = Duration.ofSeconds(2);
 
     private final Runnable stateChanged;
 

@@ -25,7 +25,6 @@ public class LatestStateTransferProcessStore extends ForwardingTransferProcessSt
 
 
     private final StaleSaves<TransferProcess> saves;
-    private final StateMachineLeases stateMachineLeases = new StateMachineLeases(StateMachineLeases.PATIENCE);
 
     public LatestStateTransferProcessStore(TransferProcessStore delegate, Monitor monitor, Runnable stateChanged) {
         super(delegate);
@@ -34,26 +33,16 @@ public class LatestStateTransferProcessStore extends ForwardingTransferProcessSt
 
     @Override
     public StoreResult<Void> save(TransferProcess process) {
-        var hold = stateMachineLeases.holdOf(process.getId());
-        try {
-            return saves.save(process);
-        } finally {
-            stateMachineLeases.released(process.getId(), hold);
-        }
+        return saves.save(process);
     }
 
     @Override
     public List<TransferProcess> nextNotLeased(int max, Criterion... criteria) {
-        var leased = LeasedAfresh.nextNotLeased(delegate, max, criteria);
-        stateMachineLeases.leased(leased.stream().map(TransferProcess::getId).toList());
-        return leased;
+        return saves.heldByStateMachine(LeasedAfresh.nextNotLeased(delegate, max, criteria));
     }
 
     @Override
     public StoreResult<TransferProcess> findByIdAndLease(String id) {
-        if (!stateMachineLeases.awaitReleased(id)) {
-            return LeasedAfresh.stillLeasedFailure(id);
-        }
-        return saves.leasedById(id, LeasedAfresh.findByIdAndLease(delegate, id));
+        return saves.leasedById(id, () -> LeasedAfresh.findByIdAndLease(delegate, id));
     }
 }

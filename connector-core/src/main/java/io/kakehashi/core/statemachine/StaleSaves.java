@@ -1,5 +1,6 @@
 package io.kakehashi.core.statemachine;
 
+import io.kakehashi.core.persistence.LeasedAfresh;
 import io.kakehashi.core.persistence.UnsavedLeases;
 import org.eclipse.edc.spi.entity.StatefulEntity;
 import org.eclipse.edc.spi.monitor.Monitor;
@@ -8,13 +9,15 @@ import org.eclipse.edc.spi.result.StoreResult;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
  * The two save rules of the stale-save refusing stores, for any of EDC's stateful entities: a save older than the
  * stored state is refused (and the stored entity saved again, which frees the caller's lease), and a pending hold that
- * a save carries into another state is released; a new entity or a new state, once saved, is announced. See
- * {@link LatestStateContractNegotiationStore}.
+ * a save carries into another state is released; a new entity or a new state, once saved, is announced; and a lease
+ * the state machine holds is not handed to another writer of the runtime before the state machine saved
+ * ({@link StateMachineLeases}). See {@link LatestStateContractNegotiationStore}.
  * <p>
  * Thread-safe when the store is; the check and the save of one entity are serialized within this runtime.
  */
@@ -28,6 +31,7 @@ final class StaleSaves<T extends StatefulEntity<T>> {
     private final Runnable stateChanged;
     private final Monitor monitor;
     private final List<ReentrantLock> locks = IntStream.range(0, STRIPES).mapToObj(i -> new ReentrantLock()).toList();
+    private final StateMachineLeases stateMachineLeases = new StateMachineLeases(StateMachineLeases.PATIENCE);
 
     StaleSaves(String kind, Function<String, T> find, Function<T, StoreResult<Void>> save, Runnable stateChanged, Monitor monitor) {
         this.kind = kind;
@@ -38,16 +42,32 @@ final class StaleSaves<T extends StatefulEntity<T>> {
     }
 
     StoreResult<Void> save(T entity) {
-        var saved = saveChecked(entity);
-        UnsavedLeases.saved(key(entity.getId()));
-        return saved;
+        var hold = stateMachineLeases.holdOf(entity.getId());
+        try {
+            var saved = saveChecked(entity);
+            UnsavedLeases.saved(key(entity.getId()));
+            return saved;
+        } finally {
+            stateMachineLeases.released(entity.getId(), hold);
+        }
+    }
+
+    /** Entities the state machine leased ({@code nextNotLeased}): held for it until they are saved ({@link StateMachineLeases}). */
+    List<T> heldByStateMachine(List<T> leased) {
+        stateMachineLeases.leased(leased.stream().map(StatefulEntity::getId).toList());
+        return leased;
     }
 
     /**
-     * A lease taken by id: let go when the work it was taken for ends without saving the entity
+     * A lease taken by id, once the state machine has let the entity go ({@link StateMachineLeases}; "still leased"
+     * when it does not within the patience): let go when the work it was taken for ends without saving the entity
      * ({@link UnsavedLeases#letGoAfter}).
      */
-    StoreResult<T> leasedById(String id, StoreResult<T> leased) {
+    StoreResult<T> leasedById(String id, Supplier<StoreResult<T>> lease) {
+        if (!stateMachineLeases.awaitReleased(id)) {
+            return LeasedAfresh.stillLeasedFailure(id);
+        }
+        var leased = lease.get();
         if (leased.succeeded()) {
             UnsavedLeases.leased(key(id), () -> letGo(id));
         }
