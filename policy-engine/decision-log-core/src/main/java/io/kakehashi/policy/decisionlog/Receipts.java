@@ -1,6 +1,7 @@
 package io.kakehashi.policy.decisionlog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -53,7 +54,30 @@ public final class Receipts {
      * What a receipt states, before it is signed: the event, both parties and their process ids, and the DSP agreement id.
      */
     public record Subject(String event, String issuer, String recipient, String issuerProcessId, String recipientProcessId, String agreementId) {
+
+        /** Writes the subject's members into {@code node}, as a receipt's payload carries them. */
+        public void putInto(ObjectNode node) {
+            putIfPresent(node, "agreementId", agreementId);
+            node.put("event", event);
+            node.put("issuer", issuer);
+            node.put("issuerProcessId", issuerProcessId);
+            node.put("recipient", recipient);
+            node.put("recipientProcessId", recipientProcessId);
+        }
+
+        /**
+         * Reads the members {@link #putInto} wrote.
+         *
+         * @param where what {@code node} is, for the message
+         * @throws IllegalArgumentException naming the member missing or not a string
+         */
+        public static Subject from(JsonNode node, String where) {
+            return new Subject(text(node, "event", where), text(node, "issuer", where), text(node, "recipient", where),
+                    text(node, "issuerProcessId", where), text(node, "recipientProcessId", where), optionalText(node, "agreementId", where));
+        }
     }
+
+    private static final String PAYLOAD = "the receipt's payload";
 
     private Receipts() {
     }
@@ -69,17 +93,12 @@ public final class Receipts {
             throw new IllegalArgumentException("unknown receipt event " + subject.event());
         }
         var payload = JsonCanonicalizer.mapper().createObjectNode();
-        putIfPresent(payload, "agreementId", subject.agreementId());
+        subject.putInto(payload);
         payload.set("entry", DecisionJson.entry(stored.entry()));
         payload.put("entryHash", stored.hash());
-        payload.put("event", subject.event());
         var path = payload.putArray("inclusionProof");
         proof.forEach(hash -> path.add(MerkleTree.toHex(hash)));
-        payload.put("issuer", subject.issuer());
-        payload.put("issuerProcessId", subject.issuerProcessId());
         payload.put("previousHash", stored.previousHash());
-        payload.put("recipient", subject.recipient());
-        payload.put("recipientProcessId", subject.recipientProcessId());
         payload.put("sequence", stored.sequence());
         payload.put("signedTreeHead", head.jws());
         payload.put("time", now.truncatedTo(ChronoUnit.MILLIS).toString());
@@ -101,8 +120,7 @@ public final class Receipts {
      */
     public static Subject claimed(String jws) {
         var payload = payload(parse(jws));
-        return new Subject(text(payload, "event"), text(payload, "issuer"), text(payload, "recipient"), text(payload, "issuerProcessId"),
-                text(payload, "recipientProcessId"), optionalText(payload, "agreementId"));
+        return Subject.from(payload, PAYLOAD);
     }
 
     /**
@@ -340,25 +358,29 @@ public final class Receipts {
     }
 
     private static String text(JsonNode node, String name) {
+        return text(node, name, PAYLOAD);
+    }
+
+    private static String text(JsonNode node, String name, String where) {
         var value = node.get(name);
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new IllegalArgumentException("the receipt's payload has no '" + name + "'");
+            throw new IllegalArgumentException(where + " has no '" + name + "'");
         }
         return value.asText();
     }
 
-    private static String optionalText(JsonNode node, String name) {
+    private static String optionalText(JsonNode node, String name, String where) {
         var value = node.get(name);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isTextual()) {
-            throw new IllegalArgumentException("the receipt's '" + name + "' is not a string");
+            throw new IllegalArgumentException(where + ": '" + name + "' is not a string");
         }
         return value.asText();
     }
 
-    private static void putIfPresent(com.fasterxml.jackson.databind.node.ObjectNode node, String name, String value) {
+    private static void putIfPresent(ObjectNode node, String name, String value) {
         if (value != null) {
             node.put(name, value);
         }

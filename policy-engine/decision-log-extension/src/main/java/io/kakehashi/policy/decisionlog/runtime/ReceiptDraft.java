@@ -20,15 +20,7 @@ record ReceiptDraft(Receipts.Subject subject, DecisionEntry entry, long after) {
         var node = JsonCanonicalizer.mapper().createObjectNode();
         node.put("after", after);
         node.set("entry", DecisionJson.entry(entry));
-        var names = node.putObject("subject");
-        if (subject.agreementId() != null) {
-            names.put("agreementId", subject.agreementId());
-        }
-        names.put("event", subject.event());
-        names.put("issuer", subject.issuer());
-        names.put("issuerProcessId", subject.issuerProcessId());
-        names.put("recipient", subject.recipient());
-        names.put("recipientProcessId", subject.recipientProcessId());
+        subject.putInto(node.putObject("subject"));
         return JsonCanonicalizer.canonicalize(node);
     }
 
@@ -48,15 +40,7 @@ record ReceiptDraft(Receipts.Subject subject, DecisionEntry entry, long after) {
         if (!node.path("after").canConvertToLong() || !node.path("entry").isObject() || !names.isObject()) {
             throw new IllegalArgumentException("not a receipt draft: 'after', 'entry' or 'subject' missing");
         }
-        var subject = new Receipts.Subject(text(names, "event"), text(names, "issuer"), text(names, "recipient"), text(names, "issuerProcessId"),
-                text(names, "recipientProcessId"), names.path("agreementId").isTextual() ? names.get("agreementId").asText() : null);
+        var subject = Receipts.Subject.from(names, "not a receipt draft: its subject");
         return new ReceiptDraft(subject, DecisionJson.entry(node.get("entry")), node.get("after").asLong());
-    }
-
-    private static String text(JsonNode names, String member) {
-        if (!names.path(member).isTextual()) {
-            throw new IllegalArgumentException("not a receipt draft: subject member '%s' missing".formatted(member));
-        }
-        return names.get(member).asText();
     }
 }

@@ -2,9 +2,6 @@ package io.kakehashi.policy.decisionlog.runtime;
 
 import io.kakehashi.core.outbox.OutboxSchema;
 import io.kakehashi.core.outbox.PostgresStatementOutbox;
-import io.kakehashi.core.spi.outbox.StatementOutbox;
-import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
-import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import io.kakehashi.policy.decisionlog.sql.DecisionLogSchema;
 import io.kakehashi.policy.decisionlog.sql.PostgresCheckpointStore;
 import io.kakehashi.policy.decisionlog.sql.PostgresDecisionLogStore;
@@ -46,30 +43,9 @@ class PostgresReceiptIssuerCrashTest extends ReceiptIssuerCrashTestBase {
     @Override
     Stores open() {
         var dataSource = POSTGRES.dataSource(DATABASE, SCHEMA);
-        var log = new PostgresDecisionLogStore(dataSource);
-        var checkpoints = new PostgresCheckpointStore(dataSource);
-        var outbox = new PostgresStatementOutbox(dataSource);
-        return new Stores() {
-            @Override
-            public DecisionLogStore log() {
-                return log;
-            }
-
-            @Override
-            public CheckpointStore checkpoints() {
-                return checkpoints;
-            }
-
-            @Override
-            public StatementOutbox outbox() {
-                return outbox;
-            }
-
-            @Override
-            public void drop() {
-                // connections are opened per call: nothing is held
-            }
-        };
+        // connections are opened per call: nothing is held
+        return new Stores(new PostgresDecisionLogStore(dataSource), new PostgresCheckpointStore(dataSource), new PostgresStatementOutbox(dataSource),
+                () -> { });
     }
 
     @Test

@@ -30,7 +30,7 @@ class ReceiptDraftTest {
     @Test
     void parse_whenAMemberIsMissing_shouldRefuseNamingIt() {
         assertThatThrownBy(() -> ReceiptDraft.parse("{\"after\":1,\"entry\":{},\"subject\":{\"event\":\"negotiation.agreed\"}}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subject member 'issuer' missing");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("its subject has no 'issuer'");
         assertThatThrownBy(() -> ReceiptDraft.parse("{\"entry\":{}}")).hasMessageContaining("'after', 'entry' or 'subject' missing");
         assertThatThrownBy(() -> ReceiptDraft.parse("a.b.c")).hasMessageContaining("not JSON");
     }

@@ -1,11 +1,8 @@
 package io.kakehashi.policy.decisionlog.runtime;
 
 import io.kakehashi.core.outbox.FileStatementOutbox;
-import io.kakehashi.core.spi.outbox.StatementOutbox;
 import io.kakehashi.policy.decisionlog.FileCheckpointStore;
 import io.kakehashi.policy.decisionlog.FileDecisionLogStore;
-import io.kakehashi.policy.decisionlog.spi.CheckpointStore;
-import io.kakehashi.policy.decisionlog.spi.DecisionLogStore;
 import org.eclipse.edc.junit.annotations.ComponentTest;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,28 +23,10 @@ class ReceiptIssuerCrashTest extends ReceiptIssuerCrashTestBase {
         var log = FileDecisionLogStore.open(directory.resolve("decisions.jsonl"), monitor);
         var checkpoints = FileCheckpointStore.open(directory.resolve("checkpoints.jsonl"), monitor);
         var outbox = FileStatementOutbox.open(directory.resolve("outbox.jsonl"), monitor);
-        return new Stores() {
-            @Override
-            public DecisionLogStore log() {
-                return log;
-            }
-
-            @Override
-            public CheckpointStore checkpoints() {
-                return checkpoints;
-            }
-
-            @Override
-            public StatementOutbox outbox() {
-                return outbox;
-            }
-
-            @Override
-            public void drop() {
-                outbox.close();
-                checkpoints.close();
-                log.close();
-            }
-        };
+        return new Stores(log, checkpoints, outbox, () -> {
+            outbox.close();
+            checkpoints.close();
+            log.close();
+        });
     }
 }

@@ -55,15 +55,15 @@ abstract class ReceiptIssuerCrashTestBase {
     static final ReceiptIssuer.Timing TIMING = new ReceiptIssuer.Timing(Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     /** The stores of one run of the connector. */
-    interface Stores {
-        DecisionLogStore log();
+    /**
+     * The stores a connector opens; {@code dropped} is what the operating system does to a killed process: files
+     * closed, nothing written, nothing signed.
+     */
+    record Stores(DecisionLogStore log, CheckpointStore checkpoints, StatementOutbox outbox, Runnable dropped) {
 
-        CheckpointStore checkpoints();
-
-        StatementOutbox outbox();
-
-        /** What the operating system does to a killed process: files closed; nothing written, nothing signed. */
-        void drop();
+        void drop() {
+            dropped.run();
+        }
     }
 
     /** Opens the stores, as a connector starting (again) does. */
