@@ -2,8 +2,8 @@ package io.kakehashi.core.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.kakehashi.core.spi.json.JsonCodec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kakehashi.core.spi.json.JsonCodec;
 import io.kakehashi.core.spi.outbox.StatementOutbox;
 import org.eclipse.edc.spi.monitor.Monitor;
 import org.eclipse.edc.spi.persistence.EdcPersistenceException;
@@ -33,11 +33,10 @@ import java.util.UUID;
  * ({@code retry}), a statement done ({@code done}) — each fsync'd before the call returns; a change is one line, so
  * it is in the file whole or, cut off on open, not at all. On open, an incomplete last line (a write the process did
  * not finish) is cut off and reported, the lines are replayed, and the file is written again, atomically, with only
- * the statements not done, so it holds at most what one run of the connector added. The file is locked while open: one process per file, whose claims are kept in
- * memory. Thread-safe.
+ * the statements not done, so it holds at most what one run of the connector added. The file is locked while open:
+ * one process per file, whose claims are kept in memory. Thread-safe.
  */
 public final class FileStatementOutbox implements StatementOutbox, AutoCloseable {
-
 
     private final Path path;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
