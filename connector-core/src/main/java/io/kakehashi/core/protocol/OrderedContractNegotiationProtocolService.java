@@ -207,7 +207,7 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
         }
         var negotiation = store.findById(negotiationId);
         if (negotiation == null || !rule.appliesTo(negotiation)) {
-            return handled(token, handling);
+            return handled(message, token, handling);
         }
         var type = message.getClass().getSimpleName();
         if (rule.early(negotiation)) {
@@ -234,12 +234,13 @@ public class OrderedContractNegotiationProtocolService implements ContractNegoti
             }
             return sender;
         }
-        return handled(token, handling);
+        return handled(message, token, handling);
     }
 
-    /** EDC's handling, tried again while another writer holds the lease ({@link PendingTransitions#handleOnceLetGo}). */
-    private ServiceResult<ContractNegotiation> handled(TokenRepresentation token, Supplier<ServiceResult<ContractNegotiation>> handling) {
-        return pending.handleOnceLetGo(handling, () -> releaseForRetry.accept(token));
+    /** EDC's handling, tried while another writer holds the lease, then the peer asked to retry ({@link PendingTransitions#handleOnceLetGo}). */
+    private ServiceResult<ContractNegotiation> handled(ProcessRemoteMessage message, TokenRepresentation token,
+                                                       Supplier<ServiceResult<ContractNegotiation>> handling) {
+        return pending.handleOnceLetGo(message.getClass().getSimpleName(), handling, () -> releaseForRetry.accept(token));
     }
 
     /**

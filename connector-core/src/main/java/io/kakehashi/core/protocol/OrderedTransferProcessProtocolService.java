@@ -156,7 +156,7 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
         }
         var process = store.findById(processId);
         if (process == null) {
-            return handled(token, handling);
+            return handled(message, token, handling);
         }
         var type = message.getClass().getSimpleName();
         if (early.test(process)) {
@@ -183,12 +183,13 @@ public class OrderedTransferProcessProtocolService implements TransferProcessPro
             }
             return sender;
         }
-        return handled(token, handling);
+        return handled(message, token, handling);
     }
 
-    /** EDC's handling, tried again while another writer holds the lease ({@link PendingTransitions#handleOnceLetGo}). */
-    private ServiceResult<TransferProcess> handled(TokenRepresentation token, Supplier<ServiceResult<TransferProcess>> handling) {
-        return pending.handleOnceLetGo(handling, () -> releaseForRetry.accept(token));
+    /** EDC's handling, tried while another writer holds the lease, then the peer asked to retry ({@link PendingTransitions#handleOnceLetGo}). */
+    private ServiceResult<TransferProcess> handled(ProcessRemoteMessage message, TokenRepresentation token,
+                                                   Supplier<ServiceResult<TransferProcess>> handling) {
+        return pending.handleOnceLetGo(message.getClass().getSimpleName(), handling, () -> releaseForRetry.accept(token));
     }
 
     /** EDC's own check that the sender may read the process: the token, the agreement's policy, the counterparty. */

@@ -67,22 +67,32 @@ public final class PendingTransitions {
      * EDC's handling of a peer's message, tried again while another writer holds the process's lease
      * ({@link LeasedAfresh#stillLeased}: this connector's state machine while it sends, or another replica's), every
      * {@link #POLL} up to {@link #LEASE_BOUND} (or the bound, if shorter). Each try is EDC's own transaction: a wait
-     * inside one would hold the lease row's lock and keep the holder from letting go. Still held then, EDC's answer
-     * (409) stands. A lease EDC's handling took by id and left behind unsaved (a message refused after the lease was
-     * taken, or one already applied) is let go after each try ({@link UnsavedLeases}), so that it does not hold the
-     * process until it expires.
+     * inside one would hold the lease row's lock and keep the holder from letting go. Still held then, the peer is
+     * asked to retry ({@link PeerRetryLater}): EDC's own answer, a 409, is final to an EDC sender, which would end the
+     * process on its side alone. Two connectors whose state machines each send to the other while holding their own
+     * process (a termination crossing a finalization) each wait here for the other; the first to give up lets its
+     * sender save and let go, and the other's message is then handled. A lease EDC's handling took by id and left
+     * behind unsaved (a message refused after the lease was taken, or one already applied) is let go after each try
+     * ({@link UnsavedLeases}), so that it does not hold the process until it expires. EDC verifies the sender's token
+     * before it takes the lease, so only an authenticated sender is asked to retry.
      *
+     * @param messageType  the message's type, named in the answer asking to retry
      * @param releaseToken forgets the sender's token, which EDC verified (and recorded as used) before it tried the
-     *                     lease: run before each new try
+     *                     lease: run before each new try, and before the peer is asked to retry
      */
-    public <T> ServiceResult<T> handleOnceLetGo(Supplier<ServiceResult<T>> handling, Runnable releaseToken) {
+    public <T> ServiceResult<T> handleOnceLetGo(String messageType, Supplier<ServiceResult<T>> handling, Runnable releaseToken) {
         var tries = new AtomicInteger();
-        return awaitLeft(() -> {
+        var handled = awaitLeft(() -> {
             if (tries.getAndIncrement() > 0) {
                 releaseToken.run();
             }
             return UnsavedLeases.letGoAfter(handling);
         }, LeasedAfresh::stillLeased, bound.compareTo(LEASE_BOUND) < 0 ? bound : LEASE_BOUND);
+        if (handled != null && LeasedAfresh.stillLeased(handled)) {
+            releaseToken.run();
+            throw new PeerRetryLater(messageType, "arrived while another writer of this connector changes its process", POLL);
+        }
+        return handled;
     }
 
     /** How the wait pauses; a test substitutes one that makes the awaited save happen. */

@@ -1,6 +1,8 @@
 package io.kakehashi.core.protocol;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kakehashi.core.persistence.ForwardingContractNegotiationStore;
+import io.kakehashi.core.persistence.LeasedAfresh;
 import io.kakehashi.core.protocol.MessageOrderFixtures.MutableClock;
 import io.kakehashi.core.protocol.MessageOrderFixtures.ScriptedWait;
 import org.eclipse.edc.connector.controlplane.contract.observe.ContractNegotiationObservableImpl;
@@ -37,6 +39,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static io.kakehashi.core.protocol.MessageOrderFixtures.PEER_TOKEN;
@@ -52,6 +56,7 @@ import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiat
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.AGREED;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.AGREEING;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.FINALIZED;
+import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.FINALIZING;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.REQUESTING;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.TERMINATED;
 import static org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates.VERIFIED;
@@ -331,6 +336,58 @@ class OrderedContractNegotiationProtocolServiceTest {
         }
     }
 
+
+    /**
+     * A termination crossing a finalization (the crash suite of 2026-12-07): the provider's state machine holds the
+     * negotiation in FINALIZING while it sends to the consumer, whose state machine holds its own while it sends the
+     * termination. EDC's 409 to the termination was final to the consumer, which ended alone while the provider stayed
+     * FINALIZING.
+     */
+    @Nested
+    class WhenTheStateMachineHoldsTheNegotiation {
+
+        private final AtomicBoolean held = new AtomicBoolean(true);
+        private final AtomicInteger released = new AtomicInteger();
+        private final ContractNegotiationProtocolService edcBehindTheLease = new ContractNegotiationProtocolServiceImpl(
+                new ForwardingContractNegotiationStore(store) {
+                    @Override
+                    public StoreResult<ContractNegotiation> findByIdAndLease(String id) {
+                        return held.get() ? LeasedAfresh.stillLeasedFailure(id) : delegate.findByIdAndLease(id);
+                    }
+                }, new NoopTransactionContext(), MessageOrderFixtures.validation(), offerId -> ServiceResult.notFound("no offers here"),
+                MessageOrderFixtures.tokens(), new ContractNegotiationObservableImpl(), new Monitor() { }, new Telemetry());
+
+        private ContractNegotiationProtocolService ordered(ScriptedWait wait) {
+            return new OrderedContractNegotiationProtocolService(edcBehindTheLease, store, wait.transitions(Duration.ofSeconds(1)),
+                    new SameAgreement(new ObjectMapper()), new Monitor() { }, token -> released.incrementAndGet());
+        }
+
+        @Test
+        void termination_whenTheHoldOutlastsTheBound_shouldAskThePeerToRetry() {
+            var provider = saved(negotiation(PROVIDER, FINALIZING, agreement("shared-10", "use")));
+
+            assertThatThrownBy(() -> ordered(ScriptedWait.neverSaved(new MutableClock())).notifyTerminated(context(), termination(provider), PEER_TOKEN))
+                    .isInstanceOfSatisfying(PeerRetryLater.class, e -> assertThat(e.getResponse().getStatus()).isEqualTo(503));
+            assertThat(stateOf(provider.getId())).isEqualTo(FINALIZING);
+
+            held.set(false);
+            var retried = ordered(ScriptedWait.neverSaved(new MutableClock())).notifyTerminated(context(), termination(provider), PEER_TOKEN);
+
+            assertThat(retried.succeeded()).as("%s", retried.getFailureMessages()).isTrue();
+            assertThat(stateOf(provider.getId())).isEqualTo(TERMINATED);
+        }
+
+        @Test
+        void termination_whenTheHoldEndsWithinTheBound_shouldBeHandledOnceItDoes() {
+            var provider = saved(negotiation(PROVIDER, FINALIZING, agreement("shared-11", "use")));
+
+            var result = ordered(ScriptedWait.savingOnFirstPause(() -> held.set(false))).notifyTerminated(context(), termination(provider), PEER_TOKEN);
+
+            assertThat(result.succeeded()).as("%s", result.getFailureMessages()).isTrue();
+            assertThat(stateOf(provider.getId())).isEqualTo(TERMINATED);
+            assertThat(released).as("the token EDC verified before the first try, for the second").hasValue(1);
+        }
+    }
 
     /**
      * A token store as the DCP verifier keeps it: a token whose {@code jti} was seen is refused as a replay, a new one is

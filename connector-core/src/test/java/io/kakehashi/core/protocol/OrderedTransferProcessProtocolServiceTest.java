@@ -254,18 +254,21 @@ class OrderedTransferProcessProtocolServiceTest {
         }
 
         @Test
-        void completion_whenTheLeaseOutlastsTheBound_shouldStayEdcsConflict() {
-            // EDC leaves some leases behind on failure paths until they expire: such a message is not asked back
+        void completion_whenTheLeaseOutlastsTheBound_shouldAskThePeerToRetry() {
+            // EDC's 409 would be final to the sender, which would then end its transfer alone (the crash suite's
+            // termination crossing a finalization, 2026-12-07): the peer is asked to retry instead
             var provider = saved(TransferProcess.Type.PROVIDER, STARTED);
             var wait = ScriptedWait.neverSaved(new MutableClock());
 
-            var result = ordered(wait).notifyCompleted(context(), completion(provider), PEER_TOKEN);
-
-            assertThat(result.reason()).isEqualTo(ServiceFailure.Reason.CONFLICT);
+            assertThatThrownBy(() -> ordered(wait).notifyCompleted(context(), completion(provider), PEER_TOKEN))
+                    .isInstanceOfSatisfying(PeerRetryLater.class, e -> {
+                        assertThat(e.getResponse().getStatus()).isEqualTo(503);
+                        assertThat(e.getMessage()).contains("TransferCompletionMessage", "another writer");
+                    });
             assertThat(stateOf(provider.getId())).isEqualTo(STARTED);
             // tried again every 25 ms for the shorter of the lease bound and this wrapper's bound (1 s)
             assertThat(wait.pauses()).isEqualTo((int) (Math.min(1000, PendingTransitions.LEASE_BOUND.toMillis()) / 25));
-            assertThat(released.get()).as("released for every try after the first").isEqualTo(wait.pauses());
+            assertThat(released.get()).as("released for every try after the first, and for the peer's retry").isEqualTo(wait.pauses() + 1);
         }
     }
 }
