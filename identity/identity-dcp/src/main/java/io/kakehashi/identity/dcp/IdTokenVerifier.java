@@ -34,6 +34,11 @@ public class IdTokenVerifier {
         this.times = new TokenTimes(clock, clockSkew, maximumLifetime);
     }
 
+    /** The rule for a token's times it checks with: the clock skew and longest lifetime this connector accepts. */
+    public TokenTimes times() {
+        return times;
+    }
+
     public Result<JWTClaimsSet> verify(String token, String ownDid) {
         if (token == null || token.isBlank()) {
             return Result.failure("no token");

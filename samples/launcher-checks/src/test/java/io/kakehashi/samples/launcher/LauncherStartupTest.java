@@ -239,7 +239,8 @@ class LauncherStartupTest {
                     // EDC's token-based authentication compares keys ignoring case; connector-core's replaces it
                     .noneMatch(name -> name.startsWith("org/eclipse/edc/api/auth/token/"));
             var extensions = new String(jar.getInputStream(jar.getEntry("META-INF/services/org.eclipse.edc.spi.system.ServiceExtension")).readAllBytes());
-            assertThat(extensions).contains("io.kakehashi.identity.dcp.DcpIdentityExtension", "io.kakehashi.core.persistence.PostgresPersistenceExtension")
+            assertThat(extensions).contains("io.kakehashi.identity.dcp.DcpIdentityExtension", "io.kakehashi.identity.dcp.DcpHolderExtension",
+                            "io.kakehashi.identity.dcp.DcpTokensExtension", "io.kakehashi.core.persistence.PostgresPersistenceExtension")
                     // one identity only: the trust-list identity is the offline mode, never beside the DCP one
                     .doesNotContain("io.kakehashi.identity.SelfIssuedIdentityExtension")
                     .doesNotContain("SqlAssetIndexServiceExtension", "SqlContractNegotiationStoreExtension", "SqlTransferProcessStoreExtension");
