@@ -151,9 +151,14 @@ class ProviderRestartTest {
         Thread.sleep(RESTART.toMillis());
         var restarted = new TransferRegistry<RecordStream>();
         restarted.register("s1", stream);
-        startProvider(new TransferRegistry<>(), restarted, new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC()));
+        var metersAfter = new TransferMeters(id -> TransferLimits.NONE, Clock.systemUTC());
+        startProvider(new TransferRegistry<>(), restarted, metersAfter);
         var atRestart = sink.size();
-        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= atRestart + 200);
+        // records the restarted provider sent, not only ones the consumer still held from before the kill (a batch
+        // can be thousands of records): then its call is live when the transfer is terminated (fast loop of
+        // 2026-12-07, where the consumer's retry came after the terminate and was refused as terminated)
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.size() >= atRestart + 200
+                && metersAfter.progress("s1").map(progress -> progress.messages() > 0).orElse(false));
         restarted.terminate("s1");
 
         var outcome = subscription.get(30, TimeUnit.SECONDS);
