@@ -1,6 +1,7 @@
 package io.kakehashi.launcher.image;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,8 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The image tar as a container runtime reads it: who runs, where the data goes, what starts, which ports, and a root
- * file system that holds the runtime, the libraries and the launcher jar.
+ * file system that holds the runtime, the libraries and the launcher jar. In the end-to-end group with the other tests
+ * of the built image: the fast loop makes neither the launcher jar nor the image.
  */
+@Tag("EndToEndTest")
 class ConnectorImageTest {
 
     static final String DATA_DIRECTORY = "/var/lib/kakehashi";

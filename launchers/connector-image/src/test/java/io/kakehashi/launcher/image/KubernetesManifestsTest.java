@@ -1,6 +1,7 @@
 package io.kakehashi.launcher.image;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -82,6 +83,7 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    @Tag("EndToEndTest") // reads the built image, which the fast loop does not make
     void container_whenRead_shouldUseImageWithItsUserPortsAndFiles() {
         var image = ImageArchive.open(ImageFiles.imageTar());
         var exposed = new TreeSet<Integer>();
