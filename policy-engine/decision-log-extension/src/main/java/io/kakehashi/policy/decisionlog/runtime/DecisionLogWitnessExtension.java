@@ -14,10 +14,10 @@ import io.kakehashi.policy.decisionlog.spi.WitnessRecord.Kind;
 import io.kakehashi.policy.decisionlog.spi.WitnessStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import okhttp3.OkHttpClient;
 import org.eclipse.edc.connector.controlplane.contract.spi.negotiation.store.ContractNegotiationStore;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiation;
 import org.eclipse.edc.connector.controlplane.contract.spi.types.negotiation.ContractNegotiationStates;
-import org.eclipse.edc.http.spi.EdcHttpClient;
 import org.eclipse.edc.spi.query.Criterion;
 import org.eclipse.edc.spi.query.QuerySpec;
 import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
@@ -87,7 +87,7 @@ public class DecisionLogWitnessExtension implements ServiceExtension {
     @Inject
     private Clock clock;
     @Inject(required = false)
-    private EdcHttpClient httpClient;
+    private OkHttpClient httpClient;
     @Inject(required = false)
     private DidResolverRegistry didResolvers;
     @Inject(required = false)

@@ -11,6 +11,7 @@ import io.kakehashi.policy.decisionlog.spi.DecisionRecorder;
 import io.kakehashi.policy.decisionlog.spi.ReceiptStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import okhttp3.OkHttpClient;
 import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationAgreed;
 import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationEvent;
 import org.eclipse.edc.connector.controlplane.contract.spi.event.contractnegotiation.ContractNegotiationTerminated;
@@ -22,7 +23,6 @@ import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcess
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessSuspended;
 import org.eclipse.edc.connector.controlplane.transfer.spi.event.TransferProcessTerminated;
 import org.eclipse.edc.connector.controlplane.transfer.spi.store.TransferProcessStore;
-import org.eclipse.edc.http.spi.EdcHttpClient;
 import org.eclipse.edc.iam.did.spi.resolution.DidResolverRegistry;
 import org.eclipse.edc.runtime.metamodel.annotation.Extension;
 import org.eclipse.edc.runtime.metamodel.annotation.Inject;
@@ -99,7 +99,7 @@ public class DecisionReceiptsExtension implements ServiceExtension {
     @Inject(required = false)
     private TransferProcessStore transfers;
     @Inject(required = false)
-    private EdcHttpClient httpClient;
+    private OkHttpClient httpClient;
     @Inject(required = false)
     private DidResolverRegistry didResolvers;
     @Inject(required = false)

@@ -6,9 +6,9 @@ import io.kakehashi.policy.decisionlog.JsonCanonicalizer;
 import io.kakehashi.policy.decisionlog.MerkleTree;
 import io.kakehashi.policy.decisionlog.spi.CheckpointKey;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import org.eclipse.edc.http.spi.EdcHttpClient;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,9 @@ import java.util.List;
 
 /**
  * A peer's public decision-log endpoints ({@code <base>/decision-log/v1}, {@link PublicLogController}) reached through
- * EDC's HTTP client (with the dataspace's trusted CAs). Every answer is read up to {@value #MAX_BYTES} bytes; a
+ * the runtime's OkHttp client (with the dataspace's trusted CAs), one try per call: every caller has its own schedule
+ * (the outbox's back-off, the witness's interval), or a peer's request waiting (a receipt's issuer keys), and EDC's
+ * HTTP client would try an unreachable peer five more times, for about 15 s, holding the outbox's whole pass. Every answer is read up to {@value #MAX_BYTES} bytes; a
  * non-200 answer or an unreadable one is an {@link IOException}, so a peer that cannot be checked is never taken for
  * an inconsistent one. Thread-safe.
  */
@@ -25,10 +27,10 @@ final class HttpLogPeer implements HeadWitness.Peer {
 
     static final int MAX_BYTES = 1 << 20;
 
-    private final EdcHttpClient client;
+    private final OkHttpClient client;
     private final String base;
 
-    HttpLogPeer(EdcHttpClient client, String peerBaseUrl) {
+    HttpLogPeer(OkHttpClient client, String peerBaseUrl) {
         this.client = client;
         this.base = (peerBaseUrl.endsWith("/") ? peerBaseUrl.substring(0, peerBaseUrl.length() - 1) : peerBaseUrl) + "/decision-log/v1";
     }
@@ -77,7 +79,7 @@ final class HttpLogPeer implements HeadWitness.Peer {
     int send(String cosignature) throws IOException {
         var body = JsonCanonicalizer.mapper().createObjectNode().put("cosignature", cosignature).toString();
         var request = new Request.Builder().url(base + "/cosignatures").post(RequestBody.create(body, MediaType.get("application/json"))).build();
-        try (var response = client.execute(request)) {
+        try (var response = client.newCall(request).execute()) {
             return response.code();
         }
     }
@@ -89,7 +91,7 @@ final class HttpLogPeer implements HeadWitness.Peer {
     int sendReceipt(String receipt) throws IOException {
         var body = JsonCanonicalizer.mapper().createObjectNode().put("receipt", receipt).toString();
         var request = new Request.Builder().url(base + "/receipts").post(RequestBody.create(body, MediaType.get("application/json"))).build();
-        try (var response = client.execute(request)) {
+        try (var response = client.newCall(request).execute()) {
             return response.code();
         }
     }
@@ -113,7 +115,7 @@ final class HttpLogPeer implements HeadWitness.Peer {
     }
 
     private String get(String path) throws IOException {
-        try (var response = client.execute(new Request.Builder().url(base + path).get().build())) {
+        try (var response = client.newCall(new Request.Builder().url(base + path).get().build()).execute()) {
             if (response.code() != 200 || response.body() == null) {
                 throw new IOException("GET " + path + " answered " + response.code() + message(response));
             }
