@@ -28,7 +28,7 @@ import java.util.List;
  */
 public class LatestStateDataPlaneStore extends ForwardingDataPlaneStore {
 
-    /** How long a lease taken by id waits for this connector's own state machine to let go. */
+    /** How long a lease taken by id waits while another writer (the flow-lease renewal, another replica) holds it. */
     static final Duration LEASE_PATIENCE = Duration.ofSeconds(2);
 
     private final Runnable stateChanged;

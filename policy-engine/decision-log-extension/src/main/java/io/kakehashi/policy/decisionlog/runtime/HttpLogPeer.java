@@ -18,10 +18,10 @@ import java.util.List;
 /**
  * A peer's public decision-log endpoints ({@code <base>/decision-log/v1}, {@link PublicLogController}) reached through
  * the runtime's OkHttp client (with the dataspace's trusted CAs), one try per call: every caller has its own schedule
- * (the outbox's back-off, the witness's interval), or a peer's request waiting (a receipt's issuer keys), and EDC's
- * HTTP client would try an unreachable peer five more times, for about 15 s, holding the outbox's whole pass. Every answer is read up to {@value #MAX_BYTES} bytes; a
- * non-200 answer or an unreadable one is an {@link IOException}, so a peer that cannot be checked is never taken for
- * an inconsistent one. Thread-safe.
+ * (the outbox's back-off, the witness's interval) or a peer's request waiting (a receipt's issuer keys), and EDC's HTTP
+ * client would try an unreachable peer five more times, for about 15 s, holding the outbox's whole pass. Every answer
+ * is read up to {@value #MAX_BYTES} bytes; a non-200 answer or an unreadable one is an {@link IOException}, so a peer
+ * that cannot be checked is never taken for an inconsistent one. Thread-safe.
  */
 final class HttpLogPeer implements HeadWitness.Peer {
 
